@@ -1,0 +1,473 @@
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { basename, dirname, resolve } from "node:path";
+import { parse as parseDotenv } from "dotenv";
+import type { z } from "zod";
+import { composeFileSchema, type RawComposeFile, type RawService } from "./compose-schema.ts";
+import { DefinitionError, error } from "./errors.ts";
+import { interpolate, InterpolationError, type Lookup } from "./interpolate.ts";
+import { checkKeys, didYouMean } from "./keys.ts";
+import type { Definition, Diagnostic, NetworkSpec, ServiceSpec, SourceLocation, VolumeSpec } from "./model.ts";
+import { normalizeService } from "./normalize.ts";
+import { parseYaml, type Path, type YamlSource } from "./yaml-source.ts";
+
+export interface LoadOptions {
+  /** Directory to look for compose files in when `files` is empty. */
+  cwd: string;
+  /** Compose files in merge order (`-f`). */
+  files?: string[];
+  /** Variables for interpolation; they win over the `.env` file. */
+  env?: Record<string, string | undefined>;
+  /** Replace the default `.env` lookup with these files. */
+  envFiles?: string[];
+  /** Active profiles (`--profile`); COMPOSE_PROFILES is read from `env` too. */
+  profiles?: string[];
+  /** Overrides the project name (`-p`). */
+  projectName?: string;
+}
+
+export const DEFAULT_FILES = ["compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"];
+const OVERRIDE_FILES = ["compose.override.yaml", "compose.override.yml", "docker-compose.override.yaml", "docker-compose.override.yml"];
+
+/** Where a service's final form was declared, for later checks. */
+interface Origin {
+  source: YamlSource;
+  path: Path;
+}
+
+interface Project {
+  services: Map<string, { spec: ServiceSpec; origin: Origin }>;
+  networks: Record<string, NetworkSpec>;
+  volumes: Record<string, VolumeSpec>;
+  extensions: Record<string, unknown>;
+  name?: string;
+}
+
+/** Loads, interpolates, validates and merges compose files. Throws DefinitionError. */
+export function loadDefinition(options: LoadOptions): Definition {
+  const diagnostics: Diagnostic[] = [];
+  const files = resolveFiles(options, diagnostics);
+  if (files.length === 0) throw new DefinitionError(diagnostics);
+  const workingDir = dirname(files[0]!);
+  const env = options.env ?? process.env;
+  const dotenv = readEnvFiles(options.envFiles ?? [resolve(workingDir, ".env")], options.envFiles !== undefined, env, diagnostics);
+  const lookup: Lookup = (name) => env[name] ?? dotenv[name];
+
+  const loader = new Loader(lookup, diagnostics);
+  const project = loader.loadProject(files, workingDir);
+  throwIfErrors(diagnostics);
+
+  const profiles = new Set([...(options.profiles ?? []), ...(lookup("COMPOSE_PROFILES") ?? "").split(",").filter(Boolean)]);
+  const name = sanitizeName(options.projectName ?? lookup("COMPOSE_PROJECT_NAME") ?? project.name ?? basename(workingDir));
+  const services: Record<string, ServiceSpec> = {};
+  for (const [serviceName, { spec }] of project.services) {
+    if (spec.profiles.length === 0 || spec.profiles.some((p) => profiles.has(p))) services[serviceName] = spec;
+  }
+  checkReferences(project, services, diagnostics);
+  throwIfErrors(diagnostics);
+
+  const hashed = { services, networks: project.networks, volumes: project.volumes };
+  const hash = createHash("sha256").update(stableJson(hashed)).digest("hex").slice(0, 16);
+  return {
+    name,
+    workingDir,
+    files,
+    services,
+    networks: project.networks,
+    volumes: project.volumes,
+    extensions: project.extensions,
+    hash,
+    warnings: diagnostics.filter((d) => d.severity === "warning"),
+  };
+}
+
+function throwIfErrors(diagnostics: Diagnostic[]): void {
+  if (diagnostics.some((d) => d.severity === "error")) throw new DefinitionError(diagnostics.filter((d) => d.severity === "error"));
+}
+
+function resolveFiles(options: LoadOptions, diagnostics: Diagnostic[]): string[] {
+  if (options.files && options.files.length > 0) {
+    const files = options.files.map((f) => resolve(options.cwd, f));
+    for (const f of files) {
+      if (!existsSync(f)) diagnostics.push(error(`compose file ${f} does not exist`, { hint: "check the path given with -f / --file" }));
+    }
+    return diagnostics.length > 0 ? [] : files;
+  }
+  const main = DEFAULT_FILES.map((f) => resolve(options.cwd, f)).find((f) => existsSync(f));
+  if (!main) {
+    diagnostics.push(
+      error(`no compose file in ${options.cwd}`, { hint: `create compose.yaml there, or pass one with -f (looked for ${DEFAULT_FILES.join(", ")})` }),
+    );
+    return [];
+  }
+  const override = OVERRIDE_FILES.map((f) => resolve(options.cwd, f)).find((f) => existsSync(f));
+  return override ? [main, override] : [main];
+}
+
+function readEnvFiles(paths: string[], explicit: boolean, env: Record<string, string | undefined>, diagnostics: Diagnostic[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const path of paths) {
+    if (!existsSync(path)) {
+      if (explicit) diagnostics.push(error(`env file ${path} does not exist`, { hint: "check the path given with --env-file" }));
+      continue;
+    }
+    const parsed = parseDotenv(readFileSync(path));
+    // Values in .env may refer to the environment and to earlier entries.
+    for (const [k, v] of Object.entries(parsed)) {
+      try {
+        out[k] = interpolate(v, (n) => env[n] ?? out[n]);
+      } catch (e) {
+        if (!(e instanceof InterpolationError)) throw e;
+        diagnostics.push(error(`${e.message} (in ${k})`, { location: { file: path, line: lineOf(readFileSync(path, "utf8"), k), column: 1 }, hint: e.hint }));
+      }
+    }
+  }
+  return out;
+}
+
+function lineOf(text: string, key: string): number {
+  const index = text.split("\n").findIndex((line) => new RegExp(`^\\s*(export\\s+)?${key}\\s*=`).test(line));
+  return index < 0 ? 1 : index + 1;
+}
+
+class Loader {
+  private readonly files = new Map<string, { source: YamlSource; raw: RawComposeFile; workingDir: string } | undefined>();
+  private readonly resolved = new Map<string, ServiceSpec>();
+  private readonly resolving = new Set<string>();
+
+  private readonly lookup: Lookup;
+  private readonly diagnostics: Diagnostic[];
+
+  constructor(lookup: Lookup, diagnostics: Diagnostic[]) {
+    this.lookup = lookup;
+    this.diagnostics = diagnostics;
+  }
+
+  loadProject(files: string[], workingDir: string): Project {
+    const project: Project = { services: new Map(), networks: {}, volumes: {}, extensions: {} };
+    for (const file of files) {
+      const loaded = this.loadFile(file, workingDir);
+      if (!loaded) continue;
+      const { raw, source } = loaded;
+      if (raw.name !== undefined) project.name = raw.name;
+      for (const [key, value] of Object.entries(raw)) if (key.startsWith("x-")) project.extensions[key] = value;
+      for (const [i, inc] of (raw.include ?? []).entries()) this.include(project, inc, source, ["include", i], workingDir);
+      for (const name of Object.keys(raw.services ?? {})) {
+        const spec = this.service(file, name);
+        if (!spec) continue;
+        const origin = { source, path: ["services", name] };
+        const existing = project.services.get(name);
+        project.services.set(name, { spec: existing ? mergeServices(existing.spec, spec) : spec, origin: existing?.origin ?? origin });
+      }
+      for (const [name, n] of Object.entries(raw.networks ?? {})) project.networks[name] = networkSpec(name, n, source, this.diagnostics);
+      for (const [name, v] of Object.entries(raw.volumes ?? {})) project.volumes[name] = volumeSpec(name, v, source, this.diagnostics);
+    }
+    return project;
+  }
+
+  private include(project: Project, inc: NonNullable<RawComposeFile["include"]>[number], source: YamlSource, path: Path, workingDir: string): void {
+    const entry = typeof inc === "string" ? { path: inc } : inc;
+    const paths = (typeof entry.path === "string" ? [entry.path] : entry.path).map((p) => resolve(workingDir, p));
+    const missing = paths.find((p) => !existsSync(p));
+    if (missing) {
+      this.diagnostics.push(error(`included file ${missing} does not exist`, { location: source.locate(path), hint: "fix the path; it is relative to the including file" }));
+      return;
+    }
+    const subDir = entry.project_directory ? resolve(workingDir, entry.project_directory) : dirname(paths[0]!);
+    const sub = this.loadProject(paths, subDir);
+    for (const [name, svc] of sub.services) {
+      if (project.services.has(name)) {
+        this.diagnostics.push(
+          error(`service "${name}" is defined both here and in the included ${paths.join(", ")}`, {
+            location: source.locate(path),
+            hint: "rename one of them; an include may not redefine a service",
+            service: name,
+          }),
+        );
+        continue;
+      }
+      project.services.set(name, svc);
+    }
+    Object.assign(project.networks, { ...sub.networks, ...project.networks });
+    Object.assign(project.volumes, { ...sub.volumes, ...project.volumes });
+  }
+
+  private loadFile(file: string, workingDir: string) {
+    if (this.files.has(file)) return this.files.get(file);
+    this.files.set(file, undefined);
+    let text: string;
+    try {
+      text = readFileSync(file, "utf8");
+    } catch (e) {
+      this.diagnostics.push(error(`cannot read ${file}: ${(e as Error).message}`, { hint: "check the path and its permissions" }));
+      return undefined;
+    }
+    const parsed = parseYaml(file, text);
+    this.diagnostics.push(...parsed.diagnostics);
+    const source = parsed.source;
+    if (!source) return undefined;
+    if (typeof source.value !== "object" || source.value === null || Array.isArray(source.value)) {
+      this.diagnostics.push(error("a compose file must be a mapping at the top level", { location: source.locate([]), hint: "start with `services:`" }));
+      return undefined;
+    }
+    const value = this.interpolateTree(source.value, [], source);
+    checkKeys(value, source, this.diagnostics);
+    const result = composeFileSchema.safeParse(value);
+    if (!result.success) {
+      for (const issue of result.error.issues) this.diagnostics.push(describeIssue(issue, source));
+      return undefined;
+    }
+    const loaded = { source, raw: result.data, workingDir };
+    this.files.set(file, loaded);
+    return loaded;
+  }
+
+  private interpolateTree(value: unknown, path: Path, source: YamlSource): unknown {
+    if (typeof value === "string") {
+      try {
+        return interpolate(value, this.lookup);
+      } catch (e) {
+        if (!(e instanceof InterpolationError)) throw e;
+        this.diagnostics.push(error(e.message, { location: source.locate(path), hint: e.hint }));
+        return value;
+      }
+    }
+    if (Array.isArray(value)) return value.map((v, i) => this.interpolateTree(v, [...path, i], source));
+    if (value && typeof value === "object") {
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(value)) out[k] = this.interpolateTree(v, [...path, k], source);
+      return out;
+    }
+    return value;
+  }
+
+  /** The service `name` of `file` with its `extends` chain applied. */
+  private service(file: string, name: string): ServiceSpec | undefined {
+    const key = `${file}\0${name}`;
+    if (this.resolved.has(key)) return this.resolved.get(key);
+    const loaded = this.files.get(file);
+    if (!loaded) return undefined;
+    const raw: RawService = loaded.raw.services?.[name] ?? {};
+    const path = ["services", name];
+    if (this.resolving.has(key)) {
+      this.diagnostics.push(error(`service "${name}" extends itself through a chain of extends`, { location: loaded.source.locate([...path, "extends"]), service: name, hint: "break the cycle of `extends`" }));
+      return undefined;
+    }
+    this.resolving.add(key);
+    try {
+      let spec = normalizeService(raw, { name, source: loaded.source, path, workingDir: loaded.workingDir, lookup: this.lookup, diagnostics: this.diagnostics });
+      if (raw.extends !== undefined) {
+        const ext = typeof raw.extends === "string" ? { service: raw.extends } : raw.extends;
+        const baseFile = ext.file ? resolve(loaded.workingDir, ext.file) : file;
+        const at = loaded.source.locate([...path, "extends"]);
+        if (ext.file && !this.loadFile(baseFile, dirname(baseFile))) {
+          if (!existsSync(baseFile)) this.diagnostics.push(error(`extends refers to ${baseFile}, which does not exist`, { location: at, service: name, hint: "fix the file path; it is relative to this compose file" }));
+          return undefined;
+        }
+        const baseServices = Object.keys(this.files.get(baseFile)?.raw.services ?? {});
+        if (!baseServices.includes(ext.service)) {
+          const guess = didYouMean(ext.service, baseServices);
+          this.diagnostics.push(error(`extends refers to service "${ext.service}", which ${ext.file ? `${ext.file} does` : "this file does"} not define`, { location: at, service: name, hint: guess ? `did you mean "${guess}"?` : `define "${ext.service}" or fix the name` }));
+          return undefined;
+        }
+        const base = this.service(baseFile, ext.service);
+        if (base) spec = mergeServices({ ...base, name, location: spec.location }, spec);
+      }
+      this.resolved.set(key, spec);
+      return spec;
+    } finally {
+      this.resolving.delete(key);
+    }
+  }
+}
+
+/** Compose's merge rules: scalars are replaced, mappings merged, sequences combined. */
+export function mergeServices(base: ServiceSpec, over: ServiceSpec): ServiceSpec {
+  const merged: ServiceSpec = {
+    ...base,
+    ...definedFields(over),
+    environment: { ...base.environment, ...over.environment },
+    labels: { ...base.labels, ...over.labels },
+    dependsOn: { ...base.dependsOn, ...over.dependsOn },
+    networks: { ...base.networks, ...over.networks },
+    ports: uniqueBy([...base.ports, ...over.ports], (p) => JSON.stringify(p)),
+    expose: [...new Set([...base.expose, ...over.expose])],
+    mounts: [...new Map([...base.mounts, ...over.mounts].map((m) => [m.target, m])).values()],
+    profiles: over.profiles.length > 0 ? over.profiles : base.profiles,
+    extraHosts: [...new Set([...base.extraHosts, ...over.extraHosts])],
+    capAdd: [...new Set([...base.capAdd, ...over.capAdd])],
+    tmpfs: [...new Set([...base.tmpfs, ...over.tmpfs])],
+    ready: over.ready.length > 0 ? over.ready : base.ready,
+  };
+  if (base.build && over.build) merged.build = { ...base.build, ...over.build, args: { ...base.build.args, ...over.build.args } };
+  if (base.healthcheck && over.healthcheck) merged.healthcheck = { ...base.healthcheck, ...definedFields(over.healthcheck), test: over.healthcheck.test.length > 0 ? over.healthcheck.test : base.healthcheck.test };
+  return merged;
+}
+
+function definedFields<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function uniqueBy<T>(items: T[], key: (item: T) => string): T[] {
+  return [...new Map(items.map((i) => [key(i), i])).values()];
+}
+
+function networkSpec(name: string, raw: NonNullable<RawComposeFile["networks"]>[string], source: YamlSource, diagnostics: Diagnostic[]): NetworkSpec {
+  const n = raw ?? {};
+  const external = n.external === true || n.external === "true" || (typeof n.external === "object" && n.external !== null);
+  if (n.driver && n.driver !== "bridge") diagnostics.push(error(`network "${name}" uses driver "${n.driver}"; prenv supports bridge networks only`, { location: source.locate(["networks", name, "driver"]), hint: "remove the driver (bridge is the default)" }));
+  return { name: n.name ?? name, external, internal: n.internal === true || n.internal === "true", labels: labelRecord(n.labels), ...(n.driver ? { driver: n.driver } : {}) };
+}
+
+function volumeSpec(name: string, raw: NonNullable<RawComposeFile["volumes"]>[string], _source: YamlSource, _diagnostics: Diagnostic[]): VolumeSpec {
+  const v = raw ?? {};
+  const external = v.external === true || v.external === "true" || (typeof v.external === "object" && v.external !== null);
+  return { name: v.name ?? name, external, labels: labelRecord(v.labels), ...(v.driver ? { driver: v.driver } : {}) };
+}
+
+function labelRecord(v: Record<string, string | number | boolean | null> | string[] | undefined): Record<string, string> {
+  if (!v) return {};
+  if (Array.isArray(v)) return Object.fromEntries(v.map((s) => [s.split("=")[0]!, s.split("=").slice(1).join("=")]));
+  return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, x === null ? "" : String(x)]));
+}
+
+/** Checks that need the whole project: references between services, networks and volumes. */
+function checkReferences(project: Project, services: Record<string, ServiceSpec>, diagnostics: Diagnostic[]): void {
+  const all = [...project.services.keys()];
+  for (const [name, spec] of Object.entries(services)) {
+    const origin = project.services.get(name)!.origin;
+    const at = (path: Path): SourceLocation => origin.source.locate([...origin.path, ...path]);
+    if (!spec.image && !spec.build) {
+      diagnostics.push(error(`service "${name}" has neither an image nor a build section`, { location: spec.location, service: name, hint: "add `image: <name>` or `build: <directory>`" }));
+    }
+    for (const [dep, d] of Object.entries(spec.dependsOn)) {
+      if (services[dep]) continue;
+      const other = project.services.get(dep);
+      if (other) {
+        if (!d.required) continue;
+        diagnostics.push(error(`service "${name}" depends on "${dep}", which is only enabled with profile ${other.spec.profiles.map((p) => `"${p}"`).join(" or ")}`, { location: at(["depends_on", dep]), service: name, hint: `enable it with --profile ${other.spec.profiles[0]}, or mark the dependency \`required: false\`` }));
+        continue;
+      }
+      const guess = didYouMean(dep, all);
+      diagnostics.push(error(`service "${name}" depends on "${dep}", which is not defined`, { location: at(["depends_on", dep]), service: name, hint: guess ? `did you mean "${guess}"?` : `define a service "${dep}" or remove the dependency` }));
+    }
+    for (const net of Object.keys(spec.networks)) {
+      if (net === "default" || project.networks[net]) continue;
+      const guess = didYouMean(net, Object.keys(project.networks));
+      diagnostics.push(error(`service "${name}" uses network "${net}", which is not declared under the top-level networks`, { location: at(["networks", net]), service: name, hint: guess ? `did you mean "${guess}"?` : `add "${net}:" under the top-level networks key` }));
+    }
+    spec.mounts.forEach((m) => {
+      if (m.type === "volume" && m.source && !project.volumes[m.source]) {
+        const guess = didYouMean(m.source, Object.keys(project.volumes));
+        diagnostics.push(error(`service "${name}" mounts volume "${m.source}", which is not declared under the top-level volumes`, { location: at(["volumes"]), service: name, hint: guess ? `did you mean "${guess}"?` : `add "${m.source}:" under the top-level volumes key, or write "./${m.source}" for a directory` }));
+      }
+      if (m.type === "bind" && !existsSync(m.source)) {
+        diagnostics.push(error(`service "${name}" mounts ${m.source}, which does not exist`, { location: at(["volumes"]), service: name, hint: "create the file or directory first (prenv does not create host paths), or fix the path; relative paths start at the compose file's directory" }));
+      } else if (m.type === "bind" && !statSync(m.source, { throwIfNoEntry: false })) {
+        diagnostics.push(error(`service "${name}" mounts ${m.source}, which cannot be read`, { location: at(["volumes"]), service: name, hint: "check its permissions" }));
+      }
+    });
+  }
+  const cycle = findCycle(services);
+  if (cycle) {
+    const first = project.services.get(cycle[0]!)!;
+    diagnostics.push(error(`depends_on forms a cycle: ${cycle.join(" -> ")}`, { location: first.origin.source.locate([...first.origin.path, "depends_on"]), service: cycle[0], hint: "remove one of these dependencies; services must start in some order" }));
+  }
+}
+
+/** A dependency cycle as a list of names that starts and ends with the same service, if any. */
+export function findCycle(services: Record<string, ServiceSpec>): string[] | undefined {
+  const state = new Map<string, "visiting" | "done">();
+  const stack: string[] = [];
+  const visit = (name: string): string[] | undefined => {
+    if (state.get(name) === "done") return undefined;
+    if (state.get(name) === "visiting") return [...stack.slice(stack.indexOf(name)), name];
+    state.set(name, "visiting");
+    stack.push(name);
+    for (const dep of Object.keys(services[name]?.dependsOn ?? {})) {
+      if (!services[dep]) continue;
+      const found = visit(dep);
+      if (found) return found;
+    }
+    stack.pop();
+    state.set(name, "done");
+    return undefined;
+  };
+  for (const name of Object.keys(services).sort()) {
+    const found = visit(name);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** Project names become object names: lower case, [a-z0-9_-]. */
+export function sanitizeName(name: string): string {
+  const clean = name.toLowerCase().replace(/[^a-z0-9_-]+/g, "-").replace(/^[-_]+|[-_]+$/g, "");
+  return clean || "prenv";
+}
+
+function stableJson(value: unknown): string {
+  // Source positions say where, not what: they stay out of the hash.
+  return JSON.stringify(value, (k, v: unknown) =>
+    k === "location" ? undefined : v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v,
+  );
+}
+
+function describeIssue(issue: z.core.$ZodIssue, source: YamlSource): Diagnostic {
+  const path = issue.path.filter((p): p is string | number => typeof p !== "symbol");
+  const location = source.locate(path);
+  const where = describePath(path);
+  const serviceName = path[0] === "services" && typeof path[1] === "string" ? path[1] : undefined;
+  const extra = serviceName ? { service: serviceName } : {};
+  const value = valueAt(source.value, path);
+  const got = value === null ? "null" : Array.isArray(value) ? "a list" : typeof value === "object" ? "a mapping" : `${typeof value} ${JSON.stringify(value)}`;
+  switch (issue.code) {
+    case "invalid_type":
+      if (value === undefined) return error(`${where} is missing`, { location, hint: `add ${where}`, ...extra });
+      return error(`${where} must be ${article(issue.expected)}, not ${got}`, {
+        location,
+        hint: issue.expected === "string" && typeof value !== "object" ? `quote the value: "${String(value)}"` : `see the Compose Specification for the forms ${where} takes`,
+        ...extra,
+      });
+    case "invalid_value":
+      return error(`${where} is ${got}, which is not one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`, {
+        location,
+        hint: (() => {
+          const guess = typeof value === "string" ? didYouMean(value, issue.values.map(String)) : undefined;
+          return guess ? `did you mean "${guess}"?` : `use one of ${issue.values.map(String).join(", ")}`;
+        })(),
+        ...extra,
+      });
+    case "invalid_union": {
+      // Explain the branch that matched the value's shape (a mapping's wrong field, say).
+      const branch = issue.errors.find((issues) => issues.length > 0 && issues.every((i) => i.path.length > 0));
+      if (branch) return describeIssue({ ...branch[0]!, path: [...issue.path, ...branch[0]!.path] }, source);
+      return error(`${where} has the wrong form (${got})`, { location, hint: `see the Compose Specification for the forms ${where} takes`, ...extra });
+    }
+    default:
+      return error(`${where}: ${issue.message}`, { location, hint: `see the Compose Specification for ${where}`, ...extra });
+  }
+}
+
+function article(expected: string): string {
+  const word = expected === "object" ? "mapping" : expected === "array" ? "list" : expected;
+  return /^[aeiou]/.test(word) ? `an ${word}` : `a ${word}`;
+}
+
+function describePath(path: Path): string {
+  if (path.length === 0) return "the file";
+  if (path[0] === "services" && path.length >= 2) {
+    const rest = path.slice(2);
+    return rest.length === 0 ? `service "${path[1]}"` : `"${rest.join(".")}" of service "${path[1]}"`;
+  }
+  return `"${path.join(".")}"`;
+}
+
+function valueAt(value: unknown, path: Path): unknown {
+  let v = value;
+  for (const p of path) {
+    if (v === null || typeof v !== "object") return undefined;
+    v = (v as Record<string | number, unknown>)[p];
+  }
+  return v;
+}

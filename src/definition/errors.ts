@@ -1,0 +1,32 @@
+import type { Diagnostic, SourceLocation } from "./model.ts";
+
+/** The definition cannot be used: one or more diagnostics of severity "error". */
+export class DefinitionError extends Error {
+  readonly diagnostics: Diagnostic[];
+
+  constructor(diagnostics: Diagnostic[], options?: { cause?: unknown }) {
+    super(diagnostics.map(formatDiagnostic).join("\n"), options);
+    this.name = "DefinitionError";
+    this.diagnostics = diagnostics;
+  }
+}
+
+export function formatLocation(location: SourceLocation): string {
+  return `${location.file}:${location.line}:${location.column}`;
+}
+
+/** `file:line:col: error: message (service "x")\n  hint: ...` — the shape editors and CI logs link. */
+export function formatDiagnostic(d: Diagnostic): string {
+  const where = d.location ? `${formatLocation(d.location)}: ` : "";
+  const service = d.service && !d.message.includes(`"${d.service}"`) ? ` (service "${d.service}")` : "";
+  const hint = d.hint ? `\n  hint: ${d.hint}` : "";
+  return `${where}${d.severity}: ${d.message}${service}${hint}`;
+}
+
+export function error(message: string, extra: Omit<Diagnostic, "severity" | "message"> = {}): Diagnostic {
+  return { severity: "error", message, ...extra };
+}
+
+export function warning(message: string, extra: Omit<Diagnostic, "severity" | "message"> = {}): Diagnostic {
+  return { severity: "warning", message, ...extra };
+}

@@ -1,0 +1,79 @@
+import { distance } from "fastest-levenshtein";
+import { SUPPORTED, UNSUPPORTED, type Section } from "./compose-schema.ts";
+import { error, warning } from "./errors.ts";
+import type { Diagnostic } from "./model.ts";
+import type { Path, YamlSource } from "./yaml-source.ts";
+
+/** The closest known word, when it is close enough to be what the author meant. */
+export function didYouMean(word: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const c of candidates) {
+    const d = distance(word.toLowerCase(), c.toLowerCase());
+    if (d < bestDistance) {
+      best = c;
+      bestDistance = d;
+    }
+  }
+  return best !== undefined && bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/**
+ * Reports keys that are not in the Compose Specification (errors, with a did-you-mean)
+ * and keys that are but prenv does not act on yet (warnings), and removes the latter
+ * so that later stages see only what prenv understands.
+ */
+export function checkKeys(doc: unknown, source: YamlSource, diagnostics: Diagnostic[]): void {
+  const visit = (value: unknown, path: Path, section: Section) => {
+    if (!isRecord(value)) return;
+    const supported = SUPPORTED[section];
+    const unsupported: readonly string[] = UNSUPPORTED[section];
+    for (const key of Object.keys(value)) {
+      if (key.startsWith("x-") || supported.includes(key)) continue;
+      const location = source.locateKey([...path, key]);
+      const where = path.length > 0 ? ` in ${describe(path)}` : "";
+      if (unsupported.includes(key)) {
+        diagnostics.push(warning(`"${key}"${where} is not supported by prenv yet and is ignored`, { location, hint: "remove it, or expect it to have no effect under prenv" }));
+        delete value[key];
+        continue;
+      }
+      const guess = didYouMean(key, [...supported, ...unsupported]);
+      diagnostics.push(
+        error(`unknown key "${key}"${where}`, {
+          location,
+          hint: guess ? `did you mean "${guess}"?` : `the Compose Specification has no such key; extension keys start with "x-"`,
+        }),
+      );
+    }
+  };
+
+  visit(doc, [], "top");
+  if (!isRecord(doc)) return;
+  const each = (v: unknown, fn: (key: string, child: unknown) => void) => {
+    if (isRecord(v)) for (const [k, c] of Object.entries(v)) fn(k, c);
+  };
+  each(doc.services, (name, svc) => {
+    const base = ["services", name];
+    visit(svc, base, "service");
+    if (!isRecord(svc)) return;
+    visit(svc.build, [...base, "build"], "build");
+    visit(svc.healthcheck, [...base, "healthcheck"], "healthcheck");
+    each(svc.depends_on, (dep, d) => visit(d, [...base, "depends_on", dep], "dependency"));
+    each(svc.networks, (net, n) => visit(n, [...base, "networks", net], "serviceNetwork"));
+    if (Array.isArray(svc.ports)) svc.ports.forEach((p, i) => visit(p, [...base, "ports", i], "port"));
+    if (Array.isArray(svc.volumes)) svc.volumes.forEach((v, i) => visit(v, [...base, "volumes", i], "mount"));
+  });
+  each(doc.networks, (name, n) => visit(n, ["networks", name], "network"));
+  each(doc.volumes, (name, v) => visit(v, ["volumes", name], "volume"));
+  if (Array.isArray(doc.include)) doc.include.forEach((inc, i) => visit(inc, ["include", i], "include"));
+}
+
+function describe(path: Path): string {
+  if (path[0] === "services" && path.length >= 2) {
+    const rest = path.slice(2).join(".");
+    return `service "${path[1]}"${rest ? ` (${rest})` : ""}`;
+  }
+  return path.join(".");
+}

@@ -1,0 +1,134 @@
+/** A place in a definition file, 1-based, as editors show it. */
+export interface SourceLocation {
+  file: string;
+  line: number;
+  column: number;
+}
+
+export type Severity = "error" | "warning";
+
+/** One finding about a definition: what is wrong, where, and how to fix it. */
+export interface Diagnostic {
+  severity: Severity;
+  message: string;
+  hint?: string;
+  location?: SourceLocation;
+  service?: string;
+}
+
+export type DependencyCondition = "service_started" | "service_healthy" | "service_completed_successfully";
+
+export interface Dependency {
+  condition: DependencyCondition;
+  restart: boolean;
+  required: boolean;
+}
+
+export interface BuildSpec {
+  /** Absolute path of the build context. */
+  context: string;
+  /** Dockerfile path relative to the context. */
+  dockerfile: string;
+  args: Record<string, string>;
+  target?: string;
+}
+
+export interface PortSpec {
+  target: number;
+  /** Host port; undefined means the engine picks a free one. */
+  published?: number;
+  hostIp?: string;
+  protocol: "tcp" | "udp";
+}
+
+export type MountSpec =
+  | { type: "bind"; source: string; target: string; readOnly: boolean }
+  | { type: "volume"; source?: string; target: string; readOnly: boolean }
+  | { type: "tmpfs"; target: string };
+
+export interface HealthcheckSpec {
+  /** Docker's form: ["CMD", ...], ["CMD-SHELL", "..."] or ["NONE"]. */
+  test: string[];
+  intervalMs?: number;
+  timeoutMs?: number;
+  retries?: number;
+  startPeriodMs?: number;
+}
+
+/**
+ * How prenv decides a service is ready. Compose gives "healthcheck" and
+ * "completed"; the others come from the service's `x-prenv` extension.
+ */
+export type ReadinessCheck =
+  | { kind: "running" }
+  | { kind: "healthcheck"; test: string[]; timeoutMs: number }
+  | { kind: "port"; port: number }
+  | { kind: "http"; port: number; path: string; status: number }
+  | { kind: "log"; pattern: string }
+  | { kind: "command"; command: string[] }
+  | { kind: "completed" };
+
+export interface ServiceNetwork {
+  aliases: string[];
+}
+
+export interface ServiceSpec {
+  name: string;
+  image?: string;
+  build?: BuildSpec;
+  command?: string[];
+  entrypoint?: string[];
+  environment: Record<string, string>;
+  ports: PortSpec[];
+  expose: number[];
+  mounts: MountSpec[];
+  dependsOn: Record<string, Dependency>;
+  healthcheck?: HealthcheckSpec;
+  restart?: string;
+  profiles: string[];
+  networks: Record<string, ServiceNetwork>;
+  workingDir?: string;
+  user?: string;
+  hostname?: string;
+  labels: Record<string, string>;
+  extraHosts: string[];
+  init?: boolean;
+  capAdd: string[];
+  tmpfs: string[];
+  stopGracePeriodMs?: number;
+  /** Extra readiness checks from `x-prenv.ready`, all of which must pass. */
+  ready: ReadinessCheck[];
+  /** Where the service is declared, for messages. */
+  location?: SourceLocation;
+}
+
+export interface NetworkSpec {
+  name: string;
+  external: boolean;
+  internal: boolean;
+  driver?: string;
+  labels: Record<string, string>;
+}
+
+export interface VolumeSpec {
+  name: string;
+  external: boolean;
+  driver?: string;
+  labels: Record<string, string>;
+}
+
+/** A loaded, interpolated, validated compose project. */
+export interface Definition {
+  name: string;
+  /** Directory relative paths resolve against (the first file's). */
+  workingDir: string;
+  files: string[];
+  services: Record<string, ServiceSpec>;
+  networks: Record<string, NetworkSpec>;
+  volumes: Record<string, VolumeSpec>;
+  /** Top-level `x-*` keys, for later features (for example `x-prenv`). */
+  extensions: Record<string, unknown>;
+  /** Stable hash of everything above, used to label what the environment creates. */
+  hash: string;
+  warnings: Diagnostic[];
+}

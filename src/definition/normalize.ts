@@ -1,0 +1,356 @@
+import { existsSync, readFileSync } from "node:fs";
+import { isAbsolute, resolve } from "node:path";
+import { parse as parseDotenv } from "dotenv";
+import { parse as shellParse } from "shell-quote";
+import type { z } from "zod";
+import type { listOrDict, RawService } from "./compose-schema.ts";
+import { error } from "./errors.ts";
+import type { Lookup } from "./interpolate.ts";
+import type { Diagnostic, HealthcheckSpec, MountSpec, PortSpec, ReadinessCheck, ServiceSpec } from "./model.ts";
+import type { Path, YamlSource } from "./yaml-source.ts";
+
+/** What normalising one service of one file needs to know. */
+export interface ServiceContext {
+  name: string;
+  source: YamlSource;
+  /** Path of the service in its file: ["services", name]. */
+  path: Path;
+  workingDir: string;
+  lookup: Lookup;
+  diagnostics: Diagnostic[];
+}
+
+/** Turns a validated raw service into prenv's model; findings go to ctx.diagnostics. */
+export function normalizeService(raw: RawService, ctx: ServiceContext): ServiceSpec {
+  const fail = (message: string, at: Path, hint?: string) =>
+    ctx.diagnostics.push(error(message, { location: ctx.source.locate([...ctx.path, ...at]), service: ctx.name, hint }));
+
+  const spec: ServiceSpec = {
+    name: ctx.name,
+    environment: {},
+    ports: [],
+    expose: [],
+    mounts: [],
+    dependsOn: {},
+    profiles: raw.profiles ?? [],
+    networks: {},
+    labels: toRecord(raw.labels),
+    extraHosts: [],
+    capAdd: raw.cap_add ?? [],
+    tmpfs: raw.tmpfs === undefined ? [] : typeof raw.tmpfs === "string" ? [raw.tmpfs] : raw.tmpfs,
+    ready: [],
+    location: ctx.source.locateKey(ctx.path),
+  };
+  if (raw.image !== undefined) spec.image = raw.image;
+  if (raw.restart !== undefined) {
+    if (!/^(no|always|unless-stopped|on-failure(:\d+)?)$/.test(raw.restart))
+      fail(`restart "${raw.restart}" is not a restart policy`, ["restart"], 'use "no", "always", "on-failure[:N]" or "unless-stopped"');
+    spec.restart = raw.restart;
+  }
+  if (raw.working_dir !== undefined) spec.workingDir = raw.working_dir;
+  if (raw.user !== undefined) spec.user = raw.user;
+  if (raw.hostname !== undefined) spec.hostname = raw.hostname;
+  if (raw.init !== undefined) spec.init = toBool(raw.init, ["init"], fail);
+  if (raw.stop_grace_period !== undefined) {
+    const ms = parseDuration(raw.stop_grace_period);
+    if (ms === undefined) fail(`stop_grace_period "${raw.stop_grace_period}" is not a duration`, ["stop_grace_period"], DURATION_HINT);
+    else spec.stopGracePeriodMs = ms;
+  }
+  if (raw.build !== undefined) {
+    const b = typeof raw.build === "string" ? { context: raw.build } : raw.build;
+    const context = resolve(ctx.workingDir, b.context ?? ".");
+    if (/^[a-z]+:\/\//.test(b.context ?? "")) fail("remote build contexts (URLs) are not supported yet", ["build"], "check the sources out and use a local path");
+    spec.build = { context, dockerfile: b.dockerfile ?? "Dockerfile", args: stringValues(b.args, ctx.lookup) };
+    if (b.target !== undefined) spec.build.target = b.target;
+  }
+  const command = toArgv(raw.command);
+  if (command) spec.command = command;
+  const entrypoint = toArgv(raw.entrypoint);
+  if (entrypoint) spec.entrypoint = entrypoint;
+
+  // env_file first, then environment on top (Compose's precedence).
+  const envFiles = raw.env_file === undefined ? [] : typeof raw.env_file === "string" ? [raw.env_file] : raw.env_file;
+  envFiles.forEach((entry, i) => {
+    const path = typeof entry === "string" ? entry : entry.path;
+    const required = typeof entry === "string" ? true : entry.required === undefined || entry.required === true || entry.required === "true";
+    const full = resolve(ctx.workingDir, path);
+    if (!existsSync(full)) {
+      if (required)
+        fail(`env_file "${path}" does not exist (looked for ${full})`, typeof raw.env_file === "string" ? ["env_file"] : ["env_file", i], "create the file, fix the path (relative to the compose file), or use the long syntax with `required: false`");
+      return;
+    }
+    Object.assign(spec.environment, parseDotenv(readFileSync(full)));
+  });
+  Object.assign(spec.environment, stringValues(raw.environment, ctx.lookup));
+
+  (raw.ports ?? []).forEach((p, i) => {
+    const parsed = parsePort(p);
+    if (typeof parsed === "string") fail(parsed, ["ports", i], 'write "CONTAINER", "HOST:CONTAINER" or "IP:HOST:CONTAINER[/udp]", e.g. "8080:80"');
+    else spec.ports.push(...parsed);
+  });
+  (raw.expose ?? []).forEach((e, i) => {
+    const range = parseRange(String(e).replace(/\/(tcp|udp)$/, ""));
+    if (!range) fail(`expose "${e}" is not a port or port range`, ["expose", i], 'write a port such as 8080 or a range such as "8000-8010"');
+    else for (let p = range[0]; p <= range[1]; p++) spec.expose.push(p);
+  });
+  (raw.volumes ?? []).forEach((v, i) => {
+    const mount = parseMount(v, ctx.workingDir);
+    if (typeof mount === "string") fail(mount, ["volumes", i], 'write "SOURCE:TARGET[:ro]" with an absolute TARGET, e.g. "./data:/var/lib/data" or "dbdata:/var/lib/postgresql/data"');
+    else spec.mounts.push(mount);
+  });
+
+  if (Array.isArray(raw.depends_on)) {
+    for (const dep of raw.depends_on) spec.dependsOn[dep] = { condition: "service_started", restart: false, required: true };
+  } else if (raw.depends_on) {
+    for (const [dep, d] of Object.entries(raw.depends_on)) {
+      spec.dependsOn[dep] = { condition: d.condition, restart: d.restart === true || d.restart === "true", required: d.required ?? true };
+    }
+  }
+
+  if (raw.healthcheck) {
+    const h = raw.healthcheck;
+    const disabled = h.disable === true || h.disable === "true";
+    const hc: HealthcheckSpec = { test: disabled ? ["NONE"] : typeof h.test === "string" ? ["CMD-SHELL", h.test] : (h.test ?? []) };
+    if (hc.test.length > 0 && !["CMD", "CMD-SHELL", "NONE"].includes(hc.test[0]!))
+      fail(`healthcheck test must start with "CMD", "CMD-SHELL" or "NONE", not "${hc.test[0]}"`, ["healthcheck", "test"], 'write ["CMD", "pg_isready"] or a plain string, which runs in a shell');
+    for (const [key, field] of [["interval", "intervalMs"], ["timeout", "timeoutMs"], ["start_period", "startPeriodMs"]] as const) {
+      const text = h[key];
+      if (text === undefined) continue;
+      const ms = parseDuration(text);
+      if (ms === undefined) fail(`healthcheck ${key} "${text}" is not a duration`, ["healthcheck", key], DURATION_HINT);
+      else hc[field] = ms;
+    }
+    if (h.retries !== undefined) hc.retries = h.retries;
+    spec.healthcheck = hc;
+  }
+
+  if (Array.isArray(raw.networks)) {
+    for (const n of raw.networks) spec.networks[n] = { aliases: [] };
+  } else if (raw.networks) {
+    for (const [n, v] of Object.entries(raw.networks)) spec.networks[n] = { aliases: v?.aliases ?? [] };
+  }
+
+  if (Array.isArray(raw.extra_hosts)) spec.extraHosts = raw.extra_hosts.map((h) => h.replace("=", ":"));
+  else if (raw.extra_hosts)
+    for (const [host, ips] of Object.entries(raw.extra_hosts)) for (const ip of typeof ips === "string" ? [ips] : ips) spec.extraHosts.push(`${host}:${ip}`);
+
+  spec.ready = readinessFrom(raw["x-prenv"], fail);
+  return spec;
+}
+
+const DURATION_HINT = 'write a duration such as "500ms", "10s", "1m30s" or "1h"';
+
+function readinessFrom(ext: unknown, fail: (m: string, at: Path, h?: string) => void): ReadinessCheck[] {
+  if (ext === undefined || ext === null) return [];
+  if (typeof ext !== "object" || Array.isArray(ext)) {
+    fail("x-prenv of a service must be a mapping", ["x-prenv"], "write `x-prenv: { ready: [ { port: 8080 } ] }`");
+    return [];
+  }
+  const ready = (ext as Record<string, unknown>).ready;
+  if (ready === undefined) return [];
+  if (!Array.isArray(ready)) {
+    fail("x-prenv.ready must be a list of checks", ["x-prenv", "ready"], READY_HINT);
+    return [];
+  }
+  const checks: ReadinessCheck[] = [];
+  ready.forEach((item: unknown, i) => {
+    const at: Path = ["x-prenv", "ready", i];
+    const entry = (item ?? {}) as Record<string, unknown>;
+    const keys = Object.keys(entry);
+    if (keys.length !== 1) return fail("each readiness check has exactly one of port, http, log, command", at, READY_HINT);
+    const value = entry[keys[0]!];
+    switch (keys[0]) {
+      case "port": {
+        const port = toPort(value);
+        return port ? checks.push({ kind: "port", port }) : fail(`"${String(value)}" is not a port number`, [...at, "port"], READY_HINT);
+      }
+      case "http": {
+        const h = (value ?? {}) as Record<string, unknown>;
+        const port = toPort(h.port);
+        if (!port) return fail("http readiness needs a port", [...at, "http"], READY_HINT);
+        const status = h.status === undefined ? 200 : Number(h.status);
+        return checks.push({ kind: "http", port, path: typeof h.path === "string" ? h.path : "/", status });
+      }
+      case "log":
+        if (typeof value !== "string") return fail("log readiness needs a regular expression", [...at, "log"], READY_HINT);
+        try {
+          new RegExp(value);
+        } catch (e) {
+          return fail(`log readiness pattern is not a valid regular expression: ${(e as Error).message}`, [...at, "log"], READY_HINT);
+        }
+        return checks.push({ kind: "log", pattern: value });
+      case "command": {
+        const argv = toArgv(value as string | string[]);
+        return argv ? checks.push({ kind: "command", command: argv }) : fail("command readiness needs a command", [...at, "command"], READY_HINT);
+      }
+      default:
+        return fail(`unknown readiness check "${keys[0]}"`, at, READY_HINT);
+    }
+  });
+  return checks;
+}
+
+const READY_HINT = 'checks are { port: 8080 }, { http: { port: 8080, path: /healthz, status: 200 } }, { log: "ready to accept" } or { command: "pg_isready" }';
+
+function toBool(v: boolean | string, at: Path, fail: (m: string, at: Path, h?: string) => void): boolean {
+  if (typeof v === "boolean") return v;
+  if (v === "true") return true;
+  if (v === "false") return false;
+  fail(`"${v}" is not a boolean`, at, "write true or false");
+  return false;
+}
+
+function toRecord(v: z.infer<typeof listOrDict> | undefined): Record<string, string> {
+  if (v === undefined) return {};
+  if (Array.isArray(v)) {
+    const out: Record<string, string> = {};
+    for (const item of v) {
+      const eq = item.indexOf("=");
+      out[eq < 0 ? item : item.slice(0, eq)] = eq < 0 ? "" : item.slice(eq + 1);
+    }
+    return out;
+  }
+  const out: Record<string, string> = {};
+  for (const [k, val] of Object.entries(v)) out[k] = val === null ? "" : String(val);
+  return out;
+}
+
+/** Environment-style values: a bare `KEY` (or `KEY:` with no value) takes the value from the host, if set. */
+function stringValues(v: z.infer<typeof listOrDict> | undefined, lookup: Lookup): Record<string, string> {
+  if (v === undefined) return {};
+  const out: Record<string, string> = {};
+  const entries: [string, string | undefined][] = Array.isArray(v)
+    ? v.map((item) => {
+        const eq = item.indexOf("=");
+        return eq < 0 ? [item, undefined] : [item.slice(0, eq), item.slice(eq + 1)];
+      })
+    : Object.entries(v).map(([k, val]) => [k, val === null ? undefined : String(val)]);
+  for (const [key, value] of entries) {
+    const resolved = value ?? lookup(key);
+    if (resolved !== undefined) out[key] = resolved;
+  }
+  return out;
+}
+
+export function toArgv(v: string | string[] | null | undefined): string[] | undefined {
+  if (v === null || v === undefined) return undefined;
+  if (Array.isArray(v)) return v;
+  return shellParse(v).map((token) => (typeof token === "string" ? token : "op" in token ? token.op : String(token)));
+}
+
+const UNITS: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1000, ms: 1, us: 0.001, µs: 0.001, ns: 0.000001 };
+
+/** Go-style durations as Compose writes them: "1m30s", "500ms", "10s". Undefined when invalid. */
+export function parseDuration(text: string): number | undefined {
+  const trimmed = text.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  const re = /(\d+(?:\.\d+)?)(ms|us|µs|ns|h|m|s)/gy;
+  let total = 0;
+  let matched = 0;
+  for (let m = re.exec(trimmed); m; m = re.exec(trimmed)) {
+    total += Number(m[1]) * UNITS[m[2]!]!;
+    matched = re.lastIndex;
+  }
+  return matched === trimmed.length && matched > 0 ? Math.round(total) : undefined;
+}
+
+function toPort(v: unknown): number | undefined {
+  const n = typeof v === "number" ? v : typeof v === "string" && /^\d+$/.test(v) ? Number(v) : NaN;
+  return Number.isInteger(n) && n > 0 && n < 65536 ? n : undefined;
+}
+
+function parseRange(text: string): [number, number] | undefined {
+  const m = /^(\d+)(?:-(\d+))?$/.exec(text);
+  if (!m) return undefined;
+  const from = toPort(m[1]);
+  const to = toPort(m[2] ?? m[1]);
+  return from && to && to >= from ? [from, to] : undefined;
+}
+
+/** Short and long port syntax; a string on failure. */
+export function parsePort(p: number | string | { target: number | string; published?: number | string; host_ip?: string; protocol?: string }): PortSpec[] | string {
+  if (typeof p === "object") {
+    const target = toPort(p.target);
+    if (!target) return `port target "${p.target}" is not a port number`;
+    const protocol = (p.protocol ?? "tcp").toLowerCase();
+    if (protocol !== "tcp" && protocol !== "udp") return `protocol "${p.protocol}" is not tcp or udp`;
+    const spec: PortSpec = { target, protocol };
+    if (p.published !== undefined && p.published !== "") {
+      const published = toPort(p.published);
+      if (!published) return `published port "${p.published}" is not a port number`;
+      spec.published = published;
+    }
+    if (p.host_ip) spec.hostIp = p.host_ip;
+    return [spec];
+  }
+  const text = String(p);
+  const [body, proto = "tcp", extra] = text.split("/");
+  if (extra !== undefined || (proto !== "tcp" && proto !== "udp")) return `port "${text}" has an unknown protocol`;
+  // IPv6 host addresses come in brackets: [::1]:8080:80
+  const v6 = /^\[([^\]]+)\]:(.*)$/.exec(body!);
+  const parts = v6 ? [v6[1]!, ...v6[2]!.split(":")] : body!.split(":");
+  if (parts.length > 3 || parts.length === 0) return `port "${text}" is not a port mapping`;
+  const containerPart = parts[parts.length - 1]!;
+  const hostPart = parts.length >= 2 ? parts[parts.length - 2]! : "";
+  const hostIp = parts.length === 3 ? parts[0]! : undefined;
+  const targets = parseRange(containerPart);
+  if (!targets) return `port "${text}": "${containerPart}" is not a container port or range`;
+  let published: [number, number] | undefined;
+  if (hostPart !== "") {
+    published = parseRange(hostPart);
+    if (!published) return `port "${text}": "${hostPart}" is not a host port or range`;
+    const count = targets[1] - targets[0];
+    if (published[1] - published[0] !== count && published[0] !== published[1]) return `port "${text}": host and container ranges differ in size`;
+  }
+  const out: PortSpec[] = [];
+  for (let i = 0; i <= targets[1] - targets[0]; i++) {
+    const spec: PortSpec = { target: targets[0] + i, protocol: proto as "tcp" | "udp" };
+    if (published) spec.published = published[0] === published[1] ? published[0] : published[0] + i;
+    if (hostIp) spec.hostIp = hostIp;
+    out.push(spec);
+  }
+  return out;
+}
+
+type RawMount = Exclude<NonNullable<RawService["volumes"]>[number], string>;
+
+/** Short ("src:dst:ro") and long volume syntax; a string on failure. */
+export function parseMount(v: string | RawMount, workingDir: string): MountSpec | string {
+  if (typeof v === "object") {
+    const target = v.target;
+    if (!target || !target.startsWith("/")) return `volume target "${target ?? ""}" must be an absolute path in the container`;
+    const readOnly = v.read_only === true || v.read_only === "true";
+    switch (v.type) {
+      case "bind":
+        if (!v.source) return "a bind mount needs a source path";
+        return { type: "bind", source: hostPath(v.source, workingDir), target, readOnly };
+      case "volume":
+        return v.source ? { type: "volume", source: v.source, target, readOnly } : { type: "volume", target, readOnly };
+      case "tmpfs":
+        return { type: "tmpfs", target };
+      default:
+        return `volume type "${v.type}" is not supported yet (use bind, volume or tmpfs)`;
+    }
+  }
+  const parts = v.split(":");
+  if (parts.length === 1) {
+    if (!v.startsWith("/")) return `volume "${v}": the container path must be absolute`;
+    return { type: "volume", target: v, readOnly: false };
+  }
+  if (parts.length > 3) return `volume "${v}" has too many ":"-separated parts`;
+  const [source, target, mode = "rw"] = parts as [string, string, string?];
+  if (!target.startsWith("/")) return `volume "${v}": the container path "${target}" must be absolute`;
+  const modes = mode.split(",");
+  if (!modes.every((m) => /^(ro|rw|z|Z|cached|delegated|consistent|nocopy|shared|slave|private|rshared|rslave|rprivate)$/.test(m)))
+    return `volume "${v}": unknown mode "${mode}"`;
+  const readOnly = modes.includes("ro");
+  if (source.startsWith(".") || source.startsWith("/") || source.startsWith("~"))
+    return { type: "bind", source: hostPath(source, workingDir), target, readOnly };
+  if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(source)) return `volume "${v}": "${source}" is neither a path nor a volume name`;
+  return { type: "volume", source, target, readOnly };
+}
+
+function hostPath(source: string, workingDir: string): string {
+  if (source.startsWith("~")) return resolve(process.env.HOME ?? "/", `.${source.slice(1)}`);
+  return isAbsolute(source) ? source : resolve(workingDir, source);
+}
