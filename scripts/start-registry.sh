@@ -78,7 +78,13 @@ fi
 docker_answers || die "no Docker engine answers \`docker info\`; run scripts/install-docker.sh first"
 docker image inspect "$SOURCE_IMAGE" >/dev/null 2>&1 ||
   die "$SOURCE_IMAGE is missing; run test/images/build.sh first"
+previous=$(docker image inspect -f '{{.Id}}' "$PUSHED_IMAGE" 2>/dev/null || true)
 docker tag "$SOURCE_IMAGE" "$PUSHED_IMAGE"
+# After `test/images/build.sh --force` the old image only had this tag; do not leave it dangling.
+if [ -n "$previous" ] && [ "$previous" != "$(docker image inspect -f '{{.Id}}' "$PUSHED_IMAGE")" ] &&
+  [ "$(docker image inspect -f '{{len .RepoTags}}' "$previous" 2>/dev/null)" = 0 ]; then
+  docker image rm "$previous" >/dev/null 2>&1 || true
+fi
 printf '\n===== %s: docker push %s =====\n' "$(date -Is)" "$PUSHED_IMAGE" >>"$LOG"
 docker push "$PUSHED_IMAGE" >>"$LOG" 2>&1 || die "docker push $PUSHED_IMAGE failed; see $LOG"
 

@@ -91,10 +91,10 @@ build_busybox() {
   local work root deb applet out
   new_scratch /tmp
   printf '\n===== %s: apt-get download busybox-static =====\n' "$(date -Is)" >>"$LOG"
-  if ! (cd "$work" && apt-get download busybox-static >>"$LOG" 2>&1); then
+  if ! (cd "$work" && apt-get download -o APT::Sandbox::User=root busybox-static >>"$LOG" 2>&1); then
     # No package lists yet (fresh machine): fetch them once and retry.
     apt_update_once
-    (cd "$work" && apt-get download busybox-static >>"$LOG" 2>&1) ||
+    (cd "$work" && apt-get download -o APT::Sandbox::User=root busybox-static >>"$LOG" 2>&1) ||
       die "apt-get download busybox-static failed; see $LOG"
   fi
   deb=$(compgen -G "$work/busybox-static_*.deb" | head -1) || die "apt-get download left no busybox-static .deb in $work"

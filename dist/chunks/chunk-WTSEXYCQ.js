@@ -1,0 +1,57 @@
+#!/usr/bin/env node
+import { createRequire as __prenvCreateRequire } from 'node:module';
+import { fileURLToPath as __prenvFileURLToPath } from 'node:url';
+const require = __prenvCreateRequire(import.meta.url);
+const __filename = __prenvFileURLToPath(import.meta.url);
+const __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
+
+// src/engine/lifecycle.ts
+function gcCandidates(environments, options) {
+  const now = options.now ?? /* @__PURE__ */ new Date();
+  const alive = options.isAlive ?? processAlive;
+  const out = [];
+  for (const env of environments) {
+    const ageMs = now.getTime() - env.created.getTime();
+    if (options.olderThanMs !== void 0 && ageMs > options.olderThanMs) {
+      out.push({ environment: env, reason: `older than the limit (${Math.round(ageMs / 6e4)} min)` });
+      continue;
+    }
+    if (env.complete) continue;
+    const [host, pid] = splitOwner(env.owner);
+    if (host === options.host && pid !== void 0 && !alive(pid)) {
+      out.push({ environment: env, reason: `left by a run that ended before it finished (process ${pid} is gone)` });
+    } else if (!host || pid === void 0) {
+      out.push({ environment: env, reason: "unfinished and its owner is unknown" });
+    }
+  }
+  return out;
+}
+async function gc(backend, options) {
+  const decisions = gcCandidates(await backend.list(), options);
+  return Promise.all(decisions.map(async (decision) => ({ decision, removed: await backend.remove(decision.environment.environment, { keepVolumes: false }) })));
+}
+function splitOwner(owner) {
+  const at = owner.lastIndexOf(":");
+  if (at < 0) return [void 0, void 0];
+  const pid = Number(owner.slice(at + 1));
+  return [owner.slice(0, at), Number.isInteger(pid) && pid > 0 ? pid : void 0];
+}
+function processAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return e.code === "EPERM";
+  }
+}
+function parseAge(text) {
+  const m = /^(\d+(?:\.\d+)?)(s|m|h|d)$/.exec(text.trim());
+  if (!m) return void 0;
+  return Number(m[1]) * { s: 1e3, m: 6e4, h: 36e5, d: 864e5 }[m[2]];
+}
+
+export {
+  gcCandidates,
+  gc,
+  parseAge
+};

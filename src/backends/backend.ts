@@ -1,0 +1,115 @@
+import type { Readable } from "node:stream";
+import type { Plan, PlannedService } from "../plan/plan.ts";
+
+/** Labels every object of an environment carries: teardown and gc are label queries. */
+export const LABELS = {
+  environment: "dev.prenv.environment",
+  project: "dev.prenv.project",
+  service: "dev.prenv.service",
+  definitionHash: "dev.prenv.definition-hash",
+  version: "dev.prenv.version",
+  created: "dev.prenv.created",
+  owner: "dev.prenv.owner",
+  workingDir: "dev.prenv.working-dir",
+  /** Set on the marker object that says `up` finished and the environment is wanted. */
+  complete: "dev.prenv.complete",
+} as const;
+
+/** Who created an environment, so gc can tell a crashed run from a live one. */
+export interface Owner {
+  host: string;
+  pid: number;
+}
+
+export interface ImageInfo {
+  reference: string;
+  id: string;
+  /** repo@sha256:... when the image came from a registry. */
+  digest?: string;
+}
+
+export interface Endpoint {
+  service: string;
+  containerPort: number;
+  protocol: "tcp" | "udp";
+  hostIp: string;
+  hostPort: number;
+}
+
+export type ServiceStatus =
+  | { state: "created" | "running" | "paused" | "restarting" }
+  | { state: "exited"; exitCode: number }
+  | { state: "missing" };
+
+export interface ExecResult {
+  exitCode: number;
+  output: string;
+}
+
+export interface EnvironmentSummary {
+  environment: string;
+  project: string;
+  created: Date;
+  owner: string;
+  complete: boolean;
+  workingDir: string;
+  services: { name: string; state: string }[];
+}
+
+/** What happened to a service while its image was prepared (build output, pull layers). */
+export type ImageProgress = (phase: "pulling" | "building", detail?: string) => void;
+
+/** Where the engine can reach a container port from prenv's own process. */
+export interface ProbeAddress {
+  host: string;
+  port: number;
+}
+
+export interface Backend {
+  readonly kind: string;
+  /** Throws RuntimeUnavailableError when no engine answers. */
+  ping(): Promise<void>;
+  /** Makes the image available locally: pull when missing, build when the service has a build. */
+  prepareImage(plan: Plan, service: PlannedService, progress: ImageProgress, signal: AbortSignal): Promise<ImageInfo>;
+  /** Networks and volumes; labelled, so a crash right after still leaves them findable. */
+  createEnvironment(plan: Plan, owner: Owner): Promise<void>;
+  createService(plan: Plan, service: PlannedService, owner: Owner): Promise<void>;
+  startService(plan: Plan, service: PlannedService): Promise<void>;
+  status(environment: string, service: string): Promise<ServiceStatus>;
+  exec(environment: string, service: string, argv: string[], options?: { timeoutMs?: number; signal?: AbortSignal }): Promise<ExecResult>;
+  probeAddress(environment: string, service: string, port: number): Promise<ProbeAddress>;
+  endpoints(environment: string): Promise<Endpoint[]>;
+  logs(environment: string, service: string, options: { follow: boolean; tail?: number; signal?: AbortSignal }): Promise<Readable>;
+  /** Container stops and exits, as they happen, for the services of one environment. */
+  watchExits(environment: string, onExit: (service: string) => void, signal: AbortSignal): Promise<void>;
+  markComplete(plan: Plan, owner: Owner): Promise<void>;
+  list(): Promise<EnvironmentSummary[]>;
+  remove(environment: string, options: { keepVolumes: boolean }): Promise<RemovalReport>;
+}
+
+export interface RemovalReport {
+  containers: number;
+  networks: number;
+  volumes: number;
+}
+
+export class RuntimeUnavailableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "RuntimeUnavailableError";
+  }
+}
+
+/** A step of `up` failed for a reason outside the definition (pull, build, start, readiness). */
+export class ServiceError extends Error {
+  readonly service: string;
+  readonly hint: string | undefined;
+  readonly logTail: string | undefined;
+  constructor(service: string, message: string, options: { hint?: string; logTail?: string; cause?: unknown } = {}) {
+    super(message, { cause: options.cause });
+    this.name = "ServiceError";
+    this.service = service;
+    this.hint = options.hint;
+    this.logTail = options.logTail;
+  }
+}

@@ -1,0 +1,468 @@
+import { PassThrough, Readable } from "node:stream";
+import { createRequire } from "node:module";
+import Dockerode from "dockerode";
+import { pack } from "tar-fs";
+import type { MountSpec } from "../../definition/model.ts";
+import { networksOf, type Plan, type PlannedService } from "../../plan/plan.ts";
+import {
+  LABELS,
+  RuntimeUnavailableError,
+  ServiceError,
+  type Backend,
+  type Endpoint,
+  type EnvironmentSummary,
+  type ExecResult,
+  type ImageInfo,
+  type ImageProgress,
+  type Owner,
+  type ProbeAddress,
+  type RemovalReport,
+  type ServiceStatus,
+} from "../backend.ts";
+
+const require = createRequire(import.meta.url);
+const dockerignore = require("@balena/dockerignore") as (opts?: { ignorecase?: boolean }) => { add(p: string[]): unknown; ignores(p: string): boolean };
+
+export interface DockerBackendOptions {
+  docker?: Dockerode;
+  version: string;
+}
+
+const MARKER_SUFFIX = "_prenv-complete";
+
+/** The Docker Engine backend: one labelled bridge network per environment. */
+export class DockerBackend implements Backend {
+  readonly kind = "docker";
+  private readonly docker: Dockerode;
+  private readonly version: string;
+
+  constructor(options: DockerBackendOptions) {
+    this.docker = options.docker ?? new Dockerode();
+    this.version = options.version;
+  }
+
+  async ping(): Promise<void> {
+    try {
+      await Promise.race([this.docker.ping(), rejectAfter(5000, "no answer within 5 s")]);
+    } catch (cause) {
+      const where = process.env.DOCKER_HOST ?? "/var/run/docker.sock";
+      throw new RuntimeUnavailableError(`no Docker engine answers at ${where} (${(cause as Error).message})`, { cause });
+    }
+  }
+
+  async prepareImage(plan: Plan, service: PlannedService, progress: ImageProgress, signal: AbortSignal): Promise<ImageInfo> {
+    if (service.build) await this.build(plan, service, progress, signal);
+    else if (!(await this.imageExists(service.image))) await this.pull(service, progress, signal);
+    const info = await this.docker.getImage(service.image).inspect();
+    const digest = info.RepoDigests?.[0];
+    return { reference: service.image, id: info.Id, ...(digest ? { digest } : {}) };
+  }
+
+  private async imageExists(reference: string): Promise<boolean> {
+    try {
+      await this.docker.getImage(reference).inspect();
+      return true;
+    } catch (e) {
+      if (statusOf(e) === 404) return false;
+      throw e;
+    }
+  }
+
+  private async pull(service: PlannedService, progress: ImageProgress, signal: AbortSignal): Promise<void> {
+    progress("pulling");
+    try {
+      const stream = await this.docker.pull(service.image, { abortSignal: signal });
+      await this.follow(stream, (event) => {
+        if (event.status && event.id) progress("pulling", `${event.id}: ${event.status}`);
+      });
+    } catch (cause) {
+      const message = firstLine((cause as Error).message).replace(/^\(HTTP code \d+\) [a-z ]+ - /, "");
+      throw new ServiceError(service.name, `image "${service.image}" cannot be pulled: ${message}`, {
+        hint: "check the image name and tag; for a private registry run `docker login <registry>` first",
+        cause,
+      });
+    }
+  }
+
+  private async build(plan: Plan, service: PlannedService, progress: ImageProgress, signal: AbortSignal): Promise<void> {
+    const build = service.spec.build!;
+    progress("building");
+    const ignore = dockerignore();
+    try {
+      const { readFileSync } = await import("node:fs");
+      const lines = readFileSync(`${build.context}/.dockerignore`, "utf8").split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("#"));
+      ignore.add(lines);
+    } catch {
+      // no .dockerignore: send the whole context
+    }
+    const tar = Readable.from(pack(build.context, { ignore: (name) => ignore.ignores(name.slice(build.context.length + 1)) }));
+    const output: string[] = [];
+    try {
+      const stream: NodeJS.ReadableStream = await this.docker.buildImage(tar, {
+        t: service.image,
+        dockerfile: build.dockerfile,
+        buildargs: build.args,
+        ...(build.target ? { target: build.target } : {}),
+        labels: { [LABELS.project]: plan.project, [LABELS.version]: this.version },
+        abortSignal: signal,
+      });
+      await this.follow(stream, (event) => {
+        if (event.stream) {
+          for (const line of event.stream.split("\n")) if (line.trim()) output.push(line);
+          const last = output.at(-1);
+          if (last) progress("building", last);
+        }
+        if (event.error) throw new Error(event.error);
+      });
+    } catch (cause) {
+      throw new ServiceError(service.name, `building the image failed: ${firstLine((cause as Error).message)}`, {
+        hint: `fix the Dockerfile (${build.dockerfile}) or the build context ${build.context}`,
+        logTail: output.slice(-15).join("\n"),
+        cause,
+      });
+    }
+  }
+
+  private follow(stream: NodeJS.ReadableStream, onEvent: (e: { status?: string; id?: string; stream?: string; error?: string }) => void): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.docker.modem.followProgress(
+        stream,
+        (err: Error | null, events: { error?: string }[]) => {
+          const failed = events?.find((e) => e.error);
+          if (err) reject(err);
+          else if (failed) reject(new Error(failed.error));
+          else resolve();
+        },
+        (event: { status?: string; id?: string; stream?: string; error?: string }) => {
+          try {
+            onEvent(event);
+          } catch {
+            // errors are collected from the final list of events
+          }
+        },
+      );
+    });
+  }
+
+  private labels(plan: Plan, owner: Owner, extra: Record<string, string> = {}): Record<string, string> {
+    return {
+      [LABELS.environment]: plan.environment,
+      [LABELS.project]: plan.project,
+      [LABELS.definitionHash]: plan.definitionHash,
+      [LABELS.version]: this.version,
+      [LABELS.created]: new Date().toISOString(),
+      [LABELS.owner]: `${owner.host}:${owner.pid}`,
+      [LABELS.workingDir]: plan.workingDir,
+      ...extra,
+    };
+  }
+
+  async createEnvironment(plan: Plan, owner: Owner): Promise<void> {
+    await Promise.all([
+      ...plan.networks.filter((n) => !n.external).map((n) =>
+        this.docker.createNetwork({ Name: n.name, Driver: "bridge", Internal: n.internal, CheckDuplicate: true, Labels: this.labels(plan, owner) }),
+      ),
+      ...plan.volumes.filter((v) => !v.external).map((v) => this.docker.createVolume({ Name: v.name, Labels: this.labels(plan, owner) })),
+    ]);
+  }
+
+  async createService(plan: Plan, service: PlannedService, owner: Owner): Promise<void> {
+    const spec = service.spec;
+    const networks = Object.entries(networksOf(spec)).map(([key, n]) => ({
+      name: plan.networks.find((p) => p.key === key)!.name,
+      aliases: [service.name, ...(spec.hostname ? [spec.hostname] : []), ...n.aliases],
+    }));
+    const exposed: Record<string, object> = {};
+    const bindings: Record<string, { HostIp: string; HostPort: string }[]> = {};
+    for (const p of service.ports) {
+      const key = `${p.target}/${p.protocol}`;
+      exposed[key] = {};
+      (bindings[key] ??= []).push({ HostIp: p.hostIp ?? "127.0.0.1", HostPort: p.published ? String(p.published) : "" });
+    }
+    for (const port of spec.expose) exposed[`${port}/tcp`] ??= {};
+    const hc = spec.healthcheck;
+    const [first, ...rest] = networks;
+    const container = await this.docker.createContainer({
+      name: containerName(plan.environment, service.name),
+      Image: service.image,
+      ...(spec.command ? { Cmd: spec.command } : {}),
+      ...(spec.entrypoint ? { Entrypoint: spec.entrypoint } : {}),
+      Env: Object.entries(spec.environment).map(([k, v]) => `${k}=${v}`),
+      ...(spec.workingDir ? { WorkingDir: spec.workingDir } : {}),
+      ...(spec.user ? { User: spec.user } : {}),
+      Hostname: spec.hostname ?? service.name,
+      Labels: { ...spec.labels, ...this.labels(plan, owner, { [LABELS.service]: service.name }) },
+      ExposedPorts: exposed,
+      ...(spec.stopGracePeriodMs !== undefined ? { StopTimeout: Math.ceil(spec.stopGracePeriodMs / 1000) } : {}),
+      ...(hc
+        ? {
+            Healthcheck: {
+              Test: hc.test,
+              ...(hc.intervalMs !== undefined ? { Interval: hc.intervalMs * 1e6 } : {}),
+              ...(hc.timeoutMs !== undefined ? { Timeout: hc.timeoutMs * 1e6 } : {}),
+              ...(hc.retries !== undefined ? { Retries: hc.retries } : {}),
+              ...(hc.startPeriodMs !== undefined ? { StartPeriod: hc.startPeriodMs * 1e6 } : {}),
+            },
+          }
+        : {}),
+      HostConfig: {
+        PortBindings: bindings,
+        Mounts: spec.mounts.map((m) => mountOf(m, plan)),
+        Tmpfs: Object.fromEntries(spec.tmpfs.map((t) => [t.split(":")[0]!, t.split(":").slice(1).join(":")])),
+        RestartPolicy: restartPolicy(spec.restart),
+        ExtraHosts: spec.extraHosts,
+        CapAdd: spec.capAdd,
+        ...(spec.init !== undefined ? { Init: spec.init } : {}),
+        NetworkMode: first!.name,
+      },
+      NetworkingConfig: { EndpointsConfig: { [first!.name]: { Aliases: first!.aliases } } },
+    });
+    // API 1.41 takes one network at create time: join the others before starting.
+    for (const n of rest) await this.docker.getNetwork(n.name).connect({ Container: container.id, EndpointConfig: { Aliases: n.aliases } });
+  }
+
+  async startService(plan: Plan, service: PlannedService): Promise<void> {
+    try {
+      await this.docker.getContainer(containerName(plan.environment, service.name)).start();
+    } catch (cause) {
+      const message = (cause as Error).message;
+      const portTaken = /port is already allocated|address already in use/i.test(message);
+      throw new ServiceError(service.name, `the container could not start: ${firstLine(message).replace(/^\(HTTP code \d+\) [a-z ]+ - /, "")}`, {
+        hint: portTaken
+          ? "a published host port is already in use: free it, or publish the container port alone (\"8080\") so that a free host port is chosen"
+          : "check the image's entrypoint and command, and the service's volumes and user",
+        cause,
+      });
+    }
+  }
+
+  async status(environment: string, service: string): Promise<ServiceStatus> {
+    try {
+      const info = await this.docker.getContainer(containerName(environment, service)).inspect();
+      const s = info.State;
+      if (s.Restarting) return { state: "restarting" };
+      if (s.Paused) return { state: "paused" };
+      if (s.Running) return { state: "running" };
+      if (s.Status === "created") return { state: "created" };
+      return { state: "exited", exitCode: s.ExitCode };
+    } catch (e) {
+      if (statusOf(e) === 404) return { state: "missing" };
+      throw e;
+    }
+  }
+
+  async exec(environment: string, service: string, argv: string[], options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<ExecResult> {
+    const container = this.docker.getContainer(containerName(environment, service));
+    const exec = await container.exec({ Cmd: argv, AttachStdout: true, AttachStderr: true });
+    const stream = await exec.start({ hijack: true, stdin: false });
+    const chunks: Buffer[] = [];
+    const sink = new PassThrough();
+    sink.on("data", (c: Buffer) => chunks.push(c));
+    this.docker.modem.demuxStream(stream, sink, sink);
+    await new Promise<void>((resolve, reject) => {
+      const timer = options.timeoutMs ? setTimeout(() => {
+        stream.destroy();
+        reject(new Error(`timed out after ${options.timeoutMs} ms`));
+      }, options.timeoutMs) : undefined;
+      const done = () => {
+        if (timer) clearTimeout(timer);
+        resolve();
+      };
+      stream.on("end", done);
+      stream.on("close", done);
+      stream.on("error", (e) => {
+        if (timer) clearTimeout(timer);
+        reject(e);
+      });
+      options.signal?.addEventListener("abort", () => stream.destroy(), { once: true });
+    });
+    const info = await exec.inspect();
+    return { exitCode: info.ExitCode ?? -1, output: Buffer.concat(chunks).toString("utf8") };
+  }
+
+  async probeAddress(environment: string, service: string, port: number): Promise<ProbeAddress> {
+    const info = await this.docker.getContainer(containerName(environment, service)).inspect();
+    const ip = Object.values(info.NetworkSettings.Networks).map((n) => n.IPAddress).find(Boolean);
+    if (!ip) throw new ServiceError(service, "the container has no IP address on its networks");
+    return { host: ip, port };
+  }
+
+  async endpoints(environment: string): Promise<Endpoint[]> {
+    const containers = await this.containers(environment);
+    const out: Endpoint[] = [];
+    for (const c of containers) {
+      for (const p of c.Ports) {
+        if (!p.PublicPort) continue;
+        // The engine lists IPv4 and IPv6 bindings separately; one line per port is enough.
+        if (p.IP === "::" && c.Ports.some((q) => q.PrivatePort === p.PrivatePort && q.IP === "0.0.0.0")) continue;
+        out.push({ service: c.Labels[LABELS.service]!, containerPort: p.PrivatePort, protocol: p.Type as "tcp" | "udp", hostIp: p.IP ?? "0.0.0.0", hostPort: p.PublicPort });
+      }
+    }
+    return out.sort((a, b) => a.service.localeCompare(b.service) || a.containerPort - b.containerPort);
+  }
+
+  async logs(environment: string, service: string, options: { follow: boolean; tail?: number; signal?: AbortSignal }): Promise<Readable> {
+    const container = this.docker.getContainer(containerName(environment, service));
+    const out = new PassThrough();
+    const common = { stdout: true, stderr: true, timestamps: false, ...(options.tail !== undefined ? { tail: options.tail } : {}), ...(options.signal ? { abortSignal: options.signal } : {}) };
+    if (options.follow) {
+      const stream = await container.logs({ ...common, follow: true });
+      this.docker.modem.demuxStream(stream, out, out);
+      stream.on("end", () => out.end());
+      stream.on("error", (e) => out.destroy(e));
+      options.signal?.addEventListener("abort", () => {
+        (stream as Readable).destroy();
+        out.end();
+      }, { once: true });
+    } else {
+      const buffer = await container.logs({ ...common, follow: false });
+      out.end(demuxBuffer(buffer));
+    }
+    return out;
+  }
+
+  async watchExits(environment: string, onExit: (service: string) => void, signal: AbortSignal): Promise<void> {
+    const stream = (await this.docker.getEvents({
+      filters: { type: ["container"], event: ["die"], label: [`${LABELS.environment}=${environment}`] },
+      abortSignal: signal,
+    } as Dockerode.GetEventsOptions)) as Readable;
+    let buffered = "";
+    stream.on("data", (chunk: Buffer) => {
+      buffered += chunk.toString("utf8");
+      let nl: number;
+      while ((nl = buffered.indexOf("\n")) >= 0) {
+        const line = buffered.slice(0, nl).trim();
+        buffered = buffered.slice(nl + 1);
+        if (!line) continue;
+        const event = JSON.parse(line) as { Actor?: { Attributes?: Record<string, string> } };
+        const service = event.Actor?.Attributes?.[LABELS.service];
+        if (service) onExit(service);
+      }
+    });
+    stream.on("error", () => undefined);
+    signal.addEventListener("abort", () => stream.destroy(), { once: true });
+  }
+
+  async markComplete(plan: Plan, owner: Owner): Promise<void> {
+    await this.docker.createVolume({ Name: `${plan.environment}${MARKER_SUFFIX}`, Labels: this.labels(plan, owner, { [LABELS.complete]: "true" }) });
+  }
+
+  private async containers(environment?: string): Promise<Dockerode.ContainerInfo[]> {
+    return this.docker.listContainers({ all: true, filters: { label: [environment ? `${LABELS.environment}=${environment}` : LABELS.environment] } });
+  }
+
+  async list(): Promise<EnvironmentSummary[]> {
+    const [containers, networks, volumes] = await Promise.all([
+      this.containers(),
+      this.docker.listNetworks({ filters: { label: [LABELS.environment] } }),
+      this.docker.listVolumes({ filters: { label: [LABELS.environment] } }),
+    ]);
+    const envs = new Map<string, EnvironmentSummary>();
+    const touch = (labels: Record<string, string> | undefined): EnvironmentSummary | undefined => {
+      const name = labels?.[LABELS.environment];
+      if (!labels || !name) return undefined;
+      let env = envs.get(name);
+      if (!env) {
+        env = {
+          environment: name,
+          project: labels[LABELS.project] ?? "",
+          created: new Date(labels[LABELS.created] ?? 0),
+          owner: labels[LABELS.owner] ?? "",
+          complete: false,
+          workingDir: labels[LABELS.workingDir] ?? "",
+          services: [],
+        };
+        envs.set(name, env);
+      }
+      const created = new Date(labels[LABELS.created] ?? 0);
+      if (created < env.created) env.created = created;
+      return env;
+    };
+    for (const n of networks) touch(n.Labels);
+    for (const v of volumes.Volumes ?? []) {
+      const env = touch(v.Labels ?? undefined);
+      if (env && v.Labels?.[LABELS.complete] === "true") env.complete = true;
+    }
+    for (const c of containers) touch(c.Labels)?.services.push({ name: c.Labels[LABELS.service] ?? c.Names[0] ?? "", state: c.State });
+    return [...envs.values()].sort((a, b) => a.environment.localeCompare(b.environment));
+  }
+
+  async remove(environment: string, options: { keepVolumes: boolean }): Promise<RemovalReport> {
+    const filter = { label: [`${LABELS.environment}=${environment}`] };
+    const containers = await this.containers(environment);
+    // Volumes being kept may hold a database: let it shut down cleanly. Otherwise
+    // everything is discarded, so there is nothing to wait for.
+    await Promise.all(
+      containers.map(async (c) => {
+        const container = this.docker.getContainer(c.Id);
+        if (options.keepVolumes && c.State === "running") await ignoreMissing(container.stop());
+        await ignoreMissing(container.remove({ force: true, v: !options.keepVolumes }));
+      }),
+    );
+    const networks = await this.docker.listNetworks({ filters: filter });
+    await Promise.all(networks.map((n) => ignoreMissing(this.docker.getNetwork(n.Id).remove())));
+    const volumes = (await this.docker.listVolumes({ filters: filter })).Volumes ?? [];
+    const doomed = volumes.filter((v) => !options.keepVolumes || v.Labels?.[LABELS.complete] === "true");
+    await Promise.all(doomed.map((v) => ignoreMissing(this.docker.getVolume(v.Name).remove())));
+    return { containers: containers.length, networks: networks.length, volumes: doomed.filter((v) => v.Labels?.[LABELS.complete] !== "true").length };
+  }
+}
+
+export function containerName(environment: string, service: string): string {
+  return `${environment}-${service}`;
+}
+
+function mountOf(m: MountSpec, plan: Plan): Dockerode.MountSettings {
+  switch (m.type) {
+    case "bind":
+      return { Type: "bind", Source: m.source, Target: m.target, ReadOnly: m.readOnly };
+    case "volume": {
+      const source = m.source ? plan.volumes.find((v) => v.key === m.source)!.name : "";
+      return { Type: "volume", Source: source, Target: m.target, ReadOnly: m.readOnly };
+    }
+    case "tmpfs":
+      return { Type: "tmpfs", Source: "", Target: m.target };
+  }
+}
+
+function restartPolicy(restart: string | undefined): Dockerode.HostRestartPolicy {
+  if (!restart || restart === "no") return { Name: "no" };
+  const [name, count] = restart.split(":");
+  return { Name: name!, ...(count ? { MaximumRetryCount: Number(count) } : {}) };
+}
+
+function statusOf(e: unknown): number | undefined {
+  return typeof e === "object" && e !== null && "statusCode" in e ? (e as { statusCode: number }).statusCode : undefined;
+}
+
+async function ignoreMissing(p: Promise<unknown>): Promise<void> {
+  try {
+    await p;
+  } catch (e) {
+    const code = statusOf(e);
+    // 404: already gone; 304: already stopped; 409: removal already in progress.
+    if (code !== 404 && code !== 304 && code !== 409) throw e;
+  }
+}
+
+function rejectAfter(ms: number, message: string): Promise<never> {
+  return new Promise((_, reject) => setTimeout(() => reject(new Error(message)), ms).unref());
+}
+
+function firstLine(text: string): string {
+  return text.split("\n")[0]!.trim();
+}
+
+/** The engine's multiplexed log format: 8-byte headers before each frame. */
+function demuxBuffer(buffer: Buffer): Buffer {
+  const parts: Buffer[] = [];
+  let offset = 0;
+  while (offset + 8 <= buffer.length) {
+    const size = buffer.readUInt32BE(offset + 4);
+    const type = buffer[offset];
+    if (type !== 0 && type !== 1 && type !== 2) return buffer;
+    parts.push(buffer.subarray(offset + 8, offset + 8 + size));
+    offset += 8 + size;
+  }
+  return offset === buffer.length ? Buffer.concat(parts) : buffer;
+}

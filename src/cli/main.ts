@@ -1,0 +1,102 @@
+import { Command, Option } from "commander";
+import { VERSION } from "../version.ts";
+
+/**
+ * The `prenv` command. Kept light: each command loads the engine only when it runs,
+ * so `prenv --version` and `--help` start fast.
+ */
+export async function main(argv: string[]): Promise<number> {
+  const abort = new AbortController();
+  let interrupts = 0;
+  const onSignal = () => {
+    interrupts++;
+    if (interrupts > 1) process.exit(130);
+    abort.abort(new Error("interrupted"));
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+
+  let exitCode = 0;
+  const io = () => ({ out: process.stdout, err: process.stderr, cwd: process.cwd(), env: process.env, signal: abort.signal });
+  const commands = () => import("./commands.ts");
+  const run = (action: () => Promise<number> | number) => async () => {
+    exitCode = await action();
+  };
+  const collect = (value: string, previous: string[] = []) => [...previous, value];
+  const withDefinition = (cmd: Command) =>
+    cmd
+      .option("-f, --file <path>", "compose file (repeat to merge several, in order)", collect)
+      .option("-p, --project-name <name>", "project name (default: the file's `name`, else its directory)")
+      .option("--profile <name>", "enable a compose profile (repeatable)", collect)
+      .option("--env-file <path>", "read interpolation variables from this file instead of .env (repeatable)", collect)
+      .option("-e, --env <name>", "environment name (default: the project name); lets several run side by side")
+      .option("--json", "machine-readable output on stdout");
+
+  const program = new Command("prenv")
+    .description("Boot a whole backend environment from compose files, test against it, tear it down.")
+    .version(VERSION, "-v, --version")
+    .showHelpAfterError()
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+  withDefinition(program.command("up").description("create the environment and wait until every service is ready"))
+    .argument("[services...]", "only these services (and what they depend on)")
+    .option("--keep-on-failure", "keep what was created when the boot fails, for inspection")
+    .addOption(new Option("--timeout <duration>", "give up when not ready within this time").default("5m"))
+    .action((services: string[], opts) => run(async () => (await commands()).upCommand({ ...opts, services }, io()))());
+
+  withDefinition(program.command("down").description("remove everything the environment created"))
+    .option("--keep-volumes", "keep named volumes (containers then stop gracefully)")
+    .action((opts) => run(async () => (await commands()).downCommand(opts, io()))());
+
+  withDefinition(program.command("plan").description("show what `up` would create, without creating anything"))
+    .argument("[services...]", "only these services (and what they depend on)")
+    .action((services: string[], opts) => run(async () => (await commands()).planCommand({ ...opts, services }, io()))());
+
+  withDefinition(program.command("validate").description("check the definition and report every problem with file:line:column"))
+    .action((opts) => run(async () => (await commands()).validateCommand(opts, io()))());
+
+  program
+    .command("ls")
+    .description("list environments on this engine")
+    .option("--json", "machine-readable output on stdout")
+    .action((opts) => run(async () => (await commands()).lsCommand(opts, io()))());
+
+  withDefinition(program.command("logs").description("print a service's log"))
+    .argument("<service>")
+    .option("--follow", "keep printing new lines")
+    .option("--tail <lines>", "only the last N lines")
+    .action((service: string, opts) => run(async () => (await commands()).logsCommand(service, opts, io()))());
+  // `-f` means --file on every command; `logs -f` is so common that it follows here.
+  program.commands.find((c) => c.name() === "logs")!.options.find((o) => o.long === "--file")!.short = undefined;
+  program.commands.find((c) => c.name() === "logs")!.options.find((o) => o.long === "--follow")!.short = "-f";
+
+  withDefinition(program.command("exec").description("run a command in a service's container"))
+    .argument("<service>")
+    .argument("<command...>", "the command, after --")
+    .action((service: string, command: string[], opts) => run(async () => (await commands()).execCommand(service, command, opts, io()))());
+
+  program
+    .command("gc")
+    .description("remove what crashed or killed runs left behind (and, with --older-than, old environments)")
+    .option("--older-than <age>", "also remove environments older than this (e.g. 2h)")
+    .option("--dry-run", "only say what would be removed")
+    .option("--json", "machine-readable output on stdout")
+    .action((opts) => run(async () => (await commands()).gcCommand(opts, io()))());
+
+  try {
+    await program.parseAsync(argv, { from: "user" });
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (code === "commander.helpDisplayed" || code === "commander.version" || code === "commander.help") return 0;
+    if (code?.startsWith("commander.")) return 3;
+    const { explain } = await commands();
+    const { message, exitCode: failure } = explain(e);
+    process.stderr.write(`${message}\n`);
+    return failure;
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
+  return exitCode;
+}

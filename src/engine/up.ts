@@ -1,0 +1,305 @@
+import { createServer } from "node:net";
+import { ServiceError, type Backend, type Endpoint, type ImageInfo, type Owner } from "../backends/backend.ts";
+import type { Plan, PlannedService } from "../plan/plan.ts";
+import { sleep, waitFor } from "./readiness.ts";
+
+export type ServicePhase = "pending" | "pulling" | "building" | "waiting" | "starting" | "checking" | "ready" | "completed" | "failed";
+
+export interface ServiceEvent {
+  service: string;
+  phase: ServicePhase;
+  /** Since `up` began. */
+  elapsedMs: number;
+  detail?: string;
+}
+
+export interface UpOptions {
+  backend: Backend;
+  owner: Owner;
+  onEvent?: (event: ServiceEvent) => void;
+  /** Leave what was created when the boot fails, for inspection. */
+  keepOnFailure?: boolean;
+  /** The whole boot, images included. */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+export interface ServiceOutcome {
+  name: string;
+  image: ImageInfo;
+  phase: "ready" | "completed";
+  /** From `up` starting to the service being ready (or completed). */
+  readyMs: number;
+  /** From the container starting to the service being ready. */
+  startToReadyMs: number;
+}
+
+export interface UpResult {
+  environment: string;
+  services: ServiceOutcome[];
+  endpoints: Endpoint[];
+  durationMs: number;
+}
+
+/** The environment could not be booted; what was created has been removed unless kept. */
+export class BootError extends Error {
+  readonly failure: ServiceError;
+  readonly removed: boolean;
+  constructor(failure: ServiceError, removed: boolean) {
+    super(failure.message, { cause: failure });
+    this.name = "BootError";
+    this.failure = failure;
+    this.removed = removed;
+  }
+}
+
+/** Something stops the boot before anything is created (name clash, taken port). */
+export class PreflightError extends Error {
+  readonly hint: string;
+  readonly service: string | undefined;
+  constructor(message: string, hint: string, service?: string) {
+    super(message);
+    this.name = "PreflightError";
+    this.hint = hint;
+    this.service = service;
+  }
+}
+
+interface Deferred<T> {
+  promise: Promise<T>;
+  resolve(value: T): void;
+  reject(reason: unknown): void;
+  settled: boolean;
+}
+
+function deferred<T>(): Deferred<T> {
+  let resolve!: (v: T) => void;
+  let reject!: (r: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  promise.catch(() => undefined);
+  const d: Deferred<T> = {
+    promise,
+    settled: false,
+    resolve: (v) => {
+      d.settled = true;
+      resolve(v);
+    },
+    reject: (r) => {
+      d.settled = true;
+      reject(r);
+    },
+  };
+  return d;
+}
+
+const DEFAULT_TIMEOUT_MS = 5 * 60_000;
+
+/**
+ * Boots a plan: images first (nothing is created if one is missing or fails to build),
+ * then the network and volumes, then every service as soon as what it depends on
+ * allows, all in parallel. Any failure stops the boot at once and removes what it made.
+ */
+export async function up(plan: Plan, options: UpOptions): Promise<UpResult> {
+  const { backend, owner } = options;
+  const t0 = Date.now();
+  const emit = (service: string, phase: ServicePhase, detail?: string) =>
+    options.onEvent?.({ service, phase, elapsedMs: Date.now() - t0, ...(detail !== undefined ? { detail } : {}) });
+
+  await preflight(plan, backend);
+
+  const abort = new AbortController();
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const timer = setTimeout(() => abort.abort(new Error("timeout")), timeoutMs);
+  const onOuterAbort = () => abort.abort(new Error("interrupted"));
+  options.signal?.addEventListener("abort", onOuterAbort, { once: true });
+  const signal = abort.signal;
+
+  const phases = new Map<string, ServicePhase>(plan.services.map((s) => [s.name, "pending"]));
+  const setPhase = (service: string, phase: ServicePhase, detail?: string) => {
+    phases.set(service, phase);
+    emit(service, phase, detail);
+  };
+  plan.services.forEach((s) => emit(s.name, "pending"));
+
+  // The first failure wins; everything else is then cancelled.
+  const failed = deferred<never>();
+  const fail = (error: ServiceError) => {
+    if (!failed.settled) failed.reject(error);
+    abort.abort(error);
+  };
+  const interrupted = new Promise<never>((_, reject) =>
+    signal.addEventListener("abort", () => {
+      const reason: unknown = signal.reason;
+      if (reason instanceof ServiceError) return reject(reason);
+      const waiting = [...phases].filter(([, p]) => p !== "ready" && p !== "completed").map(([s, p]) => `${s} (${p})`);
+      const what = reason instanceof Error && reason.message === "timeout" ? `the environment was not ready within ${Math.round(timeoutMs / 1000)} s` : "the boot was interrupted";
+      reject(new ServiceError(waiting[0]?.split(" ")[0] ?? plan.services[0]?.name ?? "", `${what}; still waiting for ${waiting.join(", ") || "nothing"}`, {
+        hint: reason instanceof Error && reason.message === "timeout" ? "raise --timeout, or check why these services do not become ready (prenv logs <service>)" : "run prenv up again",
+      }));
+    }, { once: true }),
+  );
+  interrupted.catch(() => undefined);
+
+  let created = false;
+  try {
+    // 1. Images, all at once. Nothing exists yet if one of them fails.
+    const images = new Map<string, ImageInfo>();
+    await race(
+      Promise.all(
+        plan.services.map(async (s) => {
+          const image = await backend.prepareImage(plan, s, (phase, detail) => setPhase(s.name, phase, detail), signal);
+          images.set(s.name, image);
+          setPhase(s.name, "pending");
+        }),
+      ),
+      interrupted,
+    );
+
+    // 2. Networks and volumes, then services along the graph.
+    created = true;
+    await race(backend.createEnvironment(plan, owner), interrupted);
+
+    const started = new Map(plan.services.map((s) => [s.name, deferred<void>()]));
+    const ready = new Map(plan.services.map((s) => [s.name, deferred<void>()]));
+    const completed = new Map(plan.services.map((s) => [s.name, deferred<void>()]));
+    const startedAt = new Map<string, number>();
+    const outcomes: ServiceOutcome[] = [];
+
+    await backend.watchExits(plan.environment, (service) => {
+      void onExit(service).catch((e: unknown) => fail(asServiceError(service, e)));
+    }, signal);
+
+    const onExit = async (name: string) => {
+      const service = plan.services.find((s) => s.name === name);
+      if (!service) return;
+      const status = await backend.status(plan.environment, name);
+      if (status.state !== "exited") return;
+      if (service.runsToCompletion && status.exitCode === 0) {
+        completed.get(name)!.resolve();
+        return;
+      }
+      const what = service.runsToCompletion ? `exited with code ${status.exitCode}` : status.exitCode === 0 ? "exited (code 0) although it should keep running" : `exited with code ${status.exitCode}`;
+      fail(new ServiceError(name, `service "${name}" ${what}`, { logTail: await logTail(backend, plan.environment, name), hint: `see its whole log with: prenv logs ${name}` }));
+    };
+
+    const boot = async (s: PlannedService) => {
+      const deps = Object.entries(s.dependsOn);
+      if (deps.length > 0) {
+        setPhase(s.name, "waiting", deps.map(([d, c]) => `${d} ${conditionWord(c.condition)}`).join(", "));
+        await Promise.all(
+          deps.map(([dep, c]) =>
+            (c.condition === "service_completed_successfully" ? completed : c.condition === "service_healthy" ? ready : started).get(dep)!.promise,
+          ),
+        );
+      }
+      signal.throwIfAborted();
+      setPhase(s.name, "starting");
+      await backend.createService(plan, s, owner);
+      await backend.startService(plan, s);
+      startedAt.set(s.name, Date.now());
+      started.get(s.name)!.resolve();
+      setPhase(s.name, "checking", s.readiness.map((c) => c.kind).join(", "));
+      await Promise.all(s.readiness.map((check) => (check.kind === "completed" ? completed.get(s.name)!.promise : waitFor(check, { backend, environment: plan.environment, service: s.name, signal }))));
+      const now = Date.now();
+      outcomes.push({ name: s.name, image: images.get(s.name)!, phase: s.runsToCompletion ? "completed" : "ready", readyMs: now - t0, startToReadyMs: now - startedAt.get(s.name)! });
+      ready.get(s.name)!.resolve();
+      if (s.runsToCompletion) completed.get(s.name)!.resolve();
+      setPhase(s.name, s.runsToCompletion ? "completed" : "ready");
+    };
+
+    await race(
+      Promise.all(plan.services.map((s) => boot(s).catch((e: unknown) => {
+        if (!signal.aborted) fail(asServiceError(s.name, e));
+      }))),
+      Promise.race([failed.promise, interrupted]),
+    );
+    signal.throwIfAborted();
+    await backend.markComplete(plan, owner);
+    const endpoints = await backend.endpoints(plan.environment);
+    outcomes.sort((a, b) => plan.services.findIndex((s) => s.name === a.name) - plan.services.findIndex((s) => s.name === b.name));
+    return { environment: plan.environment, services: outcomes, endpoints, durationMs: Date.now() - t0 };
+  } catch (e) {
+    const failure = await failureOf(e, failed, interrupted);
+    setPhase(failure.service, "failed", failure.message);
+    abort.abort(failure);
+    let removed = false;
+    if (created && !options.keepOnFailure) {
+      await backend.remove(plan.environment, { keepVolumes: false });
+      removed = true;
+    }
+    throw new BootError(failure, removed || !created);
+  } finally {
+    clearTimeout(timer);
+    options.signal?.removeEventListener("abort", onOuterAbort);
+    if (!abort.signal.aborted) abort.abort(new Error("done"));
+  }
+}
+
+async function failureOf(e: unknown, failed: Deferred<never>, interrupted: Promise<never>): Promise<ServiceError> {
+  if (e instanceof ServiceError) return e;
+  // An abort surfaces as the signal's reason in whichever await noticed it first.
+  for (const p of [failed.promise, interrupted]) {
+    const reason = await Promise.race([p.then(() => undefined, (r: unknown) => r), sleep(0).then(() => undefined)]);
+    if (reason instanceof ServiceError) return reason;
+  }
+  return asServiceError("", e);
+}
+
+function asServiceError(service: string, e: unknown): ServiceError {
+  if (e instanceof ServiceError) return e;
+  const message = e instanceof Error ? e.message : String(e);
+  return new ServiceError(service, service ? `service "${service}": ${message}` : message, { cause: e });
+}
+
+async function race<T>(work: Promise<T>, stop: Promise<never>): Promise<T> {
+  return Promise.race([work, stop]);
+}
+
+function conditionWord(condition: string): string {
+  return condition === "service_healthy" ? "healthy" : condition === "service_completed_successfully" ? "completed" : "started";
+}
+
+export async function logTail(backend: Backend, environment: string, service: string, lines = 20): Promise<string> {
+  try {
+    const stream = await backend.logs(environment, service, { follow: false, tail: lines });
+    let text = "";
+    for await (const chunk of stream) text += String(chunk);
+    return text.trimEnd();
+  } catch {
+    return "";
+  }
+}
+
+async function preflight(plan: Plan, backend: Backend): Promise<void> {
+  const existing = (await backend.list()).find((e) => e.environment === plan.environment);
+  if (existing) {
+    throw new PreflightError(
+      `environment "${plan.environment}" already exists (created ${existing.created.toISOString()})`,
+      `remove it with \`prenv down --env ${plan.environment}\`, or start another one beside it with --env <name>`,
+    );
+  }
+  for (const s of plan.services) {
+    for (const p of s.ports) {
+      if (!p.published || p.protocol !== "tcp") continue;
+      const host = p.hostIp ?? "127.0.0.1";
+      if (!(await portFree(host, p.published))) {
+        throw new PreflightError(
+          `service "${s.name}" publishes host port ${host}:${p.published}, which is already in use`,
+          `stop what listens there, or publish the container port alone ("${p.target}") so that a free host port is chosen`,
+          s.name,
+        );
+      }
+    }
+  }
+}
+
+function portFree(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once("error", () => resolve(false));
+    server.listen({ host: host === "0.0.0.0" ? undefined : host, port, exclusive: true }, () => server.close(() => resolve(true)));
+  });
+}

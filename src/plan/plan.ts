@@ -1,0 +1,163 @@
+import type { Definition, Dependency, PortSpec, ReadinessCheck, ServiceSpec } from "../definition/model.ts";
+
+/** One service as it will be run: what to start, after what, and how to know it is ready. */
+export interface PlannedService {
+  name: string;
+  spec: ServiceSpec;
+  /** Image reference to run; for built services the tag prenv builds. */
+  image: string;
+  build: boolean;
+  dependsOn: Record<string, Dependency>;
+  /** Every check must pass before the service counts as ready. */
+  readiness: ReadinessCheck[];
+  /** The service is expected to run to completion (someone waits for it to finish). */
+  runsToCompletion: boolean;
+  /** 0 for services without dependencies, then one more than the deepest dependency. */
+  level: number;
+  ports: PortSpec[];
+}
+
+export interface Plan {
+  /** The environment's name: prefix of every object it creates. */
+  environment: string;
+  project: string;
+  definitionHash: string;
+  workingDir: string;
+  files: string[];
+  services: PlannedService[];
+  networks: { key: string; name: string; external: boolean; internal: boolean }[];
+  volumes: { key: string; name: string; external: boolean }[];
+}
+
+export interface PlanOptions {
+  /** Environment name; defaults to the project name. */
+  environment?: string;
+  /** Only these services (and what they depend on). */
+  services?: string[];
+}
+
+export class PlanError extends Error {
+  readonly hint: string;
+  constructor(message: string, hint: string) {
+    super(message);
+    this.name = "PlanError";
+    this.hint = hint;
+  }
+}
+
+const ENV_NAME = /^[a-z0-9][a-z0-9_-]{0,48}$/;
+
+/** Pure: a validated definition becomes the plan of what to create, in which order. */
+export function planEnvironment(definition: Definition, options: PlanOptions = {}): Plan {
+  const environment = options.environment ?? definition.name;
+  if (!ENV_NAME.test(environment)) {
+    throw new PlanError(`environment name "${environment}" is not usable`, "use 1-49 characters: lower-case letters, digits, '-' and '_', starting with a letter or digit");
+  }
+  const selected = selectServices(definition, options.services);
+  const completionAwaited = new Set<string>();
+  for (const name of selected) {
+    for (const [dep, d] of Object.entries(definition.services[name]!.dependsOn)) {
+      if (d.condition === "service_completed_successfully") completionAwaited.add(dep);
+    }
+  }
+  const levels = new Map<string, number>();
+  const levelOf = (name: string): number => {
+    const known = levels.get(name);
+    if (known !== undefined) return known;
+    const deps = Object.keys(definition.services[name]!.dependsOn).filter((d) => selected.has(d));
+    const level = deps.length === 0 ? 0 : 1 + Math.max(...deps.map(levelOf));
+    levels.set(name, level);
+    return level;
+  };
+  const services = [...selected].map((name): PlannedService => {
+    const spec = definition.services[name]!;
+    const runsToCompletion = completionAwaited.has(name);
+    return {
+      name,
+      spec,
+      image: spec.image ?? `prenv-build/${definition.name}-${name}:${definition.hash}`,
+      build: spec.build !== undefined,
+      dependsOn: Object.fromEntries(Object.entries(spec.dependsOn).filter(([d]) => selected.has(d))),
+      readiness: readinessOf(spec, runsToCompletion),
+      runsToCompletion,
+      level: levelOf(name),
+      ports: spec.ports,
+    };
+  });
+  services.sort((a, b) => a.level - b.level || a.name.localeCompare(b.name));
+
+  const networkKeys = new Set<string>();
+  for (const s of services) for (const n of Object.keys(networksOf(s.spec))) networkKeys.add(n);
+  const networks = [...networkKeys].sort().map((key) => {
+    const n = definition.networks[key];
+    const external = n?.external ?? false;
+    return { key, name: external ? n!.name : `${environment}_${key}`, external, internal: n?.internal ?? false };
+  });
+  const volumeKeys = new Set<string>();
+  for (const s of services) for (const m of s.spec.mounts) if (m.type === "volume" && m.source) volumeKeys.add(m.source);
+  const volumes = [...volumeKeys].sort().map((key) => {
+    const v = definition.volumes[key]!;
+    return { key, name: v.external ? v.name : `${environment}_${key}`, external: v.external };
+  });
+  return {
+    environment,
+    project: definition.name,
+    definitionHash: definition.hash,
+    workingDir: definition.workingDir,
+    files: definition.files,
+    services,
+    networks,
+    volumes,
+  };
+}
+
+/** A service without `networks` joins the default network, as in Compose. */
+export function networksOf(spec: ServiceSpec): Record<string, { aliases: string[] }> {
+  return Object.keys(spec.networks).length > 0 ? spec.networks : { default: { aliases: [] } };
+}
+
+function selectServices(definition: Definition, wanted: string[] | undefined): Set<string> {
+  if (!wanted || wanted.length === 0) return new Set(Object.keys(definition.services));
+  const out = new Set<string>();
+  const add = (name: string) => {
+    if (out.has(name)) return;
+    if (!definition.services[name]) {
+      throw new PlanError(`service "${name}" is not defined`, `choose from ${Object.keys(definition.services).join(", ")}`);
+    }
+    out.add(name);
+    for (const dep of Object.keys(definition.services[name]!.dependsOn)) if (definition.services[dep]) add(dep);
+  };
+  wanted.forEach(add);
+  return out;
+}
+
+function readinessOf(spec: ServiceSpec, runsToCompletion: boolean): ReadinessCheck[] {
+  if (runsToCompletion) return [{ kind: "completed" }];
+  const checks: ReadinessCheck[] = [];
+  const hc = spec.healthcheck;
+  if (hc && hc.test.length > 0 && hc.test[0] !== "NONE") {
+    checks.push({ kind: "healthcheck", test: hc.test, timeoutMs: hc.timeoutMs ?? 30_000 });
+  }
+  checks.push(...spec.ready);
+  return checks.length > 0 ? checks : [{ kind: "running" }];
+}
+
+/** Human words for a readiness check, for `prenv plan` and progress lines. */
+export function describeCheck(check: ReadinessCheck): string {
+  switch (check.kind) {
+    case "running":
+      return "running";
+    case "healthcheck":
+      return `healthcheck ${check.test[0] === "CMD-SHELL" ? check.test[1] : JSON.stringify(check.test.slice(1))}`;
+    case "port":
+      return `port ${check.port} accepts connections`;
+    case "http":
+      return `GET :${check.port}${check.path} answers ${check.status}`;
+    case "log":
+      return `log matches /${check.pattern}/`;
+    case "command":
+      return `command ${JSON.stringify(check.command)} succeeds`;
+    case "completed":
+      return "runs to completion with exit code 0";
+  }
+}
