@@ -54,6 +54,8 @@ export interface EnvironmentSummary {
   complete: boolean;
   workingDir: string;
   services: { name: string; state: string }[];
+  networks: number;
+  volumes: number;
 }
 
 /** What happened to a service while its image was prepared (build output, pull layers). */

@@ -25,7 +25,7 @@ export const healthcheckSchema = z.looseObject({
   test: z.union([z.string(), stringList]).optional(),
   interval: duration.optional(),
   timeout: duration.optional(),
-  retries: z.number().optional(),
+  retries: intish.optional(),
   start_period: duration.optional(),
   start_interval: duration.optional(),
   disable: z.union([z.boolean(), z.string()]).optional(),

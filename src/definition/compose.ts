@@ -8,7 +8,7 @@ import { DefinitionError, error } from "./errors.ts";
 import { interpolate, InterpolationError, type Lookup } from "./interpolate.ts";
 import { checkKeys, didYouMean } from "./keys.ts";
 import type { Definition, Diagnostic, NetworkSpec, ServiceSpec, SourceLocation, VolumeSpec } from "./model.ts";
-import { normalizeService } from "./normalize.ts";
+import { declaredAt, defaultedBuildKeys, normalizeService } from "./normalize.ts";
 import { parseYaml, type Path, type YamlSource } from "./yaml-source.ts";
 
 export interface LoadOptions {
@@ -50,7 +50,9 @@ export function loadDefinition(options: LoadOptions): Definition {
   if (files.length === 0) throw new DefinitionError(diagnostics);
   const workingDir = dirname(files[0]!);
   const env = options.env ?? process.env;
-  const dotenv = readEnvFiles(options.envFiles ?? [resolve(workingDir, ".env")], options.envFiles !== undefined, env, diagnostics);
+  // --env-file paths are relative to where prenv runs, like -f paths; .env sits next to the first file.
+  const envFiles = options.envFiles?.map((f) => resolve(options.cwd, f));
+  const dotenv = readEnvFiles(envFiles ?? [resolve(workingDir, ".env")], envFiles !== undefined, env, diagnostics);
   const lookup: Lookup = (name) => env[name] ?? dotenv[name];
 
   const loader = new Loader(lookup, diagnostics);
@@ -151,8 +153,23 @@ class Loader {
       const { raw, source } = loaded;
       if (raw.name !== undefined) project.name = raw.name;
       for (const [key, value] of Object.entries(raw)) if (key.startsWith("x-")) project.extensions[key] = value;
-      for (const [i, inc] of (raw.include ?? []).entries()) this.include(project, inc, source, ["include", i], workingDir);
+      const included = new Map<string, string[]>();
+      for (const [i, inc] of (raw.include ?? []).entries()) {
+        const { added, files: from } = this.include(project, inc, source, ["include", i], workingDir);
+        for (const name of added) included.set(name, from);
+      }
       for (const name of Object.keys(raw.services ?? {})) {
+        const from = included.get(name);
+        if (from) {
+          this.diagnostics.push(
+            error(`service "${name}" is defined both here and in the included ${from.join(", ")}`, {
+              location: source.locateKey(["services", name]),
+              hint: "rename one of them; an include may not redefine a service",
+              service: name,
+            }),
+          );
+          continue;
+        }
         const spec = this.service(file, name);
         if (!spec) continue;
         const origin = { source, path: ["services", name] };
@@ -165,16 +182,18 @@ class Loader {
     return project;
   }
 
-  private include(project: Project, inc: NonNullable<RawComposeFile["include"]>[number], source: YamlSource, path: Path, workingDir: string): void {
+  /** Adds the services of an included project; returns their names and the included files. */
+  private include(project: Project, inc: NonNullable<RawComposeFile["include"]>[number], source: YamlSource, path: Path, workingDir: string): { added: string[]; files: string[] } {
     const entry = typeof inc === "string" ? { path: inc } : inc;
     const paths = (typeof entry.path === "string" ? [entry.path] : entry.path).map((p) => resolve(workingDir, p));
     const missing = paths.find((p) => !existsSync(p));
     if (missing) {
       this.diagnostics.push(error(`included file ${missing} does not exist`, { location: source.locate(path), hint: "fix the path; it is relative to the including file" }));
-      return;
+      return { added: [], files: paths };
     }
     const subDir = entry.project_directory ? resolve(workingDir, entry.project_directory) : dirname(paths[0]!);
     const sub = this.loadProject(paths, subDir);
+    const added: string[] = [];
     for (const [name, svc] of sub.services) {
       if (project.services.has(name)) {
         this.diagnostics.push(
@@ -187,9 +206,11 @@ class Loader {
         continue;
       }
       project.services.set(name, svc);
+      added.push(name);
     }
     Object.assign(project.networks, { ...sub.networks, ...project.networks });
     Object.assign(project.volumes, { ...sub.volumes, ...project.volumes });
+    return { added, files: paths };
   }
 
   private loadFile(file: string, workingDir: string) {
@@ -260,10 +281,11 @@ class Loader {
         const ext = typeof raw.extends === "string" ? { service: raw.extends } : raw.extends;
         const baseFile = ext.file ? resolve(loaded.workingDir, ext.file) : file;
         const at = loaded.source.locate([...path, "extends"]);
-        if (ext.file && !this.loadFile(baseFile, dirname(baseFile))) {
-          if (!existsSync(baseFile)) this.diagnostics.push(error(`extends refers to ${baseFile}, which does not exist`, { location: at, service: name, hint: "fix the file path; it is relative to this compose file" }));
+        if (ext.file && !existsSync(baseFile)) {
+          this.diagnostics.push(error(`extends refers to ${baseFile}, which does not exist`, { location: at, service: name, hint: "fix the file path; it is relative to this compose file" }));
           return undefined;
         }
+        if (ext.file && !this.loadFile(baseFile, dirname(baseFile))) return undefined;
         const baseServices = Object.keys(this.files.get(baseFile)?.raw.services ?? {});
         if (!baseServices.includes(ext.service)) {
           const guess = didYouMean(ext.service, baseServices);
@@ -299,7 +321,14 @@ export function mergeServices(base: ServiceSpec, over: ServiceSpec): ServiceSpec
     tmpfs: [...new Set([...base.tmpfs, ...over.tmpfs])],
     ready: over.ready.length > 0 ? over.ready : base.ready,
   };
-  if (base.build && over.build) merged.build = { ...base.build, ...over.build, args: { ...base.build.args, ...over.build.args } };
+  if (base.build && over.build) {
+    // A field the overriding file leaves out (so it holds a default) keeps the base's value.
+    const defaulted = defaultedBuildKeys.get(over.build) ?? [];
+    const given = Object.fromEntries(Object.entries(over.build).filter(([k]) => !defaulted.includes(k as "context" | "dockerfile")));
+    merged.build = { ...base.build, ...given, args: { ...base.build.args, ...over.build.args } };
+    const baseDefaulted = defaultedBuildKeys.get(base.build) ?? [];
+    defaultedBuildKeys.set(merged.build, defaulted.filter((k) => baseDefaulted.includes(k)));
+  }
   if (base.healthcheck && over.healthcheck) merged.healthcheck = { ...base.healthcheck, ...definedFields(over.healthcheck), test: over.healthcheck.test.length > 0 ? over.healthcheck.test : base.healthcheck.test };
   return merged;
 }
@@ -345,26 +374,27 @@ function checkReferences(project: Project, services: Record<string, ServiceSpec>
       const other = project.services.get(dep);
       if (other) {
         if (!d.required) continue;
-        diagnostics.push(error(`service "${name}" depends on "${dep}", which is only enabled with profile ${other.spec.profiles.map((p) => `"${p}"`).join(" or ")}`, { location: at(["depends_on", dep]), service: name, hint: `enable it with --profile ${other.spec.profiles[0]}, or mark the dependency \`required: false\`` }));
+        diagnostics.push(error(`service "${name}" depends on "${dep}", which is only enabled with profile ${other.spec.profiles.map((p) => `"${p}"`).join(" or ")}`, { location: declaredAt.get(d) ?? at(["depends_on", dep]), service: name, hint: `enable it with --profile ${other.spec.profiles[0]}, or mark the dependency \`required: false\`` }));
         continue;
       }
       const guess = didYouMean(dep, all);
-      diagnostics.push(error(`service "${name}" depends on "${dep}", which is not defined`, { location: at(["depends_on", dep]), service: name, hint: guess ? `did you mean "${guess}"?` : `define a service "${dep}" or remove the dependency` }));
+      diagnostics.push(error(`service "${name}" depends on "${dep}", which is not defined`, { location: declaredAt.get(d) ?? at(["depends_on", dep]), service: name, hint: guess ? `did you mean "${guess}"?` : `define a service "${dep}" or remove the dependency` }));
     }
-    for (const net of Object.keys(spec.networks)) {
+    for (const [net, n] of Object.entries(spec.networks)) {
       if (net === "default" || project.networks[net]) continue;
       const guess = didYouMean(net, Object.keys(project.networks));
-      diagnostics.push(error(`service "${name}" uses network "${net}", which is not declared under the top-level networks`, { location: at(["networks", net]), service: name, hint: guess ? `did you mean "${guess}"?` : `add "${net}:" under the top-level networks key` }));
+      diagnostics.push(error(`service "${name}" uses network "${net}", which is not declared under the top-level networks`, { location: declaredAt.get(n) ?? at(["networks", net]), service: name, hint: guess ? `did you mean "${guess}"?` : `add "${net}:" under the top-level networks key` }));
     }
     spec.mounts.forEach((m) => {
+      const mountAt = declaredAt.get(m) ?? at(["volumes"]);
       if (m.type === "volume" && m.source && !project.volumes[m.source]) {
         const guess = didYouMean(m.source, Object.keys(project.volumes));
-        diagnostics.push(error(`service "${name}" mounts volume "${m.source}", which is not declared under the top-level volumes`, { location: at(["volumes"]), service: name, hint: guess ? `did you mean "${guess}"?` : `add "${m.source}:" under the top-level volumes key, or write "./${m.source}" for a directory` }));
+        diagnostics.push(error(`service "${name}" mounts volume "${m.source}", which is not declared under the top-level volumes`, { location: mountAt, service: name, hint: guess ? `did you mean "${guess}"?` : `add "${m.source}:" under the top-level volumes key, or write "./${m.source}" for a directory` }));
       }
       if (m.type === "bind" && !existsSync(m.source)) {
-        diagnostics.push(error(`service "${name}" mounts ${m.source}, which does not exist`, { location: at(["volumes"]), service: name, hint: "create the file or directory first (prenv does not create host paths), or fix the path; relative paths start at the compose file's directory" }));
+        diagnostics.push(error(`service "${name}" mounts ${m.source}, which does not exist`, { location: mountAt, service: name, hint: "create the file or directory first (prenv does not create host paths), or fix the path; relative paths start at the compose file's directory" }));
       } else if (m.type === "bind" && !statSync(m.source, { throwIfNoEntry: false })) {
-        diagnostics.push(error(`service "${name}" mounts ${m.source}, which cannot be read`, { location: at(["volumes"]), service: name, hint: "check its permissions" }));
+        diagnostics.push(error(`service "${name}" mounts ${m.source}, which cannot be read`, { location: mountAt, service: name, hint: "check its permissions" }));
       }
     });
   }
@@ -426,7 +456,7 @@ function describeIssue(issue: z.core.$ZodIssue, source: YamlSource): Diagnostic 
       if (value === undefined) return error(`${where} is missing`, { location, hint: `add ${where}`, ...extra });
       return error(`${where} must be ${article(issue.expected)}, not ${got}`, {
         location,
-        hint: issue.expected === "string" && typeof value !== "object" ? `quote the value: "${String(value)}"` : `see the Compose Specification for the forms ${where} takes`,
+        hint: issue.expected === "string" && typeof value !== "object" ? `quote the value: "${String(value)}"` : formsHint(path, where),
         ...extra,
       });
     case "invalid_value":
@@ -442,15 +472,42 @@ function describeIssue(issue: z.core.$ZodIssue, source: YamlSource): Diagnostic 
       // Explain the branch that matched the value's shape (a mapping's wrong field, say).
       const branch = issue.errors.find((issues) => issues.length > 0 && issues.every((i) => i.path.length > 0));
       if (branch) return describeIssue({ ...branch[0]!, path: [...issue.path, ...branch[0]!.path] }, source);
-      return error(`${where} has the wrong form (${got})`, { location, hint: `see the Compose Specification for the forms ${where} takes`, ...extra });
+      // Otherwise name the forms the value may take ("a string or a list").
+      const forms = [...new Set(issue.errors.flatMap((issues) => issues.filter((i) => i.code === "invalid_type" && i.path.length === 0 && i.expected !== "null").map((i) => article((i as { expected: string }).expected))))];
+      if (forms.length > 0) return error(`${where} must be ${forms.join(" or ")}, not ${got}`, { location, hint: formsHint(path, where), ...extra });
+      return error(`${where} has the wrong form (${got})`, { location, hint: formsHint(path, where), ...extra });
     }
     default:
       return error(`${where}: ${issue.message}`, { location, hint: `see the Compose Specification for ${where}`, ...extra });
   }
 }
 
+/** Examples of the accepted forms of common keys, by the key's name. */
+const FORMS: Record<string, string> = {
+  command: 'write a string such as `npm start` or a list such as ["npm", "start"]',
+  entrypoint: 'write a string such as `/entrypoint.sh` or a list such as ["/entrypoint.sh", "--verbose"]',
+  environment: 'write a mapping (`KEY: value`) or a list of "KEY=value" strings',
+  labels: 'write a mapping (`com.example.team: api`) or a list of "KEY=value" strings',
+  args: 'write a mapping (`VERSION: "1.2"`) or a list of "KEY=value" strings',
+  ports: 'write a list, e.g. `ports: ["8080:80"]`',
+  expose: 'write a list, e.g. `expose: ["3000"]`',
+  volumes: 'write a list, e.g. `volumes: ["./data:/var/lib/data"]`',
+  healthcheck: 'write a mapping, e.g. `healthcheck: { test: "curl -f http://localhost", interval: 10s }`',
+  depends_on: "write a list of service names, or a mapping of name to `{ condition: service_healthy }`",
+  networks: "write a list of network names, or a mapping of name to `{ aliases: [...] }`",
+  env_file: 'write a path such as `.env.local` or a list of paths',
+  profiles: 'write a list, e.g. `profiles: ["debug"]`',
+  build: "write a directory such as `.` or a mapping with `context` and `dockerfile`",
+  test: 'write a string, which runs in a shell, or a list such as ["CMD", "pg_isready"]',
+};
+
+function formsHint(path: Path, where: string): string {
+  const key = [...path].reverse().find((p): p is string => typeof p === "string");
+  return (key !== undefined && FORMS[key]) || `see the Compose Specification for the forms ${where} takes`;
+}
+
 function article(expected: string): string {
-  const word = expected === "object" ? "mapping" : expected === "array" ? "list" : expected;
+  const word = expected === "object" || expected === "record" ? "mapping" : expected === "array" ? "list" : expected;
   return /^[aeiou]/.test(word) ? `an ${word}` : `a ${word}`;
 }
 

@@ -18,6 +18,9 @@ export function didYouMean(word: string, candidates: readonly string[]): string 
   return best !== undefined && bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
 }
 
+/** What the Compose Specification allows as the name of a service or volume. */
+const NAME = /^[a-zA-Z0-9._-]+$/;
+
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /**
@@ -54,8 +57,18 @@ export function checkKeys(doc: unknown, source: YamlSource, diagnostics: Diagnos
   const each = (v: unknown, fn: (key: string, child: unknown) => void) => {
     if (isRecord(v)) for (const [k, c] of Object.entries(v)) fn(k, c);
   };
+  const checkName = (kind: string, name: string, path: Path) => {
+    if (NAME.test(name)) return;
+    diagnostics.push(
+      error(`${kind} name "${name}" may only contain letters, digits, ".", "_" and "-"`, {
+        location: source.locateKey(path),
+        hint: `rename it, e.g. "${name.replace(/[^a-zA-Z0-9._-]+/g, "-").replace(/^-+|-+$/g, "") || "app"}"`,
+      }),
+    );
+  };
   each(doc.services, (name, svc) => {
     const base = ["services", name];
+    checkName("service", name, base);
     visit(svc, base, "service");
     if (!isRecord(svc)) return;
     visit(svc.build, [...base, "build"], "build");
@@ -66,7 +79,10 @@ export function checkKeys(doc: unknown, source: YamlSource, diagnostics: Diagnos
     if (Array.isArray(svc.volumes)) svc.volumes.forEach((v, i) => visit(v, [...base, "volumes", i], "mount"));
   });
   each(doc.networks, (name, n) => visit(n, ["networks", name], "network"));
-  each(doc.volumes, (name, v) => visit(v, ["volumes", name], "volume"));
+  each(doc.volumes, (name, v) => {
+    checkName("volume", name, ["volumes", name]);
+    visit(v, ["volumes", name], "volume");
+  });
   if (Array.isArray(doc.include)) doc.include.forEach((inc, i) => visit(inc, ["include", i], "include"));
 }
 

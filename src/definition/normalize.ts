@@ -1,12 +1,11 @@
 import { existsSync, readFileSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 import { parse as parseDotenv } from "dotenv";
-import { parse as shellParse } from "shell-quote";
 import type { z } from "zod";
 import type { listOrDict, RawService } from "./compose-schema.ts";
 import { error } from "./errors.ts";
 import type { Lookup } from "./interpolate.ts";
-import type { Diagnostic, HealthcheckSpec, MountSpec, PortSpec, ReadinessCheck, ServiceSpec } from "./model.ts";
+import type { BuildSpec, Diagnostic, HealthcheckSpec, MountSpec, PortSpec, ReadinessCheck, ServiceSpec, SourceLocation } from "./model.ts";
 import type { Path, YamlSource } from "./yaml-source.ts";
 
 /** What normalising one service of one file needs to know. */
@@ -19,6 +18,15 @@ export interface ServiceContext {
   lookup: Lookup;
   diagnostics: Diagnostic[];
 }
+
+/**
+ * Where each mount, dependency and service network was written, so that checks made after
+ * files are merged (undeclared volumes, missing services) point at the entry itself.
+ */
+export const declaredAt = new WeakMap<object, SourceLocation>();
+
+/** Build fields that hold defaults rather than what the file says; a merge keeps the base's. */
+export const defaultedBuildKeys = new WeakMap<BuildSpec, ("context" | "dockerfile")[]>();
 
 /** Turns a validated raw service into prenv's model; findings go to ctx.diagnostics. */
 export function normalizeService(raw: RawService, ctx: ServiceContext): ServiceSpec {
@@ -61,12 +69,14 @@ export function normalizeService(raw: RawService, ctx: ServiceContext): ServiceS
     const context = resolve(ctx.workingDir, b.context ?? ".");
     if (/^[a-z]+:\/\//.test(b.context ?? "")) fail("remote build contexts (URLs) are not supported yet", ["build"], "check the sources out and use a local path");
     spec.build = { context, dockerfile: b.dockerfile ?? "Dockerfile", args: stringValues(b.args, ctx.lookup) };
+    defaultedBuildKeys.set(spec.build, [...(b.context === undefined ? ["context" as const] : []), ...(b.dockerfile === undefined ? ["dockerfile" as const] : [])]);
     if (b.target !== undefined) spec.build.target = b.target;
   }
-  const command = toArgv(raw.command);
-  if (command) spec.command = command;
-  const entrypoint = toArgv(raw.entrypoint);
-  if (entrypoint) spec.entrypoint = entrypoint;
+  for (const key of ["command", "entrypoint"] as const) {
+    const argv = toArgv(raw[key]);
+    if (typeof argv === "string") fail(argv.replace("the command", key), [key], QUOTE_HINT);
+    else if (argv) spec[key] = argv;
+  }
 
   // env_file first, then environment on top (Compose's precedence).
   const envFiles = raw.env_file === undefined ? [] : typeof raw.env_file === "string" ? [raw.env_file] : raw.env_file;
@@ -85,7 +95,8 @@ export function normalizeService(raw: RawService, ctx: ServiceContext): ServiceS
 
   (raw.ports ?? []).forEach((p, i) => {
     const parsed = parsePort(p);
-    if (typeof parsed === "string") fail(parsed, ["ports", i], 'write "CONTAINER", "HOST:CONTAINER" or "IP:HOST:CONTAINER[/udp]", e.g. "8080:80"');
+    if (typeof parsed === "string")
+      fail(parsed, ["ports", i], typeof p === "object" ? "the long syntax takes target, published (port numbers), host_ip and protocol (tcp or udp)" : 'write "CONTAINER", "HOST:CONTAINER" or "IP:HOST:CONTAINER[/udp]", e.g. "8080:80"');
     else spec.ports.push(...parsed);
   });
   (raw.expose ?? []).forEach((e, i) => {
@@ -95,15 +106,23 @@ export function normalizeService(raw: RawService, ctx: ServiceContext): ServiceS
   });
   (raw.volumes ?? []).forEach((v, i) => {
     const mount = parseMount(v, ctx.workingDir);
-    if (typeof mount === "string") fail(mount, ["volumes", i], 'write "SOURCE:TARGET[:ro]" with an absolute TARGET, e.g. "./data:/var/lib/data" or "dbdata:/var/lib/postgresql/data"');
-    else spec.mounts.push(mount);
+    if (typeof mount === "string")
+      fail(mount, ["volumes", i], typeof v === "object" ? "the long syntax takes type (bind, volume or tmpfs), source (a host path or volume name) and an absolute target" : 'write "SOURCE:TARGET[:ro]" with an absolute TARGET, e.g. "./data:/var/lib/data" or "dbdata:/var/lib/postgresql/data"');
+    else {
+      declaredAt.set(mount, ctx.source.locate([...ctx.path, "volumes", i]));
+      spec.mounts.push(mount);
+    }
   });
 
   if (Array.isArray(raw.depends_on)) {
-    for (const dep of raw.depends_on) spec.dependsOn[dep] = { condition: "service_started", restart: false, required: true };
+    raw.depends_on.forEach((dep, i) => {
+      spec.dependsOn[dep] = { condition: "service_started", restart: false, required: true };
+      declaredAt.set(spec.dependsOn[dep], ctx.source.locate([...ctx.path, "depends_on", i]));
+    });
   } else if (raw.depends_on) {
     for (const [dep, d] of Object.entries(raw.depends_on)) {
       spec.dependsOn[dep] = { condition: d.condition, restart: d.restart === true || d.restart === "true", required: d.required ?? true };
+      declaredAt.set(spec.dependsOn[dep], ctx.source.locateKey([...ctx.path, "depends_on", dep]));
     }
   }
 
@@ -120,14 +139,25 @@ export function normalizeService(raw: RawService, ctx: ServiceContext): ServiceS
       if (ms === undefined) fail(`healthcheck ${key} "${text}" is not a duration`, ["healthcheck", key], DURATION_HINT);
       else hc[field] = ms;
     }
-    if (h.retries !== undefined) hc.retries = h.retries;
+    if (h.retries !== undefined) {
+      // A string when it came from a variable (`retries: ${RETRIES:-3}`).
+      const retries = typeof h.retries === "number" ? h.retries : /^\d+$/.test(h.retries.trim()) ? Number(h.retries) : NaN;
+      if (Number.isInteger(retries) && retries >= 0) hc.retries = retries;
+      else fail(`healthcheck retries "${h.retries}" is not a whole number`, ["healthcheck", "retries"], "write a count such as 3");
+    }
     spec.healthcheck = hc;
   }
 
   if (Array.isArray(raw.networks)) {
-    for (const n of raw.networks) spec.networks[n] = { aliases: [] };
+    raw.networks.forEach((n, i) => {
+      spec.networks[n] = { aliases: [] };
+      declaredAt.set(spec.networks[n], ctx.source.locate([...ctx.path, "networks", i]));
+    });
   } else if (raw.networks) {
-    for (const [n, v] of Object.entries(raw.networks)) spec.networks[n] = { aliases: v?.aliases ?? [] };
+    for (const [n, v] of Object.entries(raw.networks)) {
+      spec.networks[n] = { aliases: v?.aliases ?? [] };
+      declaredAt.set(spec.networks[n], ctx.source.locateKey([...ctx.path, "networks", n]));
+    }
   }
 
   if (Array.isArray(raw.extra_hosts)) spec.extraHosts = raw.extra_hosts.map((h) => h.replace("=", ":"));
@@ -181,6 +211,7 @@ function readinessFrom(ext: unknown, fail: (m: string, at: Path, h?: string) => 
         return checks.push({ kind: "log", pattern: value });
       case "command": {
         const argv = toArgv(value as string | string[]);
+        if (typeof argv === "string") return fail(argv, [...at, "command"], QUOTE_HINT);
         return argv ? checks.push({ kind: "command", command: argv }) : fail("command readiness needs a command", [...at, "command"], READY_HINT);
       }
       default:
@@ -232,10 +263,58 @@ function stringValues(v: z.infer<typeof listOrDict> | undefined, lookup: Lookup)
   return out;
 }
 
-export function toArgv(v: string | string[] | null | undefined): string[] | undefined {
+/** A command as argv; a string when it cannot be split. */
+export function toArgv(v: string | string[] | null | undefined): string[] | string | undefined {
   if (v === null || v === undefined) return undefined;
   if (Array.isArray(v)) return v;
-  return shellParse(v).map((token) => (typeof token === "string" ? token : "op" in token ? token.op : String(token)));
+  return splitWords(v);
+}
+
+const QUOTE_HINT = "close the quote, or write the command as a list of words";
+
+/**
+ * Splits a command string into words the way a POSIX shell would, without expanding
+ * anything: quotes group, backslashes escape, and `$VAR`, `*` and `#` stay as written
+ * (interpolation has already happened; what is left is for the container's shell).
+ * A string on failure.
+ */
+export function splitWords(text: string): string[] | string {
+  const words: string[] = [];
+  let word = "";
+  let inWord = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === " " || c === "\t" || c === "\n" || c === "\r") {
+      if (inWord) words.push(word);
+      word = "";
+      inWord = false;
+      continue;
+    }
+    inWord = true;
+    if (c === "\\") {
+      if (i + 1 < text.length) word += text[++i];
+      continue;
+    }
+    if (c === "'" || c === '"') {
+      const close = c === "'" ? text.indexOf("'", i + 1) : closingDoubleQuote(text, i + 1);
+      if (close < 0) return `the command has an unclosed ${c === "'" ? "single" : "double"} quote: ${text}`;
+      const body = text.slice(i + 1, close);
+      word += c === "'" ? body : body.replace(/\\([\\"$`])/g, "$1");
+      i = close;
+      continue;
+    }
+    word += c;
+  }
+  if (inWord) words.push(word);
+  return words;
+}
+
+function closingDoubleQuote(text: string, from: number): number {
+  for (let j = from; j < text.length; j++) {
+    if (text[j] === "\\") j++;
+    else if (text[j] === '"') return j;
+  }
+  return -1;
 }
 
 const UNITS: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1000, ms: 1, us: 0.001, µs: 0.001, ns: 0.000001 };

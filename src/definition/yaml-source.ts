@@ -31,8 +31,8 @@ export function parseYaml(file: string, text: string): { source?: YamlSource; di
     return {
       diagnostics: doc.errors.map((e) =>
         error(`invalid YAML: ${firstLine(e.message)}`, {
-          location: at(e.pos[0]),
-          hint: yamlHint(e.code),
+          location: at(errorOffset(text, e.code, e.message, e.pos[0])),
+          hint: yamlHint(e.code, e.message),
         }),
       ),
     };
@@ -122,13 +122,38 @@ function firstLine(message: string): string {
   return message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
 }
 
-function yamlHint(code: string): string {
+/**
+ * Where to point for a YAML error: the parser reports an unclosed quote at the end of the
+ * text and a badly indented key at the start of its line; the opening quote and the key
+ * itself are what the author has to look at.
+ */
+function errorOffset(text: string, code: string, message: string, offset: number): number {
+  if (code === "MISSING_CHAR" && /closing "quote/.test(message)) {
+    for (let i = Math.min(offset, text.length) - 1; i >= 0; i--) if (text[i] === '"' && text[i - 1] !== "\\") return i;
+  }
+  if (code === "MISSING_CHAR" && /closing 'quote/.test(message)) {
+    for (let i = Math.min(offset, text.length) - 1; i >= 0; i--) {
+      if (text[i] !== "'") continue;
+      if (text[i - 1] === "'") i--;
+      else return i;
+    }
+  }
+  if (code === "BAD_INDENT") {
+    let i = offset;
+    while (text[i] === " ") i++;
+    if (i < text.length && text[i] !== "\n" && (offset === 0 || text[offset - 1] === "\n")) return i;
+  }
+  return offset;
+}
+
+function yamlHint(code: string, message: string): string {
+  if (/closing .?quote/.test(message)) return "close the quoted string with the same quote character it starts with";
   switch (code) {
     case "DUPLICATE_KEY":
       return "each key may appear once per mapping; remove or rename the repeated one";
     case "BAD_INDENT":
     case "MISSING_CHAR":
-      return "check the indentation: nested keys must be indented further than their parent, with spaces, not tabs";
+      return "check the indentation: keys of one mapping start in the same column, nested keys further right, with spaces, not tabs";
     case "TAB_AS_INDENT":
       return "YAML indentation must use spaces, not tabs";
     case "BLOCK_AS_IMPLICIT_KEY":

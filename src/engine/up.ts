@@ -96,6 +96,7 @@ function deferred<T>(): Deferred<T> {
 }
 
 const DEFAULT_TIMEOUT_MS = 5 * 60_000;
+const RUNNING_STABLE_MS = 250;
 
 /**
  * Boots a plan: images first (nothing is created if one is missing or fails to build),
@@ -178,11 +179,23 @@ export async function up(plan: Plan, options: UpOptions): Promise<UpResult> {
       const status = await backend.status(plan.environment, name);
       if (status.state !== "exited") return;
       if (service.runsToCompletion && status.exitCode === 0) {
+        if (!completed.get(name)!.settled) setPhase(name, "completed");
         completed.get(name)!.resolve();
         return;
       }
       const what = service.runsToCompletion ? `exited with code ${status.exitCode}` : status.exitCode === 0 ? "exited (code 0) although it should keep running" : `exited with code ${status.exitCode}`;
       fail(new ServiceError(name, `service "${name}" ${what}`, { logTail: await logTail(backend, plan.environment, name), hint: `see its whole log with: prenv logs ${name}` }));
+    };
+
+    // "Running" means still running a moment after the start, so that a process that
+    // dies straight away (bad flag, missing file) fails the boot instead of passing it.
+    const confirmRunning = async (name: string): Promise<void> => {
+      await sleep(Math.max(0, RUNNING_STABLE_MS - (Date.now() - startedAt.get(name)!)), signal);
+      const status = await backend.status(plan.environment, name);
+      if (status.state === "exited") {
+        await onExit(name);
+        await failed.promise;
+      }
     };
 
     const boot = async (s: PlannedService) => {
@@ -202,12 +215,17 @@ export async function up(plan: Plan, options: UpOptions): Promise<UpResult> {
       startedAt.set(s.name, Date.now());
       started.get(s.name)!.resolve();
       setPhase(s.name, "checking", s.readiness.map((c) => c.kind).join(", "));
-      await Promise.all(s.readiness.map((check) => (check.kind === "completed" ? completed.get(s.name)!.promise : waitFor(check, { backend, environment: plan.environment, service: s.name, signal }))));
+      await Promise.all(
+        s.readiness.map((check) => {
+          if (check.kind === "completed") return completed.get(s.name)!.promise;
+          if (check.kind === "running") return confirmRunning(s.name);
+          return waitFor(check, { backend, environment: plan.environment, service: s.name, signal });
+        }),
+      );
       const now = Date.now();
       outcomes.push({ name: s.name, image: images.get(s.name)!, phase: s.runsToCompletion ? "completed" : "ready", readyMs: now - t0, startToReadyMs: now - startedAt.get(s.name)! });
       ready.get(s.name)!.resolve();
-      if (s.runsToCompletion) completed.get(s.name)!.resolve();
-      setPhase(s.name, s.runsToCompletion ? "completed" : "ready");
+      if (!s.runsToCompletion) setPhase(s.name, "ready");
     };
 
     await race(
@@ -216,6 +234,9 @@ export async function up(plan: Plan, options: UpOptions): Promise<UpResult> {
       }))),
       Promise.race([failed.promise, interrupted]),
     );
+    signal.throwIfAborted();
+    // A service may have died between its check and now; exit events can lag behind.
+    for (const s of plan.services) await onExit(s.name);
     signal.throwIfAborted();
     await backend.markComplete(plan, owner);
     const endpoints = await backend.endpoints(plan.environment);
@@ -274,7 +295,8 @@ export async function logTail(backend: Backend, environment: string, service: st
 }
 
 async function preflight(plan: Plan, backend: Backend): Promise<void> {
-  const existing = (await backend.list()).find((e) => e.environment === plan.environment);
+  // Volumes kept by `down --keep-volumes` are meant to be reused: they alone are no clash.
+  const existing = (await backend.list()).find((e) => e.environment === plan.environment && (e.services.length > 0 || e.networks > 0));
   if (existing) {
     throw new PreflightError(
       `environment "${plan.environment}" already exists (created ${existing.created.toISOString()})`,

@@ -371,6 +371,8 @@ export class DockerBackend implements Backend {
           complete: false,
           workingDir: labels[LABELS.workingDir] ?? "",
           services: [],
+          networks: 0,
+          volumes: 0,
         };
         envs.set(name, env);
       }
@@ -378,10 +380,15 @@ export class DockerBackend implements Backend {
       if (created < env.created) env.created = created;
       return env;
     };
-    for (const n of networks) touch(n.Labels);
+    for (const n of networks) {
+      const env = touch(n.Labels);
+      if (env) env.networks++;
+    }
     for (const v of volumes.Volumes ?? []) {
       const env = touch(v.Labels ?? undefined);
-      if (env && v.Labels?.[LABELS.complete] === "true") env.complete = true;
+      if (!env) continue;
+      if (v.Labels?.[LABELS.complete] === "true") env.complete = true;
+      else env.volumes++;
     }
     for (const c of containers) touch(c.Labels)?.services.push({ name: c.Labels[LABELS.service] ?? c.Names[0] ?? "", state: c.State });
     return [...envs.values()].sort((a, b) => a.environment.localeCompare(b.environment));

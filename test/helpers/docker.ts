@@ -1,0 +1,77 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
+import { hostname, tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import Dockerode from "dockerode";
+import { DockerBackend } from "../../src/backends/docker/docker-backend.ts";
+import { LABELS, type Owner } from "../../src/backends/backend.ts";
+import { loadDefinition } from "../../src/definition/compose.ts";
+import { planEnvironment, type Plan } from "../../src/plan/plan.ts";
+import { VERSION } from "../../src/version.ts";
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+export const BUSYBOX = "prenv-test/busybox:1";
+export const REGISTRY_BUSYBOX = "localhost:5000/prenv-test/busybox:1";
+
+export const docker = new Dockerode();
+export const backend = new DockerBackend({ docker, version: VERSION });
+export const owner: Owner = { host: hostname(), pid: process.pid };
+
+/** A fresh directory holding the given files (path -> content). */
+export function project(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), "prenv-test-"));
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), content);
+  }
+  return dir;
+}
+
+let counter = 0;
+/** An environment name no other test uses. */
+export function uniqueName(prefix: string): string {
+  return `t-${prefix}-${process.pid}-${++counter}-${Math.random().toString(36).slice(2, 6)}`;
+}
+
+export function planFor(dir: string, environment: string): Plan {
+  return planEnvironment(loadDefinition({ cwd: dir, env: {} }), { environment });
+}
+
+/** Every Docker object that carries the environment's label. */
+export async function leftovers(environment: string): Promise<{ containers: number; networks: number; volumes: number }> {
+  const filters = { label: [`${LABELS.environment}=${environment}`] };
+  const [containers, networks, volumes] = await Promise.all([
+    docker.listContainers({ all: true, filters }),
+    docker.listNetworks({ filters }),
+    docker.listVolumes({ filters }),
+  ]);
+  return { containers: containers.length, networks: networks.length, volumes: (volumes.Volumes ?? []).length };
+}
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the prenv CLI from source, as a user would run the command. */
+export function cli(args: string[], options: { cwd: string; env?: Record<string, string>; timeoutMs?: number }): Promise<CliResult> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [join(ROOT, "src/cli/index.ts"), ...args], {
+      cwd: options.cwd,
+      env: { ...process.env, ...options.env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
+    const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 120_000);
+    child.on("error", reject);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolvePromise({ code, stdout, stderr });
+    });
+  });
+}
