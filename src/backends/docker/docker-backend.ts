@@ -54,7 +54,9 @@ export class DockerBackend implements Backend {
     if (service.build) await this.build(plan, service, progress, signal);
     else if (!(await this.imageExists(service.image))) await this.pull(service, progress, signal);
     const info = await this.docker.getImage(service.image).inspect();
-    const digest = info.RepoDigests?.[0];
+    // An image pushed to several repositories has a digest for each: pin the one in use.
+    const repository = repositoryOf(service.image);
+    const digest = info.RepoDigests?.find((d) => d.startsWith(`${repository}@`));
     return { reference: service.image, id: info.Id, ...(digest ? { digest } : {}) };
   }
 
@@ -413,6 +415,14 @@ export class DockerBackend implements Backend {
     await Promise.all(doomed.map((v) => ignoreMissing(this.docker.getVolume(v.Name).remove())));
     return { containers: containers.length, networks: networks.length, volumes: doomed.filter((v) => v.Labels?.[LABELS.complete] !== "true").length };
   }
+}
+
+/** "host:5000/a/b:tag" -> "host:5000/a/b"; "a@sha256:..." -> "a". */
+export function repositoryOf(reference: string): string {
+  const at = reference.indexOf("@");
+  if (at >= 0) return reference.slice(0, at);
+  const colon = reference.lastIndexOf(":");
+  return colon > reference.lastIndexOf("/") ? reference.slice(0, colon) : reference;
 }
 
 export function containerName(environment: string, service: string): string {

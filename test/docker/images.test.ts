@@ -1,0 +1,113 @@
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { createServer, type Server } from "node:net";
+import { after, describe, test } from "node:test";
+import { BootError, PreflightError, up } from "../../src/engine/up.ts";
+import { backend, BUSYBOX, docker, leftovers, owner, planFor, project, REGISTRY_BUSYBOX, uniqueName } from "../helpers/docker.ts";
+
+const created: string[] = [];
+after(async () => {
+  for (const env of created) await backend.remove(env, { keepVolumes: false });
+});
+function named(prefix: string): string {
+  const name = uniqueName(prefix);
+  created.push(name);
+  return name;
+}
+
+const nothingLeft = { containers: 0, networks: 0, volumes: 0 };
+
+describe("images: pull from a registry, build, and failures that create nothing", () => {
+  test("an image missing locally is pulled from the registry and pinned by digest", async () => {
+    // A tag only this test uses, so that removing it locally cannot disturb other tests.
+    const tag = `localhost:5000/prenv-test/pulled:${process.pid}`;
+    await docker.getImage(REGISTRY_BUSYBOX).tag({ repo: "localhost:5000/prenv-test/pulled", tag: String(process.pid) });
+    execFileSync("docker", ["push", tag], { stdio: "ignore" });
+    const digest = (await docker.getImage(tag).inspect()).RepoDigests?.find((d) => d.startsWith("localhost:5000/prenv-test/pulled@"));
+    assert.ok(digest, "the push produced a registry digest");
+    await docker.getImage(tag).remove({ noprune: true });
+
+    const dir = project({ "compose.yaml": `services:\n  app:\n    image: ${tag}\n    command: ["sleep", "600"]\n` });
+    const env = named("pull");
+    const phases: string[] = [];
+    const result = await up(planFor(dir, env), { backend, owner, onEvent: (e) => phases.push(e.phase) });
+    assert.ok(phases.includes("pulling"), "the progress shows the pull");
+    assert.equal(result.services[0]!.image.digest, digest);
+  });
+
+  test("an image that does not exist fails before anything is created", async () => {
+    const dir = project({
+      "compose.yaml": `services:\n  ok:\n    image: ${BUSYBOX}\n  missing:\n    image: localhost:5000/prenv-test/does-not-exist:1\n`,
+    });
+    const env = named("noimage");
+    await assert.rejects(up(planFor(dir, env), { backend, owner }), (e: unknown) => {
+      assert.ok(e instanceof BootError);
+      assert.equal(e.failure.service, "missing");
+      assert.match(e.failure.message, /image "localhost:5000\/prenv-test\/does-not-exist:1" cannot be pulled/);
+      assert.match(e.failure.hint ?? "", /docker login/);
+      return true;
+    });
+    assert.deepEqual(await leftovers(env), nothingLeft);
+  });
+
+  test("build: builds from the context with args and target, and runs the result", async () => {
+    const dir = project({
+      "compose.yaml": `services:\n  app:\n    build:\n      context: ./app\n      dockerfile: app.Dockerfile\n      target: final\n      args:\n        GREETING: built-by-prenv\n    command: ["sh", "-c", "cat /greeting; exec sleep 600"]\n    x-prenv:\n      ready:\n        - log: built-by-prenv\n`,
+      "app/app.Dockerfile": `FROM ${BUSYBOX} AS base\nARG GREETING\nRUN echo "$GREETING" > /greeting\nFROM base AS final\nCOPY data.txt /data.txt\n`,
+      "app/data.txt": "from the context\n",
+      "app/.dockerignore": "secret.txt\n",
+      "app/secret.txt": "must not be sent\n",
+    });
+    const env = named("build");
+    const result = await up(planFor(dir, env), { backend, owner, timeoutMs: 120_000 });
+    assert.equal(result.services[0]!.phase, "ready");
+    assert.equal((await backend.exec(env, "app", ["cat", "/data.txt"])).output, "from the context\n");
+  });
+
+  test("a failing build names the service, shows the build output, and creates nothing", async () => {
+    const dir = project({
+      "compose.yaml": `services:\n  app:\n    build: .\n`,
+      Dockerfile: `FROM ${BUSYBOX}\nRUN echo step-output && exit 7\n`,
+    });
+    const env = named("badbuild");
+    await assert.rejects(up(planFor(dir, env), { backend, owner, timeoutMs: 120_000 }), (e: unknown) => {
+      assert.ok(e instanceof BootError);
+      assert.equal(e.failure.service, "app");
+      assert.match(e.failure.message, /building the image failed/);
+      assert.match(e.failure.logTail ?? "", /step-output/);
+      return true;
+    });
+    assert.deepEqual(await leftovers(env), nothingLeft);
+  });
+
+  test("a host port already taken is reported before anything is created", async () => {
+    const server: Server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const port = (server.address() as { port: number }).port;
+    try {
+      const dir = project({ "compose.yaml": `services:\n  web:\n    image: ${BUSYBOX}\n    ports: ["127.0.0.1:${port}:80"]\n` });
+      const env = named("porttaken");
+      await assert.rejects(up(planFor(dir, env), { backend, owner }), (e: unknown) => {
+        assert.ok(e instanceof PreflightError);
+        assert.equal(e.service, "web");
+        assert.match(e.message, new RegExp(`127.0.0.1:${port}, which is already in use`));
+        return true;
+      });
+      assert.deepEqual(await leftovers(env), nothingLeft);
+    } finally {
+      server.close();
+    }
+  });
+
+  test("an environment that already exists is not booted twice", async () => {
+    const dir = project({ "compose.yaml": `services:\n  a:\n    image: ${BUSYBOX}\n    command: ["sleep", "600"]\n` });
+    const env = named("twice");
+    await up(planFor(dir, env), { backend, owner });
+    await assert.rejects(up(planFor(dir, env), { backend, owner }), (e: unknown) => {
+      assert.ok(e instanceof PreflightError);
+      assert.match(e.hint, /prenv down --env/);
+      return true;
+    });
+    assert.equal((await leftovers(env)).containers, 1, "the existing environment is untouched");
+  });
+});
