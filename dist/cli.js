@@ -6,7 +6,7 @@ const __filename = __prenvFileURLToPath(import.meta.url);
 const __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
 import {
   VERSION
-} from "./chunks/chunk-G7RD3QZG.js";
+} from "./chunks/chunk-XV4QCYJ5.js";
 import {
   __commonJS,
   __require,
@@ -3469,7 +3469,7 @@ async function main(argv) {
   process.on("SIGTERM", onSignal);
   let exitCode = 0;
   const io = () => ({ out: process.stdout, err: process.stderr, cwd: process.cwd(), env: process.env, signal: abort.signal });
-  const commands = () => import("./chunks/commands-BB7GNURU.js");
+  const commands = () => import("./chunks/commands-LLQ6BA7Y.js");
   const run = (action) => async () => {
     exitCode = await action();
   };

@@ -6,7 +6,7 @@ const __filename = __prenvFileURLToPath(import.meta.url);
 const __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
 import {
   VERSION
-} from "./chunk-G7RD3QZG.js";
+} from "./chunk-XV4QCYJ5.js";
 import {
   gc,
   parseAge
@@ -58229,476 +58229,6 @@ var require_mod = __commonJS({
   }
 });
 
-// node_modules/shell-quote/quote.js
-var require_quote = __commonJS({
-  "node_modules/shell-quote/quote.js"(exports, module) {
-    "use strict";
-    var OPS = (
-      /** @type {const} */
-      [
-        "||",
-        "&&",
-        ";;&",
-        ";;",
-        ";&",
-        "|&",
-        "<(",
-        ">(",
-        "<<<",
-        "<<-",
-        "<<",
-        ">>",
-        ">&",
-        ">|",
-        "&>>",
-        "&>",
-        "<&",
-        "<>",
-        "&",
-        ";",
-        "(",
-        ")",
-        "|",
-        "<",
-        ">"
-      ]
-    );
-    var LINE_TERMINATORS = /[\n\r\u2028\u2029]/;
-    var GLOB_SHELL_SPECIAL = /[\s#!"$&'():;<=>@\\^`|~]/g;
-    module.exports = function quote(xs) {
-      var sawComment = false;
-      return xs.map(function(s) {
-        if (sawComment && typeof s === "string" && LINE_TERMINATORS.test(s)) {
-          throw new TypeError("a token after a `comment` must not contain line terminators");
-        }
-        if (s === "") {
-          return (
-            /** @type {const} */
-            "''"
-          );
-        }
-        if (s && typeof s === "object") {
-          if ("op" in s && s.op === "glob") {
-            if (typeof s.pattern !== "string") {
-              throw new TypeError("glob token requires a string `pattern`");
-            }
-            if (LINE_TERMINATORS.test(s.pattern)) {
-              throw new TypeError("glob `pattern` must not contain line terminators");
-            }
-            if (s.pattern === "") {
-              return (
-                /** @type {const} */
-                "''"
-              );
-            }
-            return s.pattern.replace(GLOB_SHELL_SPECIAL, "\\$&");
-          }
-          if ("op" in s && typeof s.op === "string") {
-            if (OPS.indexOf(s.op) < 0) {
-              throw new TypeError("invalid `op` value: " + JSON.stringify(s.op));
-            }
-            return s.op.replace(/[\s\S]/g, "\\$&");
-          }
-          if ("comment" in s && typeof s.comment === "string") {
-            if (LINE_TERMINATORS.test(s.comment)) {
-              throw new TypeError("`comment` must not contain line terminators");
-            }
-            sawComment = true;
-            return "#" + s.comment;
-          }
-          throw new TypeError("unrecognized object token shape");
-        }
-        if (/'/.test(s) && /!/.test(s)) {
-          return "'" + s.replace(/'/g, `'"'"'`) + "'";
-        }
-        if (/["\s\\]/.test(s) && !/'/.test(s)) {
-          return "'" + s + "'";
-        }
-        if (/["'\s]/.test(s)) {
-          return '"' + s.replace(/(["\\$`])/g, "\\$1") + '"';
-        }
-        return String(s).replace(/([A-Za-z]:)?([#!"$&'()*,:;<=>?@[\\\]^`{|}~])/g, "$1\\$2");
-      }).join(" ");
-    };
-  }
-});
-
-// node_modules/shell-quote/parse.js
-var require_parse2 = __commonJS({
-  "node_modules/shell-quote/parse.js"(exports, module) {
-    "use strict";
-    var CONTROL = (
-      /** @type {const} */
-      "(?:" + /** @type {const} */
-      [
-        "\\|\\|",
-        "\\&(?:\\&|>>?)",
-        // `&&`, `&>`, and `&>>`
-        ";;\\&?",
-        // `;;` and `;;&`
-        "[;|]\\&",
-        // `;&` and `|&`
-        "\\<\\(",
-        "\\<\\<\\<",
-        "\\<\\<-",
-        "\\<\\<(?!\\()",
-        // `<<(` stays `<` and `<(`, as zsh reads it; other shells reject it
-        ">>",
-        ">[&|(]",
-        // `>&`, `>|`, and `>(`
-        "<[&>]",
-        // `<&` and `<>`
-        "[&;()|<>]"
-      ].join(
-        /** @type {const} */
-        "|"
-      ) + /** @type {const} */
-      ")"
-    );
-    var controlRE = new RegExp("^" + CONTROL + "$");
-    var META = (
-      /** @type {const} */
-      "|&;()<> \\t"
-    );
-    var SINGLE_QUOTE = (
-      /** @type {const} */
-      "'([^']*?)'"
-    );
-    var ANSI_C_BODY = "(?:\\\\[\\s\\S]|[^\\\\'])*?";
-    var ANSI_C_QUOTE = "\\$'" + ANSI_C_BODY + "'";
-    var ansiCAt = new RegExp("\\$'" + ANSI_C_BODY + "(?:(')|\\\\?$)", "g");
-    var ANSI_C_LETTERS = "abeEfnrtv";
-    var ANSI_C_CHARS = "\x07\b\x1B\x1B\f\n\r	\v";
-    var hash2 = /^#$/;
-    var SQ = (
-      /** @type {const} */
-      "'"
-    );
-    var DQ = (
-      /** @type {const} */
-      '"'
-    );
-    var DS = (
-      /** @type {const} */
-      "$"
-    );
-    var TOKEN = "";
-    var mult = (
-      /** @type {const} */
-      4294967296
-    );
-    for (i = 0; i < 4; i++) {
-      TOKEN += (mult * Math.random()).toString(16);
-    }
-    var i;
-    var startsWithToken = new RegExp("^" + TOKEN);
-    function matchAll(s, r) {
-      var origIndex = r.lastIndex;
-      var matches = [];
-      var matchObj;
-      while (matchObj = r.exec(s)) {
-        matches[matches.length] = matchObj;
-        if (r.lastIndex === matchObj.index) {
-          r.lastIndex += 1;
-        }
-      }
-      r.lastIndex = origIndex;
-      return matches;
-    }
-    function getVar(env, pre, key) {
-      var r = typeof env === "function" ? env(key) : env[key];
-      if (typeof r === "undefined" && key != "") {
-        r = "";
-      } else if (typeof r === "undefined") {
-        r = "$";
-      }
-      if (typeof r === "object") {
-        return pre + TOKEN + JSON.stringify(r) + TOKEN;
-      }
-      return pre + r;
-    }
-    var ansiCEscape = /\\([0-7]{1,3}|x[\dA-Fa-f]{1,2}|u[\dA-Fa-f]{1,4}|U[\dA-Fa-f]{1,8}|c(?:\\\\|[\s\S])|[abeEfnrtv\\'"?])/g;
-    function expandAnsiCEscape(m, escape) {
-      var kind = escape.charAt(0);
-      if (kind === "c") {
-        var ctrl = escape.charAt(1);
-        return ctrl === "?" ? "\x7F" : String.fromCharCode(ctrl.charCodeAt(0) & 31);
-      }
-      if (kind === "x" || kind === "u" || kind === "U") {
-        var cp = parseInt(escape.slice(1), 16);
-        if (cp > 1114111) {
-          return m;
-        }
-        return String.fromCharCode.apply(null, cp > 65535 ? [55232 + (cp >> 10), 56320 + (cp & 1023)] : [cp]);
-      }
-      if (kind >= "0" && kind <= "7") {
-        return String.fromCharCode(parseInt(escape, 8) & 255);
-      }
-      var letter = ANSI_C_LETTERS.indexOf(escape);
-      return letter < 0 ? escape : ANSI_C_CHARS.charAt(letter);
-    }
-    function expandAnsiC(body) {
-      return body.replace(ansiCEscape, expandAnsiCEscape).split("\0")[0];
-    }
-    function closesAnsiC(s, i2) {
-      ansiCAt.lastIndex = i2;
-      return !!/** @type {RegExpExecArray} */
-      ansiCAt.exec(s)[1];
-    }
-    function parseInternal(string4, env, opts) {
-      if (!opts) {
-        opts = {};
-      }
-      var BS = opts.escape || "\\";
-      var ifs = opts.splitUnquoted === true ? " 	\n" : typeof opts.splitUnquoted === "string" ? opts.splitUnquoted : "";
-      var BAREWORD = "(\\" + BS + `['"$\\` + BS + META + "]|\\$\\$|\\$(?!" + ANSI_C_QUOTE.slice(2) + `)|[^\\s'"$` + META + "])+";
-      var DOUBLE_QUOTE = '"(?:\\' + BS + '[\\s\\S]|[^"\\' + BS + '])*"';
-      var chunker = new RegExp([
-        "(" + CONTROL + ")",
-        // control chars
-        "(" + ANSI_C_QUOTE + "|" + BAREWORD + "|" + DOUBLE_QUOTE + "|" + SINGLE_QUOTE + ")+"
-      ].join("|"), "g");
-      var matches = matchAll(string4, chunker);
-      if (matches.length === 0) {
-        return [];
-      }
-      if (!env) {
-        env = {};
-      }
-      var commented = false;
-      return matches.map(function(match) {
-        var s = match[0];
-        if (!s || commented) {
-          return void 0;
-        }
-        if (controlRE.test(s)) {
-          return (
-            /** @type {ControlOperator} */
-            { op: s }
-          );
-        }
-        var quote = false;
-        var esc2 = false;
-        var out = "";
-        var words = [];
-        var sawQuote = false;
-        var pendingNw = null;
-        var isGlob = false;
-        var i2;
-        function parseEnvVar() {
-          i2 += 1;
-          var varend;
-          var varname;
-          var char = s.charAt(i2);
-          if (char === "{") {
-            i2 += 1;
-            if (s.charAt(i2) === "}") {
-              throw new Error("Bad substitution: " + s.slice(i2 - 2, i2 + 1));
-            }
-            var depth = 1;
-            varend = i2;
-            while (depth > 0 && varend < s.length) {
-              if (s.charAt(varend) === "{" && s.charAt(varend - 1) === "$") {
-                depth += 1;
-              } else if (s.charAt(varend) === "}") {
-                depth -= 1;
-              }
-              varend += 1;
-            }
-            if (depth !== 0) {
-              throw new Error("Bad substitution: " + s.slice(i2));
-            }
-            varend -= 1;
-            varname = s.slice(i2, varend);
-            i2 = varend;
-          } else if (/[*@#?$!-]/.test(char)) {
-            varname = char;
-          } else {
-            var slicedFromI = s.slice(i2);
-            varend = slicedFromI.match(/[^\w\d_]/);
-            if (!varend) {
-              varname = slicedFromI;
-              i2 = s.length;
-            } else {
-              varname = slicedFromI.slice(0, varend.index);
-              i2 += /** @type {number} */
-              varend.index - 1;
-            }
-          }
-          return getVar(
-            /** @type {NonNullable<typeof env>} */
-            env,
-            "",
-            varname
-          );
-        }
-        function flushRun() {
-          if (pendingNw === null) {
-            return;
-          }
-          if (pendingNw === 0) {
-            if (out !== "") {
-              words[words.length] = out;
-              out = "";
-            }
-          } else {
-            words[words.length] = out;
-            out = "";
-            for (var fe = 1; fe < pendingNw; fe += 1) {
-              words[words.length] = "";
-            }
-          }
-          pendingNw = null;
-        }
-        for (i2 = 0; i2 < s.length; i2++) {
-          var c = s.charAt(i2);
-          if (ifs && c !== DS) {
-            flushRun();
-          }
-          isGlob = isGlob || !quote && (c === "*" || c === "?");
-          if (esc2) {
-            out += c;
-            esc2 = false;
-          } else if (quote) {
-            if (c === quote) {
-              quote = false;
-            } else if (quote == SQ) {
-              out += c;
-            } else {
-              if (c === BS) {
-                i2 += 1;
-                c = s.charAt(i2);
-                if (c === DQ || c === BS || c === DS) {
-                  out += c;
-                } else {
-                  out += BS + c;
-                }
-              } else if (c === DS) {
-                out += parseEnvVar();
-              } else {
-                out += c;
-              }
-            }
-          } else if (c === DQ || c === SQ) {
-            quote = c;
-            sawQuote = true;
-          } else if (controlRE.test(c)) {
-            return (
-              /** @type {ControlOperator} */
-              { op: s }
-            );
-          } else if (hash2.test(c)) {
-            commented = true;
-            var commentObj = { comment: string4.slice(match.index + i2 + 1) };
-            if (out.length) {
-              return (
-                /** @type {const} */
-                [out, commentObj]
-              );
-            }
-            return (
-              /** @type {const} */
-              [commentObj]
-            );
-          } else if (c === BS) {
-            esc2 = true;
-          } else if (c === DS && s.charAt(i2 + 1) === SQ && closesAnsiC(s, i2)) {
-            flushRun();
-            sawQuote = true;
-            out += expandAnsiC(s.slice(i2 + 2, ansiCAt.lastIndex - 1));
-            i2 = ansiCAt.lastIndex - 1;
-          } else if (c === DS) {
-            var value = parseEnvVar();
-            if (!ifs) {
-              out += value;
-            } else {
-              for (var vi = 0; vi < value.length; vi += 1) {
-                var vc = value.charAt(vi);
-                if (ifs.indexOf(vc) < 0) {
-                  flushRun();
-                  out += vc;
-                } else if (pendingNw === null) {
-                  pendingNw = vc === " " || vc === "	" || vc === "\n" ? 0 : 1;
-                } else if (vc !== " " && vc !== "	" && vc !== "\n") {
-                  pendingNw += 1;
-                }
-              }
-            }
-          } else {
-            out += c;
-          }
-        }
-        if (isGlob) {
-          return (
-            /** @type {GlobPattern} */
-            { op: "glob", pattern: out }
-          );
-        }
-        if (ifs) {
-          if (pendingNw !== null && pendingNw > 0) {
-            words[words.length] = out;
-            out = "";
-            for (var te = 1; te < pendingNw; te += 1) {
-              words[words.length] = "";
-            }
-          }
-          if (out !== "" || sawQuote && words.length === 0) {
-            words[words.length] = out;
-          }
-          return words;
-        }
-        return out;
-      }).reduce(
-        function(prev, arg) {
-          if (typeof arg === "undefined") {
-            return prev;
-          }
-          [].concat(arg).forEach(function(entry) {
-            prev[prev.length] = entry;
-          });
-          return prev;
-        },
-        /** @type {ParseEntry[]} */
-        []
-      );
-    }
-    module.exports = function parse3(s, env, opts) {
-      var mapped = parseInternal(s, env, opts);
-      if (typeof env !== "function") {
-        return mapped;
-      }
-      return mapped.reduce(
-        function(acc, s2) {
-          if (typeof s2 === "object") {
-            acc[acc.length] = s2;
-            return acc;
-          }
-          var xs = s2.split(RegExp("(" + TOKEN + ".*?" + TOKEN + ")", "g"));
-          if (xs.length === 1) {
-            acc[acc.length] = xs[0];
-            return acc;
-          }
-          xs.filter(Boolean).forEach(function(x) {
-            acc[acc.length] = startsWithToken.test(x) ? JSON.parse(x.split(TOKEN)[1]) : x;
-          });
-          return acc;
-        },
-        /** @type {ParseEntry[]} */
-        []
-      );
-    };
-  }
-});
-
-// node_modules/shell-quote/index.js
-var require_shell_quote = __commonJS({
-  "node_modules/shell-quote/index.js"(exports) {
-    "use strict";
-    exports.quote = require_quote();
-    exports.parse = require_parse2();
-  }
-});
-
 // node_modules/yaml/dist/nodes/identity.js
 var require_identity = __commonJS({
   "node_modules/yaml/dist/nodes/identity.js"(exports) {
@@ -66211,7 +65741,8 @@ var DockerBackend = class {
     if (service.build) await this.build(plan2, service, progress, signal);
     else if (!await this.imageExists(service.image)) await this.pull(service, progress, signal);
     const info = await this.docker.getImage(service.image).inspect();
-    const digest = info.RepoDigests?.[0];
+    const repository = repositoryOf(service.image);
+    const digest = info.RepoDigests?.find((d) => d.startsWith(`${repository}@`));
     return { reference: service.image, id: info.Id, ...digest ? { digest } : {} };
   }
   async imageExists(reference) {
@@ -66502,7 +66033,9 @@ var DockerBackend = class {
           owner: labels[LABELS.owner] ?? "",
           complete: false,
           workingDir: labels[LABELS.workingDir] ?? "",
-          services: []
+          services: [],
+          networks: 0,
+          volumes: 0
         };
         envs.set(name, env);
       }
@@ -66510,10 +66043,15 @@ var DockerBackend = class {
       if (created < env.created) env.created = created;
       return env;
     };
-    for (const n of networks) touch(n.Labels);
+    for (const n of networks) {
+      const env = touch(n.Labels);
+      if (env) env.networks++;
+    }
     for (const v of volumes.Volumes ?? []) {
       const env = touch(v.Labels ?? void 0);
-      if (env && v.Labels?.[LABELS.complete] === "true") env.complete = true;
+      if (!env) continue;
+      if (v.Labels?.[LABELS.complete] === "true") env.complete = true;
+      else env.volumes++;
     }
     for (const c of containers) touch(c.Labels)?.services.push({ name: c.Labels[LABELS.service] ?? c.Names[0] ?? "", state: c.State });
     return [...envs.values()].sort((a, b) => a.environment.localeCompare(b.environment));
@@ -66536,6 +66074,12 @@ var DockerBackend = class {
     return { containers: containers.length, networks: networks.length, volumes: doomed.filter((v) => v.Labels?.[LABELS.complete] !== "true").length };
   }
 };
+function repositoryOf(reference) {
+  const at = reference.indexOf("@");
+  if (at >= 0) return reference.slice(0, at);
+  const colon = reference.lastIndexOf(":");
+  return colon > reference.lastIndexOf("/") ? reference.slice(0, colon) : reference;
+}
 function containerName(environment, service) {
   return `${environment}-${service}`;
 }
@@ -86327,7 +85871,7 @@ var healthcheckSchema = external_exports.looseObject({
   test: external_exports.union([external_exports.string(), stringList]).optional(),
   interval: duration3.optional(),
   timeout: duration3.optional(),
-  retries: external_exports.number().optional(),
+  retries: intish.optional(),
   start_period: duration3.optional(),
   start_interval: duration3.optional(),
   disable: external_exports.union([external_exports.boolean(), external_exports.string()]).optional()
@@ -86721,6 +86265,7 @@ function didYouMean(word, candidates) {
   }
   return best !== void 0 && bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? best : void 0;
 }
+var NAME2 = /^[a-zA-Z0-9._-]+$/;
 var isRecord = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
 function checkKeys(doc, source, diagnostics) {
   const visit2 = (value, path, section) => {
@@ -86750,8 +86295,18 @@ function checkKeys(doc, source, diagnostics) {
   const each = (v, fn) => {
     if (isRecord(v)) for (const [k, c] of Object.entries(v)) fn(k, c);
   };
+  const checkName = (kind, name, path) => {
+    if (NAME2.test(name)) return;
+    diagnostics.push(
+      error62(`${kind} name "${name}" may only contain letters, digits, ".", "_" and "-"`, {
+        location: source.locateKey(path),
+        hint: `rename it, e.g. "${name.replace(/[^a-zA-Z0-9._-]+/g, "-").replace(/^-+|-+$/g, "") || "app"}"`
+      })
+    );
+  };
   each(doc.services, (name, svc) => {
     const base = ["services", name];
+    checkName("service", name, base);
     visit2(svc, base, "service");
     if (!isRecord(svc)) return;
     visit2(svc.build, [...base, "build"], "build");
@@ -86762,7 +86317,10 @@ function checkKeys(doc, source, diagnostics) {
     if (Array.isArray(svc.volumes)) svc.volumes.forEach((v, i) => visit2(v, [...base, "volumes", i], "mount"));
   });
   each(doc.networks, (name, n) => visit2(n, ["networks", name], "network"));
-  each(doc.volumes, (name, v) => visit2(v, ["volumes", name], "volume"));
+  each(doc.volumes, (name, v) => {
+    checkName("volume", name, ["volumes", name]);
+    visit2(v, ["volumes", name], "volume");
+  });
   if (Array.isArray(doc.include)) doc.include.forEach((inc, i) => visit2(inc, ["include", i], "include"));
 }
 function describe3(path) {
@@ -86775,9 +86333,10 @@ function describe3(path) {
 
 // src/definition/normalize.ts
 var import_dotenv = __toESM(require_dist(), 1);
-var import_shell_quote = __toESM(require_shell_quote(), 1);
 import { existsSync, readFileSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
+var declaredAt = /* @__PURE__ */ new WeakMap();
+var defaultedBuildKeys = /* @__PURE__ */ new WeakMap();
 function normalizeService(raw, ctx) {
   const fail = (message, at, hint) => ctx.diagnostics.push(error62(message, { location: ctx.source.locate([...ctx.path, ...at]), service: ctx.name, hint }));
   const spec = {
@@ -86816,12 +86375,14 @@ function normalizeService(raw, ctx) {
     const context = resolve(ctx.workingDir, b.context ?? ".");
     if (/^[a-z]+:\/\//.test(b.context ?? "")) fail("remote build contexts (URLs) are not supported yet", ["build"], "check the sources out and use a local path");
     spec.build = { context, dockerfile: b.dockerfile ?? "Dockerfile", args: stringValues(b.args, ctx.lookup) };
+    defaultedBuildKeys.set(spec.build, [...b.context === void 0 ? ["context"] : [], ...b.dockerfile === void 0 ? ["dockerfile"] : []]);
     if (b.target !== void 0) spec.build.target = b.target;
   }
-  const command2 = toArgv(raw.command);
-  if (command2) spec.command = command2;
-  const entrypoint = toArgv(raw.entrypoint);
-  if (entrypoint) spec.entrypoint = entrypoint;
+  for (const key of ["command", "entrypoint"]) {
+    const argv = toArgv(raw[key]);
+    if (typeof argv === "string") fail(argv.replace("the command", key), [key], QUOTE_HINT);
+    else if (argv) spec[key] = argv;
+  }
   const envFiles = raw.env_file === void 0 ? [] : typeof raw.env_file === "string" ? [raw.env_file] : raw.env_file;
   envFiles.forEach((entry, i) => {
     const path = typeof entry === "string" ? entry : entry.path;
@@ -86837,7 +86398,8 @@ function normalizeService(raw, ctx) {
   Object.assign(spec.environment, stringValues(raw.environment, ctx.lookup));
   (raw.ports ?? []).forEach((p, i) => {
     const parsed = parsePort(p);
-    if (typeof parsed === "string") fail(parsed, ["ports", i], 'write "CONTAINER", "HOST:CONTAINER" or "IP:HOST:CONTAINER[/udp]", e.g. "8080:80"');
+    if (typeof parsed === "string")
+      fail(parsed, ["ports", i], typeof p === "object" ? "the long syntax takes target, published (port numbers), host_ip and protocol (tcp or udp)" : 'write "CONTAINER", "HOST:CONTAINER" or "IP:HOST:CONTAINER[/udp]", e.g. "8080:80"');
     else spec.ports.push(...parsed);
   });
   (raw.expose ?? []).forEach((e, i) => {
@@ -86847,14 +86409,22 @@ function normalizeService(raw, ctx) {
   });
   (raw.volumes ?? []).forEach((v, i) => {
     const mount = parseMount(v, ctx.workingDir);
-    if (typeof mount === "string") fail(mount, ["volumes", i], 'write "SOURCE:TARGET[:ro]" with an absolute TARGET, e.g. "./data:/var/lib/data" or "dbdata:/var/lib/postgresql/data"');
-    else spec.mounts.push(mount);
+    if (typeof mount === "string")
+      fail(mount, ["volumes", i], typeof v === "object" ? "the long syntax takes type (bind, volume or tmpfs), source (a host path or volume name) and an absolute target" : 'write "SOURCE:TARGET[:ro]" with an absolute TARGET, e.g. "./data:/var/lib/data" or "dbdata:/var/lib/postgresql/data"');
+    else {
+      declaredAt.set(mount, ctx.source.locate([...ctx.path, "volumes", i]));
+      spec.mounts.push(mount);
+    }
   });
   if (Array.isArray(raw.depends_on)) {
-    for (const dep of raw.depends_on) spec.dependsOn[dep] = { condition: "service_started", restart: false, required: true };
+    raw.depends_on.forEach((dep, i) => {
+      spec.dependsOn[dep] = { condition: "service_started", restart: false, required: true };
+      declaredAt.set(spec.dependsOn[dep], ctx.source.locate([...ctx.path, "depends_on", i]));
+    });
   } else if (raw.depends_on) {
     for (const [dep, d] of Object.entries(raw.depends_on)) {
       spec.dependsOn[dep] = { condition: d.condition, restart: d.restart === true || d.restart === "true", required: d.required ?? true };
+      declaredAt.set(spec.dependsOn[dep], ctx.source.locateKey([...ctx.path, "depends_on", dep]));
     }
   }
   if (raw.healthcheck) {
@@ -86870,13 +86440,23 @@ function normalizeService(raw, ctx) {
       if (ms === void 0) fail(`healthcheck ${key} "${text}" is not a duration`, ["healthcheck", key], DURATION_HINT);
       else hc[field] = ms;
     }
-    if (h.retries !== void 0) hc.retries = h.retries;
+    if (h.retries !== void 0) {
+      const retries = typeof h.retries === "number" ? h.retries : /^\d+$/.test(h.retries.trim()) ? Number(h.retries) : NaN;
+      if (Number.isInteger(retries) && retries >= 0) hc.retries = retries;
+      else fail(`healthcheck retries "${h.retries}" is not a whole number`, ["healthcheck", "retries"], "write a count such as 3");
+    }
     spec.healthcheck = hc;
   }
   if (Array.isArray(raw.networks)) {
-    for (const n of raw.networks) spec.networks[n] = { aliases: [] };
+    raw.networks.forEach((n, i) => {
+      spec.networks[n] = { aliases: [] };
+      declaredAt.set(spec.networks[n], ctx.source.locate([...ctx.path, "networks", i]));
+    });
   } else if (raw.networks) {
-    for (const [n, v] of Object.entries(raw.networks)) spec.networks[n] = { aliases: v?.aliases ?? [] };
+    for (const [n, v] of Object.entries(raw.networks)) {
+      spec.networks[n] = { aliases: v?.aliases ?? [] };
+      declaredAt.set(spec.networks[n], ctx.source.locateKey([...ctx.path, "networks", n]));
+    }
   }
   if (Array.isArray(raw.extra_hosts)) spec.extraHosts = raw.extra_hosts.map((h) => h.replace("=", ":"));
   else if (raw.extra_hosts)
@@ -86926,6 +86506,7 @@ function readinessFrom(ext, fail) {
         return checks.push({ kind: "log", pattern: value });
       case "command": {
         const argv = toArgv(value);
+        if (typeof argv === "string") return fail(argv, [...at, "command"], QUOTE_HINT);
         return argv ? checks.push({ kind: "command", command: argv }) : fail("command readiness needs a command", [...at, "command"], READY_HINT);
       }
       default:
@@ -86972,7 +86553,45 @@ function stringValues(v, lookup) {
 function toArgv(v) {
   if (v === null || v === void 0) return void 0;
   if (Array.isArray(v)) return v;
-  return (0, import_shell_quote.parse)(v).map((token) => typeof token === "string" ? token : "op" in token ? token.op : String(token));
+  return splitWords(v);
+}
+var QUOTE_HINT = "close the quote, or write the command as a list of words";
+function splitWords(text) {
+  const words = [];
+  let word = "";
+  let inWord = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === " " || c === "	" || c === "\n" || c === "\r") {
+      if (inWord) words.push(word);
+      word = "";
+      inWord = false;
+      continue;
+    }
+    inWord = true;
+    if (c === "\\") {
+      if (i + 1 < text.length) word += text[++i];
+      continue;
+    }
+    if (c === "'" || c === '"') {
+      const close = c === "'" ? text.indexOf("'", i + 1) : closingDoubleQuote(text, i + 1);
+      if (close < 0) return `the command has an unclosed ${c === "'" ? "single" : "double"} quote: ${text}`;
+      const body = text.slice(i + 1, close);
+      word += c === "'" ? body : body.replace(/\\([\\"$`])/g, "$1");
+      i = close;
+      continue;
+    }
+    word += c;
+  }
+  if (inWord) words.push(word);
+  return words;
+}
+function closingDoubleQuote(text, from) {
+  for (let j = from; j < text.length; j++) {
+    if (text[j] === "\\") j++;
+    else if (text[j] === '"') return j;
+  }
+  return -1;
 }
 var UNITS = { h: 36e5, m: 6e4, s: 1e3, ms: 1, us: 1e-3, \u00B5s: 1e-3, ns: 1e-6 };
 function parseDuration(text) {
@@ -87094,8 +86713,8 @@ function parseYaml(file2, text) {
     return {
       diagnostics: doc.errors.map(
         (e) => error62(`invalid YAML: ${firstLine2(e.message)}`, {
-          location: at(e.pos[0]),
-          hint: yamlHint(e.code)
+          location: at(errorOffset(text, e.code, e.message, e.pos[0])),
+          hint: yamlHint(e.code, e.message)
         })
       )
     };
@@ -87174,13 +86793,32 @@ function convert(doc, node2, path, depth, t) {
 function firstLine2(message) {
   return message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
 }
-function yamlHint(code) {
+function errorOffset(text, code, message, offset) {
+  if (code === "MISSING_CHAR" && /closing "quote/.test(message)) {
+    for (let i = Math.min(offset, text.length) - 1; i >= 0; i--) if (text[i] === '"' && text[i - 1] !== "\\") return i;
+  }
+  if (code === "MISSING_CHAR" && /closing 'quote/.test(message)) {
+    for (let i = Math.min(offset, text.length) - 1; i >= 0; i--) {
+      if (text[i] !== "'") continue;
+      if (text[i - 1] === "'") i--;
+      else return i;
+    }
+  }
+  if (code === "BAD_INDENT") {
+    let i = offset;
+    while (text[i] === " ") i++;
+    if (i < text.length && text[i] !== "\n" && (offset === 0 || text[offset - 1] === "\n")) return i;
+  }
+  return offset;
+}
+function yamlHint(code, message) {
+  if (/closing .?quote/.test(message)) return "close the quoted string with the same quote character it starts with";
   switch (code) {
     case "DUPLICATE_KEY":
       return "each key may appear once per mapping; remove or rename the repeated one";
     case "BAD_INDENT":
     case "MISSING_CHAR":
-      return "check the indentation: nested keys must be indented further than their parent, with spaces, not tabs";
+      return "check the indentation: keys of one mapping start in the same column, nested keys further right, with spaces, not tabs";
     case "TAB_AS_INDENT":
       return "YAML indentation must use spaces, not tabs";
     case "BLOCK_AS_IMPLICIT_KEY":
@@ -87199,7 +86837,8 @@ function loadDefinition(options) {
   if (files.length === 0) throw new DefinitionError(diagnostics);
   const workingDir = dirname(files[0]);
   const env = options.env ?? process.env;
-  const dotenv = readEnvFiles(options.envFiles ?? [resolve2(workingDir, ".env")], options.envFiles !== void 0, env, diagnostics);
+  const envFiles = options.envFiles?.map((f) => resolve2(options.cwd, f));
+  const dotenv = readEnvFiles(envFiles ?? [resolve2(workingDir, ".env")], envFiles !== void 0, env, diagnostics);
   const lookup = (name2) => env[name2] ?? dotenv[name2];
   const loader = new Loader(lookup, diagnostics);
   const project = loader.loadProject(files, workingDir);
@@ -87288,8 +86927,23 @@ var Loader = class {
       const { raw, source } = loaded;
       if (raw.name !== void 0) project.name = raw.name;
       for (const [key, value] of Object.entries(raw)) if (key.startsWith("x-")) project.extensions[key] = value;
-      for (const [i, inc] of (raw.include ?? []).entries()) this.include(project, inc, source, ["include", i], workingDir);
+      const included = /* @__PURE__ */ new Map();
+      for (const [i, inc] of (raw.include ?? []).entries()) {
+        const { added, files: from } = this.include(project, inc, source, ["include", i], workingDir);
+        for (const name of added) included.set(name, from);
+      }
       for (const name of Object.keys(raw.services ?? {})) {
+        const from = included.get(name);
+        if (from) {
+          this.diagnostics.push(
+            error62(`service "${name}" is defined both here and in the included ${from.join(", ")}`, {
+              location: source.locateKey(["services", name]),
+              hint: "rename one of them; an include may not redefine a service",
+              service: name
+            })
+          );
+          continue;
+        }
         const spec = this.service(file2, name);
         if (!spec) continue;
         const origin = { source, path: ["services", name] };
@@ -87301,16 +86955,18 @@ var Loader = class {
     }
     return project;
   }
+  /** Adds the services of an included project; returns their names and the included files. */
   include(project, inc, source, path, workingDir) {
     const entry = typeof inc === "string" ? { path: inc } : inc;
     const paths = (typeof entry.path === "string" ? [entry.path] : entry.path).map((p) => resolve2(workingDir, p));
     const missing = paths.find((p) => !existsSync2(p));
     if (missing) {
       this.diagnostics.push(error62(`included file ${missing} does not exist`, { location: source.locate(path), hint: "fix the path; it is relative to the including file" }));
-      return;
+      return { added: [], files: paths };
     }
     const subDir = entry.project_directory ? resolve2(workingDir, entry.project_directory) : dirname(paths[0]);
     const sub = this.loadProject(paths, subDir);
+    const added = [];
     for (const [name, svc] of sub.services) {
       if (project.services.has(name)) {
         this.diagnostics.push(
@@ -87323,9 +86979,11 @@ var Loader = class {
         continue;
       }
       project.services.set(name, svc);
+      added.push(name);
     }
     Object.assign(project.networks, { ...sub.networks, ...project.networks });
     Object.assign(project.volumes, { ...sub.volumes, ...project.volumes });
+    return { added, files: paths };
   }
   loadFile(file2, workingDir) {
     if (this.files.has(file2)) return this.files.get(file2);
@@ -87393,10 +87051,11 @@ var Loader = class {
         const ext = typeof raw.extends === "string" ? { service: raw.extends } : raw.extends;
         const baseFile = ext.file ? resolve2(loaded.workingDir, ext.file) : file2;
         const at = loaded.source.locate([...path, "extends"]);
-        if (ext.file && !this.loadFile(baseFile, dirname(baseFile))) {
-          if (!existsSync2(baseFile)) this.diagnostics.push(error62(`extends refers to ${baseFile}, which does not exist`, { location: at, service: name, hint: "fix the file path; it is relative to this compose file" }));
+        if (ext.file && !existsSync2(baseFile)) {
+          this.diagnostics.push(error62(`extends refers to ${baseFile}, which does not exist`, { location: at, service: name, hint: "fix the file path; it is relative to this compose file" }));
           return void 0;
         }
+        if (ext.file && !this.loadFile(baseFile, dirname(baseFile))) return void 0;
         const baseServices = Object.keys(this.files.get(baseFile)?.raw.services ?? {});
         if (!baseServices.includes(ext.service)) {
           const guess = didYouMean(ext.service, baseServices);
@@ -87430,7 +87089,13 @@ function mergeServices(base, over) {
     tmpfs: [.../* @__PURE__ */ new Set([...base.tmpfs, ...over.tmpfs])],
     ready: over.ready.length > 0 ? over.ready : base.ready
   };
-  if (base.build && over.build) merged.build = { ...base.build, ...over.build, args: { ...base.build.args, ...over.build.args } };
+  if (base.build && over.build) {
+    const defaulted = defaultedBuildKeys.get(over.build) ?? [];
+    const given = Object.fromEntries(Object.entries(over.build).filter(([k]) => !defaulted.includes(k)));
+    merged.build = { ...base.build, ...given, args: { ...base.build.args, ...over.build.args } };
+    const baseDefaulted = defaultedBuildKeys.get(base.build) ?? [];
+    defaultedBuildKeys.set(merged.build, defaulted.filter((k) => baseDefaulted.includes(k)));
+  }
   if (base.healthcheck && over.healthcheck) merged.healthcheck = { ...base.healthcheck, ...definedFields(over.healthcheck), test: over.healthcheck.test.length > 0 ? over.healthcheck.test : base.healthcheck.test };
   return merged;
 }
@@ -87469,26 +87134,27 @@ function checkReferences(project, services, diagnostics) {
       const other = project.services.get(dep);
       if (other) {
         if (!d.required) continue;
-        diagnostics.push(error62(`service "${name}" depends on "${dep}", which is only enabled with profile ${other.spec.profiles.map((p) => `"${p}"`).join(" or ")}`, { location: at(["depends_on", dep]), service: name, hint: `enable it with --profile ${other.spec.profiles[0]}, or mark the dependency \`required: false\`` }));
+        diagnostics.push(error62(`service "${name}" depends on "${dep}", which is only enabled with profile ${other.spec.profiles.map((p) => `"${p}"`).join(" or ")}`, { location: declaredAt.get(d) ?? at(["depends_on", dep]), service: name, hint: `enable it with --profile ${other.spec.profiles[0]}, or mark the dependency \`required: false\`` }));
         continue;
       }
       const guess = didYouMean(dep, all);
-      diagnostics.push(error62(`service "${name}" depends on "${dep}", which is not defined`, { location: at(["depends_on", dep]), service: name, hint: guess ? `did you mean "${guess}"?` : `define a service "${dep}" or remove the dependency` }));
+      diagnostics.push(error62(`service "${name}" depends on "${dep}", which is not defined`, { location: declaredAt.get(d) ?? at(["depends_on", dep]), service: name, hint: guess ? `did you mean "${guess}"?` : `define a service "${dep}" or remove the dependency` }));
     }
-    for (const net of Object.keys(spec.networks)) {
+    for (const [net, n] of Object.entries(spec.networks)) {
       if (net === "default" || project.networks[net]) continue;
       const guess = didYouMean(net, Object.keys(project.networks));
-      diagnostics.push(error62(`service "${name}" uses network "${net}", which is not declared under the top-level networks`, { location: at(["networks", net]), service: name, hint: guess ? `did you mean "${guess}"?` : `add "${net}:" under the top-level networks key` }));
+      diagnostics.push(error62(`service "${name}" uses network "${net}", which is not declared under the top-level networks`, { location: declaredAt.get(n) ?? at(["networks", net]), service: name, hint: guess ? `did you mean "${guess}"?` : `add "${net}:" under the top-level networks key` }));
     }
     spec.mounts.forEach((m) => {
+      const mountAt = declaredAt.get(m) ?? at(["volumes"]);
       if (m.type === "volume" && m.source && !project.volumes[m.source]) {
         const guess = didYouMean(m.source, Object.keys(project.volumes));
-        diagnostics.push(error62(`service "${name}" mounts volume "${m.source}", which is not declared under the top-level volumes`, { location: at(["volumes"]), service: name, hint: guess ? `did you mean "${guess}"?` : `add "${m.source}:" under the top-level volumes key, or write "./${m.source}" for a directory` }));
+        diagnostics.push(error62(`service "${name}" mounts volume "${m.source}", which is not declared under the top-level volumes`, { location: mountAt, service: name, hint: guess ? `did you mean "${guess}"?` : `add "${m.source}:" under the top-level volumes key, or write "./${m.source}" for a directory` }));
       }
       if (m.type === "bind" && !existsSync2(m.source)) {
-        diagnostics.push(error62(`service "${name}" mounts ${m.source}, which does not exist`, { location: at(["volumes"]), service: name, hint: "create the file or directory first (prenv does not create host paths), or fix the path; relative paths start at the compose file's directory" }));
+        diagnostics.push(error62(`service "${name}" mounts ${m.source}, which does not exist`, { location: mountAt, service: name, hint: "create the file or directory first (prenv does not create host paths), or fix the path; relative paths start at the compose file's directory" }));
       } else if (m.type === "bind" && !statSync(m.source, { throwIfNoEntry: false })) {
-        diagnostics.push(error62(`service "${name}" mounts ${m.source}, which cannot be read`, { location: at(["volumes"]), service: name, hint: "check its permissions" }));
+        diagnostics.push(error62(`service "${name}" mounts ${m.source}, which cannot be read`, { location: mountAt, service: name, hint: "check its permissions" }));
       }
     });
   }
@@ -87544,7 +87210,7 @@ function describeIssue(issue2, source) {
       if (value === void 0) return error62(`${where} is missing`, { location, hint: `add ${where}`, ...extra });
       return error62(`${where} must be ${article(issue2.expected)}, not ${got}`, {
         location,
-        hint: issue2.expected === "string" && typeof value !== "object" ? `quote the value: "${String(value)}"` : `see the Compose Specification for the forms ${where} takes`,
+        hint: issue2.expected === "string" && typeof value !== "object" ? `quote the value: "${String(value)}"` : formsHint(path, where),
         ...extra
       });
     case "invalid_value":
@@ -87559,14 +87225,37 @@ function describeIssue(issue2, source) {
     case "invalid_union": {
       const branch = issue2.errors.find((issues) => issues.length > 0 && issues.every((i) => i.path.length > 0));
       if (branch) return describeIssue({ ...branch[0], path: [...issue2.path, ...branch[0].path] }, source);
-      return error62(`${where} has the wrong form (${got})`, { location, hint: `see the Compose Specification for the forms ${where} takes`, ...extra });
+      const forms = [...new Set(issue2.errors.flatMap((issues) => issues.filter((i) => i.code === "invalid_type" && i.path.length === 0 && i.expected !== "null").map((i) => article(i.expected))))];
+      if (forms.length > 0) return error62(`${where} must be ${forms.join(" or ")}, not ${got}`, { location, hint: formsHint(path, where), ...extra });
+      return error62(`${where} has the wrong form (${got})`, { location, hint: formsHint(path, where), ...extra });
     }
     default:
       return error62(`${where}: ${issue2.message}`, { location, hint: `see the Compose Specification for ${where}`, ...extra });
   }
 }
+var FORMS = {
+  command: 'write a string such as `npm start` or a list such as ["npm", "start"]',
+  entrypoint: 'write a string such as `/entrypoint.sh` or a list such as ["/entrypoint.sh", "--verbose"]',
+  environment: 'write a mapping (`KEY: value`) or a list of "KEY=value" strings',
+  labels: 'write a mapping (`com.example.team: api`) or a list of "KEY=value" strings',
+  args: 'write a mapping (`VERSION: "1.2"`) or a list of "KEY=value" strings',
+  ports: 'write a list, e.g. `ports: ["8080:80"]`',
+  expose: 'write a list, e.g. `expose: ["3000"]`',
+  volumes: 'write a list, e.g. `volumes: ["./data:/var/lib/data"]`',
+  healthcheck: 'write a mapping, e.g. `healthcheck: { test: "curl -f http://localhost", interval: 10s }`',
+  depends_on: "write a list of service names, or a mapping of name to `{ condition: service_healthy }`",
+  networks: "write a list of network names, or a mapping of name to `{ aliases: [...] }`",
+  env_file: "write a path such as `.env.local` or a list of paths",
+  profiles: 'write a list, e.g. `profiles: ["debug"]`',
+  build: "write a directory such as `.` or a mapping with `context` and `dockerfile`",
+  test: 'write a string, which runs in a shell, or a list such as ["CMD", "pg_isready"]'
+};
+function formsHint(path, where) {
+  const key = [...path].reverse().find((p) => typeof p === "string");
+  return key !== void 0 && FORMS[key] || `see the Compose Specification for the forms ${where} takes`;
+}
 function article(expected) {
-  const word = expected === "object" ? "mapping" : expected === "array" ? "list" : expected;
+  const word = expected === "object" || expected === "record" ? "mapping" : expected === "array" ? "list" : expected;
   return /^[aeiou]/.test(word) ? `an ${word}` : `a ${word}`;
 }
 function describePath(path) {
@@ -87715,6 +87404,7 @@ function deferred() {
   return d;
 }
 var DEFAULT_TIMEOUT_MS = 5 * 6e4;
+var RUNNING_STABLE_MS = 250;
 async function up(plan2, options) {
   const { backend, owner } = options;
   const t0 = Date.now();
@@ -87778,11 +87468,20 @@ async function up(plan2, options) {
       const status = await backend.status(plan2.environment, name);
       if (status.state !== "exited") return;
       if (service.runsToCompletion && status.exitCode === 0) {
+        if (!completed.get(name).settled) setPhase(name, "completed");
         completed.get(name).resolve();
         return;
       }
       const what = service.runsToCompletion ? `exited with code ${status.exitCode}` : status.exitCode === 0 ? "exited (code 0) although it should keep running" : `exited with code ${status.exitCode}`;
       fail(new ServiceError(name, `service "${name}" ${what}`, { logTail: await logTail(backend, plan2.environment, name), hint: `see its whole log with: prenv logs ${name}` }));
+    };
+    const confirmRunning = async (name) => {
+      await sleep(Math.max(0, RUNNING_STABLE_MS - (Date.now() - startedAt.get(name))), signal);
+      const status = await backend.status(plan2.environment, name);
+      if (status.state === "exited") {
+        await onExit(name);
+        await failed.promise;
+      }
     };
     const boot = async (s) => {
       const deps = Object.entries(s.dependsOn);
@@ -87801,12 +87500,17 @@ async function up(plan2, options) {
       startedAt.set(s.name, Date.now());
       started.get(s.name).resolve();
       setPhase(s.name, "checking", s.readiness.map((c) => c.kind).join(", "));
-      await Promise.all(s.readiness.map((check2) => check2.kind === "completed" ? completed.get(s.name).promise : waitFor(check2, { backend, environment: plan2.environment, service: s.name, signal })));
+      await Promise.all(
+        s.readiness.map((check2) => {
+          if (check2.kind === "completed") return completed.get(s.name).promise;
+          if (check2.kind === "running") return confirmRunning(s.name);
+          return waitFor(check2, { backend, environment: plan2.environment, service: s.name, signal });
+        })
+      );
       const now = Date.now();
       outcomes.push({ name: s.name, image: images.get(s.name), phase: s.runsToCompletion ? "completed" : "ready", readyMs: now - t0, startToReadyMs: now - startedAt.get(s.name) });
       ready.get(s.name).resolve();
-      if (s.runsToCompletion) completed.get(s.name).resolve();
-      setPhase(s.name, s.runsToCompletion ? "completed" : "ready");
+      if (!s.runsToCompletion) setPhase(s.name, "ready");
     };
     await race(
       Promise.all(plan2.services.map((s) => boot(s).catch((e) => {
@@ -87814,6 +87518,8 @@ async function up(plan2, options) {
       }))),
       Promise.race([failed.promise, interrupted])
     );
+    signal.throwIfAborted();
+    for (const s of plan2.services) await onExit(s.name);
     signal.throwIfAborted();
     await backend.markComplete(plan2, owner);
     const endpoints = await backend.endpoints(plan2.environment);
@@ -87865,7 +87571,7 @@ async function logTail(backend, environment, service, lines = 20) {
   }
 }
 async function preflight(plan2, backend) {
-  const existing = (await backend.list()).find((e) => e.environment === plan2.environment);
+  const existing = (await backend.list()).find((e) => e.environment === plan2.environment && (e.services.length > 0 || e.networks > 0));
   if (existing) {
     throw new PreflightError(
       `environment "${plan2.environment}" already exists (created ${existing.created.toISOString()})`,

@@ -28,7 +28,8 @@ var package_default = {
     test: "npm run typecheck && scripts/node24 --test --test-concurrency=2 'test/**/*.test.ts'",
     "test:unit": "scripts/node24 --test 'test/unit/**/*.test.ts'",
     bench: "scripts/node24 bench/run.ts",
-    sample: "scripts/sample"
+    sample: "scripts/sample",
+    pretest: "scripts/test-setup"
   },
   dependencies: {
     "@balena/dockerignore": "^1.0.2",
@@ -36,7 +37,6 @@ var package_default = {
     dockerode: "^5.0.1",
     dotenv: "^18.0.10",
     "fastest-levenshtein": "^1.0.16",
-    "shell-quote": "^1.12.0",
     "tar-fs": "^3.1.3",
     yaml: "^2.9.1",
     zod: "^4.6.7"
@@ -44,7 +44,6 @@ var package_default = {
   devDependencies: {
     "@types/dockerode": "^4.0.2",
     "@types/node": "^26.6.7",
-    "@types/shell-quote": "^1.7.5",
     "@types/tar-fs": "^2.0.4",
     ajv: "^8.20.0",
     esbuild: "^0.28.2",
