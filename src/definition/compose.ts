@@ -65,6 +65,9 @@ export function loadDefinition(options: LoadOptions): Definition {
   for (const [serviceName, { spec }] of project.services) {
     if (spec.profiles.length === 0 || spec.profiles.some((p) => profiles.has(p))) services[serviceName] = spec;
   }
+  if (project.services.size === 0) {
+    diagnostics.push(error(`${files.join(", ")} defines no services`, { location: { file: files[0]!, line: 1, column: 1 }, hint: "add a `services:` mapping with at least one service" }));
+  }
   checkReferences(project, services, diagnostics);
   throwIfErrors(diagnostics);
 

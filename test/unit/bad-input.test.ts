@@ -23,6 +23,13 @@ interface BadCase {
 const two = (a: string, b: string): string => `services:\n  ${a}\n  ${b}\n`;
 
 const cases: BadCase[] = [
+  {
+    name: "a file that defines no services",
+    files: { "compose.yaml": "# nothing yet\nname: empty\n" },
+    at: { line: 1, column: 1 },
+    message: /defines no services$/,
+    hint: /add a `services:` mapping/,
+  },
   // --- YAML syntax -------------------------------------------------------------------------
   {
     name: "a key indented less than its siblings",

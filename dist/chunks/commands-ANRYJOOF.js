@@ -86849,6 +86849,9 @@ function loadDefinition(options) {
   for (const [serviceName, { spec }] of project.services) {
     if (spec.profiles.length === 0 || spec.profiles.some((p) => profiles.has(p))) services[serviceName] = spec;
   }
+  if (project.services.size === 0) {
+    diagnostics.push(error62(`${files.join(", ")} defines no services`, { location: { file: files[0], line: 1, column: 1 }, hint: "add a `services:` mapping with at least one service" }));
+  }
   checkReferences(project, services, diagnostics);
   throwIfErrors(diagnostics);
   const hashed = { services, networks: project.networks, volumes: project.volumes };
