@@ -4,6 +4,7 @@ import { basename, dirname, resolve } from "node:path";
 import { parse as parseDotenv } from "dotenv";
 import type { z } from "zod";
 import { composeFileSchema, type RawComposeFile, type RawService } from "./compose-schema.ts";
+import { describeIssue, type IssueWords } from "./issues.ts";
 import { DefinitionError, error } from "./errors.ts";
 import { interpolate, InterpolationError, type Lookup } from "./interpolate.ts";
 import { checkKeys, didYouMean } from "./keys.ts";
@@ -24,6 +25,10 @@ export interface LoadOptions {
   profiles?: string[];
   /** Overrides the project name (`-p`). */
   projectName?: string;
+  /** Values that win over the environment in interpolation (prenv's parameters). */
+  variables?: Record<string, string>;
+  /** A file among `files` that is a prenv.yml: its prenv keys are not compose keys. */
+  embedded?: { file: string; keys: readonly string[] };
 }
 
 export const DEFAULT_FILES = ["compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"];
@@ -53,9 +58,10 @@ export function loadDefinition(options: LoadOptions): Definition {
   // --env-file paths are relative to where prenv runs, like -f paths; .env sits next to the first file.
   const envFiles = options.envFiles?.map((f) => resolve(options.cwd, f));
   const dotenv = readEnvFiles(envFiles ?? [resolve(workingDir, ".env")], envFiles !== undefined, env, diagnostics);
-  const lookup: Lookup = (name) => env[name] ?? dotenv[name];
+  const variables = options.variables ?? {};
+  const lookup: Lookup = (name) => variables[name] ?? env[name] ?? dotenv[name];
 
-  const loader = new Loader(lookup, diagnostics);
+  const loader = new Loader(lookup, diagnostics, options.embedded);
   const project = loader.loadProject(files, workingDir);
   throwIfErrors(diagnostics);
 
@@ -142,10 +148,12 @@ class Loader {
 
   private readonly lookup: Lookup;
   private readonly diagnostics: Diagnostic[];
+  private readonly embedded: { file: string; keys: readonly string[] } | undefined;
 
-  constructor(lookup: Lookup, diagnostics: Diagnostic[]) {
+  constructor(lookup: Lookup, diagnostics: Diagnostic[], embedded?: { file: string; keys: readonly string[] }) {
     this.lookup = lookup;
     this.diagnostics = diagnostics;
+    this.embedded = embedded;
   }
 
   loadProject(files: string[], workingDir: string): Project {
@@ -234,11 +242,17 @@ class Loader {
       this.diagnostics.push(error("a compose file must be a mapping at the top level", { location: source.locate([]), hint: "start with `services:`" }));
       return undefined;
     }
-    const value = this.interpolateTree(source.value, [], source);
+    let document = source.value as Record<string, unknown>;
+    if (this.embedded?.file === file) {
+      // prenv.yml: its own keys are read elsewhere; the rest is compose.
+      const prenvKeys = new Set(this.embedded.keys);
+      document = Object.fromEntries(Object.entries(document).filter(([key]) => !prenvKeys.has(key)));
+    }
+    const value = this.interpolateTree(document, [], source);
     checkKeys(value, source, this.diagnostics);
     const result = composeFileSchema.safeParse(value);
     if (!result.success) {
-      for (const issue of result.error.issues) this.diagnostics.push(describeIssue(issue, source));
+      for (const issue of result.error.issues) this.diagnostics.push(describeIssue(issue, source, COMPOSE_WORDS));
       return undefined;
     }
     const loaded = { source, raw: result.data, workingDir };
@@ -446,46 +460,6 @@ function stableJson(value: unknown): string {
   );
 }
 
-function describeIssue(issue: z.core.$ZodIssue, source: YamlSource): Diagnostic {
-  const path = issue.path.filter((p): p is string | number => typeof p !== "symbol");
-  const location = source.locate(path);
-  const where = describePath(path);
-  const serviceName = path[0] === "services" && typeof path[1] === "string" ? path[1] : undefined;
-  const extra = serviceName ? { service: serviceName } : {};
-  const value = valueAt(source.value, path);
-  const got = value === null ? "null" : Array.isArray(value) ? "a list" : typeof value === "object" ? "a mapping" : `${typeof value} ${JSON.stringify(value)}`;
-  switch (issue.code) {
-    case "invalid_type":
-      if (value === undefined) return error(`${where} is missing`, { location, hint: `add ${where}`, ...extra });
-      return error(`${where} must be ${article(issue.expected)}, not ${got}`, {
-        location,
-        hint: issue.expected === "string" && typeof value !== "object" ? `quote the value: "${String(value)}"` : formsHint(path, where),
-        ...extra,
-      });
-    case "invalid_value":
-      return error(`${where} is ${got}, which is not one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`, {
-        location,
-        hint: (() => {
-          const guess = typeof value === "string" ? didYouMean(value, issue.values.map(String)) : undefined;
-          return guess ? `did you mean "${guess}"?` : `use one of ${issue.values.map(String).join(", ")}`;
-        })(),
-        ...extra,
-      });
-    case "invalid_union": {
-      // Explain the branch that matched the value's shape (a mapping's wrong field, say).
-      const branch = issue.errors.find((issues) => issues.length > 0 && issues.every((i) => i.path.length > 0));
-      if (branch) return describeIssue({ ...branch[0]!, path: [...issue.path, ...branch[0]!.path] }, source);
-      // Otherwise name the forms the value may take ("a string or a list").
-      const forms = [...new Set(issue.errors.flatMap((issues) => issues.filter((i) => i.code === "invalid_type" && i.path.length === 0 && i.expected !== "null").map((i) => article((i as { expected: string }).expected))))];
-      if (forms.length > 0) return error(`${where} must be ${forms.join(" or ")}, not ${got}`, { location, hint: formsHint(path, where), ...extra });
-      return error(`${where} has the wrong form (${got})`, { location, hint: formsHint(path, where), ...extra });
-    }
-    default:
-      return error(`${where}: ${issue.message}`, { location, hint: `see the Compose Specification for ${where}`, ...extra });
-  }
-}
-
-/** Examples of the accepted forms of common keys, by the key's name. */
 const FORMS: Record<string, string> = {
   command: 'write a string such as `npm start` or a list such as ["npm", "start"]',
   entrypoint: 'write a string such as `/entrypoint.sh` or a list such as ["/entrypoint.sh", "--verbose"]',
@@ -509,10 +483,12 @@ function formsHint(path: Path, where: string): string {
   return (key !== undefined && FORMS[key]) || `see the Compose Specification for the forms ${where} takes`;
 }
 
-function article(expected: string): string {
-  const word = expected === "object" || expected === "record" ? "mapping" : expected === "array" ? "list" : expected;
-  return /^[aeiou]/.test(word) ? `an ${word}` : `a ${word}`;
-}
+const COMPOSE_WORDS: IssueWords = {
+  describePath,
+  formsHint,
+  service: (path) => (path[0] === "services" && typeof path[1] === "string" ? path[1] : undefined),
+  reference: "the Compose Specification",
+};
 
 function describePath(path: Path): string {
   if (path.length === 0) return "the file";
@@ -523,11 +499,3 @@ function describePath(path: Path): string {
   return `"${path.join(".")}"`;
 }
 
-function valueAt(value: unknown, path: Path): unknown {
-  let v = value;
-  for (const p of path) {
-    if (v === null || typeof v !== "object") return undefined;
-    v = (v as Record<string | number, unknown>)[p];
-  }
-  return v;
-}
