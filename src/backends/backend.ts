@@ -1,4 +1,5 @@
 import type { Readable } from "node:stream";
+import type { MountSpec } from "../definition/model.ts";
 import type { Plan, PlannedService } from "../plan/plan.ts";
 
 /** Labels every object of an environment carries: teardown and gc are label queries. */
@@ -11,8 +12,8 @@ export const LABELS = {
   created: "dev.prenv.created",
   owner: "dev.prenv.owner",
   workingDir: "dev.prenv.working-dir",
-  /** Set on the marker object that says `up` finished and the environment is wanted. */
-  complete: "dev.prenv.complete",
+  /** Names a marker object: "complete" says `up` finished and the environment is wanted. */
+  marker: "dev.prenv.marker",
 } as const;
 
 /** Who created an environment, so gc can tell a crashed run from a live one. */
@@ -40,6 +41,14 @@ export type ServiceStatus =
   | { state: "created" | "running" | "paused" | "restarting" }
   | { state: "exited"; exitCode: number }
   | { state: "missing" };
+
+export interface ExecOptions {
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  user?: string;
+  workdir?: string;
+  env?: Record<string, string>;
+}
 
 export interface ExecResult {
   exitCode: number;
@@ -78,15 +87,36 @@ export interface Backend {
   createService(plan: Plan, service: PlannedService, owner: Owner): Promise<void>;
   startService(plan: Plan, service: PlannedService): Promise<void>;
   status(environment: string, service: string): Promise<ServiceStatus>;
-  exec(environment: string, service: string, argv: string[], options?: { timeoutMs?: number; signal?: AbortSignal }): Promise<ExecResult>;
+  exec(environment: string, service: string, argv: string[], options?: ExecOptions): Promise<ExecResult>;
   probeAddress(environment: string, service: string, port: number): Promise<ProbeAddress>;
   endpoints(environment: string): Promise<Endpoint[]>;
   logs(environment: string, service: string, options: { follow: boolean; tail?: number; signal?: AbortSignal }): Promise<Readable>;
   /** Container stops and exits, as they happen, for the services of one environment. */
   watchExits(environment: string, onExit: (service: string) => void, signal: AbortSignal): Promise<void>;
-  markComplete(plan: Plan, owner: Owner): Promise<void>;
+  /** Runs a container to completion on the environment's network and removes it. */
+  runOneOff(plan: Plan, spec: OneOffSpec, owner: Owner, options: { timeoutMs: number; signal?: AbortSignal; onOutput?: (chunk: string) => void }): Promise<ExecResult>;
+  /** Copies a host file or directory into a service's container. */
+  copyInto(environment: string, service: string, hostPath: string, containerPath: string): Promise<void>;
+  /** Resolves with the exit code once the service's container has stopped. */
+  waitForExit(environment: string, service: string, signal?: AbortSignal): Promise<number>;
+  /** A marker on the environment (setup done, up complete); `remove` deletes them with it. */
+  setMarker(plan: Plan, owner: Owner, marker: Marker): Promise<void>;
+  hasMarker(environment: string, marker: Marker): Promise<boolean>;
   list(): Promise<EnvironmentSummary[]>;
   remove(environment: string, options: { keepVolumes: boolean }): Promise<RemovalReport>;
+}
+
+export type Marker = "complete" | "setup-done";
+
+export interface OneOffSpec {
+  /** For names and messages: "setup-2", say. */
+  name: string;
+  image: string;
+  command?: string[];
+  entrypoint?: string[];
+  env: Record<string, string>;
+  workdir?: string;
+  mounts: MountSpec[];
 }
 
 export interface RemovalReport {

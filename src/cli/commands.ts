@@ -1,20 +1,26 @@
 import { hostname } from "node:os";
+import { relative, resolve } from "node:path";
 import { DockerBackend } from "../backends/docker/docker-backend.ts";
 import { RuntimeUnavailableError, ServiceError, type Backend } from "../backends/backend.ts";
-import { loadDefinition } from "../definition/compose.ts";
+import { loadEnvironment, type EnvironmentDefinition } from "../definition/environment.ts";
 import { DefinitionError, formatDiagnostic } from "../definition/errors.ts";
-import type { Definition } from "../definition/model.ts";
 import { gc, parseAge } from "../engine/lifecycle.ts";
 import { BootError, PreflightError, up } from "../engine/up.ts";
 import { describeCheck, planEnvironment, PlanError, type Plan } from "../plan/plan.ts";
 import { VERSION } from "../version.ts";
 import { endpointText, seconds, table } from "./format.ts";
 import { Progress } from "./progress.ts";
+import { renderParams, renderSummary } from "./summary.ts";
+import { ResultsFolder } from "../results/output.ts";
+import { runEnvironment } from "../engine/run.ts";
 
 /** Exit codes scripts can rely on. */
 export const EXIT = { ok: 0, testsFailed: 1, environmentFailed: 2, badInput: 3 } as const;
 
 export interface DefinitionOptions {
+  definition?: string;
+  set?: string[];
+  paramsFile?: string[];
   file?: string[];
   projectName?: string;
   profile?: string[];
@@ -43,21 +49,32 @@ export interface Io {
   signal: AbortSignal;
 }
 
-function load(opts: DefinitionOptions, io: Io): Definition {
-  const definition = loadDefinition({
+function load(opts: DefinitionOptions, io: Io): EnvironmentDefinition {
+  const environment = loadEnvironment({
     cwd: io.cwd,
     env: io.env,
+    ...(opts.definition ? { definition: opts.definition } : {}),
+    ...(opts.set?.length ? { set: opts.set } : {}),
+    ...(opts.paramsFile?.length ? { paramsFiles: opts.paramsFile } : {}),
     ...(opts.file?.length ? { files: opts.file } : {}),
     ...(opts.envFile?.length ? { envFiles: opts.envFile } : {}),
     ...(opts.profile?.length ? { profiles: opts.profile } : {}),
     ...(opts.projectName ? { projectName: opts.projectName } : {}),
   });
-  for (const w of definition.warnings) io.err.write(`${formatDiagnostic(w)}\n`);
-  return definition;
+  for (const w of environment.definition.warnings) io.err.write(`${formatDiagnostic(w)}\n`);
+  return environment;
+}
+
+function planOf(environment: EnvironmentDefinition, opts: DefinitionOptions, services?: string[]): Plan {
+  return planEnvironment(environment.definition, {
+    ...(opts.env ? { environment: opts.env } : {}),
+    ...(services?.length ? { services } : {}),
+    ...(environment.test?.mode === "service" ? { testService: environment.test.service } : {}),
+  });
 }
 
 function plan(opts: DefinitionOptions, io: Io, services?: string[]): Plan {
-  return planEnvironment(load(opts, io), { ...(opts.env ? { environment: opts.env } : {}), ...(services?.length ? { services } : {}) });
+  return planOf(load(opts, io), opts, services);
 }
 
 async function backendFor(): Promise<Backend> {
@@ -83,7 +100,7 @@ function environmentName(opts: DefinitionOptions, io: Io): string {
 }
 
 export function validateCommand(opts: DefinitionOptions, io: Io): number {
-  const definition = load(opts, io);
+  const { definition } = load(opts, io);
   if (opts.json) io.out.write(`${JSON.stringify({ valid: true, warnings: definition.warnings, services: Object.keys(definition.services) }, null, 2)}\n`);
   else io.out.write(`${definition.files.join(", ")}: valid (${Object.keys(definition.services).length} services, ${definition.warnings.length} warnings)\n`);
   return EXIT.ok;
@@ -249,6 +266,71 @@ export async function gcCommand(opts: { olderThan?: string; json?: boolean; dryR
   if (results.length === 0) io.err.write("nothing to collect\n");
   for (const r of results) io.err.write(`${opts.dryRun ? "would remove" : "removed"} ${r.decision.environment.environment}: ${r.decision.reason}\n`);
   return EXIT.ok;
+}
+
+export function describeCommand(opts: DefinitionOptions & { markdown?: boolean }, io: Io): number {
+  const environment = load(opts, io);
+  const specs = Object.values(environment.params).map((p) => p.spec);
+  if (opts.json) io.out.write(`${JSON.stringify(Object.values(environment.params).map((p) => ({ ...p.spec, value: p.value ?? null, origin: p.origin ?? null })), null, 2)}\n`);
+  else io.out.write(renderParams(specs, opts.markdown ?? false));
+  return EXIT.ok;
+}
+
+export interface RunCommandOptions extends DefinitionOptions {
+  resultsDir?: string;
+  keep?: boolean;
+  keepOnFailure?: boolean;
+  timeout?: string;
+  setup?: boolean;
+}
+
+/** `prenv run` (boot, test, tear down) and `prenv test` (against the environment that is up). */
+export async function runCommand(opts: RunCommandOptions, io: Io, mode: "run" | "test"): Promise<number> {
+  const environment = load(opts, io);
+  if (!environment.test) throw new CliError("prenv: the definition has no test section; add `test: { command: ..., reports: ... }` to prenv.yml (see docs/prenv-yml.md)", EXIT.badInput);
+  const p = planOf(environment, opts);
+  const timeoutMs = opts.timeout ? parseAge(opts.timeout) : undefined;
+  if (opts.timeout && timeoutMs === undefined) throw new CliError(`prenv: --timeout "${opts.timeout}" is not a duration; write for example 90s, 5m or 1h`, EXIT.badInput);
+  const backend = await backendFor();
+  if (mode === "test") {
+    const existing = (await backend.list()).find((e) => e.environment === p.environment);
+    if (!existing || existing.services.length === 0) throw new CliError(`prenv: environment "${p.environment}" is not up; start it with \`prenv up\`, or use \`prenv run\` to boot, test and tear down in one`, EXIT.environmentFailed);
+  }
+  const folder = new ResultsFolder(resolve(io.cwd, opts.resultsDir ?? "prenv-results"));
+  await folder.reset();
+  const progress = mode === "run" && !opts.json ? new Progress(io.err, p.services.map((s) => s.name)) : undefined;
+  if (!opts.json) io.err.write(`prenv ${mode} · ${p.environment} (${backend.kind})\n`);
+  const report = await runEnvironment(environment, p, {
+    backend,
+    owner: { host: hostname(), pid: process.pid },
+    version: VERSION,
+    env: io.env,
+    signal: io.signal,
+    boot: mode === "run",
+    teardown: mode === "run" && !opts.keep,
+    keepOnFailure: opts.keepOnFailure ?? false,
+    forceSetup: opts.setup ?? false,
+    ...(timeoutMs !== undefined ? { bootTimeoutMs: timeoutMs } : {}),
+    onServiceEvent: (e) => progress?.update(e),
+    onPhase: (phase) => {
+      if (phase !== "boot") progress?.stop();
+      if (!opts.json && phase !== "boot") io.err.write(`· ${phase}\n`);
+    },
+    onStep: (e) => {
+      if (!opts.json && e.phase !== "running") io.err.write(`  ${e.phase === "done" ? "✔" : "✖"} ${e.step.name} (${seconds(e.outcome!.durationMs)})\n`);
+    },
+    onOutput: (chunk) => {
+      if (!opts.json) io.err.write(chunk);
+    },
+    saveLogs: (logs) => folder.writeLogs(logs),
+  });
+  progress?.stop();
+  if (report.tests) await folder.copyReports(report.tests.reports, environment.test.workdir);
+  await folder.writeJson(report);
+  if (opts.json) io.out.write(`${JSON.stringify(report, null, 2)}\n`);
+  else io.err.write(renderSummary(report, relative(io.cwd, folder.dir) || "."));
+  if (mode === "run" && opts.keep && !opts.json) io.err.write(`the environment is still up: \`prenv down --env ${p.environment}\` removes it\n`);
+  return report.exitCode;
 }
 
 /** Turns any error into a message and an exit code. */

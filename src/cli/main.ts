@@ -25,6 +25,9 @@ export async function main(argv: string[]): Promise<number> {
   const collect = (value: string, previous: string[] = []) => [...previous, value];
   const withDefinition = (cmd: Command) =>
     cmd
+      .option("-d, --definition <path>", "prenv.yml (default: prenv.yml or prenv.yaml here, if present)")
+      .option("--set <name=value>", "set a parameter (repeatable; wins over --params-file and PRENV_PARAM_*)", collect)
+      .option("--params-file <path>", "parameters from a YAML or JSON file (repeatable)", collect)
       .option("-f, --file <path>", "compose file (repeat to merge several, in order)", collect)
       .option("-p, --project-name <name>", "project name (default: the file's `name`, else its directory)")
       .option("--profile <name>", "enable a compose profile (repeatable)", collect)
@@ -75,6 +78,24 @@ export async function main(argv: string[]): Promise<number> {
     .argument("<service>")
     .argument("<command...>", "the command, after --")
     .action((service: string, command: string[], opts) => run(async () => (await commands()).execCommand(service, command, opts, io()))());
+
+  const withRun = (cmd: Command) =>
+    withDefinition(cmd)
+      .option("--results-dir <path>", "where results.json, the JUnit reports and service logs go", "prenv-results")
+      .option("--setup", "run the setup steps even if they already ran on this environment");
+
+  withRun(program.command("run").description("boot the environment, run setup and the test suite, collect results, tear down"))
+    .option("--keep", "leave the environment up afterwards")
+    .option("--keep-on-failure", "leave it up only when something failed")
+    .addOption(new Option("--timeout <duration>", "give up booting after this time").default("5m"))
+    .action((opts) => run(async () => (await commands()).runCommand(opts, io(), "run"))());
+
+  withRun(program.command("test").description("run setup (once) and the test suite against the environment that is up"))
+    .action((opts) => run(async () => (await commands()).runCommand(opts, io(), "test"))());
+
+  withDefinition(program.command("describe").description("the definition's parameters: name, type, default, description"))
+    .option("--markdown", "as a Markdown table, for a README")
+    .action((opts) => run(async () => (await commands()).describeCommand(opts, io()))());
 
   program
     .command("gc")

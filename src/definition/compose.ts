@@ -87,6 +87,7 @@ export function loadDefinition(options: LoadOptions): Definition {
     networks: project.networks,
     volumes: project.volumes,
     extensions: project.extensions,
+    ...(loader.embeddedValues ? { embedded: loader.embeddedValues } : {}),
     hash,
     warnings: diagnostics.filter((d) => d.severity === "warning"),
   };
@@ -96,7 +97,7 @@ function throwIfErrors(diagnostics: Diagnostic[]): void {
   if (diagnostics.some((d) => d.severity === "error")) throw new DefinitionError(diagnostics.filter((d) => d.severity === "error"));
 }
 
-function resolveFiles(options: LoadOptions, diagnostics: Diagnostic[]): string[] {
+export function resolveFiles(options: LoadOptions, diagnostics: Diagnostic[]): string[] {
   if (options.files && options.files.length > 0) {
     const files = options.files.map((f) => resolve(options.cwd, f));
     for (const f of files) {
@@ -149,6 +150,8 @@ class Loader {
   private readonly lookup: Lookup;
   private readonly diagnostics: Diagnostic[];
   private readonly embedded: { file: string; keys: readonly string[] } | undefined;
+  /** The interpolated prenv keys of the embedded file, once it is loaded. */
+  embeddedValues: Record<string, unknown> | undefined;
 
   constructor(lookup: Lookup, diagnostics: Diagnostic[], embedded?: { file: string; keys: readonly string[] }) {
     this.lookup = lookup;
@@ -244,8 +247,11 @@ class Loader {
     }
     let document = source.value as Record<string, unknown>;
     if (this.embedded?.file === file) {
-      // prenv.yml: its own keys are read elsewhere; the rest is compose.
+      // prenv.yml: its own keys are validated elsewhere, interpolated here like the rest
+      // (but for `params`, whose values feed interpolation); the rest is compose.
       const prenvKeys = new Set(this.embedded.keys);
+      const own = Object.fromEntries(Object.entries(document).filter(([key]) => prenvKeys.has(key) && key !== "params"));
+      this.embeddedValues = this.interpolateTree(own, [], source) as Record<string, unknown>;
       document = Object.fromEntries(Object.entries(document).filter(([key]) => !prenvKeys.has(key)));
     }
     const value = this.interpolateTree(document, [], source);

@@ -128,6 +128,8 @@ export interface Definition {
   volumes: Record<string, VolumeSpec>;
   /** Top-level `x-*` keys, for later features (for example `x-prenv`). */
   extensions: Record<string, unknown>;
+  /** The interpolated prenv keys (setup, test, ...) of a prenv.yml loaded as one of the files. */
+  embedded?: Record<string, unknown>;
   /** Stable hash of everything above, used to label what the environment creates. */
   hash: string;
   warnings: Diagnostic[];

@@ -1,6 +1,7 @@
 import { connect } from "node:net";
 import type { ReadinessCheck } from "../definition/model.ts";
 import type { Backend } from "../backends/backend.ts";
+import { sleep } from "../util/async.ts";
 
 /** How often a failed probe is tried again: well inside the 250 ms to notice readiness. */
 export const PROBE_GAP_MS = 100;
@@ -83,19 +84,4 @@ async function waitForLog(pattern: string, ctx: ProbeContext): Promise<void> {
   } finally {
     local.abort();
   }
-}
-
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
 }

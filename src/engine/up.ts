@@ -1,7 +1,8 @@
 import { createServer } from "node:net";
 import { ServiceError, type Backend, type Endpoint, type ImageInfo, type Owner } from "../backends/backend.ts";
 import type { Plan, PlannedService } from "../plan/plan.ts";
-import { sleep, waitFor } from "./readiness.ts";
+import { sleep } from "../util/async.ts";
+import { waitFor } from "./readiness.ts";
 
 export type ServicePhase = "pending" | "pulling" | "building" | "waiting" | "starting" | "checking" | "ready" | "completed" | "failed";
 
@@ -150,7 +151,7 @@ export async function up(plan: Plan, options: UpOptions): Promise<UpResult> {
     const images = new Map<string, ImageInfo>();
     await race(
       Promise.all(
-        plan.services.map(async (s) => {
+        [...plan.services, ...(plan.testService ? [plan.testService] : [])].map(async (s) => {
           const image = await backend.prepareImage(plan, s, (phase, detail) => setPhase(s.name, phase, detail), signal);
           images.set(s.name, image);
           setPhase(s.name, "pending");
@@ -238,7 +239,7 @@ export async function up(plan: Plan, options: UpOptions): Promise<UpResult> {
     // A service may have died between its check and now; exit events can lag behind.
     for (const s of plan.services) await onExit(s.name);
     signal.throwIfAborted();
-    await backend.markComplete(plan, owner);
+    await backend.setMarker(plan, owner, "complete");
     const endpoints = await backend.endpoints(plan.environment);
     outcomes.sort((a, b) => plan.services.findIndex((s) => s.name === a.name) - plan.services.findIndex((s) => s.name === b.name));
     return { environment: plan.environment, services: outcomes, endpoints, durationMs: Date.now() - t0 };
@@ -283,15 +284,20 @@ function conditionWord(condition: string): string {
   return condition === "service_healthy" ? "healthy" : condition === "service_completed_successfully" ? "completed" : "started";
 }
 
-export async function logTail(backend: Backend, environment: string, service: string, lines = 20): Promise<string> {
+/** A service's log, the last `lines` of it when given; empty when it cannot be read. */
+export async function readLog(backend: Backend, environment: string, service: string, lines?: number): Promise<string> {
   try {
-    const stream = await backend.logs(environment, service, { follow: false, tail: lines });
+    const stream = await backend.logs(environment, service, { follow: false, ...(lines !== undefined ? { tail: lines } : {}) });
     let text = "";
     for await (const chunk of stream) text += String(chunk);
-    return text.trimEnd();
+    return text;
   } catch {
     return "";
   }
+}
+
+export async function logTail(backend: Backend, environment: string, service: string, lines = 20): Promise<string> {
+  return (await readLog(backend, environment, service, lines)).trimEnd();
 }
 
 async function preflight(plan: Plan, backend: Backend): Promise<void> {

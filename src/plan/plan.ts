@@ -25,6 +25,8 @@ export interface Plan {
   workingDir: string;
   files: string[];
   services: PlannedService[];
+  /** The service that runs the test suite: planned, but started by the test run, not by `up`. */
+  testService?: PlannedService;
   networks: { key: string; name: string; external: boolean; internal: boolean }[];
   volumes: { key: string; name: string; external: boolean }[];
 }
@@ -34,6 +36,8 @@ export interface PlanOptions {
   environment?: string;
   /** Only these services (and what they depend on). */
   services?: string[];
+  /** The test service (`test.service`): left out of the boot, planned on its own. */
+  testService?: string;
 }
 
 export class PlanError extends Error {
@@ -53,7 +57,13 @@ export function planEnvironment(definition: Definition, options: PlanOptions = {
   if (!ENV_NAME.test(environment)) {
     throw new PlanError(`environment name "${environment}" is not usable`, "use 1-49 characters: lower-case letters, digits, '-' and '_', starting with a letter or digit");
   }
-  const selected = selectServices(definition, options.services);
+  const testService = options.testService;
+  const selected = selectServices(definition, options.services ?? (testService ? Object.keys(definition.services).filter((s) => s !== testService) : undefined));
+  if (testService) {
+    if (!definition.services[testService]) throw new PlanError(`test service "${testService}" is not defined`, `choose from ${Object.keys(definition.services).join(", ")}`);
+    for (const dep of Object.keys(definition.services[testService]!.dependsOn)) if (definition.services[dep]) selectServices(definition, [dep]).forEach((d) => selected.add(d));
+    selected.delete(testService);
+  }
   const completionAwaited = new Set<string>();
   for (const name of selected) {
     for (const [dep, d] of Object.entries(definition.services[name]!.dependsOn)) {
@@ -69,9 +79,9 @@ export function planEnvironment(definition: Definition, options: PlanOptions = {
     levels.set(name, level);
     return level;
   };
-  const services = [...selected].map((name): PlannedService => {
+
+  const planned = (name: string, runsToCompletion: boolean): PlannedService => {
     const spec = definition.services[name]!;
-    const runsToCompletion = completionAwaited.has(name);
     return {
       name,
       spec,
@@ -83,18 +93,19 @@ export function planEnvironment(definition: Definition, options: PlanOptions = {
       level: levelOf(name),
       ports: spec.ports,
     };
-  });
+  };
+  const services = [...selected].map((name) => planned(name, completionAwaited.has(name)));
   services.sort((a, b) => a.level - b.level || a.name.localeCompare(b.name));
-
+  const test = testService ? planned(testService, true) : undefined;
   const networkKeys = new Set<string>();
-  for (const s of services) for (const n of Object.keys(networksOf(s.spec))) networkKeys.add(n);
+  for (const s of [...services, ...(test ? [test] : [])]) for (const n of Object.keys(networksOf(s.spec))) networkKeys.add(n);
   const networks = [...networkKeys].sort().map((key) => {
     const n = definition.networks[key];
     const external = n?.external ?? false;
     return { key, name: external ? n!.name : `${environment}_${key}`, external, internal: n?.internal ?? false };
   });
   const volumeKeys = new Set<string>();
-  for (const s of services) for (const m of s.spec.mounts) if (m.type === "volume" && m.source) volumeKeys.add(m.source);
+  for (const s of [...services, ...(test ? [test] : [])]) for (const m of s.spec.mounts) if (m.type === "volume" && m.source) volumeKeys.add(m.source);
   const volumes = [...volumeKeys].sort().map((key) => {
     const v = definition.volumes[key]!;
     return { key, name: v.external ? v.name : `${environment}_${key}`, external: v.external };
@@ -106,6 +117,7 @@ export function planEnvironment(definition: Definition, options: PlanOptions = {
     workingDir: definition.workingDir,
     files: definition.files,
     services,
+    ...(test ? { testService: test } : {}),
     networks,
     volumes,
   };

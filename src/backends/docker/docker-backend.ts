@@ -2,6 +2,7 @@ import { PassThrough, Readable } from "node:stream";
 import { createRequire } from "node:module";
 import Dockerode from "dockerode";
 import { pack } from "tar-fs";
+import { withTimeout } from "../../util/async.ts";
 import type { MountSpec } from "../../definition/model.ts";
 import { networksOf, type Plan, type PlannedService } from "../../plan/plan.ts";
 import {
@@ -11,9 +12,12 @@ import {
   type Backend,
   type Endpoint,
   type EnvironmentSummary,
+  type ExecOptions,
   type ExecResult,
   type ImageInfo,
   type ImageProgress,
+  type Marker,
+  type OneOffSpec,
   type Owner,
   type ProbeAddress,
   type RemovalReport,
@@ -28,7 +32,6 @@ export interface DockerBackendOptions {
   version: string;
 }
 
-const MARKER_SUFFIX = "_prenv-complete";
 
 /** The Docker Engine backend: one labelled bridge network per environment. */
 export class DockerBackend implements Backend {
@@ -70,7 +73,7 @@ export class DockerBackend implements Backend {
     }
   }
 
-  private async pull(service: PlannedService, progress: ImageProgress, signal: AbortSignal): Promise<void> {
+  private async pull(service: { name: string; image: string }, progress: ImageProgress, signal: AbortSignal): Promise<void> {
     progress("pulling");
     try {
       const stream = await this.docker.pull(service.image, { abortSignal: signal });
@@ -253,9 +256,12 @@ export class DockerBackend implements Backend {
     }
   }
 
-  async exec(environment: string, service: string, argv: string[], options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<ExecResult> {
+  async exec(environment: string, service: string, argv: string[], options: ExecOptions = {}): Promise<ExecResult> {
     const container = this.docker.getContainer(containerName(environment, service));
-    const exec = await container.exec({ Cmd: argv, AttachStdout: true, AttachStderr: true });
+    const exec = await container.exec({ Cmd: argv, AttachStdout: true, AttachStderr: true, ...(options.user ? { User: options.user } : {}),
+      ...(options.workdir ? { WorkingDir: options.workdir } : {}),
+      ...(options.env ? { Env: Object.entries(options.env).map(([k, v]) => `${k}=${v}`) } : {}),
+    });
     const stream = await exec.start({ hijack: true, stdin: false });
     const chunks: Buffer[] = [];
     const sink = new PassThrough();
@@ -345,8 +351,71 @@ export class DockerBackend implements Backend {
     signal.addEventListener("abort", () => stream.destroy(), { once: true });
   }
 
-  async markComplete(plan: Plan, owner: Owner): Promise<void> {
-    await this.docker.createVolume({ Name: `${plan.environment}${MARKER_SUFFIX}`, Labels: this.labels(plan, owner, { [LABELS.complete]: "true" }) });
+  async setMarker(plan: Plan, owner: Owner, marker: Marker): Promise<void> {
+    await this.docker.createVolume({ Name: markerName(plan.environment, marker), Labels: this.labels(plan, owner, { [LABELS.marker]: marker }) });
+  }
+
+  async hasMarker(environment: string, marker: Marker): Promise<boolean> {
+    const volumes = await this.docker.listVolumes({ filters: { label: [`${LABELS.environment}=${environment}`, `${LABELS.marker}=${marker}`] } });
+    return (volumes.Volumes ?? []).length > 0;
+  }
+
+  async runOneOff(plan: Plan, spec: OneOffSpec, owner: Owner, options: { timeoutMs: number; signal?: AbortSignal; onOutput?: (chunk: string) => void }): Promise<ExecResult> {
+    if (!(await this.imageExists(spec.image))) {
+      await this.pull({ name: spec.name, image: spec.image }, () => undefined, options.signal ?? new AbortController().signal);
+    }
+    const network = plan.networks.find((n) => n.key === "default") ?? plan.networks[0]!;
+    const container = await this.docker.createContainer({
+      name: `${plan.environment}-${spec.name}-${Date.now().toString(36)}`,
+      Image: spec.image,
+      ...(spec.command ? { Cmd: spec.command } : {}),
+      ...(spec.entrypoint ? { Entrypoint: spec.entrypoint } : {}),
+      Env: Object.entries(spec.env).map(([k, v]) => `${k}=${v}`),
+      ...(spec.workdir ? { WorkingDir: spec.workdir } : {}),
+      Labels: this.labels(plan, owner, { [LABELS.service]: spec.name }),
+      HostConfig: { Mounts: spec.mounts.map((m) => mountOf(m, plan)), NetworkMode: network.name },
+    });
+    try {
+      const stream = await container.attach({ stream: true, stdout: true, stderr: true });
+      const chunks: string[] = [];
+      const sink = new PassThrough();
+      sink.on("data", (c: Buffer) => {
+        const text = c.toString("utf8");
+        chunks.push(text);
+        options.onOutput?.(text);
+      });
+      this.docker.modem.demuxStream(stream, sink, sink);
+      await container.start();
+      const exit = await withTimeout(container.wait() as Promise<{ StatusCode: number }>, options.timeoutMs, options.signal);
+      await new Promise((resolve) => setTimeout(resolve, 50)); // let the last output drain
+      return { exitCode: exit.StatusCode, output: chunks.join("") };
+    } finally {
+      await ignoreMissing(container.remove({ force: true, v: true }));
+    }
+  }
+
+  async copyInto(environment: string, service: string, hostPath: string, containerPath: string): Promise<void> {
+    const { statSync } = await import("node:fs");
+    const { basename, dirname } = await import("node:path");
+    const container = this.docker.getContainer(containerName(environment, service));
+    const isDir = statSync(hostPath).isDirectory();
+    // A directory's contents go into the target directory; a file keeps its name unless the target names a file.
+    const targetDir = isDir || containerPath.endsWith("/") ? containerPath : dirname(containerPath);
+    const entries = isDir ? undefined : [basename(hostPath)];
+    const archive = Readable.from(
+      pack(isDir ? hostPath : dirname(hostPath), {
+        ...(entries ? { entries } : {}),
+        ...(!isDir && !containerPath.endsWith("/") ? { map: <H extends { name: string }>(header: H): H => ({ ...header, name: basename(containerPath) }) } : {}),
+      }),
+    );
+    await this.exec(environment, service, ["mkdir", "-p", targetDir]).catch(() => undefined);
+    await container.putArchive(archive, { path: targetDir });
+  }
+
+  async waitForExit(environment: string, service: string, signal?: AbortSignal): Promise<number> {
+    const container = this.docker.getContainer(containerName(environment, service));
+    const exit = await withTimeout(container.wait() as Promise<{ StatusCode: number }>, undefined, signal);
+    return exit.StatusCode;
   }
 
   private async containers(environment?: string): Promise<Dockerode.ContainerInfo[]> {
@@ -389,8 +458,9 @@ export class DockerBackend implements Backend {
     for (const v of volumes.Volumes ?? []) {
       const env = touch(v.Labels ?? undefined);
       if (!env) continue;
-      if (v.Labels?.[LABELS.complete] === "true") env.complete = true;
-      else env.volumes++;
+      const marker = v.Labels?.[LABELS.marker];
+      if (marker === "complete") env.complete = true;
+      if (!marker) env.volumes++;
     }
     for (const c of containers) touch(c.Labels)?.services.push({ name: c.Labels[LABELS.service] ?? c.Names[0] ?? "", state: c.State });
     return [...envs.values()].sort((a, b) => a.environment.localeCompare(b.environment));
@@ -411,9 +481,10 @@ export class DockerBackend implements Backend {
     const networks = await this.docker.listNetworks({ filters: filter });
     await Promise.all(networks.map((n) => ignoreMissing(this.docker.getNetwork(n.Id).remove())));
     const volumes = (await this.docker.listVolumes({ filters: filter })).Volumes ?? [];
-    const doomed = volumes.filter((v) => !options.keepVolumes || v.Labels?.[LABELS.complete] === "true");
+    // Markers go with the containers: kept data does not mean setup need not run again.
+    const doomed = volumes.filter((v) => !options.keepVolumes || v.Labels?.[LABELS.marker]);
     await Promise.all(doomed.map((v) => ignoreMissing(this.docker.getVolume(v.Name).remove())));
-    return { containers: containers.length, networks: networks.length, volumes: doomed.filter((v) => v.Labels?.[LABELS.complete] !== "true").length };
+    return { containers: containers.length, networks: networks.length, volumes: doomed.filter((v) => !v.Labels?.[LABELS.marker]).length };
   }
 }
 
@@ -423,6 +494,10 @@ export function repositoryOf(reference: string): string {
   if (at >= 0) return reference.slice(0, at);
   const colon = reference.lastIndexOf(":");
   return colon > reference.lastIndexOf("/") ? reference.slice(0, colon) : reference;
+}
+
+function markerName(environment: string, marker: Marker): string {
+  return `${environment}_prenv-${marker}`;
 }
 
 export function containerName(environment: string, service: string): string {

@@ -6,7 +6,7 @@ const __filename = __prenvFileURLToPath(import.meta.url);
 const __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
 import {
   VERSION
-} from "./chunk-XV4QCYJ5.js";
+} from "./chunk-VZOIS7DF.js";
 import {
   gc,
   parseAge
@@ -20,7 +20,7 @@ import {
 
 // node_modules/docker-modem/lib/utils.js
 var require_utils = __commonJS({
-  "node_modules/docker-modem/lib/utils.js"(exports, module) {
+  "node_modules/docker-modem/lib/utils.js"(exports2, module) {
     var arr = [];
     var each = arr.forEach;
     var slice = arr.slice;
@@ -46,7 +46,7 @@ var require_utils = __commonJS({
 
 // node_modules/docker-modem/lib/http.js
 var require_http = __commonJS({
-  "node_modules/docker-modem/lib/http.js"(exports, module) {
+  "node_modules/docker-modem/lib/http.js"(exports2, module) {
     var nativeHttps = __require("https");
     var nativeHttp = __require("http");
     var url2 = __require("url");
@@ -64,7 +64,7 @@ var require_http = __commonJS({
       h.request = /* @__PURE__ */ (function(h2) {
         return function(options, callback, redirectOptions) {
           redirectOptions = redirectOptions || {};
-          var max = typeof options === "object" && "maxRedirects" in options ? options.maxRedirects : exports.maxRedirects;
+          var max = typeof options === "object" && "maxRedirects" in options ? options.maxRedirects : exports2.maxRedirects;
           var redirect = utils.extend({
             count: 0,
             max,
@@ -120,7 +120,7 @@ var require_http = __commonJS({
 
 // node_modules/asn1/lib/ber/errors.js
 var require_errors = __commonJS({
-  "node_modules/asn1/lib/ber/errors.js"(exports, module) {
+  "node_modules/asn1/lib/ber/errors.js"(exports2, module) {
     module.exports = {
       newInvalidAsn1Error: function(msg) {
         var e = new Error();
@@ -134,7 +134,7 @@ var require_errors = __commonJS({
 
 // node_modules/asn1/lib/ber/types.js
 var require_types = __commonJS({
-  "node_modules/asn1/lib/ber/types.js"(exports, module) {
+  "node_modules/asn1/lib/ber/types.js"(exports2, module) {
     module.exports = {
       EOC: 0,
       Boolean: 1,
@@ -174,7 +174,7 @@ var require_types = __commonJS({
 
 // node_modules/safer-buffer/safer.js
 var require_safer = __commonJS({
-  "node_modules/safer-buffer/safer.js"(exports, module) {
+  "node_modules/safer-buffer/safer.js"(exports2, module) {
     "use strict";
     var buffer = __require("buffer");
     var Buffer2 = buffer.Buffer;
@@ -242,7 +242,7 @@ var require_safer = __commonJS({
 
 // node_modules/asn1/lib/ber/reader.js
 var require_reader = __commonJS({
-  "node_modules/asn1/lib/ber/reader.js"(exports, module) {
+  "node_modules/asn1/lib/ber/reader.js"(exports2, module) {
     var assert2 = __require("assert");
     var Buffer2 = require_safer().Buffer;
     var ASN1 = require_types();
@@ -407,7 +407,7 @@ var require_reader = __commonJS({
 
 // node_modules/asn1/lib/ber/writer.js
 var require_writer = __commonJS({
-  "node_modules/asn1/lib/ber/writer.js"(exports, module) {
+  "node_modules/asn1/lib/ber/writer.js"(exports2, module) {
     var assert2 = __require("assert");
     var Buffer2 = require_safer().Buffer;
     var ASN1 = require_types();
@@ -650,7 +650,7 @@ var require_writer = __commonJS({
 
 // node_modules/asn1/lib/ber/index.js
 var require_ber = __commonJS({
-  "node_modules/asn1/lib/ber/index.js"(exports, module) {
+  "node_modules/asn1/lib/ber/index.js"(exports2, module) {
     var errors = require_errors();
     var types = require_types();
     var Reader = require_reader();
@@ -674,7 +674,7 @@ var require_ber = __commonJS({
 
 // node_modules/asn1/lib/index.js
 var require_lib = __commonJS({
-  "node_modules/asn1/lib/index.js"(exports, module) {
+  "node_modules/asn1/lib/index.js"(exports2, module) {
     var Ber = require_ber();
     module.exports = {
       Ber,
@@ -686,7 +686,7 @@ var require_lib = __commonJS({
 
 // node_modules/tweetnacl/nacl-fast.js
 var require_nacl_fast = __commonJS({
-  "node_modules/tweetnacl/nacl-fast.js"(exports, module) {
+  "node_modules/tweetnacl/nacl-fast.js"(exports2, module) {
     (function(nacl) {
       "use strict";
       var gf = function(init) {
@@ -2906,7 +2906,7 @@ var require_nacl_fast = __commonJS({
 
 // node_modules/bcrypt-pbkdf/index.js
 var require_bcrypt_pbkdf = __commonJS({
-  "node_modules/bcrypt-pbkdf/index.js"(exports, module) {
+  "node_modules/bcrypt-pbkdf/index.js"(exports2, module) {
     "use strict";
     var crypto_hash_sha512 = require_nacl_fast().lowlevel.crypto_hash;
     var BLF_J = 0;
@@ -4159,7 +4159,7 @@ var require_bcrypt_pbkdf = __commonJS({
 
 // node_modules/ssh2/lib/protocol/constants.js
 var require_constants = __commonJS({
-  "node_modules/ssh2/lib/protocol/constants.js"(exports, module) {
+  "node_modules/ssh2/lib/protocol/constants.js"(exports2, module) {
     "use strict";
     var crypto = __require("crypto");
     var cpuInfo;
@@ -4551,7 +4551,7 @@ var require_constants = __commonJS({
 
 // node_modules/ssh2/lib/protocol/utils.js
 var require_utils2 = __commonJS({
-  "node_modules/ssh2/lib/protocol/utils.js"(exports, module) {
+  "node_modules/ssh2/lib/protocol/utils.js"(exports2, module) {
     "use strict";
     var Ber = require_lib().Ber;
     var DISCONNECT_REASON;
@@ -4868,7 +4868,7 @@ var require_utils2 = __commonJS({
 
 // node_modules/ssh2/lib/protocol/crypto/poly1305.js
 var require_poly1305 = __commonJS({
-  "node_modules/ssh2/lib/protocol/crypto/poly1305.js"(exports, module) {
+  "node_modules/ssh2/lib/protocol/crypto/poly1305.js"(exports2, module) {
     var createPoly1305 = (function() {
       var _scriptDir = typeof document !== "undefined" && document.currentScript ? document.currentScript.src : void 0;
       if (typeof __filename !== "undefined") _scriptDir = _scriptDir || __filename;
@@ -5283,20 +5283,20 @@ var require_poly1305 = __commonJS({
         return createPoly13052.ready;
       });
     })();
-    if (typeof exports === "object" && typeof module === "object")
+    if (typeof exports2 === "object" && typeof module === "object")
       module.exports = createPoly1305;
     else if (typeof define === "function" && define["amd"])
       define([], function() {
         return createPoly1305;
       });
-    else if (typeof exports === "object")
-      exports["createPoly1305"] = createPoly1305;
+    else if (typeof exports2 === "object")
+      exports2["createPoly1305"] = createPoly1305;
   }
 });
 
 // node_modules/ssh2/lib/protocol/crypto.js
 var require_crypto = __commonJS({
-  "node_modules/ssh2/lib/protocol/crypto.js"(exports, module) {
+  "node_modules/ssh2/lib/protocol/crypto.js"(exports2, module) {
     "use strict";
     var {
       createCipheriv,
@@ -6595,7 +6595,7 @@ var require_crypto = __commonJS({
       MAC_INFO,
       bindingAvailable: !!binding,
       init: (() => {
-        return new Promise(async (resolve3, reject) => {
+        return new Promise(async (resolve6, reject) => {
           try {
             POLY1305_WASM_MODULE = await require_poly1305()();
             POLY1305_RESULT_MALLOC = POLY1305_WASM_MODULE._malloc(16);
@@ -6607,7 +6607,7 @@ var require_crypto = __commonJS({
           } catch (ex) {
             return reject(ex);
           }
-          resolve3();
+          resolve6();
         });
       })(),
       NullCipher,
@@ -6620,7 +6620,7 @@ var require_crypto = __commonJS({
 
 // node_modules/ssh2/lib/protocol/keyParser.js
 var require_keyParser = __commonJS({
-  "node_modules/ssh2/lib/protocol/keyParser.js"(exports, module) {
+  "node_modules/ssh2/lib/protocol/keyParser.js"(exports2, module) {
     "use strict";
     var {
       createDecipheriv,
@@ -7861,13 +7861,13 @@ ${formatted}-----END ${type} KEY-----`;
 
 // node_modules/ssh2/lib/agent.js
 var require_agent = __commonJS({
-  "node_modules/ssh2/lib/agent.js"(exports, module) {
+  "node_modules/ssh2/lib/agent.js"(exports2, module) {
     "use strict";
     var { Socket } = __require("net");
     var { Duplex } = __require("stream");
-    var { resolve: resolve3 } = __require("path");
-    var { readFile } = __require("fs");
-    var { execFile, spawn } = __require("child_process");
+    var { resolve: resolve6 } = __require("path");
+    var { readFile: readFile2 } = __require("fs");
+    var { execFile, spawn: spawn2 } = __require("child_process");
     var { isParsedKey, parseKey } = require_keyParser();
     var {
       makeBufferParser,
@@ -8001,7 +8001,7 @@ var require_agent = __commonJS({
       const RET_ERR_BINSTDIN = 13;
       const RET_ERR_BINSTDOUT = 14;
       const RET_ERR_BADLEN = 15;
-      const EXEPATH = resolve3(__dirname, "..", "util/pagent.exe");
+      const EXEPATH = resolve6(__dirname, "..", "util/pagent.exe");
       const ERROR = {
         [RET_ERR_BADARGS]: new Error("Invalid pagent.exe arguments"),
         [RET_ERR_UNAVAILABLE]: new Error("Pageant is not running"),
@@ -8044,7 +8044,7 @@ var require_agent = __commonJS({
             return cb(new Error("Unexpected multiple agent requests"));
           this.buffer = null;
           let error63;
-          const proc = this.proc = spawn(EXEPATH, [data.length]);
+          const proc = this.proc = spawn2(EXEPATH, [data.length]);
           proc.stdout.on("data", (data2) => {
             this.push(data2);
           });
@@ -8084,7 +8084,7 @@ var require_agent = __commonJS({
           cb = once(cb);
           let socketPath = this.socketPath;
           let triedCygpath = false;
-          readFile(socketPath, function readCygsocket(err, data) {
+          readFile2(socketPath, function readCygsocket(err, data) {
             if (err) {
               if (triedCygpath)
                 return cb(new Error("Invalid cygwin unix socket path"));
@@ -8093,7 +8093,7 @@ var require_agent = __commonJS({
                   return cb(new Error("Invalid cygwin unix socket path"));
                 triedCygpath = true;
                 socketPath = stdout.toString().replace(/[\r\n]/g, "");
-                readFile(socketPath, readCygsocket);
+                readFile2(socketPath, readCygsocket);
               });
               return;
             }
@@ -8106,7 +8106,7 @@ var require_agent = __commonJS({
             const inBuf = [];
             let sock;
             let credsBuf = Buffer.alloc(12);
-            const port = parseInt(m[1], 10);
+            const port2 = parseInt(m[1], 10);
             const secret = m[2].replace(/-/g, "");
             const secretBuf = Buffer.allocUnsafe(16);
             for (let i = 0, j = 0; j < 32; ++i, j += 2)
@@ -8160,7 +8160,7 @@ var require_agent = __commonJS({
               sock.on("error", onFail);
               sock.on("end", onFail);
               sock.on("close", onFail);
-              sock.connect(port);
+              sock.connect(port2);
             }
           });
         }
@@ -8689,7 +8689,7 @@ var require_agent = __commonJS({
 
 // node_modules/ssh2/lib/protocol/zlib.js
 var require_zlib = __commonJS({
-  "node_modules/ssh2/lib/protocol/zlib.js"(exports, module) {
+  "node_modules/ssh2/lib/protocol/zlib.js"(exports2, module) {
     "use strict";
     var { kMaxLength } = __require("buffer");
     var {
@@ -8913,7 +8913,7 @@ var require_zlib = __commonJS({
 
 // node_modules/ssh2/lib/protocol/handlers.misc.js
 var require_handlers_misc = __commonJS({
-  "node_modules/ssh2/lib/protocol/handlers.misc.js"(exports, module) {
+  "node_modules/ssh2/lib/protocol/handlers.misc.js"(exports2, module) {
     "use strict";
     var {
       bufferSlice,
@@ -9820,7 +9820,7 @@ var require_handlers_misc = __commonJS({
 
 // node_modules/ssh2/lib/protocol/handlers.js
 var require_handlers = __commonJS({
-  "node_modules/ssh2/lib/protocol/handlers.js"(exports, module) {
+  "node_modules/ssh2/lib/protocol/handlers.js"(exports2, module) {
     "use strict";
     var MESSAGE_HANDLERS = new Array(256);
     [
@@ -9839,7 +9839,7 @@ var require_handlers = __commonJS({
 
 // node_modules/ssh2/lib/protocol/kex.js
 var require_kex = __commonJS({
-  "node_modules/ssh2/lib/protocol/kex.js"(exports, module) {
+  "node_modules/ssh2/lib/protocol/kex.js"(exports2, module) {
     "use strict";
     var {
       createDiffieHellman,
@@ -11426,7 +11426,7 @@ var require_kex = __commonJS({
 
 // node_modules/ssh2/package.json
 var require_package = __commonJS({
-  "node_modules/ssh2/package.json"(exports, module) {
+  "node_modules/ssh2/package.json"(exports2, module) {
     module.exports = {
       name: "ssh2",
       version: "1.17.0",
@@ -11481,7 +11481,7 @@ var require_package = __commonJS({
 
 // node_modules/ssh2/lib/protocol/Protocol.js
 var require_Protocol = __commonJS({
-  "node_modules/ssh2/lib/protocol/Protocol.js"(exports, module) {
+  "node_modules/ssh2/lib/protocol/Protocol.js"(exports2, module) {
     "use strict";
     var { inspect } = __require("util");
     var { bindingAvailable, NullCipher, NullDecipher } = require_crypto();
@@ -13046,7 +13046,7 @@ var require_Protocol = __commonJS({
 
 // node_modules/ssh2/lib/protocol/node-fs-compat.js
 var require_node_fs_compat = __commonJS({
-  "node_modules/ssh2/lib/protocol/node-fs-compat.js"(exports) {
+  "node_modules/ssh2/lib/protocol/node-fs-compat.js"(exports2) {
     "use strict";
     var assert2 = __require("assert");
     var { inspect } = __require("util");
@@ -13073,7 +13073,7 @@ var require_node_fs_compat = __commonJS({
       }
       return `of ${thing} ${String(expected)}`;
     }
-    exports.ERR_INTERNAL_ASSERTION = class ERR_INTERNAL_ASSERTION extends Error {
+    exports2.ERR_INTERNAL_ASSERTION = class ERR_INTERNAL_ASSERTION extends Error {
       constructor(message) {
         super();
         Error.captureStackTrace(this, ERR_INTERNAL_ASSERTION);
@@ -13089,7 +13089,7 @@ ${suffix}`;
       } catch {
       }
     })();
-    exports.ERR_OUT_OF_RANGE = class ERR_OUT_OF_RANGE extends RangeError {
+    exports2.ERR_OUT_OF_RANGE = class ERR_OUT_OF_RANGE extends RangeError {
       constructor(str, range, input2, replaceDefaultBoolean) {
         super();
         Error.captureStackTrace(this, ERR_OUT_OF_RANGE);
@@ -13133,8 +13133,8 @@ ${suffix}`;
         this.message = msg;
       }
     };
-    exports.ERR_INVALID_ARG_TYPE = ERR_INVALID_ARG_TYPE;
-    exports.validateNumber = function validateNumber(value, name) {
+    exports2.ERR_INVALID_ARG_TYPE = ERR_INVALID_ARG_TYPE;
+    exports2.validateNumber = function validateNumber(value, name) {
       if (typeof value !== "number")
         throw new ERR_INVALID_ARG_TYPE(name, "number", value);
     };
@@ -13143,7 +13143,7 @@ ${suffix}`;
 
 // node_modules/ssh2/lib/protocol/SFTP.js
 var require_SFTP = __commonJS({
-  "node_modules/ssh2/lib/protocol/SFTP.js"(exports, module) {
+  "node_modules/ssh2/lib/protocol/SFTP.js"(exports2, module) {
     "use strict";
     var EventEmitter = __require("events");
     var fs = __require("fs");
@@ -16197,7 +16197,7 @@ var require_SFTP = __commonJS({
 
 // node_modules/ssh2/lib/Channel.js
 var require_Channel = __commonJS({
-  "node_modules/ssh2/lib/Channel.js"(exports, module) {
+  "node_modules/ssh2/lib/Channel.js"(exports2, module) {
     "use strict";
     var {
       Duplex: DuplexStream,
@@ -16433,7 +16433,7 @@ var require_Channel = __commonJS({
 
 // node_modules/ssh2/lib/utils.js
 var require_utils3 = __commonJS({
-  "node_modules/ssh2/lib/utils.js"(exports, module) {
+  "node_modules/ssh2/lib/utils.js"(exports2, module) {
     "use strict";
     var { SFTP } = require_SFTP();
     var MAX_CHANNEL = 2 ** 32 - 1;
@@ -16713,7 +16713,7 @@ var require_utils3 = __commonJS({
 
 // node_modules/ssh2/lib/client.js
 var require_client = __commonJS({
-  "node_modules/ssh2/lib/client.js"(exports, module) {
+  "node_modules/ssh2/lib/client.js"(exports2, module) {
     "use strict";
     var {
       createHash: createHash2,
@@ -18522,7 +18522,7 @@ var require_client = __commonJS({
 
 // node_modules/ssh2/lib/http-agents.js
 var require_http_agents = __commonJS({
-  "node_modules/ssh2/lib/http-agents.js"(exports) {
+  "node_modules/ssh2/lib/http-agents.js"(exports2) {
     "use strict";
     var { Agent: HttpAgent } = __require("http");
     var { Agent: HttpsAgent } = __require("https");
@@ -18560,7 +18560,7 @@ var require_http_agents = __commonJS({
           }).connect(this._connectCfg);
         }
       }
-      exports[ctor === HttpAgent ? "SSHTTPAgent" : "SSHTTPSAgent"] = SSHAgent;
+      exports2[ctor === HttpAgent ? "SSHTTPAgent" : "SSHTTPSAgent"] = SSHAgent;
     }
     function noop() {
     }
@@ -18594,7 +18594,7 @@ var require_http_agents = __commonJS({
 
 // node_modules/ssh2/lib/server.js
 var require_server = __commonJS({
-  "node_modules/ssh2/lib/server.js"(exports, module) {
+  "node_modules/ssh2/lib/server.js"(exports2, module) {
     "use strict";
     var { Server: netServer } = __require("net");
     var EventEmitter = __require("events");
@@ -19770,7 +19770,7 @@ var require_server = __commonJS({
 
 // node_modules/ssh2/lib/keygen.js
 var require_keygen = __commonJS({
-  "node_modules/ssh2/lib/keygen.js"(exports, module) {
+  "node_modules/ssh2/lib/keygen.js"(exports2, module) {
     "use strict";
     var {
       createCipheriv,
@@ -20192,7 +20192,7 @@ var require_keygen = __commonJS({
 
 // node_modules/ssh2/lib/index.js
 var require_lib2 = __commonJS({
-  "node_modules/ssh2/lib/index.js"(exports, module) {
+  "node_modules/ssh2/lib/index.js"(exports2, module) {
     "use strict";
     var {
       AgentProtocol,
@@ -20240,7 +20240,7 @@ var require_lib2 = __commonJS({
 
 // node_modules/docker-modem/lib/ssh.js
 var require_ssh = __commonJS({
-  "node_modules/docker-modem/lib/ssh.js"(exports, module) {
+  "node_modules/docker-modem/lib/ssh.js"(exports2, module) {
     var Client = require_lib2().Client;
     var http = __require("http");
     module.exports = function(opt) {
@@ -20286,14 +20286,14 @@ var require_ssh = __commonJS({
 
 // node_modules/readable-stream/lib/internal/streams/stream.js
 var require_stream = __commonJS({
-  "node_modules/readable-stream/lib/internal/streams/stream.js"(exports, module) {
+  "node_modules/readable-stream/lib/internal/streams/stream.js"(exports2, module) {
     module.exports = __require("stream");
   }
 });
 
 // node_modules/readable-stream/lib/internal/streams/buffer_list.js
 var require_buffer_list = __commonJS({
-  "node_modules/readable-stream/lib/internal/streams/buffer_list.js"(exports, module) {
+  "node_modules/readable-stream/lib/internal/streams/buffer_list.js"(exports2, module) {
     "use strict";
     function ownKeys(object2, enumerableOnly) {
       var keys = Object.keys(object2);
@@ -20415,7 +20415,7 @@ var require_buffer_list = __commonJS({
         }
       }, {
         key: "join",
-        value: function join(s) {
+        value: function join3(s) {
           if (this.length === 0) return "";
           var p = this.head;
           var ret = "" + p.data;
@@ -20535,7 +20535,7 @@ var require_buffer_list = __commonJS({
 
 // node_modules/readable-stream/lib/internal/streams/destroy.js
 var require_destroy = __commonJS({
-  "node_modules/readable-stream/lib/internal/streams/destroy.js"(exports, module) {
+  "node_modules/readable-stream/lib/internal/streams/destroy.js"(exports2, module) {
     "use strict";
     function destroy(err, cb) {
       var _this = this;
@@ -20624,7 +20624,7 @@ var require_destroy = __commonJS({
 
 // node_modules/readable-stream/errors.js
 var require_errors2 = __commonJS({
-  "node_modules/readable-stream/errors.js"(exports, module) {
+  "node_modules/readable-stream/errors.js"(exports2, module) {
     "use strict";
     var codes = {};
     function createErrorType(code, message, Base) {
@@ -20724,7 +20724,7 @@ var require_errors2 = __commonJS({
 
 // node_modules/readable-stream/lib/internal/streams/state.js
 var require_state = __commonJS({
-  "node_modules/readable-stream/lib/internal/streams/state.js"(exports, module) {
+  "node_modules/readable-stream/lib/internal/streams/state.js"(exports2, module) {
     "use strict";
     var ERR_INVALID_OPT_VALUE = require_errors2().codes.ERR_INVALID_OPT_VALUE;
     function highWaterMarkFrom(options, isDuplex, duplexKey) {
@@ -20749,7 +20749,7 @@ var require_state = __commonJS({
 
 // node_modules/inherits/inherits_browser.js
 var require_inherits_browser = __commonJS({
-  "node_modules/inherits/inherits_browser.js"(exports, module) {
+  "node_modules/inherits/inherits_browser.js"(exports2, module) {
     if (typeof Object.create === "function") {
       module.exports = function inherits(ctor, superCtor) {
         if (superCtor) {
@@ -20781,7 +20781,7 @@ var require_inherits_browser = __commonJS({
 
 // node_modules/inherits/inherits.js
 var require_inherits = __commonJS({
-  "node_modules/inherits/inherits.js"(exports, module) {
+  "node_modules/inherits/inherits.js"(exports2, module) {
     try {
       util = __require("util");
       if (typeof util.inherits !== "function") throw "";
@@ -20795,14 +20795,14 @@ var require_inherits = __commonJS({
 
 // node_modules/util-deprecate/node.js
 var require_node = __commonJS({
-  "node_modules/util-deprecate/node.js"(exports, module) {
+  "node_modules/util-deprecate/node.js"(exports2, module) {
     module.exports = __require("util").deprecate;
   }
 });
 
 // node_modules/readable-stream/lib/_stream_writable.js
 var require_stream_writable = __commonJS({
-  "node_modules/readable-stream/lib/_stream_writable.js"(exports, module) {
+  "node_modules/readable-stream/lib/_stream_writable.js"(exports2, module) {
     "use strict";
     module.exports = Writable;
     function CorkedRequest(state) {
@@ -21273,7 +21273,7 @@ var require_stream_writable = __commonJS({
 
 // node_modules/readable-stream/lib/_stream_duplex.js
 var require_stream_duplex = __commonJS({
-  "node_modules/readable-stream/lib/_stream_duplex.js"(exports, module) {
+  "node_modules/readable-stream/lib/_stream_duplex.js"(exports2, module) {
     "use strict";
     var objectKeys = Object.keys || function(obj) {
       var keys2 = [];
@@ -21366,7 +21366,7 @@ var require_stream_duplex = __commonJS({
 
 // node_modules/safe-buffer/index.js
 var require_safe_buffer = __commonJS({
-  "node_modules/safe-buffer/index.js"(exports, module) {
+  "node_modules/safe-buffer/index.js"(exports2, module) {
     var buffer = __require("buffer");
     var Buffer2 = buffer.Buffer;
     function copyProps(src, dst) {
@@ -21377,8 +21377,8 @@ var require_safe_buffer = __commonJS({
     if (Buffer2.from && Buffer2.alloc && Buffer2.allocUnsafe && Buffer2.allocUnsafeSlow) {
       module.exports = buffer;
     } else {
-      copyProps(buffer, exports);
-      exports.Buffer = SafeBuffer;
+      copyProps(buffer, exports2);
+      exports2.Buffer = SafeBuffer;
     }
     function SafeBuffer(arg, encodingOrOffset, length) {
       return Buffer2(arg, encodingOrOffset, length);
@@ -21424,7 +21424,7 @@ var require_safe_buffer = __commonJS({
 
 // node_modules/string_decoder/lib/string_decoder.js
 var require_string_decoder = __commonJS({
-  "node_modules/string_decoder/lib/string_decoder.js"(exports) {
+  "node_modules/string_decoder/lib/string_decoder.js"(exports2) {
     "use strict";
     var Buffer2 = require_safe_buffer().Buffer;
     var isEncoding = Buffer2.isEncoding || function(encoding) {
@@ -21478,7 +21478,7 @@ var require_string_decoder = __commonJS({
       if (typeof nenc !== "string" && (Buffer2.isEncoding === isEncoding || !isEncoding(enc))) throw new Error("Unknown encoding: " + enc);
       return nenc || enc;
     }
-    exports.StringDecoder = StringDecoder;
+    exports2.StringDecoder = StringDecoder;
     function StringDecoder(encoding) {
       this.encoding = normalizeEncoding(encoding);
       var nb;
@@ -21662,7 +21662,7 @@ var require_string_decoder = __commonJS({
 
 // node_modules/readable-stream/lib/internal/streams/end-of-stream.js
 var require_end_of_stream = __commonJS({
-  "node_modules/readable-stream/lib/internal/streams/end-of-stream.js"(exports, module) {
+  "node_modules/readable-stream/lib/internal/streams/end-of-stream.js"(exports2, module) {
     "use strict";
     var ERR_STREAM_PREMATURE_CLOSE = require_errors2().codes.ERR_STREAM_PREMATURE_CLOSE;
     function once(callback) {
@@ -21751,7 +21751,7 @@ var require_end_of_stream = __commonJS({
 
 // node_modules/readable-stream/lib/internal/streams/async_iterator.js
 var require_async_iterator = __commonJS({
-  "node_modules/readable-stream/lib/internal/streams/async_iterator.js"(exports, module) {
+  "node_modules/readable-stream/lib/internal/streams/async_iterator.js"(exports2, module) {
     "use strict";
     var _Object$setPrototypeO;
     function _defineProperty(obj, key, value) {
@@ -21792,14 +21792,14 @@ var require_async_iterator = __commonJS({
       };
     }
     function readAndResolve(iter) {
-      var resolve3 = iter[kLastResolve];
-      if (resolve3 !== null) {
+      var resolve6 = iter[kLastResolve];
+      if (resolve6 !== null) {
         var data = iter[kStream].read();
         if (data !== null) {
           iter[kLastPromise] = null;
           iter[kLastResolve] = null;
           iter[kLastReject] = null;
-          resolve3(createIterResult(data, false));
+          resolve6(createIterResult(data, false));
         }
       }
     }
@@ -21807,13 +21807,13 @@ var require_async_iterator = __commonJS({
       process.nextTick(readAndResolve, iter);
     }
     function wrapForNext(lastPromise, iter) {
-      return function(resolve3, reject) {
+      return function(resolve6, reject) {
         lastPromise.then(function() {
           if (iter[kEnded]) {
-            resolve3(createIterResult(void 0, true));
+            resolve6(createIterResult(void 0, true));
             return;
           }
-          iter[kHandlePromise](resolve3, reject);
+          iter[kHandlePromise](resolve6, reject);
         }, reject);
       };
     }
@@ -21833,12 +21833,12 @@ var require_async_iterator = __commonJS({
           return Promise.resolve(createIterResult(void 0, true));
         }
         if (this[kStream].destroyed) {
-          return new Promise(function(resolve3, reject) {
+          return new Promise(function(resolve6, reject) {
             process.nextTick(function() {
               if (_this[kError]) {
                 reject(_this[kError]);
               } else {
-                resolve3(createIterResult(void 0, true));
+                resolve6(createIterResult(void 0, true));
               }
             });
           });
@@ -21861,13 +21861,13 @@ var require_async_iterator = __commonJS({
       return this;
     }), _defineProperty(_Object$setPrototypeO, "return", function _return() {
       var _this2 = this;
-      return new Promise(function(resolve3, reject) {
+      return new Promise(function(resolve6, reject) {
         _this2[kStream].destroy(null, function(err) {
           if (err) {
             reject(err);
             return;
           }
-          resolve3(createIterResult(void 0, true));
+          resolve6(createIterResult(void 0, true));
         });
       });
     }), _Object$setPrototypeO), AsyncIteratorPrototype);
@@ -21889,15 +21889,15 @@ var require_async_iterator = __commonJS({
         value: stream._readableState.endEmitted,
         writable: true
       }), _defineProperty(_Object$create, kHandlePromise, {
-        value: function value(resolve3, reject) {
+        value: function value(resolve6, reject) {
           var data = iterator[kStream].read();
           if (data) {
             iterator[kLastPromise] = null;
             iterator[kLastResolve] = null;
             iterator[kLastReject] = null;
-            resolve3(createIterResult(data, false));
+            resolve6(createIterResult(data, false));
           } else {
-            iterator[kLastResolve] = resolve3;
+            iterator[kLastResolve] = resolve6;
             iterator[kLastReject] = reject;
           }
         },
@@ -21916,12 +21916,12 @@ var require_async_iterator = __commonJS({
           iterator[kError] = err;
           return;
         }
-        var resolve3 = iterator[kLastResolve];
-        if (resolve3 !== null) {
+        var resolve6 = iterator[kLastResolve];
+        if (resolve6 !== null) {
           iterator[kLastPromise] = null;
           iterator[kLastResolve] = null;
           iterator[kLastReject] = null;
-          resolve3(createIterResult(void 0, true));
+          resolve6(createIterResult(void 0, true));
         }
         iterator[kEnded] = true;
       });
@@ -21934,9 +21934,9 @@ var require_async_iterator = __commonJS({
 
 // node_modules/readable-stream/lib/internal/streams/from.js
 var require_from = __commonJS({
-  "node_modules/readable-stream/lib/internal/streams/from.js"(exports, module) {
+  "node_modules/readable-stream/lib/internal/streams/from.js"(exports2, module) {
     "use strict";
-    function asyncGeneratorStep(gen, resolve3, reject, _next, _throw, key, arg) {
+    function asyncGeneratorStep(gen, resolve6, reject, _next, _throw, key, arg) {
       try {
         var info = gen[key](arg);
         var value = info.value;
@@ -21945,7 +21945,7 @@ var require_from = __commonJS({
         return;
       }
       if (info.done) {
-        resolve3(value);
+        resolve6(value);
       } else {
         Promise.resolve(value).then(_next, _throw);
       }
@@ -21953,13 +21953,13 @@ var require_from = __commonJS({
     function _asyncToGenerator(fn) {
       return function() {
         var self2 = this, args = arguments;
-        return new Promise(function(resolve3, reject) {
+        return new Promise(function(resolve6, reject) {
           var gen = fn.apply(self2, args);
           function _next(value) {
-            asyncGeneratorStep(gen, resolve3, reject, _next, _throw, "next", value);
+            asyncGeneratorStep(gen, resolve6, reject, _next, _throw, "next", value);
           }
           function _throw(err) {
-            asyncGeneratorStep(gen, resolve3, reject, _next, _throw, "throw", err);
+            asyncGeneratorStep(gen, resolve6, reject, _next, _throw, "throw", err);
           }
           _next(void 0);
         });
@@ -22055,7 +22055,7 @@ var require_from = __commonJS({
 
 // node_modules/readable-stream/lib/_stream_readable.js
 var require_stream_readable = __commonJS({
-  "node_modules/readable-stream/lib/_stream_readable.js"(exports, module) {
+  "node_modules/readable-stream/lib/_stream_readable.js"(exports2, module) {
     "use strict";
     module.exports = Readable2;
     var Duplex;
@@ -22788,7 +22788,7 @@ var require_stream_readable = __commonJS({
 
 // node_modules/readable-stream/lib/_stream_transform.js
 var require_stream_transform = __commonJS({
-  "node_modules/readable-stream/lib/_stream_transform.js"(exports, module) {
+  "node_modules/readable-stream/lib/_stream_transform.js"(exports2, module) {
     "use strict";
     module.exports = Transform;
     var _require$codes = require_errors2().codes;
@@ -22889,7 +22889,7 @@ var require_stream_transform = __commonJS({
 
 // node_modules/readable-stream/lib/_stream_passthrough.js
 var require_stream_passthrough = __commonJS({
-  "node_modules/readable-stream/lib/_stream_passthrough.js"(exports, module) {
+  "node_modules/readable-stream/lib/_stream_passthrough.js"(exports2, module) {
     "use strict";
     module.exports = PassThrough2;
     var Transform = require_stream_transform();
@@ -22906,7 +22906,7 @@ var require_stream_passthrough = __commonJS({
 
 // node_modules/readable-stream/lib/internal/streams/pipeline.js
 var require_pipeline = __commonJS({
-  "node_modules/readable-stream/lib/internal/streams/pipeline.js"(exports, module) {
+  "node_modules/readable-stream/lib/internal/streams/pipeline.js"(exports2, module) {
     "use strict";
     var eos;
     function once(callback) {
@@ -22991,29 +22991,29 @@ var require_pipeline = __commonJS({
 
 // node_modules/readable-stream/readable.js
 var require_readable = __commonJS({
-  "node_modules/readable-stream/readable.js"(exports, module) {
+  "node_modules/readable-stream/readable.js"(exports2, module) {
     var Stream = __require("stream");
     if (process.env.READABLE_STREAM === "disable" && Stream) {
       module.exports = Stream.Readable;
       Object.assign(module.exports, Stream);
       module.exports.Stream = Stream;
     } else {
-      exports = module.exports = require_stream_readable();
-      exports.Stream = Stream || exports;
-      exports.Readable = exports;
-      exports.Writable = require_stream_writable();
-      exports.Duplex = require_stream_duplex();
-      exports.Transform = require_stream_transform();
-      exports.PassThrough = require_stream_passthrough();
-      exports.finished = require_end_of_stream();
-      exports.pipeline = require_pipeline();
+      exports2 = module.exports = require_stream_readable();
+      exports2.Stream = Stream || exports2;
+      exports2.Readable = exports2;
+      exports2.Writable = require_stream_writable();
+      exports2.Duplex = require_stream_duplex();
+      exports2.Transform = require_stream_transform();
+      exports2.PassThrough = require_stream_passthrough();
+      exports2.finished = require_end_of_stream();
+      exports2.pipeline = require_pipeline();
     }
   }
 });
 
 // node_modules/docker-modem/lib/http_duplex.js
 var require_http_duplex = __commonJS({
-  "node_modules/docker-modem/lib/http_duplex.js"(exports, module) {
+  "node_modules/docker-modem/lib/http_duplex.js"(exports2, module) {
     module.exports = HttpDuplex;
     var util = __require("util");
     var stream = require_readable();
@@ -23061,7 +23061,7 @@ var require_http_duplex = __commonJS({
 
 // node_modules/ms/index.js
 var require_ms = __commonJS({
-  "node_modules/ms/index.js"(exports, module) {
+  "node_modules/ms/index.js"(exports2, module) {
     var s = 1e3;
     var m = s * 60;
     var h = m * 60;
@@ -23177,11 +23177,11 @@ var require_ms = __commonJS({
 
 // node_modules/debug/src/common.js
 var require_common = __commonJS({
-  "node_modules/debug/src/common.js"(exports, module) {
+  "node_modules/debug/src/common.js"(exports2, module) {
     function setup(env) {
       createDebug.debug = createDebug;
       createDebug.default = createDebug;
-      createDebug.coerce = coerce;
+      createDebug.coerce = coerce2;
       createDebug.disable = disable;
       createDebug.enable = enable;
       createDebug.enabled = enabled;
@@ -23336,7 +23336,7 @@ var require_common = __commonJS({
         }
         return false;
       }
-      function coerce(val) {
+      function coerce2(val) {
         if (val instanceof Error) {
           return val.stack || val.message;
         }
@@ -23354,13 +23354,13 @@ var require_common = __commonJS({
 
 // node_modules/debug/src/browser.js
 var require_browser = __commonJS({
-  "node_modules/debug/src/browser.js"(exports, module) {
-    exports.formatArgs = formatArgs;
-    exports.save = save;
-    exports.load = load2;
-    exports.useColors = useColors;
-    exports.storage = localstorage();
-    exports.destroy = /* @__PURE__ */ (() => {
+  "node_modules/debug/src/browser.js"(exports2, module) {
+    exports2.formatArgs = formatArgs;
+    exports2.save = save;
+    exports2.load = load2;
+    exports2.useColors = useColors;
+    exports2.storage = localstorage();
+    exports2.destroy = /* @__PURE__ */ (() => {
       let warned = false;
       return () => {
         if (!warned) {
@@ -23369,7 +23369,7 @@ var require_browser = __commonJS({
         }
       };
     })();
-    exports.colors = [
+    exports2.colors = [
       "#0000CC",
       "#0000FF",
       "#0033CC",
@@ -23481,14 +23481,14 @@ var require_browser = __commonJS({
       });
       args.splice(lastC, 0, c);
     }
-    exports.log = console.debug || console.log || (() => {
+    exports2.log = console.debug || console.log || (() => {
     });
     function save(namespaces) {
       try {
         if (namespaces) {
-          exports.storage.setItem("debug", namespaces);
+          exports2.storage.setItem("debug", namespaces);
         } else {
-          exports.storage.removeItem("debug");
+          exports2.storage.removeItem("debug");
         }
       } catch (error63) {
       }
@@ -23496,7 +23496,7 @@ var require_browser = __commonJS({
     function load2() {
       let r;
       try {
-        r = exports.storage.getItem("debug") || exports.storage.getItem("DEBUG");
+        r = exports2.storage.getItem("debug") || exports2.storage.getItem("DEBUG");
       } catch (error63) {
       }
       if (!r && typeof process !== "undefined" && "env" in process) {
@@ -23510,7 +23510,7 @@ var require_browser = __commonJS({
       } catch (error63) {
       }
     }
-    module.exports = require_common()(exports);
+    module.exports = require_common()(exports2);
     var { formatters } = module.exports;
     formatters.j = function(v) {
       try {
@@ -23524,25 +23524,25 @@ var require_browser = __commonJS({
 
 // node_modules/debug/src/node.js
 var require_node2 = __commonJS({
-  "node_modules/debug/src/node.js"(exports, module) {
+  "node_modules/debug/src/node.js"(exports2, module) {
     var tty = __require("tty");
     var util = __require("util");
-    exports.init = init;
-    exports.log = log;
-    exports.formatArgs = formatArgs;
-    exports.save = save;
-    exports.load = load2;
-    exports.useColors = useColors;
-    exports.destroy = util.deprecate(
+    exports2.init = init;
+    exports2.log = log;
+    exports2.formatArgs = formatArgs;
+    exports2.save = save;
+    exports2.load = load2;
+    exports2.useColors = useColors;
+    exports2.destroy = util.deprecate(
       () => {
       },
       "Instance method `debug.destroy()` is deprecated and no longer does anything. It will be removed in the next major version of `debug`."
     );
-    exports.colors = [6, 2, 3, 4, 5, 1];
+    exports2.colors = [6, 2, 3, 4, 5, 1];
     try {
       const supportsColor = __require("supports-color");
       if (supportsColor && (supportsColor.stderr || supportsColor).level >= 2) {
-        exports.colors = [
+        exports2.colors = [
           20,
           21,
           26,
@@ -23623,7 +23623,7 @@ var require_node2 = __commonJS({
       }
     } catch (error63) {
     }
-    exports.inspectOpts = Object.keys(process.env).filter((key) => {
+    exports2.inspectOpts = Object.keys(process.env).filter((key) => {
       return /^debug_/i.test(key);
     }).reduce((obj, key) => {
       const prop = key.substring(6).toLowerCase().replace(/_([a-z])/g, (_, k) => {
@@ -23643,7 +23643,7 @@ var require_node2 = __commonJS({
       return obj;
     }, {});
     function useColors() {
-      return "colors" in exports.inspectOpts ? Boolean(exports.inspectOpts.colors) : tty.isatty(process.stderr.fd);
+      return "colors" in exports2.inspectOpts ? Boolean(exports2.inspectOpts.colors) : tty.isatty(process.stderr.fd);
     }
     function formatArgs(args) {
       const { namespace: name, useColors: useColors2 } = this;
@@ -23658,13 +23658,13 @@ var require_node2 = __commonJS({
       }
     }
     function getDate() {
-      if (exports.inspectOpts.hideDate) {
+      if (exports2.inspectOpts.hideDate) {
         return "";
       }
       return (/* @__PURE__ */ new Date()).toISOString() + " ";
     }
     function log(...args) {
-      return process.stderr.write(util.formatWithOptions(exports.inspectOpts, ...args) + "\n");
+      return process.stderr.write(util.formatWithOptions(exports2.inspectOpts, ...args) + "\n");
     }
     function save(namespaces) {
       if (namespaces) {
@@ -23678,12 +23678,12 @@ var require_node2 = __commonJS({
     }
     function init(debug) {
       debug.inspectOpts = {};
-      const keys = Object.keys(exports.inspectOpts);
+      const keys = Object.keys(exports2.inspectOpts);
       for (let i = 0; i < keys.length; i++) {
-        debug.inspectOpts[keys[i]] = exports.inspectOpts[keys[i]];
+        debug.inspectOpts[keys[i]] = exports2.inspectOpts[keys[i]];
       }
     }
-    module.exports = require_common()(exports);
+    module.exports = require_common()(exports2);
     var { formatters } = module.exports;
     formatters.o = function(v) {
       this.inspectOpts.colors = this.useColors;
@@ -23698,7 +23698,7 @@ var require_node2 = __commonJS({
 
 // node_modules/debug/src/index.js
 var require_src = __commonJS({
-  "node_modules/debug/src/index.js"(exports, module) {
+  "node_modules/debug/src/index.js"(exports2, module) {
     if (typeof process === "undefined" || process.type === "renderer" || process.browser === true || process.__nwjs) {
       module.exports = require_browser();
     } else {
@@ -23709,7 +23709,7 @@ var require_src = __commonJS({
 
 // node_modules/split-ca/index.js
 var require_split_ca = __commonJS({
-  "node_modules/split-ca/index.js"(exports, module) {
+  "node_modules/split-ca/index.js"(exports2, module) {
     var fs = __require("fs");
     module.exports = function(filepath, split, encoding) {
       split = typeof split !== "undefined" ? split : "\n";
@@ -23740,7 +23740,7 @@ var require_split_ca = __commonJS({
 
 // node_modules/docker-modem/lib/modem.js
 var require_modem = __commonJS({
-  "node_modules/docker-modem/lib/modem.js"(exports, module) {
+  "node_modules/docker-modem/lib/modem.js"(exports2, module) {
     var querystring = __require("querystring");
     var http = require_http();
     var fs = __require("fs");
@@ -23804,11 +23804,11 @@ var require_modem = __commonJS({
       return opts;
     };
     var findDefaultUnixSocket = function() {
-      return new Promise(function(resolve3) {
+      return new Promise(function(resolve6) {
         var userDockerSocket = path.join(os.homedir(), ".docker", "run", "docker.sock");
         fs.access(userDockerSocket, function(err) {
-          if (err) resolve3("/var/run/docker.sock");
-          else resolve3(userDockerSocket);
+          if (err) resolve6("/var/run/docker.sock");
+          else resolve6(userDockerSocket);
         });
       });
     };
@@ -24215,7 +24215,7 @@ var require_modem = __commonJS({
 
 // node_modules/@balena/dockerignore/ignore.js
 var require_ignore = __commonJS({
-  "node_modules/@balena/dockerignore/ignore.js"(exports, module) {
+  "node_modules/@balena/dockerignore/ignore.js"(exports2, module) {
     "use strict";
     var path = __require("path");
     var factory = (options) => new IgnoreBase(options);
@@ -24429,7 +24429,7 @@ var require_ignore = __commonJS({
 
 // node_modules/chownr/chownr.js
 var require_chownr = __commonJS({
-  "node_modules/chownr/chownr.js"(exports, module) {
+  "node_modules/chownr/chownr.js"(exports2, module) {
     "use strict";
     var fs = __require("fs");
     var path = __require("path");
@@ -24560,7 +24560,7 @@ var require_chownr = __commonJS({
 
 // node_modules/bl/BufferList.js
 var require_BufferList = __commonJS({
-  "node_modules/bl/BufferList.js"(exports, module) {
+  "node_modules/bl/BufferList.js"(exports2, module) {
     "use strict";
     var { Buffer: Buffer2 } = __require("buffer");
     var symbol2 = /* @__PURE__ */ Symbol.for("BufferList");
@@ -24862,7 +24862,7 @@ var require_BufferList = __commonJS({
 
 // node_modules/bl/bl.js
 var require_bl = __commonJS({
-  "node_modules/bl/bl.js"(exports, module) {
+  "node_modules/bl/bl.js"(exports2, module) {
     "use strict";
     var DuplexStream = require_readable().Duplex;
     var inherits = require_inherits();
@@ -24933,7 +24933,7 @@ var require_bl = __commonJS({
 
 // node_modules/dockerode/node_modules/tar-stream/headers.js
 var require_headers = __commonJS({
-  "node_modules/dockerode/node_modules/tar-stream/headers.js"(exports) {
+  "node_modules/dockerode/node_modules/tar-stream/headers.js"(exports2) {
     var alloc = Buffer.alloc;
     var ZEROS = "0000000000000000000";
     var SEVENS = "7777777777777777777";
@@ -25064,10 +25064,10 @@ var require_headers = __commonJS({
       if (len + digits >= Math.pow(10, digits)) digits++;
       return len + digits + str;
     };
-    exports.decodeLongPath = function(buf, encoding) {
+    exports2.decodeLongPath = function(buf, encoding) {
       return decodeStr(buf, 0, buf.length, encoding);
     };
-    exports.encodePax = function(opts) {
+    exports2.encodePax = function(opts) {
       var result = "";
       if (opts.name) result += addLength(" path=" + opts.name + "\n");
       if (opts.linkname) result += addLength(" linkpath=" + opts.linkname + "\n");
@@ -25079,7 +25079,7 @@ var require_headers = __commonJS({
       }
       return Buffer.from(result);
     };
-    exports.decodePax = function(buf) {
+    exports2.decodePax = function(buf) {
       var result = {};
       while (buf.length) {
         var i = 0;
@@ -25094,7 +25094,7 @@ var require_headers = __commonJS({
       }
       return result;
     };
-    exports.encode = function(opts) {
+    exports2.encode = function(opts) {
       var buf = alloc(512);
       var name = opts.name;
       var prefix = "";
@@ -25126,7 +25126,7 @@ var require_headers = __commonJS({
       buf.write(encodeOct(cksum(buf), 6), 148);
       return buf;
     };
-    exports.decode = function(buf, filenameEncoding, allowUnknownFormat) {
+    exports2.decode = function(buf, filenameEncoding, allowUnknownFormat) {
       var typeflag = buf[156] === 0 ? 0 : buf[156] - ZERO_OFFSET;
       var name = decodeStr(buf, 0, 100, filenameEncoding);
       var mode = decodeOct(buf, 100, 8);
@@ -25172,7 +25172,7 @@ var require_headers = __commonJS({
 
 // node_modules/dockerode/node_modules/tar-stream/extract.js
 var require_extract = __commonJS({
-  "node_modules/dockerode/node_modules/tar-stream/extract.js"(exports, module) {
+  "node_modules/dockerode/node_modules/tar-stream/extract.js"(exports2, module) {
     var util = __require("util");
     var bl = require_bl();
     var headers = require_headers();
@@ -25388,14 +25388,14 @@ var require_extract = __commonJS({
 
 // node_modules/fs-constants/index.js
 var require_fs_constants = __commonJS({
-  "node_modules/fs-constants/index.js"(exports, module) {
+  "node_modules/fs-constants/index.js"(exports2, module) {
     module.exports = __require("fs").constants || __require("constants");
   }
 });
 
 // node_modules/wrappy/wrappy.js
 var require_wrappy = __commonJS({
-  "node_modules/wrappy/wrappy.js"(exports, module) {
+  "node_modules/wrappy/wrappy.js"(exports2, module) {
     module.exports = wrappy;
     function wrappy(fn, cb) {
       if (fn && cb) return wrappy(fn)(cb);
@@ -25425,7 +25425,7 @@ var require_wrappy = __commonJS({
 
 // node_modules/once/once.js
 var require_once = __commonJS({
-  "node_modules/once/once.js"(exports, module) {
+  "node_modules/once/once.js"(exports2, module) {
     var wrappy = require_wrappy();
     module.exports = wrappy(once);
     module.exports.strict = wrappy(onceStrict);
@@ -25469,7 +25469,7 @@ var require_once = __commonJS({
 
 // node_modules/end-of-stream/index.js
 var require_end_of_stream2 = __commonJS({
-  "node_modules/end-of-stream/index.js"(exports, module) {
+  "node_modules/end-of-stream/index.js"(exports2, module) {
     var once = require_once();
     var noop = function() {
     };
@@ -25552,7 +25552,7 @@ var require_end_of_stream2 = __commonJS({
 
 // node_modules/dockerode/node_modules/tar-stream/pack.js
 var require_pack = __commonJS({
-  "node_modules/dockerode/node_modules/tar-stream/pack.js"(exports, module) {
+  "node_modules/dockerode/node_modules/tar-stream/pack.js"(exports2, module) {
     var constants = require_fs_constants();
     var eos = require_end_of_stream2();
     var inherits = require_inherits();
@@ -25767,15 +25767,15 @@ var require_pack = __commonJS({
 
 // node_modules/dockerode/node_modules/tar-stream/index.js
 var require_tar_stream = __commonJS({
-  "node_modules/dockerode/node_modules/tar-stream/index.js"(exports) {
-    exports.extract = require_extract();
-    exports.pack = require_pack();
+  "node_modules/dockerode/node_modules/tar-stream/index.js"(exports2) {
+    exports2.extract = require_extract();
+    exports2.pack = require_pack();
   }
 });
 
 // node_modules/pump/index.js
 var require_pump = __commonJS({
-  "node_modules/pump/index.js"(exports, module) {
+  "node_modules/pump/index.js"(exports2, module) {
     var once = require_once();
     var eos = require_end_of_stream2();
     var fs;
@@ -25850,7 +25850,7 @@ var require_pump = __commonJS({
 
 // node_modules/mkdirp-classic/index.js
 var require_mkdirp_classic = __commonJS({
-  "node_modules/mkdirp-classic/index.js"(exports, module) {
+  "node_modules/mkdirp-classic/index.js"(exports2, module) {
     var path = __require("path");
     var fs = __require("fs");
     var _0777 = parseInt("0777", 8);
@@ -25887,8 +25887,8 @@ var require_mkdirp_classic = __commonJS({
           // there already.  If so, then hooray!  If not, then something
           // is borked.
           default:
-            xfs.stat(p, function(er2, stat) {
-              if (er2 || !stat.isDirectory()) cb(er, made);
+            xfs.stat(p, function(er2, stat2) {
+              if (er2 || !stat2.isDirectory()) cb(er, made);
               else cb(null, made);
             });
             break;
@@ -25919,13 +25919,13 @@ var require_mkdirp_classic = __commonJS({
           // there already.  If so, then hooray!  If not, then something
           // is borked.
           default:
-            var stat;
+            var stat2;
             try {
-              stat = xfs.statSync(p);
+              stat2 = xfs.statSync(p);
             } catch (err1) {
               throw err0;
             }
-            if (!stat.isDirectory()) throw err0;
+            if (!stat2.isDirectory()) throw err0;
             break;
         }
       }
@@ -25936,7 +25936,7 @@ var require_mkdirp_classic = __commonJS({
 
 // node_modules/dockerode/node_modules/tar-fs/index.js
 var require_tar_fs = __commonJS({
-  "node_modules/dockerode/node_modules/tar-fs/index.js"(exports) {
+  "node_modules/dockerode/node_modules/tar-fs/index.js"(exports2) {
     var chownr = require_chownr();
     var tar = require_tar_stream();
     var pump = require_pump();
@@ -25955,7 +25955,7 @@ var require_tar_fs = __commonJS({
     var normalize = !win32 ? echo : function(name) {
       return name.replace(/\\/g, "/").replace(/[:?<>|]/g, "_");
     };
-    var statAll = function(fs2, stat, cwd, ignore, entries, sort) {
+    var statAll = function(fs2, stat2, cwd, ignore, entries, sort) {
       var queue = entries || ["."];
       for (var i = 0; i < queue.length; i++) {
         if (!inCwd(path.resolve(cwd, queue[i]), cwd)) throw new Error(queue[i] + " is not a valid path");
@@ -25964,16 +25964,16 @@ var require_tar_fs = __commonJS({
         if (!queue.length) return callback();
         var next = queue.shift();
         var nextAbs = path.join(cwd, next);
-        stat.call(fs2, nextAbs, function(err, stat2) {
+        stat2.call(fs2, nextAbs, function(err, stat3) {
           if (err) return callback(err);
-          if (!stat2.isDirectory()) return callback(null, next, stat2);
+          if (!stat3.isDirectory()) return callback(null, next, stat3);
           fs2.readdir(nextAbs, function(err2, files) {
             if (err2) return callback(err2);
             if (sort) files.sort();
             for (var i2 = 0; i2 < files.length; i2++) {
               if (!ignore(path.join(cwd, next, files[i2]))) queue.push(path.join(next, files[i2]));
             }
-            callback(null, next, stat2);
+            callback(null, next, stat3);
           });
         });
       };
@@ -25988,7 +25988,7 @@ var require_tar_fs = __commonJS({
         return map2(header);
       };
     };
-    exports.pack = function(cwd, opts) {
+    exports2.pack = function(cwd, opts) {
       if (!cwd) cwd = ".";
       if (!opts) opts = {};
       var xfs = opts.fs || fs;
@@ -26018,36 +26018,36 @@ var require_tar_fs = __commonJS({
           pack2.entry(header, onnextentry);
         });
       };
-      var onstat = function(err, filename, stat) {
+      var onstat = function(err, filename, stat2) {
         if (err) return pack2.destroy(err);
         if (!filename) {
           if (opts.finalize !== false) pack2.finalize();
           return finish(pack2);
         }
-        if (stat.isSocket()) return onnextentry();
+        if (stat2.isSocket()) return onnextentry();
         var header = {
           name: normalize(filename),
-          mode: (stat.mode | (stat.isDirectory() ? dmode : fmode)) & umask,
-          mtime: stat.mtime,
-          size: stat.size,
+          mode: (stat2.mode | (stat2.isDirectory() ? dmode : fmode)) & umask,
+          mtime: stat2.mtime,
+          size: stat2.size,
           type: "file",
-          uid: stat.uid,
-          gid: stat.gid
+          uid: stat2.uid,
+          gid: stat2.gid
         };
-        if (stat.isDirectory()) {
+        if (stat2.isDirectory()) {
           header.size = 0;
           header.type = "directory";
           header = map2(header) || header;
           return pack2.entry(header, onnextentry);
         }
-        if (stat.isSymbolicLink()) {
+        if (stat2.isSymbolicLink()) {
           header.size = 0;
           header.type = "symlink";
           header = map2(header) || header;
           return onsymlink(filename, header);
         }
         header = map2(header) || header;
-        if (!stat.isFile()) {
+        if (!stat2.isFile()) {
           if (strict) return pack2.destroy(new Error("unsupported type for " + filename));
           return onnextentry();
         }
@@ -26075,7 +26075,7 @@ var require_tar_fs = __commonJS({
     var processUmask = function() {
       return process.umask ? process.umask() : 0;
     };
-    exports.extract = function(cwd, opts) {
+    exports2.extract = function(cwd, opts) {
       if (!cwd) cwd = ".";
       if (!opts) opts = {};
       var xfs = opts.fs || fs;
@@ -26144,7 +26144,7 @@ var require_tar_fs = __commonJS({
           return next(new Error(JSON.stringify(header.name) + " is not a valid path"));
         }
         var isRoot = path.join(name, ".") === path.join(cwd, ".");
-        var stat = function(err) {
+        var stat2 = function(err) {
           if (err) return next(err);
           if (isRoot) return next();
           utimes(name, header, function(err2) {
@@ -26167,7 +26167,7 @@ var require_tar_fs = __commonJS({
               own: own2,
               uid: header.uid,
               gid: header.gid
-            }, stat);
+            }, stat2);
           }
         };
         var onsymlink = function() {
@@ -26179,7 +26179,7 @@ var require_tar_fs = __commonJS({
             if (err) return next(err);
             if (!valid) return next(new Error(name + " is not a valid symlink"));
             xfs.unlink(name, function() {
-              xfs.symlink(header.linkname, name, stat);
+              xfs.symlink(header.linkname, name, stat2);
             });
           });
         };
@@ -26195,7 +26195,7 @@ var require_tar_fs = __commonJS({
                   stream = xfs.createReadStream(srcpath);
                   return onfile();
                 }
-                stat(err2);
+                stat2(err2);
               });
             });
           });
@@ -26214,12 +26214,12 @@ var require_tar_fs = __commonJS({
             });
             pump(rs, ws, function(err2) {
               if (err2) return next(err2);
-              ws.on("close", stat);
+              ws.on("close", stat2);
             });
           }
         };
         var dir = isRoot ? path.join(cwd, ".") : path.dirname(name);
-        validate2(xfs, dir, path.join(cwd, "."), function(err, valid) {
+        validate3(xfs, dir, path.join(cwd, "."), function(err, valid) {
           if (err) return next(err);
           if (!valid) return next(new Error(dir + " is not a valid path"));
           if (header.type === "directory") return ondirectory();
@@ -26247,11 +26247,11 @@ var require_tar_fs = __commonJS({
       if (opts.finish) extract.on("finish", opts.finish);
       return extract;
     };
-    function validate2(fs2, name, root, cb) {
+    function validate3(fs2, name, root, cb) {
       if (name === root) return cb(null, true);
       fs2.lstat(name, function(err, st) {
         if (err && err.code !== "ENOENT") return cb(err);
-        if (err || st.isDirectory()) return validate2(fs2, path.join(name, ".."), root, cb);
+        if (err || st.isDirectory()) return validate3(fs2, path.join(name, ".."), root, cb);
         cb(null, false);
       });
     }
@@ -26299,7 +26299,7 @@ var require_tar_fs = __commonJS({
 
 // node_modules/dockerode/lib/util.js
 var require_util = __commonJS({
-  "node_modules/dockerode/lib/util.js"(exports, module) {
+  "node_modules/dockerode/lib/util.js"(exports2, module) {
     var DockerIgnore = require_ignore();
     var fs = __require("fs");
     var path = __require("path");
@@ -26381,7 +26381,7 @@ var require_util = __commonJS({
 
 // node_modules/dockerode/lib/exec.js
 var require_exec = __commonJS({
-  "node_modules/dockerode/lib/exec.js"(exports, module) {
+  "node_modules/dockerode/lib/exec.js"(exports2, module) {
     var util = require_util();
     var Exec = function(modem, id) {
       this.modem = modem;
@@ -26411,12 +26411,12 @@ var require_exec = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve6(data);
           });
         });
       } else {
@@ -26441,12 +26441,12 @@ var require_exec = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve6(data);
           });
         });
       } else {
@@ -26470,12 +26470,12 @@ var require_exec = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve6(data);
           });
         });
       } else {
@@ -26491,7 +26491,7 @@ var require_exec = __commonJS({
 
 // node_modules/dockerode/lib/container.js
 var require_container = __commonJS({
-  "node_modules/dockerode/lib/container.js"(exports, module) {
+  "node_modules/dockerode/lib/container.js"(exports2, module) {
     var extend2 = require_util().extend;
     var Exec = require_exec();
     var util = require_util();
@@ -26540,12 +26540,12 @@ var require_container = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve6(data);
           });
         });
       } else {
@@ -26570,12 +26570,12 @@ var require_container = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve6(data);
           });
         });
       } else {
@@ -26601,12 +26601,12 @@ var require_container = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve6(data);
           });
         });
       } else {
@@ -26630,12 +26630,12 @@ var require_container = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve6(data);
           });
         });
       } else {
@@ -26658,12 +26658,12 @@ var require_container = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve6(data);
           });
         });
       } else {
@@ -26687,12 +26687,12 @@ var require_container = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve6(data);
           });
         });
       } else {
@@ -26718,12 +26718,12 @@ var require_container = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve6(data);
           });
         });
       } else {
@@ -26751,12 +26751,12 @@ var require_container = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve6(data);
           });
         });
       } else {
@@ -26780,12 +26780,12 @@ var require_container = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve6(data);
           });
         });
       } else {
@@ -26812,12 +26812,12 @@ var require_container = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve6(data);
           });
         });
       } else {
@@ -26842,12 +26842,12 @@ var require_container = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve6(data);
           });
         });
       } else {
@@ -26873,12 +26873,12 @@ var require_container = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve6(data);
           });
         });
       } else {
@@ -26905,12 +26905,12 @@ var require_container = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(new Exec(self2.modem, data.Id));
+            resolve6(new Exec(self2.modem, data.Id));
           });
         });
       } else {
@@ -26938,12 +26938,12 @@ var require_container = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve6(data);
           });
         });
       } else {
@@ -26970,12 +26970,12 @@ var require_container = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve6(data);
           });
         });
       } else {
@@ -27001,12 +27001,12 @@ var require_container = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve6(data);
           });
         });
       } else {
@@ -27032,12 +27032,12 @@ var require_container = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve6(data);
           });
         });
       } else {
@@ -27062,12 +27062,12 @@ var require_container = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve6(data);
           });
         });
       } else {
@@ -27094,12 +27094,12 @@ var require_container = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, stream) {
             if (err) {
               return reject(err);
             }
-            resolve3(stream);
+            resolve6(stream);
           });
         });
       } else {
@@ -27124,12 +27124,12 @@ var require_container = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve6(data);
           });
         });
       } else {
@@ -27156,12 +27156,12 @@ var require_container = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve6(data);
           });
         });
       } else {
@@ -27187,12 +27187,12 @@ var require_container = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve6(data);
           });
         });
       } else {
@@ -27218,12 +27218,12 @@ var require_container = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve6(data);
           });
         });
       } else {
@@ -27249,12 +27249,12 @@ var require_container = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve6(data);
           });
         });
       } else {
@@ -27281,12 +27281,12 @@ var require_container = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve6(data);
           });
         });
       } else {
@@ -27311,12 +27311,12 @@ var require_container = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve6(data);
           });
         });
       } else {
@@ -27345,12 +27345,12 @@ var require_container = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve6(data);
           });
         });
       } else {
@@ -27365,7 +27365,7 @@ var require_container = __commonJS({
 
 // node_modules/dockerode/lib/image.js
 var require_image = __commonJS({
-  "node_modules/dockerode/lib/image.js"(exports, module) {
+  "node_modules/dockerode/lib/image.js"(exports2, module) {
     var util = require_util();
     var Image = function(modem, name) {
       this.modem = modem;
@@ -27388,12 +27388,12 @@ var require_image = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(opts, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve6(data);
           });
         });
       } else {
@@ -27417,12 +27417,12 @@ var require_image = __commonJS({
         authconfig: args.opts ? args.opts.authconfig : void 0
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(fopts, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve6(data);
           });
         });
       } else {
@@ -27444,12 +27444,12 @@ var require_image = __commonJS({
         }
       };
       if (callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(opts, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve6(data);
           });
         });
       } else {
@@ -27471,12 +27471,12 @@ var require_image = __commonJS({
         }
       };
       if (callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(opts, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve6(data);
           });
         });
       } else {
@@ -27508,12 +27508,12 @@ var require_image = __commonJS({
       };
       delete optsf.options.authconfig;
       if (callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve6(data);
           });
         });
       } else {
@@ -27540,12 +27540,12 @@ var require_image = __commonJS({
         }
       };
       if (callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve6(data);
           });
         });
       } else {
@@ -27570,12 +27570,12 @@ var require_image = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve6(data);
           });
         });
       } else {
@@ -27590,7 +27590,7 @@ var require_image = __commonJS({
 
 // node_modules/dockerode/lib/volume.js
 var require_volume = __commonJS({
-  "node_modules/dockerode/lib/volume.js"(exports, module) {
+  "node_modules/dockerode/lib/volume.js"(exports2, module) {
     var util = require_util();
     var Volume = function(modem, name) {
       this.modem = modem;
@@ -27613,12 +27613,12 @@ var require_volume = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve6(data);
           });
         });
       } else {
@@ -27643,12 +27643,12 @@ var require_volume = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve6(data);
           });
         });
       } else {
@@ -27663,7 +27663,7 @@ var require_volume = __commonJS({
 
 // node_modules/dockerode/lib/network.js
 var require_network = __commonJS({
-  "node_modules/dockerode/lib/network.js"(exports, module) {
+  "node_modules/dockerode/lib/network.js"(exports2, module) {
     var util = require_util();
     var Network = function(modem, id) {
       this.modem = modem;
@@ -27686,12 +27686,12 @@ var require_network = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(opts, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve6(data);
           });
         });
       } else {
@@ -27717,12 +27717,12 @@ var require_network = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve6(data);
           });
         });
       } else {
@@ -27747,12 +27747,12 @@ var require_network = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve6(data);
           });
         });
       } else {
@@ -27777,12 +27777,12 @@ var require_network = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve6(data);
           });
         });
       } else {
@@ -27797,7 +27797,7 @@ var require_network = __commonJS({
 
 // node_modules/dockerode/lib/service.js
 var require_service = __commonJS({
-  "node_modules/dockerode/lib/service.js"(exports, module) {
+  "node_modules/dockerode/lib/service.js"(exports2, module) {
     var util = require_util();
     var Service = function(modem, id) {
       this.modem = modem;
@@ -27820,12 +27820,12 @@ var require_service = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve6(data);
           });
         });
       } else {
@@ -27849,12 +27849,12 @@ var require_service = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve6(data);
           });
         });
       } else {
@@ -27889,12 +27889,12 @@ var require_service = __commonJS({
         options: opts
       };
       if (callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve6(data);
           });
         });
       } else {
@@ -27920,12 +27920,12 @@ var require_service = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve6(data);
           });
         });
       } else {
@@ -27940,7 +27940,7 @@ var require_service = __commonJS({
 
 // node_modules/dockerode/lib/plugin.js
 var require_plugin = __commonJS({
-  "node_modules/dockerode/lib/plugin.js"(exports, module) {
+  "node_modules/dockerode/lib/plugin.js"(exports2, module) {
     var util = require_util();
     var Plugin = function(modem, name, remote) {
       this.modem = modem;
@@ -27964,12 +27964,12 @@ var require_plugin = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve6(data);
           });
         });
       } else {
@@ -27993,12 +27993,12 @@ var require_plugin = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve6(data);
           });
         });
       } else {
@@ -28024,12 +28024,12 @@ var require_plugin = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve6(data);
           });
         });
       } else {
@@ -28061,12 +28061,12 @@ var require_plugin = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve6(data);
           });
         });
       } else {
@@ -28089,12 +28089,12 @@ var require_plugin = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve6(data);
           });
         });
       } else {
@@ -28117,12 +28117,12 @@ var require_plugin = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve6(data);
           });
         });
       } else {
@@ -28146,12 +28146,12 @@ var require_plugin = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve6(data);
           });
         });
       } else {
@@ -28176,12 +28176,12 @@ var require_plugin = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve6(data);
           });
         });
       } else {
@@ -28211,12 +28211,12 @@ var require_plugin = __commonJS({
         options: opts
       };
       if (callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve6(data);
           });
         });
       } else {
@@ -28231,7 +28231,7 @@ var require_plugin = __commonJS({
 
 // node_modules/dockerode/lib/secret.js
 var require_secret = __commonJS({
-  "node_modules/dockerode/lib/secret.js"(exports, module) {
+  "node_modules/dockerode/lib/secret.js"(exports2, module) {
     var util = require_util();
     var Secret = function(modem, id) {
       this.modem = modem;
@@ -28255,12 +28255,12 @@ var require_secret = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve6(data);
           });
         });
       } else {
@@ -28286,12 +28286,12 @@ var require_secret = __commonJS({
         options: opts
       };
       if (callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve6(data);
           });
         });
       } else {
@@ -28316,12 +28316,12 @@ var require_secret = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve6(data);
           });
         });
       } else {
@@ -28336,7 +28336,7 @@ var require_secret = __commonJS({
 
 // node_modules/dockerode/lib/config.js
 var require_config = __commonJS({
-  "node_modules/dockerode/lib/config.js"(exports, module) {
+  "node_modules/dockerode/lib/config.js"(exports2, module) {
     var util = require_util();
     var Config = function(modem, id) {
       this.modem = modem;
@@ -28360,12 +28360,12 @@ var require_config = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve6(data);
           });
         });
       } else {
@@ -28390,12 +28390,12 @@ var require_config = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve6(data);
           });
         });
       } else {
@@ -28421,12 +28421,12 @@ var require_config = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve6(data);
           });
         });
       } else {
@@ -28441,7 +28441,7 @@ var require_config = __commonJS({
 
 // node_modules/dockerode/lib/task.js
 var require_task = __commonJS({
-  "node_modules/dockerode/lib/task.js"(exports, module) {
+  "node_modules/dockerode/lib/task.js"(exports2, module) {
     var util = require_util();
     var Task = function(modem, id) {
       this.modem = modem;
@@ -28467,12 +28467,12 @@ var require_task = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve6(data);
           });
         });
       } else {
@@ -28499,12 +28499,12 @@ var require_task = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve6(data);
           });
         });
       } else {
@@ -28519,7 +28519,7 @@ var require_task = __commonJS({
 
 // node_modules/dockerode/lib/node.js
 var require_node3 = __commonJS({
-  "node_modules/dockerode/lib/node.js"(exports, module) {
+  "node_modules/dockerode/lib/node.js"(exports2, module) {
     var util = require_util();
     var Node = function(modem, id) {
       this.modem = modem;
@@ -28542,12 +28542,12 @@ var require_node3 = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve6(data);
           });
         });
       } else {
@@ -28574,12 +28574,12 @@ var require_node3 = __commonJS({
         options: opts
       };
       if (callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve6(data);
           });
         });
       } else {
@@ -28603,12 +28603,12 @@ var require_node3 = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve6(data);
           });
         });
       } else {
@@ -28623,10 +28623,10 @@ var require_node3 = __commonJS({
 
 // node_modules/@grpc/grpc-js/build/src/constants.js
 var require_constants2 = __commonJS({
-  "node_modules/@grpc/grpc-js/build/src/constants.js"(exports) {
+  "node_modules/@grpc/grpc-js/build/src/constants.js"(exports2) {
     "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.DEFAULT_MAX_RECEIVE_MESSAGE_LENGTH = exports.DEFAULT_MAX_SEND_MESSAGE_LENGTH = exports.Propagate = exports.LogVerbosity = exports.Status = void 0;
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.DEFAULT_MAX_RECEIVE_MESSAGE_LENGTH = exports2.DEFAULT_MAX_SEND_MESSAGE_LENGTH = exports2.Propagate = exports2.LogVerbosity = exports2.Status = void 0;
     var Status;
     (function(Status2) {
       Status2[Status2["OK"] = 0] = "OK";
@@ -28646,14 +28646,14 @@ var require_constants2 = __commonJS({
       Status2[Status2["UNAVAILABLE"] = 14] = "UNAVAILABLE";
       Status2[Status2["DATA_LOSS"] = 15] = "DATA_LOSS";
       Status2[Status2["UNAUTHENTICATED"] = 16] = "UNAUTHENTICATED";
-    })(Status || (exports.Status = Status = {}));
+    })(Status || (exports2.Status = Status = {}));
     var LogVerbosity;
     (function(LogVerbosity2) {
       LogVerbosity2[LogVerbosity2["DEBUG"] = 0] = "DEBUG";
       LogVerbosity2[LogVerbosity2["INFO"] = 1] = "INFO";
       LogVerbosity2[LogVerbosity2["ERROR"] = 2] = "ERROR";
       LogVerbosity2[LogVerbosity2["NONE"] = 3] = "NONE";
-    })(LogVerbosity || (exports.LogVerbosity = LogVerbosity = {}));
+    })(LogVerbosity || (exports2.LogVerbosity = LogVerbosity = {}));
     var Propagate;
     (function(Propagate2) {
       Propagate2[Propagate2["DEADLINE"] = 1] = "DEADLINE";
@@ -28661,15 +28661,15 @@ var require_constants2 = __commonJS({
       Propagate2[Propagate2["CENSUS_TRACING_CONTEXT"] = 4] = "CENSUS_TRACING_CONTEXT";
       Propagate2[Propagate2["CANCELLATION"] = 8] = "CANCELLATION";
       Propagate2[Propagate2["DEFAULTS"] = 65535] = "DEFAULTS";
-    })(Propagate || (exports.Propagate = Propagate = {}));
-    exports.DEFAULT_MAX_SEND_MESSAGE_LENGTH = -1;
-    exports.DEFAULT_MAX_RECEIVE_MESSAGE_LENGTH = 4 * 1024 * 1024;
+    })(Propagate || (exports2.Propagate = Propagate = {}));
+    exports2.DEFAULT_MAX_SEND_MESSAGE_LENGTH = -1;
+    exports2.DEFAULT_MAX_RECEIVE_MESSAGE_LENGTH = 4 * 1024 * 1024;
   }
 });
 
 // node_modules/@grpc/grpc-js/package.json
 var require_package2 = __commonJS({
-  "node_modules/@grpc/grpc-js/package.json"(exports, module) {
+  "node_modules/@grpc/grpc-js/package.json"(exports2, module) {
     module.exports = {
       name: "@grpc/grpc-js",
       version: "1.14.7",
@@ -28764,16 +28764,16 @@ var require_package2 = __commonJS({
 
 // node_modules/@grpc/grpc-js/build/src/logging.js
 var require_logging = __commonJS({
-  "node_modules/@grpc/grpc-js/build/src/logging.js"(exports) {
+  "node_modules/@grpc/grpc-js/build/src/logging.js"(exports2) {
     "use strict";
     var _a3;
     var _b;
     var _c;
     var _d;
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.log = exports.setLoggerVerbosity = exports.setLogger = exports.getLogger = void 0;
-    exports.trace = trace;
-    exports.isTracerEnabled = isTracerEnabled;
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.log = exports2.setLoggerVerbosity = exports2.setLogger = exports2.getLogger = void 0;
+    exports2.trace = trace;
+    exports2.isTracerEnabled = isTracerEnabled;
     var constants_1 = require_constants2();
     var process_1 = __require("process");
     var clientVersion = require_package2().version;
@@ -28809,15 +28809,15 @@ var require_logging = __commonJS({
     var getLogger = () => {
       return _logger;
     };
-    exports.getLogger = getLogger;
+    exports2.getLogger = getLogger;
     var setLogger = (logger) => {
       _logger = logger;
     };
-    exports.setLogger = setLogger;
+    exports2.setLogger = setLogger;
     var setLoggerVerbosity = (verbosity) => {
       _logVerbosity = verbosity;
     };
-    exports.setLoggerVerbosity = setLoggerVerbosity;
+    exports2.setLoggerVerbosity = setLoggerVerbosity;
     var log = (severity, ...args) => {
       let logFunction;
       if (severity >= _logVerbosity) {
@@ -28840,7 +28840,7 @@ var require_logging = __commonJS({
         }
       }
     };
-    exports.log = log;
+    exports2.log = log;
     var tracersString = (_d = (_c = process.env.GRPC_NODE_TRACE) !== null && _c !== void 0 ? _c : process.env.GRPC_TRACE) !== null && _d !== void 0 ? _d : "";
     var enabledTracers = /* @__PURE__ */ new Set();
     var disabledTracers = /* @__PURE__ */ new Set();
@@ -28858,7 +28858,7 @@ var require_logging = __commonJS({
     var anyTracerEnabled = allEnabled || enabledTracers.size > 0;
     function trace(severity, tracer, text) {
       if (isTracerEnabled(tracer)) {
-        (0, exports.log)(severity, (/* @__PURE__ */ new Date()).toISOString() + " | v" + clientVersion + " " + process_1.pid + " | " + tracer + " | " + text);
+        (0, exports2.log)(severity, (/* @__PURE__ */ new Date()).toISOString() + " | v" + clientVersion + " " + process_1.pid + " | " + tracer + " | " + text);
       }
     }
     function isTracerEnabled(tracer) {
@@ -28872,11 +28872,11 @@ var require_logging = __commonJS({
 
 // node_modules/@grpc/grpc-js/build/src/error.js
 var require_error = __commonJS({
-  "node_modules/@grpc/grpc-js/build/src/error.js"(exports) {
+  "node_modules/@grpc/grpc-js/build/src/error.js"(exports2) {
     "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.getErrorMessage = getErrorMessage;
-    exports.getErrorCode = getErrorCode;
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.getErrorMessage = getErrorMessage;
+    exports2.getErrorCode = getErrorCode;
     function getErrorMessage(error63) {
       if (error63 instanceof Error) {
         return error63.message;
@@ -28896,10 +28896,10 @@ var require_error = __commonJS({
 
 // node_modules/@grpc/grpc-js/build/src/metadata.js
 var require_metadata = __commonJS({
-  "node_modules/@grpc/grpc-js/build/src/metadata.js"(exports) {
+  "node_modules/@grpc/grpc-js/build/src/metadata.js"(exports2) {
     "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.Metadata = void 0;
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.Metadata = void 0;
     var logging_1 = require_logging();
     var constants_1 = require_constants2();
     var error_1 = require_error();
@@ -28920,7 +28920,7 @@ var require_metadata = __commonJS({
     function normalizeKey(key) {
       return key.toLowerCase();
     }
-    function validate2(key, value) {
+    function validate3(key, value) {
       if (!isLegalKey(key)) {
         throw new Error('Metadata key "' + key + '" contains illegal characters');
       }
@@ -28953,7 +28953,7 @@ var require_metadata = __commonJS({
        */
       set(key, value) {
         key = normalizeKey(key);
-        validate2(key, value);
+        validate3(key, value);
         this.internalRepr.set(key, [value]);
       }
       /**
@@ -28965,7 +28965,7 @@ var require_metadata = __commonJS({
        */
       add(key, value) {
         key = normalizeKey(key);
-        validate2(key, value);
+        validate3(key, value);
         const existingValue = this.internalRepr.get(key);
         if (existingValue === void 0) {
           this.internalRepr.set(key, [value]);
@@ -29138,7 +29138,7 @@ var require_metadata = __commonJS({
         return result;
       }
     };
-    exports.Metadata = Metadata;
+    exports2.Metadata = Metadata;
     var bufToString = (val) => {
       return Buffer.isBuffer(val) ? val.toString("base64") : val;
     };
@@ -29147,11 +29147,11 @@ var require_metadata = __commonJS({
 
 // node_modules/@grpc/grpc-js/build/src/call-credentials.js
 var require_call_credentials = __commonJS({
-  "node_modules/@grpc/grpc-js/build/src/call-credentials.js"(exports) {
+  "node_modules/@grpc/grpc-js/build/src/call-credentials.js"(exports2) {
     "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.CallCredentials = void 0;
-    exports.isEmptyCallCredentials = isEmptyCallCredentials;
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.CallCredentials = void 0;
+    exports2.isEmptyCallCredentials = isEmptyCallCredentials;
     var metadata_1 = require_metadata();
     function isCurrentOauth2Client(client) {
       return "getRequestHeaders" in client && typeof client.getRequestHeaders === "function";
@@ -29178,7 +29178,7 @@ var require_call_credentials = __commonJS({
           if (isCurrentOauth2Client(googleCredentials)) {
             getHeaders = googleCredentials.getRequestHeaders(options.service_url);
           } else {
-            getHeaders = new Promise((resolve3, reject) => {
+            getHeaders = new Promise((resolve6, reject) => {
               googleCredentials.getRequestMetadata(options.service_url, (err, headers) => {
                 if (err) {
                   reject(err);
@@ -29188,7 +29188,7 @@ var require_call_credentials = __commonJS({
                   reject(new Error("Headers not set by metadata plugin"));
                   return;
                 }
-                resolve3(headers);
+                resolve6(headers);
               });
             });
           }
@@ -29207,7 +29207,7 @@ var require_call_credentials = __commonJS({
         return new EmptyCallCredentials();
       }
     };
-    exports.CallCredentials = CallCredentials;
+    exports2.CallCredentials = CallCredentials;
     var ComposedCallCredentials = class _ComposedCallCredentials extends CallCredentials {
       constructor(creds) {
         super();
@@ -29244,10 +29244,10 @@ var require_call_credentials = __commonJS({
         this.metadataGenerator = metadataGenerator;
       }
       generateMetadata(options) {
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve6, reject) => {
           this.metadataGenerator(options, (err, metadata) => {
             if (metadata !== void 0) {
-              resolve3(metadata);
+              resolve6(metadata);
             } else {
               reject(err);
             }
@@ -29290,13 +29290,13 @@ var require_call_credentials = __commonJS({
 
 // node_modules/@grpc/grpc-js/build/src/tls-helpers.js
 var require_tls_helpers = __commonJS({
-  "node_modules/@grpc/grpc-js/build/src/tls-helpers.js"(exports) {
+  "node_modules/@grpc/grpc-js/build/src/tls-helpers.js"(exports2) {
     "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.CIPHER_SUITES = void 0;
-    exports.getDefaultRootsData = getDefaultRootsData;
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.CIPHER_SUITES = void 0;
+    exports2.getDefaultRootsData = getDefaultRootsData;
     var fs = __require("fs");
-    exports.CIPHER_SUITES = process.env.GRPC_SSL_CIPHER_SUITES;
+    exports2.CIPHER_SUITES = process.env.GRPC_SSL_CIPHER_SUITES;
     var DEFAULT_ROOTS_FILE_PATH = process.env.GRPC_DEFAULT_SSL_ROOTS_FILE_PATH;
     var defaultRootsData = null;
     function getDefaultRootsData() {
@@ -29313,15 +29313,15 @@ var require_tls_helpers = __commonJS({
 
 // node_modules/@grpc/grpc-js/build/src/uri-parser.js
 var require_uri_parser = __commonJS({
-  "node_modules/@grpc/grpc-js/build/src/uri-parser.js"(exports) {
+  "node_modules/@grpc/grpc-js/build/src/uri-parser.js"(exports2) {
     "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.parseUri = parseUri;
-    exports.splitHostPort = splitHostPort;
-    exports.combineHostPort = combineHostPort;
-    exports.uriToString = uriToString;
-    exports.extractServiceName = extractServiceName;
-    exports.computeServiceUrl = computeServiceUrl;
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.parseUri = parseUri;
+    exports2.splitHostPort = splitHostPort;
+    exports2.combineHostPort = combineHostPort;
+    exports2.uriToString = uriToString;
+    exports2.extractServiceName = extractServiceName;
+    exports2.computeServiceUrl = computeServiceUrl;
     var URI_REGEX = /^(?:([A-Za-z0-9+.-]+):)?(?:\/\/([^/]*)\/)?(.+)$/;
     function parseUri(uriString) {
       const parsedUri = URI_REGEX.exec(uriString);
@@ -29426,17 +29426,17 @@ var require_uri_parser = __commonJS({
 
 // node_modules/@grpc/grpc-js/build/src/resolver.js
 var require_resolver = __commonJS({
-  "node_modules/@grpc/grpc-js/build/src/resolver.js"(exports) {
+  "node_modules/@grpc/grpc-js/build/src/resolver.js"(exports2) {
     "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.CHANNEL_ARGS_CONFIG_SELECTOR_KEY = void 0;
-    exports.registerResolver = registerResolver;
-    exports.registerDefaultScheme = registerDefaultScheme;
-    exports.createResolver = createResolver;
-    exports.getDefaultAuthority = getDefaultAuthority;
-    exports.mapUriDefaultScheme = mapUriDefaultScheme;
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.CHANNEL_ARGS_CONFIG_SELECTOR_KEY = void 0;
+    exports2.registerResolver = registerResolver;
+    exports2.registerDefaultScheme = registerDefaultScheme;
+    exports2.createResolver = createResolver;
+    exports2.getDefaultAuthority = getDefaultAuthority;
+    exports2.mapUriDefaultScheme = mapUriDefaultScheme;
     var uri_parser_1 = require_uri_parser();
-    exports.CHANNEL_ARGS_CONFIG_SELECTOR_KEY = "grpc.internal.config_selector";
+    exports2.CHANNEL_ARGS_CONFIG_SELECTOR_KEY = "grpc.internal.config_selector";
     var registeredResolvers = {};
     var defaultScheme = null;
     function registerResolver(scheme, resolverClass) {
@@ -29478,11 +29478,11 @@ var require_resolver = __commonJS({
 
 // node_modules/@grpc/grpc-js/build/src/channel-credentials.js
 var require_channel_credentials = __commonJS({
-  "node_modules/@grpc/grpc-js/build/src/channel-credentials.js"(exports) {
+  "node_modules/@grpc/grpc-js/build/src/channel-credentials.js"(exports2) {
     "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.ChannelCredentials = void 0;
-    exports.createCertificateProviderChannelCredentials = createCertificateProviderChannelCredentials;
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.ChannelCredentials = void 0;
+    exports2.createCertificateProviderChannelCredentials = createCertificateProviderChannelCredentials;
     var tls_1 = __require("tls");
     var call_credentials_1 = require_call_credentials();
     var tls_helpers_1 = require_tls_helpers();
@@ -29553,7 +29553,7 @@ var require_channel_credentials = __commonJS({
         return new InsecureChannelCredentialsImpl();
       }
     };
-    exports.ChannelCredentials = ChannelCredentials;
+    exports2.ChannelCredentials = ChannelCredentials;
     var InsecureChannelCredentialsImpl = class _InsecureChannelCredentialsImpl extends ChannelCredentials {
       constructor() {
         super();
@@ -29632,14 +29632,14 @@ var require_channel_credentials = __commonJS({
       }
       connect(socket) {
         const tlsConnectOptions = Object.assign({ socket }, this.connectionOptions);
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve6, reject) => {
           const tlsSocket = (0, tls_1.connect)(tlsConnectOptions, () => {
             var _a3;
             if (((_a3 = this.connectionOptions.rejectUnauthorized) !== null && _a3 !== void 0 ? _a3 : true) && !tlsSocket.authorized) {
               reject(tlsSocket.authorizationError);
               return;
             }
-            resolve3({
+            resolve6({
               socket: tlsSocket,
               secure: true
             });
@@ -29758,8 +29758,8 @@ var require_channel_credentials = __commonJS({
         if (this.hasReceivedUpdates()) {
           return Promise.resolve(this.getLatestSecureContext());
         } else {
-          return new Promise((resolve3) => {
-            this.secureContextWatchers.push(resolve3);
+          return new Promise((resolve6) => {
+            this.secureContextWatchers.push(resolve6);
           });
         }
       }
@@ -29792,7 +29792,7 @@ var require_channel_credentials = __commonJS({
         this.callCredentials = callCredentials;
       }
       connect(socket) {
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve6, reject) => {
           const secureContext = this.parent.getLatestSecureContext();
           if (!secureContext) {
             reject(new Error("Failed to load credentials"));
@@ -29817,7 +29817,7 @@ var require_channel_credentials = __commonJS({
               reject(tlsSocket.authorizationError);
               return;
             }
-            resolve3({
+            resolve6({
               socket: tlsSocket,
               secure: true
             });
@@ -29875,17 +29875,17 @@ var require_channel_credentials = __commonJS({
 
 // node_modules/@grpc/grpc-js/build/src/load-balancer.js
 var require_load_balancer = __commonJS({
-  "node_modules/@grpc/grpc-js/build/src/load-balancer.js"(exports) {
+  "node_modules/@grpc/grpc-js/build/src/load-balancer.js"(exports2) {
     "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.createChildChannelControlHelper = createChildChannelControlHelper;
-    exports.registerLoadBalancerType = registerLoadBalancerType;
-    exports.registerDefaultLoadBalancerType = registerDefaultLoadBalancerType;
-    exports.createLoadBalancer = createLoadBalancer;
-    exports.isLoadBalancerNameRegistered = isLoadBalancerNameRegistered;
-    exports.parseLoadBalancingConfig = parseLoadBalancingConfig;
-    exports.getDefaultConfig = getDefaultConfig;
-    exports.selectLbConfigFromList = selectLbConfigFromList;
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.createChildChannelControlHelper = createChildChannelControlHelper;
+    exports2.registerLoadBalancerType = registerLoadBalancerType;
+    exports2.registerDefaultLoadBalancerType = registerDefaultLoadBalancerType;
+    exports2.createLoadBalancer = createLoadBalancer;
+    exports2.isLoadBalancerNameRegistered = isLoadBalancerNameRegistered;
+    exports2.parseLoadBalancingConfig = parseLoadBalancingConfig;
+    exports2.getDefaultConfig = getDefaultConfig;
+    exports2.selectLbConfigFromList = selectLbConfigFromList;
     var logging_1 = require_logging();
     var constants_1 = require_constants2();
     function createChildChannelControlHelper(parent, overrides) {
@@ -29966,12 +29966,12 @@ var require_load_balancer = __commonJS({
 
 // node_modules/@grpc/grpc-js/build/src/service-config.js
 var require_service_config = __commonJS({
-  "node_modules/@grpc/grpc-js/build/src/service-config.js"(exports) {
+  "node_modules/@grpc/grpc-js/build/src/service-config.js"(exports2) {
     "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.validateRetryThrottling = validateRetryThrottling;
-    exports.validateServiceConfig = validateServiceConfig;
-    exports.extractAndSelectServiceConfig = extractAndSelectServiceConfig;
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.validateRetryThrottling = validateRetryThrottling;
+    exports2.validateServiceConfig = validateServiceConfig;
+    exports2.extractAndSelectServiceConfig = extractAndSelectServiceConfig;
     var os = __require("os");
     var constants_1 = require_constants2();
     var DURATION_REGEX = /^\d+(\.\d{1,9})?s$/;
@@ -30309,10 +30309,10 @@ var require_service_config = __commonJS({
 
 // node_modules/@grpc/grpc-js/build/src/connectivity-state.js
 var require_connectivity_state = __commonJS({
-  "node_modules/@grpc/grpc-js/build/src/connectivity-state.js"(exports) {
+  "node_modules/@grpc/grpc-js/build/src/connectivity-state.js"(exports2) {
     "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.ConnectivityState = void 0;
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.ConnectivityState = void 0;
     var ConnectivityState;
     (function(ConnectivityState2) {
       ConnectivityState2[ConnectivityState2["IDLE"] = 0] = "IDLE";
@@ -30320,16 +30320,16 @@ var require_connectivity_state = __commonJS({
       ConnectivityState2[ConnectivityState2["READY"] = 2] = "READY";
       ConnectivityState2[ConnectivityState2["TRANSIENT_FAILURE"] = 3] = "TRANSIENT_FAILURE";
       ConnectivityState2[ConnectivityState2["SHUTDOWN"] = 4] = "SHUTDOWN";
-    })(ConnectivityState || (exports.ConnectivityState = ConnectivityState = {}));
+    })(ConnectivityState || (exports2.ConnectivityState = ConnectivityState = {}));
   }
 });
 
 // node_modules/@grpc/grpc-js/build/src/picker.js
 var require_picker = __commonJS({
-  "node_modules/@grpc/grpc-js/build/src/picker.js"(exports) {
+  "node_modules/@grpc/grpc-js/build/src/picker.js"(exports2) {
     "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.QueuePicker = exports.UnavailablePicker = exports.PickResultType = void 0;
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.QueuePicker = exports2.UnavailablePicker = exports2.PickResultType = void 0;
     var metadata_1 = require_metadata();
     var constants_1 = require_constants2();
     var PickResultType;
@@ -30338,7 +30338,7 @@ var require_picker = __commonJS({
       PickResultType2[PickResultType2["QUEUE"] = 1] = "QUEUE";
       PickResultType2[PickResultType2["TRANSIENT_FAILURE"] = 2] = "TRANSIENT_FAILURE";
       PickResultType2[PickResultType2["DROP"] = 3] = "DROP";
-    })(PickResultType || (exports.PickResultType = PickResultType = {}));
+    })(PickResultType || (exports2.PickResultType = PickResultType = {}));
     var UnavailablePicker = class {
       constructor(status) {
         this.status = Object.assign({ code: constants_1.Status.UNAVAILABLE, details: "No connection established", metadata: new metadata_1.Metadata() }, status);
@@ -30353,7 +30353,7 @@ var require_picker = __commonJS({
         };
       }
     };
-    exports.UnavailablePicker = UnavailablePicker;
+    exports2.UnavailablePicker = UnavailablePicker;
     var QueuePicker = class {
       // Constructed with a load balancer. Calls exitIdle on it the first time pick is called
       constructor(loadBalancer, childPicker) {
@@ -30381,16 +30381,16 @@ var require_picker = __commonJS({
         }
       }
     };
-    exports.QueuePicker = QueuePicker;
+    exports2.QueuePicker = QueuePicker;
   }
 });
 
 // node_modules/@grpc/grpc-js/build/src/backoff-timeout.js
 var require_backoff_timeout = __commonJS({
-  "node_modules/@grpc/grpc-js/build/src/backoff-timeout.js"(exports) {
+  "node_modules/@grpc/grpc-js/build/src/backoff-timeout.js"(exports2) {
     "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.BackoffTimeout = void 0;
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.BackoffTimeout = void 0;
     var constants_1 = require_constants2();
     var logging = require_logging();
     var TRACER_NAME = "backoff";
@@ -30537,17 +30537,17 @@ var require_backoff_timeout = __commonJS({
         return this.endTime;
       }
     };
-    exports.BackoffTimeout = BackoffTimeout;
+    exports2.BackoffTimeout = BackoffTimeout;
     BackoffTimeout.nextId = 0;
   }
 });
 
 // node_modules/@grpc/grpc-js/build/src/load-balancer-child-handler.js
 var require_load_balancer_child_handler = __commonJS({
-  "node_modules/@grpc/grpc-js/build/src/load-balancer-child-handler.js"(exports) {
+  "node_modules/@grpc/grpc-js/build/src/load-balancer-child-handler.js"(exports2) {
     "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.ChildLoadBalancerHandler = void 0;
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.ChildLoadBalancerHandler = void 0;
     var load_balancer_1 = require_load_balancer();
     var connectivity_state_1 = require_connectivity_state();
     var TYPE_NAME = "child_load_balancer_helper";
@@ -30668,17 +30668,17 @@ var require_load_balancer_child_handler = __commonJS({
         return TYPE_NAME;
       }
     };
-    exports.ChildLoadBalancerHandler = ChildLoadBalancerHandler;
+    exports2.ChildLoadBalancerHandler = ChildLoadBalancerHandler;
   }
 });
 
 // node_modules/@grpc/grpc-js/build/src/resolving-load-balancer.js
 var require_resolving_load_balancer = __commonJS({
-  "node_modules/@grpc/grpc-js/build/src/resolving-load-balancer.js"(exports) {
+  "node_modules/@grpc/grpc-js/build/src/resolving-load-balancer.js"(exports2) {
     "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.ResolvingLoadBalancer = void 0;
-    exports.getDefaultConfigSelector = getDefaultConfigSelector;
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.ResolvingLoadBalancer = void 0;
+    exports2.getDefaultConfigSelector = getDefaultConfigSelector;
     var load_balancer_1 = require_load_balancer();
     var service_config_1 = require_service_config();
     var connectivity_state_1 = require_connectivity_state();
@@ -30924,18 +30924,18 @@ var require_resolving_load_balancer = __commonJS({
         return "resolving_load_balancer";
       }
     };
-    exports.ResolvingLoadBalancer = ResolvingLoadBalancer;
+    exports2.ResolvingLoadBalancer = ResolvingLoadBalancer;
   }
 });
 
 // node_modules/@grpc/grpc-js/build/src/channel-options.js
 var require_channel_options = __commonJS({
-  "node_modules/@grpc/grpc-js/build/src/channel-options.js"(exports) {
+  "node_modules/@grpc/grpc-js/build/src/channel-options.js"(exports2) {
     "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.recognizedOptions = void 0;
-    exports.channelOptionsEqual = channelOptionsEqual;
-    exports.recognizedOptions = {
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.recognizedOptions = void 0;
+    exports2.channelOptionsEqual = channelOptionsEqual;
+    exports2.recognizedOptions = {
       "grpc.ssl_target_name_override": true,
       "grpc.primary_user_agent": true,
       "grpc.secondary_user_agent": true,
@@ -30988,17 +30988,17 @@ var require_channel_options = __commonJS({
 
 // node_modules/@grpc/grpc-js/build/src/subchannel-address.js
 var require_subchannel_address = __commonJS({
-  "node_modules/@grpc/grpc-js/build/src/subchannel-address.js"(exports) {
+  "node_modules/@grpc/grpc-js/build/src/subchannel-address.js"(exports2) {
     "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.EndpointMap = void 0;
-    exports.isTcpSubchannelAddress = isTcpSubchannelAddress;
-    exports.subchannelAddressEqual = subchannelAddressEqual;
-    exports.subchannelAddressToString = subchannelAddressToString;
-    exports.stringToSubchannelAddress = stringToSubchannelAddress;
-    exports.endpointEqual = endpointEqual;
-    exports.endpointToString = endpointToString;
-    exports.endpointHasAddress = endpointHasAddress;
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.EndpointMap = void 0;
+    exports2.isTcpSubchannelAddress = isTcpSubchannelAddress;
+    exports2.subchannelAddressEqual = subchannelAddressEqual;
+    exports2.subchannelAddressToString = subchannelAddressToString;
+    exports2.stringToSubchannelAddress = stringToSubchannelAddress;
+    exports2.endpointEqual = endpointEqual;
+    exports2.endpointToString = endpointToString;
+    exports2.endpointHasAddress = endpointHasAddress;
     var net_1 = __require("net");
     function isTcpSubchannelAddress(address) {
       return "port" in address;
@@ -31028,11 +31028,11 @@ var require_subchannel_address = __commonJS({
       }
     }
     var DEFAULT_PORT = 443;
-    function stringToSubchannelAddress(addressString, port) {
+    function stringToSubchannelAddress(addressString, port2) {
       if ((0, net_1.isIP)(addressString)) {
         return {
           host: addressString,
-          port: port !== null && port !== void 0 ? port : DEFAULT_PORT
+          port: port2 !== null && port2 !== void 0 ? port2 : DEFAULT_PORT
         };
       } else {
         return {
@@ -31167,15 +31167,15 @@ var require_subchannel_address = __commonJS({
         }
       }
     };
-    exports.EndpointMap = EndpointMap;
+    exports2.EndpointMap = EndpointMap;
   }
 });
 
 // node_modules/@js-sdsl/ordered-map/dist/cjs/index.js
 var require_cjs = __commonJS({
-  "node_modules/@js-sdsl/ordered-map/dist/cjs/index.js"(exports) {
+  "node_modules/@js-sdsl/ordered-map/dist/cjs/index.js"(exports2) {
     "use strict";
-    Object.defineProperty(exports, "t", {
+    Object.defineProperty(exports2, "t", {
       value: true
     });
     var TreeNode = class {
@@ -31961,17 +31961,17 @@ var require_cjs = __commonJS({
         }
       }
     };
-    exports.OrderedMap = OrderedMap;
+    exports2.OrderedMap = OrderedMap;
   }
 });
 
 // node_modules/@grpc/grpc-js/build/src/admin.js
 var require_admin = __commonJS({
-  "node_modules/@grpc/grpc-js/build/src/admin.js"(exports) {
+  "node_modules/@grpc/grpc-js/build/src/admin.js"(exports2) {
     "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.registerAdminService = registerAdminService;
-    exports.addAdminServicesToServer = addAdminServicesToServer;
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.registerAdminService = registerAdminService;
+    exports2.addAdminServicesToServer = addAdminServicesToServer;
     var registeredAdminServices = [];
     function registerAdminService(getServiceDefinition, getHandlers) {
       registeredAdminServices.push({ getServiceDefinition, getHandlers });
@@ -31986,11 +31986,11 @@ var require_admin = __commonJS({
 
 // node_modules/@grpc/grpc-js/build/src/call.js
 var require_call = __commonJS({
-  "node_modules/@grpc/grpc-js/build/src/call.js"(exports) {
+  "node_modules/@grpc/grpc-js/build/src/call.js"(exports2) {
     "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.ClientDuplexStreamImpl = exports.ClientWritableStreamImpl = exports.ClientReadableStreamImpl = exports.ClientUnaryCallImpl = void 0;
-    exports.callErrorFromStatus = callErrorFromStatus;
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.ClientDuplexStreamImpl = exports2.ClientWritableStreamImpl = exports2.ClientReadableStreamImpl = exports2.ClientUnaryCallImpl = void 0;
+    exports2.callErrorFromStatus = callErrorFromStatus;
     var events_1 = __require("events");
     var stream_1 = __require("stream");
     var constants_1 = require_constants2();
@@ -32019,7 +32019,7 @@ ${callerStack}`;
         return (_b = (_a3 = this.call) === null || _a3 === void 0 ? void 0 : _a3.getAuthContext()) !== null && _b !== void 0 ? _b : null;
       }
     };
-    exports.ClientUnaryCallImpl = ClientUnaryCallImpl;
+    exports2.ClientUnaryCallImpl = ClientUnaryCallImpl;
     var ClientReadableStreamImpl = class extends stream_1.Readable {
       constructor(deserialize) {
         super({ objectMode: true });
@@ -32042,7 +32042,7 @@ ${callerStack}`;
         (_a3 = this.call) === null || _a3 === void 0 ? void 0 : _a3.startRead();
       }
     };
-    exports.ClientReadableStreamImpl = ClientReadableStreamImpl;
+    exports2.ClientReadableStreamImpl = ClientReadableStreamImpl;
     var ClientWritableStreamImpl = class extends stream_1.Writable {
       constructor(serialize) {
         super({ objectMode: true });
@@ -32077,7 +32077,7 @@ ${callerStack}`;
         cb();
       }
     };
-    exports.ClientWritableStreamImpl = ClientWritableStreamImpl;
+    exports2.ClientWritableStreamImpl = ClientWritableStreamImpl;
     var ClientDuplexStreamImpl = class extends stream_1.Duplex {
       constructor(serialize, deserialize) {
         super({ objectMode: true });
@@ -32117,19 +32117,19 @@ ${callerStack}`;
         cb();
       }
     };
-    exports.ClientDuplexStreamImpl = ClientDuplexStreamImpl;
+    exports2.ClientDuplexStreamImpl = ClientDuplexStreamImpl;
   }
 });
 
 // node_modules/@grpc/grpc-js/build/src/call-interface.js
 var require_call_interface = __commonJS({
-  "node_modules/@grpc/grpc-js/build/src/call-interface.js"(exports) {
+  "node_modules/@grpc/grpc-js/build/src/call-interface.js"(exports2) {
     "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.InterceptingListenerImpl = void 0;
-    exports.statusOrFromValue = statusOrFromValue;
-    exports.statusOrFromError = statusOrFromError;
-    exports.isInterceptingListener = isInterceptingListener;
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.InterceptingListenerImpl = void 0;
+    exports2.statusOrFromValue = statusOrFromValue;
+    exports2.statusOrFromError = statusOrFromError;
+    exports2.isInterceptingListener = isInterceptingListener;
     var metadata_1 = require_metadata();
     function statusOrFromValue(value) {
       return {
@@ -32201,17 +32201,17 @@ var require_call_interface = __commonJS({
         });
       }
     };
-    exports.InterceptingListenerImpl = InterceptingListenerImpl;
+    exports2.InterceptingListenerImpl = InterceptingListenerImpl;
   }
 });
 
 // node_modules/@grpc/grpc-js/build/src/client-interceptors.js
 var require_client_interceptors = __commonJS({
-  "node_modules/@grpc/grpc-js/build/src/client-interceptors.js"(exports) {
+  "node_modules/@grpc/grpc-js/build/src/client-interceptors.js"(exports2) {
     "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.InterceptingCall = exports.RequesterBuilder = exports.ListenerBuilder = exports.InterceptorConfigurationError = void 0;
-    exports.getInterceptingCall = getInterceptingCall;
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.InterceptingCall = exports2.RequesterBuilder = exports2.ListenerBuilder = exports2.InterceptorConfigurationError = void 0;
+    exports2.getInterceptingCall = getInterceptingCall;
     var metadata_1 = require_metadata();
     var call_interface_1 = require_call_interface();
     var constants_1 = require_constants2();
@@ -32223,7 +32223,7 @@ var require_client_interceptors = __commonJS({
         Error.captureStackTrace(this, _InterceptorConfigurationError);
       }
     };
-    exports.InterceptorConfigurationError = InterceptorConfigurationError;
+    exports2.InterceptorConfigurationError = InterceptorConfigurationError;
     var ListenerBuilder = class {
       constructor() {
         this.metadata = void 0;
@@ -32250,7 +32250,7 @@ var require_client_interceptors = __commonJS({
         };
       }
     };
-    exports.ListenerBuilder = ListenerBuilder;
+    exports2.ListenerBuilder = ListenerBuilder;
     var RequesterBuilder = class {
       constructor() {
         this.start = void 0;
@@ -32283,7 +32283,7 @@ var require_client_interceptors = __commonJS({
         };
       }
     };
-    exports.RequesterBuilder = RequesterBuilder;
+    exports2.RequesterBuilder = RequesterBuilder;
     var defaultListener = {
       onReceiveMetadata: (metadata, next) => {
         next(metadata);
@@ -32412,7 +32412,7 @@ var require_client_interceptors = __commonJS({
         return this.nextCall.getAuthContext();
       }
     };
-    exports.InterceptingCall = InterceptingCall;
+    exports2.InterceptingCall = InterceptingCall;
     function getCall(channel, path, options) {
       var _a3, _b;
       const deadline = (_a3 = options.deadline) !== null && _a3 !== void 0 ? _a3 : Infinity;
@@ -32560,10 +32560,10 @@ var require_client_interceptors = __commonJS({
 
 // node_modules/@grpc/grpc-js/build/src/client.js
 var require_client2 = __commonJS({
-  "node_modules/@grpc/grpc-js/build/src/client.js"(exports) {
+  "node_modules/@grpc/grpc-js/build/src/client.js"(exports2) {
     "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.Client = void 0;
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.Client = void 0;
     var call_1 = require_call();
     var channel_1 = require_channel();
     var connectivity_state_1 = require_connectivity_state();
@@ -32928,17 +32928,17 @@ var require_client2 = __commonJS({
         return stream;
       }
     };
-    exports.Client = Client;
+    exports2.Client = Client;
   }
 });
 
 // node_modules/@grpc/grpc-js/build/src/make-client.js
 var require_make_client = __commonJS({
-  "node_modules/@grpc/grpc-js/build/src/make-client.js"(exports) {
+  "node_modules/@grpc/grpc-js/build/src/make-client.js"(exports2) {
     "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.makeClientConstructor = makeClientConstructor;
-    exports.loadPackageDefinition = loadPackageDefinition;
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.makeClientConstructor = makeClientConstructor;
+    exports2.loadPackageDefinition = loadPackageDefinition;
     var client_1 = require_client2();
     var requesterFuncs = {
       unary: client_1.Client.prototype.makeUnaryRequest,
@@ -33029,7 +33029,7 @@ var require_make_client = __commonJS({
 
 // node_modules/lodash.camelcase/index.js
 var require_lodash = __commonJS({
-  "node_modules/lodash.camelcase/index.js"(exports, module) {
+  "node_modules/lodash.camelcase/index.js"(exports2, module) {
     var INFINITY = 1 / 0;
     var symbolTag = "[object Symbol]";
     var reAsciiWord = /[^\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f]+/g;
@@ -33404,14 +33404,14 @@ var require_lodash = __commonJS({
 
 // node_modules/@protobufjs/aspromise/index.js
 var require_aspromise = __commonJS({
-  "node_modules/@protobufjs/aspromise/index.js"(exports, module) {
+  "node_modules/@protobufjs/aspromise/index.js"(exports2, module) {
     "use strict";
     module.exports = asPromise;
     function asPromise(fn, ctx) {
       var params = new Array(arguments.length - 1), offset = 0, index = 2, pending = true;
       while (index < arguments.length)
         params[offset++] = arguments[index++];
-      return new Promise(function executor(resolve3, reject) {
+      return new Promise(function executor(resolve6, reject) {
         params[offset] = function callback(err) {
           if (pending) {
             pending = false;
@@ -33421,7 +33421,7 @@ var require_aspromise = __commonJS({
               var params2 = new Array(arguments.length - 1), offset2 = 0;
               while (offset2 < params2.length)
                 params2[offset2++] = arguments[offset2];
-              resolve3.apply(null, params2);
+              resolve6.apply(null, params2);
             }
           }
         };
@@ -33440,9 +33440,9 @@ var require_aspromise = __commonJS({
 
 // node_modules/@protobufjs/base64/index.js
 var require_base64 = __commonJS({
-  "node_modules/@protobufjs/base64/index.js"(exports) {
+  "node_modules/@protobufjs/base64/index.js"(exports2) {
     "use strict";
-    var base643 = exports;
+    var base643 = exports2;
     base643.length = function length(string4) {
       var p = string4.length;
       if (!p)
@@ -33498,7 +33498,7 @@ var require_base64 = __commonJS({
       return String.fromCharCode.apply(String, chunk.slice(0, i2));
     };
     var invalidEncoding = "invalid encoding";
-    base643.decode = function decode3(string4, buffer, offset) {
+    base643.decode = function decode4(string4, buffer, offset) {
       var start = offset;
       var j = 0, t;
       for (var i2 = 0; i2 < string4.length; ) {
@@ -33540,7 +33540,7 @@ var require_base64 = __commonJS({
 
 // node_modules/@protobufjs/eventemitter/index.js
 var require_eventemitter = __commonJS({
-  "node_modules/@protobufjs/eventemitter/index.js"(exports, module) {
+  "node_modules/@protobufjs/eventemitter/index.js"(exports2, module) {
     "use strict";
     module.exports = EventEmitter;
     function EventEmitter() {
@@ -33588,10 +33588,10 @@ var require_eventemitter = __commonJS({
 
 // node_modules/@protobufjs/float/index.js
 var require_float = __commonJS({
-  "node_modules/@protobufjs/float/index.js"(exports, module) {
+  "node_modules/@protobufjs/float/index.js"(exports2, module) {
     "use strict";
     module.exports = factory(factory);
-    function factory(exports2) {
+    function factory(exports3) {
       if (typeof Float32Array !== "undefined") (function() {
         var f32 = new Float32Array([-0]), f8b = new Uint8Array(f32.buffer), le = f8b[3] === 128;
         function writeFloat_f32_cpy(val, buf, pos) {
@@ -33608,8 +33608,8 @@ var require_float = __commonJS({
           buf[pos + 2] = f8b[1];
           buf[pos + 3] = f8b[0];
         }
-        exports2.writeFloatLE = le ? writeFloat_f32_cpy : writeFloat_f32_rev;
-        exports2.writeFloatBE = le ? writeFloat_f32_rev : writeFloat_f32_cpy;
+        exports3.writeFloatLE = le ? writeFloat_f32_cpy : writeFloat_f32_rev;
+        exports3.writeFloatBE = le ? writeFloat_f32_rev : writeFloat_f32_cpy;
         function readFloat_f32_cpy(buf, pos) {
           f8b[0] = buf[pos];
           f8b[1] = buf[pos + 1];
@@ -33624,8 +33624,8 @@ var require_float = __commonJS({
           f8b[0] = buf[pos + 3];
           return f32[0];
         }
-        exports2.readFloatLE = le ? readFloat_f32_cpy : readFloat_f32_rev;
-        exports2.readFloatBE = le ? readFloat_f32_rev : readFloat_f32_cpy;
+        exports3.readFloatLE = le ? readFloat_f32_cpy : readFloat_f32_rev;
+        exports3.readFloatBE = le ? readFloat_f32_rev : readFloat_f32_cpy;
       })();
       else (function() {
         function writeFloat_ieee754(writeUint, val, buf, pos) {
@@ -33651,14 +33651,14 @@ var require_float = __commonJS({
             writeUint((sign << 31 | exponent + 127 << 23 | mantissa) >>> 0, buf, pos);
           }
         }
-        exports2.writeFloatLE = writeFloat_ieee754.bind(null, writeUintLE);
-        exports2.writeFloatBE = writeFloat_ieee754.bind(null, writeUintBE);
+        exports3.writeFloatLE = writeFloat_ieee754.bind(null, writeUintLE);
+        exports3.writeFloatBE = writeFloat_ieee754.bind(null, writeUintBE);
         function readFloat_ieee754(readUint, buf, pos) {
           var uint = readUint(buf, pos), sign = (uint >> 31) * 2 + 1, exponent = uint >>> 23 & 255, mantissa = uint & 8388607;
           return exponent === 255 ? mantissa ? NaN : sign * Infinity : exponent === 0 ? sign * 1401298464324817e-60 * mantissa : sign * Math.pow(2, exponent - 150) * (mantissa + 8388608);
         }
-        exports2.readFloatLE = readFloat_ieee754.bind(null, readUintLE);
-        exports2.readFloatBE = readFloat_ieee754.bind(null, readUintBE);
+        exports3.readFloatLE = readFloat_ieee754.bind(null, readUintLE);
+        exports3.readFloatBE = readFloat_ieee754.bind(null, readUintBE);
       })();
       if (typeof Float64Array !== "undefined") (function() {
         var f64 = new Float64Array([-0]), f8b = new Uint8Array(f64.buffer), le = f8b[7] === 128;
@@ -33684,8 +33684,8 @@ var require_float = __commonJS({
           buf[pos + 6] = f8b[1];
           buf[pos + 7] = f8b[0];
         }
-        exports2.writeDoubleLE = le ? writeDouble_f64_cpy : writeDouble_f64_rev;
-        exports2.writeDoubleBE = le ? writeDouble_f64_rev : writeDouble_f64_cpy;
+        exports3.writeDoubleLE = le ? writeDouble_f64_cpy : writeDouble_f64_rev;
+        exports3.writeDoubleBE = le ? writeDouble_f64_rev : writeDouble_f64_cpy;
         function readDouble_f64_cpy(buf, pos) {
           f8b[0] = buf[pos];
           f8b[1] = buf[pos + 1];
@@ -33708,8 +33708,8 @@ var require_float = __commonJS({
           f8b[0] = buf[pos + 7];
           return f64[0];
         }
-        exports2.readDoubleLE = le ? readDouble_f64_cpy : readDouble_f64_rev;
-        exports2.readDoubleBE = le ? readDouble_f64_rev : readDouble_f64_cpy;
+        exports3.readDoubleLE = le ? readDouble_f64_cpy : readDouble_f64_rev;
+        exports3.readDoubleBE = le ? readDouble_f64_rev : readDouble_f64_cpy;
       })();
       else (function() {
         function writeDouble_ieee754(writeUint, off0, off1, val, buf, pos) {
@@ -33747,17 +33747,17 @@ var require_float = __commonJS({
             }
           }
         }
-        exports2.writeDoubleLE = writeDouble_ieee754.bind(null, writeUintLE, 0, 4);
-        exports2.writeDoubleBE = writeDouble_ieee754.bind(null, writeUintBE, 4, 0);
+        exports3.writeDoubleLE = writeDouble_ieee754.bind(null, writeUintLE, 0, 4);
+        exports3.writeDoubleBE = writeDouble_ieee754.bind(null, writeUintBE, 4, 0);
         function readDouble_ieee754(readUint, off0, off1, buf, pos) {
           var lo = readUint(buf, pos + off0), hi = readUint(buf, pos + off1);
           var sign = (hi >> 31) * 2 + 1, exponent = hi >>> 20 & 2047, mantissa = 4294967296 * (hi & 1048575) + lo;
           return exponent === 2047 ? mantissa ? NaN : sign * Infinity : exponent === 0 ? sign * 5e-324 * mantissa : sign * Math.pow(2, exponent - 1075) * (mantissa + 4503599627370496);
         }
-        exports2.readDoubleLE = readDouble_ieee754.bind(null, readUintLE, 0, 4);
-        exports2.readDoubleBE = readDouble_ieee754.bind(null, readUintBE, 4, 0);
+        exports3.readDoubleLE = readDouble_ieee754.bind(null, readUintLE, 0, 4);
+        exports3.readDoubleBE = readDouble_ieee754.bind(null, readUintBE, 4, 0);
       })();
-      return exports2;
+      return exports3;
     }
     function writeUintLE(val, buf, pos) {
       buf[pos] = val & 255;
@@ -33782,9 +33782,9 @@ var require_float = __commonJS({
 
 // node_modules/@protobufjs/utf8/index.js
 var require_utf8 = __commonJS({
-  "node_modules/@protobufjs/utf8/index.js"(exports) {
+  "node_modules/@protobufjs/utf8/index.js"(exports2) {
     "use strict";
-    var utf8 = exports;
+    var utf8 = exports2;
     var replacementCharCode = 65533;
     utf8.length = function utf8_length(string4) {
       var len = 0, c = 0;
@@ -33867,7 +33867,7 @@ var require_utf8 = __commonJS({
 
 // node_modules/@protobufjs/pool/index.js
 var require_pool = __commonJS({
-  "node_modules/@protobufjs/pool/index.js"(exports, module) {
+  "node_modules/@protobufjs/pool/index.js"(exports2, module) {
     "use strict";
     module.exports = pool;
     function pool(alloc, slice, size) {
@@ -33893,7 +33893,7 @@ var require_pool = __commonJS({
 
 // node_modules/protobufjs/src/util/longbits.js
 var require_longbits = __commonJS({
-  "node_modules/protobufjs/src/util/longbits.js"(exports, module) {
+  "node_modules/protobufjs/src/util/longbits.js"(exports2, module) {
     "use strict";
     module.exports = LongBits;
     var util = require_minimal();
@@ -33941,7 +33941,7 @@ var require_longbits = __commonJS({
       }
       return value.low || value.high ? new LongBits(value.low >>> 0, value.high >>> 0) : zero;
     };
-    LongBits.prototype.toNumber = function toNumber(unsigned) {
+    LongBits.prototype.toNumber = function toNumber2(unsigned) {
       if (!unsigned && this.hi >>> 31) {
         var lo = ~this.lo + 1 >>> 0, hi = ~this.hi >>> 0;
         if (!lo)
@@ -33995,29 +33995,29 @@ var require_longbits = __commonJS({
 
 // node_modules/long/umd/index.js
 var require_umd = __commonJS({
-  "node_modules/long/umd/index.js"(exports, module) {
+  "node_modules/long/umd/index.js"(exports2, module) {
     (function(global2, factory) {
-      function preferDefault(exports2) {
-        return exports2.default || exports2;
+      function preferDefault(exports3) {
+        return exports3.default || exports3;
       }
       if (typeof define === "function" && define.amd) {
         define([], function() {
-          var exports2 = {};
-          factory(exports2);
-          return preferDefault(exports2);
+          var exports3 = {};
+          factory(exports3);
+          return preferDefault(exports3);
         });
-      } else if (typeof exports === "object") {
-        factory(exports);
-        if (typeof module === "object") module.exports = preferDefault(exports);
+      } else if (typeof exports2 === "object") {
+        factory(exports2);
+        if (typeof module === "object") module.exports = preferDefault(exports2);
       } else {
         (function() {
-          var exports2 = {};
-          factory(exports2);
-          global2.Long = preferDefault(exports2);
+          var exports3 = {};
+          factory(exports3);
+          global2.Long = preferDefault(exports3);
         })();
       }
     })(
-      typeof globalThis !== "undefined" ? globalThis : typeof self !== "undefined" ? self : exports,
+      typeof globalThis !== "undefined" ? globalThis : typeof self !== "undefined" ? self : exports2,
       function(_exports) {
         "use strict";
         Object.defineProperty(_exports, "__esModule", {
@@ -34482,7 +34482,7 @@ var require_umd = __commonJS({
         LongPrototype.toInt = function toInt() {
           return this.unsigned ? this.low >>> 0 : this.low;
         };
-        LongPrototype.toNumber = function toNumber() {
+        LongPrototype.toNumber = function toNumber2() {
           if (this.unsigned)
             return (this.high >>> 0) * TWO_PWR_32_DBL + (this.low >>> 0);
           return this.high * TWO_PWR_32_DBL + (this.low >>> 0);
@@ -34973,9 +34973,9 @@ var require_umd = __commonJS({
 
 // node_modules/protobufjs/src/util/minimal.js
 var require_minimal = __commonJS({
-  "node_modules/protobufjs/src/util/minimal.js"(exports) {
+  "node_modules/protobufjs/src/util/minimal.js"(exports2) {
     "use strict";
-    var util = exports;
+    var util = exports2;
     util.asPromise = require_aspromise();
     util.base64 = require_base64();
     util.EventEmitter = require_eventemitter();
@@ -34988,7 +34988,7 @@ var require_minimal = __commonJS({
     }
     util.isUnsafeProperty = isUnsafeProperty;
     util.isNode = Boolean(typeof global !== "undefined" && global && global.process && global.process.versions && global.process.versions.node);
-    util.global = util.isNode && global || typeof window !== "undefined" && window || typeof self !== "undefined" && self || exports;
+    util.global = util.isNode && global || typeof window !== "undefined" && window || typeof self !== "undefined" && self || exports2;
     util.emptyArray = Object.freeze ? Object.freeze([]) : (
       /* istanbul ignore next */
       []
@@ -35174,7 +35174,7 @@ var require_minimal = __commonJS({
 
 // node_modules/protobufjs/src/writer.js
 var require_writer2 = __commonJS({
-  "node_modules/protobufjs/src/writer.js"(exports, module) {
+  "node_modules/protobufjs/src/writer.js"(exports2, module) {
     "use strict";
     module.exports = Writer;
     var util = require_minimal();
@@ -35338,11 +35338,11 @@ var require_writer2 = __commonJS({
       return this;
     };
     Writer.prototype.ldelim = function ldelim() {
-      var head = this.head, tail = this.tail, len = this.len;
+      var head = this.head, tail2 = this.tail, len = this.len;
       this.reset().uint32(len);
       if (len) {
         this.tail.next = head.next;
-        this.tail = tail;
+        this.tail = tail2;
         this.len += len;
       }
       return this;
@@ -35366,7 +35366,7 @@ var require_writer2 = __commonJS({
 
 // node_modules/protobufjs/src/writer_buffer.js
 var require_writer_buffer = __commonJS({
-  "node_modules/protobufjs/src/writer_buffer.js"(exports, module) {
+  "node_modules/protobufjs/src/writer_buffer.js"(exports2, module) {
     "use strict";
     module.exports = BufferWriter;
     var Writer = require_writer2();
@@ -35416,7 +35416,7 @@ var require_writer_buffer = __commonJS({
 
 // node_modules/protobufjs/src/reader.js
 var require_reader2 = __commonJS({
-  "node_modules/protobufjs/src/reader.js"(exports, module) {
+  "node_modules/protobufjs/src/reader.js"(exports2, module) {
     "use strict";
     module.exports = Reader;
     var util = require_minimal();
@@ -35662,7 +35662,7 @@ var require_reader2 = __commonJS({
 
 // node_modules/protobufjs/src/reader_buffer.js
 var require_reader_buffer = __commonJS({
-  "node_modules/protobufjs/src/reader_buffer.js"(exports, module) {
+  "node_modules/protobufjs/src/reader_buffer.js"(exports2, module) {
     "use strict";
     module.exports = BufferReader;
     var Reader = require_reader2();
@@ -35685,7 +35685,7 @@ var require_reader_buffer = __commonJS({
 
 // node_modules/protobufjs/src/rpc/service.js
 var require_service2 = __commonJS({
-  "node_modules/protobufjs/src/rpc/service.js"(exports, module) {
+  "node_modules/protobufjs/src/rpc/service.js"(exports2, module) {
     "use strict";
     module.exports = Service;
     var util = require_minimal();
@@ -35760,16 +35760,16 @@ var require_service2 = __commonJS({
 
 // node_modules/protobufjs/src/rpc.js
 var require_rpc = __commonJS({
-  "node_modules/protobufjs/src/rpc.js"(exports) {
+  "node_modules/protobufjs/src/rpc.js"(exports2) {
     "use strict";
-    var rpc = exports;
+    var rpc = exports2;
     rpc.Service = require_service2();
   }
 });
 
 // node_modules/protobufjs/src/roots.js
 var require_roots = __commonJS({
-  "node_modules/protobufjs/src/roots.js"(exports, module) {
+  "node_modules/protobufjs/src/roots.js"(exports2, module) {
     "use strict";
     module.exports = /* @__PURE__ */ Object.create(null);
   }
@@ -35777,9 +35777,9 @@ var require_roots = __commonJS({
 
 // node_modules/protobufjs/src/index-minimal.js
 var require_index_minimal = __commonJS({
-  "node_modules/protobufjs/src/index-minimal.js"(exports) {
+  "node_modules/protobufjs/src/index-minimal.js"(exports2) {
     "use strict";
-    var protobuf = exports;
+    var protobuf = exports2;
     protobuf.build = "minimal";
     protobuf.Writer = require_writer2();
     protobuf.BufferWriter = require_writer_buffer();
@@ -35800,7 +35800,7 @@ var require_index_minimal = __commonJS({
 
 // node_modules/@protobufjs/codegen/index.js
 var require_codegen = __commonJS({
-  "node_modules/@protobufjs/codegen/index.js"(exports, module) {
+  "node_modules/@protobufjs/codegen/index.js"(exports2, module) {
     "use strict";
     module.exports = codegen;
     var reservedRe = /^(?:do|if|in|for|let|new|try|var|case|else|enum|eval|false|null|this|true|void|with|break|catch|class|const|super|throw|while|yield|delete|export|import|public|return|static|switch|typeof|default|extends|finally|package|private|continue|debugger|function|arguments|interface|protected|implements|instanceof)$/;
@@ -35873,7 +35873,7 @@ var require_codegen = __commonJS({
 
 // node_modules/@protobufjs/fetch/util/fs.js
 var require_fs = __commonJS({
-  "node_modules/@protobufjs/fetch/util/fs.js"(exports, module) {
+  "node_modules/@protobufjs/fetch/util/fs.js"(exports2, module) {
     "use strict";
     var fs = null;
     try {
@@ -35891,7 +35891,7 @@ var require_fs = __commonJS({
 
 // node_modules/@protobufjs/fetch/index.js
 var require_fetch = __commonJS({
-  "node_modules/@protobufjs/fetch/index.js"(exports, module) {
+  "node_modules/@protobufjs/fetch/index.js"(exports2, module) {
     "use strict";
     module.exports = fetch2;
     var asPromise = require_aspromise();
@@ -35941,16 +35941,16 @@ var require_fetch = __commonJS({
 
 // node_modules/@protobufjs/path/index.js
 var require_path = __commonJS({
-  "node_modules/@protobufjs/path/index.js"(exports) {
+  "node_modules/@protobufjs/path/index.js"(exports2) {
     "use strict";
-    var path = exports;
-    var isAbsolute2 = (
+    var path = exports2;
+    var isAbsolute4 = (
       /**
        * Tests if the specified path is absolute.
        * @param {string} path Path to test
        * @returns {boolean} `true` if path is absolute
        */
-      path.isAbsolute = function isAbsolute3(path2) {
+      path.isAbsolute = function isAbsolute5(path2) {
         return /^(?:\/|\w+:)/.test(path2);
       }
     );
@@ -35962,7 +35962,7 @@ var require_path = __commonJS({
        */
       path.normalize = function normalize2(path2) {
         path2 = path2.replace(/\\/g, "/").replace(/\/{2,}/g, "/");
-        var parts = path2.split("/"), absolute = isAbsolute2(path2), prefix = "";
+        var parts = path2.split("/"), absolute = isAbsolute4(path2), prefix = "";
         if (absolute)
           prefix = parts.shift() + "/";
         for (var i = 0; i < parts.length; ) {
@@ -35981,10 +35981,10 @@ var require_path = __commonJS({
         return prefix + parts.join("/");
       }
     );
-    path.resolve = function resolve3(originPath, includePath, alreadyNormalized) {
+    path.resolve = function resolve6(originPath, includePath, alreadyNormalized) {
       if (!alreadyNormalized)
         includePath = normalize(includePath);
-      if (isAbsolute2(includePath))
+      if (isAbsolute4(includePath))
         return includePath;
       if (!alreadyNormalized)
         originPath = normalize(originPath);
@@ -35995,9 +35995,9 @@ var require_path = __commonJS({
 
 // node_modules/protobufjs/src/util/patterns.js
 var require_patterns = __commonJS({
-  "node_modules/protobufjs/src/util/patterns.js"(exports) {
+  "node_modules/protobufjs/src/util/patterns.js"(exports2) {
     "use strict";
-    var patterns = exports;
+    var patterns = exports2;
     patterns.numberRe = /^(?![eE])[0-9]*(?:\.[0-9]*)?(?:[eE][+-]?[0-9]+)?$/;
     patterns.typeRefRe = /^(?:\.?[a-zA-Z_][a-zA-Z_0-9]*)(?:\.[a-zA-Z_][a-zA-Z_0-9]*)*$/;
     patterns.reservedRe = /^(?:do|if|in|for|let|new|try|var|case|else|enum|eval|false|null|this|true|void|with|break|catch|class|const|super|throw|while|yield|delete|export|import|public|return|static|switch|typeof|default|extends|finally|package|private|continue|debugger|function|arguments|interface|protected|implements|instanceof)$/;
@@ -36006,7 +36006,7 @@ var require_patterns = __commonJS({
 
 // node_modules/protobufjs/src/util/fs.js
 var require_fs2 = __commonJS({
-  "node_modules/protobufjs/src/util/fs.js"(exports, module) {
+  "node_modules/protobufjs/src/util/fs.js"(exports2, module) {
     "use strict";
     var fs = null;
     try {
@@ -36024,7 +36024,7 @@ var require_fs2 = __commonJS({
 
 // node_modules/protobufjs/src/namespace.js
 var require_namespace = __commonJS({
-  "node_modules/protobufjs/src/namespace.js"(exports, module) {
+  "node_modules/protobufjs/src/namespace.js"(exports2, module) {
     "use strict";
     module.exports = Namespace;
     var ReflectionObject = require_object();
@@ -36303,7 +36303,7 @@ var require_namespace = __commonJS({
 
 // node_modules/protobufjs/src/mapfield.js
 var require_mapfield = __commonJS({
-  "node_modules/protobufjs/src/mapfield.js"(exports, module) {
+  "node_modules/protobufjs/src/mapfield.js"(exports2, module) {
     "use strict";
     module.exports = MapField;
     var Field = require_field();
@@ -36338,7 +36338,7 @@ var require_mapfield = __commonJS({
         keepComments ? this.comment : void 0
       ]);
     };
-    MapField.prototype.resolve = function resolve3() {
+    MapField.prototype.resolve = function resolve6() {
       if (this.resolved)
         return this;
       if (types.mapKey[this.keyType] === void 0)
@@ -36359,7 +36359,7 @@ var require_mapfield = __commonJS({
 
 // node_modules/protobufjs/src/method.js
 var require_method = __commonJS({
-  "node_modules/protobufjs/src/method.js"(exports, module) {
+  "node_modules/protobufjs/src/method.js"(exports2, module) {
     "use strict";
     module.exports = Method;
     var ReflectionObject = require_object();
@@ -36415,7 +36415,7 @@ var require_method = __commonJS({
         this.parsedOptions
       ]);
     };
-    Method.prototype.resolve = function resolve3() {
+    Method.prototype.resolve = function resolve6() {
       if (this.resolved)
         return this;
       this.resolvedRequestType = this.parent.lookupType(this.requestType);
@@ -36427,7 +36427,7 @@ var require_method = __commonJS({
 
 // node_modules/protobufjs/src/service.js
 var require_service3 = __commonJS({
-  "node_modules/protobufjs/src/service.js"(exports, module) {
+  "node_modules/protobufjs/src/service.js"(exports2, module) {
     "use strict";
     module.exports = Service;
     var Namespace = require_namespace();
@@ -36540,7 +36540,7 @@ var require_service3 = __commonJS({
 
 // node_modules/protobufjs/src/message.js
 var require_message = __commonJS({
-  "node_modules/protobufjs/src/message.js"(exports, module) {
+  "node_modules/protobufjs/src/message.js"(exports2, module) {
     "use strict";
     module.exports = Message;
     var util = require_minimal();
@@ -36562,7 +36562,7 @@ var require_message = __commonJS({
     Message.encodeDelimited = function encodeDelimited(message, writer) {
       return this.$type.encodeDelimited(message, writer);
     };
-    Message.decode = function decode3(reader) {
+    Message.decode = function decode4(reader) {
       return this.$type.decode(reader);
     };
     Message.decodeDelimited = function decodeDelimited(reader) {
@@ -36585,7 +36585,7 @@ var require_message = __commonJS({
 
 // node_modules/protobufjs/src/decoder.js
 var require_decoder = __commonJS({
-  "node_modules/protobufjs/src/decoder.js"(exports, module) {
+  "node_modules/protobufjs/src/decoder.js"(exports2, module) {
     "use strict";
     module.exports = decoder;
     var Enum = require_enum();
@@ -36640,7 +36640,7 @@ var require_decoder = __commonJS({
 
 // node_modules/protobufjs/src/verifier.js
 var require_verifier = __commonJS({
-  "node_modules/protobufjs/src/verifier.js"(exports, module) {
+  "node_modules/protobufjs/src/verifier.js"(exports2, module) {
     "use strict";
     module.exports = verifier;
     var Enum = require_enum();
@@ -36745,9 +36745,9 @@ var require_verifier = __commonJS({
 
 // node_modules/protobufjs/src/converter.js
 var require_converter = __commonJS({
-  "node_modules/protobufjs/src/converter.js"(exports) {
+  "node_modules/protobufjs/src/converter.js"(exports2) {
     "use strict";
-    var converter = exports;
+    var converter = exports2;
     var Enum = require_enum();
     var util = require_util2();
     function genValuePartial_fromObject(gen, field, fieldIndex, prop) {
@@ -36952,9 +36952,9 @@ var require_converter = __commonJS({
 
 // node_modules/protobufjs/src/wrappers.js
 var require_wrappers = __commonJS({
-  "node_modules/protobufjs/src/wrappers.js"(exports) {
+  "node_modules/protobufjs/src/wrappers.js"(exports2) {
     "use strict";
-    var wrappers = exports;
+    var wrappers = exports2;
     var Message = require_message();
     var util = require_minimal();
     wrappers[".google.protobuf.Any"] = {
@@ -37012,7 +37012,7 @@ var require_wrappers = __commonJS({
 
 // node_modules/protobufjs/src/type.js
 var require_type = __commonJS({
-  "node_modules/protobufjs/src/type.js"(exports, module) {
+  "node_modules/protobufjs/src/type.js"(exports2, module) {
     "use strict";
     module.exports = Type;
     var Namespace = require_namespace();
@@ -37365,7 +37365,7 @@ var require_type = __commonJS({
 
 // node_modules/protobufjs/src/root.js
 var require_root = __commonJS({
-  "node_modules/protobufjs/src/root.js"(exports, module) {
+  "node_modules/protobufjs/src/root.js"(exports2, module) {
     "use strict";
     module.exports = Root;
     var Namespace = require_namespace();
@@ -37621,7 +37621,7 @@ var require_root = __commonJS({
 
 // node_modules/protobufjs/src/util.js
 var require_util2 = __commonJS({
-  "node_modules/protobufjs/src/util.js"(exports, module) {
+  "node_modules/protobufjs/src/util.js"(exports2, module) {
     "use strict";
     var util = module.exports = require_minimal();
     var roots = require_roots();
@@ -37743,9 +37743,9 @@ var require_util2 = __commonJS({
 
 // node_modules/protobufjs/src/types.js
 var require_types2 = __commonJS({
-  "node_modules/protobufjs/src/types.js"(exports) {
+  "node_modules/protobufjs/src/types.js"(exports2) {
     "use strict";
-    var types = exports;
+    var types = exports2;
     var util = require_util2();
     var s = [
       "double",
@@ -37922,7 +37922,7 @@ var require_types2 = __commonJS({
 
 // node_modules/protobufjs/src/field.js
 var require_field = __commonJS({
-  "node_modules/protobufjs/src/field.js"(exports, module) {
+  "node_modules/protobufjs/src/field.js"(exports2, module) {
     "use strict";
     module.exports = Field;
     var ReflectionObject = require_object();
@@ -38033,7 +38033,7 @@ var require_field = __commonJS({
         keepComments ? this.comment : void 0
       ]);
     };
-    Field.prototype.resolve = function resolve3() {
+    Field.prototype.resolve = function resolve6() {
       if (this.resolved)
         return this;
       if ((this.typeDefault = types.defaults[this.type]) === void 0) {
@@ -38119,7 +38119,7 @@ var require_field = __commonJS({
 
 // node_modules/protobufjs/src/oneof.js
 var require_oneof = __commonJS({
-  "node_modules/protobufjs/src/oneof.js"(exports, module) {
+  "node_modules/protobufjs/src/oneof.js"(exports2, module) {
     "use strict";
     module.exports = OneOf;
     var ReflectionObject = require_object();
@@ -38227,7 +38227,7 @@ var require_oneof = __commonJS({
 
 // node_modules/protobufjs/src/object.js
 var require_object = __commonJS({
-  "node_modules/protobufjs/src/object.js"(exports, module) {
+  "node_modules/protobufjs/src/object.js"(exports2, module) {
     "use strict";
     module.exports = ReflectionObject;
     ReflectionObject.className = "ReflectionObject";
@@ -38306,7 +38306,7 @@ var require_object = __commonJS({
       this.parent = null;
       this.resolved = false;
     };
-    ReflectionObject.prototype.resolve = function resolve3() {
+    ReflectionObject.prototype.resolve = function resolve6() {
       if (this.resolved)
         return this;
       if (this.root instanceof Root)
@@ -38379,23 +38379,23 @@ var require_object = __commonJS({
       }
       return this;
     };
-    ReflectionObject.prototype.setParsedOption = function setParsedOption(name, value, propName) {
+    ReflectionObject.prototype.setParsedOption = function setParsedOption(name, value, propName2) {
       if (name === "__proto__")
         return this;
       if (!this.parsedOptions) {
         this.parsedOptions = [];
       }
       var parsedOptions = this.parsedOptions;
-      if (propName) {
+      if (propName2) {
         var opt = parsedOptions.find(function(opt2) {
           return Object.prototype.hasOwnProperty.call(opt2, name);
         });
         if (opt) {
           var newValue = opt[name];
-          util.setProperty(newValue, propName, value);
+          util.setProperty(newValue, propName2, value);
         } else {
           opt = {};
-          opt[name] = util.setProperty({}, propName, value);
+          opt[name] = util.setProperty({}, propName2, value);
           parsedOptions.push(opt);
         }
       } else {
@@ -38431,7 +38431,7 @@ var require_object = __commonJS({
 
 // node_modules/protobufjs/src/enum.js
 var require_enum = __commonJS({
-  "node_modules/protobufjs/src/enum.js"(exports, module) {
+  "node_modules/protobufjs/src/enum.js"(exports2, module) {
     "use strict";
     module.exports = Enum;
     var ReflectionObject = require_object();
@@ -38542,7 +38542,7 @@ var require_enum = __commonJS({
 
 // node_modules/protobufjs/src/encoder.js
 var require_encoder = __commonJS({
-  "node_modules/protobufjs/src/encoder.js"(exports, module) {
+  "node_modules/protobufjs/src/encoder.js"(exports2, module) {
     "use strict";
     module.exports = encoder;
     var Enum = require_enum();
@@ -38591,7 +38591,7 @@ var require_encoder = __commonJS({
 
 // node_modules/protobufjs/src/index-light.js
 var require_index_light = __commonJS({
-  "node_modules/protobufjs/src/index-light.js"(exports, module) {
+  "node_modules/protobufjs/src/index-light.js"(exports2, module) {
     "use strict";
     var protobuf = module.exports = require_index_minimal();
     protobuf.build = "light";
@@ -38637,7 +38637,7 @@ var require_index_light = __commonJS({
 
 // node_modules/protobufjs/src/tokenize.js
 var require_tokenize = __commonJS({
-  "node_modules/protobufjs/src/tokenize.js"(exports, module) {
+  "node_modules/protobufjs/src/tokenize.js"(exports2, module) {
     "use strict";
     module.exports = tokenize;
     var delimRe = /[\s{}=;:[\],'"()<>]/g;
@@ -38884,7 +38884,7 @@ var require_tokenize = __commonJS({
 
 // node_modules/protobufjs/src/parse.js
 var require_parse = __commonJS({
-  "node_modules/protobufjs/src/parse.js"(exports, module) {
+  "node_modules/protobufjs/src/parse.js"(exports2, module) {
     "use strict";
     module.exports = parse3;
     parse3.filename = null;
@@ -39391,7 +39391,7 @@ var require_parse = __commonJS({
       }
       function parseOption(parent, token2) {
         var option;
-        var propName;
+        var propName2;
         var isOption = true;
         if (token2 === "option") {
           token2 = next();
@@ -39415,15 +39415,15 @@ var require_parse = __commonJS({
             }
             option = token2;
           } else {
-            propName = propName ? propName += token2 : token2;
+            propName2 = propName2 ? propName2 += token2 : token2;
           }
           token2 = next();
         }
-        var name = propName ? option.concat(propName) : option;
+        var name = propName2 ? option.concat(propName2) : option;
         var optionValue = parseOptionValue(parent, name);
-        propName = propName && propName[0] === "." ? propName.slice(1) : propName;
+        propName2 = propName2 && propName2[0] === "." ? propName2.slice(1) : propName2;
         option = option && option[option.length - 1] === "." ? option.slice(0, -1) : option;
-        setParsedOption(parent, option, optionValue, propName);
+        setParsedOption(parent, option, optionValue, propName2);
       }
       function parseOptionValue(parent, name, depth) {
         if (depth === void 0)
@@ -39440,7 +39440,7 @@ var require_parse = __commonJS({
               throw illegal(token, "end of input");
             }
             var value;
-            var propName = token;
+            var propName2 = token;
             skip(":", true);
             if (peek() === "{") {
               value = parseOptionValue(parent, name + "." + token, depth + 1);
@@ -39461,11 +39461,11 @@ var require_parse = __commonJS({
               value = readValue(true);
               setOption(parent, name + "." + token, value);
             }
-            var prevValue = objectResult[propName];
+            var prevValue = objectResult[propName2];
             if (prevValue)
               value = [].concat(prevValue).concat(value);
-            if (propName !== "__proto__")
-              objectResult[propName] = value;
+            if (propName2 !== "__proto__")
+              objectResult[propName2] = value;
             skip(",", true);
             skip(";", true);
           }
@@ -39483,9 +39483,9 @@ var require_parse = __commonJS({
         if (parent.setOption)
           parent.setOption(name, value);
       }
-      function setParsedOption(parent, name, value, propName) {
+      function setParsedOption(parent, name, value, propName2) {
         if (parent.setParsedOption)
-          parent.setParsedOption(name, value, propName);
+          parent.setParsedOption(name, value, propName2);
       }
       function parseInlineOptions(parent) {
         if (skip("[", true)) {
@@ -39625,7 +39625,7 @@ var require_parse = __commonJS({
 
 // node_modules/protobufjs/src/common.js
 var require_common2 = __commonJS({
-  "node_modules/protobufjs/src/common.js"(exports, module) {
+  "node_modules/protobufjs/src/common.js"(exports2, module) {
     "use strict";
     module.exports = common;
     var commonRe = /\/|\./;
@@ -39957,7 +39957,7 @@ var require_common2 = __commonJS({
 
 // node_modules/protobufjs/src/index.js
 var require_src2 = __commonJS({
-  "node_modules/protobufjs/src/index.js"(exports, module) {
+  "node_modules/protobufjs/src/index.js"(exports2, module) {
     "use strict";
     var protobuf = module.exports = require_index_light();
     protobuf.build = "full";
@@ -39970,7 +39970,7 @@ var require_src2 = __commonJS({
 
 // node_modules/protobufjs/index.js
 var require_protobufjs = __commonJS({
-  "node_modules/protobufjs/index.js"(exports, module) {
+  "node_modules/protobufjs/index.js"(exports2, module) {
     "use strict";
     module.exports = require_src2();
   }
@@ -39978,7 +39978,7 @@ var require_protobufjs = __commonJS({
 
 // node_modules/protobufjs/google/protobuf/descriptor.json
 var require_descriptor = __commonJS({
-  "node_modules/protobufjs/google/protobuf/descriptor.json"(exports, module) {
+  "node_modules/protobufjs/google/protobuf/descriptor.json"(exports2, module) {
     module.exports = {
       nested: {
         google: {
@@ -41366,10 +41366,10 @@ var require_descriptor = __commonJS({
 
 // node_modules/protobufjs/ext/descriptor/index.js
 var require_descriptor2 = __commonJS({
-  "node_modules/protobufjs/ext/descriptor/index.js"(exports, module) {
+  "node_modules/protobufjs/ext/descriptor/index.js"(exports2, module) {
     "use strict";
     var $protobuf = require_protobufjs();
-    module.exports = exports = $protobuf.descriptor = $protobuf.Root.fromJSON(require_descriptor()).lookup(".google.protobuf");
+    module.exports = exports2 = $protobuf.descriptor = $protobuf.Root.fromJSON(require_descriptor()).lookup(".google.protobuf");
     var Namespace = $protobuf.Namespace;
     var Root = $protobuf.Root;
     var Enum = $protobuf.Enum;
@@ -41384,7 +41384,7 @@ var require_descriptor2 = __commonJS({
     var typeRefRe = patterns.typeRefRe;
     Root.fromDescriptor = function fromDescriptor(descriptor) {
       if (typeof descriptor.length === "number")
-        descriptor = exports.FileDescriptorSet.decode(descriptor);
+        descriptor = exports2.FileDescriptorSet.decode(descriptor);
       var root = new Root();
       if (descriptor.file) {
         var fileDescriptor, filePackage;
@@ -41407,7 +41407,7 @@ var require_descriptor2 = __commonJS({
           if (fileDescriptor.service)
             for (i = 0; i < fileDescriptor.service.length; ++i)
               filePackage.add(Service.fromDescriptor(fileDescriptor.service[i], edition));
-          var opts = fromDescriptorOptions(fileDescriptor.options, exports.FileOptions);
+          var opts = fromDescriptorOptions(fileDescriptor.options, exports2.FileOptions);
           if (opts) {
             var ks = Object.keys(opts);
             for (i = 0; i < ks.length; ++i)
@@ -41418,12 +41418,12 @@ var require_descriptor2 = __commonJS({
       return root.resolveAll();
     };
     Root.prototype.toDescriptor = function toDescriptor(edition) {
-      var set2 = exports.FileDescriptorSet.create();
+      var set2 = exports2.FileDescriptorSet.create();
       Root_toDescriptorRecursive(this, set2.file, edition);
       return set2;
     };
     function Root_toDescriptorRecursive(ns, files, edition) {
-      var file2 = exports.FileDescriptorProto.create({ name: ns.filename || (ns.fullName.substring(1).replace(/\./g, "_") || "root") + ".proto" });
+      var file2 = exports2.FileDescriptorProto.create({ name: ns.filename || (ns.fullName.substring(1).replace(/\./g, "_") || "root") + ".proto" });
       editionToDescriptor(edition, file2);
       if (!(ns instanceof Root))
         file2["package"] = ns.fullName.substring(1);
@@ -41439,7 +41439,7 @@ var require_descriptor2 = __commonJS({
         else if (nested instanceof /* plain */
         Namespace)
           Root_toDescriptorRecursive(nested, files, edition);
-      file2.options = toDescriptorOptions(ns.options, exports.FileOptions);
+      file2.options = toDescriptorOptions(ns.options, exports2.FileOptions);
       if (file2.messageType.length + file2.enumType.length + file2.extension.length + file2.service.length)
         files.push(file2);
     }
@@ -41450,8 +41450,8 @@ var require_descriptor2 = __commonJS({
       if (depth > $protobuf.util.nestingLimit)
         throw Error("max depth exceeded");
       if (typeof descriptor.length === "number")
-        descriptor = exports.DescriptorProto.decode(descriptor);
-      var type = new Type(descriptor.name.length ? descriptor.name : "Type" + unnamedMessageIndex++, fromDescriptorOptions(descriptor.options, exports.MessageOptions)), i;
+        descriptor = exports2.DescriptorProto.decode(descriptor);
+      var type = new Type(descriptor.name.length ? descriptor.name : "Type" + unnamedMessageIndex++, fromDescriptorOptions(descriptor.options, exports2.MessageOptions)), i;
       if (!nested)
         type._edition = edition;
       if (descriptor.oneofDecl)
@@ -41493,7 +41493,7 @@ var require_descriptor2 = __commonJS({
       return type;
     };
     Type.prototype.toDescriptor = function toDescriptor(edition) {
-      var descriptor = exports.DescriptorProto.create({ name: this.name }), i;
+      var descriptor = exports2.DescriptorProto.create({ name: this.name }), i;
       for (i = 0; i < this.fieldsArray.length; ++i) {
         var fieldDescriptor;
         descriptor.field.push(fieldDescriptor = this._fieldsArray[i].toDescriptor(edition));
@@ -41501,14 +41501,14 @@ var require_descriptor2 = __commonJS({
           var keyType = toDescriptorType(this._fieldsArray[i].keyType, this._fieldsArray[i].resolvedKeyType, false), valueType = toDescriptorType(this._fieldsArray[i].type, this._fieldsArray[i].resolvedType, false), valueTypeName = valueType === /* type */
           11 || valueType === /* enum */
           14 ? this._fieldsArray[i].resolvedType && shortname(this.parent, this._fieldsArray[i].resolvedType) || this._fieldsArray[i].type : void 0;
-          descriptor.nestedType.push(exports.DescriptorProto.create({
+          descriptor.nestedType.push(exports2.DescriptorProto.create({
             name: fieldDescriptor.typeName,
             field: [
-              exports.FieldDescriptorProto.create({ name: "key", number: 1, label: 1, type: keyType }),
+              exports2.FieldDescriptorProto.create({ name: "key", number: 1, label: 1, type: keyType }),
               // can't reference a type or enum
-              exports.FieldDescriptorProto.create({ name: "value", number: 2, label: 1, type: valueType, typeName: valueTypeName })
+              exports2.FieldDescriptorProto.create({ name: "value", number: 2, label: 1, type: valueType, typeName: valueTypeName })
             ],
-            options: exports.MessageOptions.create({ mapEntry: true })
+            options: exports2.MessageOptions.create({ mapEntry: true })
           }));
         }
       }
@@ -41524,19 +41524,19 @@ var require_descriptor2 = __commonJS({
       }
       if (this.extensions)
         for (i = 0; i < this.extensions.length; ++i)
-          descriptor.extensionRange.push(exports.DescriptorProto.ExtensionRange.create({ start: this.extensions[i][0], end: this.extensions[i][1] }));
+          descriptor.extensionRange.push(exports2.DescriptorProto.ExtensionRange.create({ start: this.extensions[i][0], end: this.extensions[i][1] }));
       if (this.reserved)
         for (i = 0; i < this.reserved.length; ++i)
           if (typeof this.reserved[i] === "string")
             descriptor.reservedName.push(this.reserved[i]);
           else
-            descriptor.reservedRange.push(exports.DescriptorProto.ReservedRange.create({ start: this.reserved[i][0], end: this.reserved[i][1] }));
-      descriptor.options = toDescriptorOptions(this.options, exports.MessageOptions);
+            descriptor.reservedRange.push(exports2.DescriptorProto.ReservedRange.create({ start: this.reserved[i][0], end: this.reserved[i][1] }));
+      descriptor.options = toDescriptorOptions(this.options, exports2.MessageOptions);
       return descriptor;
     };
     Field.fromDescriptor = function fromDescriptor(descriptor, edition, nested) {
       if (typeof descriptor.length === "number")
-        descriptor = exports.DescriptorProto.decode(descriptor);
+        descriptor = exports2.DescriptorProto.decode(descriptor);
       if (typeof descriptor.number !== "number")
         throw Error("missing field id");
       var typeName = descriptor.typeName, fieldType;
@@ -41576,7 +41576,7 @@ var require_descriptor2 = __commonJS({
       );
       if (!nested)
         field._edition = edition;
-      field.options = fromDescriptorOptions(descriptor.options, exports.FieldOptions);
+      field.options = fromDescriptorOptions(descriptor.options, exports2.FieldOptions);
       if (descriptor.proto3_optional)
         field.options.proto3_optional = true;
       if (descriptor.defaultValue && descriptor.defaultValue.length) {
@@ -41608,7 +41608,7 @@ var require_descriptor2 = __commonJS({
       return field;
     };
     Field.prototype.toDescriptor = function toDescriptor(edition) {
-      var descriptor = exports.FieldDescriptorProto.create({ name: this.name, number: this.id });
+      var descriptor = exports2.FieldDescriptorProto.create({ name: this.name, number: this.id });
       if (this.map) {
         descriptor.type = 11;
         descriptor.typeName = $protobuf.util.ucFirst(this.name);
@@ -41637,7 +41637,7 @@ var require_descriptor2 = __commonJS({
           throw Error("missing oneof");
       }
       if (this.options) {
-        descriptor.options = toDescriptorOptions(this.options, exports.FieldOptions);
+        descriptor.options = toDescriptorOptions(this.options, exports2.FieldOptions);
         if (this.options["default"] != null)
           descriptor.defaultValue = String(this.options["default"]);
         if (this.options.proto3_optional)
@@ -41645,15 +41645,15 @@ var require_descriptor2 = __commonJS({
       }
       if (edition === "proto3") {
         if (!this.packed)
-          (descriptor.options || (descriptor.options = exports.FieldOptions.create())).packed = false;
+          (descriptor.options || (descriptor.options = exports2.FieldOptions.create())).packed = false;
       } else if ((!edition || edition === "proto2") && this.packed)
-        (descriptor.options || (descriptor.options = exports.FieldOptions.create())).packed = true;
+        (descriptor.options || (descriptor.options = exports2.FieldOptions.create())).packed = true;
       return descriptor;
     };
     var unnamedEnumIndex = 0;
     Enum.fromDescriptor = function fromDescriptor(descriptor, edition, nested) {
       if (typeof descriptor.length === "number")
-        descriptor = exports.EnumDescriptorProto.decode(descriptor);
+        descriptor = exports2.EnumDescriptorProto.decode(descriptor);
       var values = {};
       if (descriptor.value)
         for (var i = 0; i < descriptor.value.length; ++i) {
@@ -41663,7 +41663,7 @@ var require_descriptor2 = __commonJS({
       var enm = new Enum(
         descriptor.name && descriptor.name.length ? descriptor.name : "Enum" + unnamedEnumIndex++,
         values,
-        fromDescriptorOptions(descriptor.options, exports.EnumOptions)
+        fromDescriptorOptions(descriptor.options, exports2.EnumOptions)
       );
       if (!nested)
         enm._edition = edition;
@@ -41672,17 +41672,17 @@ var require_descriptor2 = __commonJS({
     Enum.prototype.toDescriptor = function toDescriptor() {
       var values = [];
       for (var i = 0, ks = Object.keys(this.values); i < ks.length; ++i)
-        values.push(exports.EnumValueDescriptorProto.create({ name: ks[i], number: this.values[ks[i]] }));
-      return exports.EnumDescriptorProto.create({
+        values.push(exports2.EnumValueDescriptorProto.create({ name: ks[i], number: this.values[ks[i]] }));
+      return exports2.EnumDescriptorProto.create({
         name: this.name,
         value: values,
-        options: toDescriptorOptions(this.options, exports.EnumOptions)
+        options: toDescriptorOptions(this.options, exports2.EnumOptions)
       });
     };
     var unnamedOneofIndex = 0;
     OneOf.fromDescriptor = function fromDescriptor(descriptor) {
       if (typeof descriptor.length === "number")
-        descriptor = exports.OneofDescriptorProto.decode(descriptor);
+        descriptor = exports2.OneofDescriptorProto.decode(descriptor);
       return new OneOf(
         // unnamedOneOfIndex is global, not per type, because we have no ref to a type here
         descriptor.name && descriptor.name.length ? descriptor.name : "oneof" + unnamedOneofIndex++
@@ -41690,7 +41690,7 @@ var require_descriptor2 = __commonJS({
       );
     };
     OneOf.prototype.toDescriptor = function toDescriptor() {
-      return exports.OneofDescriptorProto.create({
+      return exports2.OneofDescriptorProto.create({
         name: this.name
         // options: toDescriptorOptions(this.options, exports.OneofOptions) - only uninterpreted_option
       });
@@ -41698,8 +41698,8 @@ var require_descriptor2 = __commonJS({
     var unnamedServiceIndex = 0;
     Service.fromDescriptor = function fromDescriptor(descriptor, edition, nested) {
       if (typeof descriptor.length === "number")
-        descriptor = exports.ServiceDescriptorProto.decode(descriptor);
-      var service = new Service(descriptor.name && descriptor.name.length ? descriptor.name : "Service" + unnamedServiceIndex++, fromDescriptorOptions(descriptor.options, exports.ServiceOptions));
+        descriptor = exports2.ServiceDescriptorProto.decode(descriptor);
+      var service = new Service(descriptor.name && descriptor.name.length ? descriptor.name : "Service" + unnamedServiceIndex++, fromDescriptorOptions(descriptor.options, exports2.ServiceOptions));
       if (!nested)
         service._edition = edition;
       if (descriptor.method)
@@ -41711,16 +41711,16 @@ var require_descriptor2 = __commonJS({
       var methods = [];
       for (var i = 0; i < this.methodsArray.length; ++i)
         methods.push(this._methodsArray[i].toDescriptor());
-      return exports.ServiceDescriptorProto.create({
+      return exports2.ServiceDescriptorProto.create({
         name: this.name,
         method: methods,
-        options: toDescriptorOptions(this.options, exports.ServiceOptions)
+        options: toDescriptorOptions(this.options, exports2.ServiceOptions)
       });
     };
     var unnamedMethodIndex = 0;
     Method.fromDescriptor = function fromDescriptor(descriptor) {
       if (typeof descriptor.length === "number")
-        descriptor = exports.MethodDescriptorProto.decode(descriptor);
+        descriptor = exports2.MethodDescriptorProto.decode(descriptor);
       var inputType = descriptor.inputType, outputType = descriptor.outputType;
       if (inputType != null && inputType !== "") {
         if (typeof inputType !== "string" || !typeRefRe.test(inputType))
@@ -41738,17 +41738,17 @@ var require_descriptor2 = __commonJS({
         outputType,
         Boolean(descriptor.clientStreaming),
         Boolean(descriptor.serverStreaming),
-        fromDescriptorOptions(descriptor.options, exports.MethodOptions)
+        fromDescriptorOptions(descriptor.options, exports2.MethodOptions)
       );
     };
     Method.prototype.toDescriptor = function toDescriptor() {
-      return exports.MethodDescriptorProto.create({
+      return exports2.MethodDescriptorProto.create({
         name: this.name,
         inputType: this.resolvedRequestType ? this.resolvedRequestType.fullName : this.requestType,
         outputType: this.resolvedResponseType ? this.resolvedResponseType.fullName : this.responseType,
         clientStreaming: this.requestStream,
         serverStreaming: this.responseStream,
-        options: toDescriptorOptions(this.options, exports.MethodOptions)
+        options: toDescriptorOptions(this.options, exports2.MethodOptions)
       });
     };
     function fromDescriptorType(type) {
@@ -41926,7 +41926,7 @@ var require_descriptor2 = __commonJS({
     function editionFromDescriptor(fileDescriptor) {
       if (fileDescriptor.syntax === "editions") {
         switch (fileDescriptor.edition) {
-          case exports.Edition.EDITION_2023:
+          case exports2.Edition.EDITION_2023:
             return "2023";
           default:
             throw new Error("Unsupported edition " + fileDescriptor.edition);
@@ -41945,7 +41945,7 @@ var require_descriptor2 = __commonJS({
         fileDescriptor.syntax = "editions";
         switch (edition) {
           case "2023":
-            fileDescriptor.edition = exports.Edition.EDITION_2023;
+            fileDescriptor.edition = exports2.Edition.EDITION_2023;
             break;
           default:
             throw new Error("Unsupported edition " + edition);
@@ -41957,7 +41957,7 @@ var require_descriptor2 = __commonJS({
 
 // node_modules/protobufjs/google/protobuf/api.json
 var require_api = __commonJS({
-  "node_modules/protobufjs/google/protobuf/api.json"(exports, module) {
+  "node_modules/protobufjs/google/protobuf/api.json"(exports2, module) {
     module.exports = {
       nested: {
         google: {
@@ -42081,7 +42081,7 @@ var require_api = __commonJS({
 
 // node_modules/protobufjs/google/protobuf/source_context.json
 var require_source_context = __commonJS({
-  "node_modules/protobufjs/google/protobuf/source_context.json"(exports, module) {
+  "node_modules/protobufjs/google/protobuf/source_context.json"(exports2, module) {
     module.exports = {
       nested: {
         google: {
@@ -42107,7 +42107,7 @@ var require_source_context = __commonJS({
 
 // node_modules/protobufjs/google/protobuf/type.json
 var require_type2 = __commonJS({
-  "node_modules/protobufjs/google/protobuf/type.json"(exports, module) {
+  "node_modules/protobufjs/google/protobuf/type.json"(exports2, module) {
     module.exports = {
       nested: {
         google: {
@@ -42315,10 +42315,10 @@ var require_type2 = __commonJS({
 
 // node_modules/@grpc/grpc-js/node_modules/@grpc/proto-loader/build/src/util.js
 var require_util3 = __commonJS({
-  "node_modules/@grpc/grpc-js/node_modules/@grpc/proto-loader/build/src/util.js"(exports) {
+  "node_modules/@grpc/grpc-js/node_modules/@grpc/proto-loader/build/src/util.js"(exports2) {
     "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.addCommonProtos = exports.loadProtosWithOptionsSync = exports.loadProtosWithOptions = void 0;
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.addCommonProtos = exports2.loadProtosWithOptionsSync = exports2.loadProtosWithOptions = void 0;
     var fs = __require("fs");
     var path = __require("path");
     var Protobuf = require_protobufjs();
@@ -42354,7 +42354,7 @@ var require_util3 = __commonJS({
       loadedRoot.resolveAll();
       return loadedRoot;
     }
-    exports.loadProtosWithOptions = loadProtosWithOptions;
+    exports2.loadProtosWithOptions = loadProtosWithOptions;
     function loadProtosWithOptionsSync(filename, options) {
       const root = new Protobuf.Root();
       options = options || {};
@@ -42368,7 +42368,7 @@ var require_util3 = __commonJS({
       loadedRoot.resolveAll();
       return loadedRoot;
     }
-    exports.loadProtosWithOptionsSync = loadProtosWithOptionsSync;
+    exports2.loadProtosWithOptionsSync = loadProtosWithOptionsSync;
     function addCommonProtos() {
       const apiDescriptor = require_api();
       const descriptorDescriptor = require_descriptor();
@@ -42379,32 +42379,32 @@ var require_util3 = __commonJS({
       Protobuf.common("source_context", sourceContextDescriptor.nested.google.nested.protobuf.nested);
       Protobuf.common("type", typeDescriptor.nested.google.nested.protobuf.nested);
     }
-    exports.addCommonProtos = addCommonProtos;
+    exports2.addCommonProtos = addCommonProtos;
   }
 });
 
 // node_modules/@grpc/grpc-js/node_modules/@grpc/proto-loader/build/src/index.js
 var require_src3 = __commonJS({
-  "node_modules/@grpc/grpc-js/node_modules/@grpc/proto-loader/build/src/index.js"(exports) {
+  "node_modules/@grpc/grpc-js/node_modules/@grpc/proto-loader/build/src/index.js"(exports2) {
     "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.loadFileDescriptorSetFromObject = exports.loadFileDescriptorSetFromBuffer = exports.fromJSON = exports.loadSync = exports.load = exports.IdempotencyLevel = exports.isAnyExtension = exports.Long = void 0;
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.loadFileDescriptorSetFromObject = exports2.loadFileDescriptorSetFromBuffer = exports2.fromJSON = exports2.loadSync = exports2.load = exports2.IdempotencyLevel = exports2.isAnyExtension = exports2.Long = void 0;
     var camelCase = require_lodash();
     var Protobuf = require_protobufjs();
     var descriptor = require_descriptor2();
     var util_1 = require_util3();
     var Long = require_umd();
-    exports.Long = Long;
+    exports2.Long = Long;
     function isAnyExtension(obj) {
       return "@type" in obj && typeof obj["@type"] === "string";
     }
-    exports.isAnyExtension = isAnyExtension;
+    exports2.isAnyExtension = isAnyExtension;
     var IdempotencyLevel;
     (function(IdempotencyLevel2) {
       IdempotencyLevel2["IDEMPOTENCY_UNKNOWN"] = "IDEMPOTENCY_UNKNOWN";
       IdempotencyLevel2["NO_SIDE_EFFECTS"] = "NO_SIDE_EFFECTS";
       IdempotencyLevel2["IDEMPOTENT"] = "IDEMPOTENT";
-    })(IdempotencyLevel = exports.IdempotencyLevel || (exports.IdempotencyLevel = {}));
+    })(IdempotencyLevel = exports2.IdempotencyLevel || (exports2.IdempotencyLevel = {}));
     var descriptorOptions = {
       longs: String,
       enums: String,
@@ -42546,44 +42546,44 @@ var require_src3 = __commonJS({
         return createPackageDefinition(loadedRoot, options);
       });
     }
-    exports.load = load2;
+    exports2.load = load2;
     function loadSync(filename, options) {
       const loadedRoot = (0, util_1.loadProtosWithOptionsSync)(filename, options);
       return createPackageDefinition(loadedRoot, options);
     }
-    exports.loadSync = loadSync;
+    exports2.loadSync = loadSync;
     function fromJSON(json2, options) {
       options = options || {};
       const loadedRoot = Protobuf.Root.fromJSON(json2);
       loadedRoot.resolveAll();
       return createPackageDefinition(loadedRoot, options);
     }
-    exports.fromJSON = fromJSON;
+    exports2.fromJSON = fromJSON;
     function loadFileDescriptorSetFromBuffer(descriptorSet, options) {
       const decodedDescriptorSet = descriptor.FileDescriptorSet.decode(descriptorSet);
       return createPackageDefinitionFromDescriptorSet(decodedDescriptorSet, options);
     }
-    exports.loadFileDescriptorSetFromBuffer = loadFileDescriptorSetFromBuffer;
+    exports2.loadFileDescriptorSetFromBuffer = loadFileDescriptorSetFromBuffer;
     function loadFileDescriptorSetFromObject(descriptorSet, options) {
       const decodedDescriptorSet = descriptor.FileDescriptorSet.fromObject(descriptorSet);
       return createPackageDefinitionFromDescriptorSet(decodedDescriptorSet, options);
     }
-    exports.loadFileDescriptorSetFromObject = loadFileDescriptorSetFromObject;
+    exports2.loadFileDescriptorSetFromObject = loadFileDescriptorSetFromObject;
     (0, util_1.addCommonProtos)();
   }
 });
 
 // node_modules/@grpc/grpc-js/build/src/channelz.js
 var require_channelz = __commonJS({
-  "node_modules/@grpc/grpc-js/build/src/channelz.js"(exports) {
+  "node_modules/@grpc/grpc-js/build/src/channelz.js"(exports2) {
     "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.registerChannelzSocket = exports.registerChannelzServer = exports.registerChannelzSubchannel = exports.registerChannelzChannel = exports.ChannelzCallTrackerStub = exports.ChannelzCallTracker = exports.ChannelzChildrenTrackerStub = exports.ChannelzChildrenTracker = exports.ChannelzTrace = exports.ChannelzTraceStub = void 0;
-    exports.unregisterChannelzRef = unregisterChannelzRef;
-    exports.dateToProtoTimestamp = dateToProtoTimestamp;
-    exports.getChannelzHandlers = getChannelzHandlers;
-    exports.getChannelzServiceDefinition = getChannelzServiceDefinition;
-    exports.setup = setup;
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.registerChannelzSocket = exports2.registerChannelzServer = exports2.registerChannelzSubchannel = exports2.registerChannelzChannel = exports2.ChannelzCallTrackerStub = exports2.ChannelzCallTracker = exports2.ChannelzChildrenTrackerStub = exports2.ChannelzChildrenTracker = exports2.ChannelzTrace = exports2.ChannelzTraceStub = void 0;
+    exports2.unregisterChannelzRef = unregisterChannelzRef;
+    exports2.dateToProtoTimestamp = dateToProtoTimestamp;
+    exports2.getChannelzHandlers = getChannelzHandlers;
+    exports2.getChannelzServiceDefinition = getChannelzServiceDefinition;
+    exports2.setup = setup;
     var net_1 = __require("net");
     var ordered_map_1 = require_cjs();
     var connectivity_state_1 = require_connectivity_state();
@@ -42632,7 +42632,7 @@ var require_channelz = __commonJS({
         };
       }
     };
-    exports.ChannelzTraceStub = ChannelzTraceStub;
+    exports2.ChannelzTraceStub = ChannelzTraceStub;
     var ChannelzTrace = class {
       constructor() {
         this.events = [];
@@ -42669,7 +42669,7 @@ var require_channelz = __commonJS({
         };
       }
     };
-    exports.ChannelzTrace = ChannelzTrace;
+    exports2.ChannelzTrace = ChannelzTrace;
     var ChannelzChildrenTracker = class {
       constructor() {
         this.channelChildren = new ordered_map_1.OrderedMap();
@@ -42720,14 +42720,14 @@ var require_channelz = __commonJS({
         };
       }
     };
-    exports.ChannelzChildrenTracker = ChannelzChildrenTracker;
+    exports2.ChannelzChildrenTracker = ChannelzChildrenTracker;
     var ChannelzChildrenTrackerStub = class extends ChannelzChildrenTracker {
       refChild() {
       }
       unrefChild() {
       }
     };
-    exports.ChannelzChildrenTrackerStub = ChannelzChildrenTrackerStub;
+    exports2.ChannelzChildrenTrackerStub = ChannelzChildrenTrackerStub;
     var ChannelzCallTracker = class {
       constructor() {
         this.callsStarted = 0;
@@ -42746,7 +42746,7 @@ var require_channelz = __commonJS({
         this.callsFailed += 1;
       }
     };
-    exports.ChannelzCallTracker = ChannelzCallTracker;
+    exports2.ChannelzCallTracker = ChannelzCallTracker;
     var ChannelzCallTrackerStub = class extends ChannelzCallTracker {
       addCallStarted() {
       }
@@ -42755,7 +42755,7 @@ var require_channelz = __commonJS({
       addCallFailed() {
       }
     };
-    exports.ChannelzCallTrackerStub = ChannelzCallTrackerStub;
+    exports2.ChannelzCallTrackerStub = ChannelzCallTrackerStub;
     var entityMaps = {
       [
         "channel"
@@ -42789,19 +42789,19 @@ var require_channelz = __commonJS({
         return ref;
       };
     };
-    exports.registerChannelzChannel = generateRegisterFn(
+    exports2.registerChannelzChannel = generateRegisterFn(
       "channel"
       /* EntityTypes.channel */
     );
-    exports.registerChannelzSubchannel = generateRegisterFn(
+    exports2.registerChannelzSubchannel = generateRegisterFn(
       "subchannel"
       /* EntityTypes.subchannel */
     );
-    exports.registerChannelzServer = generateRegisterFn(
+    exports2.registerChannelzServer = generateRegisterFn(
       "server"
       /* EntityTypes.server */
     );
-    exports.registerChannelzSocket = generateRegisterFn(
+    exports2.registerChannelzSocket = generateRegisterFn(
       "socket"
       /* EntityTypes.socket */
     );
@@ -43160,10 +43160,10 @@ var require_channelz = __commonJS({
 
 // node_modules/@grpc/grpc-js/build/src/call-number.js
 var require_call_number = __commonJS({
-  "node_modules/@grpc/grpc-js/build/src/call-number.js"(exports) {
+  "node_modules/@grpc/grpc-js/build/src/call-number.js"(exports2) {
     "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.getNextCallNumber = getNextCallNumber;
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.getNextCallNumber = getNextCallNumber;
     var nextCallNumber = 0;
     function getNextCallNumber() {
       return nextCallNumber++;
@@ -43173,25 +43173,25 @@ var require_call_number = __commonJS({
 
 // node_modules/@grpc/grpc-js/build/src/compression-algorithms.js
 var require_compression_algorithms = __commonJS({
-  "node_modules/@grpc/grpc-js/build/src/compression-algorithms.js"(exports) {
+  "node_modules/@grpc/grpc-js/build/src/compression-algorithms.js"(exports2) {
     "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.CompressionAlgorithms = void 0;
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.CompressionAlgorithms = void 0;
     var CompressionAlgorithms;
     (function(CompressionAlgorithms2) {
       CompressionAlgorithms2[CompressionAlgorithms2["identity"] = 0] = "identity";
       CompressionAlgorithms2[CompressionAlgorithms2["deflate"] = 1] = "deflate";
       CompressionAlgorithms2[CompressionAlgorithms2["gzip"] = 2] = "gzip";
-    })(CompressionAlgorithms || (exports.CompressionAlgorithms = CompressionAlgorithms = {}));
+    })(CompressionAlgorithms || (exports2.CompressionAlgorithms = CompressionAlgorithms = {}));
   }
 });
 
 // node_modules/@grpc/grpc-js/build/src/filter.js
 var require_filter = __commonJS({
-  "node_modules/@grpc/grpc-js/build/src/filter.js"(exports) {
+  "node_modules/@grpc/grpc-js/build/src/filter.js"(exports2) {
     "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.BaseFilter = void 0;
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.BaseFilter = void 0;
     var BaseFilter = class {
       async sendMetadata(metadata) {
         return metadata;
@@ -43209,16 +43209,16 @@ var require_filter = __commonJS({
         return status;
       }
     };
-    exports.BaseFilter = BaseFilter;
+    exports2.BaseFilter = BaseFilter;
   }
 });
 
 // node_modules/@grpc/grpc-js/build/src/compression-filter.js
 var require_compression_filter = __commonJS({
-  "node_modules/@grpc/grpc-js/build/src/compression-filter.js"(exports) {
+  "node_modules/@grpc/grpc-js/build/src/compression-filter.js"(exports2) {
     "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.CompressionFilterFactory = exports.CompressionFilter = void 0;
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.CompressionFilterFactory = exports2.CompressionFilter = void 0;
     var zlib = __require("zlib");
     var compression_algorithms_1 = require_compression_algorithms();
     var constants_1 = require_constants2();
@@ -43233,13 +43233,13 @@ var require_compression_filter = __commonJS({
        * @param compress Indicates whether the message should be compressed
        * @return Framed message, compressed if applicable
        */
-      async writeMessage(message, compress) {
+      async writeMessage(message, compress2) {
         let messageBuffer = message;
-        if (compress) {
+        if (compress2) {
           messageBuffer = await this.compressMessage(messageBuffer);
         }
         const output2 = Buffer.allocUnsafe(messageBuffer.length + 5);
-        output2.writeUInt8(compress ? 1 : 0, 0);
+        output2.writeUInt8(compress2 ? 1 : 0, 0);
         output2.writeUInt32BE(messageBuffer.length, 1);
         messageBuffer.copy(output2, 5);
         return output2;
@@ -43261,7 +43261,7 @@ var require_compression_filter = __commonJS({
       async compressMessage(message) {
         return message;
       }
-      async writeMessage(message, compress) {
+      async writeMessage(message, compress2) {
         const output2 = Buffer.allocUnsafe(message.length + 5);
         output2.writeUInt8(0, 0);
         output2.writeUInt32BE(message.length, 1);
@@ -43278,18 +43278,18 @@ var require_compression_filter = __commonJS({
         this.maxRecvMessageLength = maxRecvMessageLength;
       }
       compressMessage(message) {
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve6, reject) => {
           zlib.deflate(message, (err, output2) => {
             if (err) {
               reject(err);
             } else {
-              resolve3(output2);
+              resolve6(output2);
             }
           });
         });
       }
       decompressMessage(message) {
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve6, reject) => {
           let totalLength = 0;
           const messageParts = [];
           const decompresser = zlib.createInflate();
@@ -43311,7 +43311,7 @@ var require_compression_filter = __commonJS({
             }
           });
           decompresser.on("end", () => {
-            resolve3(Buffer.concat(messageParts));
+            resolve6(Buffer.concat(messageParts));
           });
           decompresser.write(message);
           decompresser.end();
@@ -43324,18 +43324,18 @@ var require_compression_filter = __commonJS({
         this.maxRecvMessageLength = maxRecvMessageLength;
       }
       compressMessage(message) {
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve6, reject) => {
           zlib.gzip(message, (err, output2) => {
             if (err) {
               reject(err);
             } else {
-              resolve3(output2);
+              resolve6(output2);
             }
           });
         });
       }
       decompressMessage(message) {
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve6, reject) => {
           let totalLength = 0;
           const messageParts = [];
           const decompresser = zlib.createGunzip();
@@ -43357,7 +43357,7 @@ var require_compression_filter = __commonJS({
             }
           });
           decompresser.on("end", () => {
-            resolve3(Buffer.concat(messageParts));
+            resolve6(Buffer.concat(messageParts));
           });
           decompresser.write(message);
           decompresser.end();
@@ -43453,14 +43453,14 @@ var require_compression_filter = __commonJS({
             details: `Attempted to send message with a size larger than ${this.maxSendMessageLength}`
           };
         }
-        let compress;
+        let compress2;
         if (this.sendCompression instanceof IdentityHandler) {
-          compress = false;
+          compress2 = false;
         } else {
-          compress = (((_a3 = resolvedMessage.flags) !== null && _a3 !== void 0 ? _a3 : 0) & 2) === 0;
+          compress2 = (((_a3 = resolvedMessage.flags) !== null && _a3 !== void 0 ? _a3 : 0) & 2) === 0;
         }
         return {
-          message: await this.sendCompression.writeMessage(resolvedMessage.message, compress),
+          message: await this.sendCompression.writeMessage(resolvedMessage.message, compress2),
           flags: resolvedMessage.flags
         };
       }
@@ -43468,7 +43468,7 @@ var require_compression_filter = __commonJS({
         return this.receiveCompression.readMessage(await message);
       }
     };
-    exports.CompressionFilter = CompressionFilter;
+    exports2.CompressionFilter = CompressionFilter;
     var CompressionFilterFactory = class {
       constructor(channel, options) {
         this.options = options;
@@ -43478,16 +43478,16 @@ var require_compression_filter = __commonJS({
         return new CompressionFilter(this.options, this.sharedFilterConfig);
       }
     };
-    exports.CompressionFilterFactory = CompressionFilterFactory;
+    exports2.CompressionFilterFactory = CompressionFilterFactory;
   }
 });
 
 // node_modules/@grpc/grpc-js/build/src/control-plane-status.js
 var require_control_plane_status = __commonJS({
-  "node_modules/@grpc/grpc-js/build/src/control-plane-status.js"(exports) {
+  "node_modules/@grpc/grpc-js/build/src/control-plane-status.js"(exports2) {
     "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.restrictControlPlaneStatusCode = restrictControlPlaneStatusCode;
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.restrictControlPlaneStatusCode = restrictControlPlaneStatusCode;
     var constants_1 = require_constants2();
     var INAPPROPRIATE_CONTROL_PLANE_CODES = [
       constants_1.Status.OK,
@@ -43514,14 +43514,14 @@ var require_control_plane_status = __commonJS({
 
 // node_modules/@grpc/grpc-js/build/src/deadline.js
 var require_deadline = __commonJS({
-  "node_modules/@grpc/grpc-js/build/src/deadline.js"(exports) {
+  "node_modules/@grpc/grpc-js/build/src/deadline.js"(exports2) {
     "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.minDeadline = minDeadline;
-    exports.getDeadlineTimeoutString = getDeadlineTimeoutString;
-    exports.getRelativeTimeout = getRelativeTimeout;
-    exports.deadlineToString = deadlineToString;
-    exports.formatDateDifference = formatDateDifference;
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.minDeadline = minDeadline;
+    exports2.getDeadlineTimeoutString = getDeadlineTimeoutString;
+    exports2.getRelativeTimeout = getRelativeTimeout;
+    exports2.deadlineToString = deadlineToString;
+    exports2.formatDateDifference = formatDateDifference;
     function minDeadline(...deadlineList) {
       let minValue = Infinity;
       for (const deadline of deadlineList) {
@@ -43587,10 +43587,10 @@ var require_deadline = __commonJS({
 
 // node_modules/@grpc/grpc-js/build/src/filter-stack.js
 var require_filter_stack = __commonJS({
-  "node_modules/@grpc/grpc-js/build/src/filter-stack.js"(exports) {
+  "node_modules/@grpc/grpc-js/build/src/filter-stack.js"(exports2) {
     "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.FilterStackFactory = exports.FilterStack = void 0;
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.FilterStackFactory = exports2.FilterStack = void 0;
     var FilterStack = class {
       constructor(filters) {
         this.filters = filters;
@@ -43637,7 +43637,7 @@ var require_filter_stack = __commonJS({
         return this.filters;
       }
     };
-    exports.FilterStack = FilterStack;
+    exports2.FilterStack = FilterStack;
     var FilterStackFactory = class _FilterStackFactory {
       constructor(factories) {
         this.factories = factories;
@@ -43652,16 +43652,16 @@ var require_filter_stack = __commonJS({
         return new FilterStack(this.factories.map((factory) => factory.createFilter()));
       }
     };
-    exports.FilterStackFactory = FilterStackFactory;
+    exports2.FilterStackFactory = FilterStackFactory;
   }
 });
 
 // node_modules/@grpc/grpc-js/build/src/single-subchannel-channel.js
 var require_single_subchannel_channel = __commonJS({
-  "node_modules/@grpc/grpc-js/build/src/single-subchannel-channel.js"(exports) {
+  "node_modules/@grpc/grpc-js/build/src/single-subchannel-channel.js"(exports2) {
     "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.SingleSubchannelChannel = void 0;
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.SingleSubchannelChannel = void 0;
     var call_number_1 = require_call_number();
     var channelz_1 = require_channelz();
     var compression_filter_1 = require_compression_filter();
@@ -43865,16 +43865,16 @@ var require_single_subchannel_channel = __commonJS({
         return new SubchannelCallWrapper(this.subchannel, method, this.filterStackFactory, callOptions, (0, call_number_1.getNextCallNumber)());
       }
     };
-    exports.SingleSubchannelChannel = SingleSubchannelChannel;
+    exports2.SingleSubchannelChannel = SingleSubchannelChannel;
   }
 });
 
 // node_modules/@grpc/grpc-js/build/src/subchannel.js
 var require_subchannel = __commonJS({
-  "node_modules/@grpc/grpc-js/build/src/subchannel.js"(exports) {
+  "node_modules/@grpc/grpc-js/build/src/subchannel.js"(exports2) {
     "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.Subchannel = void 0;
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.Subchannel = void 0;
     var connectivity_state_1 = require_connectivity_state();
     var backoff_timeout_1 = require_backoff_timeout();
     var logging = require_logging();
@@ -44211,30 +44211,30 @@ var require_subchannel = __commonJS({
         this.dataProducers.delete(name);
       }
     };
-    exports.Subchannel = Subchannel;
+    exports2.Subchannel = Subchannel;
   }
 });
 
 // node_modules/@grpc/grpc-js/build/src/environment.js
 var require_environment = __commonJS({
-  "node_modules/@grpc/grpc-js/build/src/environment.js"(exports) {
+  "node_modules/@grpc/grpc-js/build/src/environment.js"(exports2) {
     "use strict";
     var _a3;
     var _b;
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.GRPC_NODE_DEBUG_SEND_ERROR_DETAILS = exports.GRPC_NODE_USE_ALTERNATIVE_RESOLVER = void 0;
-    exports.GRPC_NODE_USE_ALTERNATIVE_RESOLVER = ((_a3 = process.env.GRPC_NODE_USE_ALTERNATIVE_RESOLVER) !== null && _a3 !== void 0 ? _a3 : "false") === "true";
-    exports.GRPC_NODE_DEBUG_SEND_ERROR_DETAILS = ((_b = process.env.GRPC_NODE_DEBUG_SEND_ERROR_DETAILS) !== null && _b !== void 0 ? _b : "false") === "true";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.GRPC_NODE_DEBUG_SEND_ERROR_DETAILS = exports2.GRPC_NODE_USE_ALTERNATIVE_RESOLVER = void 0;
+    exports2.GRPC_NODE_USE_ALTERNATIVE_RESOLVER = ((_a3 = process.env.GRPC_NODE_USE_ALTERNATIVE_RESOLVER) !== null && _a3 !== void 0 ? _a3 : "false") === "true";
+    exports2.GRPC_NODE_DEBUG_SEND_ERROR_DETAILS = ((_b = process.env.GRPC_NODE_DEBUG_SEND_ERROR_DETAILS) !== null && _b !== void 0 ? _b : "false") === "true";
   }
 });
 
 // node_modules/@grpc/grpc-js/build/src/resolver-dns.js
 var require_resolver_dns = __commonJS({
-  "node_modules/@grpc/grpc-js/build/src/resolver-dns.js"(exports) {
+  "node_modules/@grpc/grpc-js/build/src/resolver-dns.js"(exports2) {
     "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.DEFAULT_PORT = void 0;
-    exports.setup = setup;
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.DEFAULT_PORT = void 0;
+    exports2.setup = setup;
     var resolver_1 = require_resolver();
     var dns_1 = __require("dns");
     var service_config_1 = require_service_config();
@@ -44251,7 +44251,7 @@ var require_resolver_dns = __commonJS({
     function trace(text) {
       logging.trace(constants_2.LogVerbosity.DEBUG, TRACER_NAME, text);
     }
-    exports.DEFAULT_PORT = 443;
+    exports2.DEFAULT_PORT = 443;
     var DEFAULT_MIN_TIME_BETWEEN_RESOLUTIONS_MS = 3e4;
     var DnsResolver = class {
       constructor(target, listener, channelOptions) {
@@ -44283,7 +44283,7 @@ var require_resolver_dns = __commonJS({
                 addresses: [
                   {
                     host: hostPort.host,
-                    port: (_a3 = hostPort.port) !== null && _a3 !== void 0 ? _a3 : exports.DEFAULT_PORT
+                    port: (_a3 = hostPort.port) !== null && _a3 !== void 0 ? _a3 : exports2.DEFAULT_PORT
                   }
                 ]
               }
@@ -44293,7 +44293,7 @@ var require_resolver_dns = __commonJS({
           } else {
             this.ipResult = null;
             this.dnsHostname = hostPort.host;
-            this.port = (_b = hostPort.port) !== null && _b !== void 0 ? _b : exports.DEFAULT_PORT;
+            this.port = (_b = hostPort.port) !== null && _b !== void 0 ? _b : exports2.DEFAULT_PORT;
           }
         }
         this.percentage = Math.random() * 100;
@@ -44518,12 +44518,12 @@ var require_resolver_dns = __commonJS({
 
 // node_modules/@grpc/grpc-js/build/src/http_proxy.js
 var require_http_proxy = __commonJS({
-  "node_modules/@grpc/grpc-js/build/src/http_proxy.js"(exports) {
+  "node_modules/@grpc/grpc-js/build/src/http_proxy.js"(exports2) {
     "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.parseCIDR = parseCIDR;
-    exports.mapProxyName = mapProxyName;
-    exports.getProxiedConnection = getProxiedConnection;
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.parseCIDR = parseCIDR;
+    exports2.mapProxyName = mapProxyName;
+    exports2.getProxiedConnection = getProxiedConnection;
     var logging_1 = require_logging();
     var constants_1 = require_constants2();
     var net_1 = __require("net");
@@ -44573,12 +44573,12 @@ var require_http_proxy = __commonJS({
         }
       }
       const hostname4 = proxyUrl.hostname;
-      let port = proxyUrl.port;
-      if (port === "") {
-        port = "80";
+      let port2 = proxyUrl.port;
+      if (port2 === "") {
+        port2 = "80";
       }
       const result = {
-        address: `${hostname4}:${port}`
+        address: `${hostname4}:${port2}`
       };
       if (userCred) {
         result.creds = userCred;
@@ -44707,7 +44707,7 @@ var require_http_proxy = __commonJS({
       options.headers = headers;
       const proxyAddressString = (0, subchannel_address_1.subchannelAddressToString)(address);
       trace("Using proxy " + proxyAddressString + " to connect to " + options.path);
-      return new Promise((resolve3, reject) => {
+      return new Promise((resolve6, reject) => {
         const request = http.request(options);
         request.once("connect", (res, socket, head) => {
           request.removeAllListeners();
@@ -44718,7 +44718,7 @@ var require_http_proxy = __commonJS({
               socket.unshift(head);
             }
             trace("Successfully established a plaintext connection to " + options.path + " through proxy " + proxyAddressString);
-            resolve3(socket);
+            resolve6(socket);
           } else {
             (0, logging_1.log)(constants_1.LogVerbosity.ERROR, "Failed to connect to " + options.path + " through proxy " + proxyAddressString + " with status " + res.statusCode);
             reject();
@@ -44737,10 +44737,10 @@ var require_http_proxy = __commonJS({
 
 // node_modules/@grpc/grpc-js/build/src/stream-decoder.js
 var require_stream_decoder = __commonJS({
-  "node_modules/@grpc/grpc-js/build/src/stream-decoder.js"(exports) {
+  "node_modules/@grpc/grpc-js/build/src/stream-decoder.js"(exports2) {
     "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.StreamDecoder = void 0;
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.StreamDecoder = void 0;
     var ReadState;
     (function(ReadState2) {
       ReadState2[ReadState2["NO_DATA"] = 0] = "NO_DATA";
@@ -44816,16 +44816,16 @@ var require_stream_decoder = __commonJS({
         return result;
       }
     };
-    exports.StreamDecoder = StreamDecoder;
+    exports2.StreamDecoder = StreamDecoder;
   }
 });
 
 // node_modules/@grpc/grpc-js/build/src/subchannel-call.js
 var require_subchannel_call = __commonJS({
-  "node_modules/@grpc/grpc-js/build/src/subchannel-call.js"(exports) {
+  "node_modules/@grpc/grpc-js/build/src/subchannel-call.js"(exports2) {
     "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.Http2SubchannelCall = void 0;
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.Http2SubchannelCall = void 0;
     var http2 = __require("http2");
     var os = __require("os");
     var constants_1 = require_constants2();
@@ -45269,16 +45269,16 @@ var require_subchannel_call = __commonJS({
         this.http2Stream.end();
       }
     };
-    exports.Http2SubchannelCall = Http2SubchannelCall;
+    exports2.Http2SubchannelCall = Http2SubchannelCall;
   }
 });
 
 // node_modules/@grpc/grpc-js/build/src/transport.js
 var require_transport = __commonJS({
-  "node_modules/@grpc/grpc-js/build/src/transport.js"(exports) {
+  "node_modules/@grpc/grpc-js/build/src/transport.js"(exports2) {
     "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.Http2SubchannelConnector = void 0;
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.Http2SubchannelConnector = void 0;
     var http2 = __require("http2");
     var tls_1 = __require("tls");
     var channelz_1 = require_channelz();
@@ -45706,7 +45706,7 @@ var require_transport = __commonJS({
         if (secureConnectResult.socket.closed) {
           return Promise.reject("Connection closed before starting HTTP/2 handshake");
         }
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve6, reject) => {
           var _a3, _b, _c, _d, _e, _f, _g, _h;
           let remoteName = null;
           let realTarget = this.channelTarget;
@@ -45777,7 +45777,7 @@ var require_transport = __commonJS({
             session.removeAllListeners();
             secureConnectResult.socket.removeListener("close", closeHandler);
             secureConnectResult.socket.removeListener("error", errorHandler);
-            resolve3(new Http2Transport(session, address, options, remoteName));
+            resolve6(new Http2Transport(session, address, options, remoteName));
             this.session = null;
           });
           session.once("close", closeHandler);
@@ -45791,7 +45791,7 @@ var require_transport = __commonJS({
           if (proxiedSocket) {
             return proxiedSocket;
           } else {
-            return new Promise((resolve3, reject) => {
+            return new Promise((resolve6, reject) => {
               const closeCallback = () => {
                 reject(new Error("Socket closed"));
               };
@@ -45801,7 +45801,7 @@ var require_transport = __commonJS({
               const socket = net.connect(address, () => {
                 socket.removeListener("close", closeCallback);
                 socket.removeListener("error", errorCallback);
-                resolve3(socket);
+                resolve6(socket);
               });
               socket.once("close", closeCallback);
               socket.once("error", errorCallback);
@@ -45847,17 +45847,17 @@ var require_transport = __commonJS({
         this.session = null;
       }
     };
-    exports.Http2SubchannelConnector = Http2SubchannelConnector;
+    exports2.Http2SubchannelConnector = Http2SubchannelConnector;
   }
 });
 
 // node_modules/@grpc/grpc-js/build/src/subchannel-pool.js
 var require_subchannel_pool = __commonJS({
-  "node_modules/@grpc/grpc-js/build/src/subchannel-pool.js"(exports) {
+  "node_modules/@grpc/grpc-js/build/src/subchannel-pool.js"(exports2) {
     "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.SubchannelPool = void 0;
-    exports.getSubchannelPool = getSubchannelPool;
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.SubchannelPool = void 0;
+    exports2.getSubchannelPool = getSubchannelPool;
     var channel_options_1 = require_channel_options();
     var subchannel_1 = require_subchannel();
     var subchannel_address_1 = require_subchannel_address();
@@ -45937,7 +45937,7 @@ var require_subchannel_pool = __commonJS({
         return subchannel;
       }
     };
-    exports.SubchannelPool = SubchannelPool;
+    exports2.SubchannelPool = SubchannelPool;
     var globalSubchannelPool = new SubchannelPool();
     function getSubchannelPool(global2) {
       if (global2) {
@@ -45951,10 +45951,10 @@ var require_subchannel_pool = __commonJS({
 
 // node_modules/@grpc/grpc-js/build/src/load-balancing-call.js
 var require_load_balancing_call = __commonJS({
-  "node_modules/@grpc/grpc-js/build/src/load-balancing-call.js"(exports) {
+  "node_modules/@grpc/grpc-js/build/src/load-balancing-call.js"(exports2) {
     "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.LoadBalancingCall = void 0;
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.LoadBalancingCall = void 0;
     var call_credentials_1 = require_call_credentials();
     var connectivity_state_1 = require_connectivity_state();
     var constants_1 = require_constants2();
@@ -46211,16 +46211,16 @@ var require_load_balancing_call = __commonJS({
         }
       }
     };
-    exports.LoadBalancingCall = LoadBalancingCall;
+    exports2.LoadBalancingCall = LoadBalancingCall;
   }
 });
 
 // node_modules/@grpc/grpc-js/build/src/resolving-call.js
 var require_resolving_call = __commonJS({
-  "node_modules/@grpc/grpc-js/build/src/resolving-call.js"(exports) {
+  "node_modules/@grpc/grpc-js/build/src/resolving-call.js"(exports2) {
     "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.ResolvingCall = void 0;
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.ResolvingCall = void 0;
     var call_credentials_1 = require_call_credentials();
     var constants_1 = require_constants2();
     var deadline_1 = require_deadline();
@@ -46521,16 +46521,16 @@ var require_resolving_call = __commonJS({
         }
       }
     };
-    exports.ResolvingCall = ResolvingCall;
+    exports2.ResolvingCall = ResolvingCall;
   }
 });
 
 // node_modules/@grpc/grpc-js/build/src/retrying-call.js
 var require_retrying_call = __commonJS({
-  "node_modules/@grpc/grpc-js/build/src/retrying-call.js"(exports) {
+  "node_modules/@grpc/grpc-js/build/src/retrying-call.js"(exports2) {
     "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.RetryingCall = exports.MessageBufferTracker = exports.RetryThrottler = void 0;
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.RetryingCall = exports2.MessageBufferTracker = exports2.RetryThrottler = void 0;
     var constants_1 = require_constants2();
     var deadline_1 = require_deadline();
     var metadata_1 = require_metadata();
@@ -46557,7 +46557,7 @@ var require_retrying_call = __commonJS({
         return this.tokens > this.maxTokens / 2;
       }
     };
-    exports.RetryThrottler = RetryThrottler;
+    exports2.RetryThrottler = RetryThrottler;
     var MessageBufferTracker = class {
       constructor(totalLimit, limitPerCall) {
         this.totalLimit = totalLimit;
@@ -46597,7 +46597,7 @@ var require_retrying_call = __commonJS({
         this.allocatedPerCall.delete(callId);
       }
     };
-    exports.MessageBufferTracker = MessageBufferTracker;
+    exports2.MessageBufferTracker = MessageBufferTracker;
     var PREVIONS_RPC_ATTEMPTS_METADATA_KEY = "grpc-previous-rpc-attempts";
     var DEFAULT_MAX_ATTEMPTS_LIMIT = 5;
     var RetryingCall = class {
@@ -47188,16 +47188,16 @@ var require_retrying_call = __commonJS({
         }
       }
     };
-    exports.RetryingCall = RetryingCall;
+    exports2.RetryingCall = RetryingCall;
   }
 });
 
 // node_modules/@grpc/grpc-js/build/src/subchannel-interface.js
 var require_subchannel_interface = __commonJS({
-  "node_modules/@grpc/grpc-js/build/src/subchannel-interface.js"(exports) {
+  "node_modules/@grpc/grpc-js/build/src/subchannel-interface.js"(exports2) {
     "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.BaseSubchannelWrapper = void 0;
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.BaseSubchannelWrapper = void 0;
     var BaseSubchannelWrapper = class {
       constructor(child) {
         this.child = child;
@@ -47287,16 +47287,16 @@ var require_subchannel_interface = __commonJS({
         return this.child.getChannel();
       }
     };
-    exports.BaseSubchannelWrapper = BaseSubchannelWrapper;
+    exports2.BaseSubchannelWrapper = BaseSubchannelWrapper;
   }
 });
 
 // node_modules/@grpc/grpc-js/build/src/internal-channel.js
 var require_internal_channel = __commonJS({
-  "node_modules/@grpc/grpc-js/build/src/internal-channel.js"(exports) {
+  "node_modules/@grpc/grpc-js/build/src/internal-channel.js"(exports2) {
     "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.InternalChannel = exports.SUBCHANNEL_ARGS_EXCLUDE_KEY_PREFIX = void 0;
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.InternalChannel = exports2.SUBCHANNEL_ARGS_EXCLUDE_KEY_PREFIX = void 0;
     var channel_credentials_1 = require_channel_credentials();
     var resolving_load_balancer_1 = require_resolving_load_balancer();
     var subchannel_pool_1 = require_subchannel_pool();
@@ -47365,7 +47365,7 @@ var require_internal_channel = __commonJS({
         };
       }
     };
-    exports.SUBCHANNEL_ARGS_EXCLUDE_KEY_PREFIX = "grpc.internal.no_subchannel";
+    exports2.SUBCHANNEL_ARGS_EXCLUDE_KEY_PREFIX = "grpc.internal.no_subchannel";
     var ChannelzInfoTracker = class {
       constructor(target) {
         this.target = target;
@@ -47448,7 +47448,7 @@ var require_internal_channel = __commonJS({
           createSubchannel: (subchannelAddress, subchannelArgs) => {
             const finalSubchannelArgs = {};
             for (const [key, value] of Object.entries(subchannelArgs)) {
-              if (!key.startsWith(exports.SUBCHANNEL_ARGS_EXCLUDE_KEY_PREFIX)) {
+              if (!key.startsWith(exports2.SUBCHANNEL_ARGS_EXCLUDE_KEY_PREFIX)) {
                 finalSubchannelArgs[key] = value;
               }
             }
@@ -47852,7 +47852,7 @@ var require_internal_channel = __commonJS({
         return this.options;
       }
     };
-    exports.InternalChannel = InternalChannel;
+    exports2.InternalChannel = InternalChannel;
     InternalChannel.MAX_CACHED_HOSTS = 5;
     InternalChannel.MAX_METHODS_PER_HOST = 100;
   }
@@ -47860,10 +47860,10 @@ var require_internal_channel = __commonJS({
 
 // node_modules/@grpc/grpc-js/build/src/channel.js
 var require_channel = __commonJS({
-  "node_modules/@grpc/grpc-js/build/src/channel.js"(exports) {
+  "node_modules/@grpc/grpc-js/build/src/channel.js"(exports2) {
     "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.ChannelImplementation = void 0;
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.ChannelImplementation = void 0;
     var channel_credentials_1 = require_channel_credentials();
     var internal_channel_1 = require_internal_channel();
     var ChannelImplementation = class {
@@ -47911,17 +47911,17 @@ var require_channel = __commonJS({
         return this.internalChannel.createCall(method, deadline, host, parentCall, propagateFlags);
       }
     };
-    exports.ChannelImplementation = ChannelImplementation;
+    exports2.ChannelImplementation = ChannelImplementation;
   }
 });
 
 // node_modules/@grpc/grpc-js/build/src/server-call.js
 var require_server_call = __commonJS({
-  "node_modules/@grpc/grpc-js/build/src/server-call.js"(exports) {
+  "node_modules/@grpc/grpc-js/build/src/server-call.js"(exports2) {
     "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.ServerDuplexStreamImpl = exports.ServerWritableStreamImpl = exports.ServerReadableStreamImpl = exports.ServerUnaryCallImpl = void 0;
-    exports.serverErrorToStatus = serverErrorToStatus;
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.ServerDuplexStreamImpl = exports2.ServerWritableStreamImpl = exports2.ServerReadableStreamImpl = exports2.ServerUnaryCallImpl = void 0;
+    exports2.serverErrorToStatus = serverErrorToStatus;
     var events_1 = __require("events");
     var stream_1 = __require("stream");
     var constants_1 = require_constants2();
@@ -47972,7 +47972,7 @@ var require_server_call = __commonJS({
         return this.call.getMetricsRecorder();
       }
     };
-    exports.ServerUnaryCallImpl = ServerUnaryCallImpl;
+    exports2.ServerUnaryCallImpl = ServerUnaryCallImpl;
     var ServerReadableStreamImpl = class extends stream_1.Readable {
       constructor(path, call, metadata) {
         super({ objectMode: true });
@@ -48006,7 +48006,7 @@ var require_server_call = __commonJS({
         return this.call.getMetricsRecorder();
       }
     };
-    exports.ServerReadableStreamImpl = ServerReadableStreamImpl;
+    exports2.ServerReadableStreamImpl = ServerReadableStreamImpl;
     var ServerWritableStreamImpl = class extends stream_1.Writable {
       constructor(path, call, metadata, request) {
         super({ objectMode: true });
@@ -48062,7 +48062,7 @@ var require_server_call = __commonJS({
         return super.end();
       }
     };
-    exports.ServerWritableStreamImpl = ServerWritableStreamImpl;
+    exports2.ServerWritableStreamImpl = ServerWritableStreamImpl;
     var ServerDuplexStreamImpl = class extends stream_1.Duplex {
       constructor(path, call, metadata) {
         super({ objectMode: true });
@@ -48120,18 +48120,18 @@ var require_server_call = __commonJS({
         return super.end();
       }
     };
-    exports.ServerDuplexStreamImpl = ServerDuplexStreamImpl;
+    exports2.ServerDuplexStreamImpl = ServerDuplexStreamImpl;
   }
 });
 
 // node_modules/@grpc/grpc-js/build/src/server-credentials.js
 var require_server_credentials = __commonJS({
-  "node_modules/@grpc/grpc-js/build/src/server-credentials.js"(exports) {
+  "node_modules/@grpc/grpc-js/build/src/server-credentials.js"(exports2) {
     "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.ServerCredentials = void 0;
-    exports.createCertificateProviderServerCredentials = createCertificateProviderServerCredentials;
-    exports.createServerCredentialsWithInterceptors = createServerCredentialsWithInterceptors;
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.ServerCredentials = void 0;
+    exports2.createCertificateProviderServerCredentials = createCertificateProviderServerCredentials;
+    exports2.createServerCredentialsWithInterceptors = createServerCredentialsWithInterceptors;
     var tls_helpers_1 = require_tls_helpers();
     var ServerCredentials = class {
       constructor(serverConstructorOptions, contextOptions) {
@@ -48207,7 +48207,7 @@ var require_server_credentials = __commonJS({
         });
       }
     };
-    exports.ServerCredentials = ServerCredentials;
+    exports2.ServerCredentials = ServerCredentials;
     var InsecureServerCredentials = class _InsecureServerCredentials extends ServerCredentials {
       constructor() {
         super(null);
@@ -48416,16 +48416,16 @@ var require_server_credentials = __commonJS({
 
 // node_modules/@grpc/grpc-js/build/src/duration.js
 var require_duration = __commonJS({
-  "node_modules/@grpc/grpc-js/build/src/duration.js"(exports) {
+  "node_modules/@grpc/grpc-js/build/src/duration.js"(exports2) {
     "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.durationMessageToDuration = durationMessageToDuration;
-    exports.msToDuration = msToDuration;
-    exports.durationToMs = durationToMs;
-    exports.isDuration = isDuration;
-    exports.isDurationMessage = isDurationMessage;
-    exports.parseDuration = parseDuration2;
-    exports.durationToString = durationToString;
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.durationMessageToDuration = durationMessageToDuration;
+    exports2.msToDuration = msToDuration;
+    exports2.durationToMs = durationToMs;
+    exports2.isDuration = isDuration;
+    exports2.isDurationMessage = isDurationMessage;
+    exports2.parseDuration = parseDuration2;
+    exports2.durationToString = durationToString;
     function durationMessageToDuration(message) {
       return {
         seconds: Number.parseInt(message.seconds),
@@ -48477,12 +48477,12 @@ var require_duration = __commonJS({
 
 // node_modules/@grpc/grpc-js/build/src/orca.js
 var require_orca = __commonJS({
-  "node_modules/@grpc/grpc-js/build/src/orca.js"(exports) {
+  "node_modules/@grpc/grpc-js/build/src/orca.js"(exports2) {
     "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.OrcaOobMetricsSubchannelWrapper = exports.GRPC_METRICS_HEADER = exports.ServerMetricRecorder = exports.PerRequestMetricRecorder = void 0;
-    exports.createOrcaClient = createOrcaClient;
-    exports.createMetricsReader = createMetricsReader;
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.OrcaOobMetricsSubchannelWrapper = exports2.GRPC_METRICS_HEADER = exports2.ServerMetricRecorder = exports2.PerRequestMetricRecorder = void 0;
+    exports2.createOrcaClient = createOrcaClient;
+    exports2.createMetricsReader = createMetricsReader;
     var make_client_1 = require_make_client();
     var duration_1 = require_duration();
     var channel_credentials_1 = require_channel_credentials();
@@ -48586,7 +48586,7 @@ var require_orca = __commonJS({
         return orcaProto.xds.data.orca.v3.OrcaLoadReport.serialize(this.message);
       }
     };
-    exports.PerRequestMetricRecorder = PerRequestMetricRecorder;
+    exports2.PerRequestMetricRecorder = PerRequestMetricRecorder;
     var DEFAULT_REPORT_INTERVAL_MS = 3e4;
     var ServerMetricRecorder = class {
       constructor() {
@@ -48645,12 +48645,12 @@ var require_orca = __commonJS({
         server.addService(serviceDefinition, this.serviceImplementation);
       }
     };
-    exports.ServerMetricRecorder = ServerMetricRecorder;
+    exports2.ServerMetricRecorder = ServerMetricRecorder;
     function createOrcaClient(channel) {
       const ClientClass = loadOrcaProto().xds.service.orca.v3.OpenRcaService;
       return new ClientClass("unused", channel_credentials_1.ChannelCredentials.createInsecure(), { channelOverride: channel });
     }
-    exports.GRPC_METRICS_HEADER = "endpoint-load-metrics-bin";
+    exports2.GRPC_METRICS_HEADER = "endpoint-load-metrics-bin";
     var PARSED_LOAD_REPORT_KEY = "grpc_orca_load_report";
     function createMetricsReader(listener, previousOnCallEnded) {
       return (code, details, metadata) => {
@@ -48658,7 +48658,7 @@ var require_orca = __commonJS({
         if (parsedLoadReport) {
           listener(parsedLoadReport);
         } else {
-          const serializedLoadReport = metadata.get(exports.GRPC_METRICS_HEADER);
+          const serializedLoadReport = metadata.get(exports2.GRPC_METRICS_HEADER);
           if (serializedLoadReport.length > 0) {
             const orcaProto = loadOrcaProto();
             parsedLoadReport = orcaProto.xds.data.orca.v3.OrcaLoadReport.deserialize(serializedLoadReport[0]);
@@ -48763,7 +48763,7 @@ var require_orca = __commonJS({
         return this.child;
       }
     };
-    exports.OrcaOobMetricsSubchannelWrapper = OrcaOobMetricsSubchannelWrapper;
+    exports2.OrcaOobMetricsSubchannelWrapper = OrcaOobMetricsSubchannelWrapper;
     function createOobMetricsDataProducer(subchannel) {
       return new OobMetricsDataProducer(subchannel);
     }
@@ -48772,12 +48772,12 @@ var require_orca = __commonJS({
 
 // node_modules/@grpc/grpc-js/build/src/server-interceptors.js
 var require_server_interceptors = __commonJS({
-  "node_modules/@grpc/grpc-js/build/src/server-interceptors.js"(exports) {
+  "node_modules/@grpc/grpc-js/build/src/server-interceptors.js"(exports2) {
     "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.BaseServerInterceptingCall = exports.ServerInterceptingCall = exports.ResponderBuilder = exports.ServerListenerBuilder = void 0;
-    exports.isInterceptingServerListener = isInterceptingServerListener;
-    exports.getServerInterceptingCall = getServerInterceptingCall;
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.BaseServerInterceptingCall = exports2.ServerInterceptingCall = exports2.ResponderBuilder = exports2.ServerListenerBuilder = void 0;
+    exports2.isInterceptingServerListener = isInterceptingServerListener;
+    exports2.getServerInterceptingCall = getServerInterceptingCall;
     var metadata_1 = require_metadata();
     var constants_1 = require_constants2();
     var http2 = __require("http2");
@@ -48824,7 +48824,7 @@ var require_server_interceptors = __commonJS({
         };
       }
     };
-    exports.ServerListenerBuilder = ServerListenerBuilder;
+    exports2.ServerListenerBuilder = ServerListenerBuilder;
     function isInterceptingServerListener(listener) {
       return listener.onReceiveMetadata !== void 0 && listener.onReceiveMetadata.length === 1;
     }
@@ -48939,7 +48939,7 @@ var require_server_interceptors = __commonJS({
         };
       }
     };
-    exports.ResponderBuilder = ResponderBuilder;
+    exports2.ResponderBuilder = ResponderBuilder;
     var defaultServerListener = {
       onReceiveMetadata: (metadata, next) => {
         next(metadata);
@@ -49066,7 +49066,7 @@ var require_server_interceptors = __commonJS({
         return this.nextCall.getMetricsRecorder();
       }
     };
-    exports.ServerInterceptingCall = ServerInterceptingCall;
+    exports2.ServerInterceptingCall = ServerInterceptingCall;
     var GRPC_ACCEPT_ENCODING_HEADER = "grpc-accept-encoding";
     var GRPC_ENCODING_HEADER = "grpc-encoding";
     var GRPC_MESSAGE_HEADER = "grpc-message";
@@ -49253,7 +49253,7 @@ var require_server_interceptors = __commonJS({
           } else {
             decompresser = zlib.createGunzip();
           }
-          return new Promise((resolve3, reject) => {
+          return new Promise((resolve6, reject) => {
             let totalLength = 0;
             const messageParts = [];
             decompresser.on("error", (error63) => {
@@ -49274,7 +49274,7 @@ var require_server_interceptors = __commonJS({
               }
             });
             decompresser.on("end", () => {
-              resolve3(Buffer.concat(messageParts));
+              resolve6(Buffer.concat(messageParts));
             });
             decompresser.write(messageContents);
             decompresser.end();
@@ -49525,7 +49525,7 @@ var require_server_interceptors = __commonJS({
         return this.metricsRecorder;
       }
     };
-    exports.BaseServerInterceptingCall = BaseServerInterceptingCall;
+    exports2.BaseServerInterceptingCall = BaseServerInterceptingCall;
     function getServerInterceptingCall(interceptors, stream, headers, callEventTracker, handler, options) {
       const methodDefinition = {
         path: handler.path,
@@ -49544,16 +49544,16 @@ var require_server_interceptors = __commonJS({
 
 // node_modules/@grpc/grpc-js/build/src/server.js
 var require_server2 = __commonJS({
-  "node_modules/@grpc/grpc-js/build/src/server.js"(exports) {
+  "node_modules/@grpc/grpc-js/build/src/server.js"(exports2) {
     "use strict";
-    var __runInitializers = exports && exports.__runInitializers || function(thisArg, initializers, value) {
+    var __runInitializers = exports2 && exports2.__runInitializers || function(thisArg, initializers, value) {
       var useValue = arguments.length > 2;
       for (var i = 0; i < initializers.length; i++) {
         value = useValue ? initializers[i].call(thisArg, value) : initializers[i].call(thisArg);
       }
       return useValue ? value : void 0;
     };
-    var __esDecorate = exports && exports.__esDecorate || function(ctor, descriptorIn, decorators, contextIn, initializers, extraInitializers) {
+    var __esDecorate = exports2 && exports2.__esDecorate || function(ctor, descriptorIn, decorators, contextIn, initializers, extraInitializers) {
       function accept(f) {
         if (f !== void 0 && typeof f !== "function") throw new TypeError("Function expected");
         return f;
@@ -49585,8 +49585,8 @@ var require_server2 = __commonJS({
       if (target) Object.defineProperty(target, contextIn.name, descriptor);
       done = true;
     };
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.Server = void 0;
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.Server = void 0;
     var http2 = __require("http2");
     var util = __require("util");
     var constants_1 = require_constants2();
@@ -49805,7 +49805,7 @@ var require_server2 = __commonJS({
             this.unregister(attrs.path);
           });
         }
-        bind(port, creds) {
+        bind(port2, creds) {
           throw new Error("Not implemented. Use bindAsync() instead");
         }
         /**
@@ -49885,10 +49885,10 @@ var require_server2 = __commonJS({
         bindOneAddress(address, boundPortObject) {
           this.trace("Attempting to bind " + (0, subchannel_address_1.subchannelAddressToString)(address));
           const http2Server = this.createHttp2Server(boundPortObject.credentials);
-          return new Promise((resolve3, reject) => {
+          return new Promise((resolve6, reject) => {
             const onError = (err) => {
               this.trace("Failed to bind " + (0, subchannel_address_1.subchannelAddressToString)(address) + " with error " + err.message);
-              resolve3({
+              resolve6({
                 port: "port" in address ? address.port : 1,
                 error: err.message
               });
@@ -49916,7 +49916,7 @@ var require_server2 = __commonJS({
               });
               boundPortObject.listeningServers.add(http2Server);
               this.trace("Successfully bound " + (0, subchannel_address_1.subchannelAddressToString)(boundSubchannelAddress));
-              resolve3({
+              resolve6({
                 port: "port" in boundSubchannelAddress ? boundSubchannelAddress.port : 1
               });
               http2Server.removeListener("error", onError);
@@ -49968,8 +49968,8 @@ var require_server2 = __commonJS({
             throw new Error(`${errorString} errors: [${bindResult.errors.join(",")}]`);
           }
         }
-        resolvePort(port) {
-          return new Promise((resolve3, reject) => {
+        resolvePort(port2) {
+          return new Promise((resolve6, reject) => {
             let seenResolution = false;
             const resolverListener = (endpointList, attributes, serviceConfig, resolutionNote) => {
               if (seenResolution) {
@@ -49982,18 +49982,18 @@ var require_server2 = __commonJS({
               }
               const addressList = [].concat(...endpointList.value.map((endpoint) => endpoint.addresses));
               if (addressList.length === 0) {
-                reject(new Error(`No addresses resolved for port ${port}`));
+                reject(new Error(`No addresses resolved for port ${port2}`));
                 return true;
               }
-              resolve3(addressList);
+              resolve6(addressList);
               return true;
             };
-            const resolver = (0, resolver_1.createResolver)(port, resolverListener, this.options);
+            const resolver = (0, resolver_1.createResolver)(port2, resolverListener, this.options);
             resolver.updateResolution();
           });
         }
-        async bindPort(port, boundPortObject) {
-          const addressList = await this.resolvePort(port);
+        async bindPort(port2, boundPortObject) {
+          const addressList = await this.resolvePort(port2);
           if (boundPortObject.cancelled) {
             this.completeUnbind(boundPortObject);
             throw new Error("bindAsync operation cancelled by unbind call");
@@ -50005,22 +50005,22 @@ var require_server2 = __commonJS({
           }
           return portNumber;
         }
-        normalizePort(port) {
-          const initialPortUri = (0, uri_parser_1.parseUri)(port);
+        normalizePort(port2) {
+          const initialPortUri = (0, uri_parser_1.parseUri)(port2);
           if (initialPortUri === null) {
-            throw new Error(`Could not parse port "${port}"`);
+            throw new Error(`Could not parse port "${port2}"`);
           }
           const portUri = (0, resolver_1.mapUriDefaultScheme)(initialPortUri);
           if (portUri === null) {
-            throw new Error(`Could not get a default scheme for port "${port}"`);
+            throw new Error(`Could not get a default scheme for port "${port2}"`);
           }
           return portUri;
         }
-        bindAsync(port, creds, callback) {
+        bindAsync(port2, creds, callback) {
           if (this.shutdown) {
             throw new Error("bindAsync called after shutdown");
           }
-          if (typeof port !== "string") {
+          if (typeof port2 !== "string") {
             throw new TypeError("port must be a string");
           }
           if (creds === null || !(creds instanceof server_credentials_1.ServerCredentials)) {
@@ -50029,15 +50029,15 @@ var require_server2 = __commonJS({
           if (typeof callback !== "function") {
             throw new TypeError("callback must be a function");
           }
-          this.trace("bindAsync port=" + port);
-          const portUri = this.normalizePort(port);
-          const deferredCallback = (error63, port2) => {
-            process.nextTick(() => callback(error63, port2));
+          this.trace("bindAsync port=" + port2);
+          const portUri = this.normalizePort(port2);
+          const deferredCallback = (error63, port3) => {
+            process.nextTick(() => callback(error63, port3));
           };
           let boundPortObject = this.boundPorts.get((0, uri_parser_1.uriToString)(portUri));
           if (boundPortObject) {
             if (!creds._equals(boundPortObject.credentials)) {
-              deferredCallback(new Error(`${port} already bound with incompatible credentials`), 0);
+              deferredCallback(new Error(`${port2} already bound with incompatible credentials`), 0);
               return;
             }
             boundPortObject.cancelled = false;
@@ -50208,9 +50208,9 @@ var require_server2 = __commonJS({
          * bound port result was 54321, it can be unbound as "localhost:54321".
          * @param port
          */
-        unbind(port) {
-          this.trace("unbind port=" + port);
-          const portUri = this.normalizePort(port);
+        unbind(port2) {
+          this.trace("unbind port=" + port2);
+          const portUri = this.normalizePort(port2);
           const splitPort = (0, uri_parser_1.splitHostPort)(portUri.path);
           if ((splitPort === null || splitPort === void 0 ? void 0 : splitPort.port) === 0) {
             throw new Error("Cannot unbind port 0");
@@ -50236,10 +50236,10 @@ var require_server2 = __commonJS({
          * @param graceTimeMs
          * @returns
          */
-        drain(port, graceTimeMs) {
+        drain(port2, graceTimeMs) {
           var _b, _c;
-          this.trace("drain port=" + port + " graceTimeMs=" + graceTimeMs);
-          const portUri = this.normalizePort(port);
+          this.trace("drain port=" + port2 + " graceTimeMs=" + graceTimeMs);
+          const portUri = this.normalizePort(port2);
           const splitPort = (0, uri_parser_1.splitHostPort)(portUri.path);
           if ((splitPort === null || splitPort === void 0 ? void 0 : splitPort.port) === 0) {
             throw new Error("Cannot drain port 0");
@@ -50804,7 +50804,7 @@ var require_server2 = __commonJS({
         if (_metadata) Object.defineProperty(_a3, Symbol.metadata, { enumerable: true, configurable: true, writable: true, value: _metadata });
       })(), _a3;
     })();
-    exports.Server = Server;
+    exports2.Server = Server;
     async function handleUnary(call, handler) {
       let stream;
       function respond(err, value, trailer, flags) {
@@ -51019,10 +51019,10 @@ var require_server2 = __commonJS({
 
 // node_modules/@grpc/grpc-js/build/src/status-builder.js
 var require_status_builder = __commonJS({
-  "node_modules/@grpc/grpc-js/build/src/status-builder.js"(exports) {
+  "node_modules/@grpc/grpc-js/build/src/status-builder.js"(exports2) {
     "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.StatusBuilder = void 0;
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.StatusBuilder = void 0;
     var StatusBuilder = class {
       constructor() {
         this.code = null;
@@ -51067,18 +51067,18 @@ var require_status_builder = __commonJS({
         return status;
       }
     };
-    exports.StatusBuilder = StatusBuilder;
+    exports2.StatusBuilder = StatusBuilder;
   }
 });
 
 // node_modules/@grpc/grpc-js/build/src/load-balancer-pick-first.js
 var require_load_balancer_pick_first = __commonJS({
-  "node_modules/@grpc/grpc-js/build/src/load-balancer-pick-first.js"(exports) {
+  "node_modules/@grpc/grpc-js/build/src/load-balancer-pick-first.js"(exports2) {
     "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.LeafLoadBalancer = exports.PickFirstLoadBalancer = exports.PickFirstLoadBalancingConfig = void 0;
-    exports.shuffled = shuffled;
-    exports.setup = setup;
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.LeafLoadBalancer = exports2.PickFirstLoadBalancer = exports2.PickFirstLoadBalancingConfig = void 0;
+    exports2.shuffled = shuffled;
+    exports2.setup = setup;
     var load_balancer_1 = require_load_balancer();
     var connectivity_state_1 = require_connectivity_state();
     var picker_1 = require_picker();
@@ -51119,7 +51119,7 @@ var require_load_balancer_pick_first = __commonJS({
         return new _PickFirstLoadBalancingConfig(obj.shuffleAddressList === true);
       }
     };
-    exports.PickFirstLoadBalancingConfig = PickFirstLoadBalancingConfig;
+    exports2.PickFirstLoadBalancingConfig = PickFirstLoadBalancingConfig;
     var PickFirstPicker = class {
       constructor(subchannel) {
         this.subchannel = subchannel;
@@ -51432,7 +51432,7 @@ var require_load_balancer_pick_first = __commonJS({
         return TYPE_NAME;
       }
     };
-    exports.PickFirstLoadBalancer = PickFirstLoadBalancer;
+    exports2.PickFirstLoadBalancer = PickFirstLoadBalancer;
     var LEAF_CONFIG = new PickFirstLoadBalancingConfig(false);
     var LeafLoadBalancer = class {
       constructor(endpoint, channelControlHelper, options, resolutionNote) {
@@ -51482,7 +51482,7 @@ var require_load_balancer_pick_first = __commonJS({
         this.pickFirstBalancer.destroy();
       }
     };
-    exports.LeafLoadBalancer = LeafLoadBalancer;
+    exports2.LeafLoadBalancer = LeafLoadBalancer;
     function setup() {
       (0, load_balancer_1.registerLoadBalancerType)(TYPE_NAME, PickFirstLoadBalancer, PickFirstLoadBalancingConfig);
       (0, load_balancer_1.registerDefaultLoadBalancerType)(TYPE_NAME);
@@ -51492,10 +51492,10 @@ var require_load_balancer_pick_first = __commonJS({
 
 // node_modules/@grpc/grpc-js/build/src/certificate-provider.js
 var require_certificate_provider = __commonJS({
-  "node_modules/@grpc/grpc-js/build/src/certificate-provider.js"(exports) {
+  "node_modules/@grpc/grpc-js/build/src/certificate-provider.js"(exports2) {
     "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.FileWatcherCertificateProvider = void 0;
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.FileWatcherCertificateProvider = void 0;
     var fs = __require("fs");
     var logging = require_logging();
     var constants_1 = require_constants2();
@@ -51609,138 +51609,138 @@ var require_certificate_provider = __commonJS({
         this.maybeStopWatchingFiles();
       }
     };
-    exports.FileWatcherCertificateProvider = FileWatcherCertificateProvider;
+    exports2.FileWatcherCertificateProvider = FileWatcherCertificateProvider;
   }
 });
 
 // node_modules/@grpc/grpc-js/build/src/experimental.js
 var require_experimental = __commonJS({
-  "node_modules/@grpc/grpc-js/build/src/experimental.js"(exports) {
+  "node_modules/@grpc/grpc-js/build/src/experimental.js"(exports2) {
     "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.SUBCHANNEL_ARGS_EXCLUDE_KEY_PREFIX = exports.createCertificateProviderChannelCredentials = exports.FileWatcherCertificateProvider = exports.createCertificateProviderServerCredentials = exports.createServerCredentialsWithInterceptors = exports.BaseSubchannelWrapper = exports.registerAdminService = exports.FilterStackFactory = exports.BaseFilter = exports.statusOrFromError = exports.statusOrFromValue = exports.PickResultType = exports.QueuePicker = exports.UnavailablePicker = exports.ChildLoadBalancerHandler = exports.EndpointMap = exports.endpointHasAddress = exports.endpointToString = exports.subchannelAddressToString = exports.LeafLoadBalancer = exports.isLoadBalancerNameRegistered = exports.parseLoadBalancingConfig = exports.selectLbConfigFromList = exports.registerLoadBalancerType = exports.createChildChannelControlHelper = exports.BackoffTimeout = exports.parseDuration = exports.durationToMs = exports.splitHostPort = exports.uriToString = exports.CHANNEL_ARGS_CONFIG_SELECTOR_KEY = exports.createResolver = exports.registerResolver = exports.log = exports.trace = void 0;
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.SUBCHANNEL_ARGS_EXCLUDE_KEY_PREFIX = exports2.createCertificateProviderChannelCredentials = exports2.FileWatcherCertificateProvider = exports2.createCertificateProviderServerCredentials = exports2.createServerCredentialsWithInterceptors = exports2.BaseSubchannelWrapper = exports2.registerAdminService = exports2.FilterStackFactory = exports2.BaseFilter = exports2.statusOrFromError = exports2.statusOrFromValue = exports2.PickResultType = exports2.QueuePicker = exports2.UnavailablePicker = exports2.ChildLoadBalancerHandler = exports2.EndpointMap = exports2.endpointHasAddress = exports2.endpointToString = exports2.subchannelAddressToString = exports2.LeafLoadBalancer = exports2.isLoadBalancerNameRegistered = exports2.parseLoadBalancingConfig = exports2.selectLbConfigFromList = exports2.registerLoadBalancerType = exports2.createChildChannelControlHelper = exports2.BackoffTimeout = exports2.parseDuration = exports2.durationToMs = exports2.splitHostPort = exports2.uriToString = exports2.CHANNEL_ARGS_CONFIG_SELECTOR_KEY = exports2.createResolver = exports2.registerResolver = exports2.log = exports2.trace = void 0;
     var logging_1 = require_logging();
-    Object.defineProperty(exports, "trace", { enumerable: true, get: function() {
+    Object.defineProperty(exports2, "trace", { enumerable: true, get: function() {
       return logging_1.trace;
     } });
-    Object.defineProperty(exports, "log", { enumerable: true, get: function() {
+    Object.defineProperty(exports2, "log", { enumerable: true, get: function() {
       return logging_1.log;
     } });
     var resolver_1 = require_resolver();
-    Object.defineProperty(exports, "registerResolver", { enumerable: true, get: function() {
+    Object.defineProperty(exports2, "registerResolver", { enumerable: true, get: function() {
       return resolver_1.registerResolver;
     } });
-    Object.defineProperty(exports, "createResolver", { enumerable: true, get: function() {
+    Object.defineProperty(exports2, "createResolver", { enumerable: true, get: function() {
       return resolver_1.createResolver;
     } });
-    Object.defineProperty(exports, "CHANNEL_ARGS_CONFIG_SELECTOR_KEY", { enumerable: true, get: function() {
+    Object.defineProperty(exports2, "CHANNEL_ARGS_CONFIG_SELECTOR_KEY", { enumerable: true, get: function() {
       return resolver_1.CHANNEL_ARGS_CONFIG_SELECTOR_KEY;
     } });
     var uri_parser_1 = require_uri_parser();
-    Object.defineProperty(exports, "uriToString", { enumerable: true, get: function() {
+    Object.defineProperty(exports2, "uriToString", { enumerable: true, get: function() {
       return uri_parser_1.uriToString;
     } });
-    Object.defineProperty(exports, "splitHostPort", { enumerable: true, get: function() {
+    Object.defineProperty(exports2, "splitHostPort", { enumerable: true, get: function() {
       return uri_parser_1.splitHostPort;
     } });
     var duration_1 = require_duration();
-    Object.defineProperty(exports, "durationToMs", { enumerable: true, get: function() {
+    Object.defineProperty(exports2, "durationToMs", { enumerable: true, get: function() {
       return duration_1.durationToMs;
     } });
-    Object.defineProperty(exports, "parseDuration", { enumerable: true, get: function() {
+    Object.defineProperty(exports2, "parseDuration", { enumerable: true, get: function() {
       return duration_1.parseDuration;
     } });
     var backoff_timeout_1 = require_backoff_timeout();
-    Object.defineProperty(exports, "BackoffTimeout", { enumerable: true, get: function() {
+    Object.defineProperty(exports2, "BackoffTimeout", { enumerable: true, get: function() {
       return backoff_timeout_1.BackoffTimeout;
     } });
     var load_balancer_1 = require_load_balancer();
-    Object.defineProperty(exports, "createChildChannelControlHelper", { enumerable: true, get: function() {
+    Object.defineProperty(exports2, "createChildChannelControlHelper", { enumerable: true, get: function() {
       return load_balancer_1.createChildChannelControlHelper;
     } });
-    Object.defineProperty(exports, "registerLoadBalancerType", { enumerable: true, get: function() {
+    Object.defineProperty(exports2, "registerLoadBalancerType", { enumerable: true, get: function() {
       return load_balancer_1.registerLoadBalancerType;
     } });
-    Object.defineProperty(exports, "selectLbConfigFromList", { enumerable: true, get: function() {
+    Object.defineProperty(exports2, "selectLbConfigFromList", { enumerable: true, get: function() {
       return load_balancer_1.selectLbConfigFromList;
     } });
-    Object.defineProperty(exports, "parseLoadBalancingConfig", { enumerable: true, get: function() {
+    Object.defineProperty(exports2, "parseLoadBalancingConfig", { enumerable: true, get: function() {
       return load_balancer_1.parseLoadBalancingConfig;
     } });
-    Object.defineProperty(exports, "isLoadBalancerNameRegistered", { enumerable: true, get: function() {
+    Object.defineProperty(exports2, "isLoadBalancerNameRegistered", { enumerable: true, get: function() {
       return load_balancer_1.isLoadBalancerNameRegistered;
     } });
     var load_balancer_pick_first_1 = require_load_balancer_pick_first();
-    Object.defineProperty(exports, "LeafLoadBalancer", { enumerable: true, get: function() {
+    Object.defineProperty(exports2, "LeafLoadBalancer", { enumerable: true, get: function() {
       return load_balancer_pick_first_1.LeafLoadBalancer;
     } });
     var subchannel_address_1 = require_subchannel_address();
-    Object.defineProperty(exports, "subchannelAddressToString", { enumerable: true, get: function() {
+    Object.defineProperty(exports2, "subchannelAddressToString", { enumerable: true, get: function() {
       return subchannel_address_1.subchannelAddressToString;
     } });
-    Object.defineProperty(exports, "endpointToString", { enumerable: true, get: function() {
+    Object.defineProperty(exports2, "endpointToString", { enumerable: true, get: function() {
       return subchannel_address_1.endpointToString;
     } });
-    Object.defineProperty(exports, "endpointHasAddress", { enumerable: true, get: function() {
+    Object.defineProperty(exports2, "endpointHasAddress", { enumerable: true, get: function() {
       return subchannel_address_1.endpointHasAddress;
     } });
-    Object.defineProperty(exports, "EndpointMap", { enumerable: true, get: function() {
+    Object.defineProperty(exports2, "EndpointMap", { enumerable: true, get: function() {
       return subchannel_address_1.EndpointMap;
     } });
     var load_balancer_child_handler_1 = require_load_balancer_child_handler();
-    Object.defineProperty(exports, "ChildLoadBalancerHandler", { enumerable: true, get: function() {
+    Object.defineProperty(exports2, "ChildLoadBalancerHandler", { enumerable: true, get: function() {
       return load_balancer_child_handler_1.ChildLoadBalancerHandler;
     } });
     var picker_1 = require_picker();
-    Object.defineProperty(exports, "UnavailablePicker", { enumerable: true, get: function() {
+    Object.defineProperty(exports2, "UnavailablePicker", { enumerable: true, get: function() {
       return picker_1.UnavailablePicker;
     } });
-    Object.defineProperty(exports, "QueuePicker", { enumerable: true, get: function() {
+    Object.defineProperty(exports2, "QueuePicker", { enumerable: true, get: function() {
       return picker_1.QueuePicker;
     } });
-    Object.defineProperty(exports, "PickResultType", { enumerable: true, get: function() {
+    Object.defineProperty(exports2, "PickResultType", { enumerable: true, get: function() {
       return picker_1.PickResultType;
     } });
     var call_interface_1 = require_call_interface();
-    Object.defineProperty(exports, "statusOrFromValue", { enumerable: true, get: function() {
+    Object.defineProperty(exports2, "statusOrFromValue", { enumerable: true, get: function() {
       return call_interface_1.statusOrFromValue;
     } });
-    Object.defineProperty(exports, "statusOrFromError", { enumerable: true, get: function() {
+    Object.defineProperty(exports2, "statusOrFromError", { enumerable: true, get: function() {
       return call_interface_1.statusOrFromError;
     } });
     var filter_1 = require_filter();
-    Object.defineProperty(exports, "BaseFilter", { enumerable: true, get: function() {
+    Object.defineProperty(exports2, "BaseFilter", { enumerable: true, get: function() {
       return filter_1.BaseFilter;
     } });
     var filter_stack_1 = require_filter_stack();
-    Object.defineProperty(exports, "FilterStackFactory", { enumerable: true, get: function() {
+    Object.defineProperty(exports2, "FilterStackFactory", { enumerable: true, get: function() {
       return filter_stack_1.FilterStackFactory;
     } });
     var admin_1 = require_admin();
-    Object.defineProperty(exports, "registerAdminService", { enumerable: true, get: function() {
+    Object.defineProperty(exports2, "registerAdminService", { enumerable: true, get: function() {
       return admin_1.registerAdminService;
     } });
     var subchannel_interface_1 = require_subchannel_interface();
-    Object.defineProperty(exports, "BaseSubchannelWrapper", { enumerable: true, get: function() {
+    Object.defineProperty(exports2, "BaseSubchannelWrapper", { enumerable: true, get: function() {
       return subchannel_interface_1.BaseSubchannelWrapper;
     } });
     var server_credentials_1 = require_server_credentials();
-    Object.defineProperty(exports, "createServerCredentialsWithInterceptors", { enumerable: true, get: function() {
+    Object.defineProperty(exports2, "createServerCredentialsWithInterceptors", { enumerable: true, get: function() {
       return server_credentials_1.createServerCredentialsWithInterceptors;
     } });
-    Object.defineProperty(exports, "createCertificateProviderServerCredentials", { enumerable: true, get: function() {
+    Object.defineProperty(exports2, "createCertificateProviderServerCredentials", { enumerable: true, get: function() {
       return server_credentials_1.createCertificateProviderServerCredentials;
     } });
     var certificate_provider_1 = require_certificate_provider();
-    Object.defineProperty(exports, "FileWatcherCertificateProvider", { enumerable: true, get: function() {
+    Object.defineProperty(exports2, "FileWatcherCertificateProvider", { enumerable: true, get: function() {
       return certificate_provider_1.FileWatcherCertificateProvider;
     } });
     var channel_credentials_1 = require_channel_credentials();
-    Object.defineProperty(exports, "createCertificateProviderChannelCredentials", { enumerable: true, get: function() {
+    Object.defineProperty(exports2, "createCertificateProviderChannelCredentials", { enumerable: true, get: function() {
       return channel_credentials_1.createCertificateProviderChannelCredentials;
     } });
     var internal_channel_1 = require_internal_channel();
-    Object.defineProperty(exports, "SUBCHANNEL_ARGS_EXCLUDE_KEY_PREFIX", { enumerable: true, get: function() {
+    Object.defineProperty(exports2, "SUBCHANNEL_ARGS_EXCLUDE_KEY_PREFIX", { enumerable: true, get: function() {
       return internal_channel_1.SUBCHANNEL_ARGS_EXCLUDE_KEY_PREFIX;
     } });
   }
@@ -51748,10 +51748,10 @@ var require_experimental = __commonJS({
 
 // node_modules/@grpc/grpc-js/build/src/resolver-uds.js
 var require_resolver_uds = __commonJS({
-  "node_modules/@grpc/grpc-js/build/src/resolver-uds.js"(exports) {
+  "node_modules/@grpc/grpc-js/build/src/resolver-uds.js"(exports2) {
     "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.setup = setup;
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.setup = setup;
     var resolver_1 = require_resolver();
     var call_interface_1 = require_call_interface();
     var UdsResolver = class {
@@ -51788,10 +51788,10 @@ var require_resolver_uds = __commonJS({
 
 // node_modules/@grpc/grpc-js/build/src/resolver-ip.js
 var require_resolver_ip = __commonJS({
-  "node_modules/@grpc/grpc-js/build/src/resolver-ip.js"(exports) {
+  "node_modules/@grpc/grpc-js/build/src/resolver-ip.js"(exports2) {
     "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.setup = setup;
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.setup = setup;
     var net_1 = __require("net");
     var call_interface_1 = require_call_interface();
     var constants_1 = require_constants2();
@@ -51879,11 +51879,11 @@ var require_resolver_ip = __commonJS({
 
 // node_modules/@grpc/grpc-js/build/src/load-balancer-round-robin.js
 var require_load_balancer_round_robin = __commonJS({
-  "node_modules/@grpc/grpc-js/build/src/load-balancer-round-robin.js"(exports) {
+  "node_modules/@grpc/grpc-js/build/src/load-balancer-round-robin.js"(exports2) {
     "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.RoundRobinLoadBalancer = void 0;
-    exports.setup = setup;
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.RoundRobinLoadBalancer = void 0;
+    exports2.setup = setup;
     var load_balancer_1 = require_load_balancer();
     var connectivity_state_1 = require_connectivity_state();
     var picker_1 = require_picker();
@@ -52045,7 +52045,7 @@ var require_load_balancer_round_robin = __commonJS({
         return TYPE_NAME;
       }
     };
-    exports.RoundRobinLoadBalancer = RoundRobinLoadBalancer;
+    exports2.RoundRobinLoadBalancer = RoundRobinLoadBalancer;
     function setup() {
       (0, load_balancer_1.registerLoadBalancerType)(TYPE_NAME, RoundRobinLoadBalancer, RoundRobinLoadBalancingConfig);
     }
@@ -52054,12 +52054,12 @@ var require_load_balancer_round_robin = __commonJS({
 
 // node_modules/@grpc/grpc-js/build/src/load-balancer-outlier-detection.js
 var require_load_balancer_outlier_detection = __commonJS({
-  "node_modules/@grpc/grpc-js/build/src/load-balancer-outlier-detection.js"(exports) {
+  "node_modules/@grpc/grpc-js/build/src/load-balancer-outlier-detection.js"(exports2) {
     "use strict";
     var _a3;
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.OutlierDetectionLoadBalancer = exports.OutlierDetectionLoadBalancingConfig = void 0;
-    exports.setup = setup;
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.OutlierDetectionLoadBalancer = exports2.OutlierDetectionLoadBalancingConfig = void 0;
+    exports2.setup = setup;
     var connectivity_state_1 = require_connectivity_state();
     var constants_1 = require_constants2();
     var duration_1 = require_duration();
@@ -52197,7 +52197,7 @@ var require_load_balancer_outlier_detection = __commonJS({
         return new _OutlierDetectionLoadBalancingConfig(obj.interval ? (0, duration_1.durationToMs)(obj.interval) : null, obj.base_ejection_time ? (0, duration_1.durationToMs)(obj.base_ejection_time) : null, obj.max_ejection_time ? (0, duration_1.durationToMs)(obj.max_ejection_time) : null, (_a4 = obj.max_ejection_percent) !== null && _a4 !== void 0 ? _a4 : null, obj.success_rate_ejection, obj.failure_percentage_ejection, childPolicy);
       }
     };
-    exports.OutlierDetectionLoadBalancingConfig = OutlierDetectionLoadBalancingConfig;
+    exports2.OutlierDetectionLoadBalancingConfig = OutlierDetectionLoadBalancingConfig;
     var OutlierDetectionSubchannelWrapper = class extends subchannel_interface_1.BaseSubchannelWrapper {
       constructor(childSubchannel, mapEntry) {
         super(childSubchannel);
@@ -52540,7 +52540,7 @@ var require_load_balancer_outlier_detection = __commonJS({
         return TYPE_NAME;
       }
     };
-    exports.OutlierDetectionLoadBalancer = OutlierDetectionLoadBalancer;
+    exports2.OutlierDetectionLoadBalancer = OutlierDetectionLoadBalancer;
     function setup() {
       if (OUTLIER_DETECTION_ENABLED) {
         (0, experimental_1.registerLoadBalancerType)(TYPE_NAME, OutlierDetectionLoadBalancer, OutlierDetectionLoadBalancingConfig);
@@ -52551,10 +52551,10 @@ var require_load_balancer_outlier_detection = __commonJS({
 
 // node_modules/@grpc/grpc-js/build/src/priority-queue.js
 var require_priority_queue = __commonJS({
-  "node_modules/@grpc/grpc-js/build/src/priority-queue.js"(exports) {
+  "node_modules/@grpc/grpc-js/build/src/priority-queue.js"(exports2) {
     "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.PriorityQueue = void 0;
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.PriorityQueue = void 0;
     var top = 0;
     var parent = (i) => Math.floor(i / 2);
     var left = (i) => i * 2 + 1;
@@ -52649,17 +52649,17 @@ var require_priority_queue = __commonJS({
         }
       }
     };
-    exports.PriorityQueue = PriorityQueue;
+    exports2.PriorityQueue = PriorityQueue;
   }
 });
 
 // node_modules/@grpc/grpc-js/build/src/load-balancer-weighted-round-robin.js
 var require_load_balancer_weighted_round_robin = __commonJS({
-  "node_modules/@grpc/grpc-js/build/src/load-balancer-weighted-round-robin.js"(exports) {
+  "node_modules/@grpc/grpc-js/build/src/load-balancer-weighted-round-robin.js"(exports2) {
     "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.WeightedRoundRobinLoadBalancingConfig = void 0;
-    exports.setup = setup;
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.WeightedRoundRobinLoadBalancingConfig = void 0;
+    exports2.setup = setup;
     var connectivity_state_1 = require_connectivity_state();
     var constants_1 = require_constants2();
     var duration_1 = require_duration();
@@ -52754,7 +52754,7 @@ var require_load_balancer_weighted_round_robin = __commonJS({
         return this.errorUtilizationPenalty;
       }
     };
-    exports.WeightedRoundRobinLoadBalancingConfig = WeightedRoundRobinLoadBalancingConfig;
+    exports2.WeightedRoundRobinLoadBalancingConfig = WeightedRoundRobinLoadBalancingConfig;
     var WeightedRoundRobinPicker = class {
       constructor(children, metricsHandler) {
         this.metricsHandler = metricsHandler;
@@ -53007,72 +53007,72 @@ var require_load_balancer_weighted_round_robin = __commonJS({
 
 // node_modules/@grpc/grpc-js/build/src/index.js
 var require_src4 = __commonJS({
-  "node_modules/@grpc/grpc-js/build/src/index.js"(exports) {
+  "node_modules/@grpc/grpc-js/build/src/index.js"(exports2) {
     "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.experimental = exports.ServerMetricRecorder = exports.ServerInterceptingCall = exports.ResponderBuilder = exports.ServerListenerBuilder = exports.addAdminServicesToServer = exports.getChannelzHandlers = exports.getChannelzServiceDefinition = exports.InterceptorConfigurationError = exports.InterceptingCall = exports.RequesterBuilder = exports.ListenerBuilder = exports.StatusBuilder = exports.getClientChannel = exports.ServerCredentials = exports.Server = exports.setLogVerbosity = exports.setLogger = exports.load = exports.loadObject = exports.CallCredentials = exports.ChannelCredentials = exports.waitForClientReady = exports.closeClient = exports.Channel = exports.makeGenericClientConstructor = exports.makeClientConstructor = exports.loadPackageDefinition = exports.Client = exports.compressionAlgorithms = exports.propagate = exports.connectivityState = exports.status = exports.logVerbosity = exports.Metadata = exports.credentials = void 0;
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.experimental = exports2.ServerMetricRecorder = exports2.ServerInterceptingCall = exports2.ResponderBuilder = exports2.ServerListenerBuilder = exports2.addAdminServicesToServer = exports2.getChannelzHandlers = exports2.getChannelzServiceDefinition = exports2.InterceptorConfigurationError = exports2.InterceptingCall = exports2.RequesterBuilder = exports2.ListenerBuilder = exports2.StatusBuilder = exports2.getClientChannel = exports2.ServerCredentials = exports2.Server = exports2.setLogVerbosity = exports2.setLogger = exports2.load = exports2.loadObject = exports2.CallCredentials = exports2.ChannelCredentials = exports2.waitForClientReady = exports2.closeClient = exports2.Channel = exports2.makeGenericClientConstructor = exports2.makeClientConstructor = exports2.loadPackageDefinition = exports2.Client = exports2.compressionAlgorithms = exports2.propagate = exports2.connectivityState = exports2.status = exports2.logVerbosity = exports2.Metadata = exports2.credentials = void 0;
     var call_credentials_1 = require_call_credentials();
-    Object.defineProperty(exports, "CallCredentials", { enumerable: true, get: function() {
+    Object.defineProperty(exports2, "CallCredentials", { enumerable: true, get: function() {
       return call_credentials_1.CallCredentials;
     } });
     var channel_1 = require_channel();
-    Object.defineProperty(exports, "Channel", { enumerable: true, get: function() {
+    Object.defineProperty(exports2, "Channel", { enumerable: true, get: function() {
       return channel_1.ChannelImplementation;
     } });
     var compression_algorithms_1 = require_compression_algorithms();
-    Object.defineProperty(exports, "compressionAlgorithms", { enumerable: true, get: function() {
+    Object.defineProperty(exports2, "compressionAlgorithms", { enumerable: true, get: function() {
       return compression_algorithms_1.CompressionAlgorithms;
     } });
     var connectivity_state_1 = require_connectivity_state();
-    Object.defineProperty(exports, "connectivityState", { enumerable: true, get: function() {
+    Object.defineProperty(exports2, "connectivityState", { enumerable: true, get: function() {
       return connectivity_state_1.ConnectivityState;
     } });
     var channel_credentials_1 = require_channel_credentials();
-    Object.defineProperty(exports, "ChannelCredentials", { enumerable: true, get: function() {
+    Object.defineProperty(exports2, "ChannelCredentials", { enumerable: true, get: function() {
       return channel_credentials_1.ChannelCredentials;
     } });
     var client_1 = require_client2();
-    Object.defineProperty(exports, "Client", { enumerable: true, get: function() {
+    Object.defineProperty(exports2, "Client", { enumerable: true, get: function() {
       return client_1.Client;
     } });
     var constants_1 = require_constants2();
-    Object.defineProperty(exports, "logVerbosity", { enumerable: true, get: function() {
+    Object.defineProperty(exports2, "logVerbosity", { enumerable: true, get: function() {
       return constants_1.LogVerbosity;
     } });
-    Object.defineProperty(exports, "status", { enumerable: true, get: function() {
+    Object.defineProperty(exports2, "status", { enumerable: true, get: function() {
       return constants_1.Status;
     } });
-    Object.defineProperty(exports, "propagate", { enumerable: true, get: function() {
+    Object.defineProperty(exports2, "propagate", { enumerable: true, get: function() {
       return constants_1.Propagate;
     } });
     var logging = require_logging();
     var make_client_1 = require_make_client();
-    Object.defineProperty(exports, "loadPackageDefinition", { enumerable: true, get: function() {
+    Object.defineProperty(exports2, "loadPackageDefinition", { enumerable: true, get: function() {
       return make_client_1.loadPackageDefinition;
     } });
-    Object.defineProperty(exports, "makeClientConstructor", { enumerable: true, get: function() {
+    Object.defineProperty(exports2, "makeClientConstructor", { enumerable: true, get: function() {
       return make_client_1.makeClientConstructor;
     } });
-    Object.defineProperty(exports, "makeGenericClientConstructor", { enumerable: true, get: function() {
+    Object.defineProperty(exports2, "makeGenericClientConstructor", { enumerable: true, get: function() {
       return make_client_1.makeClientConstructor;
     } });
     var metadata_1 = require_metadata();
-    Object.defineProperty(exports, "Metadata", { enumerable: true, get: function() {
+    Object.defineProperty(exports2, "Metadata", { enumerable: true, get: function() {
       return metadata_1.Metadata;
     } });
     var server_1 = require_server2();
-    Object.defineProperty(exports, "Server", { enumerable: true, get: function() {
+    Object.defineProperty(exports2, "Server", { enumerable: true, get: function() {
       return server_1.Server;
     } });
     var server_credentials_1 = require_server_credentials();
-    Object.defineProperty(exports, "ServerCredentials", { enumerable: true, get: function() {
+    Object.defineProperty(exports2, "ServerCredentials", { enumerable: true, get: function() {
       return server_credentials_1.ServerCredentials;
     } });
     var status_builder_1 = require_status_builder();
-    Object.defineProperty(exports, "StatusBuilder", { enumerable: true, get: function() {
+    Object.defineProperty(exports2, "StatusBuilder", { enumerable: true, get: function() {
       return status_builder_1.StatusBuilder;
     } });
-    exports.credentials = {
+    exports2.credentials = {
       /**
        * Combine a ChannelCredentials with any number of CallCredentials into a
        * single ChannelCredentials object.
@@ -53103,69 +53103,69 @@ var require_src4 = __commonJS({
       createEmpty: call_credentials_1.CallCredentials.createEmpty
     };
     var closeClient = (client) => client.close();
-    exports.closeClient = closeClient;
+    exports2.closeClient = closeClient;
     var waitForClientReady = (client, deadline, callback) => client.waitForReady(deadline, callback);
-    exports.waitForClientReady = waitForClientReady;
+    exports2.waitForClientReady = waitForClientReady;
     var loadObject = (value, options) => {
       throw new Error("Not available in this library. Use @grpc/proto-loader and loadPackageDefinition instead");
     };
-    exports.loadObject = loadObject;
+    exports2.loadObject = loadObject;
     var load2 = (filename, format, options) => {
       throw new Error("Not available in this library. Use @grpc/proto-loader and loadPackageDefinition instead");
     };
-    exports.load = load2;
+    exports2.load = load2;
     var setLogger = (logger) => {
       logging.setLogger(logger);
     };
-    exports.setLogger = setLogger;
+    exports2.setLogger = setLogger;
     var setLogVerbosity = (verbosity) => {
       logging.setLoggerVerbosity(verbosity);
     };
-    exports.setLogVerbosity = setLogVerbosity;
+    exports2.setLogVerbosity = setLogVerbosity;
     var getClientChannel = (client) => {
       return client_1.Client.prototype.getChannel.call(client);
     };
-    exports.getClientChannel = getClientChannel;
+    exports2.getClientChannel = getClientChannel;
     var client_interceptors_1 = require_client_interceptors();
-    Object.defineProperty(exports, "ListenerBuilder", { enumerable: true, get: function() {
+    Object.defineProperty(exports2, "ListenerBuilder", { enumerable: true, get: function() {
       return client_interceptors_1.ListenerBuilder;
     } });
-    Object.defineProperty(exports, "RequesterBuilder", { enumerable: true, get: function() {
+    Object.defineProperty(exports2, "RequesterBuilder", { enumerable: true, get: function() {
       return client_interceptors_1.RequesterBuilder;
     } });
-    Object.defineProperty(exports, "InterceptingCall", { enumerable: true, get: function() {
+    Object.defineProperty(exports2, "InterceptingCall", { enumerable: true, get: function() {
       return client_interceptors_1.InterceptingCall;
     } });
-    Object.defineProperty(exports, "InterceptorConfigurationError", { enumerable: true, get: function() {
+    Object.defineProperty(exports2, "InterceptorConfigurationError", { enumerable: true, get: function() {
       return client_interceptors_1.InterceptorConfigurationError;
     } });
     var channelz_1 = require_channelz();
-    Object.defineProperty(exports, "getChannelzServiceDefinition", { enumerable: true, get: function() {
+    Object.defineProperty(exports2, "getChannelzServiceDefinition", { enumerable: true, get: function() {
       return channelz_1.getChannelzServiceDefinition;
     } });
-    Object.defineProperty(exports, "getChannelzHandlers", { enumerable: true, get: function() {
+    Object.defineProperty(exports2, "getChannelzHandlers", { enumerable: true, get: function() {
       return channelz_1.getChannelzHandlers;
     } });
     var admin_1 = require_admin();
-    Object.defineProperty(exports, "addAdminServicesToServer", { enumerable: true, get: function() {
+    Object.defineProperty(exports2, "addAdminServicesToServer", { enumerable: true, get: function() {
       return admin_1.addAdminServicesToServer;
     } });
     var server_interceptors_1 = require_server_interceptors();
-    Object.defineProperty(exports, "ServerListenerBuilder", { enumerable: true, get: function() {
+    Object.defineProperty(exports2, "ServerListenerBuilder", { enumerable: true, get: function() {
       return server_interceptors_1.ServerListenerBuilder;
     } });
-    Object.defineProperty(exports, "ResponderBuilder", { enumerable: true, get: function() {
+    Object.defineProperty(exports2, "ResponderBuilder", { enumerable: true, get: function() {
       return server_interceptors_1.ResponderBuilder;
     } });
-    Object.defineProperty(exports, "ServerInterceptingCall", { enumerable: true, get: function() {
+    Object.defineProperty(exports2, "ServerInterceptingCall", { enumerable: true, get: function() {
       return server_interceptors_1.ServerInterceptingCall;
     } });
     var orca_1 = require_orca();
-    Object.defineProperty(exports, "ServerMetricRecorder", { enumerable: true, get: function() {
+    Object.defineProperty(exports2, "ServerMetricRecorder", { enumerable: true, get: function() {
       return orca_1.ServerMetricRecorder;
     } });
     var experimental = require_experimental();
-    exports.experimental = experimental;
+    exports2.experimental = experimental;
     var resolver_dns = require_resolver_dns();
     var resolver_uds = require_resolver_uds();
     var resolver_ip = require_resolver_ip();
@@ -53189,10 +53189,10 @@ var require_src4 = __commonJS({
 
 // node_modules/@grpc/proto-loader/build/src/util.js
 var require_util4 = __commonJS({
-  "node_modules/@grpc/proto-loader/build/src/util.js"(exports) {
+  "node_modules/@grpc/proto-loader/build/src/util.js"(exports2) {
     "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.addCommonProtos = exports.loadProtosWithOptionsSync = exports.loadProtosWithOptions = void 0;
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.addCommonProtos = exports2.loadProtosWithOptionsSync = exports2.loadProtosWithOptions = void 0;
     var fs = __require("fs");
     var path = __require("path");
     var Protobuf = require_protobufjs();
@@ -53228,7 +53228,7 @@ var require_util4 = __commonJS({
       loadedRoot.resolveAll();
       return loadedRoot;
     }
-    exports.loadProtosWithOptions = loadProtosWithOptions;
+    exports2.loadProtosWithOptions = loadProtosWithOptions;
     function loadProtosWithOptionsSync(filename, options) {
       const root = new Protobuf.Root();
       options = options || {};
@@ -53242,7 +53242,7 @@ var require_util4 = __commonJS({
       loadedRoot.resolveAll();
       return loadedRoot;
     }
-    exports.loadProtosWithOptionsSync = loadProtosWithOptionsSync;
+    exports2.loadProtosWithOptionsSync = loadProtosWithOptionsSync;
     function addCommonProtos() {
       const apiDescriptor = require_api();
       const descriptorDescriptor = require_descriptor();
@@ -53253,32 +53253,32 @@ var require_util4 = __commonJS({
       Protobuf.common("source_context", sourceContextDescriptor.nested.google.nested.protobuf.nested);
       Protobuf.common("type", typeDescriptor.nested.google.nested.protobuf.nested);
     }
-    exports.addCommonProtos = addCommonProtos;
+    exports2.addCommonProtos = addCommonProtos;
   }
 });
 
 // node_modules/@grpc/proto-loader/build/src/index.js
 var require_src5 = __commonJS({
-  "node_modules/@grpc/proto-loader/build/src/index.js"(exports) {
+  "node_modules/@grpc/proto-loader/build/src/index.js"(exports2) {
     "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.loadFileDescriptorSetFromObject = exports.loadFileDescriptorSetFromBuffer = exports.fromJSON = exports.loadSync = exports.load = exports.IdempotencyLevel = exports.isAnyExtension = exports.Long = void 0;
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.loadFileDescriptorSetFromObject = exports2.loadFileDescriptorSetFromBuffer = exports2.fromJSON = exports2.loadSync = exports2.load = exports2.IdempotencyLevel = exports2.isAnyExtension = exports2.Long = void 0;
     var camelCase = require_lodash();
     var Protobuf = require_protobufjs();
     var descriptor = require_descriptor2();
     var util_1 = require_util4();
     var Long = require_umd();
-    exports.Long = Long;
+    exports2.Long = Long;
     function isAnyExtension(obj) {
       return "@type" in obj && typeof obj["@type"] === "string";
     }
-    exports.isAnyExtension = isAnyExtension;
+    exports2.isAnyExtension = isAnyExtension;
     var IdempotencyLevel;
     (function(IdempotencyLevel2) {
       IdempotencyLevel2["IDEMPOTENCY_UNKNOWN"] = "IDEMPOTENCY_UNKNOWN";
       IdempotencyLevel2["NO_SIDE_EFFECTS"] = "NO_SIDE_EFFECTS";
       IdempotencyLevel2["IDEMPOTENT"] = "IDEMPOTENT";
-    })(IdempotencyLevel = exports.IdempotencyLevel || (exports.IdempotencyLevel = {}));
+    })(IdempotencyLevel = exports2.IdempotencyLevel || (exports2.IdempotencyLevel = {}));
     var descriptorOptions = {
       longs: String,
       enums: String,
@@ -53418,36 +53418,36 @@ var require_src5 = __commonJS({
         return createPackageDefinition(loadedRoot, options);
       });
     }
-    exports.load = load2;
+    exports2.load = load2;
     function loadSync(filename, options) {
       const loadedRoot = (0, util_1.loadProtosWithOptionsSync)(filename, options);
       return createPackageDefinition(loadedRoot, options);
     }
-    exports.loadSync = loadSync;
+    exports2.loadSync = loadSync;
     function fromJSON(json2, options) {
       options = options || {};
       const loadedRoot = Protobuf.Root.fromJSON(json2);
       loadedRoot.resolveAll();
       return createPackageDefinition(loadedRoot, options);
     }
-    exports.fromJSON = fromJSON;
+    exports2.fromJSON = fromJSON;
     function loadFileDescriptorSetFromBuffer(descriptorSet, options) {
       const decodedDescriptorSet = descriptor.FileDescriptorSet.decode(descriptorSet);
       return createPackageDefinitionFromDescriptorSet(decodedDescriptorSet, options);
     }
-    exports.loadFileDescriptorSetFromBuffer = loadFileDescriptorSetFromBuffer;
+    exports2.loadFileDescriptorSetFromBuffer = loadFileDescriptorSetFromBuffer;
     function loadFileDescriptorSetFromObject(descriptorSet, options) {
       const decodedDescriptorSet = descriptor.FileDescriptorSet.fromObject(descriptorSet);
       return createPackageDefinitionFromDescriptorSet(decodedDescriptorSet, options);
     }
-    exports.loadFileDescriptorSetFromObject = loadFileDescriptorSetFromObject;
+    exports2.loadFileDescriptorSetFromObject = loadFileDescriptorSetFromObject;
     (0, util_1.addCommonProtos)();
   }
 });
 
 // node_modules/dockerode/lib/session.js
 var require_session = __commonJS({
-  "node_modules/dockerode/lib/session.js"(exports, module) {
+  "node_modules/dockerode/lib/session.js"(exports2, module) {
     var grpc = require_src4();
     var protoLoader = require_src5();
     var path = __require("path");
@@ -53505,7 +53505,7 @@ var require_session = __commonJS({
 
 // node_modules/dockerode/lib/buildkit.js
 var require_buildkit = __commonJS({
-  "node_modules/dockerode/lib/buildkit.js"(exports, module) {
+  "node_modules/dockerode/lib/buildkit.js"(exports2, module) {
     var protobuf = require_protobufjs();
     var path = __require("path");
     var BUILDKIT_TRACE_ID = "moby.buildkit.trace";
@@ -53681,7 +53681,7 @@ var require_buildkit = __commonJS({
 
 // node_modules/dockerode/lib/docker.js
 var require_docker = __commonJS({
-  "node_modules/dockerode/lib/docker.js"(exports, module) {
+  "node_modules/dockerode/lib/docker.js"(exports2, module) {
     var EventEmitter = __require("events").EventEmitter;
     var Modem = require_modem();
     var Container = require_container();
@@ -53734,12 +53734,12 @@ var require_docker = __commonJS({
       };
       delete opts.authconfig;
       if (callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(self2.getContainer(data.Id));
+            resolve6(self2.getContainer(data.Id));
           });
         });
       } else {
@@ -53772,12 +53772,12 @@ var require_docker = __commonJS({
         }
       };
       if (callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve6(data);
           });
         });
       } else {
@@ -53805,12 +53805,12 @@ var require_docker = __commonJS({
         }
       };
       if (callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve6(data);
           });
         });
       } else {
@@ -53841,12 +53841,12 @@ var require_docker = __commonJS({
         }
       };
       if (callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve6(data);
           });
         });
       } else {
@@ -53869,12 +53869,12 @@ var require_docker = __commonJS({
         }
       };
       if (callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve6(data);
           });
         });
       } else {
@@ -53939,12 +53939,12 @@ var require_docker = __commonJS({
         }
       }
       if (callback === void 0) {
-        return new self2.modem.Promise(function(resolve3, reject) {
+        return new self2.modem.Promise(function(resolve6, reject) {
           dialWithSession(function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve6(data);
           });
         });
       } else {
@@ -54003,12 +54003,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve6(data);
           });
         });
       } else {
@@ -54032,12 +54032,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve6(data);
           });
         });
       } else {
@@ -54062,12 +54062,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve6(data);
           });
         });
       } else {
@@ -54090,12 +54090,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve6(data);
           });
         });
       } else {
@@ -54121,12 +54121,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve6(data);
           });
         });
       } else {
@@ -54149,12 +54149,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve6(data);
           });
         });
       } else {
@@ -54181,12 +54181,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(self2.getSecret(data.ID));
+            resolve6(self2.getSecret(data.ID));
           });
         });
       } else {
@@ -54214,12 +54214,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(self2.getConfig(data.ID));
+            resolve6(self2.getConfig(data.ID));
           });
         });
       } else {
@@ -54243,12 +54243,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve6(data);
           });
         });
       } else {
@@ -54271,12 +54271,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve6(data);
           });
         });
       } else {
@@ -54301,12 +54301,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(self2.getPlugin(args.opts.name));
+            resolve6(self2.getPlugin(args.opts.name));
           });
         });
       } else {
@@ -54330,12 +54330,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve6(data);
           });
         });
       } else {
@@ -54358,12 +54358,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve6(data);
           });
         });
       } else {
@@ -54385,12 +54385,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve6(data);
           });
         });
       } else {
@@ -54413,12 +54413,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve6(data);
           });
         });
       } else {
@@ -54441,12 +54441,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve6(data);
           });
         });
       } else {
@@ -54469,12 +54469,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve6(data);
           });
         });
       } else {
@@ -54500,12 +54500,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(self2.getVolume(data.Name));
+            resolve6(self2.getVolume(data.Name));
           });
         });
       } else {
@@ -54537,12 +54537,12 @@ var require_docker = __commonJS({
         }
       };
       if (callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(self2.getService(data.ID || data.Id));
+            resolve6(self2.getService(data.ID || data.Id));
           });
         });
       } else {
@@ -54567,12 +54567,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve6(data);
           });
         });
       } else {
@@ -54598,12 +54598,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(self2.getNetwork(data.Id));
+            resolve6(self2.getNetwork(data.Id));
           });
         });
       } else {
@@ -54628,12 +54628,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve6(data);
           });
         });
       } else {
@@ -54656,12 +54656,12 @@ var require_docker = __commonJS({
         }
       };
       if (callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve6(data);
           });
         });
       } else {
@@ -54683,12 +54683,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(opts, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve6(data);
           });
         });
       } else {
@@ -54710,12 +54710,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(opts, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve6(data);
           });
         });
       } else {
@@ -54737,12 +54737,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve6(data);
           });
         });
       } else {
@@ -54764,12 +54764,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve6(data);
           });
         });
       } else {
@@ -54793,12 +54793,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve6(data);
           });
         });
       } else {
@@ -54925,7 +54925,7 @@ var require_docker = __commonJS({
       };
       extend2(optsc, createOptions);
       var containero;
-      return new this.modem.Promise(function(resolve3, reject) {
+      return new this.modem.Promise(function(resolve6, reject) {
         self2.createContainer(optsc).then(function(container) {
           containero = container;
           return container.attach({
@@ -54958,7 +54958,7 @@ var require_docker = __commonJS({
         }).then(function(data) {
           return containero.wait();
         }).then(function(data) {
-          resolve3([data, containero]);
+          resolve6([data, containero]);
         }).catch(function(err) {
           reject(err);
         });
@@ -54979,12 +54979,12 @@ var require_docker = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve6(data);
           });
         });
       } else {
@@ -55008,12 +55008,12 @@ var require_docker = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve6(data);
           });
         });
       } else {
@@ -55036,12 +55036,12 @@ var require_docker = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve6(data);
           });
         });
       } else {
@@ -55065,12 +55065,12 @@ var require_docker = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve6(data);
           });
         });
       } else {
@@ -55093,12 +55093,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve6(data);
           });
         });
       } else {
@@ -55123,14 +55123,14 @@ var require_docker = __commonJS({
 
 // node_modules/events-universal/default.js
 var require_default = __commonJS({
-  "node_modules/events-universal/default.js"(exports, module) {
+  "node_modules/events-universal/default.js"(exports2, module) {
     module.exports = __require("events");
   }
 });
 
 // node_modules/fast-fifo/fixed-size.js
 var require_fixed_size = __commonJS({
-  "node_modules/fast-fifo/fixed-size.js"(exports, module) {
+  "node_modules/fast-fifo/fixed-size.js"(exports2, module) {
     module.exports = class FixedFIFO {
       constructor(hwm) {
         if (!(hwm > 0) || (hwm - 1 & hwm) !== 0) throw new Error("Max size for a FixedFIFO should be a power of two");
@@ -55170,7 +55170,7 @@ var require_fixed_size = __commonJS({
 
 // node_modules/fast-fifo/index.js
 var require_fast_fifo = __commonJS({
-  "node_modules/fast-fifo/index.js"(exports, module) {
+  "node_modules/fast-fifo/index.js"(exports2, module) {
     var FixedFIFO = require_fixed_size();
     module.exports = class FastFIFO {
       constructor(hwm) {
@@ -55217,7 +55217,7 @@ var require_fast_fifo = __commonJS({
 
 // node_modules/b4a/index.js
 var require_b4a = __commonJS({
-  "node_modules/b4a/index.js"(exports, module) {
+  "node_modules/b4a/index.js"(exports2, module) {
     function isBuffer(value) {
       return Buffer.isBuffer(value) || value instanceof Uint8Array;
     }
@@ -55378,7 +55378,7 @@ var require_b4a = __commonJS({
 
 // node_modules/text-decoder/lib/pass-through-decoder.js
 var require_pass_through_decoder = __commonJS({
-  "node_modules/text-decoder/lib/pass-through-decoder.js"(exports, module) {
+  "node_modules/text-decoder/lib/pass-through-decoder.js"(exports2, module) {
     var b4a = require_b4a();
     module.exports = class PassThroughDecoder {
       constructor(encoding) {
@@ -55399,7 +55399,7 @@ var require_pass_through_decoder = __commonJS({
 
 // node_modules/text-decoder/lib/utf8-decoder.js
 var require_utf8_decoder = __commonJS({
-  "node_modules/text-decoder/lib/utf8-decoder.js"(exports, module) {
+  "node_modules/text-decoder/lib/utf8-decoder.js"(exports2, module) {
     var b4a = require_b4a();
     module.exports = class UTF8Decoder {
       constructor() {
@@ -55546,7 +55546,7 @@ var require_utf8_decoder = __commonJS({
 
 // node_modules/text-decoder/index.js
 var require_text_decoder = __commonJS({
-  "node_modules/text-decoder/index.js"(exports, module) {
+  "node_modules/text-decoder/index.js"(exports2, module) {
     var PassThroughDecoder = require_pass_through_decoder();
     var UTF8Decoder = require_utf8_decoder();
     module.exports = class TextDecoder {
@@ -55608,7 +55608,7 @@ var require_text_decoder = __commonJS({
 
 // node_modules/streamx/lib/errors.js
 var require_errors3 = __commonJS({
-  "node_modules/streamx/lib/errors.js"(exports, module) {
+  "node_modules/streamx/lib/errors.js"(exports2, module) {
     module.exports = class StreamError extends Error {
       constructor(msg, code, fn = StreamError) {
         super(msg);
@@ -55650,7 +55650,7 @@ var require_errors3 = __commonJS({
 
 // node_modules/streamx/index.js
 var require_streamx = __commonJS({
-  "node_modules/streamx/index.js"(exports, module) {
+  "node_modules/streamx/index.js"(exports2, module) {
     var { EventEmitter } = require_default();
     var FIFO = require_fast_fifo();
     var TextDecoder2 = require_text_decoder();
@@ -56365,8 +56365,8 @@ var require_streamx = __commonJS({
             return this;
           },
           next() {
-            return new Promise(function(resolve3, reject) {
-              promiseResolve = resolve3;
+            return new Promise(function(resolve6, reject) {
+              promiseResolve = resolve6;
               promiseReject = reject;
               const data = stream.read();
               if (data !== null) ondata(data);
@@ -56399,11 +56399,11 @@ var require_streamx = __commonJS({
         }
         function destroy(err) {
           stream.destroy(err);
-          return new Promise((resolve3, reject) => {
-            if (stream._duplexState & DESTROYED) return resolve3({ value: void 0, done: true });
+          return new Promise((resolve6, reject) => {
+            if (stream._duplexState & DESTROYED) return resolve6({ value: void 0, done: true });
             stream.once("close", function() {
               if (err) reject(err);
-              else resolve3({ value: void 0, done: true });
+              else resolve6({ value: void 0, done: true });
             });
           });
         }
@@ -56447,8 +56447,8 @@ var require_streamx = __commonJS({
         const writes = pending + (ws._duplexState & WRITE_WRITING ? 1 : 0);
         if (writes === 0) return Promise.resolve(true);
         if (state.drains === null) state.drains = [];
-        return new Promise((resolve3) => {
-          state.drains.push({ writes, resolve: resolve3 });
+        return new Promise((resolve6) => {
+          state.drains.push({ writes, resolve: resolve6 });
         });
       }
       write(data) {
@@ -56553,10 +56553,10 @@ var require_streamx = __commonJS({
       cb(null);
     }
     function pipelinePromise(...streams) {
-      return new Promise((resolve3, reject) => {
+      return new Promise((resolve6, reject) => {
         return pipeline(...streams, (err) => {
           if (err) return reject(err);
-          resolve3();
+          resolve6();
         });
       });
     }
@@ -56681,7 +56681,7 @@ var require_streamx = __commonJS({
 
 // node_modules/tar-stream/headers.js
 var require_headers2 = __commonJS({
-  "node_modules/tar-stream/headers.js"(exports) {
+  "node_modules/tar-stream/headers.js"(exports2) {
     var b4a = require_b4a();
     var ZEROS = "0000000000000000000";
     var SEVENS = "7777777777777777777";
@@ -56693,10 +56693,10 @@ var require_headers2 = __commonJS({
     var MASK = 4095;
     var MAGIC_OFFSET = 257;
     var VERSION_OFFSET = 263;
-    exports.decodeLongPath = function decodeLongPath(buf, encoding) {
+    exports2.decodeLongPath = function decodeLongPath(buf, encoding) {
       return decodeStr(buf, 0, buf.length, encoding);
     };
-    exports.encodePax = function encodePax(opts) {
+    exports2.encodePax = function encodePax(opts) {
       let result = "";
       if (opts.name) result += addLength(" path=" + opts.name + "\n");
       if (opts.linkname) result += addLength(" linkpath=" + opts.linkname + "\n");
@@ -56708,7 +56708,7 @@ var require_headers2 = __commonJS({
       }
       return b4a.from(result);
     };
-    exports.decodePax = function decodePax(buf) {
+    exports2.decodePax = function decodePax(buf) {
       const result = {};
       while (buf.length) {
         let i = 0;
@@ -56723,7 +56723,7 @@ var require_headers2 = __commonJS({
       }
       return result;
     };
-    exports.encode = function encode3(opts) {
+    exports2.encode = function encode3(opts) {
       const buf = b4a.alloc(512);
       let name = opts.name;
       let prefix = "";
@@ -56755,7 +56755,7 @@ var require_headers2 = __commonJS({
       b4a.write(buf, encodeOct(cksum(buf), 6), 148);
       return buf;
     };
-    exports.decode = function decode3(buf, filenameEncoding, allowUnknownFormat) {
+    exports2.decode = function decode4(buf, filenameEncoding, allowUnknownFormat) {
       let typeflag = buf[156] === 0 ? 0 : buf[156] - ZERO_OFFSET;
       let name = decodeStr(buf, 0, 100, filenameEncoding);
       const mode = decodeOct(buf, 100, 8);
@@ -56943,7 +56943,7 @@ var require_headers2 = __commonJS({
 
 // node_modules/tar-stream/extract.js
 var require_extract2 = __commonJS({
-  "node_modules/tar-stream/extract.js"(exports, module) {
+  "node_modules/tar-stream/extract.js"(exports2, module) {
     var { Writable, Readable: Readable2, getStreamError } = require_streamx();
     var FIFO = require_fast_fifo();
     var b4a = require_b4a();
@@ -57226,16 +57226,16 @@ var require_extract2 = __commonJS({
           entryCallback = null;
           cb(err);
         }
-        function onnext(resolve3, reject) {
+        function onnext(resolve6, reject) {
           if (error63) {
             return reject(error63);
           }
           if (entryStream) {
-            resolve3({ value: entryStream, done: false });
+            resolve6({ value: entryStream, done: false });
             entryStream = null;
             return;
           }
-          promiseResolve = resolve3;
+          promiseResolve = resolve6;
           promiseReject = reject;
           consumeCallback(null);
           if (extract._finished && promiseResolve) {
@@ -57263,11 +57263,11 @@ var require_extract2 = __commonJS({
         function destroy(err) {
           extract.destroy(err);
           consumeCallback(err);
-          return new Promise((resolve3, reject) => {
-            if (extract.destroyed) return resolve3({ value: void 0, done: true });
+          return new Promise((resolve6, reject) => {
+            if (extract.destroyed) return resolve6({ value: void 0, done: true });
             extract.once("close", function() {
               if (err) reject(err);
-              else resolve3({ value: void 0, done: true });
+              else resolve6({ value: void 0, done: true });
             });
           });
         }
@@ -57287,7 +57287,7 @@ var require_extract2 = __commonJS({
 
 // node_modules/tar-stream/constants.js
 var require_constants3 = __commonJS({
-  "node_modules/tar-stream/constants.js"(exports, module) {
+  "node_modules/tar-stream/constants.js"(exports2, module) {
     var constants = {
       // just for envs without fs
       S_IFMT: 61440,
@@ -57307,7 +57307,7 @@ var require_constants3 = __commonJS({
 
 // node_modules/tar-stream/pack.js
 var require_pack2 = __commonJS({
-  "node_modules/tar-stream/pack.js"(exports, module) {
+  "node_modules/tar-stream/pack.js"(exports2, module) {
     var { Readable: Readable2, Writable, getStreamError } = require_streamx();
     var b4a = require_b4a();
     var constants = require_constants3();
@@ -57541,21 +57541,21 @@ var require_pack2 = __commonJS({
 
 // node_modules/tar-stream/index.js
 var require_tar_stream2 = __commonJS({
-  "node_modules/tar-stream/index.js"(exports) {
-    exports.extract = require_extract2();
-    exports.pack = require_pack2();
+  "node_modules/tar-stream/index.js"(exports2) {
+    exports2.extract = require_extract2();
+    exports2.pack = require_pack2();
   }
 });
 
 // node_modules/tar-fs/index.js
 var require_tar_fs2 = __commonJS({
-  "node_modules/tar-fs/index.js"(exports) {
+  "node_modules/tar-fs/index.js"(exports2) {
     var tar = require_tar_stream2();
     var pump = require_pump();
     var fs = __require("fs");
     var path = __require("path");
     var win32 = (global.Bare ? global.Bare.platform : process.platform) === "win32";
-    exports.pack = function pack2(cwd, opts) {
+    exports2.pack = function pack2(cwd, opts) {
       if (!cwd) cwd = ".";
       if (!opts) opts = {};
       const xfs = opts.fs || fs;
@@ -57586,37 +57586,37 @@ var require_tar_fs2 = __commonJS({
           pack3.entry(header, onnextentry);
         });
       }
-      function onstat(err, filename, stat) {
+      function onstat(err, filename, stat2) {
         if (pack3.destroyed) return;
         if (err) return pack3.destroy(err);
         if (!filename) {
           if (opts.finalize !== false) pack3.finalize();
           return finish(pack3);
         }
-        if (stat.isSocket()) return onnextentry();
+        if (stat2.isSocket()) return onnextentry();
         let header = {
           name: normalize(filename),
-          mode: (stat.mode | (stat.isDirectory() ? dmode : fmode)) & umask,
-          mtime: stat.mtime,
-          size: stat.size,
+          mode: (stat2.mode | (stat2.isDirectory() ? dmode : fmode)) & umask,
+          mtime: stat2.mtime,
+          size: stat2.size,
           type: "file",
-          uid: stat.uid,
-          gid: stat.gid
+          uid: stat2.uid,
+          gid: stat2.gid
         };
-        if (stat.isDirectory()) {
+        if (stat2.isDirectory()) {
           header.size = 0;
           header.type = "directory";
           header = map2(header) || header;
           return pack3.entry(header, onnextentry);
         }
-        if (stat.isSymbolicLink()) {
+        if (stat2.isSymbolicLink()) {
           header.size = 0;
           header.type = "symlink";
           header = map2(header) || header;
           return onsymlink(filename, header);
         }
         header = map2(header) || header;
-        if (!stat.isFile()) {
+        if (!stat2.isFile()) {
           if (strict) return pack3.destroy(new Error("unsupported type for " + filename));
           return onnextentry();
         }
@@ -57642,7 +57642,7 @@ var require_tar_fs2 = __commonJS({
     function processUmask() {
       return !global.Bare && process.umask ? process.umask() : 0;
     }
-    exports.extract = function extract(cwd, opts) {
+    exports2.extract = function extract(cwd, opts) {
       if (!cwd) cwd = ".";
       if (!opts) opts = {};
       cwd = path.resolve(cwd);
@@ -57680,7 +57680,7 @@ var require_tar_fs2 = __commonJS({
           return next();
         }
         const dir = path.join(name, ".") === path.join(cwd, ".") ? cwd : path.dirname(name);
-        validate2(xfs, dir, path.join(cwd, "."), function(err, valid) {
+        validate3(xfs, dir, path.join(cwd, "."), function(err, valid) {
           if (err) return next(err);
           if (!valid) return next(new Error(dir + " is not a valid path"));
           if (header.type === "directory") {
@@ -57691,7 +57691,7 @@ var require_tar_fs2 = __commonJS({
               uid: header.uid,
               gid: header.gid,
               mode: header.mode
-            }, stat);
+            }, stat2);
           }
           mkdirfix(dir, {
             fs: xfs,
@@ -57717,7 +57717,7 @@ var require_tar_fs2 = __commonJS({
             next();
           });
         });
-        function stat(err) {
+        function stat2(err) {
           if (err) return next(err);
           if (path.join(name, ".") === path.join(cwd, ".")) return next();
           utimes(name, header, function(err2) {
@@ -57734,7 +57734,7 @@ var require_tar_fs2 = __commonJS({
             validateNotSymlink(xfs, dst, path.join(cwd, "."), function(err, valid) {
               if (err) return next(err);
               if (!valid && validateSymLinks) return next(new Error(name + " is not a valid symlink"));
-              xfs.symlink(header.linkname, name, stat);
+              xfs.symlink(header.linkname, name, stat2);
             });
           });
         }
@@ -57749,7 +57749,7 @@ var require_tar_fs2 = __commonJS({
                   stream = xfs.createReadStream(dst);
                   return onfile();
                 }
-                stat(err2);
+                stat2(err2);
               });
             });
           });
@@ -57771,7 +57771,7 @@ var require_tar_fs2 = __commonJS({
             });
             pump(rs, ws, function(err2) {
               if (err2) return next(err2);
-              ws.on("close", stat);
+              ws.on("close", stat2);
             });
           }
         }
@@ -57825,11 +57825,11 @@ var require_tar_fs2 = __commonJS({
         cb(null, false);
       });
     }
-    function validate2(fs2, name, root, cb) {
+    function validate3(fs2, name, root, cb) {
       if (name === root) return cb(null, true);
       fs2.lstat(name, function(err, st) {
         if (err && err.code !== "ENOENT" && err.code !== "EPERM") return cb(err);
-        if (err || st.isDirectory()) return validate2(fs2, path.join(name, ".."), root, cb);
+        if (err || st.isDirectory()) return validate3(fs2, path.join(name, ".."), root, cb);
         cb(null, false);
       });
     }
@@ -57844,7 +57844,7 @@ var require_tar_fs2 = __commonJS({
     function normalize(name) {
       return win32 ? name.replace(/\\/g, "/").replace(/[:?<>|]/g, "_") : name;
     }
-    function statAll(fs2, stat, cwd, ignore, entries, sort) {
+    function statAll(fs2, stat2, cwd, ignore, entries, sort) {
       if (!entries) entries = ["."];
       const queue = entries.slice(0);
       const root = path.resolve(cwd);
@@ -57853,16 +57853,16 @@ var require_tar_fs2 = __commonJS({
         const next = queue.shift();
         const nextAbs = path.join(cwd, next);
         if (!inside(root, path.resolve(cwd, next))) return callback(new Error(next + " is not a valid path"));
-        stat.call(fs2, nextAbs, function(err, stat2) {
+        stat2.call(fs2, nextAbs, function(err, stat3) {
           if (err) return callback(entries.indexOf(next) === -1 && err.code === "ENOENT" ? null : err);
-          if (!stat2.isDirectory()) return callback(null, next, stat2);
+          if (!stat3.isDirectory()) return callback(null, next, stat3);
           fs2.readdir(nextAbs, function(err2, files) {
             if (err2) return callback(err2);
             if (sort) files.sort();
             for (let i = 0; i < files.length; i++) {
               if (!ignore(path.join(cwd, next, files[i]))) queue.push(path.join(next, files[i]));
             }
-            callback(null, next, stat2);
+            callback(null, next, stat3);
           });
         });
       };
@@ -57882,7 +57882,7 @@ var require_tar_fs2 = __commonJS({
 
 // node_modules/dotenv/dist/index.cjs
 var require_dist = __commonJS({
-  "node_modules/dotenv/dist/index.cjs"(exports, module) {
+  "node_modules/dotenv/dist/index.cjs"(exports2, module) {
     var j = (e, n) => () => {
       try {
         return n || e((n = { exports: {} }).exports, n), n.exports;
@@ -58083,10 +58083,10 @@ var require_dist = __commonJS({
 
 // node_modules/fastest-levenshtein/mod.js
 var require_mod = __commonJS({
-  "node_modules/fastest-levenshtein/mod.js"(exports) {
+  "node_modules/fastest-levenshtein/mod.js"(exports2) {
     "use strict";
-    exports.__esModule = true;
-    exports.distance = exports.closest = void 0;
+    exports2.__esModule = true;
+    exports2.distance = exports2.closest = void 0;
     var peq = new Uint32Array(65536);
     var myers_32 = function(a, b) {
       var n = a.length;
@@ -58212,7 +58212,7 @@ var require_mod = __commonJS({
       }
       return myers_x(a, b);
     };
-    exports.distance = distance2;
+    exports2.distance = distance2;
     var closest = function(str, arr) {
       var min_distance = Infinity;
       var min_index = 0;
@@ -58225,13 +58225,13 @@ var require_mod = __commonJS({
       }
       return arr[min_index];
     };
-    exports.closest = closest;
+    exports2.closest = closest;
   }
 });
 
 // node_modules/yaml/dist/nodes/identity.js
 var require_identity = __commonJS({
-  "node_modules/yaml/dist/nodes/identity.js"(exports) {
+  "node_modules/yaml/dist/nodes/identity.js"(exports2) {
     "use strict";
     var ALIAS = /* @__PURE__ */ Symbol.for("yaml.alias");
     var DOC = /* @__PURE__ */ Symbol.for("yaml.document");
@@ -58267,28 +58267,28 @@ var require_identity = __commonJS({
       return false;
     }
     var hasAnchor = (node2) => (isScalar2(node2) || isCollection(node2)) && !!node2.anchor;
-    exports.ALIAS = ALIAS;
-    exports.DOC = DOC;
-    exports.MAP = MAP;
-    exports.NODE_TYPE = NODE_TYPE;
-    exports.PAIR = PAIR;
-    exports.SCALAR = SCALAR;
-    exports.SEQ = SEQ;
-    exports.hasAnchor = hasAnchor;
-    exports.isAlias = isAlias2;
-    exports.isCollection = isCollection;
-    exports.isDocument = isDocument;
-    exports.isMap = isMap2;
-    exports.isNode = isNode;
-    exports.isPair = isPair;
-    exports.isScalar = isScalar2;
-    exports.isSeq = isSeq2;
+    exports2.ALIAS = ALIAS;
+    exports2.DOC = DOC;
+    exports2.MAP = MAP;
+    exports2.NODE_TYPE = NODE_TYPE;
+    exports2.PAIR = PAIR;
+    exports2.SCALAR = SCALAR;
+    exports2.SEQ = SEQ;
+    exports2.hasAnchor = hasAnchor;
+    exports2.isAlias = isAlias2;
+    exports2.isCollection = isCollection;
+    exports2.isDocument = isDocument;
+    exports2.isMap = isMap2;
+    exports2.isNode = isNode;
+    exports2.isPair = isPair;
+    exports2.isScalar = isScalar2;
+    exports2.isSeq = isSeq2;
   }
 });
 
 // node_modules/yaml/dist/visit.js
 var require_visit = __commonJS({
-  "node_modules/yaml/dist/visit.js"(exports) {
+  "node_modules/yaml/dist/visit.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var BREAK = /* @__PURE__ */ Symbol("break visit");
@@ -58439,14 +58439,14 @@ var require_visit = __commonJS({
         throw new Error(`Cannot replace node with ${pt} parent`);
       }
     }
-    exports.visit = visit2;
-    exports.visitAsync = visitAsync;
+    exports2.visit = visit2;
+    exports2.visitAsync = visitAsync;
   }
 });
 
 // node_modules/yaml/dist/doc/directives.js
 var require_directives = __commonJS({
-  "node_modules/yaml/dist/doc/directives.js"(exports) {
+  "node_modules/yaml/dist/doc/directives.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var visit2 = require_visit();
@@ -58611,13 +58611,13 @@ var require_directives = __commonJS({
     };
     Directives.defaultYaml = { explicit: false, version: "1.2" };
     Directives.defaultTags = { "!!": "tag:yaml.org,2002:" };
-    exports.Directives = Directives;
+    exports2.Directives = Directives;
   }
 });
 
 // node_modules/yaml/dist/doc/anchors.js
 var require_anchors = __commonJS({
-  "node_modules/yaml/dist/doc/anchors.js"(exports) {
+  "node_modules/yaml/dist/doc/anchors.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var visit2 = require_visit();
@@ -58678,16 +58678,16 @@ var require_anchors = __commonJS({
         sourceObjects
       };
     }
-    exports.anchorIsValid = anchorIsValid;
-    exports.anchorNames = anchorNames;
-    exports.createNodeAnchors = createNodeAnchors;
-    exports.findNewAnchor = findNewAnchor;
+    exports2.anchorIsValid = anchorIsValid;
+    exports2.anchorNames = anchorNames;
+    exports2.createNodeAnchors = createNodeAnchors;
+    exports2.findNewAnchor = findNewAnchor;
   }
 });
 
 // node_modules/yaml/dist/doc/applyReviver.js
 var require_applyReviver = __commonJS({
-  "node_modules/yaml/dist/doc/applyReviver.js"(exports) {
+  "node_modules/yaml/dist/doc/applyReviver.js"(exports2) {
     "use strict";
     function applyReviver(reviver, obj, key, val) {
       if (val && typeof val === "object") {
@@ -58731,13 +58731,13 @@ var require_applyReviver = __commonJS({
       }
       return reviver.call(obj, key, val);
     }
-    exports.applyReviver = applyReviver;
+    exports2.applyReviver = applyReviver;
   }
 });
 
 // node_modules/yaml/dist/nodes/toJS.js
 var require_toJS = __commonJS({
-  "node_modules/yaml/dist/nodes/toJS.js"(exports) {
+  "node_modules/yaml/dist/nodes/toJS.js"(exports2) {
     "use strict";
     var identity = require_identity();
     function toJS(value, arg, ctx) {
@@ -58761,13 +58761,13 @@ var require_toJS = __commonJS({
         return Number(value);
       return value;
     }
-    exports.toJS = toJS;
+    exports2.toJS = toJS;
   }
 });
 
 // node_modules/yaml/dist/nodes/Node.js
 var require_Node = __commonJS({
-  "node_modules/yaml/dist/nodes/Node.js"(exports) {
+  "node_modules/yaml/dist/nodes/Node.js"(exports2) {
     "use strict";
     var applyReviver = require_applyReviver();
     var identity = require_identity();
@@ -58802,13 +58802,13 @@ var require_Node = __commonJS({
         return typeof reviver === "function" ? applyReviver.applyReviver(reviver, { "": res }, "", res) : res;
       }
     };
-    exports.NodeBase = NodeBase;
+    exports2.NodeBase = NodeBase;
   }
 });
 
 // node_modules/yaml/dist/nodes/Alias.js
 var require_Alias = __commonJS({
-  "node_modules/yaml/dist/nodes/Alias.js"(exports) {
+  "node_modules/yaml/dist/nodes/Alias.js"(exports2) {
     "use strict";
     var anchors = require_anchors();
     var visit2 = require_visit();
@@ -58920,13 +58920,13 @@ var require_Alias = __commonJS({
       }
       return 1;
     }
-    exports.Alias = Alias;
+    exports2.Alias = Alias;
   }
 });
 
 // node_modules/yaml/dist/nodes/Scalar.js
 var require_Scalar = __commonJS({
-  "node_modules/yaml/dist/nodes/Scalar.js"(exports) {
+  "node_modules/yaml/dist/nodes/Scalar.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var Node = require_Node();
@@ -58949,14 +58949,14 @@ var require_Scalar = __commonJS({
     Scalar.PLAIN = "PLAIN";
     Scalar.QUOTE_DOUBLE = "QUOTE_DOUBLE";
     Scalar.QUOTE_SINGLE = "QUOTE_SINGLE";
-    exports.Scalar = Scalar;
-    exports.isScalarValue = isScalarValue;
+    exports2.Scalar = Scalar;
+    exports2.isScalarValue = isScalarValue;
   }
 });
 
 // node_modules/yaml/dist/doc/createNode.js
 var require_createNode = __commonJS({
-  "node_modules/yaml/dist/doc/createNode.js"(exports) {
+  "node_modules/yaml/dist/doc/createNode.js"(exports2) {
     "use strict";
     var Alias = require_Alias();
     var identity = require_identity();
@@ -59025,13 +59025,13 @@ var require_createNode = __commonJS({
         ref.node = node2;
       return node2;
     }
-    exports.createNode = createNode;
+    exports2.createNode = createNode;
   }
 });
 
 // node_modules/yaml/dist/nodes/Collection.js
 var require_Collection = __commonJS({
-  "node_modules/yaml/dist/nodes/Collection.js"(exports) {
+  "node_modules/yaml/dist/nodes/Collection.js"(exports2) {
     "use strict";
     var createNode = require_createNode();
     var identity = require_identity();
@@ -59166,47 +59166,47 @@ var require_Collection = __commonJS({
         }
       }
     };
-    exports.Collection = Collection;
-    exports.collectionFromPath = collectionFromPath;
-    exports.isEmptyPath = isEmptyPath;
+    exports2.Collection = Collection;
+    exports2.collectionFromPath = collectionFromPath;
+    exports2.isEmptyPath = isEmptyPath;
   }
 });
 
 // node_modules/yaml/dist/stringify/stringifyComment.js
 var require_stringifyComment = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyComment.js"(exports) {
+  "node_modules/yaml/dist/stringify/stringifyComment.js"(exports2) {
     "use strict";
     var stringifyComment = (str) => str.replace(/^(?!$)(?: $)?/gm, "#");
-    function indentComment(comment, indent) {
+    function indentComment(comment, indent2) {
       if (/^\n+$/.test(comment))
         return comment.substring(1);
-      return indent ? comment.replace(/^(?! *$)/gm, indent) : comment;
+      return indent2 ? comment.replace(/^(?! *$)/gm, indent2) : comment;
     }
-    var lineComment = (str, indent, comment) => str.endsWith("\n") ? indentComment(comment, indent) : comment.includes("\n") ? "\n" + indentComment(comment, indent) : (str.endsWith(" ") ? "" : " ") + comment;
-    exports.indentComment = indentComment;
-    exports.lineComment = lineComment;
-    exports.stringifyComment = stringifyComment;
+    var lineComment = (str, indent2, comment) => str.endsWith("\n") ? indentComment(comment, indent2) : comment.includes("\n") ? "\n" + indentComment(comment, indent2) : (str.endsWith(" ") ? "" : " ") + comment;
+    exports2.indentComment = indentComment;
+    exports2.lineComment = lineComment;
+    exports2.stringifyComment = stringifyComment;
   }
 });
 
 // node_modules/yaml/dist/stringify/foldFlowLines.js
 var require_foldFlowLines = __commonJS({
-  "node_modules/yaml/dist/stringify/foldFlowLines.js"(exports) {
+  "node_modules/yaml/dist/stringify/foldFlowLines.js"(exports2) {
     "use strict";
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
     var FOLD_QUOTED = "quoted";
-    function foldFlowLines(text, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
+    function foldFlowLines(text, indent2, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
       if (!lineWidth || lineWidth < 0)
         return text;
       if (lineWidth < minContentWidth)
         minContentWidth = 0;
-      const endStep = Math.max(1 + minContentWidth, 1 + lineWidth - indent.length);
+      const endStep = Math.max(1 + minContentWidth, 1 + lineWidth - indent2.length);
       if (text.length <= endStep)
         return text;
       const folds = [];
       const escapedFolds = {};
-      let end = lineWidth - indent.length;
+      let end = lineWidth - indent2.length;
       if (typeof indentAtStart === "number") {
         if (indentAtStart > lineWidth - Math.max(2, minContentWidth))
           folds.push(0);
@@ -59220,7 +59220,7 @@ var require_foldFlowLines = __commonJS({
       let escStart = -1;
       let escEnd = -1;
       if (mode === FOLD_BLOCK) {
-        i = consumeMoreIndentedLines(text, i, indent.length);
+        i = consumeMoreIndentedLines(text, i, indent2.length);
         if (i !== -1)
           end = i + endStep;
       }
@@ -59244,8 +59244,8 @@ var require_foldFlowLines = __commonJS({
         }
         if (ch === "\n") {
           if (mode === FOLD_BLOCK)
-            i = consumeMoreIndentedLines(text, i, indent.length);
-          end = i + indent.length + endStep;
+            i = consumeMoreIndentedLines(text, i, indent2.length);
+          end = i + indent2.length + endStep;
           split = void 0;
         } else {
           if (ch === " " && prev && prev !== " " && prev !== "\n" && prev !== "	") {
@@ -59290,22 +59290,22 @@ var require_foldFlowLines = __commonJS({
         const end2 = folds[i2 + 1] || text.length;
         if (fold === 0)
           res = `
-${indent}${text.slice(0, end2)}`;
+${indent2}${text.slice(0, end2)}`;
         else {
           if (mode === FOLD_QUOTED && escapedFolds[fold])
             res += `${text[fold]}\\`;
           res += `
-${indent}${text.slice(fold + 1, end2)}`;
+${indent2}${text.slice(fold + 1, end2)}`;
         }
       }
       return res;
     }
-    function consumeMoreIndentedLines(text, i, indent) {
+    function consumeMoreIndentedLines(text, i, indent2) {
       let end = i;
       let start = i + 1;
       let ch = text[start];
       while (ch === " " || ch === "	") {
-        if (i < start + indent) {
+        if (i < start + indent2) {
           ch = text[++i];
         } else {
           do {
@@ -59318,16 +59318,16 @@ ${indent}${text.slice(fold + 1, end2)}`;
       }
       return end;
     }
-    exports.FOLD_BLOCK = FOLD_BLOCK;
-    exports.FOLD_FLOW = FOLD_FLOW;
-    exports.FOLD_QUOTED = FOLD_QUOTED;
-    exports.foldFlowLines = foldFlowLines;
+    exports2.FOLD_BLOCK = FOLD_BLOCK;
+    exports2.FOLD_FLOW = FOLD_FLOW;
+    exports2.FOLD_QUOTED = FOLD_QUOTED;
+    exports2.foldFlowLines = foldFlowLines;
   }
 });
 
 // node_modules/yaml/dist/stringify/stringifyString.js
 var require_stringifyString = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyString.js"(exports) {
+  "node_modules/yaml/dist/stringify/stringifyString.js"(exports2) {
     "use strict";
     var Scalar = require_Scalar();
     var foldFlowLines = require_foldFlowLines();
@@ -59361,7 +59361,7 @@ var require_stringifyString = __commonJS({
         return json2;
       const { implicitKey } = ctx;
       const minMultiLineLength = ctx.options.doubleQuotedMinMultiLineLength;
-      const indent = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
+      const indent2 = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
       let str = "";
       let start = 0;
       for (let i = 0, ch = json2[i]; ch; ch = json2[++i]) {
@@ -59421,7 +59421,7 @@ var require_stringifyString = __commonJS({
                   str += "\n";
                   i += 2;
                 }
-                str += indent;
+                str += indent2;
                 if (json2[i + 2] === " ")
                   str += "\\";
                 i += 1;
@@ -59433,20 +59433,20 @@ var require_stringifyString = __commonJS({
           }
       }
       str = start ? str + json2.slice(start) : json2;
-      return implicitKey ? str : foldFlowLines.foldFlowLines(str, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
+      return implicitKey ? str : foldFlowLines.foldFlowLines(str, indent2, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
     }
     function singleQuotedString(value, ctx) {
       if (ctx.options.singleQuote === false || ctx.implicitKey && value.includes("\n") || /[ \t]\n|\n[ \t]/.test(value))
         return doubleQuotedString(value, ctx);
-      const indent = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
+      const indent2 = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
       const res = "'" + value.replace(/'/g, "''").replace(/\n+/g, `$&
-${indent}`) + "'";
-      return ctx.implicitKey ? res : foldFlowLines.foldFlowLines(res, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
+${indent2}`) + "'";
+      return ctx.implicitKey ? res : foldFlowLines.foldFlowLines(res, indent2, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
     }
     function quotedString(value, ctx) {
-      const { singleQuote } = ctx.options;
+      const { singleQuote: singleQuote2 } = ctx.options;
       let qs;
-      if (singleQuote === false)
+      if (singleQuote2 === false)
         qs = doubleQuotedString;
       else {
         const hasDouble = value.includes('"');
@@ -59456,7 +59456,7 @@ ${indent}`) + "'";
         else if (hasSingle && !hasDouble)
           qs = doubleQuotedString;
         else
-          qs = singleQuote ? singleQuotedString : doubleQuotedString;
+          qs = singleQuote2 ? singleQuotedString : doubleQuotedString;
       }
       return qs(value, ctx);
     }
@@ -59471,8 +59471,8 @@ ${indent}`) + "'";
       if (!blockQuote || /\n[\t ]+$/.test(value)) {
         return quotedString(value, ctx);
       }
-      const indent = ctx.indent || (ctx.forceBlockIndent || containsDocumentMarker(value) ? "  " : "");
-      const literal2 = blockQuote === "literal" ? true : blockQuote === "folded" || type === Scalar.Scalar.BLOCK_FOLDED ? false : type === Scalar.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value, lineWidth, indent.length);
+      const indent2 = ctx.indent || (ctx.forceBlockIndent || containsDocumentMarker(value) ? "  " : "");
+      const literal2 = blockQuote === "literal" ? true : blockQuote === "folded" || type === Scalar.Scalar.BLOCK_FOLDED ? false : type === Scalar.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value, lineWidth, indent2.length);
       if (!value)
         return literal2 ? "|\n" : ">\n";
       let chomp;
@@ -59497,7 +59497,7 @@ ${indent}`) + "'";
         value = value.slice(0, -end.length);
         if (end[end.length - 1] === "\n")
           end = end.slice(0, -1);
-        end = end.replace(blockEndNewlines, `$&${indent}`);
+        end = end.replace(blockEndNewlines, `$&${indent2}`);
       }
       let startWithSpace = false;
       let startEnd;
@@ -59514,9 +59514,9 @@ ${indent}`) + "'";
       let start = value.substring(0, startNlPos < startEnd ? startNlPos + 1 : startEnd);
       if (start) {
         value = value.substring(start.length);
-        start = start.replace(/\n+/g, `$&${indent}`);
+        start = start.replace(/\n+/g, `$&${indent2}`);
       }
-      const indentSize = indent ? "2" : "1";
+      const indentSize = indent2 ? "2" : "1";
       let header = (startWithSpace ? indentSize : "") + chomp;
       if (comment) {
         header += " " + commentString(comment.replace(/ ?[\r\n]+/g, " "));
@@ -59524,7 +59524,7 @@ ${indent}`) + "'";
           onComment();
       }
       if (!literal2) {
-        const foldedValue = value.replace(/\n+/g, "\n$&").replace(/(?:^|\n)([\t ].*)(?:([\n\t ]*)\n(?![\n\t ]))?/g, "$1$2").replace(/\n+/g, `$&${indent}`);
+        const foldedValue = value.replace(/\n+/g, "\n$&").replace(/(?:^|\n)([\t ].*)(?:([\n\t ]*)\n(?![\n\t ]))?/g, "$1$2").replace(/\n+/g, `$&${indent2}`);
         let literalFallback = false;
         const foldOptions = getFoldOptions(ctx, true);
         if (blockQuote !== "folded" && type !== Scalar.Scalar.BLOCK_FOLDED) {
@@ -59532,18 +59532,18 @@ ${indent}`) + "'";
             literalFallback = true;
           };
         }
-        const body = foldFlowLines.foldFlowLines(`${start}${foldedValue}${end}`, indent, foldFlowLines.FOLD_BLOCK, foldOptions);
+        const body = foldFlowLines.foldFlowLines(`${start}${foldedValue}${end}`, indent2, foldFlowLines.FOLD_BLOCK, foldOptions);
         if (!literalFallback)
           return `>${header}
-${indent}${body}`;
+${indent2}${body}`;
       }
-      value = value.replace(/\n+/g, `$&${indent}`);
+      value = value.replace(/\n+/g, `$&${indent2}`);
       return `|${header}
-${indent}${start}${value}${end}`;
+${indent2}${start}${value}${end}`;
     }
     function plainString(item, ctx, onComment, onChompKeep) {
       const { type, value } = item;
-      const { actualString, implicitKey, indent, indentStep, inFlow } = ctx;
+      const { actualString, implicitKey, indent: indent2, indentStep, inFlow } = ctx;
       if (implicitKey && value.includes("\n") || inFlow && /[[\]{},]/.test(value)) {
         return quotedString(value, ctx);
       }
@@ -59554,22 +59554,22 @@ ${indent}${start}${value}${end}`;
         return blockString(item, ctx, onComment, onChompKeep);
       }
       if (containsDocumentMarker(value)) {
-        if (indent === "") {
+        if (indent2 === "") {
           ctx.forceBlockIndent = true;
           return blockString(item, ctx, onComment, onChompKeep);
-        } else if (implicitKey && indent === indentStep) {
+        } else if (implicitKey && indent2 === indentStep) {
           return quotedString(value, ctx);
         }
       }
       const str = value.replace(/\n+/g, `$&
-${indent}`);
+${indent2}`);
       if (actualString) {
         const test = (tag) => tag.default && tag.tag !== "tag:yaml.org,2002:str" && tag.test?.test(str);
         const { compat, tags } = ctx.doc.schema;
         if (tags.some(test) || compat?.some(test))
           return quotedString(value, ctx);
       }
-      return implicitKey ? str : foldFlowLines.foldFlowLines(str, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
+      return implicitKey ? str : foldFlowLines.foldFlowLines(str, indent2, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
     }
     function stringifyString(item, ctx, onComment, onChompKeep) {
       const { implicitKey, inFlow } = ctx;
@@ -59604,13 +59604,13 @@ ${indent}`);
       }
       return res;
     }
-    exports.stringifyString = stringifyString;
+    exports2.stringifyString = stringifyString;
   }
 });
 
 // node_modules/yaml/dist/stringify/stringify.js
 var require_stringify = __commonJS({
-  "node_modules/yaml/dist/stringify/stringify.js"(exports) {
+  "node_modules/yaml/dist/stringify/stringify.js"(exports2) {
     "use strict";
     var anchors = require_anchors();
     var identity = require_identity();
@@ -59727,21 +59727,21 @@ var require_stringify = __commonJS({
       return identity.isScalar(node2) || str[0] === "{" || str[0] === "[" ? `${props} ${str}` : `${props}
 ${ctx.indent}${str}`;
     }
-    exports.createStringifyContext = createStringifyContext;
-    exports.stringify = stringify;
+    exports2.createStringifyContext = createStringifyContext;
+    exports2.stringify = stringify;
   }
 });
 
 // node_modules/yaml/dist/stringify/stringifyPair.js
 var require_stringifyPair = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyPair.js"(exports) {
+  "node_modules/yaml/dist/stringify/stringifyPair.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var Scalar = require_Scalar();
     var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyPair({ key, value }, ctx, onComment, onChompKeep) {
-      const { allNullValues, doc, indent, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
+      const { allNullValues, doc, indent: indent2, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
       let keyComment = identity.isNode(key) && key.comment || null;
       if (simpleKeys) {
         if (keyComment) {
@@ -59756,7 +59756,7 @@ var require_stringifyPair = __commonJS({
       ctx = Object.assign({}, ctx, {
         allNullValues: false,
         implicitKey: !explicitKey && (simpleKeys || !allNullValues),
-        indent: indent + indentStep
+        indent: indent2 + indentStep
       });
       let keyCommentDone = false;
       let chompKeep = false;
@@ -59786,7 +59786,7 @@ var require_stringifyPair = __commonJS({
         if (keyComment)
           str += stringifyComment.lineComment(str, ctx.indent, commentString(keyComment));
         str = `? ${str}
-${indent}:`;
+${indent2}:`;
       } else {
         str = `${str}:`;
         if (keyComment)
@@ -59861,13 +59861,13 @@ ${ctx.indent}`;
       }
       return str;
     }
-    exports.stringifyPair = stringifyPair;
+    exports2.stringifyPair = stringifyPair;
   }
 });
 
 // node_modules/yaml/dist/log.js
 var require_log = __commonJS({
-  "node_modules/yaml/dist/log.js"(exports) {
+  "node_modules/yaml/dist/log.js"(exports2) {
     "use strict";
     var node_process = __require("process");
     function debug(logLevel, ...messages) {
@@ -59882,14 +59882,14 @@ var require_log = __commonJS({
           console.warn(warning2);
       }
     }
-    exports.debug = debug;
-    exports.warn = warn;
+    exports2.debug = debug;
+    exports2.warn = warn;
   }
 });
 
 // node_modules/yaml/dist/schema/yaml-1.1/merge.js
 var require_merge = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports) {
+  "node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var Scalar = require_Scalar();
@@ -59941,15 +59941,15 @@ var require_merge = __commonJS({
     function resolveAliasValue(ctx, value) {
       return ctx && identity.isAlias(value) ? value.resolve(ctx.doc, ctx) : value;
     }
-    exports.addMergeToJSMap = addMergeToJSMap;
-    exports.isMergeKey = isMergeKey;
-    exports.merge = merge2;
+    exports2.addMergeToJSMap = addMergeToJSMap;
+    exports2.isMergeKey = isMergeKey;
+    exports2.merge = merge2;
   }
 });
 
 // node_modules/yaml/dist/nodes/addPairToJSMap.js
 var require_addPairToJSMap = __commonJS({
-  "node_modules/yaml/dist/nodes/addPairToJSMap.js"(exports) {
+  "node_modules/yaml/dist/nodes/addPairToJSMap.js"(exports2) {
     "use strict";
     var log = require_log();
     var merge2 = require_merge();
@@ -60007,13 +60007,13 @@ var require_addPairToJSMap = __commonJS({
       }
       return JSON.stringify(jsKey);
     }
-    exports.addPairToJSMap = addPairToJSMap;
+    exports2.addPairToJSMap = addPairToJSMap;
   }
 });
 
 // node_modules/yaml/dist/nodes/Pair.js
 var require_Pair = __commonJS({
-  "node_modules/yaml/dist/nodes/Pair.js"(exports) {
+  "node_modules/yaml/dist/nodes/Pair.js"(exports2) {
     "use strict";
     var createNode = require_createNode();
     var stringifyPair = require_stringifyPair();
@@ -60046,14 +60046,14 @@ var require_Pair = __commonJS({
         return ctx?.doc ? stringifyPair.stringifyPair(this, ctx, onComment, onChompKeep) : JSON.stringify(this);
       }
     };
-    exports.Pair = Pair;
-    exports.createPair = createPair;
+    exports2.Pair = Pair;
+    exports2.createPair = createPair;
   }
 });
 
 // node_modules/yaml/dist/stringify/stringifyCollection.js
 var require_stringifyCollection = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyCollection.js"(exports) {
+  "node_modules/yaml/dist/stringify/stringifyCollection.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var stringify = require_stringify();
@@ -60064,7 +60064,7 @@ var require_stringifyCollection = __commonJS({
       return stringify2(collection, ctx, options);
     }
     function stringifyBlockCollection({ comment, items }, ctx, { blockItemPrefix, flowChars, itemIndent, onChompKeep, onComment }) {
-      const { indent, options: { commentString } } = ctx;
+      const { indent: indent2, options: { commentString } } = ctx;
       const itemCtx = Object.assign({}, ctx, { indent: itemIndent, type: null });
       let chompKeep = false;
       const lines = [];
@@ -60101,11 +60101,11 @@ var require_stringifyCollection = __commonJS({
         for (let i = 1; i < lines.length; ++i) {
           const line = lines[i];
           str += line ? `
-${indent}${line}` : "\n";
+${indent2}${line}` : "\n";
         }
       }
       if (comment) {
-        str += "\n" + stringifyComment.indentComment(commentString(comment), indent);
+        str += "\n" + stringifyComment.indentComment(commentString(comment), indent2);
         if (onComment)
           onComment();
       } else if (chompKeep && onChompKeep)
@@ -60113,7 +60113,7 @@ ${indent}${line}` : "\n";
       return str;
     }
     function stringifyFlowCollection({ items }, ctx, { flowChars, itemIndent }) {
-      const { indent, indentStep, flowCollectionPadding: fcPadding, options: { commentString } } = ctx;
+      const { indent: indent2, indentStep, flowCollectionPadding: fcPadding, options: { commentString } } = ctx;
       itemIndent += indentStep;
       const itemCtx = Object.assign({}, ctx, {
         indent: itemIndent,
@@ -60182,29 +60182,29 @@ ${indent}${line}` : "\n";
           let str = start;
           for (const line of lines)
             str += line ? `
-${indentStep}${indent}${line}` : "\n";
+${indentStep}${indent2}${line}` : "\n";
           return `${str}
-${indent}${end}`;
+${indent2}${end}`;
         } else {
           return `${start}${fcPadding}${lines.join(" ")}${fcPadding}${end}`;
         }
       }
     }
-    function addCommentBefore({ indent, options: { commentString } }, lines, comment, chompKeep) {
+    function addCommentBefore({ indent: indent2, options: { commentString } }, lines, comment, chompKeep) {
       if (comment && chompKeep)
         comment = comment.replace(/^\n+/, "");
       if (comment) {
-        const ic = stringifyComment.indentComment(commentString(comment), indent);
+        const ic = stringifyComment.indentComment(commentString(comment), indent2);
         lines.push(ic.trimStart());
       }
     }
-    exports.stringifyCollection = stringifyCollection;
+    exports2.stringifyCollection = stringifyCollection;
   }
 });
 
 // node_modules/yaml/dist/nodes/YAMLMap.js
 var require_YAMLMap = __commonJS({
-  "node_modules/yaml/dist/nodes/YAMLMap.js"(exports) {
+  "node_modules/yaml/dist/nodes/YAMLMap.js"(exports2) {
     "use strict";
     var stringifyCollection = require_stringifyCollection();
     var addPairToJSMap = require_addPairToJSMap();
@@ -60341,14 +60341,14 @@ var require_YAMLMap = __commonJS({
         });
       }
     };
-    exports.YAMLMap = YAMLMap;
-    exports.findPair = findPair;
+    exports2.YAMLMap = YAMLMap;
+    exports2.findPair = findPair;
   }
 });
 
 // node_modules/yaml/dist/schema/common/map.js
 var require_map = __commonJS({
-  "node_modules/yaml/dist/schema/common/map.js"(exports) {
+  "node_modules/yaml/dist/schema/common/map.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var YAMLMap = require_YAMLMap();
@@ -60364,13 +60364,13 @@ var require_map = __commonJS({
       },
       createNode: (schema, obj, ctx) => YAMLMap.YAMLMap.from(schema, obj, ctx)
     };
-    exports.map = map2;
+    exports2.map = map2;
   }
 });
 
 // node_modules/yaml/dist/nodes/YAMLSeq.js
 var require_YAMLSeq = __commonJS({
-  "node_modules/yaml/dist/nodes/YAMLSeq.js"(exports) {
+  "node_modules/yaml/dist/nodes/YAMLSeq.js"(exports2) {
     "use strict";
     var createNode = require_createNode();
     var stringifyCollection = require_stringifyCollection();
@@ -60480,13 +60480,13 @@ var require_YAMLSeq = __commonJS({
         idx = Number(idx);
       return typeof idx === "number" && Number.isInteger(idx) && idx >= 0 ? idx : null;
     }
-    exports.YAMLSeq = YAMLSeq;
+    exports2.YAMLSeq = YAMLSeq;
   }
 });
 
 // node_modules/yaml/dist/schema/common/seq.js
 var require_seq = __commonJS({
-  "node_modules/yaml/dist/schema/common/seq.js"(exports) {
+  "node_modules/yaml/dist/schema/common/seq.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var YAMLSeq = require_YAMLSeq();
@@ -60502,13 +60502,13 @@ var require_seq = __commonJS({
       },
       createNode: (schema, obj, ctx) => YAMLSeq.YAMLSeq.from(schema, obj, ctx)
     };
-    exports.seq = seq;
+    exports2.seq = seq;
   }
 });
 
 // node_modules/yaml/dist/schema/common/string.js
 var require_string = __commonJS({
-  "node_modules/yaml/dist/schema/common/string.js"(exports) {
+  "node_modules/yaml/dist/schema/common/string.js"(exports2) {
     "use strict";
     var stringifyString = require_stringifyString();
     var string4 = {
@@ -60521,13 +60521,13 @@ var require_string = __commonJS({
         return stringifyString.stringifyString(item, ctx, onComment, onChompKeep);
       }
     };
-    exports.string = string4;
+    exports2.string = string4;
   }
 });
 
 // node_modules/yaml/dist/schema/common/null.js
 var require_null = __commonJS({
-  "node_modules/yaml/dist/schema/common/null.js"(exports) {
+  "node_modules/yaml/dist/schema/common/null.js"(exports2) {
     "use strict";
     var Scalar = require_Scalar();
     var nullTag = {
@@ -60539,13 +60539,13 @@ var require_null = __commonJS({
       resolve: () => new Scalar.Scalar(null),
       stringify: ({ source }, ctx) => typeof source === "string" && nullTag.test.test(source) ? source : ctx.options.nullStr
     };
-    exports.nullTag = nullTag;
+    exports2.nullTag = nullTag;
   }
 });
 
 // node_modules/yaml/dist/schema/core/bool.js
 var require_bool = __commonJS({
-  "node_modules/yaml/dist/schema/core/bool.js"(exports) {
+  "node_modules/yaml/dist/schema/core/bool.js"(exports2) {
     "use strict";
     var Scalar = require_Scalar();
     var boolTag = {
@@ -60563,13 +60563,13 @@ var require_bool = __commonJS({
         return value ? ctx.options.trueStr : ctx.options.falseStr;
       }
     };
-    exports.boolTag = boolTag;
+    exports2.boolTag = boolTag;
   }
 });
 
 // node_modules/yaml/dist/stringify/stringifyNumber.js
 var require_stringifyNumber = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyNumber.js"(exports) {
+  "node_modules/yaml/dist/stringify/stringifyNumber.js"(exports2) {
     "use strict";
     function stringifyNumber({ format, minFractionDigits, tag, value }) {
       if (typeof value === "bigint")
@@ -60590,13 +60590,13 @@ var require_stringifyNumber = __commonJS({
       }
       return n;
     }
-    exports.stringifyNumber = stringifyNumber;
+    exports2.stringifyNumber = stringifyNumber;
   }
 });
 
 // node_modules/yaml/dist/schema/core/float.js
 var require_float2 = __commonJS({
-  "node_modules/yaml/dist/schema/core/float.js"(exports) {
+  "node_modules/yaml/dist/schema/core/float.js"(exports2) {
     "use strict";
     var Scalar = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
@@ -60634,15 +60634,15 @@ var require_float2 = __commonJS({
       },
       stringify: stringifyNumber.stringifyNumber
     };
-    exports.float = float;
-    exports.floatExp = floatExp;
-    exports.floatNaN = floatNaN;
+    exports2.float = float;
+    exports2.floatExp = floatExp;
+    exports2.floatNaN = floatNaN;
   }
 });
 
 // node_modules/yaml/dist/schema/core/int.js
 var require_int = __commonJS({
-  "node_modules/yaml/dist/schema/core/int.js"(exports) {
+  "node_modules/yaml/dist/schema/core/int.js"(exports2) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
@@ -60679,15 +60679,15 @@ var require_int = __commonJS({
       resolve: (str, _onError, opt) => intResolve(str, 2, 16, opt),
       stringify: (node2) => intStringify(node2, 16, "0x")
     };
-    exports.int = int2;
-    exports.intHex = intHex;
-    exports.intOct = intOct;
+    exports2.int = int2;
+    exports2.intHex = intHex;
+    exports2.intOct = intOct;
   }
 });
 
 // node_modules/yaml/dist/schema/core/schema.js
 var require_schema = __commonJS({
-  "node_modules/yaml/dist/schema/core/schema.js"(exports) {
+  "node_modules/yaml/dist/schema/core/schema.js"(exports2) {
     "use strict";
     var map2 = require_map();
     var _null4 = require_null();
@@ -60709,13 +60709,13 @@ var require_schema = __commonJS({
       float.floatExp,
       float.float
     ];
-    exports.schema = schema;
+    exports2.schema = schema;
   }
 });
 
 // node_modules/yaml/dist/schema/json/schema.js
 var require_schema2 = __commonJS({
-  "node_modules/yaml/dist/schema/json/schema.js"(exports) {
+  "node_modules/yaml/dist/schema/json/schema.js"(exports2) {
     "use strict";
     var Scalar = require_Scalar();
     var map2 = require_map();
@@ -60776,13 +60776,13 @@ var require_schema2 = __commonJS({
       }
     };
     var schema = [map2.map, seq.seq].concat(jsonScalars, jsonError);
-    exports.schema = schema;
+    exports2.schema = schema;
   }
 });
 
 // node_modules/yaml/dist/schema/yaml-1.1/binary.js
 var require_binary = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports) {
+  "node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports2) {
     "use strict";
     var node_buffer = __require("buffer");
     var Scalar = require_Scalar();
@@ -60842,13 +60842,13 @@ var require_binary = __commonJS({
         return stringifyString.stringifyString({ comment, type, value: str }, ctx, onComment, onChompKeep);
       }
     };
-    exports.binary = binary;
+    exports2.binary = binary;
   }
 });
 
 // node_modules/yaml/dist/schema/yaml-1.1/pairs.js
 var require_pairs = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports) {
+  "node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var Pair = require_Pair();
@@ -60918,15 +60918,15 @@ ${cn.comment}` : item.comment;
       resolve: resolvePairs,
       createNode: createPairs
     };
-    exports.createPairs = createPairs;
-    exports.pairs = pairs;
-    exports.resolvePairs = resolvePairs;
+    exports2.createPairs = createPairs;
+    exports2.pairs = pairs;
+    exports2.resolvePairs = resolvePairs;
   }
 });
 
 // node_modules/yaml/dist/schema/yaml-1.1/omap.js
 var require_omap = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/omap.js"(exports) {
+  "node_modules/yaml/dist/schema/yaml-1.1/omap.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var toJS = require_toJS();
@@ -60997,14 +60997,14 @@ var require_omap = __commonJS({
       },
       createNode: (schema, iterable, ctx) => YAMLOMap.from(schema, iterable, ctx)
     };
-    exports.YAMLOMap = YAMLOMap;
-    exports.omap = omap;
+    exports2.YAMLOMap = YAMLOMap;
+    exports2.omap = omap;
   }
 });
 
 // node_modules/yaml/dist/schema/yaml-1.1/bool.js
 var require_bool2 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports) {
+  "node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports2) {
     "use strict";
     var Scalar = require_Scalar();
     function boolStringify({ value, source }, ctx) {
@@ -61029,14 +61029,14 @@ var require_bool2 = __commonJS({
       resolve: () => new Scalar.Scalar(false),
       stringify: boolStringify
     };
-    exports.falseTag = falseTag;
-    exports.trueTag = trueTag;
+    exports2.falseTag = falseTag;
+    exports2.trueTag = trueTag;
   }
 });
 
 // node_modules/yaml/dist/schema/yaml-1.1/float.js
 var require_float3 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports) {
+  "node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports2) {
     "use strict";
     var Scalar = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
@@ -61077,15 +61077,15 @@ var require_float3 = __commonJS({
       },
       stringify: stringifyNumber.stringifyNumber
     };
-    exports.float = float;
-    exports.floatExp = floatExp;
-    exports.floatNaN = floatNaN;
+    exports2.float = float;
+    exports2.floatExp = floatExp;
+    exports2.floatNaN = floatNaN;
   }
 });
 
 // node_modules/yaml/dist/schema/yaml-1.1/int.js
 var require_int2 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/int.js"(exports) {
+  "node_modules/yaml/dist/schema/yaml-1.1/int.js"(exports2) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
@@ -61155,16 +61155,16 @@ var require_int2 = __commonJS({
       resolve: (str, _onError, opt) => intResolve(str, 2, 16, opt),
       stringify: (node2) => intStringify(node2, 16, "0x")
     };
-    exports.int = int2;
-    exports.intBin = intBin;
-    exports.intHex = intHex;
-    exports.intOct = intOct;
+    exports2.int = int2;
+    exports2.intBin = intBin;
+    exports2.intHex = intHex;
+    exports2.intOct = intOct;
   }
 });
 
 // node_modules/yaml/dist/schema/yaml-1.1/set.js
 var require_set = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports) {
+  "node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var Pair = require_Pair();
@@ -61246,14 +61246,14 @@ var require_set = __commonJS({
         return map2;
       }
     };
-    exports.YAMLSet = YAMLSet;
-    exports.set = set2;
+    exports2.YAMLSet = YAMLSet;
+    exports2.set = set2;
   }
 });
 
 // node_modules/yaml/dist/schema/yaml-1.1/timestamp.js
 var require_timestamp = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports) {
+  "node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports2) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     function parseSexagesimal(str, asBigInt) {
@@ -61333,15 +61333,15 @@ var require_timestamp = __commonJS({
       },
       stringify: ({ value }) => value?.toISOString().replace(/(T00:00:00)?\.000Z$/, "") ?? ""
     };
-    exports.floatTime = floatTime;
-    exports.intTime = intTime;
-    exports.timestamp = timestamp;
+    exports2.floatTime = floatTime;
+    exports2.intTime = intTime;
+    exports2.timestamp = timestamp;
   }
 });
 
 // node_modules/yaml/dist/schema/yaml-1.1/schema.js
 var require_schema3 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/schema.js"(exports) {
+  "node_modules/yaml/dist/schema/yaml-1.1/schema.js"(exports2) {
     "use strict";
     var map2 = require_map();
     var _null4 = require_null();
@@ -61379,13 +61379,13 @@ var require_schema3 = __commonJS({
       timestamp.floatTime,
       timestamp.timestamp
     ];
-    exports.schema = schema;
+    exports2.schema = schema;
   }
 });
 
 // node_modules/yaml/dist/schema/tags.js
 var require_tags = __commonJS({
-  "node_modules/yaml/dist/schema/tags.js"(exports) {
+  "node_modules/yaml/dist/schema/tags.js"(exports2) {
     "use strict";
     var map2 = require_map();
     var _null4 = require_null();
@@ -61472,14 +61472,14 @@ var require_tags = __commonJS({
         return tags2;
       }, []);
     }
-    exports.coreKnownTags = coreKnownTags;
-    exports.getTags = getTags;
+    exports2.coreKnownTags = coreKnownTags;
+    exports2.getTags = getTags;
   }
 });
 
 // node_modules/yaml/dist/schema/Schema.js
 var require_Schema = __commonJS({
-  "node_modules/yaml/dist/schema/Schema.js"(exports) {
+  "node_modules/yaml/dist/schema/Schema.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var map2 = require_map();
@@ -61505,13 +61505,13 @@ var require_Schema = __commonJS({
         return copy;
       }
     };
-    exports.Schema = Schema;
+    exports2.Schema = Schema;
   }
 });
 
 // node_modules/yaml/dist/stringify/stringifyDocument.js
 var require_stringifyDocument = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyDocument.js"(exports) {
+  "node_modules/yaml/dist/stringify/stringifyDocument.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var stringify = require_stringify();
@@ -61585,13 +61585,13 @@ var require_stringifyDocument = __commonJS({
       }
       return lines.join("\n") + "\n";
     }
-    exports.stringifyDocument = stringifyDocument;
+    exports2.stringifyDocument = stringifyDocument;
   }
 });
 
 // node_modules/yaml/dist/doc/Document.js
 var require_Document = __commonJS({
-  "node_modules/yaml/dist/doc/Document.js"(exports) {
+  "node_modules/yaml/dist/doc/Document.js"(exports2) {
     "use strict";
     var Alias = require_Alias();
     var Collection = require_Collection();
@@ -61894,13 +61894,13 @@ var require_Document = __commonJS({
         return true;
       throw new Error("Expected a YAML collection as document contents");
     }
-    exports.Document = Document;
+    exports2.Document = Document;
   }
 });
 
 // node_modules/yaml/dist/errors.js
 var require_errors4 = __commonJS({
-  "node_modules/yaml/dist/errors.js"(exports) {
+  "node_modules/yaml/dist/errors.js"(exports2) {
     "use strict";
     var YAMLError = class extends Error {
       constructor(name, pos, code, message) {
@@ -61956,16 +61956,16 @@ ${pointer}
 `;
       }
     };
-    exports.YAMLError = YAMLError;
-    exports.YAMLParseError = YAMLParseError;
-    exports.YAMLWarning = YAMLWarning;
-    exports.prettifyError = prettifyError2;
+    exports2.YAMLError = YAMLError;
+    exports2.YAMLParseError = YAMLParseError;
+    exports2.YAMLWarning = YAMLWarning;
+    exports2.prettifyError = prettifyError2;
   }
 });
 
 // node_modules/yaml/dist/compose/resolve-props.js
 var require_resolve_props = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-props.js"(exports) {
+  "node_modules/yaml/dist/compose/resolve-props.js"(exports2) {
     "use strict";
     function resolveProps(tokens, { flow, indicator, next, offset, onError, parentIndent, startOnNewline }) {
       let spaceBefore = false;
@@ -62093,13 +62093,13 @@ var require_resolve_props = __commonJS({
         start: start ?? end
       };
     }
-    exports.resolveProps = resolveProps;
+    exports2.resolveProps = resolveProps;
   }
 });
 
 // node_modules/yaml/dist/compose/util-contains-newline.js
 var require_util_contains_newline = __commonJS({
-  "node_modules/yaml/dist/compose/util-contains-newline.js"(exports) {
+  "node_modules/yaml/dist/compose/util-contains-newline.js"(exports2) {
     "use strict";
     function containsNewline(key) {
       if (!key)
@@ -62135,31 +62135,31 @@ var require_util_contains_newline = __commonJS({
           return true;
       }
     }
-    exports.containsNewline = containsNewline;
+    exports2.containsNewline = containsNewline;
   }
 });
 
 // node_modules/yaml/dist/compose/util-flow-indent-check.js
 var require_util_flow_indent_check = __commonJS({
-  "node_modules/yaml/dist/compose/util-flow-indent-check.js"(exports) {
+  "node_modules/yaml/dist/compose/util-flow-indent-check.js"(exports2) {
     "use strict";
     var utilContainsNewline = require_util_contains_newline();
-    function flowIndentCheck(indent, fc, onError) {
+    function flowIndentCheck(indent2, fc, onError) {
       if (fc?.type === "flow-collection") {
         const end = fc.end[0];
-        if (end.indent === indent && (end.source === "]" || end.source === "}") && utilContainsNewline.containsNewline(fc)) {
+        if (end.indent === indent2 && (end.source === "]" || end.source === "}") && utilContainsNewline.containsNewline(fc)) {
           const msg = "Flow end indicator should be more indented than parent";
           onError(end, "BAD_INDENT", msg, true);
         }
       }
     }
-    exports.flowIndentCheck = flowIndentCheck;
+    exports2.flowIndentCheck = flowIndentCheck;
   }
 });
 
 // node_modules/yaml/dist/compose/util-map-includes.js
 var require_util_map_includes = __commonJS({
-  "node_modules/yaml/dist/compose/util-map-includes.js"(exports) {
+  "node_modules/yaml/dist/compose/util-map-includes.js"(exports2) {
     "use strict";
     var identity = require_identity();
     function mapIncludes(ctx, items, search) {
@@ -62169,13 +62169,13 @@ var require_util_map_includes = __commonJS({
       const isEqual = typeof uniqueKeys === "function" ? uniqueKeys : (a, b) => a === b || identity.isScalar(a) && identity.isScalar(b) && a.value === b.value;
       return items.some((pair) => isEqual(pair.key, search));
     }
-    exports.mapIncludes = mapIncludes;
+    exports2.mapIncludes = mapIncludes;
   }
 });
 
 // node_modules/yaml/dist/compose/resolve-block-map.js
 var require_resolve_block_map = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-block-map.js"(exports) {
+  "node_modules/yaml/dist/compose/resolve-block-map.js"(exports2) {
     "use strict";
     var Pair = require_Pair();
     var YAMLMap = require_YAMLMap();
@@ -62192,10 +62192,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep, value } = collItem;
+        const { start, key, sep: sep3, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep?.[0],
+          next: key ?? sep3?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -62209,7 +62209,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep) {
+          if (!keyProps.anchor && !keyProps.tag && !sep3) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map2.comment)
@@ -62233,7 +62233,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep ?? [], {
+        const valueProps = resolveProps.resolveProps(sep3 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -62249,7 +62249,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep3, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -62277,13 +62277,13 @@ var require_resolve_block_map = __commonJS({
       map2.range = [bm.offset, offset, commentEnd ?? offset];
       return map2;
     }
-    exports.resolveBlockMap = resolveBlockMap;
+    exports2.resolveBlockMap = resolveBlockMap;
   }
 });
 
 // node_modules/yaml/dist/compose/resolve-block-seq.js
 var require_resolve_block_seq = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-block-seq.js"(exports) {
+  "node_modules/yaml/dist/compose/resolve-block-seq.js"(exports2) {
     "use strict";
     var YAMLSeq = require_YAMLSeq();
     var resolveProps = require_resolve_props();
@@ -62328,19 +62328,19 @@ var require_resolve_block_seq = __commonJS({
       seq.range = [bs.offset, offset, commentEnd ?? offset];
       return seq;
     }
-    exports.resolveBlockSeq = resolveBlockSeq;
+    exports2.resolveBlockSeq = resolveBlockSeq;
   }
 });
 
 // node_modules/yaml/dist/compose/resolve-end.js
 var require_resolve_end = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-end.js"(exports) {
+  "node_modules/yaml/dist/compose/resolve-end.js"(exports2) {
     "use strict";
     function resolveEnd(end, offset, reqSpace, onError) {
       let comment = "";
       if (end) {
         let hasSpace = false;
-        let sep = "";
+        let sep3 = "";
         for (const token of end) {
           const { source, type } = token;
           switch (type) {
@@ -62354,13 +62354,13 @@ var require_resolve_end = __commonJS({
               if (!comment)
                 comment = cb;
               else
-                comment += sep + cb;
-              sep = "";
+                comment += sep3 + cb;
+              sep3 = "";
               break;
             }
             case "newline":
               if (comment)
-                sep += source;
+                sep3 += source;
               hasSpace = true;
               break;
             default:
@@ -62371,13 +62371,13 @@ var require_resolve_end = __commonJS({
       }
       return { comment, offset };
     }
-    exports.resolveEnd = resolveEnd;
+    exports2.resolveEnd = resolveEnd;
   }
 });
 
 // node_modules/yaml/dist/compose/resolve-flow-collection.js
 var require_resolve_flow_collection = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports) {
+  "node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var Pair = require_Pair();
@@ -62403,18 +62403,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key, sep, value } = collItem;
+        const { start, key, sep: sep3, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep?.[0],
+          next: key ?? sep3?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep && !value) {
+          if (!props.anchor && !props.tag && !sep3 && !value) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -62468,8 +62468,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap2 && !sep && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep, null, props, onError);
+        if (!isMap2 && !sep3 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep3, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -62481,7 +62481,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep ?? [], {
+          const valueProps = resolveProps.resolveProps(sep3 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -62492,8 +62492,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap2 && !props.found && ctx.options.strict) {
-              if (sep)
-                for (const st of sep) {
+              if (sep3)
+                for (const st of sep3) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -62510,7 +62510,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep3, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -62565,13 +62565,13 @@ var require_resolve_flow_collection = __commonJS({
       }
       return coll;
     }
-    exports.resolveFlowCollection = resolveFlowCollection;
+    exports2.resolveFlowCollection = resolveFlowCollection;
   }
 });
 
 // node_modules/yaml/dist/compose/compose-collection.js
 var require_compose_collection = __commonJS({
-  "node_modules/yaml/dist/compose/compose-collection.js"(exports) {
+  "node_modules/yaml/dist/compose/compose-collection.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var Scalar = require_Scalar();
@@ -62630,13 +62630,13 @@ var require_compose_collection = __commonJS({
         node2.format = tag.format;
       return node2;
     }
-    exports.composeCollection = composeCollection;
+    exports2.composeCollection = composeCollection;
   }
 });
 
 // node_modules/yaml/dist/compose/resolve-block-scalar.js
 var require_resolve_block_scalar = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports) {
+  "node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports2) {
     "use strict";
     var Scalar = require_Scalar();
     function resolveBlockScalar(ctx, scalar2, onError) {
@@ -62665,17 +62665,17 @@ var require_resolve_block_scalar = __commonJS({
       let offset = scalar2.offset + header.length;
       let contentStart = 0;
       for (let i = 0; i < chompStart; ++i) {
-        const [indent, content] = lines[i];
+        const [indent2, content] = lines[i];
         if (content === "" || content === "\r") {
-          if (header.indent === 0 && indent.length > trimIndent)
-            trimIndent = indent.length;
+          if (header.indent === 0 && indent2.length > trimIndent)
+            trimIndent = indent2.length;
         } else {
-          if (indent.length < trimIndent) {
+          if (indent2.length < trimIndent) {
             const message = "Block scalars with more-indented leading empty lines must use an explicit indentation indicator";
-            onError(offset + indent.length, "MISSING_CHAR", message);
+            onError(offset + indent2.length, "MISSING_CHAR", message);
           }
           if (header.indent === 0)
-            trimIndent = indent.length;
+            trimIndent = indent2.length;
           contentStart = i;
           if (trimIndent === 0 && !ctx.atRoot) {
             const message = "Block scalar values in collections must be indented";
@@ -62683,48 +62683,48 @@ var require_resolve_block_scalar = __commonJS({
           }
           break;
         }
-        offset += indent.length + content.length + 1;
+        offset += indent2.length + content.length + 1;
       }
       for (let i = lines.length - 1; i >= chompStart; --i) {
         if (lines[i][0].length > trimIndent)
           chompStart = i + 1;
       }
       let value = "";
-      let sep = "";
+      let sep3 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
         value += lines[i][0].slice(trimIndent) + "\n";
       for (let i = contentStart; i < chompStart; ++i) {
-        let [indent, content] = lines[i];
-        offset += indent.length + content.length + 1;
+        let [indent2, content] = lines[i];
+        offset += indent2.length + content.length + 1;
         const crlf = content[content.length - 1] === "\r";
         if (crlf)
           content = content.slice(0, -1);
-        if (content && indent.length < trimIndent) {
+        if (content && indent2.length < trimIndent) {
           const src = header.indent ? "explicit indentation indicator" : "first line";
           const message = `Block scalar lines must not be less indented than their ${src}`;
           onError(offset - content.length - (crlf ? 2 : 1), "BAD_INDENT", message);
-          indent = "";
+          indent2 = "";
         }
         if (type === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep + indent.slice(trimIndent) + content;
-          sep = "\n";
-        } else if (indent.length > trimIndent || content[0] === "	") {
-          if (sep === " ")
-            sep = "\n";
-          else if (!prevMoreIndented && sep === "\n")
-            sep = "\n\n";
-          value += sep + indent.slice(trimIndent) + content;
-          sep = "\n";
+          value += sep3 + indent2.slice(trimIndent) + content;
+          sep3 = "\n";
+        } else if (indent2.length > trimIndent || content[0] === "	") {
+          if (sep3 === " ")
+            sep3 = "\n";
+          else if (!prevMoreIndented && sep3 === "\n")
+            sep3 = "\n\n";
+          value += sep3 + indent2.slice(trimIndent) + content;
+          sep3 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep === "\n")
+          if (sep3 === "\n")
             value += "\n";
           else
-            sep = "\n";
+            sep3 = "\n";
         } else {
-          value += sep + content;
-          sep = " ";
+          value += sep3 + content;
+          sep3 = " ";
           prevMoreIndented = false;
         }
       }
@@ -62750,7 +62750,7 @@ var require_resolve_block_scalar = __commonJS({
       }
       const { source } = props[0];
       const mode = source[0];
-      let indent = 0;
+      let indent2 = 0;
       let chomp = "";
       let error63 = -1;
       for (let i = 1; i < source.length; ++i) {
@@ -62759,8 +62759,8 @@ var require_resolve_block_scalar = __commonJS({
           chomp = ch;
         else {
           const n = Number(ch);
-          if (!indent && n)
-            indent = n;
+          if (!indent2 && n)
+            indent2 = n;
           else if (error63 === -1)
             error63 = offset + i;
         }
@@ -62801,7 +62801,7 @@ var require_resolve_block_scalar = __commonJS({
           }
         }
       }
-      return { mode, indent, chomp, comment, length };
+      return { mode, indent: indent2, chomp, comment, length };
     }
     function splitLines(source) {
       const split = source.split(/\n( *)/);
@@ -62813,13 +62813,13 @@ var require_resolve_block_scalar = __commonJS({
         lines.push([split[i], split[i + 1]]);
       return lines;
     }
-    exports.resolveBlockScalar = resolveBlockScalar;
+    exports2.resolveBlockScalar = resolveBlockScalar;
   }
 });
 
 // node_modules/yaml/dist/compose/resolve-flow-scalar.js
 var require_resolve_flow_scalar = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports) {
+  "node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports2) {
     "use strict";
     var Scalar = require_Scalar();
     var resolveEnd = require_resolve_end();
@@ -62907,25 +62907,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep = " ";
+      let sep3 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep === "\n")
-            res += sep;
+          if (sep3 === "\n")
+            res += sep3;
           else
-            sep = "\n";
+            sep3 = "\n";
         } else {
-          res += sep + lm;
-          sep = " ";
+          res += sep3 + lm;
+          sep3 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep + (match?.[1] ?? "");
+      return res + sep3 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -63034,13 +63034,13 @@ var require_resolve_flow_scalar = __commonJS({
         return raw;
       }
     }
-    exports.resolveFlowScalar = resolveFlowScalar;
+    exports2.resolveFlowScalar = resolveFlowScalar;
   }
 });
 
 // node_modules/yaml/dist/compose/compose-scalar.js
 var require_compose_scalar = __commonJS({
-  "node_modules/yaml/dist/compose/compose-scalar.js"(exports) {
+  "node_modules/yaml/dist/compose/compose-scalar.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var Scalar = require_Scalar();
@@ -63115,13 +63115,13 @@ var require_compose_scalar = __commonJS({
       }
       return tag;
     }
-    exports.composeScalar = composeScalar;
+    exports2.composeScalar = composeScalar;
   }
 });
 
 // node_modules/yaml/dist/compose/util-empty-scalar-position.js
 var require_util_empty_scalar_position = __commonJS({
-  "node_modules/yaml/dist/compose/util-empty-scalar-position.js"(exports) {
+  "node_modules/yaml/dist/compose/util-empty-scalar-position.js"(exports2) {
     "use strict";
     function emptyScalarPosition(offset, before, pos) {
       if (before) {
@@ -63145,13 +63145,13 @@ var require_util_empty_scalar_position = __commonJS({
       }
       return offset;
     }
-    exports.emptyScalarPosition = emptyScalarPosition;
+    exports2.emptyScalarPosition = emptyScalarPosition;
   }
 });
 
 // node_modules/yaml/dist/compose/compose-node.js
 var require_compose_node = __commonJS({
-  "node_modules/yaml/dist/compose/compose-node.js"(exports) {
+  "node_modules/yaml/dist/compose/compose-node.js"(exports2) {
     "use strict";
     var Alias = require_Alias();
     var identity = require_identity();
@@ -63250,14 +63250,14 @@ var require_compose_node = __commonJS({
         alias.comment = re.comment;
       return alias;
     }
-    exports.composeEmptyNode = composeEmptyNode;
-    exports.composeNode = composeNode;
+    exports2.composeEmptyNode = composeEmptyNode;
+    exports2.composeNode = composeNode;
   }
 });
 
 // node_modules/yaml/dist/compose/compose-doc.js
 var require_compose_doc = __commonJS({
-  "node_modules/yaml/dist/compose/compose-doc.js"(exports) {
+  "node_modules/yaml/dist/compose/compose-doc.js"(exports2) {
     "use strict";
     var Document = require_Document();
     var composeNode = require_compose_node();
@@ -63294,13 +63294,13 @@ var require_compose_doc = __commonJS({
       doc.range = [offset, contentEnd, re.offset];
       return doc;
     }
-    exports.composeDoc = composeDoc;
+    exports2.composeDoc = composeDoc;
   }
 });
 
 // node_modules/yaml/dist/compose/composer.js
 var require_composer = __commonJS({
-  "node_modules/yaml/dist/compose/composer.js"(exports) {
+  "node_modules/yaml/dist/compose/composer.js"(exports2) {
     "use strict";
     var node_process = __require("process");
     var directives = require_directives();
@@ -63502,13 +63502,13 @@ ${end.comment}` : end.comment;
         }
       }
     };
-    exports.Composer = Composer;
+    exports2.Composer = Composer;
   }
 });
 
 // node_modules/yaml/dist/parse/cst-scalar.js
 var require_cst_scalar = __commonJS({
-  "node_modules/yaml/dist/parse/cst-scalar.js"(exports) {
+  "node_modules/yaml/dist/parse/cst-scalar.js"(exports2) {
     "use strict";
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
@@ -63535,15 +63535,15 @@ var require_cst_scalar = __commonJS({
       return null;
     }
     function createScalarToken(value, context) {
-      const { implicitKey = false, indent, inFlow = false, offset = -1, type = "PLAIN" } = context;
+      const { implicitKey = false, indent: indent2, inFlow = false, offset = -1, type = "PLAIN" } = context;
       const source = stringifyString.stringifyString({ type, value }, {
         implicitKey,
-        indent: indent > 0 ? " ".repeat(indent) : "",
+        indent: indent2 > 0 ? " ".repeat(indent2) : "",
         inFlow,
         options: { blockQuote: true, lineWidth: -1 }
       });
       const end = context.end ?? [
-        { type: "newline", offset: -1, indent, source: "\n" }
+        { type: "newline", offset: -1, indent: indent2, source: "\n" }
       ];
       switch (source[0]) {
         case "|":
@@ -63552,25 +63552,25 @@ var require_cst_scalar = __commonJS({
           const head = source.substring(0, he);
           const body = source.substring(he + 1) + "\n";
           const props = [
-            { type: "block-scalar-header", offset, indent, source: head }
+            { type: "block-scalar-header", offset, indent: indent2, source: head }
           ];
           if (!addEndtoBlockProps(props, end))
-            props.push({ type: "newline", offset: -1, indent, source: "\n" });
-          return { type: "block-scalar", offset, indent, props, source: body };
+            props.push({ type: "newline", offset: -1, indent: indent2, source: "\n" });
+          return { type: "block-scalar", offset, indent: indent2, props, source: body };
         }
         case '"':
-          return { type: "double-quoted-scalar", offset, indent, source, end };
+          return { type: "double-quoted-scalar", offset, indent: indent2, source, end };
         case "'":
-          return { type: "single-quoted-scalar", offset, indent, source, end };
+          return { type: "single-quoted-scalar", offset, indent: indent2, source, end };
         default:
-          return { type: "scalar", offset, indent, source, end };
+          return { type: "scalar", offset, indent: indent2, source, end };
       }
     }
     function setScalarValue(token, value, context = {}) {
       let { afterKey = false, implicitKey = false, inFlow = false, type } = context;
-      let indent = "indent" in token ? token.indent : null;
-      if (afterKey && typeof indent === "number")
-        indent += 2;
+      let indent2 = "indent" in token ? token.indent : null;
+      if (afterKey && typeof indent2 === "number")
+        indent2 += 2;
       if (!type)
         switch (token.type) {
           case "single-quoted-scalar":
@@ -63590,8 +63590,8 @@ var require_cst_scalar = __commonJS({
             type = "PLAIN";
         }
       const source = stringifyString.stringifyString({ type, value }, {
-        implicitKey: implicitKey || indent === null,
-        indent: indent !== null && indent > 0 ? " ".repeat(indent) : "",
+        implicitKey: implicitKey || indent2 === null,
+        indent: indent2 !== null && indent2 > 0 ? " ".repeat(indent2) : "",
         inFlow,
         options: { blockQuote: true, lineWidth: -1 }
       });
@@ -63622,16 +63622,16 @@ var require_cst_scalar = __commonJS({
         token.source = body;
       } else {
         const { offset } = token;
-        const indent = "indent" in token ? token.indent : -1;
+        const indent2 = "indent" in token ? token.indent : -1;
         const props = [
-          { type: "block-scalar-header", offset, indent, source: head }
+          { type: "block-scalar-header", offset, indent: indent2, source: head }
         ];
         if (!addEndtoBlockProps(props, "end" in token ? token.end : void 0))
-          props.push({ type: "newline", offset: -1, indent, source: "\n" });
+          props.push({ type: "newline", offset: -1, indent: indent2, source: "\n" });
         for (const key of Object.keys(token))
           if (key !== "type" && key !== "offset")
             delete token[key];
-        Object.assign(token, { type: "block-scalar", indent, props, source: body });
+        Object.assign(token, { type: "block-scalar", indent: indent2, props, source: body });
       }
     }
     function addEndtoBlockProps(props, end) {
@@ -63676,24 +63676,24 @@ var require_cst_scalar = __commonJS({
           break;
         }
         default: {
-          const indent = "indent" in token ? token.indent : -1;
+          const indent2 = "indent" in token ? token.indent : -1;
           const end = "end" in token && Array.isArray(token.end) ? token.end.filter((st) => st.type === "space" || st.type === "comment" || st.type === "newline") : [];
           for (const key of Object.keys(token))
             if (key !== "type" && key !== "offset")
               delete token[key];
-          Object.assign(token, { type, indent, source, end });
+          Object.assign(token, { type, indent: indent2, source, end });
         }
       }
     }
-    exports.createScalarToken = createScalarToken;
-    exports.resolveAsScalar = resolveAsScalar;
-    exports.setScalarValue = setScalarValue;
+    exports2.createScalarToken = createScalarToken;
+    exports2.resolveAsScalar = resolveAsScalar;
+    exports2.setScalarValue = setScalarValue;
   }
 });
 
 // node_modules/yaml/dist/parse/cst-stringify.js
 var require_cst_stringify = __commonJS({
-  "node_modules/yaml/dist/parse/cst-stringify.js"(exports) {
+  "node_modules/yaml/dist/parse/cst-stringify.js"(exports2) {
     "use strict";
     var stringify = (cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst);
     function stringifyToken(token) {
@@ -63735,26 +63735,26 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep, value }) {
+    function stringifyItem({ start, key, sep: sep3, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key)
         res += stringifyToken(key);
-      if (sep)
-        for (const st of sep)
+      if (sep3)
+        for (const st of sep3)
           res += st.source;
       if (value)
         res += stringifyToken(value);
       return res;
     }
-    exports.stringify = stringify;
+    exports2.stringify = stringify;
   }
 });
 
 // node_modules/yaml/dist/parse/cst-visit.js
 var require_cst_visit = __commonJS({
-  "node_modules/yaml/dist/parse/cst-visit.js"(exports) {
+  "node_modules/yaml/dist/parse/cst-visit.js"(exports2) {
     "use strict";
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
@@ -63810,13 +63810,13 @@ var require_cst_visit = __commonJS({
       }
       return typeof ctrl === "function" ? ctrl(item, path) : ctrl;
     }
-    exports.visit = visit2;
+    exports2.visit = visit2;
   }
 });
 
 // node_modules/yaml/dist/parse/cst.js
 var require_cst = __commonJS({
-  "node_modules/yaml/dist/parse/cst.js"(exports) {
+  "node_modules/yaml/dist/parse/cst.js"(exports2) {
     "use strict";
     var cstScalar = require_cst_scalar();
     var cstStringify = require_cst_stringify();
@@ -63900,25 +63900,25 @@ var require_cst = __commonJS({
       }
       return null;
     }
-    exports.createScalarToken = cstScalar.createScalarToken;
-    exports.resolveAsScalar = cstScalar.resolveAsScalar;
-    exports.setScalarValue = cstScalar.setScalarValue;
-    exports.stringify = cstStringify.stringify;
-    exports.visit = cstVisit.visit;
-    exports.BOM = BOM;
-    exports.DOCUMENT = DOCUMENT;
-    exports.FLOW_END = FLOW_END;
-    exports.SCALAR = SCALAR;
-    exports.isCollection = isCollection;
-    exports.isScalar = isScalar2;
-    exports.prettyToken = prettyToken;
-    exports.tokenType = tokenType;
+    exports2.createScalarToken = cstScalar.createScalarToken;
+    exports2.resolveAsScalar = cstScalar.resolveAsScalar;
+    exports2.setScalarValue = cstScalar.setScalarValue;
+    exports2.stringify = cstStringify.stringify;
+    exports2.visit = cstVisit.visit;
+    exports2.BOM = BOM;
+    exports2.DOCUMENT = DOCUMENT;
+    exports2.FLOW_END = FLOW_END;
+    exports2.SCALAR = SCALAR;
+    exports2.isCollection = isCollection;
+    exports2.isScalar = isScalar2;
+    exports2.prettyToken = prettyToken;
+    exports2.tokenType = tokenType;
   }
 });
 
 // node_modules/yaml/dist/parse/lexer.js
 var require_lexer = __commonJS({
-  "node_modules/yaml/dist/parse/lexer.js"(exports) {
+  "node_modules/yaml/dist/parse/lexer.js"(exports2) {
     "use strict";
     var cst = require_cst();
     function isEmpty(ch) {
@@ -63987,15 +63987,15 @@ var require_lexer = __commonJS({
       continueScalar(offset) {
         let ch = this.buffer[offset];
         if (this.indentNext > 0) {
-          let indent = 0;
+          let indent2 = 0;
           while (ch === " ")
-            ch = this.buffer[++indent + offset];
+            ch = this.buffer[++indent2 + offset];
           if (ch === "\r") {
-            const next = this.buffer[indent + offset + 1];
+            const next = this.buffer[indent2 + offset + 1];
             if (next === "\n" || !next && !this.atEnd)
-              return offset + indent + 1;
+              return offset + indent2 + 1;
           }
-          return ch === "\n" || indent >= this.indentNext || !ch && !this.atEnd ? offset + indent : -1;
+          return ch === "\n" || indent2 >= this.indentNext || !ch && !this.atEnd ? offset + indent2 : -1;
         }
         if (ch === "-" || ch === ".") {
           const dt = this.buffer.substr(offset, 3);
@@ -64164,12 +64164,12 @@ var require_lexer = __commonJS({
       }
       *parseFlowCollection() {
         let nl, sp;
-        let indent = -1;
+        let indent2 = -1;
         do {
           nl = yield* this.pushNewline();
           if (nl > 0) {
             sp = yield* this.pushSpaces(false);
-            this.indentValue = indent = sp;
+            this.indentValue = indent2 = sp;
           } else {
             sp = 0;
           }
@@ -64178,8 +64178,8 @@ var require_lexer = __commonJS({
         const line = this.getLine();
         if (line === null)
           return this.setNext("flow");
-        if (indent !== -1 && indent < this.indentNext && line[0] !== "#" || indent === 0 && (line.startsWith("---") || line.startsWith("...")) && isEmpty(line[3])) {
-          const atFlowEndMarker = indent === this.indentNext - 1 && this.flowLevel === 1 && (line[0] === "]" || line[0] === "}");
+        if (indent2 !== -1 && indent2 < this.indentNext && line[0] !== "#" || indent2 === 0 && (line.startsWith("---") || line.startsWith("...")) && isEmpty(line[3])) {
+          const atFlowEndMarker = indent2 === this.indentNext - 1 && this.flowLevel === 1 && (line[0] === "]" || line[0] === "}");
           if (!atFlowEndMarker) {
             this.flowLevel = 0;
             yield cst.FLOW_END;
@@ -64287,16 +64287,16 @@ var require_lexer = __commonJS({
       }
       *parseBlockScalar() {
         let nl = this.pos - 1;
-        let indent = 0;
+        let indent2 = 0;
         let ch;
         loop: for (let i2 = this.pos; ch = this.buffer[i2]; ++i2) {
           switch (ch) {
             case " ":
-              indent += 1;
+              indent2 += 1;
               break;
             case "\n":
               nl = i2;
-              indent = 0;
+              indent2 = 0;
               break;
             case "\r": {
               const next = this.buffer[i2 + 1];
@@ -64312,9 +64312,9 @@ var require_lexer = __commonJS({
         }
         if (!ch && !this.atEnd)
           return this.setNext("block-scalar");
-        if (indent >= this.indentNext) {
+        if (indent2 >= this.indentNext) {
           if (this.blockScalarIndent === -1)
-            this.indentNext = indent;
+            this.indentNext = indent2;
           else {
             this.indentNext = this.blockScalarIndent + (this.indentNext === 0 ? 1 : this.indentNext);
           }
@@ -64347,7 +64347,7 @@ var require_lexer = __commonJS({
             const lastChar = i2;
             while (ch2 === " ")
               ch2 = this.buffer[--i2];
-            if (ch2 === "\n" && i2 >= this.pos && i2 + 1 + indent > lastChar)
+            if (ch2 === "\n" && i2 >= this.pos && i2 + 1 + indent2 > lastChar)
               nl = i2;
             else
               break;
@@ -64501,13 +64501,13 @@ var require_lexer = __commonJS({
         return yield* this.pushToIndex(i, false);
       }
     };
-    exports.Lexer = Lexer;
+    exports2.Lexer = Lexer;
   }
 });
 
 // node_modules/yaml/dist/parse/line-counter.js
 var require_line_counter = __commonJS({
-  "node_modules/yaml/dist/parse/line-counter.js"(exports) {
+  "node_modules/yaml/dist/parse/line-counter.js"(exports2) {
     "use strict";
     var LineCounter2 = class {
       constructor() {
@@ -64532,13 +64532,13 @@ var require_line_counter = __commonJS({
         };
       }
     };
-    exports.LineCounter = LineCounter2;
+    exports2.LineCounter = LineCounter2;
   }
 });
 
 // node_modules/yaml/dist/parse/parser.js
 var require_parser = __commonJS({
-  "node_modules/yaml/dist/parse/parser.js"(exports) {
+  "node_modules/yaml/dist/parse/parser.js"(exports2) {
     "use strict";
     var node_process = __require("process");
     var cst = require_cst();
@@ -64909,18 +64909,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep;
+          let sep3;
           if (scalar2.end) {
-            sep = scalar2.end;
-            sep.push(this.sourceToken);
+            sep3 = scalar2.end;
+            sep3.push(this.sourceToken);
             delete scalar2.end;
           } else
-            sep = [this.sourceToken];
+            sep3 = [this.sourceToken];
           const map2 = {
             type: "block-map",
             offset: scalar2.offset,
             indent: scalar2.indent,
-            items: [{ start, key: scalar2, sep }]
+            items: [{ start, key: scalar2, sep: sep3 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map2;
@@ -65073,15 +65073,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key = it.key;
-                  const sep = it.sep;
-                  sep.push(this.sourceToken);
+                  const sep3 = it.sep;
+                  sep3.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep }]
+                    items: [{ start: start2, key, sep: sep3 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -65275,13 +65275,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep = fc.end.splice(1, fc.end.length);
-            sep.push(this.sourceToken);
+            const sep3 = fc.end.splice(1, fc.end.length);
+            sep3.push(this.sourceToken);
             const map2 = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep }]
+              items: [{ start, key: fc, sep: sep3 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map2;
@@ -65363,10 +65363,10 @@ var require_parser = __commonJS({
         }
         return null;
       }
-      atIndentedComment(start, indent) {
+      atIndentedComment(start, indent2) {
         if (this.type !== "comment")
           return false;
-        if (this.indent <= indent)
+        if (this.indent <= indent2)
           return false;
         return start.every((st) => st.type === "newline" || st.type === "space");
       }
@@ -65406,13 +65406,13 @@ var require_parser = __commonJS({
         }
       }
     };
-    exports.Parser = Parser;
+    exports2.Parser = Parser;
   }
 });
 
 // node_modules/yaml/dist/public-api.js
 var require_public_api = __commonJS({
-  "node_modules/yaml/dist/public-api.js"(exports) {
+  "node_modules/yaml/dist/public-api.js"(exports2) {
     "use strict";
     var composer = require_composer();
     var Document = require_Document();
@@ -65488,8 +65488,8 @@ var require_public_api = __commonJS({
       if (typeof options === "string")
         options = options.length;
       if (typeof options === "number") {
-        const indent = Math.round(options);
-        options = indent < 1 ? void 0 : indent > 8 ? { indent: 8 } : { indent };
+        const indent2 = Math.round(options);
+        options = indent2 < 1 ? void 0 : indent2 > 8 ? { indent: 8 } : { indent: indent2 };
       }
       if (value === void 0) {
         const { keepUndefined } = options ?? replacer ?? {};
@@ -65500,16 +65500,16 @@ var require_public_api = __commonJS({
         return value.toString(options);
       return new Document.Document(value, _replacer, options).toString(options);
     }
-    exports.parse = parse3;
-    exports.parseAllDocuments = parseAllDocuments;
-    exports.parseDocument = parseDocument2;
-    exports.stringify = stringify;
+    exports2.parse = parse3;
+    exports2.parseAllDocuments = parseAllDocuments;
+    exports2.parseDocument = parseDocument2;
+    exports2.stringify = stringify;
   }
 });
 
 // node_modules/yaml/dist/index.js
 var require_dist2 = __commonJS({
-  "node_modules/yaml/dist/index.js"(exports) {
+  "node_modules/yaml/dist/index.js"(exports2) {
     "use strict";
     var composer = require_composer();
     var Document = require_Document();
@@ -65527,46 +65527,75 @@ var require_dist2 = __commonJS({
     var parser = require_parser();
     var publicApi = require_public_api();
     var visit2 = require_visit();
-    exports.Composer = composer.Composer;
-    exports.Document = Document.Document;
-    exports.Schema = Schema.Schema;
-    exports.YAMLError = errors.YAMLError;
-    exports.YAMLParseError = errors.YAMLParseError;
-    exports.YAMLWarning = errors.YAMLWarning;
-    exports.Alias = Alias.Alias;
-    exports.isAlias = identity.isAlias;
-    exports.isCollection = identity.isCollection;
-    exports.isDocument = identity.isDocument;
-    exports.isMap = identity.isMap;
-    exports.isNode = identity.isNode;
-    exports.isPair = identity.isPair;
-    exports.isScalar = identity.isScalar;
-    exports.isSeq = identity.isSeq;
-    exports.Pair = Pair.Pair;
-    exports.Scalar = Scalar.Scalar;
-    exports.YAMLMap = YAMLMap.YAMLMap;
-    exports.YAMLSeq = YAMLSeq.YAMLSeq;
-    exports.CST = cst;
-    exports.Lexer = lexer.Lexer;
-    exports.LineCounter = lineCounter.LineCounter;
-    exports.Parser = parser.Parser;
-    exports.parse = publicApi.parse;
-    exports.parseAllDocuments = publicApi.parseAllDocuments;
-    exports.parseDocument = publicApi.parseDocument;
-    exports.stringify = publicApi.stringify;
-    exports.visit = visit2.visit;
-    exports.visitAsync = visit2.visitAsync;
+    exports2.Composer = composer.Composer;
+    exports2.Document = Document.Document;
+    exports2.Schema = Schema.Schema;
+    exports2.YAMLError = errors.YAMLError;
+    exports2.YAMLParseError = errors.YAMLParseError;
+    exports2.YAMLWarning = errors.YAMLWarning;
+    exports2.Alias = Alias.Alias;
+    exports2.isAlias = identity.isAlias;
+    exports2.isCollection = identity.isCollection;
+    exports2.isDocument = identity.isDocument;
+    exports2.isMap = identity.isMap;
+    exports2.isNode = identity.isNode;
+    exports2.isPair = identity.isPair;
+    exports2.isScalar = identity.isScalar;
+    exports2.isSeq = identity.isSeq;
+    exports2.Pair = Pair.Pair;
+    exports2.Scalar = Scalar.Scalar;
+    exports2.YAMLMap = YAMLMap.YAMLMap;
+    exports2.YAMLSeq = YAMLSeq.YAMLSeq;
+    exports2.CST = cst;
+    exports2.Lexer = lexer.Lexer;
+    exports2.LineCounter = lineCounter.LineCounter;
+    exports2.Parser = parser.Parser;
+    exports2.parse = publicApi.parse;
+    exports2.parseAllDocuments = publicApi.parseAllDocuments;
+    exports2.parseDocument = publicApi.parseDocument;
+    exports2.stringify = publicApi.stringify;
+    exports2.visit = visit2.visit;
+    exports2.visitAsync = visit2.visitAsync;
   }
 });
 
 // src/cli/commands.ts
 import { hostname as hostname3 } from "node:os";
+import { relative as relative3, resolve as resolve5 } from "node:path";
 
 // src/backends/docker/docker-backend.ts
 var import_dockerode = __toESM(require_docker(), 1);
 var import_tar_fs = __toESM(require_tar_fs2(), 1);
 import { PassThrough, Readable } from "node:stream";
 import { createRequire } from "node:module";
+
+// src/util/async.ts
+function withTimeout(work, timeoutMs, signal) {
+  return new Promise((resolve6, reject) => {
+    const timer = timeoutMs !== void 0 ? setTimeout(() => reject(new Error(`timed out after ${Math.round(timeoutMs / 1e3)} s`)), timeoutMs) : void 0;
+    const onAbort = () => reject(signal.reason instanceof Error ? signal.reason : new Error("interrupted"));
+    if (signal?.aborted) return onAbort();
+    signal?.addEventListener("abort", onAbort, { once: true });
+    work.then(resolve6, reject).finally(() => {
+      if (timer) clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
+    });
+  });
+}
+function sleep(ms, signal) {
+  return new Promise((resolve6, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve6();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
 
 // src/plan/plan.ts
 var PlanError = class extends Error {
@@ -65583,7 +65612,13 @@ function planEnvironment(definition, options = {}) {
   if (!ENV_NAME.test(environment)) {
     throw new PlanError(`environment name "${environment}" is not usable`, "use 1-49 characters: lower-case letters, digits, '-' and '_', starting with a letter or digit");
   }
-  const selected = selectServices(definition, options.services);
+  const testService = options.testService;
+  const selected = selectServices(definition, options.services ?? (testService ? Object.keys(definition.services).filter((s) => s !== testService) : void 0));
+  if (testService) {
+    if (!definition.services[testService]) throw new PlanError(`test service "${testService}" is not defined`, `choose from ${Object.keys(definition.services).join(", ")}`);
+    for (const dep of Object.keys(definition.services[testService].dependsOn)) if (definition.services[dep]) selectServices(definition, [dep]).forEach((d) => selected.add(d));
+    selected.delete(testService);
+  }
   const completionAwaited = /* @__PURE__ */ new Set();
   for (const name of selected) {
     for (const [dep, d] of Object.entries(definition.services[name].dependsOn)) {
@@ -65599,9 +65634,8 @@ function planEnvironment(definition, options = {}) {
     levels.set(name, level);
     return level;
   };
-  const services = [...selected].map((name) => {
+  const planned = (name, runsToCompletion) => {
     const spec = definition.services[name];
-    const runsToCompletion = completionAwaited.has(name);
     return {
       name,
       spec,
@@ -65613,17 +65647,19 @@ function planEnvironment(definition, options = {}) {
       level: levelOf(name),
       ports: spec.ports
     };
-  });
+  };
+  const services = [...selected].map((name) => planned(name, completionAwaited.has(name)));
   services.sort((a, b) => a.level - b.level || a.name.localeCompare(b.name));
+  const test = testService ? planned(testService, true) : void 0;
   const networkKeys = /* @__PURE__ */ new Set();
-  for (const s of services) for (const n of Object.keys(networksOf(s.spec))) networkKeys.add(n);
+  for (const s of [...services, ...test ? [test] : []]) for (const n of Object.keys(networksOf(s.spec))) networkKeys.add(n);
   const networks = [...networkKeys].sort().map((key) => {
     const n = definition.networks[key];
     const external = n?.external ?? false;
     return { key, name: external ? n.name : `${environment}_${key}`, external, internal: n?.internal ?? false };
   });
   const volumeKeys = /* @__PURE__ */ new Set();
-  for (const s of services) for (const m of s.spec.mounts) if (m.type === "volume" && m.source) volumeKeys.add(m.source);
+  for (const s of [...services, ...test ? [test] : []]) for (const m of s.spec.mounts) if (m.type === "volume" && m.source) volumeKeys.add(m.source);
   const volumes = [...volumeKeys].sort().map((key) => {
     const v = definition.volumes[key];
     return { key, name: v.external ? v.name : `${environment}_${key}`, external: v.external };
@@ -65635,6 +65671,7 @@ function planEnvironment(definition, options = {}) {
     workingDir: definition.workingDir,
     files: definition.files,
     services,
+    ...test ? { testService: test } : {},
     networks,
     volumes
   };
@@ -65695,8 +65732,8 @@ var LABELS = {
   created: "dev.prenv.created",
   owner: "dev.prenv.owner",
   workingDir: "dev.prenv.working-dir",
-  /** Set on the marker object that says `up` finished and the environment is wanted. */
-  complete: "dev.prenv.complete"
+  /** Names a marker object: "complete" says `up` finished and the environment is wanted. */
+  marker: "dev.prenv.marker"
 };
 var RuntimeUnavailableError = class extends Error {
   constructor(message, options) {
@@ -65720,7 +65757,6 @@ var ServiceError = class extends Error {
 // src/backends/docker/docker-backend.ts
 var require2 = createRequire(import.meta.url);
 var dockerignore = require2("@balena/dockerignore");
-var MARKER_SUFFIX = "_prenv-complete";
 var DockerBackend = class {
   kind = "docker";
   docker;
@@ -65774,8 +65810,8 @@ var DockerBackend = class {
     progress("building");
     const ignore = dockerignore();
     try {
-      const { readFileSync: readFileSync3 } = await import("node:fs");
-      const lines = readFileSync3(`${build.context}/.dockerignore`, "utf8").split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("#"));
+      const { readFileSync: readFileSync4 } = await import("node:fs");
+      const lines = readFileSync4(`${build.context}/.dockerignore`, "utf8").split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("#"));
       ignore.add(lines);
     } catch {
     }
@@ -65807,14 +65843,14 @@ var DockerBackend = class {
     }
   }
   follow(stream, onEvent) {
-    return new Promise((resolve3, reject) => {
+    return new Promise((resolve6, reject) => {
       this.docker.modem.followProgress(
         stream,
         (err, events) => {
           const failed = events?.find((e) => e.error);
           if (err) reject(err);
           else if (failed) reject(new Error(failed.error));
-          else resolve3();
+          else resolve6();
         },
         (event) => {
           try {
@@ -65858,7 +65894,7 @@ var DockerBackend = class {
       exposed[key] = {};
       (bindings[key] ??= []).push({ HostIp: p.hostIp ?? "127.0.0.1", HostPort: p.published ? String(p.published) : "" });
     }
-    for (const port of spec.expose) exposed[`${port}/tcp`] ??= {};
+    for (const port2 of spec.expose) exposed[`${port2}/tcp`] ??= {};
     const hc = spec.healthcheck;
     const [first, ...rest] = networks;
     const container = await this.docker.createContainer({
@@ -65922,22 +65958,29 @@ var DockerBackend = class {
       throw e;
     }
   }
-  async exec(environment, service, argv, options = {}) {
+  async exec(environment, service, argv2, options = {}) {
     const container = this.docker.getContainer(containerName(environment, service));
-    const exec = await container.exec({ Cmd: argv, AttachStdout: true, AttachStderr: true });
+    const exec = await container.exec({
+      Cmd: argv2,
+      AttachStdout: true,
+      AttachStderr: true,
+      ...options.user ? { User: options.user } : {},
+      ...options.workdir ? { WorkingDir: options.workdir } : {},
+      ...options.env ? { Env: Object.entries(options.env).map(([k, v]) => `${k}=${v}`) } : {}
+    });
     const stream = await exec.start({ hijack: true, stdin: false });
     const chunks = [];
     const sink = new PassThrough();
     sink.on("data", (c) => chunks.push(c));
     this.docker.modem.demuxStream(stream, sink, sink);
-    await new Promise((resolve3, reject) => {
+    await new Promise((resolve6, reject) => {
       const timer = options.timeoutMs ? setTimeout(() => {
         stream.destroy();
         reject(new Error(`timed out after ${options.timeoutMs} ms`));
       }, options.timeoutMs) : void 0;
       const done = () => {
         if (timer) clearTimeout(timer);
-        resolve3();
+        resolve6();
       };
       stream.on("end", done);
       stream.on("close", done);
@@ -65950,11 +65993,11 @@ var DockerBackend = class {
     const info = await exec.inspect();
     return { exitCode: info.ExitCode ?? -1, output: Buffer.concat(chunks).toString("utf8") };
   }
-  async probeAddress(environment, service, port) {
+  async probeAddress(environment, service, port2) {
     const info = await this.docker.getContainer(containerName(environment, service)).inspect();
     const ip = Object.values(info.NetworkSettings.Networks).map((n) => n.IPAddress).find(Boolean);
     if (!ip) throw new ServiceError(service, "the container has no IP address on its networks");
-    return { host: ip, port };
+    return { host: ip, port: port2 };
   }
   async endpoints(environment) {
     const containers = await this.containers(environment);
@@ -66008,8 +66051,66 @@ var DockerBackend = class {
     stream.on("error", () => void 0);
     signal.addEventListener("abort", () => stream.destroy(), { once: true });
   }
-  async markComplete(plan2, owner) {
-    await this.docker.createVolume({ Name: `${plan2.environment}${MARKER_SUFFIX}`, Labels: this.labels(plan2, owner, { [LABELS.complete]: "true" }) });
+  async setMarker(plan2, owner, marker) {
+    await this.docker.createVolume({ Name: markerName(plan2.environment, marker), Labels: this.labels(plan2, owner, { [LABELS.marker]: marker }) });
+  }
+  async hasMarker(environment, marker) {
+    const volumes = await this.docker.listVolumes({ filters: { label: [`${LABELS.environment}=${environment}`, `${LABELS.marker}=${marker}`] } });
+    return (volumes.Volumes ?? []).length > 0;
+  }
+  async runOneOff(plan2, spec, owner, options) {
+    if (!await this.imageExists(spec.image)) {
+      await this.pull({ name: spec.name, image: spec.image }, () => void 0, options.signal ?? new AbortController().signal);
+    }
+    const network = plan2.networks.find((n) => n.key === "default") ?? plan2.networks[0];
+    const container = await this.docker.createContainer({
+      name: `${plan2.environment}-${spec.name}-${Date.now().toString(36)}`,
+      Image: spec.image,
+      ...spec.command ? { Cmd: spec.command } : {},
+      ...spec.entrypoint ? { Entrypoint: spec.entrypoint } : {},
+      Env: Object.entries(spec.env).map(([k, v]) => `${k}=${v}`),
+      ...spec.workdir ? { WorkingDir: spec.workdir } : {},
+      Labels: this.labels(plan2, owner, { [LABELS.service]: spec.name }),
+      HostConfig: { Mounts: spec.mounts.map((m) => mountOf(m, plan2)), NetworkMode: network.name }
+    });
+    try {
+      const stream = await container.attach({ stream: true, stdout: true, stderr: true });
+      const chunks = [];
+      const sink = new PassThrough();
+      sink.on("data", (c) => {
+        const text = c.toString("utf8");
+        chunks.push(text);
+        options.onOutput?.(text);
+      });
+      this.docker.modem.demuxStream(stream, sink, sink);
+      await container.start();
+      const exit = await withTimeout(container.wait(), options.timeoutMs, options.signal);
+      await new Promise((resolve6) => setTimeout(resolve6, 50));
+      return { exitCode: exit.StatusCode, output: chunks.join("") };
+    } finally {
+      await ignoreMissing(container.remove({ force: true, v: true }));
+    }
+  }
+  async copyInto(environment, service, hostPath2, containerPath) {
+    const { statSync: statSync2 } = await import("node:fs");
+    const { basename: basename4, dirname: dirname4 } = await import("node:path");
+    const container = this.docker.getContainer(containerName(environment, service));
+    const isDir = statSync2(hostPath2).isDirectory();
+    const targetDir = isDir || containerPath.endsWith("/") ? containerPath : dirname4(containerPath);
+    const entries = isDir ? void 0 : [basename4(hostPath2)];
+    const archive = Readable.from(
+      (0, import_tar_fs.pack)(isDir ? hostPath2 : dirname4(hostPath2), {
+        ...entries ? { entries } : {},
+        ...!isDir && !containerPath.endsWith("/") ? { map: (header) => ({ ...header, name: basename4(containerPath) }) } : {}
+      })
+    );
+    await this.exec(environment, service, ["mkdir", "-p", targetDir]).catch(() => void 0);
+    await container.putArchive(archive, { path: targetDir });
+  }
+  async waitForExit(environment, service, signal) {
+    const container = this.docker.getContainer(containerName(environment, service));
+    const exit = await withTimeout(container.wait(), void 0, signal);
+    return exit.StatusCode;
   }
   async containers(environment) {
     return this.docker.listContainers({ all: true, filters: { label: [environment ? `${LABELS.environment}=${environment}` : LABELS.environment] } });
@@ -66050,8 +66151,9 @@ var DockerBackend = class {
     for (const v of volumes.Volumes ?? []) {
       const env = touch(v.Labels ?? void 0);
       if (!env) continue;
-      if (v.Labels?.[LABELS.complete] === "true") env.complete = true;
-      else env.volumes++;
+      const marker = v.Labels?.[LABELS.marker];
+      if (marker === "complete") env.complete = true;
+      if (!marker) env.volumes++;
     }
     for (const c of containers) touch(c.Labels)?.services.push({ name: c.Labels[LABELS.service] ?? c.Names[0] ?? "", state: c.State });
     return [...envs.values()].sort((a, b) => a.environment.localeCompare(b.environment));
@@ -66069,9 +66171,9 @@ var DockerBackend = class {
     const networks = await this.docker.listNetworks({ filters: filter });
     await Promise.all(networks.map((n) => ignoreMissing(this.docker.getNetwork(n.Id).remove())));
     const volumes = (await this.docker.listVolumes({ filters: filter })).Volumes ?? [];
-    const doomed = volumes.filter((v) => !options.keepVolumes || v.Labels?.[LABELS.complete] === "true");
+    const doomed = volumes.filter((v) => !options.keepVolumes || v.Labels?.[LABELS.marker]);
     await Promise.all(doomed.map((v) => ignoreMissing(this.docker.getVolume(v.Name).remove())));
-    return { containers: containers.length, networks: networks.length, volumes: doomed.filter((v) => v.Labels?.[LABELS.complete] !== "true").length };
+    return { containers: containers.length, networks: networks.length, volumes: doomed.filter((v) => !v.Labels?.[LABELS.marker]).length };
   }
 };
 function repositoryOf(reference) {
@@ -66079,6 +66181,9 @@ function repositoryOf(reference) {
   if (at >= 0) return reference.slice(0, at);
   const colon = reference.lastIndexOf(":");
   return colon > reference.lastIndexOf("/") ? reference.slice(0, colon) : reference;
+}
+function markerName(environment, marker) {
+  return `${environment}_prenv-${marker}`;
 }
 function containerName(environment, service) {
   return `${environment}-${service}`;
@@ -66129,6 +66234,10 @@ function demuxBuffer(buffer) {
   }
   return offset === buffer.length ? Buffer.concat(parts) : buffer;
 }
+
+// src/definition/environment.ts
+import { existsSync as existsSync3, readFileSync as readFileSync3 } from "node:fs";
+import { basename as basename2, dirname as dirname2, resolve as resolve3 } from "node:path";
 
 // src/definition/compose.ts
 var import_dotenv2 = __toESM(require_dist(), 1);
@@ -71203,7 +71312,7 @@ var recursive = /* @__PURE__ */ new WeakMap();
 var NONE = 0;
 var ASSUMED = 1;
 var PROVEN = 2;
-function isRecursive(inst, stack, resolve3) {
+function isRecursive(inst, stack, resolve6) {
   const cached2 = recursive.get(inst);
   if (cached2 !== void 0)
     return cached2 ? PROVEN : NONE;
@@ -71213,7 +71322,7 @@ function isRecursive(inst, stack, resolve3) {
   let result = NONE;
   const check2 = (child) => {
     if (result !== PROVEN && child?._zod) {
-      const answer = isRecursive(child, stack, resolve3);
+      const answer = isRecursive(child, stack, resolve6);
       if (answer > result)
         result = answer;
     }
@@ -71224,7 +71333,7 @@ function isRecursive(inst, stack, resolve3) {
       const desc = Object.getOwnPropertyDescriptor(sh, key);
       if (spread && !desc.enumerable)
         continue;
-      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve3) : NONE;
+      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve6) : NONE;
       if (child > answer)
         answer = child;
     }
@@ -71288,7 +71397,7 @@ function isRecursive(inst, stack, resolve3) {
       break;
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
-      const inner = def._cachedInner ?? (resolve3 ? inst._zod.innerType : void 0);
+      const inner = def._cachedInner ?? (resolve6 ? inst._zod.innerType : void 0);
       merge2(inner ? isRecursive(inner, stack, false) : ASSUMED);
       break;
     }
@@ -86125,6 +86234,136 @@ function warning(message, extra = {}) {
   return { severity: "warning", message, ...extra };
 }
 
+// src/definition/keys.ts
+var import_fastest_levenshtein = __toESM(require_mod(), 1);
+function didYouMean(word, candidates) {
+  let best;
+  let bestDistance = Infinity;
+  for (const c of candidates) {
+    const d = (0, import_fastest_levenshtein.distance)(word.toLowerCase(), c.toLowerCase());
+    if (d < bestDistance) {
+      best = c;
+      bestDistance = d;
+    }
+  }
+  return best !== void 0 && bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? best : void 0;
+}
+var NAME = /^[a-zA-Z0-9._-]+$/;
+var isRecord = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
+function checkKeys(doc, source, diagnostics) {
+  const visit2 = (value, path, section) => {
+    if (!isRecord(value)) return;
+    const supported = SUPPORTED[section];
+    const unsupported = UNSUPPORTED[section];
+    for (const key of Object.keys(value)) {
+      if (key.startsWith("x-") || supported.includes(key)) continue;
+      const location = source.locateKey([...path, key]);
+      const where = path.length > 0 ? ` in ${describe3(path)}` : "";
+      if (unsupported.includes(key)) {
+        diagnostics.push(warning(`"${key}"${where} is not supported by prenv yet and is ignored`, { location, hint: "remove it, or expect it to have no effect under prenv" }));
+        delete value[key];
+        continue;
+      }
+      const guess = didYouMean(key, [...supported, ...unsupported]);
+      diagnostics.push(
+        error62(`unknown key "${key}"${where}`, {
+          location,
+          hint: guess ? `did you mean "${guess}"?` : `the Compose Specification has no such key; extension keys start with "x-"`
+        })
+      );
+    }
+  };
+  visit2(doc, [], "top");
+  if (!isRecord(doc)) return;
+  const each = (v, fn) => {
+    if (isRecord(v)) for (const [k, c] of Object.entries(v)) fn(k, c);
+  };
+  const checkName = (kind, name, path) => {
+    if (NAME.test(name)) return;
+    diagnostics.push(
+      error62(`${kind} name "${name}" may only contain letters, digits, ".", "_" and "-"`, {
+        location: source.locateKey(path),
+        hint: `rename it, e.g. "${name.replace(/[^a-zA-Z0-9._-]+/g, "-").replace(/^-+|-+$/g, "") || "app"}"`
+      })
+    );
+  };
+  each(doc.services, (name, svc) => {
+    const base = ["services", name];
+    checkName("service", name, base);
+    visit2(svc, base, "service");
+    if (!isRecord(svc)) return;
+    visit2(svc.build, [...base, "build"], "build");
+    visit2(svc.healthcheck, [...base, "healthcheck"], "healthcheck");
+    each(svc.depends_on, (dep, d) => visit2(d, [...base, "depends_on", dep], "dependency"));
+    each(svc.networks, (net, n) => visit2(n, [...base, "networks", net], "serviceNetwork"));
+    if (Array.isArray(svc.ports)) svc.ports.forEach((p, i) => visit2(p, [...base, "ports", i], "port"));
+    if (Array.isArray(svc.volumes)) svc.volumes.forEach((v, i) => visit2(v, [...base, "volumes", i], "mount"));
+  });
+  each(doc.networks, (name, n) => visit2(n, ["networks", name], "network"));
+  each(doc.volumes, (name, v) => {
+    checkName("volume", name, ["volumes", name]);
+    visit2(v, ["volumes", name], "volume");
+  });
+  if (Array.isArray(doc.include)) doc.include.forEach((inc, i) => visit2(inc, ["include", i], "include"));
+}
+function describe3(path) {
+  if (path[0] === "services" && path.length >= 2) {
+    const rest = path.slice(2).join(".");
+    return `service "${path[1]}"${rest ? ` (${rest})` : ""}`;
+  }
+  return path.join(".");
+}
+
+// src/definition/issues.ts
+function describeIssue(issue2, source, words) {
+  const path = issue2.path.filter((p) => typeof p !== "symbol");
+  const location = source.locate(path);
+  const where = words.describePath(path);
+  const serviceName = words.service(path);
+  const extra = serviceName ? { service: serviceName } : {};
+  const value = valueAt(source.value, path);
+  const got = value === null ? "null" : Array.isArray(value) ? "a list" : typeof value === "object" ? "a mapping" : `${typeof value} ${JSON.stringify(value)}`;
+  switch (issue2.code) {
+    case "invalid_type":
+      if (value === void 0) return error62(`${where} is missing`, { location, hint: `add ${where}`, ...extra });
+      return error62(`${where} must be ${article(issue2.expected)}, not ${got}`, {
+        location,
+        hint: issue2.expected === "string" && typeof value !== "object" ? `quote the value: "${String(value)}"` : words.formsHint(path, where),
+        ...extra
+      });
+    case "invalid_value":
+      return error62(`${where} is ${got}, which is not one of ${issue2.values.map((v) => JSON.stringify(v)).join(", ")}`, {
+        location,
+        hint: (() => {
+          const guess = typeof value === "string" ? didYouMean(value, issue2.values.map(String)) : void 0;
+          return guess ? `did you mean "${guess}"?` : `use one of ${issue2.values.map(String).join(", ")}`;
+        })(),
+        ...extra
+      });
+    case "invalid_union": {
+      const branch = issue2.errors.find((issues) => issues.length > 0 && issues.every((i) => i.path.length > 0));
+      if (branch) return describeIssue({ ...branch[0], path: [...issue2.path, ...branch[0].path] }, source, words);
+      const forms = [...new Set(issue2.errors.flatMap((issues) => issues.filter((i) => i.code === "invalid_type" && i.path.length === 0 && i.expected !== "null").map((i) => article(i.expected))))];
+      if (forms.length > 0) return error62(`${where} must be ${forms.join(" or ")}, not ${got}`, { location, hint: words.formsHint(path, where), ...extra });
+      return error62(`${where} has the wrong form (${got})`, { location, hint: words.formsHint(path, where), ...extra });
+    }
+    default:
+      return error62(`${where}: ${issue2.message}`, { location, hint: `see ${words.reference} for ${where}`, ...extra });
+  }
+}
+function article(expected) {
+  const word = expected === "object" || expected === "record" ? "mapping" : expected === "array" ? "list" : expected;
+  return /^[aeiou]/.test(word) ? `an ${word}` : `a ${word}`;
+}
+function valueAt(value, path) {
+  let v = value;
+  for (const p of path) {
+    if (v === null || typeof v !== "object") return void 0;
+    v = v[p];
+  }
+  return v;
+}
+
 // src/definition/interpolate.ts
 var InterpolationError = class extends Error {
   /** Offset in the input string where the problem starts. */
@@ -86137,7 +86376,7 @@ var InterpolationError = class extends Error {
     this.hint = hint;
   }
 };
-var NAME = /^[A-Za-z_][A-Za-z0-9_]*/;
+var NAME2 = /^[A-Za-z_][A-Za-z0-9_]*/;
 function interpolate(input2, lookup) {
   return new Interpolator(input2, lookup).run(0, input2.length).text;
 }
@@ -86171,7 +86410,7 @@ var Interpolator = class {
         i = close + 1;
         continue;
       }
-      const name = NAME.exec(this.input.slice(i + 1, to));
+      const name = NAME2.exec(this.input.slice(i + 1, to));
       if (name) {
         out += this.lookup(name[0]) ?? "";
         i += 1 + name[0].length;
@@ -86202,7 +86441,7 @@ var Interpolator = class {
   /** `${...}` whose body is input[start, end). */
   braced(dollar, start, end) {
     const body = this.input.slice(start, end);
-    const name = NAME.exec(body);
+    const name = NAME2.exec(body);
     if (!name) {
       throw new InterpolationError(
         `invalid variable reference "\${${body}}"`,
@@ -86250,86 +86489,6 @@ var Interpolator = class {
     }
   }
 };
-
-// src/definition/keys.ts
-var import_fastest_levenshtein = __toESM(require_mod(), 1);
-function didYouMean(word, candidates) {
-  let best;
-  let bestDistance = Infinity;
-  for (const c of candidates) {
-    const d = (0, import_fastest_levenshtein.distance)(word.toLowerCase(), c.toLowerCase());
-    if (d < bestDistance) {
-      best = c;
-      bestDistance = d;
-    }
-  }
-  return best !== void 0 && bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? best : void 0;
-}
-var NAME2 = /^[a-zA-Z0-9._-]+$/;
-var isRecord = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
-function checkKeys(doc, source, diagnostics) {
-  const visit2 = (value, path, section) => {
-    if (!isRecord(value)) return;
-    const supported = SUPPORTED[section];
-    const unsupported = UNSUPPORTED[section];
-    for (const key of Object.keys(value)) {
-      if (key.startsWith("x-") || supported.includes(key)) continue;
-      const location = source.locateKey([...path, key]);
-      const where = path.length > 0 ? ` in ${describe3(path)}` : "";
-      if (unsupported.includes(key)) {
-        diagnostics.push(warning(`"${key}"${where} is not supported by prenv yet and is ignored`, { location, hint: "remove it, or expect it to have no effect under prenv" }));
-        delete value[key];
-        continue;
-      }
-      const guess = didYouMean(key, [...supported, ...unsupported]);
-      diagnostics.push(
-        error62(`unknown key "${key}"${where}`, {
-          location,
-          hint: guess ? `did you mean "${guess}"?` : `the Compose Specification has no such key; extension keys start with "x-"`
-        })
-      );
-    }
-  };
-  visit2(doc, [], "top");
-  if (!isRecord(doc)) return;
-  const each = (v, fn) => {
-    if (isRecord(v)) for (const [k, c] of Object.entries(v)) fn(k, c);
-  };
-  const checkName = (kind, name, path) => {
-    if (NAME2.test(name)) return;
-    diagnostics.push(
-      error62(`${kind} name "${name}" may only contain letters, digits, ".", "_" and "-"`, {
-        location: source.locateKey(path),
-        hint: `rename it, e.g. "${name.replace(/[^a-zA-Z0-9._-]+/g, "-").replace(/^-+|-+$/g, "") || "app"}"`
-      })
-    );
-  };
-  each(doc.services, (name, svc) => {
-    const base = ["services", name];
-    checkName("service", name, base);
-    visit2(svc, base, "service");
-    if (!isRecord(svc)) return;
-    visit2(svc.build, [...base, "build"], "build");
-    visit2(svc.healthcheck, [...base, "healthcheck"], "healthcheck");
-    each(svc.depends_on, (dep, d) => visit2(d, [...base, "depends_on", dep], "dependency"));
-    each(svc.networks, (net, n) => visit2(n, [...base, "networks", net], "serviceNetwork"));
-    if (Array.isArray(svc.ports)) svc.ports.forEach((p, i) => visit2(p, [...base, "ports", i], "port"));
-    if (Array.isArray(svc.volumes)) svc.volumes.forEach((v, i) => visit2(v, [...base, "volumes", i], "mount"));
-  });
-  each(doc.networks, (name, n) => visit2(n, ["networks", name], "network"));
-  each(doc.volumes, (name, v) => {
-    checkName("volume", name, ["volumes", name]);
-    visit2(v, ["volumes", name], "volume");
-  });
-  if (Array.isArray(doc.include)) doc.include.forEach((inc, i) => visit2(inc, ["include", i], "include"));
-}
-function describe3(path) {
-  if (path[0] === "services" && path.length >= 2) {
-    const rest = path.slice(2).join(".");
-    return `service "${path[1]}"${rest ? ` (${rest})` : ""}`;
-  }
-  return path.join(".");
-}
 
 // src/definition/normalize.ts
 var import_dotenv = __toESM(require_dist(), 1);
@@ -86379,9 +86538,9 @@ function normalizeService(raw, ctx) {
     if (b.target !== void 0) spec.build.target = b.target;
   }
   for (const key of ["command", "entrypoint"]) {
-    const argv = toArgv(raw[key]);
-    if (typeof argv === "string") fail(argv.replace("the command", key), [key], QUOTE_HINT);
-    else if (argv) spec[key] = argv;
+    const argv2 = toArgv(raw[key]);
+    if (typeof argv2 === "string") fail(argv2.replace("the command", key), [key], QUOTE_HINT);
+    else if (argv2) spec[key] = argv2;
   }
   const envFiles = raw.env_file === void 0 ? [] : typeof raw.env_file === "string" ? [raw.env_file] : raw.env_file;
   envFiles.forEach((entry, i) => {
@@ -86486,15 +86645,15 @@ function readinessFrom(ext, fail) {
     const value = entry[keys[0]];
     switch (keys[0]) {
       case "port": {
-        const port = toPort(value);
-        return port ? checks.push({ kind: "port", port }) : fail(`"${String(value)}" is not a port number`, [...at, "port"], READY_HINT);
+        const port2 = toPort(value);
+        return port2 ? checks.push({ kind: "port", port: port2 }) : fail(`"${String(value)}" is not a port number`, [...at, "port"], READY_HINT);
       }
       case "http": {
         const h = value ?? {};
-        const port = toPort(h.port);
-        if (!port) return fail("http readiness needs a port", [...at, "http"], READY_HINT);
+        const port2 = toPort(h.port);
+        if (!port2) return fail("http readiness needs a port", [...at, "http"], READY_HINT);
         const status = h.status === void 0 ? 200 : Number(h.status);
-        return checks.push({ kind: "http", port, path: typeof h.path === "string" ? h.path : "/", status });
+        return checks.push({ kind: "http", port: port2, path: typeof h.path === "string" ? h.path : "/", status });
       }
       case "log":
         if (typeof value !== "string") return fail("log readiness needs a regular expression", [...at, "log"], READY_HINT);
@@ -86505,9 +86664,9 @@ function readinessFrom(ext, fail) {
         }
         return checks.push({ kind: "log", pattern: value });
       case "command": {
-        const argv = toArgv(value);
-        if (typeof argv === "string") return fail(argv, [...at, "command"], QUOTE_HINT);
-        return argv ? checks.push({ kind: "command", command: argv }) : fail("command readiness needs a command", [...at, "command"], READY_HINT);
+        const argv2 = toArgv(value);
+        if (typeof argv2 === "string") return fail(argv2, [...at, "command"], QUOTE_HINT);
+        return argv2 ? checks.push({ kind: "command", command: argv2 }) : fail("command readiness needs a command", [...at, "command"], READY_HINT);
       }
       default:
         return fail(`unknown readiness check "${keys[0]}"`, at, READY_HINT);
@@ -86839,8 +86998,9 @@ function loadDefinition(options) {
   const env = options.env ?? process.env;
   const envFiles = options.envFiles?.map((f) => resolve2(options.cwd, f));
   const dotenv = readEnvFiles(envFiles ?? [resolve2(workingDir, ".env")], envFiles !== void 0, env, diagnostics);
-  const lookup = (name2) => env[name2] ?? dotenv[name2];
-  const loader = new Loader(lookup, diagnostics);
+  const variables = options.variables ?? {};
+  const lookup = (name2) => variables[name2] ?? env[name2] ?? dotenv[name2];
+  const loader = new Loader(lookup, diagnostics, options.embedded);
   const project = loader.loadProject(files, workingDir);
   throwIfErrors(diagnostics);
   const profiles = /* @__PURE__ */ new Set([...options.profiles ?? [], ...(lookup("COMPOSE_PROFILES") ?? "").split(",").filter(Boolean)]);
@@ -86864,6 +87024,7 @@ function loadDefinition(options) {
     networks: project.networks,
     volumes: project.volumes,
     extensions: project.extensions,
+    ...loader.embeddedValues ? { embedded: loader.embeddedValues } : {},
     hash: hash2,
     warnings: diagnostics.filter((d) => d.severity === "warning")
   };
@@ -86918,9 +87079,13 @@ var Loader = class {
   resolving = /* @__PURE__ */ new Set();
   lookup;
   diagnostics;
-  constructor(lookup, diagnostics) {
+  embedded;
+  /** The interpolated prenv keys of the embedded file, once it is loaded. */
+  embeddedValues;
+  constructor(lookup, diagnostics, embedded) {
     this.lookup = lookup;
     this.diagnostics = diagnostics;
+    this.embedded = embedded;
   }
   loadProject(files, workingDir) {
     const project = { services: /* @__PURE__ */ new Map(), networks: {}, volumes: {}, extensions: {} };
@@ -87006,11 +87171,18 @@ var Loader = class {
       this.diagnostics.push(error62("a compose file must be a mapping at the top level", { location: source.locate([]), hint: "start with `services:`" }));
       return void 0;
     }
-    const value = this.interpolateTree(source.value, [], source);
+    let document2 = source.value;
+    if (this.embedded?.file === file2) {
+      const prenvKeys = new Set(this.embedded.keys);
+      const own2 = Object.fromEntries(Object.entries(document2).filter(([key]) => prenvKeys.has(key) && key !== "params"));
+      this.embeddedValues = this.interpolateTree(own2, [], source);
+      document2 = Object.fromEntries(Object.entries(document2).filter(([key]) => !prenvKeys.has(key)));
+    }
+    const value = this.interpolateTree(document2, [], source);
     checkKeys(value, source, this.diagnostics);
     const result = composeFileSchema.safeParse(value);
     if (!result.success) {
-      for (const issue2 of result.error.issues) this.diagnostics.push(describeIssue(issue2, source));
+      for (const issue2 of result.error.issues) this.diagnostics.push(describeIssue(issue2, source, COMPOSE_WORDS));
       return void 0;
     }
     const loaded = { source, raw: result.data, workingDir };
@@ -87200,42 +87372,6 @@ function stableJson(value) {
     (k, v) => k === "location" ? void 0 : v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v
   );
 }
-function describeIssue(issue2, source) {
-  const path = issue2.path.filter((p) => typeof p !== "symbol");
-  const location = source.locate(path);
-  const where = describePath(path);
-  const serviceName = path[0] === "services" && typeof path[1] === "string" ? path[1] : void 0;
-  const extra = serviceName ? { service: serviceName } : {};
-  const value = valueAt(source.value, path);
-  const got = value === null ? "null" : Array.isArray(value) ? "a list" : typeof value === "object" ? "a mapping" : `${typeof value} ${JSON.stringify(value)}`;
-  switch (issue2.code) {
-    case "invalid_type":
-      if (value === void 0) return error62(`${where} is missing`, { location, hint: `add ${where}`, ...extra });
-      return error62(`${where} must be ${article(issue2.expected)}, not ${got}`, {
-        location,
-        hint: issue2.expected === "string" && typeof value !== "object" ? `quote the value: "${String(value)}"` : formsHint(path, where),
-        ...extra
-      });
-    case "invalid_value":
-      return error62(`${where} is ${got}, which is not one of ${issue2.values.map((v) => JSON.stringify(v)).join(", ")}`, {
-        location,
-        hint: (() => {
-          const guess = typeof value === "string" ? didYouMean(value, issue2.values.map(String)) : void 0;
-          return guess ? `did you mean "${guess}"?` : `use one of ${issue2.values.map(String).join(", ")}`;
-        })(),
-        ...extra
-      });
-    case "invalid_union": {
-      const branch = issue2.errors.find((issues) => issues.length > 0 && issues.every((i) => i.path.length > 0));
-      if (branch) return describeIssue({ ...branch[0], path: [...issue2.path, ...branch[0].path] }, source);
-      const forms = [...new Set(issue2.errors.flatMap((issues) => issues.filter((i) => i.code === "invalid_type" && i.path.length === 0 && i.expected !== "null").map((i) => article(i.expected))))];
-      if (forms.length > 0) return error62(`${where} must be ${forms.join(" or ")}, not ${got}`, { location, hint: formsHint(path, where), ...extra });
-      return error62(`${where} has the wrong form (${got})`, { location, hint: formsHint(path, where), ...extra });
-    }
-    default:
-      return error62(`${where}: ${issue2.message}`, { location, hint: `see the Compose Specification for ${where}`, ...extra });
-  }
-}
 var FORMS = {
   command: 'write a string such as `npm start` or a list such as ["npm", "start"]',
   entrypoint: 'write a string such as `/entrypoint.sh` or a list such as ["/entrypoint.sh", "--verbose"]',
@@ -87257,10 +87393,12 @@ function formsHint(path, where) {
   const key = [...path].reverse().find((p) => typeof p === "string");
   return key !== void 0 && FORMS[key] || `see the Compose Specification for the forms ${where} takes`;
 }
-function article(expected) {
-  const word = expected === "object" || expected === "record" ? "mapping" : expected === "array" ? "list" : expected;
-  return /^[aeiou]/.test(word) ? `an ${word}` : `a ${word}`;
-}
+var COMPOSE_WORDS = {
+  describePath,
+  formsHint,
+  service: (path) => path[0] === "services" && typeof path[1] === "string" ? path[1] : void 0,
+  reference: "the Compose Specification"
+};
 function describePath(path) {
   if (path.length === 0) return "the file";
   if (path[0] === "services" && path.length >= 2) {
@@ -87269,13 +87407,559 @@ function describePath(path) {
   }
   return `"${path.join(".")}"`;
 }
-function valueAt(value, path) {
+
+// src/definition/params.ts
+var PARAM_TYPES = ["string", "integer", "number", "boolean", "enum", "list"];
+var NAME3 = /^[A-Za-z_][A-Za-z0-9_]*$/;
+var SPEC_KEYS = ["type", "default", "description", "required", "values"];
+function parseParamSpecs(source, path, diagnostics) {
+  const block = valueAt2(source.value, path);
+  if (block === void 0 || block === null) return [];
+  const fail = (message, at, hint, key = false) => diagnostics.push(error62(message, { location: key ? source.locateKey([...path, ...at]) : source.locate([...path, ...at]), hint }));
+  if (!isRecord2(block)) {
+    fail("params must be a mapping of parameter names to their specs", [], 'write `params: { db_version: { type: string, default: "16" } }`');
+    return [];
+  }
+  const specs = [];
+  for (const [name, raw] of Object.entries(block)) {
+    if (!NAME3.test(name)) {
+      fail(`parameter name "${name}" cannot be used in \${...}`, [name], "use letters, digits and _, starting with a letter or _", true);
+      continue;
+    }
+    if (!isRecord2(raw)) {
+      fail(`parameter "${name}" must be a mapping with at least a type`, [name], `write \`${name}: { type: string, default: "..." }\``);
+      continue;
+    }
+    for (const key of Object.keys(raw)) {
+      if (SPEC_KEYS.includes(key)) continue;
+      const guess = didYouMean(key, SPEC_KEYS);
+      fail(`unknown key "${key}" in parameter "${name}"`, [name, key], guess ? `did you mean "${guess}"?` : `a parameter has ${SPEC_KEYS.join(", ")}`, true);
+    }
+    const type = raw.type ?? (Array.isArray(raw.values) ? "enum" : "string");
+    if (typeof type !== "string" || !PARAM_TYPES.includes(type)) {
+      const guess = typeof type === "string" ? didYouMean(type, PARAM_TYPES) : void 0;
+      fail(`parameter "${name}" has type ${JSON.stringify(type)}, which is not a parameter type`, [name, "type"], guess ? `did you mean "${guess}"?` : `use one of ${PARAM_TYPES.join(", ")}`);
+      continue;
+    }
+    const spec = { name, type, required: raw.required === true, location: source.locateKey([...path, name]) };
+    if (raw.required !== void 0 && typeof raw.required !== "boolean") fail(`"required" of parameter "${name}" must be true or false`, [name, "required"], "write required: true");
+    if (raw.description !== void 0) {
+      if (typeof raw.description === "string") spec.description = raw.description;
+      else fail(`the description of parameter "${name}" must be text`, [name, "description"], "quote it");
+    }
+    if (spec.type === "enum") {
+      if (!Array.isArray(raw.values) || raw.values.length === 0 || !raw.values.every((v) => ["string", "number", "boolean"].includes(typeof v))) {
+        fail(`enum parameter "${name}" needs "values": a non-empty list of allowed values`, [name], `write values: ["15", "16"]`);
+        continue;
+      }
+      spec.values = raw.values.map(String);
+    } else if (raw.values !== void 0) {
+      fail(`"values" only applies to enum parameters, and "${name}" is a ${spec.type}`, [name, "values"], "write type: enum, or remove values");
+    }
+    if (raw.default !== void 0 && raw.default !== null) {
+      const value = coerce(spec, raw.default);
+      if (typeof value === "string") fail(`the default of parameter "${name}" ${value.slice(1)}`, [name, "default"], hintFor(spec));
+      else spec.default = value.value;
+    }
+    specs.push(spec);
+  }
+  return specs;
+}
+function resolveParams(specs, inputs, diagnostics) {
+  const byName = new Map(specs.map((s) => [s.name, s]));
+  const resolved = {};
+  for (const spec of specs) resolved[spec.name] = spec.default !== void 0 ? { spec, value: spec.default, origin: "default" } : { spec };
+  const names = specs.map((s) => s.name);
+  const unknown2 = (name, where, location) => {
+    const guess = didYouMean(name, names);
+    diagnostics.push(
+      error62(`${where}: unknown parameter "${name}"`, {
+        ...location ? { location } : {},
+        hint: guess ? `did you mean "${guess}"?` : names.length ? `the parameters are ${names.join(", ")} (prenv describe lists them)` : "this definition declares no params"
+      })
+    );
+  };
+  const take = (name, raw, origin, where, location) => {
+    const spec = byName.get(name);
+    if (!spec) return unknown2(name, where, location);
+    const value = coerce(spec, raw);
+    if (typeof value === "string") {
+      diagnostics.push(error62(`${where}: parameter "${name}" ${value.slice(1)}`, { ...location ? { location } : {}, hint: hintFor(spec) }));
+      return;
+    }
+    resolved[name] = { spec, value: value.value, origin };
+  };
+  const env = inputs.env ?? {};
+  for (const [key, raw] of Object.entries(env)) {
+    if (!key.startsWith("PRENV_PARAM_") || raw === void 0) continue;
+    const wanted = key.slice("PRENV_PARAM_".length);
+    const spec = specs.find((s) => envName(s.name) === wanted);
+    if (spec) take(spec.name, raw, "environment", key);
+    else diagnostics.push(warning(`${key} names no parameter of this definition and is ignored`, { hint: `parameters: ${names.map((n) => `PRENV_PARAM_${envName(n)}`).join(", ") || "none"}` }));
+  }
+  for (const { source } of inputs.files ?? []) {
+    if (!isRecord2(source.value)) {
+      diagnostics.push(error62(`params file ${source.file} must be a mapping of parameter names to values`, { location: source.locate([]), hint: "write `db_version: 16` lines (YAML) or an object (JSON)" }));
+      continue;
+    }
+    for (const [name, raw] of Object.entries(source.value)) take(name, raw, "params file", `params file ${source.file}`, source.locate([name]));
+  }
+  for (const item of inputs.set ?? []) {
+    const eq = item.indexOf("=");
+    if (eq <= 0) {
+      diagnostics.push(error62(`--set "${item}" is not name=value`, { hint: "write --set db_version=16" }));
+      continue;
+    }
+    take(item.slice(0, eq), item.slice(eq + 1), "--set", `--set ${item}`);
+  }
+  for (const r of Object.values(resolved)) {
+    if (r.value === void 0 && r.spec.required) {
+      diagnostics.push(error62(`parameter "${r.spec.name}" is required and has no value`, { ...r.spec.location ? { location: r.spec.location } : {}, hint: `pass --set ${r.spec.name}=<value>, a --params-file, or PRENV_PARAM_${envName(r.spec.name)}` }));
+    }
+  }
+  return resolved;
+}
+function renderParam(value) {
+  return Array.isArray(value) ? value.join(",") : String(value);
+}
+function envName(name) {
+  return name.toUpperCase();
+}
+function coerce(spec, raw) {
+  const text = typeof raw === "string" ? raw.trim() : void 0;
+  switch (spec.type) {
+    case "string":
+      return ["string", "number", "boolean"].includes(typeof raw) ? { value: String(raw) } : `!must be text, not ${describe4(raw)}`;
+    case "integer": {
+      const n = typeof raw === "number" ? raw : text !== void 0 && /^[-+]?\d+$/.test(text) ? Number(text) : NaN;
+      return Number.isSafeInteger(n) ? { value: n } : `!must be a whole number, not ${describe4(raw)}`;
+    }
+    case "number": {
+      const n = typeof raw === "number" ? raw : text !== void 0 && text !== "" ? Number(text) : NaN;
+      return Number.isFinite(n) ? { value: n } : `!must be a number, not ${describe4(raw)}`;
+    }
+    case "boolean": {
+      if (typeof raw === "boolean") return { value: raw };
+      if (text !== void 0 && /^(true|yes|on|1)$/i.test(text)) return { value: true };
+      if (text !== void 0 && /^(false|no|off|0)$/i.test(text)) return { value: false };
+      return `!must be true or false, not ${describe4(raw)}`;
+    }
+    case "enum": {
+      const value = ["string", "number", "boolean"].includes(typeof raw) ? String(raw) : void 0;
+      if (value !== void 0 && spec.values.includes(value)) return { value };
+      const guess = value !== void 0 && value.length > 2 ? didYouMean(value, spec.values) : void 0;
+      return `!must be one of ${spec.values.map((v) => JSON.stringify(v)).join(", ")}, not ${describe4(raw)}${guess ? ` (did you mean "${guess}"?)` : ""}`;
+    }
+    case "list": {
+      if (Array.isArray(raw) && raw.every((v) => ["string", "number", "boolean"].includes(typeof v))) return { value: raw.map(String) };
+      if (text !== void 0) return { value: text === "" ? [] : text.split(",").map((v) => v.trim()) };
+      return `!must be a list, not ${describe4(raw)}`;
+    }
+  }
+}
+function hintFor(spec) {
+  switch (spec.type) {
+    case "enum":
+      return `use one of ${spec.values.join(", ")}`;
+    case "list":
+      return `give a comma-separated list, e.g. --set ${spec.name}=a,b`;
+    case "boolean":
+      return `write --set ${spec.name}=true or false`;
+    default:
+      return `give a ${spec.type}${spec.description ? ` (${spec.description})` : ""}`;
+  }
+}
+function describe4(raw) {
+  if (raw === null) return "null";
+  if (Array.isArray(raw)) return "a list";
+  if (typeof raw === "object") return "a mapping";
+  return JSON.stringify(raw);
+}
+function isRecord2(v) {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+function valueAt2(value, path) {
   let v = value;
   for (const p of path) {
-    if (v === null || typeof v !== "object") return void 0;
+    if (!isRecord2(v) && !Array.isArray(v)) return void 0;
     v = v[p];
   }
   return v;
+}
+
+// src/definition/prenv-schema.ts
+var argv = external_exports.union([external_exports.string(), external_exports.array(external_exports.string())]);
+var envMap = external_exports.record(external_exports.string(), external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean()]));
+var port = external_exports.union([external_exports.number().int(), external_exports.string()]);
+var stepCommon = {
+  name: external_exports.string().optional(),
+  timeout: external_exports.string().optional()
+};
+var execSchema = external_exports.looseObject({
+  service: external_exports.string(),
+  command: argv,
+  user: external_exports.string().optional(),
+  workdir: external_exports.string().optional(),
+  env: envMap.optional()
+});
+var runSchema = external_exports.looseObject({
+  image: external_exports.string(),
+  command: argv.optional(),
+  entrypoint: argv.optional(),
+  env: envMap.optional(),
+  workdir: external_exports.string().optional(),
+  volumes: external_exports.array(external_exports.string()).optional()
+});
+var httpSchema = external_exports.looseObject({
+  service: external_exports.string(),
+  port,
+  path: external_exports.string().optional(),
+  method: external_exports.enum(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]).optional(),
+  headers: external_exports.record(external_exports.string(), external_exports.string()).optional(),
+  body: external_exports.string().optional(),
+  expect: external_exports.union([external_exports.number().int(), external_exports.looseObject({ status: external_exports.number().int().optional(), body: external_exports.string().optional() })]).optional()
+});
+var copySchema = external_exports.looseObject({
+  service: external_exports.string(),
+  from: external_exports.string(),
+  to: external_exports.string()
+});
+var STEP_KINDS = { exec: execSchema, run: runSchema, http: httpSchema, copy: copySchema };
+var testSchema = external_exports.looseObject({
+  command: argv.optional(),
+  service: external_exports.string().optional(),
+  workdir: external_exports.string().optional(),
+  env: envMap.optional(),
+  timeout: external_exports.string().optional(),
+  reports: external_exports.union([external_exports.string(), external_exports.array(external_exports.string())]).optional()
+});
+var PRENV_KEYS = ["compose", "params", "setup", "test", "chaos", "preview"];
+var RESERVED_KEYS = ["chaos", "preview"];
+
+// src/definition/environment.ts
+var PRENV_FILES = ["prenv.yml", "prenv.yaml"];
+var DEFAULT_STEP_TIMEOUT_MS = 2 * 6e4;
+var DEFAULT_TEST_TIMEOUT_MS = 30 * 6e4;
+function loadEnvironment(options) {
+  const diagnostics = [];
+  const env = options.env ?? process.env;
+  const prenvFile = findPrenvFile(options, diagnostics);
+  throwIfErrors2(diagnostics);
+  let section;
+  let composeFiles = options.files;
+  if (prenvFile) {
+    const source = parseOrReport(prenvFile, diagnostics);
+    throwIfErrors2(diagnostics);
+    section = { source, base: [] };
+    checkTopKeys(source, diagnostics);
+    if (!composeFiles?.length) composeFiles = composeListOf(source, diagnostics);
+  } else {
+    const files = resolveFiles({ ...options }, diagnostics);
+    throwIfErrors2(diagnostics);
+    for (const file2 of files) {
+      const source = parseOrReport(file2, diagnostics);
+      if (source && isRecord3(source.value) && source.value["x-prenv"] !== void 0) {
+        section = { source, base: ["x-prenv"] };
+        break;
+      }
+    }
+    composeFiles = files;
+  }
+  throwIfErrors2(diagnostics);
+  const specs = section ? parseParamSpecs(section.source, [...section.base, "params"], diagnostics) : [];
+  const inputs = { set: options.set ?? [], env, files: (options.paramsFiles ?? []).flatMap((f) => {
+    const path = resolve3(options.cwd, f);
+    if (!existsSync3(path)) {
+      diagnostics.push(error62(`params file ${path} does not exist`, { hint: "check the path given with --params-file" }));
+      return [];
+    }
+    const source = parseOrReport(path, diagnostics);
+    return source ? [{ source }] : [];
+  }) };
+  const params = resolveParams(specs, inputs, diagnostics);
+  const variables = Object.fromEntries(Object.values(params).flatMap((p) => p.value === void 0 ? [] : [[p.spec.name, renderParam(p.value)]]));
+  let definition;
+  try {
+    const files = [...composeFiles ?? []];
+    if (prenvFile && !files.includes(prenvFile)) files.push(prenvFile);
+    definition = loadDefinition({
+      ...options,
+      files,
+      env,
+      variables,
+      ...prenvFile ? { embedded: { file: prenvFile, keys: PRENV_KEYS } } : {}
+    });
+    diagnostics.push(...definition.warnings);
+  } catch (e) {
+    if (!(e instanceof DefinitionError)) throw e;
+    diagnostics.push(...e.diagnostics);
+  }
+  throwIfErrors2(diagnostics);
+  const baseDir = prenvFile ? dirname2(prenvFile) : definition.workingDir;
+  const values = prenvFile ? definition.embedded ?? {} : asRecord(definition.extensions["x-prenv"]);
+  const reader = new SectionReader(section?.source, section?.base ?? [], baseDir, definition, diagnostics);
+  if (!prenvFile && section) reader.checkSectionKeys(values);
+  const setup = reader.setup(values.setup);
+  const test = reader.test(values.test);
+  throwIfErrors2(diagnostics);
+  definition.warnings = diagnostics.filter((d) => d.severity === "warning");
+  return {
+    definition,
+    params,
+    setup,
+    ...test ? { test } : {},
+    ...section ? { file: section.source.file } : {},
+    baseDir
+  };
+}
+function throwIfErrors2(diagnostics) {
+  const errors = diagnostics.filter((d) => d.severity === "error");
+  if (errors.length > 0) throw new DefinitionError(errors);
+}
+function findPrenvFile(options, diagnostics) {
+  if (options.definition) {
+    const path = resolve3(options.cwd, options.definition);
+    if (!existsSync3(path)) diagnostics.push(error62(`definition ${path} does not exist`, { hint: "check the path given with --definition" }));
+    return path;
+  }
+  const named = options.files?.map((f) => resolve3(options.cwd, f)).find((f) => PRENV_FILES.includes(basename2(f)));
+  if (named) return named;
+  if (options.files?.length) return void 0;
+  return PRENV_FILES.map((f) => resolve3(options.cwd, f)).find((f) => existsSync3(f));
+}
+function parseOrReport(file2, diagnostics) {
+  let text;
+  try {
+    text = readFileSync3(file2, "utf8");
+  } catch (e) {
+    diagnostics.push(error62(`cannot read ${file2}: ${e.message}`, { hint: "check the path and its permissions" }));
+    return void 0;
+  }
+  const parsed = parseYaml(file2, text);
+  diagnostics.push(...parsed.diagnostics);
+  return parsed.source;
+}
+var COMPOSE_TOP = ["name", "services", "networks", "volumes", "include", "version"];
+function checkTopKeys(source, diagnostics) {
+  if (!isRecord3(source.value)) {
+    diagnostics.push(error62("prenv.yml must be a mapping at the top level", { location: source.locate([]), hint: "start with `compose: [docker-compose.yml]` or `services:`" }));
+    return;
+  }
+  for (const key of Object.keys(source.value)) {
+    if (key.startsWith("x-") || COMPOSE_TOP.includes(key) || PRENV_KEYS.includes(key)) {
+      if (RESERVED_KEYS.includes(key)) {
+        diagnostics.push(warning(`"${key}" is not supported by this version of prenv yet and is ignored`, { location: source.locateKey([key]), hint: "remove it, or expect it to have no effect" }));
+      }
+      continue;
+    }
+    const guess = didYouMean(key, [...PRENV_KEYS, ...COMPOSE_TOP]);
+    diagnostics.push(error62(`unknown key "${key}" in prenv.yml`, { location: source.locateKey([key]), hint: guess ? `did you mean "${guess}"?` : `prenv.yml has ${PRENV_KEYS.join(", ")} and compose's ${COMPOSE_TOP.join(", ")}` }));
+  }
+}
+function composeListOf(source, diagnostics) {
+  const raw = source.value.compose;
+  if (raw === void 0 || raw === null) return [];
+  const list = typeof raw === "string" ? [raw] : raw;
+  if (!Array.isArray(list) || !list.every((f) => typeof f === "string")) {
+    diagnostics.push(error62('"compose" must be a file name or a list of file names', { location: source.locate(["compose"]), hint: "write compose: [docker-compose.yml]" }));
+    return [];
+  }
+  const dir = dirname2(source.file);
+  return list.map((f, i) => {
+    const path = resolve3(dir, f);
+    if (!existsSync3(path)) diagnostics.push(error62(`compose file ${f} does not exist (looked for ${path})`, { location: source.locate(["compose", ...typeof raw === "string" ? [] : [i]]), hint: "fix the path; it is relative to prenv.yml" }));
+    return path;
+  });
+}
+var PRENV_WORDS = {
+  describePath: (path) => {
+    const shown = path.filter((p) => p !== "x-prenv");
+    return shown.length === 0 ? "prenv's section" : `"${shown.map((p) => typeof p === "number" ? `[${p}]` : p).join(".").replace(/\.\[/g, "[")}"`;
+  },
+  formsHint: (_path, where) => `see docs/prenv-yml.md for the forms ${where} takes`,
+  service: () => void 0,
+  reference: "docs/prenv-yml.md"
+};
+var SectionReader = class {
+  source;
+  base;
+  baseDir;
+  definition;
+  diagnostics;
+  constructor(source, base, baseDir, definition, diagnostics) {
+    this.source = source;
+    this.base = base;
+    this.baseDir = baseDir;
+    this.definition = definition;
+    this.diagnostics = diagnostics;
+  }
+  at(path, key = false) {
+    if (!this.source) return { file: this.definition.files[0] ?? "", line: 1, column: 1 };
+    return key ? this.source.locateKey([...this.base, ...path]) : this.source.locate([...this.base, ...path]);
+  }
+  fail(message, path, hint, key = false) {
+    this.diagnostics.push(error62(message, { location: this.at(path, key), hint }));
+  }
+  checkSectionKeys(values) {
+    const allowed = PRENV_KEYS.filter((k) => k !== "compose");
+    for (const key of Object.keys(values)) {
+      if (allowed.includes(key)) continue;
+      const guess = didYouMean(key, allowed);
+      this.fail(`unknown key "${key}" in x-prenv`, [key], guess ? `did you mean "${guess}"?` : `x-prenv has ${allowed.join(", ")}`, true);
+    }
+  }
+  keys(value, path, allowed, where) {
+    for (const key of Object.keys(value)) {
+      if (allowed.includes(key) || key.startsWith("x-")) continue;
+      const guess = didYouMean(key, allowed);
+      this.fail(`unknown key "${key}" in ${where}`, [...path, key], guess ? `did you mean "${guess}"?` : `${where} has ${allowed.join(", ")}`, true);
+    }
+  }
+  parse(schema, value, path) {
+    const result = schema.safeParse(value);
+    if (result.success) return result.data;
+    for (const issue2 of result.error.issues) {
+      const shifted = { ...issue2, path: [...this.base, ...path, ...issue2.path] };
+      this.diagnostics.push(this.source ? describeIssue(shifted, this.source, PRENV_WORDS) : error62(issue2.message));
+    }
+    return void 0;
+  }
+  duration(text, path, fallback) {
+    if (text === void 0) return fallback;
+    const ms = parseDuration(text);
+    if (ms === void 0 || ms <= 0) {
+      this.fail(`"${text}" is not a duration`, path, 'write a duration such as "30s", "5m" or "1h"');
+      return fallback;
+    }
+    return ms;
+  }
+  service(name, path) {
+    if (this.definition.services[name]) return;
+    const names = Object.keys(this.definition.services);
+    const guess = didYouMean(name, names);
+    this.fail(`service "${name}" is not defined`, path, guess ? `did you mean "${guess}"?` : `the services are ${names.join(", ")}`);
+  }
+  argv(value, path) {
+    const argv2 = toArgv(value);
+    if (typeof argv2 === "string") {
+      this.fail(argv2, path, "close the quote, or write the command as a list");
+      return void 0;
+    }
+    if (!argv2 || argv2.length === 0) {
+      this.fail("the command is empty", path, "write the command to run");
+      return void 0;
+    }
+    return argv2;
+  }
+  setup(raw) {
+    if (raw === void 0 || raw === null) return [];
+    if (!Array.isArray(raw)) {
+      this.fail('"setup" must be a list of steps', ["setup"], "write setup: [ { exec: { service: db, command: [...] } } ]");
+      return [];
+    }
+    const steps = [];
+    raw.forEach((item, i) => {
+      const path = ["setup", i];
+      if (!isRecord3(item)) {
+        this.fail(`setup step ${i + 1} must be a mapping`, path, "write one of exec, run, http, copy");
+        return;
+      }
+      const kinds = Object.keys(item).filter((k) => k in STEP_KINDS);
+      if (kinds.length !== 1) {
+        this.keys(item, path, [...Object.keys(STEP_KINDS), ...Object.keys(stepCommon)], `setup step ${i + 1}`);
+        this.fail(kinds.length === 0 ? `setup step ${i + 1} says nothing to do` : `setup step ${i + 1} has ${kinds.join(" and ")}: one per step`, path, "give exactly one of exec, run, http, copy");
+        return;
+      }
+      const kind = kinds[0];
+      this.keys(item, path, [kind, ...Object.keys(stepCommon)], `setup step ${i + 1}`);
+      const inner = item[kind];
+      const schema = STEP_KINDS[kind];
+      if (isRecord3(inner)) this.keys(inner, [...path, kind], Object.keys(schema.shape), `${kind} step`);
+      const data = this.parse(schema, inner, [...path, kind]);
+      const name = typeof item.name === "string" ? item.name : void 0;
+      const timeoutMs = this.duration(typeof item.timeout === "string" ? item.timeout : void 0, [...path, "timeout"], DEFAULT_STEP_TIMEOUT_MS);
+      if (!data) return;
+      const base = { timeoutMs, location: this.at(path) };
+      const env = (e) => Object.fromEntries(Object.entries(e ?? {}).map(([k, v]) => [k, String(v)]));
+      switch (kind) {
+        case "exec": {
+          const d = data;
+          this.service(d.service, [...path, kind, "service"]);
+          const command2 = this.argv(d.command, [...path, kind, "command"]);
+          if (!command2) return;
+          steps.push({ kind, ...base, name: name ?? `exec in ${d.service}: ${command2.join(" ")}`, service: d.service, command: command2, env: env(d.env), ...d.user ? { user: d.user } : {}, ...d.workdir ? { workdir: d.workdir } : {} });
+          return;
+        }
+        case "run": {
+          const d = data;
+          const command2 = d.command === void 0 ? void 0 : this.argv(d.command, [...path, kind, "command"]);
+          const entrypoint = d.entrypoint === void 0 ? void 0 : this.argv(d.entrypoint, [...path, kind, "entrypoint"]);
+          const mounts = [];
+          (d.volumes ?? []).forEach((v, j) => {
+            const mount = parseMount(v, this.baseDir);
+            if (typeof mount === "string") this.fail(mount, [...path, kind, "volumes", j], 'write "./host/path:/container/path[:ro]"');
+            else if (mount.type === "volume" && mount.source && !this.definition.volumes[mount.source]) this.fail(`volume "${mount.source}" is not declared under the top-level volumes`, [...path, kind, "volumes", j], "declare it, or use a ./path for a directory");
+            else mounts.push(mount);
+          });
+          steps.push({ kind, ...base, name: name ?? `run ${d.image}${command2 ? ` ${command2.join(" ")}` : ""}`, image: d.image, env: env(d.env), mounts, ...command2 ? { command: command2 } : {}, ...entrypoint ? { entrypoint } : {}, ...d.workdir ? { workdir: d.workdir } : {} });
+          return;
+        }
+        case "http": {
+          const d = data;
+          this.service(d.service, [...path, kind, "service"]);
+          const port2 = Number(d.port);
+          if (!Number.isInteger(port2) || port2 <= 0 || port2 > 65535) this.fail(`"${d.port}" is not a port number`, [...path, kind, "port"], "write the container port, e.g. 8080");
+          const expect = typeof d.expect === "number" ? { status: d.expect } : d.expect ?? {};
+          const p = (d.path ?? "/").startsWith("/") ? d.path ?? "/" : `/${d.path}`;
+          steps.push({ kind, ...base, name: name ?? `${d.method ?? "GET"} ${d.service}:${port2}${p}`, service: d.service, port: port2, path: p, method: d.method ?? "GET", headers: d.headers ?? {}, expectStatus: expect.status ?? 200, ...d.body !== void 0 ? { body: d.body } : {}, ...expect.body !== void 0 ? { expectBody: expect.body } : {} });
+          return;
+        }
+        case "copy": {
+          const d = data;
+          this.service(d.service, [...path, kind, "service"]);
+          const from = resolve3(this.baseDir, d.from);
+          if (!existsSync3(from)) this.fail(`copy source ${from} does not exist`, [...path, kind, "from"], "fix the path; it is relative to the definition's directory");
+          if (!d.to.startsWith("/")) this.fail(`copy target "${d.to}" must be an absolute path in the container`, [...path, kind, "to"], "write e.g. /seed/");
+          steps.push({ kind, ...base, name: name ?? `copy ${d.from} to ${d.service}:${d.to}`, service: d.service, from, to: d.to });
+          return;
+        }
+      }
+    });
+    return steps;
+  }
+  test(raw) {
+    if (raw === void 0 || raw === null) return void 0;
+    const path = ["test"];
+    if (isRecord3(raw)) this.keys(raw, path, Object.keys(testSchema.shape), "test");
+    const d = this.parse(testSchema, raw, path);
+    if (!d) return void 0;
+    const timeoutMs = this.duration(d.timeout, [...path, "timeout"], DEFAULT_TEST_TIMEOUT_MS);
+    const reports = d.reports === void 0 ? [] : typeof d.reports === "string" ? [d.reports] : d.reports;
+    const common = {
+      workdir: resolve3(this.baseDir, d.workdir ?? "."),
+      env: Object.fromEntries(Object.entries(d.env ?? {}).map(([k, v]) => [k, String(v)])),
+      timeoutMs,
+      reports,
+      location: this.at(path)
+    };
+    if (d.workdir && !existsSync3(common.workdir)) this.fail(`test workdir ${common.workdir} does not exist`, [...path, "workdir"], "fix the path; it is relative to the definition's directory");
+    if (d.command === void 0 === (d.service === void 0)) {
+      this.fail("test needs exactly one of command (run on this machine) or service (run inside the environment)", path, "write test: { command: npm run test:integration } or test: { service: tests }", true);
+      return void 0;
+    }
+    if (d.service !== void 0) {
+      this.service(d.service, [...path, "service"]);
+      return { ...common, mode: "service", service: d.service };
+    }
+    const command2 = typeof d.command === "string" ? ["/bin/sh", "-c", d.command] : this.argv(d.command, [...path, "command"]);
+    return command2 ? { ...common, mode: "command", command: command2 } : void 0;
+  }
+};
+function isRecord3(v) {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+function asRecord(v) {
+  return isRecord3(v) ? v : {};
 }
 
 // src/engine/up.ts
@@ -87298,8 +87982,8 @@ async function waitFor(check2, ctx) {
 function probeOf(check2, ctx) {
   switch (check2.kind) {
     case "healthcheck": {
-      const argv = check2.test[0] === "CMD-SHELL" ? ["/bin/sh", "-c", check2.test.slice(1).join(" ")] : check2.test.slice(1);
-      return async () => (await ctx.backend.exec(ctx.environment, ctx.service, argv, { timeoutMs: check2.timeoutMs, signal: ctx.signal })).exitCode === 0;
+      const argv2 = check2.test[0] === "CMD-SHELL" ? ["/bin/sh", "-c", check2.test.slice(1).join(" ")] : check2.test.slice(1);
+      return async () => (await ctx.backend.exec(ctx.environment, ctx.service, argv2, { timeoutMs: check2.timeoutMs, signal: ctx.signal })).exitCode === 0;
     }
     case "command":
       return async () => (await ctx.backend.exec(ctx.environment, ctx.service, check2.command, { timeoutMs: 3e4, signal: ctx.signal })).exitCode === 0;
@@ -87317,12 +88001,12 @@ function probeOf(check2, ctx) {
       };
   }
 }
-function tcpOpen(host, port, timeoutMs) {
-  return new Promise((resolve3) => {
-    const socket = connect({ host, port });
+function tcpOpen(host, port2, timeoutMs) {
+  return new Promise((resolve6) => {
+    const socket = connect({ host, port: port2 });
     const done = (ok) => {
       socket.destroy();
-      resolve3(ok);
+      resolve6(ok);
     };
     socket.setTimeout(timeoutMs, () => done(false));
     socket.once("connect", () => done(true));
@@ -87348,20 +88032,6 @@ async function waitForLog(pattern, ctx) {
     local.abort();
   }
 }
-function sleep(ms, signal) {
-  return new Promise((resolve3, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve3();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
-}
 
 // src/engine/up.ts
 var BootError = class extends Error {
@@ -87385,10 +88055,10 @@ var PreflightError = class extends Error {
   }
 };
 function deferred() {
-  let resolve3;
+  let resolve6;
   let reject;
   const promise2 = new Promise((res, rej) => {
-    resolve3 = res;
+    resolve6 = res;
     reject = rej;
   });
   promise2.catch(() => void 0);
@@ -87397,7 +88067,7 @@ function deferred() {
     settled: false,
     resolve: (v) => {
       d.settled = true;
-      resolve3(v);
+      resolve6(v);
     },
     reject: (r) => {
       d.settled = true;
@@ -87447,7 +88117,7 @@ async function up(plan2, options) {
     const images = /* @__PURE__ */ new Map();
     await race(
       Promise.all(
-        plan2.services.map(async (s) => {
+        [...plan2.services, ...plan2.testService ? [plan2.testService] : []].map(async (s) => {
           const image = await backend.prepareImage(plan2, s, (phase, detail) => setPhase(s.name, phase, detail), signal);
           images.set(s.name, image);
           setPhase(s.name, "pending");
@@ -87524,7 +88194,7 @@ async function up(plan2, options) {
     signal.throwIfAborted();
     for (const s of plan2.services) await onExit(s.name);
     signal.throwIfAborted();
-    await backend.markComplete(plan2, owner);
+    await backend.setMarker(plan2, owner, "complete");
     const endpoints = await backend.endpoints(plan2.environment);
     outcomes.sort((a, b) => plan2.services.findIndex((s) => s.name === a.name) - plan2.services.findIndex((s) => s.name === b.name));
     return { environment: plan2.environment, services: outcomes, endpoints, durationMs: Date.now() - t0 };
@@ -87563,15 +88233,18 @@ async function race(work, stop) {
 function conditionWord(condition) {
   return condition === "service_healthy" ? "healthy" : condition === "service_completed_successfully" ? "completed" : "started";
 }
-async function logTail(backend, environment, service, lines = 20) {
+async function readLog(backend, environment, service, lines) {
   try {
-    const stream = await backend.logs(environment, service, { follow: false, tail: lines });
+    const stream = await backend.logs(environment, service, { follow: false, ...lines !== void 0 ? { tail: lines } : {} });
     let text = "";
     for await (const chunk of stream) text += String(chunk);
-    return text.trimEnd();
+    return text;
   } catch {
     return "";
   }
+}
+async function logTail(backend, environment, service, lines = 20) {
+  return (await readLog(backend, environment, service, lines)).trimEnd();
 }
 async function preflight(plan2, backend) {
   const existing = (await backend.list()).find((e) => e.environment === plan2.environment && (e.services.length > 0 || e.networks > 0));
@@ -87595,11 +88268,11 @@ async function preflight(plan2, backend) {
     }
   }
 }
-function portFree(host, port) {
-  return new Promise((resolve3) => {
+function portFree(host, port2) {
+  return new Promise((resolve6) => {
     const server = createServer();
-    server.once("error", () => resolve3(false));
-    server.listen({ host: host === "0.0.0.0" ? void 0 : host, port, exclusive: true }, () => server.close(() => resolve3(true)));
+    server.once("error", () => resolve6(false));
+    server.listen({ host: host === "0.0.0.0" ? void 0 : host, port: port2, exclusive: true }, () => server.close(() => resolve6(true)));
   });
 }
 
@@ -87610,10 +88283,10 @@ function seconds(ms) {
 function endpointText(e) {
   return `${e.containerPort}/${e.protocol} -> ${e.hostIp === "0.0.0.0" ? "127.0.0.1" : e.hostIp}:${e.hostPort}`;
 }
-function table(rows, indent = "") {
+function table(rows, indent2 = "") {
   const widths = [];
   for (const row of rows) row.forEach((cell, i) => widths[i] = Math.max(widths[i] ?? 0, cell.length));
-  return rows.map((row) => indent + row.map((cell, i) => i === row.length - 1 ? cell : cell.padEnd(widths[i])).join("  ").trimEnd()).join("\n");
+  return rows.map((row) => indent2 + row.map((cell, i) => i === row.length - 1 ? cell : cell.padEnd(widths[i])).join("  ").trimEnd()).join("\n");
 }
 
 // src/cli/progress.ts
@@ -87675,6 +88348,5226 @@ var Progress = class {
   }
 };
 
+// src/cli/summary.ts
+var MAX_FAILED_SHOWN = 20;
+function renderSummary(report, resultsDir) {
+  const lines = [];
+  const t = report.tests?.totals;
+  if (report.outcome === "error") {
+    const e = report.error;
+    lines.push(`\u2716 ${e.phase} failed${e.service ? ` (service ${e.service})` : ""}: ${e.message}`);
+    if (e.output) lines.push(indent(lastLines(e.output, 15)));
+    if (e.hint) lines.push(`  hint: ${e.hint}`);
+  } else if (t) {
+    const head = report.outcome === "passed" ? "\u2714" : "\u2716";
+    const parts = [`${t.passed} passed`, `${t.failed + t.errors} failed`, `${t.skipped} skipped`];
+    if (t.flaky) parts.push(`${t.flaky} flaky`);
+    lines.push(`${head} ${parts.join(" \xB7 ")} (${t.tests} tests)`);
+  } else {
+    lines.push(report.outcome === "passed" ? "\u2714 tests passed (exit code 0; no reports configured)" : `\u2716 tests failed (exit code ${report.suite?.exitCode ?? "?"})`);
+  }
+  for (const problem of report.tests?.problems ?? []) lines.push(`  ! ${problem.report}: ${problem.message}`);
+  const failed = (report.tests?.cases ?? []).filter((c) => c.status === "failed" || c.status === "error");
+  for (const c of failed.slice(0, MAX_FAILED_SHOWN)) {
+    const where = c.file ? ` (${c.file}${c.line ? `:${c.line}` : ""})` : "";
+    lines.push(`  \u2716 ${c.suite ? `${c.suite} \u203A ` : ""}${c.name}${where}`);
+    if (c.message) lines.push(indent(lastLines(c.message, 5), "      "));
+  }
+  if (failed.length > MAX_FAILED_SHOWN) lines.push(`  \u2026 and ${failed.length - MAX_FAILED_SHOWN} more in ${resultsDir}/results.json`);
+  if (report.outcome !== "error" && report.error) lines.push(`  ${report.error.message}`);
+  const tm = report.timings;
+  const timing = [
+    tm.bootMs !== void 0 ? `boot ${seconds(tm.bootMs)}` : void 0,
+    tm.setupMs !== void 0 ? `setup ${seconds(tm.setupMs)}` : void 0,
+    tm.testMs !== void 0 ? `tests ${seconds(tm.testMs)}` : void 0,
+    tm.teardownMs !== void 0 ? `teardown ${seconds(tm.teardownMs)}` : void 0
+  ].filter(Boolean);
+  lines.push(`timings: ${timing.join(" \xB7 ")} \xB7 total ${seconds(tm.totalMs)}`);
+  lines.push(`results: ${resultsDir}/results.json \xB7 logs: ${resultsDir}/logs/`);
+  return `${lines.join("\n")}
+`;
+}
+function renderParams(specs, markdown) {
+  if (specs.length === 0) return "this definition declares no parameters\n";
+  const row = (s) => [
+    s.name,
+    s.type === "enum" ? `enum (${s.values.join(", ")})` : s.type,
+    s.default === void 0 ? s.required ? "required" : "\u2014" : Array.isArray(s.default) ? s.default.join(",") : String(s.default),
+    s.description ?? ""
+  ];
+  if (!markdown) return `${table([["parameter", "type", "default", "description"], ...specs.map(row)], "  ")}
+`;
+  const esc2 = (text) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
+  return `| parameter | type | default | description |
+|---|---|---|---|
+${specs.map((s) => `| ${row(s).map((c, i) => i < 3 ? `\`${esc2(c)}\`` : esc2(c)).join(" | ")} |`).join("\n")}
+`;
+}
+function lastLines(text, n) {
+  const lines = text.trimEnd().split("\n");
+  return (lines.length > n ? ["\u2026", ...lines.slice(-n)] : lines).join("\n");
+}
+function indent(text, prefix = "    ") {
+  return text.split("\n").map((l) => prefix + l).join("\n");
+}
+
+// src/results/output.ts
+import { copyFile, mkdir, rm, writeFile } from "node:fs/promises";
+import { basename as basename3, dirname as dirname3, isAbsolute as isAbsolute2, join, relative } from "node:path";
+var ResultsFolder = class {
+  dir;
+  constructor(dir) {
+    this.dir = dir;
+  }
+  async reset() {
+    await mkdir(this.dir, { recursive: true });
+    await Promise.all(["results.json", "junit", "logs"].map((p) => rm(join(this.dir, p), { recursive: true, force: true })));
+  }
+  async writeLogs(logs) {
+    await mkdir(join(this.dir, "logs"), { recursive: true });
+    await Promise.all([...logs].map(([service, text]) => writeFile(join(this.dir, "logs", `${safeName(service)}.log`), text)));
+  }
+  /** Copies reports under junit/, keeping their paths relative to `base` when inside it. */
+  async copyReports(reports, base) {
+    const copied = [];
+    for (const report of reports) {
+      const rel = relative(base, report);
+      const target = join(this.dir, "junit", rel.startsWith("..") || isAbsolute2(rel) ? basename3(report) : rel);
+      await mkdir(dirname3(target), { recursive: true });
+      await copyFile(report, target);
+      copied.push(target);
+    }
+    return copied;
+  }
+  async writeJson(value) {
+    const path = join(this.dir, "results.json");
+    await writeFile(path, `${JSON.stringify(value, null, 2)}
+`);
+    return path;
+  }
+};
+function safeName(name) {
+  return name.replace(/[^A-Za-z0-9_.-]/g, "_");
+}
+
+// src/results/collect.ts
+import { glob, readFile, stat } from "node:fs/promises";
+import { isAbsolute as isAbsolute3, join as join2, relative as relative2, resolve as resolve4, sep as sep2 } from "node:path";
+
+// node_modules/fast-xml-parser/src/util.js
+var nameStartChar = ":A-Za-z_\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u02FF\\u0370-\\u037D\\u037F-\\u1FFF\\u200C-\\u200D\\u2070-\\u218F\\u2C00-\\u2FEF\\u3001-\\uD7FF\\uF900-\\uFDCF\\uFDF0-\\uFFFD";
+var nameChar = nameStartChar + "\\-.\\d\\u00B7\\u0300-\\u036F\\u203F-\\u2040";
+var nameRegexp = "[" + nameStartChar + "][" + nameChar + "]*";
+var regexName = new RegExp("^" + nameRegexp + "$");
+function getAllMatches(string4, regex) {
+  const matches = [];
+  let match = regex.exec(string4);
+  while (match) {
+    const allmatches = [];
+    allmatches.startIndex = regex.lastIndex - match[0].length;
+    const len = match.length;
+    for (let index = 0; index < len; index++) {
+      allmatches.push(match[index]);
+    }
+    matches.push(allmatches);
+    match = regex.exec(string4);
+  }
+  return matches;
+}
+var isName = function(string4) {
+  const match = regexName.exec(string4);
+  return !(match === null || typeof match === "undefined");
+};
+function isExist(v) {
+  return typeof v !== "undefined";
+}
+var DANGEROUS_PROPERTY_NAMES = [
+  // '__proto__',
+  // 'constructor',
+  // 'prototype',
+  "hasOwnProperty",
+  "toString",
+  "valueOf",
+  "__defineGetter__",
+  "__defineSetter__",
+  "__lookupGetter__",
+  "__lookupSetter__"
+];
+var criticalProperties = ["__proto__", "constructor", "prototype"];
+
+// node_modules/fast-xml-parser/src/validator.js
+var defaultOptions = {
+  allowBooleanAttributes: false,
+  //A tag can have attributes without any value
+  unpairedTags: []
+};
+function validate2(xmlData, options) {
+  options = Object.assign({}, defaultOptions, options);
+  const tags = [];
+  let tagFound = false;
+  let reachedRoot = false;
+  if (xmlData[0] === "\uFEFF") {
+    xmlData = xmlData.substr(1);
+  }
+  for (let i = 0; i < xmlData.length; i++) {
+    if (xmlData[i] === "<" && xmlData[i + 1] === "?") {
+      i += 2;
+      i = readPI(xmlData, i);
+      if (i.err) return i;
+    } else if (xmlData[i] === "<") {
+      let tagStartPos = i;
+      i++;
+      if (xmlData[i] === "!") {
+        i = readCommentAndCDATA(xmlData, i);
+        continue;
+      } else {
+        let closingTag = false;
+        if (xmlData[i] === "/") {
+          closingTag = true;
+          i++;
+        }
+        let tagName = "";
+        for (; i < xmlData.length && xmlData[i] !== ">" && xmlData[i] !== " " && xmlData[i] !== "	" && xmlData[i] !== "\n" && xmlData[i] !== "\r"; i++) {
+          tagName += xmlData[i];
+        }
+        tagName = tagName.trim();
+        if (tagName[tagName.length - 1] === "/") {
+          tagName = tagName.substring(0, tagName.length - 1);
+          i--;
+        }
+        if (!validateTagName(tagName)) {
+          let msg;
+          if (tagName.trim().length === 0) {
+            msg = "Invalid space after '<'.";
+          } else {
+            msg = "Tag '" + tagName + "' is an invalid name.";
+          }
+          return getErrorObject("InvalidTag", msg, getLineNumberForPosition(xmlData, i));
+        }
+        const result = readAttributeStr(xmlData, i);
+        if (result === false) {
+          return getErrorObject("InvalidAttr", "Attributes for '" + tagName + "' have open quote.", getLineNumberForPosition(xmlData, i));
+        }
+        let attrStr = result.value;
+        i = result.index;
+        if (attrStr[attrStr.length - 1] === "/") {
+          const attrStrStart = i - attrStr.length;
+          attrStr = attrStr.substring(0, attrStr.length - 1);
+          const isValid = validateAttributeString(attrStr, options);
+          if (isValid === true) {
+            tagFound = true;
+          } else {
+            return getErrorObject(isValid.err.code, isValid.err.msg, getLineNumberForPosition(xmlData, attrStrStart + isValid.err.line));
+          }
+        } else if (closingTag) {
+          if (!result.tagClosed) {
+            return getErrorObject("InvalidTag", "Closing tag '" + tagName + "' doesn't have proper closing.", getLineNumberForPosition(xmlData, i));
+          } else if (attrStr.trim().length > 0) {
+            return getErrorObject("InvalidTag", "Closing tag '" + tagName + "' can't have attributes or invalid starting.", getLineNumberForPosition(xmlData, tagStartPos));
+          } else if (tags.length === 0) {
+            return getErrorObject("InvalidTag", "Closing tag '" + tagName + "' has not been opened.", getLineNumberForPosition(xmlData, tagStartPos));
+          } else {
+            const otg = tags.pop();
+            if (tagName !== otg.tagName) {
+              let openPos = getLineNumberForPosition(xmlData, otg.tagStartPos);
+              return getErrorObject(
+                "InvalidTag",
+                "Expected closing tag '" + otg.tagName + "' (opened in line " + openPos.line + ", col " + openPos.col + ") instead of closing tag '" + tagName + "'.",
+                getLineNumberForPosition(xmlData, tagStartPos)
+              );
+            }
+            if (tags.length == 0) {
+              reachedRoot = true;
+            }
+          }
+        } else {
+          const isValid = validateAttributeString(attrStr, options);
+          if (isValid !== true) {
+            return getErrorObject(isValid.err.code, isValid.err.msg, getLineNumberForPosition(xmlData, i - attrStr.length + isValid.err.line));
+          }
+          if (reachedRoot === true) {
+            return getErrorObject("InvalidXml", "Multiple possible root nodes found.", getLineNumberForPosition(xmlData, i));
+          } else if (options.unpairedTags.indexOf(tagName) !== -1) {
+          } else {
+            tags.push({ tagName, tagStartPos });
+          }
+          tagFound = true;
+        }
+        for (i++; i < xmlData.length; i++) {
+          if (xmlData[i] === "<") {
+            if (xmlData[i + 1] === "!") {
+              i++;
+              i = readCommentAndCDATA(xmlData, i);
+              continue;
+            } else if (xmlData[i + 1] === "?") {
+              i = readPI(xmlData, ++i);
+              if (i.err) return i;
+            } else {
+              break;
+            }
+          } else if (xmlData[i] === "&") {
+            const afterAmp = validateAmpersand(xmlData, i);
+            if (afterAmp == -1)
+              return getErrorObject("InvalidChar", "char '&' is not expected.", getLineNumberForPosition(xmlData, i));
+            i = afterAmp;
+          } else {
+            if (reachedRoot === true && !isWhiteSpace(xmlData[i])) {
+              return getErrorObject("InvalidXml", "Extra text at the end", getLineNumberForPosition(xmlData, i));
+            }
+          }
+        }
+        if (xmlData[i] === "<") {
+          i--;
+        }
+      }
+    } else {
+      if (isWhiteSpace(xmlData[i])) {
+        continue;
+      }
+      return getErrorObject("InvalidChar", "char '" + xmlData[i] + "' is not expected.", getLineNumberForPosition(xmlData, i));
+    }
+  }
+  if (!tagFound) {
+    return getErrorObject("InvalidXml", "Start tag expected.", 1);
+  } else if (tags.length == 1) {
+    return getErrorObject("InvalidTag", "Unclosed tag '" + tags[0].tagName + "'.", getLineNumberForPosition(xmlData, tags[0].tagStartPos));
+  } else if (tags.length > 0) {
+    return getErrorObject("InvalidXml", "Invalid '" + JSON.stringify(tags.map((t) => t.tagName), null, 4).replace(/\r?\n/g, "") + "' found.", { line: 1, col: 1 });
+  }
+  return true;
+}
+function isWhiteSpace(char) {
+  return char === " " || char === "	" || char === "\n" || char === "\r";
+}
+function readPI(xmlData, i) {
+  const start = i;
+  for (; i < xmlData.length; i++) {
+    if (xmlData[i] == "?" || xmlData[i] == " ") {
+      const tagname = xmlData.substr(start, i - start);
+      if (i > 5 && tagname === "xml") {
+        return getErrorObject("InvalidXml", "XML declaration allowed only at the start of the document.", getLineNumberForPosition(xmlData, i));
+      } else if (xmlData[i] == "?" && xmlData[i + 1] == ">") {
+        i++;
+        break;
+      } else {
+        continue;
+      }
+    }
+  }
+  return i;
+}
+function readCommentAndCDATA(xmlData, i) {
+  if (xmlData.length > i + 5 && xmlData[i + 1] === "-" && xmlData[i + 2] === "-") {
+    for (i += 3; i < xmlData.length; i++) {
+      if (xmlData[i] === "-" && xmlData[i + 1] === "-" && xmlData[i + 2] === ">") {
+        i += 2;
+        break;
+      }
+    }
+  } else if (xmlData.length > i + 8 && xmlData[i + 1] === "D" && xmlData[i + 2] === "O" && xmlData[i + 3] === "C" && xmlData[i + 4] === "T" && xmlData[i + 5] === "Y" && xmlData[i + 6] === "P" && xmlData[i + 7] === "E") {
+    let angleBracketsCount = 1;
+    for (i += 8; i < xmlData.length; i++) {
+      if (xmlData[i] === "<") {
+        angleBracketsCount++;
+      } else if (xmlData[i] === ">") {
+        angleBracketsCount--;
+        if (angleBracketsCount === 0) {
+          break;
+        }
+      }
+    }
+  } else if (xmlData.length > i + 9 && xmlData[i + 1] === "[" && xmlData[i + 2] === "C" && xmlData[i + 3] === "D" && xmlData[i + 4] === "A" && xmlData[i + 5] === "T" && xmlData[i + 6] === "A" && xmlData[i + 7] === "[") {
+    for (i += 8; i < xmlData.length; i++) {
+      if (xmlData[i] === "]" && xmlData[i + 1] === "]" && xmlData[i + 2] === ">") {
+        i += 2;
+        break;
+      }
+    }
+  }
+  return i;
+}
+var doubleQuote = '"';
+var singleQuote = "'";
+function readAttributeStr(xmlData, i) {
+  let attrStr = "";
+  let startChar = "";
+  let tagClosed = false;
+  for (; i < xmlData.length; i++) {
+    if (xmlData[i] === doubleQuote || xmlData[i] === singleQuote) {
+      if (startChar === "") {
+        startChar = xmlData[i];
+      } else if (startChar !== xmlData[i]) {
+      } else {
+        startChar = "";
+      }
+    } else if (xmlData[i] === ">") {
+      if (startChar === "") {
+        tagClosed = true;
+        break;
+      }
+    }
+    attrStr += xmlData[i];
+  }
+  if (startChar !== "") {
+    return false;
+  }
+  return {
+    value: attrStr,
+    index: i,
+    tagClosed
+  };
+}
+function scanAttributeTokens(attrStr) {
+  const tokens = [];
+  const len = attrStr.length;
+  let i = 0;
+  while (i < len) {
+    const tokenStart = i;
+    while (i < len && isWhiteSpace(attrStr[i])) i++;
+    if (i >= len) break;
+    if (attrStr[i] === "=") {
+      i++;
+      continue;
+    }
+    const leadingWs = attrStr.slice(tokenStart, i);
+    const nameStart = i;
+    while (i < len && !isWhiteSpace(attrStr[i]) && attrStr[i] !== "=") i++;
+    const name = attrStr.slice(nameStart, i);
+    let equalsGroup;
+    let j = i;
+    while (j < len && isWhiteSpace(attrStr[j])) j++;
+    if (j < len && attrStr[j] === "=") {
+      equalsGroup = attrStr.slice(i, j + 1);
+      i = j + 1;
+    }
+    let quoteChar;
+    let value;
+    let k = i;
+    while (k < len && isWhiteSpace(attrStr[k])) k++;
+    if (k < len && (attrStr[k] === '"' || attrStr[k] === "'")) {
+      const valueStart = k + 1;
+      const closeIdx = attrStr.indexOf(attrStr[k], valueStart);
+      if (closeIdx !== -1) {
+        quoteChar = attrStr[k];
+        value = attrStr.slice(valueStart, closeIdx);
+        i = closeIdx + 1;
+      }
+    }
+    const token = { startIndex: tokenStart };
+    token[1] = leadingWs;
+    token[2] = name;
+    token[3] = equalsGroup;
+    token[4] = quoteChar !== void 0 ? true : void 0;
+    token[5] = quoteChar;
+    token[6] = value;
+    tokens.push(token);
+  }
+  return tokens;
+}
+function validateAttributeString(attrStr, options) {
+  const matches = scanAttributeTokens(attrStr);
+  const attrNames = {};
+  for (let i = 0; i < matches.length; i++) {
+    if (matches[i][1].length === 0) {
+      return getErrorObject("InvalidAttr", "Attribute '" + matches[i][2] + "' has no space in starting.", getPositionFromMatch(matches[i]));
+    } else if (matches[i][3] !== void 0 && matches[i][4] === void 0) {
+      return getErrorObject("InvalidAttr", "Attribute '" + matches[i][2] + "' is without value.", getPositionFromMatch(matches[i]));
+    } else if (matches[i][3] === void 0 && !options.allowBooleanAttributes) {
+      return getErrorObject("InvalidAttr", "boolean attribute '" + matches[i][2] + "' is not allowed.", getPositionFromMatch(matches[i]));
+    }
+    const attrName = matches[i][2];
+    if (!validateAttrName(attrName)) {
+      return getErrorObject("InvalidAttr", "Attribute '" + attrName + "' is an invalid name.", getPositionFromMatch(matches[i]));
+    }
+    if (!Object.prototype.hasOwnProperty.call(attrNames, attrName)) {
+      attrNames[attrName] = 1;
+    } else {
+      return getErrorObject("InvalidAttr", "Attribute '" + attrName + "' is repeated.", getPositionFromMatch(matches[i]));
+    }
+  }
+  return true;
+}
+function validateNumberAmpersand(xmlData, i) {
+  let re = /\d/;
+  if (xmlData[i] === "x") {
+    i++;
+    re = /[\da-fA-F]/;
+  }
+  for (; i < xmlData.length; i++) {
+    if (xmlData[i] === ";")
+      return i;
+    if (!xmlData[i].match(re))
+      break;
+  }
+  return -1;
+}
+function validateAmpersand(xmlData, i) {
+  i++;
+  if (xmlData[i] === ";")
+    return -1;
+  if (xmlData[i] === "#") {
+    i++;
+    return validateNumberAmpersand(xmlData, i);
+  }
+  let count = 0;
+  for (; i < xmlData.length; i++, count++) {
+    if (xmlData[i].match(/\w/) && count < 20)
+      continue;
+    if (xmlData[i] === ";")
+      break;
+    return -1;
+  }
+  return i;
+}
+function getErrorObject(code, message, lineNumber) {
+  return {
+    err: {
+      code,
+      msg: message,
+      line: lineNumber.line || lineNumber,
+      col: lineNumber.col
+    }
+  };
+}
+function validateAttrName(attrName) {
+  return isName(attrName);
+}
+function validateTagName(tagname) {
+  return isName(tagname);
+}
+function getLineNumberForPosition(xmlData, index) {
+  const lines = xmlData.substring(0, index).split(/\r?\n/);
+  return {
+    line: lines.length,
+    // column number is last line's length + 1, because column numbering starts at 1:
+    col: lines[lines.length - 1].length + 1
+  };
+}
+function getPositionFromMatch(match) {
+  return match.startIndex + match[1].length;
+}
+
+// node_modules/@nodable/entities/src/entities.js
+var CURRENCY = {
+  cent: "\xA2",
+  pound: "\xA3",
+  curren: "\xA4",
+  yen: "\xA5",
+  euro: "\u20AC",
+  dollar: "$",
+  fnof: "\u0192",
+  inr: "\u20B9",
+  af: "\u060B",
+  birr: "\u1265\u122D",
+  peso: "\u20B1",
+  rub: "\u20BD",
+  won: "\u20A9",
+  yuan: "\xA5",
+  cedil: "\xB8"
+};
+var XML = {
+  amp: "&",
+  apos: "'",
+  gt: ">",
+  lt: "<",
+  quot: '"'
+};
+var COMMON_HTML = {
+  nbsp: "\xA0",
+  copy: "\xA9",
+  reg: "\xAE",
+  trade: "\u2122",
+  mdash: "\u2014",
+  ndash: "\u2013",
+  hellip: "\u2026",
+  laquo: "\xAB",
+  raquo: "\xBB",
+  lsquo: "\u2018",
+  rsquo: "\u2019",
+  ldquo: "\u201C",
+  rdquo: "\u201D",
+  bull: "\u2022",
+  para: "\xB6",
+  sect: "\xA7",
+  deg: "\xB0",
+  frac12: "\xBD",
+  frac14: "\xBC",
+  frac34: "\xBE"
+};
+
+// node_modules/@nodable/entities/src/EntityDecoder.js
+var ENTITY_ACTION = Object.freeze({
+  /** Resolve and expand the entity normally. */
+  ALLOW: "allow",
+  /** Silently skip this entity — it will not be registered. */
+  BLOCK: "block",
+  /** Throw an error, aborting entity registration entirely. */
+  THROW: "throw"
+});
+var SPECIAL_CHARS = new Set("!?\\\\/[]$%{}^&*()<>|+");
+function validateEntityName(name) {
+  if (name[0] === "#") {
+    throw new Error(`[EntityReplacer] Invalid character '#' in entity name: "${name}"`);
+  }
+  for (const ch of name) {
+    if (SPECIAL_CHARS.has(ch)) {
+      throw new Error(`[EntityReplacer] Invalid character '${ch}' in entity name: "${name}"`);
+    }
+  }
+  return name;
+}
+function mergeEntityMaps(...maps) {
+  const out = /* @__PURE__ */ Object.create(null);
+  for (const map2 of maps) {
+    if (!map2) continue;
+    for (const key of Object.keys(map2)) {
+      const raw = map2[key];
+      if (typeof raw === "string") {
+        out[key] = raw;
+      } else if (raw && typeof raw === "object" && raw.val !== void 0) {
+        const val = raw.val;
+        if (typeof val === "string") {
+          out[key] = val;
+        }
+      }
+    }
+  }
+  return out;
+}
+var LIMIT_TIER_EXTERNAL = "external";
+var LIMIT_TIER_BASE = "base";
+var LIMIT_TIER_ALL = "all";
+function parseLimitTiers(raw) {
+  if (!raw || raw === LIMIT_TIER_EXTERNAL) return /* @__PURE__ */ new Set([LIMIT_TIER_EXTERNAL]);
+  if (raw === LIMIT_TIER_ALL) return /* @__PURE__ */ new Set([LIMIT_TIER_ALL]);
+  if (raw === LIMIT_TIER_BASE) return /* @__PURE__ */ new Set([LIMIT_TIER_BASE]);
+  if (Array.isArray(raw)) return new Set(raw);
+  return /* @__PURE__ */ new Set([LIMIT_TIER_EXTERNAL]);
+}
+var NCR_LEVEL = Object.freeze({ allow: 0, leave: 1, remove: 2, throw: 3 });
+var XML10_ALLOWED_C0 = /* @__PURE__ */ new Set([9, 10, 13]);
+function parseNCRConfig(ncr) {
+  if (!ncr) {
+    return { xmlVersion: 1, onLevel: NCR_LEVEL.allow, nullLevel: NCR_LEVEL.remove };
+  }
+  const xmlVersion = ncr.xmlVersion === 1.1 ? 1.1 : 1;
+  const onLevel = NCR_LEVEL[ncr.onNCR] ?? NCR_LEVEL.allow;
+  const nullLevel = NCR_LEVEL[ncr.nullNCR] ?? NCR_LEVEL.remove;
+  const clampedNull = Math.max(nullLevel, NCR_LEVEL.remove);
+  return { xmlVersion, onLevel, nullLevel: clampedNull };
+}
+var EntityDecoder = class {
+  /**
+   * @param {object} [options]
+   * @param {object|null}  [options.namedEntities]        — extra named entities merged into base map
+   * @param {object}  [options.limit]                 — security limits
+   * @param {number}       [options.limit.maxTotalExpansions=0]  — 0 = unlimited
+   * @param {number}       [options.limit.maxExpandedLength=0]   — 0 = unlimited
+   * @param {'external'|'base'|'all'|string[]} [options.limit.applyLimitsTo='external']
+   *   Which entity tiers count against the security limits:
+   *   - 'external' (default) — only input/runtime + persistent external entities
+   *   - 'base'               — only DEFAULT_XML_ENTITIES + namedEntities
+   *   - 'all'                — every entity regardless of tier
+   *   - string[]             — explicit combination, e.g. ['external', 'base']
+   * @param {((resolved: string, original: string) => string)|null} [options.postCheck=null]
+   * @param {string[]} [options.remove=[]] — entity names (e.g. ['nbsp', '#13']) to delete (replace with empty string)
+   * @param {string[]} [options.leave=[]]  — entity names to keep as literal (unchanged in output)
+   * @param {object}   [options.ncr]       — Numeric Character Reference controls
+   * @param {1.0|1.1}  [options.ncr.xmlVersion=1.0]
+   *   XML version governing which codepoint ranges are restricted:
+   *   - 1.0 — C0 controls U+0001–U+001F (except U+0009/000A/000D) are prohibited
+   *   - 1.1 — C0 controls are allowed when written as NCRs; C1 (U+007F–U+009F) decoded as-is
+   * @param {'allow'|'leave'|'remove'|'throw'} [options.ncr.onNCR='allow']
+   *   Base action for numeric references. Severity order: allow < leave < remove < throw.
+   *   For codepoint ranges that carry a minimum level (surrogates → remove, XML 1.0 C0 → remove),
+   *   the effective action is max(onNCR, rangeMinimum).
+   * @param {'remove'|'throw'} [options.ncr.nullNCR='remove']
+   *   Action for U+0000 (null). 'allow' and 'leave' are clamped to 'remove' since null is never safe.
+   * @param {((name: string, value: string) => 'allow'|'block'|'throw')|null} [options.onExternalEntity=null]
+   *   Hook called when an external entity is registered via `setExternalEntities()` or
+   *   `addExternalEntity()`. Return `ENTITY_ACTION.ALLOW` to accept the entity,
+   *   `ENTITY_ACTION.BLOCK` to silently skip it, or `ENTITY_ACTION.THROW` to abort with an error.
+   * @param {((name: string, value: string) => 'allow'|'block'|'throw')|null} [options.onInputEntity=null]
+   *   Hook called when an input entity is registered via `addInputEntities()`. Return
+   *   `ENTITY_ACTION.ALLOW` to accept, `ENTITY_ACTION.BLOCK` to silently skip, or
+   *   `ENTITY_ACTION.THROW` to abort with an error.
+   */
+  constructor(options = {}) {
+    this._limit = options.limit || {};
+    this._maxTotalExpansions = this._limit.maxTotalExpansions || 0;
+    this._maxExpandedLength = this._limit.maxExpandedLength || 0;
+    this._postCheck = typeof options.postCheck === "function" ? options.postCheck : (r) => r;
+    this._limitTiers = parseLimitTiers(this._limit.applyLimitsTo ?? LIMIT_TIER_EXTERNAL);
+    this._numericAllowed = options.numericAllowed ?? true;
+    this._baseMap = mergeEntityMaps(XML, options.namedEntities || null);
+    this._externalMap = /* @__PURE__ */ Object.create(null);
+    this._inputMap = /* @__PURE__ */ Object.create(null);
+    this._totalExpansions = 0;
+    this._expandedLength = 0;
+    this._removeSet = new Set(options.remove && Array.isArray(options.remove) ? options.remove : []);
+    this._leaveSet = new Set(options.leave && Array.isArray(options.leave) ? options.leave : []);
+    const ncrCfg = parseNCRConfig(options.ncr);
+    this._ncrXmlVersion = ncrCfg.xmlVersion;
+    this._ncrOnLevel = ncrCfg.onLevel;
+    this._ncrNullLevel = ncrCfg.nullLevel;
+    this._onExternalEntity = typeof options.onExternalEntity === "function" ? options.onExternalEntity : null;
+    this._onInputEntity = typeof options.onInputEntity === "function" ? options.onInputEntity : null;
+  }
+  // -------------------------------------------------------------------------
+  // Private: registration hook dispatch
+  // -------------------------------------------------------------------------
+  /**
+   * Invoke a registration hook for a single entity name/value pair.
+   * Returns true when the entity should be accepted, false when it should be
+   * silently skipped (BLOCK), and throws when the hook returns THROW.
+   *
+   * @param {((name: string, value: string) => 'allow'|'block'|'throw')|null} hook
+   * @param {string} name
+   * @param {string} value
+   * @param {string} context  — used in error messages ('external' | 'input')
+   * @returns {boolean}  true = accept, false = skip
+   */
+  _applyRegistrationHook(hook, name, value, context) {
+    if (!hook) return true;
+    const action = hook(name, value);
+    if (action === ENTITY_ACTION.BLOCK) return false;
+    if (action === ENTITY_ACTION.THROW) {
+      throw new Error(
+        `[EntityDecoder] Registration of ${context} entity "&${name};" was rejected by hook`
+      );
+    }
+    return true;
+  }
+  // -------------------------------------------------------------------------
+  // Persistent external entity registration
+  // -------------------------------------------------------------------------
+  /**
+   * Replace the full set of persistent external entities.
+   * All keys are validated — throws on invalid characters.
+   * If `onExternalEntity` is set, it is called once per entry; entries that
+   * return `ENTITY_ACTION.BLOCK` are silently omitted, `ENTITY_ACTION.THROW`
+   * aborts the whole call.
+   * @param {Record<string, string | { regex?: RegExp, val: string }>} map
+   */
+  setExternalEntities(map2) {
+    if (map2) {
+      for (const key of Object.keys(map2)) {
+        validateEntityName(key);
+      }
+    }
+    if (!this._onExternalEntity) {
+      this._externalMap = mergeEntityMaps(map2);
+      return;
+    }
+    const flat = mergeEntityMaps(map2);
+    const filtered = /* @__PURE__ */ Object.create(null);
+    for (const [name, value] of Object.entries(flat)) {
+      if (this._applyRegistrationHook(this._onExternalEntity, name, value, "external")) {
+        filtered[name] = value;
+      }
+    }
+    this._externalMap = filtered;
+  }
+  /**
+   * Add a single persistent external entity.
+   * If `onExternalEntity` is set it is called before the entity is stored;
+   * `ENTITY_ACTION.BLOCK` silently skips storage, `ENTITY_ACTION.THROW` raises.
+   * @param {string} key
+   * @param {string} value
+   */
+  addExternalEntity(key, value) {
+    validateEntityName(key);
+    if (typeof value === "string" && value.indexOf("&") === -1) {
+      if (this._applyRegistrationHook(this._onExternalEntity, key, value, "external")) {
+        this._externalMap[key] = value;
+      }
+    }
+  }
+  // -------------------------------------------------------------------------
+  // Input / runtime entity registration (per document)
+  // -------------------------------------------------------------------------
+  /**
+   * Inject DOCTYPE entities for the current document.
+   * Also resets per-document expansion counters.
+   * If `onInputEntity` is set it is called once per entry; entries returning
+   * `ENTITY_ACTION.BLOCK` are silently omitted, `ENTITY_ACTION.THROW` aborts.
+   * @param {Record<string, string | { regx?: RegExp, regex?: RegExp, val: string }>} map
+   */
+  addInputEntities(map2) {
+    this._totalExpansions = 0;
+    this._expandedLength = 0;
+    if (!this._onInputEntity) {
+      this._inputMap = mergeEntityMaps(map2);
+      return;
+    }
+    const flat = mergeEntityMaps(map2);
+    const filtered = /* @__PURE__ */ Object.create(null);
+    for (const [name, value] of Object.entries(flat)) {
+      if (this._applyRegistrationHook(this._onInputEntity, name, value, "input")) {
+        filtered[name] = value;
+      }
+    }
+    this._inputMap = filtered;
+  }
+  // -------------------------------------------------------------------------
+  // Per-document reset
+  // -------------------------------------------------------------------------
+  /**
+   * Wipe input/runtime entities and reset counters.
+   * Call this before processing each new document.
+   * @returns {this}
+   */
+  reset() {
+    this._inputMap = /* @__PURE__ */ Object.create(null);
+    this._totalExpansions = 0;
+    this._expandedLength = 0;
+    return this;
+  }
+  // -------------------------------------------------------------------------
+  // XML version (can be set after construction, e.g. once parser reads <?xml?>)
+  // -------------------------------------------------------------------------
+  /**
+   * Update the XML version used for NCR classification.
+   * Call this as soon as the document's `<?xml version="...">` declaration is parsed.
+   * @param {1.0|1.1|number} version
+   */
+  setXmlVersion(version2) {
+    this._ncrXmlVersion = version2 === 1.1 ? 1.1 : 1;
+  }
+  // -------------------------------------------------------------------------
+  // Primary API
+  // -------------------------------------------------------------------------
+  /**
+   * Replace all entity references in `str` in a single pass.
+   *
+   * @param {string} str
+   * @returns {string}
+   */
+  decode(str) {
+    if (typeof str !== "string" || str.length === 0) return str;
+    if (str.indexOf("&") === -1) return str;
+    const original = str;
+    const chunks = [];
+    const len = str.length;
+    let last = 0;
+    let i = 0;
+    const limitExpansions = this._maxTotalExpansions > 0;
+    const limitLength = this._maxExpandedLength > 0;
+    const checkLimits = limitExpansions || limitLength;
+    while (i < len) {
+      if (str.charCodeAt(i) !== 38) {
+        i++;
+        continue;
+      }
+      let j = i + 1;
+      while (j < len && str.charCodeAt(j) !== 59 && j - i <= 32) j++;
+      if (j >= len || str.charCodeAt(j) !== 59) {
+        i++;
+        continue;
+      }
+      const token = str.slice(i + 1, j);
+      if (token.length === 0) {
+        i++;
+        continue;
+      }
+      let replacement;
+      let tier;
+      if (this._removeSet.has(token)) {
+        replacement = "";
+        if (tier === void 0) {
+          tier = LIMIT_TIER_EXTERNAL;
+        }
+      } else if (this._leaveSet.has(token)) {
+        i++;
+        continue;
+      } else if (token.charCodeAt(0) === 35) {
+        const ncrResult = this._resolveNCR(token);
+        if (ncrResult === void 0) {
+          i++;
+          continue;
+        }
+        replacement = ncrResult;
+        tier = LIMIT_TIER_BASE;
+      } else {
+        const resolved = this._resolveName(token);
+        replacement = resolved?.value;
+        tier = resolved?.tier;
+      }
+      if (replacement === void 0) {
+        i++;
+        continue;
+      }
+      if (i > last) chunks.push(str.slice(last, i));
+      chunks.push(replacement);
+      last = j + 1;
+      i = last;
+      if (checkLimits && this._tierCounts(tier)) {
+        if (limitExpansions) {
+          this._totalExpansions++;
+          if (this._totalExpansions > this._maxTotalExpansions) {
+            throw new Error(
+              `[EntityReplacer] Entity expansion count limit exceeded: ${this._totalExpansions} > ${this._maxTotalExpansions}`
+            );
+          }
+        }
+        if (limitLength) {
+          const delta = replacement.length - (token.length + 2);
+          if (delta > 0) {
+            this._expandedLength += delta;
+            if (this._expandedLength > this._maxExpandedLength) {
+              throw new Error(
+                `[EntityReplacer] Expanded content length limit exceeded: ${this._expandedLength} > ${this._maxExpandedLength}`
+              );
+            }
+          }
+        }
+      }
+    }
+    if (last < len) chunks.push(str.slice(last));
+    const result = chunks.length === 0 ? str : chunks.join("");
+    return this._postCheck(result, original);
+  }
+  // -------------------------------------------------------------------------
+  // Private: limit tier check
+  // -------------------------------------------------------------------------
+  /**
+   * Returns true if a resolved entity of the given tier should count
+   * against the expansion/length limits.
+   * @param {string} tier  — LIMIT_TIER_EXTERNAL | LIMIT_TIER_BASE
+   * @returns {boolean}
+   */
+  _tierCounts(tier) {
+    if (this._limitTiers.has(LIMIT_TIER_ALL)) return true;
+    return this._limitTiers.has(tier);
+  }
+  // -------------------------------------------------------------------------
+  // Private: entity resolution
+  // -------------------------------------------------------------------------
+  /**
+   * Resolve a named entity token (without & and ;).
+   * Priority: inputMap > externalMap > baseMap
+   * Returns the resolved value tagged with its limit tier.
+   *
+   * @param {string} name
+   * @returns {{ value: string, tier: string }|undefined}
+   */
+  _resolveName(name) {
+    if (name in this._inputMap) return { value: this._inputMap[name], tier: LIMIT_TIER_EXTERNAL };
+    if (name in this._externalMap) return { value: this._externalMap[name], tier: LIMIT_TIER_EXTERNAL };
+    if (name in this._baseMap) return { value: this._baseMap[name], tier: LIMIT_TIER_BASE };
+    return void 0;
+  }
+  /**
+   * Classify a codepoint and return the minimum action level that must be applied.
+   * Returns -1 when no minimum is imposed (normal allow path).
+   *
+   * Ranges checked (in priority order):
+   *   1. U+0000            — null, governed by nullNCR (always ≥ remove)
+   *   2. U+D800–U+DFFF     — surrogates, always prohibited (min: remove)
+   *   3. U+0001–U+001F \ {0x09,0x0A,0x0D}  — XML 1.0 restricted C0 (min: remove)
+   *      (skipped in XML 1.1 — C0 controls are allowed when written as NCRs)
+   *
+   * @param {number} cp  — codepoint
+   * @returns {number}   — minimum NCR_LEVEL value, or -1 for no restriction
+   */
+  _classifyNCR(cp) {
+    if (cp === 0) return this._ncrNullLevel;
+    if (cp >= 55296 && cp <= 57343) return NCR_LEVEL.remove;
+    if (this._ncrXmlVersion === 1) {
+      if (cp >= 1 && cp <= 31 && !XML10_ALLOWED_C0.has(cp)) return NCR_LEVEL.remove;
+    }
+    return -1;
+  }
+  /**
+   * Execute a resolved NCR action.
+   *
+   * @param {number} action   — NCR_LEVEL value
+   * @param {string} token    — raw token (e.g. '#38') for error messages
+   * @param {number} cp       — codepoint, used only for error messages
+   * @returns {string|undefined}
+   *   - decoded character string  → 'allow'
+   *   - ''                        → 'remove'
+   *   - undefined                 → 'leave' (caller must skip past '&' only)
+   *   - throws Error              → 'throw'
+   */
+  _applyNCRAction(action, token, cp) {
+    switch (action) {
+      case NCR_LEVEL.allow:
+        return String.fromCodePoint(cp);
+      case NCR_LEVEL.remove:
+        return "";
+      case NCR_LEVEL.leave:
+        return void 0;
+      // signal: keep literal
+      case NCR_LEVEL.throw:
+        throw new Error(
+          `[EntityDecoder] Prohibited numeric character reference &${token}; (U+${cp.toString(16).toUpperCase().padStart(4, "0")})`
+        );
+      default:
+        return String.fromCodePoint(cp);
+    }
+  }
+  /**
+   * Full NCR resolution pipeline for a numeric token.
+   *
+   * Steps:
+   *   1. Parse the codepoint (decimal or hex).
+   *   2. Validate the raw codepoint range (NaN, <0, >0x10FFFF).
+   *   3. If numericAllowed is false and no minimum restriction applies → leave as-is.
+   *   4. Classify the codepoint to find the minimum required action level.
+   *   5. Resolve effective action = max(onNCR, minimum).
+   *   6. Apply and return.
+   *
+   * @param {string} token  — e.g. '#38', '#x26', '#X26'
+   * @returns {string|undefined}
+   *   - string (incl. '')  — replacement ('' = remove)
+   *   - undefined          — leave original &token; as-is
+   */
+  _resolveNCR(token) {
+    const second = token.charCodeAt(1);
+    let cp;
+    if (second === 120 || second === 88) {
+      cp = parseInt(token.slice(2), 16);
+    } else {
+      cp = parseInt(token.slice(1), 10);
+    }
+    if (Number.isNaN(cp) || cp < 0 || cp > 1114111) return void 0;
+    const minimum = this._classifyNCR(cp);
+    if (!this._numericAllowed && minimum < NCR_LEVEL.remove) return void 0;
+    const effective = minimum === -1 ? this._ncrOnLevel : Math.max(this._ncrOnLevel, minimum);
+    return this._applyNCRAction(effective, token, cp);
+  }
+};
+
+// node_modules/fast-xml-parser/src/xmlparser/OptionsBuilder.js
+var defaultOnDangerousProperty = (name) => {
+  if (DANGEROUS_PROPERTY_NAMES.includes(name)) {
+    return "__" + name;
+  }
+  return name;
+};
+var defaultOptions2 = {
+  preserveOrder: false,
+  attributeNamePrefix: "@_",
+  attributesGroupName: false,
+  textNodeName: "#text",
+  ignoreAttributes: true,
+  removeNSPrefix: false,
+  // remove NS from tag name or attribute name if true
+  allowBooleanAttributes: false,
+  //a tag can have attributes without any value
+  //ignoreRootElement : false,
+  parseTagValue: true,
+  parseAttributeValue: false,
+  trimValues: true,
+  //Trim string values of tag and attributes
+  cdataPropName: false,
+  numberParseOptions: {
+    hex: true,
+    leadingZeros: true,
+    eNotation: true,
+    unicode: false
+  },
+  tagValueProcessor: function(tagName, val) {
+    return val;
+  },
+  attributeValueProcessor: function(attrName, val) {
+    return val;
+  },
+  stopNodes: [],
+  //nested tags will not be parsed even for errors
+  alwaysCreateTextNode: false,
+  isArray: () => false,
+  commentPropName: false,
+  unpairedTags: [],
+  processEntities: true,
+  htmlEntities: false,
+  entityDecoder: null,
+  ignoreDeclaration: false,
+  ignorePiTags: false,
+  transformTagName: false,
+  transformAttributeName: false,
+  updateTag: function(tagName, jPath, attrs) {
+    return tagName;
+  },
+  // skipEmptyListItem: false
+  captureMetaData: false,
+  maxNestedTags: 100,
+  strictReservedNames: true,
+  jPath: true,
+  // if true, pass jPath string to callbacks; if false, pass matcher instance
+  onDangerousProperty: defaultOnDangerousProperty
+};
+function validatePropertyName(propertyName, optionName) {
+  if (typeof propertyName !== "string") {
+    return;
+  }
+  const normalized = propertyName.toLowerCase();
+  if (DANGEROUS_PROPERTY_NAMES.some((dangerous) => normalized === dangerous.toLowerCase())) {
+    throw new Error(
+      `[SECURITY] Invalid ${optionName}: "${propertyName}" is a reserved JavaScript keyword that could cause prototype pollution`
+    );
+  }
+  if (criticalProperties.some((dangerous) => normalized === dangerous.toLowerCase())) {
+    throw new Error(
+      `[SECURITY] Invalid ${optionName}: "${propertyName}" is a reserved JavaScript keyword that could cause prototype pollution`
+    );
+  }
+}
+function normalizeProcessEntities(value, htmlEntities) {
+  if (typeof value === "boolean") {
+    return {
+      enabled: value,
+      // true or false
+      maxEntitySize: 1e4,
+      maxExpansionDepth: 1e4,
+      maxTotalExpansions: Infinity,
+      maxExpandedLength: 1e5,
+      maxEntityCount: 1e3,
+      allowedTags: null,
+      tagFilter: null,
+      appliesTo: "all"
+    };
+  }
+  if (typeof value === "object" && value !== null) {
+    return {
+      enabled: value.enabled !== false,
+      maxEntitySize: Math.max(1, value.maxEntitySize ?? 1e4),
+      maxExpansionDepth: Math.max(1, value.maxExpansionDepth ?? 1e4),
+      maxTotalExpansions: Math.max(1, value.maxTotalExpansions ?? Infinity),
+      maxExpandedLength: Math.max(1, value.maxExpandedLength ?? 1e5),
+      maxEntityCount: Math.max(1, value.maxEntityCount ?? 1e3),
+      allowedTags: value.allowedTags ?? null,
+      tagFilter: value.tagFilter ?? null,
+      appliesTo: value.appliesTo ?? "all"
+    };
+  }
+  return normalizeProcessEntities(true);
+}
+var buildOptions = function(options) {
+  const built = Object.assign({}, defaultOptions2, options);
+  const propertyNameOptions = [
+    { value: built.attributeNamePrefix, name: "attributeNamePrefix" },
+    { value: built.attributesGroupName, name: "attributesGroupName" },
+    { value: built.textNodeName, name: "textNodeName" },
+    { value: built.cdataPropName, name: "cdataPropName" },
+    { value: built.commentPropName, name: "commentPropName" }
+  ];
+  for (const { value, name } of propertyNameOptions) {
+    if (value) {
+      validatePropertyName(value, name);
+    }
+  }
+  if (built.onDangerousProperty === null) {
+    built.onDangerousProperty = defaultOnDangerousProperty;
+  }
+  built.processEntities = normalizeProcessEntities(built.processEntities, built.htmlEntities);
+  built.unpairedTagsSet = new Set(built.unpairedTags);
+  if (built.stopNodes && Array.isArray(built.stopNodes)) {
+    built.stopNodes = built.stopNodes.map((node2) => {
+      if (typeof node2 === "string" && node2.startsWith("*.")) {
+        return ".." + node2.substring(2);
+      }
+      return node2;
+    });
+  }
+  return built;
+};
+
+// node_modules/fast-xml-parser/src/xmlparser/xmlNode.js
+var METADATA_SYMBOL;
+if (typeof Symbol !== "function") {
+  METADATA_SYMBOL = "@@xmlMetadata";
+} else {
+  METADATA_SYMBOL = /* @__PURE__ */ Symbol("XML Node Metadata");
+}
+var XmlNode = class {
+  constructor(tagname) {
+    this.tagname = tagname;
+    this.child = [];
+    this[":@"] = /* @__PURE__ */ Object.create(null);
+  }
+  add(key, val) {
+    if (key === "__proto__") key = "#__proto__";
+    this.child.push({ [key]: val });
+  }
+  addChild(node2, startIndex) {
+    if (node2.tagname === "__proto__") node2.tagname = "#__proto__";
+    if (node2[":@"] && Object.keys(node2[":@"]).length > 0) {
+      this.child.push({ [node2.tagname]: node2.child, [":@"]: node2[":@"] });
+    } else {
+      this.child.push({ [node2.tagname]: node2.child });
+    }
+    this.addStartIndex(startIndex);
+  }
+  addStartIndex(startIndex) {
+    if (startIndex !== void 0) {
+      this.child[this.child.length - 1][METADATA_SYMBOL] = { startIndex };
+    }
+  }
+  addEndIndex(endIndex) {
+    const lastChild = this.child[this.child.length - 1];
+    if (lastChild !== void 0 && lastChild[METADATA_SYMBOL] !== void 0 && lastChild[METADATA_SYMBOL].endIndex === void 0) {
+      lastChild[METADATA_SYMBOL].endIndex = endIndex;
+    }
+  }
+  /** symbol used for metadata */
+  static getMetaDataSymbol() {
+    return METADATA_SYMBOL;
+  }
+};
+
+// node_modules/xml-naming/src/index.js
+var nameStartChar10 = ":A-Za-z_\xC0-\xD6\xD8-\xF6\xF8-\u02FF\u0370-\u037D\u037F-\u0486\u0488-\u1FFF\u200C-\u200D\u2070-\u218F\u2C00-\u2FEF\u3001-\uD7FF\uF900-\uFDCF\uFDF0-\uFFFD";
+var nameChar10 = nameStartChar10 + "\\-\\.\\d\xB7\u0300-\u036F\u203F-\u2040";
+var nameStartChar11 = ":A-Za-z_\xC0-\u02FF\u0370-\u037D\u037F-\u0486\u0488-\u1FFF\u200C-\u200D\u2070-\u218F\u2C00-\u2FEF\u3001-\uD7FF\uF900-\uFDCF\uFDF0-\uFFFD\u{10000}-\u{EFFFF}";
+var nameChar11 = nameStartChar11 + "\\-\\.\\d\xB7\u0300-\u036F\u0487\u203F-\u2040";
+var buildRegexes = (startChar, char, flags = "") => {
+  const ncStart = startChar.replace(":", "");
+  const ncChar = char.replace(":", "");
+  const ncNamePat = `[${ncStart}][${ncChar}]*`;
+  return {
+    name: new RegExp(`^[${startChar}][${char}]*$`, flags),
+    ncName: new RegExp(`^${ncNamePat}$`, flags),
+    qName: new RegExp(`^${ncNamePat}(?::${ncNamePat})?$`, flags),
+    nmToken: new RegExp(`^[${char}]+$`, flags),
+    nmTokens: new RegExp(`^[${char}]+(?:\\s+[${char}]+)*$`, flags)
+  };
+};
+var regexes10 = buildRegexes(nameStartChar10, nameChar10);
+var regexes11 = buildRegexes(nameStartChar11, nameChar11, "u");
+var nameStartCharAscii = ":A-Za-z_";
+var nameCharAscii = nameStartCharAscii + "\\-\\.\\d";
+var regexesAscii = buildRegexes(nameStartCharAscii, nameCharAscii);
+var getRegexes = (xmlVersion = "1.0", asciiOnly = false) => {
+  if (asciiOnly) return regexesAscii;
+  return xmlVersion === "1.1" ? regexes11 : regexes10;
+};
+var qName = (str, { xmlVersion = "1.0", asciiOnly = false } = {}) => getRegexes(xmlVersion, asciiOnly).qName.test(str);
+
+// node_modules/fast-xml-parser/src/xmlparser/DocTypeReader.js
+var DocTypeReader = class {
+  constructor(options, xmlVersion) {
+    this.suppressValidationErr = !options;
+    this.options = options;
+    this.xmlVersion = xmlVersion || 1;
+  }
+  setXmlVersion(xmlVersion = 1) {
+    this.xmlVersion = xmlVersion;
+  }
+  readDocType(xmlData, i) {
+    const entities = /* @__PURE__ */ Object.create(null);
+    let entityCount = 0;
+    if (xmlData[i + 3] === "O" && xmlData[i + 4] === "C" && xmlData[i + 5] === "T" && xmlData[i + 6] === "Y" && xmlData[i + 7] === "P" && xmlData[i + 8] === "E") {
+      i = i + 9;
+      let angleBracketsCount = 1;
+      let hasBody = false, comment = false;
+      let quoteChar = null;
+      let exp = "";
+      for (; i < xmlData.length; i++) {
+        if (quoteChar !== null) {
+          if (xmlData[i] === quoteChar) quoteChar = null;
+          exp += xmlData[i];
+          continue;
+        }
+        if (!hasBody && !comment && (xmlData[i] === '"' || xmlData[i] === "'")) {
+          quoteChar = xmlData[i];
+          exp += xmlData[i];
+          continue;
+        }
+        if (xmlData[i] === "<" && !comment) {
+          if (hasBody && hasSeq(xmlData, "!ENTITY", i)) {
+            i += 7;
+            let entityName, val;
+            [entityName, val, i] = this.readEntityExp(xmlData, i + 1, this.suppressValidationErr);
+            if (val.indexOf("&") === -1) {
+              if (this.options.enabled !== false && this.options.maxEntityCount != null && entityCount >= this.options.maxEntityCount) {
+                throw new Error(
+                  `Entity count (${entityCount + 1}) exceeds maximum allowed (${this.options.maxEntityCount})`
+                );
+              }
+              entities[entityName] = val;
+              entityCount++;
+            }
+          } else if (hasBody && hasSeq(xmlData, "!ELEMENT", i)) {
+            i += 8;
+            const { index } = this.readElementExp(xmlData, i + 1);
+            i = index;
+          } else if (hasBody && hasSeq(xmlData, "!ATTLIST", i)) {
+            i += 8;
+          } else if (hasBody && hasSeq(xmlData, "!NOTATION", i)) {
+            i += 9;
+            const { index } = this.readNotationExp(xmlData, i + 1, this.suppressValidationErr);
+            i = index;
+          } else if (hasSeq(xmlData, "!--", i)) comment = true;
+          else throw new Error(`Invalid DOCTYPE`);
+          angleBracketsCount++;
+          exp = "";
+        } else if (xmlData[i] === ">") {
+          if (comment) {
+            if (xmlData[i - 1] === "-" && xmlData[i - 2] === "-") {
+              comment = false;
+              angleBracketsCount--;
+            }
+          } else {
+            angleBracketsCount--;
+          }
+          if (angleBracketsCount === 0) {
+            break;
+          }
+        } else if (xmlData[i] === "[") {
+          hasBody = true;
+        } else {
+          exp += xmlData[i];
+        }
+      }
+      if (quoteChar !== null || angleBracketsCount !== 0) {
+        throw new Error(`Unclosed DOCTYPE`);
+      }
+    } else {
+      throw new Error(`Invalid Tag instead of DOCTYPE`);
+    }
+    return { entities, i };
+  }
+  readEntityExp(xmlData, i) {
+    i = skipWhitespace(xmlData, i);
+    const startIndex = i;
+    while (i < xmlData.length && !/\s/.test(xmlData[i]) && xmlData[i] !== '"' && xmlData[i] !== "'") {
+      i++;
+    }
+    let entityName = xmlData.substring(startIndex, i);
+    validateEntityName2(entityName, { xmlVersion: this.xmlVersion });
+    i = skipWhitespace(xmlData, i);
+    if (!this.suppressValidationErr) {
+      if (xmlData.substring(i, i + 6).toUpperCase() === "SYSTEM") {
+        throw new Error("External entities are not supported");
+      } else if (xmlData[i] === "%") {
+        throw new Error("Parameter entities are not supported");
+      }
+    }
+    let entityValue = "";
+    [i, entityValue] = this.readIdentifierVal(xmlData, i, "entity");
+    if (this.options.enabled !== false && this.options.maxEntitySize != null && entityValue.length > this.options.maxEntitySize) {
+      throw new Error(
+        `Entity "${entityName}" size (${entityValue.length}) exceeds maximum allowed size (${this.options.maxEntitySize})`
+      );
+    }
+    i--;
+    return [entityName, entityValue, i];
+  }
+  readNotationExp(xmlData, i) {
+    i = skipWhitespace(xmlData, i);
+    const startIndex = i;
+    while (i < xmlData.length && !/\s/.test(xmlData[i])) {
+      i++;
+    }
+    let notationName = xmlData.substring(startIndex, i);
+    !this.suppressValidationErr && validateEntityName2(notationName, { xmlVersion: this.xmlVersion });
+    i = skipWhitespace(xmlData, i);
+    const identifierType = xmlData.substring(i, i + 6).toUpperCase();
+    if (!this.suppressValidationErr && identifierType !== "SYSTEM" && identifierType !== "PUBLIC") {
+      throw new Error(`Expected SYSTEM or PUBLIC, found "${identifierType}"`);
+    }
+    i += identifierType.length;
+    i = skipWhitespace(xmlData, i);
+    let publicIdentifier = null;
+    let systemIdentifier = null;
+    if (identifierType === "PUBLIC") {
+      [i, publicIdentifier] = this.readIdentifierVal(xmlData, i, "publicIdentifier");
+      i = skipWhitespace(xmlData, i);
+      if (xmlData[i] === '"' || xmlData[i] === "'") {
+        [i, systemIdentifier] = this.readIdentifierVal(xmlData, i, "systemIdentifier");
+      }
+    } else if (identifierType === "SYSTEM") {
+      [i, systemIdentifier] = this.readIdentifierVal(xmlData, i, "systemIdentifier");
+      if (!this.suppressValidationErr && !systemIdentifier) {
+        throw new Error("Missing mandatory system identifier for SYSTEM notation");
+      }
+    }
+    return { notationName, publicIdentifier, systemIdentifier, index: --i };
+  }
+  readIdentifierVal(xmlData, i, type) {
+    let identifierVal = "";
+    const startChar = xmlData[i];
+    if (startChar !== '"' && startChar !== "'") {
+      throw new Error(`Expected quoted string, found "${startChar}"`);
+    }
+    i++;
+    const startIndex = i;
+    while (i < xmlData.length && xmlData[i] !== startChar) {
+      i++;
+    }
+    identifierVal = xmlData.substring(startIndex, i);
+    if (xmlData[i] !== startChar) {
+      throw new Error(`Unterminated ${type} value`);
+    }
+    i++;
+    return [i, identifierVal];
+  }
+  readElementExp(xmlData, i) {
+    i = skipWhitespace(xmlData, i);
+    const startIndex = i;
+    while (i < xmlData.length && !/\s/.test(xmlData[i])) {
+      i++;
+    }
+    let elementName = xmlData.substring(startIndex, i);
+    if (!this.suppressValidationErr && !qName(elementName, { xmlVersion: this.xmlVersion })) {
+      throw new Error(`Invalid element name: "${elementName}"`);
+    }
+    i = skipWhitespace(xmlData, i);
+    let contentModel = "";
+    if (xmlData[i] === "E" && hasSeq(xmlData, "MPTY", i)) i += 4;
+    else if (xmlData[i] === "A" && hasSeq(xmlData, "NY", i)) i += 2;
+    else if (xmlData[i] === "(") {
+      i++;
+      const startIndex2 = i;
+      while (i < xmlData.length && xmlData[i] !== ")") {
+        i++;
+      }
+      contentModel = xmlData.substring(startIndex2, i);
+      if (xmlData[i] !== ")") {
+        throw new Error("Unterminated content model");
+      }
+    } else if (!this.suppressValidationErr) {
+      throw new Error(`Invalid Element Expression, found "${xmlData[i]}"`);
+    }
+    return {
+      elementName,
+      contentModel: contentModel.trim(),
+      index: i
+    };
+  }
+  readAttlistExp(xmlData, i) {
+    i = skipWhitespace(xmlData, i);
+    let startIndex = i;
+    while (i < xmlData.length && !/\s/.test(xmlData[i])) {
+      i++;
+    }
+    let elementName = xmlData.substring(startIndex, i);
+    validateEntityName2(elementName, { xmlVersion: this.xmlVersion });
+    i = skipWhitespace(xmlData, i);
+    startIndex = i;
+    while (i < xmlData.length && !/\s/.test(xmlData[i])) {
+      i++;
+    }
+    let attributeName = xmlData.substring(startIndex, i);
+    if (!validateEntityName2(attributeName, { xmlVersion: this.xmlVersion })) {
+      throw new Error(`Invalid attribute name: "${attributeName}"`);
+    }
+    i = skipWhitespace(xmlData, i);
+    let attributeType = "";
+    if (xmlData.substring(i, i + 8).toUpperCase() === "NOTATION") {
+      attributeType = "NOTATION";
+      i += 8;
+      i = skipWhitespace(xmlData, i);
+      if (xmlData[i] !== "(") {
+        throw new Error(`Expected '(', found "${xmlData[i]}"`);
+      }
+      i++;
+      let allowedNotations = [];
+      while (i < xmlData.length && xmlData[i] !== ")") {
+        const startIndex2 = i;
+        while (i < xmlData.length && xmlData[i] !== "|" && xmlData[i] !== ")") {
+          i++;
+        }
+        let notation = xmlData.substring(startIndex2, i);
+        notation = notation.trim();
+        if (!validateEntityName2(notation, { xmlVersion: this.xmlVersion })) {
+          throw new Error(`Invalid notation name: "${notation}"`);
+        }
+        allowedNotations.push(notation);
+        if (xmlData[i] === "|") {
+          i++;
+          i = skipWhitespace(xmlData, i);
+        }
+      }
+      if (xmlData[i] !== ")") {
+        throw new Error("Unterminated list of notations");
+      }
+      i++;
+      attributeType += " (" + allowedNotations.join("|") + ")";
+    } else {
+      const startIndex2 = i;
+      while (i < xmlData.length && !/\s/.test(xmlData[i])) {
+        i++;
+      }
+      attributeType += xmlData.substring(startIndex2, i);
+      const validTypes = ["CDATA", "ID", "IDREF", "IDREFS", "ENTITY", "ENTITIES", "NMTOKEN", "NMTOKENS"];
+      if (!this.suppressValidationErr && !validTypes.includes(attributeType.toUpperCase())) {
+        throw new Error(`Invalid attribute type: "${attributeType}"`);
+      }
+    }
+    i = skipWhitespace(xmlData, i);
+    let defaultValue = "";
+    if (xmlData.substring(i, i + 8).toUpperCase() === "#REQUIRED") {
+      defaultValue = "#REQUIRED";
+      i += 8;
+    } else if (xmlData.substring(i, i + 7).toUpperCase() === "#IMPLIED") {
+      defaultValue = "#IMPLIED";
+      i += 7;
+    } else {
+      [i, defaultValue] = this.readIdentifierVal(xmlData, i, "ATTLIST");
+    }
+    return {
+      elementName,
+      attributeName,
+      attributeType,
+      defaultValue,
+      index: i
+    };
+  }
+};
+var skipWhitespace = (data, index) => {
+  while (index < data.length && /\s/.test(data[index])) {
+    index++;
+  }
+  return index;
+};
+function hasSeq(data, seq, i) {
+  for (let j = 0; j < seq.length; j++) {
+    if (seq[j] !== data[i + j + 1]) return false;
+  }
+  return true;
+}
+function validateEntityName2(name, xmlVersion) {
+  if (qName(name, { xmlVersion }))
+    return name;
+  else
+    throw new Error(`Invalid entity name ${name}`);
+}
+
+// node_modules/anynum/digitTable.js
+var SCRIPT_ZEROS = [
+  // Basic Latin (ASCII) — included for completeness / pass-through
+  48,
+  // 0-9
+  // Arabic scripts
+  1632,
+  // Arabic-Indic ٠١٢٣٤٥٦٧٨٩
+  1776,
+  // Extended Arabic-Indic (Urdu/Persian/Sindhi) ۰۱۲۳
+  // Indic scripts
+  2406,
+  // Devanagari ०१२३४५६७८९
+  2534,
+  // Bengali ০১২৩৪৫৬৭৮৯
+  2662,
+  // Gurmukhi ੦੧੨੩੪੫੬੭੮੯
+  2790,
+  // Gujarati ૦૧૨૩૪૫૬૭૮૯
+  2918,
+  // Odia ୦୧୨୩୪୫୬୭୮୯
+  3046,
+  // Tamil ௦௧௨௩௪௫௬௭௮௯
+  3174,
+  // Telugu ౦౧౨౩౪౫౬౭౮౯
+  3302,
+  // Kannada ೦೧೨೩೪೫೬೭೮೯
+  3430,
+  // Malayalam ൦൧൨൩൪൫൬൭൮൯
+  3558,
+  // Sinhala Archaic ෦෧෨෩෪෫෬෭෮෯
+  // Southeast Asian scripts
+  3664,
+  // Thai ๐๑๒๓๔๕๖๗๘๙
+  3792,
+  // Lao ໐໑໒໓໔໕໖໗໘໙
+  3872,
+  // Tibetan ༠༡༢༣༤༥༦༧༨༩
+  4160,
+  // Myanmar ၀၁၂၃၄၅၆၇၈၉
+  4240,
+  // Myanmar Shan ႐႑႒႓႔႕႖႗႘႙
+  6112,
+  // Khmer ០១២៣៤៥៦៧៨៩
+  6160,
+  // Mongolian ᠐᠑᠒᠓᠔᠕᠖᠗᠘᠙
+  6470,
+  // Limbu ᥆᥇᥈᥉᥊᥋᥌᥍᥎᥏
+  6608,
+  // New Tai Lue ᧐᧑᧒᧓᧔᧕᧖᧗᧘᧙
+  6784,
+  // Tai Tham Hora ᪀᪁᪂᪃᪄᪅᪆᪇᪈᪉
+  6800,
+  // Tai Tham Tham ᪐᪑᪒᪓᪔᪕᪖᪗᪘᪙
+  6992,
+  // Balinese ᭐᭑᭒᭓᭔᭕᭖᭗᭘᭙
+  7088,
+  // Sundanese ᮰᮱᮲᮳᮴᮵᮶᮷᮸᮹
+  7232,
+  // Lepcha ᱀᱁᱂᱃᱄᱅᱆᱇᱈᱉
+  7248,
+  // Ol Chiki ᱐᱑᱒᱓᱔᱕᱖᱗᱘᱙
+  // Fullwidth (CJK context)
+  65296,
+  // Fullwidth ０１２３４５６７８９
+  // Mathematical digit variants (Unicode math block)
+  120782,
+  // Mathematical Bold
+  120792,
+  // Mathematical Double-Struck
+  120802,
+  // Mathematical Sans-Serif
+  120812,
+  // Mathematical Sans-Serif Bold
+  120822,
+  // Mathematical Monospace
+  // Other scripts
+  66720,
+  // Osmanya 𐒠𐒡𐒢𐒣𐒤𐒥𐒦𐒧𐒨𐒩
+  68912,
+  // Hanifi Rohingya 𐴰𐴱𐴲𐴳𐴴𐴵𐴶𐴷𐴸𐴹
+  69734,
+  // Brahmi 𑁦𑁧𑁨𑁩𑁪𑁫𑁬𑁭𑁮𑁯
+  69872,
+  // Sora Sompeng 𑃰𑃱𑃲𑃳𑃴𑃵𑃶𑃷𑃸𑃹
+  69942,
+  // Chakma 𑄶𑄷𑄸𑄹𑄺𑄻𑄼𑄽𑄾𑄿
+  70096,
+  // Sharada 𑇐𑇑𑇒𑇓𑇔𑇕𑇖𑇗𑇘𑇙
+  70384,
+  // Khudawadi 𑋰𑋱𑋲𑋳𑋴𑋵𑋶𑋷𑋸𑋹
+  70736,
+  // Newa 𑑐𑑑𑑒𑑓𑑔𑑕𑑖𑑗𑑘𑑙
+  70864,
+  // Tirhuta 𑓐𑓑𑓒𑓓𑓔𑓕𑓖𑓗𑓘𑓙
+  71248,
+  // Modi 𑙐𑙑𑙒𑙓𑙔𑙕𑙖𑙗𑙘𑙙
+  71360,
+  // Takri 𑛀𑛁𑛂𑛃𑛄𑛅𑛆𑛇𑛈𑛉
+  71472,
+  // Ahom 𑜰𑜱𑜲𑜳𑜴𑜵𑜶𑜷𑜸𑜹
+  71904,
+  // Warang Citi 𑣠𑣡𑣢𑣣𑣤𑣥𑣦𑣧𑣨𑣩
+  72016,
+  // Dives Akuru 𑥐𑥑𑥒𑥓𑥔𑥕𑥖𑥗𑥘𑥙
+  72688,
+  // Khitan Small Script 𑯰𑯱𑯲𑯳𑯴𑯵𑯶𑯷𑯸𑯹
+  72784,
+  // Bhaiksuki 𑱐𑱑𑱒𑱓𑱔𑱕𑱖𑱗𑱘𑱙
+  73040,
+  // Masaram Gondi 𑵐𑵑𑵒𑵓𑵔𑵕𑵖𑵗𑵘𑵙
+  73120,
+  // Gunjala Gondi 𑶠𑶡𑶢𑶣𑶤𑶥𑶦𑶧𑶨𑶩
+  73552,
+  // Kawi 𑽐𑽑𑽒𑽓𑽔𑽕𑽖𑽗𑽘𑽙
+  92768,
+  // Mro 𖩠𖩡𖩢𖩣𖩤𖩥𖩦𖩧𖩨𖩩
+  92864,
+  // Tangsa 𖫀𖫁𖫂𖫃𖫄𖫅𖫆𖫇𖫈𖫉
+  93008,
+  // Pahawh Hmong 𖭐𖭑𖭒𖭓𖭔𖭕𖭖𖭗𖭘𖭙
+  123200,
+  // Nyiakeng Puachue Hmong 𞅀𞅁𞅂𞅃𞅄𞅅𞅆𞅇𞅈𞅉
+  123632,
+  // Wancho 𞋰𞋱𞋲𞋳𞋴𞋵𞋶𞋷𞋸𞋹
+  124144,
+  // Nag Mundari 𞓰𞓱𞓲𞓳𞓴𞓵𞓶𞓷𞓸𞓹
+  125264,
+  // Adlam 𞥐𞥑𞥒𞥓𞥔𞥕𞥖𞥗𞥘𞥙
+  130032
+  // Segmented digit symbols 🯰🯱🯲🯳🯴🯵🯶🯷🯸🯹
+];
+var NOT_DIGIT = 255;
+var HIGH_MAP = /* @__PURE__ */ new Map();
+var LOW_MAX = 65535;
+var LOW_MIN = 1632;
+var TABLE_OFFSET = LOW_MIN;
+var TABLE_SIZE = LOW_MAX - LOW_MIN + 1;
+var TABLE = new Uint8Array(TABLE_SIZE).fill(NOT_DIGIT);
+for (const zero of SCRIPT_ZEROS) {
+  for (let d = 0; d < 10; d++) {
+    const cp = zero + d;
+    if (cp <= LOW_MAX) {
+      TABLE[cp - TABLE_OFFSET] = d;
+    } else {
+      HIGH_MAP.set(cp, d);
+    }
+  }
+}
+
+// node_modules/anynum/anynum.js
+var CHAR_0 = 48;
+var CHAR_9 = 57;
+var CHAR_MINUS = 45;
+var MINUS_SET = /* @__PURE__ */ new Set([8722, 65293, 65123]);
+function anynum(str) {
+  if (typeof str !== "string") return str;
+  const len = str.length;
+  if (len === 0) return str;
+  let firstHit = -1;
+  for (let i = 0; i < len; i++) {
+    const cc = str.charCodeAt(i);
+    if (cc >= CHAR_0 && cc <= CHAR_9 || cc === CHAR_MINUS) continue;
+    if (cc < TABLE_OFFSET) {
+      if (MINUS_SET.has(cc)) {
+        firstHit = i;
+        break;
+      }
+      continue;
+    }
+    if (cc >= 55296 && cc <= 56319) {
+      if (i + 1 < len) {
+        const low = str.charCodeAt(i + 1);
+        if (low >= 56320 && low <= 57343) {
+          const cp = 65536 + (cc - 55296 << 10) + (low - 56320);
+          if (HIGH_MAP.has(cp)) {
+            firstHit = i;
+            break;
+          }
+        }
+      }
+      continue;
+    }
+    if (TABLE[cc - TABLE_OFFSET] !== NOT_DIGIT || MINUS_SET.has(cc)) {
+      firstHit = i;
+      break;
+    }
+  }
+  if (firstHit === -1) return str;
+  const chars = [];
+  if (firstHit > 0) chars.push(str.slice(0, firstHit));
+  for (let i = firstHit; i < len; i++) {
+    const cc = str.charCodeAt(i);
+    if (cc >= CHAR_0 && cc <= CHAR_9 || cc === CHAR_MINUS) {
+      chars.push(str[i]);
+      continue;
+    }
+    if (cc < TABLE_OFFSET) {
+      chars.push(MINUS_SET.has(cc) ? "-" : str[i]);
+      continue;
+    }
+    if (cc >= 55296 && cc <= 56319) {
+      if (i + 1 < len) {
+        const low = str.charCodeAt(i + 1);
+        if (low >= 56320 && low <= 57343) {
+          const cp = 65536 + (cc - 55296 << 10) + (low - 56320);
+          const d2 = HIGH_MAP.get(cp);
+          if (d2 !== void 0) {
+            chars.push(String.fromCharCode(d2 + 48));
+            i++;
+            continue;
+          }
+        }
+      }
+      chars.push(str[i]);
+      continue;
+    }
+    if (MINUS_SET.has(cc)) {
+      chars.push("-");
+      continue;
+    }
+    const d = TABLE[cc - TABLE_OFFSET];
+    chars.push(d !== NOT_DIGIT ? String.fromCharCode(d + 48) : str[i]);
+  }
+  return chars.join("");
+}
+var anynum_default = anynum;
+
+// node_modules/strnum/strnum.js
+var hexRegex = /^[-+]?0x[a-fA-F0-9]+$/;
+var binRegex = /^0b[01]+$/;
+var octRegex = /^0o[0-7]+$/;
+var numRegex = /^([\-\+])?(0*)([0-9]*(\.[0-9]*)?)$/;
+var consider = {
+  hex: true,
+  binary: false,
+  octal: false,
+  leadingZeros: true,
+  decimalPoint: ".",
+  eNotation: true,
+  //skipLike: /regex/,
+  infinity: "original",
+  // "null", "infinity" (Infinity type), "string" ("Infinity" (the string literal))
+  unicode: false
+};
+function toNumber(str, options = {}) {
+  options = Object.assign({}, consider, options);
+  if (!str || typeof str !== "string") return str;
+  let trimmedStr = str.trim();
+  if (trimmedStr.length === 0) return str;
+  else if (options.skipLike !== void 0 && options.skipLike.test(trimmedStr)) return str;
+  else if (trimmedStr === "0") return 0;
+  if (options.unicode) {
+    trimmedStr = anynum_default(trimmedStr);
+    if (trimmedStr === "0") return 0;
+  }
+  if (options.hex && hexRegex.test(trimmedStr)) {
+    return parse_int(trimmedStr, 16);
+  } else if (options.binary && binRegex.test(trimmedStr)) {
+    return parse_int(trimmedStr, 2);
+  } else if (options.octal && octRegex.test(trimmedStr)) {
+    return parse_int(trimmedStr, 8);
+  } else if (!isFinite(trimmedStr)) {
+    const num = Number(trimmedStr);
+    if (Number.isNaN(num)) return str;
+    return handleInfinity(str, num, options);
+  } else if (trimmedStr.includes("e") || trimmedStr.includes("E")) {
+    return resolveEnotation(str, trimmedStr, options);
+  } else {
+    const match = numRegex.exec(trimmedStr);
+    if (match) {
+      const sign = match[1] || "";
+      const leadingZeros = match[2];
+      let numTrimmedByZeros = trimZeros(match[3]);
+      const decimalAdjacentToLeadingZeros = sign ? (
+        // 0., -00., 000.
+        trimmedStr[leadingZeros.length + 1] === "."
+      ) : trimmedStr[leadingZeros.length] === ".";
+      if (!options.leadingZeros && (leadingZeros.length > 1 || leadingZeros.length === 1 && !decimalAdjacentToLeadingZeros)) {
+        return str;
+      } else {
+        const num = Number(trimmedStr);
+        const parsedStr = String(num);
+        if (num === 0) return num;
+        if (parsedStr.search(/[eE]/) !== -1) {
+          if (options.eNotation) return num;
+          else return str;
+        } else if (trimmedStr.indexOf(".") !== -1) {
+          if (parsedStr === "0") return num;
+          else if (parsedStr === numTrimmedByZeros) return num;
+          else if (parsedStr === `${sign}${numTrimmedByZeros}`) return num;
+          else return str;
+        }
+        let n = leadingZeros ? numTrimmedByZeros : trimmedStr;
+        if (leadingZeros) {
+          return n === parsedStr || sign + n === parsedStr ? num : str;
+        } else {
+          return n === parsedStr || n === sign + parsedStr ? num : str;
+        }
+      }
+    } else {
+      return str;
+    }
+  }
+}
+var eNotationRegx = /^([-+])?(0*)(\d*(\.\d*)?[eE][-\+]?\d+)$/;
+function resolveEnotation(str, trimmedStr, options) {
+  if (!options.eNotation) return str;
+  const notation = trimmedStr.match(eNotationRegx);
+  if (notation) {
+    let sign = notation[1] || "";
+    const eChar = notation[3].indexOf("e") === -1 ? "E" : "e";
+    const leadingZeros = notation[2];
+    const eAdjacentToLeadingZeros = sign ? (
+      // 0E.
+      trimmedStr[leadingZeros.length + 1] === eChar
+    ) : trimmedStr[leadingZeros.length] === eChar;
+    if (leadingZeros.length > 1 && eAdjacentToLeadingZeros) return str;
+    else if (leadingZeros.length === 1 && (notation[3].startsWith(`.${eChar}`) || notation[3][0] === eChar)) {
+      return Number(trimmedStr);
+    } else if (leadingZeros.length > 0) {
+      if (options.leadingZeros && !eAdjacentToLeadingZeros) {
+        return Number(trimmedStr);
+      } else return str;
+    } else {
+      return Number(trimmedStr);
+    }
+  } else {
+    return str;
+  }
+}
+function trimZeros(numStr) {
+  if (numStr && numStr.indexOf(".") !== -1) {
+    let end = numStr.length;
+    while (end > 0 && numStr.charCodeAt(end - 1) === 48) end--;
+    numStr = numStr.slice(0, end);
+    if (numStr === ".") numStr = "0";
+    else if (numStr[0] === ".") numStr = "0" + numStr;
+    else if (numStr[numStr.length - 1] === ".") numStr = numStr.substring(0, numStr.length - 1);
+    return numStr;
+  }
+  return numStr;
+}
+function parse_int(numStr, base) {
+  const str = numStr.trim();
+  if (base === 2 || base === 8) numStr = str.substring(2);
+  if (parseInt) return parseInt(numStr, base);
+  else if (Number.parseInt) return Number.parseInt(numStr, base);
+  else if (window && window.parseInt) return window.parseInt(numStr, base);
+  else throw new Error("parseInt, Number.parseInt, window.parseInt are not supported");
+}
+function handleInfinity(str, num, options) {
+  const isPositive = num === Infinity;
+  switch (options.infinity.toLowerCase()) {
+    case "null":
+      return null;
+    case "infinity":
+      return num;
+    // Return Infinity or -Infinity
+    case "string":
+      return isPositive ? "Infinity" : "-Infinity";
+    case "original":
+    default:
+      return str;
+  }
+}
+
+// node_modules/fast-xml-parser/src/ignoreAttributes.js
+function getIgnoreAttributesFn(ignoreAttributes) {
+  if (typeof ignoreAttributes === "function") {
+    return ignoreAttributes;
+  }
+  if (Array.isArray(ignoreAttributes)) {
+    return (attrName) => {
+      for (const pattern of ignoreAttributes) {
+        if (typeof pattern === "string" && attrName === pattern) {
+          return true;
+        }
+        if (pattern instanceof RegExp && pattern.test(attrName)) {
+          return true;
+        }
+      }
+    };
+  }
+  return () => false;
+}
+
+// node_modules/path-expression-matcher/src/Expression.js
+var Expression = class {
+  /**
+   * Create a new Expression
+   * @param {string} pattern - Pattern string (e.g., "root.users.user", "..user[id]")
+   * @param {Object} options - Configuration options
+   * @param {string} options.separator - Path separator (default: '.')
+   */
+  constructor(pattern, options = {}, data) {
+    this.pattern = pattern;
+    this.separator = options.separator || ".";
+    this.segments = this._parse(pattern);
+    this.data = data;
+    this._hasDeepWildcard = this.segments.some((seg) => seg.type === "deep-wildcard");
+    this._hasAttributeCondition = this.segments.some((seg) => seg.attrName !== void 0);
+    this._hasPositionSelector = this.segments.some((seg) => seg.position !== void 0);
+  }
+  /**
+   * Parse pattern string into segments
+   * @private
+   * @param {string} pattern - Pattern to parse
+   * @returns {Array} Array of segment objects
+   */
+  _parse(pattern) {
+    const segments = [];
+    let i = 0;
+    let currentPart = "";
+    while (i < pattern.length) {
+      if (pattern[i] === this.separator) {
+        if (i + 1 < pattern.length && pattern[i + 1] === this.separator) {
+          if (currentPart.trim()) {
+            segments.push(this._parseSegment(currentPart.trim()));
+            currentPart = "";
+          }
+          segments.push({ type: "deep-wildcard" });
+          i += 2;
+        } else {
+          if (currentPart.trim()) {
+            segments.push(this._parseSegment(currentPart.trim()));
+          }
+          currentPart = "";
+          i++;
+        }
+      } else {
+        currentPart += pattern[i];
+        i++;
+      }
+    }
+    if (currentPart.trim()) {
+      segments.push(this._parseSegment(currentPart.trim()));
+    }
+    return segments;
+  }
+  /**
+   * Parse a single segment
+   * @private
+   * @param {string} part - Segment string (e.g., "user", "ns::user", "user[id]", "ns::user:first")
+   * @returns {Object} Segment object
+   */
+  _parseSegment(part) {
+    const segment = { type: "tag" };
+    let bracketContent = null;
+    let withoutBrackets = part;
+    const bracketMatch = part.match(/^([^\[]+)(\[[^\]]*\])(.*)$/);
+    if (bracketMatch) {
+      withoutBrackets = bracketMatch[1] + bracketMatch[3];
+      if (bracketMatch[2]) {
+        const content = bracketMatch[2].slice(1, -1);
+        if (content) {
+          bracketContent = content;
+        }
+      }
+    }
+    let namespace = void 0;
+    let tagAndPosition = withoutBrackets;
+    if (withoutBrackets.includes("::")) {
+      const nsIndex = withoutBrackets.indexOf("::");
+      namespace = withoutBrackets.substring(0, nsIndex).trim();
+      tagAndPosition = withoutBrackets.substring(nsIndex + 2).trim();
+      if (!namespace) {
+        throw new Error(`Invalid namespace in pattern: ${part}`);
+      }
+    }
+    let tag = void 0;
+    let positionMatch = null;
+    if (tagAndPosition.includes(":")) {
+      const colonIndex = tagAndPosition.lastIndexOf(":");
+      const tagPart = tagAndPosition.substring(0, colonIndex).trim();
+      const posPart = tagAndPosition.substring(colonIndex + 1).trim();
+      const isPositionKeyword = ["first", "last", "odd", "even"].includes(posPart) || /^nth\(\d+\)$/.test(posPart);
+      if (isPositionKeyword) {
+        tag = tagPart;
+        positionMatch = posPart;
+      } else {
+        tag = tagAndPosition;
+      }
+    } else {
+      tag = tagAndPosition;
+    }
+    if (!tag) {
+      throw new Error(`Invalid segment pattern: ${part}`);
+    }
+    segment.tag = tag;
+    if (namespace) {
+      segment.namespace = namespace;
+    }
+    if (bracketContent) {
+      if (bracketContent.includes("=")) {
+        const eqIndex = bracketContent.indexOf("=");
+        segment.attrName = bracketContent.substring(0, eqIndex).trim();
+        segment.attrValue = bracketContent.substring(eqIndex + 1).trim();
+      } else {
+        segment.attrName = bracketContent.trim();
+      }
+    }
+    if (positionMatch) {
+      const nthMatch = positionMatch.match(/^nth\((\d+)\)$/);
+      if (nthMatch) {
+        segment.position = "nth";
+        segment.positionValue = parseInt(nthMatch[1], 10);
+      } else {
+        segment.position = positionMatch;
+      }
+    }
+    return segment;
+  }
+  /**
+   * Get the number of segments
+   * @returns {number}
+   */
+  get length() {
+    return this.segments.length;
+  }
+  /**
+   * Check if expression contains deep wildcard
+   * @returns {boolean}
+   */
+  hasDeepWildcard() {
+    return this._hasDeepWildcard;
+  }
+  /**
+   * Check if expression has attribute conditions
+   * @returns {boolean}
+   */
+  hasAttributeCondition() {
+    return this._hasAttributeCondition;
+  }
+  /**
+   * Check if expression has position selectors
+   * @returns {boolean}
+   */
+  hasPositionSelector() {
+    return this._hasPositionSelector;
+  }
+  /**
+   * Get string representation
+   * @returns {string}
+   */
+  toString() {
+    return this.pattern;
+  }
+};
+
+// node_modules/path-expression-matcher/src/ExpressionSet.js
+var ExpressionSet = class {
+  constructor() {
+    this._byDepthAndTag = /* @__PURE__ */ new Map();
+    this._wildcardByDepth = /* @__PURE__ */ new Map();
+    this._deepWildcards = [];
+    this._deepByTerminalTag = /* @__PURE__ */ new Map();
+    this._patterns = /* @__PURE__ */ new Set();
+    this._sealed = false;
+  }
+  /**
+   * Add an Expression to the set.
+   * Duplicate patterns (same pattern string) are silently ignored.
+   *
+   * @param {import('./Expression.js').default} expression - A pre-constructed Expression instance
+   * @returns {this} for chaining
+   * @throws {TypeError} if called after seal()
+   *
+   * @example
+   * set.add(new Expression('root.users.user'));
+   * set.add(new Expression('..script'));
+   */
+  add(expression) {
+    if (this._sealed) {
+      throw new TypeError(
+        "ExpressionSet is sealed. Create a new ExpressionSet to add more expressions."
+      );
+    }
+    if (this._patterns.has(expression.pattern)) return this;
+    this._patterns.add(expression.pattern);
+    if (expression.hasDeepWildcard()) {
+      const lastSeg2 = expression.segments[expression.segments.length - 1];
+      if (lastSeg2 && lastSeg2.type !== "deep-wildcard" && lastSeg2.tag !== "*") {
+        const tag2 = lastSeg2.tag;
+        if (!this._deepByTerminalTag.has(tag2)) this._deepByTerminalTag.set(tag2, []);
+        this._deepByTerminalTag.get(tag2).push(expression);
+      } else {
+        this._deepWildcards.push(expression);
+      }
+      return this;
+    }
+    const depth = expression.length;
+    const lastSeg = expression.segments[expression.segments.length - 1];
+    const tag = lastSeg?.tag;
+    if (!tag || tag === "*") {
+      if (!this._wildcardByDepth.has(depth)) this._wildcardByDepth.set(depth, []);
+      this._wildcardByDepth.get(depth).push(expression);
+    } else {
+      const key = `${depth}:${tag}`;
+      if (!this._byDepthAndTag.has(key)) this._byDepthAndTag.set(key, []);
+      this._byDepthAndTag.get(key).push(expression);
+    }
+    return this;
+  }
+  /**
+   * Add multiple expressions at once.
+   *
+   * @param {import('./Expression.js').default[]} expressions - Array of Expression instances
+   * @returns {this} for chaining
+   *
+   * @example
+   * set.addAll([
+   *   new Expression('root.users.user'),
+   *   new Expression('root.config.setting'),
+   * ]);
+   */
+  addAll(expressions) {
+    for (const expr of expressions) this.add(expr);
+    return this;
+  }
+  /**
+   * Check whether a pattern string is already present in the set.
+   *
+   * @param {import('./Expression.js').default} expression
+   * @returns {boolean}
+   */
+  has(expression) {
+    return this._patterns.has(expression.pattern);
+  }
+  /**
+   * Number of expressions in the set.
+   * @type {number}
+   */
+  get size() {
+    return this._patterns.size;
+  }
+  /**
+   * Seal the set against further modifications.
+   * Useful to prevent accidental mutations after config is built.
+   * Calling add() or addAll() on a sealed set throws a TypeError.
+   *
+   * @returns {this}
+   */
+  seal() {
+    this._sealed = true;
+    return this;
+  }
+  /**
+   * Whether the set has been sealed.
+   * @type {boolean}
+   */
+  get isSealed() {
+    return this._sealed;
+  }
+  /**
+   * Test whether the matcher's current path matches any expression in the set.
+   *
+   * Evaluation order (cheapest → most expensive):
+   *  1. Exact depth + tag bucket  — O(1) lookup, typically 0–2 expressions
+   *  2. Depth-only wildcard bucket — O(1) lookup, rare
+   *  3. Deep-wildcard list         — always checked, but usually small
+   *
+   * @param {import('./Matcher.js').default} matcher - Matcher instance (or readOnly view)
+   * @returns {boolean} true if any expression matches the current path
+   *
+   * @example
+   * if (stopNodes.matchesAny(matcher)) {
+   *   // handle stop node
+   * }
+   */
+  matchesAny(matcher) {
+    return this.findMatch(matcher) !== null;
+  }
+  /**
+  * Find and return the first Expression that matches the matcher's current path.
+  *
+  * Uses the same evaluation order as matchesAny (cheapest → most expensive):
+  *  1. Exact depth + tag bucket
+  *  2. Depth-only wildcard bucket
+  *  3. Deep-wildcard list
+  *
+  * @param {import('./Matcher.js').default} matcher - Matcher instance (or readOnly view)
+  * @returns {import('./Expression.js').default | null} the first matching Expression, or null
+  *
+  * @example
+  * const expr = stopNodes.findMatch(matcher);
+  * if (expr) {
+  *   // access expr.config, expr.pattern, etc.
+  * }
+  */
+  findMatch(matcher) {
+    const depth = matcher.getDepth();
+    const tag = matcher.getCurrentTag();
+    const exactKey = `${depth}:${tag}`;
+    const exactBucket = this._byDepthAndTag.get(exactKey);
+    if (exactBucket) {
+      for (let i = 0; i < exactBucket.length; i++) {
+        if (matcher.matches(exactBucket[i])) return exactBucket[i];
+      }
+    }
+    const wildcardBucket = this._wildcardByDepth.get(depth);
+    if (wildcardBucket) {
+      for (let i = 0; i < wildcardBucket.length; i++) {
+        if (matcher.matches(wildcardBucket[i])) return wildcardBucket[i];
+      }
+    }
+    const deepBucket = this._deepByTerminalTag.get(tag);
+    if (deepBucket) {
+      for (let i = 0; i < deepBucket.length; i++) {
+        if (matcher.matches(deepBucket[i])) return deepBucket[i];
+      }
+    }
+    for (let i = 0; i < this._deepWildcards.length; i++) {
+      if (matcher.matches(this._deepWildcards[i])) return this._deepWildcards[i];
+    }
+    return null;
+  }
+};
+
+// node_modules/path-expression-matcher/src/Matcher.js
+var MatcherView = class {
+  /**
+   * @param {Matcher} matcher - The parent Matcher instance to read from.
+   */
+  constructor(matcher) {
+    this._matcher = matcher;
+  }
+  /**
+   * Get the path separator used by the parent matcher.
+   * @returns {string}
+   */
+  get separator() {
+    return this._matcher.separator;
+  }
+  /**
+   * Get current tag name.
+   * @returns {string|undefined}
+   */
+  getCurrentTag() {
+    const path = this._matcher.path;
+    return path.length > 0 ? path[path.length - 1].tag : void 0;
+  }
+  /**
+   * Get current namespace.
+   * @returns {string|undefined}
+   */
+  getCurrentNamespace() {
+    const path = this._matcher.path;
+    return path.length > 0 ? path[path.length - 1].namespace : void 0;
+  }
+  /**
+   * Get current node's attribute value.
+   * @param {string} attrName
+   * @returns {*}
+   */
+  getAttrValue(attrName) {
+    const path = this._matcher.path;
+    if (path.length === 0) return void 0;
+    return path[path.length - 1].values?.[attrName];
+  }
+  /**
+   * Check if current node has an attribute.
+   * @param {string} attrName
+   * @returns {boolean}
+   */
+  hasAttr(attrName) {
+    const path = this._matcher.path;
+    if (path.length === 0) return false;
+    const current = path[path.length - 1];
+    return current.values !== void 0 && attrName in current.values;
+  }
+  /**
+   * Get the value of a "kept" attribute from the nearest ancestor (or
+   * current node) that declared it via `push(tag, attrs, ns, { keep: [...] })`.
+   * @param {string} attrName
+   * @returns {*}
+   */
+  getAnyParentAttr(attrName) {
+    return this._matcher.getAnyParentAttr(attrName);
+  }
+  /**
+   * Check whether any ancestor (or the current node) kept the given
+   * attribute via `push(tag, attrs, ns, { keep: [...] })`.
+   * @param {string} attrName
+   * @returns {boolean}
+   */
+  hasAnyParentAttr(attrName) {
+    return this._matcher.hasAnyParentAttr(attrName);
+  }
+  /**
+   * Get current node's sibling position (child index in parent).
+   * @returns {number}
+   */
+  getPosition() {
+    const path = this._matcher.path;
+    if (path.length === 0) return -1;
+    return path[path.length - 1].position ?? 0;
+  }
+  /**
+   * Get current node's repeat counter (occurrence count of this tag name).
+   * @returns {number}
+   */
+  getCounter() {
+    const path = this._matcher.path;
+    if (path.length === 0) return -1;
+    return path[path.length - 1].counter ?? 0;
+  }
+  /**
+   * Get current node's sibling index (alias for getPosition).
+   * @returns {number}
+   * @deprecated Use getPosition() or getCounter() instead
+   */
+  getIndex() {
+    return this.getPosition();
+  }
+  /**
+   * Get current path depth.
+   * @returns {number}
+   */
+  getDepth() {
+    return this._matcher.path.length;
+  }
+  /**
+   * Get path as string.
+   * @param {string} [separator] - Optional separator (uses default if not provided)
+   * @param {boolean} [includeNamespace=true]
+   * @returns {string}
+   */
+  toString(separator, includeNamespace = true) {
+    return this._matcher.toString(separator, includeNamespace);
+  }
+  /**
+   * Get path as array of tag names.
+   * @returns {string[]}
+   */
+  toArray() {
+    return this._matcher.path.map((n) => n.tag);
+  }
+  /**
+   * Match current path against an Expression.
+   * @param {Expression} expression
+   * @returns {boolean}
+   */
+  matches(expression) {
+    return this._matcher.matches(expression);
+  }
+  /**
+   * Match any expression in the given set against the current path.
+   * @param {ExpressionSet} exprSet
+   * @returns {boolean}
+   */
+  matchesAny(exprSet) {
+    return exprSet.matchesAny(this._matcher);
+  }
+};
+var Matcher = class {
+  /**
+   * Create a new Matcher.
+   * @param {Object} [options={}]
+   * @param {string} [options.separator='.'] - Default path separator
+   */
+  constructor(options = {}) {
+    this.separator = options.separator || ".";
+    this.path = [];
+    this.siblingStacks = [];
+    this._pathStringCache = null;
+    this._view = new MatcherView(this);
+    this._keptAttrs = [];
+  }
+  /**
+   * Push a new tag onto the path.
+   * @param {string} tagName
+   * @param {Object|null} [attrValues=null]
+   * @param {string|null} [namespace=null]
+   * @param {Object|null} [options=null]
+   * @param {string[]} [options.keep] - Names of attributes (from attrValues)
+   */
+  push(tagName, attrValues = null, namespace = null, options = null) {
+    this._pathStringCache = null;
+    if (this.path.length > 0) {
+      this.path[this.path.length - 1].values = void 0;
+    }
+    const currentLevel = this.path.length;
+    let level = this.siblingStacks[currentLevel];
+    if (!level) {
+      level = { counts: /* @__PURE__ */ new Map(), total: 0 };
+      this.siblingStacks[currentLevel] = level;
+    }
+    const siblingKey = namespace ? `${namespace}:${tagName}` : tagName;
+    const counter = level.counts.get(siblingKey) || 0;
+    const position = level.total;
+    level.counts.set(siblingKey, counter + 1);
+    level.total++;
+    const node2 = {
+      tag: tagName,
+      position,
+      counter
+    };
+    if (namespace !== null && namespace !== void 0) {
+      node2.namespace = namespace;
+    }
+    if (attrValues !== null && attrValues !== void 0) {
+      node2.values = attrValues;
+    }
+    this.path.push(node2);
+    const depth = this.path.length;
+    const keep = options !== null ? options.keep : null;
+    if (keep !== null && keep !== void 0 && keep.length > 0 && attrValues) {
+      for (let i = 0; i < keep.length; i++) {
+        const name = keep[i];
+        if (attrValues[name] !== void 0) {
+          this._keptAttrs.push({ depth, name, value: attrValues[name] });
+        }
+      }
+    }
+  }
+  /**
+   * Pop the last tag from the path.
+   * @returns {Object|undefined} The popped node
+   */
+  pop() {
+    if (this.path.length === 0) return void 0;
+    this._pathStringCache = null;
+    const node2 = this.path.pop();
+    if (this.siblingStacks.length > this.path.length + 1) {
+      this.siblingStacks.length = this.path.length + 1;
+    }
+    const poppedDepth = this.path.length + 1;
+    while (this._keptAttrs.length > 0 && this._keptAttrs[this._keptAttrs.length - 1].depth >= poppedDepth) {
+      this._keptAttrs.pop();
+    }
+    return node2;
+  }
+  /**
+   * Update current node's attribute values.
+   * Useful when attributes are parsed after push.
+   * @param {Object} attrValues
+   */
+  updateCurrent(attrValues) {
+    if (this.path.length > 0) {
+      const current = this.path[this.path.length - 1];
+      if (attrValues !== null && attrValues !== void 0) {
+        current.values = attrValues;
+      }
+    }
+  }
+  /**
+   * Get current tag name.
+   * @returns {string|undefined}
+   */
+  getCurrentTag() {
+    return this.path.length > 0 ? this.path[this.path.length - 1].tag : void 0;
+  }
+  /**
+   * Get current namespace.
+   * @returns {string|undefined}
+   */
+  getCurrentNamespace() {
+    return this.path.length > 0 ? this.path[this.path.length - 1].namespace : void 0;
+  }
+  /**
+   * Get current node's attribute value.
+   * @param {string} attrName
+   * @returns {*}
+   */
+  getAttrValue(attrName) {
+    if (this.path.length === 0) return void 0;
+    return this.path[this.path.length - 1].values?.[attrName];
+  }
+  /**
+   * Check if current node has an attribute.
+   * @param {string} attrName
+   * @returns {boolean}
+   */
+  hasAttr(attrName) {
+    if (this.path.length === 0) return false;
+    const current = this.path[this.path.length - 1];
+    return current.values !== void 0 && attrName in current.values;
+  }
+  /**
+   * Get the value of a "kept" attribute from the nearest ancestor (or
+   * current node) that declared it via `push(tag, attrs, ns, { keep: [...] })`.
+   * Unlike getAttrValue(), this works regardless of how deep the path has
+   * gone since the attribute was pushed — but only for attribute names that
+   * were explicitly marked with `keep` at push time. Cost is proportional to
+   * the number of currently-kept attributes (typically 0-3), not path depth.
+   * @param {string} attrName
+   * @returns {*} the value, or undefined if no ancestor kept this attribute
+   */
+  getAnyParentAttr(attrName) {
+    const kept = this._keptAttrs;
+    for (let i = kept.length - 1; i >= 0; i--) {
+      if (kept[i].name === attrName) return kept[i].value;
+    }
+    return void 0;
+  }
+  /**
+   * Check whether any ancestor (or the current node) kept the given
+   * attribute via `push(tag, attrs, ns, { keep: [...] })`.
+   * @param {string} attrName
+   * @returns {boolean}
+   */
+  hasAnyParentAttr(attrName) {
+    const kept = this._keptAttrs;
+    for (let i = kept.length - 1; i >= 0; i--) {
+      if (kept[i].name === attrName) return true;
+    }
+    return false;
+  }
+  /**
+   * Get current node's sibling position (child index in parent).
+   * @returns {number}
+   */
+  getPosition() {
+    if (this.path.length === 0) return -1;
+    return this.path[this.path.length - 1].position ?? 0;
+  }
+  /**
+   * Get current node's repeat counter (occurrence count of this tag name).
+   * @returns {number}
+   */
+  getCounter() {
+    if (this.path.length === 0) return -1;
+    return this.path[this.path.length - 1].counter ?? 0;
+  }
+  /**
+   * Get current node's sibling index (alias for getPosition).
+   * @returns {number}
+   * @deprecated Use getPosition() or getCounter() instead
+   */
+  getIndex() {
+    return this.getPosition();
+  }
+  /**
+   * Get current path depth.
+   * @returns {number}
+   */
+  getDepth() {
+    return this.path.length;
+  }
+  /**
+   * Get path as string.
+   * @param {string} [separator] - Optional separator (uses default if not provided)
+   * @param {boolean} [includeNamespace=true]
+   * @returns {string}
+   */
+  toString(separator, includeNamespace = true) {
+    const sep3 = separator || this.separator;
+    const isDefault = sep3 === this.separator && includeNamespace === true;
+    if (isDefault) {
+      if (this._pathStringCache !== null) {
+        return this._pathStringCache;
+      }
+      const result = this.path.map(
+        (n) => n.namespace ? `${n.namespace}:${n.tag}` : n.tag
+      ).join(sep3);
+      this._pathStringCache = result;
+      return result;
+    }
+    return this.path.map(
+      (n) => includeNamespace && n.namespace ? `${n.namespace}:${n.tag}` : n.tag
+    ).join(sep3);
+  }
+  /**
+   * Get path as array of tag names.
+   * @returns {string[]}
+   */
+  toArray() {
+    return this.path.map((n) => n.tag);
+  }
+  /**
+   * Reset the path to empty.
+   */
+  reset() {
+    this._pathStringCache = null;
+    this.path = [];
+    this.siblingStacks = [];
+    this._keptAttrs = [];
+  }
+  /**
+   * Match current path against an Expression.
+   * @param {Expression} expression
+   * @returns {boolean}
+   */
+  matches(expression) {
+    const segments = expression.segments;
+    if (segments.length === 0) {
+      return false;
+    }
+    if (expression.hasDeepWildcard()) {
+      return this._matchWithDeepWildcard(segments);
+    }
+    return this._matchSimple(segments);
+  }
+  /**
+   * @private
+   */
+  _matchSimple(segments) {
+    if (this.path.length !== segments.length) {
+      return false;
+    }
+    for (let i = 0; i < segments.length; i++) {
+      if (!this._matchSegment(segments[i], this.path[i], i === this.path.length - 1)) {
+        return false;
+      }
+    }
+    return true;
+  }
+  /**
+   * @private
+   */
+  _matchWithDeepWildcard(segments) {
+    let pathIdx = this.path.length - 1;
+    let segIdx = segments.length - 1;
+    while (segIdx >= 0 && pathIdx >= 0) {
+      const segment = segments[segIdx];
+      if (segment.type === "deep-wildcard") {
+        segIdx--;
+        if (segIdx < 0) {
+          return true;
+        }
+        const nextSeg = segments[segIdx];
+        let found = false;
+        for (let i = pathIdx; i >= 0; i--) {
+          if (this._matchSegment(nextSeg, this.path[i], i === this.path.length - 1)) {
+            pathIdx = i - 1;
+            segIdx--;
+            found = true;
+            break;
+          }
+        }
+        if (!found) {
+          return false;
+        }
+      } else {
+        if (!this._matchSegment(segment, this.path[pathIdx], pathIdx === this.path.length - 1)) {
+          return false;
+        }
+        pathIdx--;
+        segIdx--;
+      }
+    }
+    return segIdx < 0;
+  }
+  /**
+   * @private
+   */
+  _matchSegment(segment, node2, isCurrentNode) {
+    if (segment.tag !== "*" && segment.tag !== node2.tag) {
+      return false;
+    }
+    if (segment.namespace !== void 0) {
+      if (segment.namespace !== "*" && segment.namespace !== node2.namespace) {
+        return false;
+      }
+    }
+    if (segment.attrName !== void 0) {
+      if (!isCurrentNode) {
+        return false;
+      }
+      if (!node2.values || !(segment.attrName in node2.values)) {
+        return false;
+      }
+      if (segment.attrValue !== void 0) {
+        if (String(node2.values[segment.attrName]) !== String(segment.attrValue)) {
+          return false;
+        }
+      }
+    }
+    if (segment.position !== void 0) {
+      if (!isCurrentNode) {
+        return false;
+      }
+      const counter = node2.counter ?? 0;
+      if (segment.position === "first" && counter !== 0) {
+        return false;
+      } else if (segment.position === "odd" && counter % 2 !== 1) {
+        return false;
+      } else if (segment.position === "even" && counter % 2 !== 0) {
+        return false;
+      } else if (segment.position === "nth" && counter !== segment.positionValue) {
+        return false;
+      }
+    }
+    return true;
+  }
+  /**
+   * Match any expression in the given set against the current path.
+   * @param {ExpressionSet} exprSet
+   * @returns {boolean}
+   */
+  matchesAny(exprSet) {
+    return exprSet.matchesAny(this);
+  }
+  /**
+   * Create a snapshot of current state.
+   * @returns {Object}
+   */
+  snapshot() {
+    return {
+      path: this.path.map((node2) => ({ ...node2 })),
+      siblingStacks: this.siblingStacks.map((level) => level ? { counts: new Map(level.counts), total: level.total } : level),
+      keptAttrs: this._keptAttrs.map((entry) => ({ ...entry }))
+    };
+  }
+  /**
+   * Restore state from snapshot.
+   * @param {Object} snapshot
+   */
+  restore(snapshot) {
+    this._pathStringCache = null;
+    this.path = snapshot.path.map((node2) => ({ ...node2 }));
+    this.siblingStacks = snapshot.siblingStacks.map((level) => level ? { counts: new Map(level.counts), total: level.total } : level);
+    this._keptAttrs = (snapshot.keptAttrs || []).map((entry) => ({ ...entry }));
+  }
+  /**
+   * Return the read-only {@link MatcherView} for this matcher.
+   *
+   * The same instance is returned on every call — no allocation occurs.
+   * It always reflects the current parser state and is safe to pass to
+   * user callbacks without risk of accidental mutation.
+   *
+   * @returns {MatcherView}
+   *
+   * @example
+   * const view = matcher.readOnly();
+   * // pass view to callbacks — it stays in sync automatically
+   * view.matches(expr);       // ✓
+   * view.getCurrentTag();     // ✓
+   * // view.push(...)         // ✗ method does not exist — caught by TypeScript
+   */
+  readOnly() {
+    return this._view;
+  }
+};
+
+// node_modules/is-unsafe/src/contexts/html.js
+var HTML_PATTERNS = [
+  {
+    id: "html-script-open",
+    description: "<script opening tag",
+    pattern: /<script[\s>/]/i
+  },
+  {
+    id: "html-script-close",
+    description: "</script closing tag",
+    pattern: /<\/script[\s>]/i
+  },
+  {
+    id: "html-javascript-protocol",
+    description: "javascript: URI scheme (with optional whitespace/encoding)",
+    // Handles j&#x61;vascript:, j\u0061vascript:, and whitespace variants
+    pattern: /j[\t\n\r ]*a[\t\n\r ]*v[\t\n\r ]*a[\t\n\r ]*s[\t\n\r ]*c[\t\n\r ]*r[\t\n\r ]*i[\t\n\r ]*p[\t\n\r ]*t[\t\n\r ]*:/i
+  },
+  {
+    id: "html-vbscript-protocol",
+    description: "vbscript: URI scheme",
+    pattern: /vbscript[\t\n\r ]*:/i
+  },
+  {
+    id: "html-data-html",
+    description: "data:text/html URI \u2014 can execute scripts in browsers",
+    pattern: /data[\t\n\r ]*:[\t\n\r ]*text\/html/i
+  },
+  {
+    id: "html-data-xhtml",
+    description: "data:application/xhtml+xml URI",
+    pattern: /data[\t\n\r ]*:[\t\n\r ]*application\/xhtml/i
+  },
+  {
+    id: "html-data-svg",
+    description: "data:image/svg+xml URI \u2014 can execute scripts",
+    pattern: /data[\t\n\r ]*:[\t\n\r ]*image\/svg\+xml/i
+  },
+  {
+    id: "html-inline-event-handler",
+    description: "Inline event handler attributes: onclick=, onerror=, onload=, etc.",
+    // \bon ensures we match a word boundary so "phonetic=" is not caught
+    pattern: /\bon\w{1,30}\s*=/i
+  },
+  {
+    id: "html-entity-obfuscated-script",
+    description: "HTML-entity-encoded <script (e.g. &#x3C;script or &lt;script)",
+    // Entities include optional trailing semicolon: &#x3C; or &#x3C (both valid in HTML5)
+    pattern: /(?:&#x0*3[Cc];?|&#0*60;?|&lt;)\s*script/i
+  },
+  {
+    id: "html-entity-obfuscated-javascript",
+    description: 'HTML-entity-encoded javascript: (partial \u2014 catches common &#106; or &#x6a; for "j")',
+    pattern: /(?:&#x0*6[Aa];?|&#0*106;?)\s*(?:&#x0*61;?|a)[\s\S]{0,80}script\s*:/i
+  },
+  {
+    id: "html-style-expression",
+    description: "CSS expression() \u2014 IE-era code execution in style attributes",
+    pattern: /style[\s\S]{0,20}expression\s*\(/i
+  },
+  {
+    id: "html-object-embed",
+    description: "<object or <embed tags that can load active content",
+    pattern: /<(?:object|embed)[\s>/]/i
+  },
+  {
+    id: "html-base-tag",
+    description: "<base href= \u2014 can hijack all relative URLs on a page",
+    pattern: /<base[\s>]/i
+  },
+  {
+    id: "html-meta-refresh",
+    description: '<meta http-equiv="refresh" \u2014 can redirect users',
+    pattern: /<meta[\s\S]{0,40}http-equiv[\s\S]{0,20}refresh/i
+  },
+  {
+    id: "html-srcdoc",
+    description: "srcdoc= attribute on iframes \u2014 embeds HTML that can run scripts",
+    pattern: /srcdoc\s*=/i
+  },
+  {
+    id: "html-iframe",
+    description: "<iframe tag",
+    pattern: /<iframe[\s>/]/i
+  },
+  {
+    id: "html-form",
+    description: "<form tag \u2014 can be used for phishing / credential harvesting injection",
+    pattern: /<form[\s>/]/i
+  }
+];
+var html_default = HTML_PATTERNS;
+
+// node_modules/is-unsafe/src/contexts/xml.js
+var XML_PATTERNS = [
+  {
+    id: "xml-cdata-injection",
+    description: "CDATA section injection: <![CDATA[ breaks out of text node context",
+    pattern: /<!\[CDATA\[/i
+  },
+  {
+    id: "xml-cdata-close",
+    description: "CDATA close sequence: ]]> can terminate an enclosing CDATA section",
+    pattern: /\]\]>/
+  },
+  {
+    id: "xml-processing-instruction",
+    description: "XML processing instruction: <?xml-stylesheet or <?php etc.",
+    pattern: /<\?(?:xml[\- ]|php|asp)/i
+  },
+  {
+    id: "xml-doctype-injection",
+    description: "DOCTYPE declaration embedded in content \u2014 can define entities",
+    // Match <!DOCTYPE followed by end-of-string, whitespace, or [ (internal subset)
+    pattern: /<!DOCTYPE(?:[\s[]|$)/i
+  },
+  {
+    id: "xml-entity-system",
+    description: "SYSTEM keyword \u2014 used in external entity declarations (XXE)",
+    pattern: /\bSYSTEM\s+["']/i
+  },
+  {
+    id: "xml-entity-public",
+    description: "PUBLIC keyword \u2014 used in external entity declarations (XXE)",
+    pattern: /\bPUBLIC\s+["']/i
+  },
+  {
+    id: "xml-entity-declaration",
+    description: "<!ENTITY declaration \u2014 defines entities, potential XXE or entity expansion",
+    pattern: /<!ENTITY[\s%]/i
+  },
+  {
+    id: "xml-billion-laughs",
+    description: "Entity reference chaining / billion laughs: repeated &eX; style references",
+    // Heuristic: 3+ consecutive entity refs suggests expansion attack
+    pattern: /(?:&\w{1,20};){3,}/
+  },
+  {
+    id: "xml-namespace-confusion",
+    description: "xmlns: attribute injection \u2014 can redefine namespaces to confuse parsers",
+    // pattern: /\bxmlns\s*(?::\w{1,40})?\s*=/i,
+    pattern: /\bxmlns(?::\w{1,40})?\s*=/i
+  },
+  {
+    id: "xml-comment-injection",
+    description: "<!-- comment injection \u2014 can hide content from some parsers",
+    pattern: /<!--/
+  },
+  {
+    id: "xml-comment-close",
+    description: "--> closes an enclosing XML comment",
+    pattern: /-->/
+  },
+  {
+    id: "xml-pi-close",
+    description: "?> closes an enclosing processing instruction",
+    pattern: /\?>/
+  }
+];
+var xml_default = XML_PATTERNS;
+
+// node_modules/is-unsafe/src/contexts/svg.js
+var SVG_PATTERNS = [
+  {
+    id: "svg-script-element",
+    description: "<script element inside SVG executes JavaScript",
+    pattern: /<script[\s>/]/i
+  },
+  {
+    id: "svg-xlink-href-javascript",
+    description: "xlink:href with javascript: \u2014 classic SVG XSS via <a> or <use>",
+    pattern: /xlink\s*:\s*href\s*=\s*["']?\s*javascript\s*:/i
+  },
+  {
+    id: "svg-href-javascript",
+    description: "href= with javascript: in SVG context (<a>, <animate>, etc.)",
+    pattern: /href\s*=\s*["']?\s*javascript\s*:/i
+  },
+  {
+    id: "svg-foreignobject",
+    description: "<foreignObject embeds HTML inside SVG \u2014 can execute scripts",
+    pattern: /<foreignObject[\s>/]/i
+  },
+  {
+    id: "svg-use-external",
+    description: "<use xlink:href or href pointing to external resource (non-fragment URL)",
+    // Match <use with href= where the value starts with a non-# character (external URL)
+    // [\"'][^#] catches quoted values not starting with #; [^\"'#\s>] catches unquoted
+    pattern: /<use[\s\S]{0,60}(?:xlink\s*:\s*)?href\s*=\s*(?:["'][^#]|[^"'#\s>])/i
+  },
+  {
+    id: "svg-animate-href",
+    description: '<animate attributeName="href" \u2014 can dynamically change href to javascript:',
+    pattern: /<animate[\s\S]{0,80}attributeName\s*=\s*["'][\s]*href["']/i
+  },
+  {
+    id: "svg-animate-xlinkhref",
+    description: '<animate attributeName="xlink:href"',
+    pattern: /<animate[\s\S]{0,80}attributeName\s*=\s*["'][\s]*xlink\s*:\s*href["']/i
+  },
+  {
+    id: "svg-set-javascript",
+    description: '<set to="javascript:..." \u2014 sets an attribute to a javascript: URI',
+    pattern: /<set[\s\S]{0,80}to\s*=\s*["']?\s*javascript\s*:/i
+  },
+  {
+    id: "svg-event-handler",
+    description: "SVG-specific event handler attributes: onload=, onerror=, onactivate=, etc.",
+    pattern: /\bon(?:load|error|activate|begin|end|repeat|focus|blur|click|mouse\w{1,20}|key\w{1,20})\s*=/i
+  },
+  {
+    id: "svg-handler-generic",
+    description: "Generic on* handler catch-all for SVG attributes",
+    pattern: /\bon\w{1,30}\s*=/i
+  },
+  {
+    id: "svg-filter-feimage",
+    description: "<feImage href= \u2014 filter primitive that can load external resources",
+    pattern: /<feImage[\s\S]{0,80}(?:xlink\s*:\s*)?href\s*=/i
+  },
+  {
+    id: "svg-image-external",
+    description: "<image xlink:href with http/https or javascript protocol",
+    pattern: /<image[\s\S]{0,80}(?:xlink\s*:\s*)?href\s*=\s*["']?\s*(?:https?|javascript)\s*:/i
+  },
+  {
+    id: "svg-style-javascript",
+    description: "style= attribute containing javascript: (e.g. background:url(javascript:...))",
+    pattern: /style\s*=[\s\S]{0,60}javascript\s*:/i
+  }
+];
+var svg_default = SVG_PATTERNS;
+
+// node_modules/is-unsafe/src/contexts/sql.js
+var SQL_PATTERNS = [
+  {
+    id: "sql-block-comment-open",
+    description: "SQL block comment open: /* ... */ \u2014 unusual in legitimate user text",
+    pattern: /\/\*/
+  },
+  {
+    id: "sql-union-select",
+    description: "UNION SELECT \u2014 most common SQL injection aggregation attack",
+    pattern: /\bUNION\s{1,20}(?:ALL\s{1,20})?SELECT\b/i
+  },
+  {
+    id: "sql-drop-table",
+    description: "DROP TABLE \u2014 destructive DDL injection",
+    pattern: /\bDROP\s{1,20}TABLE\b/i
+  },
+  {
+    id: "sql-drop-database",
+    description: "DROP DATABASE \u2014 destructive DDL injection",
+    pattern: /\bDROP\s{1,20}DATABASE\b/i
+  },
+  {
+    id: "sql-insert-into",
+    description: "INSERT INTO \u2014 data injection",
+    pattern: /\bINSERT\s{1,20}INTO\b/i
+  },
+  {
+    id: "sql-delete-from",
+    description: "DELETE FROM \u2014 data deletion injection",
+    pattern: /\bDELETE\s{1,20}FROM\b/i
+  },
+  {
+    id: "sql-update-set",
+    description: "UPDATE ... SET \u2014 data modification injection",
+    // Allows arbitrary content between UPDATE and SET (table name, alias, etc.)
+    pattern: /\bUPDATE\b[\s\S]{1,60}\bSET\b/i
+  },
+  {
+    id: "sql-exec-xp",
+    description: "EXEC xp_ \u2014 MSSQL extended stored procedure execution",
+    pattern: /\bEXEC(?:UTE)?\s{1,20}xp_/i
+  },
+  {
+    id: "sql-tautology-string",
+    description: `Classic string tautology: ' OR '1'='1 or " OR "1"="1"`,
+    // Last quote is optional — injection may truncate it: ' OR '1'='1--
+    pattern: /'\s{0,10}OR\s{0,10}'[^']{0,20}'\s*=\s*'[^']{0,20}/i
+  },
+  {
+    id: "sql-tautology-numeric",
+    description: "Numeric tautology: OR 1=1",
+    pattern: /\bOR\s{1,10}1\s*=\s*1\b/i
+  },
+  {
+    id: "sql-always-true-zero",
+    description: "Numeric tautology: OR 0=0",
+    pattern: /\bOR\s{1,10}0\s*=\s*0\b/i
+  },
+  {
+    id: "sql-sleep-benchmark",
+    description: "Time-based blind injection: SLEEP() or BENCHMARK()",
+    pattern: /\b(?:SLEEP|BENCHMARK)\s*\(/i
+  },
+  {
+    id: "sql-waitfor-delay",
+    description: "MSSQL time-based blind injection: WAITFOR DELAY",
+    pattern: /\bWAITFOR\s{1,20}DELAY\b/i
+  },
+  {
+    id: "sql-char-function",
+    description: "CHAR() function \u2014 used to obfuscate injected strings",
+    pattern: /\bCHAR\s*\(\s*\d{1,3}/i
+  },
+  {
+    id: "sql-information-schema",
+    description: "INFORMATION_SCHEMA \u2014 reconnaissance query for table/column enumeration",
+    pattern: /\bINFORMATION_SCHEMA\b/i
+  }
+];
+var sql_default = SQL_PATTERNS;
+
+// node_modules/is-unsafe/src/contexts/shell.js
+var SHELL_PATTERNS = [
+  {
+    id: "shell-path-traversal-unix",
+    description: "Unix path traversal: ../  \u2014 climbing the directory tree",
+    pattern: /\.\.\//
+  },
+  {
+    id: "shell-path-traversal-windows",
+    description: "Windows path traversal: ..\\ \u2014 climbing the directory tree",
+    pattern: /\.\.\\/
+  },
+  {
+    id: "shell-path-traversal-encoded",
+    description: "URL-encoded path traversal: %2e%2e or %2f variants",
+    pattern: /%2e%2e|%2f\.\.|\.\.%2f/i
+  },
+  {
+    id: "shell-null-byte",
+    description: "Null byte injection: \\x00 or %00 \u2014 truncates strings in C-backed functions",
+    pattern: /\x00|%00/
+  },
+  {
+    id: "shell-semicolon",
+    description: "Semicolon command separator: cmd1; cmd2",
+    pattern: /;/
+  },
+  {
+    id: "shell-pipe",
+    description: "Pipe operator: cmd1 | cmd2",
+    pattern: /\|/
+  },
+  {
+    id: "shell-and-operator",
+    description: "AND operator: cmd1 && cmd2",
+    pattern: /&&/
+  },
+  {
+    id: "shell-or-operator",
+    description: "OR operator: cmd1 || cmd2",
+    pattern: /\|\|/
+  },
+  {
+    id: "shell-backtick",
+    description: "Backtick command substitution: `cmd`",
+    pattern: /`/
+  },
+  {
+    id: "shell-dollar-paren",
+    description: "Dollar-paren command substitution: $(cmd)",
+    pattern: /\$\(/
+  },
+  {
+    id: "shell-dollar-brace",
+    description: "Dollar-brace variable expansion: ${var} \u2014 can be abused for injection",
+    pattern: /\$\{/
+  },
+  {
+    id: "shell-redirect-out",
+    description: "Output redirection: cmd > file or cmd >> file",
+    pattern: />{1,2}/
+  },
+  {
+    id: "shell-redirect-in",
+    description: "Input redirection: cmd < file",
+    pattern: /</
+  },
+  {
+    id: "shell-newline-injection",
+    description: "Newline injection: \\n or \\r \u2014 can inject new shell commands",
+    pattern: /[\n\r]/
+  },
+  {
+    id: "shell-glob-star",
+    description: "Glob expansion: * or ? \u2014 can expand to unintended files",
+    // Only flag when combined with path separators to reduce false positives
+    pattern: /[/\\][*?]/
+  },
+  {
+    id: "shell-absolute-root",
+    description: "Absolute root path injection: string starting with / or \\ (Windows UNC)",
+    pattern: /^(?:\/|\\\\)/
+  },
+  {
+    id: "shell-windows-drive",
+    description: "Windows drive letter path injection: C:\\ or D:/",
+    pattern: /^[a-zA-Z]:[/\\]/
+  },
+  {
+    id: "shell-curl-wget",
+    description: "curl/wget with URL or flags \u2014 can exfiltrate data or download payloads",
+    // Require a URL scheme (http/https/ftp) or a flag (-) to reduce false positives
+    // "curl is a tool" won't match; "curl http://..." or "curl -s ..." will
+    pattern: /\b(?:curl|wget)\s+(?:https?:\/\/|ftp:\/\/|-)/i
+  }
+];
+var shell_default = SHELL_PATTERNS;
+
+// node_modules/is-unsafe/src/contexts/redos.js
+var REDOS_PATTERNS = [
+  {
+    id: "redos-nested-quantifier-plus",
+    description: "Nested + quantifier inside a group with outer quantifier: (a+)+, (.+b)*, etc.",
+    // Matches any group containing a + quantifier, with an outer * or + — catches (a+)+, (.+b)*, etc.
+    pattern: /\([^)]*\+[^)]*\)[+*]/
+  },
+  {
+    id: "redos-nested-quantifier-star",
+    description: "Nested * quantifier: (a*)* or (a*)+ \u2014 catastrophic backtracking",
+    pattern: /\([^)]*\*[^)]*\)[*+]/
+  },
+  {
+    id: "redos-nested-groups",
+    description: "Doubly nested quantified groups: ((a+)+) \u2014 guaranteed catastrophic",
+    pattern: /\(\([^)]{0,40}\)[+*]\)[+*]/
+  },
+  {
+    id: "redos-alternation-overlap",
+    description: "Overlapping alternation under quantifier: (a|a)+ \u2014 ambiguous NFA paths",
+    // Detect repeated identical alternatives under a quantifier
+    pattern: /\(([^|()]{1,20})\|(?:\1)(?:\|[^|()]{1,20}){0,5}\)[+*?]{1,2}/
+  },
+  {
+    id: "redos-star-plus-concat",
+    description: "(x*x)+ pattern \u2014 triggers super-linear backtracking",
+    pattern: /\([^)]{0,10}\*[^)]{0,10}\)[+*]/
+  },
+  {
+    id: "redos-dot-star-greedy",
+    description: "(.*){n,} or (.+){n,} \u2014 repeated greedy dot quantifiers",
+    pattern: /\(\.[*+]\)\{?\d/
+  },
+  {
+    id: "redos-large-repetition",
+    description: "Very large fixed or range repetition count {1000,} or {1000,n} \u2014 denial of service via backtracking",
+    // Matches { followed by 4+ digits (≥1000), then optional ,digits }
+    pattern: /\{\d{4,}(?:,\d*)?\}/
+  },
+  {
+    id: "redos-catastrophic-alternation",
+    description: "Long alternation with many similar branches \u2014 polynomial backtracking risk",
+    // Heuristic: 10+ pipe-separated alternatives in a single group
+    pattern: /\([^)]{0,200}(?:\|[^|)]{0,50}){9,}\)/
+  }
+];
+var redos_default = REDOS_PATTERNS;
+
+// node_modules/is-unsafe/src/contexts/nosql.js
+var sep = `["'\\s]*:`;
+var NOSQL_PATTERNS = [
+  // ─── MongoDB $ operator injection ────────────────────────────────────────
+  {
+    id: "nosql-where-operator",
+    description: "$where \u2014 executes arbitrary JavaScript server-side in MongoDB",
+    pattern: new RegExp(`\\$where${sep}`, "i")
+  },
+  {
+    id: "nosql-ne-operator",
+    description: '$ne \u2014 "not equal" operator used to bypass equality checks',
+    pattern: new RegExp(`\\$ne${sep}`, "i")
+  },
+  {
+    id: "nosql-gt-operator",
+    description: '$gt \u2014 "greater than" used to bypass password/value checks',
+    pattern: new RegExp(`\\$gte?${sep}`, "i")
+  },
+  {
+    id: "nosql-lt-operator",
+    description: '$lt / $lte \u2014 "less than" bypass variants',
+    pattern: new RegExp(`\\$lte?${sep}`, "i")
+  },
+  {
+    id: "nosql-regex-operator",
+    description: "$regex \u2014 can be used to extract data character by character (blind injection)",
+    pattern: new RegExp(`\\$regex${sep}`, "i")
+  },
+  {
+    id: "nosql-or-operator",
+    description: "$or \u2014 logical OR; used to create always-true conditions",
+    pattern: new RegExp(`\\$or${sep}\\s*\\[`, "i")
+  },
+  {
+    id: "nosql-and-operator",
+    description: "$and \u2014 logical AND operator injection",
+    pattern: new RegExp(`\\$and${sep}\\s*\\[`, "i")
+  },
+  {
+    id: "nosql-nor-operator",
+    description: "$nor \u2014 logical NOR operator injection",
+    pattern: new RegExp(`\\$nor${sep}\\s*\\[`, "i")
+  },
+  {
+    id: "nosql-exists-operator",
+    description: "$exists \u2014 can enumerate fields to determine schema",
+    pattern: new RegExp(`\\$exists${sep}`, "i")
+  },
+  {
+    id: "nosql-in-operator",
+    description: "$in \u2014 matches any value in a list; can enumerate values",
+    pattern: new RegExp(`\\$in${sep}\\s*\\[`, "i")
+  },
+  {
+    id: "nosql-expr-operator",
+    description: "$expr \u2014 allows aggregation expressions in queries (MongoDB 3.6+)",
+    pattern: new RegExp(`\\$expr${sep}`, "i")
+  },
+  {
+    id: "nosql-function-operator",
+    description: "$function \u2014 executes arbitrary JavaScript in MongoDB 4.4+",
+    pattern: new RegExp(`\\$function${sep}`, "i")
+  },
+  {
+    id: "nosql-accumulator-operator",
+    description: "$accumulator \u2014 custom aggregation with arbitrary JS execution",
+    pattern: new RegExp(`\\$accumulator${sep}`, "i")
+  },
+  // ─── Prototype pollution ─────────────────────────────────────────────────
+  {
+    id: "nosql-proto-pollution",
+    description: "__proto__ \u2014 prototype pollution via object key injection",
+    pattern: /__proto__/
+  },
+  {
+    id: "nosql-constructor-prototype",
+    description: "constructor.prototype \u2014 alternative prototype pollution vector (dot notation or JSON key)",
+    // Matches dot-notation (obj.constructor.prototype) and JSON key adjacency
+    // ("constructor": {"prototype": ...})
+    pattern: /constructor[\s"':.,{\[]*prototype/i
+  },
+  {
+    id: "nosql-proto-bracket",
+    description: '["__proto__"] \u2014 bracket-notation prototype pollution',
+    pattern: /\[["']__proto__["']\]/
+  }
+];
+var nosql_default = NOSQL_PATTERNS;
+
+// node_modules/is-unsafe/src/contexts/log.js
+var LOG_PATTERNS = [
+  // ─── CRLF / newline injection ─────────────────────────────────────────────
+  {
+    id: "log-crlf-injection",
+    description: "CRLF injection: literal \\r or \\n embeds fake log lines",
+    pattern: /[\r\n]/
+  },
+  {
+    id: "log-url-encoded-crlf",
+    description: "URL-encoded CRLF: %0d, %0a, %0D, %0A \u2014 decoded by some log parsers",
+    pattern: /%0[dDaA]/
+  },
+  {
+    id: "log-unicode-newline",
+    description: "Unicode newline variants: U+2028 (line separator), U+2029 (paragraph separator)",
+    pattern: /[\u2028\u2029]/
+  },
+  // ─── Log4Shell / JNDI injection (CVE-2021-44228) ─────────────────────────
+  {
+    id: "log-log4shell-jndi",
+    description: "Log4Shell: ${jndi:...} triggers remote code execution in Apache Log4j",
+    pattern: /\$\{jndi\s*:/i
+  },
+  {
+    id: "log-log4shell-obfuscated",
+    description: "Obfuscated Log4Shell: ${::-j}... lookup-bypass prefix used to evade WAF detection",
+    // ${::- is the Log4j lookup-bypass escape sequence; presence alone is suspicious
+    pattern: /\$\{::-/
+  },
+  {
+    id: "log-log4j-lookup",
+    description: "Log4j lookup syntax: ${env:...}, ${sys:...}, ${ctx:...} \u2014 data exfiltration",
+    pattern: /\$\{(?:env|sys|ctx|main|map|sd|web|docker|k8s|spring)\s*:/i
+  },
+  // ─── Server-Side Template Injection (SSTI) in log messages ───────────────
+  {
+    id: "log-ssti-double-brace",
+    description: "SSTI double-brace: {{expression}} \u2014 Jinja2, Twig, Handlebars, etc.",
+    pattern: /\{\{[\s\S]{0,80}\}\}/
+  },
+  {
+    id: "log-ssti-hash-brace",
+    description: "SSTI hash-brace: #{expression} \u2014 Thymeleaf, Velocity, Ruby ERB",
+    pattern: /#\{[\s\S]{0,80}\}/
+  },
+  {
+    id: "log-ssti-dollar-brace",
+    description: "SSTI/EL injection: ${expression with operators or method calls} \u2014 JSP EL, Freemarker, SpEL",
+    // Require that the ${...} content looks like an expression, not a plain variable name.
+    // Flags if the content contains: . ( * + operators, or known SSTI keywords.
+    // This avoids flagging ${PATH}, ${HOME} etc. (plain shell variables).
+    pattern: /\$\{[^}]*(?:\.|\(|\*|\+|\bclass\b|\bruntime\b|\bprocess\b|\bexec\b)[^}]{0,80}\}/i
+  },
+  {
+    id: "log-ssti-percent-tag",
+    description: "SSTI ERB/ASP tag: <%= expression %> \u2014 Ruby ERB, ASP",
+    pattern: /<%=[\s\S]{0,80}%>/
+  },
+  // ─── Null byte ────────────────────────────────────────────────────────────
+  {
+    id: "log-null-byte",
+    description: "Null byte: \\x00 or %00 \u2014 can truncate log entries in C-backed loggers",
+    pattern: /\x00|%00/
+  },
+  // ─── ANSI escape injection ────────────────────────────────────────────────
+  {
+    id: "log-ansi-escape",
+    description: "ANSI escape sequence: ESC[ \u2014 can manipulate terminal output when logs are tailed",
+    pattern: /\x1b\[/
+  }
+];
+var log_default = LOG_PATTERNS;
+
+// node_modules/is-unsafe/src/contexts/sql-strict.js
+var SQL_STRICT_EXTRA = [
+  {
+    id: "sql-line-comment",
+    description: "SQL line comment: -- followed by whitespace or end of string",
+    pattern: /--(?:\s|$)/
+  },
+  {
+    id: "sql-stacked-query",
+    description: "Stacked queries: semicolon immediately followed by a SQL keyword",
+    pattern: /;\s{0,10}(?:SELECT|INSERT|UPDATE|DELETE|DROP|CREATE|ALTER|EXEC)\b/i
+  },
+  {
+    id: "sql-hex-encoding",
+    description: "Hex-encoded string injection: 0x41414141 style (MySQL)",
+    pattern: /\b0x[0-9a-f]{4,}/i
+  }
+];
+var SQL_STRICT_PATTERNS = [...sql_default, ...SQL_STRICT_EXTRA];
+var sql_strict_default = SQL_STRICT_PATTERNS;
+
+// node_modules/is-unsafe/src/util/decode-entities.js
+var NAMED = Object.freeze({
+  colon: ":",
+  Tab: "	",
+  NewLine: "\n"
+});
+var ENTITY_RE = /&(?:#[xX]0*([0-9a-fA-F]{1,6});?|#0*([0-9]{1,7});?|([a-zA-Z][a-zA-Z0-9]{1,15});)/g;
+function decodeEntities(input2) {
+  if (input2.indexOf("&") === -1) return input2;
+  return input2.replace(ENTITY_RE, (match, hex3, dec, name) => {
+    if (name !== void 0) {
+      return Object.prototype.hasOwnProperty.call(NAMED, name) ? NAMED[name] : match;
+    }
+    const cp = hex3 !== void 0 ? parseInt(hex3, 16) : parseInt(dec, 10);
+    if (!Number.isFinite(cp) || cp > 1114111) return match;
+    return String.fromCodePoint(cp);
+  });
+}
+
+// node_modules/is-unsafe/src/index.js
+html_default.label = "HTML";
+xml_default.label = "XML";
+svg_default.label = "SVG";
+html_default.decodeEntities = true;
+xml_default.decodeEntities = true;
+svg_default.decodeEntities = true;
+sql_default.label = "SQL";
+sql_strict_default.label = "SQL-STRICT";
+shell_default.label = "SHELL";
+redos_default.label = "REDOS";
+nosql_default.label = "NOSQL";
+log_default.label = "LOG";
+var VALID_CONTEXTS = Object.freeze({
+  HTML: html_default,
+  XML: xml_default,
+  SVG: svg_default,
+  SQL: sql_default,
+  "SQL-STRICT": sql_strict_default,
+  SHELL: shell_default,
+  REDOS: redos_default,
+  NOSQL: nosql_default,
+  LOG: log_default
+});
+function assertString(value) {
+  if (typeof value !== "string") {
+    throw new TypeError(
+      `is-unsafe: first argument must be a string, got ${typeof value}`
+    );
+  }
+}
+function assertContext(context) {
+  if (context instanceof RegExp) return;
+  if (Array.isArray(context)) {
+    if (context.length === 0) {
+      throw new TypeError("is-unsafe: context must not be an empty array");
+    }
+    if (Array.isArray(context[0])) {
+      for (const list of context) {
+        if (!Array.isArray(list) || list.length === 0) {
+          throw new TypeError(
+            "is-unsafe: each context in the array must be a non-empty pattern array (PatternList)"
+          );
+        }
+      }
+    }
+    return;
+  }
+  throw new TypeError(
+    `is-unsafe: second argument must be a PatternList (e.g. HTML), an array of PatternLists (e.g. [HTML, XML]), or a RegExp. Got: ${typeof context}`
+  );
+}
+function normalise(context) {
+  if (context instanceof RegExp) return { lists: null, regex: context };
+  if (Array.isArray(context[0])) return { lists: context, regex: null };
+  return { lists: [context], regex: null };
+}
+function decodedCopy(value, list) {
+  if (!list.decodeEntities) return null;
+  const decoded = decodeEntities(value);
+  return decoded === value ? null : decoded;
+}
+function matchList(value, list) {
+  const label = list.label ?? "CUSTOM";
+  const decoded = decodedCopy(value, list);
+  for (const rule of list) {
+    if (rule.pattern.test(value) || decoded !== null && rule.pattern.test(decoded)) {
+      return { context: label, id: rule.id, description: rule.description, pattern: rule.pattern };
+    }
+  }
+  return null;
+}
+function isUnsafe(value, context) {
+  assertString(value);
+  assertContext(context);
+  const { lists, regex } = normalise(context);
+  if (regex) return regex.test(value);
+  for (const list of lists) {
+    if (matchList(value, list) !== null) return true;
+  }
+  return false;
+}
+
+// node_modules/fast-xml-parser/src/xmlparser/OrderedObjParser.js
+function extractRawAttributes(prefixedAttrs, options) {
+  if (!prefixedAttrs) return {};
+  const attrs = options.attributesGroupName ? prefixedAttrs[options.attributesGroupName] : prefixedAttrs;
+  if (!attrs) return {};
+  const rawAttrs = {};
+  for (const key in attrs) {
+    if (key.startsWith(options.attributeNamePrefix)) {
+      const rawName = key.substring(options.attributeNamePrefix.length);
+      rawAttrs[rawName] = attrs[key];
+    } else {
+      rawAttrs[key] = attrs[key];
+    }
+  }
+  return rawAttrs;
+}
+function extractNamespace(rawTagName) {
+  if (!rawTagName || typeof rawTagName !== "string") return void 0;
+  const colonIndex = rawTagName.indexOf(":");
+  if (colonIndex !== -1 && colonIndex > 0) {
+    const ns = rawTagName.substring(0, colonIndex);
+    if (ns !== "xmlns") {
+      return ns;
+    }
+  }
+  return void 0;
+}
+var OrderedObjParser = class {
+  constructor(options, externalEntities) {
+    this.options = options;
+    this.currentNode = null;
+    this.tagsNodeStack = [];
+    this.parseXml = parseXml;
+    this.parseTextData = parseTextData;
+    this.resolveNameSpace = resolveNameSpace;
+    this.buildAttributesMap = buildAttributesMap;
+    this.isItStopNode = isItStopNode;
+    this.replaceEntitiesValue = replaceEntitiesValue;
+    this.readStopNodeData = readStopNodeData;
+    this.saveTextToParentTag = saveTextToParentTag;
+    this.addChild = addChild;
+    this.ignoreAttributesFn = getIgnoreAttributesFn(this.options.ignoreAttributes);
+    this.entityExpansionCount = 0;
+    this.currentExpandedLength = 0;
+    this.doctypefound = false;
+    let namedEntities = { ...XML };
+    if (this.options.entityDecoder) {
+      this.entityDecoder = this.options.entityDecoder;
+    } else {
+      if (typeof this.options.htmlEntities === "object") namedEntities = this.options.htmlEntities;
+      else if (this.options.htmlEntities === true) namedEntities = { ...COMMON_HTML, ...CURRENCY };
+      this.entityDecoder = new EntityDecoder({
+        namedEntities: { ...namedEntities, ...externalEntities },
+        numericAllowed: this.options.htmlEntities,
+        limit: {
+          maxTotalExpansions: this.options.processEntities.maxTotalExpansions,
+          maxExpandedLength: this.options.processEntities.maxExpandedLength,
+          applyLimitsTo: this.options.processEntities.appliesTo
+        },
+        // onExternalEntity: (name, value) => isUnsafe(value) ? 'block' : 'allow',
+        onInputEntity: (name, value) => (
+          //TODO: VALID_CONTEXTS.HTML should be set only if this.options.htmlEntities
+          isUnsafe(value, [html_default, xml_default]) ? ENTITY_ACTION.BLOCK : ENTITY_ACTION.ALLOW
+        )
+        //postCheck: resolved => resolved
+      });
+    }
+    this.matcher = new Matcher();
+    this.readonlyMatcher = this.matcher.readOnly();
+    this.isCurrentNodeStopNode = false;
+    this.stopNodeExpressionsSet = new ExpressionSet();
+    const stopNodesOpts = this.options.stopNodes;
+    if (stopNodesOpts && stopNodesOpts.length > 0) {
+      for (let i = 0; i < stopNodesOpts.length; i++) {
+        const stopNodeExp = stopNodesOpts[i];
+        if (typeof stopNodeExp === "string") {
+          this.stopNodeExpressionsSet.add(new Expression(stopNodeExp));
+        } else if (stopNodeExp instanceof Expression) {
+          this.stopNodeExpressionsSet.add(stopNodeExp);
+        }
+      }
+      this.stopNodeExpressionsSet.seal();
+    }
+  }
+};
+function parseTextData(val, tagName, jPath, dontTrim, hasAttributes, isLeafNode, escapeEntities) {
+  const options = this.options;
+  if (val !== void 0) {
+    if (options.trimValues && !dontTrim) {
+      val = val.trim();
+    }
+    if (val.length > 0) {
+      if (!escapeEntities) val = this.replaceEntitiesValue(val, tagName, jPath);
+      const jPathOrMatcher = options.jPath ? jPath.toString() : jPath;
+      const newval = options.tagValueProcessor(tagName, val, jPathOrMatcher, hasAttributes, isLeafNode);
+      if (newval === null || newval === void 0) {
+        return val;
+      } else if (typeof newval !== typeof val || newval !== val) {
+        return newval;
+      } else if (options.trimValues) {
+        return parseValue(val, options.parseTagValue, options.numberParseOptions);
+      } else {
+        const trimmedVal = val.trim();
+        if (trimmedVal === val) {
+          return parseValue(val, options.parseTagValue, options.numberParseOptions);
+        } else {
+          return val;
+        }
+      }
+    }
+  }
+}
+function resolveNameSpace(tagname) {
+  if (this.options.removeNSPrefix) {
+    const tags = tagname.split(":");
+    const prefix = tagname.charAt(0) === "/" ? "/" : "";
+    if (tags[0] === "xmlns") {
+      return "";
+    }
+    if (tags.length === 2) {
+      tagname = prefix + tags[1];
+    }
+  }
+  return tagname;
+}
+var attrsRegx = /([^\s=]+)\s*(=\s*(?:"([^"]*)"|'([^']*)'))?/gm;
+function attrValue(match) {
+  return match[3] !== void 0 ? match[3] : match[4];
+}
+function buildAttributesMap(attrStr, jPath, tagName, force = false) {
+  const options = this.options;
+  if (force === true || options.ignoreAttributes !== true && typeof attrStr === "string") {
+    const matches = getAllMatches(attrStr, attrsRegx);
+    const len = matches.length;
+    const attrs = {};
+    const processedVals = new Array(len);
+    let hasRawAttrs = false;
+    const rawAttrsForMatcher = {};
+    for (let i = 0; i < len; i++) {
+      const attrName = this.resolveNameSpace(matches[i][1]);
+      const oldVal = attrValue(matches[i]);
+      if (attrName.length && oldVal !== void 0) {
+        let val = oldVal;
+        if (options.trimValues) val = val.trim();
+        val = this.replaceEntitiesValue(val, tagName, this.readonlyMatcher);
+        processedVals[i] = val;
+        rawAttrsForMatcher[attrName] = val;
+        hasRawAttrs = true;
+      }
+    }
+    if (hasRawAttrs && typeof jPath === "object" && jPath.updateCurrent) {
+      jPath.updateCurrent(rawAttrsForMatcher);
+    }
+    const jPathStr = options.jPath ? jPath.toString() : this.readonlyMatcher;
+    let hasAttrs = false;
+    for (let i = 0; i < len; i++) {
+      const attrName = this.resolveNameSpace(matches[i][1]);
+      if (this.ignoreAttributesFn(attrName, jPathStr)) continue;
+      let aName = options.attributeNamePrefix + attrName;
+      if (attrName.length) {
+        if (options.transformAttributeName) {
+          aName = options.transformAttributeName(aName);
+        }
+        aName = sanitizeName2(aName, options);
+        if (attrValue(matches[i]) !== void 0) {
+          const oldVal = processedVals[i];
+          const newVal = options.attributeValueProcessor(attrName, oldVal, jPathStr);
+          if (newVal === null || newVal === void 0) {
+            attrs[aName] = oldVal;
+          } else if (typeof newVal !== typeof oldVal || newVal !== oldVal) {
+            attrs[aName] = newVal;
+          } else {
+            attrs[aName] = parseValue(oldVal, options.parseAttributeValue, options.numberParseOptions);
+          }
+          hasAttrs = true;
+        } else if (options.allowBooleanAttributes) {
+          attrs[aName] = true;
+          hasAttrs = true;
+        }
+      }
+    }
+    if (!hasAttrs) return;
+    if (options.attributesGroupName && !options.preserveOrder) {
+      const attrCollection = {};
+      attrCollection[options.attributesGroupName] = attrs;
+      return attrCollection;
+    }
+    return attrs;
+  }
+}
+var parseXml = function(xmlData) {
+  const options = this.options;
+  const crlfPositions = options.captureMetaData ? [] : void 0;
+  xmlData = xmlData.replace(/\r\n?/g, options.captureMetaData ? (newline, index) => {
+    if (newline.length === 2) {
+      crlfPositions.push(index - crlfPositions.length);
+    }
+    return "\n";
+  } : "\n");
+  const xmlObj = new XmlNode("!xml");
+  let currentNode = xmlObj;
+  let textData = "";
+  this.matcher.reset();
+  this.entityDecoder.reset();
+  this.entityExpansionCount = 0;
+  this.currentExpandedLength = 0;
+  this.doctypefound = false;
+  const docTypeReader = new DocTypeReader(options.processEntities);
+  const xmlLen = xmlData.length;
+  for (let i = 0; i < xmlLen; i++) {
+    const ch = xmlData[i];
+    if (ch === "<") {
+      const c1 = xmlData.charCodeAt(i + 1);
+      if (c1 === 47) {
+        const closeIndex = findClosingIndex(xmlData, ">", i, "Closing Tag is not closed.");
+        let tagName = xmlData.substring(i + 2, closeIndex).trim();
+        if (options.removeNSPrefix) {
+          const colonIndex = tagName.indexOf(":");
+          if (colonIndex !== -1) {
+            tagName = tagName.substr(colonIndex + 1);
+          }
+        }
+        tagName = transformTagName(options.transformTagName, tagName, "", options).tagName;
+        if (currentNode) {
+          textData = this.saveTextToParentTag(textData, currentNode, this.readonlyMatcher);
+        }
+        const lastTagName = this.matcher.getCurrentTag();
+        if (tagName && options.unpairedTagsSet.has(tagName)) {
+          throw new Error(`Unpaired tag can not be used as closing tag: </${tagName}>`);
+        }
+        if (lastTagName && options.unpairedTagsSet.has(lastTagName)) {
+          this.matcher.pop();
+          this.tagsNodeStack.pop();
+        }
+        this.matcher.pop();
+        this.isCurrentNodeStopNode = false;
+        currentNode = this.tagsNodeStack.pop() || xmlObj;
+        if (options.captureMetaData && currentNode) {
+          currentNode.addEndIndex(getOriginalIndex(closeIndex + 1, crlfPositions));
+        }
+        textData = "";
+        i = closeIndex;
+      } else if (c1 === 63) {
+        let tagData = readTagExp(xmlData, i, false, "?>");
+        if (!tagData) throw new Error("Pi Tag is not closed.");
+        textData = this.saveTextToParentTag(textData, currentNode, this.readonlyMatcher);
+        const attsMap = this.buildAttributesMap(tagData.tagExp, this.matcher, tagData.tagName, true);
+        if (attsMap) {
+          const ver = attsMap[this.options.attributeNamePrefix + "version"];
+          this.entityDecoder.setXmlVersion(Number(ver) || 1);
+          docTypeReader.setXmlVersion(Number(ver) || 1);
+        }
+        if (options.ignoreDeclaration && tagData.tagName === "?xml" || options.ignorePiTags) {
+        } else {
+          const childNode = new XmlNode(tagData.tagName);
+          childNode.add(options.textNodeName, "");
+          if (tagData.tagName !== tagData.tagExp && tagData.attrExpPresent && options.ignoreAttributes !== true) {
+            childNode[":@"] = attsMap;
+          }
+          const startIndex = options.captureMetaData ? getOriginalIndex(i, crlfPositions) : i;
+          this.addChild(currentNode, childNode, this.readonlyMatcher, startIndex);
+          if (options.captureMetaData) {
+            currentNode.addEndIndex(getOriginalIndex(tagData.closeIndex + 2, crlfPositions));
+          }
+        }
+        i = tagData.closeIndex + 1;
+      } else if (c1 === 33 && xmlData.charCodeAt(i + 2) === 45 && xmlData.charCodeAt(i + 3) === 45) {
+        const endIndex = findClosingIndex(xmlData, "-->", i + 4, "Comment is not closed.");
+        if (options.commentPropName) {
+          const comment = xmlData.substring(i + 4, endIndex - 2);
+          textData = this.saveTextToParentTag(textData, currentNode, this.readonlyMatcher);
+          currentNode.add(options.commentPropName, [{ [options.textNodeName]: comment }]);
+        }
+        i = endIndex;
+      } else if (c1 === 33 && xmlData.charCodeAt(i + 2) === 68) {
+        if (this.doctypefound) throw new Error("Multiple DOCTYPE declarations found.");
+        this.doctypefound = true;
+        const result = docTypeReader.readDocType(xmlData, i);
+        this.entityDecoder.addInputEntities(result.entities);
+        i = result.i;
+      } else if (c1 === 33 && xmlData.charCodeAt(i + 2) === 91) {
+        const closeIndex = findClosingIndex(xmlData, "]]>", i, "CDATA is not closed.") - 2;
+        const tagExp = xmlData.substring(i + 9, closeIndex);
+        textData = this.saveTextToParentTag(textData, currentNode, this.readonlyMatcher);
+        let val = this.parseTextData(tagExp, currentNode.tagname, this.readonlyMatcher, true, false, true, true);
+        if (val == void 0) val = "";
+        if (options.cdataPropName) {
+          currentNode.add(options.cdataPropName, [{ [options.textNodeName]: tagExp }]);
+        } else {
+          currentNode.add(options.textNodeName, val);
+        }
+        i = closeIndex + 2;
+      } else {
+        let result = readTagExp(xmlData, i, options.removeNSPrefix);
+        if (!result) {
+          const context = xmlData.substring(Math.max(0, i - 50), Math.min(xmlLen, i + 50));
+          throw new Error(`readTagExp returned undefined at position ${i}. Context: "${context}"`);
+        }
+        let tagName = result.tagName;
+        const rawTagName = result.rawTagName;
+        let tagExp = result.tagExp;
+        let attrExpPresent = result.attrExpPresent;
+        let closeIndex = result.closeIndex;
+        ({ tagName, tagExp } = transformTagName(options.transformTagName, tagName, tagExp, options));
+        if (options.strictReservedNames && (tagName === options.commentPropName || tagName === options.cdataPropName || tagName === options.textNodeName || tagName === options.attributesGroupName)) {
+          throw new Error(`Invalid tag name: ${tagName}`);
+        }
+        if (currentNode && textData) {
+          if (currentNode.tagname !== "!xml") {
+            textData = this.saveTextToParentTag(textData, currentNode, this.readonlyMatcher, false);
+          }
+        }
+        const lastTag = currentNode;
+        if (lastTag && options.unpairedTagsSet.has(lastTag.tagname)) {
+          currentNode = this.tagsNodeStack.pop();
+          this.matcher.pop();
+        }
+        let isSelfClosing = false;
+        if (tagExp.length > 0 && tagExp.lastIndexOf("/") === tagExp.length - 1) {
+          isSelfClosing = true;
+          if (tagName[tagName.length - 1] === "/") {
+            tagName = tagName.substr(0, tagName.length - 1);
+            tagExp = tagName;
+          } else {
+            tagExp = tagExp.substr(0, tagExp.length - 1);
+          }
+          attrExpPresent = tagName !== tagExp;
+        }
+        let prefixedAttrs = null;
+        let rawAttrs = {};
+        let namespace = void 0;
+        namespace = extractNamespace(rawTagName);
+        if (tagName !== xmlObj.tagname) {
+          this.matcher.push(tagName, {}, namespace);
+        }
+        if (tagName !== tagExp && attrExpPresent) {
+          prefixedAttrs = this.buildAttributesMap(tagExp, this.matcher, tagName);
+          if (prefixedAttrs) {
+            rawAttrs = extractRawAttributes(prefixedAttrs, options);
+          }
+        }
+        if (tagName !== xmlObj.tagname) {
+          this.isCurrentNodeStopNode = this.isItStopNode();
+        }
+        const startIndex = options.captureMetaData ? getOriginalIndex(i, crlfPositions) : i;
+        if (this.isCurrentNodeStopNode) {
+          let tagContent = "";
+          if (isSelfClosing) {
+            i = result.closeIndex;
+          } else if (options.unpairedTagsSet.has(tagName)) {
+            i = result.closeIndex;
+          } else {
+            const result2 = this.readStopNodeData(xmlData, rawTagName, closeIndex + 1);
+            if (!result2) throw new Error(`Unexpected end of ${rawTagName}`);
+            i = result2.i;
+            tagContent = result2.tagContent;
+          }
+          const childNode = new XmlNode(tagName);
+          if (prefixedAttrs) {
+            childNode[":@"] = prefixedAttrs;
+          }
+          childNode.add(options.textNodeName, tagContent);
+          this.matcher.pop();
+          this.isCurrentNodeStopNode = false;
+          this.addChild(currentNode, childNode, this.readonlyMatcher, startIndex);
+          if (options.captureMetaData) {
+            currentNode.addEndIndex(getOriginalIndex(i + 1, crlfPositions));
+          }
+        } else {
+          if (isSelfClosing) {
+            ({ tagName, tagExp } = transformTagName(options.transformTagName, tagName, tagExp, options));
+            const childNode = new XmlNode(tagName);
+            if (prefixedAttrs) {
+              childNode[":@"] = prefixedAttrs;
+            }
+            this.addChild(currentNode, childNode, this.readonlyMatcher, startIndex);
+            if (options.captureMetaData) {
+              currentNode.addEndIndex(getOriginalIndex(closeIndex + 1, crlfPositions));
+            }
+            this.matcher.pop();
+            this.isCurrentNodeStopNode = false;
+          } else if (options.unpairedTagsSet.has(tagName)) {
+            const childNode = new XmlNode(tagName);
+            if (prefixedAttrs) {
+              childNode[":@"] = prefixedAttrs;
+            }
+            this.addChild(currentNode, childNode, this.readonlyMatcher, startIndex);
+            if (options.captureMetaData) {
+              currentNode.addEndIndex(getOriginalIndex(result.closeIndex + 1, crlfPositions));
+            }
+            this.matcher.pop();
+            this.isCurrentNodeStopNode = false;
+            i = result.closeIndex;
+            continue;
+          } else {
+            const childNode = new XmlNode(tagName);
+            if (this.tagsNodeStack.length > options.maxNestedTags) {
+              throw new Error("Maximum nested tags exceeded");
+            }
+            this.tagsNodeStack.push(currentNode);
+            if (prefixedAttrs) {
+              childNode[":@"] = prefixedAttrs;
+            }
+            this.addChild(currentNode, childNode, this.readonlyMatcher, startIndex);
+            currentNode = childNode;
+          }
+          textData = "";
+          i = closeIndex;
+        }
+      }
+    } else {
+      textData += xmlData[i];
+    }
+  }
+  return xmlObj.child;
+};
+function getOriginalIndex(index, crlfPositions) {
+  let low = 0;
+  let high = crlfPositions.length;
+  while (low < high) {
+    const middle = Math.floor((low + high) / 2);
+    if (crlfPositions[middle] < index) low = middle + 1;
+    else high = middle;
+  }
+  return index + low;
+}
+function addChild(currentNode, childNode, matcher, startIndex) {
+  if (!this.options.captureMetaData) startIndex = void 0;
+  const jPathOrMatcher = this.options.jPath ? matcher.toString() : matcher;
+  const result = this.options.updateTag(childNode.tagname, jPathOrMatcher, childNode[":@"]);
+  if (result === false) {
+  } else if (typeof result === "string") {
+    childNode.tagname = result;
+    currentNode.addChild(childNode, startIndex);
+  } else {
+    currentNode.addChild(childNode, startIndex);
+  }
+}
+function replaceEntitiesValue(val, tagName, jPath) {
+  const entityConfig = this.options.processEntities;
+  if (!entityConfig || !entityConfig.enabled) {
+    return val;
+  }
+  if (entityConfig.allowedTags) {
+    const jPathOrMatcher = this.options.jPath ? jPath.toString() : jPath;
+    const allowed = Array.isArray(entityConfig.allowedTags) ? entityConfig.allowedTags.includes(tagName) : entityConfig.allowedTags(tagName, jPathOrMatcher);
+    if (!allowed) {
+      return val;
+    }
+  }
+  if (entityConfig.tagFilter) {
+    const jPathOrMatcher = this.options.jPath ? jPath.toString() : jPath;
+    if (!entityConfig.tagFilter(tagName, jPathOrMatcher)) {
+      return val;
+    }
+  }
+  return this.entityDecoder.decode(val);
+}
+function saveTextToParentTag(textData, parentNode, matcher, isLeafNode) {
+  if (textData) {
+    if (isLeafNode === void 0) isLeafNode = parentNode.child.length === 0;
+    textData = this.parseTextData(
+      textData,
+      parentNode.tagname,
+      matcher,
+      false,
+      parentNode[":@"] ? Object.keys(parentNode[":@"]).length !== 0 : false,
+      isLeafNode
+    );
+    if (textData !== void 0 && textData !== "")
+      parentNode.add(this.options.textNodeName, textData);
+    textData = "";
+  }
+  return textData;
+}
+function isItStopNode() {
+  if (this.stopNodeExpressionsSet.size === 0) return false;
+  return this.matcher.matchesAny(this.stopNodeExpressionsSet);
+}
+function tagExpWithClosingIndex(xmlData, i, closingChar = ">") {
+  const len = xmlData.length;
+  const closeCode0 = closingChar.charCodeAt(0);
+  const closeCode1 = closingChar.length > 1 ? closingChar.charCodeAt(1) : -1;
+  let result = "";
+  let segmentStart = i;
+  for (let index = i; index < len; index++) {
+    const code = xmlData.charCodeAt(index);
+    if (code === 34 || code === 39) {
+      index = xmlData.indexOf(xmlData[index], index + 1);
+      if (index === -1) return;
+    } else if (code === closeCode0) {
+      if (closeCode1 !== -1) {
+        if (xmlData.charCodeAt(index + 1) === closeCode1) {
+          result += xmlData.substring(segmentStart, index);
+          return { data: result, index };
+        }
+      } else {
+        result += xmlData.substring(segmentStart, index);
+        return { data: result, index };
+      }
+    } else if (code === 9) {
+      result += xmlData.substring(segmentStart, index) + " ";
+      segmentStart = index + 1;
+    }
+  }
+}
+function findClosingIndex(xmlData, str, i, errMsg) {
+  const closingIndex = xmlData.indexOf(str, i);
+  if (closingIndex === -1) {
+    throw new Error(errMsg);
+  } else {
+    return closingIndex + str.length - 1;
+  }
+}
+function findClosingChar(xmlData, char, i, errMsg) {
+  const closingIndex = xmlData.indexOf(char, i);
+  if (closingIndex === -1) throw new Error(errMsg);
+  return closingIndex;
+}
+function readTagExp(xmlData, i, removeNSPrefix, closingChar = ">") {
+  const result = tagExpWithClosingIndex(xmlData, i + 1, closingChar);
+  if (!result) return;
+  let tagExp = result.data;
+  const closeIndex = result.index;
+  const separatorIndex = tagExp.search(/\s/);
+  let tagName = tagExp;
+  let attrExpPresent = true;
+  if (separatorIndex !== -1) {
+    tagName = tagExp.substring(0, separatorIndex);
+    tagExp = tagExp.substring(separatorIndex + 1).trimStart();
+  }
+  const rawTagName = tagName;
+  if (removeNSPrefix) {
+    const colonIndex = tagName.indexOf(":");
+    if (colonIndex !== -1) {
+      tagName = tagName.substr(colonIndex + 1);
+      attrExpPresent = tagName !== result.data.substr(colonIndex + 1);
+    }
+  }
+  return {
+    tagName,
+    tagExp,
+    closeIndex,
+    attrExpPresent,
+    rawTagName
+  };
+}
+function readStopNodeData(xmlData, tagName, i) {
+  const startIndex = i;
+  let openTagCount = 1;
+  let lenient = false;
+  let nextGt = -1;
+  const xmllen = xmlData.length;
+  for (; i < xmllen; i++) {
+    if (xmlData[i] === "<") {
+      const c1 = xmlData.charCodeAt(i + 1);
+      if (c1 === 47) {
+        const closeIndex = findClosingChar(xmlData, ">", i, `${tagName} is not closed`);
+        let closeTagName = xmlData.substring(i + 2, closeIndex).trim();
+        if (closeTagName === tagName) {
+          openTagCount--;
+          if (openTagCount === 0) {
+            return {
+              tagContent: xmlData.substring(startIndex, i),
+              i: closeIndex
+            };
+          }
+        }
+        i = closeIndex;
+      } else if (c1 === 63) {
+        const closeIndex = findClosingIndex(xmlData, "?>", i + 1, "StopNode is not closed.");
+        i = closeIndex;
+      } else if (c1 === 33 && xmlData.charCodeAt(i + 2) === 45 && xmlData.charCodeAt(i + 3) === 45) {
+        const closeIndex = findClosingIndex(xmlData, "-->", i + 3, "StopNode is not closed.");
+        i = closeIndex;
+      } else if (c1 === 33 && xmlData.charCodeAt(i + 2) === 91) {
+        const closeIndex = findClosingIndex(xmlData, "]]>", i, "StopNode is not closed.") - 2;
+        i = closeIndex;
+      } else {
+        const tagData = lenient ? void 0 : readTagExp(xmlData, i, false);
+        if (tagData) {
+          const openTagName = tagData.tagName;
+          if (openTagName === tagName && tagData.tagExp[tagData.tagExp.length - 1] !== "/") {
+            openTagCount++;
+          }
+          i = tagData.closeIndex;
+        } else {
+          lenient = true;
+          if (nextGt < i) {
+            nextGt = xmlData.indexOf(">", i);
+            if (nextGt === -1) return;
+          }
+          const nextLt = xmlData.indexOf("<", i + 1);
+          if (nextLt === -1 || nextLt > nextGt) {
+            const exp = xmlData.substring(i + 1, nextGt);
+            const sep3 = exp.search(/\s/);
+            const name = sep3 === -1 ? exp : exp.substring(0, sep3);
+            if (name === tagName && exp[exp.length - 1] !== "/") openTagCount++;
+            i = nextGt;
+          }
+        }
+      }
+    }
+  }
+}
+function parseValue(val, shouldParse, options) {
+  if (shouldParse && typeof val === "string") {
+    const newval = val.trim();
+    if (newval === "true") return true;
+    else if (newval === "false") return false;
+    else return toNumber(val, options);
+  } else {
+    if (isExist(val)) {
+      return val;
+    } else {
+      return "";
+    }
+  }
+}
+function transformTagName(fn, tagName, tagExp, options) {
+  if (fn) {
+    const newTagName = fn(tagName);
+    if (tagExp === tagName) {
+      tagExp = newTagName;
+    }
+    tagName = newTagName;
+  }
+  tagName = sanitizeName2(tagName, options);
+  return { tagName, tagExp };
+}
+function sanitizeName2(name, options) {
+  if (criticalProperties.includes(name)) {
+    throw new Error(`[SECURITY] Invalid name: "${name}" is a reserved JavaScript keyword that could cause prototype pollution`);
+  } else if (DANGEROUS_PROPERTY_NAMES.includes(name)) {
+    return options.onDangerousProperty(name);
+  }
+  return name;
+}
+
+// node_modules/fast-xml-parser/src/xmlparser/node2json.js
+var METADATA_SYMBOL2 = XmlNode.getMetaDataSymbol();
+function stripAttributePrefix(attrs, prefix) {
+  if (!attrs || typeof attrs !== "object") return {};
+  if (!prefix) return attrs;
+  const rawAttrs = {};
+  for (const key in attrs) {
+    if (key.startsWith(prefix)) {
+      const rawName = key.substring(prefix.length);
+      rawAttrs[rawName] = attrs[key];
+    } else {
+      rawAttrs[key] = attrs[key];
+    }
+  }
+  return rawAttrs;
+}
+function prettify(node2, options, matcher, readonlyMatcher) {
+  return compress(node2, options, matcher, readonlyMatcher);
+}
+function compress(arr, options, matcher, readonlyMatcher) {
+  let text;
+  const compressedObj = {};
+  for (let i = 0; i < arr.length; i++) {
+    const tagObj = arr[i];
+    const property = propName(tagObj);
+    if (property !== void 0 && property !== options.textNodeName) {
+      const rawAttrs = stripAttributePrefix(
+        tagObj[":@"] || {},
+        options.attributeNamePrefix
+      );
+      matcher.push(property, rawAttrs);
+    }
+    if (property === options.textNodeName) {
+      if (text === void 0) text = tagObj[property];
+      else text += "" + tagObj[property];
+    } else if (property === void 0) {
+      continue;
+    } else if (tagObj[property]) {
+      let val = compress(tagObj[property], options, matcher, readonlyMatcher);
+      const isLeaf = isLeafTag(val, options);
+      if (Object.keys(val).length === 0 && options.alwaysCreateTextNode) {
+        val[options.textNodeName] = "";
+      }
+      if (tagObj[":@"]) {
+        assignAttributes(val, tagObj[":@"], readonlyMatcher, options);
+      } else if (Object.keys(val).length === 1 && val[options.textNodeName] !== void 0 && !options.alwaysCreateTextNode) {
+        val = val[options.textNodeName];
+      } else if (Object.keys(val).length === 0) {
+        if (options.alwaysCreateTextNode) val[options.textNodeName] = "";
+        else val = "";
+      }
+      if (tagObj[METADATA_SYMBOL2] !== void 0 && typeof val === "object" && val !== null) {
+        val[METADATA_SYMBOL2] = tagObj[METADATA_SYMBOL2];
+      }
+      if (compressedObj[property] !== void 0 && Object.prototype.hasOwnProperty.call(compressedObj, property)) {
+        if (!Array.isArray(compressedObj[property])) {
+          compressedObj[property] = [compressedObj[property]];
+        }
+        compressedObj[property].push(val);
+      } else {
+        const jPathOrMatcher = options.jPath ? readonlyMatcher.toString() : readonlyMatcher;
+        if (options.isArray(property, jPathOrMatcher, isLeaf)) {
+          compressedObj[property] = [val];
+        } else {
+          compressedObj[property] = val;
+        }
+      }
+      if (property !== void 0 && property !== options.textNodeName) {
+        matcher.pop();
+      }
+    }
+  }
+  if (typeof text === "string") {
+    if (text.length > 0) compressedObj[options.textNodeName] = text;
+  } else if (text !== void 0) compressedObj[options.textNodeName] = text;
+  return compressedObj;
+}
+function propName(obj) {
+  const keys = Object.keys(obj);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i];
+    if (key !== ":@") return key;
+  }
+}
+function assignAttributes(obj, attrMap, readonlyMatcher, options) {
+  if (attrMap) {
+    const keys = Object.keys(attrMap);
+    const len = keys.length;
+    for (let i = 0; i < len; i++) {
+      const atrrName = keys[i];
+      const rawAttrName = atrrName.startsWith(options.attributeNamePrefix) ? atrrName.substring(options.attributeNamePrefix.length) : atrrName;
+      const jPathOrMatcher = options.jPath ? readonlyMatcher.toString() + "." + rawAttrName : readonlyMatcher;
+      if (options.isArray(atrrName, jPathOrMatcher, true, true)) {
+        obj[atrrName] = [attrMap[atrrName]];
+      } else {
+        obj[atrrName] = attrMap[atrrName];
+      }
+    }
+  }
+}
+function isLeafTag(obj, options) {
+  const { textNodeName } = options;
+  const propCount = Object.keys(obj).length;
+  if (propCount === 0) {
+    return true;
+  }
+  if (propCount === 1 && (obj[textNodeName] || typeof obj[textNodeName] === "boolean" || obj[textNodeName] === 0)) {
+    return true;
+  }
+  return false;
+}
+
+// node_modules/fast-xml-parser/src/xmlparser/XMLParser.js
+var XMLParser = class {
+  constructor(options) {
+    this.externalEntities = {};
+    this.options = buildOptions(options);
+  }
+  /**
+   * Parse XML dats to JS object 
+   * @param {string|Uint8Array} xmlData 
+   * @param {boolean|Object} validationOption 
+   */
+  parse(xmlData, validationOption) {
+    if (typeof xmlData !== "string" && xmlData.toString) {
+      if (xmlData instanceof Uint8Array && !(typeof Buffer !== "undefined" && Buffer.isBuffer(xmlData))) {
+        xmlData = new TextDecoder("utf-8", { ignoreBOM: true }).decode(xmlData);
+      } else {
+        xmlData = xmlData.toString();
+      }
+    } else if (typeof xmlData !== "string") {
+      throw new Error("XML data is accepted in String or Bytes[] form.");
+    }
+    if (validationOption) {
+      if (validationOption === true) validationOption = {};
+      const result = validate2(xmlData, validationOption);
+      if (result !== true) {
+        throw Error(`${result.err.msg}:${result.err.line}:${result.err.col}`);
+      }
+    }
+    const orderedObjParser = new OrderedObjParser(this.options, this.externalEntities);
+    const orderedResult = orderedObjParser.parseXml(xmlData);
+    if (this.options.preserveOrder || orderedResult === void 0) return orderedResult;
+    else return prettify(orderedResult, this.options, orderedObjParser.matcher, orderedObjParser.readonlyMatcher);
+  }
+  /**
+   * Add Entity which is not by default supported by this library
+   * @param {string} key 
+   * @param {string} value 
+   */
+  addEntity(key, value) {
+    if (value.indexOf("&") !== -1) {
+      throw new Error("Entity value can't have '&'");
+    } else if (key.indexOf("&") !== -1 || key.indexOf(";") !== -1) {
+      throw new Error("An entity must be set without '&' and ';'. Eg. use '#xD' for '&#xD;'");
+    } else if (value === "&") {
+      throw new Error("An entity with value '&' is not permitted");
+    } else {
+      this.externalEntities[key] = value;
+    }
+  }
+  /**
+   * Returns a Symbol that can be used to access the metadata
+   * property on a node.
+   * 
+   * If Symbol is not available in the environment, an ordinary property is used
+   * and the name of the property is here returned.
+   * 
+   * The XMLMetaData property is only present when `captureMetaData`
+   * is true in the options.
+   */
+  static getMetaDataSymbol() {
+    return XmlNode.getMetaDataSymbol();
+  }
+};
+
+// node_modules/fast-xml-parser/src/fxp.js
+var XMLValidator = {
+  validate: validate2
+};
+
+// src/results/junit.ts
+function parseJUnit(xml, report) {
+  const problems = [];
+  const fail = (message, at) => {
+    const where = at ? `:${at.line}${at.column ? `:${at.column}` : ""}` : "";
+    problems.push({ report, message: `${report}${where}: ${message}`, ...at ? { line: at.line } : {}, ...at?.column ? { column: at.column } : {} });
+    return { cases: [], problems, durationMs: 0 };
+  };
+  const text = xml.startsWith("\uFEFF") ? xml.slice(1) : xml;
+  if (text.trim() === "") {
+    return fail("the report is empty: the test runner wrote no results, or was stopped before it could (check the runner's output)");
+  }
+  const dtd = findDtd(text);
+  if (dtd >= 0) {
+    return fail(
+      "the report has a DOCTYPE or ENTITY declaration; JUnit reports have none, and prenv does not read DTDs (entity expansion could exhaust memory)",
+      positionOf(text, dtd)
+    );
+  }
+  const valid = XMLValidator.validate(text);
+  if (valid !== true) {
+    const { msg, line, col } = valid.err;
+    const cut = /unclosed|expected closing tag/i.test(msg) ? " (was the report cut off while being written?)" : "";
+    return fail(`not well-formed XML: ${msg}${cut}`, line ? { line, ...col ? { column: col } : {} } : void 0);
+  }
+  let roots;
+  try {
+    roots = toElements(new XMLParser(PARSER_OPTIONS).parse(text));
+  } catch (e) {
+    return fail(`could not be read as XML: ${e.message}`);
+  }
+  if (roots.length !== 1) {
+    if (roots.length === 0) return fail("not a JUnit report: the XML has no root element");
+    const names = roots.slice(0, 3).map((r) => `<${r.name}>`).join(", ");
+    return fail(`not a JUnit report: it has ${roots.length} root elements (${names}); a JUnit report has one <testsuites> or <testsuite> (were two reports written into one file?)`);
+  }
+  const root = roots[0];
+  const rootName = localName(root.name);
+  if (rootName !== "testsuites" && rootName !== "testsuite") {
+    return fail(
+      `not a JUnit report: the root element is <${root.name}>, where JUnit XML has <testsuites> or <testsuite> (does the pattern match other XML files?)`
+    );
+  }
+  const reader = new ReportReader(report, isPytest(root));
+  if (rootName === "testsuites") reader.readSuites(root);
+  else reader.readSuite(root, []);
+  problems.push(...reader.problems);
+  if (reader.cases.length === 0) {
+    const declared = toCount(root.attrs.get("tests"));
+    problems.push({
+      report,
+      message: `${report}: the report lists no test case${declared > 0 ? ` although it declares ${declared}` : ""}: the runner found no tests, or failed before running them`
+    });
+  }
+  return { cases: reader.cases, problems, durationMs: reportDuration(root, reader.cases) };
+}
+var PARSER_OPTIONS = {
+  preserveOrder: true,
+  ignoreAttributes: false,
+  attributeNamePrefix: "",
+  allowBooleanAttributes: true,
+  parseTagValue: false,
+  parseAttributeValue: false,
+  trimValues: false,
+  // No entity processing in the parser: DTDs are refused before, and the predefined
+  // entities and character references are decoded below, in text and attributes.
+  processEntities: false,
+  htmlEntities: false,
+  ignoreDeclaration: true,
+  ignorePiTags: true,
+  cdataPropName: "#cdata",
+  commentPropName: false,
+  // Deeper than any real report; the parser throws beyond it (reported as a problem).
+  maxNestedTags: 100
+};
+var ATTRS = ":@";
+var TEXT = "#text";
+var CDATA = "#cdata";
+function toElements(nodes) {
+  const out = [];
+  for (const node2 of nodes) {
+    if (typeof node2 !== "object" || node2 === null) continue;
+    const tag = Object.keys(node2).find((k) => k !== ATTRS);
+    if (tag === void 0 || tag === TEXT || tag === CDATA) continue;
+    out.push(toElement(tag, node2));
+  }
+  return out;
+}
+function toElement(name, node2) {
+  const attrs = /* @__PURE__ */ new Map();
+  const rawAttrs = node2[ATTRS];
+  if (typeof rawAttrs === "object" && rawAttrs !== null) {
+    for (const [k, v] of Object.entries(rawAttrs)) attrs.set(k, typeof v === "string" ? decodeEntities2(v) : String(v));
+  }
+  const children = [];
+  let text = "";
+  const content = node2[name];
+  for (const child of Array.isArray(content) ? content : []) {
+    if (typeof child !== "object" || child === null) continue;
+    const c = child;
+    if (TEXT in c) text += decodeEntities2(String(c[TEXT]));
+    else if (CDATA in c) text += cdataText(c[CDATA]);
+    else {
+      const tag = Object.keys(c).find((k) => k !== ATTRS);
+      if (tag !== void 0) children.push(toElement(tag, c));
+    }
+  }
+  return { name, attrs, children, text };
+}
+function cdataText(value) {
+  if (!Array.isArray(value)) return typeof value === "string" ? value : "";
+  return value.map((v) => typeof v === "object" && v !== null && TEXT in v ? String(v[TEXT]) : "").join("");
+}
+var ENTITY = /&(?:#x([0-9a-fA-F]{1,8})|#([0-9]{1,10})|(lt|gt|amp|quot|apos));/g;
+var NAMED2 = { lt: "<", gt: ">", amp: "&", quot: '"', apos: "'" };
+function decodeEntities2(s) {
+  if (!s.includes("&")) return s;
+  return s.replace(ENTITY, (_m, hex3, dec, named) => {
+    if (named) return NAMED2[named];
+    const code = hex3 !== void 0 ? Number.parseInt(hex3, 16) : Number(dec);
+    const valid = code > 0 && code <= 1114111 && !(code >= 55296 && code <= 57343);
+    return valid ? String.fromCodePoint(code) : "\uFFFD";
+  });
+}
+function findDtd(xml) {
+  let i = 0;
+  for (; ; ) {
+    const lt = xml.indexOf("<!", i);
+    if (lt < 0) return -1;
+    if (xml.startsWith("<![CDATA[", lt)) {
+      const end = xml.indexOf("]]>", lt + 9);
+      if (end < 0) return -1;
+      i = end + 3;
+    } else if (xml.startsWith("<!--", lt)) {
+      const end = xml.indexOf("-->", lt + 4);
+      if (end < 0) return -1;
+      i = end + 3;
+    } else {
+      const word = xml.slice(lt + 2, lt + 9).toUpperCase();
+      if (word.startsWith("DOCTYPE") || word.startsWith("ENTITY")) return lt;
+      i = lt + 2;
+    }
+  }
+}
+function positionOf(text, index) {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = text.indexOf("\n"); i >= 0 && i < index; i = text.indexOf("\n", i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  return { line, column: index - lineStart + 1 };
+}
+function localName(name) {
+  const colon = name.indexOf(":");
+  return colon >= 0 ? name.slice(colon + 1) : name;
+}
+function childrenNamed(el, ...names) {
+  return el.children.filter((c) => names.includes(localName(c.name)));
+}
+var SKIP_STATUS = /* @__PURE__ */ new Set(["skipped", "skip", "notrun", "not run", "disabled", "ignored"]);
+var MAX_STACK = 2e4;
+var MAX_OUTPUT = 1e4;
+var MAX_MESSAGE = 2e3;
+function isPytest(root) {
+  const name = root.attrs.get("name");
+  return localName(root.name) === "testsuites" ? name === "pytest tests" : name === "pytest";
+}
+function hasGoVersion(suite) {
+  return childrenNamed(suite, "properties").some((p) => childrenNamed(p, "property").some((q) => q.attrs.get("name") === "go.version"));
+}
+var ReportReader = class {
+  cases = [];
+  problems = [];
+  report;
+  pytest;
+  constructor(report, pytest) {
+    this.report = report;
+    this.pytest = pytest;
+  }
+  readSuites(root) {
+    const loose = [];
+    for (const child of root.children) {
+      const name = localName(child.name);
+      if (name === "testsuite") this.readSuite(child, []);
+      else if (name === "testcase") loose.push(this.readCase(child, root.attrs.get("name") ?? "", ""));
+    }
+    this.cases.push(...loose);
+  }
+  readSuite(suite, outer) {
+    const name = suite.attrs.get("name")?.trim() ?? "";
+    const path = name ? [...outer, name] : outer;
+    const suiteName = path.join(" \u203A ");
+    const suiteOutput = childrenNamed(suite, "system-out", "system-err").map((o) => o.text).join("\n");
+    const own2 = [];
+    let nested = false;
+    for (const child of suite.children) {
+      const kind = localName(child.name);
+      if (kind === "testsuite") {
+        nested = true;
+        this.readSuite(child, path);
+      } else if (kind === "testcase") {
+        own2.push(this.readCase(child, suiteName, suiteOutput));
+      } else if (kind === "failure" || kind === "error") {
+        own2.push(this.suiteError(child, suiteName));
+      }
+    }
+    if (!nested) this.checkDeclaredFailures(suite, suiteName, own2);
+    const attemptsMerged = this.pytest || hasGoVersion(suite) ? mergeRetries(own2) : own2;
+    this.cases.push(...attemptsMerged);
+  }
+  /** A suite that says it had failures its cases don't show failed outside them: never green. */
+  checkDeclaredFailures(suite, suiteName, own2) {
+    const declared = toCount(suite.attrs.get("failures")) + toCount(suite.attrs.get("errors"));
+    const found = own2.filter((c) => c.status === "failed" || c.status === "error" || c.status === "flaky").reduce((n, c) => n + (c.attempts ?? 1), 0);
+    if (declared > found) {
+      this.problems.push({
+        report: this.report,
+        message: `${this.report}: suite "${suiteName || "(unnamed)"}" declares ${declared} failure(s) or error(s) but lists ${found} failing test case(s): something failed outside the listed tests (see the runner's output)`
+      });
+    }
+  }
+  suiteError(el, suiteName) {
+    const d = detailOf(el);
+    const loc = d.stack ? findLocation(d.stack, {}) : void 0;
+    return {
+      suite: suiteName,
+      name: "(suite error)",
+      status: localName(el.name) === "error" ? "error" : "failed",
+      durationMs: 0,
+      ...d.message ? { message: d.message } : {},
+      ...d.stack ? { stack: d.stack } : {},
+      ...loc ? { file: loc.file, line: loc.line } : {},
+      report: this.report
+    };
+  }
+  readCase(el, suiteName, suiteOutput) {
+    const name = el.attrs.get("name") ?? "(unnamed)";
+    const classname = el.attrs.get("classname") ?? el.attrs.get("class");
+    const failing = el.children.find((c) => ["failure", "error"].includes(localName(c.name)));
+    const skipped = childrenNamed(el, "skipped")[0];
+    const flakes = childrenNamed(el, "flakyFailure", "flakyError");
+    const reruns = childrenNamed(el, "rerunFailure", "rerunError");
+    let status = "passed";
+    let detailEl;
+    let attempts = 1;
+    if (failing) {
+      status = localName(failing.name) === "error" ? "error" : "failed";
+      detailEl = failing;
+      attempts += reruns.length;
+    } else if (skipped) {
+      status = "skipped";
+      detailEl = skipped;
+    } else if (flakes.length > 0) {
+      status = "flaky";
+      detailEl = flakes[0];
+      attempts += flakes.length;
+    } else if (SKIP_STATUS.has((el.attrs.get("status") ?? "").toLowerCase())) {
+      status = "skipped";
+    }
+    const detail = detailEl ? detailOf(detailEl) : {};
+    let { message, stack } = detail;
+    const notPassing = status === "failed" || status === "error" || status === "flaky";
+    if (notPassing && !stack && suiteOutput.includes(name) && name.length > 2) {
+      stack = capHead(trimBlock(suiteOutput), MAX_STACK);
+      message ??= messageFromText(stack);
+    }
+    const fileAttr = nonEmpty(el.attrs.get("file"));
+    const lineAttr = toLine(el.attrs.get("line"), this.pytest ? 1 : 0);
+    const locText = stack ?? detailEl?.attrs.get("message");
+    const loc = locText ? findLocation(locText, { ...fileAttr ? { file: fileAttr } : {}, ...classname ? { classname } : {} }) : void 0;
+    const locLine = loc && (fileAttr === void 0 || loc.matchesHint) ? loc.line : void 0;
+    const file2 = fileAttr ?? loc?.file;
+    const line = notPassing ? locLine ?? lineAttr : lineAttr ?? locLine;
+    const output2 = notPassing ? caseOutput(el) : void 0;
+    return {
+      suite: suiteName,
+      name,
+      ...classname !== void 0 ? { classname } : {},
+      status,
+      durationMs: secondsToMs(el.attrs.get("time")),
+      ...message ? { message } : {},
+      ...stack ? { stack } : {},
+      ...file2 ? { file: file2 } : {},
+      ...file2 && line !== void 0 ? { line } : {},
+      ...attempts > 1 ? { attempts } : {},
+      ...output2 ? { output: output2 } : {},
+      report: this.report
+    };
+  }
+};
+function mergeRetries(cases) {
+  const groups = /* @__PURE__ */ new Map();
+  for (const c of cases) {
+    const key = `${c.classname ?? ""}\0${c.name}`;
+    const group = groups.get(key);
+    if (group) group.push(c);
+    else groups.set(key, [c]);
+  }
+  return [...groups.values()].map((group) => {
+    const last = group[group.length - 1];
+    if (group.length === 1) return last;
+    const attempts = group.reduce((n, c) => n + (c.attempts ?? 1), 0);
+    const durationMs = roundMs(group.reduce((n, c) => n + c.durationMs, 0));
+    if (last.status !== "passed") return { ...last, durationMs, attempts };
+    const failed = [...group].reverse().find((c) => c.status === "failed" || c.status === "error");
+    const merged = { ...last, status: "flaky", durationMs, attempts };
+    if (failed) {
+      for (const key of ["message", "stack", "output"]) if (failed[key] !== void 0) merged[key] = failed[key];
+      if (failed.file !== void 0) {
+        merged.file = failed.file;
+        if (failed.line !== void 0) merged.line = failed.line;
+      }
+    }
+    return merged;
+  });
+}
+var GO_NOISE = /^\s*(?:=== (?:RUN|PAUSE|CONT|NAME)\s|--- (?:FAIL|PASS|SKIP): )/;
+var GO_LOG_PREFIX = /^\s*[\w.\-/\\]+\.go:\d+: ?/;
+var FRAME_START = [/^\s+at\s/, /^\s*❯\s/, /^goroutine \d+ \[/, /^Traceback \(most recent call last\)/, /^\s+File ".*", line \d+/];
+var PLACEHOLDER = /^(?:fail(?:ed|ure)?|error|errored|skip(?:ped)?|none|null|undefined)$/i;
+function detailOf(el) {
+  const traceEl = childrenNamed(el, "stackTrace")[0];
+  const raw = traceEl ? traceEl.text : el.text;
+  const stack = capHead(trimBlock(raw), MAX_STACK) || void 0;
+  const message = cleanMessage(el.attrs.get("message")) ?? (stack ? messageFromText(stack) : void 0) ?? nonEmpty(el.attrs.get("type"));
+  return { ...message ? { message } : {}, ...stack ? { stack } : {} };
+}
+function cleanMessage(raw) {
+  if (raw === void 0) return void 0;
+  const lines = raw.split(/\r?\n/).filter((l) => !GO_NOISE.test(l)).map((l) => l.replace(GO_LOG_PREFIX, ""));
+  const message = capHead(trimBlock(lines.join("\n")), MAX_MESSAGE).trim();
+  return message === "" || PLACEHOLDER.test(message) ? void 0 : message;
+}
+function messageFromText(text) {
+  const kept = [];
+  for (const line of text.split(/\r?\n/)) {
+    if (GO_NOISE.test(line)) continue;
+    if (FRAME_START.some((re) => re.test(line))) break;
+    kept.push(line.replace(GO_LOG_PREFIX, ""));
+    if (kept.length >= 20) break;
+  }
+  const message = capHead(trimBlock(kept.join("\n")), MAX_MESSAGE).trim();
+  return message === "" || PLACEHOLDER.test(message) ? void 0 : message;
+}
+function caseOutput(el) {
+  const text = childrenNamed(el, "system-out", "system-err").map((o) => trimBlock(o.text)).filter((t) => t !== "").join("\n");
+  if (text === "") return void 0;
+  return text.length > MAX_OUTPUT ? `\u2026${text.slice(text.length - MAX_OUTPUT)}` : text;
+}
+function trimBlock(text) {
+  return text.replace(/^(?:[ \t]*\r?\n)+/, "").trimEnd();
+}
+function capHead(text, max) {
+  return text.length > max ? `${text.slice(0, max)}
+\u2026 (${text.length - max} more characters)` : text;
+}
+function nonEmpty(s) {
+  const t = s?.trim();
+  return t ? t : void 0;
+}
+var SOURCE_EXT = "js|jsx|mjs|cjs|ts|tsx|mts|cts|vue|svelte|coffee|py|pyw|go|java|kt|kts|scala|groovy|clj|cljs|cljc|rb|rake|rs|cs|fs|fsx|vb|php|ex|exs|erl|hrl|c|cc|cpp|cxx|h|hh|hpp|hxx|m|mm|swift|dart|lua|pl|pm|t|sh|bash|zsh|bats|feature|robot|hs|ml|mli|r|jl|nim|zig|cr|elm|sql|tf";
+var PYTHON_FRAME = /File "([^"\n]+)", line (\d+)/;
+var DOTNET_FRAME = /\bin (\S[^\n]*?):line (\d+)/;
+var JVM_FRAME = /\bat (?:[\w.$-]+\/)*((?:[\w$]+\.)+)[\w$<>-]+\(([\w$.-]+\.(?:java|kt|scala|groovy|clj)):(\d+)\)/;
+var PAREN_PATH = new RegExp(String.raw`\(((?:file://)?[^()\n]+\.(?:${SOURCE_EXT})):(\d+)(?::\d+)?\)`, "i");
+var BARE_PATH = new RegExp(String.raw`(?:^|[\s\[<'"\`=])((?:file://)?(?:[A-Za-z]:)?[^\s()'"\`<>\[\]=:]*[\w\-@+~]\.(?:${SOURCE_EXT})):(\d+)(?![\d.])`, "i");
+var LIBRARY_PATH = [
+  /(?:^|[/\\])node_modules[/\\]/,
+  /^node:/,
+  /^internal[/\\]/,
+  /[/\\](?:site|dist)-packages[/\\]/,
+  /[/\\]lib[/\\]python\d[\d.]*[/\\]/,
+  /[/\\]go[/\\]src[/\\](?:runtime|testing|reflect|internal)[/\\]/,
+  /^\/usr\/(?:local\/)?(?:lib\/)?go[^/]*\/src\//,
+  /[/\\]\.cargo[/\\]registry[/\\]/,
+  /^\/rustc\//,
+  /<anonymous>/
+];
+var LIBRARY_CLASS = /^(?:java|javax|jdk|sun|com\.sun|kotlin|kotlinx|scala|groovy|org\.junit|junit|org\.opentest4j|org\.testng|org\.apache\.maven|org\.gradle|worker\.org\.gradle|org\.spockframework|org\.codehaus\.groovy|org\.assertj|org\.hamcrest|org\.mockito|org\.springframework\.test)\./;
+var MAX_SCANNED_LINES = 400;
+var MAX_SCANNED_LINE_LENGTH = 2e3;
+function findLocation(text, hint) {
+  const candidates = [];
+  const lines = text.split("\n", MAX_SCANNED_LINES);
+  for (const rawLine of lines) {
+    const line = rawLine.length > MAX_SCANNED_LINE_LENGTH ? rawLine.slice(0, MAX_SCANNED_LINE_LENGTH) : rawLine;
+    const c = candidateIn(line);
+    if (c && !isLibrary(c)) candidates.push(c);
+  }
+  if (hint.file) {
+    const inFile = candidates.find((c) => sameFile(c.path, hint.file));
+    if (inFile) return { file: hint.file, line: inFile.line, matchesHint: true };
+  }
+  if (hint.classname) {
+    const cls = hint.classname;
+    const inClass = candidates.find((c) => c.jvmClass !== void 0 && (c.jvmClass === cls || c.jvmClass.startsWith(`${cls}$`)));
+    if (inClass) return { file: inClass.path, line: inClass.line, matchesHint: false };
+  }
+  const first = candidates[0];
+  return first ? { file: first.path, line: first.line, matchesHint: false } : void 0;
+}
+function candidateIn(line) {
+  const jvm = JVM_FRAME.exec(line);
+  if (jvm) {
+    const segments = jvm[1].slice(0, -1).split(".");
+    let cls = segments.findIndex((s) => /^[A-Z]/.test(s));
+    if (cls < 0) cls = segments.length - 1;
+    return { path: [...segments.slice(0, cls), jvm[2]].join("/"), line: Number(jvm[3]), jvmClass: segments.slice(0, cls + 1).join(".") };
+  }
+  const py = PYTHON_FRAME.exec(line);
+  if (py) return pathCandidate(py[1], py[2]);
+  const dotnet = DOTNET_FRAME.exec(line);
+  if (dotnet) return pathCandidate(dotnet[1], dotnet[2]);
+  const paren = PAREN_PATH.exec(line);
+  if (paren) return pathCandidate(paren[1], paren[2]);
+  const bare = BARE_PATH.exec(line);
+  if (bare) return pathCandidate(bare[1], bare[2]);
+  return void 0;
+}
+function pathCandidate(rawPath, rawLine) {
+  const line = Number(rawLine);
+  if (!Number.isSafeInteger(line) || line < 1) return void 0;
+  let path = rawPath.trim();
+  if (path.startsWith("file://")) {
+    path = path.slice("file://".length);
+    try {
+      path = decodeURIComponent(path);
+    } catch {
+    }
+  }
+  if (!looksLikePath(path)) return void 0;
+  return { path, line };
+}
+function looksLikePath(path) {
+  if (path.length === 0 || path.length > 1e3) return false;
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(path)) return false;
+  return new RegExp(String.raw`^(?:[A-Za-z]:)?[^<>"|?*\n]*[\w\-@+~]\.(?:${SOURCE_EXT})$`, "i").test(path);
+}
+function isLibrary(c) {
+  if (c.jvmClass !== void 0) return LIBRARY_CLASS.test(`${c.jvmClass}.`);
+  return LIBRARY_PATH.some((re) => re.test(c.path));
+}
+function sameFile(a, b) {
+  const norm = (p) => p.replace(/\\/g, "/").replace(/^\.\//, "");
+  const x = norm(a);
+  const y = norm(b);
+  return x === y || x.endsWith(`/${y}`) || y.endsWith(`/${x}`);
+}
+function secondsToMs(raw) {
+  if (raw === void 0) return 0;
+  let s = raw.trim().replace(/\s+/g, "").replace(/s$/i, "");
+  const commas = s.split(",").length - 1;
+  if (commas > 0) s = s.includes(".") || commas > 1 ? s.replace(/,/g, "") : s.replace(",", ".");
+  if (!/^[+]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/i.test(s)) return 0;
+  const seconds2 = Number(s);
+  return Number.isFinite(seconds2) && seconds2 > 0 ? roundMs(seconds2 * 1e3) : 0;
+}
+function roundMs(ms) {
+  return Math.round(ms * 1e3) / 1e3;
+}
+function toCount(raw) {
+  const n = Number(raw?.trim());
+  return Number.isSafeInteger(n) && n > 0 ? n : 0;
+}
+function toLine(raw, offset) {
+  if (raw === void 0 || !/^\s*\d+\s*$/.test(raw)) return void 0;
+  const n = Number(raw) + offset;
+  return Number.isSafeInteger(n) && n >= 1 ? n : void 0;
+}
+function reportDuration(root, cases) {
+  const own2 = root.attrs.get("time");
+  if (own2 !== void 0 && secondsToMs(own2) > 0) return secondsToMs(own2);
+  if (localName(root.name) === "testsuites") {
+    const timed = childrenNamed(root, "testsuite", "testcase").filter((s) => s.attrs.has("time"));
+    if (timed.length > 0) return roundMs(timed.reduce((n, s) => n + secondsToMs(s.attrs.get("time")), 0));
+  }
+  return roundMs(cases.reduce((n, c) => n + c.durationMs, 0));
+}
+
+// src/results/collect.ts
+var MAX_REPORT_BYTES = 128 * 1024 * 1024;
+var GLOB_CHARS = /[*?[\]{}]/;
+async function collectReports(patterns, cwd) {
+  const base = resolve4(cwd);
+  const problems = [];
+  const files = [];
+  const seen = /* @__PURE__ */ new Set();
+  for (const pattern of patterns) {
+    let matched;
+    try {
+      matched = await expand(pattern, base);
+    } catch (e) {
+      problems.push({ report: pattern, message: `could not search for ${pattern} in ${base}: ${e.message}` });
+      continue;
+    }
+    if (matched.length === 0) {
+      problems.push({
+        report: pattern,
+        message: `no JUnit report matched ${pattern} in ${base}: check test.reports and where your runner writes its report`
+      });
+      continue;
+    }
+    for (const file2 of matched) {
+      if (seen.has(file2)) continue;
+      seen.add(file2);
+      files.push(file2);
+    }
+  }
+  const cases = [];
+  let durationMs = 0;
+  for (const file2 of files) {
+    const shown = displayPath(file2, base);
+    let text;
+    try {
+      const info = await stat(file2);
+      if (info.size > MAX_REPORT_BYTES) {
+        problems.push({ report: shown, message: `${shown}: the report is ${Math.round(info.size / 1024 / 1024)} MiB; prenv reads reports of up to ${MAX_REPORT_BYTES / 1024 / 1024} MiB` });
+        continue;
+      }
+      text = decode3(await readFile(file2));
+    } catch (e) {
+      problems.push({ report: shown, message: `${shown}: could not be read: ${e.message}` });
+      continue;
+    }
+    const parsed = parseJUnit(text, shown);
+    for (const c of parsed.cases) cases.push(c.file ? { ...c, file: displayPath(c.file, base, true) } : c);
+    problems.push(...parsed.problems);
+    durationMs += parsed.durationMs;
+  }
+  return { totals: totalsOf(cases, durationMs), cases, reports: files, problems };
+}
+function resultsPassed(results) {
+  return resultsVerdict(results).passed;
+}
+function resultsVerdict(results) {
+  const t = results.totals;
+  if (results.problems.length > 0) {
+    const n = results.problems.length;
+    return { passed: false, reason: n === 1 ? results.problems[0].message : `${n} problems with the reports, first: ${results.problems[0].message}` };
+  }
+  if (t.failed + t.errors > 0) return { passed: false, reason: `${t.failed + t.errors} of ${t.tests} tests failed` };
+  if (t.tests === 0) return { passed: false, reason: "the reports contain no test" };
+  if (t.passed + t.flaky === 0) return { passed: false, reason: `no test ran: all ${t.tests} were skipped` };
+  return { passed: true };
+}
+function totalsOf(cases, durationMs) {
+  const totals = { tests: cases.length, passed: 0, failed: 0, errors: 0, skipped: 0, flaky: 0, durationMs: Math.round(durationMs * 1e3) / 1e3 };
+  for (const c of cases) {
+    if (c.status === "passed") totals.passed++;
+    else if (c.status === "failed") totals.failed++;
+    else if (c.status === "error") totals.errors++;
+    else if (c.status === "skipped") totals.skipped++;
+    else totals.flaky++;
+  }
+  return totals;
+}
+async function expand(pattern, base) {
+  const abs = resolve4(base, pattern);
+  if (!GLOB_CHARS.test(pattern)) {
+    const info = await stat(abs).catch(() => void 0);
+    if (!info) return [];
+    if (info.isFile()) return [abs];
+    if (info.isDirectory()) return globFiles("**/*.xml", abs, pattern);
+    return [];
+  }
+  return globFiles(pattern, base, pattern);
+}
+async function globFiles(pattern, cwd, original) {
+  const searchesSkipped = /(?:^|[/\\])(?:node_modules|\.git)(?:[/\\]|$)/.test(original);
+  const out = [];
+  for await (const entry of glob(pattern, {
+    cwd,
+    withFileTypes: true,
+    exclude: (d) => !searchesSkipped && (d.name === "node_modules" || d.name === ".git")
+  })) {
+    const path = join2(entry.parentPath, entry.name);
+    if (entry.isFile()) out.push(path);
+    else if (entry.isSymbolicLink()) {
+      const info = await stat(path).catch(() => void 0);
+      if (info?.isFile()) out.push(path);
+    }
+  }
+  return out.sort();
+}
+function displayPath(path, base, onlyIfAbsolute = false) {
+  if (onlyIfAbsolute && !isAbsolute3(path)) return path;
+  const rel = relative2(base, path);
+  if (rel === "" || rel.startsWith("..") || isAbsolute3(rel)) return path;
+  return sep2 === "/" ? rel : rel.split(sep2).join("/");
+}
+function decode3(bytes) {
+  if (bytes[0] === 255 && bytes[1] === 254) return new TextDecoder("utf-16le").decode(bytes.subarray(2));
+  if (bytes[0] === 254 && bytes[1] === 255) return new TextDecoder("utf-16be").decode(bytes.subarray(2));
+  return new TextDecoder("utf-8").decode(bytes);
+}
+
+// src/engine/setup.ts
+var SetupError = class extends Error {
+  step;
+  hint;
+  constructor(step, reason, hint) {
+    super(`setup step "${step.name}" failed: ${reason}`);
+    this.name = "SetupError";
+    this.step = step;
+    this.hint = hint;
+  }
+};
+var KEEP = 4096;
+var tail = (text) => text.length > KEEP ? `\u2026${text.slice(-KEEP)}` : text;
+async function runSetup(plan2, steps, options) {
+  const outcomes = [];
+  for (const [index, step] of steps.entries()) {
+    options.onStep?.({ step, index, phase: "running" });
+    const started = Date.now();
+    let result;
+    try {
+      result = await withTimeout(runStep(plan2, step, index, options), step.timeoutMs, options.signal);
+    } catch (e) {
+      result = { ok: false, output: "", reason: e.message, hint: `the step has ${Math.round(step.timeoutMs / 1e3)} s (set timeout: on the step to change it)` };
+    }
+    const outcome = { name: step.name, kind: step.kind, ok: result.ok, durationMs: Date.now() - started, output: tail(result.output) };
+    outcomes.push(outcome);
+    options.onStep?.({ step, index, phase: result.ok ? "done" : "failed", outcome });
+    if (!result.ok) throw new SetupError(outcome, result.reason, result.hint);
+  }
+  return outcomes;
+}
+async function runStep(plan2, step, index, options) {
+  const { backend } = options;
+  switch (step.kind) {
+    case "exec": {
+      const result = await backend.exec(plan2.environment, step.service, step.command, {
+        timeoutMs: step.timeoutMs,
+        env: step.env,
+        ...options.signal ? { signal: options.signal } : {},
+        ...step.user ? { user: step.user } : {},
+        ...step.workdir ? { workdir: step.workdir } : {}
+      });
+      return { ok: result.exitCode === 0, output: result.output, reason: `exit code ${result.exitCode}`, hint: `run it by hand with: prenv exec ${step.service} -- ${step.command.join(" ")}` };
+    }
+    case "run": {
+      const result = await backend.runOneOff(plan2, { name: `setup-${index + 1}`, image: step.image, env: step.env, mounts: step.mounts, ...step.command ? { command: step.command } : {}, ...step.entrypoint ? { entrypoint: step.entrypoint } : {}, ...step.workdir ? { workdir: step.workdir } : {} }, options.owner, { timeoutMs: step.timeoutMs, ...options.signal ? { signal: options.signal } : {} });
+      return { ok: result.exitCode === 0, output: result.output, reason: `exit code ${result.exitCode}`, hint: `the container ran ${step.image} on the environment's network; check its output above` };
+    }
+    case "http": {
+      const address = await backend.probeAddress(plan2.environment, step.service, step.port);
+      const url2 = `http://${address.host}:${address.port}${step.path}`;
+      const response = await fetch(url2, {
+        method: step.method,
+        headers: step.headers,
+        ...step.body !== void 0 ? { body: step.body } : {},
+        signal: AbortSignal.any([AbortSignal.timeout(step.timeoutMs), ...options.signal ? [options.signal] : []])
+      });
+      const body = await response.text();
+      const statusOk = response.status === step.expectStatus;
+      const bodyOk = step.expectBody === void 0 || body.includes(step.expectBody);
+      const output2 = `${step.method} ${step.service}:${step.port}${step.path} -> ${response.status}
+${body}`;
+      if (!statusOk) return { ok: false, output: output2, reason: `answered ${response.status}, expected ${step.expectStatus}`, hint: "check the service's log (prenv logs " + step.service + ")" };
+      if (!bodyOk) return { ok: false, output: output2, reason: `the answer does not contain ${JSON.stringify(step.expectBody)}`, hint: "check the service's log (prenv logs " + step.service + ")" };
+      return { ok: true, output: output2, reason: "", hint: "" };
+    }
+    case "copy": {
+      await backend.copyInto(plan2.environment, step.service, step.from, step.to);
+      return { ok: true, output: `copied ${step.from} to ${step.service}:${step.to}`, reason: "", hint: "" };
+    }
+  }
+}
+
+// src/engine/suite.ts
+import { spawn } from "node:child_process";
+
+// src/engine/endpoints.ts
+function variablePart(name) {
+  return name.toUpperCase().replace(/[^A-Z0-9]+/g, "_").replace(/^_+|_+$/g, "");
+}
+function endpointVariables(environment, endpoints) {
+  const vars = { PRENV_ENVIRONMENT: environment };
+  const seen = /* @__PURE__ */ new Set();
+  for (const e of endpoints) {
+    const svc = variablePart(e.service);
+    const host = e.hostIp === "0.0.0.0" || e.hostIp === "::" ? "127.0.0.1" : e.hostIp;
+    const suffix = e.protocol === "udp" ? `${e.containerPort}_UDP` : String(e.containerPort);
+    vars[`PRENV_${svc}_${suffix}_HOST`] = host;
+    vars[`PRENV_${svc}_${suffix}_PORT`] = String(e.hostPort);
+    if (e.protocol === "tcp" && !seen.has(svc)) {
+      seen.add(svc);
+      vars[`PRENV_${svc}_HOST`] = host;
+      vars[`PRENV_${svc}_PORT`] = String(e.hostPort);
+      vars[`PRENV_${svc}_URL`] = `http://${host}:${e.hostPort}`;
+    }
+  }
+  return vars;
+}
+
+// src/engine/suite.ts
+var TAIL = 8192;
+async function runSuite(plan2, test, options) {
+  const started = Date.now();
+  let tail2 = "";
+  const output2 = (chunk) => {
+    tail2 = (tail2 + chunk).slice(-TAIL);
+    options.onOutput?.(chunk);
+  };
+  const result = test.mode === "command" ? await runCommand(plan2, test, options, output2) : await runService(plan2, options, test.timeoutMs, output2);
+  return { ...result, durationMs: Date.now() - started, outputTail: tail2 };
+}
+async function runCommand(plan2, test, options, output2) {
+  const env = { ...options.env, ...endpointVariables(plan2.environment, options.endpoints), ...test.env };
+  const [command2, ...args] = test.command;
+  const child = spawn(command2, args, { cwd: test.workdir, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  child.stdout.on("data", (c) => output2(c.toString("utf8")));
+  child.stderr.on("data", (c) => output2(c.toString("utf8")));
+  let timedOut = false;
+  let interrupted = false;
+  const killGroup = () => {
+    try {
+      if (child.pid) process.kill(-child.pid, "SIGKILL");
+    } catch {
+    }
+  };
+  const timer = setTimeout(() => {
+    timedOut = true;
+    killGroup();
+  }, test.timeoutMs);
+  const onAbort = () => {
+    interrupted = true;
+    killGroup();
+  };
+  options.signal?.addEventListener("abort", onAbort, { once: true });
+  const exitCode = await new Promise((resolve6) => {
+    child.once("error", (e) => {
+      output2(`prenv: cannot start ${command2}: ${e.message}
+`);
+      resolve6(127);
+    });
+    child.once("close", (code, signal) => resolve6(code ?? (signal ? 128 : 1)));
+  });
+  clearTimeout(timer);
+  options.signal?.removeEventListener("abort", onAbort);
+  return { exitCode, timedOut, interrupted };
+}
+async function runService(plan2, options, timeoutMs, output2) {
+  const service = plan2.testService;
+  const { backend } = options;
+  await backend.createService(plan2, service, options.owner);
+  await backend.startService(plan2, service);
+  const follow = new AbortController();
+  const logs = (async () => {
+    const stream = await backend.logs(plan2.environment, service.name, { follow: true, signal: follow.signal });
+    for await (const chunk of stream) output2(String(chunk));
+  })().catch(() => void 0);
+  let timedOut = false;
+  let interrupted = false;
+  let exitCode;
+  try {
+    exitCode = await withTimeout(backend.waitForExit(plan2.environment, service.name, options.signal), timeoutMs, options.signal);
+  } catch (e) {
+    timedOut = !options.signal?.aborted;
+    interrupted = Boolean(options.signal?.aborted);
+    output2(`prenv: ${e.message}
+`);
+    exitCode = 124;
+  }
+  await Promise.race([logs, new Promise((resolve6) => setTimeout(resolve6, 500))]);
+  follow.abort();
+  return { exitCode, timedOut, interrupted };
+}
+
+// src/engine/run.ts
+async function runEnvironment(env, plan2, options) {
+  const t0 = Date.now();
+  const { backend, owner } = options;
+  const report = {
+    prenvVersion: options.version,
+    environment: plan2.environment,
+    project: plan2.project,
+    definitionHash: plan2.definitionHash,
+    backend: backend.kind,
+    outcome: "error",
+    exitCode: 2,
+    params: Object.fromEntries(Object.entries(env.params).map(([k, p]) => [k, { ...p.value !== void 0 ? { value: p.value } : {}, ...p.origin ? { origin: p.origin } : {} }])),
+    services: plan2.services.map((s) => ({ name: s.name, image: s.image })),
+    endpoints: [],
+    setup: [],
+    timings: { totalMs: 0 },
+    startedAt: new Date(t0).toISOString(),
+    finishedAt: ""
+  };
+  const fail = (phase, message, extra = {}) => {
+    report.outcome = "error";
+    report.exitCode = 2;
+    report.error = { phase, message, ...definedOnly(extra) };
+  };
+  let booted = !options.boot;
+  try {
+    if (options.boot) {
+      options.onPhase?.("boot");
+      const started = Date.now();
+      try {
+        const result = await up(plan2, {
+          backend,
+          owner,
+          // Kept on failure here, so that the logs are saved before the teardown below.
+          keepOnFailure: true,
+          ...options.onServiceEvent ? { onEvent: options.onServiceEvent } : {},
+          ...options.signal ? { signal: options.signal } : {},
+          ...options.bootTimeoutMs !== void 0 ? { timeoutMs: options.bootTimeoutMs } : {}
+        });
+        booted = true;
+        report.services = result.services.map(serviceEntry);
+        report.endpoints = result.endpoints;
+      } catch (e) {
+        if (!(e instanceof BootError)) throw e;
+        booted = !e.removed;
+        fail("boot", e.failure.message, { service: e.failure.service, ...e.failure.hint ? { hint: e.failure.hint } : {}, ...e.failure.logTail ? { output: e.failure.logTail } : {} });
+        return report;
+      } finally {
+        report.timings.bootMs = Date.now() - started;
+      }
+    } else {
+      report.endpoints = await backend.endpoints(plan2.environment);
+    }
+    const setupStarted = Date.now();
+    if (env.setup.length > 0 && (options.forceSetup || !await backend.hasMarker(plan2.environment, "setup-done"))) {
+      options.onPhase?.("setup");
+      try {
+        report.setup = await runSetup(plan2, env.setup, { backend, owner, ...options.signal ? { signal: options.signal } : {}, ...options.onStep ? { onStep: options.onStep } : {} });
+        await backend.setMarker(plan2, owner, "setup-done");
+      } catch (e) {
+        if (e instanceof SetupError) {
+          report.setup.push(e.step);
+          fail("setup", e.message, { hint: e.hint, output: e.step.output });
+          return report;
+        }
+        throw e;
+      } finally {
+        report.timings.setupMs = Date.now() - setupStarted;
+      }
+    }
+    if (!env.test) {
+      fail("test", "the definition has no test section", { hint: "add test: { command: ..., reports: ... } to prenv.yml" });
+      return report;
+    }
+    options.onPhase?.("test");
+    const crashes = [];
+    const watching = new AbortController();
+    await backend.watchExits(plan2.environment, (service) => {
+      const planned = plan2.services.find((s) => s.name === service);
+      if (!planned || planned.runsToCompletion) return;
+      void backend.status(plan2.environment, service).then((status) => {
+        if (status.state === "exited" || status.state === "restarting") crashes.push({ service, exitCode: status.state === "exited" ? status.exitCode : -1 });
+      });
+    }, watching.signal);
+    let suite;
+    try {
+      suite = await runSuite(plan2, env.test, {
+        backend,
+        owner,
+        endpoints: report.endpoints,
+        env: options.env,
+        ...options.signal ? { signal: options.signal } : {},
+        ...options.onOutput ? { onOutput: options.onOutput } : {}
+      });
+    } finally {
+      await new Promise((resolve6) => setTimeout(resolve6, 200));
+      watching.abort();
+    }
+    const { outputTail, ...suiteSummary } = suite;
+    report.suite = suiteSummary;
+    report.timings.testMs = suite.durationMs;
+    options.onPhase?.("collect");
+    if (env.test.reports.length > 0) report.tests = await collectReports(env.test.reports, env.test.workdir);
+    if (crashes.length > 0) {
+      const first = crashes[0];
+      fail("test", `service "${first.service}" ${first.exitCode >= 0 ? `exited with code ${first.exitCode}` : "restarted"} while the tests ran`, {
+        service: first.service,
+        hint: `its log is in the results folder (logs/${first.service}.log)`,
+        output: await logTail(backend, plan2.environment, first.service)
+      });
+    } else if (suite.interrupted) {
+      fail("test", "the run was interrupted");
+    } else {
+      const reportsOk = report.tests ? resultsPassed(report.tests) : true;
+      const passed = suite.exitCode === 0 && reportsOk && !suite.timedOut;
+      report.outcome = passed ? "passed" : "failed";
+      report.exitCode = passed ? 0 : 1;
+      if (suite.timedOut) report.error = { phase: "test", message: `the tests did not finish within ${Math.round(env.test.timeoutMs / 1e3)} s`, hint: "raise test.timeout, or look for a hanging test", output: outputTail };
+      else if (!passed && suite.exitCode !== 0 && report.tests && resultsPassed(report.tests)) report.error = { phase: "test", message: `the test command exited with code ${suite.exitCode} although its reports show no failure`, output: outputTail };
+      else if (!passed && !report.tests) report.error = { phase: "test", message: `the test command exited with code ${suite.exitCode}`, output: outputTail };
+    }
+    return report;
+  } catch (e) {
+    const message = e instanceof ServiceError || e instanceof Error ? e.message : String(e);
+    fail(report.timings.testMs !== void 0 ? "test" : report.timings.setupMs !== void 0 ? "setup" : "boot", message);
+    return report;
+  } finally {
+    if (booted && options.saveLogs) {
+      const logs = /* @__PURE__ */ new Map();
+      for (const s of [...plan2.services, ...plan2.testService ? [plan2.testService] : []]) {
+        logs.set(s.name, await readLog(backend, plan2.environment, s.name));
+      }
+      await options.saveLogs(logs);
+    }
+    const keep = !options.teardown || options.keepOnFailure === true && report.outcome !== "passed";
+    if (booted && !keep) {
+      options.onPhase?.("teardown");
+      const started = Date.now();
+      try {
+        await backend.remove(plan2.environment, { keepVolumes: false });
+      } catch (e) {
+        if (!report.error) fail("teardown", `teardown failed: ${e.message}`, { hint: "run prenv gc" });
+      }
+      report.timings.teardownMs = Date.now() - started;
+    }
+    report.timings.totalMs = Date.now() - t0;
+    report.finishedAt = (/* @__PURE__ */ new Date()).toISOString();
+  }
+}
+function serviceEntry(s) {
+  return { name: s.name, image: s.image.reference, imageId: s.image.id, ...s.image.digest ? { digest: s.image.digest } : {}, phase: s.phase, readyMs: s.readyMs };
+}
+function definedOnly(value) {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== void 0));
+}
+
 // src/cli/commands.ts
 var EXIT = { ok: 0, testsFailed: 1, environmentFailed: 2, badInput: 3 };
 var CliError = class extends Error {
@@ -87687,20 +93580,30 @@ var CliError = class extends Error {
 };
 var INSTALL_HINT = "no Docker engine answers: start one (on Debian or Ubuntu: sudo scripts/install-docker.sh from the prenv repository), or set DOCKER_HOST";
 function load(opts, io) {
-  const definition = loadDefinition({
+  const environment = loadEnvironment({
     cwd: io.cwd,
     env: io.env,
+    ...opts.definition ? { definition: opts.definition } : {},
+    ...opts.set?.length ? { set: opts.set } : {},
+    ...opts.paramsFile?.length ? { paramsFiles: opts.paramsFile } : {},
     ...opts.file?.length ? { files: opts.file } : {},
     ...opts.envFile?.length ? { envFiles: opts.envFile } : {},
     ...opts.profile?.length ? { profiles: opts.profile } : {},
     ...opts.projectName ? { projectName: opts.projectName } : {}
   });
-  for (const w of definition.warnings) io.err.write(`${formatDiagnostic(w)}
+  for (const w of environment.definition.warnings) io.err.write(`${formatDiagnostic(w)}
 `);
-  return definition;
+  return environment;
+}
+function planOf(environment, opts, services) {
+  return planEnvironment(environment.definition, {
+    ...opts.env ? { environment: opts.env } : {},
+    ...services?.length ? { services } : {},
+    ...environment.test?.mode === "service" ? { testService: environment.test.service } : {}
+  });
 }
 function plan(opts, io, services) {
-  return planEnvironment(load(opts, io), { ...opts.env ? { environment: opts.env } : {}, ...services?.length ? { services } : {} });
+  return planOf(load(opts, io), opts, services);
 }
 async function backendFor() {
   const backend = new DockerBackend({ version: VERSION });
@@ -87723,7 +93626,7 @@ prenv: name the environment with --env <name> to act on it without its definitio
   }
 }
 function validateCommand(opts, io) {
-  const definition = load(opts, io);
+  const { definition } = load(opts, io);
   if (opts.json) io.out.write(`${JSON.stringify({ valid: true, warnings: definition.warnings, services: Object.keys(definition.services) }, null, 2)}
 `);
   else io.out.write(`${definition.files.join(", ")}: valid (${Object.keys(definition.services).length} services, ${definition.warnings.length} warnings)
@@ -87746,7 +93649,7 @@ function planCommand(opts, io) {
       `${s.build ? "build \u2192 " : ""}${s.image}`,
       Object.entries(s.dependsOn).map(([d, c]) => `${d}${c.condition === "service_healthy" ? " (healthy)" : c.condition === "service_completed_successfully" ? " (completed)" : ""}`).join(", ") || "\u2014",
       s.readiness.map(describeCheck).join(" and "),
-      s.ports.map((port) => `${port.published ? `${port.hostIp ?? "127.0.0.1"}:${port.published}` : "random"} -> ${port.target}/${port.protocol}`).join(", ") || "\u2014"
+      s.ports.map((port2) => `${port2.published ? `${port2.hostIp ?? "127.0.0.1"}:${port2.published}` : "random"} -> ${port2.target}/${port2.protocol}`).join(", ") || "\u2014"
     ]);
   }
   io.out.write(`${table(rows, "  ")}
@@ -87860,18 +93763,18 @@ async function logsCommand(service, opts, io) {
   const environment = environmentName(opts, io);
   const backend = await backendFor();
   await requireService(backend, environment, service);
-  const tail = opts.tail === void 0 ? void 0 : Number(opts.tail);
-  if (tail !== void 0 && !(Number.isInteger(tail) && tail >= 0)) throw new CliError(`prenv: --tail "${opts.tail}" is not a number of lines`, EXIT.badInput);
-  const stream = await backend.logs(environment, service, { follow: opts.follow ?? false, signal: io.signal, ...tail !== void 0 ? { tail } : {} });
+  const tail2 = opts.tail === void 0 ? void 0 : Number(opts.tail);
+  if (tail2 !== void 0 && !(Number.isInteger(tail2) && tail2 >= 0)) throw new CliError(`prenv: --tail "${opts.tail}" is not a number of lines`, EXIT.badInput);
+  const stream = await backend.logs(environment, service, { follow: opts.follow ?? false, signal: io.signal, ...tail2 !== void 0 ? { tail: tail2 } : {} });
   for await (const chunk of stream) io.out.write(chunk);
   return EXIT.ok;
 }
-async function execCommand(service, argv, opts, io) {
-  if (argv.length === 0) throw new CliError("prenv: exec needs a command: prenv exec <service> -- <command> [args...]", EXIT.badInput);
+async function execCommand(service, argv2, opts, io) {
+  if (argv2.length === 0) throw new CliError("prenv: exec needs a command: prenv exec <service> -- <command> [args...]", EXIT.badInput);
   const environment = environmentName(opts, io);
   const backend = await backendFor();
   await requireService(backend, environment, service);
-  const result = await backend.exec(environment, service, argv, { signal: io.signal });
+  const result = await backend.exec(environment, service, argv2, { signal: io.signal });
   io.out.write(result.output);
   return result.exitCode;
 }
@@ -87898,6 +93801,66 @@ async function gcCommand(opts, io) {
 `);
   return EXIT.ok;
 }
+function describeCommand(opts, io) {
+  const environment = load(opts, io);
+  const specs = Object.values(environment.params).map((p) => p.spec);
+  if (opts.json) io.out.write(`${JSON.stringify(Object.values(environment.params).map((p) => ({ ...p.spec, value: p.value ?? null, origin: p.origin ?? null })), null, 2)}
+`);
+  else io.out.write(renderParams(specs, opts.markdown ?? false));
+  return EXIT.ok;
+}
+async function runCommand2(opts, io, mode) {
+  const environment = load(opts, io);
+  if (!environment.test) throw new CliError("prenv: the definition has no test section; add `test: { command: ..., reports: ... }` to prenv.yml (see docs/prenv-yml.md)", EXIT.badInput);
+  const p = planOf(environment, opts);
+  const timeoutMs = opts.timeout ? parseAge(opts.timeout) : void 0;
+  if (opts.timeout && timeoutMs === void 0) throw new CliError(`prenv: --timeout "${opts.timeout}" is not a duration; write for example 90s, 5m or 1h`, EXIT.badInput);
+  const backend = await backendFor();
+  if (mode === "test") {
+    const existing = (await backend.list()).find((e) => e.environment === p.environment);
+    if (!existing || existing.services.length === 0) throw new CliError(`prenv: environment "${p.environment}" is not up; start it with \`prenv up\`, or use \`prenv run\` to boot, test and tear down in one`, EXIT.environmentFailed);
+  }
+  const folder = new ResultsFolder(resolve5(io.cwd, opts.resultsDir ?? "prenv-results"));
+  await folder.reset();
+  const progress = mode === "run" && !opts.json ? new Progress(io.err, p.services.map((s) => s.name)) : void 0;
+  if (!opts.json) io.err.write(`prenv ${mode} \xB7 ${p.environment} (${backend.kind})
+`);
+  const report = await runEnvironment(environment, p, {
+    backend,
+    owner: { host: hostname3(), pid: process.pid },
+    version: VERSION,
+    env: io.env,
+    signal: io.signal,
+    boot: mode === "run",
+    teardown: mode === "run" && !opts.keep,
+    keepOnFailure: opts.keepOnFailure ?? false,
+    forceSetup: opts.setup ?? false,
+    ...timeoutMs !== void 0 ? { bootTimeoutMs: timeoutMs } : {},
+    onServiceEvent: (e) => progress?.update(e),
+    onPhase: (phase) => {
+      if (phase !== "boot") progress?.stop();
+      if (!opts.json && phase !== "boot") io.err.write(`\xB7 ${phase}
+`);
+    },
+    onStep: (e) => {
+      if (!opts.json && e.phase !== "running") io.err.write(`  ${e.phase === "done" ? "\u2714" : "\u2716"} ${e.step.name} (${seconds(e.outcome.durationMs)})
+`);
+    },
+    onOutput: (chunk) => {
+      if (!opts.json) io.err.write(chunk);
+    },
+    saveLogs: (logs) => folder.writeLogs(logs)
+  });
+  progress?.stop();
+  if (report.tests) await folder.copyReports(report.tests.reports, environment.test.workdir);
+  await folder.writeJson(report);
+  if (opts.json) io.out.write(`${JSON.stringify(report, null, 2)}
+`);
+  else io.err.write(renderSummary(report, relative3(io.cwd, folder.dir) || "."));
+  if (mode === "run" && opts.keep && !opts.json) io.err.write(`the environment is still up: \`prenv down --env ${p.environment}\` removes it
+`);
+  return report.exitCode;
+}
 function explain(e) {
   if (e instanceof CliError) return { message: e.message, exitCode: e.exitCode };
   if (e instanceof DefinitionError) {
@@ -87918,6 +93881,7 @@ nothing was created`, exitCode: EXIT.environmentFailed };
 export {
   CliError,
   EXIT,
+  describeCommand,
   downCommand,
   execCommand,
   explain,
@@ -87925,6 +93889,7 @@ export {
   logsCommand,
   lsCommand,
   planCommand,
+  runCommand2 as runCommand,
   upCommand,
   validateCommand
 };

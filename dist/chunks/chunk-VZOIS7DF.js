@@ -36,6 +36,7 @@ var package_default = {
     commander: "^14.0.3",
     dockerode: "^5.0.1",
     dotenv: "^18.0.10",
+    "fast-xml-parser": "^5.12.1",
     "fastest-levenshtein": "^1.0.16",
     "tar-fs": "^3.1.3",
     yaml: "^2.9.1",

@@ -1,0 +1,228 @@
+import type { Backend, Endpoint, Owner } from "../backends/backend.ts";
+import { ServiceError } from "../backends/backend.ts";
+import type { EnvironmentDefinition } from "../definition/environment.ts";
+import type { ParamValue } from "../definition/params.ts";
+import type { Plan } from "../plan/plan.ts";
+import { collectReports } from "../results/collect.ts";
+import type { TestResults } from "../results/model.ts";
+import { resultsPassed } from "../results/collect.ts";
+import { logTail, readLog, up, BootError, type ServiceEvent, type ServiceOutcome } from "./up.ts";
+import { runSetup, SetupError, type StepOutcome } from "./setup.ts";
+import { runSuite, type SuiteOutcome } from "./suite.ts";
+
+export type Outcome = "passed" | "failed" | "error";
+export type Phase = "boot" | "setup" | "test" | "teardown";
+
+/** Everything a run learnt; written as results.json and shown on the terminal. */
+export interface RunReport {
+  prenvVersion: string;
+  environment: string;
+  project: string;
+  definitionHash: string;
+  backend: string;
+  outcome: Outcome;
+  exitCode: 0 | 1 | 2;
+  error?: { phase: Phase; service?: string; message: string; hint?: string; output?: string };
+  params: Record<string, { value?: ParamValue; origin?: string }>;
+  services: { name: string; image: string; imageId?: string; digest?: string; phase?: string; readyMs?: number }[];
+  endpoints: Endpoint[];
+  setup: StepOutcome[];
+  suite?: Omit<SuiteOutcome, "outputTail">;
+  tests?: TestResults;
+  timings: { bootMs?: number; setupMs?: number; testMs?: number; teardownMs?: number; totalMs: number };
+  startedAt: string;
+  finishedAt: string;
+}
+
+export interface RunHooks {
+  onServiceEvent?: (event: ServiceEvent) => void;
+  onPhase?: (phase: Phase | "collect") => void;
+  onStep?: Parameters<typeof runSetup>[2]["onStep"];
+  onOutput?: (chunk: string) => void;
+}
+
+export interface RunOptions extends RunHooks {
+  backend: Backend;
+  owner: Owner;
+  version: string;
+  env: Record<string, string | undefined>;
+  signal?: AbortSignal;
+  /** Boot first (prenv run), or use the environment that is up (prenv test). */
+  boot: boolean;
+  /** Remove the environment at the end (prenv run, unless --keep). */
+  teardown: boolean;
+  keepOnFailure?: boolean;
+  bootTimeoutMs?: number;
+  /** Run setup even when it already ran on this environment. */
+  forceSetup?: boolean;
+  /** Called before teardown with what to save: every service's log. */
+  saveLogs?: (logs: Map<string, string>) => Promise<void>;
+}
+
+/** up -> setup -> tests -> results -> down: the whole job, whatever fails on the way. */
+export async function runEnvironment(env: EnvironmentDefinition, plan: Plan, options: RunOptions): Promise<RunReport> {
+  const t0 = Date.now();
+  const { backend, owner } = options;
+  const report: RunReport = {
+    prenvVersion: options.version,
+    environment: plan.environment,
+    project: plan.project,
+    definitionHash: plan.definitionHash,
+    backend: backend.kind,
+    outcome: "error",
+    exitCode: 2,
+    params: Object.fromEntries(Object.entries(env.params).map(([k, p]) => [k, { ...(p.value !== undefined ? { value: p.value } : {}), ...(p.origin ? { origin: p.origin } : {}) }])),
+    services: plan.services.map((s) => ({ name: s.name, image: s.image })),
+    endpoints: [],
+    setup: [],
+    timings: { totalMs: 0 },
+    startedAt: new Date(t0).toISOString(),
+    finishedAt: "",
+  };
+  const fail = (phase: Phase, message: string, extra: { service?: string; hint?: string; output?: string } = {}) => {
+    report.outcome = "error";
+    report.exitCode = 2;
+    report.error = { phase, message, ...definedOnly(extra) };
+  };
+
+  let booted = !options.boot;
+  try {
+    // 1. Boot.
+    if (options.boot) {
+      options.onPhase?.("boot");
+      const started = Date.now();
+      try {
+        const result = await up(plan, {
+          backend,
+          owner,
+          // Kept on failure here, so that the logs are saved before the teardown below.
+          keepOnFailure: true,
+          ...(options.onServiceEvent ? { onEvent: options.onServiceEvent } : {}),
+          ...(options.signal ? { signal: options.signal } : {}),
+          ...(options.bootTimeoutMs !== undefined ? { timeoutMs: options.bootTimeoutMs } : {}),
+        });
+        booted = true;
+        report.services = result.services.map(serviceEntry);
+        report.endpoints = result.endpoints;
+      } catch (e) {
+        if (!(e instanceof BootError)) throw e;
+        booted = !e.removed;
+        fail("boot", e.failure.message, { service: e.failure.service, ...(e.failure.hint ? { hint: e.failure.hint } : {}), ...(e.failure.logTail ? { output: e.failure.logTail } : {}) });
+        return report;
+      } finally {
+        report.timings.bootMs = Date.now() - started;
+      }
+    } else {
+      report.endpoints = await backend.endpoints(plan.environment);
+    }
+
+    // 2. Setup, once per environment.
+    const setupStarted = Date.now();
+    if (env.setup.length > 0 && (options.forceSetup || !(await backend.hasMarker(plan.environment, "setup-done")))) {
+      options.onPhase?.("setup");
+      try {
+        report.setup = await runSetup(plan, env.setup, { backend, owner, ...(options.signal ? { signal: options.signal } : {}), ...(options.onStep ? { onStep: options.onStep } : {}) });
+        await backend.setMarker(plan, owner, "setup-done");
+      } catch (e) {
+        if (e instanceof SetupError) {
+          report.setup.push(e.step);
+          fail("setup", e.message, { hint: e.hint, output: e.step.output });
+          return report;
+        }
+        throw e;
+      } finally {
+        report.timings.setupMs = Date.now() - setupStarted;
+      }
+    }
+
+    // 3. The suite, watching for services that die under it.
+    if (!env.test) {
+      fail("test", "the definition has no test section", { hint: "add test: { command: ..., reports: ... } to prenv.yml" });
+      return report;
+    }
+    options.onPhase?.("test");
+    const crashes: { service: string; exitCode: number }[] = [];
+    const watching = new AbortController();
+    await backend.watchExits(plan.environment, (service) => {
+      const planned = plan.services.find((s) => s.name === service);
+      if (!planned || planned.runsToCompletion) return;
+      void backend.status(plan.environment, service).then((status) => {
+        if (status.state === "exited" || status.state === "restarting") crashes.push({ service, exitCode: status.state === "exited" ? status.exitCode : -1 });
+      });
+    }, watching.signal);
+    let suite: SuiteOutcome;
+    try {
+      suite = await runSuite(plan, env.test, {
+        backend,
+        owner,
+        endpoints: report.endpoints,
+        env: options.env,
+        ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.onOutput ? { onOutput: options.onOutput } : {}),
+      });
+    } finally {
+      await new Promise((resolve) => setTimeout(resolve, 200)); // exit events arrive a moment late
+      watching.abort();
+    }
+    const { outputTail, ...suiteSummary } = suite;
+    report.suite = suiteSummary;
+    report.timings.testMs = suite.durationMs;
+
+    // 4. Results.
+    options.onPhase?.("collect");
+    if (env.test.reports.length > 0) report.tests = await collectReports(env.test.reports, env.test.workdir);
+    if (crashes.length > 0) {
+      const first = crashes[0]!;
+      fail("test", `service "${first.service}" ${first.exitCode >= 0 ? `exited with code ${first.exitCode}` : "restarted"} while the tests ran`, {
+        service: first.service,
+        hint: `its log is in the results folder (logs/${first.service}.log)`,
+        output: await logTail(backend, plan.environment, first.service),
+      });
+    } else if (suite.interrupted) {
+      fail("test", "the run was interrupted");
+    } else {
+      const reportsOk = report.tests ? resultsPassed(report.tests) : true;
+      const passed = suite.exitCode === 0 && reportsOk && !suite.timedOut;
+      report.outcome = passed ? "passed" : "failed";
+      report.exitCode = passed ? 0 : 1;
+      if (suite.timedOut) report.error = { phase: "test", message: `the tests did not finish within ${Math.round(env.test.timeoutMs / 1000)} s`, hint: "raise test.timeout, or look for a hanging test", output: outputTail };
+      else if (!passed && suite.exitCode !== 0 && report.tests && resultsPassed(report.tests)) report.error = { phase: "test", message: `the test command exited with code ${suite.exitCode} although its reports show no failure`, output: outputTail };
+      else if (!passed && !report.tests) report.error = { phase: "test", message: `the test command exited with code ${suite.exitCode}`, output: outputTail };
+    }
+    return report;
+  } catch (e) {
+    const message = e instanceof ServiceError || e instanceof Error ? e.message : String(e);
+    fail(report.timings.testMs !== undefined ? "test" : report.timings.setupMs !== undefined ? "setup" : "boot", message);
+    return report;
+  } finally {
+    // Logs of every service, always; then teardown, always (unless asked to keep).
+    if (booted && options.saveLogs) {
+      const logs = new Map<string, string>();
+      for (const s of [...plan.services, ...(plan.testService ? [plan.testService] : [])]) {
+        logs.set(s.name, await readLog(backend, plan.environment, s.name));
+      }
+      await options.saveLogs(logs);
+    }
+    const keep = !options.teardown || (options.keepOnFailure === true && report.outcome !== "passed");
+    if (booted && !keep) {
+      options.onPhase?.("teardown");
+      const started = Date.now();
+      try {
+        await backend.remove(plan.environment, { keepVolumes: false });
+      } catch (e) {
+        if (!report.error) fail("teardown", `teardown failed: ${(e as Error).message}`, { hint: "run prenv gc" });
+      }
+      report.timings.teardownMs = Date.now() - started;
+    }
+    report.timings.totalMs = Date.now() - t0;
+    report.finishedAt = new Date().toISOString();
+  }
+}
+
+function serviceEntry(s: ServiceOutcome): RunReport["services"][number] {
+  return { name: s.name, image: s.image.reference, imageId: s.image.id, ...(s.image.digest ? { digest: s.image.digest } : {}), phase: s.phase, readyMs: s.readyMs };
+}
+
+function definedOnly<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}

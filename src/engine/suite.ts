@@ -1,0 +1,102 @@
+import { spawn } from "node:child_process";
+import type { Backend, Endpoint, Owner } from "../backends/backend.ts";
+import type { TestSpec } from "../definition/environment.ts";
+import type { Plan } from "../plan/plan.ts";
+import { withTimeout } from "../util/async.ts";
+import { endpointVariables } from "./endpoints.ts";
+
+export interface SuiteOutcome {
+  exitCode: number;
+  timedOut: boolean;
+  interrupted: boolean;
+  durationMs: number;
+  /** The last part of what the suite printed. */
+  outputTail: string;
+}
+
+export interface SuiteOptions {
+  backend: Backend;
+  owner: Owner;
+  endpoints: Endpoint[];
+  /** Variables of the host's environment the command starts from. */
+  env: Record<string, string | undefined>;
+  signal?: AbortSignal;
+  onOutput?: (chunk: string) => void;
+}
+
+const TAIL = 8192;
+
+/** Runs the suite: a command on this machine, or the test service inside the environment. */
+export async function runSuite(plan: Plan, test: TestSpec, options: SuiteOptions): Promise<SuiteOutcome> {
+  const started = Date.now();
+  let tail = "";
+  const output = (chunk: string) => {
+    tail = (tail + chunk).slice(-TAIL);
+    options.onOutput?.(chunk);
+  };
+  const result = test.mode === "command" ? await runCommand(plan, test, options, output) : await runService(plan, options, test.timeoutMs, output);
+  return { ...result, durationMs: Date.now() - started, outputTail: tail };
+}
+
+async function runCommand(plan: Plan, test: Extract<TestSpec, { mode: "command" }>, options: SuiteOptions, output: (chunk: string) => void) {
+  const env = { ...options.env, ...endpointVariables(plan.environment, options.endpoints), ...test.env };
+  const [command, ...args] = test.command;
+  const child = spawn(command!, args, { cwd: test.workdir, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  child.stdout.on("data", (c: Buffer) => output(c.toString("utf8")));
+  child.stderr.on("data", (c: Buffer) => output(c.toString("utf8")));
+  let timedOut = false;
+  let interrupted = false;
+  // The whole process group: test runners start workers that would outlive the runner.
+  const killGroup = () => {
+    try {
+      if (child.pid) process.kill(-child.pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  };
+  const timer = setTimeout(() => {
+    timedOut = true;
+    killGroup();
+  }, test.timeoutMs);
+  const onAbort = () => {
+    interrupted = true;
+    killGroup();
+  };
+  options.signal?.addEventListener("abort", onAbort, { once: true });
+  const exitCode = await new Promise<number>((resolve) => {
+    child.once("error", (e) => {
+      output(`prenv: cannot start ${command}: ${e.message}\n`);
+      resolve(127);
+    });
+    child.once("close", (code, signal) => resolve(code ?? (signal ? 128 : 1)));
+  });
+  clearTimeout(timer);
+  options.signal?.removeEventListener("abort", onAbort);
+  return { exitCode, timedOut, interrupted };
+}
+
+async function runService(plan: Plan, options: SuiteOptions, timeoutMs: number, output: (chunk: string) => void) {
+  const service = plan.testService!;
+  const { backend } = options;
+  await backend.createService(plan, service, options.owner);
+  await backend.startService(plan, service);
+  const follow = new AbortController();
+  const logs = (async () => {
+    const stream = await backend.logs(plan.environment, service.name, { follow: true, signal: follow.signal });
+    for await (const chunk of stream) output(String(chunk));
+  })().catch(() => undefined);
+  let timedOut = false;
+  let interrupted = false;
+  let exitCode: number;
+  try {
+    exitCode = await withTimeout(backend.waitForExit(plan.environment, service.name, options.signal), timeoutMs, options.signal);
+  } catch (e) {
+    timedOut = !options.signal?.aborted;
+    interrupted = Boolean(options.signal?.aborted);
+    output(`prenv: ${(e as Error).message}\n`);
+    exitCode = 124;
+  }
+  await Promise.race([logs, new Promise((resolve) => setTimeout(resolve, 500))]);
+  follow.abort();
+  return { exitCode, timedOut, interrupted };
+}

@@ -1,0 +1,47 @@
+import { copyFile, mkdir, rm, writeFile } from "node:fs/promises";
+import { basename, dirname, isAbsolute, join, relative } from "node:path";
+
+/**
+ * The results folder: results.json, the JUnit reports as the runner wrote them, and
+ * logs/<service>.log for every service. Only what prenv writes there is replaced.
+ */
+export class ResultsFolder {
+  readonly dir: string;
+
+  constructor(dir: string) {
+    this.dir = dir;
+  }
+
+  async reset(): Promise<void> {
+    await mkdir(this.dir, { recursive: true });
+    await Promise.all(["results.json", "junit", "logs"].map((p) => rm(join(this.dir, p), { recursive: true, force: true })));
+  }
+
+  async writeLogs(logs: Map<string, string>): Promise<void> {
+    await mkdir(join(this.dir, "logs"), { recursive: true });
+    await Promise.all([...logs].map(([service, text]) => writeFile(join(this.dir, "logs", `${safeName(service)}.log`), text)));
+  }
+
+  /** Copies reports under junit/, keeping their paths relative to `base` when inside it. */
+  async copyReports(reports: string[], base: string): Promise<string[]> {
+    const copied: string[] = [];
+    for (const report of reports) {
+      const rel = relative(base, report);
+      const target = join(this.dir, "junit", rel.startsWith("..") || isAbsolute(rel) ? basename(report) : rel);
+      await mkdir(dirname(target), { recursive: true });
+      await copyFile(report, target);
+      copied.push(target);
+    }
+    return copied;
+  }
+
+  async writeJson(value: unknown): Promise<string> {
+    const path = join(this.dir, "results.json");
+    await writeFile(path, `${JSON.stringify(value, null, 2)}\n`);
+    return path;
+  }
+}
+
+function safeName(name: string): string {
+  return name.replace(/[^A-Za-z0-9_.-]/g, "_");
+}
