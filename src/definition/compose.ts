@@ -5,7 +5,7 @@ import { parse as parseDotenv } from "dotenv";
 import type { z } from "zod";
 import { composeFileSchema, type RawComposeFile, type RawService } from "./compose-schema.ts";
 import { describeIssue, type IssueWords } from "./issues.ts";
-import { DefinitionError, error } from "./errors.ts";
+import { DefinitionError, error, warning } from "./errors.ts";
 import { interpolate, InterpolationError, type Lookup } from "./interpolate.ts";
 import { checkKeys, didYouMean } from "./keys.ts";
 import type { Definition, Diagnostic, NetworkSpec, ServiceSpec, SourceLocation, VolumeSpec } from "./model.ts";
@@ -269,7 +269,13 @@ class Loader {
   private interpolateTree(value: unknown, path: Path, source: YamlSource): unknown {
     if (typeof value === "string") {
       try {
-        return interpolate(value, this.lookup);
+        return interpolate(value, this.lookup, (name) => {
+          // Compose's behaviour, said out loud. PRENV_* are set only when the tests run.
+          const hint = name.startsWith("PRENV_")
+            ? `prenv sets ${name} when the tests run: write $$${name}, with two dollars, so that the shell expands it then`
+            : `set ${name} in the environment or in .env, give a default with \${${name}:-value}, or write $$ for a literal dollar sign`;
+          this.diagnostics.push(warning(`variable ${name} is not set; an empty string is used`, { location: source.locate(path), hint }));
+        });
       } catch (e) {
         if (!(e instanceof InterpolationError)) throw e;
         this.diagnostics.push(error(e.message, { location: source.locate(path), hint: e.hint }));

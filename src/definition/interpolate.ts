@@ -20,17 +20,26 @@ export class InterpolationError extends Error {
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*/;
 
-export function interpolate(input: string, lookup: Lookup): string {
-  return new Interpolator(input, lookup).run(0, input.length).text;
+/** `onUnset` hears of each variable used without a default that has no value (it becomes ""). */
+export function interpolate(input: string, lookup: Lookup, onUnset?: (name: string) => void): string {
+  return new Interpolator(input, lookup, onUnset).run(0, input.length).text;
 }
 
 class Interpolator {
   private readonly input: string;
   private readonly lookup: Lookup;
+  private readonly onUnset: ((name: string) => void) | undefined;
 
-  constructor(input: string, lookup: Lookup) {
+  constructor(input: string, lookup: Lookup, onUnset?: (name: string) => void) {
     this.input = input;
     this.lookup = lookup;
+    this.onUnset = onUnset;
+  }
+
+  private plain(name: string): string {
+    const value = this.lookup(name);
+    if (value === undefined) this.onUnset?.(name);
+    return value ?? "";
   }
 
   /** Expands input[from, to) and returns the text. */
@@ -58,7 +67,7 @@ class Interpolator {
       }
       const name = NAME.exec(this.input.slice(i + 1, to));
       if (name) {
-        out += this.lookup(name[0]) ?? "";
+        out += this.plain(name[0]);
         i += 1 + name[0].length;
         continue;
       }
@@ -98,9 +107,9 @@ class Interpolator {
         'a variable name starts with a letter or "_" and holds letters, digits and "_"; write "$$" for a literal dollar sign',
       );
     }
-    const value = this.lookup(name[0]);
     const rest = start + name[0].length;
-    if (rest === end) return value ?? "";
+    if (rest === end) return this.plain(name[0]);
+    const value = this.lookup(name[0]);
     const op2 = this.input.slice(rest, rest + 2);
     const op1 = this.input[rest]!;
     let op: string;

@@ -11,6 +11,17 @@ export const MAX_REPORT_BYTES = 128 * 1024 * 1024;
 
 const GLOB_CHARS = /[*?[\]{}]/;
 
+/** File times and the clock can disagree by this much (coarse mtime, a container's writes). */
+const CLOCK_SLACK_MS = 2_000;
+
+export interface CollectOptions {
+  /**
+   * When the test command started: a report last written before it is a leftover of an
+   * earlier run, and a problem (a runner that crashed before writing must not look green).
+   */
+  notBefore?: Date;
+}
+
 /**
  * Expands `patterns` (globs like `reports/**\/*.xml`, plain files, or directories, which
  * stand for every `.xml` below them) relative to `cwd`, reads and parses every report
@@ -18,7 +29,7 @@ const GLOB_CHARS = /[*?[\]{}]/;
  * an unreadable, empty, malformed or non-JUnit file is a problem in the results.
  * `node_modules` and `.git` are not searched unless a pattern names them.
  */
-export async function collectReports(patterns: string[], cwd: string): Promise<TestResults> {
+export async function collectReports(patterns: string[], cwd: string, options: CollectOptions = {}): Promise<TestResults> {
   const base = resolve(cwd);
   const problems: ReportProblem[] = [];
   const files: string[] = [];
@@ -55,6 +66,13 @@ export async function collectReports(patterns: string[], cwd: string): Promise<T
       const info = await stat(file);
       if (info.size > MAX_REPORT_BYTES) {
         problems.push({ report: shown, message: `${shown}: the report is ${Math.round(info.size / 1024 / 1024)} MiB; prenv reads reports of up to ${MAX_REPORT_BYTES / 1024 / 1024} MiB` });
+        continue;
+      }
+      if (options.notBefore && info.mtimeMs < options.notBefore.getTime() - CLOCK_SLACK_MS) {
+        problems.push({
+          report: shown,
+          message: `${shown}: the report was last written at ${info.mtime.toISOString()}, before the tests started (${options.notBefore.toISOString()}): a leftover of an earlier run; the runner did not write a new one`,
+        });
         continue;
       }
       text = decode(await readFile(file));

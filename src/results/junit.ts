@@ -41,7 +41,12 @@ export function parseJUnit(xml: string, report: string): ParsedReport {
     );
   }
 
-  const valid = XMLValidator.validate(text);
+  let valid: ReturnType<typeof XMLValidator.validate>;
+  try {
+    valid = XMLValidator.validate(text);
+  } catch (e) {
+    return fail(`could not be read as XML: ${(e as Error).message}`);
+  }
   if (valid !== true) {
     const { msg, line, col } = valid.err;
     const cut = /unclosed|expected closing tag/i.test(msg) ? " (was the report cut off while being written?)" : "";
@@ -69,8 +74,13 @@ export function parseJUnit(xml: string, report: string): ParsedReport {
   }
 
   const reader = new ReportReader(report, isPytest(root));
-  if (rootName === "testsuites") reader.readSuites(root);
-  else reader.readSuite(root, []);
+  try {
+    if (rootName === "testsuites") reader.readSuites(root);
+    else reader.readSuite(root, []);
+  } catch (e) {
+    // Not expected; but a report prenv could not read must never count as green.
+    return fail(`could not be read as a JUnit report: ${(e as Error).message}`);
+  }
   problems.push(...reader.problems);
 
   if (reader.cases.length === 0) {
@@ -457,9 +467,11 @@ function caseOutput(el: XmlElement): string | undefined {
   return text.length > MAX_OUTPUT ? `…${text.slice(text.length - MAX_OUTPUT)}` : text;
 }
 
-/** Drops blank lines at both ends and trailing spaces; keeps the first line's indentation. */
+const ANSI = /\u001b\[[0-9;?]*[A-Za-z]/g;
+
+/** Drops terminal colour codes, blank lines at both ends and trailing spaces; keeps the first line's indentation. */
 function trimBlock(text: string): string {
-  return text.replace(/^(?:[ \t]*\r?\n)+/, "").trimEnd();
+  return text.replace(ANSI, "").replace(/^(?:[ \t]*\r?\n)+/, "").trimEnd();
 }
 
 function capHead(text: string, max: number): string {
@@ -481,7 +493,7 @@ const PYTHON_FRAME = /File "([^"\n]+)", line (\d+)/;
 const DOTNET_FRAME = /\bin (\S[^\n]*?):line (\d+)/;
 const JVM_FRAME = /\bat (?:[\w.$-]+\/)*((?:[\w$]+\.)+)[\w$<>-]+\(([\w$.-]+\.(?:java|kt|scala|groovy|clj)):(\d+)\)/;
 const PAREN_PATH = new RegExp(String.raw`\(((?:file://)?[^()\n]+\.(?:${SOURCE_EXT})):(\d+)(?::\d+)?\)`, "i");
-const BARE_PATH = new RegExp(String.raw`(?:^|[\s\[<'"\`=])((?:file://)?(?:[A-Za-z]:)?[^\s()'"\`<>\[\]=:]*[\w\-@+~]\.(?:${SOURCE_EXT})):(\d+)(?![\d.])`, "i");
+const BARE_PATH = new RegExp(String.raw`(?:^|[\s\[<'"\`=])((?:file://(?:/(?=[A-Za-z]:))?)?(?:[A-Za-z]:)?[^\s()'"\`<>\[\]=:]*[\w\-@+~]\.(?:${SOURCE_EXT})):(\d+)(?![\d.])`, "i");
 const LIBRARY_PATH = [
   /(?:^|[/\\])node_modules[/\\]/,
   /^node:/,
@@ -550,7 +562,7 @@ function candidateIn(line: string): Candidate | undefined {
   }
   const py = PYTHON_FRAME.exec(line);
   if (py) return pathCandidate(py[1]!, py[2]!);
-  const dotnet = DOTNET_FRAME.exec(line);
+  const dotnet = line.includes(":line ") ? DOTNET_FRAME.exec(line) : null;
   if (dotnet) return pathCandidate(dotnet[1]!, dotnet[2]!);
   const paren = PAREN_PATH.exec(line);
   if (paren) return pathCandidate(paren[1]!, paren[2]!);
@@ -565,6 +577,7 @@ function pathCandidate(rawPath: string, rawLine: string): Candidate | undefined 
   let path = rawPath.trim();
   if (path.startsWith("file://")) {
     path = path.slice("file://".length);
+    if (/^\/[A-Za-z]:/.test(path)) path = path.slice(1); // file:///C:/...
     try {
       path = decodeURIComponent(path);
     } catch {

@@ -14,8 +14,9 @@ export type TestStatus = "passed" | "failed" | "error" | "skipped" | "flaky";
 
 export interface TestCaseResult {
   /**
-   * The enclosing `<testsuite>` names, outermost first, joined with " › " (the root
-   * `<testsuites>` name, such as "jest tests", is left out).
+   * The enclosing `<testsuite>` names, outermost first, joined with " › ". The root
+   * `<testsuites>` name ("jest tests") is left out, except for a case directly under the
+   * root (Node's reporter writes tests outside a `describe` there): its suite is that name or "".
    */
   suite: string;
   name: string;

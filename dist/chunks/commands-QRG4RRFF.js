@@ -86377,15 +86377,22 @@ var InterpolationError = class extends Error {
   }
 };
 var NAME2 = /^[A-Za-z_][A-Za-z0-9_]*/;
-function interpolate(input2, lookup) {
-  return new Interpolator(input2, lookup).run(0, input2.length).text;
+function interpolate(input2, lookup, onUnset) {
+  return new Interpolator(input2, lookup, onUnset).run(0, input2.length).text;
 }
 var Interpolator = class {
   input;
   lookup;
-  constructor(input2, lookup) {
+  onUnset;
+  constructor(input2, lookup, onUnset) {
     this.input = input2;
     this.lookup = lookup;
+    this.onUnset = onUnset;
+  }
+  plain(name) {
+    const value = this.lookup(name);
+    if (value === void 0) this.onUnset?.(name);
+    return value ?? "";
   }
   /** Expands input[from, to) and returns the text. */
   run(from, to) {
@@ -86412,7 +86419,7 @@ var Interpolator = class {
       }
       const name = NAME2.exec(this.input.slice(i + 1, to));
       if (name) {
-        out += this.lookup(name[0]) ?? "";
+        out += this.plain(name[0]);
         i += 1 + name[0].length;
         continue;
       }
@@ -86449,9 +86456,9 @@ var Interpolator = class {
         'a variable name starts with a letter or "_" and holds letters, digits and "_"; write "$$" for a literal dollar sign'
       );
     }
-    const value = this.lookup(name[0]);
     const rest = start + name[0].length;
-    if (rest === end) return value ?? "";
+    if (rest === end) return this.plain(name[0]);
+    const value = this.lookup(name[0]);
     const op2 = this.input.slice(rest, rest + 2);
     const op1 = this.input[rest];
     let op;
@@ -87192,7 +87199,10 @@ var Loader = class {
   interpolateTree(value, path, source) {
     if (typeof value === "string") {
       try {
-        return interpolate(value, this.lookup);
+        return interpolate(value, this.lookup, (name) => {
+          const hint = name.startsWith("PRENV_") ? `prenv sets ${name} when the tests run: write $$${name}, with two dollars, so that the shell expands it then` : `set ${name} in the environment or in .env, give a default with \${${name}:-value}, or write $$ for a literal dollar sign`;
+          this.diagnostics.push(warning(`variable ${name} is not set; an empty string is used`, { location: source.locate(path), hint }));
+        });
       } catch (e) {
         if (!(e instanceof InterpolationError)) throw e;
         this.diagnostics.push(error62(e.message, { location: source.locate(path), hint: e.hint }));
@@ -92660,7 +92670,12 @@ function parseJUnit(xml, report) {
       positionOf(text, dtd)
     );
   }
-  const valid = XMLValidator.validate(text);
+  let valid;
+  try {
+    valid = XMLValidator.validate(text);
+  } catch (e) {
+    return fail(`could not be read as XML: ${e.message}`);
+  }
   if (valid !== true) {
     const { msg, line, col } = valid.err;
     const cut = /unclosed|expected closing tag/i.test(msg) ? " (was the report cut off while being written?)" : "";
@@ -92685,8 +92700,12 @@ function parseJUnit(xml, report) {
     );
   }
   const reader = new ReportReader(report, isPytest(root));
-  if (rootName === "testsuites") reader.readSuites(root);
-  else reader.readSuite(root, []);
+  try {
+    if (rootName === "testsuites") reader.readSuites(root);
+    else reader.readSuite(root, []);
+  } catch (e) {
+    return fail(`could not be read as a JUnit report: ${e.message}`);
+  }
   problems.push(...reader.problems);
   if (reader.cases.length === 0) {
     const declared = toCount(root.attrs.get("tests"));
@@ -92991,8 +93010,9 @@ function caseOutput(el) {
   if (text === "") return void 0;
   return text.length > MAX_OUTPUT ? `\u2026${text.slice(text.length - MAX_OUTPUT)}` : text;
 }
+var ANSI = /\u001b\[[0-9;?]*[A-Za-z]/g;
 function trimBlock(text) {
-  return text.replace(/^(?:[ \t]*\r?\n)+/, "").trimEnd();
+  return text.replace(ANSI, "").replace(/^(?:[ \t]*\r?\n)+/, "").trimEnd();
 }
 function capHead(text, max) {
   return text.length > max ? `${text.slice(0, max)}
@@ -93007,7 +93027,7 @@ var PYTHON_FRAME = /File "([^"\n]+)", line (\d+)/;
 var DOTNET_FRAME = /\bin (\S[^\n]*?):line (\d+)/;
 var JVM_FRAME = /\bat (?:[\w.$-]+\/)*((?:[\w$]+\.)+)[\w$<>-]+\(([\w$.-]+\.(?:java|kt|scala|groovy|clj)):(\d+)\)/;
 var PAREN_PATH = new RegExp(String.raw`\(((?:file://)?[^()\n]+\.(?:${SOURCE_EXT})):(\d+)(?::\d+)?\)`, "i");
-var BARE_PATH = new RegExp(String.raw`(?:^|[\s\[<'"\`=])((?:file://)?(?:[A-Za-z]:)?[^\s()'"\`<>\[\]=:]*[\w\-@+~]\.(?:${SOURCE_EXT})):(\d+)(?![\d.])`, "i");
+var BARE_PATH = new RegExp(String.raw`(?:^|[\s\[<'"\`=])((?:file://(?:/(?=[A-Za-z]:))?)?(?:[A-Za-z]:)?[^\s()'"\`<>\[\]=:]*[\w\-@+~]\.(?:${SOURCE_EXT})):(\d+)(?![\d.])`, "i");
 var LIBRARY_PATH = [
   /(?:^|[/\\])node_modules[/\\]/,
   /^node:/,
@@ -93053,7 +93073,7 @@ function candidateIn(line) {
   }
   const py = PYTHON_FRAME.exec(line);
   if (py) return pathCandidate(py[1], py[2]);
-  const dotnet = DOTNET_FRAME.exec(line);
+  const dotnet = line.includes(":line ") ? DOTNET_FRAME.exec(line) : null;
   if (dotnet) return pathCandidate(dotnet[1], dotnet[2]);
   const paren = PAREN_PATH.exec(line);
   if (paren) return pathCandidate(paren[1], paren[2]);
@@ -93067,6 +93087,7 @@ function pathCandidate(rawPath, rawLine) {
   let path = rawPath.trim();
   if (path.startsWith("file://")) {
     path = path.slice("file://".length);
+    if (/^\/[A-Za-z]:/.test(path)) path = path.slice(1);
     try {
       path = decodeURIComponent(path);
     } catch {
@@ -93124,7 +93145,8 @@ function reportDuration(root, cases) {
 // src/results/collect.ts
 var MAX_REPORT_BYTES = 128 * 1024 * 1024;
 var GLOB_CHARS = /[*?[\]{}]/;
-async function collectReports(patterns, cwd) {
+var CLOCK_SLACK_MS = 2e3;
+async function collectReports(patterns, cwd, options = {}) {
   const base = resolve4(cwd);
   const problems = [];
   const files = [];
@@ -93159,6 +93181,13 @@ async function collectReports(patterns, cwd) {
       const info = await stat(file2);
       if (info.size > MAX_REPORT_BYTES) {
         problems.push({ report: shown, message: `${shown}: the report is ${Math.round(info.size / 1024 / 1024)} MiB; prenv reads reports of up to ${MAX_REPORT_BYTES / 1024 / 1024} MiB` });
+        continue;
+      }
+      if (options.notBefore && info.mtimeMs < options.notBefore.getTime() - CLOCK_SLACK_MS) {
+        problems.push({
+          report: shown,
+          message: `${shown}: the report was last written at ${info.mtime.toISOString()}, before the tests started (${options.notBefore.toISOString()}): a leftover of an earlier run; the runner did not write a new one`
+        });
         continue;
       }
       text = decode3(await readFile(file2));
