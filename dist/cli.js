@@ -3469,7 +3469,7 @@ async function main(argv) {
   process.on("SIGTERM", onSignal);
   let exitCode = 0;
   const io = () => ({ out: process.stdout, err: process.stderr, cwd: process.cwd(), env: process.env, signal: abort.signal });
-  const commands = () => import("./chunks/commands-QRG4RRFF.js");
+  const commands = () => import("./chunks/commands-VS6JCCNG.js");
   const run = (action) => async () => {
     exitCode = await action();
   };

@@ -21,7 +21,7 @@ export function renderSummary(report: RunReport, resultsDir: string): string {
   } else {
     lines.push(report.outcome === "passed" ? "✔ tests passed (exit code 0; no reports configured)" : `✖ tests failed (exit code ${report.suite?.exitCode ?? "?"})`);
   }
-  for (const problem of report.tests?.problems ?? []) lines.push(`  ! ${problem.report}: ${problem.message}`);
+  for (const problem of report.tests?.problems ?? []) lines.push(`  ! ${problem.message}`);
   const failed = (report.tests?.cases ?? []).filter((c) => c.status === "failed" || c.status === "error");
   for (const c of failed.slice(0, MAX_FAILED_SHOWN)) {
     const where = c.file ? ` (${c.file}${c.line ? `:${c.line}` : ""})` : "";

@@ -151,6 +151,7 @@ export async function runEnvironment(env: EnvironmentDefinition, plan: Plan, opt
       });
     }, watching.signal);
     let suite: SuiteOutcome;
+    const suiteStarted = new Date();
     try {
       suite = await runSuite(plan, env.test, {
         backend,
@@ -170,7 +171,8 @@ export async function runEnvironment(env: EnvironmentDefinition, plan: Plan, opt
 
     // 4. Results.
     options.onPhase?.("collect");
-    if (env.test.reports.length > 0) report.tests = await collectReports(env.test.reports, env.test.workdir);
+    // Reports older than this run are leftovers: a problem, not a silent green.
+    if (env.test.reports.length > 0) report.tests = await collectReports(env.test.reports, env.test.workdir, { notBefore: suiteStarted });
     if (crashes.length > 0) {
       const first = crashes[0]!;
       fail("test", `service "${first.service}" ${first.exitCode >= 0 ? `exited with code ${first.exitCode}` : "restarted"} while the tests ran`, {

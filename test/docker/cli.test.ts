@@ -1,20 +1,12 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { join } from "node:path";
-import { after, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import { setTimeout as delay } from "node:timers/promises";
-import { backend, BUSYBOX, cli, docker, leftovers, project, ROOT, uniqueName } from "../helpers/docker.ts";
+import { BUSYBOX, ROOT, backend, cli, docker, environmentNames, leftovers, project } from "../helpers/docker.ts";
 import { LABELS } from "../../src/backends/backend.ts";
 
-const created: string[] = [];
-after(async () => {
-  for (const env of created) await backend.remove(env, { keepVolumes: false });
-});
-function named(prefix: string): string {
-  const name = uniqueName(prefix);
-  created.push(name);
-  return name;
-}
+const named = environmentNames();
 
 const WEB = `name: web
 services:

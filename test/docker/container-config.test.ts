@@ -1,21 +1,13 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { join } from "node:path";
-import { after, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import { setTimeout as delay } from "node:timers/promises";
 import { up } from "../../src/engine/up.ts";
 import { containerName } from "../../src/backends/docker/docker-backend.ts";
-import { backend, BUSYBOX, docker, leftovers, owner, planFor, project, ROOT, uniqueName } from "../helpers/docker.ts";
+import { BUSYBOX, ROOT, backend, docker, environmentNames, leftovers, owner, planFor, project } from "../helpers/docker.ts";
 
-const created: string[] = [];
-after(async () => {
-  for (const env of created) await backend.remove(env, { keepVolumes: false });
-});
-function named(prefix: string): string {
-  const name = uniqueName(prefix);
-  created.push(name);
-  return name;
-}
+const named = environmentNames();
 
 describe("what the compose file says reaches the containers", () => {
   test("user, working_dir, hostname, labels, extra_hosts, init, cap_add, tmpfs, bind mounts, restart, stop_grace_period", async () => {

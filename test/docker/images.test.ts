@@ -1,19 +1,11 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { createServer, type Server } from "node:net";
-import { after, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import { BootError, PreflightError, up } from "../../src/engine/up.ts";
-import { backend, BUSYBOX, docker, leftovers, owner, planFor, project, REGISTRY_BUSYBOX, uniqueName } from "../helpers/docker.ts";
+import { BUSYBOX, REGISTRY_BUSYBOX, backend, docker, environmentNames, leftovers, owner, planFor, project } from "../helpers/docker.ts";
 
-const created: string[] = [];
-after(async () => {
-  for (const env of created) await backend.remove(env, { keepVolumes: false });
-});
-function named(prefix: string): string {
-  const name = uniqueName(prefix);
-  created.push(name);
-  return name;
-}
+const named = environmentNames();
 
 const nothingLeft = { containers: 0, networks: 0, volumes: 0 };
 

@@ -1,21 +1,17 @@
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import { loadEnvironment } from "../../src/definition/environment.ts";
 import { runEnvironment, type RunReport } from "../../src/engine/run.ts";
 import { planEnvironment } from "../../src/plan/plan.ts";
-import { backend, BUSYBOX, leftovers, owner, project, uniqueName } from "../helpers/docker.ts";
+import { backend, BUSYBOX, environmentNames, leftovers, owner, project } from "../helpers/docker.ts";
 
-const created: string[] = [];
-after(async () => {
-  for (const env of created) await backend.remove(env, { keepVolumes: false });
-});
+const named = environmentNames();
 
 async function run(files: Record<string, string>, options: { teardown?: boolean } = {}): Promise<{ report: RunReport; dir: string; env: string; logs: Map<string, string> }> {
   const dir = project(files);
-  const env = uniqueName("setup");
-  created.push(env);
+  const env = named("setup");
   const definition = loadEnvironment({ cwd: dir, env: {} });
   const plan = planEnvironment(definition.definition, { environment: env, ...(definition.test?.mode === "service" ? { testService: definition.test.service } : {}) });
   let logs = new Map<string, string>();

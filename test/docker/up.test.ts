@@ -1,19 +1,10 @@
 import assert from "node:assert/strict";
-import { after, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import { LABELS } from "../../src/backends/backend.ts";
 import { BootError, up, type ServiceEvent } from "../../src/engine/up.ts";
-import { backend, BUSYBOX, docker, leftovers, owner, planFor, project, uniqueName } from "../helpers/docker.ts";
+import { BUSYBOX, backend, docker, environmentNames, leftovers, owner, planFor, project } from "../helpers/docker.ts";
 
-const created: string[] = [];
-after(async () => {
-  for (const env of created) await backend.remove(env, { keepVolumes: false });
-});
-
-function named(prefix: string): string {
-  const name = uniqueName(prefix);
-  created.push(name);
-  return name;
-}
+const named = environmentNames();
 
 const STACK = `
 name: stack

@@ -3,6 +3,7 @@ import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { after } from "node:test";
 import Dockerode from "dockerode";
 import { DockerBackend } from "../../src/backends/docker/docker-backend.ts";
 import { LABELS, type Owner } from "../../src/backends/backend.ts";
@@ -32,6 +33,22 @@ let counter = 0;
 /** An environment name no other test uses. */
 export function uniqueName(prefix: string): string {
   return `t-${prefix}-${process.pid}-${++counter}-${Math.random().toString(36).slice(2, 6)}`;
+}
+
+/**
+ * Gives names for this test file's environments; every one of them is removed when the
+ * file's tests end, whatever happened to them.
+ */
+export function environmentNames(): (prefix: string) => string {
+  const created: string[] = [];
+  after(async () => {
+    for (const env of created) await backend.remove(env, { keepVolumes: false });
+  });
+  return (prefix) => {
+    const name = uniqueName(prefix);
+    created.push(name);
+    return name;
+  };
 }
 
 export function planFor(dir: string, environment: string): Plan {

@@ -88376,7 +88376,7 @@ function renderSummary(report, resultsDir) {
   } else {
     lines.push(report.outcome === "passed" ? "\u2714 tests passed (exit code 0; no reports configured)" : `\u2716 tests failed (exit code ${report.suite?.exitCode ?? "?"})`);
   }
-  for (const problem of report.tests?.problems ?? []) lines.push(`  ! ${problem.report}: ${problem.message}`);
+  for (const problem of report.tests?.problems ?? []) lines.push(`  ! ${problem.message}`);
   const failed = (report.tests?.cases ?? []).filter((c) => c.status === "failed" || c.status === "error");
   for (const c of failed.slice(0, MAX_FAILED_SHOWN)) {
     const where = c.file ? ` (${c.file}${c.line ? `:${c.line}` : ""})` : "";
@@ -93526,6 +93526,7 @@ async function runEnvironment(env, plan2, options) {
       });
     }, watching.signal);
     let suite;
+    const suiteStarted = /* @__PURE__ */ new Date();
     try {
       suite = await runSuite(plan2, env.test, {
         backend,
@@ -93543,7 +93544,7 @@ async function runEnvironment(env, plan2, options) {
     report.suite = suiteSummary;
     report.timings.testMs = suite.durationMs;
     options.onPhase?.("collect");
-    if (env.test.reports.length > 0) report.tests = await collectReports(env.test.reports, env.test.workdir);
+    if (env.test.reports.length > 0) report.tests = await collectReports(env.test.reports, env.test.workdir, { notBefore: suiteStarted });
     if (crashes.length > 0) {
       const first = crashes[0];
       fail("test", `service "${first.service}" ${first.exitCode >= 0 ? `exited with code ${first.exitCode}` : "restarted"} while the tests ran`, {
