@@ -5,13 +5,11 @@ const require = __prenvCreateRequire(import.meta.url);
 const __filename = __prenvFileURLToPath(import.meta.url);
 const __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
 import {
-  VERSION
-} from "./chunks/chunk-VZOIS7DF.js";
-import {
+  VERSION,
   __commonJS,
   __require,
   __toESM
-} from "./chunks/chunk-LMTFRDG6.js";
+} from "./chunks/chunk-MUPFXIS4.js";
 
 // node_modules/commander/lib/error.js
 var require_error = __commonJS({
@@ -3469,7 +3467,8 @@ async function main(argv) {
   process.on("SIGTERM", onSignal);
   let exitCode = 0;
   const io = () => ({ out: process.stdout, err: process.stderr, cwd: process.cwd(), env: process.env, signal: abort.signal });
-  const commands = () => import("./chunks/commands-VS6JCCNG.js");
+  const commands = () => import("./chunks/commands-ZRF4M7PI.js");
+  const environmentCommands = () => import("./chunks/environment-commands-2UVLVCFX.js");
   const run = (action) => async () => {
     exitCode = await action();
   };
@@ -3477,26 +3476,26 @@ async function main(argv) {
   const withDefinition = (cmd) => cmd.option("-d, --definition <path>", "prenv.yml (default: prenv.yml or prenv.yaml here, if present)").option("--set <name=value>", "set a parameter (repeatable; wins over --params-file and PRENV_PARAM_*)", collect).option("--params-file <path>", "parameters from a YAML or JSON file (repeatable)", collect).option("-f, --file <path>", "compose file (repeat to merge several, in order)", collect).option("-p, --project-name <name>", "project name (default: the file's `name`, else its directory)").option("--profile <name>", "enable a compose profile (repeatable)", collect).option("--env-file <path>", "read interpolation variables from this file instead of .env (repeatable)", collect).option("-e, --env <name>", "environment name (default: the project name); lets several run side by side").option("--json", "machine-readable output on stdout");
   const program2 = new Command("prenv").description("Boot a whole backend environment from compose files, test against it, tear it down.").version(VERSION, "-v, --version").showHelpAfterError().exitOverride().configureOutput({ writeErr: (s) => process.stderr.write(s) });
   withDefinition(program2.command("up").description("create the environment and wait until every service is ready")).argument("[services...]", "only these services (and what they depend on)").option("--keep-on-failure", "keep what was created when the boot fails, for inspection").addOption(new Option("--timeout <duration>", "give up when not ready within this time").default("5m")).action((services, opts) => run(async () => (await commands()).upCommand({ ...opts, services }, io()))());
-  withDefinition(program2.command("down").description("remove everything the environment created")).option("--keep-volumes", "keep named volumes (containers then stop gracefully)").action((opts) => run(async () => (await commands()).downCommand(opts, io()))());
+  withDefinition(program2.command("down").description("remove everything the environment created")).option("--keep-volumes", "keep named volumes (containers then stop gracefully)").action((opts) => run(async () => (await environmentCommands()).downCommand(opts, io()))());
   withDefinition(program2.command("plan").description("show what `up` would create, without creating anything")).argument("[services...]", "only these services (and what they depend on)").action((services, opts) => run(async () => (await commands()).planCommand({ ...opts, services }, io()))());
   withDefinition(program2.command("validate").description("check the definition and report every problem with file:line:column")).action((opts) => run(async () => (await commands()).validateCommand(opts, io()))());
-  program2.command("ls").description("list environments on this engine").option("--json", "machine-readable output on stdout").action((opts) => run(async () => (await commands()).lsCommand(opts, io()))());
-  withDefinition(program2.command("logs").description("print a service's log")).argument("<service>").option("--follow", "keep printing new lines").option("--tail <lines>", "only the last N lines").action((service, opts) => run(async () => (await commands()).logsCommand(service, opts, io()))());
+  program2.command("ls").description("list environments on this engine").option("--json", "machine-readable output on stdout").action((opts) => run(async () => (await environmentCommands()).lsCommand(opts, io()))());
+  withDefinition(program2.command("logs").description("print a service's log")).argument("<service>").option("--follow", "keep printing new lines").option("--tail <lines>", "only the last N lines").action((service, opts) => run(async () => (await environmentCommands()).logsCommand(service, opts, io()))());
   program2.commands.find((c) => c.name() === "logs").options.find((o) => o.long === "--file").short = void 0;
   program2.commands.find((c) => c.name() === "logs").options.find((o) => o.long === "--follow").short = "-f";
-  withDefinition(program2.command("exec").description("run a command in a service's container")).argument("<service>").argument("<command...>", "the command, after --").action((service, command, opts) => run(async () => (await commands()).execCommand(service, command, opts, io()))());
+  withDefinition(program2.command("exec").description("run a command in a service's container")).argument("<service>").argument("<command...>", "the command, after --").action((service, command, opts) => run(async () => (await environmentCommands()).execCommand(service, command, opts, io()))());
   const withRun = (cmd) => withDefinition(cmd).option("--results-dir <path>", "where results.json, the JUnit reports and service logs go", "prenv-results").option("--setup", "run the setup steps even if they already ran on this environment");
   withRun(program2.command("run").description("boot the environment, run setup and the test suite, collect results, tear down")).option("--keep", "leave the environment up afterwards").option("--keep-on-failure", "leave it up only when something failed").addOption(new Option("--timeout <duration>", "give up booting after this time").default("5m")).action((opts) => run(async () => (await commands()).runCommand(opts, io(), "run"))());
   withRun(program2.command("test").description("run setup (once) and the test suite against the environment that is up")).action((opts) => run(async () => (await commands()).runCommand(opts, io(), "test"))());
   withDefinition(program2.command("describe").description("the definition's parameters: name, type, default, description")).option("--markdown", "as a Markdown table, for a README").action((opts) => run(async () => (await commands()).describeCommand(opts, io()))());
-  program2.command("gc").description("remove what crashed or killed runs left behind (and, with --older-than, old environments)").option("--older-than <age>", "also remove environments older than this (e.g. 2h)").option("--dry-run", "only say what would be removed").option("--json", "machine-readable output on stdout").action((opts) => run(async () => (await commands()).gcCommand(opts, io()))());
+  program2.command("gc").description("remove what crashed or killed runs left behind (and, with --older-than, old environments)").option("--older-than <age>", "also remove environments older than this (e.g. 2h)").option("--dry-run", "only say what would be removed").option("--json", "machine-readable output on stdout").action((opts) => run(async () => (await environmentCommands()).gcCommand(opts, io()))());
   try {
     await program2.parseAsync(argv, { from: "user" });
   } catch (e) {
     const code = e.code;
     if (code === "commander.helpDisplayed" || code === "commander.version" || code === "commander.help") return 0;
     if (code?.startsWith("commander.")) return 3;
-    const { explain } = await commands();
+    const { explain } = await import("./chunks/common-IQBLW2K7.js");
     const { message, exitCode: failure } = explain(e);
     process.stderr.write(`${message}
 `);

@@ -3,6 +3,42 @@
 import { build } from "esbuild";
 import { rm } from "node:fs/promises";
 
+/**
+ * dockerode loads gRPC and protobuf (for BuildKit sessions, which prenv does not use) and
+ * docker-modem loads ssh2 (for ssh:// Docker hosts) as soon as they are required: well
+ * over 100 ms at every start, just to compile them. They stay out of the bundle, and the
+ * requires become proxies that load the real module from node_modules on first use, as
+ * an npm installation of prenv has it. Where it is absent (the Action's dist/ alone),
+ * using an ssh:// host says so instead of failing at start-up.
+ */
+const LAZY = { "@grpc/grpc-js": "dockerode", "@grpc/proto-loader": "dockerode", ssh2: "docker-modem" };
+const lazyRequires = {
+  name: "lazy-requires",
+  setup(build) {
+    build.onResolve({ filter: /^(@grpc\/grpc-js|@grpc\/proto-loader|ssh2)$/ }, (args) => {
+      if (args.namespace === "lazy") return { path: args.path, external: true };
+      if (!args.importer.includes(`/node_modules/${LAZY[args.path]}/`)) return undefined;
+      return { path: args.path, namespace: "lazy" };
+    });
+    build.onLoad({ filter: /.*/, namespace: "lazy" }, (args) => ({
+      contents: [
+        "let real;",
+        "const load = () => {",
+        "  if (real) return real;",
+        `  try { real = require(${JSON.stringify(args.path)}); } catch (cause) {`,
+        `    throw new Error(${JSON.stringify(`prenv: the module ${args.path} is needed for this (ssh:// Docker hosts or BuildKit sessions) but is not installed; install prenv from npm`)}, { cause });`,
+        "  }",
+        "  return real;",
+        "};",
+        // `require('ssh2').Client` runs at load time: members are deferred too, until called or constructed.
+        "const member = (key) => new Proxy(function () {}, { apply: (_, self, args) => load()[key].apply(self, args), construct: (_, args) => new (load()[key])(...args), get: (_, k) => load()[key][k] });",
+        "module.exports = new Proxy({}, { get: (_, key) => (real ? real[key] : member(key)), has: (_, key) => key in load() });",
+      ].join("\n"),
+      loader: "js",
+    }));
+  },
+};
+
 await rm(new URL("../dist", import.meta.url), { recursive: true, force: true });
 await build({
   entryPoints: { cli: "src/cli/index.ts" },
@@ -27,5 +63,6 @@ await build({
       "const __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));",
     ].join("\n"),
   },
+  plugins: [lazyRequires],
   logLevel: "warning",
 });

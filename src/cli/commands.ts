@@ -1,53 +1,17 @@
 import { hostname } from "node:os";
 import { relative, resolve } from "node:path";
-import { DockerBackend } from "../backends/docker/docker-backend.ts";
-import { RuntimeUnavailableError, ServiceError, type Backend } from "../backends/backend.ts";
 import { loadEnvironment, type EnvironmentDefinition } from "../definition/environment.ts";
-import { DefinitionError, formatDiagnostic } from "../definition/errors.ts";
-import { gc, parseAge } from "../engine/lifecycle.ts";
-import { BootError, PreflightError, up } from "../engine/up.ts";
-import { describeCheck, planEnvironment, PlanError, type Plan } from "../plan/plan.ts";
+import { formatDiagnostic } from "../definition/errors.ts";
+import { parseAge } from "../engine/lifecycle.ts";
+import { BootError, up } from "../engine/up.ts";
+import { describeCheck, planEnvironment, type Plan } from "../plan/plan.ts";
+import { backendFor, CliError, EXIT, type DefinitionOptions, type Io } from "./common.ts";
 import { VERSION } from "../version.ts";
 import { endpointText, seconds, table } from "./format.ts";
 import { Progress } from "./progress.ts";
 import { renderParams, renderSummary } from "./summary.ts";
 import { ResultsFolder } from "../results/output.ts";
 import { runEnvironment } from "../engine/run.ts";
-
-/** Exit codes scripts can rely on. */
-export const EXIT = { ok: 0, testsFailed: 1, environmentFailed: 2, badInput: 3 } as const;
-
-export interface DefinitionOptions {
-  definition?: string;
-  set?: string[];
-  paramsFile?: string[];
-  file?: string[];
-  projectName?: string;
-  profile?: string[];
-  envFile?: string[];
-  env?: string;
-  json?: boolean;
-}
-
-/** An error already explained to the user, with the exit code to use. */
-export class CliError extends Error {
-  readonly exitCode: number;
-  constructor(message: string, exitCode: number) {
-    super(message);
-    this.name = "CliError";
-    this.exitCode = exitCode;
-  }
-}
-
-const INSTALL_HINT = "no Docker engine answers: start one (on Debian or Ubuntu: sudo scripts/install-docker.sh from the prenv repository), or set DOCKER_HOST";
-
-export interface Io {
-  out: NodeJS.WriteStream;
-  err: NodeJS.WriteStream;
-  cwd: string;
-  env: Record<string, string | undefined>;
-  signal: AbortSignal;
-}
 
 function load(opts: DefinitionOptions, io: Io): EnvironmentDefinition {
   const environment = loadEnvironment({
@@ -73,30 +37,8 @@ function planOf(environment: EnvironmentDefinition, opts: DefinitionOptions, ser
   });
 }
 
-function plan(opts: DefinitionOptions, io: Io, services?: string[]): Plan {
+export function plan(opts: DefinitionOptions, io: Io, services?: string[]): Plan {
   return planOf(load(opts, io), opts, services);
-}
-
-async function backendFor(): Promise<Backend> {
-  const backend = new DockerBackend({ version: VERSION });
-  try {
-    await backend.ping();
-  } catch (e) {
-    if (e instanceof RuntimeUnavailableError) throw new CliError(`prenv: ${INSTALL_HINT} (${e.message})`, EXIT.environmentFailed);
-    throw e;
-  }
-  return backend;
-}
-
-/** The environment a command acts on: --env, else the project name of the definition here. */
-function environmentName(opts: DefinitionOptions, io: Io): string {
-  if (opts.env) return opts.env;
-  try {
-    return plan(opts, io).environment;
-  } catch (e) {
-    if (e instanceof DefinitionError) throw new CliError(`${e.message}\nprenv: name the environment with --env <name> to act on it without its definition`, EXIT.badInput);
-    throw e;
-  }
 }
 
 export function validateCommand(opts: DefinitionOptions, io: Io): number {
@@ -191,83 +133,6 @@ export async function upCommand(opts: DefinitionOptions & { keepOnFailure?: bool
   }
 }
 
-export async function downCommand(opts: DefinitionOptions & { keepVolumes?: boolean }, io: Io): Promise<number> {
-  const environment = environmentName(opts, io);
-  const backend = await backendFor();
-  const started = Date.now();
-  const report = await backend.remove(environment, { keepVolumes: opts.keepVolumes ?? false });
-  if (opts.json) io.out.write(`${JSON.stringify({ environment, ...report }, null, 2)}\n`);
-  else if (report.containers + report.networks + report.volumes === 0) io.err.write(`prenv: no environment "${environment}" (nothing to remove; \`prenv ls\` lists what exists)\n`);
-  else io.err.write(`removed ${environment}: ${report.containers} containers, ${report.networks} networks, ${report.volumes} volumes in ${seconds(Date.now() - started)}\n`);
-  return EXIT.ok;
-}
-
-export async function lsCommand(opts: { json?: boolean }, io: Io): Promise<number> {
-  const backend = await backendFor();
-  const envs = await backend.list();
-  if (opts.json) {
-    io.out.write(`${JSON.stringify(envs, null, 2)}\n`);
-    return EXIT.ok;
-  }
-  if (envs.length === 0) {
-    io.err.write("no environments\n");
-    return EXIT.ok;
-  }
-  const rows = [["environment", "project", "services", "state", "created"]];
-  for (const e of envs) {
-    const running = e.services.filter((s) => s.state === "running").length;
-    rows.push([e.environment, e.project, `${running}/${e.services.length} running`, e.complete ? "up" : "incomplete", e.created.toISOString()]);
-  }
-  io.out.write(`${table(rows)}\n`);
-  return EXIT.ok;
-}
-
-export async function logsCommand(service: string, opts: DefinitionOptions & { follow?: boolean; tail?: string }, io: Io): Promise<number> {
-  const environment = environmentName(opts, io);
-  const backend = await backendFor();
-  await requireService(backend, environment, service);
-  const tail = opts.tail === undefined ? undefined : Number(opts.tail);
-  if (tail !== undefined && !(Number.isInteger(tail) && tail >= 0)) throw new CliError(`prenv: --tail "${opts.tail}" is not a number of lines`, EXIT.badInput);
-  const stream = await backend.logs(environment, service, { follow: opts.follow ?? false, signal: io.signal, ...(tail !== undefined ? { tail } : {}) });
-  for await (const chunk of stream) io.out.write(chunk as Buffer);
-  return EXIT.ok;
-}
-
-export async function execCommand(service: string, argv: string[], opts: DefinitionOptions, io: Io): Promise<number> {
-  if (argv.length === 0) throw new CliError("prenv: exec needs a command: prenv exec <service> -- <command> [args...]", EXIT.badInput);
-  const environment = environmentName(opts, io);
-  const backend = await backendFor();
-  await requireService(backend, environment, service);
-  const result = await backend.exec(environment, service, argv, { signal: io.signal });
-  io.out.write(result.output);
-  return result.exitCode;
-}
-
-async function requireService(backend: Backend, environment: string, service: string): Promise<void> {
-  const env = (await backend.list()).find((e) => e.environment === environment);
-  if (!env) throw new CliError(`prenv: no environment "${environment}"; \`prenv ls\` lists the running ones, \`prenv up\` starts this one`, EXIT.badInput);
-  if (!env.services.some((s) => s.name === service)) {
-    throw new CliError(`prenv: environment "${environment}" has no service "${service}"; it has ${env.services.map((s) => s.name).join(", ")}`, EXIT.badInput);
-  }
-}
-
-export async function gcCommand(opts: { olderThan?: string; json?: boolean; dryRun?: boolean }, io: Io): Promise<number> {
-  const olderThanMs = opts.olderThan ? parseAge(opts.olderThan) : undefined;
-  if (opts.olderThan && olderThanMs === undefined) throw new CliError(`prenv: --older-than "${opts.olderThan}" is not an age; write for example 30m, 2h or 1d`, EXIT.badInput);
-  const backend = await backendFor();
-  const options = { host: hostname(), ...(olderThanMs !== undefined ? { olderThanMs } : {}) };
-  const results = opts.dryRun
-    ? (await import("../engine/lifecycle.ts")).gcCandidates(await backend.list(), options).map((decision) => ({ decision, removed: undefined }))
-    : await gc(backend, options);
-  if (opts.json) {
-    io.out.write(`${JSON.stringify(results.map((r) => ({ environment: r.decision.environment.environment, reason: r.decision.reason, removed: r.removed ?? null })), null, 2)}\n`);
-    return EXIT.ok;
-  }
-  if (results.length === 0) io.err.write("nothing to collect\n");
-  for (const r of results) io.err.write(`${opts.dryRun ? "would remove" : "removed"} ${r.decision.environment.environment}: ${r.decision.reason}\n`);
-  return EXIT.ok;
-}
-
 export function describeCommand(opts: DefinitionOptions & { markdown?: boolean }, io: Io): number {
   const environment = load(opts, io);
   const specs = Object.values(environment.params).map((p) => p.spec);
@@ -333,16 +198,3 @@ export async function runCommand(opts: RunCommandOptions, io: Io, mode: "run" | 
   return report.exitCode;
 }
 
-/** Turns any error into a message and an exit code. */
-export function explain(e: unknown): { message: string; exitCode: number } {
-  if (e instanceof CliError) return { message: e.message, exitCode: e.exitCode };
-  if (e instanceof DefinitionError) {
-    const n = e.diagnostics.length;
-    return { message: `${e.message}\nprenv: the definition has ${n} error${n === 1 ? "" : "s"}; nothing was created`, exitCode: EXIT.badInput };
-  }
-  if (e instanceof PlanError) return { message: `prenv: ${e.message}\n  hint: ${e.hint}`, exitCode: EXIT.badInput };
-  if (e instanceof PreflightError) return { message: `prenv: ${e.message}\n  hint: ${e.hint}\nnothing was created`, exitCode: EXIT.environmentFailed };
-  if (e instanceof ServiceError) return { message: `prenv: ${e.message}${e.hint ? `\n  hint: ${e.hint}` : ""}`, exitCode: EXIT.environmentFailed };
-  const err = e as Error;
-  return { message: `prenv: unexpected error: ${err?.stack ?? String(e)}`, exitCode: EXIT.environmentFailed };
-}

@@ -19,6 +19,7 @@ export async function main(argv: string[]): Promise<number> {
   let exitCode = 0;
   const io = () => ({ out: process.stdout, err: process.stderr, cwd: process.cwd(), env: process.env, signal: abort.signal });
   const commands = () => import("./commands.ts");
+  const environmentCommands = () => import("./environment-commands.ts");
   const run = (action: () => Promise<number> | number) => async () => {
     exitCode = await action();
   };
@@ -50,7 +51,7 @@ export async function main(argv: string[]): Promise<number> {
 
   withDefinition(program.command("down").description("remove everything the environment created"))
     .option("--keep-volumes", "keep named volumes (containers then stop gracefully)")
-    .action((opts) => run(async () => (await commands()).downCommand(opts, io()))());
+    .action((opts) => run(async () => (await environmentCommands()).downCommand(opts, io()))());
 
   withDefinition(program.command("plan").description("show what `up` would create, without creating anything"))
     .argument("[services...]", "only these services (and what they depend on)")
@@ -63,13 +64,13 @@ export async function main(argv: string[]): Promise<number> {
     .command("ls")
     .description("list environments on this engine")
     .option("--json", "machine-readable output on stdout")
-    .action((opts) => run(async () => (await commands()).lsCommand(opts, io()))());
+    .action((opts) => run(async () => (await environmentCommands()).lsCommand(opts, io()))());
 
   withDefinition(program.command("logs").description("print a service's log"))
     .argument("<service>")
     .option("--follow", "keep printing new lines")
     .option("--tail <lines>", "only the last N lines")
-    .action((service: string, opts) => run(async () => (await commands()).logsCommand(service, opts, io()))());
+    .action((service: string, opts) => run(async () => (await environmentCommands()).logsCommand(service, opts, io()))());
   // `-f` means --file on every command; `logs -f` is so common that it follows here.
   program.commands.find((c) => c.name() === "logs")!.options.find((o) => o.long === "--file")!.short = undefined;
   program.commands.find((c) => c.name() === "logs")!.options.find((o) => o.long === "--follow")!.short = "-f";
@@ -77,7 +78,7 @@ export async function main(argv: string[]): Promise<number> {
   withDefinition(program.command("exec").description("run a command in a service's container"))
     .argument("<service>")
     .argument("<command...>", "the command, after --")
-    .action((service: string, command: string[], opts) => run(async () => (await commands()).execCommand(service, command, opts, io()))());
+    .action((service: string, command: string[], opts) => run(async () => (await environmentCommands()).execCommand(service, command, opts, io()))());
 
   const withRun = (cmd: Command) =>
     withDefinition(cmd)
@@ -103,7 +104,7 @@ export async function main(argv: string[]): Promise<number> {
     .option("--older-than <age>", "also remove environments older than this (e.g. 2h)")
     .option("--dry-run", "only say what would be removed")
     .option("--json", "machine-readable output on stdout")
-    .action((opts) => run(async () => (await commands()).gcCommand(opts, io()))());
+    .action((opts) => run(async () => (await environmentCommands()).gcCommand(opts, io()))());
 
   try {
     await program.parseAsync(argv, { from: "user" });
@@ -111,7 +112,7 @@ export async function main(argv: string[]): Promise<number> {
     const code = (e as { code?: string }).code;
     if (code === "commander.helpDisplayed" || code === "commander.version" || code === "commander.help") return 0;
     if (code?.startsWith("commander.")) return 3;
-    const { explain } = await commands();
+    const { explain } = await import("./common.ts");
     const { message, exitCode: failure } = explain(e);
     process.stderr.write(`${message}\n`);
     return failure;

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import { cpSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import { setTimeout as delay } from "node:timers/promises";
@@ -61,6 +62,24 @@ describe("the prenv command", () => {
     const endpoint = result.endpoints[0]!;
     assert.equal(endpoint.containerPort, 80);
     assert.equal((await fetch(`http://127.0.0.1:${endpoint.hostPort}/passwd`)).status, 200);
+  });
+
+  test("the bundle in dist/ runs on its own, without node_modules (as the Action's checkout has it)", async (t) => {
+    if (!existsSync(join(ROOT, "dist/cli.js"))) return t.skip("dist/ is not built; npm run bundle builds it");
+    const alone = project({});
+    cpSync(join(ROOT, "dist"), join(alone, "dist"), { recursive: true });
+    const dir = project({ "compose.yaml": WEB });
+    const env = named("bundle");
+    const run = (args: string[]) => new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, [join(alone, "dist/cli.js"), ...args], { cwd: dir, stdio: ["ignore", "ignore", "pipe"] });
+      let stderr = "";
+      child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
+      child.on("close", (code) => resolve({ code, stderr }));
+    });
+    const upRun = await run(["up", "--env", env]);
+    assert.equal(upRun.code, 0, upRun.stderr);
+    assert.equal((await run(["down", "--env", env])).code, 0);
+    assert.deepEqual(await leftovers(env), { containers: 0, networks: 0, volumes: 0 });
   });
 
   test("a bad definition exits 3 with file:line:col and creates nothing", async () => {

@@ -1,5 +1,5 @@
 import { PassThrough, Readable } from "node:stream";
-import { createRequire } from "node:module";
+import dockerignore from "@balena/dockerignore";
 import Dockerode from "dockerode";
 import { pack } from "tar-fs";
 import { withTimeout } from "../../util/async.ts";
@@ -24,8 +24,6 @@ import {
   type ServiceStatus,
 } from "../backend.ts";
 
-const require = createRequire(import.meta.url);
-const dockerignore = require("@balena/dockerignore") as (opts?: { ignorecase?: boolean }) => { add(p: string[]): unknown; ignores(p: string): boolean };
 
 export interface DockerBackendOptions {
   docker?: Dockerode;
@@ -92,7 +90,7 @@ export class DockerBackend implements Backend {
   private async build(plan: Plan, service: PlannedService, progress: ImageProgress, signal: AbortSignal): Promise<void> {
     const build = service.spec.build!;
     progress("building");
-    const ignore = dockerignore();
+    const ignore = dockerignore.default();
     try {
       const { readFileSync } = await import("node:fs");
       const lines = readFileSync(`${build.context}/.dockerignore`, "utf8").split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("#"));

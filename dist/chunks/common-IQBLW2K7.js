@@ -5,13 +5,15 @@ const require = __prenvCreateRequire(import.meta.url);
 const __filename = __prenvFileURLToPath(import.meta.url);
 const __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
 import {
-  gc,
-  gcCandidates,
-  parseAge
-} from "./chunk-WTSEXYCQ.js";
-import "./chunk-LMTFRDG6.js";
+  CliError,
+  EXIT,
+  backendFor,
+  explain
+} from "./chunk-7GOPTPTA.js";
+import "./chunk-MUPFXIS4.js";
 export {
-  gc,
-  gcCandidates,
-  parseAge
+  CliError,
+  EXIT,
+  backendFor,
+  explain
 };

@@ -1,0 +1,117 @@
+#!/usr/bin/env node
+import { createRequire as __prenvCreateRequire } from 'node:module';
+import { fileURLToPath as __prenvFileURLToPath } from 'node:url';
+const require = __prenvCreateRequire(import.meta.url);
+const __filename = __prenvFileURLToPath(import.meta.url);
+const __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
+import {
+  gc,
+  gcCandidates,
+  parseAge,
+  seconds,
+  table
+} from "./chunk-OGCG3UFV.js";
+import {
+  CliError,
+  DefinitionError,
+  EXIT,
+  backendFor
+} from "./chunk-7GOPTPTA.js";
+import "./chunk-MUPFXIS4.js";
+
+// src/cli/environment-commands.ts
+import { hostname } from "node:os";
+async function environmentName(opts, io) {
+  if (opts.env) return opts.env;
+  try {
+    const { plan } = await import("./commands-ZRF4M7PI.js");
+    return plan(opts, io).environment;
+  } catch (e) {
+    if (e instanceof DefinitionError) throw new CliError(`${e.message}
+prenv: name the environment with --env <name> to act on it without its definition`, EXIT.badInput);
+    throw e;
+  }
+}
+async function downCommand(opts, io) {
+  const environment = await environmentName(opts, io);
+  const backend = await backendFor();
+  const started = Date.now();
+  const report = await backend.remove(environment, { keepVolumes: opts.keepVolumes ?? false });
+  if (opts.json) io.out.write(`${JSON.stringify({ environment, ...report }, null, 2)}
+`);
+  else if (report.containers + report.networks + report.volumes === 0) io.err.write(`prenv: no environment "${environment}" (nothing to remove; \`prenv ls\` lists what exists)
+`);
+  else io.err.write(`removed ${environment}: ${report.containers} containers, ${report.networks} networks, ${report.volumes} volumes in ${seconds(Date.now() - started)}
+`);
+  return EXIT.ok;
+}
+async function lsCommand(opts, io) {
+  const backend = await backendFor();
+  const envs = await backend.list();
+  if (opts.json) {
+    io.out.write(`${JSON.stringify(envs, null, 2)}
+`);
+    return EXIT.ok;
+  }
+  if (envs.length === 0) {
+    io.err.write("no environments\n");
+    return EXIT.ok;
+  }
+  const rows = [["environment", "project", "services", "state", "created"]];
+  for (const e of envs) {
+    const running = e.services.filter((s) => s.state === "running").length;
+    rows.push([e.environment, e.project, `${running}/${e.services.length} running`, e.complete ? "up" : "incomplete", e.created.toISOString()]);
+  }
+  io.out.write(`${table(rows)}
+`);
+  return EXIT.ok;
+}
+async function logsCommand(service, opts, io) {
+  const environment = await environmentName(opts, io);
+  const backend = await backendFor();
+  await requireService(backend, environment, service);
+  const tail = opts.tail === void 0 ? void 0 : Number(opts.tail);
+  if (tail !== void 0 && !(Number.isInteger(tail) && tail >= 0)) throw new CliError(`prenv: --tail "${opts.tail}" is not a number of lines`, EXIT.badInput);
+  const stream = await backend.logs(environment, service, { follow: opts.follow ?? false, signal: io.signal, ...tail !== void 0 ? { tail } : {} });
+  for await (const chunk of stream) io.out.write(chunk);
+  return EXIT.ok;
+}
+async function execCommand(service, argv, opts, io) {
+  if (argv.length === 0) throw new CliError("prenv: exec needs a command: prenv exec <service> -- <command> [args...]", EXIT.badInput);
+  const environment = await environmentName(opts, io);
+  const backend = await backendFor();
+  await requireService(backend, environment, service);
+  const result = await backend.exec(environment, service, argv, { signal: io.signal });
+  io.out.write(result.output);
+  return result.exitCode;
+}
+async function requireService(backend, environment, service) {
+  const env = (await backend.list()).find((e) => e.environment === environment);
+  if (!env) throw new CliError(`prenv: no environment "${environment}"; \`prenv ls\` lists the running ones, \`prenv up\` starts this one`, EXIT.badInput);
+  if (!env.services.some((s) => s.name === service)) {
+    throw new CliError(`prenv: environment "${environment}" has no service "${service}"; it has ${env.services.map((s) => s.name).join(", ")}`, EXIT.badInput);
+  }
+}
+async function gcCommand(opts, io) {
+  const olderThanMs = opts.olderThan ? parseAge(opts.olderThan) : void 0;
+  if (opts.olderThan && olderThanMs === void 0) throw new CliError(`prenv: --older-than "${opts.olderThan}" is not an age; write for example 30m, 2h or 1d`, EXIT.badInput);
+  const backend = await backendFor();
+  const options = { host: hostname(), ...olderThanMs !== void 0 ? { olderThanMs } : {} };
+  const results = opts.dryRun ? gcCandidates(await backend.list(), options).map((decision) => ({ decision, removed: void 0 })) : await gc(backend, options);
+  if (opts.json) {
+    io.out.write(`${JSON.stringify(results.map((r) => ({ environment: r.decision.environment.environment, reason: r.decision.reason, removed: r.removed ?? null })), null, 2)}
+`);
+    return EXIT.ok;
+  }
+  if (results.length === 0) io.err.write("nothing to collect\n");
+  for (const r of results) io.err.write(`${opts.dryRun ? "would remove" : "removed"} ${r.decision.environment.environment}: ${r.decision.reason}
+`);
+  return EXIT.ok;
+}
+export {
+  downCommand,
+  execCommand,
+  gcCommand,
+  logsCommand,
+  lsCommand
+};

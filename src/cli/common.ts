@@ -1,0 +1,66 @@
+import { DockerBackend } from "../backends/docker/docker-backend.ts";
+import { RuntimeUnavailableError, ServiceError, type Backend } from "../backends/backend.ts";
+import { DefinitionError } from "../definition/errors.ts";
+import { BootError, PreflightError } from "../engine/up.ts";
+import { PlanError } from "../plan/plan.ts";
+import { VERSION } from "../version.ts";
+
+/** Exit codes scripts can rely on. */
+export const EXIT = { ok: 0, testsFailed: 1, environmentFailed: 2, badInput: 3 } as const;
+
+export interface DefinitionOptions {
+  definition?: string;
+  set?: string[];
+  paramsFile?: string[];
+  file?: string[];
+  projectName?: string;
+  profile?: string[];
+  envFile?: string[];
+  env?: string;
+  json?: boolean;
+}
+
+/** An error already explained to the user, with the exit code to use. */
+export class CliError extends Error {
+  readonly exitCode: number;
+  constructor(message: string, exitCode: number) {
+    super(message);
+    this.name = "CliError";
+    this.exitCode = exitCode;
+  }
+}
+
+const INSTALL_HINT = "no Docker engine answers: start one (on Debian or Ubuntu: sudo scripts/install-docker.sh from the prenv repository), or set DOCKER_HOST";
+
+export interface Io {
+  out: NodeJS.WriteStream;
+  err: NodeJS.WriteStream;
+  cwd: string;
+  env: Record<string, string | undefined>;
+  signal: AbortSignal;
+}
+
+export async function backendFor(): Promise<Backend> {
+  const backend = new DockerBackend({ version: VERSION });
+  try {
+    await backend.ping();
+  } catch (e) {
+    if (e instanceof RuntimeUnavailableError) throw new CliError(`prenv: ${INSTALL_HINT} (${e.message})`, EXIT.environmentFailed);
+    throw e;
+  }
+  return backend;
+}
+
+/** Turns any error into a message and an exit code. */
+export function explain(e: unknown): { message: string; exitCode: number } {
+  if (e instanceof CliError) return { message: e.message, exitCode: e.exitCode };
+  if (e instanceof DefinitionError) {
+    const n = e.diagnostics.length;
+    return { message: `${e.message}\nprenv: the definition has ${n} error${n === 1 ? "" : "s"}; nothing was created`, exitCode: EXIT.badInput };
+  }
+  if (e instanceof PlanError) return { message: `prenv: ${e.message}\n  hint: ${e.hint}`, exitCode: EXIT.badInput };
+  if (e instanceof PreflightError) return { message: `prenv: ${e.message}\n  hint: ${e.hint}\nnothing was created`, exitCode: EXIT.environmentFailed };
+  if (e instanceof ServiceError) return { message: `prenv: ${e.message}${e.hint ? `\n  hint: ${e.hint}` : ""}`, exitCode: EXIT.environmentFailed };
+  const err = e as Error;
+  return { message: `prenv: unexpected error: ${err?.stack ?? String(e)}`, exitCode: EXIT.environmentFailed };
+}
