@@ -1,0 +1,225 @@
+// prenv's benchmarks: `npm run bench [-- SUITE... --option=value]`. See `npm run bench -- --help`.
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { cpus, release, totalmem } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { CLI, Cleanup, DEFAULTS, RESULTS, ROOT, RUN_ID, SUITES, log, type Context, type Options, type Row, type SuiteName } from "./lib/context.ts";
+import { engineVersion } from "./lib/docker.ts";
+import { available, run } from "./lib/proc.ts";
+import { bootAndTeardown } from "./suites/boot.ts";
+import { crash } from "./suites/crash.ts";
+import { latency } from "./suites/latency.ts";
+import { memory } from "./suites/memory.ts";
+import { version } from "./suites/version.ts";
+
+const HELP = `Usage: npm run bench [-- [SUITE...] [--option=value...]]
+
+Suites (default: all, in this order):
+  boot      boot to ready of bench/env10 (10 services, depth 3): prenv vs docker-compose, ratio <= 0.5
+  teardown  prenv down vs docker-compose down after a fresh up, ratio <= 0.5 (shares boot's cycles)
+  latency   ready file created -> prenv reports ready, max < 250 ms
+  version   prenv --version cold start (hyperfine), < 150 ms
+  memory    peak RSS of prenv up on bench/env10 (GNU time), < 150 MB
+  crash     kill -9 during prenv up, then prenv gc: nothing may remain
+
+Options:
+  --prenv-runs=N       prenv up/down cycles for boot and teardown (default ${DEFAULTS.prenvRuns})
+  --compose-runs=N     docker-compose cycles, ~2 min each (default ${DEFAULTS.composeRuns})
+  --latency-trials=N   (default ${DEFAULTS.latencyTrials})
+  --memory-runs=N      (default ${DEFAULTS.memoryRuns})
+  --crash-trials=N     (default ${DEFAULTS.crashTrials})
+  --crash-max-delay=MS upper bound of the random delay before kill -9 (default ${DEFAULTS.crashMaxDelayMs})
+  --seed=N             seed of the crash delays and latency delays (default ${DEFAULTS.seed})
+
+Needs: dist/cli.js (npm run bundle), a Docker engine, the image prenv-test/busybox:1
+(test/images/build.sh busybox), docker-compose, hyperfine and GNU time (/usr/bin/time).
+Writes bench/results/latest.json and bench/results/latest.md. Exit code: 0 when every
+target is met, 1 when one is missed, 2 when a benchmark could not run.`;
+
+function parseOptions(argv: string[]): { suites: SuiteName[]; options: Options } {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      help: { type: "boolean", short: "h" },
+      "prenv-runs": { type: "string" },
+      "compose-runs": { type: "string" },
+      "latency-trials": { type: "string" },
+      "memory-runs": { type: "string" },
+      "crash-trials": { type: "string" },
+      "crash-max-delay": { type: "string" },
+      seed: { type: "string" },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`${HELP}\n`);
+    process.exit(0);
+  }
+  const int = (name: string, text: string | undefined, fallback: number, least: number) => {
+    if (text === undefined) return fallback;
+    const n = Number(text);
+    if (!Number.isInteger(n) || n < least) throw new UsageError(`--${name}=${text}: expected an integer >= ${least}`);
+    return n;
+  };
+  const unknown = positionals.filter((p) => !(SUITES as readonly string[]).includes(p));
+  if (unknown.length > 0) throw new UsageError(`unknown suite ${unknown.join(", ")}; choose from ${SUITES.join(", ")}`);
+  const suites = positionals.length === 0 ? [...SUITES] : SUITES.filter((s) => positionals.includes(s));
+  return {
+    suites,
+    options: {
+      prenvRuns: int("prenv-runs", values["prenv-runs"], DEFAULTS.prenvRuns, 1),
+      composeRuns: int("compose-runs", values["compose-runs"], DEFAULTS.composeRuns, 1),
+      latencyTrials: int("latency-trials", values["latency-trials"], DEFAULTS.latencyTrials, 1),
+      memoryRuns: int("memory-runs", values["memory-runs"], DEFAULTS.memoryRuns, 1),
+      crashTrials: int("crash-trials", values["crash-trials"], DEFAULTS.crashTrials, 1),
+      crashMaxDelayMs: int("crash-max-delay", values["crash-max-delay"], DEFAULTS.crashMaxDelayMs, 0),
+      seed: int("seed", values.seed, DEFAULTS.seed, 0),
+    },
+  };
+}
+
+class UsageError extends Error {}
+
+/** Everything a selected suite needs, checked before anything is started. */
+async function preflight(suites: SuiteName[]): Promise<void> {
+  const problems: string[] = [];
+  if (!existsSync(CLI)) problems.push("dist/cli.js is missing: run `npm run bundle`");
+  else {
+    const built = statSync(CLI).mtimeMs;
+    const newer = (readdirSync(join(ROOT, "src"), { recursive: true, withFileTypes: true }) as import("node:fs").Dirent[])
+      .filter((d) => d.isFile() && statSync(join(d.parentPath, d.name)).mtimeMs > built)
+      .map((d) => join(d.parentPath, d.name).slice(ROOT.length + 1));
+    if (newer.length > 0) log(`warning: dist/cli.js is older than ${newer.slice(0, 3).join(", ")}${newer.length > 3 ? ", ..." : ""}; run \`npm run bundle\` to measure the current code`);
+  }
+  try {
+    await engineVersion();
+  } catch (e) {
+    problems.push(`no Docker engine answers (${(e as Error).message})`);
+  }
+  if ((await run("docker", ["image", "inspect", "prenv-test/busybox:1"]).catch(() => ({ code: 1 }))).code !== 0) problems.push("image prenv-test/busybox:1 is missing: run test/images/build.sh busybox");
+  if ((suites.includes("boot") || suites.includes("teardown")) && !(await available("docker-compose", ["version"]))) problems.push("docker-compose is not installed (Debian package docker-compose)");
+  if (suites.includes("version") && !(await available("hyperfine"))) problems.push("hyperfine is not installed (Debian package hyperfine)");
+  if (suites.includes("memory") && !existsSync("/usr/bin/time")) problems.push("GNU time is not installed: apt-get install -y time");
+  if (problems.length > 0) throw new UsageError(`cannot run the benchmarks:\n  ${problems.join("\n  ")}`);
+}
+
+async function versionOf(command: string, args: string[]): Promise<string> {
+  const r = await run(command, args).catch(() => undefined);
+  return r?.code === 0 ? r.stdout.split("\n")[0]!.trim() : "unavailable";
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join("  ").trimEnd()).join("\n");
+}
+
+const resultWord = (pass: boolean | undefined) => (pass === undefined ? "" : pass ? "PASS" : "FAIL");
+
+function notes(suites: SuiteName[], o: Options): string[] {
+  const has = (...names: SuiteName[]) => names.some((n) => suites.includes(n));
+  return [
+    ...(has("boot", "teardown", "memory", "crash")
+      ? ["- bench/env10/compose.yaml: 10 busybox services in 4 levels (depth 3), `depends_on: condition: service_healthy` between levels, each with a healthcheck and Compose's default interval (30 s). prenv runs the healthcheck commands itself every ~100 ms; docker-compose v1 waits for the engine's healthchecks, and counts as ready once `up -d` has returned and every container reports `healthy`."]
+      : []),
+    ...(has("boot", "teardown") ? [`- Boot and teardown: each cycle is a fresh up (timed, spawn to exit) then a down (timed); prenv ${o.prenvRuns} cycles after one warm-up, docker-compose ${o.composeRuns}. prenv runs on Node 24 directly (\`node dist/cli.js\`).`] : []),
+    ...(has("latency") ? ["- Readiness latency: a service creates /tmp/ready after 2.00-2.25 s; the file's mtime (read in the container, in ns) is compared with the moment prenv's progress line says the service is ready. The kernel stamps files with its coarse clock (a few ms per step), so a figure can be a few ms high."] : []),
+    ...(has("version") ? ["- Cold start: `hyperfine -N --warmup 3 --runs 30`, medians."] : []),
+    ...(has("memory") ? ["- Memory: GNU time's maximum resident set size (`/usr/bin/time -f %M`) of `prenv up` on env10."] : []),
+    ...(has("crash") ? [`- Crash safety: \`prenv up\` on env10 is killed with SIGKILL after a seeded random delay (0-${o.crashMaxDelayMs} ms, seed ${o.seed}), then \`prenv gc\` runs; no container, network or volume labelled with the environment may remain, right after gc nor 2 s later.`] : []),
+  ];
+}
+
+function markdown(rows: Row[], meta: Record<string, unknown>, suites: SuiteName[]): string {
+  const esc = (s: string) => s.replaceAll("|", "\\|");
+  const lines = [
+    "<!-- generated by `npm run bench` (bench/run.ts) -->",
+    "| Benchmark | prenv | Compared with | Figure | Target | Result |",
+    "| --- | --- | --- | --- | --- | --- |",
+    ...rows.map((r) => `| ${esc(r.what.trim())} | ${esc(r.prenv)} | ${esc(r.baseline)} | ${esc(r.figure)} | ${esc(r.target)} | ${r.pass === undefined ? "" : r.pass ? "✅ pass" : "❌ fail"} |`),
+    "",
+    `Measured on ${meta.date} (commit ${meta.commit}): ${meta.cpus} CPUs, Linux ${meta.kernel}, Docker ${meta.docker}, ${meta.compose}, Node ${meta.node}, ${meta.hyperfine}.`,
+    `Suites: ${suites.join(", ")}. Reproduce with \`npm run bench\` (\`npm run bench -- --help\` for options).`,
+    "",
+    ...notes(suites, meta.options as Options),
+  ];
+  return `${lines.join("\n")}\n`;
+}
+
+async function main(): Promise<number> {
+  const { suites, options } = parseOptions(process.argv.slice(2));
+  await preflight(suites);
+  const cleanup = new Cleanup();
+  const ctx: Context = { options, cleanup };
+
+  let cleaning: Promise<string[]> | undefined;
+  const cleanOnce = () => (cleaning ??= cleanup.all());
+  const onSignal = (signal: NodeJS.Signals) => {
+    log(`${signal}: stopping and removing what the benchmark created...`);
+    void cleanOnce().finally(() => process.exit(130));
+  };
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+
+  const t0 = performance.now();
+  mkdirSync(RESULTS, { recursive: true });
+  const [commit, node, docker, compose, hyperfine] = await Promise.all([
+    versionOf("git", ["-C", ROOT, "describe", "--always", "--dirty"]),
+    Promise.resolve(process.versions.node),
+    engineVersion().catch(() => "unavailable"),
+    versionOf("docker-compose", ["version", "--short"]).then((v) => `docker-compose ${v}`),
+    versionOf("hyperfine", ["--version"]),
+  ]);
+  const meta = { date: new Date().toISOString(), runId: RUN_ID, commit, node, docker, compose, hyperfine, cpus: cpus().length, memoryGB: Math.round(totalmem() / 1e9), kernel: release(), options, suites };
+  log(`run ${RUN_ID}: ${suites.join(", ")} (seed ${options.seed}); Node ${node}, Docker ${docker}, ${compose}`);
+
+  const rows: Row[] = [];
+  const data: Record<string, unknown> = {};
+  const errors: Record<string, string> = {};
+  const attempt = async (names: SuiteName[], body: () => Promise<{ rows: Row[]; data: unknown }>) => {
+    const key = names.join("+");
+    const started = performance.now();
+    try {
+      const out = await body();
+      rows.push(...out.rows);
+      data[key] = { ...(out.data as object), elapsedMs: performance.now() - started };
+    } catch (e) {
+      const message = (e as Error).message;
+      errors[key] = message;
+      log(`${key} could not run: ${message}`);
+      for (const suite of names) rows.push({ suite, what: `${suite}: could not run`, prenv: message.split("\n")[0]!, baseline: "", figure: "error", target: "", pass: false });
+    }
+  };
+
+  let notes: string[] = [];
+  try {
+    const boot = suites.includes("boot");
+    const teardown = suites.includes("teardown");
+    if (boot || teardown) await attempt(suites.filter((s) => s === "boot" || s === "teardown"), () => bootAndTeardown(ctx, { boot, teardown }));
+    if (suites.includes("latency")) await attempt(["latency"], () => latency(ctx));
+    if (suites.includes("version")) await attempt(["version"], () => version(ctx));
+    if (suites.includes("memory")) await attempt(["memory"], () => memory(ctx));
+    if (suites.includes("crash")) await attempt(["crash"], () => crash(ctx));
+  } finally {
+    notes = await cleanOnce();
+    for (const n of notes) log(n);
+  }
+
+  const elapsedMs = performance.now() - t0;
+  const header = ["benchmark", "measure", "prenv", "compared with", "figure", "target", "result"];
+  process.stdout.write(`\n${table([header, ...rows.map((r) => [r.suite, r.what, r.prenv, r.baseline, r.figure, r.target, resultWord(r.pass)])])}\n`);
+  const failed = rows.filter((r) => r.pass === false);
+  process.stdout.write(`\n${failed.length === 0 ? "every target met" : `${failed.length} target${failed.length === 1 ? "" : "s"} missed`} · ${(elapsedMs / 60_000).toFixed(1)} min · bench/results/latest.json, bench/results/latest.md\n`);
+
+  writeFileSync(join(RESULTS, "latest.json"), `${JSON.stringify({ meta: { ...meta, elapsedMs }, rows, results: data, errors, cleanup: notes }, null, 2)}\n`);
+  writeFileSync(join(RESULTS, "latest.md"), markdown(rows, meta, suites));
+  if (Object.keys(errors).length > 0) return 2;
+  return failed.length > 0 ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    process.stderr.write(`bench: ${e instanceof UsageError ? e.message : ((e as Error).stack ?? String(e))}\n`);
+    process.exit(e instanceof UsageError ? 3 : 2);
+  },
+);
