@@ -52,8 +52,11 @@ export function renderParams(specs: ParamSpec[], markdown: boolean): string {
     s.description ?? "",
   ];
   if (!markdown) return `${table([["parameter", "type", "default", "description"], ...specs.map(row)], "  ")}\n`;
-  const esc = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
-  return `| parameter | type | default | description |\n|---|---|---|---|\n${specs.map((s) => `| ${row(s).map((c, i) => (i < 3 ? `\`${esc(c)}\`` : esc(c))).join(" | ")} |`).join("\n")}\n`;
+  // Text cells: Markdown and HTML characters are escaped, so `<value>` stays visible on
+  // GitHub. Code cells show everything as it is; only the table's "|" needs escaping there.
+  const text = (t: string) => t.replace(/[\\`*_[\]<>|~]/g, (c) => `\\${c}`).replace(/\n/g, " ");
+  const code = (t: string) => `\`${t.replace(/\|/g, "\\|").replace(/\n/g, " ")}\``;
+  return `| parameter | type | default | description |\n|---|---|---|---|\n${specs.map((s) => `| ${row(s).map((c, i) => (i < 3 ? code(c) : text(c))).join(" | ")} |`).join("\n")}\n`;
 }
 
 function lastLines(text: string, n: number): string {

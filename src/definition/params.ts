@@ -205,7 +205,7 @@ function hintFor(spec: ParamSpec): string {
     case "boolean":
       return `write --set ${spec.name}=true or false`;
     default:
-      return `give a ${spec.type}${spec.description ? ` (${spec.description})` : ""}`;
+      return `give ${spec.type === "integer" ? "an" : "a"} ${spec.type}${spec.description ? ` (${spec.description})` : ""}`;
   }
 }
 

@@ -107,7 +107,9 @@ export async function runEnvironment(env: EnvironmentDefinition, plan: Plan, opt
       } catch (e) {
         if (!(e instanceof BootError)) throw e;
         booted = !e.removed;
-        fail("boot", e.failure.message, { service: e.failure.service, ...(e.failure.hint ? { hint: e.failure.hint } : {}), ...(e.failure.logTail ? { output: e.failure.logTail } : {}) });
+        // The environment goes away below: point at the saved log rather than `prenv logs`.
+        const hint = e.failure.service && options.saveLogs ? `its whole log is in the results folder: logs/${e.failure.service}.log` : e.failure.hint;
+        fail("boot", e.failure.message, { service: e.failure.service, ...(hint ? { hint } : {}), ...(e.failure.logTail ? { output: e.failure.logTail } : {}) });
         return report;
       } finally {
         report.timings.bootMs = Date.now() - started;
@@ -125,7 +127,7 @@ export async function runEnvironment(env: EnvironmentDefinition, plan: Plan, opt
         await backend.setMarker(plan, owner, "setup-done");
       } catch (e) {
         if (e instanceof SetupError) {
-          report.setup.push(e.step);
+          report.setup = e.steps;
           fail("setup", e.message, { hint: e.hint, output: e.step.output });
           return report;
         }

@@ -14,13 +14,18 @@ export interface StepOutcome {
 
 /** A setup step failed: the run stops here with the step's output. */
 export class SetupError extends Error {
-  readonly step: StepOutcome;
+  /** Every step that ran, the failed one last. */
+  readonly steps: StepOutcome[];
   readonly hint: string;
-  constructor(step: StepOutcome, reason: string, hint: string) {
-    super(`setup step "${step.name}" failed: ${reason}`);
+  constructor(steps: StepOutcome[], reason: string, hint: string) {
+    super(`setup step "${steps.at(-1)!.name}" failed: ${reason}`);
     this.name = "SetupError";
-    this.step = step;
+    this.steps = steps;
     this.hint = hint;
+  }
+
+  get step(): StepOutcome {
+    return this.steps.at(-1)!;
   }
 }
 
@@ -49,7 +54,7 @@ export async function runSetup(plan: Plan, steps: SetupStep[], options: SetupOpt
     const outcome: StepOutcome = { name: step.name, kind: step.kind, ok: result.ok, durationMs: Date.now() - started, output: tail(result.output) };
     outcomes.push(outcome);
     options.onStep?.({ step, index, phase: result.ok ? "done" : "failed", outcome });
-    if (!result.ok) throw new SetupError(outcome, result.reason, result.hint);
+    if (!result.ok) throw new SetupError(outcomes, result.reason, result.hint);
   }
   return outcomes;
 }
@@ -65,7 +70,12 @@ async function runStep(plan: Plan, step: SetupStep, index: number, options: Setu
         ...(step.user ? { user: step.user } : {}),
         ...(step.workdir ? { workdir: step.workdir } : {}),
       });
-      return { ok: result.exitCode === 0, output: result.output, reason: `exit code ${result.exitCode}`, hint: `run it by hand with: prenv exec ${step.service} -- ${step.command.join(" ")}` };
+      return {
+        ok: result.exitCode === 0,
+        output: result.output,
+        reason: `exit code ${result.exitCode}`,
+        hint: `to try it by hand, keep the environment (--keep-on-failure), then: prenv exec --env ${plan.environment} ${step.service} -- ${step.command.map(shellQuote).join(" ")}`,
+      };
     }
     case "run": {
       const result = await backend.runOneOff(plan, { name: `setup-${index + 1}`, image: step.image, env: step.env, mounts: step.mounts, ...(step.command ? { command: step.command } : {}), ...(step.entrypoint ? { entrypoint: step.entrypoint } : {}), ...(step.workdir ? { workdir: step.workdir } : {}) }, options.owner, { timeoutMs: step.timeoutMs, ...(options.signal ? { signal: options.signal } : {}) });
@@ -95,3 +105,7 @@ async function runStep(plan: Plan, step: SetupStep, index: number, options: Setu
   }
 }
 
+/** A word as /bin/sh reads it back unchanged. */
+export function shellQuote(word: string): string {
+  return /^[A-Za-z0-9_./=:@%+,-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}

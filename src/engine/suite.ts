@@ -39,7 +39,9 @@ export async function runSuite(plan: Plan, test: TestSpec, options: SuiteOptions
 }
 
 async function runCommand(plan: Plan, test: Extract<TestSpec, { mode: "command" }>, options: SuiteOptions, output: (chunk: string) => void) {
-  const env = { ...options.env, ...endpointVariables(plan.environment, options.endpoints), ...test.env };
+  // NODE_TEST_CONTEXT describes a node:test parent of prenv, not of the suite: passing it on would make a node:test suite skip its files.
+  const { NODE_TEST_CONTEXT: _parentTestRunner, ...inherited } = options.env;
+  const env = { ...inherited, ...endpointVariables(plan.environment, options.endpoints), ...test.env };
   const [command, ...args] = test.command;
   const child = spawn(command!, args, { cwd: test.workdir, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
   child.stdout.on("data", (c: Buffer) => output(c.toString("utf8")));

@@ -72,12 +72,16 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the prenv CLI from source, as a user would run the command. */
+/**
+ * Runs the prenv CLI from source, as a user would run the command: without the variable
+ * by which node:test marks its child processes (NODE_TEST_CONTEXT), which prenv would pass
+ * on to a test command and which makes a `node --test` suite there skip all its files.
+ */
 export function cli(args: string[], options: { cwd: string; env?: Record<string, string>; timeoutMs?: number }): Promise<CliResult> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [join(ROOT, "src/cli/index.ts"), ...args], {
       cwd: options.cwd,
-      env: { ...process.env, ...options.env },
+      env: { ...process.env, NODE_TEST_CONTEXT: undefined, ...options.env },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";

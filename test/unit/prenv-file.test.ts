@@ -104,7 +104,7 @@ describe("prenv.yml: parameters", () => {
     const { diagnostics } = failsWith({ ...base, "prenv.yml": `compose: [compose.yaml]\nparams:\n  db_version: { type: enumm, values: ["15"] }\n  workers: { type: integer, default: two }\n  x: { type: string, defualt: a }\n` });
     assert.deepEqual(diagnostics.map((d) => [d.location?.line, d.location?.column, d.message, d.hint]), [
       [3, 23, 'parameter "db_version" has type "enumm", which is not a parameter type', 'did you mean "enum"?'],
-      [4, 38, 'the default of parameter "workers" must be a whole number, not "two"', "give a integer"],
+      [4, 38, 'the default of parameter "workers" must be a whole number, not "two"', "give an integer"],
       [5, 22, 'unknown key "defualt" in parameter "x"', 'did you mean "default"?'],
     ]);
   });

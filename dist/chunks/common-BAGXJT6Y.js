@@ -9,8 +9,12 @@ import {
   EXIT,
   backendFor,
   explain
-} from "./chunk-7GOPTPTA.js";
-import "./chunk-MUPFXIS4.js";
+} from "./chunk-DKOTEOZN.js";
+import "./chunk-UWJYGYRE.js";
+import "./chunk-CAOV5OOY.js";
+import "./chunk-MFNAOXLQ.js";
+import "./chunk-4VAHO4CZ.js";
+import "./chunk-LMTFRDG6.js";
 export {
   CliError,
   EXIT,
