@@ -22,12 +22,12 @@ import {
   renderReport,
   restCommentApi,
   saveComment
-} from "./chunks/chunk-2Q4CDF44.js";
+} from "./chunks/chunk-V4TVVH6R.js";
 import {
   ResultsFolder,
   loadEnvironment,
   runEnvironment
-} from "./chunks/chunk-HFIW7TQC.js";
+} from "./chunks/chunk-XVVXF7WK.js";
 import "./chunks/chunk-5V6OOJVB.js";
 import "./chunks/chunk-3Q2TSWOF.js";
 import {
@@ -36,13 +36,13 @@ import {
   PreflightError,
   formatDiagnostic,
   up
-} from "./chunks/chunk-UWJYGYRE.js";
+} from "./chunks/chunk-NWIBVVQW.js";
 import {
   DockerBackend,
   PlanError,
   RuntimeUnavailableError,
   planEnvironment
-} from "./chunks/chunk-CAOV5OOY.js";
+} from "./chunks/chunk-5JZDQQPP.js";
 import {
   VERSION
 } from "./chunks/chunk-MFNAOXLQ.js";

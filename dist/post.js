@@ -14,14 +14,14 @@ import {
   readSettings,
   renderReport,
   restCommentApi
-} from "./chunks/chunk-2Q4CDF44.js";
+} from "./chunks/chunk-V4TVVH6R.js";
 import "./chunks/chunk-5V6OOJVB.js";
 import {
   gc
 } from "./chunks/chunk-3Q2TSWOF.js";
 import {
   DockerBackend
-} from "./chunks/chunk-CAOV5OOY.js";
+} from "./chunks/chunk-5JZDQQPP.js";
 import {
   VERSION
 } from "./chunks/chunk-MFNAOXLQ.js";

@@ -476,12 +476,19 @@ export class DockerBackend implements Backend {
         await ignoreMissing(container.remove({ force: true, v: !options.keepVolumes }));
       }),
     );
-    const networks = await this.docker.listNetworks({ filters: filter });
-    await Promise.all(networks.map((n) => ignoreMissing(this.docker.getNetwork(n.Id).remove())));
-    const volumes = (await this.docker.listVolumes({ filters: filter })).Volumes ?? [];
-    // Markers go with the containers: kept data does not mean setup need not run again.
-    const doomed = volumes.filter((v) => !options.keepVolumes || v.Labels?.[LABELS.marker]);
-    await Promise.all(doomed.map((v) => ignoreMissing(this.docker.getVolume(v.Name).remove())));
+    // Listed only now, so that what a crashed run was still creating is found too.
+    const [networks, doomed] = await Promise.all([
+      this.docker.listNetworks({ filters: filter }).then(async (list) => {
+        await Promise.all(list.map((n) => ignoreMissing(this.docker.getNetwork(n.Id).remove())));
+        return list;
+      }),
+      this.docker.listVolumes({ filters: filter }).then(async (list) => {
+        // Markers go with the containers: kept data does not mean setup need not run again.
+        const volumes = (list.Volumes ?? []).filter((v) => !options.keepVolumes || v.Labels?.[LABELS.marker]);
+        await Promise.all(volumes.map((v) => ignoreMissing(this.docker.getVolume(v.Name).remove())));
+        return volumes;
+      }),
+    ]);
     return { containers: containers.length, networks: networks.length, volumes: doomed.filter((v) => !v.Labels?.[LABELS.marker]).length };
   }
 }

@@ -16746,11 +16746,17 @@ var DockerBackend = class {
         await ignoreMissing(container.remove({ force: true, v: !options.keepVolumes }));
       })
     );
-    const networks = await this.docker.listNetworks({ filters: filter });
-    await Promise.all(networks.map((n) => ignoreMissing(this.docker.getNetwork(n.Id).remove())));
-    const volumes = (await this.docker.listVolumes({ filters: filter })).Volumes ?? [];
-    const doomed = volumes.filter((v) => !options.keepVolumes || v.Labels?.[LABELS.marker]);
-    await Promise.all(doomed.map((v) => ignoreMissing(this.docker.getVolume(v.Name).remove())));
+    const [networks, doomed] = await Promise.all([
+      this.docker.listNetworks({ filters: filter }).then(async (list) => {
+        await Promise.all(list.map((n) => ignoreMissing(this.docker.getNetwork(n.Id).remove())));
+        return list;
+      }),
+      this.docker.listVolumes({ filters: filter }).then(async (list) => {
+        const volumes = (list.Volumes ?? []).filter((v) => !options.keepVolumes || v.Labels?.[LABELS.marker]);
+        await Promise.all(volumes.map((v) => ignoreMissing(this.docker.getVolume(v.Name).remove())));
+        return volumes;
+      })
+    ]);
     return { containers: containers.length, networks: networks.length, volumes: doomed.filter((v) => !v.Labels?.[LABELS.marker]).length };
   }
 };

@@ -7,7 +7,7 @@ const __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
 import {
   ServiceError,
   sleep
-} from "./chunk-CAOV5OOY.js";
+} from "./chunk-5JZDQQPP.js";
 
 // src/definition/errors.ts
 var DefinitionError = class extends Error {

@@ -15,11 +15,11 @@ import {
   readLog,
   up,
   warning
-} from "./chunk-UWJYGYRE.js";
+} from "./chunk-NWIBVVQW.js";
 import {
   ServiceError,
   withTimeout
-} from "./chunk-CAOV5OOY.js";
+} from "./chunk-5JZDQQPP.js";
 import {
   XMLParser,
   XMLValidator

@@ -134,8 +134,8 @@ function breakMentions(text2) {
   return text2.replace(/@/g, `@${ZWJ}`);
 }
 function text(value) {
-  const escaped = oneLine(sanitize(value)).replace(/[\\`*_{}[\]()<>#+!|~&"'=:-]/g, (c) => `&#${c.charCodeAt(0)};`);
-  return breakMentions(escaped).replace(/&#35;/g, `&#35;${ZWJ}`).replace(/&#58;\/\//g, `${ZWJ}&#58;//`).replace(/\bwww\./gi, (m) => `${m.slice(0, 3)}${ZWJ}.`);
+  const escaped = oneLine(sanitize(value)).replace(/[\\`*_{}[\]#|~]/g, (c) => `\\${c}`).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  return breakMentions(escaped).replace(/#/g, `#${ZWJ}`).replace(/:\/\//g, `${ZWJ}://`).replace(/\bwww\./gi, (m) => `${m.slice(0, 3)}${ZWJ}.`);
 }
 function fenced(body, language = "") {
   const clean = sanitize(body).replace(/\t/g, "    ").replace(/\n+$/, "");
@@ -272,7 +272,8 @@ function statusLine(view) {
   const parts = [code(view.commit.slice(0, 7))];
   const timings = view.run?.timings;
   if (view.status === "booting" && view.elapsedMs !== void 0) parts.push(`booting for ${duration(view.elapsedMs)}`);
-  if (timings?.bootMs !== void 0) parts.push(`booted in ${duration(timings.bootMs)}`);
+  const bootFailed = view.run?.outcome === "error" && view.run.error?.phase === "boot";
+  if (timings?.bootMs !== void 0) parts.push(`${bootFailed ? "boot stopped after" : "booted in"} ${duration(timings.bootMs)}`);
   if (timings?.testMs !== void 0) parts.push(`tests ${duration(timings.testMs)}`);
   parts.push(`environment ${code(view.environment)}`);
   if (view.links.run) parts.push(link(text(view.links.run.label), view.links.run.url));
@@ -286,7 +287,7 @@ function problemSection(view) {
   const phase = "phase" in p && p.phase ? `**${p.phase === "test" ? "During the tests" : `${p.phase[0].toUpperCase()}${p.phase.slice(1)} failed`}**${service}:` : "**Problem:**";
   const lines2 = [phase, fenced(p.message)];
   const detail = p.detail ? lastLines(p.detail, MAX_ERROR_LINES, MAX_ERROR_CHARS) : void 0;
-  if (detail) lines2.push("<details><summary>Output</summary>", "", fenced(detail), "", "</details>");
+  if (detail) lines2.push(["<details><summary>Output</summary>", "", fenced(detail), "", "</details>"].join("\n"));
   if (p.hint) lines2.push(`Hint: ${text(p.hint)}`);
   return { full: lines2.join("\n\n"), short: [phase, fenced(firstChars(p.message, 1e3))].join("\n\n") };
 }

@@ -8,7 +8,7 @@ import {
   ResultsFolder,
   loadEnvironment,
   runEnvironment
-} from "./chunk-HFIW7TQC.js";
+} from "./chunk-XVVXF7WK.js";
 import "./chunk-5V6OOJVB.js";
 import {
   endpointText,
@@ -22,16 +22,16 @@ import {
   CliError,
   EXIT,
   backendFor
-} from "./chunk-DKOTEOZN.js";
+} from "./chunk-HZ5BLGHH.js";
 import {
   BootError,
   formatDiagnostic,
   up
-} from "./chunk-UWJYGYRE.js";
+} from "./chunk-NWIBVVQW.js";
 import {
   describeCheck,
   planEnvironment
-} from "./chunk-CAOV5OOY.js";
+} from "./chunk-5JZDQQPP.js";
 import {
   VERSION
 } from "./chunk-MFNAOXLQ.js";

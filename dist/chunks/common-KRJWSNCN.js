@@ -9,9 +9,9 @@ import {
   EXIT,
   backendFor,
   explain
-} from "./chunk-DKOTEOZN.js";
-import "./chunk-UWJYGYRE.js";
-import "./chunk-CAOV5OOY.js";
+} from "./chunk-HZ5BLGHH.js";
+import "./chunk-NWIBVVQW.js";
+import "./chunk-5JZDQQPP.js";
 import "./chunk-MFNAOXLQ.js";
 import "./chunk-4VAHO4CZ.js";
 import "./chunk-LMTFRDG6.js";

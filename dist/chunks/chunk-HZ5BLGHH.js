@@ -7,13 +7,13 @@ const __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
 import {
   DefinitionError,
   PreflightError
-} from "./chunk-UWJYGYRE.js";
+} from "./chunk-NWIBVVQW.js";
 import {
   DockerBackend,
   PlanError,
   RuntimeUnavailableError,
   ServiceError
-} from "./chunk-CAOV5OOY.js";
+} from "./chunk-5JZDQQPP.js";
 import {
   VERSION
 } from "./chunk-MFNAOXLQ.js";
