@@ -27,7 +27,7 @@ import {
   ResultsFolder,
   loadEnvironment,
   runEnvironment
-} from "./chunks/chunk-XVVXF7WK.js";
+} from "./chunks/chunk-FVCLKPIL.js";
 import "./chunks/chunk-5V6OOJVB.js";
 import "./chunks/chunk-3Q2TSWOF.js";
 import {
@@ -36,13 +36,13 @@ import {
   PreflightError,
   formatDiagnostic,
   up
-} from "./chunks/chunk-NWIBVVQW.js";
+} from "./chunks/chunk-UKYERSDO.js";
 import {
   DockerBackend,
   PlanError,
   RuntimeUnavailableError,
   planEnvironment
-} from "./chunks/chunk-5JZDQQPP.js";
+} from "./chunks/chunk-7SDVLHEO.js";
 import {
   VERSION
 } from "./chunks/chunk-MFNAOXLQ.js";
@@ -670,14 +670,16 @@ var MainStep = class {
     const { testCommand, testReports, testTimeoutMs } = this.settings;
     if (testCommand === void 0 && testReports === void 0 && testTimeoutMs === void 0) return;
     const current = definition.test;
-    const base = current ?? { workdir: definition.baseDir, env: {}, timeoutMs: 30 * 6e4, reports: [], location: { file: definition.file ?? "", line: 1, column: 1 }, mode: "command", command: [] };
     if (!current && testCommand === void 0) throw new InputError(INPUT.testReports, `the definition has no test section to apply it to; set ${INPUT.testCommand} as well`);
-    definition.test = {
-      ...base,
-      ...testReports ? { reports: testReports } : {},
-      ...testTimeoutMs !== void 0 ? { timeoutMs: testTimeoutMs } : {},
-      ...testCommand !== void 0 ? { mode: "command", command: ["/bin/sh", "-c", testCommand] } : {}
+    const common = {
+      workdir: current?.workdir ?? definition.baseDir,
+      env: current?.env ?? {},
+      timeoutMs: testTimeoutMs ?? current?.timeoutMs ?? 30 * 6e4,
+      reports: testReports ?? current?.reports ?? [],
+      location: current?.location ?? { file: definition.file ?? "", line: 1, column: 1 }
     };
+    if (testCommand !== void 0) definition.test = { ...common, mode: "command", command: ["/bin/sh", "-c", testCommand] };
+    else if (current) definition.test = { ...current, ...common };
   }
   async notStarted(message, detail, hint) {
     const view = this.view("not-started", { problem: { message, ...detail ? { detail } : {}, ...hint ? { hint } : {} } });

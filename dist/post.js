@@ -21,7 +21,7 @@ import {
 } from "./chunks/chunk-3Q2TSWOF.js";
 import {
   DockerBackend
-} from "./chunks/chunk-5JZDQQPP.js";
+} from "./chunks/chunk-7SDVLHEO.js";
 import {
   VERSION
 } from "./chunks/chunk-MFNAOXLQ.js";

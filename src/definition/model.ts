@@ -61,7 +61,13 @@ export interface HealthcheckSpec {
  */
 export type ReadinessCheck =
   | { kind: "running" }
-  | { kind: "healthcheck"; test: string[]; timeoutMs: number }
+  | {
+      kind: "healthcheck";
+      test: string[];
+      timeoutMs: number;
+      /** When the engine would call the service unhealthy: start period + retries x (interval + timeout). */
+      unhealthyAfterMs: number;
+    }
   | { kind: "port"; port: number }
   | { kind: "http"; port: number; path: string; status: number }
   | { kind: "log"; pattern: string }

@@ -1,6 +1,6 @@
 import { connect } from "node:net";
 import type { ReadinessCheck } from "../definition/model.ts";
-import type { Backend } from "../backends/backend.ts";
+import { ServiceError, type Backend } from "../backends/backend.ts";
 import { sleep } from "../util/async.ts";
 
 /** How often a failed probe is tried again: well inside the 250 ms to notice readiness. */
@@ -22,33 +22,49 @@ export async function waitFor(check: ReadinessCheck, ctx: ProbeContext): Promise
   if (check.kind === "running" || check.kind === "completed") return; // decided by container events
   if (check.kind === "log") return waitForLog(check.pattern, ctx);
   const probe = probeOf(check, ctx);
+  // A healthcheck that keeps failing past the point where the engine would call the
+  // service unhealthy fails the boot then, with what the check said, not at the timeout.
+  const giveUpAt = check.kind === "healthcheck" ? Date.now() + check.unhealthyAfterMs : Infinity;
   for (;;) {
     ctx.signal.throwIfAborted();
     const started = Date.now();
-    if (await probe().catch(() => false)) return;
+    const result = await probe().catch((e: unknown) => ({ ok: false, output: (e as Error).message }));
+    if (result.ok) return;
+    if (Date.now() >= giveUpAt) {
+      const seconds = Math.round((check as { unhealthyAfterMs: number }).unhealthyAfterMs / 1000);
+      throw new ServiceError(ctx.service, `service "${ctx.service}" is unhealthy: its healthcheck still fails after ${seconds} s (last result: ${result.output.trim().slice(0, 300)})`, {
+        hint: "fix the service or its healthcheck; start_period, interval, timeout and retries set how long it may take",
+        logTail: await lastLines(ctx),
+      });
+    }
     await sleep(Math.max(0, PROBE_GAP_MS - (Date.now() - started) / 2), ctx.signal);
   }
 }
 
-function probeOf(check: Exclude<ReadinessCheck, { kind: "running" | "completed" | "log" }>, ctx: ProbeContext): () => Promise<boolean> {
+type Probe = () => Promise<{ ok: boolean; output: string }>;
+
+function probeOf(check: Exclude<ReadinessCheck, { kind: "running" | "completed" | "log" }>, ctx: ProbeContext): Probe {
+  const run = (argv: string[], timeoutMs: number) => async () => {
+    const result = await ctx.backend.exec(ctx.environment, ctx.service, argv, { timeoutMs, signal: ctx.signal });
+    return { ok: result.exitCode === 0, output: `exit code ${result.exitCode}${result.output ? `: ${result.output}` : ""}` };
+  };
   switch (check.kind) {
-    case "healthcheck": {
-      const argv = check.test[0] === "CMD-SHELL" ? ["/bin/sh", "-c", check.test.slice(1).join(" ")] : check.test.slice(1);
-      return async () => (await ctx.backend.exec(ctx.environment, ctx.service, argv, { timeoutMs: check.timeoutMs, signal: ctx.signal })).exitCode === 0;
-    }
+    case "healthcheck":
+      return run(check.test[0] === "CMD-SHELL" ? ["/bin/sh", "-c", check.test.slice(1).join(" ")] : check.test.slice(1), check.timeoutMs);
     case "command":
-      return async () => (await ctx.backend.exec(ctx.environment, ctx.service, check.command, { timeoutMs: 30_000, signal: ctx.signal })).exitCode === 0;
+      return run(check.command, 30_000);
     case "port":
       return async () => {
         const address = await ctx.backend.probeAddress(ctx.environment, ctx.service, check.port);
-        return tcpOpen(address.host, address.port, 1000);
+        const ok = await tcpOpen(address.host, address.port, 1000);
+        return { ok, output: ok ? "" : `nothing accepts connections on port ${check.port}` };
       };
     case "http":
       return async () => {
         const address = await ctx.backend.probeAddress(ctx.environment, ctx.service, check.port);
         const response = await fetch(`http://${address.host}:${address.port}${check.path}`, { signal: AbortSignal.any([ctx.signal, AbortSignal.timeout(2000)]) });
         await response.body?.cancel();
-        return response.status === check.status;
+        return { ok: response.status === check.status, output: `GET ${check.path} answered ${response.status}` };
       };
   }
 }
@@ -83,5 +99,15 @@ async function waitForLog(pattern: string, ctx: ProbeContext): Promise<void> {
     throw new Error(`the log ended without a line matching /${pattern}/`);
   } finally {
     local.abort();
+  }
+}
+
+async function lastLines(ctx: ProbeContext): Promise<string> {
+  try {
+    let text = "";
+    for await (const chunk of await ctx.backend.logs(ctx.environment, ctx.service, { follow: false, tail: 20 })) text += String(chunk);
+    return text.trimEnd();
+  } catch {
+    return "";
   }
 }

@@ -148,7 +148,10 @@ function readinessOf(spec: ServiceSpec, runsToCompletion: boolean): ReadinessChe
   const checks: ReadinessCheck[] = [];
   const hc = spec.healthcheck;
   if (hc && hc.test.length > 0 && hc.test[0] !== "NONE") {
-    checks.push({ kind: "healthcheck", test: hc.test, timeoutMs: hc.timeoutMs ?? 30_000 });
+    // Docker's defaults: 30 s interval and timeout, 3 retries, no start period.
+    const timeoutMs = hc.timeoutMs ?? 30_000;
+    const unhealthyAfterMs = (hc.startPeriodMs ?? 0) + (hc.retries ?? 3) * ((hc.intervalMs ?? 30_000) + timeoutMs);
+    checks.push({ kind: "healthcheck", test: hc.test, timeoutMs, unhealthyAfterMs });
   }
   checks.push(...spec.ready);
   return checks.length > 0 ? checks : [{ kind: "running" }];

@@ -158,6 +158,23 @@ services:
     assert.deepEqual(await leftovers(env), { containers: 0, networks: 0, volumes: 0 });
   });
 
+  test("a healthcheck that keeps failing fails the boot where the engine would call it unhealthy, with the check's output", async () => {
+    const dir = project({
+      "compose.yaml": `services:\n  db:\n    image: ${BUSYBOX}\n    command: ["sh", "-c", "echo database starting; exec sleep 600"]\n    healthcheck:\n      test: ["CMD-SHELL", "echo role app does not exist; exit 1"]\n      interval: 500ms\n      timeout: 500ms\n      retries: 2\n`,
+    });
+    const env = named("unhealthy-fast");
+    const started = Date.now();
+    await assert.rejects(up(planFor(dir, env), { backend, owner, timeoutMs: 60_000 }), (e: unknown) => {
+      assert.ok(e instanceof BootError);
+      assert.equal(e.failure.service, "db");
+      assert.match(e.message, /service "db" is unhealthy: its healthcheck still fails after 2 s \(last result: exit code 1: role app does not exist/);
+      assert.match(e.failure.logTail ?? "", /database starting/);
+      return true;
+    });
+    assert.ok(Date.now() - started < 20_000, "well before the 60 s timeout");
+    assert.deepEqual(await leftovers(env), { containers: 0, networks: 0, volumes: 0 });
+  });
+
   test("readiness is noticed quickly even with Compose's 30 s default healthcheck interval", async () => {
     const dir = project({
       "compose.yaml": `services:\n  db:\n    image: ${BUSYBOX}\n    command: ["sh", "-c", "sleep 1; touch /tmp/ready; exec sleep 600"]\n    healthcheck:\n      test: ["CMD", "test", "-f", "/tmp/ready"]\n`,

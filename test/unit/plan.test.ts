@@ -93,11 +93,12 @@ describe("planEnvironment", () => {
     assert.equal(byName(planEnvironment(def), "d").level, 3);
   });
 
-  test("readiness comes from the healthcheck, with its timeout or 30 s", () => {
+  test("readiness comes from the healthcheck, with its timeout or 30 s, and gives up where the engine would say unhealthy", () => {
     const plan = planEnvironment(definition);
-    assert.deepEqual(byName(plan, "db").readiness, [{ kind: "healthcheck", test: ["CMD", "pg_isready"], timeoutMs: 5000 }]);
+    // 3 retries x (30 s default interval + timeout), no start period.
+    assert.deepEqual(byName(plan, "db").readiness, [{ kind: "healthcheck", test: ["CMD", "pg_isready"], timeoutMs: 5000, unhealthyAfterMs: 105_000 }]);
     assert.deepEqual(byName(plan, "api").readiness, [
-      { kind: "healthcheck", test: ["CMD-SHELL", "curl -f http://localhost:8080/health"], timeoutMs: 30_000 },
+      { kind: "healthcheck", test: ["CMD-SHELL", "curl -f http://localhost:8080/health"], timeoutMs: 30_000, unhealthyAfterMs: 180_000 },
       { kind: "http", port: 8080, path: "/ready", status: 200 },
     ]);
   });

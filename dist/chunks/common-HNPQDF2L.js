@@ -9,9 +9,9 @@ import {
   EXIT,
   backendFor,
   explain
-} from "./chunk-HZ5BLGHH.js";
-import "./chunk-NWIBVVQW.js";
-import "./chunk-5JZDQQPP.js";
+} from "./chunk-WX43KKFB.js";
+import "./chunk-UKYERSDO.js";
+import "./chunk-7SDVLHEO.js";
 import "./chunk-MFNAOXLQ.js";
 import "./chunk-4VAHO4CZ.js";
 import "./chunk-LMTFRDG6.js";

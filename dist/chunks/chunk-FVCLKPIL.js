@@ -15,11 +15,11 @@ import {
   readLog,
   up,
   warning
-} from "./chunk-NWIBVVQW.js";
+} from "./chunk-UKYERSDO.js";
 import {
   ServiceError,
   withTimeout
-} from "./chunk-5JZDQQPP.js";
+} from "./chunk-7SDVLHEO.js";
 import {
   XMLParser,
   XMLValidator

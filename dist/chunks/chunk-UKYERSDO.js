@@ -7,7 +7,7 @@ const __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
 import {
   ServiceError,
   sleep
-} from "./chunk-5JZDQQPP.js";
+} from "./chunk-7SDVLHEO.js";
 
 // src/definition/errors.ts
 var DefinitionError = class extends Error {
@@ -45,32 +45,44 @@ async function waitFor(check, ctx) {
   if (check.kind === "running" || check.kind === "completed") return;
   if (check.kind === "log") return waitForLog(check.pattern, ctx);
   const probe = probeOf(check, ctx);
+  const giveUpAt = check.kind === "healthcheck" ? Date.now() + check.unhealthyAfterMs : Infinity;
   for (; ; ) {
     ctx.signal.throwIfAborted();
     const started = Date.now();
-    if (await probe().catch(() => false)) return;
+    const result = await probe().catch((e) => ({ ok: false, output: e.message }));
+    if (result.ok) return;
+    if (Date.now() >= giveUpAt) {
+      const seconds = Math.round(check.unhealthyAfterMs / 1e3);
+      throw new ServiceError(ctx.service, `service "${ctx.service}" is unhealthy: its healthcheck still fails after ${seconds} s (last result: ${result.output.trim().slice(0, 300)})`, {
+        hint: "fix the service or its healthcheck; start_period, interval, timeout and retries set how long it may take",
+        logTail: await lastLines(ctx)
+      });
+    }
     await sleep(Math.max(0, PROBE_GAP_MS - (Date.now() - started) / 2), ctx.signal);
   }
 }
 function probeOf(check, ctx) {
+  const run = (argv, timeoutMs) => async () => {
+    const result = await ctx.backend.exec(ctx.environment, ctx.service, argv, { timeoutMs, signal: ctx.signal });
+    return { ok: result.exitCode === 0, output: `exit code ${result.exitCode}${result.output ? `: ${result.output}` : ""}` };
+  };
   switch (check.kind) {
-    case "healthcheck": {
-      const argv = check.test[0] === "CMD-SHELL" ? ["/bin/sh", "-c", check.test.slice(1).join(" ")] : check.test.slice(1);
-      return async () => (await ctx.backend.exec(ctx.environment, ctx.service, argv, { timeoutMs: check.timeoutMs, signal: ctx.signal })).exitCode === 0;
-    }
+    case "healthcheck":
+      return run(check.test[0] === "CMD-SHELL" ? ["/bin/sh", "-c", check.test.slice(1).join(" ")] : check.test.slice(1), check.timeoutMs);
     case "command":
-      return async () => (await ctx.backend.exec(ctx.environment, ctx.service, check.command, { timeoutMs: 3e4, signal: ctx.signal })).exitCode === 0;
+      return run(check.command, 3e4);
     case "port":
       return async () => {
         const address = await ctx.backend.probeAddress(ctx.environment, ctx.service, check.port);
-        return tcpOpen(address.host, address.port, 1e3);
+        const ok = await tcpOpen(address.host, address.port, 1e3);
+        return { ok, output: ok ? "" : `nothing accepts connections on port ${check.port}` };
       };
     case "http":
       return async () => {
         const address = await ctx.backend.probeAddress(ctx.environment, ctx.service, check.port);
         const response = await fetch(`http://${address.host}:${address.port}${check.path}`, { signal: AbortSignal.any([ctx.signal, AbortSignal.timeout(2e3)]) });
         await response.body?.cancel();
-        return response.status === check.status;
+        return { ok: response.status === check.status, output: `GET ${check.path} answered ${response.status}` };
       };
   }
 }
@@ -103,6 +115,15 @@ async function waitForLog(pattern, ctx) {
     throw new Error(`the log ended without a line matching /${pattern}/`);
   } finally {
     local.abort();
+  }
+}
+async function lastLines(ctx) {
+  try {
+    let text = "";
+    for await (const chunk of await ctx.backend.logs(ctx.environment, ctx.service, { follow: false, tail: 20 })) text += String(chunk);
+    return text.trimEnd();
+  } catch {
+    return "";
   }
 }
 

@@ -8,7 +8,7 @@ import {
   ResultsFolder,
   loadEnvironment,
   runEnvironment
-} from "./chunk-XVVXF7WK.js";
+} from "./chunk-FVCLKPIL.js";
 import "./chunk-5V6OOJVB.js";
 import {
   endpointText,
@@ -22,16 +22,16 @@ import {
   CliError,
   EXIT,
   backendFor
-} from "./chunk-HZ5BLGHH.js";
+} from "./chunk-WX43KKFB.js";
 import {
   BootError,
   formatDiagnostic,
   up
-} from "./chunk-NWIBVVQW.js";
+} from "./chunk-UKYERSDO.js";
 import {
   describeCheck,
   planEnvironment
-} from "./chunk-5JZDQQPP.js";
+} from "./chunk-7SDVLHEO.js";
 import {
   VERSION
 } from "./chunk-MFNAOXLQ.js";

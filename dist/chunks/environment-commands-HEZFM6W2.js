@@ -17,11 +17,11 @@ import {
   CliError,
   EXIT,
   backendFor
-} from "./chunk-HZ5BLGHH.js";
+} from "./chunk-WX43KKFB.js";
 import {
   DefinitionError
-} from "./chunk-NWIBVVQW.js";
-import "./chunk-5JZDQQPP.js";
+} from "./chunk-UKYERSDO.js";
+import "./chunk-7SDVLHEO.js";
 import "./chunk-MFNAOXLQ.js";
 import "./chunk-4VAHO4CZ.js";
 import "./chunk-LMTFRDG6.js";
@@ -31,7 +31,7 @@ import { hostname } from "node:os";
 async function environmentName(opts, io) {
   if (opts.env) return opts.env;
   try {
-    const { plan } = await import("./commands-S5XI2KYI.js");
+    const { plan } = await import("./commands-2TU7ZCEE.js");
     return plan(opts, io).environment;
   } catch (e) {
     if (e instanceof DefinitionError) throw new CliError(`${e.message}

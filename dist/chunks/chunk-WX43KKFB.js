@@ -7,13 +7,13 @@ const __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
 import {
   DefinitionError,
   PreflightError
-} from "./chunk-NWIBVVQW.js";
+} from "./chunk-UKYERSDO.js";
 import {
   DockerBackend,
   PlanError,
   RuntimeUnavailableError,
   ServiceError
-} from "./chunk-5JZDQQPP.js";
+} from "./chunk-7SDVLHEO.js";
 import {
   VERSION
 } from "./chunk-MFNAOXLQ.js";

@@ -16276,7 +16276,9 @@ function readinessOf(spec, runsToCompletion) {
   const checks = [];
   const hc = spec.healthcheck;
   if (hc && hc.test.length > 0 && hc.test[0] !== "NONE") {
-    checks.push({ kind: "healthcheck", test: hc.test, timeoutMs: hc.timeoutMs ?? 3e4 });
+    const timeoutMs = hc.timeoutMs ?? 3e4;
+    const unhealthyAfterMs = (hc.startPeriodMs ?? 0) + (hc.retries ?? 3) * ((hc.intervalMs ?? 3e4) + timeoutMs);
+    checks.push({ kind: "healthcheck", test: hc.test, timeoutMs, unhealthyAfterMs });
   }
   checks.push(...spec.ready);
   return checks.length > 0 ? checks : [{ kind: "running" }];
