@@ -9,12 +9,8 @@ import {
   EXIT,
   backendFor,
   explain
-} from "./chunk-WX43KKFB.js";
-import "./chunk-UKYERSDO.js";
-import "./chunk-7SDVLHEO.js";
-import "./chunk-MFNAOXLQ.js";
-import "./chunk-4VAHO4CZ.js";
-import "./chunk-LMTFRDG6.js";
+} from "./chunk-H2R4RBWD.js";
+import "./chunk-J6YGMJTN.js";
 export {
   CliError,
   EXIT,
