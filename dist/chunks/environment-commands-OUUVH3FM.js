@@ -16,7 +16,7 @@ import {
   DefinitionError,
   EXIT,
   backendFor
-} from "./chunk-H2R4RBWD.js";
+} from "./chunk-POIWD5EC.js";
 import "./chunk-J6YGMJTN.js";
 
 // src/cli/environment-commands.ts
@@ -24,7 +24,7 @@ import { hostname } from "node:os";
 async function environmentName(opts, io) {
   if (opts.env) return opts.env;
   try {
-    const { plan } = await import("./commands-W2I7CYSI.js");
+    const { plan } = await import("./commands-PQ4EZE6X.js");
     return plan(opts, io).environment;
   } catch (e) {
     if (e instanceof DefinitionError) throw new CliError(`${e.message}

@@ -9,7 +9,7 @@ import {
   EXIT,
   backendFor,
   explain
-} from "./chunk-H2R4RBWD.js";
+} from "./chunk-POIWD5EC.js";
 import "./chunk-J6YGMJTN.js";
 export {
   CliError,
