@@ -41,7 +41,8 @@ const lazyRequires = {
 
 await rm(new URL("../dist", import.meta.url), { recursive: true, force: true });
 await build({
-  entryPoints: { cli: "src/cli/index.ts" },
+  // cli: the prenv command; main and post: the GitHub Action's two steps (action.yml).
+  entryPoints: { cli: "src/cli/index.ts", main: "src/action/main-entry.ts", post: "src/action/post-entry.ts" },
   outdir: "dist",
   bundle: true,
   splitting: true,

@@ -19,7 +19,7 @@ import { ResultsFolder } from "../results/output.ts";
 import { VERSION } from "../version.ts";
 import { actionsArtifactUploader, uploadResults, type ArtifactUploader } from "./artifact.ts";
 import { ServiceBoard } from "./board.ts";
-import { ReportChannel, type CommentStatus } from "./channel.ts";
+import { ReportChannel } from "./channel.ts";
 import { ContextError, readRunContext, type RunContext } from "./context.ts";
 import { InputError, readSettings, type ActionSettings, type InputReader } from "./inputs.ts";
 import { INPUT, OUTPUT, STATE } from "./keys.ts";
@@ -502,5 +502,3 @@ function gitHead(dir: string): string | undefined {
     return undefined;
   }
 }
-
-export type { CommentStatus };

@@ -1,0 +1,101 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { code, fenced, htmlCode, sanitize, text } from "../../src/report/markdown.ts";
+import { looksSecret, reproductionCommand, shellQuote } from "../../src/report/repro.ts";
+
+const ZWJ = "\u200d";
+
+describe("escaping untrusted text", () => {
+  test("a code span is delimited by more backticks than the text holds, and padded when the text touches them", () => {
+    assert.equal(code("plain"), "`plain`");
+    assert.equal(code("a `b` c"), "``a `b` c``");
+    assert.equal(code("``x``"), "``` ``x`` ```");
+    assert.equal(code(""), "` `");
+  });
+
+  test("in a table cell a pipe cannot split the row, not even after a backslash", () => {
+    assert.equal(code("a|b", { cell: true }), "`a\\|b`");
+    assert.equal(code("a\\|b", { cell: true }), "`a⧵\\|b`");
+  });
+
+  test("newlines cannot start a new block inside inline text", () => {
+    assert.equal(code("one\n\n# two"), "`one ⏎ # two`");
+    assert.equal(htmlCode("a\n\n<b>"), "<code>a ⏎ &lt;b&gt;</code>");
+  });
+
+  test("<code> for raw HTML escapes HTML and breaks mentions", () => {
+    assert.equal(htmlCode(`</code><img src=x onerror="alert(1)"> @octocat & 'q'`), `<code>&lt;/code&gt;&lt;img src=x onerror=&quot;alert(1)&quot;&gt; @${ZWJ}octocat &amp; &#39;q&#39;</code>`);
+  });
+
+  test("a fence is longer than any backtick run inside, so the text cannot close it", () => {
+    assert.equal(fenced("x"), "```\nx\n```");
+    assert.equal(fenced("a\n````\nb"), "`````\na\n````\nb\n`````");
+    assert.equal(fenced("echo hi\n\n", "bash"), "```bash\necho hi\n```");
+  });
+
+  test("an HTML comment cannot start in any of them: prenv's marker cannot be forged or hidden", () => {
+    for (const out of [code("<!-- prenv:comment -->"), htmlCode("<!-- x -->"), fenced("<!-- x -->"), text("<!-- x -->")]) {
+      assert.doesNotMatch(out, /<!--/, out);
+    }
+  });
+
+  test("plain text: no Markdown, no HTML, no links, no mentions, no issue references", () => {
+    const out = text("**bold** _em_ [x](https://evil.example) <b>hi</b> @octocat #12 www.evil.example `c` a|b ~s~ & done");
+    assert.equal(out, `\\*\\*bold\\*\\* \\_em\\_ \\[x\\](https${ZWJ}://evil.example) &lt;b&gt;hi&lt;/b&gt; @${ZWJ}octocat \\#${ZWJ}12 www${ZWJ}.evil.example \\\`c\\\` a\\|b \\~s\\~ &amp; done`);
+  });
+
+  test("bidirectional overrides and control characters become visible replacement characters", () => {
+    assert.equal(sanitize("a\u202eb\u2066c\u0007d\u0000e\tf\r\ng"), "a\ufffdb\ufffdc\ufffdd\ufffde\tf\ng");
+  });
+});
+
+describe("the reproduction command", () => {
+  const base = { version: "1.4.2", commit: "3f2a9c1d5e6f708192a3b4c5d6e7f8091a2b3c4d", composeFiles: [], workingDirectory: "" };
+
+  test("commit, definition, compose files and the parameters the workflow gave; defaults are left to the commit", () => {
+    const { command, notes } = reproductionCommand({
+      ...base,
+      definition: "ci/prenv.yml",
+      composeFiles: ["compose.yaml", "compose.ci.yaml"],
+      params: {
+        db_version: { value: 16, origin: "--set" },
+        search: { value: true, origin: "params file" },
+        regions: { value: ["eu", "us"], origin: "--set" },
+        greeting: { value: "it's me; rm -rf /", origin: "--set" },
+        workers: { value: 2, origin: "default" },
+        unset: {},
+      },
+    });
+    assert.equal(
+      command,
+      "git fetch origin 3f2a9c1d5e6f708192a3b4c5d6e7f8091a2b3c4d && git checkout 3f2a9c1d5e6f708192a3b4c5d6e7f8091a2b3c4d && npx prenv@1.4.2 run --definition ci/prenv.yml -f compose.yaml -f compose.ci.yaml --set db_version=16 --set 'greeting=it'\\''s me; rm -rf /' --set regions=eu,us --set search=true",
+    );
+    assert.deepEqual(notes, []);
+  });
+
+  test("values from environment variables and secret-looking names stay out of it, with a note", () => {
+    const { command, notes } = reproductionCommand({
+      ...base,
+      params: { api_token: { value: "s3cr3t", origin: "--set" }, region: { value: "eu-west-1", origin: "environment" }, db_password: { value: "hunter2", origin: "params file" } },
+      testCommandOverride: "npm run smoke",
+    });
+    assert.doesNotMatch(command, /s3cr3t|hunter2|eu-west-1/);
+    assert.deepEqual(notes, [
+      "parameter api_token is not in the command (it may be a secret): set PRENV_PARAM_API_TOKEN before running it",
+      "parameter db_password is not in the command (it may be a secret): set PRENV_PARAM_DB_PASSWORD before running it",
+      "parameter region is not in the command (it came from an environment variable): set PRENV_PARAM_REGION before running it",
+      "the workflow replaced the test command with: npm run smoke (the command above runs the definition's own)",
+    ]);
+    assert.equal(looksSecret("pg_PASSWORD"), true);
+    assert.equal(looksSecret("db_version"), false);
+  });
+
+  test("shell quoting keeps one word one word, on one line", () => {
+    assert.equal(shellQuote("plain-1.2_x=y"), "plain-1.2_x=y");
+    assert.equal(shellQuote(""), "''");
+    assert.equal(shellQuote("a b"), "'a b'");
+    assert.equal(shellQuote("$(id)"), "'$(id)'");
+    assert.equal(shellQuote("it's"), "'it'\\''s'");
+    assert.equal(shellQuote("two\nlines\t'q'\\"), "$'two\\nlines\\t\\'q\\'\\\\'");
+  });
+});

@@ -1,0 +1,112 @@
+import assert from "node:assert/strict";
+import { readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, test } from "node:test";
+import { appendRemoval, COMMENT_LIMIT, duration, renderReport } from "../../src/report/render.ts";
+import type { ReportView } from "../../src/report/view.ts";
+import { bootErrorView, bootingView, hostileView, manyFailures, notStartedView, passedView } from "./views.ts";
+
+const GOLDEN = join(dirname(fileURLToPath(import.meta.url)), "golden");
+const OVERFLOW = { label: "the job summary", url: "https://github.com/acme/shop/actions/runs/9001/attempts/1" };
+
+/** Compares with test/report/golden/<name>; PRENV_UPDATE_GOLDEN=1 rewrites the file (then review the diff). */
+function golden(name: string, actual: string): void {
+  const path = join(GOLDEN, name);
+  if (process.env.PRENV_UPDATE_GOLDEN === "1") writeFileSync(path, actual);
+  assert.equal(actual, readFileSync(path, "utf8"), `${name} differs; if the change is intended, run with PRENV_UPDATE_GOLDEN=1 and review the diff`);
+}
+
+const render = (view: ReportView) => renderReport(view, { limit: COMMENT_LIMIT - 100, overflow: OVERFLOW });
+
+/** The Markdown with every code span, <code> element and fenced block taken out: what GitHub would render as live text. */
+function outsideCode(markdown: string): string {
+  let out = "";
+  let fence: string | undefined;
+  for (const line of markdown.split("\n")) {
+    const ticks = /^(`{3,})/.exec(line)?.[1];
+    if (fence) {
+      if (ticks && ticks.length >= fence.length && line.trim() === ticks) fence = undefined;
+      continue;
+    }
+    if (ticks) {
+      fence = ticks;
+      continue;
+    }
+    out += `${line.replace(/<code>[^<]*<\/code>/g, "").replace(/(`+)(?!`)[\s\S]*?(?<!`)\1(?!`)/g, "")}\n`;
+  }
+  return out;
+}
+
+describe("the report as Markdown (golden files)", () => {
+  test("a passed run: status, environment table with short digests, counts, timings, reproduction", () => {
+    golden("passed.md", render(passedView));
+  });
+
+  test("a failed run whose names, messages, services and key are hostile", () => {
+    const markdown = render(hostileView);
+    golden("hostile.md", markdown);
+    const live = outsideCode(markdown);
+    assert.doesNotMatch(live, /@(octocat|channel|admin|here)\b/, "no mention outside code");
+    assert.doesNotMatch(markdown, /<!--/, "no HTML comment at all: the marker cannot be forged");
+    assert.doesNotMatch(live, /\]\(https:\/\/evil/, "no link");
+    assert.doesNotMatch(live, /<(b|script|img)\b/i, "no HTML");
+    assert.doesNotMatch(markdown, /[\u202a-\u202e\u2066-\u2069\u0007]/, "no bidi overrides or control characters");
+    assert.equal((live.match(/<details>/g) ?? []).length, 2);
+    assert.equal((live.match(/<\/details>/g) ?? []).length, 2, "every <details> is closed by prenv, not by the text");
+    // Each table row still has exactly four cells.
+    for (const row of markdown.split("\n").filter((l) => l.startsWith("| `"))) {
+      assert.equal(row.replace(/\\\|/g, "").split("|").length - 2, 4, row);
+    }
+  });
+
+  test("a boot failure: the service, its last log lines and the hint", () => {
+    golden("boot-error.md", render(bootErrorView));
+  });
+
+  test("while booting: each service's state", () => {
+    golden("booting.md", render(bootingView));
+  });
+
+  test("nothing started: the problem, and why there is no comment", () => {
+    golden("not-started.md", render(notStartedView));
+  });
+
+  test("a closed pull request adds a note to the earlier comment, once", () => {
+    const fate = { state: "torn-down" as const, by: "pull request closed" as const, removed: { containers: 3, networks: 1, volumes: 2 } };
+    const once = appendRemoval(render(passedView), fate, "2026-11-29T10:00:00Z");
+    golden("removed.md", once);
+    assert.equal(appendRemoval(once, fate, "2026-11-29T10:00:00Z"), once, "a second close replaces the note");
+  });
+});
+
+describe("the size limit", () => {
+  test("3,000 failed tests with long messages stay under 65,536 characters and point to the job summary", () => {
+    const markdown = render(manyFailures(3000, 2000));
+    assert.ok(markdown.length <= COMMENT_LIMIT - 100, String(markdown.length));
+    assert.match(markdown, /^### ❌ prenv · integration — 3000 of 3000 tests failed/);
+    assert.match(markdown, /<sub>… \d+ more failed tests not shown here: see \[the job summary\]\(https:\/\/github\.com\/acme\/shop\/actions\/runs\/9001\/attempts\/1\)\.<\/sub>/);
+    // What follows the failed tests is still there.
+    assert.match(markdown, /\*\*Reproduce locally\*\*\n```bash\ngit fetch origin/);
+    assert.match(markdown, /Environment torn down after the tests/);
+    assert.equal((markdown.match(/<details>/g) ?? []).length, (markdown.match(/<\/details>/g) ?? []).length);
+  });
+
+  test("each excerpt is cut on its own, so one huge stack does not hide the others", () => {
+    const markdown = render(manyFailures(5, 50_000));
+    assert.equal((markdown.match(/<details>/g) ?? []).length, 5);
+    assert.ok(markdown.length < 20_000);
+  });
+
+  test("a tiny limit still gives a well-formed report: sections shorten, then a hard cut closes nothing open", () => {
+    const markdown = renderReport(manyFailures(50, 500), { limit: 1_500, overflow: OVERFLOW });
+    assert.ok(markdown.length <= 1_500, String(markdown.length));
+    assert.match(markdown, /the job summary/);
+    const fences = markdown.split("\n").filter((l) => /^`{3,}/.test(l)).length;
+    assert.equal(fences % 2, 0, markdown);
+  });
+});
+
+test("durations read as people write them", () => {
+  assert.deepEqual([800, 9_950, 12_400, 101_000, 3_725_000].map(duration), ["0.8 s", "9.9 s", "12 s", "1 m 41 s", "1 h 2 m"]);
+});
