@@ -5,11 +5,13 @@ const require = __prenvCreateRequire(import.meta.url);
 const __filename = __prenvFileURLToPath(import.meta.url);
 const __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
 import {
-  VERSION,
+  VERSION
+} from "./chunks/chunk-MFNAOXLQ.js";
+import {
   __commonJS,
   __require,
   __toESM
-} from "./chunks/chunk-J6YGMJTN.js";
+} from "./chunks/chunk-LMTFRDG6.js";
 
 // node_modules/commander/lib/error.js
 var require_error = __commonJS({
@@ -3467,8 +3469,8 @@ async function main(argv) {
   process.on("SIGTERM", onSignal);
   let exitCode = 0;
   const io = () => ({ out: process.stdout, err: process.stderr, cwd: process.cwd(), env: process.env, signal: abort.signal });
-  const commands = () => import("./chunks/commands-PQ4EZE6X.js");
-  const environmentCommands = () => import("./chunks/environment-commands-OUUVH3FM.js");
+  const commands = () => import("./chunks/commands-2TU7ZCEE.js");
+  const environmentCommands = () => import("./chunks/environment-commands-HEZFM6W2.js");
   const run = (action) => async () => {
     exitCode = await action();
   };
@@ -3495,7 +3497,7 @@ async function main(argv) {
     const code = e.code;
     if (code === "commander.helpDisplayed" || code === "commander.version" || code === "commander.help") return 0;
     if (code?.startsWith("commander.")) return 3;
-    const { explain } = await import("./chunks/common-WUTDWAO4.js");
+    const { explain } = await import("./chunks/common-HNPQDF2L.js");
     const { message, exitCode: failure } = explain(e);
     process.stderr.write(`${message}
 `);

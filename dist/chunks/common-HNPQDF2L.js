@@ -9,8 +9,12 @@ import {
   EXIT,
   backendFor,
   explain
-} from "./chunk-POIWD5EC.js";
-import "./chunk-J6YGMJTN.js";
+} from "./chunk-WX43KKFB.js";
+import "./chunk-UKYERSDO.js";
+import "./chunk-7SDVLHEO.js";
+import "./chunk-MFNAOXLQ.js";
+import "./chunk-4VAHO4CZ.js";
+import "./chunk-LMTFRDG6.js";
 export {
   CliError,
   EXIT,

@@ -50,24 +50,8 @@ function parseAge(text) {
   return Number(m[1]) * { s: 1e3, m: 6e4, h: 36e5, d: 864e5 }[m[2]];
 }
 
-// src/cli/format.ts
-function seconds(ms) {
-  return ms < 1e4 ? `${(ms / 1e3).toFixed(1)} s` : `${Math.round(ms / 1e3)} s`;
-}
-function endpointText(e) {
-  return `${e.containerPort}/${e.protocol} -> ${e.hostIp === "0.0.0.0" ? "127.0.0.1" : e.hostIp}:${e.hostPort}`;
-}
-function table(rows, indent = "") {
-  const widths = [];
-  for (const row of rows) row.forEach((cell, i) => widths[i] = Math.max(widths[i] ?? 0, cell.length));
-  return rows.map((row) => indent + row.map((cell, i) => i === row.length - 1 ? cell : cell.padEnd(widths[i])).join("  ").trimEnd()).join("\n");
-}
-
 export {
   gcCandidates,
   gc,
-  parseAge,
-  seconds,
-  endpointText,
-  table
+  parseAge
 };

@@ -5,26 +5,33 @@ const require = __prenvCreateRequire(import.meta.url);
 const __filename = __prenvFileURLToPath(import.meta.url);
 const __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
 import {
-  gc,
-  gcCandidates,
-  parseAge,
   seconds,
   table
-} from "./chunk-OGCG3UFV.js";
+} from "./chunk-AL34ATGF.js";
+import {
+  gc,
+  gcCandidates,
+  parseAge
+} from "./chunk-3Q2TSWOF.js";
 import {
   CliError,
-  DefinitionError,
   EXIT,
   backendFor
-} from "./chunk-POIWD5EC.js";
-import "./chunk-J6YGMJTN.js";
+} from "./chunk-WX43KKFB.js";
+import {
+  DefinitionError
+} from "./chunk-UKYERSDO.js";
+import "./chunk-7SDVLHEO.js";
+import "./chunk-MFNAOXLQ.js";
+import "./chunk-4VAHO4CZ.js";
+import "./chunk-LMTFRDG6.js";
 
 // src/cli/environment-commands.ts
 import { hostname } from "node:os";
 async function environmentName(opts, io) {
   if (opts.env) return opts.env;
   try {
-    const { plan } = await import("./commands-PQ4EZE6X.js");
+    const { plan } = await import("./commands-2TU7ZCEE.js");
     return plan(opts, io).environment;
   } catch (e) {
     if (e instanceof DefinitionError) throw new CliError(`${e.message}

