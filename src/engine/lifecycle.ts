@@ -1,4 +1,5 @@
 import type { Backend, EnvironmentSummary, RemovalReport } from "../backends/backend.ts";
+import { sleep } from "../util/async.ts";
 
 export interface GcOptions {
   /** Also remove finished environments created longer ago than this. */
@@ -40,9 +41,24 @@ export function gcCandidates(environments: EnvironmentSummary[], options: GcOpti
   return out;
 }
 
+/** How long the engine may still be finishing what a killed client asked for. */
+const SETTLE_MS = 500;
+
 export async function gc(backend: Backend, options: GcOptions): Promise<{ decision: GcDecision; removed: RemovalReport }[]> {
   const decisions = gcCandidates(await backend.list(), options);
-  return Promise.all(decisions.map(async (decision) => ({ decision, removed: await backend.remove(decision.environment.environment, { keepVolumes: false }) })));
+  const results = await Promise.all(decisions.map(async (decision) => ({ decision, removed: await backend.remove(decision.environment.environment, { keepVolumes: false }) })));
+  if (decisions.length === 0) return results;
+  // The engine completes a create request even when the client that sent it was killed,
+  // so an object can appear just after the sweep: look once more after a moment.
+  await sleep(SETTLE_MS);
+  const swept = new Set(decisions.map((d) => d.environment.environment));
+  const late = (await backend.list()).filter((e) => swept.has(e.environment));
+  for (const env of late) {
+    const again = await backend.remove(env.environment, { keepVolumes: false });
+    const result = results.find((r) => r.decision.environment.environment === env.environment)!;
+    result.removed = { containers: result.removed.containers + again.containers, networks: result.removed.networks + again.networks, volumes: result.removed.volumes + again.volumes };
+  }
+  return results;
 }
 
 function splitOwner(owner: string): [string | undefined, number | undefined] {

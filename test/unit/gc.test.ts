@@ -114,10 +114,12 @@ describe("gcCandidates", () => {
 describe("gc", () => {
   test("removes what gcCandidates chooses, volumes included, and reports each removal", async () => {
     const calls: [string, { keepVolumes: boolean }][] = [];
+    let existing = [env("crashed", `${HOST}:10`, false), env("done", `${HOST}:10`, true)];
     const backend = {
-      list: async () => [env("crashed", `${HOST}:10`, false), env("done", `${HOST}:10`, true)],
+      list: async () => existing,
       remove: async (environment: string, options: { keepVolumes: boolean }) => {
         calls.push([environment, options]);
+        existing = existing.filter((e) => e.environment !== environment);
         return { containers: 3, networks: 1, volumes: 2 };
       },
     } as Pick<Backend, "list" | "remove"> as Backend;
@@ -126,6 +128,31 @@ describe("gc", () => {
     assert.equal(results.length, 1);
     assert.equal(results[0]!.decision.environment.environment, "crashed");
     assert.deepEqual(results[0]!.removed, { containers: 3, networks: 1, volumes: 2 });
+  });
+});
+
+describe("gc after a kill -9", () => {
+  test("what the engine finishes creating just after the sweep is removed by a second look", async () => {
+    const calls: string[] = [];
+    let existing = [env("crashed", `${HOST}:10`, false)];
+    let late = true;
+    const backend = {
+      list: async () => existing,
+      remove: async (environment: string) => {
+        calls.push(environment);
+        existing = [];
+        // The network the killed run had asked for shows up only now.
+        if (late) {
+          late = false;
+          setTimeout(() => (existing = [env("crashed", `${HOST}:10`, false)]), 100);
+          return { containers: 2, networks: 0, volumes: 0 };
+        }
+        return { containers: 0, networks: 1, volumes: 0 };
+      },
+    } as Pick<Backend, "list" | "remove"> as Backend;
+    const results = await gc(backend, { host: HOST, now: NOW, isAlive: () => false });
+    assert.deepEqual(calls, ["crashed", "crashed"]);
+    assert.deepEqual(results[0]!.removed, { containers: 2, networks: 1, volumes: 0 });
   });
 });
 
