@@ -3469,8 +3469,8 @@ async function main(argv) {
   process.on("SIGTERM", onSignal);
   let exitCode = 0;
   const io = () => ({ out: process.stdout, err: process.stderr, cwd: process.cwd(), env: process.env, signal: abort.signal });
-  const commands = () => import("./chunks/commands-2TU7ZCEE.js");
-  const environmentCommands = () => import("./chunks/environment-commands-HEZFM6W2.js");
+  const commands = () => import("./chunks/commands-TMS3Y2B6.js");
+  const environmentCommands = () => import("./chunks/environment-commands-UNZCJL7X.js");
   const run = (action) => async () => {
     exitCode = await action();
   };
@@ -3497,7 +3497,7 @@ async function main(argv) {
     const code = e.code;
     if (code === "commander.helpDisplayed" || code === "commander.version" || code === "commander.help") return 0;
     if (code?.startsWith("commander.")) return 3;
-    const { explain } = await import("./chunks/common-HNPQDF2L.js");
+    const { explain } = await import("./chunks/common-U26GA3KV.js");
     const { message, exitCode: failure } = explain(e);
     process.stderr.write(`${message}
 `);

@@ -22,27 +22,27 @@ import {
   renderReport,
   restCommentApi,
   saveComment
-} from "./chunks/chunk-V4TVVH6R.js";
+} from "./chunks/chunk-BRPPXYN2.js";
 import {
   ResultsFolder,
   loadEnvironment,
   runEnvironment
-} from "./chunks/chunk-FVCLKPIL.js";
+} from "./chunks/chunk-QKB26EPM.js";
 import "./chunks/chunk-5V6OOJVB.js";
-import "./chunks/chunk-3Q2TSWOF.js";
+import "./chunks/chunk-I4XQ2DYL.js";
 import {
   BootError,
   DefinitionError,
   PreflightError,
   formatDiagnostic,
   up
-} from "./chunks/chunk-UKYERSDO.js";
+} from "./chunks/chunk-4JOTH4GU.js";
 import {
   DockerBackend,
   PlanError,
   RuntimeUnavailableError,
   planEnvironment
-} from "./chunks/chunk-7SDVLHEO.js";
+} from "./chunks/chunk-UNH7G3HJ.js";
 import {
   VERSION
 } from "./chunks/chunk-MFNAOXLQ.js";

@@ -14,14 +14,14 @@ import {
   readSettings,
   renderReport,
   restCommentApi
-} from "./chunks/chunk-V4TVVH6R.js";
+} from "./chunks/chunk-BRPPXYN2.js";
 import "./chunks/chunk-5V6OOJVB.js";
 import {
   gc
-} from "./chunks/chunk-3Q2TSWOF.js";
+} from "./chunks/chunk-I4XQ2DYL.js";
 import {
   DockerBackend
-} from "./chunks/chunk-7SDVLHEO.js";
+} from "./chunks/chunk-UNH7G3HJ.js";
 import {
   VERSION
 } from "./chunks/chunk-MFNAOXLQ.js";

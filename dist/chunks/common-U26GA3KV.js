@@ -9,9 +9,9 @@ import {
   EXIT,
   backendFor,
   explain
-} from "./chunk-WX43KKFB.js";
-import "./chunk-UKYERSDO.js";
-import "./chunk-7SDVLHEO.js";
+} from "./chunk-24DAKVZN.js";
+import "./chunk-4JOTH4GU.js";
+import "./chunk-UNH7G3HJ.js";
 import "./chunk-MFNAOXLQ.js";
 import "./chunk-4VAHO4CZ.js";
 import "./chunk-LMTFRDG6.js";

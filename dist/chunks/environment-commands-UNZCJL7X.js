@@ -12,16 +12,16 @@ import {
   gc,
   gcCandidates,
   parseAge
-} from "./chunk-3Q2TSWOF.js";
+} from "./chunk-I4XQ2DYL.js";
 import {
   CliError,
   EXIT,
   backendFor
-} from "./chunk-WX43KKFB.js";
+} from "./chunk-24DAKVZN.js";
 import {
   DefinitionError
-} from "./chunk-UKYERSDO.js";
-import "./chunk-7SDVLHEO.js";
+} from "./chunk-4JOTH4GU.js";
+import "./chunk-UNH7G3HJ.js";
 import "./chunk-MFNAOXLQ.js";
 import "./chunk-4VAHO4CZ.js";
 import "./chunk-LMTFRDG6.js";
@@ -31,7 +31,7 @@ import { hostname } from "node:os";
 async function environmentName(opts, io) {
   if (opts.env) return opts.env;
   try {
-    const { plan } = await import("./commands-2TU7ZCEE.js");
+    const { plan } = await import("./commands-TMS3Y2B6.js");
     return plan(opts, io).environment;
   } catch (e) {
     if (e instanceof DefinitionError) throw new CliError(`${e.message}

@@ -4,6 +4,9 @@ import { fileURLToPath as __prenvFileURLToPath } from 'node:url';
 const require = __prenvCreateRequire(import.meta.url);
 const __filename = __prenvFileURLToPath(import.meta.url);
 const __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
+import {
+  sleep
+} from "./chunk-UNH7G3HJ.js";
 
 // src/engine/lifecycle.ts
 function gcCandidates(environments, options) {
@@ -26,9 +29,20 @@ function gcCandidates(environments, options) {
   }
   return out;
 }
+var SETTLE_MS = 500;
 async function gc(backend, options) {
   const decisions = gcCandidates(await backend.list(), options);
-  return Promise.all(decisions.map(async (decision) => ({ decision, removed: await backend.remove(decision.environment.environment, { keepVolumes: false }) })));
+  const results = await Promise.all(decisions.map(async (decision) => ({ decision, removed: await backend.remove(decision.environment.environment, { keepVolumes: false }) })));
+  if (decisions.length === 0) return results;
+  await sleep(SETTLE_MS);
+  const swept = new Set(decisions.map((d) => d.environment.environment));
+  const late = (await backend.list()).filter((e) => swept.has(e.environment));
+  for (const env of late) {
+    const again = await backend.remove(env.environment, { keepVolumes: false });
+    const result = results.find((r) => r.decision.environment.environment === env.environment);
+    result.removed = { containers: result.removed.containers + again.containers, networks: result.removed.networks + again.networks, volumes: result.removed.volumes + again.volumes };
+  }
+  return results;
 }
 function splitOwner(owner) {
   const at = owner.lastIndexOf(":");

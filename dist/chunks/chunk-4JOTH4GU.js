@@ -7,7 +7,7 @@ const __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
 import {
   ServiceError,
   sleep
-} from "./chunk-7SDVLHEO.js";
+} from "./chunk-UNH7G3HJ.js";
 
 // src/definition/errors.ts
 var DefinitionError = class extends Error {

@@ -15,11 +15,11 @@ import {
   readLog,
   up,
   warning
-} from "./chunk-UKYERSDO.js";
+} from "./chunk-4JOTH4GU.js";
 import {
   ServiceError,
   withTimeout
-} from "./chunk-7SDVLHEO.js";
+} from "./chunk-UNH7G3HJ.js";
 import {
   XMLParser,
   XMLValidator

@@ -9,7 +9,7 @@ import {
 } from "./chunk-5V6OOJVB.js";
 import {
   parseAge
-} from "./chunk-3Q2TSWOF.js";
+} from "./chunk-I4XQ2DYL.js";
 import {
   getInput,
   getOctokit,

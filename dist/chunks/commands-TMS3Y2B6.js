@@ -8,7 +8,7 @@ import {
   ResultsFolder,
   loadEnvironment,
   runEnvironment
-} from "./chunk-FVCLKPIL.js";
+} from "./chunk-QKB26EPM.js";
 import "./chunk-5V6OOJVB.js";
 import {
   endpointText,
@@ -17,21 +17,21 @@ import {
 } from "./chunk-AL34ATGF.js";
 import {
   parseAge
-} from "./chunk-3Q2TSWOF.js";
+} from "./chunk-I4XQ2DYL.js";
 import {
   CliError,
   EXIT,
   backendFor
-} from "./chunk-WX43KKFB.js";
+} from "./chunk-24DAKVZN.js";
 import {
   BootError,
   formatDiagnostic,
   up
-} from "./chunk-UKYERSDO.js";
+} from "./chunk-4JOTH4GU.js";
 import {
   describeCheck,
   planEnvironment
-} from "./chunk-7SDVLHEO.js";
+} from "./chunk-UNH7G3HJ.js";
 import {
   VERSION
 } from "./chunk-MFNAOXLQ.js";

@@ -7,13 +7,13 @@ const __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
 import {
   DefinitionError,
   PreflightError
-} from "./chunk-UKYERSDO.js";
+} from "./chunk-4JOTH4GU.js";
 import {
   DockerBackend,
   PlanError,
   RuntimeUnavailableError,
   ServiceError
-} from "./chunk-7SDVLHEO.js";
+} from "./chunk-UNH7G3HJ.js";
 import {
   VERSION
 } from "./chunk-MFNAOXLQ.js";

@@ -16822,10 +16822,10 @@ function demuxBuffer(buffer) {
 }
 
 export {
-  RuntimeUnavailableError,
-  ServiceError,
   withTimeout,
   sleep,
+  RuntimeUnavailableError,
+  ServiceError,
   PlanError,
   planEnvironment,
   describeCheck,
