@@ -50,6 +50,18 @@ export interface ExecOptions {
   env?: Record<string, string>;
 }
 
+export interface AttachedStreams {
+  /** Sent to the command's standard input; its end closes that input. */
+  stdin?: NodeJS.ReadableStream;
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  /** A pseudo-terminal: output is one stream, input is raw keystrokes. */
+  tty: boolean;
+  size?: { columns: number; rows: number };
+  /** Called with a function that resizes the terminal (on SIGWINCH). */
+  onResize?: (resize: (size: { columns: number; rows: number }) => void) => void;
+}
+
 export interface ExecResult {
   exitCode: number;
   output: string;
@@ -88,6 +100,8 @@ export interface Backend {
   startService(plan: Plan, service: PlannedService): Promise<void>;
   status(environment: string, service: string): Promise<ServiceStatus>;
   exec(environment: string, service: string, argv: string[], options?: ExecOptions): Promise<ExecResult>;
+  /** Runs a command attached to the caller's streams (a terminal when `tty`); resolves with its exit code. */
+  execAttached(environment: string, service: string, argv: string[], streams: AttachedStreams): Promise<number>;
   probeAddress(environment: string, service: string, port: number): Promise<ProbeAddress>;
   endpoints(environment: string): Promise<Endpoint[]>;
   logs(environment: string, service: string, options: { follow: boolean; tail?: number; signal?: AbortSignal }): Promise<Readable>;

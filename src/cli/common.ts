@@ -33,6 +33,8 @@ export class CliError extends Error {
 const INSTALL_HINT = "no Docker engine answers: start one (on Debian or Ubuntu: sudo scripts/install-docker.sh from the prenv repository), or set DOCKER_HOST";
 
 export interface Io {
+  /** Standard input, for `exec`; absent where a command must not read it. */
+  stdin?: NodeJS.ReadStream;
   out: NodeJS.WriteStream;
   err: NodeJS.WriteStream;
   cwd: string;

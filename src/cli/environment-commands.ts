@@ -64,14 +64,39 @@ export async function logsCommand(service: string, opts: DefinitionOptions & { f
   return EXIT.ok;
 }
 
-export async function execCommand(service: string, argv: string[], opts: DefinitionOptions, io: Io): Promise<number> {
+export interface ExecOptions extends DefinitionOptions {
+  interactive?: boolean;
+  tty?: boolean;
+}
+
+/**
+ * Runs a command in a service's container, with its output streamed as it comes (stdout
+ * and stderr kept apart) and its exit code as prenv's. On a terminal it is interactive
+ * with a pseudo-terminal, like `docker exec -it`; `-i` passes standard input otherwise.
+ */
+export async function execCommand(service: string, argv: string[], opts: ExecOptions, io: Io): Promise<number> {
   if (argv.length === 0) throw new CliError("prenv: exec needs a command: prenv exec <service> -- <command> [args...]", EXIT.badInput);
   const environment = await environmentName(opts, io);
   const backend = await backendFor();
   await requireService(backend, environment, service);
-  const result = await backend.exec(environment, service, argv, { signal: io.signal });
-  io.out.write(result.output);
-  return result.exitCode;
+  const stdin = io.stdin;
+  const terminal = Boolean(stdin?.isTTY && io.out.isTTY);
+  const tty = opts.tty ?? terminal;
+  const interactive = opts.interactive ?? terminal;
+  if (tty && stdin?.isTTY) stdin.setRawMode(true);
+  try {
+    return await backend.execAttached(environment, service, argv, {
+      ...(interactive && stdin ? { stdin } : {}),
+      stdout: io.out,
+      stderr: io.err,
+      tty,
+      ...(io.out.columns && io.out.rows ? { size: { columns: io.out.columns, rows: io.out.rows } } : {}),
+      onResize: (resize) => io.out.on("resize", () => resize({ columns: io.out.columns, rows: io.out.rows })),
+    });
+  } finally {
+    if (tty && stdin?.isTTY) stdin.setRawMode(false);
+    stdin?.pause();
+  }
 }
 
 async function requireService(backend: Backend, environment: string, service: string): Promise<void> {

@@ -17,7 +17,7 @@ export async function main(argv: string[]): Promise<number> {
   process.on("SIGTERM", onSignal);
 
   let exitCode = 0;
-  const io = () => ({ out: process.stdout, err: process.stderr, cwd: process.cwd(), env: process.env, signal: abort.signal });
+  const io = () => ({ stdin: process.stdin, out: process.stdout, err: process.stderr, cwd: process.cwd(), env: process.env, signal: abort.signal });
   const commands = () => import("./commands.ts");
   const environmentCommands = () => import("./environment-commands.ts");
   const run = (action: () => Promise<number> | number) => async () => {
@@ -76,6 +76,10 @@ export async function main(argv: string[]): Promise<number> {
   program.commands.find((c) => c.name() === "logs")!.options.find((o) => o.long === "--follow")!.short = "-f";
 
   withDefinition(program.command("exec").description("run a command in a service's container"))
+    .option("-i, --interactive", "pass standard input to the command (default on a terminal)")
+    .option("--no-interactive", "do not pass standard input")
+    .option("-t, --tty", "give the command a pseudo-terminal (default when both ends are terminals)")
+    .option("--no-tty", "no pseudo-terminal: stdout and stderr stay apart")
     .argument("<service>")
     .argument("<command...>", "the command, after --")
     .action((service: string, command: string[], opts) => run(async () => (await environmentCommands()).execCommand(service, command, opts, io()))());

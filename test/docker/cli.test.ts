@@ -36,9 +36,13 @@ describe("the prenv command", () => {
     const logs = await cli(["logs", "web", "--env", env], { cwd: dir });
     assert.equal(logs.stdout.trim(), "hello from web");
 
-    const exec = await cli(["exec", "web", "--env", env, "--", "sh", "-c", "echo $((6*7)); exit 4"], { cwd: dir });
+    const exec = await cli(["exec", "web", "--env", env, "--", "sh", "-c", "echo $((6*7)); echo to-stderr >&2; exit 4"], { cwd: dir });
     assert.equal(exec.stdout.trim(), "42");
+    assert.equal(exec.stderr.trim(), "to-stderr", "stdout and stderr stay apart");
     assert.equal(exec.code, 4, "exec passes the command's exit code through");
+
+    const piped = await cli(["exec", "-i", "web", "--env", env, "--", "sh", "-c", "wc -l"], { cwd: dir, stdin: "one\ntwo\nthree\n" });
+    assert.equal(piped.stdout.trim(), "3", "-i passes standard input, and its end reaches the command");
 
     const down = await cli(["down", "--env", env], { cwd: dir });
     assert.equal(down.code, 0);

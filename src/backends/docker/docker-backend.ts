@@ -9,6 +9,7 @@ import {
   LABELS,
   RuntimeUnavailableError,
   ServiceError,
+  type AttachedStreams,
   type Backend,
   type Endpoint,
   type EnvironmentSummary,
@@ -284,6 +285,32 @@ export class DockerBackend implements Backend {
     });
     const info = await exec.inspect();
     return { exitCode: info.ExitCode ?? -1, output: Buffer.concat(chunks).toString("utf8") };
+  }
+
+  async execAttached(environment: string, service: string, argv: string[], streams: AttachedStreams): Promise<number> {
+    const container = this.docker.getContainer(containerName(environment, service));
+    const exec = await container.exec({ Cmd: argv, AttachStdin: Boolean(streams.stdin), AttachStdout: true, AttachStderr: true, Tty: streams.tty });
+    const socket = await exec.start({ hijack: true, stdin: Boolean(streams.stdin), Tty: streams.tty });
+    const resize = (size: { columns: number; rows: number }) => void exec.resize({ h: size.rows, w: size.columns }).catch(() => undefined);
+    if (streams.tty) {
+      socket.pipe(streams.stdout, { end: false });
+      if (streams.size) resize(streams.size);
+      streams.onResize?.(resize);
+    } else {
+      this.docker.modem.demuxStream(socket, streams.stdout, streams.stderr);
+    }
+    if (streams.stdin) {
+      streams.stdin.on("data", (chunk: Buffer) => socket.write(chunk));
+      // Half-close: the command sees the end of its input and can still answer.
+      streams.stdin.on("end", () => socket.end());
+    }
+    await new Promise<void>((resolve, reject) => {
+      socket.on("end", resolve);
+      socket.on("close", resolve);
+      socket.on("error", reject);
+    });
+    const info = await exec.inspect();
+    return info.ExitCode ?? -1;
   }
 
   async probeAddress(environment: string, service: string, port: number): Promise<ProbeAddress> {
