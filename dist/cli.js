@@ -3468,9 +3468,9 @@ async function main(argv) {
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
   let exitCode = 0;
-  const io = () => ({ out: process.stdout, err: process.stderr, cwd: process.cwd(), env: process.env, signal: abort.signal });
-  const commands = () => import("./chunks/commands-TMS3Y2B6.js");
-  const environmentCommands = () => import("./chunks/environment-commands-UNZCJL7X.js");
+  const io = () => ({ stdin: process.stdin, out: process.stdout, err: process.stderr, cwd: process.cwd(), env: process.env, signal: abort.signal });
+  const commands = () => import("./chunks/commands-MKNFPSAT.js");
+  const environmentCommands = () => import("./chunks/environment-commands-QXPWMNLW.js");
   const run = (action) => async () => {
     exitCode = await action();
   };
@@ -3485,7 +3485,7 @@ async function main(argv) {
   withDefinition(program2.command("logs").description("print a service's log")).argument("<service>").option("--follow", "keep printing new lines").option("--tail <lines>", "only the last N lines").action((service, opts) => run(async () => (await environmentCommands()).logsCommand(service, opts, io()))());
   program2.commands.find((c) => c.name() === "logs").options.find((o) => o.long === "--file").short = void 0;
   program2.commands.find((c) => c.name() === "logs").options.find((o) => o.long === "--follow").short = "-f";
-  withDefinition(program2.command("exec").description("run a command in a service's container")).argument("<service>").argument("<command...>", "the command, after --").action((service, command, opts) => run(async () => (await environmentCommands()).execCommand(service, command, opts, io()))());
+  withDefinition(program2.command("exec").description("run a command in a service's container")).option("-i, --interactive", "pass standard input to the command (default on a terminal)").option("--no-interactive", "do not pass standard input").option("-t, --tty", "give the command a pseudo-terminal (default when both ends are terminals)").option("--no-tty", "no pseudo-terminal: stdout and stderr stay apart").argument("<service>").argument("<command...>", "the command, after --").action((service, command, opts) => run(async () => (await environmentCommands()).execCommand(service, command, opts, io()))());
   const withRun = (cmd) => withDefinition(cmd).option("--results-dir <path>", "where results.json, the JUnit reports and service logs go", "prenv-results").option("--setup", "run the setup steps even if they already ran on this environment");
   withRun(program2.command("run").description("boot the environment, run setup and the test suite, collect results, tear down")).option("--keep", "leave the environment up afterwards").option("--keep-on-failure", "leave it up only when something failed").addOption(new Option("--timeout <duration>", "give up booting after this time").default("5m")).action((opts) => run(async () => (await commands()).runCommand(opts, io(), "run"))());
   withRun(program2.command("test").description("run setup (once) and the test suite against the environment that is up")).action((opts) => run(async () => (await commands()).runCommand(opts, io(), "test"))());
@@ -3497,7 +3497,7 @@ async function main(argv) {
     const code = e.code;
     if (code === "commander.helpDisplayed" || code === "commander.version" || code === "commander.help") return 0;
     if (code?.startsWith("commander.")) return 3;
-    const { explain } = await import("./chunks/common-U26GA3KV.js");
+    const { explain } = await import("./chunks/common-3L53MZCL.js");
     const { message, exitCode: failure } = explain(e);
     process.stderr.write(`${message}
 `);

@@ -22,27 +22,27 @@ import {
   renderReport,
   restCommentApi,
   saveComment
-} from "./chunks/chunk-BRPPXYN2.js";
+} from "./chunks/chunk-DAK42RDD.js";
 import {
   ResultsFolder,
   loadEnvironment,
   runEnvironment
-} from "./chunks/chunk-QKB26EPM.js";
+} from "./chunks/chunk-ZVUR7G3Z.js";
 import "./chunks/chunk-5V6OOJVB.js";
-import "./chunks/chunk-I4XQ2DYL.js";
+import "./chunks/chunk-5OPNNY43.js";
 import {
   BootError,
   DefinitionError,
   PreflightError,
   formatDiagnostic,
   up
-} from "./chunks/chunk-4JOTH4GU.js";
+} from "./chunks/chunk-2GTO2NVZ.js";
 import {
   DockerBackend,
   PlanError,
   RuntimeUnavailableError,
   planEnvironment
-} from "./chunks/chunk-UNH7G3HJ.js";
+} from "./chunks/chunk-BF4PQDYG.js";
 import {
   VERSION
 } from "./chunks/chunk-MFNAOXLQ.js";

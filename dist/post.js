@@ -14,14 +14,14 @@ import {
   readSettings,
   renderReport,
   restCommentApi
-} from "./chunks/chunk-BRPPXYN2.js";
+} from "./chunks/chunk-DAK42RDD.js";
 import "./chunks/chunk-5V6OOJVB.js";
 import {
   gc
-} from "./chunks/chunk-I4XQ2DYL.js";
+} from "./chunks/chunk-5OPNNY43.js";
 import {
   DockerBackend
-} from "./chunks/chunk-UNH7G3HJ.js";
+} from "./chunks/chunk-BF4PQDYG.js";
 import {
   VERSION
 } from "./chunks/chunk-MFNAOXLQ.js";

@@ -12,16 +12,16 @@ import {
   gc,
   gcCandidates,
   parseAge
-} from "./chunk-I4XQ2DYL.js";
+} from "./chunk-5OPNNY43.js";
 import {
   CliError,
   EXIT,
   backendFor
-} from "./chunk-24DAKVZN.js";
+} from "./chunk-7Q4XVM2C.js";
 import {
   DefinitionError
-} from "./chunk-4JOTH4GU.js";
-import "./chunk-UNH7G3HJ.js";
+} from "./chunk-2GTO2NVZ.js";
+import "./chunk-BF4PQDYG.js";
 import "./chunk-MFNAOXLQ.js";
 import "./chunk-4VAHO4CZ.js";
 import "./chunk-LMTFRDG6.js";
@@ -31,7 +31,7 @@ import { hostname } from "node:os";
 async function environmentName(opts, io) {
   if (opts.env) return opts.env;
   try {
-    const { plan } = await import("./commands-TMS3Y2B6.js");
+    const { plan } = await import("./commands-MKNFPSAT.js");
     return plan(opts, io).environment;
   } catch (e) {
     if (e instanceof DefinitionError) throw new CliError(`${e.message}
@@ -88,9 +88,24 @@ async function execCommand(service, argv, opts, io) {
   const environment = await environmentName(opts, io);
   const backend = await backendFor();
   await requireService(backend, environment, service);
-  const result = await backend.exec(environment, service, argv, { signal: io.signal });
-  io.out.write(result.output);
-  return result.exitCode;
+  const stdin = io.stdin;
+  const terminal = Boolean(stdin?.isTTY && io.out.isTTY);
+  const tty = opts.tty ?? terminal;
+  const interactive = opts.interactive ?? terminal;
+  if (tty && stdin?.isTTY) stdin.setRawMode(true);
+  try {
+    return await backend.execAttached(environment, service, argv, {
+      ...interactive && stdin ? { stdin } : {},
+      stdout: io.out,
+      stderr: io.err,
+      tty,
+      ...io.out.columns && io.out.rows ? { size: { columns: io.out.columns, rows: io.out.rows } } : {},
+      onResize: (resize) => io.out.on("resize", () => resize({ columns: io.out.columns, rows: io.out.rows }))
+    });
+  } finally {
+    if (tty && stdin?.isTTY) stdin.setRawMode(false);
+    stdin?.pause();
+  }
 }
 async function requireService(backend, environment, service) {
   const env = (await backend.list()).find((e) => e.environment === environment);

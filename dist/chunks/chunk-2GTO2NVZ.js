@@ -7,7 +7,7 @@ const __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
 import {
   ServiceError,
   sleep
-} from "./chunk-UNH7G3HJ.js";
+} from "./chunk-BF4PQDYG.js";
 
 // src/definition/errors.ts
 var DefinitionError = class extends Error {

@@ -7,13 +7,13 @@ const __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
 import {
   DefinitionError,
   PreflightError
-} from "./chunk-4JOTH4GU.js";
+} from "./chunk-2GTO2NVZ.js";
 import {
   DockerBackend,
   PlanError,
   RuntimeUnavailableError,
   ServiceError
-} from "./chunk-UNH7G3HJ.js";
+} from "./chunk-BF4PQDYG.js";
 import {
   VERSION
 } from "./chunk-MFNAOXLQ.js";

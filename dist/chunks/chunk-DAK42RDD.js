@@ -9,7 +9,7 @@ import {
 } from "./chunk-5V6OOJVB.js";
 import {
   parseAge
-} from "./chunk-I4XQ2DYL.js";
+} from "./chunk-5OPNNY43.js";
 import {
   getInput,
   getOctokit,

@@ -15,11 +15,11 @@ import {
   readLog,
   up,
   warning
-} from "./chunk-4JOTH4GU.js";
+} from "./chunk-2GTO2NVZ.js";
 import {
   ServiceError,
   withTimeout
-} from "./chunk-UNH7G3HJ.js";
+} from "./chunk-BF4PQDYG.js";
 import {
   XMLParser,
   XMLValidator

@@ -8,7 +8,7 @@ import {
   ResultsFolder,
   loadEnvironment,
   runEnvironment
-} from "./chunk-QKB26EPM.js";
+} from "./chunk-ZVUR7G3Z.js";
 import "./chunk-5V6OOJVB.js";
 import {
   endpointText,
@@ -17,21 +17,21 @@ import {
 } from "./chunk-AL34ATGF.js";
 import {
   parseAge
-} from "./chunk-I4XQ2DYL.js";
+} from "./chunk-5OPNNY43.js";
 import {
   CliError,
   EXIT,
   backendFor
-} from "./chunk-24DAKVZN.js";
+} from "./chunk-7Q4XVM2C.js";
 import {
   BootError,
   formatDiagnostic,
   up
-} from "./chunk-4JOTH4GU.js";
+} from "./chunk-2GTO2NVZ.js";
 import {
   describeCheck,
   planEnvironment
-} from "./chunk-UNH7G3HJ.js";
+} from "./chunk-BF4PQDYG.js";
 import {
   VERSION
 } from "./chunk-MFNAOXLQ.js";

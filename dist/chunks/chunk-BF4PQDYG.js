@@ -16573,6 +16573,30 @@ var DockerBackend = class {
     const info = await exec.inspect();
     return { exitCode: info.ExitCode ?? -1, output: Buffer.concat(chunks).toString("utf8") };
   }
+  async execAttached(environment, service, argv, streams) {
+    const container = this.docker.getContainer(containerName(environment, service));
+    const exec = await container.exec({ Cmd: argv, AttachStdin: Boolean(streams.stdin), AttachStdout: true, AttachStderr: true, Tty: streams.tty });
+    const socket = await exec.start({ hijack: true, stdin: Boolean(streams.stdin), Tty: streams.tty });
+    const resize = (size) => void exec.resize({ h: size.rows, w: size.columns }).catch(() => void 0);
+    if (streams.tty) {
+      socket.pipe(streams.stdout, { end: false });
+      if (streams.size) resize(streams.size);
+      streams.onResize?.(resize);
+    } else {
+      this.docker.modem.demuxStream(socket, streams.stdout, streams.stderr);
+    }
+    if (streams.stdin) {
+      streams.stdin.on("data", (chunk) => socket.write(chunk));
+      streams.stdin.on("end", () => socket.end());
+    }
+    await new Promise((resolve, reject) => {
+      socket.on("end", resolve);
+      socket.on("close", resolve);
+      socket.on("error", reject);
+    });
+    const info = await exec.inspect();
+    return info.ExitCode ?? -1;
+  }
   async probeAddress(environment, service, port) {
     const info = await this.docker.getContainer(containerName(environment, service)).inspect();
     const ip = Object.values(info.NetworkSettings.Networks).map((n) => n.IPAddress).find(Boolean);

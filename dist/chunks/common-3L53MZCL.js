@@ -9,9 +9,9 @@ import {
   EXIT,
   backendFor,
   explain
-} from "./chunk-24DAKVZN.js";
-import "./chunk-4JOTH4GU.js";
-import "./chunk-UNH7G3HJ.js";
+} from "./chunk-7Q4XVM2C.js";
+import "./chunk-2GTO2NVZ.js";
+import "./chunk-BF4PQDYG.js";
 import "./chunk-MFNAOXLQ.js";
 import "./chunk-4VAHO4CZ.js";
 import "./chunk-LMTFRDG6.js";
