@@ -28,7 +28,11 @@ export async function waitFor(check: ReadinessCheck, ctx: ProbeContext): Promise
   for (;;) {
     ctx.signal.throwIfAborted();
     const started = Date.now();
-    const result = await probe().catch((e: unknown) => ({ ok: false, output: (e as Error).message }));
+    const result = await probe().catch((e: unknown) => {
+      // A ServiceError is a verdict (the check cannot work here), not "not ready yet".
+      if (e instanceof ServiceError) throw e;
+      return { ok: false, output: (e as Error).message };
+    });
     if (result.ok) return;
     if (Date.now() >= giveUpAt) {
       const seconds = Math.round((check as { unhealthyAfterMs: number }).unhealthyAfterMs / 1000);

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { LABELS } from "../../src/backends/backend.ts";
+import { DockerBackend } from "../../src/backends/docker/docker-backend.ts";
 import { BootError, up, type ServiceEvent } from "../../src/engine/up.ts";
 import { BUSYBOX, backend, docker, environmentNames, leftovers, owner, planFor, project } from "../helpers/docker.ts";
 
@@ -173,6 +174,24 @@ services:
     });
     assert.ok(Date.now() - started < 20_000, "well before the 60 s timeout");
     assert.deepEqual(await leftovers(env), { containers: 0, networks: 0, volumes: 0 });
+  });
+
+  test("where container addresses are not reachable (Docker Desktop, a remote engine), port and HTTP checks go through published ports", async () => {
+    const desktopLike = new DockerBackend({ docker, version: "test", containerNetworkReachable: false });
+    const dir = project({
+      "compose.yaml": `services:\n  web:\n    image: ${BUSYBOX}\n    command: ["httpd", "-f", "-p", "80", "-h", "/etc"]\n    ports: ["80"]\n    x-prenv:\n      ready:\n        - http: { port: 80, path: /passwd }\n`,
+    });
+    const env = named("desktop");
+    const result = await up(planFor(dir, env), { backend: desktopLike, owner, timeoutMs: 30_000 });
+    assert.equal(result.services[0]!.phase, "ready");
+
+    const hidden = project({ "compose.yaml": `services:\n  web:\n    image: ${BUSYBOX}\n    command: ["httpd", "-f", "-p", "80", "-h", "/etc"]\n    x-prenv:\n      ready:\n        - port: 80\n` });
+    await assert.rejects(up(planFor(hidden, named("desktop-hidden")), { backend: desktopLike, owner, timeoutMs: 30_000 }), (e: unknown) => {
+      assert.ok(e instanceof BootError);
+      assert.match(e.message, /port 80 of service "web" cannot be reached from this machine/);
+      assert.match(e.failure.hint ?? "", /publish it/);
+      return true;
+    });
   });
 
   test("readiness is noticed quickly even with Compose's 30 s default healthcheck interval", async () => {

@@ -29,6 +29,8 @@ import {
 export interface DockerBackendOptions {
   docker?: Dockerode;
   version: string;
+  /** Whether containers' own addresses are reachable from here; detected when not given. */
+  containerNetworkReachable?: boolean;
 }
 
 
@@ -38,9 +40,13 @@ export class DockerBackend implements Backend {
   private readonly docker: Dockerode;
   private readonly version: string;
 
+  /** Whether this process can reach containers by their own addresses (Linux, local engine). */
+  private readonly containerNetworkReachable: boolean;
+
   constructor(options: DockerBackendOptions) {
     this.docker = options.docker ?? new Dockerode();
     this.version = options.version;
+    this.containerNetworkReachable = options.containerNetworkReachable ?? containerNetworkReachable(process.platform, process.env.DOCKER_HOST);
   }
 
   async ping(): Promise<void> {
@@ -315,9 +321,20 @@ export class DockerBackend implements Backend {
 
   async probeAddress(environment: string, service: string, port: number): Promise<ProbeAddress> {
     const info = await this.docker.getContainer(containerName(environment, service)).inspect();
-    const ip = Object.values(info.NetworkSettings.Networks).map((n) => n.IPAddress).find(Boolean);
-    if (!ip) throw new ServiceError(service, "the container has no IP address on its networks");
-    return { host: ip, port };
+    if (this.containerNetworkReachable) {
+      const ip = Object.values(info.NetworkSettings.Networks).map((n) => n.IPAddress).find(Boolean);
+      if (!ip) throw new ServiceError(service, "the container has no IP address on its networks");
+      return { host: ip, port };
+    }
+    // Docker Desktop or a remote engine: only published ports can be reached from here.
+    const binding = info.NetworkSettings.Ports?.[`${port}/tcp`]?.find((b) => b.HostPort);
+    if (!binding) {
+      throw new ServiceError(service, `port ${port} of service "${service}" cannot be reached from this machine to check readiness: the engine's container network is not reachable here, and the port is not published`, {
+        hint: `publish it (ports: ["${port}"]), or check readiness with a command run inside the container (x-prenv.ready: [{ command: ... }])`,
+      });
+    }
+    const host = binding.HostIp && binding.HostIp !== "0.0.0.0" && binding.HostIp !== "::" ? binding.HostIp : "127.0.0.1";
+    return { host, port: Number(binding.HostPort) };
   }
 
   async endpoints(environment: string): Promise<Endpoint[]> {
@@ -518,6 +535,15 @@ export class DockerBackend implements Backend {
     ]);
     return { containers: containers.length, networks: networks.length, volumes: doomed.filter((v) => !v.Labels?.[LABELS.marker]).length };
   }
+}
+
+/**
+ * Container addresses on the engine's bridge are routable from the host only when the
+ * engine runs on this Linux machine (not in Docker Desktop's VM, not on another host).
+ */
+export function containerNetworkReachable(platform: string, dockerHost: string | undefined): boolean {
+  if (platform !== "linux") return false;
+  return !dockerHost || dockerHost.startsWith("unix://");
 }
 
 /** "host:5000/a/b:tag" -> "host:5000/a/b"; "a@sha256:..." -> "a". */
