@@ -22,27 +22,27 @@ import {
   renderReport,
   restCommentApi,
   saveComment
-} from "./chunks/chunk-DAK42RDD.js";
+} from "./chunks/chunk-HS7RQ4ZS.js";
 import {
   ResultsFolder,
   loadEnvironment,
   runEnvironment
-} from "./chunks/chunk-ZVUR7G3Z.js";
+} from "./chunks/chunk-SJCCMNUL.js";
 import "./chunks/chunk-5V6OOJVB.js";
-import "./chunks/chunk-5OPNNY43.js";
+import "./chunks/chunk-VTYB3H34.js";
 import {
   BootError,
   DefinitionError,
   PreflightError,
   formatDiagnostic,
   up
-} from "./chunks/chunk-2GTO2NVZ.js";
+} from "./chunks/chunk-WME4KBTX.js";
 import {
   DockerBackend,
   PlanError,
   RuntimeUnavailableError,
   planEnvironment
-} from "./chunks/chunk-BF4PQDYG.js";
+} from "./chunks/chunk-NCUO47B7.js";
 import {
   VERSION
 } from "./chunks/chunk-MFNAOXLQ.js";

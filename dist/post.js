@@ -14,14 +14,14 @@ import {
   readSettings,
   renderReport,
   restCommentApi
-} from "./chunks/chunk-DAK42RDD.js";
+} from "./chunks/chunk-HS7RQ4ZS.js";
 import "./chunks/chunk-5V6OOJVB.js";
 import {
   gc
-} from "./chunks/chunk-5OPNNY43.js";
+} from "./chunks/chunk-VTYB3H34.js";
 import {
   DockerBackend
-} from "./chunks/chunk-BF4PQDYG.js";
+} from "./chunks/chunk-NCUO47B7.js";
 import {
   VERSION
 } from "./chunks/chunk-MFNAOXLQ.js";

@@ -7,13 +7,13 @@ const __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
 import {
   DefinitionError,
   PreflightError
-} from "./chunk-2GTO2NVZ.js";
+} from "./chunk-WME4KBTX.js";
 import {
   DockerBackend,
   PlanError,
   RuntimeUnavailableError,
   ServiceError
-} from "./chunk-BF4PQDYG.js";
+} from "./chunk-NCUO47B7.js";
 import {
   VERSION
 } from "./chunk-MFNAOXLQ.js";

@@ -12,16 +12,16 @@ import {
   gc,
   gcCandidates,
   parseAge
-} from "./chunk-5OPNNY43.js";
+} from "./chunk-VTYB3H34.js";
 import {
   CliError,
   EXIT,
   backendFor
-} from "./chunk-7Q4XVM2C.js";
+} from "./chunk-ITEE6BD3.js";
 import {
   DefinitionError
-} from "./chunk-2GTO2NVZ.js";
-import "./chunk-BF4PQDYG.js";
+} from "./chunk-WME4KBTX.js";
+import "./chunk-NCUO47B7.js";
 import "./chunk-MFNAOXLQ.js";
 import "./chunk-4VAHO4CZ.js";
 import "./chunk-LMTFRDG6.js";
@@ -31,7 +31,7 @@ import { hostname } from "node:os";
 async function environmentName(opts, io) {
   if (opts.env) return opts.env;
   try {
-    const { plan } = await import("./commands-MKNFPSAT.js");
+    const { plan } = await import("./commands-BDO3HYSV.js");
     return plan(opts, io).environment;
   } catch (e) {
     if (e instanceof DefinitionError) throw new CliError(`${e.message}

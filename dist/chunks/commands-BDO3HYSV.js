@@ -8,7 +8,7 @@ import {
   ResultsFolder,
   loadEnvironment,
   runEnvironment
-} from "./chunk-ZVUR7G3Z.js";
+} from "./chunk-SJCCMNUL.js";
 import "./chunk-5V6OOJVB.js";
 import {
   endpointText,
@@ -17,21 +17,21 @@ import {
 } from "./chunk-AL34ATGF.js";
 import {
   parseAge
-} from "./chunk-5OPNNY43.js";
+} from "./chunk-VTYB3H34.js";
 import {
   CliError,
   EXIT,
   backendFor
-} from "./chunk-7Q4XVM2C.js";
+} from "./chunk-ITEE6BD3.js";
 import {
   BootError,
   formatDiagnostic,
   up
-} from "./chunk-2GTO2NVZ.js";
+} from "./chunk-WME4KBTX.js";
 import {
   describeCheck,
   planEnvironment
-} from "./chunk-BF4PQDYG.js";
+} from "./chunk-NCUO47B7.js";
 import {
   VERSION
 } from "./chunk-MFNAOXLQ.js";

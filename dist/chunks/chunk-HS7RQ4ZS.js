@@ -9,7 +9,7 @@ import {
 } from "./chunk-5V6OOJVB.js";
 import {
   parseAge
-} from "./chunk-5OPNNY43.js";
+} from "./chunk-VTYB3H34.js";
 import {
   getInput,
   getOctokit,

@@ -6,7 +6,7 @@ const __filename = __prenvFileURLToPath(import.meta.url);
 const __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
 import {
   sleep
-} from "./chunk-BF4PQDYG.js";
+} from "./chunk-NCUO47B7.js";
 
 // src/engine/lifecycle.ts
 function gcCandidates(environments, options) {

@@ -7,7 +7,7 @@ const __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
 import {
   ServiceError,
   sleep
-} from "./chunk-BF4PQDYG.js";
+} from "./chunk-NCUO47B7.js";
 
 // src/definition/errors.ts
 var DefinitionError = class extends Error {
@@ -49,7 +49,10 @@ async function waitFor(check, ctx) {
   for (; ; ) {
     ctx.signal.throwIfAborted();
     const started = Date.now();
-    const result = await probe().catch((e) => ({ ok: false, output: e.message }));
+    const result = await probe().catch((e) => {
+      if (e instanceof ServiceError) throw e;
+      return { ok: false, output: e.message };
+    });
     if (result.ok) return;
     if (Date.now() >= giveUpAt) {
       const seconds = Math.round(check.unhealthyAfterMs / 1e3);

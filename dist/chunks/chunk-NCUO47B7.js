@@ -16341,9 +16341,12 @@ var DockerBackend = class {
   kind = "docker";
   docker;
   version;
+  /** Whether this process can reach containers by their own addresses (Linux, local engine). */
+  containerNetworkReachable;
   constructor(options) {
     this.docker = options.docker ?? new import_dockerode.default();
     this.version = options.version;
+    this.containerNetworkReachable = options.containerNetworkReachable ?? containerNetworkReachable(process.platform, process.env.DOCKER_HOST);
   }
   async ping() {
     try {
@@ -16599,9 +16602,19 @@ var DockerBackend = class {
   }
   async probeAddress(environment, service, port) {
     const info = await this.docker.getContainer(containerName(environment, service)).inspect();
-    const ip = Object.values(info.NetworkSettings.Networks).map((n) => n.IPAddress).find(Boolean);
-    if (!ip) throw new ServiceError(service, "the container has no IP address on its networks");
-    return { host: ip, port };
+    if (this.containerNetworkReachable) {
+      const ip = Object.values(info.NetworkSettings.Networks).map((n) => n.IPAddress).find(Boolean);
+      if (!ip) throw new ServiceError(service, "the container has no IP address on its networks");
+      return { host: ip, port };
+    }
+    const binding = info.NetworkSettings.Ports?.[`${port}/tcp`]?.find((b) => b.HostPort);
+    if (!binding) {
+      throw new ServiceError(service, `port ${port} of service "${service}" cannot be reached from this machine to check readiness: the engine's container network is not reachable here, and the port is not published`, {
+        hint: `publish it (ports: ["${port}"]), or check readiness with a command run inside the container (x-prenv.ready: [{ command: ... }])`
+      });
+    }
+    const host = binding.HostIp && binding.HostIp !== "0.0.0.0" && binding.HostIp !== "::" ? binding.HostIp : "127.0.0.1";
+    return { host, port: Number(binding.HostPort) };
   }
   async endpoints(environment) {
     const containers = await this.containers(environment);
@@ -16786,6 +16799,10 @@ var DockerBackend = class {
     return { containers: containers.length, networks: networks.length, volumes: doomed.filter((v) => !v.Labels?.[LABELS.marker]).length };
   }
 };
+function containerNetworkReachable(platform, dockerHost) {
+  if (platform !== "linux") return false;
+  return !dockerHost || dockerHost.startsWith("unix://");
+}
 function repositoryOf(reference) {
   const at = reference.indexOf("@");
   if (at >= 0) return reference.slice(0, at);

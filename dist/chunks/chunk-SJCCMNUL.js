@@ -15,11 +15,11 @@ import {
   readLog,
   up,
   warning
-} from "./chunk-2GTO2NVZ.js";
+} from "./chunk-WME4KBTX.js";
 import {
   ServiceError,
   withTimeout
-} from "./chunk-BF4PQDYG.js";
+} from "./chunk-NCUO47B7.js";
 import {
   XMLParser,
   XMLValidator

@@ -9,9 +9,9 @@ import {
   EXIT,
   backendFor,
   explain
-} from "./chunk-7Q4XVM2C.js";
-import "./chunk-2GTO2NVZ.js";
-import "./chunk-BF4PQDYG.js";
+} from "./chunk-ITEE6BD3.js";
+import "./chunk-WME4KBTX.js";
+import "./chunk-NCUO47B7.js";
 import "./chunk-MFNAOXLQ.js";
 import "./chunk-4VAHO4CZ.js";
 import "./chunk-LMTFRDG6.js";
