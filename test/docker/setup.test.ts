@@ -1,11 +1,13 @@
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
+import { setTimeout as delay } from "node:timers/promises";
 import { loadEnvironment } from "../../src/definition/environment.ts";
 import { runEnvironment, type RunReport } from "../../src/engine/run.ts";
 import { planEnvironment } from "../../src/plan/plan.ts";
-import { backend, BUSYBOX, environmentNames, leftovers, owner, project } from "../helpers/docker.ts";
+import { backend, BUSYBOX, environmentNames, leftovers, owner, project, ROOT } from "../helpers/docker.ts";
 
 const named = environmentNames();
 
@@ -130,6 +132,28 @@ test:
     assert.equal(fail.report.exitCode, 1);
     assert.equal(fail.report.suite?.exitCode, 1);
     assert.match(fail.report.error?.output ?? "", /3 tests failed/);
+  });
+
+  test("Ctrl-C while the tests run: the suite is stopped, logs are saved, the environment is removed, exit 2", async () => {
+    const dir = project({
+      "prenv.yml": `services:\n  a:\n    image: ${BUSYBOX}\n    command: ["sh", "-c", "echo a is up; exec sleep 600"]\ntest:\n  command: [sh, -c, "echo suite started; touch started; sleep 60"]\n`,
+    });
+    const env = named("run-sigint");
+    const child = spawn(process.execPath, [join(ROOT, "src/cli/index.ts"), "run", "--env", env], { cwd: dir, stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, NODE_TEST_CONTEXT: undefined } });
+    let stderr = "";
+    child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
+    for (let i = 0; i < 200 && !existsSync(join(dir, "started")); i++) await delay(100);
+    assert.ok(existsSync(join(dir, "started")), "the suite got going");
+    const started = Date.now();
+    child.kill("SIGINT");
+    const code = await new Promise((resolve) => child.once("exit", resolve));
+    assert.equal(code, 2, stderr);
+    assert.ok(Date.now() - started < 20_000, "the 60 s suite was not waited for");
+    const report = JSON.parse(readFileSync(join(dir, "prenv-results/results.json"), "utf8")) as RunReport;
+    assert.equal(report.outcome, "error");
+    assert.match(report.error?.message ?? "", /interrupted/);
+    assert.match(readFileSync(join(dir, "prenv-results/logs/a.log"), "utf8"), /a is up/);
+    assert.deepEqual(await leftovers(env), { containers: 0, networks: 0, volumes: 0 });
   });
 
   test("a test command that outlives its timeout is stopped and the run fails", async () => {
