@@ -57,9 +57,10 @@ describe("images: pull from a registry, build, and failures that create nothing"
   });
 
   test("a failing build names the service, shows the build output, and creates nothing", async () => {
+    const marker = `${process.pid}-${Date.now()}`;
     const dir = project({
       "compose.yaml": `services:\n  app:\n    build: .\n`,
-      Dockerfile: `FROM ${BUSYBOX}\nRUN echo step-output && exit 7\n`,
+      Dockerfile: `FROM ${BUSYBOX}\nRUN echo step-output-${marker} && exit 7\n`,
     });
     const env = named("badbuild");
     await assert.rejects(up(planFor(dir, env), { backend, owner, timeoutMs: 120_000 }), (e: unknown) => {
@@ -70,6 +71,9 @@ describe("images: pull from a registry, build, and failures that create nothing"
       return true;
     });
     assert.deepEqual(await leftovers(env), nothingLeft);
+    // Not even the failed step's build container, which carries no label of ours.
+    const all = await docker.listContainers({ all: true });
+    assert.deepEqual(all.filter((c) => c.Command.includes(`step-output-${marker}`)).map((c) => c.Id), []);
   });
 
   test("a host port already taken is reported before anything is created", async () => {

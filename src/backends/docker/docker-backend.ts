@@ -110,6 +110,8 @@ export class DockerBackend implements Backend {
     try {
       const stream: NodeJS.ReadableStream = await this.docker.buildImage(tar, {
         t: service.image,
+        // The classic builder leaves a failed step's container behind, unlabelled, unless told.
+        forcerm: true,
         dockerfile: build.dockerfile,
         buildargs: build.args,
         ...(build.target ? { target: build.target } : {}),
