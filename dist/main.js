@@ -22,27 +22,27 @@ import {
   renderReport,
   restCommentApi,
   saveComment
-} from "./chunks/chunk-HS7RQ4ZS.js";
+} from "./chunks/chunk-PEOFNRJW.js";
 import {
   ResultsFolder,
   loadEnvironment,
   runEnvironment
-} from "./chunks/chunk-SJCCMNUL.js";
+} from "./chunks/chunk-OYRDHONX.js";
 import "./chunks/chunk-5V6OOJVB.js";
-import "./chunks/chunk-VTYB3H34.js";
+import "./chunks/chunk-RV7YJNVH.js";
 import {
   BootError,
   DefinitionError,
   PreflightError,
   formatDiagnostic,
   up
-} from "./chunks/chunk-WME4KBTX.js";
+} from "./chunks/chunk-W2UL4FIJ.js";
 import {
   DockerBackend,
   PlanError,
   RuntimeUnavailableError,
   planEnvironment
-} from "./chunks/chunk-NCUO47B7.js";
+} from "./chunks/chunk-FQKATZBG.js";
 import {
   VERSION
 } from "./chunks/chunk-MFNAOXLQ.js";

@@ -14,14 +14,14 @@ import {
   readSettings,
   renderReport,
   restCommentApi
-} from "./chunks/chunk-HS7RQ4ZS.js";
+} from "./chunks/chunk-PEOFNRJW.js";
 import "./chunks/chunk-5V6OOJVB.js";
 import {
   gc
-} from "./chunks/chunk-VTYB3H34.js";
+} from "./chunks/chunk-RV7YJNVH.js";
 import {
   DockerBackend
-} from "./chunks/chunk-NCUO47B7.js";
+} from "./chunks/chunk-FQKATZBG.js";
 import {
   VERSION
 } from "./chunks/chunk-MFNAOXLQ.js";

@@ -16403,6 +16403,8 @@ var DockerBackend = class {
     try {
       const stream = await this.docker.buildImage(tar, {
         t: service.image,
+        // The classic builder leaves a failed step's container behind, unlabelled, unless told.
+        forcerm: true,
         dockerfile: build.dockerfile,
         buildargs: build.args,
         ...build.target ? { target: build.target } : {},

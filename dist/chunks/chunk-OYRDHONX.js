@@ -15,11 +15,11 @@ import {
   readLog,
   up,
   warning
-} from "./chunk-WME4KBTX.js";
+} from "./chunk-W2UL4FIJ.js";
 import {
   ServiceError,
   withTimeout
-} from "./chunk-NCUO47B7.js";
+} from "./chunk-FQKATZBG.js";
 import {
   XMLParser,
   XMLValidator

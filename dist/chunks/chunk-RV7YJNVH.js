@@ -6,7 +6,7 @@ const __filename = __prenvFileURLToPath(import.meta.url);
 const __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
 import {
   sleep
-} from "./chunk-NCUO47B7.js";
+} from "./chunk-FQKATZBG.js";
 
 // src/engine/lifecycle.ts
 function gcCandidates(environments, options) {

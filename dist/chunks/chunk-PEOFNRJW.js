@@ -9,7 +9,7 @@ import {
 } from "./chunk-5V6OOJVB.js";
 import {
   parseAge
-} from "./chunk-VTYB3H34.js";
+} from "./chunk-RV7YJNVH.js";
 import {
   getInput,
   getOctokit,

@@ -9,9 +9,9 @@ import {
   EXIT,
   backendFor,
   explain
-} from "./chunk-ITEE6BD3.js";
-import "./chunk-WME4KBTX.js";
-import "./chunk-NCUO47B7.js";
+} from "./chunk-4YWG7UG6.js";
+import "./chunk-W2UL4FIJ.js";
+import "./chunk-FQKATZBG.js";
 import "./chunk-MFNAOXLQ.js";
 import "./chunk-4VAHO4CZ.js";
 import "./chunk-LMTFRDG6.js";

@@ -7,7 +7,7 @@ const __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
 import {
   ServiceError,
   sleep
-} from "./chunk-NCUO47B7.js";
+} from "./chunk-FQKATZBG.js";
 
 // src/definition/errors.ts
 var DefinitionError = class extends Error {

@@ -8,7 +8,7 @@ import {
   ResultsFolder,
   loadEnvironment,
   runEnvironment
-} from "./chunk-SJCCMNUL.js";
+} from "./chunk-OYRDHONX.js";
 import "./chunk-5V6OOJVB.js";
 import {
   endpointText,
@@ -17,21 +17,21 @@ import {
 } from "./chunk-AL34ATGF.js";
 import {
   parseAge
-} from "./chunk-VTYB3H34.js";
+} from "./chunk-RV7YJNVH.js";
 import {
   CliError,
   EXIT,
   backendFor
-} from "./chunk-ITEE6BD3.js";
+} from "./chunk-4YWG7UG6.js";
 import {
   BootError,
   formatDiagnostic,
   up
-} from "./chunk-WME4KBTX.js";
+} from "./chunk-W2UL4FIJ.js";
 import {
   describeCheck,
   planEnvironment
-} from "./chunk-NCUO47B7.js";
+} from "./chunk-FQKATZBG.js";
 import {
   VERSION
 } from "./chunk-MFNAOXLQ.js";

@@ -12,16 +12,16 @@ import {
   gc,
   gcCandidates,
   parseAge
-} from "./chunk-VTYB3H34.js";
+} from "./chunk-RV7YJNVH.js";
 import {
   CliError,
   EXIT,
   backendFor
-} from "./chunk-ITEE6BD3.js";
+} from "./chunk-4YWG7UG6.js";
 import {
   DefinitionError
-} from "./chunk-WME4KBTX.js";
-import "./chunk-NCUO47B7.js";
+} from "./chunk-W2UL4FIJ.js";
+import "./chunk-FQKATZBG.js";
 import "./chunk-MFNAOXLQ.js";
 import "./chunk-4VAHO4CZ.js";
 import "./chunk-LMTFRDG6.js";
@@ -31,7 +31,7 @@ import { hostname } from "node:os";
 async function environmentName(opts, io) {
   if (opts.env) return opts.env;
   try {
-    const { plan } = await import("./commands-BDO3HYSV.js");
+    const { plan } = await import("./commands-PCC6WPEJ.js");
     return plan(opts, io).environment;
   } catch (e) {
     if (e instanceof DefinitionError) throw new CliError(`${e.message}

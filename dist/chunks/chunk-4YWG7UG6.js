@@ -7,13 +7,13 @@ const __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
 import {
   DefinitionError,
   PreflightError
-} from "./chunk-WME4KBTX.js";
+} from "./chunk-W2UL4FIJ.js";
 import {
   DockerBackend,
   PlanError,
   RuntimeUnavailableError,
   ServiceError
-} from "./chunk-NCUO47B7.js";
+} from "./chunk-FQKATZBG.js";
 import {
   VERSION
 } from "./chunk-MFNAOXLQ.js";
