@@ -5,12 +5,13 @@ import { parse as parseDotenv } from "dotenv";
 import type { z } from "zod";
 import { composeFileSchema, type RawComposeFile, type RawService } from "./compose-schema.ts";
 import { describeIssue, type IssueWords } from "./issues.ts";
+import { definedFields } from "../util/objects.ts";
 import { DefinitionError, error, warning } from "./errors.ts";
 import { interpolate, InterpolationError, type Lookup } from "./interpolate.ts";
 import { checkKeys, didYouMean } from "./keys.ts";
 import type { Definition, Diagnostic, NetworkSpec, ServiceSpec, SourceLocation, VolumeSpec } from "./model.ts";
 import { declaredAt, defaultedBuildKeys, normalizeService } from "./normalize.ts";
-import { parseYaml, type Path, type YamlSource } from "./yaml-source.ts";
+import { isMapping, readYaml, type Path, type YamlSource } from "./yaml-source.ts";
 
 export interface LoadOptions {
   /** Directory to look for compose files in when `files` is empty. */
@@ -123,14 +124,15 @@ function readEnvFiles(paths: string[], explicit: boolean, env: Record<string, st
       if (explicit) diagnostics.push(error(`env file ${path} does not exist`, { hint: "check the path given with --env-file" }));
       continue;
     }
-    const parsed = parseDotenv(readFileSync(path));
+    const text = readFileSync(path, "utf8");
+    const parsed = parseDotenv(text);
     // Values in .env may refer to the environment and to earlier entries.
     for (const [k, v] of Object.entries(parsed)) {
       try {
         out[k] = interpolate(v, (n) => env[n] ?? out[n]);
       } catch (e) {
         if (!(e instanceof InterpolationError)) throw e;
-        diagnostics.push(error(`${e.message} (in ${k})`, { location: { file: path, line: lineOf(readFileSync(path, "utf8"), k), column: 1 }, hint: e.hint }));
+        diagnostics.push(error(`${e.message} (in ${k})`, { location: { file: path, line: lineOf(text, k), column: 1 }, hint: e.hint }));
       }
     }
   }
@@ -230,22 +232,13 @@ class Loader {
   private loadFile(file: string, workingDir: string) {
     if (this.files.has(file)) return this.files.get(file);
     this.files.set(file, undefined);
-    let text: string;
-    try {
-      text = readFileSync(file, "utf8");
-    } catch (e) {
-      this.diagnostics.push(error(`cannot read ${file}: ${(e as Error).message}`, { hint: "check the path and its permissions" }));
-      return undefined;
-    }
-    const parsed = parseYaml(file, text);
-    this.diagnostics.push(...parsed.diagnostics);
-    const source = parsed.source;
+    const source = readYaml(file, this.diagnostics);
     if (!source) return undefined;
-    if (typeof source.value !== "object" || source.value === null || Array.isArray(source.value)) {
+    if (!isMapping(source.value)) {
       this.diagnostics.push(error("a compose file must be a mapping at the top level", { location: source.locate([]), hint: "start with `services:`" }));
       return undefined;
     }
-    let document = source.value as Record<string, unknown>;
+    let document = source.value;
     if (this.embedded?.file === file) {
       // prenv.yml: its own keys are validated elsewhere, interpolated here like the rest
       // (but for `params`, whose values feed interpolation); the rest is compose.
@@ -362,9 +355,6 @@ export function mergeServices(base: ServiceSpec, over: ServiceSpec): ServiceSpec
   return merged;
 }
 
-function definedFields<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
 
 function uniqueBy<T>(items: T[], key: (item: T) => string): T[] {
   return [...new Map(items.map((i) => [key(i), i])).values()];

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { basename, dirname, resolve } from "node:path";
 import type { z } from "zod";
 import { loadDefinition, resolveFiles, type LoadOptions } from "./compose.ts";
@@ -9,7 +9,7 @@ import type { Definition, Diagnostic, MountSpec, SourceLocation } from "./model.
 import { parseDuration, parseMount, toArgv } from "./normalize.ts";
 import { parseParamSpecs, renderParam, resolveParams, type ParamInputs, type ResolvedParam } from "./params.ts";
 import { PRENV_KEYS, RESERVED_KEYS, STEP_KINDS, stepCommon, testSchema, type StepKind } from "./prenv-schema.ts";
-import { parseYaml, type Path, type YamlSource } from "./yaml-source.ts";
+import { isMapping, readYaml, type Path, type YamlSource } from "./yaml-source.ts";
 
 interface StepBase {
   /** Shown in progress and errors: the step's `name`, else a summary of it. */
@@ -72,7 +72,7 @@ export function loadEnvironment(options: EnvironmentLoadOptions): EnvironmentDef
   let section: { source: YamlSource; base: Path } | undefined;
   let composeFiles = options.files;
   if (prenvFile) {
-    const source = parseOrReport(prenvFile, diagnostics);
+    const source = readYaml(prenvFile, diagnostics);
     throwIfErrors(diagnostics);
     section = { source: source!, base: [] };
     checkTopKeys(source!, diagnostics);
@@ -81,8 +81,8 @@ export function loadEnvironment(options: EnvironmentLoadOptions): EnvironmentDef
     const files = resolveFiles({ ...options }, diagnostics);
     throwIfErrors(diagnostics);
     for (const file of files) {
-      const source = parseOrReport(file, diagnostics);
-      if (source && isRecord(source.value) && source.value["x-prenv"] !== undefined) {
+      const source = readYaml(file, diagnostics);
+      if (source && isMapping(source.value) && source.value["x-prenv"] !== undefined) {
         section = { source, base: ["x-prenv"] };
         break;
       }
@@ -98,7 +98,7 @@ export function loadEnvironment(options: EnvironmentLoadOptions): EnvironmentDef
       diagnostics.push(error(`params file ${path} does not exist`, { hint: "check the path given with --params-file" }));
       return [];
     }
-    const source = parseOrReport(path, diagnostics);
+    const source = readYaml(path, diagnostics);
     return source ? [{ source }] : [];
   }) };
   const params = resolveParams(specs, inputs, diagnostics);
@@ -158,23 +158,11 @@ function findPrenvFile(options: EnvironmentLoadOptions, diagnostics: Diagnostic[
   return PRENV_FILES.map((f) => resolve(options.cwd, f)).find((f) => existsSync(f));
 }
 
-function parseOrReport(file: string, diagnostics: Diagnostic[]): YamlSource | undefined {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (e) {
-    diagnostics.push(error(`cannot read ${file}: ${(e as Error).message}`, { hint: "check the path and its permissions" }));
-    return undefined;
-  }
-  const parsed = parseYaml(file, text);
-  diagnostics.push(...parsed.diagnostics);
-  return parsed.source;
-}
 
 const COMPOSE_TOP = ["name", "services", "networks", "volumes", "include", "version"];
 
 function checkTopKeys(source: YamlSource, diagnostics: Diagnostic[]): void {
-  if (!isRecord(source.value)) {
+  if (!isMapping(source.value)) {
     diagnostics.push(error("prenv.yml must be a mapping at the top level", { location: source.locate([]), hint: "start with `compose: [docker-compose.yml]` or `services:`" }));
     return;
   }
@@ -307,7 +295,7 @@ class SectionReader {
     const steps: SetupStep[] = [];
     raw.forEach((item: unknown, i) => {
       const path: Path = ["setup", i];
-      if (!isRecord(item)) {
+      if (!isMapping(item)) {
         this.fail(`setup step ${i + 1} must be a mapping`, path, "write one of exec, run, http, copy");
         return;
       }
@@ -321,7 +309,7 @@ class SectionReader {
       this.keys(item, path, [kind, ...Object.keys(stepCommon)], `setup step ${i + 1}`);
       const inner = item[kind];
       const schema = STEP_KINDS[kind];
-      if (isRecord(inner)) this.keys(inner, [...path, kind], Object.keys(schema.shape), `${kind} step`);
+      if (isMapping(inner)) this.keys(inner, [...path, kind], Object.keys(schema.shape), `${kind} step`);
       const data = this.parse(schema, inner, [...path, kind]);
       const name = typeof item.name === "string" ? item.name : undefined;
       const timeoutMs = this.duration(typeof item.timeout === "string" ? item.timeout : undefined, [...path, "timeout"], DEFAULT_STEP_TIMEOUT_MS);
@@ -378,7 +366,7 @@ class SectionReader {
   test(raw: unknown): TestSpec | undefined {
     if (raw === undefined || raw === null) return undefined;
     const path: Path = ["test"];
-    if (isRecord(raw)) this.keys(raw, path, Object.keys(testSchema.shape), "test");
+    if (isMapping(raw)) this.keys(raw, path, Object.keys(testSchema.shape), "test");
     const d = this.parse(testSchema, raw, path);
     if (!d) return undefined;
     const timeoutMs = this.duration(d.timeout, [...path, "timeout"], DEFAULT_TEST_TIMEOUT_MS);
@@ -405,10 +393,7 @@ class SectionReader {
   }
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
 
 function asRecord(v: unknown): Record<string, unknown> {
-  return isRecord(v) ? v : {};
+  return isMapping(v) ? v : {};
 }

@@ -2,7 +2,7 @@ import type { z } from "zod";
 import { error } from "./errors.ts";
 import { didYouMean } from "./keys.ts";
 import type { Diagnostic } from "./model.ts";
-import type { Path, YamlSource } from "./yaml-source.ts";
+import { valueAt, type Path, type YamlSource } from "./yaml-source.ts";
 
 /** How one kind of file names its places and its forms, for zod issues turned into findings. */
 export interface IssueWords {
@@ -57,13 +57,4 @@ export function describeIssue(issue: z.core.$ZodIssue, source: YamlSource, words
 export function article(expected: string): string {
   const word = expected === "object" || expected === "record" ? "mapping" : expected === "array" ? "list" : expected;
   return /^[aeiou]/.test(word) ? `an ${word}` : `a ${word}`;
-}
-
-export function valueAt(value: unknown, path: Path): unknown {
-  let v = value;
-  for (const p of path) {
-    if (v === null || typeof v !== "object") return undefined;
-    v = (v as Record<string | number, unknown>)[p];
-  }
-  return v;
 }

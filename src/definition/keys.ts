@@ -2,7 +2,7 @@ import { distance } from "fastest-levenshtein";
 import { SUPPORTED, UNSUPPORTED, type Section } from "./compose-schema.ts";
 import { error, warning } from "./errors.ts";
 import type { Diagnostic } from "./model.ts";
-import type { Path, YamlSource } from "./yaml-source.ts";
+import { isMapping, type Path, type YamlSource } from "./yaml-source.ts";
 
 /** The closest known word, when it is close enough to be what the author meant. */
 export function didYouMean(word: string, candidates: readonly string[]): string | undefined {
@@ -21,8 +21,6 @@ export function didYouMean(word: string, candidates: readonly string[]): string 
 /** What the Compose Specification allows as the name of a service or volume. */
 const NAME = /^[a-zA-Z0-9._-]+$/;
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
-
 /**
  * Reports keys that are not in the Compose Specification (errors, with a did-you-mean)
  * and keys that are but prenv does not act on yet (warnings), and removes the latter
@@ -30,7 +28,7 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "obj
  */
 export function checkKeys(doc: unknown, source: YamlSource, diagnostics: Diagnostic[]): void {
   const visit = (value: unknown, path: Path, section: Section) => {
-    if (!isRecord(value)) return;
+    if (!isMapping(value)) return;
     const supported = SUPPORTED[section];
     const unsupported: readonly string[] = UNSUPPORTED[section];
     for (const key of Object.keys(value)) {
@@ -53,9 +51,9 @@ export function checkKeys(doc: unknown, source: YamlSource, diagnostics: Diagnos
   };
 
   visit(doc, [], "top");
-  if (!isRecord(doc)) return;
+  if (!isMapping(doc)) return;
   const each = (v: unknown, fn: (key: string, child: unknown) => void) => {
-    if (isRecord(v)) for (const [k, c] of Object.entries(v)) fn(k, c);
+    if (isMapping(v)) for (const [k, c] of Object.entries(v)) fn(k, c);
   };
   const checkName = (kind: string, name: string, path: Path) => {
     if (NAME.test(name)) return;
@@ -70,7 +68,7 @@ export function checkKeys(doc: unknown, source: YamlSource, diagnostics: Diagnos
     const base = ["services", name];
     checkName("service", name, base);
     visit(svc, base, "service");
-    if (!isRecord(svc)) return;
+    if (!isMapping(svc)) return;
     visit(svc.build, [...base, "build"], "build");
     visit(svc.healthcheck, [...base, "healthcheck"], "healthcheck");
     each(svc.depends_on, (dep, d) => visit(d, [...base, "depends_on", dep], "dependency"));

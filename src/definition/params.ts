@@ -1,7 +1,7 @@
 import { error, warning } from "./errors.ts";
 import { didYouMean } from "./keys.ts";
 import type { Diagnostic, SourceLocation } from "./model.ts";
-import type { Path, YamlSource } from "./yaml-source.ts";
+import { isMapping, valueAt, type Path, type YamlSource } from "./yaml-source.ts";
 
 export const PARAM_TYPES = ["string", "integer", "number", "boolean", "enum", "list"] as const;
 export type ParamType = (typeof PARAM_TYPES)[number];
@@ -45,7 +45,7 @@ export function parseParamSpecs(source: YamlSource, path: Path, diagnostics: Dia
   if (block === undefined || block === null) return [];
   const fail = (message: string, at: Path, hint: string, key = false) =>
     diagnostics.push(error(message, { location: key ? source.locateKey([...path, ...at]) : source.locate([...path, ...at]), hint }));
-  if (!isRecord(block)) {
+  if (!isMapping(block)) {
     fail("params must be a mapping of parameter names to their specs", [], "write `params: { db_version: { type: string, default: \"16\" } }`");
     return [];
   }
@@ -55,7 +55,7 @@ export function parseParamSpecs(source: YamlSource, path: Path, diagnostics: Dia
       fail(`parameter name "${name}" cannot be used in \${...}`, [name], "use letters, digits and _, starting with a letter or _", true);
       continue;
     }
-    if (!isRecord(raw)) {
+    if (!isMapping(raw)) {
       fail(`parameter "${name}" must be a mapping with at least a type`, [name], `write \`${name}: { type: string, default: "..." }\``);
       continue;
     }
@@ -130,7 +130,7 @@ export function resolveParams(specs: ParamSpec[], inputs: ParamInputs, diagnosti
     else diagnostics.push(warning(`${key} names no parameter of this definition and is ignored`, { hint: `parameters: ${names.map((n) => `PRENV_PARAM_${envName(n)}`).join(", ") || "none"}` }));
   }
   for (const { source } of inputs.files ?? []) {
-    if (!isRecord(source.value)) {
+    if (!isMapping(source.value)) {
       diagnostics.push(error(`params file ${source.file} must be a mapping of parameter names to values`, { location: source.locate([]), hint: "write `db_version: 16` lines (YAML) or an object (JSON)" }));
       continue;
     }
@@ -214,17 +214,4 @@ function describe(raw: unknown): string {
   if (Array.isArray(raw)) return "a list";
   if (typeof raw === "object") return "a mapping";
   return JSON.stringify(raw);
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
-function valueAt(value: unknown, path: Path): unknown {
-  let v = value;
-  for (const p of path) {
-    if (!isRecord(v) && !Array.isArray(v)) return undefined;
-    v = (v as Record<string | number, unknown>)[p];
-  }
-  return v;
 }

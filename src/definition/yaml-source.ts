@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { LineCounter, parseDocument, isAlias, isMap, isScalar, isSeq, type Document, type Node } from "yaml";
 import { error } from "./errors.ts";
 import type { Diagnostic, SourceLocation } from "./model.ts";
@@ -161,4 +162,33 @@ function yamlHint(code: string, message: string): string {
     default:
       return "fix the YAML syntax at this position (quote values that contain ': ' or start with special characters)";
   }
+}
+
+/** Reads and parses a YAML file; what goes wrong (unreadable file, bad YAML) lands in `diagnostics`. */
+export function readYaml(file: string, diagnostics: Diagnostic[]): YamlSource | undefined {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    diagnostics.push(error(`cannot read ${file}: ${(e as Error).message}`, { hint: "check the path and its permissions" }));
+    return undefined;
+  }
+  const parsed = parseYaml(file, text);
+  diagnostics.push(...parsed.diagnostics);
+  return parsed.source;
+}
+
+/** A YAML mapping, as plain values. */
+export function isMapping(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** The value at `path`, or undefined when the path leads nowhere. */
+export function valueAt(value: unknown, path: Path): unknown {
+  let v = value;
+  for (const p of path) {
+    if (v === null || typeof v !== "object") return undefined;
+    v = (v as Record<string | number, unknown>)[p];
+  }
+  return v;
 }

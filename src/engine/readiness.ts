@@ -2,6 +2,7 @@ import { connect } from "node:net";
 import type { ReadinessCheck } from "../definition/model.ts";
 import { ServiceError, type Backend } from "../backends/backend.ts";
 import { sleep } from "../util/async.ts";
+import { logTail } from "./logs.ts";
 
 /** How often a failed probe is tried again: well inside the 250 ms to notice readiness. */
 export const PROBE_GAP_MS = 100;
@@ -38,7 +39,7 @@ export async function waitFor(check: ReadinessCheck, ctx: ProbeContext): Promise
       const seconds = Math.round((check as { unhealthyAfterMs: number }).unhealthyAfterMs / 1000);
       throw new ServiceError(ctx.service, `service "${ctx.service}" is unhealthy: its healthcheck still fails after ${seconds} s (last result: ${result.output.trim().slice(0, 300)})`, {
         hint: "fix the service or its healthcheck; start_period, interval, timeout and retries set how long it may take",
-        logTail: await lastLines(ctx),
+        logTail: await logTail(ctx.backend, ctx.environment, ctx.service),
       });
     }
     await sleep(Math.max(0, PROBE_GAP_MS - (Date.now() - started) / 2), ctx.signal);
@@ -103,15 +104,5 @@ async function waitForLog(pattern: string, ctx: ProbeContext): Promise<void> {
     throw new Error(`the log ended without a line matching /${pattern}/`);
   } finally {
     local.abort();
-  }
-}
-
-async function lastLines(ctx: ProbeContext): Promise<string> {
-  try {
-    let text = "";
-    for await (const chunk of await ctx.backend.logs(ctx.environment, ctx.service, { follow: false, tail: 20 })) text += String(chunk);
-    return text.trimEnd();
-  } catch {
-    return "";
   }
 }

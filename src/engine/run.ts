@@ -6,7 +6,9 @@ import type { Plan } from "../plan/plan.ts";
 import { collectReports } from "../results/collect.ts";
 import type { TestResults } from "../results/model.ts";
 import { resultsPassed } from "../results/collect.ts";
-import { logTail, readLog, up, BootError, type ServiceEvent, type ServiceOutcome } from "./up.ts";
+import { definedFields } from "../util/objects.ts";
+import { logTail, readLog } from "./logs.ts";
+import { up, BootError, type ServiceEvent, type ServiceOutcome } from "./up.ts";
 import { runSetup, SetupError, type StepOutcome } from "./setup.ts";
 import { runSuite, type SuiteOutcome } from "./suite.ts";
 
@@ -82,7 +84,7 @@ export async function runEnvironment(env: EnvironmentDefinition, plan: Plan, opt
   const fail = (phase: Phase, message: string, extra: { service?: string; hint?: string; output?: string } = {}) => {
     report.outcome = "error";
     report.exitCode = 2;
-    report.error = { phase, message, ...definedOnly(extra) };
+    report.error = { phase, message, ...definedFields(extra) };
   };
 
   let booted = !options.boot;
@@ -225,8 +227,4 @@ export async function runEnvironment(env: EnvironmentDefinition, plan: Plan, opt
 
 function serviceEntry(s: ServiceOutcome): RunReport["services"][number] {
   return { name: s.name, image: s.image.reference, imageId: s.image.id, ...(s.image.digest ? { digest: s.image.digest } : {}), phase: s.phase, readyMs: s.readyMs };
-}
-
-function definedOnly<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }

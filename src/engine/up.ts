@@ -2,6 +2,7 @@ import { createServer } from "node:net";
 import { ServiceError, type Backend, type Endpoint, type ImageInfo, type Owner } from "../backends/backend.ts";
 import type { Plan, PlannedService } from "../plan/plan.ts";
 import { sleep } from "../util/async.ts";
+import { logTail } from "./logs.ts";
 import { waitFor } from "./readiness.ts";
 
 export type ServicePhase = "pending" | "pulling" | "building" | "waiting" | "starting" | "checking" | "ready" | "completed" | "failed";
@@ -149,7 +150,7 @@ export async function up(plan: Plan, options: UpOptions): Promise<UpResult> {
   try {
     // 1. Images, all at once. Nothing exists yet if one of them fails.
     const images = new Map<string, ImageInfo>();
-    await race(
+    await Promise.race([
       Promise.all(
         [...plan.services, ...(plan.testService ? [plan.testService] : [])].map(async (s) => {
           const image = await backend.prepareImage(plan, s, (phase, detail) => setPhase(s.name, phase, detail), signal);
@@ -158,11 +159,11 @@ export async function up(plan: Plan, options: UpOptions): Promise<UpResult> {
         }),
       ),
       interrupted,
-    );
+    ]);
 
     // 2. Networks and volumes, then services along the graph.
     created = true;
-    await race(backend.createEnvironment(plan, owner), interrupted);
+    await Promise.race([backend.createEnvironment(plan, owner), interrupted]);
 
     const started = new Map(plan.services.map((s) => [s.name, deferred<void>()]));
     const ready = new Map(plan.services.map((s) => [s.name, deferred<void>()]));
@@ -229,12 +230,13 @@ export async function up(plan: Plan, options: UpOptions): Promise<UpResult> {
       if (!s.runsToCompletion) setPhase(s.name, "ready");
     };
 
-    await race(
+    await Promise.race([
       Promise.all(plan.services.map((s) => boot(s).catch((e: unknown) => {
         if (!signal.aborted) fail(asServiceError(s.name, e));
       }))),
-      Promise.race([failed.promise, interrupted]),
-    );
+      failed.promise,
+      interrupted,
+    ]);
     signal.throwIfAborted();
     // A service may have died between its check and now; exit events can lag behind.
     for (const s of plan.services) await onExit(s.name);
@@ -276,28 +278,9 @@ function asServiceError(service: string, e: unknown): ServiceError {
   return new ServiceError(service, service ? `service "${service}": ${message}` : message, { cause: e });
 }
 
-async function race<T>(work: Promise<T>, stop: Promise<never>): Promise<T> {
-  return Promise.race([work, stop]);
-}
 
 function conditionWord(condition: string): string {
   return condition === "service_healthy" ? "healthy" : condition === "service_completed_successfully" ? "completed" : "started";
-}
-
-/** A service's log, the last `lines` of it when given; empty when it cannot be read. */
-export async function readLog(backend: Backend, environment: string, service: string, lines?: number): Promise<string> {
-  try {
-    const stream = await backend.logs(environment, service, { follow: false, ...(lines !== undefined ? { tail: lines } : {}) });
-    let text = "";
-    for await (const chunk of stream) text += String(chunk);
-    return text;
-  } catch {
-    return "";
-  }
-}
-
-export async function logTail(backend: Backend, environment: string, service: string, lines = 20): Promise<string> {
-  return (await readLog(backend, environment, service, lines)).trimEnd();
 }
 
 async function preflight(plan: Plan, backend: Backend): Promise<void> {
