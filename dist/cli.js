@@ -3469,8 +3469,8 @@ async function main(argv) {
   process.on("SIGTERM", onSignal);
   let exitCode = 0;
   const io = () => ({ stdin: process.stdin, out: process.stdout, err: process.stderr, cwd: process.cwd(), env: process.env, signal: abort.signal });
-  const commands = () => import("./chunks/commands-PCC6WPEJ.js");
-  const environmentCommands = () => import("./chunks/environment-commands-FJ4VPMCE.js");
+  const commands = () => import("./chunks/commands-AGXXA45A.js");
+  const environmentCommands = () => import("./chunks/environment-commands-ZCOBDHHA.js");
   const run = (action) => async () => {
     exitCode = await action();
   };
@@ -3497,7 +3497,7 @@ async function main(argv) {
     const code = e.code;
     if (code === "commander.helpDisplayed" || code === "commander.version" || code === "commander.help") return 0;
     if (code?.startsWith("commander.")) return 3;
-    const { explain } = await import("./chunks/common-VH5KGLR6.js");
+    const { explain } = await import("./chunks/common-UUPKZBA6.js");
     const { message, exitCode: failure } = explain(e);
     process.stderr.write(`${message}
 `);

@@ -27,7 +27,7 @@ import {
   ResultsFolder,
   loadEnvironment,
   runEnvironment
-} from "./chunks/chunk-OYRDHONX.js";
+} from "./chunks/chunk-XISQXPVE.js";
 import "./chunks/chunk-5V6OOJVB.js";
 import "./chunks/chunk-RV7YJNVH.js";
 import {
@@ -36,7 +36,7 @@ import {
   PreflightError,
   formatDiagnostic,
   up
-} from "./chunks/chunk-W2UL4FIJ.js";
+} from "./chunks/chunk-U6YRXODP.js";
 import {
   DockerBackend,
   PlanError,

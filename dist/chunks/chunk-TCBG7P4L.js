@@ -7,7 +7,7 @@ const __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
 import {
   DefinitionError,
   PreflightError
-} from "./chunk-W2UL4FIJ.js";
+} from "./chunk-U6YRXODP.js";
 import {
   DockerBackend,
   PlanError,

@@ -38,6 +38,21 @@ function warning(message, extra = {}) {
 // src/engine/up.ts
 import { createServer } from "node:net";
 
+// src/engine/logs.ts
+async function readLog(backend, environment, service, lines) {
+  try {
+    const stream = await backend.logs(environment, service, { follow: false, ...lines !== void 0 ? { tail: lines } : {} });
+    let text = "";
+    for await (const chunk of stream) text += String(chunk);
+    return text;
+  } catch {
+    return "";
+  }
+}
+async function logTail(backend, environment, service, lines = 20) {
+  return (await readLog(backend, environment, service, lines)).trimEnd();
+}
+
 // src/engine/readiness.ts
 import { connect } from "node:net";
 var PROBE_GAP_MS = 100;
@@ -58,7 +73,7 @@ async function waitFor(check, ctx) {
       const seconds = Math.round(check.unhealthyAfterMs / 1e3);
       throw new ServiceError(ctx.service, `service "${ctx.service}" is unhealthy: its healthcheck still fails after ${seconds} s (last result: ${result.output.trim().slice(0, 300)})`, {
         hint: "fix the service or its healthcheck; start_period, interval, timeout and retries set how long it may take",
-        logTail: await lastLines(ctx)
+        logTail: await logTail(ctx.backend, ctx.environment, ctx.service)
       });
     }
     await sleep(Math.max(0, PROBE_GAP_MS - (Date.now() - started) / 2), ctx.signal);
@@ -118,15 +133,6 @@ async function waitForLog(pattern, ctx) {
     throw new Error(`the log ended without a line matching /${pattern}/`);
   } finally {
     local.abort();
-  }
-}
-async function lastLines(ctx) {
-  try {
-    let text = "";
-    for await (const chunk of await ctx.backend.logs(ctx.environment, ctx.service, { follow: false, tail: 20 })) text += String(chunk);
-    return text.trimEnd();
-  } catch {
-    return "";
   }
 }
 
@@ -212,7 +218,7 @@ async function up(plan, options) {
   let created = false;
   try {
     const images = /* @__PURE__ */ new Map();
-    await race(
+    await Promise.race([
       Promise.all(
         [...plan.services, ...plan.testService ? [plan.testService] : []].map(async (s) => {
           const image = await backend.prepareImage(plan, s, (phase, detail) => setPhase(s.name, phase, detail), signal);
@@ -221,9 +227,9 @@ async function up(plan, options) {
         })
       ),
       interrupted
-    );
+    ]);
     created = true;
-    await race(backend.createEnvironment(plan, owner), interrupted);
+    await Promise.race([backend.createEnvironment(plan, owner), interrupted]);
     const started = new Map(plan.services.map((s) => [s.name, deferred()]));
     const ready = new Map(plan.services.map((s) => [s.name, deferred()]));
     const completed = new Map(plan.services.map((s) => [s.name, deferred()]));
@@ -282,12 +288,13 @@ async function up(plan, options) {
       ready.get(s.name).resolve();
       if (!s.runsToCompletion) setPhase(s.name, "ready");
     };
-    await race(
+    await Promise.race([
       Promise.all(plan.services.map((s) => boot(s).catch((e) => {
         if (!signal.aborted) fail(asServiceError(s.name, e));
       }))),
-      Promise.race([failed.promise, interrupted])
-    );
+      failed.promise,
+      interrupted
+    ]);
     signal.throwIfAborted();
     for (const s of plan.services) await onExit(s.name);
     signal.throwIfAborted();
@@ -324,24 +331,8 @@ function asServiceError(service, e) {
   const message = e instanceof Error ? e.message : String(e);
   return new ServiceError(service, service ? `service "${service}": ${message}` : message, { cause: e });
 }
-async function race(work, stop) {
-  return Promise.race([work, stop]);
-}
 function conditionWord(condition) {
   return condition === "service_healthy" ? "healthy" : condition === "service_completed_successfully" ? "completed" : "started";
-}
-async function readLog(backend, environment, service, lines) {
-  try {
-    const stream = await backend.logs(environment, service, { follow: false, ...lines !== void 0 ? { tail: lines } : {} });
-    let text = "";
-    for await (const chunk of stream) text += String(chunk);
-    return text;
-  } catch {
-    return "";
-  }
-}
-async function logTail(backend, environment, service, lines = 20) {
-  return (await readLog(backend, environment, service, lines)).trimEnd();
 }
 async function preflight(plan, backend) {
   const existing = (await backend.list()).find((e) => e.environment === plan.environment && (e.services.length > 0 || e.networks > 0));
@@ -378,9 +369,9 @@ export {
   formatDiagnostic,
   error,
   warning,
+  readLog,
+  logTail,
   BootError,
   PreflightError,
-  up,
-  readLog,
-  logTail
+  up
 };

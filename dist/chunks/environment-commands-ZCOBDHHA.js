@@ -17,10 +17,10 @@ import {
   CliError,
   EXIT,
   backendFor
-} from "./chunk-4YWG7UG6.js";
+} from "./chunk-TCBG7P4L.js";
 import {
   DefinitionError
-} from "./chunk-W2UL4FIJ.js";
+} from "./chunk-U6YRXODP.js";
 import "./chunk-FQKATZBG.js";
 import "./chunk-MFNAOXLQ.js";
 import "./chunk-4VAHO4CZ.js";
@@ -31,7 +31,7 @@ import { hostname } from "node:os";
 async function environmentName(opts, io) {
   if (opts.env) return opts.env;
   try {
-    const { plan } = await import("./commands-PCC6WPEJ.js");
+    const { plan } = await import("./commands-AGXXA45A.js");
     return plan(opts, io).environment;
   } catch (e) {
     if (e instanceof DefinitionError) throw new CliError(`${e.message}

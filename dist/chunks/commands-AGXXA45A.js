@@ -8,7 +8,7 @@ import {
   ResultsFolder,
   loadEnvironment,
   runEnvironment
-} from "./chunk-OYRDHONX.js";
+} from "./chunk-XISQXPVE.js";
 import "./chunk-5V6OOJVB.js";
 import {
   endpointText,
@@ -22,12 +22,12 @@ import {
   CliError,
   EXIT,
   backendFor
-} from "./chunk-4YWG7UG6.js";
+} from "./chunk-TCBG7P4L.js";
 import {
   BootError,
   formatDiagnostic,
   up
-} from "./chunk-W2UL4FIJ.js";
+} from "./chunk-U6YRXODP.js";
 import {
   describeCheck,
   planEnvironment

@@ -15,7 +15,7 @@ import {
   readLog,
   up,
   warning
-} from "./chunk-W2UL4FIJ.js";
+} from "./chunk-U6YRXODP.js";
 import {
   ServiceError,
   withTimeout
@@ -381,13 +381,13 @@ var require_mod = __commonJS({
 });
 
 // src/definition/environment.ts
-import { existsSync as existsSync3, readFileSync as readFileSync3 } from "node:fs";
+import { existsSync as existsSync3 } from "node:fs";
 import { basename as basename2, dirname as dirname2, resolve as resolve3 } from "node:path";
 
 // src/definition/compose.ts
 var import_dotenv2 = __toESM(require_dist2(), 1);
 import { createHash } from "node:crypto";
-import { existsSync as existsSync2, readFileSync as readFileSync2, statSync } from "node:fs";
+import { existsSync as existsSync2, readFileSync as readFileSync3, statSync } from "node:fs";
 import { basename, dirname, resolve as resolve2 } from "node:path";
 
 // node_modules/zod/v4/classic/external.js
@@ -20355,6 +20355,162 @@ var SUPPORTED = {
 
 // src/definition/keys.ts
 var import_fastest_levenshtein = __toESM(require_mod(), 1);
+
+// src/definition/yaml-source.ts
+var import_yaml = __toESM(require_dist(), 1);
+import { readFileSync } from "node:fs";
+var pathKey = (path) => JSON.stringify(path);
+var MAX_ALIAS_DEPTH = 64;
+function parseYaml(file2, text) {
+  const lineCounter = new import_yaml.LineCounter();
+  const doc = (0, import_yaml.parseDocument)(text, { lineCounter, merge: false, uniqueKeys: true, prettyErrors: false, version: "1.2" });
+  const at = (offset) => {
+    const pos = lineCounter.linePos(offset);
+    return { file: file2, line: pos.line, column: pos.col };
+  };
+  if (doc.errors.length > 0) {
+    return {
+      diagnostics: doc.errors.map(
+        (e) => error(`invalid YAML: ${firstLine(e.message)}`, {
+          location: at(errorOffset(text, e.code, e.message, e.pos[0])),
+          hint: yamlHint(e.code, e.message)
+        })
+      )
+    };
+  }
+  const values = /* @__PURE__ */ new Map();
+  const keys = /* @__PURE__ */ new Map();
+  const diagnostics = [];
+  const value = convert(doc, doc.contents, [], 0, { values, keys, at, diagnostics });
+  const nearest = (table, path) => {
+    for (let n = path.length; n >= 0; n--) {
+      const hit = table.get(pathKey(path.slice(0, n))) ?? values.get(pathKey(path.slice(0, n)));
+      if (hit) return hit;
+    }
+    return { file: file2, line: 1, column: 1 };
+  };
+  return {
+    source: {
+      file: file2,
+      value: value ?? {},
+      locate: (path) => nearest(values, path),
+      locateKey: (path) => keys.get(pathKey(path)) ?? nearest(values, path)
+    },
+    diagnostics
+  };
+}
+function convert(doc, node2, path, depth, t) {
+  if (node2 === null || node2 === void 0) return null;
+  if (depth > MAX_ALIAS_DEPTH) {
+    t.diagnostics.push(error("YAML aliases nest too deeply (a recursive alias?)", { location: t.values.get(pathKey(path)) }));
+    return null;
+  }
+  if ((0, import_yaml.isAlias)(node2)) {
+    const target = node2.resolve(doc);
+    if (node2.range && !t.values.has(pathKey(path))) t.values.set(pathKey(path), t.at(node2.range[0]));
+    return convert(doc, target, path, depth + 1, t);
+  }
+  const n = node2;
+  if (n.range && !t.values.has(pathKey(path))) t.values.set(pathKey(path), t.at(n.range[0]));
+  if ((0, import_yaml.isScalar)(node2)) return node2.value;
+  if ((0, import_yaml.isSeq)(node2)) return node2.items.map((item, i) => convert(doc, item, [...path, i], depth, t));
+  if ((0, import_yaml.isMap)(node2)) {
+    const out = {};
+    const merges = [];
+    for (const pair of node2.items) {
+      const keyNode = pair.key;
+      const key = (0, import_yaml.isScalar)(keyNode) ? keyNode.value : keyNode;
+      if (key === "<<" && !((0, import_yaml.isScalar)(keyNode) && keyNode.type !== "PLAIN")) {
+        merges.push(pair.value);
+        continue;
+      }
+      const name = String(key);
+      const childPath = [...path, name];
+      if ((0, import_yaml.isScalar)(keyNode) && keyNode.range) t.keys.set(pathKey(childPath), t.at(keyNode.range[0]));
+      out[name] = convert(doc, pair.value, childPath, depth, t);
+    }
+    for (const merge2 of merges) {
+      const sources = (0, import_yaml.isSeq)(merge2) ? merge2.items : [merge2];
+      for (const src of sources) {
+        const merged = convert(doc, src, path, depth + 1, t);
+        if (merged === null || typeof merged !== "object" || Array.isArray(merged)) {
+          t.diagnostics.push(
+            error("a merge key (<<) must refer to a mapping or a list of mappings", {
+              location: t.values.get(pathKey(path)),
+              hint: "write `<<: *anchor` where the anchor names a mapping"
+            })
+          );
+          continue;
+        }
+        for (const [k, v] of Object.entries(merged)) if (!(k in out)) out[k] = v;
+      }
+    }
+    return out;
+  }
+  return null;
+}
+function firstLine(message) {
+  return message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
+}
+function errorOffset(text, code, message, offset) {
+  if (code === "MISSING_CHAR" && /closing "quote/.test(message)) {
+    for (let i = Math.min(offset, text.length) - 1; i >= 0; i--) if (text[i] === '"' && text[i - 1] !== "\\") return i;
+  }
+  if (code === "MISSING_CHAR" && /closing 'quote/.test(message)) {
+    for (let i = Math.min(offset, text.length) - 1; i >= 0; i--) {
+      if (text[i] !== "'") continue;
+      if (text[i - 1] === "'") i--;
+      else return i;
+    }
+  }
+  if (code === "BAD_INDENT") {
+    let i = offset;
+    while (text[i] === " ") i++;
+    if (i < text.length && text[i] !== "\n" && (offset === 0 || text[offset - 1] === "\n")) return i;
+  }
+  return offset;
+}
+function yamlHint(code, message) {
+  if (/closing .?quote/.test(message)) return "close the quoted string with the same quote character it starts with";
+  switch (code) {
+    case "DUPLICATE_KEY":
+      return "each key may appear once per mapping; remove or rename the repeated one";
+    case "BAD_INDENT":
+    case "MISSING_CHAR":
+      return "check the indentation: keys of one mapping start in the same column, nested keys further right, with spaces, not tabs";
+    case "TAB_AS_INDENT":
+      return "YAML indentation must use spaces, not tabs";
+    case "BLOCK_AS_IMPLICIT_KEY":
+      return "a key may be missing its colon, or a value is indented under the wrong key";
+    default:
+      return "fix the YAML syntax at this position (quote values that contain ': ' or start with special characters)";
+  }
+}
+function readYaml(file2, diagnostics) {
+  let text;
+  try {
+    text = readFileSync(file2, "utf8");
+  } catch (e) {
+    diagnostics.push(error(`cannot read ${file2}: ${e.message}`, { hint: "check the path and its permissions" }));
+    return void 0;
+  }
+  const parsed = parseYaml(file2, text);
+  diagnostics.push(...parsed.diagnostics);
+  return parsed.source;
+}
+function isMapping(v) {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+function valueAt(value, path) {
+  let v = value;
+  for (const p of path) {
+    if (v === null || typeof v !== "object") return void 0;
+    v = v[p];
+  }
+  return v;
+}
+
+// src/definition/keys.ts
 function didYouMean(word, candidates) {
   let best;
   let bestDistance = Infinity;
@@ -20368,10 +20524,9 @@ function didYouMean(word, candidates) {
   return best !== void 0 && bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? best : void 0;
 }
 var NAME = /^[a-zA-Z0-9._-]+$/;
-var isRecord = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
 function checkKeys(doc, source, diagnostics) {
   const visit2 = (value, path, section) => {
-    if (!isRecord(value)) return;
+    if (!isMapping(value)) return;
     const supported = SUPPORTED[section];
     const unsupported = UNSUPPORTED[section];
     for (const key of Object.keys(value)) {
@@ -20393,9 +20548,9 @@ function checkKeys(doc, source, diagnostics) {
     }
   };
   visit2(doc, [], "top");
-  if (!isRecord(doc)) return;
+  if (!isMapping(doc)) return;
   const each = (v, fn) => {
-    if (isRecord(v)) for (const [k, c] of Object.entries(v)) fn(k, c);
+    if (isMapping(v)) for (const [k, c] of Object.entries(v)) fn(k, c);
   };
   const checkName = (kind, name, path) => {
     if (NAME.test(name)) return;
@@ -20410,7 +20565,7 @@ function checkKeys(doc, source, diagnostics) {
     const base = ["services", name];
     checkName("service", name, base);
     visit2(svc, base, "service");
-    if (!isRecord(svc)) return;
+    if (!isMapping(svc)) return;
     visit2(svc.build, [...base, "build"], "build");
     visit2(svc.healthcheck, [...base, "healthcheck"], "healthcheck");
     each(svc.depends_on, (dep, d) => visit2(d, [...base, "depends_on", dep], "dependency"));
@@ -20474,13 +20629,10 @@ function article(expected) {
   const word = expected === "object" || expected === "record" ? "mapping" : expected === "array" ? "list" : expected;
   return /^[aeiou]/.test(word) ? `an ${word}` : `a ${word}`;
 }
-function valueAt(value, path) {
-  let v = value;
-  for (const p of path) {
-    if (v === null || typeof v !== "object") return void 0;
-    v = v[p];
-  }
-  return v;
+
+// src/util/objects.ts
+function definedFields(value) {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== void 0));
 }
 
 // src/definition/interpolate.ts
@@ -20618,7 +20770,7 @@ var Interpolator = class {
 
 // src/definition/normalize.ts
 var import_dotenv = __toESM(require_dist2(), 1);
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync as readFileSync2 } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 var declaredAt = /* @__PURE__ */ new WeakMap();
 var defaultedBuildKeys = /* @__PURE__ */ new WeakMap();
@@ -20678,7 +20830,7 @@ function normalizeService(raw, ctx) {
         fail(`env_file "${path}" does not exist (looked for ${full})`, typeof raw.env_file === "string" ? ["env_file"] : ["env_file", i], "create the file, fix the path (relative to the compose file), or use the long syntax with `required: false`");
       return;
     }
-    Object.assign(spec.environment, (0, import_dotenv.parse)(readFileSync(full)));
+    Object.assign(spec.environment, (0, import_dotenv.parse)(readFileSync2(full)));
   });
   Object.assign(spec.environment, stringValues(raw.environment, ctx.lookup));
   (raw.ports ?? []).forEach((p, i) => {
@@ -20983,136 +21135,6 @@ function hostPath(source, workingDir) {
   return isAbsolute(source) ? source : resolve(workingDir, source);
 }
 
-// src/definition/yaml-source.ts
-var import_yaml = __toESM(require_dist(), 1);
-var pathKey = (path) => JSON.stringify(path);
-var MAX_ALIAS_DEPTH = 64;
-function parseYaml(file2, text) {
-  const lineCounter = new import_yaml.LineCounter();
-  const doc = (0, import_yaml.parseDocument)(text, { lineCounter, merge: false, uniqueKeys: true, prettyErrors: false, version: "1.2" });
-  const at = (offset) => {
-    const pos = lineCounter.linePos(offset);
-    return { file: file2, line: pos.line, column: pos.col };
-  };
-  if (doc.errors.length > 0) {
-    return {
-      diagnostics: doc.errors.map(
-        (e) => error(`invalid YAML: ${firstLine(e.message)}`, {
-          location: at(errorOffset(text, e.code, e.message, e.pos[0])),
-          hint: yamlHint(e.code, e.message)
-        })
-      )
-    };
-  }
-  const values = /* @__PURE__ */ new Map();
-  const keys = /* @__PURE__ */ new Map();
-  const diagnostics = [];
-  const value = convert(doc, doc.contents, [], 0, { values, keys, at, diagnostics });
-  const nearest = (table, path) => {
-    for (let n = path.length; n >= 0; n--) {
-      const hit = table.get(pathKey(path.slice(0, n))) ?? values.get(pathKey(path.slice(0, n)));
-      if (hit) return hit;
-    }
-    return { file: file2, line: 1, column: 1 };
-  };
-  return {
-    source: {
-      file: file2,
-      value: value ?? {},
-      locate: (path) => nearest(values, path),
-      locateKey: (path) => keys.get(pathKey(path)) ?? nearest(values, path)
-    },
-    diagnostics
-  };
-}
-function convert(doc, node2, path, depth, t) {
-  if (node2 === null || node2 === void 0) return null;
-  if (depth > MAX_ALIAS_DEPTH) {
-    t.diagnostics.push(error("YAML aliases nest too deeply (a recursive alias?)", { location: t.values.get(pathKey(path)) }));
-    return null;
-  }
-  if ((0, import_yaml.isAlias)(node2)) {
-    const target = node2.resolve(doc);
-    if (node2.range && !t.values.has(pathKey(path))) t.values.set(pathKey(path), t.at(node2.range[0]));
-    return convert(doc, target, path, depth + 1, t);
-  }
-  const n = node2;
-  if (n.range && !t.values.has(pathKey(path))) t.values.set(pathKey(path), t.at(n.range[0]));
-  if ((0, import_yaml.isScalar)(node2)) return node2.value;
-  if ((0, import_yaml.isSeq)(node2)) return node2.items.map((item, i) => convert(doc, item, [...path, i], depth, t));
-  if ((0, import_yaml.isMap)(node2)) {
-    const out = {};
-    const merges = [];
-    for (const pair of node2.items) {
-      const keyNode = pair.key;
-      const key = (0, import_yaml.isScalar)(keyNode) ? keyNode.value : keyNode;
-      if (key === "<<" && !((0, import_yaml.isScalar)(keyNode) && keyNode.type !== "PLAIN")) {
-        merges.push(pair.value);
-        continue;
-      }
-      const name = String(key);
-      const childPath = [...path, name];
-      if ((0, import_yaml.isScalar)(keyNode) && keyNode.range) t.keys.set(pathKey(childPath), t.at(keyNode.range[0]));
-      out[name] = convert(doc, pair.value, childPath, depth, t);
-    }
-    for (const merge2 of merges) {
-      const sources = (0, import_yaml.isSeq)(merge2) ? merge2.items : [merge2];
-      for (const src of sources) {
-        const merged = convert(doc, src, path, depth + 1, t);
-        if (merged === null || typeof merged !== "object" || Array.isArray(merged)) {
-          t.diagnostics.push(
-            error("a merge key (<<) must refer to a mapping or a list of mappings", {
-              location: t.values.get(pathKey(path)),
-              hint: "write `<<: *anchor` where the anchor names a mapping"
-            })
-          );
-          continue;
-        }
-        for (const [k, v] of Object.entries(merged)) if (!(k in out)) out[k] = v;
-      }
-    }
-    return out;
-  }
-  return null;
-}
-function firstLine(message) {
-  return message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
-}
-function errorOffset(text, code, message, offset) {
-  if (code === "MISSING_CHAR" && /closing "quote/.test(message)) {
-    for (let i = Math.min(offset, text.length) - 1; i >= 0; i--) if (text[i] === '"' && text[i - 1] !== "\\") return i;
-  }
-  if (code === "MISSING_CHAR" && /closing 'quote/.test(message)) {
-    for (let i = Math.min(offset, text.length) - 1; i >= 0; i--) {
-      if (text[i] !== "'") continue;
-      if (text[i - 1] === "'") i--;
-      else return i;
-    }
-  }
-  if (code === "BAD_INDENT") {
-    let i = offset;
-    while (text[i] === " ") i++;
-    if (i < text.length && text[i] !== "\n" && (offset === 0 || text[offset - 1] === "\n")) return i;
-  }
-  return offset;
-}
-function yamlHint(code, message) {
-  if (/closing .?quote/.test(message)) return "close the quoted string with the same quote character it starts with";
-  switch (code) {
-    case "DUPLICATE_KEY":
-      return "each key may appear once per mapping; remove or rename the repeated one";
-    case "BAD_INDENT":
-    case "MISSING_CHAR":
-      return "check the indentation: keys of one mapping start in the same column, nested keys further right, with spaces, not tabs";
-    case "TAB_AS_INDENT":
-      return "YAML indentation must use spaces, not tabs";
-    case "BLOCK_AS_IMPLICIT_KEY":
-      return "a key may be missing its colon, or a value is indented under the wrong key";
-    default:
-      return "fix the YAML syntax at this position (quote values that contain ': ' or start with special characters)";
-  }
-}
-
 // src/definition/compose.ts
 var DEFAULT_FILES = ["compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"];
 var OVERRIDE_FILES = ["compose.override.yaml", "compose.override.yml", "docker-compose.override.yaml", "docker-compose.override.yml"];
@@ -21183,13 +21205,14 @@ function readEnvFiles(paths, explicit, env, diagnostics) {
       if (explicit) diagnostics.push(error(`env file ${path} does not exist`, { hint: "check the path given with --env-file" }));
       continue;
     }
-    const parsed = (0, import_dotenv2.parse)(readFileSync2(path));
+    const text = readFileSync3(path, "utf8");
+    const parsed = (0, import_dotenv2.parse)(text);
     for (const [k, v] of Object.entries(parsed)) {
       try {
         out[k] = interpolate(v, (n) => env[n] ?? out[n]);
       } catch (e) {
         if (!(e instanceof InterpolationError)) throw e;
-        diagnostics.push(error(`${e.message} (in ${k})`, { location: { file: path, line: lineOf(readFileSync2(path, "utf8"), k), column: 1 }, hint: e.hint }));
+        diagnostics.push(error(`${e.message} (in ${k})`, { location: { file: path, line: lineOf(text, k), column: 1 }, hint: e.hint }));
       }
     }
   }
@@ -21282,18 +21305,9 @@ var Loader = class {
   loadFile(file2, workingDir) {
     if (this.files.has(file2)) return this.files.get(file2);
     this.files.set(file2, void 0);
-    let text;
-    try {
-      text = readFileSync2(file2, "utf8");
-    } catch (e) {
-      this.diagnostics.push(error(`cannot read ${file2}: ${e.message}`, { hint: "check the path and its permissions" }));
-      return void 0;
-    }
-    const parsed = parseYaml(file2, text);
-    this.diagnostics.push(...parsed.diagnostics);
-    const source = parsed.source;
+    const source = readYaml(file2, this.diagnostics);
     if (!source) return void 0;
-    if (typeof source.value !== "object" || source.value === null || Array.isArray(source.value)) {
+    if (!isMapping(source.value)) {
       this.diagnostics.push(error("a compose file must be a mapping at the top level", { location: source.locate([]), hint: "start with `services:`" }));
       return void 0;
     }
@@ -21402,9 +21416,6 @@ function mergeServices(base, over) {
   }
   if (base.healthcheck && over.healthcheck) merged.healthcheck = { ...base.healthcheck, ...definedFields(over.healthcheck), test: over.healthcheck.test.length > 0 ? over.healthcheck.test : base.healthcheck.test };
   return merged;
-}
-function definedFields(value) {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== void 0));
 }
 function uniqueBy(items, key) {
   return [...new Map(items.map((i) => [key(i), i])).values()];
@@ -21542,10 +21553,10 @@ var PARAM_TYPES = ["string", "integer", "number", "boolean", "enum", "list"];
 var NAME3 = /^[A-Za-z_][A-Za-z0-9_]*$/;
 var SPEC_KEYS = ["type", "default", "description", "required", "values"];
 function parseParamSpecs(source, path, diagnostics) {
-  const block = valueAt2(source.value, path);
+  const block = valueAt(source.value, path);
   if (block === void 0 || block === null) return [];
   const fail = (message, at, hint, key = false) => diagnostics.push(error(message, { location: key ? source.locateKey([...path, ...at]) : source.locate([...path, ...at]), hint }));
-  if (!isRecord2(block)) {
+  if (!isMapping(block)) {
     fail("params must be a mapping of parameter names to their specs", [], 'write `params: { db_version: { type: string, default: "16" } }`');
     return [];
   }
@@ -21555,7 +21566,7 @@ function parseParamSpecs(source, path, diagnostics) {
       fail(`parameter name "${name}" cannot be used in \${...}`, [name], "use letters, digits and _, starting with a letter or _", true);
       continue;
     }
-    if (!isRecord2(raw)) {
+    if (!isMapping(raw)) {
       fail(`parameter "${name}" must be a mapping with at least a type`, [name], `write \`${name}: { type: string, default: "..." }\``);
       continue;
     }
@@ -21627,7 +21638,7 @@ function resolveParams(specs, inputs, diagnostics) {
     else diagnostics.push(warning(`${key} names no parameter of this definition and is ignored`, { hint: `parameters: ${names.map((n) => `PRENV_PARAM_${envName(n)}`).join(", ") || "none"}` }));
   }
   for (const { source } of inputs.files ?? []) {
-    if (!isRecord2(source.value)) {
+    if (!isMapping(source.value)) {
       diagnostics.push(error(`params file ${source.file} must be a mapping of parameter names to values`, { location: source.locate([]), hint: "write `db_version: 16` lines (YAML) or an object (JSON)" }));
       continue;
     }
@@ -21704,17 +21715,6 @@ function describe4(raw) {
   if (typeof raw === "object") return "a mapping";
   return JSON.stringify(raw);
 }
-function isRecord2(v) {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-function valueAt2(value, path) {
-  let v = value;
-  for (const p of path) {
-    if (!isRecord2(v) && !Array.isArray(v)) return void 0;
-    v = v[p];
-  }
-  return v;
-}
 
 // src/definition/prenv-schema.ts
 var argv = external_exports.union([external_exports.string(), external_exports.array(external_exports.string())]);
@@ -21777,7 +21777,7 @@ function loadEnvironment(options) {
   let section;
   let composeFiles = options.files;
   if (prenvFile) {
-    const source = parseOrReport(prenvFile, diagnostics);
+    const source = readYaml(prenvFile, diagnostics);
     throwIfErrors2(diagnostics);
     section = { source, base: [] };
     checkTopKeys(source, diagnostics);
@@ -21786,8 +21786,8 @@ function loadEnvironment(options) {
     const files = resolveFiles({ ...options }, diagnostics);
     throwIfErrors2(diagnostics);
     for (const file2 of files) {
-      const source = parseOrReport(file2, diagnostics);
-      if (source && isRecord3(source.value) && source.value["x-prenv"] !== void 0) {
+      const source = readYaml(file2, diagnostics);
+      if (source && isMapping(source.value) && source.value["x-prenv"] !== void 0) {
         section = { source, base: ["x-prenv"] };
         break;
       }
@@ -21802,7 +21802,7 @@ function loadEnvironment(options) {
       diagnostics.push(error(`params file ${path} does not exist`, { hint: "check the path given with --params-file" }));
       return [];
     }
-    const source = parseOrReport(path, diagnostics);
+    const source = readYaml(path, diagnostics);
     return source ? [{ source }] : [];
   }) };
   const params = resolveParams(specs, inputs, diagnostics);
@@ -21856,21 +21856,9 @@ function findPrenvFile(options, diagnostics) {
   if (options.files?.length) return void 0;
   return PRENV_FILES.map((f) => resolve3(options.cwd, f)).find((f) => existsSync3(f));
 }
-function parseOrReport(file2, diagnostics) {
-  let text;
-  try {
-    text = readFileSync3(file2, "utf8");
-  } catch (e) {
-    diagnostics.push(error(`cannot read ${file2}: ${e.message}`, { hint: "check the path and its permissions" }));
-    return void 0;
-  }
-  const parsed = parseYaml(file2, text);
-  diagnostics.push(...parsed.diagnostics);
-  return parsed.source;
-}
 var COMPOSE_TOP = ["name", "services", "networks", "volumes", "include", "version"];
 function checkTopKeys(source, diagnostics) {
-  if (!isRecord3(source.value)) {
+  if (!isMapping(source.value)) {
     diagnostics.push(error("prenv.yml must be a mapping at the top level", { location: source.locate([]), hint: "start with `compose: [docker-compose.yml]` or `services:`" }));
     return;
   }
@@ -21989,7 +21977,7 @@ var SectionReader = class {
     const steps = [];
     raw.forEach((item, i) => {
       const path = ["setup", i];
-      if (!isRecord3(item)) {
+      if (!isMapping(item)) {
         this.fail(`setup step ${i + 1} must be a mapping`, path, "write one of exec, run, http, copy");
         return;
       }
@@ -22003,7 +21991,7 @@ var SectionReader = class {
       this.keys(item, path, [kind, ...Object.keys(stepCommon)], `setup step ${i + 1}`);
       const inner = item[kind];
       const schema = STEP_KINDS[kind];
-      if (isRecord3(inner)) this.keys(inner, [...path, kind], Object.keys(schema.shape), `${kind} step`);
+      if (isMapping(inner)) this.keys(inner, [...path, kind], Object.keys(schema.shape), `${kind} step`);
       const data = this.parse(schema, inner, [...path, kind]);
       const name = typeof item.name === "string" ? item.name : void 0;
       const timeoutMs = this.duration(typeof item.timeout === "string" ? item.timeout : void 0, [...path, "timeout"], DEFAULT_STEP_TIMEOUT_MS);
@@ -22059,7 +22047,7 @@ var SectionReader = class {
   test(raw) {
     if (raw === void 0 || raw === null) return void 0;
     const path = ["test"];
-    if (isRecord3(raw)) this.keys(raw, path, Object.keys(testSchema.shape), "test");
+    if (isMapping(raw)) this.keys(raw, path, Object.keys(testSchema.shape), "test");
     const d = this.parse(testSchema, raw, path);
     if (!d) return void 0;
     const timeoutMs = this.duration(d.timeout, [...path, "timeout"], DEFAULT_TEST_TIMEOUT_MS);
@@ -22084,11 +22072,8 @@ var SectionReader = class {
     return command2 ? { ...common, mode: "command", command: command2 } : void 0;
   }
 };
-function isRecord3(v) {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
 function asRecord(v) {
-  return isRecord3(v) ? v : {};
+  return isMapping(v) ? v : {};
 }
 
 // src/results/output.ts
@@ -22959,7 +22944,7 @@ async function runEnvironment(env, plan, options) {
   const fail = (phase, message, extra = {}) => {
     report.outcome = "error";
     report.exitCode = 2;
-    report.error = { phase, message, ...definedOnly(extra) };
+    report.error = { phase, message, ...definedFields(extra) };
   };
   let booted = !options.boot;
   try {
@@ -23090,9 +23075,6 @@ async function runEnvironment(env, plan, options) {
 }
 function serviceEntry(s) {
   return { name: s.name, image: s.image.reference, imageId: s.image.id, ...s.image.digest ? { digest: s.image.digest } : {}, phase: s.phase, readyMs: s.readyMs };
-}
-function definedOnly(value) {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== void 0));
 }
 
 export {

@@ -9,8 +9,8 @@ import {
   EXIT,
   backendFor,
   explain
-} from "./chunk-4YWG7UG6.js";
-import "./chunk-W2UL4FIJ.js";
+} from "./chunk-TCBG7P4L.js";
+import "./chunk-U6YRXODP.js";
 import "./chunk-FQKATZBG.js";
 import "./chunk-MFNAOXLQ.js";
 import "./chunk-4VAHO4CZ.js";
