@@ -4,6 +4,7 @@ import { ReadOnlyTokenError, type CommentApi } from "../github/client.ts";
 import { commentMarker, StickyComment, type KnownComment } from "../github/sticky-comment.ts";
 import { COMMENT_LIMIT, renderReport } from "../report/render.ts";
 import type { ReportView } from "../report/view.ts";
+import { Redactor } from "../secrets/redact.ts";
 import { saveComment, type StateStore } from "./state.ts";
 
 /** What became of the pull request comment; the `comment-status` output. */
@@ -35,6 +36,7 @@ export class ReportChannel {
   private readonly saved: { issue: number; key: string } | undefined;
   private readonly viewFile: string;
   private readonly overflow: { label: string; url?: string };
+  private readonly redactor: Redactor;
   private queue: Promise<void> = Promise.resolve();
   private lastPublished = 0;
 
@@ -47,7 +49,10 @@ export class ReportChannel {
     store: StateStore;
     viewFile: string;
     overflow: { label: string; url?: string };
+    /** Secret values never reach the comment or the view file. */
+    redactor?: Redactor;
   }) {
+    this.redactor = options.redactor ?? new Redactor();
     this.status = options.status;
     this.store = options.store;
     this.viewFile = options.viewFile;
@@ -83,7 +88,8 @@ export class ReportChannel {
    * Shows a view. Intermediate views (`final: false`) are dropped when one was sent less
    * than a few seconds ago; final ones always go out, after those still on the way.
    */
-  show(view: ReportView, options: { final: boolean }): Promise<void> {
+  show(unredacted: ReportView, options: { final: boolean }): Promise<void> {
+    const view = this.redactor.redactDeep(unredacted);
     this.writeViewFile(view);
     const now = Date.now();
     if (!options.final && now - this.lastPublished < MIN_INTERVAL_MS) return this.queue;
@@ -97,7 +103,7 @@ export class ReportChannel {
     this.queue = this.queue.then(async () => {
       if (!this.sticky) return;
       try {
-        const written = await this.sticky.amend(edit);
+        const written = await this.sticky.amend((markdown) => this.redactor.redact(edit(markdown)));
         if (written) this.remember(written);
       } catch (e) {
         this.giveUp(e);

@@ -17,6 +17,8 @@ export interface ActionSettings {
   composeFiles: string[];
   /** Parameters as `name=value`, in order (a later one wins). */
   params: string[];
+  /** Secret parameters as `name=value`: masked everywhere, never in the reproduction line. */
+  secrets: string[];
   /** Replaces the definition's test command (run through /bin/sh -c). */
   testCommand?: string;
   /** Replaces the definition's JUnit report globs. */
@@ -81,6 +83,7 @@ export function readSettings(read: InputReader = (name) => core.getInput(name)):
     workingDirectory: path(INPUT.workingDirectory, get(INPUT.workingDirectory) || "."),
     composeFiles: lines(read(INPUT.composeFiles)).map((f) => path(INPUT.composeFiles, f)),
     params: parseParams(read(INPUT.params)),
+    secrets: parseParams(read(INPUT.secrets), INPUT.secrets),
     bootTimeoutMs: duration(INPUT.timeout, get(INPUT.timeout) || "5m"),
     resultsDir: path(INPUT.resultsDir, get(INPUT.resultsDir) || "prenv-results"),
     token,
@@ -109,9 +112,10 @@ export function readSettings(read: InputReader = (name) => core.getInput(name)):
 
 /**
  * Parameters: a YAML or JSON mapping (`db_version: 16`), or `name=value` lines. Lists
- * become comma-separated values, as `prenv --set` takes them.
+ * become comma-separated values, as `prenv --set` takes them. Messages about the
+ * `secrets` input never quote a value.
  */
-export function parseParams(raw: string): string[] {
+export function parseParams(raw: string, input: typeof INPUT.params | typeof INPUT.secrets = INPUT.params): string[] {
   if (raw.trim() === "") return [];
   let doc: unknown;
   try {
@@ -120,28 +124,28 @@ export function parseParams(raw: string): string[] {
     doc = undefined;
   }
   if (typeof doc === "object" && doc !== null && !Array.isArray(doc)) {
-    return Object.entries(doc as Record<string, unknown>).map(([name, value]) => `${paramName(name)}=${paramValue(name, value)}`);
+    return Object.entries(doc as Record<string, unknown>).map(([name, value]) => `${paramName(input, name)}=${paramValue(input, name, value)}`);
   }
   const out: string[] = [];
   raw.split(/\r?\n/).forEach((line, i) => {
     const trimmed = line.trim();
     if (trimmed === "" || trimmed.startsWith("#")) return;
     const m = /^([^=\s]+)\s*=(.*)$/.exec(trimmed);
-    if (!m) throw new InputError(INPUT.params, `line ${i + 1} ("${trimmed}") is not name=value; write one name=value per line, or a YAML mapping (name: value)`);
-    out.push(`${paramName(m[1]!)}=${m[2]!.trim()}`);
+    if (!m) throw new InputError(input, `line ${i + 1}${input === INPUT.secrets ? "" : ` ("${trimmed}")`} is not name=value; write one name=value per line, or a YAML mapping (name: value)`);
+    out.push(`${paramName(input, m[1]!)}=${m[2]!.trim()}`);
   });
   return out;
 }
 
-function paramName(name: string): string {
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new InputError(INPUT.params, `"${name}" is not a parameter name; names have letters, digits and _ and start with a letter or _`);
+function paramName(input: InputName, name: string): string {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new InputError(input, `${input === INPUT.secrets ? "a name" : `"${name}"`} is not a parameter name; names have letters, digits and _ and start with a letter or _`);
   return name;
 }
 
-function paramValue(name: string, value: unknown): string {
+function paramValue(input: InputName, name: string, value: unknown): string {
   if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") return String(value);
   if (Array.isArray(value) && value.every((v) => ["string", "number", "boolean"].includes(typeof v))) return value.join(",");
-  throw new InputError(INPUT.params, `parameter "${name}" must be text, a number, true/false or a list of those, not ${value === null ? "empty" : "a mapping"}`);
+  throw new InputError(input, `parameter "${name}" must be text, a number, true/false or a list of those, not ${value === null ? "empty" : "a mapping"}`);
 }
 
 function bool(name: InputName, raw: string, fallback: boolean): boolean {

@@ -9,6 +9,7 @@ export const INPUT = {
   composeFiles: "compose-files",
   workingDirectory: "working-directory",
   params: "params",
+  secrets: "secrets",
   testCommand: "test-command",
   testReports: "test-reports",
   testTimeout: "test-timeout",

@@ -8,12 +8,14 @@ import { RuntimeUnavailableError, type Backend, type Endpoint } from "../backend
 import { loadEnvironment, type EnvironmentDefinition } from "../definition/environment.ts";
 import { DefinitionError, formatDiagnostic } from "../definition/errors.ts";
 import type { Diagnostic } from "../definition/model.ts";
-import { runEnvironment, type RunReport } from "../engine/run.ts";
+import { reportParams, runEnvironment, type RunReport } from "../engine/run.ts";
 import { BootError, PreflightError, up } from "../engine/up.ts";
 import { restCommentApi, type CommentApi } from "../github/client.ts";
 import { planEnvironment, PlanError, type Plan } from "../plan/plan.ts";
 import { appendRemoval, renderReport, SUMMARY_LIMIT } from "../report/render.ts";
-import { reproductionCommand, looksSecret } from "../report/repro.ts";
+import { reproductionCommand } from "../report/repro.ts";
+import { secretValues } from "../secrets/collect.ts";
+import { Redactor } from "../secrets/redact.ts";
 import type { EnvironmentFate, Links, ReportView } from "../report/view.ts";
 import { ResultsFolder } from "../results/output.ts";
 import { VERSION } from "../version.ts";
@@ -71,6 +73,9 @@ export async function runMain(deps: MainDependencies): Promise<number> {
     }
     throw e;
   }
+  // Known secrets first, so that nothing below can print them; more come with the definition.
+  const redactor = new Redactor([...settings.secrets.map((line) => line.slice(line.indexOf("=") + 1)), settings.token, ...secretValues(undefined, deps.env)]);
+  maskInRunnerLog(redactor);
   const key = settings.commentKey ?? context.job ?? "prenv";
   const environment = settings.environment ?? environmentNameFor(context, key);
   // Saved before anything can be created, so that the post step finds it whatever happens next.
@@ -81,8 +86,8 @@ export async function runMain(deps: MainDependencies): Promise<number> {
   core.setOutput(OUTPUT.environment, environment);
 
   const links = linksFor(context);
-  const channel = openChannel(settings, context, key, deps, viewFile, links);
-  const step = new MainStep(settings, context, deps, channel, { key, environment, links });
+  const channel = openChannel(settings, context, key, deps, viewFile, links, redactor);
+  const step = new MainStep(settings, context, deps, channel, { key, environment, links }, redactor);
   const closing = context.pullRequest?.action === "closed";
   const code = settings.command === "down" || closing ? await step.remove(closing ? "pull request closed" : "down") : await step.boot();
   deps.state.save(STATE.phase, "finished");
@@ -91,10 +96,15 @@ export async function runMain(deps: MainDependencies): Promise<number> {
   return code;
 }
 
-function openChannel(settings: ActionSettings, context: RunContext, key: string, deps: MainDependencies, viewFile: string, links: Links): ReportChannel {
+/** Registers every secret value with the runner, which then masks it in the job's log. */
+function maskInRunnerLog(redactor: Redactor): void {
+  for (const value of redactor.secrets) core.setSecret(value);
+}
+
+function openChannel(settings: ActionSettings, context: RunContext, key: string, deps: MainDependencies, viewFile: string, links: Links, redactor: Redactor): ReportChannel {
   const pr = context.pullRequest;
   const overflow = { label: "the job summary", ...(links.summary ? { url: links.summary } : {}) };
-  const base = { key, store: deps.state, viewFile, overflow };
+  const base = { key, store: deps.state, viewFile, overflow, redactor };
   if (!settings.comment) return new ReportChannel({ ...base, status: "disabled" });
   if (!pr) return new ReportChannel({ ...base, status: "no-pull-request" });
   if (pr.fromFork && context.eventName === "pull_request") {
@@ -125,8 +135,10 @@ class MainStep {
   private readonly id: Identity;
   private readonly workdir: string;
   private readonly commit: string;
+  private readonly redactor: Redactor;
 
-  constructor(settings: ActionSettings, context: RunContext, deps: MainDependencies, channel: ReportChannel, id: Identity) {
+  constructor(settings: ActionSettings, context: RunContext, deps: MainDependencies, channel: ReportChannel, id: Identity, redactor: Redactor) {
+    this.redactor = redactor;
     this.settings = settings;
     this.context = context;
     this.deps = deps;
@@ -197,7 +209,10 @@ class MainStep {
         ...(this.settings.definition ? { definition: this.settings.definition } : {}),
         ...(this.settings.composeFiles.length ? { files: this.settings.composeFiles } : {}),
         ...(this.settings.params.length ? { set: this.settings.params } : {}),
+        ...(this.settings.secrets.length ? { secrets: this.settings.secrets } : {}),
       });
+      this.redactor.add(secretValues(definition, this.context.childEnv));
+      maskInRunnerLog(this.redactor);
       for (const w of definition.definition.warnings) this.annotate("warning", w);
       if (this.settings.command === "run") this.overrideTest(definition);
       plan = planEnvironment(definition.definition, {
@@ -214,16 +229,13 @@ class MainStep {
       if (e instanceof InputError) return this.notStarted(e.message);
       throw e;
     }
-    for (const [name, p] of Object.entries(definition.params)) {
-      if (p.value !== undefined && looksSecret(name)) core.setSecret(String(p.value));
-    }
     const reproduction = reproductionCommand({
       version: VERSION,
       commit: this.commit,
       ...(this.settings.definition ? { definition: this.repoPath(this.settings.definition) } : {}),
       composeFiles: this.settings.composeFiles.map((f) => this.repoPath(f)),
       workingDirectory: "",
-      params: Object.fromEntries(Object.entries(definition.params).map(([k, p]) => [k, { ...(p.value !== undefined ? { value: p.value } : {}), ...(p.origin ? { origin: p.origin } : {}) }])),
+      params: reportParams(definition.params),
       ...(this.settings.testCommand ? { testCommandOverride: this.settings.testCommand } : {}),
     });
     core.setOutput(OUTPUT.reproduction, reproduction.command);
@@ -279,7 +291,7 @@ class MainStep {
       });
       core.setOutput(OUTPUT.result, "error");
       await this.finish(view);
-      core.setFailed(`prenv: the environment did not boot: ${failure.service ? `service "${failure.service}": ` : ""}${failure.message}`);
+      core.setFailed(this.redactor.redact(`prenv: the environment did not boot: ${failure.service ? `service "${failure.service}": ` : ""}${failure.message}`));
       return 1;
     }
   }
@@ -289,7 +301,7 @@ class MainStep {
       return this.notStarted("the definition has no test section, so there is nothing to run", undefined, `add test: { command: ..., reports: ... } to prenv.yml, set the ${INPUT.testCommand} input, or use command: up`);
     }
     const board = new ServiceBoard(plan.services);
-    const folder = new ResultsFolder(resolve(this.context.workspace, this.settings.resultsDir));
+    const folder = new ResultsFolder(resolve(this.context.workspace, this.settings.resultsDir), this.redactor);
     await folder.reset();
     const started = Date.now();
     let status: ReportView["status"] = "booting";
@@ -308,6 +320,7 @@ class MainStep {
       teardown: true,
       keepOnFailure: this.settings.keepOnFailure,
       bootTimeoutMs: this.settings.bootTimeoutMs,
+      redactor: this.redactor,
       onServiceEvent: (e) => {
         board.update(e);
         void this.channel.show(progress(), { final: false });
@@ -363,7 +376,7 @@ class MainStep {
     if (report.outcome === "passed") return 0;
     const e = report.error;
     if (report.outcome === "error") {
-      core.setFailed(`prenv: ${e?.phase ?? "run"} failed${e?.service ? ` (service "${e.service}")` : ""}: ${e?.message ?? "unknown error"}`);
+      core.setFailed(this.redactor.redact(`prenv: ${e?.phase ?? "run"} failed${e?.service ? ` (service "${e.service}")` : ""}: ${e?.message ?? "unknown error"}`));
       return 1;
     }
     const t = report.tests?.totals;
@@ -392,7 +405,7 @@ class MainStep {
     const failed = (report.tests?.cases ?? []).filter((c) => c.status === "failed" || c.status === "error");
     for (const c of failed.slice(0, MAX_ANNOTATIONS)) {
       const title = [c.suite, c.name].filter((p) => p).join(" › ");
-      const props: core.AnnotationProperties = { title };
+      const props: core.AnnotationProperties = { title: this.redactor.redact(title) };
       if (c.file) {
         const file = this.repoPath(resolve(base, c.file));
         if (!file.startsWith("..") && !isAbsolute(file)) {
@@ -400,7 +413,7 @@ class MainStep {
           if (c.line) props.startLine = c.line;
         }
       }
-      core.error(c.message ?? `${c.status}`, props);
+      core.error(this.redactor.redact(c.message ?? `${c.status}`), props);
     }
     if (failed.length > MAX_ANNOTATIONS) core.error(`${failed.length - MAX_ANNOTATIONS} more tests failed; the job summary lists them`, { title: "prenv: more failed tests" });
   }
@@ -412,7 +425,7 @@ class MainStep {
       props.startLine = d.location.line;
       props.startColumn = d.location.column;
     }
-    const message = formatDiagnostic(d);
+    const message = this.redactor.redact(formatDiagnostic(d));
     if (kind === "error") core.error(message, props);
     else core.warning(message, props);
   }
@@ -437,7 +450,7 @@ class MainStep {
     const view = this.view("not-started", { problem: { message, ...(detail ? { detail } : {}), ...(hint ? { hint } : {}) } });
     core.setOutput(OUTPUT.result, "error");
     await this.finish(view);
-    core.setFailed(`prenv: ${message}${hint ? `\n  hint: ${hint}` : ""}`);
+    core.setFailed(this.redactor.redact(`prenv: ${message}${hint ? `\n  hint: ${hint}` : ""}`));
     return 1;
   }
 
@@ -452,7 +465,7 @@ class MainStep {
   private async summary(view: ReportView): Promise<void> {
     const overflow = { label: "results.json in the artifact", ...(view.links.artifact?.url ? { url: view.links.artifact.url } : {}) };
     try {
-      await core.summary.addRaw(renderReport(view, { limit: SUMMARY_LIMIT, overflow })).write();
+      await core.summary.addRaw(renderReport(this.redactor.redactDeep(view), { limit: SUMMARY_LIMIT, overflow })).write();
     } catch (e) {
       core.warning(`prenv: the job summary could not be written: ${(e as Error).message}`);
     }

@@ -12,6 +12,8 @@ import { Progress } from "./progress.ts";
 import { renderParams, renderSummary } from "./summary.ts";
 import { ResultsFolder } from "../results/output.ts";
 import { runEnvironment } from "../engine/run.ts";
+import { secretValues } from "../secrets/collect.ts";
+import { MASK, Redactor } from "../secrets/redact.ts";
 
 function load(opts: DefinitionOptions, io: Io): EnvironmentDefinition {
   const environment = loadEnvironment({
@@ -92,7 +94,9 @@ function planJson(p: Plan) {
 }
 
 export async function upCommand(opts: DefinitionOptions & { keepOnFailure?: boolean; timeout?: string; services?: string[] }, io: Io): Promise<number> {
-  const p = plan(opts, io, opts.services);
+  const environment = load(opts, io);
+  const p = planOf(environment, opts, opts.services);
+  const redactor = new Redactor(secretValues(environment, io.env));
   const timeoutMs = opts.timeout ? parseAge(opts.timeout) : undefined;
   if (opts.timeout && timeoutMs === undefined) throw new CliError(`prenv: --timeout "${opts.timeout}" is not a duration; write for example 90s, 5m or 1h`, EXIT.badInput);
   const backend = await backendFor();
@@ -126,8 +130,8 @@ export async function upCommand(opts: DefinitionOptions & { keepOnFailure?: bool
       if (f.logTail) lines.push(`--- last lines of ${f.service} ---`, f.logTail, "---");
       if (f.hint) lines.push(`hint: ${f.hint}`);
       lines.push(e.removed ? "nothing was left behind" : `the environment was kept for inspection: \`prenv down --env ${p.environment}\` removes it`);
-      if (opts.json) io.out.write(`${JSON.stringify({ environment: p.environment, error: { service: f.service, message: f.message, hint: f.hint, logTail: f.logTail }, removed: e.removed }, null, 2)}\n`);
-      throw new CliError(lines.join("\n"), EXIT.environmentFailed);
+      if (opts.json) io.out.write(`${JSON.stringify(redactor.redactDeep({ environment: p.environment, error: { service: f.service, message: f.message, hint: f.hint, logTail: f.logTail }, removed: e.removed }), null, 2)}\n`);
+      throw new CliError(redactor.redact(lines.join("\n")), EXIT.environmentFailed);
     }
     throw e;
   }
@@ -136,7 +140,7 @@ export async function upCommand(opts: DefinitionOptions & { keepOnFailure?: bool
 export function describeCommand(opts: DefinitionOptions & { markdown?: boolean }, io: Io): number {
   const environment = load(opts, io);
   const specs = Object.values(environment.params).map((p) => p.spec);
-  if (opts.json) io.out.write(`${JSON.stringify(Object.values(environment.params).map((p) => ({ ...p.spec, value: p.value ?? null, origin: p.origin ?? null })), null, 2)}\n`);
+  if (opts.json) io.out.write(`${JSON.stringify(Object.values(environment.params).map((p) => ({ ...p.spec, secret: p.secret, value: p.value === undefined ? null : p.secret ? MASK : p.value, origin: p.origin ?? null })), null, 2)}\n`);
   else io.out.write(renderParams(specs, opts.markdown ?? false));
   return EXIT.ok;
 }
@@ -161,7 +165,8 @@ export async function runCommand(opts: RunCommandOptions, io: Io, mode: "run" | 
     const existing = (await backend.list()).find((e) => e.environment === p.environment);
     if (!existing || existing.services.length === 0) throw new CliError(`prenv: environment "${p.environment}" is not up; start it with \`prenv up\`, or use \`prenv run\` to boot, test and tear down in one`, EXIT.environmentFailed);
   }
-  const folder = new ResultsFolder(resolve(io.cwd, opts.resultsDir ?? "prenv-results"));
+  const redactor = new Redactor(secretValues(environment, io.env));
+  const folder = new ResultsFolder(resolve(io.cwd, opts.resultsDir ?? "prenv-results"), redactor);
   await folder.reset();
   const progress = mode === "run" && !opts.json ? new Progress(io.err, p.services.map((s) => s.name)) : undefined;
   if (!opts.json) io.err.write(`prenv ${mode} · ${p.environment} (${backend.kind})\n`);
@@ -175,6 +180,7 @@ export async function runCommand(opts: RunCommandOptions, io: Io, mode: "run" | 
     teardown: mode === "run" && !opts.keep,
     keepOnFailure: opts.keepOnFailure ?? false,
     forceSetup: opts.setup ?? false,
+    redactor,
     ...(timeoutMs !== undefined ? { bootTimeoutMs: timeoutMs } : {}),
     onServiceEvent: (e) => progress?.update(e),
     onPhase: (phase) => {

@@ -60,7 +60,13 @@ export function loadDefinition(options: LoadOptions): Definition {
   const envFiles = options.envFiles?.map((f) => resolve(options.cwd, f));
   const dotenv = readEnvFiles(envFiles ?? [resolve(workingDir, ".env")], envFiles !== undefined, env, diagnostics);
   const variables = options.variables ?? {};
-  const lookup: Lookup = (name) => variables[name] ?? env[name] ?? dotenv[name];
+  // Every variable the files use, with its value: those whose names look like credentials are masked in output.
+  const used: Record<string, string> = {};
+  const lookup: Lookup = (name) => {
+    const value = variables[name] ?? env[name] ?? dotenv[name];
+    if (value !== undefined) used[name] = value;
+    return value;
+  };
 
   const loader = new Loader(lookup, diagnostics, options.embedded);
   const project = loader.loadProject(files, workingDir);
@@ -90,6 +96,7 @@ export function loadDefinition(options: LoadOptions): Definition {
     extensions: project.extensions,
     ...(loader.embeddedValues ? { embedded: loader.embeddedValues } : {}),
     hash,
+    variablesUsed: used,
     warnings: diagnostics.filter((d) => d.severity === "warning"),
   };
 }

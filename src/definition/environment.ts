@@ -50,6 +50,8 @@ export interface EnvironmentLoadOptions extends Omit<LoadOptions, "variables" | 
   /** A prenv.yml; found in cwd (prenv.yml / prenv.yaml) when not given. */
   definition?: string;
   set?: string[];
+  /** `name=value` lines whose values are secret (the Action's `secrets` input). */
+  secrets?: string[];
   paramsFiles?: string[];
 }
 
@@ -92,7 +94,7 @@ export function loadEnvironment(options: EnvironmentLoadOptions): EnvironmentDef
   throwIfErrors(diagnostics);
 
   const specs = section ? parseParamSpecs(section.source, [...section.base, "params"], diagnostics) : [];
-  const inputs: ParamInputs = { set: options.set ?? [], env, files: (options.paramsFiles ?? []).flatMap((f) => {
+  const inputs: ParamInputs = { set: options.set ?? [], secrets: options.secrets ?? [], env, files: (options.paramsFiles ?? []).flatMap((f) => {
     const path = resolve(options.cwd, f);
     if (!existsSync(path)) {
       diagnostics.push(error(`params file ${path} does not exist`, { hint: "check the path given with --params-file" }));

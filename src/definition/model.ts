@@ -138,5 +138,7 @@ export interface Definition {
   embedded?: Record<string, unknown>;
   /** Stable hash of everything above, used to label what the environment creates. */
   hash: string;
+  /** The variables interpolation read (environment, .env, parameters), with their values. */
+  variablesUsed: Record<string, string>;
   warnings: Diagnostic[];
 }

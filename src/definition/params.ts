@@ -1,3 +1,4 @@
+import { looksSecret } from "../secrets/redact.ts";
 import { error, warning } from "./errors.ts";
 import { didYouMean } from "./keys.ts";
 import type { Diagnostic, SourceLocation } from "./model.ts";
@@ -16,15 +17,23 @@ export interface ParamSpec {
   required: boolean;
   /** The allowed values of an enum. */
   values?: string[];
+  /** Declared `secret: true`: its value is masked wherever prenv writes. */
+  secret: boolean;
   location?: SourceLocation;
 }
 
-export type ParamOrigin = "--set" | "params file" | "environment" | "default";
+export type ParamOrigin = "--set" | "params file" | "environment" | "secrets input" | "default";
 
 export interface ResolvedParam {
   spec: ParamSpec;
   value?: ParamValue;
   origin?: ParamOrigin;
+  /**
+   * Its value must never be written: declared secret, a name that looks like a
+   * credential, or a value given as a secret (PRENV_SECRET_<NAME>, the Action's
+   * `secrets` input).
+   */
+  secret: boolean;
 }
 
 /** Where values come from, in increasing precedence: defaults < PRENV_PARAM_* < --params-file < --set. */
@@ -34,10 +43,16 @@ export interface ParamInputs {
   /** Parsed `--params-file` documents, in order. */
   files?: { source: YamlSource }[];
   env?: Record<string, string | undefined>;
+  /** `name=value` lines whose values are secret (the Action's `secrets` input); wins over everything. */
+  secrets?: string[];
 }
 
+/** PRENV_SECRET_<NAME> gives a parameter's value and marks it secret. */
+export const SECRET_ENV_PREFIX = "PRENV_SECRET_";
+export const PARAM_ENV_PREFIX = "PRENV_PARAM_";
+
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const SPEC_KEYS = ["type", "default", "description", "required", "values"];
+const SPEC_KEYS = ["type", "default", "description", "required", "values", "secret"];
 
 /** Reads `params:` (a mapping of name to spec) at `path` of a YAML source. */
 export function parseParamSpecs(source: YamlSource, path: Path, diagnostics: Diagnostic[]): ParamSpec[] {
@@ -70,8 +85,13 @@ export function parseParamSpecs(source: YamlSource, path: Path, diagnostics: Dia
       fail(`parameter "${name}" has type ${JSON.stringify(type)}, which is not a parameter type`, [name, "type"], guess ? `did you mean "${guess}"?` : `use one of ${PARAM_TYPES.join(", ")}`);
       continue;
     }
-    const spec: ParamSpec = { name, type: type as ParamType, required: raw.required === true, location: source.locateKey([...path, name]) };
+    const spec: ParamSpec = { name, type: type as ParamType, required: raw.required === true, secret: raw.secret === true, location: source.locateKey([...path, name]) };
     if (raw.required !== undefined && typeof raw.required !== "boolean") fail(`"required" of parameter "${name}" must be true or false`, [name, "required"], "write required: true");
+    if (raw.secret !== undefined && typeof raw.secret !== "boolean") fail(`"secret" of parameter "${name}" must be true or false`, [name, "secret"], "write secret: true");
+    if (spec.secret && raw.default !== undefined && raw.default !== null) {
+      fail(`secret parameter "${name}" has a default, which would put a secret into the repository`, [name, "default"], `remove the default and pass the value at run time (PRENV_SECRET_${envName(name)}, or the Action's secrets input)`);
+      continue;
+    }
     if (raw.description !== undefined) {
       if (typeof raw.description === "string") spec.description = raw.description;
       else fail(`the description of parameter "${name}" must be text`, [name, "description"], "quote it");
@@ -99,7 +119,8 @@ export function parseParamSpecs(source: YamlSource, path: Path, diagnostics: Dia
 export function resolveParams(specs: ParamSpec[], inputs: ParamInputs, diagnostics: Diagnostic[]): Record<string, ResolvedParam> {
   const byName = new Map(specs.map((s) => [s.name, s]));
   const resolved: Record<string, ResolvedParam> = {};
-  for (const spec of specs) resolved[spec.name] = spec.default !== undefined ? { spec, value: spec.default, origin: "default" } : { spec };
+  const secretByNature = (spec: ParamSpec) => spec.secret || looksSecret(spec.name);
+  for (const spec of specs) resolved[spec.name] = spec.default !== undefined ? { spec, value: spec.default, origin: "default", secret: secretByNature(spec) } : { spec, secret: secretByNature(spec) };
   const names = specs.map((s) => s.name);
   const unknown = (name: string, where: string, location?: SourceLocation) => {
     const guess = didYouMean(name, names);
@@ -110,24 +131,33 @@ export function resolveParams(specs: ParamSpec[], inputs: ParamInputs, diagnosti
       }),
     );
   };
-  const take = (name: string, raw: unknown, origin: ParamOrigin, where: string, location?: SourceLocation) => {
+  const take = (name: string, raw: unknown, origin: ParamOrigin, where: string, location?: SourceLocation, givenAsSecret = false) => {
     const spec = byName.get(name);
     if (!spec) return unknown(name, where, location);
     const value = coerce(spec, raw);
     if (typeof value === "string") {
-      diagnostics.push(error(`${where}: parameter "${name}" ${value.slice(1)}`, { ...(location ? { location } : {}), hint: hintFor(spec) }));
+      // The message quotes the value: not for one given as a secret.
+      const why = givenAsSecret || secretByNature(spec) ? `has a value that is not ${spec.type === "integer" ? "an" : "a"} ${spec.type} (the value is secret, so it is not shown)` : value.slice(1);
+      diagnostics.push(error(`${where}: parameter "${name}" ${why}`, { ...(location ? { location } : {}), hint: hintFor(spec) }));
       return;
     }
-    resolved[name] = { spec, value: value.value, origin };
+    resolved[name] = { spec, value: value.value, origin, secret: givenAsSecret || secretByNature(spec) };
   };
 
   const env = inputs.env ?? {};
+  const fromEnv: [string, string, ParamSpec | undefined, boolean][] = [];
   for (const [key, raw] of Object.entries(env)) {
-    if (!key.startsWith("PRENV_PARAM_") || raw === undefined) continue;
-    const wanted = key.slice("PRENV_PARAM_".length);
-    const spec = specs.find((s) => envName(s.name) === wanted);
-    if (spec) take(spec.name, raw, "environment", key);
-    else diagnostics.push(warning(`${key} names no parameter of this definition and is ignored`, { hint: `parameters: ${names.map((n) => `PRENV_PARAM_${envName(n)}`).join(", ") || "none"}` }));
+    if (raw === undefined) continue;
+    const prefix = key.startsWith(PARAM_ENV_PREFIX) ? PARAM_ENV_PREFIX : key.startsWith(SECRET_ENV_PREFIX) ? SECRET_ENV_PREFIX : undefined;
+    if (!prefix) continue;
+    const wanted = key.slice(prefix.length);
+    fromEnv.push([key, raw, specs.find((s) => envName(s.name) === wanted), prefix === SECRET_ENV_PREFIX]);
+  }
+  // A secret given for a parameter wins over a plain value from the environment.
+  fromEnv.sort((a, b) => Number(a[3]) - Number(b[3]));
+  for (const [key, raw, spec, secret] of fromEnv) {
+    if (spec) take(spec.name, raw, "environment", key, undefined, secret);
+    else diagnostics.push(warning(`${key} names no parameter of this definition and is ignored`, { hint: `parameters: ${names.map((n) => `${secret ? SECRET_ENV_PREFIX : PARAM_ENV_PREFIX}${envName(n)}`).join(", ") || "none"}` }));
   }
   for (const { source } of inputs.files ?? []) {
     if (!isMapping(source.value)) {
@@ -144,9 +174,18 @@ export function resolveParams(specs: ParamSpec[], inputs: ParamInputs, diagnosti
     }
     take(item.slice(0, eq), item.slice(eq + 1), "--set", `--set ${item}`);
   }
+  for (const item of inputs.secrets ?? []) {
+    const eq = item.indexOf("=");
+    if (eq <= 0) {
+      // The line may be the secret itself: name nothing of it.
+      diagnostics.push(error("a line of the secrets input is not name=value", { hint: "write one `name=${{ secrets.NAME }}` line per secret parameter" }));
+      continue;
+    }
+    take(item.slice(0, eq), item.slice(eq + 1), "secrets input", `secrets input, parameter ${item.slice(0, eq)}`, undefined, true);
+  }
   for (const r of Object.values(resolved)) {
     if (r.value === undefined && r.spec.required) {
-      diagnostics.push(error(`parameter "${r.spec.name}" is required and has no value`, { ...(r.spec.location ? { location: r.spec.location } : {}), hint: `pass --set ${r.spec.name}=<value>, a --params-file, or PRENV_PARAM_${envName(r.spec.name)}` }));
+      diagnostics.push(error(`parameter "${r.spec.name}" is required and has no value`, { ...(r.spec.location ? { location: r.spec.location } : {}), hint: r.secret ? `set PRENV_SECRET_${envName(r.spec.name)} (or pass it in the Action's secrets input)` : `pass --set ${r.spec.name}=<value>, a --params-file, or PRENV_PARAM_${envName(r.spec.name)}` }));
     }
   }
   return resolved;

@@ -6,6 +6,7 @@ import type { Plan } from "../plan/plan.ts";
 import { collectReports } from "../results/collect.ts";
 import type { TestResults } from "../results/model.ts";
 import { resultsPassed } from "../results/collect.ts";
+import { Redactor } from "../secrets/redact.ts";
 import { definedFields } from "../util/objects.ts";
 import { logTail, readLog } from "./logs.ts";
 import { up, BootError, type ServiceEvent, type ServiceOutcome } from "./up.ts";
@@ -25,7 +26,8 @@ export interface RunReport {
   outcome: Outcome;
   exitCode: 0 | 1 | 2;
   error?: { phase: Phase; service?: string; message: string; hint?: string; output?: string };
-  params: Record<string, { value?: ParamValue; origin?: string }>;
+  /** A secret parameter's value is never here: `secret: true` stands in for it. */
+  params: Record<string, { value?: ParamValue; origin?: string; secret?: true }>;
   services: { name: string; image: string; imageId?: string; digest?: string; phase?: string; readyMs?: number }[];
   endpoints: Endpoint[];
   setup: StepOutcome[];
@@ -57,12 +59,34 @@ export interface RunOptions extends RunHooks {
   bootTimeoutMs?: number;
   /** Run setup even when it already ran on this environment. */
   forceSetup?: boolean;
+  /** Masks secret values: in the report returned, and in the output passed to onOutput. */
+  redactor?: Redactor;
   /** Called before teardown with what to save: every service's log. */
   saveLogs?: (logs: Map<string, string>) => Promise<void>;
 }
 
 /** up -> setup -> tests -> results -> down: the whole job, whatever fails on the way. */
 export async function runEnvironment(env: EnvironmentDefinition, plan: Plan, options: RunOptions): Promise<RunReport> {
+  const redactor = options.redactor ?? new Redactor();
+  const output = redactor.pieces();
+  const { onOutput, onPhase } = options;
+  const flush = () => {
+    const rest = output.end();
+    if (rest) onOutput?.(rest);
+  };
+  const report = await runUnredacted(env, plan, {
+    ...options,
+    ...(onOutput ? { onOutput: (chunk: string) => onOutput(output.push(chunk)) } : {}),
+    onPhase: (phase) => {
+      flush();
+      onPhase?.(phase);
+    },
+  });
+  flush();
+  return redactor.redactDeep(report);
+}
+
+async function runUnredacted(env: EnvironmentDefinition, plan: Plan, options: RunOptions): Promise<RunReport> {
   const t0 = Date.now();
   const { backend, owner } = options;
   const report: RunReport = {
@@ -73,7 +97,7 @@ export async function runEnvironment(env: EnvironmentDefinition, plan: Plan, opt
     backend: backend.kind,
     outcome: "error",
     exitCode: 2,
-    params: Object.fromEntries(Object.entries(env.params).map(([k, p]) => [k, { ...(p.value !== undefined ? { value: p.value } : {}), ...(p.origin ? { origin: p.origin } : {}) }])),
+    params: reportParams(env.params),
     services: plan.services.map((s) => ({ name: s.name, image: s.image })),
     endpoints: [],
     setup: [],
@@ -223,6 +247,13 @@ export async function runEnvironment(env: EnvironmentDefinition, plan: Plan, opt
     report.timings.totalMs = Date.now() - t0;
     report.finishedAt = new Date().toISOString();
   }
+}
+
+/** Parameters as a report shows them: a secret's value is left out. */
+export function reportParams(params: EnvironmentDefinition["params"]): RunReport["params"] {
+  return Object.fromEntries(
+    Object.entries(params).map(([k, p]) => [k, { ...(p.value !== undefined && !p.secret ? { value: p.value } : {}), ...(p.origin ? { origin: p.origin } : {}), ...(p.secret ? { secret: true as const } : {}) }]),
+  );
 }
 
 function serviceEntry(s: ServiceOutcome): RunReport["services"][number] {

@@ -1,3 +1,4 @@
+import { envName } from "../definition/params.ts";
 import type { RunReport } from "../engine/run.ts";
 import type { Reproduction } from "./view.ts";
 
@@ -18,19 +19,12 @@ export interface ReproductionInput {
   testCommandOverride?: string;
 }
 
-/** Parameter names that usually hold credentials: their values never go into the command. */
-const SECRET_NAME = /(pass(word|wd)?|secret|token|api_?key|private|credential|auth|cert|session|cookie|signature|salt)/i;
-
-export function looksSecret(name: string): boolean {
-  return SECRET_NAME.test(name);
-}
-
 /**
  * The one line that brings the run back on a laptop: the same commit, the same
  * definition and the parameters the workflow gave. Defaults are not repeated (the commit
- * brings them back). Values that came from environment variables, and parameters whose
- * name looks like a credential, are left out and named in a note instead: the CLI reads
- * them from PRENV_PARAM_<NAME> when the developer sets it.
+ * brings them back). Values that came from environment variables, and secret parameters
+ * (whose values the report never holds), are left out and named in a note instead: the
+ * CLI reads them from PRENV_PARAM_<NAME> / PRENV_SECRET_<NAME> when the developer sets it.
  */
 export function reproductionCommand(input: ReproductionInput): Reproduction {
   const notes: string[] = [];
@@ -38,9 +32,14 @@ export function reproductionCommand(input: ReproductionInput): Reproduction {
   if (input.definition) args.push("--definition", input.definition);
   for (const file of input.composeFiles) args.push("-f", file);
   for (const [name, param] of Object.entries(input.params).sort(([a], [b]) => a.localeCompare(b))) {
-    if (param.value === undefined || param.origin === "default" || param.origin === undefined) continue;
-    if (param.origin === "environment" || looksSecret(name)) {
-      notes.push(`parameter ${name} is not in the command (${param.origin === "environment" ? "it came from an environment variable" : "it may be a secret"}): set PRENV_PARAM_${name.toUpperCase()} before running it`);
+    if (param.origin === "default" || param.origin === undefined) continue;
+    if (param.secret) {
+      notes.push(`parameter ${name} is secret, so it is not in the command: set PRENV_SECRET_${envName(name)} before running it`);
+      continue;
+    }
+    if (param.value === undefined) continue;
+    if (param.origin === "environment") {
+      notes.push(`parameter ${name} is not in the command (it came from an environment variable): set PRENV_PARAM_${envName(name)} before running it`);
       continue;
     }
     const value = Array.isArray(param.value) ? param.value.join(",") : String(param.value);

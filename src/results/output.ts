@@ -1,5 +1,8 @@
-import { copyFile, mkdir, rm, writeFile } from "node:fs/promises";
+import { createReadStream, createWriteStream } from "node:fs";
+import { mkdir, rm, writeFile } from "node:fs/promises";
 import { basename, dirname, isAbsolute, join, relative } from "node:path";
+import { pipeline } from "node:stream/promises";
+import { Redactor } from "../secrets/redact.ts";
 
 /**
  * The results folder: results.json, the JUnit reports as the runner wrote them, and
@@ -7,9 +10,12 @@ import { basename, dirname, isAbsolute, join, relative } from "node:path";
  */
 export class ResultsFolder {
   readonly dir: string;
+  /** Secret values never reach a file of the folder. */
+  readonly redactor: Redactor;
 
-  constructor(dir: string) {
+  constructor(dir: string, redactor: Redactor = new Redactor()) {
     this.dir = dir;
+    this.redactor = redactor;
   }
 
   async reset(): Promise<void> {
@@ -19,7 +25,7 @@ export class ResultsFolder {
 
   async writeLogs(logs: Map<string, string>): Promise<void> {
     await mkdir(join(this.dir, "logs"), { recursive: true });
-    await Promise.all([...logs].map(([service, text]) => writeFile(join(this.dir, "logs", `${safeName(service)}.log`), text)));
+    await Promise.all([...logs].map(([service, text]) => writeFile(join(this.dir, "logs", `${safeName(service)}.log`), this.redactor.redact(text))));
   }
 
   /** Copies reports under junit/, keeping their paths relative to `base` when inside it. */
@@ -29,7 +35,8 @@ export class ResultsFolder {
       const rel = relative(base, report);
       const target = join(this.dir, "junit", rel.startsWith("..") || isAbsolute(rel) ? basename(report) : rel);
       await mkdir(dirname(target), { recursive: true });
-      await copyFile(report, target);
+      // A failed test's message may quote a secret: reports are copied through the redactor.
+      await pipeline(createReadStream(report), this.redactor.transform(), createWriteStream(target));
       copied.push(target);
     }
     return copied;
@@ -37,7 +44,7 @@ export class ResultsFolder {
 
   async writeJson(value: unknown): Promise<string> {
     const path = join(this.dir, "results.json");
-    await writeFile(path, `${JSON.stringify(value, null, 2)}\n`);
+    await writeFile(path, `${JSON.stringify(this.redactor.redactDeep(value), null, 2)}\n`);
     return path;
   }
 }

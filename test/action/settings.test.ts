@@ -25,6 +25,7 @@ describe("inputs", () => {
       workingDirectory: ".",
       composeFiles: [],
       params: [],
+      secrets: [],
       bootTimeoutMs: 300_000,
       resultsDir: "prenv-results",
       token: "ghs_x",
@@ -53,10 +54,15 @@ describe("inputs", () => {
       [{ environment: "My Env" }, /^input "environment": "My Env" cannot name an environment/],
       [{ "github-token": "" }, /^input "github-token": is empty, and comment is true/],
       [{ "artifact-name": "logs/1" }, /^input "artifact-name": "logs\/1" has a character/],
+      // A mistake in the secrets input never quotes what was written: it may be the secret.
+      [{ secrets: "sk_live_abcdef" }, /^input "secrets": line 1 is not name=value; write one name=value per line/],
+      [{ secrets: "bad-name=sk_live_abcdef" }, /^input "secrets": a name is not a parameter name/],
+      [{ secrets: "api_key: { nested: sk_live_abcdef }" }, /^input "secrets": parameter "api_key" must be text/],
     ];
     for (const [given, message] of cases) {
-      assert.throws(() => readSettings(inputs(given)), (e: unknown) => e instanceof InputError && message.test(e.message), JSON.stringify(given));
+      assert.throws(() => readSettings(inputs(given)), (e: unknown) => e instanceof InputError && message.test(e.message) && !e.message.includes("sk_live"), JSON.stringify(given));
     }
+    assert.deepEqual(readSettings(inputs({ secrets: "api_key=sk_live_abcdef" })).secrets, ["api_key=sk_live_abcdef"]);
     assert.equal(readSettings(inputs({ "github-token": "", comment: "false" })).comment, false, "no token is fine without a comment");
   });
 

@@ -95,7 +95,7 @@ describe("prenv.yml: parameters", () => {
     assert.ok(messages.some((m) => /parameter "db_version" must be one of "15", "16", not "17" \| use one of 15, 16/.test(m)));
     assert.ok(messages.some((m) => /unknown parameter "wrokers" \| did you mean "workers"\?/.test(m)));
     assert.ok(messages.some((m) => /"search" must be true or false/.test(m)));
-    assert.ok(messages.some((m) => /parameter "token" is required and has no value \| pass --set token=<value>, a --params-file, or PRENV_PARAM_TOKEN/.test(m)));
+    assert.ok(messages.some((m) => /parameter "token" is required and has no value \| set PRENV_SECRET_TOKEN \(or pass it in the Action's secrets input\)/.test(m)));
     const required = diagnostics.find((d) => d.message.includes('"token" is required'))!;
     assert.deepEqual(required.location && { line: required.location.line, column: required.location.column }, { line: 8, column: 3 });
   });
