@@ -6,6 +6,8 @@ export interface PullRequestInfo {
   /** opened, synchronize, reopened, closed... */
   action: string | undefined;
   headSha: string;
+  /** The base branch's commit the pull request was compared with (and, on pull_request, merged into). */
+  baseSha: string;
   /** owner/name of the repository the head branch lives in; undefined when it was deleted. */
   headRepository: string | undefined;
   baseRepository: string;
@@ -95,6 +97,7 @@ function pullRequestOf(eventName: string, payload: Record<string, unknown>): Pul
       number,
       action: stringAt(payload, ["action"]),
       headSha: stringAt(payload, ["pull_request", "head", "sha"]) ?? "",
+      baseSha: stringAt(payload, ["pull_request", "base", "sha"]) ?? "",
       headRepository,
       baseRepository,
       fromFork: headRepository === undefined || headRepository.toLowerCase() !== baseRepository.toLowerCase(),
@@ -112,6 +115,7 @@ function pullRequestOf(eventName: string, payload: Record<string, unknown>): Pul
       number,
       action: undefined,
       headSha: stringAt(payload, ["workflow_run", "head_sha"]) ?? "",
+      baseSha: "",
       headRepository,
       baseRepository,
       fromFork: headRepository === undefined || headRepository.toLowerCase() !== baseRepository.toLowerCase(),

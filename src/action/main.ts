@@ -7,13 +7,16 @@ import { DockerBackend } from "../backends/docker/docker-backend.ts";
 import { RuntimeUnavailableError, type Backend, type Endpoint } from "../backends/backend.ts";
 import { loadEnvironment, type EnvironmentDefinition } from "../definition/environment.ts";
 import { DefinitionError, formatDiagnostic } from "../definition/errors.ts";
+import { overrideTest } from "../definition/override.ts";
 import type { Diagnostic } from "../definition/model.ts";
 import { reportParams, runEnvironment, type RunReport } from "../engine/run.ts";
 import { BootError, PreflightError, up } from "../engine/up.ts";
 import { restCommentApi, type CommentApi } from "../github/client.ts";
 import { planEnvironment, PlanError, type Plan } from "../plan/plan.ts";
 import { appendRemoval, renderReport, SUMMARY_LIMIT } from "../report/render.ts";
-import { reproductionCommand } from "../report/repro.ts";
+import { buildManifest, seal, type ManifestDraft } from "../manifest/manifest.ts";
+import { localSource, pathInRepository, repositoryRoot } from "../repro/git.ts";
+import { reproductionLine } from "../repro/line.ts";
 import { secretValues } from "../secrets/collect.ts";
 import { Redactor } from "../secrets/redact.ts";
 import type { EnvironmentFate, Links, ReportView } from "../report/view.ts";
@@ -229,16 +232,10 @@ class MainStep {
       if (e instanceof InputError) return this.notStarted(e.message);
       throw e;
     }
-    const reproduction = reproductionCommand({
-      version: VERSION,
-      commit: this.commit,
-      ...(this.settings.definition ? { definition: this.repoPath(this.settings.definition) } : {}),
-      composeFiles: this.settings.composeFiles.map((f) => this.repoPath(f)),
-      workingDirectory: "",
-      params: reportParams(definition.params),
-      ...(this.settings.testCommand ? { testCommandOverride: this.settings.testCommand } : {}),
-    });
-    core.setOutput(OUTPUT.reproduction, reproduction.command);
+    const draft = this.manifestDraft(definition);
+    // Until the run has found its digests and failures, the line carries what was asked.
+    const reproduction = draft ? reproductionLine(seal({ ...draft, images: [], outcome: "error", failedTests: [] })) : undefined;
+    if (reproduction) core.setOutput(OUTPUT.reproduction, reproduction.command);
 
     let backend: Backend;
     try {
@@ -246,7 +243,32 @@ class MainStep {
     } catch (e) {
       return this.notStarted((e as Error).message, undefined, "the job needs a Docker engine: use a runner that has one (ubuntu-latest has), or start one in an earlier step");
     }
-    return this.settings.command === "up" ? this.up(plan, backend, reproduction) : this.runSuite(definition, plan, backend, reproduction);
+    return this.settings.command === "up" ? this.up(plan, backend, reproduction) : this.runSuite(definition, plan, backend, draft);
+  }
+
+  /** What the run manifest says before the run: the tree, the definition, the parameters. */
+  private manifestDraft(definition: EnvironmentDefinition): Omit<ManifestDraft, "images" | "outcome" | "failedTests"> | undefined {
+    const repository = `${this.context.repository.owner}/${this.context.repository.repo}`;
+    const local = localSource(this.workdir, repository);
+    const root = repositoryRoot(this.workdir);
+    if (!local || !root) {
+      core.warning(`prenv: ${this.workdir} is not a git checkout, so the run cannot be reproduced (no run manifest)`);
+      return undefined;
+    }
+    const pr = this.context.pullRequest;
+    const pullRequest = pr && pr.headSha && pr.baseSha && this.context.eventName.startsWith("pull_request") ? { number: pr.number, head: pr.headSha, base: pr.baseSha, merged: local.commit !== pr.headSha } : undefined;
+    return {
+      prenvVersion: VERSION,
+      createdAt: new Date().toISOString(),
+      source: { ...local, ...(pullRequest ? { pullRequest } : {}) },
+      workingDirectory: pathInRepository(root, this.workdir),
+      ...(this.settings.definition ? { definition: this.settings.definition } : {}),
+      composeFiles: this.settings.composeFiles,
+      profiles: [],
+      params: reportParams(definition.params),
+      backend: "docker",
+      ...(this.settings.testCommand ? { test: { commandOverride: this.settings.testCommand } } : {}),
+    };
   }
 
   private async up(plan: Plan, backend: Backend, reproduction: ReportView["reproduction"]): Promise<number> {
@@ -296,7 +318,8 @@ class MainStep {
     }
   }
 
-  private async runSuite(definition: EnvironmentDefinition, plan: Plan, backend: Backend, reproduction: ReportView["reproduction"]): Promise<number> {
+  private async runSuite(definition: EnvironmentDefinition, plan: Plan, backend: Backend, draft: Omit<ManifestDraft, "images" | "outcome" | "failedTests"> | undefined): Promise<number> {
+    let reproduction = draft ? reproductionLine(seal({ ...draft, images: [], outcome: "error", failedTests: [] })) : undefined;
     if (!definition.test) {
       return this.notStarted("the definition has no test section, so there is nothing to run", undefined, `add test: { command: ..., reports: ... } to prenv.yml, set the ${INPUT.testCommand} input, or use command: up`);
     }
@@ -350,11 +373,18 @@ class MainStep {
     if (output) process.stdout.write(`\n::${stopToken}::\n`);
     if (report.tests) await folder.copyReports(report.tests.reports, definition.test.workdir);
     await folder.writeJson(report);
+    const artifactName = this.settings.artifactName ?? `prenv-${slug(this.id.key)}`;
+    if (draft) {
+      // The manifest goes into the artifact with the results: a long line downloads it from there.
+      const manifest = buildManifest(draft, report);
+      await folder.writeManifest(manifest);
+      reproduction = reproductionLine(manifest, { artifact: artifactName, ...(this.context.runId ? { runId: this.context.runId } : {}) });
+      core.setOutput(OUTPUT.reproduction, reproduction.command);
+    }
     core.setOutput(OUTPUT.resultsPath, folder.dir);
 
     board.settle(report.services);
     if (report.outcome === "error" && report.error?.phase === "boot") board.stopped("stopped");
-    const artifactName = this.settings.artifactName ?? `prenv-${slug(this.id.key)}`;
     const artifact = await uploadResults(folder.dir, artifactName, this.deps.uploader(this.context), this.id.links.run?.url);
     if (artifact.problem) core.warning(`prenv: the artifact ${artifactName} was not uploaded: ${artifact.problem}; the files are in ${folder.dir}`);
 
@@ -432,18 +462,8 @@ class MainStep {
 
   private overrideTest(definition: EnvironmentDefinition): void {
     const { testCommand, testReports, testTimeoutMs } = this.settings;
-    if (testCommand === undefined && testReports === undefined && testTimeoutMs === undefined) return;
-    const current = definition.test;
-    if (!current && testCommand === undefined) throw new InputError(INPUT.testReports, `the definition has no test section to apply it to; set ${INPUT.testCommand} as well`);
-    const common = {
-      workdir: current?.workdir ?? definition.baseDir,
-      env: current?.env ?? {},
-      timeoutMs: testTimeoutMs ?? current?.timeoutMs ?? 30 * 60_000,
-      reports: testReports ?? current?.reports ?? [],
-      location: current?.location ?? { file: definition.file ?? "", line: 1, column: 1 },
-    };
-    if (testCommand !== undefined) definition.test = { ...common, mode: "command", command: ["/bin/sh", "-c", testCommand] };
-    else if (current) definition.test = { ...current, ...common };
+    const problem = overrideTest(definition, { ...(testCommand !== undefined ? { command: testCommand } : {}), ...(testReports ? { reports: testReports } : {}), ...(testTimeoutMs !== undefined ? { timeoutMs: testTimeoutMs } : {}) });
+    if (problem) throw new InputError(INPUT.testReports, `${problem} (the ${INPUT.testCommand} input)`);
   }
 
   private async notStarted(message: string, detail?: string, hint?: string): Promise<number> {

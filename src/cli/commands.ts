@@ -12,6 +12,14 @@ import { Progress } from "./progress.ts";
 import { renderParams, renderSummary } from "./summary.ts";
 import { ResultsFolder } from "../results/output.ts";
 import { runEnvironment } from "../engine/run.ts";
+import { overrideTest } from "../definition/override.ts";
+import { buildManifest, type SourceRecord } from "../manifest/manifest.ts";
+import { localSource, pathInRepository, repositoryRoot } from "../repro/git.ts";
+import { reproductionLine } from "../repro/line.ts";
+import { selectTests, type Selection } from "../repro/selection.ts";
+import type { Reproduction } from "../report/view.ts";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { secretValues } from "../secrets/collect.ts";
 import { MASK, Redactor } from "../secrets/redact.ts";
 
@@ -31,12 +39,25 @@ function load(opts: DefinitionOptions, io: Io): EnvironmentDefinition {
   return environment;
 }
 
-function planOf(environment: EnvironmentDefinition, opts: DefinitionOptions, services?: string[]): Plan {
+function planOf(environment: EnvironmentDefinition, opts: DefinitionOptions, services?: string[], pins?: Record<string, string>): Plan {
   return planEnvironment(environment.definition, {
     ...(opts.env ? { environment: opts.env } : {}),
     ...(services?.length ? { services } : {}),
     ...(environment.test?.mode === "service" ? { testService: environment.test.service } : {}),
+    ...(pins ? { pins } : {}),
   });
+}
+
+/** `--pin service=sha256:...` options as a mapping. */
+function parsePins(pins: string[] | undefined): Record<string, string> | undefined {
+  if (!pins?.length) return undefined;
+  const out: Record<string, string> = {};
+  for (const pin of pins) {
+    const eq = pin.indexOf("=");
+    if (eq <= 0) throw new CliError(`prenv: --pin "${pin}" is not service=digest; write --pin api=sha256:<64 hex digits>`, EXIT.badInput);
+    out[pin.slice(0, eq)] = pin.slice(eq + 1);
+  }
+  return out;
 }
 
 export function plan(opts: DefinitionOptions, io: Io, services?: string[]): Plan {
@@ -151,13 +172,28 @@ export interface RunCommandOptions extends DefinitionOptions {
   keepOnFailure?: boolean;
   timeout?: string;
   setup?: boolean;
+  /** `service=sha256:...`: run that image by digest. */
+  pin?: string[];
+  /** Run only the tests with these names. */
+  only?: string[];
+  /** Replaces the definition's test command. */
+  testCommand?: string;
+}
+
+/** Where a run's manifest says it came from; repro gives the run it reproduces. */
+export interface RunOrigin {
+  source: SourceRecord;
+  workingDirectory: string;
 }
 
 /** `prenv run` (boot, test, tear down) and `prenv test` (against the environment that is up). */
-export async function runCommand(opts: RunCommandOptions, io: Io, mode: "run" | "test"): Promise<number> {
+export async function runCommand(opts: RunCommandOptions, io: Io, mode: "run" | "test", origin?: RunOrigin): Promise<number> {
   const environment = load(opts, io);
+  const problem = overrideTest(environment, opts.testCommand !== undefined ? { command: opts.testCommand } : {});
+  if (problem) throw new CliError(`prenv: --test-command: ${problem}`, EXIT.badInput);
   if (!environment.test) throw new CliError("prenv: the definition has no test section; add `test: { command: ..., reports: ... }` to prenv.yml (see docs/prenv-yml.md)", EXIT.badInput);
-  const p = planOf(environment, opts);
+  const selection = opts.only?.length ? applySelection(environment, opts.only, io) : undefined;
+  const p = planOf(environment, opts, undefined, parsePins(opts.pin));
   const timeoutMs = opts.timeout ? parseAge(opts.timeout) : undefined;
   if (opts.timeout && timeoutMs === undefined) throw new CliError(`prenv: --timeout "${opts.timeout}" is not a duration; write for example 90s, 5m or 1h`, EXIT.badInput);
   const backend = await backendFor();
@@ -198,9 +234,60 @@ export async function runCommand(opts: RunCommandOptions, io: Io, mode: "run" | 
   progress?.stop();
   if (report.tests) await folder.copyReports(report.tests.reports, environment.test.workdir);
   await folder.writeJson(report);
+  const root = repositoryRoot(io.cwd);
+  const source = origin?.source ?? (root ? localSource(io.cwd) : undefined);
+  let reproduction: Reproduction | undefined;
+  if (source) {
+    const manifest = buildManifest(
+      {
+        prenvVersion: VERSION,
+        createdAt: report.startedAt,
+        source,
+        workingDirectory: origin?.workingDirectory ?? pathInRepository(root!, io.cwd),
+        ...(opts.definition ? { definition: opts.definition } : {}),
+        composeFiles: opts.file ?? [],
+        profiles: opts.profile ?? [],
+        params: report.params,
+        backend: report.backend,
+        ...(opts.testCommand !== undefined || selection ? { test: { ...(opts.testCommand !== undefined ? { commandOverride: opts.testCommand } : {}), ...(selection ? { selection: opts.only!.map((name) => ({ name })) } : {}) } } : {}),
+      },
+      report,
+    );
+    const file = await folder.writeManifest(manifest);
+    reproduction = reproductionLine(manifest, { path: relative(io.cwd, file) });
+  }
   if (opts.json) io.out.write(`${JSON.stringify(report, null, 2)}\n`);
   else io.err.write(renderSummary(report, relative(io.cwd, folder.dir) || "."));
+  if (!opts.json && report.outcome !== "passed" && reproduction) {
+    io.err.write(`reproduce this run (here or on another machine):\n  ${reproduction.command}\n${reproduction.notes.map((n) => `  note: ${n}\n`).join("")}`);
+  }
   if (mode === "run" && opts.keep && !opts.json) io.err.write(`the environment is still up: \`prenv down --env ${p.environment}\` removes it\n`);
   return report.exitCode;
 }
 
+
+/** Narrows the suite to the named tests, the way its runner takes a selection. */
+function applySelection(environment: EnvironmentDefinition, names: string[], io: Io): Selection {
+  const test = environment.test!;
+  const tests = names.map((name) => ({ name }));
+  if (test.mode === "service") {
+    const selection: Selection = { runner: undefined, env: { PRENV_TEST_SELECTION: JSON.stringify(names) }, command: [], how: "PRENV_TEST_SELECTION only (the suite runs as a service)" };
+    io.err.write(`prenv: running only ${names.length} test${names.length === 1 ? "" : "s"}: ${selection.how}\n`);
+    return selection;
+  }
+  const packageJson = join(test.workdir, "package.json");
+  const readScript = (name: string) => {
+    if (!existsSync(packageJson)) return undefined;
+    try {
+      const scripts = (JSON.parse(readFileSync(packageJson, "utf8")) as { scripts?: Record<string, unknown> }).scripts;
+      const script = scripts?.[name];
+      return typeof script === "string" ? script : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  const selection = selectTests(test.command, tests, { ...(test.runner ? { runner: test.runner } : {}), env: io.env, readScript });
+  environment.test = { ...test, command: selection.command, env: { ...test.env, ...selection.env } };
+  io.err.write(`prenv: running only ${names.length} test${names.length === 1 ? "" : "s"}: ${selection.how}\n`);
+  return selection;
+}

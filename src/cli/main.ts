@@ -91,12 +91,42 @@ export async function main(argv: string[]): Promise<number> {
 
   withRun(program.command("run").description("boot the environment, run setup and the test suite, collect results, tear down"))
     .option("--keep", "leave the environment up afterwards")
+    .option("--pin <service=digest>", "run this service's image by digest, whatever its tag points to now (repeatable)", collect)
+    .option("--only <test>", "run only the test with this name (repeatable); see docs/cli.md for the runners prenv knows", collect)
+    .option("--test-command <command>", "replace the definition's test command")
     .option("--keep-on-failure", "leave it up only when something failed")
     .addOption(new Option("--timeout <duration>", "give up booting after this time").default("5m"))
     .action((opts) => run(async () => (await commands()).runCommand(opts, io(), "run"))());
 
   withRun(program.command("test").description("run setup (once) and the test suite against the environment that is up"))
     .action((opts) => run(async () => (await commands()).runCommand(opts, io(), "test"))());
+
+  program
+    .command("repro")
+    .description("run a recorded run again exactly: the same tree (in a temporary git worktree), parameters, image digests and tests")
+    .argument("[repository]", "owner/repo or owner/repo#<pull request>, as the run printed it")
+    .option("--head <sha>", "the pull request's head commit (merged into --base, as the run did)")
+    .option("--base <sha>", "the base commit")
+    .option("--commit <sha>", "the commit that was tested (no merge)")
+    .option("--tree <sha>", "the tree the run tested: the rebuilt tree must be this one")
+    .option("--prenv <version>", "the prenv version that made the line")
+    .option("--dir <path>", "where prenv ran, relative to the repository's root", ".")
+    .option("-d, --definition <path>", "prenv.yml, relative to --dir")
+    .option("-f, --file <path>", "compose file, relative to --dir (repeatable)", collect)
+    .option("--profile <name>", "compose profile (repeatable)", collect)
+    .option("--set <name=value>", "parameter (repeatable)", collect)
+    .option("--secret <name>", "a secret parameter the run had: its value comes from PRENV_SECRET_<NAME> (repeatable)", collect)
+    .option("--pin <service=digest>", "run this service's image by digest (repeatable)", collect)
+    .option("--only <test>", "run only the test with this name (repeatable)", collect)
+    .option("--only-failed", "with --manifest: run only the tests that failed in the run")
+    .option("--test-command <command>", "the test command the run used instead of the definition's")
+    .option("--manifest <file>", "reproduce from a run's manifest.json (from its results folder or artifact) instead of flags")
+    .option("--print", "say what would be done, and do nothing")
+    .option("--keep", "leave the environment (and the worktree) up afterwards, for prenv logs / exec")
+    .option("--results-dir <path>", "where the results go (default: a folder in the temporary directory)")
+    .option("-e, --env <name>", "environment name (default: repro-<tree>)")
+    .option("--json", "machine-readable output on stdout")
+    .action((repository: string | undefined, opts) => run(async () => (await import("./repro-command.ts")).reproCommand(repository, opts, io()))());
 
   withDefinition(program.command("describe").description("the definition's parameters: name, type, default, description"))
     .option("--markdown", "as a Markdown table, for a README")

@@ -5,7 +5,7 @@ import { parse as parseDotenv } from "dotenv";
 import type { z } from "zod";
 import { composeFileSchema, type RawComposeFile, type RawService } from "./compose-schema.ts";
 import { describeIssue, type IssueWords } from "./issues.ts";
-import { definedFields } from "../util/objects.ts";
+import { definedFields, stableJson } from "../util/objects.ts";
 import { DefinitionError, error, warning } from "./errors.ts";
 import { interpolate, InterpolationError, type Lookup } from "./interpolate.ts";
 import { checkKeys, didYouMean } from "./keys.ts";
@@ -85,7 +85,8 @@ export function loadDefinition(options: LoadOptions): Definition {
   throwIfErrors(diagnostics);
 
   const hashed = { services, networks: project.networks, volumes: project.volumes };
-  const hash = createHash("sha256").update(stableJson(hashed)).digest("hex").slice(0, 16);
+  // Source positions say where, not what: they stay out of the hash.
+  const hash = createHash("sha256").update(stableJson(hashed, (key) => key === "location")).digest("hex").slice(0, 16);
   return {
     name,
     workingDir,
@@ -462,12 +463,6 @@ export function sanitizeName(name: string): string {
   return clean || "prenv";
 }
 
-function stableJson(value: unknown): string {
-  // Source positions say where, not what: they stay out of the hash.
-  return JSON.stringify(value, (k, v: unknown) =>
-    k === "location" ? undefined : v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v,
-  );
-}
 
 const FORMS: Record<string, string> = {
   command: 'write a string such as `npm start` or a list such as ["npm", "start"]',

@@ -8,7 +8,7 @@ import { didYouMean } from "./keys.ts";
 import type { Definition, Diagnostic, MountSpec, SourceLocation } from "./model.ts";
 import { parseDuration, parseMount, toArgv } from "./normalize.ts";
 import { parseParamSpecs, renderParam, resolveParams, type ParamInputs, type ResolvedParam } from "./params.ts";
-import { PRENV_KEYS, RESERVED_KEYS, STEP_KINDS, stepCommon, testSchema, type StepKind } from "./prenv-schema.ts";
+import { PRENV_KEYS, RESERVED_KEYS, STEP_KINDS, stepCommon, testSchema, type StepKind, type TestRunner } from "./prenv-schema.ts";
 import { isMapping, readYaml, type Path, type YamlSource } from "./yaml-source.ts";
 
 interface StepBase {
@@ -32,7 +32,7 @@ export type TestSpec = {
   /** Globs, relative to workdir, where the JUnit reports land. */
   reports: string[];
   location: SourceLocation;
-} & ({ mode: "command"; command: string[] } | { mode: "service"; service: string });
+} & ({ mode: "command"; command: string[]; /** Named when prenv cannot tell it from the command. */ runner?: TestRunner } | { mode: "service"; service: string });
 
 /** Everything prenv knows about an environment: compose services plus prenv's own keys. */
 export interface EnvironmentDefinition {
@@ -57,7 +57,7 @@ export interface EnvironmentLoadOptions extends Omit<LoadOptions, "variables" | 
 
 export const PRENV_FILES = ["prenv.yml", "prenv.yaml"];
 const DEFAULT_STEP_TIMEOUT_MS = 2 * 60_000;
-const DEFAULT_TEST_TIMEOUT_MS = 30 * 60_000;
+export const DEFAULT_TEST_TIMEOUT_MS = 30 * 60_000;
 
 /**
  * Loads prenv.yml (or compose files with an `x-prenv` section): parameters first, since
@@ -391,7 +391,7 @@ class SectionReader {
     }
     // A string runs through the shell, as a developer would type it.
     const command = typeof d.command === "string" ? ["/bin/sh", "-c", d.command] : this.argv(d.command!, [...path, "command"]);
-    return command ? { ...common, mode: "command", command } : undefined;
+    return command ? { ...common, mode: "command", command, ...(d.runner ? { runner: d.runner } : {}) } : undefined;
   }
 }
 

@@ -47,7 +47,12 @@ export const copySchema = z.looseObject({
 export const STEP_KINDS = { exec: execSchema, run: runSchema, http: httpSchema, copy: copySchema } as const;
 export type StepKind = keyof typeof STEP_KINDS;
 
+/** The test runners whose way of taking a selection of tests prenv knows. */
+export const TEST_RUNNERS = ["node", "pytest", "jest", "vitest", "go", "maven"] as const;
+export type TestRunner = (typeof TEST_RUNNERS)[number];
+
 export const testSchema = z.looseObject({
+  runner: z.enum(TEST_RUNNERS).optional(),
   command: argv.optional(),
   service: z.string().optional(),
   workdir: z.string().optional(),

@@ -28,7 +28,7 @@ export interface RunReport {
   error?: { phase: Phase; service?: string; message: string; hint?: string; output?: string };
   /** A secret parameter's value is never here: `secret: true` stands in for it. */
   params: Record<string, { value?: ParamValue; origin?: string; secret?: true }>;
-  services: { name: string; image: string; imageId?: string; digest?: string; phase?: string; readyMs?: number }[];
+  services: { name: string; image: string; imageId?: string; digest?: string; built?: boolean; phase?: string; readyMs?: number }[];
   endpoints: Endpoint[];
   setup: StepOutcome[];
   suite?: Omit<SuiteOutcome, "outputTail">;
@@ -128,7 +128,7 @@ async function runUnredacted(env: EnvironmentDefinition, plan: Plan, options: Ru
           ...(options.bootTimeoutMs !== undefined ? { timeoutMs: options.bootTimeoutMs } : {}),
         });
         booted = true;
-        report.services = result.services.map(serviceEntry);
+        report.services = result.services.map((s) => serviceEntry(s, plan));
         report.endpoints = result.endpoints;
       } catch (e) {
         if (!(e instanceof BootError)) throw e;
@@ -256,6 +256,7 @@ export function reportParams(params: EnvironmentDefinition["params"]): RunReport
   );
 }
 
-function serviceEntry(s: ServiceOutcome): RunReport["services"][number] {
-  return { name: s.name, image: s.image.reference, imageId: s.image.id, ...(s.image.digest ? { digest: s.image.digest } : {}), phase: s.phase, readyMs: s.readyMs };
+function serviceEntry(s: ServiceOutcome, plan: Plan): RunReport["services"][number] {
+  const built = plan.services.find((p) => p.name === s.name)?.build === true;
+  return { name: s.name, image: s.image.reference, imageId: s.image.id, ...(s.image.digest ? { digest: s.image.digest } : {}), ...(built ? { built } : {}), phase: s.phase, readyMs: s.readyMs };
 }

@@ -38,6 +38,8 @@ export interface PlanOptions {
   services?: string[];
   /** The test service (`test.service`): left out of the boot, planned on its own. */
   testService?: string;
+  /** Run these services' images by digest (`sha256:...`), whatever their tags point to now. */
+  pins?: Record<string, string>;
 }
 
 export class PlanError extends Error {
@@ -50,6 +52,14 @@ export class PlanError extends Error {
 }
 
 const ENV_NAME = /^[a-z0-9][a-z0-9_-]{0,48}$/;
+
+/** The repository part of an image reference: `redis` of `redis:7` and of `redis@sha256:...`. */
+export function repositoryOf(reference: string): string {
+  const at = reference.indexOf("@");
+  if (at >= 0) return reference.slice(0, at);
+  const colon = reference.lastIndexOf(":");
+  return colon > reference.lastIndexOf("/") ? reference.slice(0, colon) : reference;
+}
 
 /** Pure: a validated definition becomes the plan of what to create, in which order. */
 export function planEnvironment(definition: Definition, options: PlanOptions = {}): Plan {
@@ -80,12 +90,20 @@ export function planEnvironment(definition: Definition, options: PlanOptions = {
     return level;
   };
 
+  const pins = options.pins ?? {};
+  for (const [name, digest] of Object.entries(pins)) {
+    const spec = definition.services[name];
+    if (!spec) throw new PlanError(`--pin names service "${name}", which the definition does not have`, `the services are ${Object.keys(definition.services).join(", ")}`);
+    if (spec.build !== undefined) throw new PlanError(`--pin ${name}: the service is built from the repository, so it cannot be pinned to a digest`, "remove the --pin: the image is rebuilt from the same commit");
+    if (!/^sha256:[0-9a-f]{64}$/.test(digest)) throw new PlanError(`--pin ${name}=${digest} is not a digest`, "write --pin <service>=sha256:<64 hex digits>, as the run's reproduction line has it");
+  }
   const planned = (name: string, runsToCompletion: boolean): PlannedService => {
     const spec = definition.services[name]!;
+    const pin = pins[name];
     return {
       name,
       spec,
-      image: spec.image ?? `prenv-build/${definition.name}-${name}:${definition.hash}`,
+      image: pin && spec.image ? `${repositoryOf(spec.image)}@${pin}` : (spec.image ?? `prenv-build/${definition.name}-${name}:${definition.hash}`),
       build: spec.build !== undefined,
       dependsOn: Object.fromEntries(Object.entries(spec.dependsOn).filter(([d]) => selected.has(d))),
       readiness: readinessOf(spec, runsToCompletion),

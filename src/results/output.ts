@@ -2,6 +2,7 @@ import { createReadStream, createWriteStream } from "node:fs";
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { basename, dirname, isAbsolute, join, relative } from "node:path";
 import { pipeline } from "node:stream/promises";
+import { MANIFEST_FILE, type RunManifest } from "../manifest/manifest.ts";
 import { Redactor } from "../secrets/redact.ts";
 
 /**
@@ -20,7 +21,7 @@ export class ResultsFolder {
 
   async reset(): Promise<void> {
     await mkdir(this.dir, { recursive: true });
-    await Promise.all(["results.json", "junit", "logs"].map((p) => rm(join(this.dir, p), { recursive: true, force: true })));
+    await Promise.all(["results.json", MANIFEST_FILE, "junit", "logs"].map((p) => rm(join(this.dir, p), { recursive: true, force: true })));
   }
 
   async writeLogs(logs: Map<string, string>): Promise<void> {
@@ -42,10 +43,15 @@ export class ResultsFolder {
     return copied;
   }
 
-  async writeJson(value: unknown): Promise<string> {
-    const path = join(this.dir, "results.json");
+  async writeJson(value: unknown, name = "results.json"): Promise<string> {
+    const path = join(this.dir, name);
     await writeFile(path, `${JSON.stringify(this.redactor.redactDeep(value), null, 2)}\n`);
     return path;
+  }
+
+  /** The run manifest, beside results.json (it is in the logs artifact with it). */
+  writeManifest(manifest: RunManifest): Promise<string> {
+    return this.writeJson(manifest, MANIFEST_FILE);
   }
 }
 

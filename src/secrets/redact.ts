@@ -1,3 +1,4 @@
+import { escapeRegExp } from "../util/text.ts";
 import { Transform } from "node:stream";
 
 /** What a secret value is replaced with wherever prenv writes. */
@@ -132,10 +133,6 @@ export class Redactor {
     this.longest = sorted[0]?.length ?? 0;
     this.pattern = sorted.length ? new RegExp(sorted.map(escapeRegExp).join("|"), "g") : undefined;
   }
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
 /** Parameter and variable names that usually hold credentials. */

@@ -81,7 +81,9 @@ describe("the Action on pull requests", { concurrency: false }, () => {
     assert.ok(comment.body.startsWith(`${MARKER}\n### ✅ prenv · integration — 2 of 2 tests passed`), comment.body.slice(0, 300));
     assert.equal(first.main.outputs["comment-url"], `https://github.com/${REPOSITORY}/pull/${number}#issuecomment-${comment.id}`);
     assert.match(comment.body, /\| `web` \| `prenv-test\/busybox:1` \(local `sha256:[0-9a-f]{12}`\) \| ready \d+\.\d s \| `127\.0\.0\.1:\d+ → 80\/tcp` \|/);
-    assert.match(comment.body, new RegExp(`git fetch origin ${ws.sha} && git checkout ${ws.sha} && npx prenv@\\d+\\.\\d+\\.\\d+ run\\n`));
+    // The example payload's head is not the checked-out commit: as on pull_request, the test merge is reproduced from head and base.
+    const pr = pullRequestEvent("opened", number).pull_request as { head: { sha: string }; base: { sha: string } };
+    assert.match(comment.body, new RegExp(`\\nnpx prenv@\\d+\\.\\d+\\.\\d+ repro 'Codertocat/Hello-World#${number}' --head ${pr.head.sha} --base ${pr.base.sha} --tree [0-9a-f]{40} --prenv \\d+\\.\\d+\\.\\d+\\n`));
     assert.match(comment.body, /Environment torn down after the tests/);
     // The comment went booting -> running tests -> results, in place.
     const bodies = writes(number).map((r) => (r.body as { body: string }).body);

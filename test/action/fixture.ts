@@ -5,7 +5,7 @@ import { BUSYBOX } from "../helpers/docker.ts";
  * and a suite run by Node's own test runner with its JUnit reporter. The parameter
  * `fail` makes one test fail (at tests/web.test.mjs:10).
  */
-export function webProject(extraTests: Record<string, string> = {}): Record<string, string> {
+export function webProject(extraTests: Record<string, string> = {}, image = BUSYBOX): Record<string, string> {
   return {
     "prenv.yml": `name: hello
 params:
@@ -13,7 +13,7 @@ params:
   greeting: { type: string, default: hello }
 services:
   web:
-    image: ${BUSYBOX}
+    image: ${image}
     command: ["sh", "-c", "mkdir -p /www && echo ok > /www/index.html && exec httpd -f -p 80 -h /www"]
     ports: ["80"]
     x-prenv:

@@ -127,7 +127,7 @@ describe("secrets never reach anything prenv writes", { concurrency: false }, ()
     assert.deepEqual(results.params.api_key, { origin: "secrets input", secret: true });
     assert.deepEqual(results.params.db_pw, { origin: "--set", secret: true });
     // The reproduction line names the variables to set instead.
-    assert.match(main.outputs.reproduction ?? "", /^git fetch/);
+    assert.match(main.outputs.reproduction ?? "", /^npx prenv@\S+ repro .* --secret api_key --secret db_pw( |$)/);
     assert.match(comment, /set PRENV\\_SECRET\\_API\\_KEY before running it/);
   });
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { code, fenced, htmlCode, sanitize, text } from "../../src/report/markdown.ts";
-import { reproductionCommand, shellQuote } from "../../src/report/repro.ts";
+import { shellQuote } from "../../src/util/shell.ts";
 
 const ZWJ = "\u200d";
 
@@ -49,45 +49,7 @@ describe("escaping untrusted text", () => {
   });
 });
 
-describe("the reproduction command", () => {
-  const base = { version: "1.4.2", commit: "3f2a9c1d5e6f708192a3b4c5d6e7f8091a2b3c4d", composeFiles: [], workingDirectory: "" };
-
-  test("commit, definition, compose files and the parameters the workflow gave; defaults are left to the commit", () => {
-    const { command, notes } = reproductionCommand({
-      ...base,
-      definition: "ci/prenv.yml",
-      composeFiles: ["compose.yaml", "compose.ci.yaml"],
-      params: {
-        db_version: { value: 16, origin: "--set" },
-        search: { value: true, origin: "params file" },
-        regions: { value: ["eu", "us"], origin: "--set" },
-        greeting: { value: "it's me; rm -rf /", origin: "--set" },
-        workers: { value: 2, origin: "default" },
-        unset: {},
-      },
-    });
-    assert.equal(
-      command,
-      "git fetch origin 3f2a9c1d5e6f708192a3b4c5d6e7f8091a2b3c4d && git checkout 3f2a9c1d5e6f708192a3b4c5d6e7f8091a2b3c4d && npx prenv@1.4.2 run --definition ci/prenv.yml -f compose.yaml -f compose.ci.yaml --set db_version=16 --set 'greeting=it'\\''s me; rm -rf /' --set regions=eu,us --set search=true",
-    );
-    assert.deepEqual(notes, []);
-  });
-
-  test("values from environment variables and secret parameters stay out of it, with a note", () => {
-    const { command, notes } = reproductionCommand({
-      ...base,
-      params: { api_token: { origin: "--set", secret: true }, region: { value: "eu-west-1", origin: "environment" }, db_password: { origin: "params file", secret: true } },
-      testCommandOverride: "npm run smoke",
-    });
-    assert.doesNotMatch(command, /api_token|db_password|eu-west-1/);
-    assert.deepEqual(notes, [
-      "parameter api_token is secret, so it is not in the command: set PRENV_SECRET_API_TOKEN before running it",
-      "parameter db_password is secret, so it is not in the command: set PRENV_SECRET_DB_PASSWORD before running it",
-      "parameter region is not in the command (it came from an environment variable): set PRENV_PARAM_REGION before running it",
-      "the workflow replaced the test command with: npm run smoke (the command above runs the definition's own)",
-    ]);
-  });
-
+describe("shell quoting", () => {
   test("shell quoting keeps one word one word, on one line", () => {
     assert.equal(shellQuote("plain-1.2_x=y"), "plain-1.2_x=y");
     assert.equal(shellQuote(""), "''");

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { containerNetworkReachable, repositoryOf } from "../../src/backends/docker/docker-backend.ts";
+import { containerNetworkReachable } from "../../src/backends/docker/docker-backend.ts";
+import { repositoryOf } from "../../src/plan/plan.ts";
 
 describe("Docker backend decisions", () => {
   test("readiness probes use container addresses only where the host can route to them", () => {

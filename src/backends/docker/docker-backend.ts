@@ -4,7 +4,7 @@ import Dockerode from "dockerode";
 import { pack } from "tar-fs";
 import { withTimeout } from "../../util/async.ts";
 import type { MountSpec } from "../../definition/model.ts";
-import { networksOf, type Plan, type PlannedService } from "../../plan/plan.ts";
+import { networksOf, repositoryOf, type Plan, type PlannedService } from "../../plan/plan.ts";
 import {
   LABELS,
   RuntimeUnavailableError,
@@ -549,13 +549,6 @@ export function containerNetworkReachable(platform: string, dockerHost: string |
 }
 
 /** "host:5000/a/b:tag" -> "host:5000/a/b"; "a@sha256:..." -> "a". */
-export function repositoryOf(reference: string): string {
-  const at = reference.indexOf("@");
-  if (at >= 0) return reference.slice(0, at);
-  const colon = reference.lastIndexOf(":");
-  return colon > reference.lastIndexOf("/") ? reference.slice(0, colon) : reference;
-}
-
 function markerName(environment: string, marker: Marker): string {
   return `${environment}_prenv-${marker}`;
 }
