@@ -1,15 +1,26 @@
+import { createWriteStream, mkdirSync } from "node:fs";
 import { copyFile, mkdir, rm, writeFile } from "node:fs/promises";
+import type { Transform, Writable } from "node:stream";
 import { basename, dirname, isAbsolute, join, relative } from "node:path";
+import type { OutputSink } from "../engine/logs.ts";
+
+export interface ResultsFolderOptions {
+  /** Applied to every output written here and to the tails reports keep (secret masking, say). */
+  transform?: () => Transform;
+}
 
 /**
  * The results folder: results.json, the JUnit reports as the runner wrote them, and
- * logs/<service>.log for every service. Only what prenv writes there is replaced.
+ * logs/<service>.log for every service, logs/prenv/ for the outputs of setup steps and
+ * the test command. Only what prenv writes there is replaced.
  */
-export class ResultsFolder {
+export class ResultsFolder implements OutputSink {
   readonly dir: string;
+  readonly transform?: () => Transform;
 
-  constructor(dir: string) {
+  constructor(dir: string, options: ResultsFolderOptions = {}) {
     this.dir = dir;
+    if (options.transform) this.transform = options.transform;
   }
 
   async reset(): Promise<void> {
@@ -17,9 +28,13 @@ export class ResultsFolder {
     await Promise.all(["results.json", "junit", "logs"].map((p) => rm(join(this.dir, p), { recursive: true, force: true })));
   }
 
-  async writeLogs(logs: Map<string, string>): Promise<void> {
-    await mkdir(join(this.dir, "logs"), { recursive: true });
-    await Promise.all([...logs].map(([service, text]) => writeFile(join(this.dir, "logs", `${safeName(service)}.log`), text)));
+  /** A file of the folder, by its path there ("logs/api.log"), to stream an output into. */
+  open(file: string): Writable {
+    const path = join(this.dir, file);
+    const rel = relative(this.dir, path);
+    if (rel.startsWith("..") || isAbsolute(rel)) throw new Error(`prenv: ${file} is outside the results folder`);
+    mkdirSync(dirname(path), { recursive: true });
+    return createWriteStream(path);
   }
 
   /** Copies reports under junit/, keeping their paths relative to `base` when inside it. */
@@ -40,8 +55,4 @@ export class ResultsFolder {
     await writeFile(path, `${JSON.stringify(value, null, 2)}\n`);
     return path;
   }
-}
-
-function safeName(name: string): string {
-  return name.replace(/[^A-Za-z0-9_.-]/g, "_");
 }
