@@ -48,7 +48,10 @@ export interface ExecOptions {
   user?: string;
   workdir?: string;
   env?: Record<string, string>;
-  /** Receives the whole output as UTF-8 text, written with backpressure; it is not ended. */
+  /**
+   * Receives the whole output in whole UTF-8 characters, with backpressure (the result's
+   * `output` is then empty); it is not ended.
+   */
   output?: Writable;
 }
 

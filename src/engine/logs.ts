@@ -34,18 +34,16 @@ export class Output {
   constructor(sink: OutputSink | undefined, file: string, options: { write?: boolean; limits?: TailLimits; onText?: (text: string) => void } = {}) {
     const tail = (this.tail = new TextTail(options.limits ?? REPORT_TAIL));
     this.where = sink ? file : undefined;
-    const decoder = new StringDecoder("utf8");
-    const keep = (text: string) => {
-      tail.push(text);
-      options.onText?.(text);
-    };
+    // Decoded only for the live display: the tail decodes once, at the end.
+    const decoder = options.onText ? new StringDecoder("utf8") : undefined;
     const tee = new Transform({
       transform(chunk: Buffer, _encoding, callback) {
-        keep(decoder.write(chunk));
+        tail.push(chunk);
+        if (decoder) options.onText?.(decoder.write(chunk));
         callback(null, chunk);
       },
       flush(callback) {
-        keep(decoder.end());
+        if (decoder) options.onText?.(decoder.end());
         callback();
       },
     });

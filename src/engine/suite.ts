@@ -4,7 +4,7 @@ import type { TestSpec } from "../definition/environment.ts";
 import type { Plan } from "../plan/plan.ts";
 import type { Writable } from "node:stream";
 import { withTimeout } from "../util/async.ts";
-import { decodeInto, writeText } from "../util/text-streams.ts";
+import { mergeInto, writeText } from "../util/text-streams.ts";
 import { endpointVariables } from "./endpoints.ts";
 import { Output, serviceLogFile, TEST_LOG_FILE, type OutputSink } from "./logs.ts";
 
@@ -53,7 +53,7 @@ async function runCommand(plan: Plan, test: Extract<TestSpec, { mode: "command" 
   const env = { ...inherited, ...endpointVariables(plan.environment, options.endpoints), ...test.env };
   const [command, ...args] = test.command;
   const child = spawn(command!, args, { cwd: test.workdir, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
-  const printed = decodeInto([child.stdout, child.stderr], output);
+  const printed = mergeInto([child.stdout, child.stderr], output);
   let timedOut = false;
   let interrupted = false;
   // The whole process group: test runners start workers that would outlive the runner.

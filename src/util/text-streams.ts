@@ -1,4 +1,3 @@
-import { StringDecoder } from "node:string_decoder";
 import type { Readable, Writable } from "node:stream";
 
 export interface TailLimits {
@@ -9,9 +8,45 @@ export interface TailLimits {
 /** What reports show of an output: its last lines, at most so many bytes. */
 export const REPORT_TAIL: TailLimits = { lines: 100, bytes: 8192 };
 
-/** The end of a text of any length, in bounded memory; counts what it drops. */
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * Cuts one byte stream into chunks of whole UTF-8 characters: a character split between
+ * two pieces waits for the rest of it. Bytes pass unchanged (no decoding), so what is
+ * written is byte-exact, and a byte that is not UTF-8 passes too.
+ */
+export class Utf8Chunker {
+  private carry: Buffer = EMPTY;
+
+  push(piece: Buffer): Buffer {
+    const bytes = this.carry.length > 0 ? Buffer.concat([this.carry, piece]) : piece;
+    const end = wholeLength(bytes);
+    this.carry = end === bytes.length ? EMPTY : Buffer.from(bytes.subarray(end));
+    return bytes.subarray(0, end);
+  }
+
+  end(): Buffer {
+    const rest = this.carry;
+    this.carry = EMPTY;
+    return rest;
+  }
+}
+
+/** The length of `bytes` without an incomplete character at its end. */
+function wholeLength(bytes: Buffer): number {
+  for (let back = 1; back <= Math.min(4, bytes.length); back++) {
+    const byte = bytes[bytes.length - back]!;
+    if ((byte & 0xc0) === 0x80) continue; // a continuation byte: look further back
+    const needs = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1;
+    return needs > back ? bytes.length - back : bytes.length;
+  }
+  return bytes.length;
+}
+
+/** The end of an output of any length, in bounded memory; counts what it drops. */
 export class TextTail {
-  private kept = "";
+  private readonly chunks: Buffer[] = [];
+  private kept = 0;
   private total = 0;
   private readonly limits: TailLimits;
 
@@ -19,45 +54,33 @@ export class TextTail {
     this.limits = limits;
   }
 
-  push(text: string): void {
-    this.total += Buffer.byteLength(text);
-    this.kept += text;
-    // A UTF-16 unit is at least one byte: the last `bytes` units hold at least `bytes` bytes.
-    if (this.kept.length > 2 * this.limits.bytes) this.kept = dropBrokenPair(this.kept.slice(-this.limits.bytes));
-  }
-
-  /** The bytes the whole text had. */
-  get bytes(): number {
-    return this.total;
+  push(chunk: Buffer | string): void {
+    const bytes = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
+    this.total += bytes.length;
+    this.kept += bytes.length;
+    this.chunks.push(bytes);
+    while (this.kept - this.chunks[0]!.length >= this.limits.bytes) this.kept -= this.chunks.shift()!.length;
   }
 
   /** The last lines within the limits and how many bytes of the whole came before them. */
   result(): { text: string; cutBytes: number } {
-    let text = this.kept;
+    const joined = Buffer.concat(this.chunks);
+    let start = Math.max(0, joined.length - this.limits.bytes);
+    while (start < joined.length && (joined[start]! & 0xc0) === 0x80) start++; // not inside a character
+    let text = joined.subarray(start).toString("utf8");
     // Back over `lines` line breaks, not counting the one that ends the text.
-    let start = text.endsWith("\n") ? text.length - 1 : text.length;
-    for (let found = 0; found < this.limits.lines && start > 0; found++) start = Math.max(0, text.lastIndexOf("\n", start - 1));
-    if (start > 0) text = text.slice(start + 1);
-    const encoded = Buffer.from(text);
-    if (encoded.length > this.limits.bytes) {
-      let start = encoded.length - this.limits.bytes;
-      while (start < encoded.length && (encoded[start]! & 0xc0) === 0x80) start++; // not inside a character
-      text = encoded.subarray(start).toString("utf8");
-    }
+    let at = text.endsWith("\n") ? text.length - 1 : text.length;
+    for (let found = 0; found < this.limits.lines && at > 0; found++) at = Math.max(0, text.lastIndexOf("\n", at - 1));
+    if (at > 0) text = text.slice(at + 1);
     return { text, cutBytes: this.total - Buffer.byteLength(text) };
   }
 
-  /** The tail, after a line saying what was cut and, when given, where the whole text is. */
+  /** The tail, after a line saying what was cut and, when given, where the whole output is. */
   render(whole?: string): string {
     const { text, cutBytes } = this.result();
     if (cutBytes === 0) return text;
     return `… ${formatBytes(cutBytes)} cut${whole ? `; the whole output is in ${whole}` : ""}\n${text}`;
   }
-}
-
-function dropBrokenPair(text: string): string {
-  const first = text.charCodeAt(0);
-  return first >= 0xdc00 && first <= 0xdfff ? text.slice(1) : text;
 }
 
 export function formatBytes(bytes: number): string {
@@ -67,7 +90,7 @@ export function formatBytes(bytes: number): string {
   return `${bytes} B`;
 }
 
-/** Writes text to `target`, waiting while it is full; rejects once it failed. */
+/** Writes to `target`, waiting while it is full; rejects once it failed. */
 export function writeText(target: Writable, text: string | Buffer): Promise<void> {
   if (text.length === 0 || target.write(text)) return Promise.resolve();
   return new Promise((resolve, reject) => {
@@ -83,16 +106,16 @@ export function writeText(target: Writable, text: string | Buffer): Promise<void
 }
 
 /**
- * Decodes byte streams (a process's stdout and stderr, say) as UTF-8, each with its own
- * decoder so that a character split between chunks stays whole, and writes the text into
- * `target` with backpressure. Resolves when every source has ended; does not end `target`.
+ * Writes byte streams (a process's stdout and stderr, say) into `target` in whole UTF-8
+ * characters, each source cut apart, with backpressure. Resolves when every source has
+ * ended; does not end `target`.
  */
-export async function decodeInto(sources: Readable[], target: Writable): Promise<void> {
+export async function mergeInto(sources: Readable[], target: Writable): Promise<void> {
   await Promise.all(
     sources.map(async (source) => {
-      const decoder = new StringDecoder("utf8");
-      for await (const chunk of source) await writeText(target, decoder.write(chunk as Buffer));
-      await writeText(target, decoder.end());
+      const chunker = new Utf8Chunker();
+      for await (const chunk of source) await writeText(target, chunker.push(chunk as Buffer));
+      await writeText(target, chunker.end());
     }),
   );
 }

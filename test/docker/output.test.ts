@@ -13,8 +13,8 @@ import { BUSYBOX, cli, environmentNames, leftovers, project } from "../helpers/d
 
 const named = environmentNames();
 const NOTHING = { containers: 0, networks: 0, volumes: 0 };
-/** 100-byte lines: yes repeats the 99 characters and a newline. */
-const LINE = "0123456789".repeat(10).slice(0, 99);
+/** 1000-byte lines (yes repeats the 999 characters and a newline): the engine reads short log lines slowly. */
+const LINE = "0123456789".repeat(100).slice(0, 999);
 const TAIL_BYTES = 8192;
 
 async function sha256(path: string): Promise<string> {

@@ -5,7 +5,7 @@ import dockerignore from "@balena/dockerignore";
 import Dockerode from "dockerode";
 import { pack } from "tar-fs";
 import { withTimeout } from "../../util/async.ts";
-import { TextTail, writeText } from "../../util/text-streams.ts";
+import { TextTail, Utf8Chunker, writeText } from "../../util/text-streams.ts";
 import type { MountSpec } from "../../definition/model.ts";
 import { networksOf, type Plan, type PlannedService } from "../../plan/plan.ts";
 import {
@@ -630,12 +630,12 @@ export class EngineStreamError extends Error {
 
 /**
  * The engine's multiplexed output (frames of stdout and stderr behind 8-byte headers) as
- * UTF-8 text, each stream through its own decoder so that characters split across frames
- * stay whole. Output that does not start with a header (a container with a TTY) is one
- * stream. Backpressure passes through: a full reader stops the engine's socket.
+ * chunks of whole UTF-8 characters, each stream cut apart so that a character split across
+ * frames stays whole. Output that does not start with a header (a container with a TTY)
+ * is one stream. Backpressure passes through: a full reader stops the engine's socket.
  */
 class EngineOutput extends Transform {
-  private readonly decoders = [new StringDecoder("utf8"), new StringDecoder("utf8"), new StringDecoder("utf8")];
+  private readonly streams = [new Utf8Chunker(), new Utf8Chunker(), new Utf8Chunker()];
   private multiplexed: boolean | undefined;
   /** An incomplete header, kept until the rest of it comes. */
   private pending: Buffer = Buffer.alloc(0);
@@ -652,13 +652,13 @@ class EngineOutput extends Transform {
       }
       this.multiplexed = data[0]! <= 2 && data[1] === 0 && data[2] === 0 && data[3] === 0;
     }
-    if (!this.multiplexed) return callback(null, this.decoders[1]!.write(data));
-    let text = "";
+    if (!this.multiplexed) return callback(null, this.streams[1]!.push(data));
+    const parts: Buffer[] = [];
     let offset = 0;
     while (offset < data.length) {
       if (this.frameLeft > 0) {
         const n = Math.min(this.frameLeft, data.length - offset);
-        text += this.decoders[this.frameType]!.write(data.subarray(offset, offset + n));
+        parts.push(this.streams[this.frameType]!.push(data.subarray(offset, offset + n)));
         offset += n;
         this.frameLeft -= n;
         continue;
@@ -673,15 +673,18 @@ class EngineOutput extends Transform {
       this.frameLeft = data.readUInt32BE(offset + 4);
       offset += 8;
     }
-    callback(null, text);
+    callback(null, Buffer.concat(parts));
   }
 
   override _flush(callback: TransformCallback): void {
-    callback(null, this.decoders.map((d) => d.end()).join(""));
+    callback(null, Buffer.concat(this.streams.map((s) => s.end())));
   }
 }
 
-/** Reads an engine stream to its end as text, into `into` when given; returns the text's tail. */
+/**
+ * Reads an engine stream to its end, into `into` when given (then the result has no
+ * text); otherwise returns the end of what it said.
+ */
 async function drainOutput(stream: NodeJS.ReadableStream, into?: Writable): Promise<string> {
   const tail = new TextTail();
   await pipeline(
@@ -689,10 +692,11 @@ async function drainOutput(stream: NodeJS.ReadableStream, into?: Writable): Prom
     new EngineOutput(),
     new Writable({
       write(chunk: Buffer, _encoding, callback) {
-        const text = chunk.toString("utf8");
-        tail.push(text);
-        if (into) writeText(into, text).then(() => callback(), callback);
-        else callback();
+        if (into) writeText(into, chunk).then(() => callback(), callback);
+        else {
+          tail.push(chunk);
+          callback();
+        }
       },
     }),
   );
