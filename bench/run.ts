@@ -10,6 +10,7 @@ import { bootAndTeardown } from "./suites/boot.ts";
 import { crash } from "./suites/crash.ts";
 import { latency } from "./suites/latency.ts";
 import { memory } from "./suites/memory.ts";
+import { output } from "./suites/output.ts";
 import { version } from "./suites/version.ts";
 
 const HELP = `Usage: npm run bench [-- [SUITE...] [--option=value...]]
@@ -20,6 +21,7 @@ Suites (default: all, in this order):
   latency   ready file created -> prenv reports ready, max < 250 ms
   version   prenv --version cold start (hyperfine), < 150 ms
   memory    peak RSS of prenv up on bench/env10 (GNU time), < 150 MB
+  output    peak RSS of prenv run while a service writes 1 GB of logs (GNU time), < 200 MB
   crash     kill -9 during prenv up, then prenv gc: nothing may remain
 
 Options:
@@ -99,7 +101,7 @@ async function preflight(suites: SuiteName[]): Promise<void> {
   if ((await run("docker", ["image", "inspect", "prenv-test/busybox:1"]).catch(() => ({ code: 1 }))).code !== 0) problems.push("image prenv-test/busybox:1 is missing: run test/images/build.sh busybox");
   if ((suites.includes("boot") || suites.includes("teardown")) && !(await available("docker-compose", ["version"]))) problems.push("docker-compose is not installed (Debian package docker-compose)");
   if (suites.includes("version") && !(await available("hyperfine"))) problems.push("hyperfine is not installed (Debian package hyperfine)");
-  if (suites.includes("memory") && !existsSync("/usr/bin/time")) problems.push("GNU time is not installed: apt-get install -y time");
+  if ((suites.includes("memory") || suites.includes("output")) && !existsSync("/usr/bin/time")) problems.push("GNU time is not installed: apt-get install -y time");
   if (problems.length > 0) throw new UsageError(`cannot run the benchmarks:\n  ${problems.join("\n  ")}`);
 }
 
@@ -125,6 +127,7 @@ function notes(suites: SuiteName[], o: Options): string[] {
     ...(has("latency") ? ["- Readiness latency: a service creates /tmp/ready after 2.00-2.25 s; the file's mtime (read in the container, in ns) is compared with the moment prenv's progress line says the service is ready. The kernel stamps files with its coarse clock (a few ms per step), so a figure can be a few ms high."] : []),
     ...(has("version") ? ["- Cold start: `hyperfine -N --warmup 3 --runs 30`, medians."] : []),
     ...(has("memory") ? ["- Memory: GNU time's maximum resident set size (`/usr/bin/time -f %M`) of `prenv up` on env10."] : []),
+    ...(has("output") ? ["- Output: GNU time's maximum resident set size of `prenv run` on a definition whose one service writes 1 GB of logs (1000-byte lines); its whole log is streamed to logs/<service>.log, whose size is checked."] : []),
     ...(has("crash") ? [`- Crash safety: \`prenv up\` on env10 is killed with SIGKILL after a seeded random delay (0-${o.crashMaxDelayMs} ms, seed ${o.seed}), then \`prenv gc\` runs; no container, network or volume labelled with the environment may remain, right after gc nor 2 s later.`] : []),
   ];
 }
@@ -198,6 +201,7 @@ async function main(): Promise<number> {
     if (suites.includes("latency")) await attempt(["latency"], () => latency(ctx));
     if (suites.includes("version")) await attempt(["version"], () => version(ctx));
     if (suites.includes("memory")) await attempt(["memory"], () => memory(ctx));
+    if (suites.includes("output")) await attempt(["output"], () => output(ctx));
     if (suites.includes("crash")) await attempt(["crash"], () => crash(ctx));
   } finally {
     notes = await cleanOnce();

@@ -5,7 +5,10 @@ import { CLI, ENV10, NODE, ROOT, RUN_ID, gate, log, prenv, type Context, type Ro
 import { lastLines, run } from "../lib/proc.ts";
 import { max, median } from "../lib/stats.ts";
 
-const GNU_TIME = "/usr/bin/time";
+export const GNU_TIME = "/usr/bin/time";
+
+/** The peak RSS in MB (10^6 bytes) that `GNU_TIME -f %M -o file` wrote to `file`. */
+export const peakMB = (file: string) => (Number(readFileSync(file, "utf8").trim().split("\n").at(-1)) * 1024) / 1e6;
 
 /** Peak resident memory (GNU time's %M, in KiB, from wait4's ru_maxrss) of `prenv up` on env10. */
 export async function memory(ctx: Context): Promise<{ rows: Row[]; data: unknown }> {
@@ -25,8 +28,7 @@ export async function memory(ctx: Context): Promise<{ rows: Row[]; data: unknown
         await prenv(["down", "--env", environment]);
         throw new Error(`prenv down --env ${environment} failed:\n${lastLines(down.stderr, 15)}`);
       }
-      const kib = (file: string) => Number(readFileSync(file, "utf8").trim().split("\n").at(-1));
-      runs.push({ environment, upPeakMB: (kib(upOut) * 1024) / 1e6, downPeakMB: (kib(downOut) * 1024) / 1e6 });
+      runs.push({ environment, upPeakMB: peakMB(upOut), downPeakMB: peakMB(downOut) });
       log(`memory ${i}/${ctx.options.memoryRuns}: prenv up peak RSS ${runs.at(-1)!.upPeakMB.toFixed(1)} MB, prenv down ${runs.at(-1)!.downPeakMB.toFixed(1)} MB`);
     }
   } finally {

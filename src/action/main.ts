@@ -368,7 +368,7 @@ class MainStep {
         }
         process.stdout.write(chunk);
       },
-      saveLogs: (logs) => folder.writeLogs(logs),
+      output: folder,
     });
     if (output) process.stdout.write(`\n::${stopToken}::\n`);
     if (report.tests) await folder.copyReports(report.tests.reports, definition.test.workdir);

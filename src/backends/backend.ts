@@ -1,4 +1,4 @@
-import type { Readable } from "node:stream";
+import type { Readable, Writable } from "node:stream";
 import type { MountSpec } from "../definition/model.ts";
 import type { Plan, PlannedService } from "../plan/plan.ts";
 
@@ -48,6 +48,11 @@ export interface ExecOptions {
   user?: string;
   workdir?: string;
   env?: Record<string, string>;
+  /**
+   * Receives the whole output in whole UTF-8 characters, with backpressure (the result's
+   * `output` is then empty); it is not ended.
+   */
+  output?: Writable;
 }
 
 export interface AttachedStreams {
@@ -64,6 +69,7 @@ export interface AttachedStreams {
 
 export interface ExecResult {
   exitCode: number;
+  /** The end of what the command printed (its last lines, a few kB), with a note of what was cut. */
   output: string;
 }
 
@@ -104,11 +110,15 @@ export interface Backend {
   execAttached(environment: string, service: string, argv: string[], streams: AttachedStreams): Promise<number>;
   probeAddress(environment: string, service: string, port: number): Promise<ProbeAddress>;
   endpoints(environment: string): Promise<Endpoint[]>;
+  /** A service's log, streamed, as UTF-8 text in whole characters (stdout and stderr decoded apart). */
   logs(environment: string, service: string, options: { follow: boolean; tail?: number; signal?: AbortSignal }): Promise<Readable>;
-  /** Container stops and exits, as they happen, for the services of one environment. */
-  watchExits(environment: string, onExit: (service: string) => void, signal: AbortSignal): Promise<void>;
-  /** Runs a container to completion on the environment's network and removes it. */
-  runOneOff(plan: Plan, spec: OneOffSpec, owner: Owner, options: { timeoutMs: number; signal?: AbortSignal; onOutput?: (chunk: string) => void }): Promise<ExecResult>;
+  /**
+   * Container stops and exits, as they happen, for the services of one environment.
+   * `onError` hears when watching stopped before `signal` aborted.
+   */
+  watchExits(environment: string, onExit: (service: string) => void, signal: AbortSignal, onError?: (error: Error) => void): Promise<void>;
+  /** Runs a container to completion on the environment's network and removes it; `output` as for exec. */
+  runOneOff(plan: Plan, spec: OneOffSpec, owner: Owner, options: { timeoutMs: number; signal?: AbortSignal; output?: Writable }): Promise<ExecResult>;
   /** Copies a host file or directory into a service's container. */
   copyInto(environment: string, service: string, hostPath: string, containerPath: string): Promise<void>;
   /** Resolves with the exit code once the service's container has stopped. */

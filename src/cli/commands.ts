@@ -229,7 +229,7 @@ export async function runCommand(opts: RunCommandOptions, io: Io, mode: "run" | 
     onOutput: (chunk) => {
       if (!opts.json) io.err.write(chunk);
     },
-    saveLogs: (logs) => folder.writeLogs(logs),
+    output: folder,
   });
   progress?.stop();
   if (report.tests) await folder.copyReports(report.tests.reports, environment.test.workdir);

@@ -8,7 +8,7 @@ import type { TestResults } from "../results/model.ts";
 import { resultsPassed } from "../results/collect.ts";
 import { Redactor } from "../secrets/redact.ts";
 import { definedFields } from "../util/objects.ts";
-import { logTail, readLog } from "./logs.ts";
+import { logTail, passText, saveLog, serviceLogFile, type OutputSink } from "./logs.ts";
 import { up, BootError, type ServiceEvent, type ServiceOutcome } from "./up.ts";
 import { runSetup, SetupError, type StepOutcome } from "./setup.ts";
 import { runSuite, type SuiteOutcome } from "./suite.ts";
@@ -61,8 +61,11 @@ export interface RunOptions extends RunHooks {
   forceSetup?: boolean;
   /** Masks secret values: in the report returned, and in the output passed to onOutput. */
   redactor?: Redactor;
-  /** Called before teardown with what to save: every service's log. */
-  saveLogs?: (logs: Map<string, string>) => Promise<void>;
+  /**
+   * Where whole outputs are streamed: every service's log (before teardown), each setup
+   * step's output and the test command's. Reports keep only their tails.
+   */
+  output?: OutputSink;
 }
 
 /** up -> setup -> tests -> results -> down: the whole job, whatever fails on the way. */
@@ -134,8 +137,9 @@ async function runUnredacted(env: EnvironmentDefinition, plan: Plan, options: Ru
         if (!(e instanceof BootError)) throw e;
         booted = !e.removed;
         // The environment goes away below: point at the saved log rather than `prenv logs`.
-        const hint = e.failure.service && options.saveLogs ? `its whole log is in the results folder: logs/${e.failure.service}.log` : e.failure.hint;
-        fail("boot", e.failure.message, { service: e.failure.service, ...(hint ? { hint } : {}), ...(e.failure.logTail ? { output: e.failure.logTail } : {}) });
+        const hint = e.failure.service && options.output ? `its whole log is in the results folder: ${serviceLogFile(e.failure.service)}` : e.failure.hint;
+        const output = await passText(options.output, e.failure.logTail ?? "");
+        fail("boot", e.failure.message, { service: e.failure.service, ...(hint ? { hint } : {}), ...(output ? { output } : {}) });
         return report;
       } finally {
         report.timings.bootMs = Date.now() - started;
@@ -149,7 +153,7 @@ async function runUnredacted(env: EnvironmentDefinition, plan: Plan, options: Ru
     if (env.setup.length > 0 && (options.forceSetup || !(await backend.hasMarker(plan.environment, "setup-done")))) {
       options.onPhase?.("setup");
       try {
-        report.setup = await runSetup(plan, env.setup, { backend, owner, ...(options.signal ? { signal: options.signal } : {}), ...(options.onStep ? { onStep: options.onStep } : {}) });
+        report.setup = await runSetup(plan, env.setup, { backend, owner, ...definedFields({ signal: options.signal, onStep: options.onStep, output: options.output }) });
         await backend.setMarker(plan, owner, "setup-done");
       } catch (e) {
         if (e instanceof SetupError) {
@@ -171,13 +175,14 @@ async function runUnredacted(env: EnvironmentDefinition, plan: Plan, options: Ru
     options.onPhase?.("test");
     const crashes: { service: string; exitCode: number }[] = [];
     const watching = new AbortController();
+    let blind: Error | undefined;
     await backend.watchExits(plan.environment, (service) => {
       const planned = plan.services.find((s) => s.name === service);
       if (!planned || planned.runsToCompletion) return;
       void backend.status(plan.environment, service).then((status) => {
         if (status.state === "exited" || status.state === "restarting") crashes.push({ service, exitCode: status.state === "exited" ? status.exitCode : -1 });
       });
-    }, watching.signal);
+    }, watching.signal, (error) => (blind ??= error));
     let suite: SuiteOutcome;
     const suiteStarted = new Date();
     try {
@@ -186,8 +191,7 @@ async function runUnredacted(env: EnvironmentDefinition, plan: Plan, options: Ru
         owner,
         endpoints: report.endpoints,
         env: options.env,
-        ...(options.signal ? { signal: options.signal } : {}),
-        ...(options.onOutput ? { onOutput: options.onOutput } : {}),
+        ...definedFields({ signal: options.signal, onOutput: options.onOutput, output: options.output }),
       });
     } finally {
       await new Promise((resolve) => setTimeout(resolve, 200)); // exit events arrive a moment late
@@ -205,9 +209,12 @@ async function runUnredacted(env: EnvironmentDefinition, plan: Plan, options: Ru
       const first = crashes[0]!;
       fail("test", `service "${first.service}" ${first.exitCode >= 0 ? `exited with code ${first.exitCode}` : "restarted"} while the tests ran`, {
         service: first.service,
-        hint: `its log is in the results folder (logs/${first.service}.log)`,
-        output: await logTail(backend, plan.environment, first.service),
+        hint: `its log is in the results folder (${serviceLogFile(first.service)})`,
+        output: await passText(options.output, await logTail(backend, plan.environment, first.service)),
       });
+    } else if (blind) {
+      // A green run would vouch for services that nobody watched.
+      fail("test", `prenv could not watch the services while the tests ran: ${blind.message}`, { hint: "run again; if it recurs, check the Docker engine's health (docker events)" });
     } else if (suite.interrupted) {
       fail("test", "the run was interrupted");
     } else {
@@ -226,12 +233,15 @@ async function runUnredacted(env: EnvironmentDefinition, plan: Plan, options: Ru
     return report;
   } finally {
     // Logs of every service, always; then teardown, always (unless asked to keep).
-    if (booted && options.saveLogs) {
-      const logs = new Map<string, string>();
+    if (booted && options.output) {
       for (const s of [...plan.services, ...(plan.testService ? [plan.testService] : [])]) {
-        logs.set(s.name, await readLog(backend, plan.environment, s.name));
+        // One at a time, streamed: memory stays flat whatever the services printed.
+        try {
+          await saveLog(backend, plan.environment, s.name, options.output);
+        } catch (e) {
+          if (!report.error) fail("teardown", `the log of ${s.name} could not be saved: ${(e as Error).message}`, { service: s.name, hint: "check the results folder's disk space and permissions" });
+        }
       }
-      await options.saveLogs(logs);
     }
     const keep = !options.teardown || (options.keepOnFailure === true && report.outcome !== "passed");
     if (booted && !keep) {

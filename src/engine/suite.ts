@@ -2,15 +2,18 @@ import { spawn } from "node:child_process";
 import type { Backend, Endpoint, Owner } from "../backends/backend.ts";
 import type { TestSpec } from "../definition/environment.ts";
 import type { Plan } from "../plan/plan.ts";
+import type { Writable } from "node:stream";
 import { withTimeout } from "../util/async.ts";
+import { mergeInto, writeText } from "../util/text-streams.ts";
 import { endpointVariables } from "./endpoints.ts";
+import { Output, serviceLogFile, TEST_LOG_FILE, type OutputSink } from "./logs.ts";
 
 export interface SuiteOutcome {
   exitCode: number;
   timedOut: boolean;
   interrupted: boolean;
   durationMs: number;
-  /** The last part of what the suite printed. */
+  /** The end of what the suite printed, with a note of what was cut and where the whole is. */
   outputTail: string;
 }
 
@@ -22,30 +25,35 @@ export interface SuiteOptions {
   env: Record<string, string | undefined>;
   signal?: AbortSignal;
   onOutput?: (chunk: string) => void;
+  /** Where the test command's whole output is written (logs/prenv/test.log). */
+  output?: OutputSink;
 }
 
-const TAIL = 8192;
+const LOG_DRAIN_MS = 30_000;
 
 /** Runs the suite: a command on this machine, or the test service inside the environment. */
 export async function runSuite(plan: Plan, test: TestSpec, options: SuiteOptions): Promise<SuiteOutcome> {
   const started = Date.now();
-  let tail = "";
-  const output = (chunk: string) => {
-    tail = (tail + chunk).slice(-TAIL);
-    options.onOutput?.(chunk);
-  };
-  const result = test.mode === "command" ? await runCommand(plan, test, options, output) : await runService(plan, options, test.timeoutMs, output);
-  return { ...result, durationMs: Date.now() - started, outputTail: tail };
+  // A test service's output is its log, saved with the others.
+  const output = test.mode === "command"
+    ? new Output(options.output, TEST_LOG_FILE, { ...(options.onOutput ? { onText: options.onOutput } : {}) })
+    : new Output(options.output, serviceLogFile(plan.testService!.name), { write: false, ...(options.onOutput ? { onText: options.onOutput } : {}) });
+  try {
+    const result = test.mode === "command" ? await runCommand(plan, test, options, output.input) : await runService(plan, options, test.timeoutMs, output.input);
+    return { ...result, durationMs: Date.now() - started, outputTail: await output.close() };
+  } catch (e) {
+    await output.close().catch(() => undefined);
+    throw e;
+  }
 }
 
-async function runCommand(plan: Plan, test: Extract<TestSpec, { mode: "command" }>, options: SuiteOptions, output: (chunk: string) => void) {
+async function runCommand(plan: Plan, test: Extract<TestSpec, { mode: "command" }>, options: SuiteOptions, output: Writable) {
   // NODE_TEST_CONTEXT describes a node:test parent of prenv, not of the suite: passing it on would make a node:test suite skip its files.
   const { NODE_TEST_CONTEXT: _parentTestRunner, ...inherited } = options.env;
   const env = { ...inherited, ...endpointVariables(plan.environment, options.endpoints), ...test.env };
   const [command, ...args] = test.command;
   const child = spawn(command!, args, { cwd: test.workdir, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
-  child.stdout.on("data", (c: Buffer) => output(c.toString("utf8")));
-  child.stderr.on("data", (c: Buffer) => output(c.toString("utf8")));
+  const printed = mergeInto([child.stdout, child.stderr], output);
   let timedOut = false;
   let interrupted = false;
   // The whole process group: test runners start workers that would outlive the runner.
@@ -67,17 +75,17 @@ async function runCommand(plan: Plan, test: Extract<TestSpec, { mode: "command" 
   options.signal?.addEventListener("abort", onAbort, { once: true });
   const exitCode = await new Promise<number>((resolve) => {
     child.once("error", (e) => {
-      output(`prenv: cannot start ${command}: ${e.message}\n`);
-      resolve(127);
+      void writeText(output, `prenv: cannot start ${command}: ${e.message}\n`).finally(() => resolve(127));
     });
     child.once("close", (code, signal) => resolve(code ?? (signal ? 128 : 1)));
   });
+  await printed;
   clearTimeout(timer);
   options.signal?.removeEventListener("abort", onAbort);
   return { exitCode, timedOut, interrupted };
 }
 
-async function runService(plan: Plan, options: SuiteOptions, timeoutMs: number, output: (chunk: string) => void) {
+async function runService(plan: Plan, options: SuiteOptions, timeoutMs: number, output: Writable) {
   const service = plan.testService!;
   const { backend } = options;
   await backend.createService(plan, service, options.owner);
@@ -85,7 +93,7 @@ async function runService(plan: Plan, options: SuiteOptions, timeoutMs: number, 
   const follow = new AbortController();
   const logs = (async () => {
     const stream = await backend.logs(plan.environment, service.name, { follow: true, signal: follow.signal });
-    for await (const chunk of stream) output(String(chunk));
+    for await (const chunk of stream) await writeText(output, chunk as Buffer);
   })().catch(() => undefined);
   let timedOut = false;
   let interrupted = false;
@@ -95,10 +103,11 @@ async function runService(plan: Plan, options: SuiteOptions, timeoutMs: number, 
   } catch (e) {
     timedOut = !options.signal?.aborted;
     interrupted = Boolean(options.signal?.aborted);
-    output(`prenv: ${(e as Error).message}\n`);
+    await writeText(output, `prenv: ${(e as Error).message}\n`);
     exitCode = 124;
   }
-  await Promise.race([logs, new Promise((resolve) => setTimeout(resolve, 500))]);
+  // A followed log ends once the container has stopped and all of it was read; a large one takes a while.
+  await Promise.race([logs, new Promise((resolve) => setTimeout(resolve, LOG_DRAIN_MS))]);
   follow.abort();
   return { exitCode, timedOut, interrupted };
 }

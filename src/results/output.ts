@@ -1,22 +1,27 @@
-import { createReadStream, createWriteStream } from "node:fs";
+import { createReadStream, createWriteStream, mkdirSync } from "node:fs";
 import { mkdir, rm, writeFile } from "node:fs/promises";
+import type { Transform, Writable } from "node:stream";
 import { basename, dirname, isAbsolute, join, relative } from "node:path";
 import { pipeline } from "node:stream/promises";
+import type { OutputSink } from "../engine/logs.ts";
 import { MANIFEST_FILE, type RunManifest } from "../manifest/manifest.ts";
 import { Redactor } from "../secrets/redact.ts";
 
 /**
  * The results folder: results.json, the JUnit reports as the runner wrote them, and
- * logs/<service>.log for every service. Only what prenv writes there is replaced.
+ * logs/<service>.log for every service, logs/prenv/ for the outputs of setup steps and
+ * the test command. Only what prenv writes there is replaced.
  */
-export class ResultsFolder {
+export class ResultsFolder implements OutputSink {
   readonly dir: string;
-  /** Secret values never reach a file of the folder. */
+  /** Secret values never reach a file of the folder, nor the tails reports keep. */
   readonly redactor: Redactor;
+  readonly transform: () => Transform;
 
   constructor(dir: string, redactor: Redactor = new Redactor()) {
     this.dir = dir;
     this.redactor = redactor;
+    this.transform = () => redactor.transform();
   }
 
   async reset(): Promise<void> {
@@ -24,9 +29,13 @@ export class ResultsFolder {
     await Promise.all(["results.json", MANIFEST_FILE, "junit", "logs"].map((p) => rm(join(this.dir, p), { recursive: true, force: true })));
   }
 
-  async writeLogs(logs: Map<string, string>): Promise<void> {
-    await mkdir(join(this.dir, "logs"), { recursive: true });
-    await Promise.all([...logs].map(([service, text]) => writeFile(join(this.dir, "logs", `${safeName(service)}.log`), this.redactor.redact(text))));
+  /** A file of the folder, by its path there ("logs/api.log"), to stream an output into. */
+  open(file: string): Writable {
+    const path = join(this.dir, file);
+    const rel = relative(this.dir, path);
+    if (rel.startsWith("..") || isAbsolute(rel)) throw new Error(`prenv: ${file} is outside the results folder`);
+    mkdirSync(dirname(path), { recursive: true });
+    return createWriteStream(path);
   }
 
   /** Copies reports under junit/, keeping their paths relative to `base` when inside it. */
@@ -53,8 +62,4 @@ export class ResultsFolder {
   writeManifest(manifest: RunManifest): Promise<string> {
     return this.writeJson(manifest, MANIFEST_FILE);
   }
-}
-
-function safeName(name: string): string {
-  return name.replace(/[^A-Za-z0-9_.-]/g, "_");
 }

@@ -9,6 +9,7 @@ import { InputError, parseParams, readSettings } from "../../src/action/inputs.t
 import { INPUT } from "../../src/action/keys.ts";
 import { environmentNameFor } from "../../src/action/naming.ts";
 import { decideTrust } from "../../src/action/trust.ts";
+import { Output, serviceLogFile } from "../../src/engine/logs.ts";
 import { ResultsFolder } from "../../src/results/output.ts";
 import { actionYaml, examplePayload } from "./harness.ts";
 
@@ -141,7 +142,11 @@ describe("the logs artifact", () => {
     const dir = mkdtempSync(join(tmpdir(), "prenv-artifact-"));
     const folder = new ResultsFolder(dir);
     await folder.reset();
-    await folder.writeLogs(new Map([["api", "listening\n"], ["db", "ready\n"]]));
+    for (const [service, text] of [["api", "listening\n"], ["db", "ready\n"]] as const) {
+      const log = new Output(folder, serviceLogFile(service));
+      log.input.end(text);
+      await log.close();
+    }
     await folder.writeJson({ outcome: "passed" });
     const calls: { name: string; files: string[]; root: string }[] = [];
     const recording: ArtifactUploader = {

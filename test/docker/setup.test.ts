@@ -1,12 +1,13 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import { setTimeout as delay } from "node:timers/promises";
 import { loadEnvironment } from "../../src/definition/environment.ts";
 import { runEnvironment, type RunReport } from "../../src/engine/run.ts";
 import { planEnvironment } from "../../src/plan/plan.ts";
+import { ResultsFolder } from "../../src/results/output.ts";
 import { backend, BUSYBOX, environmentNames, leftovers, owner, project, ROOT } from "../helpers/docker.ts";
 
 const named = environmentNames();
@@ -16,7 +17,8 @@ async function run(files: Record<string, string>, options: { teardown?: boolean 
   const env = named("setup");
   const definition = loadEnvironment({ cwd: dir, env: {} });
   const plan = planEnvironment(definition.definition, { environment: env, ...(definition.test?.mode === "service" ? { testService: definition.test.service } : {}) });
-  let logs = new Map<string, string>();
+  const folder = new ResultsFolder(join(dir, "prenv-results"));
+  await folder.reset();
   const report = await runEnvironment(definition, plan, {
     backend,
     owner,
@@ -24,10 +26,9 @@ async function run(files: Record<string, string>, options: { teardown?: boolean 
     env: process.env,
     boot: true,
     teardown: options.teardown ?? true,
-    saveLogs: async (l) => {
-      logs = l;
-    },
+    output: folder,
   });
+  const logs = new Map(readdirSync(join(folder.dir, "logs")).filter((f) => f.endsWith(".log")).map((f) => [f.slice(0, -".log".length), readFileSync(join(folder.dir, "logs", f), "utf8")]));
   return { report, dir, env, logs };
 }
 

@@ -1,8 +1,11 @@
-import { PassThrough, Readable } from "node:stream";
+import { Readable, Transform, Writable, type TransformCallback } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { StringDecoder } from "node:string_decoder";
 import dockerignore from "@balena/dockerignore";
 import Dockerode from "dockerode";
 import { pack } from "tar-fs";
 import { withTimeout } from "../../util/async.ts";
+import { TextTail, Utf8Chunker, writeText } from "../../util/text-streams.ts";
 import type { MountSpec } from "../../definition/model.ts";
 import { networksOf, repositoryOf, type Plan, type PlannedService } from "../../plan/plan.ts";
 import {
@@ -270,29 +273,28 @@ export class DockerBackend implements Backend {
       ...(options.env ? { Env: Object.entries(options.env).map(([k, v]) => `${k}=${v}`) } : {}),
     });
     const stream = await exec.start({ hijack: true, stdin: false });
-    const chunks: Buffer[] = [];
-    const sink = new PassThrough();
-    sink.on("data", (c: Buffer) => chunks.push(c));
-    this.docker.modem.demuxStream(stream, sink, sink);
-    await new Promise<void>((resolve, reject) => {
-      const timer = options.timeoutMs ? setTimeout(() => {
-        stream.destroy();
-        reject(new Error(`timed out after ${options.timeoutMs} ms`));
-      }, options.timeoutMs) : undefined;
-      const done = () => {
-        if (timer) clearTimeout(timer);
-        resolve();
-      };
-      stream.on("end", done);
-      stream.on("close", done);
-      stream.on("error", (e) => {
-        if (timer) clearTimeout(timer);
-        reject(e);
-      });
-      options.signal?.addEventListener("abort", () => stream.destroy(), { once: true });
-    });
+    let timedOut = false;
+    const stop = () => stream.destroy();
+    const timer = options.timeoutMs ? setTimeout(() => {
+      timedOut = true;
+      stop();
+    }, options.timeoutMs) : undefined;
+    // One listener per exec, removed when it ends: a run's signal outlives thousands of probes.
+    options.signal?.addEventListener("abort", stop, { once: true });
+    if (options.signal?.aborted) stop();
+    let output: string;
+    try {
+      output = await drainOutput(stream, options.output);
+    } catch (cause) {
+      if (timedOut) throw new Error(`timed out after ${options.timeoutMs} ms`, { cause });
+      if (!options.signal?.aborted) throw cause;
+      output = "";
+    } finally {
+      if (timer) clearTimeout(timer);
+      options.signal?.removeEventListener("abort", stop);
+    }
     const info = await exec.inspect();
-    return { exitCode: info.ExitCode ?? -1, output: Buffer.concat(chunks).toString("utf8") };
+    return { exitCode: info.ExitCode ?? -1, output };
   }
 
   async execAttached(environment: string, service: string, argv: string[], streams: AttachedStreams): Promise<number> {
@@ -355,43 +357,61 @@ export class DockerBackend implements Backend {
 
   async logs(environment: string, service: string, options: { follow: boolean; tail?: number; signal?: AbortSignal }): Promise<Readable> {
     const container = this.docker.getContainer(containerName(environment, service));
-    const out = new PassThrough();
-    const common = { stdout: true, stderr: true, timestamps: false, ...(options.tail !== undefined ? { tail: options.tail } : {}), ...(options.signal ? { abortSignal: options.signal } : {}) };
-    if (options.follow) {
-      const stream = await container.logs({ ...common, follow: true });
-      this.docker.modem.demuxStream(stream, out, out);
-      stream.on("end", () => out.end());
-      stream.on("error", (e) => out.destroy(e));
-      options.signal?.addEventListener("abort", () => {
-        (stream as Readable).destroy();
-        out.end();
-      }, { once: true });
-    } else {
-      const buffer = await container.logs({ ...common, follow: false });
-      out.end(demuxBuffer(buffer));
-    }
-    return out;
+    // Dockerode buffers a log that is not followed whole (a string too long for V8 past
+    // ~512 MB): ask the engine for a stream either way.
+    const raw = await new Promise<Readable>((resolve, reject) => {
+      this.docker.modem.dial(
+        {
+          path: `/containers/${container.id}/logs?`,
+          method: "GET",
+          isStream: true,
+          ...(options.signal ? { abortSignal: options.signal } : {}),
+          statusCodes: { 200: true, 404: "no such container", 500: "server error" },
+          options: { stdout: true, stderr: true, timestamps: false, follow: options.follow, ...(options.tail !== undefined ? { tail: options.tail } : {}) },
+        },
+        (error, data) => (error ? reject(error) : data instanceof Readable ? resolve(data) : reject(new Error(`the Docker engine answered the log request of ${service} without a stream`))),
+      );
+    });
+    const text = new EngineOutput();
+    raw.on("error", (e) => {
+      // Stopping to follow is the normal end of a followed log.
+      if (options.signal?.aborted) text.end();
+      else text.destroy(new EngineStreamError(`the log of ${service} broke off: ${e.message}`, { cause: e }));
+    });
+    options.signal?.addEventListener("abort", () => raw.destroy(), { once: true });
+    return raw.pipe(text);
   }
 
-  async watchExits(environment: string, onExit: (service: string) => void, signal: AbortSignal): Promise<void> {
+  async watchExits(environment: string, onExit: (service: string) => void, signal: AbortSignal, onError?: (error: Error) => void): Promise<void> {
     const stream = (await this.docker.getEvents({
       filters: { type: ["container"], event: ["die"], label: [`${LABELS.environment}=${environment}`] },
       abortSignal: signal,
     } as Dockerode.GetEventsOptions)) as Readable;
+    const decoder = new StringDecoder("utf8");
     let buffered = "";
     stream.on("data", (chunk: Buffer) => {
-      buffered += chunk.toString("utf8");
+      buffered += decoder.write(chunk);
       let nl: number;
       while ((nl = buffered.indexOf("\n")) >= 0) {
         const line = buffered.slice(0, nl).trim();
         buffered = buffered.slice(nl + 1);
         if (!line) continue;
-        const event = JSON.parse(line) as { Actor?: { Attributes?: Record<string, string> } };
+        let event: { Actor?: { Attributes?: Record<string, string> } };
+        try {
+          event = JSON.parse(line) as typeof event;
+        } catch (cause) {
+          // Past a line that cannot be read, exits may go unseen: say so and stop watching.
+          stream.destroy();
+          onError?.(new EngineStreamError(`the Docker engine sent an event prenv cannot read (${line.slice(0, 80)}): ${(cause as Error).message}; services that exit from now on go unnoticed`, { cause }));
+          return;
+        }
         const service = event.Actor?.Attributes?.[LABELS.service];
         if (service) onExit(service);
       }
     });
-    stream.on("error", () => undefined);
+    stream.on("error", (e) => {
+      if (!signal.aborted) onError?.(new EngineStreamError(`the Docker engine's event stream broke off: ${e.message}`, { cause: e }));
+    });
     signal.addEventListener("abort", () => stream.destroy(), { once: true });
   }
 
@@ -404,7 +424,7 @@ export class DockerBackend implements Backend {
     return (volumes.Volumes ?? []).length > 0;
   }
 
-  async runOneOff(plan: Plan, spec: OneOffSpec, owner: Owner, options: { timeoutMs: number; signal?: AbortSignal; onOutput?: (chunk: string) => void }): Promise<ExecResult> {
+  async runOneOff(plan: Plan, spec: OneOffSpec, owner: Owner, options: { timeoutMs: number; signal?: AbortSignal; output?: Writable }): Promise<ExecResult> {
     if (!(await this.imageExists(spec.image))) {
       await this.pull({ name: spec.name, image: spec.image }, () => undefined, options.signal ?? new AbortController().signal);
     }
@@ -421,18 +441,13 @@ export class DockerBackend implements Backend {
     });
     try {
       const stream = await container.attach({ stream: true, stdout: true, stderr: true });
-      const chunks: string[] = [];
-      const sink = new PassThrough();
-      sink.on("data", (c: Buffer) => {
-        const text = c.toString("utf8");
-        chunks.push(text);
-        options.onOutput?.(text);
-      });
-      this.docker.modem.demuxStream(stream, sink, sink);
+      const output = drainOutput(stream, options.output);
+      // Read when the container has gone; until then a failure is reported by the wait below.
+      output.catch(() => undefined);
       await container.start();
       const exit = await withTimeout(container.wait() as Promise<{ StatusCode: number }>, options.timeoutMs, options.signal);
-      await new Promise((resolve) => setTimeout(resolve, 50)); // let the last output drain
-      return { exitCode: exit.StatusCode, output: chunks.join("") };
+      // The attached stream ends after the container's last output.
+      return { exitCode: exit.StatusCode, output: await output };
     } finally {
       await ignoreMissing(container.remove({ force: true, v: true }));
     }
@@ -598,16 +613,85 @@ function firstLine(text: string): string {
   return text.split("\n")[0]!.trim();
 }
 
-/** The engine's multiplexed log format: 8-byte headers before each frame. */
-function demuxBuffer(buffer: Buffer): Buffer {
-  const parts: Buffer[] = [];
-  let offset = 0;
-  while (offset + 8 <= buffer.length) {
-    const size = buffer.readUInt32BE(offset + 4);
-    const type = buffer[offset];
-    if (type !== 0 && type !== 1 && type !== 2) return buffer;
-    parts.push(buffer.subarray(offset + 8, offset + 8 + size));
-    offset += 8 + size;
+/** The engine's output streams could not be read. */
+export class EngineStreamError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "EngineStreamError";
   }
-  return offset === buffer.length ? Buffer.concat(parts) : buffer;
+}
+
+/**
+ * The engine's multiplexed output (frames of stdout and stderr behind 8-byte headers) as
+ * chunks of whole UTF-8 characters, each stream cut apart so that a character split across
+ * frames stays whole. Output that does not start with a header (a container with a TTY)
+ * is one stream. Backpressure passes through: a full reader stops the engine's socket.
+ */
+class EngineOutput extends Transform {
+  private readonly streams = [new Utf8Chunker(), new Utf8Chunker(), new Utf8Chunker()];
+  private multiplexed: boolean | undefined;
+  /** An incomplete header, kept until the rest of it comes. */
+  private pending: Buffer = Buffer.alloc(0);
+  private frameLeft = 0;
+  private frameType = 1;
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    const data = this.pending.length > 0 ? Buffer.concat([this.pending, chunk]) : chunk;
+    this.pending = Buffer.alloc(0);
+    if (this.multiplexed === undefined) {
+      if (data.length < 4) {
+        this.pending = data;
+        return callback();
+      }
+      this.multiplexed = data[0]! <= 2 && data[1] === 0 && data[2] === 0 && data[3] === 0;
+    }
+    if (!this.multiplexed) return callback(null, this.streams[1]!.push(data));
+    const parts: Buffer[] = [];
+    let offset = 0;
+    while (offset < data.length) {
+      if (this.frameLeft > 0) {
+        const n = Math.min(this.frameLeft, data.length - offset);
+        parts.push(this.streams[this.frameType]!.push(data.subarray(offset, offset + n)));
+        offset += n;
+        this.frameLeft -= n;
+        continue;
+      }
+      if (data.length - offset < 8) {
+        this.pending = Buffer.from(data.subarray(offset));
+        break;
+      }
+      const type = data[offset]!;
+      if (type > 2) return callback(new EngineStreamError(`the Docker engine's output stream is out of step (a frame of type ${type})`));
+      this.frameType = type;
+      this.frameLeft = data.readUInt32BE(offset + 4);
+      offset += 8;
+    }
+    callback(null, Buffer.concat(parts));
+  }
+
+  override _flush(callback: TransformCallback): void {
+    callback(null, Buffer.concat(this.streams.map((s) => s.end())));
+  }
+}
+
+/**
+ * Reads an engine stream to its end, into `into` when given (then the result has no
+ * text); otherwise returns the end of what it said.
+ */
+async function drainOutput(stream: NodeJS.ReadableStream, into?: Writable): Promise<string> {
+  const tail = new TextTail();
+  await pipeline(
+    stream,
+    new EngineOutput(),
+    new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        if (into) writeText(into, chunk).then(() => callback(), callback);
+        else {
+          tail.push(chunk);
+          callback();
+        }
+      },
+    }),
+  );
+  return tail.render();
 }
