@@ -1,5 +1,5 @@
 import { hostname } from "node:os";
-import { relative, resolve } from "node:path";
+import { join, relative, resolve } from "node:path";
 import { loadEnvironment, type EnvironmentDefinition } from "../definition/environment.ts";
 import { formatDiagnostic } from "../definition/errors.ts";
 import { parseAge } from "../engine/lifecycle.ts";
@@ -18,8 +18,8 @@ import { localSource, pathInRepository, repositoryRoot } from "../repro/git.ts";
 import { reproductionLine } from "../repro/line.ts";
 import { selectTests, type Selection } from "../repro/selection.ts";
 import type { Reproduction } from "../report/view.ts";
-import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { secretValues } from "../secrets/collect.ts";
 import { MASK, Redactor } from "../secrets/redact.ts";
 
@@ -271,7 +271,7 @@ function applySelection(environment: EnvironmentDefinition, names: string[], io:
   const test = environment.test!;
   const tests = names.map((name) => ({ name }));
   if (test.mode === "service") {
-    const selection: Selection = { runner: undefined, env: { PRENV_TEST_SELECTION: JSON.stringify(names) }, command: [], how: "PRENV_TEST_SELECTION only (the suite runs as a service)" };
+    const selection: Selection = { runner: undefined, env: { PRENV_TEST_SELECTION: JSON.stringify(names) }, command: [], files: {}, how: "PRENV_TEST_SELECTION only (the suite runs as a service)" };
     io.err.write(`prenv: running only ${names.length} test${names.length === 1 ? "" : "s"}: ${selection.how}\n`);
     return selection;
   }
@@ -286,7 +286,8 @@ function applySelection(environment: EnvironmentDefinition, names: string[], io:
       return undefined;
     }
   };
-  const selection = selectTests(test.command, tests, { ...(test.runner ? { runner: test.runner } : {}), env: io.env, readScript });
+  const selection = selectTests(test.command, tests, { ...(test.runner ? { runner: test.runner } : {}), env: io.env, readScript, scratchDir: mkdtempSync(join(tmpdir(), "prenv-select-")) });
+  for (const [path, content] of Object.entries(selection.files)) writeFileSync(path, content);
   environment.test = { ...test, command: selection.command, env: { ...test.env, ...selection.env } };
   io.err.write(`prenv: running only ${names.length} test${names.length === 1 ? "" : "s"}: ${selection.how}\n`);
   return selection;

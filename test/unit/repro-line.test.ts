@@ -100,8 +100,10 @@ describe("selecting tests for the runner", () => {
     assert.deepEqual(node.command, cmd);
     assert.equal(node.env.NODE_OPTIONS, '--max-old-space-size=512 --test-name-pattern="^applies coupon$" --test-name-pattern="^a\\\\.b \\\\(x\\\\)$"');
     assert.equal(node.env.PRENV_TEST_SELECTION, JSON.stringify(["applies coupon", "a.b (x)"]));
-    const py = selectTests(["/bin/sh", "-c", "pytest tests"], [{ name: "test_a[1]" }, { name: "test_a[2]" }, { name: "test_b" }]);
-    assert.equal(py.env.PYTEST_ADDOPTS, "-k 'test_a or test_b'");
+    const py = selectTests(["/bin/sh", "-c", "pytest tests"], [{ name: "test_a[1]" }, { name: "test_b" }], { scratchDir: "/tmp/x", env: { PYTHONPATH: "/src" } });
+    assert.equal(py.env.PYTEST_ADDOPTS, "-p prenv_select");
+    assert.equal(py.env.PYTHONPATH, "/tmp/x:/src");
+    assert.match(py.files["/tmp/x/prenv_select.py"]!, /def pytest_collection_modifyitems/);
   });
 
   test("jest, vitest, go test and Maven get arguments after the runner's name, or after an npm script's --", () => {
@@ -117,6 +119,6 @@ describe("selecting tests for the runner", () => {
     const s = selectTests(["/bin/sh", "-c", "make integration"], two);
     assert.equal(s.runner, undefined);
     assert.match(s.how, /does not recognise the test runner/);
-    assert.equal(selectTests(["/bin/sh", "-c", "make integration"], two, { runner: "pytest" }).env.PYTEST_ADDOPTS, "-k 'applies coupon or a.b (x)'");
+    assert.equal(selectTests(["/bin/sh", "-c", "make integration"], two, { runner: "pytest" }).env.PYTEST_ADDOPTS, "-p prenv_select");
   });
 });
