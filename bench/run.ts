@@ -8,6 +8,7 @@ import { engineVersion } from "./lib/docker.ts";
 import { available, run } from "./lib/proc.ts";
 import { bootAndTeardown } from "./suites/boot.ts";
 import { crash } from "./suites/crash.ts";
+import { hostile } from "./suites/hostile.ts";
 import { latency } from "./suites/latency.ts";
 import { memory } from "./suites/memory.ts";
 import { output } from "./suites/output.ts";
@@ -23,6 +24,8 @@ Suites (default: all, in this order):
   memory    peak RSS of prenv up on bench/env10 (GNU time), < 150 MB
   output    peak RSS of prenv run while a service writes 1 GB of logs (GNU time), < 200 MB
   crash     kill -9 during prenv up, then prenv gc: nothing may remain
+  hostile   prenv validate on a 9-level alias bomb and a 20 MB file (refused, < 2 s), and on
+            0.5-4 MB single mappings (time linear in size); GNU time; no Docker needed
 
 Options:
   --prenv-runs=N       prenv up/down cycles for boot and teardown (default ${DEFAULTS.prenvRuns})
@@ -93,15 +96,18 @@ async function preflight(suites: SuiteName[]): Promise<void> {
       .map((d) => join(d.parentPath, d.name).slice(ROOT.length + 1));
     if (newer.length > 0) log(`warning: dist/cli.js is older than ${newer.slice(0, 3).join(", ")}${newer.length > 3 ? ", ..." : ""}; run \`npm run bundle\` to measure the current code`);
   }
-  try {
-    await engineVersion();
-  } catch (e) {
-    problems.push(`no Docker engine answers (${(e as Error).message})`);
+  // The hostile suite only validates files; every other suite runs containers.
+  if (suites.some((s) => s !== "hostile")) {
+    try {
+      await engineVersion();
+    } catch (e) {
+      problems.push(`no Docker engine answers (${(e as Error).message})`);
+    }
+    if ((await run("docker", ["image", "inspect", "prenv-test/busybox:1"]).catch(() => ({ code: 1 }))).code !== 0) problems.push("image prenv-test/busybox:1 is missing: run test/images/build.sh busybox");
   }
-  if ((await run("docker", ["image", "inspect", "prenv-test/busybox:1"]).catch(() => ({ code: 1 }))).code !== 0) problems.push("image prenv-test/busybox:1 is missing: run test/images/build.sh busybox");
   if ((suites.includes("boot") || suites.includes("teardown")) && !(await available("docker-compose", ["version"]))) problems.push("docker-compose is not installed (Debian package docker-compose)");
   if (suites.includes("version") && !(await available("hyperfine"))) problems.push("hyperfine is not installed (Debian package hyperfine)");
-  if ((suites.includes("memory") || suites.includes("output")) && !existsSync("/usr/bin/time")) problems.push("GNU time is not installed: apt-get install -y time");
+  if (["memory", "output", "hostile"].some((s) => suites.includes(s as SuiteName)) && !existsSync("/usr/bin/time")) problems.push("GNU time is not installed: apt-get install -y time");
   if (problems.length > 0) throw new UsageError(`cannot run the benchmarks:\n  ${problems.join("\n  ")}`);
 }
 
@@ -128,6 +134,7 @@ function notes(suites: SuiteName[], o: Options): string[] {
     ...(has("version") ? ["- Cold start: `hyperfine -N --warmup 3 --runs 30`, medians."] : []),
     ...(has("memory") ? ["- Memory: GNU time's maximum resident set size (`/usr/bin/time -f %M`) of `prenv up` on env10."] : []),
     ...(has("output") ? ["- Output: GNU time's maximum resident set size of `prenv run` on a definition whose one service writes 1 GB of logs (1000-byte lines); its whole log is streamed to logs/<service>.log, whose size is checked."] : []),
+    ...(has("hostile") ? ["- Hostile input: `/usr/bin/time -f \"%M %U %S\" node dist/cli.js validate -f FILE`, one run each: wall time from spawn to exit, peak RSS, CPU time (user + system); the per-MB figures are CPU time above that of validating a tiny file (start-up), so that they do not depend on the machine's load."] : []),
     ...(has("crash") ? [`- Crash safety: \`prenv up\` on env10 is killed with SIGKILL after a seeded random delay (0-${o.crashMaxDelayMs} ms, seed ${o.seed}), then \`prenv gc\` runs; no container, network or volume labelled with the environment may remain, right after gc nor 2 s later.`] : []),
   ];
 }
@@ -203,6 +210,7 @@ async function main(): Promise<number> {
     if (suites.includes("memory")) await attempt(["memory"], () => memory(ctx));
     if (suites.includes("output")) await attempt(["output"], () => output(ctx));
     if (suites.includes("crash")) await attempt(["crash"], () => crash(ctx));
+    if (suites.includes("hostile")) await attempt(["hostile"], () => hostile(ctx));
   } finally {
     notes = await cleanOnce();
     for (const n of notes) log(n);

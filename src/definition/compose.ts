@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync, statSync } from "node:fs";
-import { basename, dirname, resolve } from "node:path";
+import { existsSync, realpathSync, statSync } from "node:fs";
+import { basename, dirname, relative, resolve } from "node:path";
 import { parse as parseDotenv } from "dotenv";
 import type { z } from "zod";
 import { composeFileSchema, type RawComposeFile, type RawService } from "./compose-schema.ts";
@@ -8,6 +8,7 @@ import { describeIssue, type IssueWords } from "./issues.ts";
 import { definedFields, stableJson } from "../util/objects.ts";
 import { DefinitionError, error, warning } from "./errors.ts";
 import { interpolate, InterpolationError, type Lookup } from "./interpolate.ts";
+import { readDefinitionText } from "./read-file.ts";
 import { checkKeys, didYouMean } from "./keys.ts";
 import type { Definition, Diagnostic, NetworkSpec, ServiceSpec, SourceLocation, VolumeSpec } from "./model.ts";
 import { declaredAt, defaultedBuildKeys, normalizeService } from "./normalize.ts";
@@ -132,7 +133,8 @@ function readEnvFiles(paths: string[], explicit: boolean, env: Record<string, st
       if (explicit) diagnostics.push(error(`env file ${path} does not exist`, { hint: "check the path given with --env-file" }));
       continue;
     }
-    const text = readFileSync(path, "utf8");
+    const text = readDefinitionText(path, "env file", diagnostics);
+    if (text === undefined) continue;
     const parsed = parseDotenv(text);
     // Values in .env may refer to the environment and to earlier entries.
     for (const [k, v] of Object.entries(parsed)) {
@@ -156,6 +158,8 @@ class Loader {
   private readonly files = new Map<string, { source: YamlSource; raw: RawComposeFile; workingDir: string } | undefined>();
   private readonly resolved = new Map<string, ServiceSpec>();
   private readonly resolving = new Set<string>();
+  /** Real paths of the files whose includes are being loaded, outermost first. */
+  private readonly including: string[] = [];
 
   private readonly lookup: Lookup;
   private readonly diagnostics: Diagnostic[];
@@ -169,18 +173,24 @@ class Loader {
     this.embedded = embedded;
   }
 
-  loadProject(files: string[], workingDir: string): Project {
+  /** `at`: where the including file names these files, for findings about reading them. */
+  loadProject(files: string[], workingDir: string, at?: SourceLocation): Project {
     const project: Project = { services: new Map(), networks: {}, volumes: {}, extensions: {} };
     for (const file of files) {
-      const loaded = this.loadFile(file, workingDir);
+      const loaded = this.loadFile(file, workingDir, at);
       if (!loaded) continue;
       const { raw, source } = loaded;
       if (raw.name !== undefined) project.name = raw.name;
       for (const [key, value] of Object.entries(raw)) if (key.startsWith("x-")) project.extensions[key] = value;
       const included = new Map<string, string[]>();
-      for (const [i, inc] of (raw.include ?? []).entries()) {
-        const { added, files: from } = this.include(project, inc, source, ["include", i], workingDir);
-        for (const name of added) included.set(name, from);
+      this.including.push(realpathSync(file));
+      try {
+        for (const [i, inc] of (raw.include ?? []).entries()) {
+          const { added, files: from } = this.include(project, inc, source, ["include", i], workingDir);
+          for (const name of added) included.set(name, from);
+        }
+      } finally {
+        this.including.pop();
       }
       for (const name of Object.keys(raw.services ?? {})) {
         const from = included.get(name);
@@ -210,13 +220,29 @@ class Loader {
   private include(project: Project, inc: NonNullable<RawComposeFile["include"]>[number], source: YamlSource, path: Path, workingDir: string): { added: string[]; files: string[] } {
     const entry = typeof inc === "string" ? { path: inc } : inc;
     const paths = (typeof entry.path === "string" ? [entry.path] : entry.path).map((p) => resolve(workingDir, p));
-    const missing = paths.find((p) => !existsSync(p));
-    if (missing) {
-      this.diagnostics.push(error(`included file ${missing} does not exist`, { location: source.locate(path), hint: "fix the path; it is relative to the including file" }));
+    const refuse = (message: string, hint: string) => {
+      this.diagnostics.push(error(message, { location: source.locate(path), hint }));
       return { added: [], files: paths };
+    };
+    for (const p of paths) {
+      let real: string;
+      try {
+        real = realpathSync(p);
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === "ELOOP") return refuse(`included file ${p} is a loop of symbolic links`, "point the link at a real file");
+        return refuse(`included file ${p} does not exist`, "fix the path; it is relative to the including file");
+      }
+      const seen = this.including.indexOf(real);
+      if (seen !== -1) {
+        // Named relative to the first file of the chain, like extends cycles are named by service.
+        const base = dirname(this.including[0]!);
+        const chain = [...this.including.slice(seen), real].map((f) => relative(base, f) || basename(f));
+        return refuse(`include forms a cycle: ${chain.join(" -> ")}`, "remove one of these includes; a file may not include itself, directly or through others");
+      }
     }
     const subDir = entry.project_directory ? resolve(workingDir, entry.project_directory) : dirname(paths[0]!);
-    const sub = this.loadProject(paths, subDir);
+    const sub = this.loadProject(paths, subDir, source.locate(path));
     const added: string[] = [];
     for (const [name, svc] of sub.services) {
       if (project.services.has(name)) {
@@ -237,10 +263,10 @@ class Loader {
     return { added, files: paths };
   }
 
-  private loadFile(file: string, workingDir: string) {
+  private loadFile(file: string, workingDir: string, at?: SourceLocation) {
     if (this.files.has(file)) return this.files.get(file);
     this.files.set(file, undefined);
-    const source = readYaml(file, this.diagnostics);
+    const source = readYaml(file, this.diagnostics, "compose file", at);
     if (!source) return undefined;
     if (!isMapping(source.value)) {
       this.diagnostics.push(error("a compose file must be a mapping at the top level", { location: source.locate([]), hint: "start with `services:`" }));
@@ -315,7 +341,7 @@ class Loader {
           this.diagnostics.push(error(`extends refers to ${baseFile}, which does not exist`, { location: at, service: name, hint: "fix the file path; it is relative to this compose file" }));
           return undefined;
         }
-        if (ext.file && !this.loadFile(baseFile, dirname(baseFile))) return undefined;
+        if (ext.file && !this.loadFile(baseFile, dirname(baseFile), at)) return undefined;
         const baseServices = Object.keys(this.files.get(baseFile)?.raw.services ?? {});
         if (!baseServices.includes(ext.service)) {
           const guess = didYouMean(ext.service, baseServices);

@@ -5,6 +5,7 @@ import { loadDefinition, resolveFiles, type LoadOptions } from "./compose.ts";
 import { DefinitionError, error, warning } from "./errors.ts";
 import { describeIssue, type IssueWords } from "./issues.ts";
 import { didYouMean } from "./keys.ts";
+import { imageProblem } from "./image-ref.ts";
 import type { Definition, Diagnostic, MountSpec, SourceLocation } from "./model.ts";
 import { parseDuration, parseMount, toArgv } from "./normalize.ts";
 import { parseParamSpecs, renderParam, resolveParams, type ParamInputs, type ResolvedParam } from "./params.ts";
@@ -83,7 +84,7 @@ export function loadEnvironment(options: EnvironmentLoadOptions): EnvironmentDef
     const files = resolveFiles({ ...options }, diagnostics);
     throwIfErrors(diagnostics);
     for (const file of files) {
-      const source = readYaml(file, diagnostics);
+      const source = readYaml(file, diagnostics, "compose file");
       if (source && isMapping(source.value) && source.value["x-prenv"] !== undefined) {
         section = { source, base: ["x-prenv"] };
         break;
@@ -104,6 +105,8 @@ export function loadEnvironment(options: EnvironmentLoadOptions): EnvironmentDef
     return source ? [{ source }] : [];
   }) };
   const params = resolveParams(specs, inputs, diagnostics);
+  // The compose files are interpolated with the parameters: with one wrong, their findings would only echo it.
+  throwIfErrors(diagnostics);
   const variables = Object.fromEntries(Object.values(params).flatMap((p) => (p.value === undefined ? [] : [[p.spec.name, renderParam(p.value)]])));
 
   let definition: Definition | undefined;
@@ -329,6 +332,8 @@ class SectionReader {
         }
         case "run": {
           const d = data as z.infer<typeof STEP_KINDS.run>;
+          const bad = imageProblem(d.image);
+          if (bad) this.fail(bad.problem, [...path, kind, "image"], bad.hint);
           const command = d.command === undefined ? undefined : this.argv(d.command, [...path, kind, "command"]);
           const entrypoint = d.entrypoint === undefined ? undefined : this.argv(d.entrypoint, [...path, kind, "entrypoint"]);
           const mounts: MountSpec[] = [];

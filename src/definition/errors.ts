@@ -5,7 +5,7 @@ export class DefinitionError extends Error {
   readonly diagnostics: Diagnostic[];
 
   constructor(diagnostics: Diagnostic[], options?: { cause?: unknown }) {
-    super(diagnostics.map(formatDiagnostic).join("\n"), options);
+    super(diagnostics.map(formatDiagnostic).join("\n"), { cause: options?.cause ?? diagnostics.find((d) => d.cause !== undefined)?.cause });
     this.name = "DefinitionError";
     this.diagnostics = diagnostics;
   }

@@ -2,10 +2,12 @@ import { distance } from "fastest-levenshtein";
 import { SUPPORTED, UNSUPPORTED, type Section } from "./compose-schema.ts";
 import { error, warning } from "./errors.ts";
 import type { Diagnostic } from "./model.ts";
-import { isMapping, type Path, type YamlSource } from "./yaml-source.ts";
+import { isMapping, shorten, type Path, type YamlSource } from "./yaml-source.ts";
 
 /** The closest known word, when it is close enough to be what the author meant. */
 export function didYouMean(word: string, candidates: readonly string[]): string | undefined {
+  // No known word is this long; comparing would cost length x length for nothing.
+  if (word.length > 100) return undefined;
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const c of candidates) {
@@ -36,13 +38,13 @@ export function checkKeys(doc: unknown, source: YamlSource, diagnostics: Diagnos
       const location = source.locateKey([...path, key]);
       const where = path.length > 0 ? ` in ${describe(path)}` : "";
       if (unsupported.includes(key)) {
-        diagnostics.push(warning(`"${key}"${where} is not supported by prenv yet and is ignored`, { location, hint: "remove it, or expect it to have no effect under prenv" }));
+        diagnostics.push(warning(`"${shorten(key)}"${where} is not supported by prenv yet and is ignored`, { location, hint: "remove it, or expect it to have no effect under prenv" }));
         delete value[key];
         continue;
       }
       const guess = didYouMean(key, [...supported, ...unsupported]);
       diagnostics.push(
-        error(`unknown key "${key}"${where}`, {
+        error(`unknown key "${shorten(key)}"${where}`, {
           location,
           hint: guess ? `did you mean "${guess}"?` : `the Compose Specification has no such key; extension keys start with "x-"`,
         }),
@@ -58,9 +60,9 @@ export function checkKeys(doc: unknown, source: YamlSource, diagnostics: Diagnos
   const checkName = (kind: string, name: string, path: Path) => {
     if (NAME.test(name)) return;
     diagnostics.push(
-      error(`${kind} name "${name}" may only contain letters, digits, ".", "_" and "-"`, {
+      error(`${kind} name "${shorten(name)}" may only contain letters, digits, ".", "_" and "-"`, {
         location: source.locateKey(path),
-        hint: `rename it, e.g. "${name.replace(/[^a-zA-Z0-9._-]+/g, "-").replace(/^-+|-+$/g, "") || "app"}"`,
+        hint: `rename it, e.g. "${name.slice(0, 80).replace(/[^a-zA-Z0-9._-]+/g, "-").replace(/^-+|-+$/g, "") || "app"}"`,
       }),
     );
   };

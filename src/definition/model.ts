@@ -14,6 +14,8 @@ export interface Diagnostic {
   hint?: string;
   location?: SourceLocation;
   service?: string;
+  /** The error underneath (a failed read, a decoder's refusal), for whoever debugs prenv. */
+  cause?: unknown;
 }
 
 export type DependencyCondition = "service_started" | "service_healthy" | "service_completed_successfully";

@@ -1,10 +1,12 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 import { parse as parseDotenv } from "dotenv";
 import type { z } from "zod";
 import type { listOrDict, RawService } from "./compose-schema.ts";
 import { error } from "./errors.ts";
+import { imageProblem } from "./image-ref.ts";
 import type { Lookup } from "./interpolate.ts";
+import { readDefinitionText } from "./read-file.ts";
 import type { BuildSpec, Diagnostic, HealthcheckSpec, MountSpec, PortSpec, ReadinessCheck, ServiceSpec, SourceLocation } from "./model.ts";
 import type { Path, YamlSource } from "./yaml-source.ts";
 
@@ -49,7 +51,11 @@ export function normalizeService(raw: RawService, ctx: ServiceContext): ServiceS
     ready: [],
     location: ctx.source.locateKey(ctx.path),
   };
-  if (raw.image !== undefined) spec.image = raw.image;
+  if (raw.image !== undefined) {
+    const bad = imageProblem(raw.image);
+    if (bad) fail(bad.problem, ["image"], bad.hint);
+    spec.image = raw.image;
+  }
   if (raw.restart !== undefined) {
     if (!/^(no|always|unless-stopped|on-failure(:\d+)?)$/.test(raw.restart))
       fail(`restart "${raw.restart}" is not a restart policy`, ["restart"], 'use "no", "always", "on-failure[:N]" or "unless-stopped"');
@@ -89,7 +95,9 @@ export function normalizeService(raw: RawService, ctx: ServiceContext): ServiceS
         fail(`env_file "${path}" does not exist (looked for ${full})`, typeof raw.env_file === "string" ? ["env_file"] : ["env_file", i], "create the file, fix the path (relative to the compose file), or use the long syntax with `required: false`");
       return;
     }
-    Object.assign(spec.environment, parseDotenv(readFileSync(full)));
+    const at = ctx.source.locate([...ctx.path, ...(typeof raw.env_file === "string" ? ["env_file"] : ["env_file", i])]);
+    const text = readDefinitionText(full, "env_file", ctx.diagnostics, at);
+    if (text !== undefined) Object.assign(spec.environment, parseDotenv(text));
   });
   Object.assign(spec.environment, stringValues(raw.environment, ctx.lookup));
 

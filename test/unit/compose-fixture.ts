@@ -40,7 +40,11 @@ export function load(files: Files, extras: LoadExtras = {}): Definition & { dir:
 
 /** Loads `files`, which must fail, and returns the error diagnostics with the directory. */
 export function loadFails(files: Files, extras: LoadExtras = {}): { diagnostics: Diagnostic[]; dir: string; error: DefinitionError } {
-  const dir = project(files);
+  return loadFailsIn(project(files), extras);
+}
+
+/** Loads the project already in `dir`, which must fail, like loadFails. */
+export function loadFailsIn(dir: string, extras: LoadExtras = {}): { diagnostics: Diagnostic[]; dir: string; error: DefinitionError } {
   let caught: unknown;
   try {
     loadDefinition({ env: {}, ...extras, cwd: dir });
