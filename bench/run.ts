@@ -12,6 +12,7 @@ import { hostile } from "./suites/hostile.ts";
 import { latency } from "./suites/latency.ts";
 import { memory } from "./suites/memory.ts";
 import { output } from "./suites/output.ts";
+import { repro } from "./suites/repro.ts";
 import { version } from "./suites/version.ts";
 
 const HELP = `Usage: npm run bench [-- [SUITE...] [--option=value...]]
@@ -24,6 +25,8 @@ Suites (default: all, in this order):
   memory    peak RSS of prenv up on bench/env10 (GNU time), < 150 MB
   output    peak RSS of prenv run while a service writes 1 GB of logs (GNU time), < 200 MB
   crash     kill -9 during prenv up, then prenv gc: nothing may remain
+  repro     examples/shop: the reproduction line a red run prints, pasted into a fresh clone, to ready,
+            vs the run's own time to ready: at most +2 s
   hostile   prenv validate on a 9-level alias bomb and a 20 MB file (refused, < 2 s), and on
             0.5-4 MB single mappings (time linear in size); GNU time; no Docker needed
 
@@ -107,7 +110,7 @@ async function preflight(suites: SuiteName[]): Promise<void> {
   }
   if ((suites.includes("boot") || suites.includes("teardown")) && !(await available("docker-compose", ["version"]))) problems.push("docker-compose is not installed (Debian package docker-compose)");
   if (suites.includes("version") && !(await available("hyperfine"))) problems.push("hyperfine is not installed (Debian package hyperfine)");
-  if (["memory", "output", "hostile"].some((s) => suites.includes(s as SuiteName)) && !existsSync("/usr/bin/time")) problems.push("GNU time is not installed: apt-get install -y time");
+  if ((["memory", "output", "hostile"] as const).some((s) => suites.includes(s)) && !existsSync("/usr/bin/time")) problems.push("GNU time is not installed: apt-get install -y time");
   if (problems.length > 0) throw new UsageError(`cannot run the benchmarks:\n  ${problems.join("\n  ")}`);
 }
 
@@ -211,6 +214,7 @@ async function main(): Promise<number> {
     if (suites.includes("output")) await attempt(["output"], () => output(ctx));
     if (suites.includes("crash")) await attempt(["crash"], () => crash(ctx));
     if (suites.includes("hostile")) await attempt(["hostile"], () => hostile(ctx));
+    if (suites.includes("repro")) await attempt(["repro"], () => repro(ctx));
   } finally {
     notes = await cleanOnce();
     for (const n of notes) log(n);
