@@ -51,7 +51,11 @@ export async function reproCommand(target: string | undefined, opts: ReproOption
   const root = repositoryRoot(io.cwd);
   if (!root) throw new CliError(`prenv: ${io.cwd} is not inside a git clone; run prenv repro inside a clone of ${request.source.repository ?? "the repository the run was for"} (any branch, changes of your own are left alone)`, EXIT.badInput);
   const env = { ...io.env };
-  const missing = request.secrets.filter((name) => env[`${SECRET_ENV_PREFIX}${envName(name)}`] === undefined);
+  let missing = request.secrets.filter((name) => env[`${SECRET_ENV_PREFIX}${envName(name)}`] === undefined);
+  if (missing.length > 0 && !opts.print && io.stdin?.isTTY && io.err.isTTY) {
+    for (const name of missing) env[`${SECRET_ENV_PREFIX}${envName(name)}`] = await askSecret(io, name);
+    missing = [];
+  }
   if (missing.length > 0 && !opts.print) {
     throw new CliError(`prenv: the run had secret parameters, which the line does not carry: set ${missing.map((n) => `${SECRET_ENV_PREFIX}${envName(n)}`).join(", ")} and run it again (nothing was created)`, EXIT.badInput);
   }
@@ -161,6 +165,33 @@ function fromManifest(opts: ReproOptions, io: Io): ReproRequest {
     },
     secrets: Object.entries(manifest.params).flatMap(([name, p]) => (p.secret ? [name] : [])),
   };
+}
+
+/** Reads a secret from the terminal without echoing it. */
+function askSecret(io: Io, name: string): Promise<string> {
+  const stdin = io.stdin!;
+  io.err.write(`secret parameter ${name} (${SECRET_ENV_PREFIX}${envName(name)}; not shown): `);
+  return new Promise((resolvePromise, reject) => {
+    let value = "";
+    stdin.setRawMode(true);
+    stdin.resume();
+    const done = (result: () => void) => {
+      stdin.setRawMode(false);
+      stdin.pause();
+      stdin.off("data", onData);
+      io.err.write("\n");
+      result();
+    };
+    const onData = (chunk: Buffer) => {
+      for (const ch of chunk.toString("utf8")) {
+        if (ch === "\r" || ch === "\n") return done(() => resolvePromise(value));
+        if (ch === "\u0003") return done(() => reject(new CliError("prenv: interrupted; nothing was created", EXIT.badInput)));
+        if (ch === "\u007f" || ch === "\b") value = value.slice(0, -1);
+        else value += ch;
+      }
+    };
+    stdin.on("data", onData);
+  });
 }
 
 /** The `prenv run` arguments a request amounts to, for --print. */
