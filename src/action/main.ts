@@ -301,7 +301,8 @@ class MainStep {
     let output = false;
     const report = await runEnvironment(definition, plan, {
       backend,
-      owner: { host: hostname(), pid: process.pid },
+      // The post step removes it; should that never run, gc does once this process is gone.
+      owner: { host: hostname(), pid: process.pid, ephemeral: true },
       version: VERSION,
       env: this.context.childEnv,
       boot: true,

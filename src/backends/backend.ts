@@ -12,6 +12,8 @@ export const LABELS = {
   created: "dev.prenv.created",
   owner: "dev.prenv.owner",
   workingDir: "dev.prenv.working-dir",
+  /** "run": the environment lives only as long as the run that made it; "until-down" otherwise. */
+  lifetime: "dev.prenv.lifetime",
   /** Names a marker object: "complete" says `up` finished and the environment is wanted. */
   marker: "dev.prenv.marker",
 } as const;
@@ -20,6 +22,11 @@ export const LABELS = {
 export interface Owner {
   host: string;
   pid: number;
+  /**
+   * Made by a run (`prenv run`, the Action's main step) that removes it at its end: once
+   * the process is gone, gc collects it even though `up` finished.
+   */
+  ephemeral?: boolean;
 }
 
 export interface ImageInfo {
@@ -73,6 +80,10 @@ export interface EnvironmentSummary {
   created: Date;
   owner: string;
   complete: boolean;
+  /** Its `up` was part of a run that has not handed it over (see Owner.ephemeral). */
+  ephemeral: boolean;
+  /** Volumes that `down --keep-volumes` kept: gc never removes them. */
+  volumesKept: boolean;
   workingDir: string;
   services: { name: string; state: string }[];
   networks: number;
@@ -120,7 +131,11 @@ export interface Backend {
   remove(environment: string, options: { keepVolumes: boolean }): Promise<RemovalReport>;
 }
 
-export type Marker = "complete" | "setup-done";
+/**
+ * "complete": `up` finished; "setup-done": setup ran; "kept": a run left its environment
+ * up on purpose (--keep); "volumes-kept": `down --keep-volumes` kept the data.
+ */
+export type Marker = "complete" | "setup-done" | "kept" | "volumes-kept";
 
 export interface OneOffSpec {
   /** For names and messages: "setup-2", say. */

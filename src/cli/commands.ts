@@ -98,6 +98,7 @@ export async function upCommand(opts: DefinitionOptions & { keepOnFailure?: bool
   const backend = await backendFor();
   const progress = opts.json ? undefined : new Progress(io.err, p.services.map((s) => s.name));
   if (!opts.json) io.err.write(`prenv · ${p.environment} (${backend.kind})\n`);
+  io.onCleanup?.(`prenv down --env ${p.environment}`);
   try {
     const result = await up(p, {
       backend,
@@ -164,10 +165,11 @@ export async function runCommand(opts: RunCommandOptions, io: Io, mode: "run" | 
   const folder = new ResultsFolder(resolve(io.cwd, opts.resultsDir ?? "prenv-results"));
   await folder.reset();
   const progress = mode === "run" && !opts.json ? new Progress(io.err, p.services.map((s) => s.name)) : undefined;
+  if (mode === "run") io.onCleanup?.(`prenv down --env ${p.environment}`);
   if (!opts.json) io.err.write(`prenv ${mode} · ${p.environment} (${backend.kind})\n`);
   const report = await runEnvironment(environment, p, {
     backend,
-    owner: { host: hostname(), pid: process.pid },
+    owner: { host: hostname(), pid: process.pid, ephemeral: mode === "run" },
     version: VERSION,
     env: io.env,
     signal: io.signal,

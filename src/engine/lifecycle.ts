@@ -16,26 +16,30 @@ export interface GcDecision {
 }
 
 /**
- * Which environments gc removes: those whose `up` never finished and whose process is
- * gone (a crash or kill -9), and, with an age limit, anything older than it. A boot
- * still running in another process is left alone.
+ * Which environments gc removes: those whose process is gone (a crash or kill -9) while
+ * it still owned them: an `up` that never finished, or a run (`prenv run`, the Action)
+ * that never reached its teardown. With an age limit, also anything older than it. A
+ * boot or run still going on in another process is left alone, and so are volumes that
+ * `down --keep-volumes` kept (gc removes the rest of such an environment, not them).
  */
 export function gcCandidates(environments: EnvironmentSummary[], options: GcOptions): GcDecision[] {
   const now = options.now ?? new Date();
   const alive = options.isAlive ?? processAlive;
   const out: GcDecision[] = [];
   for (const env of environments) {
+    if (env.volumesKept && env.services.length === 0 && env.networks === 0 && !env.complete) continue; // only the kept data
     const ageMs = now.getTime() - env.created.getTime();
     if (options.olderThanMs !== undefined && ageMs > options.olderThanMs) {
       out.push({ environment: env, reason: `older than the limit (${Math.round(ageMs / 60_000)} min)` });
       continue;
     }
-    if (env.complete) continue;
+    if (env.complete && !env.ephemeral) continue;
+    const what = env.complete ? "left by a prenv run that ended before its teardown" : "left by a run that ended before it finished";
     const [host, pid] = splitOwner(env.owner);
     if (host === options.host && pid !== undefined && !alive(pid)) {
-      out.push({ environment: env, reason: `left by a run that ended before it finished (process ${pid} is gone)` });
+      out.push({ environment: env, reason: `${what} (process ${pid} is gone)` });
     } else if (!host || pid === undefined) {
-      out.push({ environment: env, reason: "unfinished and its owner is unknown" });
+      out.push({ environment: env, reason: `${env.complete ? "made by a run" : "unfinished"} and its owner is unknown` });
     }
   }
   return out;
@@ -46,7 +50,7 @@ const SETTLE_MS = 500;
 
 export async function gc(backend: Backend, options: GcOptions): Promise<{ decision: GcDecision; removed: RemovalReport }[]> {
   const decisions = gcCandidates(await backend.list(), options);
-  const results = await Promise.all(decisions.map(async (decision) => ({ decision, removed: await backend.remove(decision.environment.environment, { keepVolumes: false }) })));
+  const results = await Promise.all(decisions.map(async (decision) => ({ decision, removed: await backend.remove(decision.environment.environment, { keepVolumes: decision.environment.volumesKept }) })));
   if (decisions.length === 0) return results;
   // The engine completes a create request even when the client that sent it was killed,
   // so an object can appear just after the sweep: look once more after a moment.
@@ -54,7 +58,7 @@ export async function gc(backend: Backend, options: GcOptions): Promise<{ decisi
   const swept = new Set(decisions.map((d) => d.environment.environment));
   const late = (await backend.list()).filter((e) => swept.has(e.environment));
   for (const env of late) {
-    const again = await backend.remove(env.environment, { keepVolumes: false });
+    const again = await backend.remove(env.environment, { keepVolumes: env.volumesKept });
     const result = results.find((r) => r.decision.environment.environment === env.environment)!;
     result.removed = { containers: result.removed.containers + again.containers, networks: result.removed.networks + again.networks, volumes: result.removed.volumes + again.volumes };
   }

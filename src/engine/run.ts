@@ -210,6 +210,12 @@ export async function runEnvironment(env: EnvironmentDefinition, plan: Plan, opt
       await options.saveLogs(logs);
     }
     const keep = !options.teardown || (options.keepOnFailure === true && report.outcome !== "passed");
+    // Handed over to the user: from now on gc leaves it alone although this process ends.
+    if (booted && keep && options.boot) {
+      await backend.setMarker(plan, owner, "kept").catch((e: unknown) => {
+        if (!report.error) fail("teardown", `the environment was kept, but could not be marked as kept (${(e as Error).message}): prenv gc may remove it`);
+      });
+    }
     if (booted && !keep) {
       options.onPhase?.("teardown");
       const started = Date.now();

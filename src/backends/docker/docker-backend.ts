@@ -165,6 +165,7 @@ export class DockerBackend implements Backend {
       [LABELS.created]: new Date().toISOString(),
       [LABELS.owner]: `${owner.host}:${owner.pid}`,
       [LABELS.workingDir]: plan.workingDir,
+      [LABELS.lifetime]: owner.ephemeral ? "run" : "until-down",
       ...extra,
     };
   }
@@ -484,6 +485,8 @@ export class DockerBackend implements Backend {
           created: new Date(labels[LABELS.created] ?? 0),
           owner: labels[LABELS.owner] ?? "",
           complete: false,
+          ephemeral: false,
+          volumesKept: false,
           workingDir: labels[LABELS.workingDir] ?? "",
           services: [],
           networks: 0,
@@ -499,13 +502,22 @@ export class DockerBackend implements Backend {
       const env = touch(n.Labels);
       if (env) env.networks++;
     }
+    const handedOver = new Set<EnvironmentSummary>();
     for (const v of volumes.Volumes ?? []) {
       const env = touch(v.Labels ?? undefined);
       if (!env) continue;
       const marker = v.Labels?.[LABELS.marker];
-      if (marker === "complete") env.complete = true;
+      if (marker === "complete") {
+        env.complete = true;
+        // Whoever finished `up` owns the environment, whatever made its first object.
+        env.owner = v.Labels?.[LABELS.owner] ?? env.owner;
+        env.ephemeral = v.Labels?.[LABELS.lifetime] === "run";
+      }
+      if (marker === "kept") handedOver.add(env);
+      if (marker === "volumes-kept") env.volumesKept = true;
       if (!marker) env.volumes++;
     }
+    for (const env of handedOver) env.ephemeral = false;
     for (const c of containers) touch(c.Labels)?.services.push({ name: c.Labels[LABELS.service] ?? c.Names[0] ?? "", state: c.State });
     return [...envs.values()].sort((a, b) => a.environment.localeCompare(b.environment));
   }
@@ -529,9 +541,16 @@ export class DockerBackend implements Backend {
         return list;
       }),
       this.docker.listVolumes({ filters: filter }).then(async (list) => {
+        const all = list.Volumes ?? [];
         // Markers go with the containers: kept data does not mean setup need not run again.
-        const volumes = (list.Volumes ?? []).filter((v) => !options.keepVolumes || v.Labels?.[LABELS.marker]);
+        // The one that says the data was kept stays with the data.
+        const marker = (v: Dockerode.VolumeInspectInfo) => v.Labels?.[LABELS.marker];
+        const volumes = all.filter((v) => !options.keepVolumes || (marker(v) && marker(v) !== "volumes-kept"));
         await Promise.all(volumes.map((v) => ignoreMissing(this.docker.getVolume(v.Name).remove())));
+        const kept = all.find((v) => !marker(v));
+        if (options.keepVolumes && kept && !all.some((v) => marker(v) === "volumes-kept")) {
+          await this.docker.createVolume({ Name: markerName(environment, "volumes-kept"), Labels: { ...kept.Labels, [LABELS.marker]: "volumes-kept" } });
+        }
         return volumes;
       }),
     ]);

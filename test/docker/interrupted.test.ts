@@ -1,0 +1,117 @@
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { join } from "node:path";
+import { describe, test } from "node:test";
+import { setTimeout as delay } from "node:timers/promises";
+import { BUSYBOX, ROOT, cli, environmentNames, leftovers, project } from "../helpers/docker.ts";
+
+const named = environmentNames();
+
+/** One service, and a suite that sleeps long enough to be interrupted. */
+const SLOW_SUITE = {
+  "compose.yaml": `services:\n  web:\n    image: ${BUSYBOX}\n    command: ["sleep", "600"]\n    volumes: ["data:/data"]\nvolumes:\n  data: {}\n`,
+  "prenv.yml": "compose: [compose.yaml]\ntest:\n  command: echo suite-started; sleep 60\n",
+};
+
+/** Starts prenv and resolves once its standard error shows `text`. */
+function startUntil(args: string[], cwd: string, text: string) {
+  const child = spawn(process.execPath, [join(ROOT, "src/cli/index.ts"), ...args], { cwd, stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, NODE_TEST_CONTEXT: undefined } });
+  let stderr = "";
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
+  const seen = new Promise<void>((resolve, reject) => {
+    child.stderr.on("data", (c: Buffer) => {
+      stderr += c.toString();
+      if (stderr.includes(text)) resolve();
+    });
+    void exited.then(() => reject(new Error(`prenv exited before printing ${JSON.stringify(text)}:\n${stderr}`)));
+  });
+  seen.catch(() => undefined);
+  return { child, seen, exited, stderr: () => stderr };
+}
+
+async function killRunDuringSuite(dir: string, env: string): Promise<void> {
+  const run = startUntil(["run", "--env", env], dir, "suite-started");
+  await run.seen;
+  run.child.kill("SIGKILL");
+  await run.exited;
+}
+
+describe("interrupted runs", () => {
+  test("kill -9 of prenv run during the suite: the environment is up, yet gc collects it", async () => {
+    const dir = project(SLOW_SUITE);
+    const env = named("run-killed");
+    await killRunDuringSuite(dir, env);
+    const ls = JSON.parse((await cli(["ls", "--json"], { cwd: dir })).stdout) as { environment: string; complete: boolean }[];
+    assert.equal(ls.find((e) => e.environment === env)?.complete, true, "up had finished when the run was killed");
+    const gc = await cli(["gc", "--json"], { cwd: dir });
+    assert.equal(gc.code, 0, gc.stderr);
+    const removed = JSON.parse(gc.stdout) as { environment: string; reason: string }[];
+    assert.match(removed.find((r) => r.environment === env)?.reason ?? "", /prenv run .*process \d+ is gone/);
+    assert.deepEqual(await leftovers(env), { containers: 0, networks: 0, volumes: 0 });
+  });
+
+  test("a kept run (--keep) and a plain up survive gc once their process has ended", async () => {
+    const dir = project({ ...SLOW_SUITE, "prenv.yml": "compose: [compose.yaml]\ntest:\n  command: \"true\"\n" });
+    const kept = named("run-kept");
+    const plain = named("up-plain");
+    assert.equal((await cli(["run", "--keep", "--env", kept], { cwd: dir })).code, 0);
+    assert.equal((await cli(["up", "--env", plain], { cwd: dir })).code, 0);
+    const gc = await cli(["gc", "--json"], { cwd: dir });
+    const removed = (JSON.parse(gc.stdout) as { environment: string }[]).map((r) => r.environment);
+    assert.ok(!removed.includes(kept) && !removed.includes(plain), gc.stdout);
+    assert.equal((await leftovers(kept)).containers, 1);
+    assert.equal((await leftovers(plain)).containers, 1);
+  });
+
+  test("two quick Ctrl-C during the suite: prenv still tears down, and says so", async () => {
+    const dir = project(SLOW_SUITE);
+    const env = named("run-twice");
+    const run = startUntil(["run", "--env", env], dir, "suite-started");
+    await run.seen;
+    // Apart, as a person presses them: two signals sent at once may arrive as one.
+    run.child.kill("SIGINT");
+    await delay(100);
+    run.child.kill("SIGINT");
+    const { code } = await run.exited;
+    assert.equal(code, 2, run.stderr());
+    assert.match(run.stderr(), /interrupted again.*tear/i);
+    assert.deepEqual(await leftovers(env), { containers: 0, networks: 0, volumes: 0 });
+  });
+
+  test("a third Ctrl-C leaves at once, naming the command that removes what is left", async () => {
+    const dir = project(SLOW_SUITE);
+    const env = named("run-thrice");
+    const run = startUntil(["run", "--env", env], dir, "suite-started");
+    await run.seen;
+    for (let i = 0; i < 3; i++) {
+      run.child.kill("SIGINT");
+      await delay(100);
+    }
+    const { code } = await run.exited;
+    assert.equal(code, 130, run.stderr());
+    assert.ok(run.stderr().includes(`prenv down --env ${env}`), run.stderr());
+  });
+});
+
+describe("kept volumes", () => {
+  test("down --keep-volumes, then gc (even --older-than 0s): the data stays until a plain down", async () => {
+    const dir = project(SLOW_SUITE);
+    const env = named("kept-volumes");
+    assert.equal((await cli(["up", "--env", env], { cwd: dir })).code, 0);
+    assert.equal((await cli(["down", "--keep-volumes", "--env", env], { cwd: dir })).code, 0);
+    const volumes = (await leftovers(env)).volumes;
+    assert.ok(volumes >= 1, "the data volume is kept");
+    for (const args of [["gc"], ["gc", "--older-than", "0s"]]) {
+      assert.equal((await cli(args, { cwd: dir })).code, 0);
+      assert.equal((await leftovers(env)).volumes, volumes, `${args.join(" ")} leaves kept volumes alone`);
+    }
+    // Booting on the kept data and being killed: gc takes the run's objects, not the data.
+    await killRunDuringSuite(dir, env);
+    await cli(["gc"], { cwd: dir });
+    const after = await leftovers(env);
+    assert.deepEqual({ containers: after.containers, networks: after.networks }, { containers: 0, networks: 0 });
+    assert.ok(after.volumes >= 1, "the kept data survives gc of a killed run");
+    assert.equal((await cli(["down", "--env", env], { cwd: dir })).code, 0);
+    assert.deepEqual(await leftovers(env), { containers: 0, networks: 0, volumes: 0 });
+  });
+});
