@@ -105,6 +105,11 @@ export interface Backend {
   ping(): Promise<void>;
   /** Makes the image available locally: pull when missing, build when the service has a build. */
   prepareImage(plan: Plan, service: PlannedService, progress: ImageProgress, signal: AbortSignal): Promise<ImageInfo>;
+  /**
+   * Makes the environment this owner's, atomically (an object whose name the engine keeps
+   * unique), from a local image; false when another `up` holds it already.
+   */
+  claimEnvironment(plan: Plan, owner: Owner, image: string): Promise<boolean>;
   /** Networks and volumes; labelled, so a crash right after still leaves them findable. */
   createEnvironment(plan: Plan, owner: Owner): Promise<void>;
   createService(plan: Plan, service: PlannedService, owner: Owner): Promise<void>;
@@ -133,9 +138,10 @@ export interface Backend {
 
 /**
  * "complete": `up` finished; "setup-done": setup ran; "kept": a run left its environment
- * up on purpose (--keep); "volumes-kept": `down --keep-volumes` kept the data.
+ * up on purpose (--keep); "volumes-kept": `down --keep-volumes` kept the data; "claim":
+ * the container by which one `up` holds the name (see Backend.claimEnvironment).
  */
-export type Marker = "complete" | "setup-done" | "kept" | "volumes-kept";
+export type Marker = "complete" | "setup-done" | "kept" | "volumes-kept" | "claim";
 
 export interface OneOffSpec {
   /** For names and messages: "setup-2", say. */

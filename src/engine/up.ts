@@ -161,7 +161,9 @@ export async function up(plan: Plan, options: UpOptions): Promise<UpResult> {
       interrupted,
     ]);
 
-    // 2. Networks and volumes, then services along the graph.
+    // 2. The name, atomically: of several `up`s of one environment, only one goes on.
+    if (!(await backend.claimEnvironment(plan, owner, images.values().next().value!.reference))) throw alreadyExists(plan.environment);
+    // Networks and volumes, then services along the graph.
     created = true;
     await Promise.race([backend.createEnvironment(plan, owner), interrupted]);
 
@@ -246,6 +248,7 @@ export async function up(plan: Plan, options: UpOptions): Promise<UpResult> {
     outcomes.sort((a, b) => plan.services.findIndex((s) => s.name === a.name) - plan.services.findIndex((s) => s.name === b.name));
     return { environment: plan.environment, services: outcomes, endpoints, durationMs: Date.now() - t0 };
   } catch (e) {
+    if (e instanceof PreflightError) throw e;
     const failure = await failureOf(e, failed, interrupted);
     setPhase(failure.service, "failed", failure.message);
     abort.abort(failure);
@@ -286,12 +289,7 @@ function conditionWord(condition: string): string {
 async function preflight(plan: Plan, backend: Backend): Promise<void> {
   // Volumes kept by `down --keep-volumes` are meant to be reused: they alone are no clash.
   const existing = (await backend.list()).find((e) => e.environment === plan.environment && (e.services.length > 0 || e.networks > 0));
-  if (existing) {
-    throw new PreflightError(
-      `environment "${plan.environment}" already exists (created ${existing.created.toISOString()})`,
-      `remove it with \`prenv down --env ${plan.environment}\`, or start another one beside it with --env <name>`,
-    );
-  }
+  if (existing) throw alreadyExists(plan.environment, existing.created);
   for (const s of plan.services) {
     for (const p of s.ports) {
       if (!p.published || p.protocol !== "tcp") continue;
@@ -305,6 +303,13 @@ async function preflight(plan: Plan, backend: Backend): Promise<void> {
       }
     }
   }
+}
+
+function alreadyExists(environment: string, created?: Date): PreflightError {
+  return new PreflightError(
+    `environment "${environment}" already exists${created ? ` (created ${created.toISOString()})` : " (another prenv is creating it)"}`,
+    `remove it with \`prenv down --env ${environment}\`, or start another one beside it with --env <name>`,
+  );
 }
 
 function portFree(host: string, port: number): Promise<boolean> {

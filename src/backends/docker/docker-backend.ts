@@ -170,6 +170,18 @@ export class DockerBackend implements Backend {
     };
   }
 
+  async claimEnvironment(plan: Plan, owner: Owner, image: string): Promise<boolean> {
+    // Volume creation is idempotent and network names are not reliably unique; container
+    // names are. The container is never started; remove() takes it with the rest.
+    try {
+      await this.docker.createContainer({ name: markerName(plan.environment, "claim"), Image: image, Cmd: ["prenv-claim"], Labels: this.labels(plan, owner, { [LABELS.marker]: "claim" }) });
+      return true;
+    } catch (e) {
+      if (statusOf(e) === 409) return false;
+      throw e;
+    }
+  }
+
   async createEnvironment(plan: Plan, owner: Owner): Promise<void> {
     await Promise.all([
       ...plan.networks.filter((n) => !n.external).map((n) =>
@@ -518,7 +530,10 @@ export class DockerBackend implements Backend {
       if (!marker) env.volumes++;
     }
     for (const env of handedOver) env.ephemeral = false;
-    for (const c of containers) touch(c.Labels)?.services.push({ name: c.Labels[LABELS.service] ?? c.Names[0] ?? "", state: c.State });
+    for (const c of containers) {
+      const env = touch(c.Labels);
+      if (env && !c.Labels[LABELS.marker]) env.services.push({ name: c.Labels[LABELS.service] ?? c.Names[0] ?? "", state: c.State });
+    }
     return [...envs.values()].sort((a, b) => a.environment.localeCompare(b.environment));
   }
 
@@ -554,7 +569,7 @@ export class DockerBackend implements Backend {
         return volumes;
       }),
     ]);
-    return { containers: containers.length, networks: networks.length, volumes: doomed.filter((v) => !v.Labels?.[LABELS.marker]).length };
+    return { containers: containers.filter((c) => !c.Labels[LABELS.marker]).length, networks: networks.length, volumes: doomed.filter((v) => !v.Labels?.[LABELS.marker]).length };
   }
 }
 
