@@ -1,4 +1,4 @@
-import { Command, Option } from "commander";
+import { Command, InvalidArgumentError, Option } from "commander";
 import { VERSION } from "../version.ts";
 
 /**
@@ -40,7 +40,7 @@ export async function main(argv: string[]): Promise<number> {
       .option("-p, --project-name <name>", "project name (default: the file's `name`, else its directory)")
       .option("--profile <name>", "enable a compose profile (repeatable)", collect)
       .option("--env-file <path>", "read interpolation variables from this file instead of .env (repeatable)", collect)
-      .option("-e, --env <name>", "environment name (default: the project name); lets several run side by side")
+      .option("-e, --env <name>", "environment name (default: the project name); lets several run side by side", environmentName)
       .option("--json", "machine-readable output on stdout");
 
   const program = new Command("prenv")
@@ -132,4 +132,10 @@ export async function main(argv: string[]): Promise<number> {
     process.off("SIGTERM", onSignal);
   }
   return exitCode;
+}
+
+/** An empty --env is an unset variable (`--env "$PR_ENV"`), not a wish for the default environment. */
+function environmentName(value: string): string {
+  if (value.trim() === "") throw new InvalidArgumentError("the environment name is empty (an unset variable?); give a name, or leave --env out for the default environment");
+  return value;
 }

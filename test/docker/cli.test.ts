@@ -114,6 +114,18 @@ describe("the prenv command", () => {
     assert.match(run.stderr, /no Docker engine answers.*scripts\/install-docker\.sh/);
   });
 
+  test("an empty --env (an unset variable) is refused with exit 3 before anything is touched", async () => {
+    const dir = project({ "compose.yaml": WEB });
+    const env = named("web");
+    assert.equal((await cli(["up", "-p", env], { cwd: dir })).code, 0, "the default environment is up");
+    for (const command of [["down"], ["up"], ["logs", "web"], ["exec", "web"], ["run"], ["test"], ["plan"]]) {
+      const run = await cli([...command, "--env", ""], { cwd: dir });
+      assert.equal(run.code, 3, `${command[0]}: ${run.stderr}`);
+      assert.match(run.stderr, /environment name is empty \(an unset variable\?\)/);
+    }
+    assert.equal((await leftovers(env)).containers, 1 + CLAIM, "the default environment is untouched");
+  });
+
   test("logs and exec on an unknown service say which services exist", async () => {
     const dir = project({ "compose.yaml": WEB });
     const env = named("unknown");
