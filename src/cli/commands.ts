@@ -42,7 +42,10 @@ export function plan(opts: DefinitionOptions, io: Io, services?: string[]): Plan
 }
 
 export function validateCommand(opts: DefinitionOptions, io: Io): number {
-  const { definition } = load(opts, io);
+  const environment = load(opts, io);
+  // What only the plan can tell (clashing endpoint variables, say) is a validation error too.
+  planOf(environment, opts);
+  const { definition } = environment;
   if (opts.json) io.out.write(`${JSON.stringify({ valid: true, warnings: definition.warnings, services: Object.keys(definition.services) }, null, 2)}\n`);
   else io.out.write(`${definition.files.join(", ")}: valid (${Object.keys(definition.services).length} services, ${definition.warnings.length} warnings)\n`);
   return EXIT.ok;

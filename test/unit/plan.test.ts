@@ -153,6 +153,15 @@ describe("planEnvironment", () => {
     assert.deepEqual(byName(plan, "migrate").readiness, [{ kind: "running" }]);
   });
 
+  test("services whose endpoint variables would clash (web-api, web.api) are a PlanError naming both, with where they are", () => {
+    const d = load({ "compose.yaml": "services:\n  web-api:\n    image: a\n  web.api:\n    image: b\n  other:\n    image: c\n" });
+    assert.throws(() => planEnvironment(d, { environment: "clash" }), (e: unknown) => {
+      assert.ok(e instanceof PlanError);
+      assert.match(e.message, /services "web-api" \(compose\.yaml:2:3\) and "web\.api" \(compose\.yaml:4:3\) would both set the test command's PRENV_WEB_API_\* variables/);
+      return true;
+    });
+  });
+
   test("an unknown service is a PlanError that lists the services there are", () => {
     assert.throws(
       () => planEnvironment(definition, { services: ["web", "apii"] }),
