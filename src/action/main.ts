@@ -1,4 +1,5 @@
 import * as core from "@actions/core";
+import { hostAndPort, reachableHost } from "../engine/endpoints.ts";
 import { execFileSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
@@ -488,8 +489,8 @@ function fateOf(report: RunReport, keepOnFailure: boolean): EnvironmentFate {
 function endpointsJson(endpoints: Endpoint[]): string {
   return JSON.stringify(
     endpoints.map((e) => {
-      const host = e.hostIp === "0.0.0.0" || e.hostIp === "" ? "127.0.0.1" : e.hostIp;
-      return { service: e.service, containerPort: e.containerPort, protocol: e.protocol, host, port: e.hostPort, ...(e.protocol === "tcp" ? { url: `http://${host}:${e.hostPort}` } : {}) };
+      const host = reachableHost(e.hostIp);
+      return { service: e.service, containerPort: e.containerPort, protocol: e.protocol, host, port: e.hostPort, ...(e.protocol === "tcp" ? { url: `http://${hostAndPort(host, e.hostPort)}` } : {}) };
     }),
   );
 }
