@@ -17,6 +17,7 @@ import { appendRemoval, renderReport, SUMMARY_LIMIT } from "../report/render.ts"
 import { reproductionCommand, looksSecret } from "../report/repro.ts";
 import type { EnvironmentFate, Links, ReportView } from "../report/view.ts";
 import { ResultsFolder } from "../results/output.ts";
+import { createReportsDir, REPORTS_DIR_PLACEHOLDER, REPORTS_DIR_VARIABLE } from "../results/reports-dir.ts";
 import { VERSION } from "../version.ts";
 import { actionsArtifactUploader, uploadResults, type ArtifactUploader } from "./artifact.ts";
 import { ServiceBoard } from "./board.ts";
@@ -175,7 +176,25 @@ class MainStep {
   }
 
   /** `command: run` and `command: up`. */
+  /** A fresh folder for this run's reports (see PRENV_REPORTS_DIR). */
+  private reportsDir = REPORTS_DIR_PLACEHOLDER;
+
   async boot(): Promise<number> {
+    if (this.settings.command !== "run") return this.bootAndReport();
+    const dir = await createReportsDir();
+    this.reportsDir = dir.path;
+    try {
+      return await this.bootAndReport();
+    } finally {
+      await dir.remove();
+    }
+  }
+
+  private get childEnv(): Record<string, string | undefined> {
+    return { ...this.context.childEnv, [REPORTS_DIR_VARIABLE]: this.reportsDir };
+  }
+
+  private async bootAndReport(): Promise<number> {
     const trust = decideTrust(
       {
         eventName: this.context.eventName,
@@ -194,7 +213,7 @@ class MainStep {
     try {
       definition = loadEnvironment({
         cwd: this.workdir,
-        env: this.context.childEnv,
+        env: this.childEnv,
         ...(this.settings.definition ? { definition: this.settings.definition } : {}),
         ...(this.settings.composeFiles.length ? { files: this.settings.composeFiles } : {}),
         ...(this.settings.params.length ? { set: this.settings.params } : {}),
@@ -305,7 +324,7 @@ class MainStep {
       // The post step removes it; should that never run, gc does once this process is gone.
       owner: { host: hostname(), pid: process.pid, ephemeral: true },
       version: VERSION,
-      env: this.context.childEnv,
+      env: this.childEnv,
       boot: true,
       teardown: true,
       keepOnFailure: this.settings.keepOnFailure,
@@ -337,7 +356,7 @@ class MainStep {
       saveLogs: (logs) => folder.writeLogs(logs),
     });
     if (output) process.stdout.write(`\n::${stopToken}::\n`);
-    if (report.tests) await folder.copyReports(report.tests.reports, definition.test.workdir);
+    if (report.tests) await folder.copyReports(report.tests.reports, definition.test.workdir, this.reportsDir);
     await folder.writeJson(report);
     core.setOutput(OUTPUT.resultsPath, folder.dir);
 

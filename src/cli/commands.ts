@@ -11,12 +11,13 @@ import { endpointText, seconds, table } from "./format.ts";
 import { Progress } from "./progress.ts";
 import { renderParams, renderSummary } from "./summary.ts";
 import { ResultsFolder } from "../results/output.ts";
+import { createReportsDir, REPORTS_DIR_PLACEHOLDER, REPORTS_DIR_VARIABLE } from "../results/reports-dir.ts";
 import { runEnvironment } from "../engine/run.ts";
 
-function load(opts: DefinitionOptions, io: Io): EnvironmentDefinition {
+function load(opts: DefinitionOptions, io: Io, reportsDir = REPORTS_DIR_PLACEHOLDER): EnvironmentDefinition {
   const environment = loadEnvironment({
     cwd: io.cwd,
-    env: io.env,
+    env: { ...io.env, [REPORTS_DIR_VARIABLE]: reportsDir },
     ...(opts.definition ? { definition: opts.definition } : {}),
     ...(opts.set?.length ? { set: opts.set } : {}),
     ...(opts.paramsFile?.length ? { paramsFiles: opts.paramsFile } : {}),
@@ -155,7 +156,16 @@ export interface RunCommandOptions extends DefinitionOptions {
 
 /** `prenv run` (boot, test, tear down) and `prenv test` (against the environment that is up). */
 export async function runCommand(opts: RunCommandOptions, io: Io, mode: "run" | "test"): Promise<number> {
-  const environment = load(opts, io);
+  const reportsDir = await createReportsDir();
+  try {
+    return await runWithReportsDir(opts, io, mode, reportsDir.path);
+  } finally {
+    await reportsDir.remove();
+  }
+}
+
+async function runWithReportsDir(opts: RunCommandOptions, io: Io, mode: "run" | "test", reportsDir: string): Promise<number> {
+  const environment = load(opts, io, reportsDir);
   if (!environment.test) throw new CliError("prenv: the definition has no test section; add `test: { command: ..., reports: ... }` to prenv.yml (see docs/prenv-yml.md)", EXIT.badInput);
   const p = planOf(environment, opts);
   const timeoutMs = opts.timeout ? parseAge(opts.timeout) : undefined;
@@ -174,7 +184,7 @@ export async function runCommand(opts: RunCommandOptions, io: Io, mode: "run" | 
     backend,
     owner: { host: hostname(), pid: process.pid, ephemeral: mode === "run" },
     version: VERSION,
-    env: io.env,
+    env: { ...io.env, [REPORTS_DIR_VARIABLE]: reportsDir },
     signal: io.signal,
     boot: mode === "run",
     teardown: mode === "run" && !opts.keep,
@@ -195,7 +205,7 @@ export async function runCommand(opts: RunCommandOptions, io: Io, mode: "run" | 
     saveLogs: (logs) => folder.writeLogs(logs),
   });
   progress?.stop();
-  if (report.tests) await folder.copyReports(report.tests.reports, environment.test.workdir);
+  if (report.tests) await folder.copyReports(report.tests.reports, environment.test.workdir, reportsDir);
   await folder.writeJson(report);
   if (opts.json) io.out.write(`${JSON.stringify(report, null, 2)}\n`);
   else io.err.write(renderSummary(report, relative(io.cwd, folder.dir) || "."));

@@ -42,12 +42,13 @@ export class ResultsFolder {
     await Promise.all([...logs].map(([service, text]) => writeFile(path(service), text)));
   }
 
-  /** Copies reports under junit/, keeping their paths relative to `base` when inside it. */
-  async copyReports(reports: string[], base: string): Promise<string[]> {
+  /** Copies reports under junit/, keeping their paths relative to the first of `bases` they are inside. */
+  async copyReports(reports: string[], ...bases: string[]): Promise<string[]> {
     const copied: string[] = [];
+    const inside = (rel: string) => !rel.startsWith("..") && !isAbsolute(rel);
     for (const report of reports) {
-      const rel = relative(base, report);
-      const target = join(this.dir, "junit", rel.startsWith("..") || isAbsolute(rel) ? basename(report) : rel);
+      const rel = bases.map((b) => relative(b, report)).find(inside);
+      const target = join(this.dir, "junit", rel ?? basename(report));
       await mkdir(dirname(target), { recursive: true });
       await this.record([target]);
       await copyFile(report, target);

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import { setTimeout as delay } from "node:timers/promises";
@@ -132,5 +133,29 @@ describe("concurrent runs", () => {
     const listed = ls.find((e) => e.environment === env);
     assert.equal(listed?.complete, true);
     assert.deepEqual(listed?.services, [{ name: "web", state: "running" }], "the winner's environment is whole");
+  });
+});
+
+describe("runs side by side in one working directory", () => {
+  test("each run gets its own PRENV_REPORTS_DIR, and test.reports can name it", async () => {
+    const dir = project({
+      "compose.yaml": `services:\n  web:\n    image: ${BUSYBOX}\n    command: ["sleep", "600"]\n`,
+      // Each suite writes a report naming its environment, then lingers, so the runs overlap.
+      "prenv.yml": [
+        "compose: [compose.yaml]",
+        "test:",
+        `  command: 'printf "<testsuite><testcase classname=\\"x\\" name=\\"%s\\"/></testsuite>" "$$PRENV_ENVIRONMENT" > "$$PRENV_REPORTS_DIR/junit.xml"; sleep 1'`,
+        '  reports: "${PRENV_REPORTS_DIR}/*.xml"',
+        "",
+      ].join("\n"),
+    });
+    const envs = [1, 2, 3, 4].map(() => named("side"));
+    const runs = await Promise.all(envs.map((env) => cli(["run", "--env", env, "--results-dir", `results-${env}`, "--json"], { cwd: dir })));
+    for (const [i, env] of envs.entries()) {
+      assert.equal(runs[i]!.code, 0, runs[i]!.stderr);
+      const report = JSON.parse(runs[i]!.stdout) as { tests: { cases: { name: string }[] } };
+      assert.deepEqual(report.tests.cases.map((c) => c.name), [env], "each run read its own report");
+      assert.ok(existsSync(join(dir, `results-${env}`, "junit", "junit.xml")), "the report is copied to the results folder");
+    }
   });
 });
