@@ -14,7 +14,7 @@ import { BootError, PreflightError, up } from "../engine/up.ts";
 import { restCommentApi, type CommentApi } from "../github/client.ts";
 import { planEnvironment, PlanError, type Plan } from "../plan/plan.ts";
 import { appendRemoval, renderReport, SUMMARY_LIMIT } from "../report/render.ts";
-import { reproductionCommand, looksSecret } from "../report/repro.ts";
+import { reproductionCommand, looksSecret, type ReproductionInput } from "../report/repro.ts";
 import type { EnvironmentFate, Links, ReportView } from "../report/view.ts";
 import { ResultsFolder } from "../results/output.ts";
 import { createReportsDir, REPORTS_DIR_PLACEHOLDER, REPORTS_DIR_VARIABLE } from "../results/reports-dir.ts";
@@ -240,9 +240,7 @@ class MainStep {
     const reproduction = reproductionCommand({
       version: VERSION,
       commit: this.commit,
-      ...(this.settings.definition ? { definition: this.repoPath(this.settings.definition) } : {}),
-      composeFiles: this.settings.composeFiles.map((f) => this.repoPath(f)),
-      workingDirectory: "",
+      ...reproductionPaths(this.settings, this.context.workspace),
       params: Object.fromEntries(Object.entries(definition.params).map(([k, p]) => [k, { ...(p.value !== undefined ? { value: p.value } : {}), ...(p.origin ? { origin: p.origin } : {}) }])),
       ...(this.settings.testCommand ? { testCommandOverride: this.settings.testCommand } : {}),
     });
@@ -363,7 +361,7 @@ class MainStep {
     board.settle(report.services);
     if (report.outcome === "error" && report.error?.phase === "boot") board.stopped("stopped");
     const artifactName = this.settings.artifactName ?? `prenv-${slug(this.id.key)}`;
-    const artifact = await uploadResults(folder.dir, artifactName, this.deps.uploader(this.context), this.id.links.run?.url);
+    const artifact = await uploadResults(folder, artifactName, this.deps.uploader(this.context), this.id.links.run?.url);
     if (artifact.problem) core.warning(`prenv: the artifact ${artifactName} was not uploaded: ${artifact.problem}; the files are in ${folder.dir}`);
 
     this.annotateFailures(report, definition.test.workdir);
@@ -492,8 +490,27 @@ class MainStep {
 
   /** A path as people see it in the repository: relative to the workspace. */
   private repoPath(path: string): string {
-    return relative(this.context.workspace, resolve(this.workdir, path)) || ".";
+    return repoPath(this.context.workspace, this.workdir, path);
   }
+}
+
+function repoPath(workspace: string, workdir: string, path: string): string {
+  return relative(workspace, resolve(workdir, path)) || ".";
+}
+
+/**
+ * Where the reproduction runs and which files it names, relative to the repository: the
+ * files given, from the root; or, with none given, from the working directory, where
+ * prenv finds them itself.
+ */
+export function reproductionPaths(settings: Pick<ActionSettings, "definition" | "composeFiles" | "workingDirectory">, workspace: string): Pick<ReproductionInput, "definition" | "composeFiles" | "workingDirectory"> {
+  const workdir = resolve(workspace, settings.workingDirectory);
+  const named = Boolean(settings.definition) || settings.composeFiles.length > 0;
+  return {
+    ...(settings.definition ? { definition: repoPath(workspace, workdir, settings.definition) } : {}),
+    composeFiles: settings.composeFiles.map((f) => repoPath(workspace, workdir, f)),
+    workingDirectory: named ? "" : repoPath(workspace, workdir, "."),
+  };
 }
 
 function fateOf(report: RunReport, keepOnFailure: boolean): EnvironmentFate {

@@ -29,6 +29,11 @@ export class ResultsFolder {
     await rm(index, { force: true });
   }
 
+  /** What this run wrote here, sorted: never the user's own files. */
+  files(): string[] {
+    return [...this.written].sort().map((f) => join(this.dir, f));
+  }
+
   /** Notes files as prenv's, in the index, before they are written. */
   private async record(paths: string[]): Promise<void> {
     for (const p of paths) this.written.add(relative(this.dir, p));

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, test } from "node:test";
@@ -8,6 +8,7 @@ import { readRunContext } from "../../src/action/context.ts";
 import { InputError, parseParams, readSettings } from "../../src/action/inputs.ts";
 import { INPUT } from "../../src/action/keys.ts";
 import { environmentNameFor } from "../../src/action/naming.ts";
+import { reproductionPaths } from "../../src/action/main.ts";
 import { decideTrust } from "../../src/action/trust.ts";
 import { ResultsFolder } from "../../src/results/output.ts";
 import { actionYaml, examplePayload } from "./harness.ts";
@@ -17,6 +18,21 @@ function inputs(given: Record<string, string> = {}): (name: string) => string {
   const defaults = Object.fromEntries(Object.entries(actionYaml().inputs).map(([k, v]) => [k, (v.default ?? "").replace("${{ github.token }}", "ghs_x")]));
   return (name) => given[name] ?? defaults[name] ?? "";
 }
+
+describe("the reproduction's paths", () => {
+  test("with neither definition nor compose files, it runs in the working directory", () => {
+    assert.deepEqual(reproductionPaths({ workingDirectory: "services/shop", composeFiles: [] }, "/ws"), { composeFiles: [], workingDirectory: "services/shop" });
+    assert.deepEqual(reproductionPaths({ workingDirectory: ".", composeFiles: [] }, "/ws"), { composeFiles: [], workingDirectory: "." });
+  });
+
+  test("named files are given from the repository's root", () => {
+    assert.deepEqual(reproductionPaths({ workingDirectory: "services/shop", definition: "prenv.yml", composeFiles: ["a.yml"] }, "/ws"), {
+      definition: "services/shop/prenv.yml",
+      composeFiles: ["services/shop/a.yml"],
+      workingDirectory: "",
+    });
+  });
+});
 
 describe("inputs", () => {
   test("action.yml's defaults give a complete, sensible run", () => {
@@ -144,7 +160,8 @@ describe("the logs artifact", () => {
         return { id: 77 };
       },
     };
-    const uploaded = await uploadResults(dir, "prenv-integration", recording, "https://github.com/acme/shop/actions/runs/9");
+    writeFileSync(join(dir, "notes.txt"), "the user's, not prenv's\n");
+    const uploaded = await uploadResults(folder, "prenv-integration", recording, "https://github.com/acme/shop/actions/runs/9");
     assert.deepEqual(uploaded, { name: "prenv-integration", files: ["logs/api.log", "logs/db.log", "results.json"], url: "https://github.com/acme/shop/actions/runs/9/artifacts/77" });
     assert.deepEqual(calls, [{ name: "prenv-integration", files: [join(dir, "logs/api.log"), join(dir, "logs/db.log"), join(dir, "results.json")], root: dir }]);
     assert.equal(readFileSync(calls[0]!.files[0]!, "utf8"), "listening\n");
@@ -155,6 +172,6 @@ describe("the logs artifact", () => {
     const folder = new ResultsFolder(dir);
     await folder.writeJson({});
     const failing: ArtifactUploader = { upload: () => Promise.reject(new Error("quota exceeded")) };
-    assert.deepEqual(await uploadResults(dir, "x", failing, undefined), { name: "x", files: ["results.json"], problem: "quota exceeded" });
+    assert.deepEqual(await uploadResults(folder, "x", failing, undefined), { name: "x", files: ["results.json"], problem: "quota exceeded" });
   });
 });
