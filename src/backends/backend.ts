@@ -172,11 +172,18 @@ export class ServiceError extends Error {
   readonly service: string;
   readonly hint: string | undefined;
   readonly logTail: string | undefined;
-  constructor(service: string, message: string, options: { hint?: string; logTail?: string; cause?: unknown } = {}) {
+  /**
+   * The service whose whole log tells more. Where to read it (`prenv logs`, the results
+   * folder, nowhere) depends on whether the environment is still there, so the one who
+   * reports the error says it.
+   */
+  readonly logOf: string | undefined;
+  constructor(service: string, message: string, options: { hint?: string; logTail?: string; logOf?: string; cause?: unknown } = {}) {
     super(message, { cause: options.cause });
     this.name = "ServiceError";
     this.service = service;
     this.hint = options.hint;
     this.logTail = options.logTail;
+    this.logOf = options.logOf;
   }
 }

@@ -130,6 +130,7 @@ export async function upCommand(opts: DefinitionOptions & { keepOnFailure?: bool
       const lines = [`prenv: ${f.service ? `service "${f.service}" failed: ` : ""}${f.message}`];
       if (f.logTail) lines.push(`--- last lines of ${f.service} ---`, f.logTail, "---");
       if (f.hint) lines.push(`hint: ${f.hint}`);
+      if (f.logOf) lines.push(e.removed ? `its whole log went with the environment: --keep-on-failure keeps it for \`prenv logs --env ${p.environment} ${f.logOf}\`` : `see its whole log with: prenv logs --env ${p.environment} ${f.logOf}`);
       lines.push(e.removed ? "nothing was left behind" : `the environment was kept for inspection: \`prenv down --env ${p.environment}\` removes it`);
       if (opts.json) io.out.write(`${JSON.stringify({ environment: p.environment, error: { service: f.service, message: f.message, hint: f.hint, logTail: f.logTail }, removed: e.removed }, null, 2)}\n`);
       throw new CliError(lines.join("\n"), EXIT.environmentFailed);
@@ -177,6 +178,7 @@ async function runWithReportsDir(opts: RunCommandOptions, io: Io, mode: "run" | 
   }
   const folder = new ResultsFolder(resolve(io.cwd, opts.resultsDir ?? "prenv-results"));
   await folder.reset();
+  let logsSaved = false;
   const progress = mode === "run" && !opts.json ? new Progress(io.err, p.services.map((s) => s.name)) : undefined;
   if (mode === "run") io.onCleanup?.(`prenv down --env ${p.environment}`);
   if (!opts.json) io.err.write(`prenv ${mode} · ${p.environment} (${backend.kind})\n`);
@@ -202,13 +204,16 @@ async function runWithReportsDir(opts: RunCommandOptions, io: Io, mode: "run" | 
     onOutput: (chunk) => {
       if (!opts.json) io.err.write(chunk);
     },
-    saveLogs: (logs) => folder.writeLogs(logs),
+    saveLogs: (logs) => {
+      logsSaved = true;
+      return folder.writeLogs(logs);
+    },
   });
   progress?.stop();
   if (report.tests) await folder.copyReports(report.tests.reports, environment.test.workdir, reportsDir);
   await folder.writeJson(report);
   if (opts.json) io.out.write(`${JSON.stringify(report, null, 2)}\n`);
-  else io.err.write(renderSummary(report, relative(io.cwd, folder.dir) || "."));
+  else io.err.write(renderSummary(report, relative(io.cwd, folder.dir) || ".", logsSaved));
   if (mode === "run" && opts.keep && !opts.json) io.err.write(`the environment is still up: \`prenv down --env ${p.environment}\` removes it\n`);
   return report.exitCode;
 }

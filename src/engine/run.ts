@@ -24,14 +24,16 @@ export interface RunReport {
   backend: string;
   outcome: Outcome;
   exitCode: 0 | 1 | 2;
-  error?: { phase: Phase; service?: string; message: string; hint?: string; output?: string };
+  /** `interrupted`: stopped by Ctrl-C or SIGTERM, not failed. */
+  error?: { phase: Phase; service?: string; message: string; hint?: string; output?: string; interrupted?: boolean };
   params: Record<string, { value?: ParamValue; origin?: string }>;
   services: { name: string; image: string; imageId?: string; digest?: string; phase?: string; readyMs?: number }[];
   endpoints: Endpoint[];
   setup: StepOutcome[];
   suite?: Omit<SuiteOutcome, "outputTail">;
   tests?: TestResults;
-  timings: { bootMs?: number; setupMs?: number; testMs?: number; teardownMs?: number; totalMs: number };
+  /** Phase by phase, adding up to the total: collect is reading reports and saving logs. */
+  timings: { bootMs?: number; setupMs?: number; testMs?: number; collectMs?: number; teardownMs?: number; totalMs: number };
   startedAt: string;
   finishedAt: string;
 }
@@ -81,13 +83,16 @@ export async function runEnvironment(env: EnvironmentDefinition, plan: Plan, opt
     startedAt: new Date(t0).toISOString(),
     finishedAt: "",
   };
-  const fail = (phase: Phase, message: string, extra: { service?: string; hint?: string; output?: string } = {}) => {
+  const fail = (phase: Phase, message: string, extra: { service?: string; hint?: string; output?: string; interrupted?: boolean } = {}) => {
     report.outcome = "error";
     report.exitCode = 2;
     report.error = { phase, message, ...definedFields(extra) };
   };
+  // The service whose whole log explains the error; where to read it is known only at the end.
+  let logOf: string | undefined;
 
   let booted = !options.boot;
+  let collectStarted: number | undefined;
   try {
     // 1. Boot.
     if (options.boot) {
@@ -109,9 +114,13 @@ export async function runEnvironment(env: EnvironmentDefinition, plan: Plan, opt
       } catch (e) {
         if (!(e instanceof BootError)) throw e;
         booted = !e.removed;
-        // The environment goes away below: point at the saved log rather than `prenv logs`.
-        const hint = e.failure.service && options.saveLogs ? `its whole log is in the results folder: logs/${e.failure.service}.log` : e.failure.hint;
-        fail("boot", e.failure.message, { service: e.failure.service, ...(hint ? { hint } : {}), ...(e.failure.logTail ? { output: e.failure.logTail } : {}) });
+        logOf = e.failure.logOf ?? (e.failure.service || undefined);
+        fail("boot", e.failure.message, {
+          service: e.failure.service,
+          ...(e.failure.hint ? { hint: e.failure.hint } : {}),
+          ...(e.failure.logTail ? { output: e.failure.logTail } : {}),
+          ...(options.signal?.aborted ? { interrupted: true } : {}),
+        });
         return report;
       } finally {
         report.timings.bootMs = Date.now() - started;
@@ -145,6 +154,7 @@ export async function runEnvironment(env: EnvironmentDefinition, plan: Plan, opt
       return report;
     }
     options.onPhase?.("test");
+    const testStarted = Date.now();
     const crashes: { service: string; exitCode: number }[] = [];
     const watching = new AbortController();
     await backend.watchExits(plan.environment, (service) => {
@@ -171,21 +181,22 @@ export async function runEnvironment(env: EnvironmentDefinition, plan: Plan, opt
     }
     const { outputTail, ...suiteSummary } = suite;
     report.suite = suiteSummary;
-    report.timings.testMs = suite.durationMs;
+    report.timings.testMs = Date.now() - testStarted;
 
     // 4. Results.
     options.onPhase?.("collect");
+    collectStarted = Date.now();
     // Reports older than this run are leftovers: a problem, not a silent green.
     if (env.test.reports.length > 0) report.tests = await collectReports(env.test.reports, env.test.workdir, { notBefore: suiteStarted });
     if (crashes.length > 0) {
       const first = crashes[0]!;
+      logOf = first.service;
       fail("test", `service "${first.service}" ${first.exitCode >= 0 ? `exited with code ${first.exitCode}` : "restarted"} while the tests ran`, {
         service: first.service,
-        hint: `its log is in the results folder (logs/${first.service}.log)`,
         output: await logTail(backend, plan.environment, first.service),
       });
     } else if (suite.interrupted) {
-      fail("test", "the run was interrupted");
+      fail("test", "the run was interrupted", { interrupted: true });
     } else {
       const reportsOk = report.tests ? resultsPassed(report.tests) : true;
       const passed = suite.exitCode === 0 && reportsOk && !suite.timedOut;
@@ -202,13 +213,16 @@ export async function runEnvironment(env: EnvironmentDefinition, plan: Plan, opt
     return report;
   } finally {
     // Logs of every service, always; then teardown, always (unless asked to keep).
-    if (booted && options.saveLogs) {
+    collectStarted ??= Date.now();
+    const logsSaved = booted && options.saveLogs !== undefined;
+    if (logsSaved) {
       const logs = new Map<string, string>();
       for (const s of [...plan.services, ...(plan.testService ? [plan.testService] : [])]) {
         logs.set(s.name, await readLog(backend, plan.environment, s.name));
       }
-      await options.saveLogs(logs);
+      await options.saveLogs!(logs);
     }
+    report.timings.collectMs = Date.now() - collectStarted;
     const keep = !options.teardown || (options.keepOnFailure === true && report.outcome !== "passed");
     // Handed over to the user: from now on gc leaves it alone although this process ends.
     if (booted && keep && options.boot) {
@@ -221,11 +235,14 @@ export async function runEnvironment(env: EnvironmentDefinition, plan: Plan, opt
       const started = Date.now();
       try {
         await backend.remove(plan.environment, { keepVolumes: false });
+        booted = false;
       } catch (e) {
         if (!report.error) fail("teardown", `teardown failed: ${(e as Error).message}`, { hint: "run prenv gc" });
       }
       report.timings.teardownMs = Date.now() - started;
     }
+    const where = !logOf ? undefined : logsSaved ? `its whole log is in the results folder: logs/${logOf}.log` : booted ? `see its whole log with: prenv logs --env ${plan.environment} ${logOf}` : undefined;
+    if (where && report.error) report.error.hint = report.error.hint ? `${report.error.hint}; ${where}` : where;
     report.timings.totalMs = Date.now() - t0;
     report.finishedAt = new Date().toISOString();
   }

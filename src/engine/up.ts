@@ -140,7 +140,7 @@ export async function up(plan: Plan, options: UpOptions): Promise<UpResult> {
       const waiting = [...phases].filter(([, p]) => p !== "ready" && p !== "completed").map(([s, p]) => `${s} (${p})`);
       const what = reason instanceof Error && reason.message === "timeout" ? `the environment was not ready within ${Math.round(timeoutMs / 1000)} s` : "the boot was interrupted";
       reject(new ServiceError(waiting[0]?.split(" ")[0] ?? plan.services[0]?.name ?? "", `${what}; still waiting for ${waiting.join(", ") || "nothing"}`, {
-        hint: reason instanceof Error && reason.message === "timeout" ? "raise --timeout, or check why these services do not become ready (prenv logs <service>)" : "run prenv up again",
+        ...(reason instanceof Error && reason.message === "timeout" ? { hint: "raise --timeout, or check why these services do not become ready", logOf: waiting[0]?.split(" ")[0] ?? "" } : {}),
       }));
     }, { once: true }),
   );
@@ -188,7 +188,7 @@ export async function up(plan: Plan, options: UpOptions): Promise<UpResult> {
         return;
       }
       const what = service.runsToCompletion ? `exited with code ${status.exitCode}` : status.exitCode === 0 ? "exited (code 0) although it should keep running" : `exited with code ${status.exitCode}`;
-      fail(new ServiceError(name, `service "${name}" ${what}`, { logTail: await logTail(backend, plan.environment, name), hint: `see its whole log with: prenv logs ${name}` }));
+      fail(new ServiceError(name, `service "${name}" ${what}`, { logTail: await logTail(backend, plan.environment, name), logOf: name }));
     };
 
     // "Running" means still running a moment after the start, so that a process that
@@ -249,7 +249,8 @@ export async function up(plan: Plan, options: UpOptions): Promise<UpResult> {
     return { environment: plan.environment, services: outcomes, endpoints, durationMs: Date.now() - t0 };
   } catch (e) {
     if (e instanceof PreflightError) throw e;
-    const failure = await failureOf(e, failed, interrupted);
+    // Interrupted, the step under way fails too (a build says "aborted"): the interruption is the news.
+    const failure = options.signal?.aborted ? await interrupted.catch((r: unknown) => asServiceError("", r)) : await failureOf(e, failed, interrupted);
     setPhase(failure.service, "failed", failure.message);
     abort.abort(failure);
     let removed = false;

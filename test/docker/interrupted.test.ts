@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import { setTimeout as delay } from "node:timers/promises";
+import type { RunReport } from "../../src/engine/run.ts";
 import { BUSYBOX, ROOT, cli, environmentNames, leftovers, project, CLAIM } from "../helpers/docker.ts";
 
 const named = environmentNames();
@@ -157,5 +158,71 @@ describe("runs side by side in one working directory", () => {
       assert.deepEqual(report.tests.cases.map((c) => c.name), [env], "each run read its own report");
       assert.ok(existsSync(join(dir, `results-${env}`, "junit", "junit.xml")), "the report is copied to the results folder");
     }
+  });
+});
+
+describe("what a run says about itself", () => {
+  const results = (dir: string) => JSON.parse(readFileSync(join(dir, "prenv-results/results.json"), "utf8")) as RunReport;
+
+  test("a service that dies during the boot of a run: the hint points at the saved log, not at prenv logs", async () => {
+    const dir = project({
+      "compose.yaml": `services:\n  bad:\n    image: ${BUSYBOX}\n    command: ["sh", "-c", "echo dying; exit 3"]\n`,
+      "prenv.yml": "compose: [compose.yaml]\ntest:\n  command: \"true\"\n",
+    });
+    const run = await cli(["run", "--env", named("dies")], { cwd: dir });
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /hint: .*logs\/bad\.log/);
+    assert.doesNotMatch(run.stderr, /prenv logs/, "the environment is gone: prenv logs cannot show it");
+    assert.equal(readFileSync(join(dir, "prenv-results/logs/bad.log"), "utf8"), "dying\n");
+  });
+
+  test("prenv up that rolls back does not send the user to prenv logs of what it removed", async () => {
+    const dir = project({ "compose.yaml": `services:\n  bad:\n    image: ${BUSYBOX}\n    command: ["sh", "-c", "exit 3"]\n` });
+    const run = await cli(["up", "--env", named("up-dies")], { cwd: dir });
+    assert.equal(run.code, 2);
+    assert.doesNotMatch(run.stderr, /see its whole log with: prenv logs/);
+    assert.match(run.stderr, /--keep-on-failure/);
+  });
+
+  test("a failed build of a run names no logs folder, since none was written", async () => {
+    const dir = project({
+      "compose.yaml": "services:\n  built:\n    build: .\n",
+      Dockerfile: `FROM ${BUSYBOX}\nRUN exit 7\n`,
+      "prenv.yml": "compose: [compose.yaml]\ntest:\n  command: \"true\"\n",
+    });
+    const run = await cli(["run", "--env", named("build-fails")], { cwd: dir });
+    assert.equal(run.code, 2);
+    assert.ok(!existsSync(join(dir, "prenv-results/logs")));
+    assert.doesNotMatch(run.stderr, /logs\//, run.stderr);
+  });
+
+  test("Ctrl-C during a build is reported as an interruption, not as a failed boot", async () => {
+    const dir = project({
+      "compose.yaml": "services:\n  built:\n    build: .\n",
+      Dockerfile: `FROM ${BUSYBOX}\nRUN echo building-now-${Date.now()} && sleep 30\n`,
+      "prenv.yml": "compose: [compose.yaml]\ntest:\n  command: \"true\"\n",
+    });
+    const run = startUntil(["run", "--env", named("build-interrupted")], dir, "building");
+    await run.seen;
+    run.child.kill("SIGINT");
+    const { code } = await run.exited;
+    assert.equal(code, 2);
+    assert.match(run.stderr(), /✖ interrupted during the boot/);
+    assert.doesNotMatch(run.stderr(), /boot failed/);
+    assert.equal(results(dir).error?.interrupted, true);
+  });
+
+  test("the timings add up to the total, the collect phase included", async () => {
+    const dir = project({
+      "compose.yaml": `services:\n  web:\n    image: ${BUSYBOX}\n    command: ["sleep", "600"]\n`,
+      "prenv.yml": "compose: [compose.yaml]\ntest:\n  command: \"true\"\n",
+    });
+    const run = await cli(["run", "--env", named("timings")], { cwd: dir });
+    assert.equal(run.code, 0, run.stderr);
+    const t = results(dir).timings;
+    assert.ok(t.collectMs !== undefined, "collect is timed");
+    const parts = (t.bootMs ?? 0) + (t.setupMs ?? 0) + (t.testMs ?? 0) + (t.collectMs ?? 0) + (t.teardownMs ?? 0);
+    assert.ok(t.totalMs - parts >= 0 && t.totalMs - parts < 30, `parts ${parts} ms, total ${t.totalMs} ms`);
+    assert.match(run.stderr, /timings: boot .* · tests .* · collect .* · teardown .* · total/);
   });
 });
