@@ -114,6 +114,8 @@ export interface Backend {
   createEnvironment(plan: Plan, owner: Owner): Promise<void>;
   createService(plan: Plan, service: PlannedService, owner: Owner): Promise<void>;
   startService(plan: Plan, service: PlannedService): Promise<void>;
+  /** Removes a service's container, if there is one (the test service between runs). */
+  removeService(environment: string, service: string): Promise<void>;
   status(environment: string, service: string): Promise<ServiceStatus>;
   exec(environment: string, service: string, argv: string[], options?: ExecOptions): Promise<ExecResult>;
   /** Runs a command attached to the caller's streams (a terminal when `tty`); resolves with its exit code. */

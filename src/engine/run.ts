@@ -93,10 +93,16 @@ export async function runEnvironment(env: EnvironmentDefinition, plan: Plan, opt
 
   let booted = !options.boot;
   let collectStarted: number | undefined;
+  // Where an unexpected error happened; collecting results is part of the test phase.
+  let current: Phase = options.boot ? "boot" : "setup";
+  const enter = (phase: Phase | "collect") => {
+    current = phase === "collect" ? "test" : phase;
+    options.onPhase?.(phase);
+  };
   try {
     // 1. Boot.
     if (options.boot) {
-      options.onPhase?.("boot");
+      enter("boot");
       const started = Date.now();
       try {
         const result = await up(plan, {
@@ -132,7 +138,7 @@ export async function runEnvironment(env: EnvironmentDefinition, plan: Plan, opt
     // 2. Setup, once per environment.
     const setupStarted = Date.now();
     if (env.setup.length > 0 && (options.forceSetup || !(await backend.hasMarker(plan.environment, "setup-done")))) {
-      options.onPhase?.("setup");
+      enter("setup");
       try {
         report.setup = await runSetup(plan, env.setup, { backend, owner, ...(options.signal ? { signal: options.signal } : {}), ...(options.onStep ? { onStep: options.onStep } : {}) });
         await backend.setMarker(plan, owner, "setup-done");
@@ -153,7 +159,7 @@ export async function runEnvironment(env: EnvironmentDefinition, plan: Plan, opt
       fail("test", "the definition has no test section", { hint: "add test: { command: ..., reports: ... } to prenv.yml" });
       return report;
     }
-    options.onPhase?.("test");
+    enter("test");
     const testStarted = Date.now();
     const crashes: { service: string; exitCode: number }[] = [];
     const watching = new AbortController();
@@ -184,7 +190,7 @@ export async function runEnvironment(env: EnvironmentDefinition, plan: Plan, opt
     report.timings.testMs = Date.now() - testStarted;
 
     // 4. Results.
-    options.onPhase?.("collect");
+    enter("collect");
     collectStarted = Date.now();
     // Reports older than this run are leftovers: a problem, not a silent green.
     if (env.test.reports.length > 0) report.tests = await collectReports(env.test.reports, env.test.workdir, { notBefore: suiteStarted });
@@ -209,7 +215,7 @@ export async function runEnvironment(env: EnvironmentDefinition, plan: Plan, opt
     return report;
   } catch (e) {
     const message = e instanceof ServiceError || e instanceof Error ? e.message : String(e);
-    fail(report.timings.testMs !== undefined ? "test" : report.timings.setupMs !== undefined ? "setup" : "boot", message);
+    fail(current, message);
     return report;
   } finally {
     // Logs of every service, always; then teardown, always (unless asked to keep).
@@ -222,6 +228,9 @@ export async function runEnvironment(env: EnvironmentDefinition, plan: Plan, opt
       }
       await options.saveLogs!(logs);
     }
+    // Its log is saved: the test service's container has done its job.
+    // Should this fail, the next run removes it before it starts the service again.
+    if (booted && plan.testService && report.suite) await backend.removeService(plan.environment, plan.testService.name).catch(() => undefined);
     report.timings.collectMs = Date.now() - collectStarted;
     const keep = !options.teardown || (options.keepOnFailure === true && report.outcome !== "passed");
     // Handed over to the user: from now on gc leaves it alone although this process ends.
@@ -231,7 +240,7 @@ export async function runEnvironment(env: EnvironmentDefinition, plan: Plan, opt
       });
     }
     if (booted && !keep) {
-      options.onPhase?.("teardown");
+      enter("teardown");
       const started = Date.now();
       try {
         await backend.remove(plan.environment, { keepVolumes: false });

@@ -80,6 +80,8 @@ async function runCommand(plan: Plan, test: Extract<TestSpec, { mode: "command" 
 async function runService(plan: Plan, options: SuiteOptions, timeoutMs: number, output: (chunk: string) => void) {
   const service = plan.testService!;
   const { backend } = options;
+  // A run killed before it could remove its test service leaves the name taken.
+  await backend.removeService(plan.environment, service.name);
   await backend.createService(plan, service, options.owner);
   await backend.startService(plan, service);
   const follow = new AbortController();

@@ -226,3 +226,19 @@ describe("what a run says about itself", () => {
     assert.match(run.stderr, /timings: boot .* · tests .* · collect .* · teardown .* · total/);
   });
 });
+
+describe("prenv test again", () => {
+  test("a second prenv test with a test service runs it again (the last one's container does not stand in the way)", async () => {
+    const dir = project({
+      "compose.yaml": `services:\n  web:\n    image: ${BUSYBOX}\n    command: ["sleep", "600"]\n  tests:\n    image: ${BUSYBOX}\n    command: ["sh", "-c", "echo suite-ran"]\n`,
+      "prenv.yml": "compose: [compose.yaml]\ntest:\n  service: tests\n",
+    });
+    const env = named("test-twice");
+    assert.equal((await cli(["up", "--env", env], { cwd: dir })).code, 0);
+    for (const round of [1, 2]) {
+      const run = await cli(["test", "--env", env], { cwd: dir });
+      assert.equal(run.code, 0, `round ${round}: ${run.stderr}`);
+      assert.match(run.stderr, /suite-ran/);
+    }
+  });
+});

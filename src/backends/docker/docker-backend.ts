@@ -261,6 +261,10 @@ export class DockerBackend implements Backend {
     }
   }
 
+  async removeService(environment: string, service: string): Promise<void> {
+    await ignoreMissing(this.docker.getContainer(containerName(environment, service)).remove({ force: true, v: true }));
+  }
+
   async status(environment: string, service: string): Promise<ServiceStatus> {
     try {
       const info = await this.docker.getContainer(containerName(environment, service)).inspect();
