@@ -167,14 +167,18 @@ describe("gc after a kill -9", () => {
     let existing = [env("crashed", `${HOST}:10`, false)];
     let late = true;
     const backend = {
-      list: async () => existing,
+      // A look is a round trip through the engine, during which it finishes what it was doing.
+      list: async () => {
+        await new Promise(setImmediate);
+        return existing;
+      },
       remove: async (environment: string) => {
         calls.push(environment);
         existing = [];
-        // The network the killed run had asked for shows up only now.
+        // The network the killed run had asked for shows up only now, while gc sweeps.
         if (late) {
           late = false;
-          setTimeout(() => (existing = [env("crashed", `${HOST}:10`, false)]), 100);
+          setImmediate(() => (existing = [env("crashed", `${HOST}:10`, false)]));
           return { containers: 2, networks: 0, volumes: 0 };
         }
         return { containers: 0, networks: 1, volumes: 0 };
