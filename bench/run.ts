@@ -7,7 +7,7 @@ import { CLI, Cleanup, DEFAULTS, RESULTS, ROOT, RUN_ID, SUITES, log, type Contex
 import { engineVersion } from "./lib/docker.ts";
 import { available, run } from "./lib/proc.ts";
 import { bootAndTeardown } from "./suites/boot.ts";
-import { crash } from "./suites/crash.ts";
+import { crash, crashRun } from "./suites/crash.ts";
 import { latency } from "./suites/latency.ts";
 import { memory } from "./suites/memory.ts";
 import { version } from "./suites/version.ts";
@@ -21,6 +21,7 @@ Suites (default: all, in this order):
   version   prenv --version cold start (hyperfine), < 150 ms
   memory    peak RSS of prenv up on bench/env10 (GNU time), < 150 MB
   crash     kill -9 during prenv up, then prenv gc: nothing may remain
+  crash-run kill -9 during prenv run (boot, suite or teardown), then prenv gc: nothing may remain
 
 Options:
   --prenv-runs=N       prenv up/down cycles for boot and teardown (default ${DEFAULTS.prenvRuns})
@@ -29,6 +30,7 @@ Options:
   --memory-runs=N      (default ${DEFAULTS.memoryRuns})
   --crash-trials=N     (default ${DEFAULTS.crashTrials})
   --crash-max-delay=MS upper bound of the random delay before kill -9 (default ${DEFAULTS.crashMaxDelayMs})
+  --crash-run-max-delay=MS the same for crash-run (default ${DEFAULTS.crashRunMaxDelayMs})
   --seed=N             seed of the crash delays and latency delays (default ${DEFAULTS.seed})
 
 Needs: dist/cli.js (npm run bundle), a Docker engine, the image prenv-test/busybox:1
@@ -48,6 +50,7 @@ function parseOptions(argv: string[]): { suites: SuiteName[]; options: Options }
       "memory-runs": { type: "string" },
       "crash-trials": { type: "string" },
       "crash-max-delay": { type: "string" },
+      "crash-run-max-delay": { type: "string" },
       seed: { type: "string" },
     },
   });
@@ -73,6 +76,7 @@ function parseOptions(argv: string[]): { suites: SuiteName[]; options: Options }
       memoryRuns: int("memory-runs", values["memory-runs"], DEFAULTS.memoryRuns, 1),
       crashTrials: int("crash-trials", values["crash-trials"], DEFAULTS.crashTrials, 1),
       crashMaxDelayMs: int("crash-max-delay", values["crash-max-delay"], DEFAULTS.crashMaxDelayMs, 0),
+      crashRunMaxDelayMs: int("crash-run-max-delay", values["crash-run-max-delay"], DEFAULTS.crashRunMaxDelayMs, 0),
       seed: int("seed", values.seed, DEFAULTS.seed, 0),
     },
   };
@@ -118,7 +122,7 @@ const resultWord = (pass: boolean | undefined) => (pass === undefined ? "" : pas
 function notes(suites: SuiteName[], o: Options): string[] {
   const has = (...names: SuiteName[]) => names.some((n) => suites.includes(n));
   return [
-    ...(has("boot", "teardown", "memory", "crash")
+    ...(has("boot", "teardown", "memory", "crash", "crash-run")
       ? ["- bench/env10/compose.yaml: 10 busybox services in 4 levels (depth 3), `depends_on: condition: service_healthy` between levels, each with a healthcheck and Compose's default interval (30 s). prenv runs the healthcheck commands itself every ~100 ms; docker-compose v1 waits for the engine's healthchecks, and counts as ready once `up -d` has returned and every container reports `healthy`."]
       : []),
     ...(has("boot", "teardown") ? [`- Boot and teardown: each cycle is a fresh up (timed, spawn to exit) then a down (timed); prenv ${o.prenvRuns} cycles after one warm-up, docker-compose ${o.composeRuns}. prenv runs on Node 24 directly (\`node dist/cli.js\`).`] : []),
@@ -126,6 +130,7 @@ function notes(suites: SuiteName[], o: Options): string[] {
     ...(has("version") ? ["- Cold start: `hyperfine -N --warmup 3 --runs 30`, medians."] : []),
     ...(has("memory") ? ["- Memory: GNU time's maximum resident set size (`/usr/bin/time -f %M`) of `prenv up` on env10."] : []),
     ...(has("crash") ? [`- Crash safety: \`prenv up\` on env10 is killed with SIGKILL after a seeded random delay (0-${o.crashMaxDelayMs} ms, seed ${o.seed}), then \`prenv gc\` runs; no container, network or volume labelled with the environment may remain, right after gc nor 2 s later.`] : []),
+    ...(has("crash-run") ? [`- Crash safety of runs: \`prenv run\` on env10 with a 3 s suite (bench/crash-run/prenv.yml) is killed with SIGKILL after a seeded random delay (0-${o.crashRunMaxDelayMs} ms, seed ${o.seed}), landing in its boot, suite or teardown (its last phase line says which); then \`prenv gc\`, checked as for crash.`] : []),
   ];
 }
 
@@ -199,6 +204,7 @@ async function main(): Promise<number> {
     if (suites.includes("version")) await attempt(["version"], () => version(ctx));
     if (suites.includes("memory")) await attempt(["memory"], () => memory(ctx));
     if (suites.includes("crash")) await attempt(["crash"], () => crash(ctx));
+    if (suites.includes("crash-run")) await attempt(["crash-run"], () => crashRun(ctx));
   } finally {
     notes = await cleanOnce();
     for (const n of notes) log(n);
