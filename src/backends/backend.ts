@@ -125,6 +125,11 @@ export interface Backend {
   logs(environment: string, service: string, options: { follow: boolean; tail?: number; signal?: AbortSignal }): Promise<Readable>;
   /** Container stops and exits, as they happen, for the services of one environment. */
   watchExits(environment: string, onExit: (service: string) => void, signal: AbortSignal): Promise<void>;
+  /**
+   * Every container exit of the environment from `since` to `until`, from the engine's
+   * record of events: complete once it resolves, however late the events were delivered.
+   */
+  exitsBetween(environment: string, since: Date, until: Date): Promise<{ service: string; exitCode: number }[]>;
   /** Runs a container to completion on the environment's network and removes it. */
   runOneOff(plan: Plan, spec: OneOffSpec, owner: Owner, options: { timeoutMs: number; signal?: AbortSignal; onOutput?: (chunk: string) => void }): Promise<ExecResult>;
   /** Copies a host file or directory into a service's container. */

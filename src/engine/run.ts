@@ -161,30 +161,20 @@ export async function runEnvironment(env: EnvironmentDefinition, plan: Plan, opt
     }
     enter("test");
     const testStarted = Date.now();
-    const crashes: { service: string; exitCode: number }[] = [];
-    const watching = new AbortController();
-    await backend.watchExits(plan.environment, (service) => {
-      const planned = plan.services.find((s) => s.name === service);
-      if (!planned || planned.runsToCompletion) return;
-      void backend.status(plan.environment, service).then((status) => {
-        if (status.state === "exited" || status.state === "restarting") crashes.push({ service, exitCode: status.state === "exited" ? status.exitCode : -1 });
-      });
-    }, watching.signal);
-    let suite: SuiteOutcome;
     const suiteStarted = new Date();
-    try {
-      suite = await runSuite(plan, env.test, {
-        backend,
-        owner,
-        endpoints: report.endpoints,
-        env: options.env,
-        ...(options.signal ? { signal: options.signal } : {}),
-        ...(options.onOutput ? { onOutput: options.onOutput } : {}),
-      });
-    } finally {
-      await new Promise((resolve) => setTimeout(resolve, 200)); // exit events arrive a moment late
-      watching.abort();
-    }
+    const suite = await runSuite(plan, env.test, {
+      backend,
+      owner,
+      endpoints: report.endpoints,
+      env: options.env,
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.onOutput ? { onOutput: options.onOutput } : {}),
+    });
+    // Services that died under the suite (one that restarted too), by the engine's record.
+    const crashes = (await backend.exitsBetween(plan.environment, suiteStarted, new Date())).filter((e) => {
+      const planned = plan.services.find((s) => s.name === e.service);
+      return planned !== undefined && !planned.runsToCompletion;
+    });
     const { outputTail, ...suiteSummary } = suite;
     report.suite = suiteSummary;
     report.timings.testMs = Date.now() - testStarted;
@@ -197,7 +187,7 @@ export async function runEnvironment(env: EnvironmentDefinition, plan: Plan, opt
     if (crashes.length > 0) {
       const first = crashes[0]!;
       logOf = first.service;
-      fail("test", `service "${first.service}" ${first.exitCode >= 0 ? `exited with code ${first.exitCode}` : "restarted"} while the tests ran`, {
+      fail("test", `service "${first.service}" exited with code ${first.exitCode} while the tests ran`, {
         service: first.service,
         output: await logTail(backend, plan.environment, first.service),
       });

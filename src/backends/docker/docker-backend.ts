@@ -412,6 +412,27 @@ export class DockerBackend implements Backend {
     signal.addEventListener("abort", () => stream.destroy(), { once: true });
   }
 
+  async exitsBetween(environment: string, since: Date, until: Date): Promise<{ service: string; exitCode: number }[]> {
+    // With `until` in the past the engine sends what it recorded and ends the stream.
+    // Seconds with a fraction: the engine reads the fraction's digits at their scale.
+    const stream = (await this.docker.getEvents({
+      since: since.getTime() / 1000,
+      until: until.getTime() / 1000,
+      filters: { type: ["container"], event: ["die"], label: [`${LABELS.environment}=${environment}`] },
+    } as Dockerode.GetEventsOptions)) as Readable;
+    let text = "";
+    for await (const chunk of stream) text += String(chunk);
+    const exits: { service: string; exitCode: number }[] = [];
+    for (const line of text.split("\n")) {
+      if (!line.trim()) continue;
+      const event = JSON.parse(line) as { Actor?: { Attributes?: Record<string, string> } };
+      const service = event.Actor?.Attributes?.[LABELS.service];
+      if (!service) continue;
+      exits.push({ service, exitCode: Number(event.Actor?.Attributes?.exitCode ?? -1) });
+    }
+    return exits;
+  }
+
   async setMarker(plan: Plan, owner: Owner, marker: Marker): Promise<void> {
     await this.docker.createVolume({ Name: markerName(plan.environment, marker), Labels: this.labels(plan, owner, { [LABELS.marker]: marker }) });
   }
