@@ -88,7 +88,8 @@ export function planEnvironment(definition: Definition, options: PlanOptions = {
     return {
       name,
       spec,
-      image: spec.image ?? `prenv-build/${definition.name}-${name}:${definition.hash}`,
+      // The tag comes with the build: a hash of what the image is built from.
+      image: spec.image ?? `prenv-build/${definition.name}-${name}`,
       build: spec.build !== undefined,
       dependsOn: Object.fromEntries(Object.entries(spec.dependsOn).filter(([d]) => selected.has(d))),
       readiness: readinessOf(spec, runsToCompletion),

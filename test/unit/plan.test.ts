@@ -121,11 +121,11 @@ describe("planEnvironment", () => {
     }
   });
 
-  test("built services get an image tag from the project, service and definition hash", () => {
+  test("built services get an image repository from the project and service (the build adds the tag)", () => {
     const plan = planEnvironment(definition);
     const migrate = byName(plan, "migrate");
     assert.equal(migrate.build, true);
-    assert.equal(migrate.image, `prenv-build/shop-migrate:${definition.hash}`);
+    assert.equal(migrate.image, "prenv-build/shop-migrate");
     assert.equal(byName(plan, "db").build, false);
     assert.equal(byName(plan, "db").image, "postgres:17");
   });

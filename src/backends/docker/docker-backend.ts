@@ -59,13 +59,23 @@ export class DockerBackend implements Backend {
   }
 
   async prepareImage(plan: Plan, service: PlannedService, progress: ImageProgress, signal: AbortSignal): Promise<ImageInfo> {
-    if (service.build) await this.build(plan, service, progress, signal);
+    let reference = service.image;
+    if (service.build) reference = await this.build(plan, service, progress, signal);
     else if (!(await this.imageExists(service.image))) await this.pull(service, progress, signal);
-    const info = await this.docker.getImage(service.image).inspect();
+    const info = await this.docker.getImage(reference).inspect();
     // An image pushed to several repositories has a digest for each: pin the one in use.
-    const repository = repositoryOf(service.image);
+    const repository = repositoryOf(reference);
     const digest = info.RepoDigests?.find((d) => d.startsWith(`${repository}@`));
-    return { reference: service.image, id: info.Id, ...(digest ? { digest } : {}) };
+    return { reference, id: info.Id, ...(digest ? { digest } : {}) };
+  }
+
+  /** What this process built for a service, by environment and service. */
+  private readonly built = new Map<string, string>();
+
+  /** The image a service's container runs: for a build, the one built from the context as it is. */
+  private async imageOf(plan: Plan, service: PlannedService): Promise<string> {
+    if (!service.build) return service.image;
+    return this.built.get(`${plan.environment}/${service.name}`) ?? (await this.prepareImage(plan, service, () => undefined, new AbortController().signal)).reference;
   }
 
   private async imageExists(reference: string): Promise<boolean> {
@@ -94,7 +104,8 @@ export class DockerBackend implements Backend {
     }
   }
 
-  private async build(plan: Plan, service: PlannedService, progress: ImageProgress, signal: AbortSignal): Promise<void> {
+  /** Builds the service's image, tagged by what it is built from; returns the tag. */
+  private async build(plan: Plan, service: PlannedService, progress: ImageProgress, signal: AbortSignal): Promise<string> {
     const build = service.spec.build!;
     progress("building");
     const ignore = dockerignore.default();
@@ -105,11 +116,16 @@ export class DockerBackend implements Backend {
     } catch {
       // no .dockerignore: send the whole context
     }
-    const tar = Readable.from(pack(build.context, { ignore: (name) => ignore.ignores(name.slice(build.context.length + 1)) }));
+    // As the Docker CLI does: the Dockerfile and .dockerignore are sent whatever it says.
+    const ignored = (rel: string) => rel !== build.dockerfile && rel !== ".dockerignore" && ignore.ignores(rel);
+    // A tag shared by different contents (the definition's hash, say) could hand one run
+    // the image another run built a moment later.
+    const tag = `${repositoryOf(service.image)}:${await contextHash(build, ignored)}`;
+    const tar = Readable.from(pack(build.context, { ignore: (name) => ignored(name.slice(build.context.length + 1)) }));
     const output: string[] = [];
     try {
       const stream: NodeJS.ReadableStream = await this.docker.buildImage(tar, {
-        t: service.image,
+        t: tag,
         // The classic builder leaves a failed step's container behind, unlabelled, unless told.
         forcerm: true,
         dockerfile: build.dockerfile,
@@ -133,6 +149,8 @@ export class DockerBackend implements Backend {
         cause,
       });
     }
+    this.built.set(`${plan.environment}/${service.name}`, tag);
+    return tag;
   }
 
   private follow(stream: NodeJS.ReadableStream, onEvent: (e: { status?: string; id?: string; stream?: string; error?: string }) => void): Promise<void> {
@@ -209,7 +227,7 @@ export class DockerBackend implements Backend {
     const [first, ...rest] = networks;
     const container = await this.docker.createContainer({
       name: containerName(plan.environment, service.name),
-      Image: service.image,
+      Image: await this.imageOf(plan, service),
       ...(spec.command ? { Cmd: spec.command } : {}),
       ...(spec.entrypoint ? { Entrypoint: spec.entrypoint } : {}),
       Env: Object.entries(spec.environment).map(([k, v]) => `${k}=${v}`),
@@ -605,6 +623,34 @@ export class DockerBackend implements Backend {
 export function containerNetworkReachable(platform: string, dockerHost: string | undefined): boolean {
   if (platform !== "linux") return false;
   return !dockerHost || dockerHost.startsWith("unix://");
+}
+
+/**
+ * What an image is built from, as a short hash: every file of the context that is sent
+ * (path, mode and content, in a fixed order), the Dockerfile's name, the build args and
+ * the target.
+ */
+async function contextHash(build: NonNullable<PlannedService["spec"]["build"]>, ignored: (rel: string) => boolean): Promise<string> {
+  const { createHash } = await import("node:crypto");
+  const { readdir, readlink, lstat } = await import("node:fs/promises");
+  const { createReadStream } = await import("node:fs");
+  const hash = createHash("sha256");
+  hash.update(JSON.stringify({ dockerfile: build.dockerfile, args: Object.entries(build.args).sort(([a], [b]) => a.localeCompare(b)), target: build.target ?? null }));
+  const walk = async (rel: string): Promise<void> => {
+    const entries = await readdir(rel ? `${build.context}/${rel}` : build.context, { withFileTypes: true });
+    for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      const path = rel ? `${rel}/${entry.name}` : entry.name;
+      if (ignored(path)) continue;
+      const abs = `${build.context}/${path}`;
+      const info = await lstat(abs);
+      hash.update(`\0${path}\0${info.mode}\0`);
+      if (entry.isDirectory()) await walk(path);
+      else if (entry.isSymbolicLink()) hash.update(await readlink(abs));
+      else if (entry.isFile()) for await (const chunk of createReadStream(abs)) hash.update(chunk as Buffer);
+    }
+  };
+  await walk("");
+  return hash.digest("hex").slice(0, 16);
 }
 
 /** "host:5000/a/b:tag" -> "host:5000/a/b"; "a@sha256:..." -> "a". */
