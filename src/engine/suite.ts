@@ -100,7 +100,9 @@ async function runService(plan: Plan, options: SuiteOptions, timeoutMs: number, 
     output(`prenv: ${(e as Error).message}\n`);
     exitCode = 124;
   }
-  await Promise.race([logs, new Promise((resolve) => setTimeout(resolve, 500))]);
+  // A followed log ends when the container has exited and its last line is sent; one
+  // that was stopped for a timeout or an interruption may still run, so it is cut off.
+  if (!timedOut && !interrupted) await logs;
   follow.abort();
   return { exitCode, timedOut, interrupted };
 }

@@ -485,9 +485,11 @@ export class DockerBackend implements Backend {
         options.onOutput?.(text);
       });
       this.docker.modem.demuxStream(stream, sink, sink);
+      const ended = new Promise((resolve) => stream.once("close", resolve).once("end", resolve));
       await container.start();
       const exit = await withTimeout(container.wait() as Promise<{ StatusCode: number }>, options.timeoutMs, options.signal);
-      await new Promise((resolve) => setTimeout(resolve, 50)); // let the last output drain
+      // The engine ends the attached stream once the container has exited and all its output is sent.
+      await ended;
       return { exitCode: exit.StatusCode, output: chunks.join("") };
     } finally {
       await ignoreMissing(container.remove({ force: true, v: true }));
