@@ -7,7 +7,7 @@ import { CLI, Cleanup, DEFAULTS, RESULTS, ROOT, RUN_ID, SUITES, log, type Contex
 import { engineVersion } from "./lib/docker.ts";
 import { available, run } from "./lib/proc.ts";
 import { bootAndTeardown } from "./suites/boot.ts";
-import { crash } from "./suites/crash.ts";
+import { crash, crashRun } from "./suites/crash.ts";
 import { hostile } from "./suites/hostile.ts";
 import { latency } from "./suites/latency.ts";
 import { memory } from "./suites/memory.ts";
@@ -25,6 +25,7 @@ Suites (default: all, in this order):
   memory    peak RSS of prenv up on bench/env10 (GNU time), < 150 MB
   output    peak RSS of prenv run while a service writes 1 GB of logs (GNU time), < 200 MB
   crash     kill -9 during prenv up, then prenv gc: nothing may remain
+  crash-run kill -9 during prenv run (boot, suite or teardown), then prenv gc: nothing may remain
   repro     examples/shop: the reproduction line a red run prints, pasted into a fresh clone, to ready,
             vs the run's own time to ready: at most +2 s
   hostile   prenv validate on a 9-level alias bomb and a 20 MB file (refused, < 2 s), and on
@@ -37,6 +38,7 @@ Options:
   --memory-runs=N      (default ${DEFAULTS.memoryRuns})
   --crash-trials=N     (default ${DEFAULTS.crashTrials})
   --crash-max-delay=MS upper bound of the random delay before kill -9 (default ${DEFAULTS.crashMaxDelayMs})
+  --crash-run-max-delay=MS the same for crash-run (default ${DEFAULTS.crashRunMaxDelayMs})
   --seed=N             seed of the crash delays and latency delays (default ${DEFAULTS.seed})
 
 Needs: dist/cli.js (npm run bundle), a Docker engine, the image prenv-test/busybox:1
@@ -56,6 +58,7 @@ function parseOptions(argv: string[]): { suites: SuiteName[]; options: Options }
       "memory-runs": { type: "string" },
       "crash-trials": { type: "string" },
       "crash-max-delay": { type: "string" },
+      "crash-run-max-delay": { type: "string" },
       seed: { type: "string" },
     },
   });
@@ -81,6 +84,7 @@ function parseOptions(argv: string[]): { suites: SuiteName[]; options: Options }
       memoryRuns: int("memory-runs", values["memory-runs"], DEFAULTS.memoryRuns, 1),
       crashTrials: int("crash-trials", values["crash-trials"], DEFAULTS.crashTrials, 1),
       crashMaxDelayMs: int("crash-max-delay", values["crash-max-delay"], DEFAULTS.crashMaxDelayMs, 0),
+      crashRunMaxDelayMs: int("crash-run-max-delay", values["crash-run-max-delay"], DEFAULTS.crashRunMaxDelayMs, 0),
       seed: int("seed", values.seed, DEFAULTS.seed, 0),
     },
   };
@@ -129,7 +133,7 @@ const resultWord = (pass: boolean | undefined) => (pass === undefined ? "" : pas
 function notes(suites: SuiteName[], o: Options): string[] {
   const has = (...names: SuiteName[]) => names.some((n) => suites.includes(n));
   return [
-    ...(has("boot", "teardown", "memory", "crash")
+    ...(has("boot", "teardown", "memory", "crash", "crash-run")
       ? ["- bench/env10/compose.yaml: 10 busybox services in 4 levels (depth 3), `depends_on: condition: service_healthy` between levels, each with a healthcheck and Compose's default interval (30 s). prenv runs the healthcheck commands itself every ~100 ms; docker-compose v1 waits for the engine's healthchecks, and counts as ready once `up -d` has returned and every container reports `healthy`."]
       : []),
     ...(has("boot", "teardown") ? [`- Boot and teardown: each cycle is a fresh up (timed, spawn to exit) then a down (timed); prenv ${o.prenvRuns} cycles after one warm-up, docker-compose ${o.composeRuns}. prenv runs on Node 24 directly (\`node dist/cli.js\`).`] : []),
@@ -139,6 +143,7 @@ function notes(suites: SuiteName[], o: Options): string[] {
     ...(has("output") ? ["- Output: GNU time's maximum resident set size of `prenv run` on a definition whose one service writes 1 GB of logs (1000-byte lines); its whole log is streamed to logs/<service>.log, whose size is checked."] : []),
     ...(has("hostile") ? ["- Hostile input: `/usr/bin/time -f \"%M %U %S\" node dist/cli.js validate -f FILE`, one run each: wall time from spawn to exit, peak RSS, CPU time (user + system); the per-MB figures are CPU time above that of validating a tiny file (start-up), so that they do not depend on the machine's load."] : []),
     ...(has("crash") ? [`- Crash safety: \`prenv up\` on env10 is killed with SIGKILL after a seeded random delay (0-${o.crashMaxDelayMs} ms, seed ${o.seed}), then \`prenv gc\` runs; no container, network or volume labelled with the environment may remain, right after gc nor 2 s later.`] : []),
+    ...(has("crash-run") ? [`- Crash safety of runs: \`prenv run\` on env10 with a 3 s suite (bench/crash-run/prenv.yml) is killed with SIGKILL after a seeded random delay (0-${o.crashRunMaxDelayMs} ms, seed ${o.seed}), landing in its boot, suite or teardown (its last phase line says which); then \`prenv gc\`, checked as for crash.`] : []),
   ];
 }
 
@@ -213,6 +218,7 @@ async function main(): Promise<number> {
     if (suites.includes("memory")) await attempt(["memory"], () => memory(ctx));
     if (suites.includes("output")) await attempt(["output"], () => output(ctx));
     if (suites.includes("crash")) await attempt(["crash"], () => crash(ctx));
+    if (suites.includes("crash-run")) await attempt(["crash-run"], () => crashRun(ctx));
     if (suites.includes("hostile")) await attempt(["hostile"], () => hostile(ctx));
     if (suites.includes("repro")) await attempt(["repro"], () => repro(ctx));
   } finally {

@@ -9,12 +9,13 @@ export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 export const NODE = process.execPath;
 export const CLI = join(ROOT, "dist/cli.js");
 export const ENV10 = join(ROOT, "bench/env10/compose.yaml");
+export const CRASH_RUN = join(ROOT, "bench/crash-run/prenv.yml");
 export const LATENCY_FILE = join(ROOT, "bench/latency/compose.yaml");
 export const RESULTS = join(ROOT, "bench/results");
 export const PRENV_LABEL = "dev.prenv.environment";
 export const COMPOSE_PROJECT_LABEL = "com.docker.compose.project";
 
-export const SUITES = ["boot", "teardown", "latency", "version", "memory", "output", "crash", "hostile", "repro"] as const;
+export const SUITES = ["boot", "teardown", "latency", "version", "memory", "output", "crash", "crash-run", "hostile", "repro"] as const;
 export type SuiteName = (typeof SUITES)[number];
 
 export interface Options {
@@ -26,6 +27,8 @@ export interface Options {
   seed: number;
   /** Upper bound of the random delay before kill -9, in ms. */
   crashMaxDelayMs: number;
+  /** The same for `prenv run`, whose boot, 3 s suite and teardown take about 9 s. */
+  crashRunMaxDelayMs: number;
 }
 
 export const DEFAULTS: Options = {
@@ -36,6 +39,7 @@ export const DEFAULTS: Options = {
   memoryRuns: 3,
   seed: 20241129,
   crashMaxDelayMs: 3000,
+  crashRunMaxDelayMs: 10_000,
 };
 
 /** One line of the summary: what was measured, against what, and whether it meets its target. */

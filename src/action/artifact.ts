@@ -1,5 +1,5 @@
-import { readdir } from "node:fs/promises";
-import { join, relative } from "node:path";
+import { relative } from "node:path";
+import type { ResultsFolder } from "../results/output.ts";
 
 /** Uploads files as one artifact of the workflow run. */
 export interface ArtifactUploader {
@@ -30,33 +30,18 @@ export function actionsArtifactUploader(options: { available: boolean; retention
 }
 
 /**
- * Uploads the results folder (results.json, junit/, logs/) as one artifact. Failures are
- * returned, not thrown: a missing artifact must not hide the test results.
+ * Uploads what prenv wrote in the results folder (results.json, junit/, logs/) as one
+ * artifact, and nothing else the folder holds. Failures are returned, not thrown: a
+ * missing artifact must not hide the test results.
  */
-export async function uploadResults(folder: string, name: string, uploader: ArtifactUploader, runUrl: string | undefined): Promise<UploadedArtifact> {
-  const files = await listFiles(folder);
-  const shown = files.map((f) => relative(folder, f));
+export async function uploadResults(folder: ResultsFolder, name: string, uploader: ArtifactUploader, runUrl: string | undefined): Promise<UploadedArtifact> {
+  const files = folder.files();
+  const shown = files.map((f) => relative(folder.dir, f));
   if (files.length === 0) return { name, files: shown, problem: "the results folder is empty" };
   try {
-    const { id } = await uploader.upload(name, files, folder);
+    const { id } = await uploader.upload(name, files, folder.dir);
     return { name, files: shown, ...(id !== undefined && runUrl ? { url: `${runUrl}/artifacts/${id}` } : {}) };
   } catch (e) {
     return { name, files: shown, problem: (e as Error).message };
   }
-}
-
-async function listFiles(dir: string): Promise<string[]> {
-  let entries;
-  try {
-    entries = await readdir(dir, { withFileTypes: true });
-  } catch {
-    return [];
-  }
-  const out: string[] = [];
-  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...(await listFiles(path)));
-    else if (entry.isFile()) out.push(path);
-  }
-  return out;
 }

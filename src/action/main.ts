@@ -1,4 +1,5 @@
 import * as core from "@actions/core";
+import { hostAndPort, reachableHost } from "../engine/endpoints.ts";
 import { execFileSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
@@ -21,6 +22,7 @@ import { secretValues } from "../secrets/collect.ts";
 import { Redactor } from "../secrets/redact.ts";
 import type { EnvironmentFate, Links, ReportView } from "../report/view.ts";
 import { ResultsFolder } from "../results/output.ts";
+import { createReportsDir, REPORTS_DIR_PLACEHOLDER, REPORTS_DIR_VARIABLE } from "../results/reports-dir.ts";
 import { VERSION } from "../version.ts";
 import { actionsArtifactUploader, uploadResults, type ArtifactUploader } from "./artifact.ts";
 import { ServiceBoard } from "./board.ts";
@@ -189,7 +191,25 @@ class MainStep {
   }
 
   /** `command: run` and `command: up`. */
+  /** A fresh folder for this run's reports (see PRENV_REPORTS_DIR). */
+  private reportsDir = REPORTS_DIR_PLACEHOLDER;
+
   async boot(): Promise<number> {
+    if (this.settings.command !== "run") return this.bootAndReport();
+    const dir = await createReportsDir();
+    this.reportsDir = dir.path;
+    try {
+      return await this.bootAndReport();
+    } finally {
+      await dir.remove();
+    }
+  }
+
+  private get childEnv(): Record<string, string | undefined> {
+    return { ...this.context.childEnv, [REPORTS_DIR_VARIABLE]: this.reportsDir };
+  }
+
+  private async bootAndReport(): Promise<number> {
     const trust = decideTrust(
       {
         eventName: this.context.eventName,
@@ -208,7 +228,7 @@ class MainStep {
     try {
       definition = loadEnvironment({
         cwd: this.workdir,
-        env: this.context.childEnv,
+        env: this.childEnv,
         ...(this.settings.definition ? { definition: this.settings.definition } : {}),
         ...(this.settings.composeFiles.length ? { files: this.settings.composeFiles } : {}),
         ...(this.settings.params.length ? { set: this.settings.params } : {}),
@@ -336,9 +356,10 @@ class MainStep {
     let output = false;
     const report = await runEnvironment(definition, plan, {
       backend,
-      owner: { host: hostname(), pid: process.pid },
+      // The post step removes it; should that never run, gc does once this process is gone.
+      owner: { host: hostname(), pid: process.pid, ephemeral: true },
       version: VERSION,
-      env: this.context.childEnv,
+      env: this.childEnv,
       boot: true,
       teardown: true,
       keepOnFailure: this.settings.keepOnFailure,
@@ -371,7 +392,7 @@ class MainStep {
       output: folder,
     });
     if (output) process.stdout.write(`\n::${stopToken}::\n`);
-    if (report.tests) await folder.copyReports(report.tests.reports, definition.test.workdir);
+    if (report.tests) await folder.copyReports(report.tests.reports, definition.test.workdir, this.reportsDir);
     await folder.writeJson(report);
     const artifactName = this.settings.artifactName ?? `prenv-${slug(this.id.key)}`;
     if (draft) {
@@ -385,7 +406,7 @@ class MainStep {
 
     board.settle(report.services);
     if (report.outcome === "error" && report.error?.phase === "boot") board.stopped("stopped");
-    const artifact = await uploadResults(folder.dir, artifactName, this.deps.uploader(this.context), this.id.links.run?.url);
+    const artifact = await uploadResults(folder, artifactName, this.deps.uploader(this.context), this.id.links.run?.url);
     if (artifact.problem) core.warning(`prenv: the artifact ${artifactName} was not uploaded: ${artifact.problem}; the files are in ${folder.dir}`);
 
     this.annotateFailures(report, definition.test.workdir);
@@ -504,8 +525,12 @@ class MainStep {
 
   /** A path as people see it in the repository: relative to the workspace. */
   private repoPath(path: string): string {
-    return relative(this.context.workspace, resolve(this.workdir, path)) || ".";
+    return repoPath(this.context.workspace, this.workdir, path);
   }
+}
+
+function repoPath(workspace: string, workdir: string, path: string): string {
+  return relative(workspace, resolve(workdir, path)) || ".";
 }
 
 function fateOf(report: RunReport, keepOnFailure: boolean): EnvironmentFate {
@@ -520,8 +545,8 @@ function fateOf(report: RunReport, keepOnFailure: boolean): EnvironmentFate {
 function endpointsJson(endpoints: Endpoint[]): string {
   return JSON.stringify(
     endpoints.map((e) => {
-      const host = e.hostIp === "0.0.0.0" || e.hostIp === "" ? "127.0.0.1" : e.hostIp;
-      return { service: e.service, containerPort: e.containerPort, protocol: e.protocol, host, port: e.hostPort, ...(e.protocol === "tcp" ? { url: `http://${host}:${e.hostPort}` } : {}) };
+      const host = reachableHost(e.hostIp);
+      return { service: e.service, containerPort: e.containerPort, protocol: e.protocol, host, port: e.hostPort, ...(e.protocol === "tcp" ? { url: `http://${hostAndPort(host, e.hostPort)}` } : {}) };
     }),
   );
 }

@@ -12,6 +12,8 @@ export const LABELS = {
   created: "dev.prenv.created",
   owner: "dev.prenv.owner",
   workingDir: "dev.prenv.working-dir",
+  /** "run": the environment lives only as long as the run that made it; "until-down" otherwise. */
+  lifetime: "dev.prenv.lifetime",
   /** Names a marker object: "complete" says `up` finished and the environment is wanted. */
   marker: "dev.prenv.marker",
 } as const;
@@ -20,6 +22,11 @@ export const LABELS = {
 export interface Owner {
   host: string;
   pid: number;
+  /**
+   * Made by a run (`prenv run`, the Action's main step) that removes it at its end: once
+   * the process is gone, gc collects it even though `up` finished.
+   */
+  ephemeral?: boolean;
 }
 
 export interface ImageInfo {
@@ -79,6 +86,10 @@ export interface EnvironmentSummary {
   created: Date;
   owner: string;
   complete: boolean;
+  /** Its `up` was part of a run that has not handed it over (see Owner.ephemeral). */
+  ephemeral: boolean;
+  /** Volumes that `down --keep-volumes` kept: gc never removes them. */
+  volumesKept: boolean;
   workingDir: string;
   services: { name: string; state: string }[];
   networks: number;
@@ -100,10 +111,17 @@ export interface Backend {
   ping(): Promise<void>;
   /** Makes the image available locally: pull when missing, build when the service has a build. */
   prepareImage(plan: Plan, service: PlannedService, progress: ImageProgress, signal: AbortSignal): Promise<ImageInfo>;
+  /**
+   * Makes the environment this owner's, atomically (an object whose name the engine keeps
+   * unique), from a local image; false when another `up` holds it already.
+   */
+  claimEnvironment(plan: Plan, owner: Owner, image: string): Promise<boolean>;
   /** Networks and volumes; labelled, so a crash right after still leaves them findable. */
   createEnvironment(plan: Plan, owner: Owner): Promise<void>;
   createService(plan: Plan, service: PlannedService, owner: Owner): Promise<void>;
   startService(plan: Plan, service: PlannedService): Promise<void>;
+  /** Removes a service's container, if there is one (the test service between runs). */
+  removeService(environment: string, service: string): Promise<void>;
   status(environment: string, service: string): Promise<ServiceStatus>;
   exec(environment: string, service: string, argv: string[], options?: ExecOptions): Promise<ExecResult>;
   /** Runs a command attached to the caller's streams (a terminal when `tty`); resolves with its exit code. */
@@ -117,6 +135,11 @@ export interface Backend {
    * `onError` hears when watching stopped before `signal` aborted.
    */
   watchExits(environment: string, onExit: (service: string) => void, signal: AbortSignal, onError?: (error: Error) => void): Promise<void>;
+  /**
+   * Every container exit of the environment from `since` to `until`, from the engine's
+   * record of events: complete once it resolves, however late the events were delivered.
+   */
+  exitsBetween(environment: string, since: Date, until: Date): Promise<{ service: string; exitCode: number }[]>;
   /** Runs a container to completion on the environment's network and removes it; `output` as for exec. */
   runOneOff(plan: Plan, spec: OneOffSpec, owner: Owner, options: { timeoutMs: number; signal?: AbortSignal; output?: Writable }): Promise<ExecResult>;
   /** Copies a host file or directory into a service's container. */
@@ -130,7 +153,12 @@ export interface Backend {
   remove(environment: string, options: { keepVolumes: boolean }): Promise<RemovalReport>;
 }
 
-export type Marker = "complete" | "setup-done";
+/**
+ * "complete": `up` finished; "setup-done": setup ran; "kept": a run left its environment
+ * up on purpose (--keep); "volumes-kept": `down --keep-volumes` kept the data; "claim":
+ * the container by which one `up` holds the name (see Backend.claimEnvironment).
+ */
+export type Marker = "complete" | "setup-done" | "kept" | "volumes-kept" | "claim";
 
 export interface OneOffSpec {
   /** For names and messages: "setup-2", say. */
@@ -161,11 +189,18 @@ export class ServiceError extends Error {
   readonly service: string;
   readonly hint: string | undefined;
   readonly logTail: string | undefined;
-  constructor(service: string, message: string, options: { hint?: string; logTail?: string; cause?: unknown } = {}) {
+  /**
+   * The service whose whole log tells more. Where to read it (`prenv logs`, the results
+   * folder, nowhere) depends on whether the environment is still there, so the one who
+   * reports the error says it.
+   */
+  readonly logOf: string | undefined;
+  constructor(service: string, message: string, options: { hint?: string; logTail?: string; logOf?: string; cause?: unknown } = {}) {
     super(message, { cause: options.cause });
     this.name = "ServiceError";
     this.service = service;
     this.hint = options.hint;
     this.logTail = options.logTail;
+    this.logOf = options.logOf;
   }
 }

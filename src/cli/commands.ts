@@ -11,6 +11,7 @@ import { endpointText, seconds, table } from "./format.ts";
 import { Progress } from "./progress.ts";
 import { renderParams, renderSummary } from "./summary.ts";
 import { ResultsFolder } from "../results/output.ts";
+import { createReportsDir, REPORTS_DIR_PLACEHOLDER, REPORTS_DIR_VARIABLE } from "../results/reports-dir.ts";
 import { runEnvironment } from "../engine/run.ts";
 import { overrideTest } from "../definition/override.ts";
 import { buildManifest, type SourceRecord } from "../manifest/manifest.ts";
@@ -23,10 +24,10 @@ import { tmpdir } from "node:os";
 import { secretValues } from "../secrets/collect.ts";
 import { MASK, Redactor } from "../secrets/redact.ts";
 
-function load(opts: DefinitionOptions, io: Io): EnvironmentDefinition {
+function load(opts: DefinitionOptions, io: Io, reportsDir = REPORTS_DIR_PLACEHOLDER): EnvironmentDefinition {
   const environment = loadEnvironment({
     cwd: io.cwd,
-    env: io.env,
+    env: { ...io.env, [REPORTS_DIR_VARIABLE]: reportsDir },
     ...(opts.definition ? { definition: opts.definition } : {}),
     ...(opts.set?.length ? { set: opts.set } : {}),
     ...(opts.paramsFile?.length ? { paramsFiles: opts.paramsFile } : {}),
@@ -65,7 +66,10 @@ export function plan(opts: DefinitionOptions, io: Io, services?: string[]): Plan
 }
 
 export function validateCommand(opts: DefinitionOptions, io: Io): number {
-  const { definition } = load(opts, io);
+  const environment = load(opts, io);
+  // What only the plan can tell (clashing endpoint variables, say) is a validation error too.
+  planOf(environment, opts);
+  const { definition } = environment;
   if (opts.json) io.out.write(`${JSON.stringify({ valid: true, warnings: definition.warnings, services: Object.keys(definition.services) }, null, 2)}\n`);
   else io.out.write(`${definition.files.join(", ")}: valid (${Object.keys(definition.services).length} services, ${definition.warnings.length} warnings)\n`);
   return EXIT.ok;
@@ -123,6 +127,7 @@ export async function upCommand(opts: DefinitionOptions & { keepOnFailure?: bool
   const backend = await backendFor();
   const progress = opts.json ? undefined : new Progress(io.err, p.services.map((s) => s.name));
   if (!opts.json) io.err.write(`prenv · ${p.environment} (${backend.kind})\n`);
+  io.onCleanup?.(`prenv down --env ${p.environment}`);
   try {
     const result = await up(p, {
       backend,
@@ -150,6 +155,7 @@ export async function upCommand(opts: DefinitionOptions & { keepOnFailure?: bool
       const lines = [`prenv: ${f.service ? `service "${f.service}" failed: ` : ""}${f.message}`];
       if (f.logTail) lines.push(`--- last lines of ${f.service} ---`, f.logTail, "---");
       if (f.hint) lines.push(`hint: ${f.hint}`);
+      if (f.logOf) lines.push(e.removed ? `its whole log went with the environment: --keep-on-failure keeps it for \`prenv logs --env ${p.environment} ${f.logOf}\`` : `see its whole log with: prenv logs --env ${p.environment} ${f.logOf}`);
       lines.push(e.removed ? "nothing was left behind" : `the environment was kept for inspection: \`prenv down --env ${p.environment}\` removes it`);
       if (opts.json) io.out.write(`${JSON.stringify(redactor.redactDeep({ environment: p.environment, error: { service: f.service, message: f.message, hint: f.hint, logTail: f.logTail }, removed: e.removed }), null, 2)}\n`);
       throw new CliError(redactor.redact(lines.join("\n")), EXIT.environmentFailed);
@@ -188,7 +194,16 @@ export interface RunOrigin {
 
 /** `prenv run` (boot, test, tear down) and `prenv test` (against the environment that is up). */
 export async function runCommand(opts: RunCommandOptions, io: Io, mode: "run" | "test", origin?: RunOrigin): Promise<number> {
-  const environment = load(opts, io);
+  const reportsDir = await createReportsDir();
+  try {
+    return await runWithReportsDir(opts, io, mode, reportsDir.path, origin);
+  } finally {
+    await reportsDir.remove();
+  }
+}
+
+async function runWithReportsDir(opts: RunCommandOptions, io: Io, mode: "run" | "test", reportsDir: string, origin: RunOrigin | undefined): Promise<number> {
+  const environment = load(opts, io, reportsDir);
   const problem = overrideTest(environment, opts.testCommand !== undefined ? { command: opts.testCommand } : {});
   if (problem) throw new CliError(`prenv: --test-command: ${problem}`, EXIT.badInput);
   if (!environment.test) throw new CliError("prenv: the definition has no test section; add `test: { command: ..., reports: ... }` to prenv.yml (see docs/prenv-yml.md)", EXIT.badInput);
@@ -205,12 +220,13 @@ export async function runCommand(opts: RunCommandOptions, io: Io, mode: "run" | 
   const folder = new ResultsFolder(resolve(io.cwd, opts.resultsDir ?? "prenv-results"), redactor);
   await folder.reset();
   const progress = mode === "run" && !opts.json ? new Progress(io.err, p.services.map((s) => s.name)) : undefined;
+  if (mode === "run") io.onCleanup?.(`prenv down --env ${p.environment}`);
   if (!opts.json) io.err.write(`prenv ${mode} · ${p.environment} (${backend.kind})\n`);
   const report = await runEnvironment(environment, p, {
     backend,
-    owner: { host: hostname(), pid: process.pid },
+    owner: { host: hostname(), pid: process.pid, ephemeral: mode === "run" },
     version: VERSION,
-    env: io.env,
+    env: { ...io.env, [REPORTS_DIR_VARIABLE]: reportsDir },
     signal: io.signal,
     boot: mode === "run",
     teardown: mode === "run" && !opts.keep,
@@ -232,7 +248,7 @@ export async function runCommand(opts: RunCommandOptions, io: Io, mode: "run" | 
     output: folder,
   });
   progress?.stop();
-  if (report.tests) await folder.copyReports(report.tests.reports, environment.test.workdir);
+  if (report.tests) await folder.copyReports(report.tests.reports, environment.test.workdir, reportsDir);
   await folder.writeJson(report);
   const root = repositoryRoot(io.cwd);
   const source = origin?.source ?? (root ? localSource(io.cwd) : undefined);
@@ -257,7 +273,7 @@ export async function runCommand(opts: RunCommandOptions, io: Io, mode: "run" | 
     reproduction = reproductionLine(manifest, { path: relative(io.cwd, file) });
   }
   if (opts.json) io.out.write(`${JSON.stringify(report, null, 2)}\n`);
-  else io.err.write(renderSummary(report, relative(io.cwd, folder.dir) || "."));
+  else io.err.write(renderSummary(report, relative(io.cwd, folder.dir) || ".", folder.files().some((f) => f.startsWith(join(folder.dir, "logs")))));
   if (!opts.json && report.outcome !== "passed" && reproduction) {
     io.err.write(`reproduce this run (here or on another machine):\n  ${reproduction.command}\n${reproduction.notes.map((n) => `  note: ${n}\n`).join("")}`);
   }

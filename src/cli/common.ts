@@ -40,6 +40,8 @@ export interface Io {
   cwd: string;
   env: Record<string, string | undefined>;
   signal: AbortSignal;
+  /** Names the command that removes what this command creates, for an impatient Ctrl-C. */
+  onCleanup?: (command: string) => void;
 }
 
 export async function backendFor(): Promise<Backend> {

@@ -1,11 +1,12 @@
 import type { Endpoint } from "../backends/backend.ts";
+import { hostAndPort, reachableHost } from "../engine/endpoints.ts";
 
 export function seconds(ms: number): string {
   return ms < 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 1000)} s`;
 }
 
 export function endpointText(e: Endpoint): string {
-  return `${e.containerPort}/${e.protocol} -> ${e.hostIp === "0.0.0.0" ? "127.0.0.1" : e.hostIp}:${e.hostPort}`;
+  return `${e.containerPort}/${e.protocol} -> ${hostAndPort(reachableHost(e.hostIp), e.hostPort)}`;
 }
 
 /** Columns padded to their widest cell. */

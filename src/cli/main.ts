@@ -1,4 +1,4 @@
-import { Command, Option } from "commander";
+import { Command, InvalidArgumentError, Option } from "commander";
 import { VERSION } from "../version.ts";
 
 /**
@@ -8,16 +8,23 @@ import { VERSION } from "../version.ts";
 export async function main(argv: string[]): Promise<number> {
   const abort = new AbortController();
   let interrupts = 0;
+  // What removes the environment a command is creating or using, should the user insist.
+  let cleanup: string | undefined;
   const onSignal = () => {
     interrupts++;
-    if (interrupts > 1) process.exit(130);
-    abort.abort(new Error("interrupted"));
+    if (interrupts === 1) return abort.abort(new Error("interrupted"));
+    if (cleanup && interrupts === 2) {
+      process.stderr.write("\nprenv: interrupted again: still tearing down so that nothing is left behind; press Ctrl-C once more to stop at once\n");
+      return;
+    }
+    if (cleanup) process.stderr.write(`\nprenv: stopped before the teardown finished: \`${cleanup}\` removes what is left (or \`prenv gc\`)\n`);
+    process.exit(130);
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
 
   let exitCode = 0;
-  const io = () => ({ stdin: process.stdin, out: process.stdout, err: process.stderr, cwd: process.cwd(), env: process.env, signal: abort.signal });
+  const io = () => ({ stdin: process.stdin, out: process.stdout, err: process.stderr, cwd: process.cwd(), env: process.env, signal: abort.signal, onCleanup: (command: string) => (cleanup = command) });
   const commands = () => import("./commands.ts");
   const environmentCommands = () => import("./environment-commands.ts");
   const run = (action: () => Promise<number> | number) => async () => {
@@ -33,7 +40,7 @@ export async function main(argv: string[]): Promise<number> {
       .option("-p, --project-name <name>", "project name (default: the file's `name`, else its directory)")
       .option("--profile <name>", "enable a compose profile (repeatable)", collect)
       .option("--env-file <path>", "read interpolation variables from this file instead of .env (repeatable)", collect)
-      .option("-e, --env <name>", "environment name (default: the project name); lets several run side by side")
+      .option("-e, --env <name>", "environment name (default: the project name); lets several run side by side", environmentName)
       .option("--json", "machine-readable output on stdout");
 
   const program = new Command("prenv")
@@ -155,4 +162,10 @@ export async function main(argv: string[]): Promise<number> {
     process.off("SIGTERM", onSignal);
   }
   return exitCode;
+}
+
+/** An empty --env is an unset variable (`--env "$PR_ENV"`), not a wish for the default environment. */
+function environmentName(value: string): string {
+  if (value.trim() === "") throw new InvalidArgumentError("the environment name is empty (an unset variable?); give a name, or leave --env out for the default environment");
+  return value;
 }

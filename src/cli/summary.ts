@@ -5,12 +5,13 @@ import { seconds, table } from "./format.ts";
 const MAX_FAILED_SHOWN = 20;
 
 /** The terminal summary of a run: counts, failed tests with their messages, timings. */
-export function renderSummary(report: RunReport, resultsDir: string): string {
+export function renderSummary(report: RunReport, resultsDir: string, logsSaved: boolean): string {
   const lines: string[] = [];
   const t = report.tests?.totals;
   if (report.outcome === "error") {
     const e = report.error!;
-    lines.push(`✖ ${e.phase} failed${e.service ? ` (service ${e.service})` : ""}: ${e.message}`);
+    const what = e.interrupted ? `interrupted during the ${e.phase === "test" ? "tests" : e.phase}` : `${e.phase} failed${e.service ? ` (service ${e.service})` : ""}`;
+    lines.push(`✖ ${what}: ${e.message}`);
     if (e.output) lines.push(indent(lastLines(e.output, 15)));
     if (e.hint) lines.push(`  hint: ${e.hint}`);
   } else if (t) {
@@ -35,10 +36,11 @@ export function renderSummary(report: RunReport, resultsDir: string): string {
     tm.bootMs !== undefined ? `boot ${seconds(tm.bootMs)}` : undefined,
     tm.setupMs !== undefined ? `setup ${seconds(tm.setupMs)}` : undefined,
     tm.testMs !== undefined ? `tests ${seconds(tm.testMs)}` : undefined,
+    tm.collectMs !== undefined ? `collect ${seconds(tm.collectMs)}` : undefined,
     tm.teardownMs !== undefined ? `teardown ${seconds(tm.teardownMs)}` : undefined,
   ].filter(Boolean);
   lines.push(`timings: ${timing.join(" · ")} · total ${seconds(tm.totalMs)}`);
-  lines.push(`results: ${resultsDir}/results.json · logs: ${resultsDir}/logs/`);
+  lines.push(`results: ${resultsDir}/results.json${logsSaved ? ` · logs: ${resultsDir}/logs/` : ""}`);
   return `${lines.join("\n")}\n`;
 }
 

@@ -15,7 +15,7 @@ export function endpointVariables(environment: string, endpoints: Endpoint[]): R
   const seen = new Set<string>();
   for (const e of endpoints) {
     const svc = variablePart(e.service);
-    const host = e.hostIp === "0.0.0.0" || e.hostIp === "::" ? "127.0.0.1" : e.hostIp;
+    const host = reachableHost(e.hostIp);
     const suffix = e.protocol === "udp" ? `${e.containerPort}_UDP` : String(e.containerPort);
     vars[`PRENV_${svc}_${suffix}_HOST`] = host;
     vars[`PRENV_${svc}_${suffix}_PORT`] = String(e.hostPort);
@@ -23,8 +23,19 @@ export function endpointVariables(environment: string, endpoints: Endpoint[]): R
       seen.add(svc);
       vars[`PRENV_${svc}_HOST`] = host;
       vars[`PRENV_${svc}_PORT`] = String(e.hostPort);
-      vars[`PRENV_${svc}_URL`] = `http://${host}:${e.hostPort}`;
+      vars[`PRENV_${svc}_URL`] = `http://${hostAndPort(host, e.hostPort)}`;
     }
   }
   return vars;
+}
+
+/** Where a binding is reached from this machine: loopback for the any-address of either family. */
+export function reachableHost(hostIp: string): string {
+  if (hostIp === "0.0.0.0" || hostIp === "") return "127.0.0.1";
+  return hostIp === "::" ? "::1" : hostIp;
+}
+
+/** `127.0.0.1:8080`, `[::1]:8080`: an IPv6 address in brackets, as URLs want it. */
+export function hostAndPort(host: string, port: number): string {
+  return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
 }

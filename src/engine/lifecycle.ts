@@ -1,5 +1,4 @@
 import type { Backend, EnvironmentSummary, RemovalReport } from "../backends/backend.ts";
-import { sleep } from "../util/async.ts";
 
 export interface GcOptions {
   /** Also remove finished environments created longer ago than this. */
@@ -16,49 +15,62 @@ export interface GcDecision {
 }
 
 /**
- * Which environments gc removes: those whose `up` never finished and whose process is
- * gone (a crash or kill -9), and, with an age limit, anything older than it. A boot
- * still running in another process is left alone.
+ * Which environments gc removes: those whose process is gone (a crash or kill -9) while
+ * it still owned them: an `up` that never finished, or a run (`prenv run`, the Action)
+ * that never reached its teardown. With an age limit, also anything older than it. A
+ * boot or run still going on in another process is left alone, and so are volumes that
+ * `down --keep-volumes` kept (gc removes the rest of such an environment, not them).
  */
 export function gcCandidates(environments: EnvironmentSummary[], options: GcOptions): GcDecision[] {
   const now = options.now ?? new Date();
   const alive = options.isAlive ?? processAlive;
   const out: GcDecision[] = [];
   for (const env of environments) {
+    if (onlyKeptData(env)) continue;
     const ageMs = now.getTime() - env.created.getTime();
     if (options.olderThanMs !== undefined && ageMs > options.olderThanMs) {
       out.push({ environment: env, reason: `older than the limit (${Math.round(ageMs / 60_000)} min)` });
       continue;
     }
-    if (env.complete) continue;
+    if (env.complete && !env.ephemeral) continue;
+    const what = env.complete ? "left by a prenv run that ended before its teardown" : "left by a run that ended before it finished";
     const [host, pid] = splitOwner(env.owner);
     if (host === options.host && pid !== undefined && !alive(pid)) {
-      out.push({ environment: env, reason: `left by a run that ended before it finished (process ${pid} is gone)` });
+      out.push({ environment: env, reason: `${what} (process ${pid} is gone)` });
     } else if (!host || pid === undefined) {
-      out.push({ environment: env, reason: "unfinished and its owner is unknown" });
+      out.push({ environment: env, reason: `${env.complete ? "made by a run" : "unfinished"} and its owner is unknown` });
     }
   }
   return out;
 }
 
-/** How long the engine may still be finishing what a killed client asked for. */
-const SETTLE_MS = 500;
+/** Consecutive looks that must find nothing left before gc is done. */
+const QUIET_LOOKS = 2;
+/** A bound, should something keep creating objects of a swept environment. */
+const MAX_LOOKS = 20;
 
 export async function gc(backend: Backend, options: GcOptions): Promise<{ decision: GcDecision; removed: RemovalReport }[]> {
   const decisions = gcCandidates(await backend.list(), options);
-  const results = await Promise.all(decisions.map(async (decision) => ({ decision, removed: await backend.remove(decision.environment.environment, { keepVolumes: false }) })));
-  if (decisions.length === 0) return results;
+  const results = await Promise.all(decisions.map(async (decision) => ({ decision, removed: await backend.remove(decision.environment.environment, { keepVolumes: decision.environment.volumesKept }) })));
   // The engine completes a create request even when the client that sent it was killed,
-  // so an object can appear just after the sweep: look once more after a moment.
-  await sleep(SETTLE_MS);
-  const swept = new Set(decisions.map((d) => d.environment.environment));
-  const late = (await backend.list()).filter((e) => swept.has(e.environment));
-  for (const env of late) {
-    const again = await backend.remove(env.environment, { keepVolumes: false });
-    const result = results.find((r) => r.decision.environment.environment === env.environment)!;
-    result.removed = { containers: result.removed.containers + again.containers, networks: result.removed.networks + again.networks, volumes: result.removed.volumes + again.volumes };
+  // so an object can appear after the sweep: look again until the engine has twice in a
+  // row shown nothing left (each look is a round trip through the engine).
+  const byName = new Map(results.map((r) => [r.decision.environment.environment, r]));
+  for (let quiet = 0, looks = 0; decisions.length > 0 && quiet < QUIET_LOOKS && looks < MAX_LOOKS; looks++) {
+    const late = (await backend.list()).filter((e) => byName.has(e.environment) && !onlyKeptData(e));
+    quiet = late.length === 0 ? quiet + 1 : 0;
+    for (const env of late) {
+      const again = await backend.remove(env.environment, { keepVolumes: env.volumesKept });
+      const result = byName.get(env.environment)!;
+      result.removed = { containers: result.removed.containers + again.containers, networks: result.removed.networks + again.networks, volumes: result.removed.volumes + again.volumes };
+    }
   }
   return results;
+}
+
+/** What `down --keep-volumes` left: nothing for gc to take. */
+function onlyKeptData(env: EnvironmentSummary): boolean {
+  return env.volumesKept && env.services.length === 0 && env.networks === 0 && !env.complete;
 }
 
 function splitOwner(owner: string): [string | undefined, number | undefined] {

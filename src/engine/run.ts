@@ -25,7 +25,8 @@ export interface RunReport {
   backend: string;
   outcome: Outcome;
   exitCode: 0 | 1 | 2;
-  error?: { phase: Phase; service?: string; message: string; hint?: string; output?: string };
+  /** `interrupted`: stopped by Ctrl-C or SIGTERM, not failed. */
+  error?: { phase: Phase; service?: string; message: string; hint?: string; output?: string; interrupted?: boolean };
   /** A secret parameter's value is never here: `secret: true` stands in for it. */
   params: Record<string, { value?: ParamValue; origin?: string; secret?: true }>;
   services: { name: string; image: string; imageId?: string; digest?: string; built?: boolean; phase?: string; readyMs?: number }[];
@@ -33,7 +34,8 @@ export interface RunReport {
   setup: StepOutcome[];
   suite?: Omit<SuiteOutcome, "outputTail">;
   tests?: TestResults;
-  timings: { bootMs?: number; setupMs?: number; testMs?: number; teardownMs?: number; totalMs: number };
+  /** Phase by phase, adding up to the total: collect is reading reports and saving logs. */
+  timings: { bootMs?: number; setupMs?: number; testMs?: number; collectMs?: number; teardownMs?: number; totalMs: number };
   startedAt: string;
   finishedAt: string;
 }
@@ -108,17 +110,26 @@ async function runUnredacted(env: EnvironmentDefinition, plan: Plan, options: Ru
     startedAt: new Date(t0).toISOString(),
     finishedAt: "",
   };
-  const fail = (phase: Phase, message: string, extra: { service?: string; hint?: string; output?: string } = {}) => {
+  const fail = (phase: Phase, message: string, extra: { service?: string; hint?: string; output?: string; interrupted?: boolean } = {}) => {
     report.outcome = "error";
     report.exitCode = 2;
     report.error = { phase, message, ...definedFields(extra) };
   };
+  // The service whose whole log explains the error; where to read it is known only at the end.
+  let logOf: string | undefined;
 
   let booted = !options.boot;
+  let collectStarted: number | undefined;
+  // Where an unexpected error happened; collecting results is part of the test phase.
+  let current: Phase = options.boot ? "boot" : "setup";
+  const enter = (phase: Phase | "collect") => {
+    current = phase === "collect" ? "test" : phase;
+    options.onPhase?.(phase);
+  };
   try {
     // 1. Boot.
     if (options.boot) {
-      options.onPhase?.("boot");
+      enter("boot");
       const started = Date.now();
       try {
         const result = await up(plan, {
@@ -136,10 +147,14 @@ async function runUnredacted(env: EnvironmentDefinition, plan: Plan, options: Ru
       } catch (e) {
         if (!(e instanceof BootError)) throw e;
         booted = !e.removed;
-        // The environment goes away below: point at the saved log rather than `prenv logs`.
-        const hint = e.failure.service && options.output ? `its whole log is in the results folder: ${serviceLogFile(e.failure.service)}` : e.failure.hint;
+        logOf = e.failure.logOf ?? (e.failure.service || undefined);
         const output = await passText(options.output, e.failure.logTail ?? "");
-        fail("boot", e.failure.message, { service: e.failure.service, ...(hint ? { hint } : {}), ...(output ? { output } : {}) });
+        fail("boot", e.failure.message, {
+          service: e.failure.service,
+          ...(e.failure.hint ? { hint: e.failure.hint } : {}),
+          ...(output ? { output } : {}),
+          ...(options.signal?.aborted ? { interrupted: true } : {}),
+        });
         return report;
       } finally {
         report.timings.bootMs = Date.now() - started;
@@ -151,7 +166,7 @@ async function runUnredacted(env: EnvironmentDefinition, plan: Plan, options: Ru
     // 2. Setup, once per environment.
     const setupStarted = Date.now();
     if (env.setup.length > 0 && (options.forceSetup || !(await backend.hasMarker(plan.environment, "setup-done")))) {
-      options.onPhase?.("setup");
+      enter("setup");
       try {
         report.setup = await runSetup(plan, env.setup, { backend, owner, ...definedFields({ signal: options.signal, onStep: options.onStep, output: options.output }) });
         await backend.setMarker(plan, owner, "setup-done");
@@ -172,51 +187,39 @@ async function runUnredacted(env: EnvironmentDefinition, plan: Plan, options: Ru
       fail("test", "the definition has no test section", { hint: "add test: { command: ..., reports: ... } to prenv.yml" });
       return report;
     }
-    options.onPhase?.("test");
-    const crashes: { service: string; exitCode: number }[] = [];
-    const watching = new AbortController();
-    let blind: Error | undefined;
-    await backend.watchExits(plan.environment, (service) => {
-      const planned = plan.services.find((s) => s.name === service);
-      if (!planned || planned.runsToCompletion) return;
-      void backend.status(plan.environment, service).then((status) => {
-        if (status.state === "exited" || status.state === "restarting") crashes.push({ service, exitCode: status.state === "exited" ? status.exitCode : -1 });
-      });
-    }, watching.signal, (error) => (blind ??= error));
-    let suite: SuiteOutcome;
+    enter("test");
+    const testStarted = Date.now();
     const suiteStarted = new Date();
-    try {
-      suite = await runSuite(plan, env.test, {
-        backend,
-        owner,
-        endpoints: report.endpoints,
-        env: options.env,
-        ...definedFields({ signal: options.signal, onOutput: options.onOutput, output: options.output }),
-      });
-    } finally {
-      await new Promise((resolve) => setTimeout(resolve, 200)); // exit events arrive a moment late
-      watching.abort();
-    }
+    const suite = await runSuite(plan, env.test, {
+      backend,
+      owner,
+      endpoints: report.endpoints,
+      env: options.env,
+      ...definedFields({ signal: options.signal, onOutput: options.onOutput, output: options.output }),
+    });
+    // Services that died under the suite (one that restarted too), by the engine's record.
+    const crashes = (await backend.exitsBetween(plan.environment, suiteStarted, new Date())).filter((e) => {
+      const planned = plan.services.find((s) => s.name === e.service);
+      return planned !== undefined && !planned.runsToCompletion;
+    });
     const { outputTail, ...suiteSummary } = suite;
     report.suite = suiteSummary;
-    report.timings.testMs = suite.durationMs;
+    report.timings.testMs = Date.now() - testStarted;
 
     // 4. Results.
-    options.onPhase?.("collect");
+    enter("collect");
+    collectStarted = Date.now();
     // Reports older than this run are leftovers: a problem, not a silent green.
     if (env.test.reports.length > 0) report.tests = await collectReports(env.test.reports, env.test.workdir, { notBefore: suiteStarted });
     if (crashes.length > 0) {
       const first = crashes[0]!;
-      fail("test", `service "${first.service}" ${first.exitCode >= 0 ? `exited with code ${first.exitCode}` : "restarted"} while the tests ran`, {
+      logOf = first.service;
+      fail("test", `service "${first.service}" exited with code ${first.exitCode} while the tests ran`, {
         service: first.service,
-        hint: `its log is in the results folder (${serviceLogFile(first.service)})`,
         output: await passText(options.output, await logTail(backend, plan.environment, first.service)),
       });
-    } else if (blind) {
-      // A green run would vouch for services that nobody watched.
-      fail("test", `prenv could not watch the services while the tests ran: ${blind.message}`, { hint: "run again; if it recurs, check the Docker engine's health (docker events)" });
     } else if (suite.interrupted) {
-      fail("test", "the run was interrupted");
+      fail("test", "the run was interrupted", { interrupted: true });
     } else {
       const reportsOk = report.tests ? resultsPassed(report.tests) : true;
       const passed = suite.exitCode === 0 && reportsOk && !suite.timedOut;
@@ -229,10 +232,12 @@ async function runUnredacted(env: EnvironmentDefinition, plan: Plan, options: Ru
     return report;
   } catch (e) {
     const message = e instanceof ServiceError || e instanceof Error ? e.message : String(e);
-    fail(report.timings.testMs !== undefined ? "test" : report.timings.setupMs !== undefined ? "setup" : "boot", message);
+    fail(current, message);
     return report;
   } finally {
     // Logs of every service, always; then teardown, always (unless asked to keep).
+    collectStarted ??= Date.now();
+    const logsSaved = booted && options.output !== undefined;
     if (booted && options.output) {
       for (const s of [...plan.services, ...(plan.testService ? [plan.testService] : [])]) {
         // One at a time, streamed: memory stays flat whatever the services printed.
@@ -243,17 +248,30 @@ async function runUnredacted(env: EnvironmentDefinition, plan: Plan, options: Ru
         }
       }
     }
+    // Its log is saved: the test service's container has done its job.
+    // Should this fail, the next run removes it before it starts the service again.
+    if (booted && plan.testService && report.suite) await backend.removeService(plan.environment, plan.testService.name).catch(() => undefined);
+    report.timings.collectMs = Date.now() - collectStarted;
     const keep = !options.teardown || (options.keepOnFailure === true && report.outcome !== "passed");
+    // Handed over to the user: from now on gc leaves it alone although this process ends.
+    if (booted && keep && options.boot) {
+      await backend.setMarker(plan, owner, "kept").catch((e: unknown) => {
+        if (!report.error) fail("teardown", `the environment was kept, but could not be marked as kept (${(e as Error).message}): prenv gc may remove it`);
+      });
+    }
     if (booted && !keep) {
-      options.onPhase?.("teardown");
+      enter("teardown");
       const started = Date.now();
       try {
         await backend.remove(plan.environment, { keepVolumes: false });
+        booted = false;
       } catch (e) {
         if (!report.error) fail("teardown", `teardown failed: ${(e as Error).message}`, { hint: "run prenv gc" });
       }
       report.timings.teardownMs = Date.now() - started;
     }
+    const where = !logOf ? undefined : logsSaved ? `its whole log is in the results folder: ${serviceLogFile(logOf)}` : booted ? `see its whole log with: prenv logs --env ${plan.environment} ${logOf}` : undefined;
+    if (where && report.error) report.error.hint = report.error.hint ? `${report.error.hint}; ${where}` : where;
     report.timings.totalMs = Date.now() - t0;
     report.finishedAt = new Date().toISOString();
   }

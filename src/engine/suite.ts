@@ -29,7 +29,6 @@ export interface SuiteOptions {
   output?: OutputSink;
 }
 
-const LOG_DRAIN_MS = 30_000;
 
 /** Runs the suite: a command on this machine, or the test service inside the environment. */
 export async function runSuite(plan: Plan, test: TestSpec, options: SuiteOptions): Promise<SuiteOutcome> {
@@ -88,6 +87,8 @@ async function runCommand(plan: Plan, test: Extract<TestSpec, { mode: "command" 
 async function runService(plan: Plan, options: SuiteOptions, timeoutMs: number, output: Writable) {
   const service = plan.testService!;
   const { backend } = options;
+  // A run killed before it could remove its test service leaves the name taken.
+  await backend.removeService(plan.environment, service.name);
   await backend.createService(plan, service, options.owner);
   await backend.startService(plan, service);
   const follow = new AbortController();
@@ -106,8 +107,9 @@ async function runService(plan: Plan, options: SuiteOptions, timeoutMs: number, 
     await writeText(output, `prenv: ${(e as Error).message}\n`);
     exitCode = 124;
   }
-  // A followed log ends once the container has stopped and all of it was read; a large one takes a while.
-  await Promise.race([logs, new Promise((resolve) => setTimeout(resolve, LOG_DRAIN_MS))]);
+  // A followed log ends when the container has exited and its last line is sent; one
+  // that was stopped for a timeout or an interruption may still run, so it is cut off.
+  if (!timedOut && !interrupted) await logs;
   follow.abort();
   return { exitCode, timedOut, interrupted };
 }

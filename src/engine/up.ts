@@ -140,7 +140,7 @@ export async function up(plan: Plan, options: UpOptions): Promise<UpResult> {
       const waiting = [...phases].filter(([, p]) => p !== "ready" && p !== "completed").map(([s, p]) => `${s} (${p})`);
       const what = reason instanceof Error && reason.message === "timeout" ? `the environment was not ready within ${Math.round(timeoutMs / 1000)} s` : "the boot was interrupted";
       reject(new ServiceError(waiting[0]?.split(" ")[0] ?? plan.services[0]?.name ?? "", `${what}; still waiting for ${waiting.join(", ") || "nothing"}`, {
-        hint: reason instanceof Error && reason.message === "timeout" ? "raise --timeout, or check why these services do not become ready (prenv logs <service>)" : "run prenv up again",
+        ...(reason instanceof Error && reason.message === "timeout" ? { hint: "raise --timeout, or check why these services do not become ready", logOf: waiting[0]?.split(" ")[0] ?? "" } : {}),
       }));
     }, { once: true }),
   );
@@ -161,7 +161,9 @@ export async function up(plan: Plan, options: UpOptions): Promise<UpResult> {
       interrupted,
     ]);
 
-    // 2. Networks and volumes, then services along the graph.
+    // 2. The name, atomically: of several `up`s of one environment, only one goes on.
+    if (!(await backend.claimEnvironment(plan, owner, images.values().next().value!.reference))) throw alreadyExists(plan.environment);
+    // Networks and volumes, then services along the graph.
     created = true;
     await Promise.race([backend.createEnvironment(plan, owner), interrupted]);
 
@@ -186,7 +188,7 @@ export async function up(plan: Plan, options: UpOptions): Promise<UpResult> {
         return;
       }
       const what = service.runsToCompletion ? `exited with code ${status.exitCode}` : status.exitCode === 0 ? "exited (code 0) although it should keep running" : `exited with code ${status.exitCode}`;
-      fail(new ServiceError(name, `service "${name}" ${what}`, { logTail: await logTail(backend, plan.environment, name), hint: `see its whole log with: prenv logs ${name}` }));
+      fail(new ServiceError(name, `service "${name}" ${what}`, { logTail: await logTail(backend, plan.environment, name), logOf: name }));
     };
 
     // "Running" means still running a moment after the start, so that a process that
@@ -246,7 +248,9 @@ export async function up(plan: Plan, options: UpOptions): Promise<UpResult> {
     outcomes.sort((a, b) => plan.services.findIndex((s) => s.name === a.name) - plan.services.findIndex((s) => s.name === b.name));
     return { environment: plan.environment, services: outcomes, endpoints, durationMs: Date.now() - t0 };
   } catch (e) {
-    const failure = await failureOf(e, failed, interrupted);
+    if (e instanceof PreflightError) throw e;
+    // Interrupted, the step under way fails too (a build says "aborted"): the interruption is the news.
+    const failure = options.signal?.aborted ? await interrupted.catch((r: unknown) => asServiceError("", r)) : await failureOf(e, failed, interrupted);
     setPhase(failure.service, "failed", failure.message);
     abort.abort(failure);
     let removed = false;
@@ -286,12 +290,7 @@ function conditionWord(condition: string): string {
 async function preflight(plan: Plan, backend: Backend): Promise<void> {
   // Volumes kept by `down --keep-volumes` are meant to be reused: they alone are no clash.
   const existing = (await backend.list()).find((e) => e.environment === plan.environment && (e.services.length > 0 || e.networks > 0));
-  if (existing) {
-    throw new PreflightError(
-      `environment "${plan.environment}" already exists (created ${existing.created.toISOString()})`,
-      `remove it with \`prenv down --env ${plan.environment}\`, or start another one beside it with --env <name>`,
-    );
-  }
+  if (existing) throw alreadyExists(plan.environment, existing.created);
   for (const s of plan.services) {
     for (const p of s.ports) {
       if (!p.published || p.protocol !== "tcp") continue;
@@ -305,6 +304,13 @@ async function preflight(plan: Plan, backend: Backend): Promise<void> {
       }
     }
   }
+}
+
+function alreadyExists(environment: string, created?: Date): PreflightError {
+  return new PreflightError(
+    `environment "${environment}" already exists${created ? ` (created ${created.toISOString()})` : " (another prenv is creating it)"}`,
+    `remove it with \`prenv down --env ${environment}\`, or start another one beside it with --env <name>`,
+  );
 }
 
 function portFree(host: string, port: number): Promise<boolean> {

@@ -1,4 +1,7 @@
 import type { Definition, Dependency, PortSpec, ReadinessCheck, ServiceSpec } from "../definition/model.ts";
+import { relative } from "node:path";
+import { formatLocation } from "../definition/errors.ts";
+import { variablePart } from "../engine/endpoints.ts";
 
 /** One service as it will be run: what to start, after what, and how to know it is ready. */
 export interface PlannedService {
@@ -103,7 +106,8 @@ export function planEnvironment(definition: Definition, options: PlanOptions = {
     return {
       name,
       spec,
-      image: pin && spec.image ? `${repositoryOf(spec.image)}@${pin}` : (spec.image ?? `prenv-build/${definition.name}-${name}:${definition.hash}`),
+      // The tag of a built image comes with the build: a hash of what it is built from.
+      image: pin && spec.image ? `${repositoryOf(spec.image)}@${pin}` : (spec.image ?? `prenv-build/${definition.name}-${name}`),
       build: spec.build !== undefined,
       dependsOn: Object.fromEntries(Object.entries(spec.dependsOn).filter(([d]) => selected.has(d))),
       readiness: readinessOf(spec, runsToCompletion),
@@ -112,6 +116,7 @@ export function planEnvironment(definition: Definition, options: PlanOptions = {
       ports: spec.ports,
     };
   };
+  endpointNamesApart(definition, [...selected]);
   const services = [...selected].map((name) => planned(name, completionAwaited.has(name)));
   services.sort((a, b) => a.level - b.level || a.name.localeCompare(b.name));
   const test = testService ? planned(testService, true) : undefined;
@@ -139,6 +144,27 @@ export function planEnvironment(definition: Definition, options: PlanOptions = {
     networks,
     volumes,
   };
+}
+
+/** Two services whose PRENV_<SVC>_* variables would be one and the same (`web-api`, `web.api`). */
+function endpointNamesApart(definition: Definition, names: string[]): void {
+  const byPart = new Map<string, string>();
+  for (const name of names.sort()) {
+    const part = variablePart(name);
+    const other = byPart.get(part);
+    if (other === undefined) {
+      byPart.set(part, name);
+      continue;
+    }
+    const where = (n: string) => {
+      const at = definition.services[n]!.location;
+      return at ? ` (${formatLocation({ ...at, file: relative(definition.workingDir, at.file) || at.file })})` : "";
+    };
+    throw new PlanError(
+      `services "${other}"${where(other)} and "${name}"${where(name)} would both set the test command's PRENV_${part}_* variables`,
+      "rename one of them so that their names differ in letters or digits, not only in '-', '.' or '_'",
+    );
+  }
 }
 
 /** A service without `networks` joins the default network, as in Compose. */

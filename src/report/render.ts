@@ -1,4 +1,5 @@
 import type { Endpoint } from "../backends/backend.ts";
+import { hostAndPort, reachableHost } from "../engine/endpoints.ts";
 import type { TestCaseResult } from "../results/model.ts";
 import { code, fenced, htmlCode, link, text } from "./markdown.ts";
 import type { ReportView, ServiceRow } from "./view.ts";
@@ -208,8 +209,7 @@ function stateCell(s: ServiceRow): string {
 }
 
 function endpointCell(e: Endpoint): string {
-  const host = e.hostIp === "0.0.0.0" || e.hostIp === "" ? "127.0.0.1" : e.hostIp;
-  return code(`${host}:${e.hostPort} → ${e.containerPort}/${e.protocol}`, { cell: true });
+  return code(`${hostAndPort(reachableHost(e.hostIp), e.hostPort)} → ${e.containerPort}/${e.protocol}`, { cell: true });
 }
 
 function failedCases(view: ReportView): TestCaseResult[] {

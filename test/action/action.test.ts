@@ -13,7 +13,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { commentMarker } from "../../src/github/sticky-comment.ts";
-import { docker, leftovers } from "../helpers/docker.ts";
+import { docker, leftovers, CLAIM } from "../helpers/docker.ts";
 import { GitHubStandIn } from "../github/stand-in.ts";
 import { examplePayload, runJob, runStep, startStep, workspace, type Job } from "./harness.ts";
 import { slowProject, webProject } from "./fixture.ts";
@@ -187,7 +187,7 @@ describe("the Action on pull requests", { concurrency: false }, () => {
     const j = job(ws, "pull_request", pullRequestEvent("opened", number), { inputs: { params: "fail: true", "keep-on-failure": "true" } });
     const main = await runStep("main", j);
     assert.equal(main.code, 1);
-    assert.equal((await leftovers(environment)).containers, 1, "kept for a debugging step");
+    assert.equal((await leftovers(environment)).containers, 1 + CLAIM, "kept for a debugging step");
     assert.match(botComments(number)[0]!.body, /The environment was kept \(keep-on-failure\); the post step removes it when the job ends/);
     const post = await runStep("post", j, main.state);
     assert.equal(post.code, 0);
@@ -225,7 +225,7 @@ describe("the Action on pull requests", { concurrency: false }, () => {
     const up = await runStep("main", job(ws, "pull_request", pullRequestEvent("opened", number), { inputs: { command: "up" } }));
     assert.equal(up.code, 0, up.stdout + up.stderr);
     assert.equal(up.outputs.result, "passed");
-    assert.equal((await leftovers(environment)).containers, 1, "up leaves it running for the next steps");
+    assert.equal((await leftovers(environment)).containers, 1 + CLAIM, "up leaves it running for the next steps");
     assert.match(botComments(number)[0]!.body, /### 🟢 prenv · integration — environment up/);
 
     // The job that handles `closed` runs on another runner: no state from the one above.

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, test } from "node:test";
@@ -8,6 +8,7 @@ import { readRunContext } from "../../src/action/context.ts";
 import { InputError, parseParams, readSettings } from "../../src/action/inputs.ts";
 import { INPUT } from "../../src/action/keys.ts";
 import { environmentNameFor } from "../../src/action/naming.ts";
+import { pathInRepository } from "../../src/repro/git.ts";
 import { decideTrust } from "../../src/action/trust.ts";
 import { Output, serviceLogFile } from "../../src/engine/logs.ts";
 import { ResultsFolder } from "../../src/results/output.ts";
@@ -18,6 +19,14 @@ function inputs(given: Record<string, string> = {}): (name: string) => string {
   const defaults = Object.fromEntries(Object.entries(actionYaml().inputs).map(([k, v]) => [k, (v.default ?? "").replace("${{ github.token }}", "ghs_x")]));
   return (name) => given[name] ?? defaults[name] ?? "";
 }
+
+describe("the manifest's working directory", () => {
+  test("is the working directory's path in the repository, so that repro runs there with the files as given", () => {
+    assert.equal(pathInRepository("/ws", "/ws/services/shop"), "services/shop");
+    assert.equal(pathInRepository("/ws", "/ws"), ".");
+  });
+});
+
 
 describe("inputs", () => {
   test("action.yml's defaults give a complete, sensible run", () => {
@@ -155,7 +164,8 @@ describe("the logs artifact", () => {
         return { id: 77 };
       },
     };
-    const uploaded = await uploadResults(dir, "prenv-integration", recording, "https://github.com/acme/shop/actions/runs/9");
+    writeFileSync(join(dir, "notes.txt"), "the user's, not prenv's\n");
+    const uploaded = await uploadResults(folder, "prenv-integration", recording, "https://github.com/acme/shop/actions/runs/9");
     assert.deepEqual(uploaded, { name: "prenv-integration", files: ["logs/api.log", "logs/db.log", "results.json"], url: "https://github.com/acme/shop/actions/runs/9/artifacts/77" });
     assert.deepEqual(calls, [{ name: "prenv-integration", files: [join(dir, "logs/api.log"), join(dir, "logs/db.log"), join(dir, "results.json")], root: dir }]);
     assert.equal(readFileSync(calls[0]!.files[0]!, "utf8"), "listening\n");
@@ -166,6 +176,6 @@ describe("the logs artifact", () => {
     const folder = new ResultsFolder(dir);
     await folder.writeJson({});
     const failing: ArtifactUploader = { upload: () => Promise.reject(new Error("quota exceeded")) };
-    assert.deepEqual(await uploadResults(dir, "x", failing, undefined), { name: "x", files: ["results.json"], problem: "quota exceeded" });
+    assert.deepEqual(await uploadResults(folder, "x", failing, undefined), { name: "x", files: ["results.json"], problem: "quota exceeded" });
   });
 });

@@ -4,7 +4,7 @@ import { cpSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import { setTimeout as delay } from "node:timers/promises";
-import { BUSYBOX, ROOT, backend, cli, docker, environmentNames, leftovers, project } from "../helpers/docker.ts";
+import { BUSYBOX, ROOT, backend, cli, docker, environmentNames, leftovers, project, CLAIM } from "../helpers/docker.ts";
 import { LABELS } from "../../src/backends/backend.ts";
 
 const named = environmentNames();
@@ -114,6 +114,18 @@ describe("the prenv command", () => {
     assert.match(run.stderr, /no Docker engine answers.*scripts\/install-docker\.sh/);
   });
 
+  test("an empty --env (an unset variable) is refused with exit 3 before anything is touched", async () => {
+    const dir = project({ "compose.yaml": WEB });
+    const env = named("web");
+    assert.equal((await cli(["up", "-p", env], { cwd: dir })).code, 0, "the default environment is up");
+    for (const command of [["down"], ["up"], ["logs", "web"], ["exec", "web"], ["run"], ["test"], ["plan"]]) {
+      const run = await cli([...command, "--env", ""], { cwd: dir });
+      assert.equal(run.code, 3, `${command[0]}: ${run.stderr}`);
+      assert.match(run.stderr, /environment name is empty \(an unset variable\?\)/);
+    }
+    assert.equal((await leftovers(env)).containers, 1 + CLAIM, "the default environment is untouched");
+  });
+
   test("logs and exec on an unknown service say which services exist", async () => {
     const dir = project({ "compose.yaml": WEB });
     const env = named("unknown");
@@ -145,11 +157,11 @@ describe("the prenv command", () => {
     const env = named("keepme");
     assert.equal((await cli(["up", "--env", env], { cwd: dir })).code, 0);
     await cli(["gc"], { cwd: dir });
-    assert.equal((await leftovers(env)).containers, 1, "a finished environment survives plain gc");
+    assert.equal((await leftovers(env)).containers, 1 + CLAIM, "a finished environment survives plain gc");
     const dry = await cli(["gc", "--older-than", "0s", "--dry-run"], { cwd: dir });
     assert.match(dry.stderr, new RegExp(`would remove ${env}`));
-    assert.equal((await leftovers(env)).containers, 1, "--dry-run removes nothing");
+    assert.equal((await leftovers(env)).containers, 1 + CLAIM, "--dry-run removes nothing");
     const labelled = await docker.listContainers({ all: true, filters: { label: [`${LABELS.environment}=${env}`] } });
-    assert.equal(labelled.length, 1);
+    assert.equal(labelled.length, 1 + CLAIM);
   });
 });

@@ -1,9 +1,11 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { createServer, type Server } from "node:net";
 import { describe, test } from "node:test";
 import { BootError, PreflightError, up } from "../../src/engine/up.ts";
-import { BUSYBOX, REGISTRY_BUSYBOX, backend, docker, environmentNames, leftovers, owner, planFor, project } from "../helpers/docker.ts";
+import { BUSYBOX, REGISTRY_BUSYBOX, backend, docker, environmentNames, leftovers, owner, planFor, project, CLAIM } from "../helpers/docker.ts";
 
 const named = environmentNames();
 
@@ -56,6 +58,39 @@ describe("images: pull from a registry, build, and failures that create nothing"
     assert.equal((await backend.exec(env, "app", ["cat", "/data.txt"])).output, "from the context\n");
   });
 
+  test("a .dockerignore that names the Dockerfile and itself does not stop the build (both are always sent)", async () => {
+    const dir = project({
+      "compose.yaml": `services:\n  app:\n    build: .\n    command: ["sleep", "600"]\n`,
+      Dockerfile: `FROM ${BUSYBOX}\nCOPY data.txt /data.txt\n`,
+      ".dockerignore": "Dockerfile\n.dockerignore\n",
+      "data.txt": "sent\n",
+    });
+    const env = named("ignored-dockerfile");
+    await up(planFor(dir, env), { backend, owner, timeoutMs: 120_000 });
+    assert.equal((await backend.exec(env, "app", ["cat", "/data.txt"])).output, "sent\n");
+  });
+
+  test("built images are tagged by their context's content: an edit between two builds gives a new image, and the first keeps its content", async () => {
+    const dir = project({
+      "compose.yaml": `services:\n  app:\n    build:\n      context: .\n      args: { V: "1" }\n    command: ["sleep", "600"]\n`,
+      Dockerfile: `FROM ${BUSYBOX}\nCOPY data.txt /data.txt\n`,
+      "data.txt": "one\n",
+    });
+    const plan = planFor(dir, named("content-tag"));
+    const prepare = () => backend.prepareImage(plan, plan.services[0]!, () => undefined, new AbortController().signal);
+    // Two runs side by side of one working copy, edited in between: each keeps what it built.
+    const first = await prepare();
+    writeFileSync(join(dir, "data.txt"), "two\n");
+    const second = await prepare();
+    assert.notEqual(first.reference, second.reference);
+    writeFileSync(join(dir, "data.txt"), "one\n");
+    assert.equal((await prepare()).reference, first.reference, "the same content gives the same tag");
+    await backend.createEnvironment(plan, owner);
+    const cat = async (image: string) => (await backend.runOneOff(plan, { name: "cat", image, command: ["cat", "/data.txt"], env: {}, mounts: [] }, owner, { timeoutMs: 30_000 })).output;
+    assert.equal(await cat(first.reference), "one\n");
+    assert.equal(await cat(second.reference), "two\n");
+  });
+
   test("a failing build names the service, shows the build output, and creates nothing", async () => {
     const marker = `${process.pid}-${Date.now()}`;
     const dir = project({
@@ -104,6 +139,6 @@ describe("images: pull from a registry, build, and failures that create nothing"
       assert.match(e.hint, /prenv down --env/);
       return true;
     });
-    assert.equal((await leftovers(env)).containers, 1, "the existing environment is untouched");
+    assert.equal((await leftovers(env)).containers, 1 + CLAIM, "the existing environment is untouched");
   });
 });

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
 import type { RunReport } from "../../src/engine/run.ts";
-import { cli, docker, environmentNames, leftovers, ROOT } from "../helpers/docker.ts";
+import { cli, docker, environmentNames, leftovers, ROOT, CLAIM } from "../helpers/docker.ts";
 
 /**
  * End to end: the prenv command from source on a copy of examples/shop (so that reports and
@@ -188,7 +188,7 @@ describe("prenv run on examples/shop", () => {
     const run = await cli(["run", "--env", env, "--keep"], { cwd: dir });
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stderr, new RegExp(`the environment is still up: \`prenv down --env ${env}\``));
-    assert.equal((await leftovers(env)).containers, 2);
+    assert.equal((await leftovers(env)).containers, 2 + CLAIM);
 
     const again = await cli(["test", "--env", env], { cwd: dir });
     assert.equal(again.code, 0, again.stderr);
@@ -198,7 +198,7 @@ describe("prenv run on examples/shop", () => {
     assert.deepEqual(report.setup, [], "setup already ran on this environment");
     assert.equal(report.timings.bootMs, undefined, "prenv test does not boot");
     assert.deepEqual(report.endpoints.map((e) => e.service), ["api"]);
-    assert.equal((await leftovers(env)).containers, 2, "prenv test leaves the environment up");
+    assert.equal((await leftovers(env)).containers, 2 + CLAIM, "prenv test leaves the environment up");
 
     const down = await cli(["down", "--env", env], { cwd: dir });
     assert.equal(down.code, 0, down.stderr);

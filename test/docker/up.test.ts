@@ -3,7 +3,7 @@ import { describe, test } from "node:test";
 import { LABELS } from "../../src/backends/backend.ts";
 import { DockerBackend } from "../../src/backends/docker/docker-backend.ts";
 import { BootError, up, type ServiceEvent } from "../../src/engine/up.ts";
-import { BUSYBOX, backend, docker, environmentNames, leftovers, owner, planFor, project } from "../helpers/docker.ts";
+import { BUSYBOX, backend, docker, environmentNames, leftovers, owner, planFor, project, CLAIM } from "../helpers/docker.ts";
 
 const named = environmentNames();
 
@@ -82,14 +82,14 @@ describe("prenv up on a real Docker engine", () => {
 
     // Every object is labelled with the environment, definition hash, version and creation time.
     const containers = await docker.listContainers({ all: true, filters: { label: [`${LABELS.environment}=${env}`] } });
-    assert.equal(containers.length, 4);
+    assert.equal(containers.length, 4 + CLAIM);
     for (const c of containers) {
       assert.equal(c.Labels[LABELS.definitionHash], plan.definitionHash);
       assert.ok(c.Labels[LABELS.version]);
       assert.ok(!Number.isNaN(Date.parse(c.Labels[LABELS.created]!)));
     }
     const before = await leftovers(env);
-    assert.deepEqual({ ...before, containers: before.containers }, { containers: 4, networks: 1, volumes: 2 }); // data + completion marker
+    assert.deepEqual({ ...before, containers: before.containers }, { containers: 4 + CLAIM, networks: 1, volumes: 2 }); // data + completion marker
 
     const removed = await backend.remove(env, { keepVolumes: false });
     assert.deepEqual(removed, { containers: 4, networks: 1, volumes: 1 });
@@ -104,7 +104,7 @@ describe("prenv up on a real Docker engine", () => {
     const answers = await Promise.all([ra, rb].map(async (r) => (await fetch(`http://127.0.0.1:${r.endpoints[0]!.hostPort}/index.html`)).status));
     assert.deepEqual(answers, [200, 200]);
     await backend.remove(a, { keepVolumes: false });
-    assert.equal((await leftovers(b)).containers, 4, "removing one environment leaves the other alone");
+    assert.equal((await leftovers(b)).containers, 4 + CLAIM, "removing one environment leaves the other alone");
   });
 
   test("a service that exits fails the boot at once with its last log lines, and nothing is left", async () => {
@@ -142,7 +142,7 @@ services:
     const env = named("keep");
     await assert.rejects(up(planFor(dir, env), { backend, owner, keepOnFailure: true }), BootError);
     const kept = await leftovers(env);
-    assert.equal(kept.containers, 1);
+    assert.equal(kept.containers, 1 + CLAIM);
     assert.equal(kept.networks, 1);
   });
 
@@ -214,7 +214,7 @@ services:
     const report = await backend.remove(env, { keepVolumes: true });
     assert.equal(report.volumes, 0);
     const volumes = await docker.listVolumes({ filters: { label: [`${LABELS.environment}=${env}`] } });
-    assert.deepEqual(volumes.Volumes?.map((v) => v.Name), [`${env}_data`]);
+    assert.deepEqual(volumes.Volumes?.map((v) => v.Name).sort(), [`${env}_data`, `${env}_prenv-volumes-kept`], "the data, and the marker that keeps gc off it");
     await up(planFor(dir, env), { backend, owner }).catch(() => undefined);
     const again = await backend.exec(env, "box", ["cat", "/data/file"]);
     assert.equal(again.output.trim(), "kept");

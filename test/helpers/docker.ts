@@ -55,6 +55,9 @@ export function planFor(dir: string, environment: string): Plan {
   return planEnvironment(loadDefinition({ cwd: dir, env: {} }), { environment });
 }
 
+/** The container by which an environment that `up` created holds its name (never started). */
+export const CLAIM = 1;
+
 /** Every Docker object that carries the environment's label. */
 export async function leftovers(environment: string): Promise<{ containers: number; networks: number; volumes: number }> {
   const filters = { label: [`${LABELS.environment}=${environment}`] };

@@ -10,17 +10,20 @@ const HOST = "ci-runner-3";
 const MIN = 60_000;
 
 /** An environment summary created `ageMin` minutes before NOW. */
-function env(environment: string, owner: string, complete: boolean, ageMin = 5): EnvironmentSummary {
+function env(environment: string, owner: string, complete: boolean, ageMin = 5, extra: Partial<EnvironmentSummary> = {}): EnvironmentSummary {
   return {
     environment,
     project: "shop",
     created: new Date(NOW.getTime() - ageMin * MIN),
     owner,
     complete,
+    ephemeral: false,
+    volumesKept: false,
     workingDir: "/src/shop",
     services: [{ name: "db", state: "running" }],
     networks: 1,
     volumes: 1,
+    ...extra,
   };
 }
 
@@ -50,6 +53,18 @@ describe("gcCandidates", () => {
     const p = processes([]);
     assert.deepEqual(gcCandidates([env("pr-3", `${HOST}:4242`, true)], { host: HOST, now: NOW, isAlive: p.isAlive }), []);
     assert.deepEqual(p.asked, [], "finished environments need no liveness check");
+  });
+
+  test("a complete environment made by a run whose process is gone is removed; one whose run is alive is kept", () => {
+    const envs = [env("killed-run", `${HOST}:20`, true, 5, { ephemeral: true }), env("running", `${HOST}:21`, true, 5, { ephemeral: true })];
+    const decisions = gcCandidates(envs, { host: HOST, now: NOW, isAlive: processes([21]).isAlive });
+    assert.deepEqual(removed(decisions), ["killed-run"]);
+    assert.match(decisions[0]!.reason, /prenv run that ended before its teardown \(process 20 is gone\)/);
+  });
+
+  test("volumes kept by down --keep-volumes are no debris, at any age", () => {
+    const kept = env("data", `${HOST}:30`, false, 600, { volumesKept: true, services: [], networks: 0 });
+    assert.deepEqual(gcCandidates([kept], { host: HOST, now: NOW, olderThanMs: MIN, isAlive: () => false }), []);
   });
 
   test("a complete environment older than the limit is removed; a younger one is kept", () => {
@@ -129,6 +144,21 @@ describe("gc", () => {
     assert.equal(results[0]!.decision.environment.environment, "crashed");
     assert.deepEqual(results[0]!.removed, { containers: 3, networks: 1, volumes: 2 });
   });
+
+  test("an environment that reuses kept volumes is collected without them", async () => {
+    const calls: [string, { keepVolumes: boolean }][] = [];
+    let existing = [env("reused", `${HOST}:10`, false, 5, { volumesKept: true })];
+    const backend = {
+      list: async () => existing,
+      remove: async (environment: string, options: { keepVolumes: boolean }) => {
+        calls.push([environment, options]);
+        existing = [];
+        return { containers: 1, networks: 1, volumes: 0 };
+      },
+    } as Pick<Backend, "list" | "remove"> as Backend;
+    await gc(backend, { host: HOST, now: NOW, isAlive: () => false });
+    assert.deepEqual(calls, [["reused", { keepVolumes: true }]]);
+  });
 });
 
 describe("gc after a kill -9", () => {
@@ -137,14 +167,18 @@ describe("gc after a kill -9", () => {
     let existing = [env("crashed", `${HOST}:10`, false)];
     let late = true;
     const backend = {
-      list: async () => existing,
+      // A look is a round trip through the engine, during which it finishes what it was doing.
+      list: async () => {
+        await new Promise(setImmediate);
+        return existing;
+      },
       remove: async (environment: string) => {
         calls.push(environment);
         existing = [];
-        // The network the killed run had asked for shows up only now.
+        // The network the killed run had asked for shows up only now, while gc sweeps.
         if (late) {
           late = false;
-          setTimeout(() => (existing = [env("crashed", `${HOST}:10`, false)]), 100);
+          setImmediate(() => (existing = [env("crashed", `${HOST}:10`, false)]));
           return { containers: 2, networks: 0, volumes: 0 };
         }
         return { containers: 0, networks: 1, volumes: 0 };

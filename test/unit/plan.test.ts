@@ -121,11 +121,11 @@ describe("planEnvironment", () => {
     }
   });
 
-  test("built services get an image tag from the project, service and definition hash", () => {
+  test("built services get an image repository from the project and service (the build adds the tag)", () => {
     const plan = planEnvironment(definition);
     const migrate = byName(plan, "migrate");
     assert.equal(migrate.build, true);
-    assert.equal(migrate.image, `prenv-build/shop-migrate:${definition.hash}`);
+    assert.equal(migrate.image, "prenv-build/shop-migrate");
     assert.equal(byName(plan, "db").build, false);
     assert.equal(byName(plan, "db").image, "postgres:17");
   });
@@ -151,6 +151,15 @@ describe("planEnvironment", () => {
     assert.deepEqual(plan.services.map((s) => s.name), ["db", "migrate"]);
     assert.equal(byName(plan, "migrate").runsToCompletion, false);
     assert.deepEqual(byName(plan, "migrate").readiness, [{ kind: "running" }]);
+  });
+
+  test("services whose endpoint variables would clash (web-api, web.api) are a PlanError naming both, with where they are", () => {
+    const d = load({ "compose.yaml": "services:\n  web-api:\n    image: a\n  web.api:\n    image: b\n  other:\n    image: c\n" });
+    assert.throws(() => planEnvironment(d, { environment: "clash" }), (e: unknown) => {
+      assert.ok(e instanceof PlanError);
+      assert.match(e.message, /services "web-api" \(compose\.yaml:2:3\) and "web\.api" \(compose\.yaml:4:3\) would both set the test command's PRENV_WEB_API_\* variables/);
+      return true;
+    });
   });
 
   test("an unknown service is a PlanError that lists the services there are", () => {

@@ -4,6 +4,7 @@ import { describe, test } from "node:test";
 import { loadEnvironment, type EnvironmentLoadOptions } from "../../src/definition/environment.ts";
 import { DefinitionError } from "../../src/definition/errors.ts";
 import { endpointVariables } from "../../src/engine/endpoints.ts";
+import { endpointText } from "../../src/cli/format.ts";
 import { planEnvironment } from "../../src/plan/plan.ts";
 import { project, type Files } from "./compose-fixture.ts";
 
@@ -212,5 +213,17 @@ describe("endpoint variables for the test command", () => {
       PRENV_DNS_53_UDP_HOST: "127.0.0.1",
       PRENV_DNS_53_UDP_PORT: "49155",
     });
+  });
+
+  test("IPv6 bindings give bracketed URLs; the any-address means loopback", () => {
+    const vars = endpointVariables("v6", [
+      { service: "api", containerPort: 80, protocol: "tcp", hostIp: "::1", hostPort: 49160 },
+      { service: "web", containerPort: 80, protocol: "tcp", hostIp: "::", hostPort: 49161 },
+    ]);
+    assert.equal(vars.PRENV_API_HOST, "::1");
+    assert.equal(vars.PRENV_API_URL, "http://[::1]:49160");
+    assert.equal(vars.PRENV_WEB_HOST, "::1");
+    assert.equal(vars.PRENV_WEB_URL, "http://[::1]:49161");
+    assert.equal(endpointText({ service: "web", containerPort: 80, protocol: "tcp", hostIp: "::", hostPort: 49161 }), "80/tcp -> [::1]:49161");
   });
 });

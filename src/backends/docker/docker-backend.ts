@@ -62,13 +62,23 @@ export class DockerBackend implements Backend {
   }
 
   async prepareImage(plan: Plan, service: PlannedService, progress: ImageProgress, signal: AbortSignal): Promise<ImageInfo> {
-    if (service.build) await this.build(plan, service, progress, signal);
+    let reference = service.image;
+    if (service.build) reference = await this.build(plan, service, progress, signal);
     else if (!(await this.imageExists(service.image))) await this.pull(service, progress, signal);
-    const info = await this.docker.getImage(service.image).inspect();
+    const info = await this.docker.getImage(reference).inspect();
     // An image pushed to several repositories has a digest for each: pin the one in use.
-    const repository = repositoryOf(service.image);
+    const repository = repositoryOf(reference);
     const digest = info.RepoDigests?.find((d) => d.startsWith(`${repository}@`));
-    return { reference: service.image, id: info.Id, ...(digest ? { digest } : {}) };
+    return { reference, id: info.Id, ...(digest ? { digest } : {}) };
+  }
+
+  /** What this process built for a service, by environment and service. */
+  private readonly built = new Map<string, string>();
+
+  /** The image a service's container runs: for a build, the one built from the context as it is. */
+  private async imageOf(plan: Plan, service: PlannedService): Promise<string> {
+    if (!service.build) return service.image;
+    return this.built.get(`${plan.environment}/${service.name}`) ?? (await this.prepareImage(plan, service, () => undefined, new AbortController().signal)).reference;
   }
 
   private async imageExists(reference: string): Promise<boolean> {
@@ -97,7 +107,8 @@ export class DockerBackend implements Backend {
     }
   }
 
-  private async build(plan: Plan, service: PlannedService, progress: ImageProgress, signal: AbortSignal): Promise<void> {
+  /** Builds the service's image, tagged by what it is built from; returns the tag. */
+  private async build(plan: Plan, service: PlannedService, progress: ImageProgress, signal: AbortSignal): Promise<string> {
     const build = service.spec.build!;
     progress("building");
     const ignore = dockerignore.default();
@@ -108,11 +119,16 @@ export class DockerBackend implements Backend {
     } catch {
       // no .dockerignore: send the whole context
     }
-    const tar = Readable.from(pack(build.context, { ignore: (name) => ignore.ignores(name.slice(build.context.length + 1)) }));
+    // As the Docker CLI does: the Dockerfile and .dockerignore are sent whatever it says.
+    const ignored = (rel: string) => rel !== build.dockerfile && rel !== ".dockerignore" && ignore.ignores(rel);
+    // A tag shared by different contents (the definition's hash, say) could hand one run
+    // the image another run built a moment later.
+    const tag = `${repositoryOf(service.image)}:${await contextHash(build, ignored)}`;
+    const tar = Readable.from(pack(build.context, { ignore: (name) => ignored(name.slice(build.context.length + 1)) }));
     const output: string[] = [];
     try {
       const stream: NodeJS.ReadableStream = await this.docker.buildImage(tar, {
-        t: service.image,
+        t: tag,
         // The classic builder leaves a failed step's container behind, unlabelled, unless told.
         forcerm: true,
         dockerfile: build.dockerfile,
@@ -136,6 +152,8 @@ export class DockerBackend implements Backend {
         cause,
       });
     }
+    this.built.set(`${plan.environment}/${service.name}`, tag);
+    return tag;
   }
 
   private follow(stream: NodeJS.ReadableStream, onEvent: (e: { status?: string; id?: string; stream?: string; error?: string }) => void): Promise<void> {
@@ -168,8 +186,21 @@ export class DockerBackend implements Backend {
       [LABELS.created]: new Date().toISOString(),
       [LABELS.owner]: `${owner.host}:${owner.pid}`,
       [LABELS.workingDir]: plan.workingDir,
+      [LABELS.lifetime]: owner.ephemeral ? "run" : "until-down",
       ...extra,
     };
+  }
+
+  async claimEnvironment(plan: Plan, owner: Owner, image: string): Promise<boolean> {
+    // Volume creation is idempotent and network names are not reliably unique; container
+    // names are. The container is never started; remove() takes it with the rest.
+    try {
+      await this.docker.createContainer({ name: markerName(plan.environment, "claim"), Image: image, Cmd: ["prenv-claim"], Labels: this.labels(plan, owner, { [LABELS.marker]: "claim" }) });
+      return true;
+    } catch (e) {
+      if (statusOf(e) === 409) return false;
+      throw e;
+    }
   }
 
   async createEnvironment(plan: Plan, owner: Owner): Promise<void> {
@@ -199,7 +230,7 @@ export class DockerBackend implements Backend {
     const [first, ...rest] = networks;
     const container = await this.docker.createContainer({
       name: containerName(plan.environment, service.name),
-      Image: service.image,
+      Image: await this.imageOf(plan, service),
       ...(spec.command ? { Cmd: spec.command } : {}),
       ...(spec.entrypoint ? { Entrypoint: spec.entrypoint } : {}),
       Env: Object.entries(spec.environment).map(([k, v]) => `${k}=${v}`),
@@ -249,6 +280,10 @@ export class DockerBackend implements Backend {
         cause,
       });
     }
+  }
+
+  async removeService(environment: string, service: string): Promise<void> {
+    await ignoreMissing(this.docker.getContainer(containerName(environment, service)).remove({ force: true, v: true }));
   }
 
   async status(environment: string, service: string): Promise<ServiceStatus> {
@@ -415,6 +450,27 @@ export class DockerBackend implements Backend {
     signal.addEventListener("abort", () => stream.destroy(), { once: true });
   }
 
+  async exitsBetween(environment: string, since: Date, until: Date): Promise<{ service: string; exitCode: number }[]> {
+    // With `until` in the past the engine sends what it recorded and ends the stream.
+    // Seconds with a fraction: the engine reads the fraction's digits at their scale.
+    const stream = (await this.docker.getEvents({
+      since: since.getTime() / 1000,
+      until: until.getTime() / 1000,
+      filters: { type: ["container"], event: ["die"], label: [`${LABELS.environment}=${environment}`] },
+    } as Dockerode.GetEventsOptions)) as Readable;
+    let text = "";
+    for await (const chunk of stream) text += String(chunk);
+    const exits: { service: string; exitCode: number }[] = [];
+    for (const line of text.split("\n")) {
+      if (!line.trim()) continue;
+      const event = JSON.parse(line) as { Actor?: { Attributes?: Record<string, string> } };
+      const service = event.Actor?.Attributes?.[LABELS.service];
+      if (!service) continue;
+      exits.push({ service, exitCode: Number(event.Actor?.Attributes?.exitCode ?? -1) });
+    }
+    return exits;
+  }
+
   async setMarker(plan: Plan, owner: Owner, marker: Marker): Promise<void> {
     await this.docker.createVolume({ Name: markerName(plan.environment, marker), Labels: this.labels(plan, owner, { [LABELS.marker]: marker }) });
   }
@@ -499,6 +555,8 @@ export class DockerBackend implements Backend {
           created: new Date(labels[LABELS.created] ?? 0),
           owner: labels[LABELS.owner] ?? "",
           complete: false,
+          ephemeral: false,
+          volumesKept: false,
           workingDir: labels[LABELS.workingDir] ?? "",
           services: [],
           networks: 0,
@@ -514,14 +572,26 @@ export class DockerBackend implements Backend {
       const env = touch(n.Labels);
       if (env) env.networks++;
     }
+    const handedOver = new Set<EnvironmentSummary>();
     for (const v of volumes.Volumes ?? []) {
       const env = touch(v.Labels ?? undefined);
       if (!env) continue;
       const marker = v.Labels?.[LABELS.marker];
-      if (marker === "complete") env.complete = true;
+      if (marker === "complete") {
+        env.complete = true;
+        // Whoever finished `up` owns the environment, whatever made its first object.
+        env.owner = v.Labels?.[LABELS.owner] ?? env.owner;
+        env.ephemeral = v.Labels?.[LABELS.lifetime] === "run";
+      }
+      if (marker === "kept") handedOver.add(env);
+      if (marker === "volumes-kept") env.volumesKept = true;
       if (!marker) env.volumes++;
     }
-    for (const c of containers) touch(c.Labels)?.services.push({ name: c.Labels[LABELS.service] ?? c.Names[0] ?? "", state: c.State });
+    for (const env of handedOver) env.ephemeral = false;
+    for (const c of containers) {
+      const env = touch(c.Labels);
+      if (env && !c.Labels[LABELS.marker]) env.services.push({ name: c.Labels[LABELS.service] ?? c.Names[0] ?? "", state: c.State });
+    }
     return [...envs.values()].sort((a, b) => a.environment.localeCompare(b.environment));
   }
 
@@ -544,13 +614,20 @@ export class DockerBackend implements Backend {
         return list;
       }),
       this.docker.listVolumes({ filters: filter }).then(async (list) => {
+        const all = list.Volumes ?? [];
         // Markers go with the containers: kept data does not mean setup need not run again.
-        const volumes = (list.Volumes ?? []).filter((v) => !options.keepVolumes || v.Labels?.[LABELS.marker]);
+        // The one that says the data was kept stays with the data.
+        const marker = (v: Dockerode.VolumeInspectInfo) => v.Labels?.[LABELS.marker];
+        const volumes = all.filter((v) => !options.keepVolumes || (marker(v) && marker(v) !== "volumes-kept"));
         await Promise.all(volumes.map((v) => ignoreMissing(this.docker.getVolume(v.Name).remove())));
+        const kept = all.find((v) => !marker(v));
+        if (options.keepVolumes && kept && !all.some((v) => marker(v) === "volumes-kept")) {
+          await this.docker.createVolume({ Name: markerName(environment, "volumes-kept"), Labels: { ...kept.Labels, [LABELS.marker]: "volumes-kept" } });
+        }
         return volumes;
       }),
     ]);
-    return { containers: containers.length, networks: networks.length, volumes: doomed.filter((v) => !v.Labels?.[LABELS.marker]).length };
+    return { containers: containers.filter((c) => !c.Labels[LABELS.marker]).length, networks: networks.length, volumes: doomed.filter((v) => !v.Labels?.[LABELS.marker]).length };
   }
 }
 
@@ -561,6 +638,34 @@ export class DockerBackend implements Backend {
 export function containerNetworkReachable(platform: string, dockerHost: string | undefined): boolean {
   if (platform !== "linux") return false;
   return !dockerHost || dockerHost.startsWith("unix://");
+}
+
+/**
+ * What an image is built from, as a short hash: every file of the context that is sent
+ * (path, mode and content, in a fixed order), the Dockerfile's name, the build args and
+ * the target.
+ */
+async function contextHash(build: NonNullable<PlannedService["spec"]["build"]>, ignored: (rel: string) => boolean): Promise<string> {
+  const { createHash } = await import("node:crypto");
+  const { readdir, readlink, lstat } = await import("node:fs/promises");
+  const { createReadStream } = await import("node:fs");
+  const hash = createHash("sha256");
+  hash.update(JSON.stringify({ dockerfile: build.dockerfile, args: Object.entries(build.args).sort(([a], [b]) => a.localeCompare(b)), target: build.target ?? null }));
+  const walk = async (rel: string): Promise<void> => {
+    const entries = await readdir(rel ? `${build.context}/${rel}` : build.context, { withFileTypes: true });
+    for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      const path = rel ? `${rel}/${entry.name}` : entry.name;
+      if (ignored(path)) continue;
+      const abs = `${build.context}/${path}`;
+      const info = await lstat(abs);
+      hash.update(`\0${path}\0${info.mode}\0`);
+      if (entry.isDirectory()) await walk(path);
+      else if (entry.isSymbolicLink()) hash.update(await readlink(abs));
+      else if (entry.isFile()) for await (const chunk of createReadStream(abs)) hash.update(chunk as Buffer);
+    }
+  };
+  await walk("");
+  return hash.digest("hex").slice(0, 16);
 }
 
 /** "host:5000/a/b:tag" -> "host:5000/a/b"; "a@sha256:..." -> "a". */
