@@ -3460,22 +3460,30 @@ var {
 async function main(argv) {
   const abort = new AbortController();
   let interrupts = 0;
+  let cleanup;
   const onSignal = () => {
     interrupts++;
-    if (interrupts > 1) process.exit(130);
-    abort.abort(new Error("interrupted"));
+    if (interrupts === 1) return abort.abort(new Error("interrupted"));
+    if (cleanup && interrupts === 2) {
+      process.stderr.write("\nprenv: interrupted again: still tearing down so that nothing is left behind; press Ctrl-C once more to stop at once\n");
+      return;
+    }
+    if (cleanup) process.stderr.write(`
+prenv: stopped before the teardown finished: \`${cleanup}\` removes what is left (or \`prenv gc\`)
+`);
+    process.exit(130);
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
   let exitCode = 0;
-  const io = () => ({ stdin: process.stdin, out: process.stdout, err: process.stderr, cwd: process.cwd(), env: process.env, signal: abort.signal });
-  const commands = () => import("./chunks/commands-AGXXA45A.js");
-  const environmentCommands = () => import("./chunks/environment-commands-ZCOBDHHA.js");
+  const io = () => ({ stdin: process.stdin, out: process.stdout, err: process.stderr, cwd: process.cwd(), env: process.env, signal: abort.signal, onCleanup: (command) => cleanup = command });
+  const commands = () => import("./chunks/commands-AOJPO53Z.js");
+  const environmentCommands = () => import("./chunks/environment-commands-SUCVQ3FS.js");
   const run = (action) => async () => {
     exitCode = await action();
   };
   const collect = (value, previous = []) => [...previous, value];
-  const withDefinition = (cmd) => cmd.option("-d, --definition <path>", "prenv.yml (default: prenv.yml or prenv.yaml here, if present)").option("--set <name=value>", "set a parameter (repeatable; wins over --params-file and PRENV_PARAM_*)", collect).option("--params-file <path>", "parameters from a YAML or JSON file (repeatable)", collect).option("-f, --file <path>", "compose file (repeat to merge several, in order)", collect).option("-p, --project-name <name>", "project name (default: the file's `name`, else its directory)").option("--profile <name>", "enable a compose profile (repeatable)", collect).option("--env-file <path>", "read interpolation variables from this file instead of .env (repeatable)", collect).option("-e, --env <name>", "environment name (default: the project name); lets several run side by side").option("--json", "machine-readable output on stdout");
+  const withDefinition = (cmd) => cmd.option("-d, --definition <path>", "prenv.yml (default: prenv.yml or prenv.yaml here, if present)").option("--set <name=value>", "set a parameter (repeatable; wins over --params-file and PRENV_PARAM_*)", collect).option("--params-file <path>", "parameters from a YAML or JSON file (repeatable)", collect).option("-f, --file <path>", "compose file (repeat to merge several, in order)", collect).option("-p, --project-name <name>", "project name (default: the file's `name`, else its directory)").option("--profile <name>", "enable a compose profile (repeatable)", collect).option("--env-file <path>", "read interpolation variables from this file instead of .env (repeatable)", collect).option("-e, --env <name>", "environment name (default: the project name); lets several run side by side", environmentName).option("--json", "machine-readable output on stdout");
   const program2 = new Command("prenv").description("Boot a whole backend environment from compose files, test against it, tear it down.").version(VERSION, "-v, --version").showHelpAfterError().exitOverride().configureOutput({ writeErr: (s) => process.stderr.write(s) });
   withDefinition(program2.command("up").description("create the environment and wait until every service is ready")).argument("[services...]", "only these services (and what they depend on)").option("--keep-on-failure", "keep what was created when the boot fails, for inspection").addOption(new Option("--timeout <duration>", "give up when not ready within this time").default("5m")).action((services, opts) => run(async () => (await commands()).upCommand({ ...opts, services }, io()))());
   withDefinition(program2.command("down").description("remove everything the environment created")).option("--keep-volumes", "keep named volumes (containers then stop gracefully)").action((opts) => run(async () => (await environmentCommands()).downCommand(opts, io()))());
@@ -3487,8 +3495,9 @@ async function main(argv) {
   program2.commands.find((c) => c.name() === "logs").options.find((o) => o.long === "--follow").short = "-f";
   withDefinition(program2.command("exec").description("run a command in a service's container")).option("-i, --interactive", "pass standard input to the command (default on a terminal)").option("--no-interactive", "do not pass standard input").option("-t, --tty", "give the command a pseudo-terminal (default when both ends are terminals)").option("--no-tty", "no pseudo-terminal: stdout and stderr stay apart").argument("<service>").argument("<command...>", "the command, after --").action((service, command, opts) => run(async () => (await environmentCommands()).execCommand(service, command, opts, io()))());
   const withRun = (cmd) => withDefinition(cmd).option("--results-dir <path>", "where results.json, the JUnit reports and service logs go", "prenv-results").option("--setup", "run the setup steps even if they already ran on this environment");
-  withRun(program2.command("run").description("boot the environment, run setup and the test suite, collect results, tear down")).option("--keep", "leave the environment up afterwards").option("--keep-on-failure", "leave it up only when something failed").addOption(new Option("--timeout <duration>", "give up booting after this time").default("5m")).action((opts) => run(async () => (await commands()).runCommand(opts, io(), "run"))());
+  withRun(program2.command("run").description("boot the environment, run setup and the test suite, collect results, tear down")).option("--keep", "leave the environment up afterwards").option("--pin <service=digest>", "run this service's image by digest, whatever its tag points to now (repeatable)", collect).option("--only <test>", "run only the test with this name (repeatable); see docs/cli.md for the runners prenv knows", collect).option("--test-command <command>", "replace the definition's test command").option("--keep-on-failure", "leave it up only when something failed").addOption(new Option("--timeout <duration>", "give up booting after this time").default("5m")).action((opts) => run(async () => (await commands()).runCommand(opts, io(), "run"))());
   withRun(program2.command("test").description("run setup (once) and the test suite against the environment that is up")).action((opts) => run(async () => (await commands()).runCommand(opts, io(), "test"))());
+  program2.command("repro").description("run a recorded run again exactly: the same tree (in a temporary git worktree), parameters, image digests and tests").argument("[repository]", "owner/repo or owner/repo#<pull request>, as the run printed it").option("--head <sha>", "the pull request's head commit (merged into --base, as the run did)").option("--base <sha>", "the base commit").option("--commit <sha>", "the commit that was tested (no merge)").option("--tree <sha>", "the tree the run tested: the rebuilt tree must be this one").option("--prenv <version>", "the prenv version that made the line").option("--dir <path>", "where prenv ran, relative to the repository's root", ".").option("-d, --definition <path>", "prenv.yml, relative to --dir").option("-f, --file <path>", "compose file, relative to --dir (repeatable)", collect).option("--profile <name>", "compose profile (repeatable)", collect).option("--set <name=value>", "parameter (repeatable)", collect).option("--secret <name>", "a secret parameter the run had: its value comes from PRENV_SECRET_<NAME> (repeatable)", collect).option("--pin <service=digest>", "run this service's image by digest (repeatable)", collect).option("--only <test>", "run only the test with this name (repeatable)", collect).option("--only-failed", "with --manifest: run only the tests that failed in the run").option("--test-command <command>", "the test command the run used instead of the definition's").option("--manifest <file>", "reproduce from a run's manifest.json (from its results folder or artifact) instead of flags").option("--print", "say what would be done, and do nothing").option("--keep", "leave the environment (and the worktree) up afterwards, for prenv logs / exec").option("--results-dir <path>", "where the results go (default: a folder in the temporary directory)").option("-e, --env <name>", "environment name (default: repro-<tree>)").option("--json", "machine-readable output on stdout").action((repository, opts) => run(async () => (await import("./chunks/repro-command-DHBUCSV2.js")).reproCommand(repository, opts, io()))());
   withDefinition(program2.command("describe").description("the definition's parameters: name, type, default, description")).option("--markdown", "as a Markdown table, for a README").action((opts) => run(async () => (await commands()).describeCommand(opts, io()))());
   program2.command("gc").description("remove what crashed or killed runs left behind (and, with --older-than, old environments)").option("--older-than <age>", "also remove environments older than this (e.g. 2h)").option("--dry-run", "only say what would be removed").option("--json", "machine-readable output on stdout").action((opts) => run(async () => (await environmentCommands()).gcCommand(opts, io()))());
   try {
@@ -3497,7 +3506,7 @@ async function main(argv) {
     const code = e.code;
     if (code === "commander.helpDisplayed" || code === "commander.version" || code === "commander.help") return 0;
     if (code?.startsWith("commander.")) return 3;
-    const { explain } = await import("./chunks/common-UUPKZBA6.js");
+    const { explain } = await import("./chunks/common-MFJLWY5Z.js");
     const { message, exitCode: failure } = explain(e);
     process.stderr.write(`${message}
 `);
@@ -3507,6 +3516,10 @@ async function main(argv) {
     process.off("SIGTERM", onSignal);
   }
   return exitCode;
+}
+function environmentName(value) {
+  if (value.trim() === "") throw new InvalidArgumentError("the environment name is empty (an unset variable?); give a name, or leave --env out for the default environment");
+  return value;
 }
 
 // src/cli/index.ts

@@ -22,27 +22,42 @@ import {
   renderReport,
   restCommentApi,
   saveComment
-} from "./chunks/chunk-PEOFNRJW.js";
+} from "./chunks/chunk-HQGQBNZV.js";
 import {
+  REPORTS_DIR_PLACEHOLDER,
+  REPORTS_DIR_VARIABLE,
+  Redactor,
   ResultsFolder,
+  buildManifest,
+  createReportsDir,
   loadEnvironment,
-  runEnvironment
-} from "./chunks/chunk-XISQXPVE.js";
+  localSource,
+  overrideTest,
+  pathInRepository,
+  reportParams,
+  repositoryRoot,
+  reproductionLine,
+  runEnvironment,
+  seal,
+  secretValues
+} from "./chunks/chunk-CNFRZ4YZ.js";
 import "./chunks/chunk-5V6OOJVB.js";
-import "./chunks/chunk-RV7YJNVH.js";
+import "./chunks/chunk-H3R4MDGE.js";
 import {
   BootError,
-  DefinitionError,
   PreflightError,
-  formatDiagnostic,
   up
-} from "./chunks/chunk-U6YRXODP.js";
+} from "./chunks/chunk-TANACFNT.js";
 import {
+  DefinitionError,
   DockerBackend,
   PlanError,
   RuntimeUnavailableError,
-  planEnvironment
-} from "./chunks/chunk-FQKATZBG.js";
+  formatDiagnostic,
+  hostAndPort,
+  planEnvironment,
+  reachableHost
+} from "./chunks/chunk-6POKPHH2.js";
 import {
   VERSION
 } from "./chunks/chunk-MFNAOXLQ.js";
@@ -65,54 +80,10 @@ import "./chunks/chunk-LMTFRDG6.js";
 import { execFileSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
-import { isAbsolute, join as join2, relative as relative2, resolve } from "node:path";
-
-// src/report/repro.ts
-var SECRET_NAME = /(pass(word|wd)?|secret|token|api_?key|private|credential|auth|cert|session|cookie|signature|salt)/i;
-function looksSecret(name) {
-  return SECRET_NAME.test(name);
-}
-function reproductionCommand(input) {
-  const notes = [];
-  const args = ["npx", `prenv@${input.version}`, "run"];
-  if (input.definition) args.push("--definition", input.definition);
-  for (const file of input.composeFiles) args.push("-f", file);
-  for (const [name, param] of Object.entries(input.params).sort(([a], [b]) => a.localeCompare(b))) {
-    if (param.value === void 0 || param.origin === "default" || param.origin === void 0) continue;
-    if (param.origin === "environment" || looksSecret(name)) {
-      notes.push(`parameter ${name} is not in the command (${param.origin === "environment" ? "it came from an environment variable" : "it may be a secret"}): set PRENV_PARAM_${name.toUpperCase()} before running it`);
-      continue;
-    }
-    const value = Array.isArray(param.value) ? param.value.join(",") : String(param.value);
-    args.push("--set", `${name}=${value}`);
-  }
-  if (input.testCommandOverride !== void 0) {
-    notes.push(`the workflow replaced the test command with: ${input.testCommandOverride} (the command above runs the definition's own)`);
-  }
-  const cd = input.workingDirectory && input.workingDirectory !== "." ? `cd ${shellQuote(input.workingDirectory)} && ` : "";
-  const command = `git fetch origin ${shellQuote(input.commit)} && git checkout ${shellQuote(input.commit)} && ${cd}${args.map(shellQuote).join(" ")}`;
-  return { command, notes };
-}
-function shellQuote(word) {
-  if (word !== "" && /^[A-Za-z0-9_@%+=:,./-]+$/.test(word)) return word;
-  if (/[\u0000-\u001f\u007f]/.test(word)) {
-    const escaped = [...word].map((c) => {
-      if (c === "\\") return "\\\\";
-      if (c === "'") return "\\'";
-      if (c === "\n") return "\\n";
-      if (c === "	") return "\\t";
-      if (c === "\r") return "\\r";
-      const code = c.codePointAt(0);
-      return code < 32 || code === 127 ? `\\x${code.toString(16).padStart(2, "0")}` : c;
-    }).join("");
-    return `$'${escaped}'`;
-  }
-  return `'${word.replace(/'/g, "'\\''")}'`;
-}
+import { isAbsolute, join, relative as relative2, resolve } from "node:path";
 
 // src/action/artifact.ts
-import { readdir } from "node:fs/promises";
-import { join, relative } from "node:path";
+import { relative } from "node:path";
 function actionsArtifactUploader(options) {
   return {
     async upload(name, files, rootDirectory) {
@@ -124,30 +95,15 @@ function actionsArtifactUploader(options) {
   };
 }
 async function uploadResults(folder, name, uploader, runUrl) {
-  const files = await listFiles(folder);
-  const shown = files.map((f) => relative(folder, f));
+  const files = folder.files();
+  const shown = files.map((f) => relative(folder.dir, f));
   if (files.length === 0) return { name, files: shown, problem: "the results folder is empty" };
   try {
-    const { id } = await uploader.upload(name, files, folder);
+    const { id } = await uploader.upload(name, files, folder.dir);
     return { name, files: shown, ...id !== void 0 && runUrl ? { url: `${runUrl}/artifacts/${id}` } : {} };
   } catch (e) {
     return { name, files: shown, problem: e.message };
   }
-}
-async function listFiles(dir) {
-  let entries;
-  try {
-    entries = await readdir(dir, { withFileTypes: true });
-  } catch {
-    return [];
-  }
-  const out = [];
-  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...await listFiles(path));
-    else if (entry.isFile()) out.push(path);
-  }
-  return out;
 }
 
 // src/action/board.ts
@@ -195,9 +151,11 @@ var ReportChannel = class {
   saved;
   viewFile;
   overflow;
+  redactor;
   queue = Promise.resolve();
   lastPublished = 0;
   constructor(options) {
+    this.redactor = options.redactor ?? new Redactor();
     this.status = options.status;
     this.store = options.store;
     this.viewFile = options.viewFile;
@@ -230,7 +188,8 @@ var ReportChannel = class {
    * Shows a view. Intermediate views (`final: false`) are dropped when one was sent less
    * than a few seconds ago; final ones always go out, after those still on the way.
    */
-  show(view, options) {
+  show(unredacted, options) {
+    const view = this.redactor.redactDeep(unredacted);
     this.writeViewFile(view);
     const now = Date.now();
     if (!options.final && now - this.lastPublished < MIN_INTERVAL_MS) return this.queue;
@@ -243,7 +202,7 @@ var ReportChannel = class {
     this.queue = this.queue.then(async () => {
       if (!this.sticky) return;
       try {
-        const written = await this.sticky.amend(edit);
+        const written = await this.sticky.amend((markdown) => this.redactor.redact(edit(markdown)));
         if (written) this.remember(written);
       } catch (e) {
         this.giveUp(e);
@@ -345,16 +304,18 @@ async function runMain(deps) {
     }
     throw e;
   }
+  const redactor = new Redactor([...settings.secrets.map((line) => line.slice(line.indexOf("=") + 1)), settings.token, ...secretValues(void 0, deps.env)]);
+  maskInRunnerLog(redactor);
   const key = settings.commentKey ?? context.job ?? "prenv";
   const environment = settings.environment ?? environmentNameFor(context, key);
   deps.state.save(STATE.environment, environment);
   deps.state.save(STATE.phase, "started");
-  const viewFile = join2(context.runnerTemp, `prenv-view-${slug(key)}-${randomUUID().slice(0, 8)}.json`);
+  const viewFile = join(context.runnerTemp, `prenv-view-${slug(key)}-${randomUUID().slice(0, 8)}.json`);
   deps.state.save(STATE.viewFile, viewFile);
   setOutput(OUTPUT.environment, environment);
   const links = linksFor(context);
-  const channel = openChannel(settings, context, key, deps, viewFile, links);
-  const step = new MainStep(settings, context, deps, channel, { key, environment, links });
+  const channel = openChannel(settings, context, key, deps, viewFile, links, redactor);
+  const step = new MainStep(settings, context, deps, channel, { key, environment, links }, redactor);
   const closing = context.pullRequest?.action === "closed";
   const code = settings.command === "down" || closing ? await step.remove(closing ? "pull request closed" : "down") : await step.boot();
   deps.state.save(STATE.phase, "finished");
@@ -362,10 +323,13 @@ async function runMain(deps) {
   setOutput(OUTPUT.commentUrl, channel.url ?? "");
   return code;
 }
-function openChannel(settings, context, key, deps, viewFile, links) {
+function maskInRunnerLog(redactor) {
+  for (const value of redactor.secrets) setSecret(value);
+}
+function openChannel(settings, context, key, deps, viewFile, links, redactor) {
   const pr = context.pullRequest;
   const overflow = { label: "the job summary", ...links.summary ? { url: links.summary } : {} };
-  const base = { key, store: deps.state, viewFile, overflow };
+  const base = { key, store: deps.state, viewFile, overflow, redactor };
   if (!settings.comment) return new ReportChannel({ ...base, status: "disabled" });
   if (!pr) return new ReportChannel({ ...base, status: "no-pull-request" });
   if (pr.fromFork && context.eventName === "pull_request") {
@@ -387,7 +351,9 @@ var MainStep = class {
   id;
   workdir;
   commit;
-  constructor(settings, context, deps, channel, id) {
+  redactor;
+  constructor(settings, context, deps, channel, id, redactor) {
+    this.redactor = redactor;
     this.settings = settings;
     this.context = context;
     this.deps = deps;
@@ -431,7 +397,22 @@ var MainStep = class {
     return 0;
   }
   /** `command: run` and `command: up`. */
+  /** A fresh folder for this run's reports (see PRENV_REPORTS_DIR). */
+  reportsDir = REPORTS_DIR_PLACEHOLDER;
   async boot() {
+    if (this.settings.command !== "run") return this.bootAndReport();
+    const dir = await createReportsDir();
+    this.reportsDir = dir.path;
+    try {
+      return await this.bootAndReport();
+    } finally {
+      await dir.remove();
+    }
+  }
+  get childEnv() {
+    return { ...this.context.childEnv, [REPORTS_DIR_VARIABLE]: this.reportsDir };
+  }
+  async bootAndReport() {
     const trust = decideTrust(
       {
         eventName: this.context.eventName,
@@ -449,11 +430,14 @@ var MainStep = class {
     try {
       definition = loadEnvironment({
         cwd: this.workdir,
-        env: this.context.childEnv,
+        env: this.childEnv,
         ...this.settings.definition ? { definition: this.settings.definition } : {},
         ...this.settings.composeFiles.length ? { files: this.settings.composeFiles } : {},
-        ...this.settings.params.length ? { set: this.settings.params } : {}
+        ...this.settings.params.length ? { set: this.settings.params } : {},
+        ...this.settings.secrets.length ? { secrets: this.settings.secrets } : {}
       });
+      this.redactor.add(secretValues(definition, this.context.childEnv));
+      maskInRunnerLog(this.redactor);
       for (const w of definition.definition.warnings) this.annotate("warning", w);
       if (this.settings.command === "run") this.overrideTest(definition);
       plan = planEnvironment(definition.definition, {
@@ -470,26 +454,40 @@ var MainStep = class {
       if (e instanceof InputError) return this.notStarted(e.message);
       throw e;
     }
-    for (const [name, p] of Object.entries(definition.params)) {
-      if (p.value !== void 0 && looksSecret(name)) setSecret(String(p.value));
-    }
-    const reproduction = reproductionCommand({
-      version: VERSION,
-      commit: this.commit,
-      ...this.settings.definition ? { definition: this.repoPath(this.settings.definition) } : {},
-      composeFiles: this.settings.composeFiles.map((f) => this.repoPath(f)),
-      workingDirectory: "",
-      params: Object.fromEntries(Object.entries(definition.params).map(([k, p]) => [k, { ...p.value !== void 0 ? { value: p.value } : {}, ...p.origin ? { origin: p.origin } : {} }])),
-      ...this.settings.testCommand ? { testCommandOverride: this.settings.testCommand } : {}
-    });
-    setOutput(OUTPUT.reproduction, reproduction.command);
+    const draft = this.manifestDraft(definition);
+    const reproduction = draft ? reproductionLine(seal({ ...draft, images: [], outcome: "error", failedTests: [] })) : void 0;
+    if (reproduction) setOutput(OUTPUT.reproduction, reproduction.command);
     let backend;
     try {
       backend = await this.backend();
     } catch (e) {
       return this.notStarted(e.message, void 0, "the job needs a Docker engine: use a runner that has one (ubuntu-latest has), or start one in an earlier step");
     }
-    return this.settings.command === "up" ? this.up(plan, backend, reproduction) : this.runSuite(definition, plan, backend, reproduction);
+    return this.settings.command === "up" ? this.up(plan, backend, reproduction) : this.runSuite(definition, plan, backend, draft);
+  }
+  /** What the run manifest says before the run: the tree, the definition, the parameters. */
+  manifestDraft(definition) {
+    const repository = `${this.context.repository.owner}/${this.context.repository.repo}`;
+    const local = localSource(this.workdir, repository);
+    const root = repositoryRoot(this.workdir);
+    if (!local || !root) {
+      warning(`prenv: ${this.workdir} is not a git checkout, so the run cannot be reproduced (no run manifest)`);
+      return void 0;
+    }
+    const pr = this.context.pullRequest;
+    const pullRequest = pr && pr.headSha && pr.baseSha && this.context.eventName.startsWith("pull_request") ? { number: pr.number, head: pr.headSha, base: pr.baseSha, merged: local.commit !== pr.headSha } : void 0;
+    return {
+      prenvVersion: VERSION,
+      createdAt: (/* @__PURE__ */ new Date()).toISOString(),
+      source: { ...local, ...pullRequest ? { pullRequest } : {} },
+      workingDirectory: pathInRepository(root, this.workdir),
+      ...this.settings.definition ? { definition: this.settings.definition } : {},
+      composeFiles: this.settings.composeFiles,
+      profiles: [],
+      params: reportParams(definition.params),
+      backend: "docker",
+      ...this.settings.testCommand ? { test: { commandOverride: this.settings.testCommand } } : {}
+    };
   }
   async up(plan, backend, reproduction) {
     const board = new ServiceBoard(plan.services);
@@ -533,16 +531,17 @@ var MainStep = class {
       });
       setOutput(OUTPUT.result, "error");
       await this.finish(view);
-      setFailed(`prenv: the environment did not boot: ${failure.service ? `service "${failure.service}": ` : ""}${failure.message}`);
+      setFailed(this.redactor.redact(`prenv: the environment did not boot: ${failure.service ? `service "${failure.service}": ` : ""}${failure.message}`));
       return 1;
     }
   }
-  async runSuite(definition, plan, backend, reproduction) {
+  async runSuite(definition, plan, backend, draft) {
+    let reproduction = draft ? reproductionLine(seal({ ...draft, images: [], outcome: "error", failedTests: [] })) : void 0;
     if (!definition.test) {
       return this.notStarted("the definition has no test section, so there is nothing to run", void 0, `add test: { command: ..., reports: ... } to prenv.yml, set the ${INPUT.testCommand} input, or use command: up`);
     }
     const board = new ServiceBoard(plan.services);
-    const folder = new ResultsFolder(resolve(this.context.workspace, this.settings.resultsDir));
+    const folder = new ResultsFolder(resolve(this.context.workspace, this.settings.resultsDir), this.redactor);
     await folder.reset();
     const started = Date.now();
     let status = "booting";
@@ -552,13 +551,15 @@ var MainStep = class {
     let output = false;
     const report = await runEnvironment(definition, plan, {
       backend,
-      owner: { host: hostname(), pid: process.pid },
+      // The post step removes it; should that never run, gc does once this process is gone.
+      owner: { host: hostname(), pid: process.pid, ephemeral: true },
       version: VERSION,
-      env: this.context.childEnv,
+      env: this.childEnv,
       boot: true,
       teardown: true,
       keepOnFailure: this.settings.keepOnFailure,
       bootTimeoutMs: this.settings.bootTimeoutMs,
+      redactor: this.redactor,
       onServiceEvent: (e) => {
         board.update(e);
         void this.channel.show(progress(), { final: false });
@@ -586,18 +587,24 @@ var MainStep = class {
         }
         process.stdout.write(chunk);
       },
-      saveLogs: (logs) => folder.writeLogs(logs)
+      output: folder
     });
     if (output) process.stdout.write(`
 ::${stopToken}::
 `);
-    if (report.tests) await folder.copyReports(report.tests.reports, definition.test.workdir);
+    if (report.tests) await folder.copyReports(report.tests.reports, definition.test.workdir, this.reportsDir);
     await folder.writeJson(report);
+    const artifactName = this.settings.artifactName ?? `prenv-${slug(this.id.key)}`;
+    if (draft) {
+      const manifest = buildManifest(draft, report);
+      await folder.writeManifest(manifest);
+      reproduction = reproductionLine(manifest, { artifact: artifactName, ...this.context.runId ? { runId: this.context.runId } : {} });
+      setOutput(OUTPUT.reproduction, reproduction.command);
+    }
     setOutput(OUTPUT.resultsPath, folder.dir);
     board.settle(report.services);
     if (report.outcome === "error" && report.error?.phase === "boot") board.stopped("stopped");
-    const artifactName = this.settings.artifactName ?? `prenv-${slug(this.id.key)}`;
-    const artifact = await uploadResults(folder.dir, artifactName, this.deps.uploader(this.context), this.id.links.run?.url);
+    const artifact = await uploadResults(folder, artifactName, this.deps.uploader(this.context), this.id.links.run?.url);
     if (artifact.problem) warning(`prenv: the artifact ${artifactName} was not uploaded: ${artifact.problem}; the files are in ${folder.dir}`);
     this.annotateFailures(report, definition.test.workdir);
     this.setRunOutputs(report);
@@ -616,7 +623,7 @@ var MainStep = class {
     if (report.outcome === "passed") return 0;
     const e = report.error;
     if (report.outcome === "error") {
-      setFailed(`prenv: ${e?.phase ?? "run"} failed${e?.service ? ` (service "${e.service}")` : ""}: ${e?.message ?? "unknown error"}`);
+      setFailed(this.redactor.redact(`prenv: ${e?.phase ?? "run"} failed${e?.service ? ` (service "${e.service}")` : ""}: ${e?.message ?? "unknown error"}`));
       return 1;
     }
     const t = report.tests?.totals;
@@ -643,7 +650,7 @@ var MainStep = class {
     const failed = (report.tests?.cases ?? []).filter((c) => c.status === "failed" || c.status === "error");
     for (const c of failed.slice(0, MAX_ANNOTATIONS)) {
       const title = [c.suite, c.name].filter((p) => p).join(" \u203A ");
-      const props = { title };
+      const props = { title: this.redactor.redact(title) };
       if (c.file) {
         const file = this.repoPath(resolve(base, c.file));
         if (!file.startsWith("..") && !isAbsolute(file)) {
@@ -651,7 +658,7 @@ var MainStep = class {
           if (c.line) props.startLine = c.line;
         }
       }
-      error(c.message ?? `${c.status}`, props);
+      error(this.redactor.redact(c.message ?? `${c.status}`), props);
     }
     if (failed.length > MAX_ANNOTATIONS) error(`${failed.length - MAX_ANNOTATIONS} more tests failed; the job summary lists them`, { title: "prenv: more failed tests" });
   }
@@ -662,31 +669,21 @@ var MainStep = class {
       props.startLine = d.location.line;
       props.startColumn = d.location.column;
     }
-    const message = formatDiagnostic(d);
+    const message = this.redactor.redact(formatDiagnostic(d));
     if (kind === "error") error(message, props);
     else warning(message, props);
   }
   overrideTest(definition) {
     const { testCommand, testReports, testTimeoutMs } = this.settings;
-    if (testCommand === void 0 && testReports === void 0 && testTimeoutMs === void 0) return;
-    const current = definition.test;
-    if (!current && testCommand === void 0) throw new InputError(INPUT.testReports, `the definition has no test section to apply it to; set ${INPUT.testCommand} as well`);
-    const common = {
-      workdir: current?.workdir ?? definition.baseDir,
-      env: current?.env ?? {},
-      timeoutMs: testTimeoutMs ?? current?.timeoutMs ?? 30 * 6e4,
-      reports: testReports ?? current?.reports ?? [],
-      location: current?.location ?? { file: definition.file ?? "", line: 1, column: 1 }
-    };
-    if (testCommand !== void 0) definition.test = { ...common, mode: "command", command: ["/bin/sh", "-c", testCommand] };
-    else if (current) definition.test = { ...current, ...common };
+    const problem = overrideTest(definition, { ...testCommand !== void 0 ? { command: testCommand } : {}, ...testReports ? { reports: testReports } : {}, ...testTimeoutMs !== void 0 ? { timeoutMs: testTimeoutMs } : {} });
+    if (problem) throw new InputError(INPUT.testReports, `${problem} (the ${INPUT.testCommand} input)`);
   }
   async notStarted(message, detail, hint) {
     const view = this.view("not-started", { problem: { message, ...detail ? { detail } : {}, ...hint ? { hint } : {} } });
     setOutput(OUTPUT.result, "error");
     await this.finish(view);
-    setFailed(`prenv: ${message}${hint ? `
-  hint: ${hint}` : ""}`);
+    setFailed(this.redactor.redact(`prenv: ${message}${hint ? `
+  hint: ${hint}` : ""}`));
     return 1;
   }
   async finish(view) {
@@ -698,7 +695,7 @@ var MainStep = class {
   async summary(view) {
     const overflow = { label: "results.json in the artifact", ...view.links.artifact?.url ? { url: view.links.artifact.url } : {} };
     try {
-      await summary.addRaw(renderReport(view, { limit: SUMMARY_LIMIT, overflow })).write();
+      await summary.addRaw(renderReport(this.redactor.redactDeep(view), { limit: SUMMARY_LIMIT, overflow })).write();
     } catch (e) {
       warning(`prenv: the job summary could not be written: ${e.message}`);
     }
@@ -715,9 +712,12 @@ var MainStep = class {
   }
   /** A path as people see it in the repository: relative to the workspace. */
   repoPath(path) {
-    return relative2(this.context.workspace, resolve(this.workdir, path)) || ".";
+    return repoPath(this.context.workspace, this.workdir, path);
   }
 };
+function repoPath(workspace, workdir, path) {
+  return relative2(workspace, resolve(workdir, path)) || ".";
+}
 function fateOf(report, keepOnFailure) {
   if (report.timings.teardownMs !== void 0) {
     if (report.error?.phase === "teardown") return { state: "teardown-failed", message: report.error.message };
@@ -729,8 +729,8 @@ function fateOf(report, keepOnFailure) {
 function endpointsJson(endpoints) {
   return JSON.stringify(
     endpoints.map((e) => {
-      const host = e.hostIp === "0.0.0.0" || e.hostIp === "" ? "127.0.0.1" : e.hostIp;
-      return { service: e.service, containerPort: e.containerPort, protocol: e.protocol, host, port: e.hostPort, ...e.protocol === "tcp" ? { url: `http://${host}:${e.hostPort}` } : {} };
+      const host = reachableHost(e.hostIp);
+      return { service: e.service, containerPort: e.containerPort, protocol: e.protocol, host, port: e.hostPort, ...e.protocol === "tcp" ? { url: `http://${hostAndPort(host, e.hostPort)}` } : {} };
     })
   );
 }

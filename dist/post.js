@@ -14,14 +14,14 @@ import {
   readSettings,
   renderReport,
   restCommentApi
-} from "./chunks/chunk-PEOFNRJW.js";
+} from "./chunks/chunk-HQGQBNZV.js";
 import "./chunks/chunk-5V6OOJVB.js";
 import {
   gc
-} from "./chunks/chunk-RV7YJNVH.js";
+} from "./chunks/chunk-H3R4MDGE.js";
 import {
   DockerBackend
-} from "./chunks/chunk-FQKATZBG.js";
+} from "./chunks/chunk-6POKPHH2.js";
 import {
   VERSION
 } from "./chunks/chunk-MFNAOXLQ.js";

@@ -79,7 +79,8 @@ export async function runMain(deps: MainDependencies): Promise<number> {
     throw e;
   }
   // Known secrets first, so that nothing below can print them; more come with the definition.
-  const redactor = new Redactor([...settings.secrets.map((line) => line.slice(line.indexOf("=") + 1)), settings.token, ...secretValues(undefined, deps.env)]);
+  // The step's own inputs (INPUT_*) are settings, not the job's variables: comment-key is no secret.
+  const redactor = new Redactor([...settings.secrets.map((line) => line.slice(line.indexOf("=") + 1)), settings.token, ...secretValues(undefined, context.childEnv)]);
   maskInRunnerLog(redactor);
   const key = settings.commentKey ?? context.job ?? "prenv";
   const environment = settings.environment ?? environmentNameFor(context, key);

@@ -20,6 +20,7 @@ export const MIN_SECRET_LENGTH = 3;
 export class Redactor {
   private readonly values = new Set<string>();
   private pattern: RegExp | undefined;
+  private forms: string[] = [];
   private longest = 0;
 
   constructor(values: Iterable<string> = []) {
@@ -66,8 +67,7 @@ export class Redactor {
     return {
       push: (piece) => {
         const text = held + piece;
-        const keep = this.active ? Math.min(text.length, this.longest - 1) : 0;
-        const cut = this.safeCut(text, text.length - keep);
+        const cut = this.safeCut(text, text.length - this.partialAtEnd(text));
         held = text.slice(cut);
         return this.redact(text.slice(0, cut));
       },
@@ -110,6 +110,15 @@ export class Redactor {
     return at > 0 && before >= 0xd800 && before <= 0xdbff ? at - 1 : at;
   }
 
+  /** How many of the last characters of `text` could be the start of a secret: held until more comes. */
+  private partialAtEnd(text: string): number {
+    for (let k = Math.min(text.length, this.longest - 1); k > 0; k--) {
+      const tail = text.slice(text.length - k);
+      if (this.forms.some((f) => f.startsWith(tail))) return k;
+    }
+    return 0;
+  }
+
   private walk(value: unknown): unknown {
     if (typeof value === "string") return this.redact(value);
     if (Array.isArray(value)) return value.map((v) => this.walk(v));
@@ -130,6 +139,7 @@ export class Redactor {
     }
     // Longest first, so that a secret containing another is masked whole.
     const sorted = [...forms].filter((f) => f.length >= MIN_SECRET_LENGTH).sort((a, b) => b.length - a.length);
+    this.forms = sorted;
     this.longest = sorted[0]?.length ?? 0;
     this.pattern = sorted.length ? new RegExp(sorted.map(escapeRegExp).join("|"), "g") : undefined;
   }

@@ -108,7 +108,7 @@ describe("the Action on pull requests", { concurrency: false }, () => {
     assert.match(mine[0]!.body, /### ❌ prenv · integration — 1 of 2 tests failed/);
     assert.match(mine[0]!.body, /<details><summary>❌ <code>the greeting is configured<\/code> <code>tests\/web\.test\.mjs:10<\/code><\/summary>/);
     assert.match(mine[0]!.body, /asked to fail with fail=true/);
-    assert.match(mine[0]!.body, /run --set fail=true --set 'greeting=hi there'\n/);
+    assert.match(mine[0]!.body, / --set fail=true --set 'greeting=hi there' --only 'the greeting is configured'\n/);
     assert.equal(github.commentsOn(number).find((c) => c.id === forged)!.body, `${MARKER}\nall tests passed, merge it`, "the forged comment was left alone");
     // The failed test is an annotation on its file and line.
     const annotation = second.main.commands.find((c) => c.command === "error" && c.properties.title === "the greeting is configured");
@@ -282,7 +282,8 @@ describe("the Action outside pull requests", { concurrency: false }, () => {
     assert.equal(dispatch.main.code, 1);
     assert.equal(dispatch.main.outputs.result, "failed");
     assert.equal(dispatch.main.outputs.environment, "hello-world-run-5152-nightly");
-    assert.match(dispatch.main.summary, /the workflow replaced the test command with: exit 3/);
+    assert.match(dispatch.main.summary, /\nnpx prenv@\S+ repro Codertocat\/Hello-World --commit [0-9a-f]{40} --tree [0-9a-f]{40} --prenv \S+ --test-command 'exit 3'\n/);
+    assert.match(dispatch.main.summary, /^### ❌ prenv · integration — /, "the comment key is not mistaken for a secret");
     assert.equal(github.requests.length, before, "no call to GitHub");
   });
 

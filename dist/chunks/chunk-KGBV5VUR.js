@@ -5,43 +5,53 @@ const require = __prenvCreateRequire(import.meta.url);
 const __filename = __prenvFileURLToPath(import.meta.url);
 const __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
 import {
+  MASK,
+  REPORTS_DIR_PLACEHOLDER,
+  REPORTS_DIR_VARIABLE,
+  Redactor,
   ResultsFolder,
+  buildManifest,
+  createReportsDir,
+  escapeRegExp,
   loadEnvironment,
-  runEnvironment
-} from "./chunk-XISQXPVE.js";
-import "./chunk-5V6OOJVB.js";
+  localSource,
+  overrideTest,
+  pathInRepository,
+  repositoryRoot,
+  reproductionLine,
+  runEnvironment,
+  secretValues,
+  shellQuote
+} from "./chunk-CNFRZ4YZ.js";
 import {
   endpointText,
   seconds,
   table
-} from "./chunk-AL34ATGF.js";
+} from "./chunk-GOV6TOGU.js";
 import {
   parseAge
-} from "./chunk-RV7YJNVH.js";
+} from "./chunk-H3R4MDGE.js";
 import {
   CliError,
   EXIT,
   backendFor
-} from "./chunk-TCBG7P4L.js";
+} from "./chunk-2XE2BT4G.js";
 import {
   BootError,
-  formatDiagnostic,
   up
-} from "./chunk-U6YRXODP.js";
+} from "./chunk-TANACFNT.js";
 import {
   describeCheck,
+  formatDiagnostic,
   planEnvironment
-} from "./chunk-FQKATZBG.js";
+} from "./chunk-6POKPHH2.js";
 import {
   VERSION
 } from "./chunk-MFNAOXLQ.js";
-import "./chunk-E4WOXC7Y.js";
-import "./chunk-4VAHO4CZ.js";
-import "./chunk-LMTFRDG6.js";
 
 // src/cli/commands.ts
 import { hostname } from "node:os";
-import { relative, resolve } from "node:path";
+import { join, relative, resolve } from "node:path";
 
 // src/cli/progress.ts
 var SHOWN = {
@@ -104,12 +114,13 @@ var Progress = class {
 
 // src/cli/summary.ts
 var MAX_FAILED_SHOWN = 20;
-function renderSummary(report, resultsDir) {
+function renderSummary(report, resultsDir, logsSaved) {
   const lines = [];
   const t = report.tests?.totals;
   if (report.outcome === "error") {
     const e = report.error;
-    lines.push(`\u2716 ${e.phase} failed${e.service ? ` (service ${e.service})` : ""}: ${e.message}`);
+    const what = e.interrupted ? `interrupted during the ${e.phase === "test" ? "tests" : e.phase}` : `${e.phase} failed${e.service ? ` (service ${e.service})` : ""}`;
+    lines.push(`\u2716 ${what}: ${e.message}`);
     if (e.output) lines.push(indent(lastLines(e.output, 15)));
     if (e.hint) lines.push(`  hint: ${e.hint}`);
   } else if (t) {
@@ -134,10 +145,11 @@ function renderSummary(report, resultsDir) {
     tm.bootMs !== void 0 ? `boot ${seconds(tm.bootMs)}` : void 0,
     tm.setupMs !== void 0 ? `setup ${seconds(tm.setupMs)}` : void 0,
     tm.testMs !== void 0 ? `tests ${seconds(tm.testMs)}` : void 0,
+    tm.collectMs !== void 0 ? `collect ${seconds(tm.collectMs)}` : void 0,
     tm.teardownMs !== void 0 ? `teardown ${seconds(tm.teardownMs)}` : void 0
   ].filter(Boolean);
   lines.push(`timings: ${timing.join(" \xB7 ")} \xB7 total ${seconds(tm.totalMs)}`);
-  lines.push(`results: ${resultsDir}/results.json \xB7 logs: ${resultsDir}/logs/`);
+  lines.push(`results: ${resultsDir}/results.json${logsSaved ? ` \xB7 logs: ${resultsDir}/logs/` : ""}`);
   return `${lines.join("\n")}
 `;
 }
@@ -166,11 +178,102 @@ function indent(text, prefix = "    ") {
   return text.split("\n").map((l) => prefix + l).join("\n");
 }
 
+// src/repro/selection.ts
+var PYTEST_PLUGIN = `# Written by prenv for a run with a selection of tests: keeps only the named ones.
+import json
+import os
+
+
+def pytest_collection_modifyitems(config, items):
+    wanted = set(json.loads(os.environ.get("PRENV_TEST_SELECTION", "[]")))
+    if not wanted:
+        return
+    keep = [item for item in items if item.name in wanted or item.nodeid in wanted]
+    drop = [item for item in items if item.name not in wanted and item.nodeid not in wanted]
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+`;
+var PYTEST_PLUGIN_MODULE = "prenv_select";
+var DETECT = [
+  ["pytest", /(^|[\s/;&|(])(py\.test|pytest)(\s|$)|python3?\s+-m\s+pytest\b/],
+  ["vitest", /(^|[\s/;&|(])vitest(\s|$)/],
+  ["jest", /(^|[\s/;&|(])jest(\s|$)/],
+  ["go", /(^|[\s;&|(])go\s+test\b/],
+  ["maven", /(^|[\s/;&|(])(mvn|mvnw)(\s|$)/],
+  ["node", /(^|[\s/;&|(])['"]?[^\s'"]*node['"]?\s+(?:[^;&|]*\s)?--test(\s|=|$)/]
+];
+function detectRunner(text) {
+  return DETECT.find(([, re]) => re.test(text))?.[0];
+}
+var NPM_SCRIPT = /^\s*(npm|pnpm|yarn)(\s+run)?\s+([A-Za-z0-9:_.-]+)\s*$/;
+function selectTests(command, tests, options = {}) {
+  const env = { PRENV_TEST_SELECTION: JSON.stringify(tests.map((t) => t.name)) };
+  const shell = command.length === 3 && /(^|\/)(ba|z|da)?sh$/.test(command[0]) && command[1] === "-c";
+  const text = shell ? command[2] : command.join(" ");
+  const npm = NPM_SCRIPT.exec(text);
+  const script = npm ? options.readScript?.(npm[3] === "test" && !npm[2] ? "test" : npm[3]) : void 0;
+  const runner = options.runner ?? detectRunner(text) ?? (script !== void 0 ? detectRunner(script) : void 0);
+  if (!runner) return { runner, env, command, files: {}, how: "PRENV_TEST_SELECTION only: prenv does not recognise the test runner (set test.runner)" };
+  const names = tests.map((t) => t.name);
+  const pattern = `^(${names.map(escapeRegExp).join("|")})$`;
+  switch (runner) {
+    case "node": {
+      const flags = names.map((n) => `--test-name-pattern="${`^${escapeRegExp(n)}$`.replace(/["\\]/g, "\\$&")}"`).join(" ");
+      env.NODE_OPTIONS = [options.env?.NODE_OPTIONS, flags].filter(Boolean).join(" ");
+      return { runner, env, command, files: {}, how: "node:test --test-name-pattern (through NODE_OPTIONS)" };
+    }
+    case "pytest": {
+      const dir = options.scratchDir ?? ".prenv";
+      env.PYTHONPATH = [dir, options.env?.PYTHONPATH].filter(Boolean).join(":");
+      env.PYTEST_ADDOPTS = [options.env?.PYTEST_ADDOPTS, `-p ${PYTEST_PLUGIN_MODULE}`].filter(Boolean).join(" ");
+      return { runner, env, command, files: { [`${dir}/${PYTEST_PLUGIN_MODULE}.py`]: PYTEST_PLUGIN }, how: "a pytest plugin that deselects the other tests (through PYTEST_ADDOPTS)" };
+    }
+    case "jest":
+    case "vitest":
+      return insert(runner, env, command, shell, text, npm !== null && script !== void 0, ["-t", pattern], `${runner} -t`);
+    case "go": {
+      const top = [...new Set(names.map((n) => n.split("/")[0]))];
+      return insert(runner, env, command, shell, text, false, ["-run", `^(${top.map(escapeRegExp).join("|")})$`], "go test -run");
+    }
+    case "maven": {
+      const byClass = /* @__PURE__ */ new Map();
+      for (const t of tests) byClass.set(t.suite ?? "*", [...byClass.get(t.suite ?? "*") ?? [], t.name.replace(/\(.*$/, "")]);
+      const spec = [...byClass].map(([cls, methods]) => `${cls}#${methods.join("+")}`).join(",");
+      return insert(runner, env, command, shell, text, false, [`-Dtest=${spec}`, "-Dsurefire.failIfNoSpecifiedTests=false"], "Maven Surefire -Dtest");
+    }
+  }
+}
+var AFTER = {
+  jest: /(^|[\s/;&|(])jest(?=\s|$)/,
+  vitest: /(^|[\s/;&|(])vitest(\s+run)?(?=\s|$)/,
+  go: /(^|[\s;&|(])go\s+test(?=\s|$)/,
+  maven: /(^|[\s/;&|(])(mvn|mvnw)(?=\s|$)/
+};
+function insert(runner, env, command, shell, text, viaNpm, args, how) {
+  const words = args.map(shellQuote).join(" ");
+  if (viaNpm) {
+    const changed = `${text.trimEnd()} -- ${words}`;
+    return { runner, env, command: shell ? [command[0], "-c", changed] : ["/bin/sh", "-c", changed], files: {}, how: `${how} (after the npm script's --)` };
+  }
+  if (shell) {
+    const m = AFTER[runner].exec(text);
+    if (!m) return { runner, env, command, files: {}, how: `PRENV_TEST_SELECTION only: ${runner} is not started directly by the command` };
+    const at = m.index + m[0].length;
+    return { runner, env, command: [command[0], "-c", `${text.slice(0, at)} ${words}${text.slice(at)}`], files: {}, how };
+  }
+  const i = command.findIndex((w, k) => runner === "go" ? w === "test" && command[k - 1]?.endsWith("go") : runner === "maven" ? /(^|\/)(mvn|mvnw)$/.test(w) : new RegExp(`(^|/)${runner}$`).test(w));
+  if (i < 0) return { runner, env, command, files: {}, how: `PRENV_TEST_SELECTION only: ${runner} is not started directly by the command` };
+  return { runner, env, command: [...command.slice(0, i + 1), ...args, ...command.slice(i + 1)], files: {}, how };
+}
+
 // src/cli/commands.ts
-function load(opts, io) {
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+function load(opts, io, reportsDir = REPORTS_DIR_PLACEHOLDER) {
   const environment = loadEnvironment({
     cwd: io.cwd,
-    env: io.env,
+    env: { ...io.env, [REPORTS_DIR_VARIABLE]: reportsDir },
     ...opts.definition ? { definition: opts.definition } : {},
     ...opts.set?.length ? { set: opts.set } : {},
     ...opts.paramsFile?.length ? { paramsFiles: opts.paramsFile } : {},
@@ -183,18 +286,31 @@ function load(opts, io) {
 `);
   return environment;
 }
-function planOf(environment, opts, services) {
+function planOf(environment, opts, services, pins) {
   return planEnvironment(environment.definition, {
     ...opts.env ? { environment: opts.env } : {},
     ...services?.length ? { services } : {},
-    ...environment.test?.mode === "service" ? { testService: environment.test.service } : {}
+    ...environment.test?.mode === "service" ? { testService: environment.test.service } : {},
+    ...pins ? { pins } : {}
   });
+}
+function parsePins(pins) {
+  if (!pins?.length) return void 0;
+  const out = {};
+  for (const pin of pins) {
+    const eq = pin.indexOf("=");
+    if (eq <= 0) throw new CliError(`prenv: --pin "${pin}" is not service=digest; write --pin api=sha256:<64 hex digits>`, EXIT.badInput);
+    out[pin.slice(0, eq)] = pin.slice(eq + 1);
+  }
+  return out;
 }
 function plan(opts, io, services) {
   return planOf(load(opts, io), opts, services);
 }
 function validateCommand(opts, io) {
-  const { definition } = load(opts, io);
+  const environment = load(opts, io);
+  planOf(environment, opts);
+  const { definition } = environment;
   if (opts.json) io.out.write(`${JSON.stringify({ valid: true, warnings: definition.warnings, services: Object.keys(definition.services) }, null, 2)}
 `);
   else io.out.write(`${definition.files.join(", ")}: valid (${Object.keys(definition.services).length} services, ${definition.warnings.length} warnings)
@@ -248,13 +364,16 @@ function planJson(p) {
   };
 }
 async function upCommand(opts, io) {
-  const p = plan(opts, io, opts.services);
+  const environment = load(opts, io);
+  const p = planOf(environment, opts, opts.services);
+  const redactor = new Redactor(secretValues(environment, io.env));
   const timeoutMs = opts.timeout ? parseAge(opts.timeout) : void 0;
   if (opts.timeout && timeoutMs === void 0) throw new CliError(`prenv: --timeout "${opts.timeout}" is not a duration; write for example 90s, 5m or 1h`, EXIT.badInput);
   const backend = await backendFor();
   const progress = opts.json ? void 0 : new Progress(io.err, p.services.map((s) => s.name));
   if (!opts.json) io.err.write(`prenv \xB7 ${p.environment} (${backend.kind})
 `);
+  io.onCleanup?.(`prenv down --env ${p.environment}`);
   try {
     const result = await up(p, {
       backend,
@@ -285,10 +404,11 @@ async function upCommand(opts, io) {
       const lines = [`prenv: ${f.service ? `service "${f.service}" failed: ` : ""}${f.message}`];
       if (f.logTail) lines.push(`--- last lines of ${f.service} ---`, f.logTail, "---");
       if (f.hint) lines.push(`hint: ${f.hint}`);
+      if (f.logOf) lines.push(e.removed ? `its whole log went with the environment: --keep-on-failure keeps it for \`prenv logs --env ${p.environment} ${f.logOf}\`` : `see its whole log with: prenv logs --env ${p.environment} ${f.logOf}`);
       lines.push(e.removed ? "nothing was left behind" : `the environment was kept for inspection: \`prenv down --env ${p.environment}\` removes it`);
-      if (opts.json) io.out.write(`${JSON.stringify({ environment: p.environment, error: { service: f.service, message: f.message, hint: f.hint, logTail: f.logTail }, removed: e.removed }, null, 2)}
+      if (opts.json) io.out.write(`${JSON.stringify(redactor.redactDeep({ environment: p.environment, error: { service: f.service, message: f.message, hint: f.hint, logTail: f.logTail }, removed: e.removed }), null, 2)}
 `);
-      throw new CliError(lines.join("\n"), EXIT.environmentFailed);
+      throw new CliError(redactor.redact(lines.join("\n")), EXIT.environmentFailed);
     }
     throw e;
   }
@@ -296,15 +416,26 @@ async function upCommand(opts, io) {
 function describeCommand(opts, io) {
   const environment = load(opts, io);
   const specs = Object.values(environment.params).map((p) => p.spec);
-  if (opts.json) io.out.write(`${JSON.stringify(Object.values(environment.params).map((p) => ({ ...p.spec, value: p.value ?? null, origin: p.origin ?? null })), null, 2)}
+  if (opts.json) io.out.write(`${JSON.stringify(Object.values(environment.params).map((p) => ({ ...p.spec, secret: p.secret, value: p.value === void 0 ? null : p.secret ? MASK : p.value, origin: p.origin ?? null })), null, 2)}
 `);
   else io.out.write(renderParams(specs, opts.markdown ?? false));
   return EXIT.ok;
 }
-async function runCommand(opts, io, mode) {
-  const environment = load(opts, io);
+async function runCommand(opts, io, mode, origin) {
+  const reportsDir = await createReportsDir();
+  try {
+    return await runWithReportsDir(opts, io, mode, reportsDir.path, origin);
+  } finally {
+    await reportsDir.remove();
+  }
+}
+async function runWithReportsDir(opts, io, mode, reportsDir, origin) {
+  const environment = load(opts, io, reportsDir);
+  const problem = overrideTest(environment, opts.testCommand !== void 0 ? { command: opts.testCommand } : {});
+  if (problem) throw new CliError(`prenv: --test-command: ${problem}`, EXIT.badInput);
   if (!environment.test) throw new CliError("prenv: the definition has no test section; add `test: { command: ..., reports: ... }` to prenv.yml (see docs/prenv-yml.md)", EXIT.badInput);
-  const p = planOf(environment, opts);
+  const selection = opts.only?.length ? applySelection(environment, opts.only, io) : void 0;
+  const p = planOf(environment, opts, void 0, parsePins(opts.pin));
   const timeoutMs = opts.timeout ? parseAge(opts.timeout) : void 0;
   if (opts.timeout && timeoutMs === void 0) throw new CliError(`prenv: --timeout "${opts.timeout}" is not a duration; write for example 90s, 5m or 1h`, EXIT.badInput);
   const backend = await backendFor();
@@ -312,21 +443,24 @@ async function runCommand(opts, io, mode) {
     const existing = (await backend.list()).find((e) => e.environment === p.environment);
     if (!existing || existing.services.length === 0) throw new CliError(`prenv: environment "${p.environment}" is not up; start it with \`prenv up\`, or use \`prenv run\` to boot, test and tear down in one`, EXIT.environmentFailed);
   }
-  const folder = new ResultsFolder(resolve(io.cwd, opts.resultsDir ?? "prenv-results"));
+  const redactor = new Redactor(secretValues(environment, io.env));
+  const folder = new ResultsFolder(resolve(io.cwd, opts.resultsDir ?? "prenv-results"), redactor);
   await folder.reset();
   const progress = mode === "run" && !opts.json ? new Progress(io.err, p.services.map((s) => s.name)) : void 0;
+  if (mode === "run") io.onCleanup?.(`prenv down --env ${p.environment}`);
   if (!opts.json) io.err.write(`prenv ${mode} \xB7 ${p.environment} (${backend.kind})
 `);
   const report = await runEnvironment(environment, p, {
     backend,
-    owner: { host: hostname(), pid: process.pid },
+    owner: { host: hostname(), pid: process.pid, ephemeral: mode === "run" },
     version: VERSION,
-    env: io.env,
+    env: { ...io.env, [REPORTS_DIR_VARIABLE]: reportsDir },
     signal: io.signal,
     boot: mode === "run",
     teardown: mode === "run" && !opts.keep,
     keepOnFailure: opts.keepOnFailure ?? false,
     forceSetup: opts.setup ?? false,
+    redactor,
     ...timeoutMs !== void 0 ? { bootTimeoutMs: timeoutMs } : {},
     onServiceEvent: (e) => progress?.update(e),
     onPhase: (phase) => {
@@ -341,23 +475,79 @@ async function runCommand(opts, io, mode) {
     onOutput: (chunk) => {
       if (!opts.json) io.err.write(chunk);
     },
-    saveLogs: (logs) => folder.writeLogs(logs)
+    output: folder
   });
   progress?.stop();
-  if (report.tests) await folder.copyReports(report.tests.reports, environment.test.workdir);
+  if (report.tests) await folder.copyReports(report.tests.reports, environment.test.workdir, reportsDir);
   await folder.writeJson(report);
+  const root = repositoryRoot(io.cwd);
+  const source = origin?.source ?? (root ? localSource(io.cwd) : void 0);
+  let reproduction;
+  if (source) {
+    const manifest = buildManifest(
+      {
+        prenvVersion: VERSION,
+        createdAt: report.startedAt,
+        source,
+        workingDirectory: origin?.workingDirectory ?? pathInRepository(root, io.cwd),
+        ...opts.definition ? { definition: opts.definition } : {},
+        composeFiles: opts.file ?? [],
+        profiles: opts.profile ?? [],
+        params: report.params,
+        backend: report.backend,
+        ...opts.testCommand !== void 0 || selection ? { test: { ...opts.testCommand !== void 0 ? { commandOverride: opts.testCommand } : {}, ...selection ? { selection: opts.only.map((name) => ({ name })) } : {} } } : {}
+      },
+      report
+    );
+    const file = await folder.writeManifest(manifest);
+    reproduction = reproductionLine(manifest, { path: relative(io.cwd, file) });
+  }
   if (opts.json) io.out.write(`${JSON.stringify(report, null, 2)}
 `);
-  else io.err.write(renderSummary(report, relative(io.cwd, folder.dir) || "."));
+  else io.err.write(renderSummary(report, relative(io.cwd, folder.dir) || ".", folder.files().some((f) => f.startsWith(join(folder.dir, "logs")))));
+  if (!opts.json && report.outcome !== "passed" && reproduction) {
+    io.err.write(`reproduce this run (here or on another machine):
+  ${reproduction.command}
+${reproduction.notes.map((n) => `  note: ${n}
+`).join("")}`);
+  }
   if (mode === "run" && opts.keep && !opts.json) io.err.write(`the environment is still up: \`prenv down --env ${p.environment}\` removes it
 `);
   return report.exitCode;
 }
+function applySelection(environment, names, io) {
+  const test = environment.test;
+  const tests = names.map((name) => ({ name }));
+  if (test.mode === "service") {
+    const selection2 = { runner: void 0, env: { PRENV_TEST_SELECTION: JSON.stringify(names) }, command: [], files: {}, how: "PRENV_TEST_SELECTION only (the suite runs as a service)" };
+    io.err.write(`prenv: running only ${names.length} test${names.length === 1 ? "" : "s"}: ${selection2.how}
+`);
+    return selection2;
+  }
+  const packageJson = join(test.workdir, "package.json");
+  const readScript = (name) => {
+    if (!existsSync(packageJson)) return void 0;
+    try {
+      const scripts = JSON.parse(readFileSync(packageJson, "utf8")).scripts;
+      const script = scripts?.[name];
+      return typeof script === "string" ? script : void 0;
+    } catch {
+      return void 0;
+    }
+  };
+  const selection = selectTests(test.command, tests, { ...test.runner ? { runner: test.runner } : {}, env: io.env, readScript, scratchDir: mkdtempSync(join(tmpdir(), "prenv-select-")) });
+  for (const [path, content] of Object.entries(selection.files)) writeFileSync(path, content);
+  environment.test = { ...test, command: selection.command, env: { ...test.env, ...selection.env } };
+  io.err.write(`prenv: running only ${names.length} test${names.length === 1 ? "" : "s"}: ${selection.how}
+`);
+  return selection;
+}
+
 export {
-  describeCommand,
   plan,
+  validateCommand,
   planCommand,
-  runCommand,
   upCommand,
-  validateCommand
+  describeCommand,
+  runCommand
 };

@@ -5,52 +5,91 @@ const require = __prenvCreateRequire(import.meta.url);
 const __filename = __prenvFileURLToPath(import.meta.url);
 const __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
 import {
+  REPORT_TAIL,
   ServiceError,
-  sleep
-} from "./chunk-FQKATZBG.js";
-
-// src/definition/errors.ts
-var DefinitionError = class extends Error {
-  diagnostics;
-  constructor(diagnostics, options) {
-    super(diagnostics.map(formatDiagnostic).join("\n"), options);
-    this.name = "DefinitionError";
-    this.diagnostics = diagnostics;
-  }
-};
-function formatLocation(location) {
-  return `${location.file}:${location.line}:${location.column}`;
-}
-function formatDiagnostic(d) {
-  const where = d.location ? `${formatLocation(d.location)}: ` : "";
-  const service = d.service && !d.message.includes(`"${d.service}"`) ? ` (service "${d.service}")` : "";
-  const hint = d.hint ? `
-  hint: ${d.hint}` : "";
-  return `${where}${d.severity}: ${d.message}${service}${hint}`;
-}
-function error(message, extra = {}) {
-  return { severity: "error", message, ...extra };
-}
-function warning(message, extra = {}) {
-  return { severity: "warning", message, ...extra };
-}
+  TextTail,
+  sleep,
+  writeText
+} from "./chunk-6POKPHH2.js";
 
 // src/engine/up.ts
 import { createServer } from "node:net";
 
 // src/engine/logs.ts
-async function readLog(backend, environment, service, lines) {
+import { PassThrough, Readable, Transform, Writable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { StringDecoder } from "node:string_decoder";
+var serviceLogFile = (service) => `logs/${service}.log`;
+var stepLogFile = (index, name) => `logs/prenv/setup-${index + 1}-${slug(name)}.log`;
+var TEST_LOG_FILE = "logs/prenv/test.log";
+var Output = class {
+  input = new PassThrough();
+  tail;
+  done;
+  where;
+  constructor(sink, file, options = {}) {
+    const tail = this.tail = new TextTail(options.limits ?? REPORT_TAIL);
+    this.where = sink ? file : void 0;
+    const decoder = options.onText ? new StringDecoder("utf8") : void 0;
+    const tee = new Transform({
+      transform(chunk, _encoding, callback) {
+        tail.push(chunk);
+        if (decoder) options.onText?.(decoder.write(chunk));
+        callback(null, chunk);
+      },
+      flush(callback) {
+        if (decoder) options.onText?.(decoder.end());
+        callback();
+      }
+    });
+    const target = sink && options.write !== false ? sink.open(file) : new Writable({ write: (_chunk, _encoding, callback) => callback() });
+    this.done = pipeline([this.input, ...sink?.transform ? [sink.transform()] : [], tee, target]);
+    this.done.catch(() => void 0);
+    this.input.on("error", () => void 0);
+  }
+  /** Ends the output; resolves with its tail and a note of what was cut and where the whole is. */
+  async close() {
+    if (!this.input.writableEnded) this.input.end();
+    await this.done;
+    return this.tail.render(this.where);
+  }
+};
+async function saveLog(backend, environment, service, sink) {
+  const output = new Output(sink, serviceLogFile(service));
   try {
-    const stream = await backend.logs(environment, service, { follow: false, ...lines !== void 0 ? { tail: lines } : {} });
-    let text = "";
-    for await (const chunk of stream) text += String(chunk);
-    return text;
+    const stream = await backend.logs(environment, service, { follow: false });
+    for await (const chunk of stream) await writeText(output.input, chunk);
+  } catch (e) {
+    await writeText(output.input, `
+prenv: the log could not be read: ${e.message}
+`).catch(() => void 0);
+  }
+  await output.close();
+}
+async function passText(sink, text) {
+  if (!sink?.transform || text === "") return text;
+  const chunks = [];
+  const collect = new Writable({
+    write(chunk, _encoding, callback) {
+      chunks.push(chunk);
+      callback();
+    }
+  });
+  await pipeline(Readable.from([text]), sink.transform(), collect);
+  return Buffer.concat(chunks).toString("utf8");
+}
+async function logTail(backend, environment, service, lines = 20) {
+  const tail = new TextTail({ lines, bytes: REPORT_TAIL.bytes });
+  try {
+    const stream = await backend.logs(environment, service, { follow: false, tail: lines });
+    for await (const chunk of stream) tail.push(String(chunk));
   } catch {
     return "";
   }
+  return tail.result().text.trimEnd();
 }
-async function logTail(backend, environment, service, lines = 20) {
-  return (await readLog(backend, environment, service, lines)).trimEnd();
+function slug(name) {
+  return name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 40).replace(/-$/, "") || "step";
 }
 
 // src/engine/readiness.ts
@@ -199,9 +238,9 @@ async function up(plan, options) {
   };
   plan.services.forEach((s) => emit(s.name, "pending"));
   const failed = deferred();
-  const fail = (error2) => {
-    if (!failed.settled) failed.reject(error2);
-    abort.abort(error2);
+  const fail = (error) => {
+    if (!failed.settled) failed.reject(error);
+    abort.abort(error);
   };
   const interrupted = new Promise(
     (_, reject) => signal.addEventListener("abort", () => {
@@ -210,7 +249,7 @@ async function up(plan, options) {
       const waiting = [...phases].filter(([, p]) => p !== "ready" && p !== "completed").map(([s, p]) => `${s} (${p})`);
       const what = reason instanceof Error && reason.message === "timeout" ? `the environment was not ready within ${Math.round(timeoutMs / 1e3)} s` : "the boot was interrupted";
       reject(new ServiceError(waiting[0]?.split(" ")[0] ?? plan.services[0]?.name ?? "", `${what}; still waiting for ${waiting.join(", ") || "nothing"}`, {
-        hint: reason instanceof Error && reason.message === "timeout" ? "raise --timeout, or check why these services do not become ready (prenv logs <service>)" : "run prenv up again"
+        ...reason instanceof Error && reason.message === "timeout" ? { hint: "raise --timeout, or check why these services do not become ready", logOf: waiting[0]?.split(" ")[0] ?? "" } : {}
       }));
     }, { once: true })
   );
@@ -228,6 +267,7 @@ async function up(plan, options) {
       ),
       interrupted
     ]);
+    if (!await backend.claimEnvironment(plan, owner, images.values().next().value.reference)) throw alreadyExists(plan.environment);
     created = true;
     await Promise.race([backend.createEnvironment(plan, owner), interrupted]);
     const started = new Map(plan.services.map((s) => [s.name, deferred()]));
@@ -249,7 +289,7 @@ async function up(plan, options) {
         return;
       }
       const what = service.runsToCompletion ? `exited with code ${status.exitCode}` : status.exitCode === 0 ? "exited (code 0) although it should keep running" : `exited with code ${status.exitCode}`;
-      fail(new ServiceError(name, `service "${name}" ${what}`, { logTail: await logTail(backend, plan.environment, name), hint: `see its whole log with: prenv logs ${name}` }));
+      fail(new ServiceError(name, `service "${name}" ${what}`, { logTail: await logTail(backend, plan.environment, name), logOf: name }));
     };
     const confirmRunning = async (name) => {
       await sleep(Math.max(0, RUNNING_STABLE_MS - (Date.now() - startedAt.get(name))), signal);
@@ -303,7 +343,8 @@ async function up(plan, options) {
     outcomes.sort((a, b) => plan.services.findIndex((s) => s.name === a.name) - plan.services.findIndex((s) => s.name === b.name));
     return { environment: plan.environment, services: outcomes, endpoints, durationMs: Date.now() - t0 };
   } catch (e) {
-    const failure = await failureOf(e, failed, interrupted);
+    if (e instanceof PreflightError) throw e;
+    const failure = options.signal?.aborted ? await interrupted.catch((r) => asServiceError("", r)) : await failureOf(e, failed, interrupted);
     setPhase(failure.service, "failed", failure.message);
     abort.abort(failure);
     let removed = false;
@@ -336,12 +377,7 @@ function conditionWord(condition) {
 }
 async function preflight(plan, backend) {
   const existing = (await backend.list()).find((e) => e.environment === plan.environment && (e.services.length > 0 || e.networks > 0));
-  if (existing) {
-    throw new PreflightError(
-      `environment "${plan.environment}" already exists (created ${existing.created.toISOString()})`,
-      `remove it with \`prenv down --env ${plan.environment}\`, or start another one beside it with --env <name>`
-    );
-  }
+  if (existing) throw alreadyExists(plan.environment, existing.created);
   for (const s of plan.services) {
     for (const p of s.ports) {
       if (!p.published || p.protocol !== "tcp") continue;
@@ -356,6 +392,12 @@ async function preflight(plan, backend) {
     }
   }
 }
+function alreadyExists(environment, created) {
+  return new PreflightError(
+    `environment "${environment}" already exists${created ? ` (created ${created.toISOString()})` : " (another prenv is creating it)"}`,
+    `remove it with \`prenv down --env ${environment}\`, or start another one beside it with --env <name>`
+  );
+}
 function portFree(host, port) {
   return new Promise((resolve) => {
     const server = createServer();
@@ -365,11 +407,12 @@ function portFree(host, port) {
 }
 
 export {
-  DefinitionError,
-  formatDiagnostic,
-  error,
-  warning,
-  readLog,
+  serviceLogFile,
+  stepLogFile,
+  TEST_LOG_FILE,
+  Output,
+  saveLog,
+  passText,
   logTail,
   BootError,
   PreflightError,

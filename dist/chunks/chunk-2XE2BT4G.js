@@ -5,15 +5,15 @@ const require = __prenvCreateRequire(import.meta.url);
 const __filename = __prenvFileURLToPath(import.meta.url);
 const __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
 import {
-  DefinitionError,
   PreflightError
-} from "./chunk-U6YRXODP.js";
+} from "./chunk-TANACFNT.js";
 import {
+  DefinitionError,
   DockerBackend,
   PlanError,
   RuntimeUnavailableError,
   ServiceError
-} from "./chunk-FQKATZBG.js";
+} from "./chunk-6POKPHH2.js";
 import {
   VERSION
 } from "./chunk-MFNAOXLQ.js";

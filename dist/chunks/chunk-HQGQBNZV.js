@@ -9,7 +9,11 @@ import {
 } from "./chunk-5V6OOJVB.js";
 import {
   parseAge
-} from "./chunk-RV7YJNVH.js";
+} from "./chunk-H3R4MDGE.js";
+import {
+  hostAndPort,
+  reachableHost
+} from "./chunk-6POKPHH2.js";
 import {
   getInput,
   getOctokit,
@@ -321,8 +325,7 @@ function stateCell(s) {
   return s.readyMs !== void 0 ? `${state} ${duration(s.readyMs)}` : state;
 }
 function endpointCell(e) {
-  const host = e.hostIp === "0.0.0.0" || e.hostIp === "" ? "127.0.0.1" : e.hostIp;
-  return code(`${host}:${e.hostPort} \u2192 ${e.containerPort}/${e.protocol}`, { cell: true });
+  return code(`${hostAndPort(reachableHost(e.hostIp), e.hostPort)} \u2192 ${e.containerPort}/${e.protocol}`, { cell: true });
 }
 function failedCases(view) {
   return (view.run?.tests?.cases ?? []).filter((c) => c.status === "failed" || c.status === "error");
@@ -528,6 +531,7 @@ var INPUT = {
   composeFiles: "compose-files",
   workingDirectory: "working-directory",
   params: "params",
+  secrets: "secrets",
   testCommand: "test-command",
   testReports: "test-reports",
   testTimeout: "test-timeout",
@@ -644,6 +648,7 @@ function pullRequestOf(eventName, payload) {
       number,
       action: stringAt(payload, ["action"]),
       headSha: stringAt(payload, ["pull_request", "head", "sha"]) ?? "",
+      baseSha: stringAt(payload, ["pull_request", "base", "sha"]) ?? "",
       headRepository,
       baseRepository,
       fromFork: headRepository === void 0 || headRepository.toLowerCase() !== baseRepository.toLowerCase()
@@ -660,6 +665,7 @@ function pullRequestOf(eventName, payload) {
       number,
       action: void 0,
       headSha: stringAt(payload, ["workflow_run", "head_sha"]) ?? "",
+      baseSha: "",
       headRepository,
       baseRepository,
       fromFork: headRepository === void 0 || headRepository.toLowerCase() !== baseRepository.toLowerCase()
@@ -715,6 +721,7 @@ function readSettings(read = (name) => getInput(name)) {
     workingDirectory: path(INPUT.workingDirectory, get(INPUT.workingDirectory) || "."),
     composeFiles: lines(read(INPUT.composeFiles)).map((f) => path(INPUT.composeFiles, f)),
     params: parseParams(read(INPUT.params)),
+    secrets: parseParams(read(INPUT.secrets), INPUT.secrets),
     bootTimeoutMs: duration2(INPUT.timeout, get(INPUT.timeout) || "5m"),
     resultsDir: path(INPUT.resultsDir, get(INPUT.resultsDir) || "prenv-results"),
     token,
@@ -740,7 +747,7 @@ function readSettings(read = (name) => getInput(name)) {
   if (comment && !token) throw new InputError(INPUT.githubToken, "is empty, and comment is true; pass github-token: ${{ github.token }} (the default), or set comment: false");
   return settings;
 }
-function parseParams(raw) {
+function parseParams(raw, input = INPUT.params) {
   if (raw.trim() === "") return [];
   let doc;
   try {
@@ -749,26 +756,26 @@ function parseParams(raw) {
     doc = void 0;
   }
   if (typeof doc === "object" && doc !== null && !Array.isArray(doc)) {
-    return Object.entries(doc).map(([name, value]) => `${paramName(name)}=${paramValue(name, value)}`);
+    return Object.entries(doc).map(([name, value]) => `${paramName(input, name)}=${paramValue(input, name, value)}`);
   }
   const out = [];
   raw.split(/\r?\n/).forEach((line, i) => {
     const trimmed = line.trim();
     if (trimmed === "" || trimmed.startsWith("#")) return;
     const m = /^([^=\s]+)\s*=(.*)$/.exec(trimmed);
-    if (!m) throw new InputError(INPUT.params, `line ${i + 1} ("${trimmed}") is not name=value; write one name=value per line, or a YAML mapping (name: value)`);
-    out.push(`${paramName(m[1])}=${m[2].trim()}`);
+    if (!m) throw new InputError(input, `line ${i + 1}${input === INPUT.secrets ? "" : ` ("${trimmed}")`} is not name=value; write one name=value per line, or a YAML mapping (name: value)`);
+    out.push(`${paramName(input, m[1])}=${m[2].trim()}`);
   });
   return out;
 }
-function paramName(name) {
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new InputError(INPUT.params, `"${name}" is not a parameter name; names have letters, digits and _ and start with a letter or _`);
+function paramName(input, name) {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new InputError(input, `${input === INPUT.secrets ? "a name" : `"${name}"`} is not a parameter name; names have letters, digits and _ and start with a letter or _`);
   return name;
 }
-function paramValue(name, value) {
+function paramValue(input, name, value) {
   if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") return String(value);
   if (Array.isArray(value) && value.every((v) => ["string", "number", "boolean"].includes(typeof v))) return value.join(",");
-  throw new InputError(INPUT.params, `parameter "${name}" must be text, a number, true/false or a list of those, not ${value === null ? "empty" : "a mapping"}`);
+  throw new InputError(input, `parameter "${name}" must be text, a number, true/false or a list of those, not ${value === null ? "empty" : "a mapping"}`);
 }
 function bool(name, raw, fallback) {
   if (raw === "") return fallback;

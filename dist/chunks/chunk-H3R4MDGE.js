@@ -4,9 +4,6 @@ import { fileURLToPath as __prenvFileURLToPath } from 'node:url';
 const require = __prenvCreateRequire(import.meta.url);
 const __filename = __prenvFileURLToPath(import.meta.url);
 const __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
-import {
-  sleep
-} from "./chunk-FQKATZBG.js";
 
 // src/engine/lifecycle.ts
 function gcCandidates(environments, options) {
@@ -14,35 +11,42 @@ function gcCandidates(environments, options) {
   const alive = options.isAlive ?? processAlive;
   const out = [];
   for (const env of environments) {
+    if (onlyKeptData(env)) continue;
     const ageMs = now.getTime() - env.created.getTime();
     if (options.olderThanMs !== void 0 && ageMs > options.olderThanMs) {
       out.push({ environment: env, reason: `older than the limit (${Math.round(ageMs / 6e4)} min)` });
       continue;
     }
-    if (env.complete) continue;
+    if (env.complete && !env.ephemeral) continue;
+    const what = env.complete ? "left by a prenv run that ended before its teardown" : "left by a run that ended before it finished";
     const [host, pid] = splitOwner(env.owner);
     if (host === options.host && pid !== void 0 && !alive(pid)) {
-      out.push({ environment: env, reason: `left by a run that ended before it finished (process ${pid} is gone)` });
+      out.push({ environment: env, reason: `${what} (process ${pid} is gone)` });
     } else if (!host || pid === void 0) {
-      out.push({ environment: env, reason: "unfinished and its owner is unknown" });
+      out.push({ environment: env, reason: `${env.complete ? "made by a run" : "unfinished"} and its owner is unknown` });
     }
   }
   return out;
 }
-var SETTLE_MS = 500;
+var QUIET_LOOKS = 2;
+var MAX_LOOKS = 20;
 async function gc(backend, options) {
   const decisions = gcCandidates(await backend.list(), options);
-  const results = await Promise.all(decisions.map(async (decision) => ({ decision, removed: await backend.remove(decision.environment.environment, { keepVolumes: false }) })));
-  if (decisions.length === 0) return results;
-  await sleep(SETTLE_MS);
-  const swept = new Set(decisions.map((d) => d.environment.environment));
-  const late = (await backend.list()).filter((e) => swept.has(e.environment));
-  for (const env of late) {
-    const again = await backend.remove(env.environment, { keepVolumes: false });
-    const result = results.find((r) => r.decision.environment.environment === env.environment);
-    result.removed = { containers: result.removed.containers + again.containers, networks: result.removed.networks + again.networks, volumes: result.removed.volumes + again.volumes };
+  const results = await Promise.all(decisions.map(async (decision) => ({ decision, removed: await backend.remove(decision.environment.environment, { keepVolumes: decision.environment.volumesKept }) })));
+  const byName = new Map(results.map((r) => [r.decision.environment.environment, r]));
+  for (let quiet = 0, looks = 0; decisions.length > 0 && quiet < QUIET_LOOKS && looks < MAX_LOOKS; looks++) {
+    const late = (await backend.list()).filter((e) => byName.has(e.environment) && !onlyKeptData(e));
+    quiet = late.length === 0 ? quiet + 1 : 0;
+    for (const env of late) {
+      const again = await backend.remove(env.environment, { keepVolumes: env.volumesKept });
+      const result = byName.get(env.environment);
+      result.removed = { containers: result.removed.containers + again.containers, networks: result.removed.networks + again.networks, volumes: result.removed.volumes + again.volumes };
+    }
   }
   return results;
+}
+function onlyKeptData(env) {
+  return env.volumesKept && env.services.length === 0 && env.networks === 0 && !env.complete;
 }
 function splitOwner(owner) {
   const at = owner.lastIndexOf(":");

@@ -5,19 +5,29 @@ const require = __prenvCreateRequire(import.meta.url);
 const __filename = __prenvFileURLToPath(import.meta.url);
 const __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
 import {
-  CliError,
-  EXIT,
-  backendFor,
-  explain
-} from "./chunk-TCBG7P4L.js";
-import "./chunk-U6YRXODP.js";
-import "./chunk-FQKATZBG.js";
+  describeCommand,
+  plan,
+  planCommand,
+  runCommand,
+  upCommand,
+  validateCommand
+} from "./chunk-KGBV5VUR.js";
+import "./chunk-CNFRZ4YZ.js";
+import "./chunk-5V6OOJVB.js";
+import "./chunk-GOV6TOGU.js";
+import "./chunk-H3R4MDGE.js";
+import "./chunk-2XE2BT4G.js";
+import "./chunk-TANACFNT.js";
+import "./chunk-6POKPHH2.js";
 import "./chunk-MFNAOXLQ.js";
+import "./chunk-E4WOXC7Y.js";
 import "./chunk-4VAHO4CZ.js";
 import "./chunk-LMTFRDG6.js";
 export {
-  CliError,
-  EXIT,
-  backendFor,
-  explain
+  describeCommand,
+  plan,
+  planCommand,
+  runCommand,
+  upCommand,
+  validateCommand
 };

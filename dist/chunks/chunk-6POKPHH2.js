@@ -863,7 +863,7 @@ var require_state = __commonJS({
 var require_stream_writable = __commonJS({
   "node_modules/readable-stream/lib/_stream_writable.js"(exports, module) {
     "use strict";
-    module.exports = Writable;
+    module.exports = Writable2;
     function CorkedRequest(state) {
       var _this = this;
       this.next = null;
@@ -873,7 +873,7 @@ var require_stream_writable = __commonJS({
       };
     }
     var Duplex;
-    Writable.WritableState = WritableState;
+    Writable2.WritableState = WritableState;
     var internalUtil = {
       deprecate: require_node()
     };
@@ -900,7 +900,7 @@ var require_stream_writable = __commonJS({
     var ERR_STREAM_WRITE_AFTER_END = _require$codes.ERR_STREAM_WRITE_AFTER_END;
     var ERR_UNKNOWN_ENCODING = _require$codes.ERR_UNKNOWN_ENCODING;
     var errorOrDestroy = destroyImpl.errorOrDestroy;
-    require_inherits()(Writable, Stream);
+    require_inherits()(Writable2, Stream);
     function nop() {
     }
     function WritableState(options, stream, isDuplex) {
@@ -961,10 +961,10 @@ var require_stream_writable = __commonJS({
     var realHasInstance;
     if (typeof Symbol === "function" && Symbol.hasInstance && typeof Function.prototype[Symbol.hasInstance] === "function") {
       realHasInstance = Function.prototype[Symbol.hasInstance];
-      Object.defineProperty(Writable, Symbol.hasInstance, {
+      Object.defineProperty(Writable2, Symbol.hasInstance, {
         value: function value(object) {
           if (realHasInstance.call(this, object)) return true;
-          if (this !== Writable) return false;
+          if (this !== Writable2) return false;
           return object && object._writableState instanceof WritableState;
         }
       });
@@ -973,10 +973,10 @@ var require_stream_writable = __commonJS({
         return object instanceof this;
       };
     }
-    function Writable(options) {
+    function Writable2(options) {
       Duplex = Duplex || require_stream_duplex();
       var isDuplex = this instanceof Duplex;
-      if (!isDuplex && !realHasInstance.call(Writable, this)) return new Writable(options);
+      if (!isDuplex && !realHasInstance.call(Writable2, this)) return new Writable2(options);
       this._writableState = new WritableState(options, this, isDuplex);
       this.writable = true;
       if (options) {
@@ -987,7 +987,7 @@ var require_stream_writable = __commonJS({
       }
       Stream.call(this);
     }
-    Writable.prototype.pipe = function() {
+    Writable2.prototype.pipe = function() {
       errorOrDestroy(this, new ERR_STREAM_CANNOT_PIPE());
     };
     function writeAfterEnd(stream, cb) {
@@ -1009,7 +1009,7 @@ var require_stream_writable = __commonJS({
       }
       return true;
     }
-    Writable.prototype.write = function(chunk, encoding, cb) {
+    Writable2.prototype.write = function(chunk, encoding, cb) {
       var state = this._writableState;
       var ret = false;
       var isBuf = !state.objectMode && _isUint8Array(chunk);
@@ -1030,23 +1030,23 @@ var require_stream_writable = __commonJS({
       }
       return ret;
     };
-    Writable.prototype.cork = function() {
+    Writable2.prototype.cork = function() {
       this._writableState.corked++;
     };
-    Writable.prototype.uncork = function() {
+    Writable2.prototype.uncork = function() {
       var state = this._writableState;
       if (state.corked) {
         state.corked--;
         if (!state.writing && !state.corked && !state.bufferProcessing && state.bufferedRequest) clearBuffer(this, state);
       }
     };
-    Writable.prototype.setDefaultEncoding = function setDefaultEncoding(encoding) {
+    Writable2.prototype.setDefaultEncoding = function setDefaultEncoding(encoding) {
       if (typeof encoding === "string") encoding = encoding.toLowerCase();
       if (!(["hex", "utf8", "utf-8", "ascii", "binary", "base64", "ucs2", "ucs-2", "utf16le", "utf-16le", "raw"].indexOf((encoding + "").toLowerCase()) > -1)) throw new ERR_UNKNOWN_ENCODING(encoding);
       this._writableState.defaultEncoding = encoding;
       return this;
     };
-    Object.defineProperty(Writable.prototype, "writableBuffer", {
+    Object.defineProperty(Writable2.prototype, "writableBuffer", {
       // making it explicit this property is not enumerable
       // because otherwise some prototype manipulation in
       // userland will fail
@@ -1061,7 +1061,7 @@ var require_stream_writable = __commonJS({
       }
       return chunk;
     }
-    Object.defineProperty(Writable.prototype, "writableHighWaterMark", {
+    Object.defineProperty(Writable2.prototype, "writableHighWaterMark", {
       // making it explicit this property is not enumerable
       // because otherwise some prototype manipulation in
       // userland will fail
@@ -1209,11 +1209,11 @@ var require_stream_writable = __commonJS({
       state.bufferedRequest = entry;
       state.bufferProcessing = false;
     }
-    Writable.prototype._write = function(chunk, encoding, cb) {
+    Writable2.prototype._write = function(chunk, encoding, cb) {
       cb(new ERR_METHOD_NOT_IMPLEMENTED("_write()"));
     };
-    Writable.prototype._writev = null;
-    Writable.prototype.end = function(chunk, encoding, cb) {
+    Writable2.prototype._writev = null;
+    Writable2.prototype.end = function(chunk, encoding, cb) {
       var state = this._writableState;
       if (typeof chunk === "function") {
         cb = chunk;
@@ -1231,7 +1231,7 @@ var require_stream_writable = __commonJS({
       if (!state.ending) endWritable(this, state, cb);
       return this;
     };
-    Object.defineProperty(Writable.prototype, "writableLength", {
+    Object.defineProperty(Writable2.prototype, "writableLength", {
       // making it explicit this property is not enumerable
       // because otherwise some prototype manipulation in
       // userland will fail
@@ -1304,7 +1304,7 @@ var require_stream_writable = __commonJS({
       }
       state.corkedRequestsFree.next = corkReq;
     }
-    Object.defineProperty(Writable.prototype, "destroyed", {
+    Object.defineProperty(Writable2.prototype, "destroyed", {
       // making it explicit this property is not enumerable
       // because otherwise some prototype manipulation in
       // userland will fail
@@ -1322,9 +1322,9 @@ var require_stream_writable = __commonJS({
         this._writableState.destroyed = value;
       }
     });
-    Writable.prototype.destroy = destroyImpl.destroy;
-    Writable.prototype._undestroy = destroyImpl.undestroy;
-    Writable.prototype._destroy = function(err, cb) {
+    Writable2.prototype.destroy = destroyImpl.destroy;
+    Writable2.prototype._undestroy = destroyImpl.undestroy;
+    Writable2.prototype._destroy = function(err, cb) {
       cb(err);
     };
   }
@@ -1341,13 +1341,13 @@ var require_stream_duplex = __commonJS({
     };
     module.exports = Duplex;
     var Readable2 = require_stream_readable();
-    var Writable = require_stream_writable();
+    var Writable2 = require_stream_writable();
     require_inherits()(Duplex, Readable2);
     {
-      keys = objectKeys(Writable.prototype);
+      keys = objectKeys(Writable2.prototype);
       for (v = 0; v < keys.length; v++) {
         method = keys[v];
-        if (!Duplex.prototype[method]) Duplex.prototype[method] = Writable.prototype[method];
+        if (!Duplex.prototype[method]) Duplex.prototype[method] = Writable2.prototype[method];
       }
     }
     var keys;
@@ -1356,7 +1356,7 @@ var require_stream_duplex = __commonJS({
     function Duplex(options) {
       if (!(this instanceof Duplex)) return new Duplex(options);
       Readable2.call(this, options);
-      Writable.call(this, options);
+      Writable2.call(this, options);
       this.allowHalfOpen = true;
       if (options) {
         if (options.readable === false) this.readable = false;
@@ -1588,9 +1588,9 @@ var require_async_iterator = __commonJS({
       },
       next: function next() {
         var _this = this;
-        var error = this[kError];
-        if (error !== null) {
-          return Promise.reject(error);
+        var error2 = this[kError];
+        if (error2 !== null) {
+          return Promise.reject(error2);
         }
         if (this[kEnded]) {
           return Promise.resolve(createIterResult(void 0, true));
@@ -1703,8 +1703,8 @@ var require_from = __commonJS({
       try {
         var info = gen[key](arg);
         var value = info.value;
-      } catch (error) {
-        reject(error);
+      } catch (error2) {
+        reject(error2);
         return;
       }
       if (info.done) {
@@ -1854,7 +1854,7 @@ var require_stream_readable = __commonJS({
     var ERR_STREAM_PUSH_AFTER_EOF = _require$codes.ERR_STREAM_PUSH_AFTER_EOF;
     var ERR_METHOD_NOT_IMPLEMENTED = _require$codes.ERR_METHOD_NOT_IMPLEMENTED;
     var ERR_STREAM_UNSHIFT_AFTER_END_EVENT = _require$codes.ERR_STREAM_UNSHIFT_AFTER_END_EVENT;
-    var StringDecoder;
+    var StringDecoder2;
     var createReadableStreamAsyncIterator;
     var from;
     require_inherits()(Readable2, Stream);
@@ -1896,8 +1896,8 @@ var require_stream_readable = __commonJS({
       this.decoder = null;
       this.encoding = null;
       if (options.encoding) {
-        if (!StringDecoder) StringDecoder = require_string_decoder().StringDecoder;
-        this.decoder = new StringDecoder(options.encoding);
+        if (!StringDecoder2) StringDecoder2 = require_string_decoder().StringDecoder;
+        this.decoder = new StringDecoder2(options.encoding);
         this.encoding = options.encoding;
       }
     }
@@ -2018,8 +2018,8 @@ var require_stream_readable = __commonJS({
       return this._readableState.flowing === false;
     };
     Readable2.prototype.setEncoding = function(enc) {
-      if (!StringDecoder) StringDecoder = require_string_decoder().StringDecoder;
-      var decoder = new StringDecoder(enc);
+      if (!StringDecoder2) StringDecoder2 = require_string_decoder().StringDecoder;
+      var decoder = new StringDecoder2(enc);
       this._readableState.decoder = decoder;
       this._readableState.encoding = this._readableState.decoder.encoding;
       var p = this._readableState.buffer.head;
@@ -2553,14 +2553,14 @@ var require_stream_readable = __commonJS({
 var require_stream_transform = __commonJS({
   "node_modules/readable-stream/lib/_stream_transform.js"(exports, module) {
     "use strict";
-    module.exports = Transform;
+    module.exports = Transform2;
     var _require$codes = require_errors().codes;
     var ERR_METHOD_NOT_IMPLEMENTED = _require$codes.ERR_METHOD_NOT_IMPLEMENTED;
     var ERR_MULTIPLE_CALLBACK = _require$codes.ERR_MULTIPLE_CALLBACK;
     var ERR_TRANSFORM_ALREADY_TRANSFORMING = _require$codes.ERR_TRANSFORM_ALREADY_TRANSFORMING;
     var ERR_TRANSFORM_WITH_LENGTH_0 = _require$codes.ERR_TRANSFORM_WITH_LENGTH_0;
     var Duplex = require_stream_duplex();
-    require_inherits()(Transform, Duplex);
+    require_inherits()(Transform2, Duplex);
     function afterTransform(er, data) {
       var ts = this._transformState;
       ts.transforming = false;
@@ -2579,8 +2579,8 @@ var require_stream_transform = __commonJS({
         this._read(rs.highWaterMark);
       }
     }
-    function Transform(options) {
-      if (!(this instanceof Transform)) return new Transform(options);
+    function Transform2(options) {
+      if (!(this instanceof Transform2)) return new Transform2(options);
       Duplex.call(this, options);
       this._transformState = {
         afterTransform: afterTransform.bind(this),
@@ -2608,14 +2608,14 @@ var require_stream_transform = __commonJS({
         done(this, null, null);
       }
     }
-    Transform.prototype.push = function(chunk, encoding) {
+    Transform2.prototype.push = function(chunk, encoding) {
       this._transformState.needTransform = false;
       return Duplex.prototype.push.call(this, chunk, encoding);
     };
-    Transform.prototype._transform = function(chunk, encoding, cb) {
+    Transform2.prototype._transform = function(chunk, encoding, cb) {
       cb(new ERR_METHOD_NOT_IMPLEMENTED("_transform()"));
     };
-    Transform.prototype._write = function(chunk, encoding, cb) {
+    Transform2.prototype._write = function(chunk, encoding, cb) {
       var ts = this._transformState;
       ts.writecb = cb;
       ts.writechunk = chunk;
@@ -2625,7 +2625,7 @@ var require_stream_transform = __commonJS({
         if (ts.needTransform || rs.needReadable || rs.length < rs.highWaterMark) this._read(rs.highWaterMark);
       }
     };
-    Transform.prototype._read = function(n) {
+    Transform2.prototype._read = function(n) {
       var ts = this._transformState;
       if (ts.writechunk !== null && !ts.transforming) {
         ts.transforming = true;
@@ -2634,7 +2634,7 @@ var require_stream_transform = __commonJS({
         ts.needTransform = true;
       }
     };
-    Transform.prototype._destroy = function(err, cb) {
+    Transform2.prototype._destroy = function(err, cb) {
       Duplex.prototype._destroy.call(this, err, function(err2) {
         cb(err2);
       });
@@ -2654,14 +2654,14 @@ var require_stream_transform = __commonJS({
 var require_stream_passthrough = __commonJS({
   "node_modules/readable-stream/lib/_stream_passthrough.js"(exports, module) {
     "use strict";
-    module.exports = PassThrough2;
-    var Transform = require_stream_transform();
-    require_inherits()(PassThrough2, Transform);
-    function PassThrough2(options) {
-      if (!(this instanceof PassThrough2)) return new PassThrough2(options);
-      Transform.call(this, options);
+    module.exports = PassThrough;
+    var Transform2 = require_stream_transform();
+    require_inherits()(PassThrough, Transform2);
+    function PassThrough(options) {
+      if (!(this instanceof PassThrough)) return new PassThrough(options);
+      Transform2.call(this, options);
     }
-    PassThrough2.prototype._transform = function(chunk, encoding, cb) {
+    PassThrough.prototype._transform = function(chunk, encoding, cb) {
       cb(null, chunk);
     };
   }
@@ -2725,7 +2725,7 @@ var require_pipeline = __commonJS({
       if (typeof streams[streams.length - 1] !== "function") return noop;
       return streams.pop();
     }
-    function pipeline() {
+    function pipeline2() {
       for (var _len = arguments.length, streams = new Array(_len), _key = 0; _key < _len; _key++) {
         streams[_key] = arguments[_key];
       }
@@ -2734,21 +2734,21 @@ var require_pipeline = __commonJS({
       if (streams.length < 2) {
         throw new ERR_MISSING_ARGS("streams");
       }
-      var error;
+      var error2;
       var destroys = streams.map(function(stream, i) {
         var reading = i < streams.length - 1;
         var writing = i > 0;
         return destroyer(stream, reading, writing, function(err) {
-          if (!error) error = err;
+          if (!error2) error2 = err;
           if (err) destroys.forEach(call);
           if (reading) return;
           destroys.forEach(call);
-          callback(error);
+          callback(error2);
         });
       });
       return streams.reduce(pipe);
     }
-    module.exports = pipeline;
+    module.exports = pipeline2;
   }
 });
 
@@ -3145,18 +3145,18 @@ var require_modem = __commonJS({
           });
         }
       });
-      req.on("error", function(error) {
+      req.on("error", function(error2) {
         clearTimeout(connectionTimeoutTimer);
         if (finished === false) {
           finished = true;
-          self2.buildPayload(error, context.isStream, context.statusCodes, false, {}, {}, null, callback);
+          self2.buildPayload(error2, context.isStream, context.statusCodes, false, {}, {}, null, callback);
         }
       });
       if (typeof data === "string" || Buffer.isBuffer(data)) {
         req.write(data);
       } else if (data) {
-        data.on("error", function(error) {
-          req.destroy(error);
+        data.on("error", function(error2) {
+          req.destroy(error2);
         });
         data.pipe(req);
       }
@@ -4077,8 +4077,8 @@ var require_extract = __commonJS({
     var util = __require("util");
     var bl = require_bl();
     var headers = require_headers();
-    var Writable = require_readable().Writable;
-    var PassThrough2 = require_readable().PassThrough;
+    var Writable2 = require_readable().Writable;
+    var PassThrough = require_readable().PassThrough;
     var noop = function() {
     };
     var overflow = function(size) {
@@ -4100,15 +4100,15 @@ var require_extract = __commonJS({
     var Source = function(self2, offset) {
       this._parent = self2;
       this.offset = offset;
-      PassThrough2.call(this, { autoDestroy: false });
+      PassThrough.call(this, { autoDestroy: false });
     };
-    util.inherits(Source, PassThrough2);
+    util.inherits(Source, PassThrough);
     Source.prototype.destroy = function(err) {
       this._parent.destroy(err);
     };
     var Extract = function(opts) {
       if (!(this instanceof Extract)) return new Extract(opts);
-      Writable.call(this, opts);
+      Writable2.call(this, opts);
       opts = opts || {};
       this._offset = 0;
       this._buffer = bl();
@@ -4232,7 +4232,7 @@ var require_extract = __commonJS({
       this._onheader = onheader;
       this._parse(512, onheader);
     };
-    util.inherits(Extract, Writable);
+    util.inherits(Extract, Writable2);
     Extract.prototype.destroy = function(err) {
       if (this._destroyed) return;
       this._destroyed = true;
@@ -4459,8 +4459,8 @@ var require_pack = __commonJS({
     var inherits = require_inherits();
     var alloc = Buffer.alloc;
     var Readable2 = require_readable().Readable;
-    var Writable = require_readable().Writable;
-    var StringDecoder = __require("string_decoder").StringDecoder;
+    var Writable2 = require_readable().Writable;
+    var StringDecoder2 = __require("string_decoder").StringDecoder;
     var headers = require_headers();
     var DMODE = parseInt("755", 8);
     var FMODE = parseInt("644", 8);
@@ -4487,12 +4487,12 @@ var require_pack = __commonJS({
       return "file";
     }
     var Sink = function(to) {
-      Writable.call(this);
+      Writable2.call(this);
       this.written = 0;
       this._to = to;
       this._destroyed = false;
     };
-    inherits(Sink, Writable);
+    inherits(Sink, Writable2);
     Sink.prototype._write = function(data, enc, cb) {
       this.written += data.length;
       if (this._to.push(data)) return cb();
@@ -4504,12 +4504,12 @@ var require_pack = __commonJS({
       this.emit("close");
     };
     var LinkSink = function() {
-      Writable.call(this);
+      Writable2.call(this);
       this.linkname = "";
-      this._decoder = new StringDecoder("utf-8");
+      this._decoder = new StringDecoder2("utf-8");
       this._destroyed = false;
     };
-    inherits(LinkSink, Writable);
+    inherits(LinkSink, Writable2);
     LinkSink.prototype._write = function(data, enc, cb) {
       this.linkname += this._decoder.write(data);
       cb();
@@ -4520,10 +4520,10 @@ var require_pack = __commonJS({
       this.emit("close");
     };
     var Void = function() {
-      Writable.call(this);
+      Writable2.call(this);
       this._destroyed = false;
     };
-    inherits(Void, Writable);
+    inherits(Void, Writable2);
     Void.prototype._write = function(data, enc, cb) {
       cb(new Error("No body allowed for this entry"));
     };
@@ -4731,16 +4731,16 @@ var require_pump = __commonJS({
       var callback = isFn(streams[streams.length - 1] || noop) && streams.pop() || noop;
       if (Array.isArray(streams[0])) streams = streams[0];
       if (streams.length < 2) throw new Error("pump requires two streams per minimum");
-      var error;
+      var error2;
       var destroys = streams.map(function(stream, i) {
         var reading = i < streams.length - 1;
         var writing = i > 0;
         return destroyer(stream, reading, writing, function(err) {
-          if (!error) error = err;
+          if (!error2) error2 = err;
           if (err) destroys.forEach(call);
           if (reading) return;
           destroys.forEach(call);
-          callback(error);
+          callback(error2);
         });
       });
       return streams.reduce(pipe);
@@ -14262,8 +14262,8 @@ var require_buildkit = __commonJS({
         });
       }
       if (status.warnings && status.warnings.length > 0) {
-        status.warnings.forEach(function(warning) {
-          var msg = Buffer.from(warning.short).toString(ENCODING_UTF8);
+        status.warnings.forEach(function(warning2) {
+          var msg = Buffer.from(warning2.short).toString(ENCODING_UTF8);
           lines.push("WARNING: " + msg);
         });
       }
@@ -16143,6 +16143,32 @@ var require_tar_fs2 = __commonJS({
   }
 });
 
+// src/definition/errors.ts
+var DefinitionError = class extends Error {
+  diagnostics;
+  constructor(diagnostics, options) {
+    super(diagnostics.map(formatDiagnostic).join("\n"), { cause: options?.cause ?? diagnostics.find((d) => d.cause !== void 0)?.cause });
+    this.name = "DefinitionError";
+    this.diagnostics = diagnostics;
+  }
+};
+function formatLocation(location) {
+  return `${location.file}:${location.line}:${location.column}`;
+}
+function formatDiagnostic(d) {
+  const where = d.location ? `${formatLocation(d.location)}: ` : "";
+  const service = d.service && !d.message.includes(`"${d.service}"`) ? ` (service "${d.service}")` : "";
+  const hint = d.hint ? `
+  hint: ${d.hint}` : "";
+  return `${where}${d.severity}: ${d.message}${service}${hint}`;
+}
+function error(message, extra = {}) {
+  return { severity: "error", message, ...extra };
+}
+function warning(message, extra = {}) {
+  return { severity: "warning", message, ...extra };
+}
+
 // src/backends/backend.ts
 var LABELS = {
   environment: "dev.prenv.environment",
@@ -16153,6 +16179,8 @@ var LABELS = {
   created: "dev.prenv.created",
   owner: "dev.prenv.owner",
   workingDir: "dev.prenv.working-dir",
+  /** "run": the environment lives only as long as the run that made it; "until-down" otherwise. */
+  lifetime: "dev.prenv.lifetime",
   /** Names a marker object: "complete" says `up` finished and the environment is wanted. */
   marker: "dev.prenv.marker"
 };
@@ -16166,14 +16194,54 @@ var ServiceError = class extends Error {
   service;
   hint;
   logTail;
+  /**
+   * The service whose whole log tells more. Where to read it (`prenv logs`, the results
+   * folder, nowhere) depends on whether the environment is still there, so the one who
+   * reports the error says it.
+   */
+  logOf;
   constructor(service, message, options = {}) {
     super(message, { cause: options.cause });
     this.name = "ServiceError";
     this.service = service;
     this.hint = options.hint;
     this.logTail = options.logTail;
+    this.logOf = options.logOf;
   }
 };
+
+// src/plan/plan.ts
+import { relative } from "node:path";
+
+// src/engine/endpoints.ts
+function variablePart(name) {
+  return name.toUpperCase().replace(/[^A-Z0-9]+/g, "_").replace(/^_+|_+$/g, "");
+}
+function endpointVariables(environment, endpoints) {
+  const vars = { PRENV_ENVIRONMENT: environment };
+  const seen = /* @__PURE__ */ new Set();
+  for (const e of endpoints) {
+    const svc = variablePart(e.service);
+    const host = reachableHost(e.hostIp);
+    const suffix = e.protocol === "udp" ? `${e.containerPort}_UDP` : String(e.containerPort);
+    vars[`PRENV_${svc}_${suffix}_HOST`] = host;
+    vars[`PRENV_${svc}_${suffix}_PORT`] = String(e.hostPort);
+    if (e.protocol === "tcp" && !seen.has(svc)) {
+      seen.add(svc);
+      vars[`PRENV_${svc}_HOST`] = host;
+      vars[`PRENV_${svc}_PORT`] = String(e.hostPort);
+      vars[`PRENV_${svc}_URL`] = `http://${hostAndPort(host, e.hostPort)}`;
+    }
+  }
+  return vars;
+}
+function reachableHost(hostIp) {
+  if (hostIp === "0.0.0.0" || hostIp === "") return "127.0.0.1";
+  return hostIp === "::" ? "::1" : hostIp;
+}
+function hostAndPort(host, port) {
+  return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
+}
 
 // src/plan/plan.ts
 var PlanError = class extends Error {
@@ -16185,6 +16253,12 @@ var PlanError = class extends Error {
   }
 };
 var ENV_NAME = /^[a-z0-9][a-z0-9_-]{0,48}$/;
+function repositoryOf(reference) {
+  const at = reference.indexOf("@");
+  if (at >= 0) return reference.slice(0, at);
+  const colon = reference.lastIndexOf(":");
+  return colon > reference.lastIndexOf("/") ? reference.slice(0, colon) : reference;
+}
 function planEnvironment(definition, options = {}) {
   const environment = options.environment ?? definition.name;
   if (!ENV_NAME.test(environment)) {
@@ -16212,12 +16286,21 @@ function planEnvironment(definition, options = {}) {
     levels.set(name, level);
     return level;
   };
+  const pins = options.pins ?? {};
+  for (const [name, digest] of Object.entries(pins)) {
+    const spec = definition.services[name];
+    if (!spec) throw new PlanError(`--pin names service "${name}", which the definition does not have`, `the services are ${Object.keys(definition.services).join(", ")}`);
+    if (spec.build !== void 0) throw new PlanError(`--pin ${name}: the service is built from the repository, so it cannot be pinned to a digest`, "remove the --pin: the image is rebuilt from the same commit");
+    if (!/^sha256:[0-9a-f]{64}$/.test(digest)) throw new PlanError(`--pin ${name}=${digest} is not a digest`, "write --pin <service>=sha256:<64 hex digits>, as the run's reproduction line has it");
+  }
   const planned = (name, runsToCompletion) => {
     const spec = definition.services[name];
+    const pin = pins[name];
     return {
       name,
       spec,
-      image: spec.image ?? `prenv-build/${definition.name}-${name}:${definition.hash}`,
+      // The tag of a built image comes with the build: a hash of what it is built from.
+      image: pin && spec.image ? `${repositoryOf(spec.image)}@${pin}` : spec.image ?? `prenv-build/${definition.name}-${name}`,
       build: spec.build !== void 0,
       dependsOn: Object.fromEntries(Object.entries(spec.dependsOn).filter(([d]) => selected.has(d))),
       readiness: readinessOf(spec, runsToCompletion),
@@ -16226,6 +16309,7 @@ function planEnvironment(definition, options = {}) {
       ports: spec.ports
     };
   };
+  endpointNamesApart(definition, [...selected]);
   const services = [...selected].map((name) => planned(name, completionAwaited.has(name)));
   services.sort((a, b) => a.level - b.level || a.name.localeCompare(b.name));
   const test = testService ? planned(testService, true) : void 0;
@@ -16253,6 +16337,25 @@ function planEnvironment(definition, options = {}) {
     networks,
     volumes
   };
+}
+function endpointNamesApart(definition, names) {
+  const byPart = /* @__PURE__ */ new Map();
+  for (const name of names.sort()) {
+    const part = variablePart(name);
+    const other = byPart.get(part);
+    if (other === void 0) {
+      byPart.set(part, name);
+      continue;
+    }
+    const where = (n) => {
+      const at = definition.services[n].location;
+      return at ? ` (${formatLocation({ ...at, file: relative(definition.workingDir, at.file) || at.file })})` : "";
+    };
+    throw new PlanError(
+      `services "${other}"${where(other)} and "${name}"${where(name)} would both set the test command's PRENV_${part}_* variables`,
+      "rename one of them so that their names differ in letters or digits, not only in '-', '.' or '_'"
+    );
+  }
 }
 function networksOf(spec) {
   return Object.keys(spec.networks).length > 0 ? spec.networks : { default: { aliases: [] } };
@@ -16306,7 +16409,9 @@ function describeCheck(check) {
 var import_dockerignore = __toESM(require_ignore(), 1);
 var import_dockerode = __toESM(require_docker(), 1);
 var import_tar_fs = __toESM(require_tar_fs2(), 1);
-import { PassThrough, Readable } from "node:stream";
+import { Readable, Transform, Writable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { StringDecoder } from "node:string_decoder";
 
 // src/util/async.ts
 function withTimeout(work, timeoutMs, signal) {
@@ -16336,6 +16441,95 @@ function sleep(ms, signal) {
   });
 }
 
+// src/util/text-streams.ts
+var REPORT_TAIL = { lines: 100, bytes: 8192 };
+var EMPTY = Buffer.alloc(0);
+var Utf8Chunker = class {
+  carry = EMPTY;
+  push(piece) {
+    const bytes = this.carry.length > 0 ? Buffer.concat([this.carry, piece]) : piece;
+    const end = wholeLength(bytes);
+    this.carry = end === bytes.length ? EMPTY : Buffer.from(bytes.subarray(end));
+    return bytes.subarray(0, end);
+  }
+  end() {
+    const rest = this.carry;
+    this.carry = EMPTY;
+    return rest;
+  }
+};
+function wholeLength(bytes) {
+  for (let back = 1; back <= Math.min(4, bytes.length); back++) {
+    const byte = bytes[bytes.length - back];
+    if ((byte & 192) === 128) continue;
+    const needs = byte >= 240 ? 4 : byte >= 224 ? 3 : byte >= 192 ? 2 : 1;
+    return needs > back ? bytes.length - back : bytes.length;
+  }
+  return bytes.length;
+}
+var TextTail = class {
+  chunks = [];
+  kept = 0;
+  total = 0;
+  limits;
+  constructor(limits = REPORT_TAIL) {
+    this.limits = limits;
+  }
+  push(chunk) {
+    const bytes = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
+    this.total += bytes.length;
+    this.kept += bytes.length;
+    this.chunks.push(bytes);
+    while (this.kept - this.chunks[0].length >= this.limits.bytes) this.kept -= this.chunks.shift().length;
+  }
+  /** The last lines within the limits and how many bytes of the whole came before them. */
+  result() {
+    const joined = Buffer.concat(this.chunks);
+    let start = Math.max(0, joined.length - this.limits.bytes);
+    while (start < joined.length && (joined[start] & 192) === 128) start++;
+    let text = joined.subarray(start).toString("utf8");
+    let at = text.endsWith("\n") ? text.length - 1 : text.length;
+    for (let found = 0; found < this.limits.lines && at > 0; found++) at = Math.max(0, text.lastIndexOf("\n", at - 1));
+    if (at > 0) text = text.slice(at + 1);
+    return { text, cutBytes: this.total - Buffer.byteLength(text) };
+  }
+  /** The tail, after a line saying what was cut and, when given, where the whole output is. */
+  render(whole) {
+    const { text, cutBytes } = this.result();
+    if (cutBytes === 0) return text;
+    return `\u2026 ${formatBytes(cutBytes)} cut${whole ? `; the whole output is in ${whole}` : ""}
+${text}`;
+  }
+};
+function formatBytes(bytes) {
+  if (bytes >= 1e9) return `${(bytes / 1e9).toFixed(1)} GB`;
+  if (bytes >= 1e6) return `${Math.round(bytes / 1e6)} MB`;
+  if (bytes >= 1e3) return `${Math.round(bytes / 1e3)} kB`;
+  return `${bytes} B`;
+}
+function writeText(target, text) {
+  if (text.length === 0 || target.write(text)) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const done = (error2) => {
+      target.off("drain", done);
+      target.off("error", done);
+      if (error2) reject(error2);
+      else resolve();
+    };
+    target.on("drain", done);
+    target.on("error", done);
+  });
+}
+async function mergeInto(sources, target) {
+  await Promise.all(
+    sources.map(async (source) => {
+      const chunker = new Utf8Chunker();
+      for await (const chunk of source) await writeText(target, chunker.push(chunk));
+      await writeText(target, chunker.end());
+    })
+  );
+}
+
 // src/backends/docker/docker-backend.ts
 var DockerBackend = class {
   kind = "docker";
@@ -16357,12 +16551,20 @@ var DockerBackend = class {
     }
   }
   async prepareImage(plan, service, progress, signal) {
-    if (service.build) await this.build(plan, service, progress, signal);
+    let reference = service.image;
+    if (service.build) reference = await this.build(plan, service, progress, signal);
     else if (!await this.imageExists(service.image)) await this.pull(service, progress, signal);
-    const info = await this.docker.getImage(service.image).inspect();
-    const repository = repositoryOf(service.image);
+    const info = await this.docker.getImage(reference).inspect();
+    const repository = repositoryOf(reference);
     const digest = info.RepoDigests?.find((d) => d.startsWith(`${repository}@`));
-    return { reference: service.image, id: info.Id, ...digest ? { digest } : {} };
+    return { reference, id: info.Id, ...digest ? { digest } : {} };
+  }
+  /** What this process built for a service, by environment and service. */
+  built = /* @__PURE__ */ new Map();
+  /** The image a service's container runs: for a build, the one built from the context as it is. */
+  async imageOf(plan, service) {
+    if (!service.build) return service.image;
+    return this.built.get(`${plan.environment}/${service.name}`) ?? (await this.prepareImage(plan, service, () => void 0, new AbortController().signal)).reference;
   }
   async imageExists(reference) {
     try {
@@ -16388,6 +16590,7 @@ var DockerBackend = class {
       });
     }
   }
+  /** Builds the service's image, tagged by what it is built from; returns the tag. */
   async build(plan, service, progress, signal) {
     const build = service.spec.build;
     progress("building");
@@ -16398,11 +16601,13 @@ var DockerBackend = class {
       ignore.add(lines);
     } catch {
     }
-    const tar = Readable.from((0, import_tar_fs.pack)(build.context, { ignore: (name) => ignore.ignores(name.slice(build.context.length + 1)) }));
+    const ignored = (rel) => rel !== build.dockerfile && rel !== ".dockerignore" && ignore.ignores(rel);
+    const tag = `${repositoryOf(service.image)}:${await contextHash(build, ignored)}`;
+    const tar = Readable.from((0, import_tar_fs.pack)(build.context, { ignore: (name) => ignored(name.slice(build.context.length + 1)) }));
     const output = [];
     try {
       const stream = await this.docker.buildImage(tar, {
-        t: service.image,
+        t: tag,
         // The classic builder leaves a failed step's container behind, unlabelled, unless told.
         forcerm: true,
         dockerfile: build.dockerfile,
@@ -16426,6 +16631,8 @@ var DockerBackend = class {
         cause
       });
     }
+    this.built.set(`${plan.environment}/${service.name}`, tag);
+    return tag;
   }
   follow(stream, onEvent) {
     return new Promise((resolve, reject) => {
@@ -16455,8 +16662,18 @@ var DockerBackend = class {
       [LABELS.created]: (/* @__PURE__ */ new Date()).toISOString(),
       [LABELS.owner]: `${owner.host}:${owner.pid}`,
       [LABELS.workingDir]: plan.workingDir,
+      [LABELS.lifetime]: owner.ephemeral ? "run" : "until-down",
       ...extra
     };
+  }
+  async claimEnvironment(plan, owner, image) {
+    try {
+      await this.docker.createContainer({ name: markerName(plan.environment, "claim"), Image: image, Cmd: ["prenv-claim"], Labels: this.labels(plan, owner, { [LABELS.marker]: "claim" }) });
+      return true;
+    } catch (e) {
+      if (statusOf(e) === 409) return false;
+      throw e;
+    }
   }
   async createEnvironment(plan, owner) {
     await Promise.all([
@@ -16484,7 +16701,7 @@ var DockerBackend = class {
     const [first, ...rest] = networks;
     const container = await this.docker.createContainer({
       name: containerName(plan.environment, service.name),
-      Image: service.image,
+      Image: await this.imageOf(plan, service),
       ...spec.command ? { Cmd: spec.command } : {},
       ...spec.entrypoint ? { Entrypoint: spec.entrypoint } : {},
       Env: Object.entries(spec.environment).map(([k, v]) => `${k}=${v}`),
@@ -16529,6 +16746,9 @@ var DockerBackend = class {
       });
     }
   }
+  async removeService(environment, service) {
+    await ignoreMissing(this.docker.getContainer(containerName(environment, service)).remove({ force: true, v: true }));
+  }
   async status(environment, service) {
     try {
       const info = await this.docker.getContainer(containerName(environment, service)).inspect();
@@ -16554,29 +16774,27 @@ var DockerBackend = class {
       ...options.env ? { Env: Object.entries(options.env).map(([k, v]) => `${k}=${v}`) } : {}
     });
     const stream = await exec.start({ hijack: true, stdin: false });
-    const chunks = [];
-    const sink = new PassThrough();
-    sink.on("data", (c) => chunks.push(c));
-    this.docker.modem.demuxStream(stream, sink, sink);
-    await new Promise((resolve, reject) => {
-      const timer = options.timeoutMs ? setTimeout(() => {
-        stream.destroy();
-        reject(new Error(`timed out after ${options.timeoutMs} ms`));
-      }, options.timeoutMs) : void 0;
-      const done = () => {
-        if (timer) clearTimeout(timer);
-        resolve();
-      };
-      stream.on("end", done);
-      stream.on("close", done);
-      stream.on("error", (e) => {
-        if (timer) clearTimeout(timer);
-        reject(e);
-      });
-      options.signal?.addEventListener("abort", () => stream.destroy(), { once: true });
-    });
+    let timedOut = false;
+    const stop = () => stream.destroy();
+    const timer = options.timeoutMs ? setTimeout(() => {
+      timedOut = true;
+      stop();
+    }, options.timeoutMs) : void 0;
+    options.signal?.addEventListener("abort", stop, { once: true });
+    if (options.signal?.aborted) stop();
+    let output;
+    try {
+      output = await drainOutput(stream, options.output);
+    } catch (cause) {
+      if (timedOut) throw new Error(`timed out after ${options.timeoutMs} ms`, { cause });
+      if (!options.signal?.aborted) throw cause;
+      output = "";
+    } finally {
+      if (timer) clearTimeout(timer);
+      options.signal?.removeEventListener("abort", stop);
+    }
     const info = await exec.inspect();
-    return { exitCode: info.ExitCode ?? -1, output: Buffer.concat(chunks).toString("utf8") };
+    return { exitCode: info.ExitCode ?? -1, output };
   }
   async execAttached(environment, service, argv, streams) {
     const container = this.docker.getContainer(containerName(environment, service));
@@ -16632,43 +16850,75 @@ var DockerBackend = class {
   }
   async logs(environment, service, options) {
     const container = this.docker.getContainer(containerName(environment, service));
-    const out = new PassThrough();
-    const common = { stdout: true, stderr: true, timestamps: false, ...options.tail !== void 0 ? { tail: options.tail } : {}, ...options.signal ? { abortSignal: options.signal } : {} };
-    if (options.follow) {
-      const stream = await container.logs({ ...common, follow: true });
-      this.docker.modem.demuxStream(stream, out, out);
-      stream.on("end", () => out.end());
-      stream.on("error", (e) => out.destroy(e));
-      options.signal?.addEventListener("abort", () => {
-        stream.destroy();
-        out.end();
-      }, { once: true });
-    } else {
-      const buffer = await container.logs({ ...common, follow: false });
-      out.end(demuxBuffer(buffer));
-    }
-    return out;
+    const raw = await new Promise((resolve, reject) => {
+      this.docker.modem.dial(
+        {
+          path: `/containers/${container.id}/logs?`,
+          method: "GET",
+          isStream: true,
+          ...options.signal ? { abortSignal: options.signal } : {},
+          statusCodes: { 200: true, 404: "no such container", 500: "server error" },
+          options: { stdout: true, stderr: true, timestamps: false, follow: options.follow, ...options.tail !== void 0 ? { tail: options.tail } : {} }
+        },
+        (error2, data) => error2 ? reject(error2) : data instanceof Readable ? resolve(data) : reject(new Error(`the Docker engine answered the log request of ${service} without a stream`))
+      );
+    });
+    const text = new EngineOutput();
+    raw.on("error", (e) => {
+      if (options.signal?.aborted) text.end();
+      else text.destroy(new EngineStreamError(`the log of ${service} broke off: ${e.message}`, { cause: e }));
+    });
+    options.signal?.addEventListener("abort", () => raw.destroy(), { once: true });
+    return raw.pipe(text);
   }
-  async watchExits(environment, onExit, signal) {
+  async watchExits(environment, onExit, signal, onError) {
     const stream = await this.docker.getEvents({
       filters: { type: ["container"], event: ["die"], label: [`${LABELS.environment}=${environment}`] },
       abortSignal: signal
     });
+    const decoder = new StringDecoder("utf8");
     let buffered = "";
     stream.on("data", (chunk) => {
-      buffered += chunk.toString("utf8");
+      buffered += decoder.write(chunk);
       let nl;
       while ((nl = buffered.indexOf("\n")) >= 0) {
         const line = buffered.slice(0, nl).trim();
         buffered = buffered.slice(nl + 1);
         if (!line) continue;
-        const event = JSON.parse(line);
+        let event;
+        try {
+          event = JSON.parse(line);
+        } catch (cause) {
+          stream.destroy();
+          onError?.(new EngineStreamError(`the Docker engine sent an event prenv cannot read (${line.slice(0, 80)}): ${cause.message}; services that exit from now on go unnoticed`, { cause }));
+          return;
+        }
         const service = event.Actor?.Attributes?.[LABELS.service];
         if (service) onExit(service);
       }
     });
-    stream.on("error", () => void 0);
+    stream.on("error", (e) => {
+      if (!signal.aborted) onError?.(new EngineStreamError(`the Docker engine's event stream broke off: ${e.message}`, { cause: e }));
+    });
     signal.addEventListener("abort", () => stream.destroy(), { once: true });
+  }
+  async exitsBetween(environment, since, until) {
+    const stream = await this.docker.getEvents({
+      since: since.getTime() / 1e3,
+      until: until.getTime() / 1e3,
+      filters: { type: ["container"], event: ["die"], label: [`${LABELS.environment}=${environment}`] }
+    });
+    let text = "";
+    for await (const chunk of stream) text += String(chunk);
+    const exits = [];
+    for (const line of text.split("\n")) {
+      if (!line.trim()) continue;
+      const event = JSON.parse(line);
+      const service = event.Actor?.Attributes?.[LABELS.service];
+      if (!service) continue;
+      exits.push({ service, exitCode: Number(event.Actor?.Attributes?.exitCode ?? -1) });
+    }
+    return exits;
   }
   async setMarker(plan, owner, marker) {
     await this.docker.createVolume({ Name: markerName(plan.environment, marker), Labels: this.labels(plan, owner, { [LABELS.marker]: marker }) });
@@ -16694,18 +16944,11 @@ var DockerBackend = class {
     });
     try {
       const stream = await container.attach({ stream: true, stdout: true, stderr: true });
-      const chunks = [];
-      const sink = new PassThrough();
-      sink.on("data", (c) => {
-        const text = c.toString("utf8");
-        chunks.push(text);
-        options.onOutput?.(text);
-      });
-      this.docker.modem.demuxStream(stream, sink, sink);
+      const output = drainOutput(stream, options.output);
+      output.catch(() => void 0);
       await container.start();
       const exit = await withTimeout(container.wait(), options.timeoutMs, options.signal);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      return { exitCode: exit.StatusCode, output: chunks.join("") };
+      return { exitCode: exit.StatusCode, output: await output };
     } finally {
       await ignoreMissing(container.remove({ force: true, v: true }));
     }
@@ -16752,6 +16995,8 @@ var DockerBackend = class {
           created: new Date(labels[LABELS.created] ?? 0),
           owner: labels[LABELS.owner] ?? "",
           complete: false,
+          ephemeral: false,
+          volumesKept: false,
           workingDir: labels[LABELS.workingDir] ?? "",
           services: [],
           networks: 0,
@@ -16767,14 +17012,25 @@ var DockerBackend = class {
       const env = touch(n.Labels);
       if (env) env.networks++;
     }
+    const handedOver = /* @__PURE__ */ new Set();
     for (const v of volumes.Volumes ?? []) {
       const env = touch(v.Labels ?? void 0);
       if (!env) continue;
       const marker = v.Labels?.[LABELS.marker];
-      if (marker === "complete") env.complete = true;
+      if (marker === "complete") {
+        env.complete = true;
+        env.owner = v.Labels?.[LABELS.owner] ?? env.owner;
+        env.ephemeral = v.Labels?.[LABELS.lifetime] === "run";
+      }
+      if (marker === "kept") handedOver.add(env);
+      if (marker === "volumes-kept") env.volumesKept = true;
       if (!marker) env.volumes++;
     }
-    for (const c of containers) touch(c.Labels)?.services.push({ name: c.Labels[LABELS.service] ?? c.Names[0] ?? "", state: c.State });
+    for (const env of handedOver) env.ephemeral = false;
+    for (const c of containers) {
+      const env = touch(c.Labels);
+      if (env && !c.Labels[LABELS.marker]) env.services.push({ name: c.Labels[LABELS.service] ?? c.Names[0] ?? "", state: c.State });
+    }
     return [...envs.values()].sort((a, b) => a.environment.localeCompare(b.environment));
   }
   async remove(environment, options) {
@@ -16793,23 +17049,45 @@ var DockerBackend = class {
         return list;
       }),
       this.docker.listVolumes({ filters: filter }).then(async (list) => {
-        const volumes = (list.Volumes ?? []).filter((v) => !options.keepVolumes || v.Labels?.[LABELS.marker]);
+        const all = list.Volumes ?? [];
+        const marker = (v) => v.Labels?.[LABELS.marker];
+        const volumes = all.filter((v) => !options.keepVolumes || marker(v) && marker(v) !== "volumes-kept");
         await Promise.all(volumes.map((v) => ignoreMissing(this.docker.getVolume(v.Name).remove())));
+        const kept = all.find((v) => !marker(v));
+        if (options.keepVolumes && kept && !all.some((v) => marker(v) === "volumes-kept")) {
+          await this.docker.createVolume({ Name: markerName(environment, "volumes-kept"), Labels: { ...kept.Labels, [LABELS.marker]: "volumes-kept" } });
+        }
         return volumes;
       })
     ]);
-    return { containers: containers.length, networks: networks.length, volumes: doomed.filter((v) => !v.Labels?.[LABELS.marker]).length };
+    return { containers: containers.filter((c) => !c.Labels[LABELS.marker]).length, networks: networks.length, volumes: doomed.filter((v) => !v.Labels?.[LABELS.marker]).length };
   }
 };
 function containerNetworkReachable(platform, dockerHost) {
   if (platform !== "linux") return false;
   return !dockerHost || dockerHost.startsWith("unix://");
 }
-function repositoryOf(reference) {
-  const at = reference.indexOf("@");
-  if (at >= 0) return reference.slice(0, at);
-  const colon = reference.lastIndexOf(":");
-  return colon > reference.lastIndexOf("/") ? reference.slice(0, colon) : reference;
+async function contextHash(build, ignored) {
+  const { createHash } = await import("node:crypto");
+  const { readdir, readlink, lstat } = await import("node:fs/promises");
+  const { createReadStream } = await import("node:fs");
+  const hash = createHash("sha256");
+  hash.update(JSON.stringify({ dockerfile: build.dockerfile, args: Object.entries(build.args).sort(([a], [b]) => a.localeCompare(b)), target: build.target ?? null }));
+  const walk = async (rel) => {
+    const entries = await readdir(rel ? `${build.context}/${rel}` : build.context, { withFileTypes: true });
+    for (const entry of entries.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0)) {
+      const path = rel ? `${rel}/${entry.name}` : entry.name;
+      if (ignored(path)) continue;
+      const abs = `${build.context}/${path}`;
+      const info = await lstat(abs);
+      hash.update(`\0${path}\0${info.mode}\0`);
+      if (entry.isDirectory()) await walk(path);
+      else if (entry.isSymbolicLink()) hash.update(await readlink(abs));
+      else if (entry.isFile()) for await (const chunk of createReadStream(abs)) hash.update(chunk);
+    }
+  };
+  await walk("");
+  return hash.digest("hex").slice(0, 16);
 }
 function markerName(environment, marker) {
   return `${environment}_prenv-${marker}`;
@@ -16851,24 +17129,90 @@ function rejectAfter(ms, message) {
 function firstLine(text) {
   return text.split("\n")[0].trim();
 }
-function demuxBuffer(buffer) {
-  const parts = [];
-  let offset = 0;
-  while (offset + 8 <= buffer.length) {
-    const size = buffer.readUInt32BE(offset + 4);
-    const type = buffer[offset];
-    if (type !== 0 && type !== 1 && type !== 2) return buffer;
-    parts.push(buffer.subarray(offset + 8, offset + 8 + size));
-    offset += 8 + size;
+var EngineStreamError = class extends Error {
+  constructor(message, options) {
+    super(message, options);
+    this.name = "EngineStreamError";
   }
-  return offset === buffer.length ? Buffer.concat(parts) : buffer;
+};
+var EngineOutput = class extends Transform {
+  streams = [new Utf8Chunker(), new Utf8Chunker(), new Utf8Chunker()];
+  multiplexed;
+  /** An incomplete header, kept until the rest of it comes. */
+  pending = Buffer.alloc(0);
+  frameLeft = 0;
+  frameType = 1;
+  _transform(chunk, _encoding, callback) {
+    const data = this.pending.length > 0 ? Buffer.concat([this.pending, chunk]) : chunk;
+    this.pending = Buffer.alloc(0);
+    if (this.multiplexed === void 0) {
+      if (data.length < 4) {
+        this.pending = data;
+        return callback();
+      }
+      this.multiplexed = data[0] <= 2 && data[1] === 0 && data[2] === 0 && data[3] === 0;
+    }
+    if (!this.multiplexed) return callback(null, this.streams[1].push(data));
+    const parts = [];
+    let offset = 0;
+    while (offset < data.length) {
+      if (this.frameLeft > 0) {
+        const n = Math.min(this.frameLeft, data.length - offset);
+        parts.push(this.streams[this.frameType].push(data.subarray(offset, offset + n)));
+        offset += n;
+        this.frameLeft -= n;
+        continue;
+      }
+      if (data.length - offset < 8) {
+        this.pending = Buffer.from(data.subarray(offset));
+        break;
+      }
+      const type = data[offset];
+      if (type > 2) return callback(new EngineStreamError(`the Docker engine's output stream is out of step (a frame of type ${type})`));
+      this.frameType = type;
+      this.frameLeft = data.readUInt32BE(offset + 4);
+      offset += 8;
+    }
+    callback(null, Buffer.concat(parts));
+  }
+  _flush(callback) {
+    callback(null, Buffer.concat(this.streams.map((s) => s.end())));
+  }
+};
+async function drainOutput(stream, into) {
+  const tail = new TextTail();
+  await pipeline(
+    stream,
+    new EngineOutput(),
+    new Writable({
+      write(chunk, _encoding, callback) {
+        if (into) writeText(into, chunk).then(() => callback(), callback);
+        else {
+          tail.push(chunk);
+          callback();
+        }
+      }
+    })
+  );
+  return tail.render();
 }
 
 export {
-  withTimeout,
-  sleep,
+  DefinitionError,
+  formatDiagnostic,
+  error,
+  warning,
   RuntimeUnavailableError,
   ServiceError,
+  withTimeout,
+  sleep,
+  REPORT_TAIL,
+  TextTail,
+  writeText,
+  mergeInto,
+  endpointVariables,
+  reachableHost,
+  hostAndPort,
   PlanError,
   planEnvironment,
   describeCheck,

@@ -7,21 +7,21 @@ const __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
 import {
   seconds,
   table
-} from "./chunk-AL34ATGF.js";
+} from "./chunk-GOV6TOGU.js";
 import {
   gc,
   gcCandidates,
   parseAge
-} from "./chunk-RV7YJNVH.js";
+} from "./chunk-H3R4MDGE.js";
 import {
   CliError,
   EXIT,
   backendFor
-} from "./chunk-TCBG7P4L.js";
+} from "./chunk-2XE2BT4G.js";
+import "./chunk-TANACFNT.js";
 import {
   DefinitionError
-} from "./chunk-U6YRXODP.js";
-import "./chunk-FQKATZBG.js";
+} from "./chunk-6POKPHH2.js";
 import "./chunk-MFNAOXLQ.js";
 import "./chunk-4VAHO4CZ.js";
 import "./chunk-LMTFRDG6.js";
@@ -31,7 +31,7 @@ import { hostname } from "node:os";
 async function environmentName(opts, io) {
   if (opts.env) return opts.env;
   try {
-    const { plan } = await import("./commands-AGXXA45A.js");
+    const { plan } = await import("./commands-AOJPO53Z.js");
     return plan(opts, io).environment;
   } catch (e) {
     if (e instanceof DefinitionError) throw new CliError(`${e.message}

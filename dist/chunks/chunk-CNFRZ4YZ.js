@@ -9,17 +9,25 @@ import {
 } from "./chunk-5V6OOJVB.js";
 import {
   BootError,
-  DefinitionError,
-  error,
+  Output,
+  TEST_LOG_FILE,
   logTail,
-  readLog,
-  up,
-  warning
-} from "./chunk-U6YRXODP.js";
+  passText,
+  saveLog,
+  serviceLogFile,
+  stepLogFile,
+  up
+} from "./chunk-TANACFNT.js";
 import {
+  DefinitionError,
   ServiceError,
-  withTimeout
-} from "./chunk-FQKATZBG.js";
+  endpointVariables,
+  error,
+  mergeInto,
+  warning,
+  withTimeout,
+  writeText
+} from "./chunk-6POKPHH2.js";
 import {
   XMLParser,
   XMLValidator
@@ -30,6 +38,154 @@ import {
   __require,
   __toESM
 } from "./chunk-LMTFRDG6.js";
+
+// node_modules/fastest-levenshtein/mod.js
+var require_mod = __commonJS({
+  "node_modules/fastest-levenshtein/mod.js"(exports) {
+    "use strict";
+    exports.__esModule = true;
+    exports.distance = exports.closest = void 0;
+    var peq = new Uint32Array(65536);
+    var myers_32 = function(a, b) {
+      var n = a.length;
+      var m = b.length;
+      var lst = 1 << n - 1;
+      var pv = -1;
+      var mv = 0;
+      var sc = n;
+      var i = n;
+      while (i--) {
+        peq[a.charCodeAt(i)] |= 1 << i;
+      }
+      for (i = 0; i < m; i++) {
+        var eq = peq[b.charCodeAt(i)];
+        var xv = eq | mv;
+        eq |= (eq & pv) + pv ^ pv;
+        mv |= ~(eq | pv);
+        pv &= eq;
+        if (mv & lst) {
+          sc++;
+        }
+        if (pv & lst) {
+          sc--;
+        }
+        mv = mv << 1 | 1;
+        pv = pv << 1 | ~(xv | mv);
+        mv &= xv;
+      }
+      i = n;
+      while (i--) {
+        peq[a.charCodeAt(i)] = 0;
+      }
+      return sc;
+    };
+    var myers_x = function(b, a) {
+      var n = a.length;
+      var m = b.length;
+      var mhc = [];
+      var phc = [];
+      var hsize = Math.ceil(n / 32);
+      var vsize = Math.ceil(m / 32);
+      for (var i = 0; i < hsize; i++) {
+        phc[i] = -1;
+        mhc[i] = 0;
+      }
+      var j = 0;
+      for (; j < vsize - 1; j++) {
+        var mv_1 = 0;
+        var pv_1 = -1;
+        var start_1 = j * 32;
+        var vlen_1 = Math.min(32, m) + start_1;
+        for (var k = start_1; k < vlen_1; k++) {
+          peq[b.charCodeAt(k)] |= 1 << k;
+        }
+        for (var i = 0; i < n; i++) {
+          var eq = peq[a.charCodeAt(i)];
+          var pb = phc[i / 32 | 0] >>> i & 1;
+          var mb = mhc[i / 32 | 0] >>> i & 1;
+          var xv = eq | mv_1;
+          var xh = ((eq | mb) & pv_1) + pv_1 ^ pv_1 | eq | mb;
+          var ph = mv_1 | ~(xh | pv_1);
+          var mh = pv_1 & xh;
+          if (ph >>> 31 ^ pb) {
+            phc[i / 32 | 0] ^= 1 << i;
+          }
+          if (mh >>> 31 ^ mb) {
+            mhc[i / 32 | 0] ^= 1 << i;
+          }
+          ph = ph << 1 | pb;
+          mh = mh << 1 | mb;
+          pv_1 = mh | ~(xv | ph);
+          mv_1 = ph & xv;
+        }
+        for (var k = start_1; k < vlen_1; k++) {
+          peq[b.charCodeAt(k)] = 0;
+        }
+      }
+      var mv = 0;
+      var pv = -1;
+      var start = j * 32;
+      var vlen = Math.min(32, m - start) + start;
+      for (var k = start; k < vlen; k++) {
+        peq[b.charCodeAt(k)] |= 1 << k;
+      }
+      var score = m;
+      for (var i = 0; i < n; i++) {
+        var eq = peq[a.charCodeAt(i)];
+        var pb = phc[i / 32 | 0] >>> i & 1;
+        var mb = mhc[i / 32 | 0] >>> i & 1;
+        var xv = eq | mv;
+        var xh = ((eq | mb) & pv) + pv ^ pv | eq | mb;
+        var ph = mv | ~(xh | pv);
+        var mh = pv & xh;
+        score += ph >>> m - 1 & 1;
+        score -= mh >>> m - 1 & 1;
+        if (ph >>> 31 ^ pb) {
+          phc[i / 32 | 0] ^= 1 << i;
+        }
+        if (mh >>> 31 ^ mb) {
+          mhc[i / 32 | 0] ^= 1 << i;
+        }
+        ph = ph << 1 | pb;
+        mh = mh << 1 | mb;
+        pv = mh | ~(xv | ph);
+        mv = ph & xv;
+      }
+      for (var k = start; k < vlen; k++) {
+        peq[b.charCodeAt(k)] = 0;
+      }
+      return score;
+    };
+    var distance2 = function(a, b) {
+      if (a.length < b.length) {
+        var tmp = b;
+        b = a;
+        a = tmp;
+      }
+      if (b.length === 0) {
+        return a.length;
+      }
+      if (a.length <= 32) {
+        return myers_32(a, b);
+      }
+      return myers_x(a, b);
+    };
+    exports.distance = distance2;
+    var closest = function(str, arr) {
+      var min_distance = Infinity;
+      var min_index = 0;
+      for (var i = 0; i < arr.length; i++) {
+        var dist = distance2(str, arr[i]);
+        if (dist < min_distance) {
+          min_distance = dist;
+          min_index = i;
+        }
+      }
+      return arr[min_index];
+    };
+    exports.closest = closest;
+  }
+});
 
 // node_modules/dotenv/dist/index.cjs
 var require_dist2 = __commonJS({
@@ -232,163 +388,150 @@ var require_dist2 = __commonJS({
   }
 });
 
-// node_modules/fastest-levenshtein/mod.js
-var require_mod = __commonJS({
-  "node_modules/fastest-levenshtein/mod.js"(exports) {
-    "use strict";
-    exports.__esModule = true;
-    exports.distance = exports.closest = void 0;
-    var peq = new Uint32Array(65536);
-    var myers_32 = function(a, b) {
-      var n = a.length;
-      var m = b.length;
-      var lst = 1 << n - 1;
-      var pv = -1;
-      var mv = 0;
-      var sc = n;
-      var i = n;
-      while (i--) {
-        peq[a.charCodeAt(i)] |= 1 << i;
-      }
-      for (i = 0; i < m; i++) {
-        var eq = peq[b.charCodeAt(i)];
-        var xv = eq | mv;
-        eq |= (eq & pv) + pv ^ pv;
-        mv |= ~(eq | pv);
-        pv &= eq;
-        if (mv & lst) {
-          sc++;
-        }
-        if (pv & lst) {
-          sc--;
-        }
-        mv = mv << 1 | 1;
-        pv = pv << 1 | ~(xv | mv);
-        mv &= xv;
-      }
-      i = n;
-      while (i--) {
-        peq[a.charCodeAt(i)] = 0;
-      }
-      return sc;
-    };
-    var myers_x = function(b, a) {
-      var n = a.length;
-      var m = b.length;
-      var mhc = [];
-      var phc = [];
-      var hsize = Math.ceil(n / 32);
-      var vsize = Math.ceil(m / 32);
-      for (var i = 0; i < hsize; i++) {
-        phc[i] = -1;
-        mhc[i] = 0;
-      }
-      var j = 0;
-      for (; j < vsize - 1; j++) {
-        var mv_1 = 0;
-        var pv_1 = -1;
-        var start_1 = j * 32;
-        var vlen_1 = Math.min(32, m) + start_1;
-        for (var k = start_1; k < vlen_1; k++) {
-          peq[b.charCodeAt(k)] |= 1 << k;
-        }
-        for (var i = 0; i < n; i++) {
-          var eq = peq[a.charCodeAt(i)];
-          var pb = phc[i / 32 | 0] >>> i & 1;
-          var mb = mhc[i / 32 | 0] >>> i & 1;
-          var xv = eq | mv_1;
-          var xh = ((eq | mb) & pv_1) + pv_1 ^ pv_1 | eq | mb;
-          var ph = mv_1 | ~(xh | pv_1);
-          var mh = pv_1 & xh;
-          if (ph >>> 31 ^ pb) {
-            phc[i / 32 | 0] ^= 1 << i;
-          }
-          if (mh >>> 31 ^ mb) {
-            mhc[i / 32 | 0] ^= 1 << i;
-          }
-          ph = ph << 1 | pb;
-          mh = mh << 1 | mb;
-          pv_1 = mh | ~(xv | ph);
-          mv_1 = ph & xv;
-        }
-        for (var k = start_1; k < vlen_1; k++) {
-          peq[b.charCodeAt(k)] = 0;
-        }
-      }
-      var mv = 0;
-      var pv = -1;
-      var start = j * 32;
-      var vlen = Math.min(32, m - start) + start;
-      for (var k = start; k < vlen; k++) {
-        peq[b.charCodeAt(k)] |= 1 << k;
-      }
-      var score = m;
-      for (var i = 0; i < n; i++) {
-        var eq = peq[a.charCodeAt(i)];
-        var pb = phc[i / 32 | 0] >>> i & 1;
-        var mb = mhc[i / 32 | 0] >>> i & 1;
-        var xv = eq | mv;
-        var xh = ((eq | mb) & pv) + pv ^ pv | eq | mb;
-        var ph = mv | ~(xh | pv);
-        var mh = pv & xh;
-        score += ph >>> m - 1 & 1;
-        score -= mh >>> m - 1 & 1;
-        if (ph >>> 31 ^ pb) {
-          phc[i / 32 | 0] ^= 1 << i;
-        }
-        if (mh >>> 31 ^ mb) {
-          mhc[i / 32 | 0] ^= 1 << i;
-        }
-        ph = ph << 1 | pb;
-        mh = mh << 1 | mb;
-        pv = mh | ~(xv | ph);
-        mv = ph & xv;
-      }
-      for (var k = start; k < vlen; k++) {
-        peq[b.charCodeAt(k)] = 0;
-      }
-      return score;
-    };
-    var distance2 = function(a, b) {
-      if (a.length < b.length) {
-        var tmp = b;
-        b = a;
-        a = tmp;
-      }
-      if (b.length === 0) {
-        return a.length;
-      }
-      if (a.length <= 32) {
-        return myers_32(a, b);
-      }
-      return myers_x(a, b);
-    };
-    exports.distance = distance2;
-    var closest = function(str, arr) {
-      var min_distance = Infinity;
-      var min_index = 0;
-      for (var i = 0; i < arr.length; i++) {
-        var dist = distance2(str, arr[i]);
-        if (dist < min_distance) {
-          min_distance = dist;
-          min_index = i;
-        }
-      }
-      return arr[min_index];
-    };
-    exports.closest = closest;
+// src/util/text.ts
+function escapeRegExp(text) {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+// src/secrets/redact.ts
+import { Transform } from "node:stream";
+var MASK = "***";
+var MIN_SECRET_LENGTH = 3;
+var Redactor = class {
+  values = /* @__PURE__ */ new Set();
+  pattern;
+  longest = 0;
+  constructor(values = []) {
+    this.add(values);
   }
-});
+  /** The secret values as given (not their derived forms), for the runner's own masking. */
+  get secrets() {
+    return [...this.values];
+  }
+  get active() {
+    return this.pattern !== void 0;
+  }
+  add(values) {
+    let changed = false;
+    for (const value of values) {
+      if (value.length < MIN_SECRET_LENGTH || this.values.has(value)) continue;
+      this.values.add(value);
+      changed = true;
+    }
+    if (changed) this.compile();
+  }
+  redact(text) {
+    if (!this.pattern || text.length === 0) return text;
+    return text.replace(this.pattern, MASK);
+  }
+  /** A copy of a JSON-like value with every string (keys too) redacted. */
+  redactDeep(value) {
+    if (!this.pattern) return value;
+    return this.walk(value);
+  }
+  /**
+   * A stateful redactor for text that arrives in pieces: a secret split between two
+   * pieces is still masked, because the end of each piece that could begin a secret is
+   * held back until the next piece (or `end`) shows how it continues.
+   */
+  pieces() {
+    let held = "";
+    return {
+      push: (piece) => {
+        const text = held + piece;
+        const keep = this.active ? Math.min(text.length, this.longest - 1) : 0;
+        const cut = this.safeCut(text, text.length - keep);
+        held = text.slice(cut);
+        return this.redact(text.slice(0, cut));
+      },
+      end: () => {
+        const rest = this.redact(held);
+        held = "";
+        return rest;
+      }
+    };
+  }
+  /** A stream that redacts UTF-8 text passing through it (bytes in, bytes out). */
+  transform() {
+    const pieces = this.pieces();
+    const decoder = new TextDecoder("utf-8");
+    return new Transform({
+      transform(chunk, _encoding, done) {
+        const text = typeof chunk === "string" ? chunk : decoder.decode(chunk, { stream: true });
+        done(null, pieces.push(text));
+      },
+      flush(done) {
+        done(null, pieces.push(decoder.decode()) + pieces.end());
+      }
+    });
+  }
+  /**
+   * Where `text` may be cut so that no secret that starts before the cut could end after
+   * it: the earliest start of a partial match among the last characters.
+   */
+  safeCut(text, at) {
+    if (!this.pattern) return text.length;
+    for (const match of text.matchAll(this.pattern)) {
+      if (match.index < at && match.index + match[0].length > at) return match.index;
+    }
+    const before = text.charCodeAt(at - 1);
+    return at > 0 && before >= 55296 && before <= 56319 ? at - 1 : at;
+  }
+  walk(value) {
+    if (typeof value === "string") return this.redact(value);
+    if (Array.isArray(value)) return value.map((v) => this.walk(v));
+    if (value !== null && typeof value === "object" && !(value instanceof Date)) {
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [this.redact(k), this.walk(v)]));
+    }
+    return value;
+  }
+  compile() {
+    const forms = /* @__PURE__ */ new Set();
+    for (const value of this.values) {
+      forms.add(value);
+      forms.add(JSON.stringify(value).slice(1, -1));
+      forms.add(encodeURIComponent(value));
+      forms.add(Buffer.from(value).toString("base64"));
+      forms.add(Buffer.from(value).toString("base64").replace(/=+$/, ""));
+    }
+    const sorted = [...forms].filter((f) => f.length >= MIN_SECRET_LENGTH).sort((a, b) => b.length - a.length);
+    this.longest = sorted[0]?.length ?? 0;
+    this.pattern = sorted.length ? new RegExp(sorted.map(escapeRegExp).join("|"), "g") : void 0;
+  }
+};
+var SECRET_WORDS = /* @__PURE__ */ new Set([
+  "password",
+  "passwd",
+  "pass",
+  "pw",
+  "pwd",
+  "secret",
+  "secrets",
+  "token",
+  "key",
+  "apikey",
+  "privatekey",
+  "private",
+  "credential",
+  "credentials",
+  "auth",
+  "cert",
+  "session",
+  "cookie",
+  "signature",
+  "salt",
+  "jwt",
+  "bearer",
+  "dsn"
+]);
+function looksSecret(name) {
+  if (/password|passwd|secret|token|apikey|api_key|credential/i.test(name)) return true;
+  const words = name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toLowerCase().split(/[_.\-\s]+/);
+  return words.some((w) => SECRET_WORDS.has(w));
+}
 
-// src/definition/environment.ts
-import { existsSync as existsSync3 } from "node:fs";
-import { basename as basename2, dirname as dirname2, resolve as resolve3 } from "node:path";
-
-// src/definition/compose.ts
-var import_dotenv2 = __toESM(require_dist2(), 1);
-import { createHash } from "node:crypto";
-import { existsSync as existsSync2, readFileSync as readFileSync3, statSync } from "node:fs";
-import { basename, dirname, resolve as resolve2 } from "node:path";
+// src/definition/keys.ts
+var import_fastest_levenshtein = __toESM(require_mod(), 1);
 
 // node_modules/zod/v4/classic/external.js
 var external_exports = {};
@@ -5457,7 +5600,7 @@ var recursive = /* @__PURE__ */ new WeakMap();
 var NONE = 0;
 var ASSUMED = 1;
 var PROVEN = 2;
-function isRecursive(inst, stack, resolve5) {
+function isRecursive(inst, stack, resolve6) {
   const cached2 = recursive.get(inst);
   if (cached2 !== void 0)
     return cached2 ? PROVEN : NONE;
@@ -5467,7 +5610,7 @@ function isRecursive(inst, stack, resolve5) {
   let result = NONE;
   const check2 = (child) => {
     if (result !== PROVEN && child?._zod) {
-      const answer = isRecursive(child, stack, resolve5);
+      const answer = isRecursive(child, stack, resolve6);
       if (answer > result)
         result = answer;
     }
@@ -5478,7 +5621,7 @@ function isRecursive(inst, stack, resolve5) {
       const desc = Object.getOwnPropertyDescriptor(sh, key);
       if (spread && !desc.enumerable)
         continue;
-      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve5) : NONE;
+      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve6) : NONE;
       if (child > answer)
         answer = child;
     }
@@ -5542,7 +5685,7 @@ function isRecursive(inst, stack, resolve5) {
       break;
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
-      const inner = def._cachedInner ?? (resolve5 ? inst._zod.innerType : void 0);
+      const inner = def._cachedInner ?? (resolve6 ? inst._zod.innerType : void 0);
       merge2(inner ? isRecursive(inner, stack, false) : ASSUMED);
       break;
     }
@@ -20353,24 +20496,137 @@ var SUPPORTED = {
   include: ["path", "project_directory", "env_file"]
 };
 
-// src/definition/keys.ts
-var import_fastest_levenshtein = __toESM(require_mod(), 1);
-
 // src/definition/yaml-source.ts
 var import_yaml = __toESM(require_dist(), 1);
-import { readFileSync } from "node:fs";
+
+// src/definition/read-file.ts
+import { closeSync, fstatSync, openSync, readSync, statSync } from "node:fs";
+var MAX_FILE_BYTES = 4 * 1024 * 1024;
+var MIB = 1024 * 1024;
+function positionIn(file2, text, offset) {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = text.indexOf("\n"); i !== -1 && i < offset; i = text.indexOf("\n", i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  return { file: file2, line, column: offset - lineStart + 1 };
+}
+function readDefinitionText(file2, what, diagnostics, at) {
+  const fail = (message, hint, location = at, cause) => {
+    diagnostics.push(error(message, { ...location ? { location } : {}, hint, ...cause ? { cause } : {} }));
+    return void 0;
+  };
+  let stat2;
+  try {
+    stat2 = statSync(file2);
+  } catch (e) {
+    return fail(`cannot read ${what} ${file2}: ${e.message}`, "check the path and its permissions", at, e);
+  }
+  if (stat2.isDirectory()) return fail(`${what} ${file2} is a directory`, "name a file, not a directory", at);
+  if (!stat2.isFile()) return fail(`${what} ${file2} is not a regular file (a device, FIFO or socket)`, "name a regular file; prenv reads definitions whole, before doing anything", at);
+  if (stat2.size > MAX_FILE_BYTES) return fail(tooLarge(what, file2, stat2.size), TOO_LARGE_HINT, at);
+  let bytes;
+  try {
+    bytes = readBounded(file2);
+  } catch (e) {
+    return fail(`cannot read ${what} ${file2}: ${e.message}`, "check the path and its permissions", at, e);
+  }
+  if (bytes.length > MAX_FILE_BYTES) return fail(tooLarge(what, file2, bytes.length), TOO_LARGE_HINT, at);
+  let text;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch (e) {
+    const bad = firstInvalidByte(bytes);
+    const before = new TextDecoder("utf-8").decode(bytes.subarray(0, bad));
+    const byte = bytes[bad].toString(16).toUpperCase().padStart(2, "0");
+    return fail(`${what} is not valid UTF-8: byte 0x${byte} here does not belong to a UTF-8 character`, "save the file as UTF-8 (editors offer this under the file's encoding)", positionIn(file2, before, before.length), e);
+  }
+  const nul = text.indexOf("\0");
+  if (nul !== -1) return fail(`${what} contains a NUL byte (is it a binary file?)`, "a definition is text: remove the NUL byte, or name the right file", positionIn(file2, text, nul));
+  return text;
+}
+var TOO_LARGE_HINT = `definition files are read whole before anything starts, and prenv refuses files over ${MAX_FILE_BYTES / MIB} MiB; generate a smaller file, or split it with \`include\``;
+function tooLarge(what, file2, bytes) {
+  return `${what} ${file2} is ${(bytes / MIB).toFixed(1)} MiB, over prenv's limit of ${MAX_FILE_BYTES / MIB} MiB for a definition file`;
+}
+function readBounded(file2) {
+  const fd = openSync(file2, "r");
+  try {
+    const size = Math.min(fstatSync(fd).size, MAX_FILE_BYTES) + 1;
+    const buffer = Buffer.alloc(size);
+    let length = 0;
+    while (length < size) {
+      const n = readSync(fd, buffer, length, size - length, null);
+      if (n === 0) break;
+      length += n;
+    }
+    return buffer.subarray(0, length);
+  } finally {
+    closeSync(fd);
+  }
+}
+function firstInvalidByte(bytes) {
+  const refuses = (end) => {
+    try {
+      new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(0, end), { stream: true });
+      return false;
+    } catch {
+      return true;
+    }
+  };
+  let low = 1;
+  let high = bytes.length;
+  while (low < high) {
+    const mid = low + high >>> 1;
+    if (refuses(mid)) high = mid;
+    else low = mid + 1;
+  }
+  let bad = low - 1;
+  const complete = (end) => {
+    try {
+      new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(0, end));
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  for (let back = 0; back < 3 && bad > 0 && !complete(bad); back++) bad--;
+  return bad;
+}
+
+// src/definition/yaml-source.ts
 var pathKey = (path) => JSON.stringify(path);
 var MAX_ALIAS_DEPTH = 64;
+var MAX_NESTING = 100;
+var MAX_ALIAS_VALUES = 1e5;
+var CORE_TAGS = new Set(["str", "int", "float", "bool", "null", "map", "seq"].map((t) => `tag:yaml.org,2002:${t}`));
+var CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 function parseYaml(file2, text) {
+  const control = CONTROL.exec(text);
+  if (control) {
+    const code = control[0].charCodeAt(0);
+    const what = code === 0 ? "a NUL byte (is it a binary file?)" : `the control character U+${code.toString(16).toUpperCase().padStart(4, "0")}`;
+    return { diagnostics: [error(`invalid YAML: the file contains ${what}`, { location: positionIn(file2, text, control.index), hint: "YAML is text: remove the character, or name the right file" })] };
+  }
   const lineCounter = new import_yaml.LineCounter();
-  const doc = (0, import_yaml.parseDocument)(text, { lineCounter, merge: false, uniqueKeys: true, prettyErrors: false, version: "1.2" });
   const at = (offset) => {
     const pos = lineCounter.linePos(offset);
     return { file: file2, line: pos.line, column: pos.col };
   };
-  if (doc.errors.length > 0) {
+  const tokens = [...new import_yaml.Parser(lineCounter.addNewLine).parse(text)];
+  const tooDeep = deepestCollection(tokens);
+  if (tooDeep !== void 0) {
     return {
-      diagnostics: doc.errors.map(
+      diagnostics: [error(`invalid YAML: mappings and lists are nested too deeply (more than ${MAX_NESTING} levels)`, { location: at(tooDeep), hint: "a definition nests a few levels; check for unclosed [ or { brackets, or generate flatter data" })]
+    };
+  }
+  const [doc, second] = new import_yaml.Composer({ merge: false, uniqueKeys: false, prettyErrors: false, version: "1.2" }).compose(tokens, true, text.length);
+  if (!doc) return { diagnostics: [] };
+  const errors = second ? [...doc.errors, new import_yaml.YAMLParseError([second.range[0], second.range[0]], "MULTIPLE_DOCS", "Source contains multiple documents")] : doc.errors;
+  if (errors.length > 0) {
+    return {
+      diagnostics: errors.map(
         (e) => error(`invalid YAML: ${firstLine(e.message)}`, {
           location: at(errorOffset(text, e.code, e.message, e.pos[0])),
           hint: yamlHint(e.code, e.message)
@@ -20381,7 +20637,22 @@ function parseYaml(file2, text) {
   const values = /* @__PURE__ */ new Map();
   const keys = /* @__PURE__ */ new Map();
   const diagnostics = [];
-  const value = convert(doc, doc.contents, [], 0, { values, keys, at, diagnostics });
+  const tables = { text, values, keys, at, diagnostics, aliasValues: 0 };
+  let value;
+  try {
+    value = convert(doc, doc.contents, [], 0, void 0, tables);
+  } catch (e) {
+    if (!(e instanceof AliasBudgetExceeded)) throw e;
+    const name = e.alias.source;
+    return {
+      diagnostics: [
+        error(`YAML aliases expand to more than ${MAX_ALIAS_VALUES.toLocaleString("en-US")} values; this expansion of *${name} is where the limit is passed`, {
+          ...e.alias.range ? { location: at(e.alias.range[0]) } : {},
+          hint: 'aliases of aliases multiply (a "billion laughs" file); share blocks with one level of aliases, or write the values out'
+        })
+      ]
+    };
+  }
   const nearest = (table, path) => {
     for (let n = path.length; n >= 0; n--) {
       const hit = table.get(pathKey(path.slice(0, n))) ?? values.get(pathKey(path.slice(0, n)));
@@ -20399,24 +20670,61 @@ function parseYaml(file2, text) {
     diagnostics
   };
 }
-function convert(doc, node2, path, depth, t) {
+function deepestCollection(tokens) {
+  const stack = tokens.map((t) => [t, 0]);
+  while (stack.length > 0) {
+    const [token, depth] = stack.pop();
+    if (!token) continue;
+    if (token.type === "document") stack.push([token.value, depth]);
+    else if (token.type === "block-map" || token.type === "block-seq" || token.type === "flow-collection") {
+      if (depth >= MAX_NESTING) return token.offset;
+      for (const item of token.items) stack.push([item.key, depth + 1], [item.value, depth + 1]);
+    }
+  }
+  return void 0;
+}
+var AliasBudgetExceeded = class extends Error {
+  alias;
+  constructor(alias) {
+    super("alias budget exceeded");
+    this.alias = alias;
+  }
+};
+function convert(doc, node2, path, depth, expanding, t) {
   if (node2 === null || node2 === void 0) return null;
+  const here = () => t.values.get(pathKey(path));
   if (depth > MAX_ALIAS_DEPTH) {
-    t.diagnostics.push(error("YAML aliases nest too deeply (a recursive alias?)", { location: t.values.get(pathKey(path)) }));
+    t.diagnostics.push(error("YAML aliases nest too deeply (a recursive alias?)", { location: here(), hint: "an anchor may not refer to itself, directly or through other anchors" }));
     return null;
   }
+  if (path.length > MAX_NESTING) {
+    t.diagnostics.push(error(`mappings and lists are nested too deeply (more than ${MAX_NESTING} levels, with aliases expanded)`, { location: here(), hint: "an anchor that contains an alias of itself nests without end; break the loop" }));
+    return null;
+  }
+  if (expanding && ++t.aliasValues > MAX_ALIAS_VALUES) throw new AliasBudgetExceeded(expanding);
   if ((0, import_yaml.isAlias)(node2)) {
     const target = node2.resolve(doc);
     if (node2.range && !t.values.has(pathKey(path))) t.values.set(pathKey(path), t.at(node2.range[0]));
-    return convert(doc, target, path, depth + 1, t);
+    return convert(doc, target, path, depth + 1, expanding ?? node2, t);
   }
   const n = node2;
   if (n.range && !t.values.has(pathKey(path))) t.values.set(pathKey(path), t.at(n.range[0]));
+  if (n.tag !== void 0 && !CORE_TAGS.has(n.tag)) {
+    const tag = n.tag.replace(/^tag:yaml\.org,2002:/, "!!");
+    t.diagnostics.push(
+      error(`the YAML tag ${tag} is not supported`, {
+        location: n.range ? t.at(tagStart(t.text, n.range[0])) : here(),
+        hint: tag === "!reset" || tag === "!override" ? "prenv does not support Compose's !reset and !override yet; change the base file instead" : "a definition is plain data: remove the tag (quote the value if it must stay a string)"
+      })
+    );
+    return null;
+  }
   if ((0, import_yaml.isScalar)(node2)) return node2.value;
-  if ((0, import_yaml.isSeq)(node2)) return node2.items.map((item, i) => convert(doc, item, [...path, i], depth, t));
+  if ((0, import_yaml.isSeq)(node2)) return node2.items.map((item, i) => convert(doc, item, [...path, i], depth, expanding, t));
   if ((0, import_yaml.isMap)(node2)) {
     const out = {};
     const merges = [];
+    const seen = /* @__PURE__ */ new Map();
     for (const pair of node2.items) {
       const keyNode = pair.key;
       const key = (0, import_yaml.isScalar)(keyNode) ? keyNode.value : keyNode;
@@ -20424,19 +20732,32 @@ function convert(doc, node2, path, depth, t) {
         merges.push(pair.value);
         continue;
       }
-      const name = String(key);
+      const keyAt = (0, import_yaml.isNode)(keyNode) && keyNode.range ? t.at(keyNode.range[0]) : here();
+      const resolvedKey = (0, import_yaml.isAlias)(keyNode) ? keyNode.resolve(doc) : keyNode;
+      if (!(0, import_yaml.isScalar)(resolvedKey)) {
+        t.diagnostics.push(error(`a mapping key must be a string, not ${(0, import_yaml.isSeq)(resolvedKey) ? "a list" : (0, import_yaml.isMap)(resolvedKey) ? "a mapping" : "empty"}`, { location: keyAt, hint: "write a plain name before the colon (quote it if it contains special characters)" }));
+        continue;
+      }
+      const name = String(resolvedKey.value);
+      const earlier = seen.get(name);
+      if (earlier) {
+        const first = earlier.range ? ` (first at line ${t.at(earlier.range[0]).line})` : "";
+        t.diagnostics.push(error(`invalid YAML: Map keys must be unique; "${shorten(name)}" appears twice in this mapping${first}`, { location: keyAt, hint: yamlHint("DUPLICATE_KEY", "") }));
+        continue;
+      }
+      seen.set(name, resolvedKey);
       const childPath = [...path, name];
-      if ((0, import_yaml.isScalar)(keyNode) && keyNode.range) t.keys.set(pathKey(childPath), t.at(keyNode.range[0]));
-      out[name] = convert(doc, pair.value, childPath, depth, t);
+      if (keyAt) t.keys.set(pathKey(childPath), keyAt);
+      out[name] = convert(doc, pair.value, childPath, depth, expanding, t);
     }
     for (const merge2 of merges) {
       const sources = (0, import_yaml.isSeq)(merge2) ? merge2.items : [merge2];
       for (const src of sources) {
-        const merged = convert(doc, src, path, depth + 1, t);
+        const merged = convert(doc, src, path, depth + 1, expanding, t);
         if (merged === null || typeof merged !== "object" || Array.isArray(merged)) {
           t.diagnostics.push(
             error("a merge key (<<) must refer to a mapping or a list of mappings", {
-              location: t.values.get(pathKey(path)),
+              location: here(),
               hint: "write `<<: *anchor` where the anchor names a mapping"
             })
           );
@@ -20448,6 +20769,15 @@ function convert(doc, node2, path, depth, t) {
     return out;
   }
   return null;
+}
+function tagStart(text, offset) {
+  let i = offset;
+  while (i > 0 && /[ \t]/.test(text[i - 1])) i--;
+  while (i > 0 && !/\s/.test(text[i - 1])) i--;
+  return text[i] === "!" ? i : offset;
+}
+function shorten(text, max = 80) {
+  return text.length > max ? `${text.slice(0, max)}\u2026 (${text.length} characters)` : text;
 }
 function firstLine(message) {
   return message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
@@ -20478,6 +20808,8 @@ function yamlHint(code, message) {
     case "BAD_INDENT":
     case "MISSING_CHAR":
       return "check the indentation: keys of one mapping start in the same column, nested keys further right, with spaces, not tabs";
+    case "KEY_OVER_1024_CHARS":
+      return "a key on one line may be at most 1024 characters long; shorten it";
     case "TAB_AS_INDENT":
       return "YAML indentation must use spaces, not tabs";
     case "BLOCK_AS_IMPLICIT_KEY":
@@ -20486,14 +20818,9 @@ function yamlHint(code, message) {
       return "fix the YAML syntax at this position (quote values that contain ': ' or start with special characters)";
   }
 }
-function readYaml(file2, diagnostics) {
-  let text;
-  try {
-    text = readFileSync(file2, "utf8");
-  } catch (e) {
-    diagnostics.push(error(`cannot read ${file2}: ${e.message}`, { hint: "check the path and its permissions" }));
-    return void 0;
-  }
+function readYaml(file2, diagnostics, what = "definition file", at) {
+  const text = readDefinitionText(file2, what, diagnostics, at);
+  if (text === void 0) return void 0;
   const parsed = parseYaml(file2, text);
   diagnostics.push(...parsed.diagnostics);
   return parsed.source;
@@ -20512,6 +20839,7 @@ function valueAt(value, path) {
 
 // src/definition/keys.ts
 function didYouMean(word, candidates) {
+  if (word.length > 100) return void 0;
   let best;
   let bestDistance = Infinity;
   for (const c of candidates) {
@@ -20534,13 +20862,13 @@ function checkKeys(doc, source, diagnostics) {
       const location = source.locateKey([...path, key]);
       const where = path.length > 0 ? ` in ${describe3(path)}` : "";
       if (unsupported.includes(key)) {
-        diagnostics.push(warning(`"${key}"${where} is not supported by prenv yet and is ignored`, { location, hint: "remove it, or expect it to have no effect under prenv" }));
+        diagnostics.push(warning(`"${shorten(key)}"${where} is not supported by prenv yet and is ignored`, { location, hint: "remove it, or expect it to have no effect under prenv" }));
         delete value[key];
         continue;
       }
       const guess = didYouMean(key, [...supported, ...unsupported]);
       diagnostics.push(
-        error(`unknown key "${key}"${where}`, {
+        error(`unknown key "${shorten(key)}"${where}`, {
           location,
           hint: guess ? `did you mean "${guess}"?` : `the Compose Specification has no such key; extension keys start with "x-"`
         })
@@ -20555,9 +20883,9 @@ function checkKeys(doc, source, diagnostics) {
   const checkName = (kind, name, path) => {
     if (NAME.test(name)) return;
     diagnostics.push(
-      error(`${kind} name "${name}" may only contain letters, digits, ".", "_" and "-"`, {
+      error(`${kind} name "${shorten(name)}" may only contain letters, digits, ".", "_" and "-"`, {
         location: source.locateKey(path),
-        hint: `rename it, e.g. "${name.replace(/[^a-zA-Z0-9._-]+/g, "-").replace(/^-+|-+$/g, "") || "app"}"`
+        hint: `rename it, e.g. "${name.slice(0, 80).replace(/[^a-zA-Z0-9._-]+/g, "-").replace(/^-+|-+$/g, "") || "app"}"`
       })
     );
   };
@@ -20587,6 +20915,207 @@ function describe3(path) {
   }
   return path.join(".");
 }
+
+// src/definition/params.ts
+var PARAM_TYPES = ["string", "integer", "number", "boolean", "enum", "list"];
+var SECRET_ENV_PREFIX = "PRENV_SECRET_";
+var PARAM_ENV_PREFIX = "PRENV_PARAM_";
+var NAME2 = /^[A-Za-z_][A-Za-z0-9_]*$/;
+var SPEC_KEYS = ["type", "default", "description", "required", "values", "secret"];
+function parseParamSpecs(source, path, diagnostics) {
+  const block = valueAt(source.value, path);
+  if (block === void 0 || block === null) return [];
+  const fail = (message, at, hint, key = false) => diagnostics.push(error(message, { location: key ? source.locateKey([...path, ...at]) : source.locate([...path, ...at]), hint }));
+  if (!isMapping(block)) {
+    fail("params must be a mapping of parameter names to their specs", [], 'write `params: { db_version: { type: string, default: "16" } }`');
+    return [];
+  }
+  const specs = [];
+  for (const [name, raw] of Object.entries(block)) {
+    if (!NAME2.test(name)) {
+      fail(`parameter name "${name}" cannot be used in \${...}`, [name], "use letters, digits and _, starting with a letter or _", true);
+      continue;
+    }
+    if (!isMapping(raw)) {
+      fail(`parameter "${name}" must be a mapping with at least a type`, [name], `write \`${name}: { type: string, default: "..." }\``);
+      continue;
+    }
+    for (const key of Object.keys(raw)) {
+      if (SPEC_KEYS.includes(key)) continue;
+      const guess = didYouMean(key, SPEC_KEYS);
+      fail(`unknown key "${key}" in parameter "${name}"`, [name, key], guess ? `did you mean "${guess}"?` : `a parameter has ${SPEC_KEYS.join(", ")}`, true);
+    }
+    const type = raw.type ?? (Array.isArray(raw.values) ? "enum" : "string");
+    if (typeof type !== "string" || !PARAM_TYPES.includes(type)) {
+      const guess = typeof type === "string" ? didYouMean(type, PARAM_TYPES) : void 0;
+      fail(`parameter "${name}" has type ${JSON.stringify(type)}, which is not a parameter type`, [name, "type"], guess ? `did you mean "${guess}"?` : `use one of ${PARAM_TYPES.join(", ")}`);
+      continue;
+    }
+    const spec = { name, type, required: raw.required === true, secret: raw.secret === true, location: source.locateKey([...path, name]) };
+    if (raw.required !== void 0 && typeof raw.required !== "boolean") fail(`"required" of parameter "${name}" must be true or false`, [name, "required"], "write required: true");
+    if (raw.secret !== void 0 && typeof raw.secret !== "boolean") fail(`"secret" of parameter "${name}" must be true or false`, [name, "secret"], "write secret: true");
+    if (spec.secret && raw.default !== void 0 && raw.default !== null) {
+      fail(`secret parameter "${name}" has a default, which would put a secret into the repository`, [name, "default"], `remove the default and pass the value at run time (PRENV_SECRET_${envName(name)}, or the Action's secrets input)`);
+      continue;
+    }
+    if (raw.description !== void 0) {
+      if (typeof raw.description === "string") spec.description = raw.description;
+      else fail(`the description of parameter "${name}" must be text`, [name, "description"], "quote it");
+    }
+    if (spec.type === "enum") {
+      if (!Array.isArray(raw.values) || raw.values.length === 0 || !raw.values.every((v) => ["string", "number", "boolean"].includes(typeof v))) {
+        fail(`enum parameter "${name}" needs "values": a non-empty list of allowed values`, [name], `write values: ["15", "16"]`);
+        continue;
+      }
+      spec.values = raw.values.map(String);
+    } else if (raw.values !== void 0) {
+      fail(`"values" only applies to enum parameters, and "${name}" is a ${spec.type}`, [name, "values"], "write type: enum, or remove values");
+    }
+    if (raw.default !== void 0 && raw.default !== null) {
+      const value = coerce(spec, raw.default);
+      if (typeof value === "string") fail(`the default of parameter "${name}" ${value.slice(1)}`, [name, "default"], hintFor(spec));
+      else spec.default = value.value;
+    }
+    specs.push(spec);
+  }
+  return specs;
+}
+function resolveParams(specs, inputs, diagnostics) {
+  const byName = new Map(specs.map((s) => [s.name, s]));
+  const resolved = {};
+  const secretByNature = (spec) => spec.secret || looksSecret(spec.name);
+  for (const spec of specs) resolved[spec.name] = spec.default !== void 0 ? { spec, value: spec.default, origin: "default", secret: secretByNature(spec) } : { spec, secret: secretByNature(spec) };
+  const names = specs.map((s) => s.name);
+  const unknown2 = (name, where, location) => {
+    const guess = didYouMean(name, names);
+    diagnostics.push(
+      error(`${where}: unknown parameter "${name}"`, {
+        ...location ? { location } : {},
+        hint: guess ? `did you mean "${guess}"?` : names.length ? `the parameters are ${names.join(", ")} (prenv describe lists them)` : "this definition declares no params"
+      })
+    );
+  };
+  const take = (name, raw, origin, where, location, givenAsSecret = false) => {
+    const spec = byName.get(name);
+    if (!spec) return unknown2(name, where, location);
+    const value = coerce(spec, raw);
+    if (typeof value === "string") {
+      const why = givenAsSecret || secretByNature(spec) ? `has a value that is not ${spec.type === "integer" ? "an" : "a"} ${spec.type} (the value is secret, so it is not shown)` : value.slice(1);
+      diagnostics.push(error(`${where}: parameter "${name}" ${why}`, { ...location ? { location } : {}, hint: hintFor(spec) }));
+      return;
+    }
+    resolved[name] = { spec, value: value.value, origin, secret: givenAsSecret || secretByNature(spec) };
+  };
+  const env = inputs.env ?? {};
+  const fromEnv = [];
+  for (const [key, raw] of Object.entries(env)) {
+    if (raw === void 0) continue;
+    const prefix = key.startsWith(PARAM_ENV_PREFIX) ? PARAM_ENV_PREFIX : key.startsWith(SECRET_ENV_PREFIX) ? SECRET_ENV_PREFIX : void 0;
+    if (!prefix) continue;
+    const wanted = key.slice(prefix.length);
+    fromEnv.push([key, raw, specs.find((s) => envName(s.name) === wanted), prefix === SECRET_ENV_PREFIX]);
+  }
+  fromEnv.sort((a, b) => Number(a[3]) - Number(b[3]));
+  for (const [key, raw, spec, secret] of fromEnv) {
+    if (spec) take(spec.name, raw, "environment", key, void 0, secret);
+    else diagnostics.push(warning(`${key} names no parameter of this definition and is ignored`, { hint: `parameters: ${names.map((n) => `${secret ? SECRET_ENV_PREFIX : PARAM_ENV_PREFIX}${envName(n)}`).join(", ") || "none"}` }));
+  }
+  for (const { source } of inputs.files ?? []) {
+    if (!isMapping(source.value)) {
+      diagnostics.push(error(`params file ${source.file} must be a mapping of parameter names to values`, { location: source.locate([]), hint: "write `db_version: 16` lines (YAML) or an object (JSON)" }));
+      continue;
+    }
+    for (const [name, raw] of Object.entries(source.value)) take(name, raw, "params file", `params file ${source.file}`, source.locate([name]));
+  }
+  for (const item of inputs.set ?? []) {
+    const eq = item.indexOf("=");
+    if (eq <= 0) {
+      diagnostics.push(error(`--set "${item}" is not name=value`, { hint: "write --set db_version=16" }));
+      continue;
+    }
+    take(item.slice(0, eq), item.slice(eq + 1), "--set", `--set ${item}`);
+  }
+  for (const item of inputs.secrets ?? []) {
+    const eq = item.indexOf("=");
+    if (eq <= 0) {
+      diagnostics.push(error("a line of the secrets input is not name=value", { hint: "write one `name=${{ secrets.NAME }}` line per secret parameter" }));
+      continue;
+    }
+    take(item.slice(0, eq), item.slice(eq + 1), "secrets input", `secrets input, parameter ${item.slice(0, eq)}`, void 0, true);
+  }
+  for (const r of Object.values(resolved)) {
+    if (r.value === void 0 && r.spec.required) {
+      diagnostics.push(error(`parameter "${r.spec.name}" is required and has no value`, { ...r.spec.location ? { location: r.spec.location } : {}, hint: r.secret ? `set PRENV_SECRET_${envName(r.spec.name)} (or pass it in the Action's secrets input)` : `pass --set ${r.spec.name}=<value>, a --params-file, or PRENV_PARAM_${envName(r.spec.name)}` }));
+    }
+  }
+  return resolved;
+}
+function renderParam(value) {
+  return Array.isArray(value) ? value.join(",") : String(value);
+}
+function envName(name) {
+  return name.toUpperCase();
+}
+function coerce(spec, raw) {
+  const text = typeof raw === "string" ? raw.trim() : void 0;
+  switch (spec.type) {
+    case "string":
+      return ["string", "number", "boolean"].includes(typeof raw) ? { value: String(raw) } : `!must be text, not ${describe4(raw)}`;
+    case "integer": {
+      const n = typeof raw === "number" ? raw : text !== void 0 && /^[-+]?\d+$/.test(text) ? Number(text) : NaN;
+      return Number.isSafeInteger(n) ? { value: n } : `!must be a whole number, not ${describe4(raw)}`;
+    }
+    case "number": {
+      const n = typeof raw === "number" ? raw : text !== void 0 && text !== "" ? Number(text) : NaN;
+      return Number.isFinite(n) ? { value: n } : `!must be a number, not ${describe4(raw)}`;
+    }
+    case "boolean": {
+      if (typeof raw === "boolean") return { value: raw };
+      if (text !== void 0 && /^(true|yes|on|1)$/i.test(text)) return { value: true };
+      if (text !== void 0 && /^(false|no|off|0)$/i.test(text)) return { value: false };
+      return `!must be true or false, not ${describe4(raw)}`;
+    }
+    case "enum": {
+      const value = ["string", "number", "boolean"].includes(typeof raw) ? String(raw) : void 0;
+      if (value !== void 0 && spec.values.includes(value)) return { value };
+      const guess = value !== void 0 && value.length > 2 ? didYouMean(value, spec.values) : void 0;
+      return `!must be one of ${spec.values.map((v) => JSON.stringify(v)).join(", ")}, not ${describe4(raw)}${guess ? ` (did you mean "${guess}"?)` : ""}`;
+    }
+    case "list": {
+      if (Array.isArray(raw) && raw.every((v) => ["string", "number", "boolean"].includes(typeof v))) return { value: raw.map(String) };
+      if (text !== void 0) return { value: text === "" ? [] : text.split(",").map((v) => v.trim()) };
+      return `!must be a list, not ${describe4(raw)}`;
+    }
+  }
+}
+function hintFor(spec) {
+  switch (spec.type) {
+    case "enum":
+      return `use one of ${spec.values.join(", ")}`;
+    case "list":
+      return `give a comma-separated list, e.g. --set ${spec.name}=a,b`;
+    case "boolean":
+      return `write --set ${spec.name}=true or false`;
+    default:
+      return `give ${spec.type === "integer" ? "an" : "a"} ${spec.type}${spec.description ? ` (${spec.description})` : ""}`;
+  }
+}
+function describe4(raw) {
+  if (raw === null) return "null";
+  if (Array.isArray(raw)) return "a list";
+  if (typeof raw === "object") return "a mapping";
+  return JSON.stringify(raw);
+}
+
+// src/definition/environment.ts
+import { existsSync as existsSync3 } from "node:fs";
+import { basename as basename2, dirname as dirname2, resolve as resolve3 } from "node:path";
+
+// src/definition/compose.ts
+var import_dotenv2 = __toESM(require_dist2(), 1);
+import { createHash } from "node:crypto";
+import { existsSync as existsSync2, realpathSync, statSync as statSync2 } from "node:fs";
+import { basename, dirname, relative, resolve as resolve2 } from "node:path";
 
 // src/definition/issues.ts
 function describeIssue(issue2, source, words) {
@@ -20634,6 +21163,12 @@ function article(expected) {
 function definedFields(value) {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== void 0));
 }
+function stableJson(value, omit2 = () => false) {
+  return JSON.stringify(
+    value,
+    (k, v) => omit2(k) ? void 0 : v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v
+  );
+}
 
 // src/definition/interpolate.ts
 var InterpolationError = class extends Error {
@@ -20647,7 +21182,7 @@ var InterpolationError = class extends Error {
     this.hint = hint;
   }
 };
-var NAME2 = /^[A-Za-z_][A-Za-z0-9_]*/;
+var NAME3 = /^[A-Za-z_][A-Za-z0-9_]*/;
 function interpolate(input2, lookup, onUnset) {
   return new Interpolator(input2, lookup, onUnset).run(0, input2.length).text;
 }
@@ -20688,7 +21223,7 @@ var Interpolator = class {
         i = close + 1;
         continue;
       }
-      const name = NAME2.exec(this.input.slice(i + 1, to));
+      const name = NAME3.exec(this.input.slice(i + 1, to));
       if (name) {
         out += this.plain(name[0]);
         i += 1 + name[0].length;
@@ -20719,7 +21254,7 @@ var Interpolator = class {
   /** `${...}` whose body is input[start, end). */
   braced(dollar, start, end) {
     const body = this.input.slice(start, end);
-    const name = NAME2.exec(body);
+    const name = NAME3.exec(body);
     if (!name) {
       throw new InterpolationError(
         `invalid variable reference "\${${body}}"`,
@@ -20770,8 +21305,58 @@ var Interpolator = class {
 
 // src/definition/normalize.ts
 var import_dotenv = __toESM(require_dist2(), 1);
-import { existsSync, readFileSync as readFileSync2 } from "node:fs";
+import { existsSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
+
+// src/definition/image-ref.ts
+function imageProblem(ref) {
+  const shown = JSON.stringify(ref.length > 100 ? `${ref.slice(0, 100)}\u2026` : ref);
+  if (ref === "") return { problem: "image is empty", hint: "name an image, e.g. `image: redis:7`, or check the variable it comes from" };
+  if (/\s/.test(ref)) return { problem: `image ${shown} contains white space`, hint: "an image reference has no spaces: check for a stray word or a variable that expanded to several" };
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(ref)) return { problem: `image ${shown} starts with a URL scheme`, hint: `write the registry without the scheme: ${JSON.stringify(ref.replace(/^[^:]+:\/\//, ""))}` };
+  let rest = ref;
+  const at = rest.indexOf("@");
+  if (at !== -1) {
+    const digest = rest.slice(at + 1);
+    rest = rest.slice(0, at);
+    if (!DIGEST.test(digest)) return { problem: `image ${shown} has an invalid digest "${digest}"`, hint: "a digest is ALGORITHM:HEX, e.g. @sha256: followed by 64 hexadecimal digits" };
+  }
+  const lastSlash = rest.lastIndexOf("/");
+  const colon = rest.indexOf(":", lastSlash + 1);
+  if (colon !== -1) {
+    const tag = rest.slice(colon + 1);
+    rest = rest.slice(0, colon);
+    if (!TAG.test(tag)) return { problem: `image ${shown} has an invalid tag "${tag}"`, hint: "a tag is up to 128 letters, digits, '_', '.' and '-', and does not start with '.' or '-'" };
+  }
+  if (rest.length > 255) return { problem: `image ${shown} has a name longer than 255 characters`, hint: "shorten the repository name" };
+  const parts = rest.split("/");
+  const first = parts[0];
+  const hasDomain = parts.length > 1 && (/[.:]/.test(first) || first === "localhost" || first !== first.toLowerCase());
+  if (hasDomain && !DOMAIN.test(first)) return { problem: `image ${shown} has an invalid registry "${first}"`, hint: "a registry is a host name or address with an optional port, e.g. ghcr.io or localhost:5000" };
+  const path = hasDomain ? parts.slice(1) : parts;
+  if (hasDomain && !/[.:]/.test(first) && first !== "localhost") {
+    return { problem: `image ${shown} has upper case in its repository name`, hint: `repository names must be lower case: write '${rest.toLowerCase()}${ref.slice(rest.length)}'` };
+  }
+  for (const component of path) {
+    if (COMPONENT.test(component)) continue;
+    if (component !== component.toLowerCase() && COMPONENT.test(component.toLowerCase())) {
+      const fixed = [...hasDomain ? [first] : [], ...path.map((c) => c.toLowerCase())].join("/") + ref.slice(rest.length);
+      return { problem: `image ${shown} has upper case in its repository name`, hint: `repository names must be lower case: write '${fixed}'` };
+    }
+    if (component === "") return { problem: `image ${shown} has an empty path component`, hint: "remove the doubled, leading or trailing '/'" };
+    return {
+      problem: `image ${shown} has an invalid repository name component "${component}"`,
+      hint: "a repository name component is lower-case letters and digits, separated by '.', '_', '__' or dashes, and starts and ends with a letter or digit"
+    };
+  }
+  return void 0;
+}
+var COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+var TAG = /^\w[\w.-]{0,127}$/;
+var DIGEST = /^[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}$/;
+var DOMAIN = /^(?:(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?))*|\[[0-9a-fA-F:.]+\])(?::[0-9]+)?$/;
+
+// src/definition/normalize.ts
 var declaredAt = /* @__PURE__ */ new WeakMap();
 var defaultedBuildKeys = /* @__PURE__ */ new WeakMap();
 function normalizeService(raw, ctx) {
@@ -20792,7 +21377,11 @@ function normalizeService(raw, ctx) {
     ready: [],
     location: ctx.source.locateKey(ctx.path)
   };
-  if (raw.image !== void 0) spec.image = raw.image;
+  if (raw.image !== void 0) {
+    const bad = imageProblem(raw.image);
+    if (bad) fail(bad.problem, ["image"], bad.hint);
+    spec.image = raw.image;
+  }
   if (raw.restart !== void 0) {
     if (!/^(no|always|unless-stopped|on-failure(:\d+)?)$/.test(raw.restart))
       fail(`restart "${raw.restart}" is not a restart policy`, ["restart"], 'use "no", "always", "on-failure[:N]" or "unless-stopped"');
@@ -20830,7 +21419,9 @@ function normalizeService(raw, ctx) {
         fail(`env_file "${path}" does not exist (looked for ${full})`, typeof raw.env_file === "string" ? ["env_file"] : ["env_file", i], "create the file, fix the path (relative to the compose file), or use the long syntax with `required: false`");
       return;
     }
-    Object.assign(spec.environment, (0, import_dotenv.parse)(readFileSync2(full)));
+    const at = ctx.source.locate([...ctx.path, ...typeof raw.env_file === "string" ? ["env_file"] : ["env_file", i]]);
+    const text = readDefinitionText(full, "env_file", ctx.diagnostics, at);
+    if (text !== void 0) Object.assign(spec.environment, (0, import_dotenv.parse)(text));
   });
   Object.assign(spec.environment, stringValues(raw.environment, ctx.lookup));
   (raw.ports ?? []).forEach((p, i) => {
@@ -21147,7 +21738,12 @@ function loadDefinition(options) {
   const envFiles = options.envFiles?.map((f) => resolve2(options.cwd, f));
   const dotenv = readEnvFiles(envFiles ?? [resolve2(workingDir, ".env")], envFiles !== void 0, env, diagnostics);
   const variables = options.variables ?? {};
-  const lookup = (name2) => variables[name2] ?? env[name2] ?? dotenv[name2];
+  const used = {};
+  const lookup = (name2) => {
+    const value = variables[name2] ?? env[name2] ?? dotenv[name2];
+    if (value !== void 0) used[name2] = value;
+    return value;
+  };
   const loader = new Loader(lookup, diagnostics, options.embedded);
   const project = loader.loadProject(files, workingDir);
   throwIfErrors(diagnostics);
@@ -21163,7 +21759,7 @@ function loadDefinition(options) {
   checkReferences(project, services, diagnostics);
   throwIfErrors(diagnostics);
   const hashed = { services, networks: project.networks, volumes: project.volumes };
-  const hash2 = createHash("sha256").update(stableJson(hashed)).digest("hex").slice(0, 16);
+  const hash2 = createHash("sha256").update(stableJson(hashed, (key) => key === "location")).digest("hex").slice(0, 16);
   return {
     name,
     workingDir,
@@ -21174,6 +21770,7 @@ function loadDefinition(options) {
     extensions: project.extensions,
     ...loader.embeddedValues ? { embedded: loader.embeddedValues } : {},
     hash: hash2,
+    variablesUsed: used,
     warnings: diagnostics.filter((d) => d.severity === "warning")
   };
 }
@@ -21205,7 +21802,8 @@ function readEnvFiles(paths, explicit, env, diagnostics) {
       if (explicit) diagnostics.push(error(`env file ${path} does not exist`, { hint: "check the path given with --env-file" }));
       continue;
     }
-    const text = readFileSync3(path, "utf8");
+    const text = readDefinitionText(path, "env file", diagnostics);
+    if (text === void 0) continue;
     const parsed = (0, import_dotenv2.parse)(text);
     for (const [k, v] of Object.entries(parsed)) {
       try {
@@ -21226,6 +21824,8 @@ var Loader = class {
   files = /* @__PURE__ */ new Map();
   resolved = /* @__PURE__ */ new Map();
   resolving = /* @__PURE__ */ new Set();
+  /** Real paths of the files whose includes are being loaded, outermost first. */
+  including = [];
   lookup;
   diagnostics;
   embedded;
@@ -21236,18 +21836,24 @@ var Loader = class {
     this.diagnostics = diagnostics;
     this.embedded = embedded;
   }
-  loadProject(files, workingDir) {
+  /** `at`: where the including file names these files, for findings about reading them. */
+  loadProject(files, workingDir, at) {
     const project = { services: /* @__PURE__ */ new Map(), networks: {}, volumes: {}, extensions: {} };
     for (const file2 of files) {
-      const loaded = this.loadFile(file2, workingDir);
+      const loaded = this.loadFile(file2, workingDir, at);
       if (!loaded) continue;
       const { raw, source } = loaded;
       if (raw.name !== void 0) project.name = raw.name;
       for (const [key, value] of Object.entries(raw)) if (key.startsWith("x-")) project.extensions[key] = value;
       const included = /* @__PURE__ */ new Map();
-      for (const [i, inc] of (raw.include ?? []).entries()) {
-        const { added, files: from } = this.include(project, inc, source, ["include", i], workingDir);
-        for (const name of added) included.set(name, from);
+      this.including.push(realpathSync(file2));
+      try {
+        for (const [i, inc] of (raw.include ?? []).entries()) {
+          const { added, files: from } = this.include(project, inc, source, ["include", i], workingDir);
+          for (const name of added) included.set(name, from);
+        }
+      } finally {
+        this.including.pop();
       }
       for (const name of Object.keys(raw.services ?? {})) {
         const from = included.get(name);
@@ -21276,13 +21882,28 @@ var Loader = class {
   include(project, inc, source, path, workingDir) {
     const entry = typeof inc === "string" ? { path: inc } : inc;
     const paths = (typeof entry.path === "string" ? [entry.path] : entry.path).map((p) => resolve2(workingDir, p));
-    const missing = paths.find((p) => !existsSync2(p));
-    if (missing) {
-      this.diagnostics.push(error(`included file ${missing} does not exist`, { location: source.locate(path), hint: "fix the path; it is relative to the including file" }));
+    const refuse = (message, hint) => {
+      this.diagnostics.push(error(message, { location: source.locate(path), hint }));
       return { added: [], files: paths };
+    };
+    for (const p of paths) {
+      let real;
+      try {
+        real = realpathSync(p);
+      } catch (e) {
+        const code = e.code;
+        if (code === "ELOOP") return refuse(`included file ${p} is a loop of symbolic links`, "point the link at a real file");
+        return refuse(`included file ${p} does not exist`, "fix the path; it is relative to the including file");
+      }
+      const seen = this.including.indexOf(real);
+      if (seen !== -1) {
+        const base = dirname(this.including[0]);
+        const chain = [...this.including.slice(seen), real].map((f) => relative(base, f) || basename(f));
+        return refuse(`include forms a cycle: ${chain.join(" -> ")}`, "remove one of these includes; a file may not include itself, directly or through others");
+      }
     }
     const subDir = entry.project_directory ? resolve2(workingDir, entry.project_directory) : dirname(paths[0]);
-    const sub = this.loadProject(paths, subDir);
+    const sub = this.loadProject(paths, subDir, source.locate(path));
     const added = [];
     for (const [name, svc] of sub.services) {
       if (project.services.has(name)) {
@@ -21302,10 +21923,10 @@ var Loader = class {
     Object.assign(project.volumes, { ...sub.volumes, ...project.volumes });
     return { added, files: paths };
   }
-  loadFile(file2, workingDir) {
+  loadFile(file2, workingDir, at) {
     if (this.files.has(file2)) return this.files.get(file2);
     this.files.set(file2, void 0);
-    const source = readYaml(file2, this.diagnostics);
+    const source = readYaml(file2, this.diagnostics, "compose file", at);
     if (!source) return void 0;
     if (!isMapping(source.value)) {
       this.diagnostics.push(error("a compose file must be a mapping at the top level", { location: source.locate([]), hint: "start with `services:`" }));
@@ -21373,7 +21994,7 @@ var Loader = class {
           this.diagnostics.push(error(`extends refers to ${baseFile}, which does not exist`, { location: at, service: name, hint: "fix the file path; it is relative to this compose file" }));
           return void 0;
         }
-        if (ext.file && !this.loadFile(baseFile, dirname(baseFile))) return void 0;
+        if (ext.file && !this.loadFile(baseFile, dirname(baseFile), at)) return void 0;
         const baseServices = Object.keys(this.files.get(baseFile)?.raw.services ?? {});
         if (!baseServices.includes(ext.service)) {
           const guess = didYouMean(ext.service, baseServices);
@@ -21468,7 +22089,7 @@ function checkReferences(project, services, diagnostics) {
       }
       if (m.type === "bind" && !existsSync2(m.source)) {
         diagnostics.push(error(`service "${name}" mounts ${m.source}, which does not exist`, { location: mountAt, service: name, hint: "create the file or directory first (prenv does not create host paths), or fix the path; relative paths start at the compose file's directory" }));
-      } else if (m.type === "bind" && !statSync(m.source, { throwIfNoEntry: false })) {
+      } else if (m.type === "bind" && !statSync2(m.source, { throwIfNoEntry: false })) {
         diagnostics.push(error(`service "${name}" mounts ${m.source}, which cannot be read`, { location: mountAt, service: name, hint: "check its permissions" }));
       }
     });
@@ -21506,12 +22127,6 @@ function sanitizeName(name) {
   const clean = name.toLowerCase().replace(/[^a-z0-9_-]+/g, "-").replace(/^[-_]+|[-_]+$/g, "");
   return clean || "prenv";
 }
-function stableJson(value) {
-  return JSON.stringify(
-    value,
-    (k, v) => k === "location" ? void 0 : v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v
-  );
-}
 var FORMS = {
   command: 'write a string such as `npm start` or a list such as ["npm", "start"]',
   entrypoint: 'write a string such as `/entrypoint.sh` or a list such as ["/entrypoint.sh", "--verbose"]',
@@ -21546,174 +22161,6 @@ function describePath(path) {
     return rest.length === 0 ? `service "${path[1]}"` : `"${rest.join(".")}" of service "${path[1]}"`;
   }
   return `"${path.join(".")}"`;
-}
-
-// src/definition/params.ts
-var PARAM_TYPES = ["string", "integer", "number", "boolean", "enum", "list"];
-var NAME3 = /^[A-Za-z_][A-Za-z0-9_]*$/;
-var SPEC_KEYS = ["type", "default", "description", "required", "values"];
-function parseParamSpecs(source, path, diagnostics) {
-  const block = valueAt(source.value, path);
-  if (block === void 0 || block === null) return [];
-  const fail = (message, at, hint, key = false) => diagnostics.push(error(message, { location: key ? source.locateKey([...path, ...at]) : source.locate([...path, ...at]), hint }));
-  if (!isMapping(block)) {
-    fail("params must be a mapping of parameter names to their specs", [], 'write `params: { db_version: { type: string, default: "16" } }`');
-    return [];
-  }
-  const specs = [];
-  for (const [name, raw] of Object.entries(block)) {
-    if (!NAME3.test(name)) {
-      fail(`parameter name "${name}" cannot be used in \${...}`, [name], "use letters, digits and _, starting with a letter or _", true);
-      continue;
-    }
-    if (!isMapping(raw)) {
-      fail(`parameter "${name}" must be a mapping with at least a type`, [name], `write \`${name}: { type: string, default: "..." }\``);
-      continue;
-    }
-    for (const key of Object.keys(raw)) {
-      if (SPEC_KEYS.includes(key)) continue;
-      const guess = didYouMean(key, SPEC_KEYS);
-      fail(`unknown key "${key}" in parameter "${name}"`, [name, key], guess ? `did you mean "${guess}"?` : `a parameter has ${SPEC_KEYS.join(", ")}`, true);
-    }
-    const type = raw.type ?? (Array.isArray(raw.values) ? "enum" : "string");
-    if (typeof type !== "string" || !PARAM_TYPES.includes(type)) {
-      const guess = typeof type === "string" ? didYouMean(type, PARAM_TYPES) : void 0;
-      fail(`parameter "${name}" has type ${JSON.stringify(type)}, which is not a parameter type`, [name, "type"], guess ? `did you mean "${guess}"?` : `use one of ${PARAM_TYPES.join(", ")}`);
-      continue;
-    }
-    const spec = { name, type, required: raw.required === true, location: source.locateKey([...path, name]) };
-    if (raw.required !== void 0 && typeof raw.required !== "boolean") fail(`"required" of parameter "${name}" must be true or false`, [name, "required"], "write required: true");
-    if (raw.description !== void 0) {
-      if (typeof raw.description === "string") spec.description = raw.description;
-      else fail(`the description of parameter "${name}" must be text`, [name, "description"], "quote it");
-    }
-    if (spec.type === "enum") {
-      if (!Array.isArray(raw.values) || raw.values.length === 0 || !raw.values.every((v) => ["string", "number", "boolean"].includes(typeof v))) {
-        fail(`enum parameter "${name}" needs "values": a non-empty list of allowed values`, [name], `write values: ["15", "16"]`);
-        continue;
-      }
-      spec.values = raw.values.map(String);
-    } else if (raw.values !== void 0) {
-      fail(`"values" only applies to enum parameters, and "${name}" is a ${spec.type}`, [name, "values"], "write type: enum, or remove values");
-    }
-    if (raw.default !== void 0 && raw.default !== null) {
-      const value = coerce(spec, raw.default);
-      if (typeof value === "string") fail(`the default of parameter "${name}" ${value.slice(1)}`, [name, "default"], hintFor(spec));
-      else spec.default = value.value;
-    }
-    specs.push(spec);
-  }
-  return specs;
-}
-function resolveParams(specs, inputs, diagnostics) {
-  const byName = new Map(specs.map((s) => [s.name, s]));
-  const resolved = {};
-  for (const spec of specs) resolved[spec.name] = spec.default !== void 0 ? { spec, value: spec.default, origin: "default" } : { spec };
-  const names = specs.map((s) => s.name);
-  const unknown2 = (name, where, location) => {
-    const guess = didYouMean(name, names);
-    diagnostics.push(
-      error(`${where}: unknown parameter "${name}"`, {
-        ...location ? { location } : {},
-        hint: guess ? `did you mean "${guess}"?` : names.length ? `the parameters are ${names.join(", ")} (prenv describe lists them)` : "this definition declares no params"
-      })
-    );
-  };
-  const take = (name, raw, origin, where, location) => {
-    const spec = byName.get(name);
-    if (!spec) return unknown2(name, where, location);
-    const value = coerce(spec, raw);
-    if (typeof value === "string") {
-      diagnostics.push(error(`${where}: parameter "${name}" ${value.slice(1)}`, { ...location ? { location } : {}, hint: hintFor(spec) }));
-      return;
-    }
-    resolved[name] = { spec, value: value.value, origin };
-  };
-  const env = inputs.env ?? {};
-  for (const [key, raw] of Object.entries(env)) {
-    if (!key.startsWith("PRENV_PARAM_") || raw === void 0) continue;
-    const wanted = key.slice("PRENV_PARAM_".length);
-    const spec = specs.find((s) => envName(s.name) === wanted);
-    if (spec) take(spec.name, raw, "environment", key);
-    else diagnostics.push(warning(`${key} names no parameter of this definition and is ignored`, { hint: `parameters: ${names.map((n) => `PRENV_PARAM_${envName(n)}`).join(", ") || "none"}` }));
-  }
-  for (const { source } of inputs.files ?? []) {
-    if (!isMapping(source.value)) {
-      diagnostics.push(error(`params file ${source.file} must be a mapping of parameter names to values`, { location: source.locate([]), hint: "write `db_version: 16` lines (YAML) or an object (JSON)" }));
-      continue;
-    }
-    for (const [name, raw] of Object.entries(source.value)) take(name, raw, "params file", `params file ${source.file}`, source.locate([name]));
-  }
-  for (const item of inputs.set ?? []) {
-    const eq = item.indexOf("=");
-    if (eq <= 0) {
-      diagnostics.push(error(`--set "${item}" is not name=value`, { hint: "write --set db_version=16" }));
-      continue;
-    }
-    take(item.slice(0, eq), item.slice(eq + 1), "--set", `--set ${item}`);
-  }
-  for (const r of Object.values(resolved)) {
-    if (r.value === void 0 && r.spec.required) {
-      diagnostics.push(error(`parameter "${r.spec.name}" is required and has no value`, { ...r.spec.location ? { location: r.spec.location } : {}, hint: `pass --set ${r.spec.name}=<value>, a --params-file, or PRENV_PARAM_${envName(r.spec.name)}` }));
-    }
-  }
-  return resolved;
-}
-function renderParam(value) {
-  return Array.isArray(value) ? value.join(",") : String(value);
-}
-function envName(name) {
-  return name.toUpperCase();
-}
-function coerce(spec, raw) {
-  const text = typeof raw === "string" ? raw.trim() : void 0;
-  switch (spec.type) {
-    case "string":
-      return ["string", "number", "boolean"].includes(typeof raw) ? { value: String(raw) } : `!must be text, not ${describe4(raw)}`;
-    case "integer": {
-      const n = typeof raw === "number" ? raw : text !== void 0 && /^[-+]?\d+$/.test(text) ? Number(text) : NaN;
-      return Number.isSafeInteger(n) ? { value: n } : `!must be a whole number, not ${describe4(raw)}`;
-    }
-    case "number": {
-      const n = typeof raw === "number" ? raw : text !== void 0 && text !== "" ? Number(text) : NaN;
-      return Number.isFinite(n) ? { value: n } : `!must be a number, not ${describe4(raw)}`;
-    }
-    case "boolean": {
-      if (typeof raw === "boolean") return { value: raw };
-      if (text !== void 0 && /^(true|yes|on|1)$/i.test(text)) return { value: true };
-      if (text !== void 0 && /^(false|no|off|0)$/i.test(text)) return { value: false };
-      return `!must be true or false, not ${describe4(raw)}`;
-    }
-    case "enum": {
-      const value = ["string", "number", "boolean"].includes(typeof raw) ? String(raw) : void 0;
-      if (value !== void 0 && spec.values.includes(value)) return { value };
-      const guess = value !== void 0 && value.length > 2 ? didYouMean(value, spec.values) : void 0;
-      return `!must be one of ${spec.values.map((v) => JSON.stringify(v)).join(", ")}, not ${describe4(raw)}${guess ? ` (did you mean "${guess}"?)` : ""}`;
-    }
-    case "list": {
-      if (Array.isArray(raw) && raw.every((v) => ["string", "number", "boolean"].includes(typeof v))) return { value: raw.map(String) };
-      if (text !== void 0) return { value: text === "" ? [] : text.split(",").map((v) => v.trim()) };
-      return `!must be a list, not ${describe4(raw)}`;
-    }
-  }
-}
-function hintFor(spec) {
-  switch (spec.type) {
-    case "enum":
-      return `use one of ${spec.values.join(", ")}`;
-    case "list":
-      return `give a comma-separated list, e.g. --set ${spec.name}=a,b`;
-    case "boolean":
-      return `write --set ${spec.name}=true or false`;
-    default:
-      return `give ${spec.type === "integer" ? "an" : "a"} ${spec.type}${spec.description ? ` (${spec.description})` : ""}`;
-  }
-}
-function describe4(raw) {
-  if (raw === null) return "null";
-  if (Array.isArray(raw)) return "a list";
-  if (typeof raw === "object") return "a mapping";
-  return JSON.stringify(raw);
 }
 
 // src/definition/prenv-schema.ts
@@ -21754,7 +22201,9 @@ var copySchema = external_exports.looseObject({
   to: external_exports.string()
 });
 var STEP_KINDS = { exec: execSchema, run: runSchema, http: httpSchema, copy: copySchema };
+var TEST_RUNNERS = ["node", "pytest", "jest", "vitest", "go", "maven"];
 var testSchema = external_exports.looseObject({
+  runner: external_exports.enum(TEST_RUNNERS).optional(),
   command: argv.optional(),
   service: external_exports.string().optional(),
   workdir: external_exports.string().optional(),
@@ -21786,7 +22235,7 @@ function loadEnvironment(options) {
     const files = resolveFiles({ ...options }, diagnostics);
     throwIfErrors2(diagnostics);
     for (const file2 of files) {
-      const source = readYaml(file2, diagnostics);
+      const source = readYaml(file2, diagnostics, "compose file");
       if (source && isMapping(source.value) && source.value["x-prenv"] !== void 0) {
         section = { source, base: ["x-prenv"] };
         break;
@@ -21796,7 +22245,7 @@ function loadEnvironment(options) {
   }
   throwIfErrors2(diagnostics);
   const specs = section ? parseParamSpecs(section.source, [...section.base, "params"], diagnostics) : [];
-  const inputs = { set: options.set ?? [], env, files: (options.paramsFiles ?? []).flatMap((f) => {
+  const inputs = { set: options.set ?? [], secrets: options.secrets ?? [], env, files: (options.paramsFiles ?? []).flatMap((f) => {
     const path = resolve3(options.cwd, f);
     if (!existsSync3(path)) {
       diagnostics.push(error(`params file ${path} does not exist`, { hint: "check the path given with --params-file" }));
@@ -21806,6 +22255,7 @@ function loadEnvironment(options) {
     return source ? [{ source }] : [];
   }) };
   const params = resolveParams(specs, inputs, diagnostics);
+  throwIfErrors2(diagnostics);
   const variables = Object.fromEntries(Object.values(params).flatMap((p) => p.value === void 0 ? [] : [[p.spec.name, renderParam(p.value)]]));
   let definition;
   try {
@@ -22009,6 +22459,8 @@ var SectionReader = class {
         }
         case "run": {
           const d = data;
+          const bad = imageProblem(d.image);
+          if (bad) this.fail(bad.problem, [...path, kind, "image"], bad.hint);
           const command2 = d.command === void 0 ? void 0 : this.argv(d.command, [...path, kind, "command"]);
           const entrypoint = d.entrypoint === void 0 ? void 0 : this.argv(d.entrypoint, [...path, kind, "entrypoint"]);
           const mounts = [];
@@ -22069,55 +22521,183 @@ var SectionReader = class {
       return { ...common, mode: "service", service: d.service };
     }
     const command2 = typeof d.command === "string" ? ["/bin/sh", "-c", d.command] : this.argv(d.command, [...path, "command"]);
-    return command2 ? { ...common, mode: "command", command: command2 } : void 0;
+    return command2 ? { ...common, mode: "command", command: command2, ...d.runner ? { runner: d.runner } : {} } : void 0;
   }
 };
 function asRecord(v) {
   return isMapping(v) ? v : {};
 }
 
+// src/manifest/manifest.ts
+import { createHash as createHash2 } from "node:crypto";
+var MANIFEST_VERSION = 1;
+var MANIFEST_FILE = "manifest.json";
+function buildManifest(draft, report) {
+  const images = report.services.map((s) => ({
+    service: s.name,
+    reference: s.image,
+    id: s.imageId ?? "",
+    ...s.digest ? { digest: s.digest } : {},
+    built: s.built === true
+  }));
+  const failedTests = (report.tests?.cases ?? []).filter((c) => c.status === "failed" || c.status === "error").map((c) => ({ ...c.suite ? { suite: c.suite } : {}, name: c.name, ...c.file ? { file: c.file } : {} }));
+  return seal({ ...draft, images, outcome: report.outcome, failedTests });
+}
+function seal(draft) {
+  const body = { manifestVersion: MANIFEST_VERSION, ...draft };
+  return { ...body, checksum: checksumOf(body) };
+}
+function checksumOf(body) {
+  return `sha256:${createHash2("sha256").update(stableJson(body)).digest("hex")}`;
+}
+var ManifestError = class extends Error {
+  hint;
+  constructor(message, hint, options) {
+    super(message, options);
+    this.name = "ManifestError";
+    this.hint = hint;
+  }
+};
+function parseManifest(text, file2, prenvVersion) {
+  let value;
+  try {
+    value = JSON.parse(text);
+  } catch (cause) {
+    throw new ManifestError(`${file2} is not JSON (${cause.message})`, "download it again from the run's artifact", { cause });
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new ManifestError(`${file2} is not a prenv run manifest`, "point --manifest at the manifest.json of a run's results folder");
+  const record2 = value;
+  const version2 = record2.manifestVersion;
+  if (typeof version2 !== "number") throw new ManifestError(`${file2} is not a prenv run manifest (it has no manifestVersion)`, "point --manifest at the manifest.json of a run's results folder");
+  if (version2 > MANIFEST_VERSION) {
+    const by = typeof record2.prenvVersion === "string" ? record2.prenvVersion : "a newer prenv";
+    throw new ManifestError(`${file2} was written by prenv ${by}, in a manifest format this prenv (${prenvVersion}) does not know`, `run it with that version: npx prenv@${by} repro --manifest ${file2}`);
+  }
+  const { checksum, ...body } = record2;
+  if (typeof checksum !== "string" || checksum !== checksumOf(body)) {
+    throw new ManifestError(`${file2} has been changed since prenv wrote it (its checksum does not match)`, "use the manifest.json exactly as the run's artifact holds it");
+  }
+  const parsed = manifestSchema.safeParse(record2);
+  if (!parsed.success) throw new ManifestError(`${file2} is not a valid prenv run manifest: ${parsed.error.issues[0]?.path.join(".")} ${parsed.error.issues[0]?.message}`, "use the manifest.json exactly as the run's artifact holds it");
+  return parsed.data;
+}
+var sha = external_exports.string().regex(/^[0-9a-f]{40}$/);
+var testRecord = external_exports.object({ suite: external_exports.string().optional(), name: external_exports.string(), file: external_exports.string().optional() });
+var manifestSchema = external_exports.object({
+  manifestVersion: external_exports.literal(MANIFEST_VERSION),
+  prenvVersion: external_exports.string(),
+  createdAt: external_exports.string(),
+  source: external_exports.object({
+    repository: external_exports.string().optional(),
+    commit: sha,
+    tree: sha,
+    pullRequest: external_exports.object({ number: external_exports.number().int().positive(), head: sha, base: sha, merged: external_exports.boolean() }).optional(),
+    dirty: external_exports.boolean()
+  }),
+  workingDirectory: external_exports.string(),
+  definition: external_exports.string().optional(),
+  composeFiles: external_exports.array(external_exports.string()),
+  profiles: external_exports.array(external_exports.string()),
+  params: external_exports.record(external_exports.string(), external_exports.object({ value: external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean(), external_exports.array(external_exports.string())]).optional(), origin: external_exports.string().optional(), secret: external_exports.literal(true).optional() })),
+  images: external_exports.array(external_exports.object({ service: external_exports.string(), reference: external_exports.string(), id: external_exports.string(), digest: external_exports.string().optional(), built: external_exports.boolean() })),
+  backend: external_exports.string(),
+  test: external_exports.object({ commandOverride: external_exports.string().optional(), selection: external_exports.array(testRecord).optional() }).optional(),
+  outcome: external_exports.enum(["passed", "failed", "error"]),
+  failedTests: external_exports.array(testRecord),
+  checksum: external_exports.string()
+});
+
 // src/results/output.ts
-import { copyFile, mkdir, rm, writeFile } from "node:fs/promises";
-import { basename as basename3, dirname as dirname3, isAbsolute as isAbsolute2, join, relative } from "node:path";
+import { createReadStream, createWriteStream, mkdirSync, writeFileSync } from "node:fs";
+import { mkdir, readFile, rm, rmdir } from "node:fs/promises";
+import { basename as basename3, dirname as dirname3, isAbsolute as isAbsolute2, join, relative as relative2 } from "node:path";
+import { pipeline } from "node:stream/promises";
+var INDEX_FILE = ".prenv-files.json";
 var ResultsFolder = class {
   dir;
-  constructor(dir) {
+  redactor;
+  transform;
+  written = /* @__PURE__ */ new Set();
+  constructor(dir, redactor = new Redactor()) {
     this.dir = dir;
+    this.redactor = redactor;
+    this.transform = () => redactor.transform();
   }
   async reset() {
     await mkdir(this.dir, { recursive: true });
-    await Promise.all(["results.json", "junit", "logs"].map((p) => rm(join(this.dir, p), { recursive: true, force: true })));
+    const index = join(this.dir, INDEX_FILE);
+    const listed = await readFile(index, "utf8").then((t) => JSON.parse(t), () => []);
+    const files = Array.isArray(listed) ? listed.filter((f) => typeof f === "string" && !isAbsolute2(f) && !f.split(/[/\\]/).includes("..")) : [];
+    await Promise.all(files.map((f) => rm(join(this.dir, f), { force: true })));
+    const folders = [...new Set(files.flatMap((f) => ancestors(f)))].sort((a, b) => b.length - a.length);
+    for (const folder of folders) await rmdir(join(this.dir, folder)).catch(() => void 0);
+    await rm(index, { force: true });
   }
-  async writeLogs(logs) {
-    await mkdir(join(this.dir, "logs"), { recursive: true });
-    await Promise.all([...logs].map(([service, text]) => writeFile(join(this.dir, "logs", `${safeName(service)}.log`), text)));
+  /** What this run wrote here, sorted: never the user's own files. */
+  files() {
+    return [...this.written].sort().map((f) => join(this.dir, f));
   }
-  /** Copies reports under junit/, keeping their paths relative to `base` when inside it. */
-  async copyReports(reports, base) {
+  /** A file of the folder, by its path there ("logs/api.log"), to stream an output into. */
+  open(file2) {
+    const path = join(this.dir, file2);
+    const rel = relative2(this.dir, path);
+    if (rel.startsWith("..") || isAbsolute2(rel)) throw new Error(`prenv: ${file2} is outside the results folder`);
+    mkdirSync(dirname3(path), { recursive: true });
+    this.record(path);
+    return createWriteStream(path);
+  }
+  /** Copies reports under junit/, keeping their paths relative to the first of `bases` they are inside. */
+  async copyReports(reports, ...bases) {
     const copied = [];
+    const inside = (rel) => !rel.startsWith("..") && !isAbsolute2(rel);
     for (const report of reports) {
-      const rel = relative(base, report);
-      const target = join(this.dir, "junit", rel.startsWith("..") || isAbsolute2(rel) ? basename3(report) : rel);
+      const rel = bases.map((b) => relative2(b, report)).find(inside);
+      const target = join(this.dir, "junit", rel ?? basename3(report));
       await mkdir(dirname3(target), { recursive: true });
-      await copyFile(report, target);
+      this.record(target);
+      await pipeline(createReadStream(report), this.redactor.transform(), createWriteStream(target));
       copied.push(target);
     }
     return copied;
   }
-  async writeJson(value) {
-    const path = join(this.dir, "results.json");
-    await writeFile(path, `${JSON.stringify(value, null, 2)}
+  async writeJson(value, name = "results.json") {
+    const path = join(this.dir, name);
+    this.record(path);
+    writeFileSync(path, `${JSON.stringify(this.redactor.redactDeep(value), null, 2)}
 `);
     return path;
   }
+  /** The run manifest, beside results.json (it is in the logs artifact with it). */
+  writeManifest(manifest) {
+    return this.writeJson(manifest, MANIFEST_FILE);
+  }
+  /** Notes a file as prenv's, in the index, before it is written. */
+  record(path) {
+    this.written.add(relative2(this.dir, path));
+    writeFileSync(join(this.dir, INDEX_FILE), `${JSON.stringify([...this.written].sort(), null, 2)}
+`);
+  }
 };
-function safeName(name) {
-  return name.replace(/[^A-Za-z0-9_.-]/g, "_");
+function ancestors(file2) {
+  const out = [];
+  for (let d = dirname3(file2); d !== "." && d !== "/" && d !== ""; d = dirname3(d)) out.push(d);
+  return out;
+}
+
+// src/results/reports-dir.ts
+import { mkdtemp, rm as rm2 } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join as join2 } from "node:path";
+var REPORTS_DIR_VARIABLE = "PRENV_REPORTS_DIR";
+var REPORTS_DIR_PLACEHOLDER = join2(tmpdir(), "prenv-reports");
+async function createReportsDir() {
+  const path = await mkdtemp(join2(tmpdir(), "prenv-reports-"));
+  return { path, remove: () => rm2(path, { recursive: true, force: true }) };
 }
 
 // src/results/collect.ts
-import { glob, readFile, stat } from "node:fs/promises";
-import { isAbsolute as isAbsolute3, join as join2, relative as relative2, resolve as resolve4, sep } from "node:path";
+import { glob, readFile as readFile2, stat } from "node:fs/promises";
+import { isAbsolute as isAbsolute3, join as join3, relative as relative3, resolve as resolve4, sep } from "node:path";
 
 // src/results/junit.ts
 function parseJUnit(xml, report) {
@@ -22658,7 +23238,7 @@ async function collectReports(patterns, cwd, options = {}) {
         });
         continue;
       }
-      text = decode3(await readFile(file2));
+      text = decode3(await readFile2(file2));
     } catch (e) {
       problems.push({ report: shown, message: `${shown}: could not be read: ${e.message}` });
       continue;
@@ -22714,7 +23294,7 @@ async function globFiles(pattern, cwd, original) {
     withFileTypes: true,
     exclude: (d) => !searchesSkipped && (d.name === "node_modules" || d.name === ".git")
   })) {
-    const path = join2(entry.parentPath, entry.name);
+    const path = join3(entry.parentPath, entry.name);
     if (entry.isFile()) out.push(path);
     else if (entry.isSymbolicLink()) {
       const info = await stat(path).catch(() => void 0);
@@ -22725,7 +23305,7 @@ async function globFiles(pattern, cwd, original) {
 }
 function displayPath(path, base, onlyIfAbsolute = false) {
   if (onlyIfAbsolute && !isAbsolute3(path)) return path;
-  const rel = relative2(base, path);
+  const rel = relative3(base, path);
   if (rel === "" || rel.startsWith("..") || isAbsolute3(rel)) return path;
   return sep === "/" ? rel : rel.split(sep).join("/");
 }
@@ -22750,27 +23330,26 @@ var SetupError = class extends Error {
     return this.steps.at(-1);
   }
 };
-var KEEP = 4096;
-var tail = (text) => text.length > KEEP ? `\u2026${text.slice(-KEEP)}` : text;
 async function runSetup(plan, steps, options) {
   const outcomes = [];
   for (const [index, step] of steps.entries()) {
     options.onStep?.({ step, index, phase: "running" });
     const started = Date.now();
+    const output2 = new Output(options.output, stepLogFile(index, step.name));
     let result;
     try {
-      result = await withTimeout(runStep(plan, step, index, options), step.timeoutMs, options.signal);
+      result = await withTimeout(runStep(plan, step, index, options, output2.input), step.timeoutMs, options.signal);
     } catch (e) {
-      result = { ok: false, output: "", reason: e.message, hint: `the step has ${Math.round(step.timeoutMs / 1e3)} s (set timeout: on the step to change it)` };
+      result = { ok: false, reason: e.message, hint: `the step has ${Math.round(step.timeoutMs / 1e3)} s (set timeout: on the step to change it)` };
     }
-    const outcome = { name: step.name, kind: step.kind, ok: result.ok, durationMs: Date.now() - started, output: tail(result.output) };
+    const outcome = { name: step.name, kind: step.kind, ok: result.ok, durationMs: Date.now() - started, output: await output2.close() };
     outcomes.push(outcome);
     options.onStep?.({ step, index, phase: result.ok ? "done" : "failed", outcome });
     if (!result.ok) throw new SetupError(outcomes, result.reason, result.hint);
   }
   return outcomes;
 }
-async function runStep(plan, step, index, options) {
+async function runStep(plan, step, index, options, output2) {
   const { backend } = options;
   switch (step.kind) {
     case "exec": {
@@ -22779,18 +23358,18 @@ async function runStep(plan, step, index, options) {
         env: step.env,
         ...options.signal ? { signal: options.signal } : {},
         ...step.user ? { user: step.user } : {},
-        ...step.workdir ? { workdir: step.workdir } : {}
+        ...step.workdir ? { workdir: step.workdir } : {},
+        output: output2
       });
       return {
         ok: result.exitCode === 0,
-        output: result.output,
         reason: `exit code ${result.exitCode}`,
         hint: `to try it by hand, keep the environment (--keep-on-failure), then: prenv exec --env ${plan.environment} ${step.service} -- ${step.command.map(shellQuote).join(" ")}`
       };
     }
     case "run": {
-      const result = await backend.runOneOff(plan, { name: `setup-${index + 1}`, image: step.image, env: step.env, mounts: step.mounts, ...step.command ? { command: step.command } : {}, ...step.entrypoint ? { entrypoint: step.entrypoint } : {}, ...step.workdir ? { workdir: step.workdir } : {} }, options.owner, { timeoutMs: step.timeoutMs, ...options.signal ? { signal: options.signal } : {} });
-      return { ok: result.exitCode === 0, output: result.output, reason: `exit code ${result.exitCode}`, hint: `the container ran ${step.image} on the environment's network; check its output above` };
+      const result = await backend.runOneOff(plan, { name: `setup-${index + 1}`, image: step.image, env: step.env, mounts: step.mounts, ...step.command ? { command: step.command } : {}, ...step.entrypoint ? { entrypoint: step.entrypoint } : {}, ...step.workdir ? { workdir: step.workdir } : {} }, options.owner, { timeoutMs: step.timeoutMs, output: output2, ...options.signal ? { signal: options.signal } : {} });
+      return { ok: result.exitCode === 0, reason: `exit code ${result.exitCode}`, hint: `the container ran ${step.image} on the environment's network; check its output above` };
     }
     case "http": {
       const address = await backend.probeAddress(plan.environment, step.service, step.port);
@@ -22801,20 +23380,36 @@ async function runStep(plan, step, index, options) {
         ...step.body !== void 0 ? { body: step.body } : {},
         signal: AbortSignal.any([AbortSignal.timeout(step.timeoutMs), ...options.signal ? [options.signal] : []])
       });
-      const body = await response.text();
+      await writeText(output2, `${step.method} ${step.service}:${step.port}${step.path} -> ${response.status}
+`);
+      const bodyOk = await streamBody(response, output2, step.expectBody);
       const statusOk = response.status === step.expectStatus;
-      const bodyOk = step.expectBody === void 0 || body.includes(step.expectBody);
-      const output2 = `${step.method} ${step.service}:${step.port}${step.path} -> ${response.status}
-${body}`;
-      if (!statusOk) return { ok: false, output: output2, reason: `answered ${response.status}, expected ${step.expectStatus}`, hint: "check the service's log (prenv logs " + step.service + ")" };
-      if (!bodyOk) return { ok: false, output: output2, reason: `the answer does not contain ${JSON.stringify(step.expectBody)}`, hint: "check the service's log (prenv logs " + step.service + ")" };
-      return { ok: true, output: output2, reason: "", hint: "" };
+      if (!statusOk) return { ok: false, reason: `answered ${response.status}, expected ${step.expectStatus}`, hint: "check the service's log (prenv logs " + step.service + ")" };
+      if (!bodyOk) return { ok: false, reason: `the answer does not contain ${JSON.stringify(step.expectBody)}`, hint: "check the service's log (prenv logs " + step.service + ")" };
+      return { ok: true, reason: "", hint: "" };
     }
     case "copy": {
       await backend.copyInto(plan.environment, step.service, step.from, step.to);
-      return { ok: true, output: `copied ${step.from} to ${step.service}:${step.to}`, reason: "", hint: "" };
+      await writeText(output2, `copied ${step.from} to ${step.service}:${step.to}`);
+      return { ok: true, reason: "", hint: "" };
     }
   }
+}
+async function streamBody(response, output2, expected) {
+  const needle = expected ?? "";
+  let found = needle === "";
+  let window = "";
+  const take = async (text) => {
+    await writeText(output2, text);
+    if (found) return;
+    window += text;
+    found = window.includes(needle);
+    window = window.slice(window.length - (needle.length - 1));
+  };
+  const decoder = new TextDecoder();
+  for await (const chunk of response.body ?? []) await take(decoder.decode(chunk, { stream: true }));
+  await take(decoder.decode());
+  return found;
 }
 function shellQuote(word) {
   return /^[A-Za-z0-9_./=:@%+,-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
@@ -22822,49 +23417,23 @@ function shellQuote(word) {
 
 // src/engine/suite.ts
 import { spawn } from "node:child_process";
-
-// src/engine/endpoints.ts
-function variablePart(name) {
-  return name.toUpperCase().replace(/[^A-Z0-9]+/g, "_").replace(/^_+|_+$/g, "");
-}
-function endpointVariables(environment, endpoints) {
-  const vars = { PRENV_ENVIRONMENT: environment };
-  const seen = /* @__PURE__ */ new Set();
-  for (const e of endpoints) {
-    const svc = variablePart(e.service);
-    const host = e.hostIp === "0.0.0.0" || e.hostIp === "::" ? "127.0.0.1" : e.hostIp;
-    const suffix = e.protocol === "udp" ? `${e.containerPort}_UDP` : String(e.containerPort);
-    vars[`PRENV_${svc}_${suffix}_HOST`] = host;
-    vars[`PRENV_${svc}_${suffix}_PORT`] = String(e.hostPort);
-    if (e.protocol === "tcp" && !seen.has(svc)) {
-      seen.add(svc);
-      vars[`PRENV_${svc}_HOST`] = host;
-      vars[`PRENV_${svc}_PORT`] = String(e.hostPort);
-      vars[`PRENV_${svc}_URL`] = `http://${host}:${e.hostPort}`;
-    }
-  }
-  return vars;
-}
-
-// src/engine/suite.ts
-var TAIL = 8192;
 async function runSuite(plan, test, options) {
   const started = Date.now();
-  let tail2 = "";
-  const output2 = (chunk) => {
-    tail2 = (tail2 + chunk).slice(-TAIL);
-    options.onOutput?.(chunk);
-  };
-  const result = test.mode === "command" ? await runCommand(plan, test, options, output2) : await runService(plan, options, test.timeoutMs, output2);
-  return { ...result, durationMs: Date.now() - started, outputTail: tail2 };
+  const output2 = test.mode === "command" ? new Output(options.output, TEST_LOG_FILE, { ...options.onOutput ? { onText: options.onOutput } : {} }) : new Output(options.output, serviceLogFile(plan.testService.name), { write: false, ...options.onOutput ? { onText: options.onOutput } : {} });
+  try {
+    const result = test.mode === "command" ? await runCommand(plan, test, options, output2.input) : await runService(plan, options, test.timeoutMs, output2.input);
+    return { ...result, durationMs: Date.now() - started, outputTail: await output2.close() };
+  } catch (e) {
+    await output2.close().catch(() => void 0);
+    throw e;
+  }
 }
 async function runCommand(plan, test, options, output2) {
   const { NODE_TEST_CONTEXT: _parentTestRunner, ...inherited } = options.env;
   const env = { ...inherited, ...endpointVariables(plan.environment, options.endpoints), ...test.env };
   const [command2, ...args] = test.command;
   const child = spawn(command2, args, { cwd: test.workdir, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
-  child.stdout.on("data", (c) => output2(c.toString("utf8")));
-  child.stderr.on("data", (c) => output2(c.toString("utf8")));
+  const printed = mergeInto([child.stdout, child.stderr], output2);
   let timedOut = false;
   let interrupted = false;
   const killGroup = () => {
@@ -22882,14 +23451,14 @@ async function runCommand(plan, test, options, output2) {
     killGroup();
   };
   options.signal?.addEventListener("abort", onAbort, { once: true });
-  const exitCode = await new Promise((resolve5) => {
+  const exitCode = await new Promise((resolve6) => {
     child.once("error", (e) => {
-      output2(`prenv: cannot start ${command2}: ${e.message}
-`);
-      resolve5(127);
+      void writeText(output2, `prenv: cannot start ${command2}: ${e.message}
+`).finally(() => resolve6(127));
     });
-    child.once("close", (code, signal) => resolve5(code ?? (signal ? 128 : 1)));
+    child.once("close", (code, signal) => resolve6(code ?? (signal ? 128 : 1)));
   });
+  await printed;
   clearTimeout(timer);
   options.signal?.removeEventListener("abort", onAbort);
   return { exitCode, timedOut, interrupted };
@@ -22897,12 +23466,13 @@ async function runCommand(plan, test, options, output2) {
 async function runService(plan, options, timeoutMs, output2) {
   const service = plan.testService;
   const { backend } = options;
+  await backend.removeService(plan.environment, service.name);
   await backend.createService(plan, service, options.owner);
   await backend.startService(plan, service);
   const follow = new AbortController();
   const logs = (async () => {
     const stream = await backend.logs(plan.environment, service.name, { follow: true, signal: follow.signal });
-    for await (const chunk of stream) output2(String(chunk));
+    for await (const chunk of stream) await writeText(output2, chunk);
   })().catch(() => void 0);
   let timedOut = false;
   let interrupted = false;
@@ -22912,17 +23482,36 @@ async function runService(plan, options, timeoutMs, output2) {
   } catch (e) {
     timedOut = !options.signal?.aborted;
     interrupted = Boolean(options.signal?.aborted);
-    output2(`prenv: ${e.message}
+    await writeText(output2, `prenv: ${e.message}
 `);
     exitCode = 124;
   }
-  await Promise.race([logs, new Promise((resolve5) => setTimeout(resolve5, 500))]);
+  if (!timedOut && !interrupted) await logs;
   follow.abort();
   return { exitCode, timedOut, interrupted };
 }
 
 // src/engine/run.ts
 async function runEnvironment(env, plan, options) {
+  const redactor = options.redactor ?? new Redactor();
+  const output2 = redactor.pieces();
+  const { onOutput, onPhase } = options;
+  const flush = () => {
+    const rest = output2.end();
+    if (rest) onOutput?.(rest);
+  };
+  const report = await runUnredacted(env, plan, {
+    ...options,
+    ...onOutput ? { onOutput: (chunk) => onOutput(output2.push(chunk)) } : {},
+    onPhase: (phase) => {
+      flush();
+      onPhase?.(phase);
+    }
+  });
+  flush();
+  return redactor.redactDeep(report);
+}
+async function runUnredacted(env, plan, options) {
   const t0 = Date.now();
   const { backend, owner } = options;
   const report = {
@@ -22933,7 +23522,7 @@ async function runEnvironment(env, plan, options) {
     backend: backend.kind,
     outcome: "error",
     exitCode: 2,
-    params: Object.fromEntries(Object.entries(env.params).map(([k, p]) => [k, { ...p.value !== void 0 ? { value: p.value } : {}, ...p.origin ? { origin: p.origin } : {} }])),
+    params: reportParams(env.params),
     services: plan.services.map((s) => ({ name: s.name, image: s.image })),
     endpoints: [],
     setup: [],
@@ -22946,10 +23535,17 @@ async function runEnvironment(env, plan, options) {
     report.exitCode = 2;
     report.error = { phase, message, ...definedFields(extra) };
   };
+  let logOf;
   let booted = !options.boot;
+  let collectStarted;
+  let current = options.boot ? "boot" : "setup";
+  const enter = (phase) => {
+    current = phase === "collect" ? "test" : phase;
+    options.onPhase?.(phase);
+  };
   try {
     if (options.boot) {
-      options.onPhase?.("boot");
+      enter("boot");
       const started = Date.now();
       try {
         const result = await up(plan, {
@@ -22962,13 +23558,19 @@ async function runEnvironment(env, plan, options) {
           ...options.bootTimeoutMs !== void 0 ? { timeoutMs: options.bootTimeoutMs } : {}
         });
         booted = true;
-        report.services = result.services.map(serviceEntry);
+        report.services = result.services.map((s) => serviceEntry(s, plan));
         report.endpoints = result.endpoints;
       } catch (e) {
         if (!(e instanceof BootError)) throw e;
         booted = !e.removed;
-        const hint = e.failure.service && options.saveLogs ? `its whole log is in the results folder: logs/${e.failure.service}.log` : e.failure.hint;
-        fail("boot", e.failure.message, { service: e.failure.service, ...hint ? { hint } : {}, ...e.failure.logTail ? { output: e.failure.logTail } : {} });
+        logOf = e.failure.logOf ?? (e.failure.service || void 0);
+        const output2 = await passText(options.output, e.failure.logTail ?? "");
+        fail("boot", e.failure.message, {
+          service: e.failure.service,
+          ...e.failure.hint ? { hint: e.failure.hint } : {},
+          ...output2 ? { output: output2 } : {},
+          ...options.signal?.aborted ? { interrupted: true } : {}
+        });
         return report;
       } finally {
         report.timings.bootMs = Date.now() - started;
@@ -22978,9 +23580,9 @@ async function runEnvironment(env, plan, options) {
     }
     const setupStarted = Date.now();
     if (env.setup.length > 0 && (options.forceSetup || !await backend.hasMarker(plan.environment, "setup-done"))) {
-      options.onPhase?.("setup");
+      enter("setup");
       try {
-        report.setup = await runSetup(plan, env.setup, { backend, owner, ...options.signal ? { signal: options.signal } : {}, ...options.onStep ? { onStep: options.onStep } : {} });
+        report.setup = await runSetup(plan, env.setup, { backend, owner, ...definedFields({ signal: options.signal, onStep: options.onStep, output: options.output }) });
         await backend.setMarker(plan, owner, "setup-done");
       } catch (e) {
         if (e instanceof SetupError) {
@@ -22997,45 +23599,35 @@ async function runEnvironment(env, plan, options) {
       fail("test", "the definition has no test section", { hint: "add test: { command: ..., reports: ... } to prenv.yml" });
       return report;
     }
-    options.onPhase?.("test");
-    const crashes = [];
-    const watching = new AbortController();
-    await backend.watchExits(plan.environment, (service) => {
-      const planned = plan.services.find((s) => s.name === service);
-      if (!planned || planned.runsToCompletion) return;
-      void backend.status(plan.environment, service).then((status) => {
-        if (status.state === "exited" || status.state === "restarting") crashes.push({ service, exitCode: status.state === "exited" ? status.exitCode : -1 });
-      });
-    }, watching.signal);
-    let suite;
+    enter("test");
+    const testStarted = Date.now();
     const suiteStarted = /* @__PURE__ */ new Date();
-    try {
-      suite = await runSuite(plan, env.test, {
-        backend,
-        owner,
-        endpoints: report.endpoints,
-        env: options.env,
-        ...options.signal ? { signal: options.signal } : {},
-        ...options.onOutput ? { onOutput: options.onOutput } : {}
-      });
-    } finally {
-      await new Promise((resolve5) => setTimeout(resolve5, 200));
-      watching.abort();
-    }
+    const suite = await runSuite(plan, env.test, {
+      backend,
+      owner,
+      endpoints: report.endpoints,
+      env: options.env,
+      ...definedFields({ signal: options.signal, onOutput: options.onOutput, output: options.output })
+    });
+    const crashes = (await backend.exitsBetween(plan.environment, suiteStarted, /* @__PURE__ */ new Date())).filter((e) => {
+      const planned = plan.services.find((s) => s.name === e.service);
+      return planned !== void 0 && !planned.runsToCompletion;
+    });
     const { outputTail, ...suiteSummary } = suite;
     report.suite = suiteSummary;
-    report.timings.testMs = suite.durationMs;
-    options.onPhase?.("collect");
+    report.timings.testMs = Date.now() - testStarted;
+    enter("collect");
+    collectStarted = Date.now();
     if (env.test.reports.length > 0) report.tests = await collectReports(env.test.reports, env.test.workdir, { notBefore: suiteStarted });
     if (crashes.length > 0) {
       const first = crashes[0];
-      fail("test", `service "${first.service}" ${first.exitCode >= 0 ? `exited with code ${first.exitCode}` : "restarted"} while the tests ran`, {
+      logOf = first.service;
+      fail("test", `service "${first.service}" exited with code ${first.exitCode} while the tests ran`, {
         service: first.service,
-        hint: `its log is in the results folder (logs/${first.service}.log)`,
-        output: await logTail(backend, plan.environment, first.service)
+        output: await passText(options.output, await logTail(backend, plan.environment, first.service))
       });
     } else if (suite.interrupted) {
-      fail("test", "the run was interrupted");
+      fail("test", "the run was interrupted", { interrupted: true });
     } else {
       const reportsOk = report.tests ? resultsPassed(report.tests) : true;
       const passed = suite.exitCode === 0 && reportsOk && !suite.timedOut;
@@ -23048,37 +23640,286 @@ async function runEnvironment(env, plan, options) {
     return report;
   } catch (e) {
     const message = e instanceof ServiceError || e instanceof Error ? e.message : String(e);
-    fail(report.timings.testMs !== void 0 ? "test" : report.timings.setupMs !== void 0 ? "setup" : "boot", message);
+    fail(current, message);
     return report;
   } finally {
-    if (booted && options.saveLogs) {
-      const logs = /* @__PURE__ */ new Map();
+    collectStarted ??= Date.now();
+    const logsSaved = booted && options.output !== void 0;
+    if (booted && options.output) {
       for (const s of [...plan.services, ...plan.testService ? [plan.testService] : []]) {
-        logs.set(s.name, await readLog(backend, plan.environment, s.name));
+        try {
+          await saveLog(backend, plan.environment, s.name, options.output);
+        } catch (e) {
+          if (!report.error) fail("teardown", `the log of ${s.name} could not be saved: ${e.message}`, { service: s.name, hint: "check the results folder's disk space and permissions" });
+        }
       }
-      await options.saveLogs(logs);
     }
+    if (booted && plan.testService && report.suite) await backend.removeService(plan.environment, plan.testService.name).catch(() => void 0);
+    report.timings.collectMs = Date.now() - collectStarted;
     const keep = !options.teardown || options.keepOnFailure === true && report.outcome !== "passed";
+    if (booted && keep && options.boot) {
+      await backend.setMarker(plan, owner, "kept").catch((e) => {
+        if (!report.error) fail("teardown", `the environment was kept, but could not be marked as kept (${e.message}): prenv gc may remove it`);
+      });
+    }
     if (booted && !keep) {
-      options.onPhase?.("teardown");
+      enter("teardown");
       const started = Date.now();
       try {
         await backend.remove(plan.environment, { keepVolumes: false });
+        booted = false;
       } catch (e) {
         if (!report.error) fail("teardown", `teardown failed: ${e.message}`, { hint: "run prenv gc" });
       }
       report.timings.teardownMs = Date.now() - started;
     }
+    const where = !logOf ? void 0 : logsSaved ? `its whole log is in the results folder: ${serviceLogFile(logOf)}` : booted ? `see its whole log with: prenv logs --env ${plan.environment} ${logOf}` : void 0;
+    if (where && report.error) report.error.hint = report.error.hint ? `${report.error.hint}; ${where}` : where;
     report.timings.totalMs = Date.now() - t0;
     report.finishedAt = (/* @__PURE__ */ new Date()).toISOString();
   }
 }
-function serviceEntry(s) {
-  return { name: s.name, image: s.image.reference, imageId: s.image.id, ...s.image.digest ? { digest: s.image.digest } : {}, phase: s.phase, readyMs: s.readyMs };
+function reportParams(params) {
+  return Object.fromEntries(
+    Object.entries(params).map(([k, p]) => [k, { ...p.value !== void 0 && !p.secret ? { value: p.value } : {}, ...p.origin ? { origin: p.origin } : {}, ...p.secret ? { secret: true } : {} }])
+  );
+}
+function serviceEntry(s, plan) {
+  const built = plan.services.find((p) => p.name === s.name)?.build === true;
+  return { name: s.name, image: s.image.reference, imageId: s.image.id, ...s.image.digest ? { digest: s.image.digest } : {}, ...built ? { built } : {}, phase: s.phase, readyMs: s.readyMs };
+}
+
+// src/definition/override.ts
+function overrideTest(definition, override) {
+  const { command: command2, reports, timeoutMs } = override;
+  if (command2 === void 0 && reports === void 0 && timeoutMs === void 0) return void 0;
+  const current = definition.test;
+  if (!current && command2 === void 0) return "the definition has no test section to apply it to; give a test command as well";
+  const common = {
+    workdir: current?.workdir ?? definition.baseDir,
+    env: current?.env ?? {},
+    timeoutMs: timeoutMs ?? current?.timeoutMs ?? DEFAULT_TEST_TIMEOUT_MS,
+    reports: reports ?? current?.reports ?? [],
+    location: current?.location ?? { file: definition.file ?? "", line: 1, column: 1 }
+  };
+  if (command2 !== void 0) definition.test = { ...common, mode: "command", command: ["/bin/sh", "-c", command2] };
+  else if (current) definition.test = { ...current, ...common };
+  return void 0;
+}
+
+// src/repro/git.ts
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir as tmpdir2 } from "node:os";
+import { join as join4, relative as relative4, resolve as resolve5 } from "node:path";
+var ReproError = class extends Error {
+  hint;
+  constructor(message, hint, options) {
+    super(message, options);
+    this.name = "ReproError";
+    this.hint = hint;
+  }
+};
+function git(cwd, args) {
+  const r = spawnSync("git", args, { cwd, encoding: "utf8", env: { ...process.env, GIT_TERMINAL_PROMPT: "0" }, stdio: ["ignore", "pipe", "pipe"] });
+  if (r.error) throw new ReproError(`git cannot be run (${r.error.message})`, "install git", { cause: r.error });
+  return { ok: r.status === 0, out: r.stdout.trim(), err: r.stderr.trim() };
+}
+function repositoryRoot(dir) {
+  const r = git(dir, ["rev-parse", "--show-toplevel"]);
+  return r.ok ? r.out : void 0;
+}
+function githubRepository(url2) {
+  const m = /github\.com[:/]+([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+?)(\.git)?\/?$/.exec(url2.trim());
+  return m ? `${m[1]}/${m[2]}` : void 0;
+}
+function localSource(dir, repository) {
+  const commit = git(dir, ["rev-parse", "HEAD"]);
+  const tree = git(dir, ["rev-parse", "HEAD^{tree}"]);
+  if (!commit.ok || !tree.ok) return void 0;
+  const status = git(dir, ["status", "--porcelain", "--untracked-files=no"]);
+  const origin = git(dir, ["remote", "get-url", "origin"]);
+  const repo = repository ?? (origin.ok ? githubRepository(origin.out) : void 0);
+  return { ...repo ? { repository: repo } : {}, commit: commit.out, tree: tree.out, dirty: status.ok && status.out !== "" };
+}
+function pathInRepository(root, dir) {
+  return relative4(root, resolve5(dir)) || ".";
+}
+function checkoutTree(root, request, log = () => {
+}) {
+  const steps = [];
+  const step = (s) => {
+    steps.push(s);
+    log(s);
+  };
+  const remote = remoteFor(root, request.repository);
+  const wanted = [request.commit, ...request.mergeHead ? [request.mergeHead] : []];
+  const missing = () => wanted.filter((sha2) => !git(root, ["cat-file", "-e", `${sha2}^{commit}`]).ok);
+  if (missing().length > 0) {
+    if (!remote) throw new ReproError(`commit ${missing()[0]} is not in this clone, and it has no remote to fetch it from`, `run the command inside a clone of ${request.repository ?? "the repository"}`);
+    step(`fetch ${missing().join(" ")} from ${remote}`);
+    git(root, ["fetch", "--quiet", "--no-tags", remote, ...missing()]);
+    if (missing().length > 0 && request.pullRequest !== void 0) {
+      step(`fetch pull/${request.pullRequest}/head from ${remote}`);
+      git(root, ["fetch", "--quiet", "--no-tags", remote, `+refs/pull/${request.pullRequest}/head:refs/prenv/pull/${request.pullRequest}/head`]);
+    }
+    if (missing().length > 0) {
+      step(`fetch the branches of ${remote}`);
+      git(root, ["fetch", "--quiet", "--no-tags", remote]);
+    }
+    const still = missing();
+    if (still.length > 0) throw new ReproError(`commit ${still[0]} is neither in this clone nor in its remote ${remote}`, "check that this is a clone of the repository the run was for; a force-pushed pull request may have lost the commit");
+  }
+  const dir = mkdtempSync(join4(tmpdir2(), "prenv-repro-"));
+  const remove = () => {
+    git(root, ["worktree", "remove", "--force", dir]);
+    rmSync(dir, { recursive: true, force: true });
+    git(root, ["worktree", "prune"]);
+  };
+  step(`git worktree add --detach ${dir} ${request.commit.slice(0, 12)}`);
+  const added = git(root, ["worktree", "add", "--quiet", "--detach", dir, request.commit]);
+  if (!added.ok) {
+    remove();
+    throw new ReproError(`a worktree for ${request.commit} cannot be made: ${added.err}`, "check the disk space and that git can write to the repository's .git");
+  }
+  try {
+    if (request.mergeHead) {
+      step(`merge ${request.mergeHead.slice(0, 12)} into it, as the pull request's test merge did`);
+      const merged = git(dir, ["-c", "user.name=prenv", "-c", "user.email=prenv@localhost", "merge", "--quiet", "--no-ff", "--no-edit", request.mergeHead]);
+      if (!merged.ok) throw new ReproError(`head ${request.mergeHead} does not merge cleanly into base ${request.commit}: ${merged.err || merged.out}`, "the commits are not the ones the run tested; check the line");
+    }
+    const tree = git(dir, ["rev-parse", "HEAD^{tree}"]).out;
+    if (tree !== request.tree) throw new ReproError(`the rebuilt tree is ${tree}, not the tree the run tested (${request.tree})`, "the line's commits do not give the tested tree: was it edited? Use the line exactly as the run printed it");
+  } catch (e) {
+    remove();
+    throw e;
+  }
+  return { dir, steps, remove };
+}
+function remoteFor(root, repository) {
+  const names = git(root, ["remote"]).out.split("\n").filter(Boolean);
+  if (repository) {
+    for (const name of names) {
+      const url2 = git(root, ["remote", "get-url", name]);
+      if (url2.ok && githubRepository(url2.out)?.toLowerCase() === repository.toLowerCase()) return name;
+    }
+  }
+  return names.includes("origin") ? "origin" : names.length === 1 ? names[0] : void 0;
+}
+
+// src/util/shell.ts
+function shellQuote2(word) {
+  if (word !== "" && /^[A-Za-z0-9_@%+=:,./-]+$/.test(word)) return word;
+  if (/[\u0000-\u001f\u007f]/.test(word)) {
+    const escaped = [...word].map((c) => {
+      if (c === "\\") return "\\\\";
+      if (c === "'") return "\\'";
+      if (c === "\n") return "\\n";
+      if (c === "	") return "\\t";
+      if (c === "\r") return "\\r";
+      const code = c.codePointAt(0);
+      return code < 32 || code === 127 ? `\\x${code.toString(16).padStart(2, "0")}` : c;
+    }).join("");
+    return `$'${escaped}'`;
+  }
+  return `'${word.replace(/'/g, "'\\''")}'`;
+}
+
+// src/repro/line.ts
+var LINE_LIMIT = 400;
+function reproductionLine(manifest, where = {}) {
+  const notes = [];
+  const head = ["npx", `prenv@${manifest.prenvVersion}`, "repro"];
+  const made = ["--prenv", manifest.prenvVersion];
+  const source = manifest.source;
+  const target = [];
+  if (source.repository) target.push(source.pullRequest ? `${source.repository}#${source.pullRequest.number}` : source.repository);
+  if (source.pullRequest?.merged) target.push("--head", source.pullRequest.head, "--base", source.pullRequest.base);
+  else target.push("--commit", source.commit);
+  target.push("--tree", source.tree);
+  const args = [];
+  if (manifest.workingDirectory !== ".") args.push("--dir", manifest.workingDirectory);
+  if (manifest.definition) args.push("-d", manifest.definition);
+  for (const file2 of manifest.composeFiles) args.push("-f", file2);
+  for (const profile of manifest.profiles) args.push("--profile", profile);
+  for (const [name, param] of Object.entries(manifest.params).sort(([a], [b]) => a.localeCompare(b))) {
+    if (param.secret) {
+      notes.push(`parameter ${name} is secret, so it is not in the command: set PRENV_SECRET_${envName(name)} before running it`);
+      if (param.origin !== void 0 && param.origin !== "default") args.push("--secret", name);
+      continue;
+    }
+    if (param.origin === "default" || param.origin === void 0 || param.value === void 0) continue;
+    args.push("--set", `${name}=${Array.isArray(param.value) ? param.value.join(",") : String(param.value)}`);
+  }
+  for (const image of manifest.images) {
+    const digest = image.digest?.slice(image.digest.indexOf("@") + 1);
+    if (!image.built && digest) args.push("--pin", `${image.service}=${digest}`);
+  }
+  if (manifest.test?.commandOverride !== void 0) args.push("--test-command", manifest.test.commandOverride);
+  const only = [...new Set(manifest.failedTests.map((t) => t.name))].flatMap((name) => ["--only", name]);
+  if (source.dirty) notes.push("the run had changes that were in no commit: the command brings back the commit, not those changes");
+  const inline = [...head, ...target, ...made, ...args, ...only].map(shellQuote2).join(" ");
+  if (inline.length <= LINE_LIMIT) return { command: inline, notes };
+  const byManifest = [...head, "--manifest"];
+  const failed = manifest.failedTests.length > 0 ? ["--only-failed"] : [];
+  if (where.runId && where.artifact && source.repository) {
+    const dir = `prenv-run-${where.runId}`;
+    const download = ["gh", "run", "download", where.runId, "-R", source.repository, "-n", where.artifact, "-D", dir].map(shellQuote2).join(" ");
+    notes.push(`the run is too large for one inline command: this one downloads its manifest (the artifact ${where.artifact}) with the GitHub CLI; with the file at hand, \`prenv repro --manifest <file>\` works offline`);
+    return { command: `${download} && ${[...byManifest, `${dir}/manifest.json`, ...failed].map(shellQuote2).join(" ")}`, notes };
+  }
+  return { command: [...byManifest, where.path ?? "prenv-results/manifest.json", ...failed].map(shellQuote2).join(" "), notes };
+}
+
+// src/secrets/collect.ts
+var MIN_GUESSED_LENGTH = 6;
+function secretValues(environment, env) {
+  const values = /* @__PURE__ */ new Set();
+  for (const param of Object.values(environment?.params ?? {})) {
+    if (param.secret && param.value !== void 0) {
+      values.add(renderParam(param.value));
+      if (Array.isArray(param.value)) for (const item of param.value) values.add(item);
+    }
+  }
+  const guessed = (name, value) => {
+    if (value !== void 0 && value.length >= MIN_GUESSED_LENGTH && looksSecret(name)) values.add(value);
+  };
+  for (const [name, value] of Object.entries(env)) {
+    if (value === void 0) continue;
+    if (name.startsWith(SECRET_ENV_PREFIX)) values.add(value);
+    else guessed(name, value);
+  }
+  for (const [name, value] of Object.entries(environment?.definition.variablesUsed ?? {})) {
+    if (environment?.params[name]) continue;
+    guessed(name, value);
+  }
+  return [...values];
 }
 
 export {
+  escapeRegExp,
+  MASK,
+  Redactor,
+  SECRET_ENV_PREFIX,
+  envName,
   loadEnvironment,
+  buildManifest,
+  seal,
+  ManifestError,
+  parseManifest,
   ResultsFolder,
-  runEnvironment
+  REPORTS_DIR_VARIABLE,
+  REPORTS_DIR_PLACEHOLDER,
+  createReportsDir,
+  runEnvironment,
+  reportParams,
+  overrideTest,
+  ReproError,
+  repositoryRoot,
+  localSource,
+  pathInRepository,
+  checkoutTree,
+  shellQuote2 as shellQuote,
+  reproductionLine,
+  secretValues
 };

@@ -4,13 +4,17 @@ import { fileURLToPath as __prenvFileURLToPath } from 'node:url';
 const require = __prenvCreateRequire(import.meta.url);
 const __filename = __prenvFileURLToPath(import.meta.url);
 const __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
+import {
+  hostAndPort,
+  reachableHost
+} from "./chunk-6POKPHH2.js";
 
 // src/cli/format.ts
 function seconds(ms) {
   return ms < 1e4 ? `${(ms / 1e3).toFixed(1)} s` : `${Math.round(ms / 1e3)} s`;
 }
 function endpointText(e) {
-  return `${e.containerPort}/${e.protocol} -> ${e.hostIp === "0.0.0.0" ? "127.0.0.1" : e.hostIp}:${e.hostPort}`;
+  return `${e.containerPort}/${e.protocol} -> ${hostAndPort(reachableHost(e.hostIp), e.hostPort)}`;
 }
 function table(rows, indent = "") {
   const widths = [];
