@@ -6,7 +6,7 @@ import type { z } from "zod";
 import { composeFileSchema, type RawComposeFile, type RawService } from "./compose-schema.ts";
 import { describeIssue, type IssueWords } from "./issues.ts";
 import { definedFields, stableJson } from "../util/objects.ts";
-import { DefinitionError, error, warning } from "./errors.ts";
+import { DefinitionError, error, throwIfErrors, warning } from "./errors.ts";
 import { interpolate, InterpolationError, type Lookup } from "./interpolate.ts";
 import { readDefinitionText } from "./read-file.ts";
 import { checkKeys, didYouMean } from "./keys.ts";
@@ -103,9 +103,6 @@ export function loadDefinition(options: LoadOptions): Definition {
   };
 }
 
-function throwIfErrors(diagnostics: Diagnostic[]): void {
-  if (diagnostics.some((d) => d.severity === "error")) throw new DefinitionError(diagnostics.filter((d) => d.severity === "error"));
-}
 
 export function resolveFiles(options: LoadOptions, diagnostics: Diagnostic[]): string[] {
   if (options.files && options.files.length > 0) {
