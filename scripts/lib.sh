@@ -93,3 +93,24 @@ debian_mirror() {
 docker_answers() {
   command -v docker >/dev/null 2>&1 && timeout 10 docker info >/dev/null 2>&1
 }
+
+# find_go MINOR: prints the path of a Go toolchain that is at least 1.MINOR (PATH, then
+# /usr/local/go/bin/go).
+find_go() {
+  local g v
+  for g in "$(command -v go 2>/dev/null || true)" /usr/local/go/bin/go; do
+    if [ -z "$g" ] || [ ! -x "$g" ]; then continue; fi
+    v=$("$g" env GOVERSION 2>/dev/null) || continue # go1.26.8
+    v=${v#go}
+    if [ "${v%%.*}" -gt 1 ] || { [ "${v%%.*}" -eq 1 ] && [ "$(echo "$v" | cut -d. -f2)" -ge "$1" ]; }; then
+      printf '%s\n' "$g"
+      return 0
+    fi
+  done
+  return 1
+}
+
+# go_module_dir GO MODULE@VERSION: the module's folder in the module cache (downloaded if needed).
+go_module_dir() {
+  "$1" mod download -json "$2" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p'
+}

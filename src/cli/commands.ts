@@ -1,7 +1,8 @@
 import { hostname } from "node:os";
 import { join, relative, resolve } from "node:path";
 import { loadEnvironment, type EnvironmentDefinition } from "../definition/environment.ts";
-import { formatDiagnostic } from "../definition/errors.ts";
+import { DefinitionError, formatDiagnostic } from "../definition/errors.ts";
+import type { Definition } from "../definition/model.ts";
 import { parseAge } from "../engine/lifecycle.ts";
 import { BootError, up } from "../engine/up.ts";
 import { describeCheck, planEnvironment, type Plan } from "../plan/plan.ts";
@@ -65,8 +66,25 @@ export function plan(opts: DefinitionOptions, io: Io, services?: string[]): Plan
   return planOf(load(opts, io), opts, services);
 }
 
+/**
+ * validate and plan create nothing, so their refusal does not say "nothing was created";
+ * with --json the findings go to stdout as JSON, as they would for a valid file.
+ */
+function refused(e: DefinitionError, opts: DefinitionOptions, io: Io): number {
+  const n = e.diagnostics.length;
+  if (opts.json) io.out.write(`${JSON.stringify({ valid: false, errors: e.diagnostics, warnings: e.warnings }, null, 2)}\n`);
+  io.err.write(`${e.report()}\nprenv: the definition has ${n} error${n === 1 ? "" : "s"}\n`);
+  return EXIT.badInput;
+}
+
 export function validateCommand(opts: DefinitionOptions, io: Io): number {
-  const environment = load(opts, io);
+  let environment: EnvironmentDefinition;
+  try {
+    environment = load(opts, io);
+  } catch (e) {
+    if (e instanceof DefinitionError) return refused(e, opts, io);
+    throw e;
+  }
   // What only the plan can tell (clashing endpoint variables, say) is a validation error too.
   planOf(environment, opts);
   const { definition } = environment;
@@ -76,7 +94,13 @@ export function validateCommand(opts: DefinitionOptions, io: Io): number {
 }
 
 export function planCommand(opts: DefinitionOptions & { services?: string[] }, io: Io): number {
-  const p = plan(opts, io, opts.services);
+  let p: Plan;
+  try {
+    p = plan(opts, io, opts.services);
+  } catch (e) {
+    if (e instanceof DefinitionError) return refused(e, opts, io);
+    throw e;
+  }
   if (opts.json) {
     io.out.write(`${JSON.stringify(planJson(p), null, 2)}\n`);
     return EXIT.ok;

@@ -60,7 +60,7 @@ export function explain(e: unknown): { message: string; exitCode: number } {
   if (e instanceof CliError) return { message: e.message, exitCode: e.exitCode };
   if (e instanceof DefinitionError) {
     const n = e.diagnostics.length;
-    return { message: `${e.message}\nprenv: the definition has ${n} error${n === 1 ? "" : "s"}; nothing was created`, exitCode: EXIT.badInput };
+    return { message: `${e.report()}\nprenv: the definition has ${n} error${n === 1 ? "" : "s"}; nothing was created`, exitCode: EXIT.badInput };
   }
   if (e instanceof PlanError) return { message: `prenv: ${e.message}\n  hint: ${e.hint}`, exitCode: EXIT.badInput };
   if (e instanceof PreflightError) return { message: `prenv: ${e.message}\n  hint: ${e.hint}\nnothing was created`, exitCode: EXIT.environmentFailed };

@@ -108,6 +108,10 @@ export const serviceSchema = z.looseObject({
   stop_grace_period: duration.optional(),
   extends: z.union([z.string(), z.looseObject({ service: z.string(), file: z.string().optional() })]).optional(),
   hostname: z.string().optional(),
+  links: stringList.optional(),
+  volumes_from: stringList.optional(),
+  network_mode: z.string().optional(),
+  ipc: z.string().optional(),
 });
 
 export const networkSchema = z.union([
@@ -162,12 +166,12 @@ export const UNSUPPORTED = {
     "develop", "deploy", "annotations", "attach", "blkio_config", "cap_drop", "cgroup", "cgroup_parent", "configs",
     "cpu_count", "cpu_percent", "cpu_shares", "cpu_quota", "cpu_period", "cpu_rt_period", "cpu_rt_runtime", "cpus",
     "container_name", "cpuset", "credential_spec", "device_cgroup_rules", "devices", "dns", "dns_opt", "dns_search", "domainname",
-    "label_file", "provider", "external_links", "gpus", "group_add", "ipc", "isolation", "links", "logging",
-    "mac_address", "mem_limit", "mem_reservation", "mem_swappiness", "memswap_limit", "network_mode", "models",
+    "label_file", "provider", "external_links", "gpus", "group_add", "isolation", "logging",
+    "mac_address", "mem_limit", "mem_reservation", "mem_swappiness", "memswap_limit", "models",
     "oom_kill_disable", "oom_score_adj", "pid", "pids_limit", "platform", "pre_start", "post_start", "pre_stop",
     "privileged", "pull_policy", "pull_refresh_after", "read_only", "runtime", "scale", "security_opt", "shm_size",
     "secrets", "sysctls", "stdin_open", "stop_signal", "storage_opt", "tty", "ulimits", "use_api_socket", "uts",
-    "userns_mode", "volumes_from",
+    "userns_mode",
   ],
   build: [
     "dockerfile_inline", "entitlements", "ssh", "labels", "cache_from", "cache_to", "no_cache", "no_cache_filter",

@@ -6,13 +6,13 @@ import type { z } from "zod";
 import { composeFileSchema, type RawComposeFile, type RawService } from "./compose-schema.ts";
 import { describeIssue, type IssueWords } from "./issues.ts";
 import { definedFields, stableJson } from "../util/objects.ts";
-import { DefinitionError, error, warning } from "./errors.ts";
+import { DefinitionError, error, throwIfErrors, warning } from "./errors.ts";
 import { interpolate, InterpolationError, type Lookup } from "./interpolate.ts";
 import { readDefinitionText } from "./read-file.ts";
 import { checkKeys, didYouMean } from "./keys.ts";
 import type { Definition, Diagnostic, NetworkSpec, ServiceSpec, SourceLocation, VolumeSpec } from "./model.ts";
 import { declaredAt, defaultedBuildKeys, normalizeService } from "./normalize.ts";
-import { isMapping, readYaml, type Path, type YamlSource } from "./yaml-source.ts";
+import { isMapping, readYaml, shorten, type Path, type YamlSource } from "./yaml-source.ts";
 
 export interface LoadOptions {
   /** Directory to look for compose files in when `files` is empty. */
@@ -74,7 +74,7 @@ export function loadDefinition(options: LoadOptions): Definition {
   throwIfErrors(diagnostics);
 
   const profiles = new Set([...(options.profiles ?? []), ...(lookup("COMPOSE_PROFILES") ?? "").split(",").filter(Boolean)]);
-  const name = sanitizeName(options.projectName ?? lookup("COMPOSE_PROJECT_NAME") ?? project.name ?? basename(workingDir));
+  const name = projectName(options.projectName ?? lookup("COMPOSE_PROJECT_NAME") ?? project.name ?? basename(workingDir));
   const services: Record<string, ServiceSpec> = {};
   for (const [serviceName, { spec }] of project.services) {
     if (spec.profiles.length === 0 || spec.profiles.some((p) => profiles.has(p))) services[serviceName] = spec;
@@ -103,9 +103,6 @@ export function loadDefinition(options: LoadOptions): Definition {
   };
 }
 
-function throwIfErrors(diagnostics: Diagnostic[]): void {
-  if (diagnostics.some((d) => d.severity === "error")) throw new DefinitionError(diagnostics.filter((d) => d.severity === "error"));
-}
 
 export function resolveFiles(options: LoadOptions, diagnostics: Diagnostic[]): string[] {
   if (options.files && options.files.length > 0) {
@@ -375,6 +372,8 @@ export function mergeServices(base: ServiceSpec, over: ServiceSpec): ServiceSpec
     extraHosts: [...new Set([...base.extraHosts, ...over.extraHosts])],
     capAdd: [...new Set([...base.capAdd, ...over.capAdd])],
     tmpfs: [...new Set([...base.tmpfs, ...over.tmpfs])],
+    links: uniqueBy([...base.links, ...over.links], (l) => `${l.service}:${l.alias}`),
+    volumesFrom: uniqueBy([...base.volumesFrom, ...over.volumesFrom], (v) => `${v.service ?? ""}:${v.container ?? ""}`),
     ready: over.ready.length > 0 ? over.ready : base.ready,
   };
   if (base.build && over.build) {
@@ -397,14 +396,32 @@ function uniqueBy<T>(items: T[], key: (item: T) => string): T[] {
 function networkSpec(name: string, raw: NonNullable<RawComposeFile["networks"]>[string], source: YamlSource, diagnostics: Diagnostic[]): NetworkSpec {
   const n = raw ?? {};
   const external = n.external === true || n.external === "true" || (typeof n.external === "object" && n.external !== null);
+  if (!external) warnOwnName("network", name, n.name, source, diagnostics);
   if (n.driver && n.driver !== "bridge") diagnostics.push(error(`network "${name}" uses driver "${n.driver}"; prenv supports bridge networks only`, { location: source.locate(["networks", name, "driver"]), hint: "remove the driver (bridge is the default)" }));
-  return { name: n.name ?? name, external, internal: n.internal === true || n.internal === "true", labels: labelRecord(n.labels), ...(n.driver ? { driver: n.driver } : {}) };
+  return { name: n.name || name, external, internal: n.internal === true || n.internal === "true", labels: labelRecord(n.labels), ...(n.driver ? { driver: n.driver } : {}) };
 }
 
-function volumeSpec(name: string, raw: NonNullable<RawComposeFile["volumes"]>[string], _source: YamlSource, _diagnostics: Diagnostic[]): VolumeSpec {
+function volumeSpec(name: string, raw: NonNullable<RawComposeFile["volumes"]>[string], source: YamlSource, diagnostics: Diagnostic[]): VolumeSpec {
   const v = raw ?? {};
   const external = v.external === true || v.external === "true" || (typeof v.external === "object" && v.external !== null);
-  return { name: v.name ?? name, external, labels: labelRecord(v.labels), ...(v.driver ? { driver: v.driver } : {}) };
+  if (!external) warnOwnName("volume", name, v.name, source, diagnostics);
+  // An empty name (an unset variable) falls back to the key, as in Compose.
+  return { name: v.name || name, external, labels: labelRecord(v.labels), ...(v.driver ? { driver: v.driver } : {}) };
+}
+
+/**
+ * A network or volume that prenv creates is named <environment>_<key> whatever its `name:`
+ * says: a fixed name would be shared by every environment of the project, and environments
+ * must run side by side (and be removed without touching each other). Said once per object.
+ */
+function warnOwnName(kind: "network" | "volume", key: string, name: string | undefined, source: YamlSource, diagnostics: Diagnostic[]): void {
+  if (!name || name === key) return;
+  diagnostics.push(
+    warning(`${kind} "${key}" is created as <environment>_${key}, not as "${shorten(name)}": prenv names what it creates per environment so that environments can run side by side`, {
+      location: source.locateKey([`${kind}s`, key, "name"]),
+      hint: `to share an existing ${kind} with other projects, declare it \`external: true\` with \`name: ${shorten(name)}\``,
+    }),
+  );
 }
 
 function labelRecord(v: Record<string, string | number | boolean | null> | string[] | undefined): Record<string, string> {
@@ -445,7 +462,19 @@ function checkReferences(project: Project, services: Record<string, ServiceSpec>
         diagnostics.push(error(`service "${name}" mounts volume "${m.source}", which is not declared under the top-level volumes`, { location: mountAt, service: name, hint: guess ? `did you mean "${guess}"?` : `add "${m.source}:" under the top-level volumes key, or write "./${m.source}" for a directory` }));
       }
       if (m.type === "bind" && !existsSync(m.source)) {
-        diagnostics.push(error(`service "${name}" mounts ${m.source}, which does not exist`, { location: mountAt, service: name, hint: "create the file or directory first (prenv does not create host paths), or fix the path; relative paths start at the compose file's directory" }));
+        if (!m.createHostPath) {
+          // Compose would refuse it when the container is created; prenv says so before anything starts.
+          diagnostics.push(error(`service "${name}" mounts ${m.source}, which does not exist (bind.create_host_path is false)`, { location: mountAt, service: name, hint: "create the path first, fix it, or drop `create_host_path: false` to have it created as a directory" }));
+        } else {
+          const looksLikeFile = /\.[A-Za-z0-9]{1,8}$/.test(basename(m.source));
+          diagnostics.push(
+            warning(`service "${name}" mounts ${m.source}, which does not exist: it is created as an empty directory when the environment starts, as Compose does`, {
+              location: mountAt,
+              service: name,
+              hint: looksLikeFile ? `${basename(m.source)} looks like a file name: create the file first, or the container sees a directory there` : "create it first if the container expects contents; relative paths start at the compose file's directory",
+            }),
+          );
+        }
       } else if (m.type === "bind" && !statSync(m.source, { throwIfNoEntry: false })) {
         diagnostics.push(error(`service "${name}" mounts ${m.source}, which cannot be read`, { location: mountAt, service: name, hint: "check its permissions" }));
       }
@@ -483,9 +512,13 @@ export function findCycle(services: Record<string, ServiceSpec>): string[] | und
   return undefined;
 }
 
-/** Project names become object names: lower case, [a-z0-9_-]. */
-export function sanitizeName(name: string): string {
-  const clean = name.toLowerCase().replace(/[^a-z0-9_-]+/g, "-").replace(/^[-_]+|[-_]+$/g, "");
+/**
+ * Project names become object names. Compose's normalisation: lower case, every character
+ * but [a-z0-9_-] dropped (a folder `transfer.zip` is project `transferzip`), no leading
+ * `-` or `_`.
+ */
+export function projectName(name: string): string {
+  const clean = name.toLowerCase().replace(/[^a-z0-9_-]+/g, "").replace(/^[-_]+/, "");
   return clean || "prenv";
 }
 

@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { basename, dirname, resolve } from "node:path";
 import type { z } from "zod";
 import { loadDefinition, resolveFiles, type LoadOptions } from "./compose.ts";
-import { DefinitionError, error, warning } from "./errors.ts";
+import { DefinitionError, error, throwIfErrors, warning } from "./errors.ts";
 import { describeIssue, type IssueWords } from "./issues.ts";
 import { didYouMean } from "./keys.ts";
 import { imageProblem } from "./image-ref.ts";
@@ -123,7 +123,7 @@ export function loadEnvironment(options: EnvironmentLoadOptions): EnvironmentDef
     diagnostics.push(...definition.warnings);
   } catch (e) {
     if (!(e instanceof DefinitionError)) throw e;
-    diagnostics.push(...e.diagnostics);
+    diagnostics.push(...e.warnings, ...e.diagnostics);
   }
   throwIfErrors(diagnostics);
 
@@ -143,11 +143,6 @@ export function loadEnvironment(options: EnvironmentLoadOptions): EnvironmentDef
     ...(section ? { file: section.source.file } : {}),
     baseDir,
   };
-}
-
-function throwIfErrors(diagnostics: Diagnostic[]): void {
-  const errors = diagnostics.filter((d) => d.severity === "error");
-  if (errors.length > 0) throw new DefinitionError(errors);
 }
 
 function findPrenvFile(options: EnvironmentLoadOptions, diagnostics: Diagnostic[]): string | undefined {

@@ -3,12 +3,26 @@ import type { Diagnostic, SourceLocation } from "./model.ts";
 /** The definition cannot be used: one or more diagnostics of severity "error". */
 export class DefinitionError extends Error {
   readonly diagnostics: Diagnostic[];
+  /** Warnings found up to the errors: printed with them, so that one round fixes everything. */
+  readonly warnings: Diagnostic[];
 
-  constructor(diagnostics: Diagnostic[], options?: { cause?: unknown }) {
+  constructor(diagnostics: Diagnostic[], options?: { cause?: unknown; warnings?: Diagnostic[] }) {
     super(diagnostics.map(formatDiagnostic).join("\n"), { cause: options?.cause ?? diagnostics.find((d) => d.cause !== undefined)?.cause });
     this.name = "DefinitionError";
     this.diagnostics = diagnostics;
+    this.warnings = options?.warnings ?? [];
   }
+
+  /** The warnings, then the errors, as printed. */
+  report(): string {
+    return [...this.warnings.map(formatDiagnostic), this.message].join("\n");
+  }
+}
+
+/** Throws the errors among `diagnostics`, with the warnings found so far, if there are any. */
+export function throwIfErrors(diagnostics: Diagnostic[]): void {
+  const errors = diagnostics.filter((d) => d.severity === "error");
+  if (errors.length > 0) throw new DefinitionError(errors, { warnings: diagnostics.filter((d) => d.severity === "warning") });
 }
 
 export function formatLocation(location: SourceLocation): string {

@@ -39,12 +39,15 @@ export interface PortSpec {
   target: number;
   /** Host port; undefined means the engine picks a free one. */
   published?: number;
+  /** With `published`, a host range ("6005-6015:80"): the engine picks a free port in it. */
+  publishedEnd?: number;
   hostIp?: string;
   protocol: "tcp" | "udp";
 }
 
 export type MountSpec =
-  | { type: "bind"; source: string; target: string; readOnly: boolean }
+  /** createHostPath: a missing source is created as a directory (Compose's default; `bind.create_host_path: false` turns it off). */
+  | { type: "bind"; source: string; target: string; readOnly: boolean; createHostPath: boolean }
   | { type: "volume"; source?: string; target: string; readOnly: boolean }
   | { type: "tmpfs"; target: string };
 
@@ -104,6 +107,14 @@ export interface ServiceSpec {
   capAdd: string[];
   tmpfs: string[];
   stopGracePeriodMs?: number;
+  /** `links`: services reachable under another name as well (each also a dependency). */
+  links: { service: string; alias: string }[];
+  /** `volumes_from`: the mounts of these services' containers (service:) or of other containers (container:). */
+  volumesFrom: { service?: string; container?: string; readOnly: boolean }[];
+  /** `network_mode: service:NAME`: the container joins NAME's network stack instead of networks of its own. */
+  networkModeService?: string;
+  /** `ipc`: "shareable", "private", "host", or { service } for `service:NAME`. */
+  ipc?: string | { service: string };
   /** Extra readiness checks from `x-prenv.ready`, all of which must pass. */
   ready: ReadinessCheck[];
   /** Where the service is declared, for messages. */

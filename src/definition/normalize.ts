@@ -3,7 +3,7 @@ import { isAbsolute, resolve } from "node:path";
 import { parse as parseDotenv } from "dotenv";
 import type { z } from "zod";
 import type { listOrDict, RawService } from "./compose-schema.ts";
-import { error } from "./errors.ts";
+import { error, warning } from "./errors.ts";
 import { imageProblem } from "./image-ref.ts";
 import type { Lookup } from "./interpolate.ts";
 import { readDefinitionText } from "./read-file.ts";
@@ -48,6 +48,8 @@ export function normalizeService(raw: RawService, ctx: ServiceContext): ServiceS
     extraHosts: [],
     capAdd: raw.cap_add ?? [],
     tmpfs: raw.tmpfs === undefined ? [] : typeof raw.tmpfs === "string" ? [raw.tmpfs] : raw.tmpfs,
+    links: [],
+    volumesFrom: [],
     ready: [],
     location: ctx.source.locateKey(ctx.path),
   };
@@ -134,6 +136,8 @@ export function normalizeService(raw: RawService, ctx: ServiceContext): ServiceS
     }
   }
 
+  deriveDependencies(raw, spec, ctx, fail);
+
   if (raw.healthcheck) {
     const h = raw.healthcheck;
     const disabled = h.disable === true || h.disable === "true";
@@ -174,6 +178,59 @@ export function normalizeService(raw: RawService, ctx: ServiceContext): ServiceS
 
   spec.ready = readinessFrom(raw["x-prenv"], fail);
   return spec;
+}
+
+/**
+ * links, volumes_from, network_mode: service: and ipc: service: name other services, which
+ * must then start first: Compose adds them to depends_on (service_started, required; with
+ * restart for all but volumes_from) unless depends_on already names them.
+ */
+function deriveDependencies(raw: RawService, spec: ServiceSpec, ctx: ServiceContext, fail: (message: string, at: Path, hint?: string) => void): void {
+  const derive = (service: string, restart: boolean, at: Path) => {
+    if (spec.dependsOn[service]) return;
+    spec.dependsOn[service] = { condition: "service_started", restart, required: true };
+    declaredAt.set(spec.dependsOn[service], ctx.source.locate([...ctx.path, ...at]));
+  };
+  (raw.links ?? []).forEach((link, i) => {
+    const [service = "", alias = service] = link.split(":");
+    spec.links.push({ service, alias });
+    derive(service, true, ["links", i]);
+  });
+  (raw.volumes_from ?? []).forEach((entry, i) => {
+    const parts = entry.split(":");
+    const container = parts[0] === "container";
+    const name = container ? parts[1] : parts[0];
+    const mode = container ? parts[2] : parts[1];
+    if (!name || (mode !== undefined && mode !== "ro" && mode !== "rw")) {
+      fail(`volumes_from "${entry}" is not SERVICE[:ro|rw] or container:NAME[:ro|rw]`, ["volumes_from", i], 'write e.g. "files:ro"');
+      return;
+    }
+    spec.volumesFrom.push({ ...(container ? { container: name } : { service: name }), readOnly: mode === "ro" });
+    if (!container) derive(name, false, ["volumes_from", i]);
+  });
+  if (raw.network_mode !== undefined) {
+    const service = /^service:(.+)$/.exec(raw.network_mode)?.[1];
+    if (service) {
+      spec.networkModeService = service;
+      derive(service, true, ["network_mode"]);
+    } else {
+      ctx.diagnostics.push(
+        warning(`network_mode "${raw.network_mode}" is not supported by prenv yet and is ignored; the service joins the environment's networks`, {
+          location: ctx.source.locate([...ctx.path, "network_mode"]),
+          service: ctx.name,
+          hint: "only network_mode: service:NAME is run as written; remove the key to silence this",
+        }),
+      );
+    }
+  }
+  if (raw.ipc !== undefined) {
+    const service = /^service:(.+)$/.exec(raw.ipc)?.[1];
+    if (service) {
+      spec.ipc = { service };
+      derive(service, true, ["ipc"]);
+    } else if (/^(shareable|private|host|none)$/.test(raw.ipc)) spec.ipc = raw.ipc;
+    else fail(`ipc "${raw.ipc}" is not an IPC mode`, ["ipc"], 'use "shareable", "private", "host", "none" or "service:NAME"');
+  }
 }
 
 const DURATION_HINT = 'write a duration such as "500ms", "10s", "1m30s" or "1h"';
@@ -387,6 +444,8 @@ export function parsePort(p: number | string | { target: number | string; publis
     published = parseRange(hostPart);
     if (!published) return `port "${text}": "${hostPart}" is not a host port or range`;
     const count = targets[1] - targets[0];
+    // One container port and a host range: the engine binds one free port of the range.
+    if (count === 0 && published[1] > published[0]) return [{ target: targets[0], protocol: proto as "tcp" | "udp", published: published[0], publishedEnd: published[1], ...(hostIp ? { hostIp } : {}) }];
     if (published[1] - published[0] !== count && published[0] !== published[1]) return `port "${text}": host and container ranges differ in size`;
   }
   const out: PortSpec[] = [];
@@ -410,7 +469,8 @@ export function parseMount(v: string | RawMount, workingDir: string): MountSpec 
     switch (v.type) {
       case "bind":
         if (!v.source) return "a bind mount needs a source path";
-        return { type: "bind", source: hostPath(v.source, workingDir), target, readOnly };
+        // Compose creates a missing source unless the long syntax opts out.
+        return { type: "bind", source: hostPath(v.source, workingDir), target, readOnly, createHostPath: !(v.bind?.create_host_path === false || v.bind?.create_host_path === "false") };
       case "volume":
         return v.source ? { type: "volume", source: v.source, target, readOnly } : { type: "volume", target, readOnly };
       case "tmpfs":
@@ -432,7 +492,7 @@ export function parseMount(v: string | RawMount, workingDir: string): MountSpec 
     return `volume "${v}": unknown mode "${mode}"`;
   const readOnly = modes.includes("ro");
   if (source.startsWith(".") || source.startsWith("/") || source.startsWith("~"))
-    return { type: "bind", source: hostPath(source, workingDir), target, readOnly };
+    return { type: "bind", source: hostPath(source, workingDir), target, readOnly, createHostPath: true };
   if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(source)) return `volume "${v}": "${source}" is neither a path nor a volume name`;
   return { type: "volume", source, target, readOnly };
 }

@@ -14,11 +14,13 @@ set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=test/k8s/lib.sh
 . "$HERE/lib.sh"
+# shellcheck source=scripts/lib.sh
+. "$HERE/../../scripts/lib.sh"
 
 BUILD_LOG=$K8S_LOGS/build.log
 mkdir -p "$K8S_CACHE" "$K8S_LOGS"
 
-GO=$(find_go) || k8s_die "no Go toolchain >= 1.24 found (looked at PATH and /usr/local/go/bin/go)"
+GO=$(find_go 24) || k8s_die "no Go toolchain >= 1.24 found (looked at PATH and /usr/local/go/bin/go)"
 export GOTOOLCHAIN=local GOFLAGS="-mod=mod -buildvcs=false" CGO_ENABLED=0
 export GOPROXY=${GOPROXY:-https://proxy.golang.org,direct}
 # -p 2: this machine has 2 cores, and the linker of kube-apiserver alone wants ~2 GiB.

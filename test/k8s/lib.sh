@@ -46,17 +46,3 @@ k8s_die() {
   exit 1
 }
 
-# find_go: prints the path of a Go toolchain that is at least 1.24 (Kubernetes 1.34's go.mod).
-find_go() {
-  local g v
-  for g in "$(command -v go 2>/dev/null || true)" /usr/local/go/bin/go; do
-    if [ -z "$g" ] || [ ! -x "$g" ]; then continue; fi
-    v=$("$g" env GOVERSION 2>/dev/null) || continue # go1.26.8
-    v=${v#go}
-    if [ "${v%%.*}" -gt 1 ] || { [ "${v%%.*}" -eq 1 ] && [ "$(echo "$v" | cut -d. -f2)" -ge 24 ]; }; then
-      printf '%s\n' "$g"
-      return 0
-    fi
-  done
-  return 1
-}

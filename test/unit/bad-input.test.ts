@@ -394,11 +394,11 @@ const cases: BadCase[] = [
     service: "web",
   },
   {
-    name: "a bind mount whose host path does not exist",
-    files: { "compose.yaml": web("    volumes:\n      - /:/host:ro\n      - ./missing:/data\n") },
+    name: "a bind mount whose host path does not exist, with create_host_path: false",
+    files: { "compose.yaml": web("    volumes:\n      - /:/host:ro\n      - type: bind\n        source: ./missing\n        target: /data\n        bind: { create_host_path: false }\n") },
     at: { line: 6, column: 9 },
-    message: /service "web" mounts .*\/missing, which does not exist/,
-    hint: /create the file or directory first/,
+    message: /service "web" mounts .*\/missing, which does not exist \(bind.create_host_path is false\)/,
+    hint: /create the path first/,
     service: "web",
   },
   {

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { describe, test } from "node:test";
-import { load, loadFails, service, web } from "./compose-fixture.ts";
+import { loadDefinition } from "../../src/definition/compose.ts";
+import { load, loadFails, project, service, web } from "./compose-fixture.ts";
 
 describe("service keys", () => {
   test("image, build in both forms, with args and target", () => {
@@ -202,10 +203,10 @@ describe("service keys", () => {
       "conf/app.ini": "",
     });
     assert.deepEqual(service(def, "web").mounts, [
-      { type: "bind", source: join(def.dir, "data"), target: "/var/lib/data", readOnly: true },
+      { type: "bind", source: join(def.dir, "data"), target: "/var/lib/data", readOnly: true, createHostPath: true },
       { type: "volume", source: "cache", target: "/cache", readOnly: false },
       { type: "volume", target: "/scratch", readOnly: false },
-      { type: "bind", source: join(def.dir, "conf"), target: "/etc/app", readOnly: true },
+      { type: "bind", source: join(def.dir, "conf"), target: "/etc/app", readOnly: true, createHostPath: true },
       { type: "volume", source: "cache", target: "/more-cache", readOnly: false },
       { type: "volume", target: "/anon", readOnly: false },
       { type: "tmpfs", target: "/tmp" },
@@ -469,8 +470,9 @@ describe("top level", () => {
   });
 
   test("without a name the project is named after the directory; projectName overrides both", () => {
+    // Compose's normalisation: lower case, other characters than [a-z0-9_-] dropped.
     const def = load({ "compose.yaml": "name: from-file\nservices:\n  web: { image: nginx }\n" }, { projectName: "Override Me" });
-    assert.equal(def.name, "override-me");
+    assert.equal(def.name, "overrideme");
     const unnamed = load({ "compose.yaml": "services:\n  web: { image: nginx }\n" });
     assert.match(unnamed.name, /^prenv-def-/);
   });
@@ -619,7 +621,7 @@ describe("several files", () => {
       { "compose.yaml": "services:\n  api:\n    image: app\n", "overrides/dev.yaml": "services:\n  api:\n    volumes: [./src:/src]\n", "src/x": "" },
       { files: ["compose.yaml", "overrides/dev.yaml"] },
     );
-    assert.deepEqual(service(def, "api").mounts, [{ type: "bind", source: join(def.dir, "src"), target: "/src", readOnly: false }]);
+    assert.deepEqual(service(def, "api").mounts, [{ type: "bind", source: join(def.dir, "src"), target: "/src", readOnly: false, createHostPath: true }]);
   });
 
   test("an override that only adds build args keeps the base's context and Dockerfile", () => {
@@ -657,7 +659,7 @@ describe("include", () => {
       "infra/init/schema.sql": "",
     });
     assert.deepEqual(Object.keys(def.services).sort(), ["api", "builder", "db"]);
-    assert.deepEqual(service(def, "db").mounts[0], { type: "bind", source: join(def.dir, "infra", "init"), target: "/docker-entrypoint-initdb.d", readOnly: false });
+    assert.deepEqual(service(def, "db").mounts[0], { type: "bind", source: join(def.dir, "infra", "init"), target: "/docker-entrypoint-initdb.d", readOnly: false, createHostPath: true });
     assert.equal(service(def, "builder").build?.context, join(def.dir, "infra", "tools"));
     assert.ok(def.volumes.pg, "volumes of the included file are declared too");
   });
@@ -714,7 +716,7 @@ describe("extends", () => {
     });
     const api = service(def, "api");
     assert.equal(api.image, "api");
-    assert.deepEqual(api.mounts, [{ type: "bind", source: join(def.dir, "common", "cache"), target: "/cache", readOnly: false }]);
+    assert.deepEqual(api.mounts, [{ type: "bind", source: join(def.dir, "common", "cache"), target: "/cache", readOnly: false, createHostPath: true }]);
     assert.deepEqual(api.environment, { NODE_ENV: "production" });
     assert.equal(def.services.node, undefined, "the base service of another file is not part of the project");
   });
@@ -776,5 +778,72 @@ describe("keys prenv does not support", () => {
       assert.ok(w.hint);
     }
     assert.equal(Object.hasOwn(service(def, "web"), "container_name"), false);
+  });
+});
+
+describe("behaviour that follows Docker Compose", () => {
+  test("a missing bind source is a positioned warning (created on up), naming a file-like path as such", () => {
+    const def = load({ "compose.yaml": web("    volumes:\n      - ./data:/data\n      - ./conf/app.ini:/etc/app.ini\n") });
+    assert.deepEqual(
+      def.warnings.map((w) => [w.location?.line, w.location?.column, /which does not exist: it is created as an empty directory/.test(w.message), /looks like a file name/.test(w.hint ?? "")]),
+      [
+        [5, 9, true, false],
+        [6, 9, true, true],
+      ],
+    );
+    assert.ok(service(def, "web").mounts.every((m) => m.type === "bind" && m.createHostPath));
+  });
+
+  test("a network or volume with a name of its own is warned about at its name, and named per environment", () => {
+    const def = load({ "compose.yaml": web("    networks: [front]\n", "networks:\n  front:\n    name: shared-front\nvolumes:\n  data:\n    name: app-data\n  ext:\n    external: true\n    name: corp\n") });
+    assert.deepEqual(
+      def.warnings.map((w) => [w.location?.line, w.message.replace(/:.*/, "")]),
+      [
+        [7, 'network "front" is created as <environment>_front, not as "shared-front"'],
+        [10, 'volume "data" is created as <environment>_data, not as "app-data"'],
+      ],
+    );
+  });
+
+  test("an external volume whose name interpolates to nothing is named after its key", () => {
+    const def = load({ "compose.yaml": web('    volumes: ["shared:/shared"]\n', "volumes:\n  shared:\n    external: true\n    name: ${UNSET}\n") });
+    assert.equal(def.volumes.shared?.name, "shared");
+  });
+
+  test("a host port range for one container port is one port of the range", () => {
+    const def = load({ "compose.yaml": web('    ports: ["6005-6015:80", "127.0.0.1:7000-7001:8000-8001/udp"]\n') });
+    assert.deepEqual(service(def, "web").ports, [
+      { target: 80, protocol: "tcp", published: 6005, publishedEnd: 6015 },
+      { target: 8000, protocol: "udp", published: 7000, hostIp: "127.0.0.1" },
+      { target: 8001, protocol: "udp", published: 7001, hostIp: "127.0.0.1" },
+    ]);
+  });
+
+  test("links, volumes_from, network_mode: service: and ipc: service: add the dependencies Compose derives", () => {
+    const def = load({
+      "compose.yaml":
+        "services:\n  db: { image: x }\n  files: { image: x }\n  api:\n    image: x\n    links: [\"db:database\"]\n    volumes_from: [\"files:ro\", \"container:legacy\"]\n    ipc: service:db\n    depends_on: { db: { condition: service_healthy } }\n  side:\n    image: x\n    network_mode: service:api\n",
+    });
+    const api = service(def, "api");
+    assert.deepEqual(api.dependsOn, {
+      db: { condition: "service_healthy", restart: false, required: true },
+      files: { condition: "service_started", restart: false, required: true },
+    }, "an explicit depends_on wins over the derived one");
+    assert.deepEqual(api.links, [{ service: "db", alias: "database" }]);
+    assert.deepEqual(api.volumesFrom, [{ service: "files", readOnly: true }, { container: "legacy", readOnly: false }]);
+    assert.deepEqual(api.ipc, { service: "db" });
+    assert.deepEqual(service(def, "side").dependsOn, { api: { condition: "service_started", restart: true, required: true } });
+    assert.equal(service(def, "side").networkModeService, "api");
+  });
+
+  test("a derived dependency on an undefined service is an error at the key that names it", () => {
+    const { diagnostics } = loadFails({ "compose.yaml": web('    links: ["dbb"]\n', "  db: { image: x }\n") });
+    assert.equal(diagnostics[0]?.message, 'service "web" depends on "dbb", which is not defined');
+    assert.deepEqual([diagnostics[0]?.location?.line, diagnostics[0]?.location?.column], [4, 13]);
+  });
+
+  test("a folder name is normalised as Compose does it (transfer.zip -> transferzip)", () => {
+    const dir = project({ "transfer.zip/compose.yaml": "services:\n  app: { image: x }\n" });
+    assert.equal(loadDefinition({ cwd: join(dir, "transfer.zip"), env: {} }).name, "transferzip");
   });
 });

@@ -223,11 +223,16 @@ export class DockerBackend implements Backend {
     for (const p of service.ports) {
       const key = `${p.target}/${p.protocol}`;
       exposed[key] = {};
-      (bindings[key] ??= []).push({ HostIp: p.hostIp ?? "127.0.0.1", HostPort: p.published ? String(p.published) : "" });
+      const hostPort = p.published ? `${p.published}${p.publishedEnd ? `-${p.publishedEnd}` : ""}` : "";
+      (bindings[key] ??= []).push({ HostIp: p.hostIp ?? "127.0.0.1", HostPort: hostPort });
     }
     for (const port of spec.expose) exposed[`${port}/tcp`] ??= {};
     const hc = spec.healthcheck;
     const [first, ...rest] = networks;
+    // network_mode: service:X shares X's network stack: no networks, hostname or links of its own.
+    const sharedStack = spec.networkModeService ? `container:${containerName(plan.environment, spec.networkModeService)}` : undefined;
+    // links on a user-defined network: the linked service is also reachable under the alias.
+    const links = spec.links.map((l) => `${containerName(plan.environment, l.service)}:${l.alias}`);
     const container = await this.docker.createContainer({
       name: containerName(plan.environment, service.name),
       Image: await this.imageOf(plan, service),
@@ -236,7 +241,7 @@ export class DockerBackend implements Backend {
       Env: Object.entries(spec.environment).map(([k, v]) => `${k}=${v}`),
       ...(spec.workingDir ? { WorkingDir: spec.workingDir } : {}),
       ...(spec.user ? { User: spec.user } : {}),
-      Hostname: spec.hostname ?? service.name,
+      ...(sharedStack ? {} : { Hostname: spec.hostname ?? service.name }),
       Labels: { ...spec.labels, ...this.labels(plan, owner, { [LABELS.service]: service.name }) },
       ExposedPorts: exposed,
       ...(spec.stopGracePeriodMs !== undefined ? { StopTimeout: Math.ceil(spec.stopGracePeriodMs / 1000) } : {}),
@@ -253,18 +258,22 @@ export class DockerBackend implements Backend {
         : {}),
       HostConfig: {
         PortBindings: bindings,
-        Mounts: spec.mounts.map((m) => mountOf(m, plan)),
+        ...mountsOf(spec.mounts, plan),
+        ...(spec.volumesFrom.length > 0
+          ? { VolumesFrom: spec.volumesFrom.map((v) => `${v.service ? containerName(plan.environment, v.service) : v.container}:${v.readOnly ? "ro" : "rw"}`) }
+          : {}),
+        ...(spec.ipc ? { IpcMode: typeof spec.ipc === "string" ? spec.ipc : `container:${containerName(plan.environment, spec.ipc.service)}` } : {}),
         Tmpfs: Object.fromEntries(spec.tmpfs.map((t) => [t.split(":")[0]!, t.split(":").slice(1).join(":")])),
         RestartPolicy: restartPolicy(spec.restart),
         ExtraHosts: spec.extraHosts,
         CapAdd: spec.capAdd,
         ...(spec.init !== undefined ? { Init: spec.init } : {}),
-        NetworkMode: first!.name,
+        NetworkMode: sharedStack ?? first!.name,
       },
-      NetworkingConfig: { EndpointsConfig: { [first!.name]: { Aliases: first!.aliases } } },
+      ...(sharedStack ? {} : { NetworkingConfig: { EndpointsConfig: { [first!.name]: { Aliases: first!.aliases, Links: links } } } }),
     });
     // API 1.41 takes one network at create time: join the others before starting.
-    for (const n of rest) await this.docker.getNetwork(n.name).connect({ Container: container.id, EndpointConfig: { Aliases: n.aliases } });
+    if (!sharedStack) for (const n of rest) await this.docker.getNetwork(n.name).connect({ Container: container.id, EndpointConfig: { Aliases: n.aliases, Links: links } });
   }
 
   async startService(plan: Plan, service: PlannedService): Promise<void> {
@@ -493,7 +502,7 @@ export class DockerBackend implements Backend {
       Env: Object.entries(spec.env).map(([k, v]) => `${k}=${v}`),
       ...(spec.workdir ? { WorkingDir: spec.workdir } : {}),
       Labels: this.labels(plan, owner, { [LABELS.service]: spec.name }),
-      HostConfig: { Mounts: spec.mounts.map((m) => mountOf(m, plan)), NetworkMode: network.name },
+      HostConfig: { ...mountsOf(spec.mounts, plan), NetworkMode: network.name },
     });
     try {
       const stream = await container.attach({ stream: true, stdout: true, stderr: true });
@@ -675,6 +684,19 @@ function markerName(environment: string, marker: Marker): string {
 
 export function containerName(environment: string, service: string): string {
   return `${environment}-${service}`;
+}
+
+/**
+ * Bind mounts whose missing source the engine must create go in Binds: the daemon creates a
+ * missing Binds source as a directory (as Compose has it created), while Mounts refuses it,
+ * and CreateMountpoint needs API 1.42. Sources with ":" cannot be written in Binds' syntax.
+ */
+function mountsOf(mounts: MountSpec[], plan: Plan): { Mounts: Dockerode.MountSettings[]; Binds: string[] } {
+  const binds = mounts.filter((m): m is Extract<MountSpec, { type: "bind" }> => m.type === "bind" && m.createHostPath && !m.source.includes(":") && !m.target.includes(":"));
+  return {
+    Binds: binds.map((m) => `${m.source}:${m.target}:${m.readOnly ? "ro" : "rw"}`),
+    Mounts: mounts.filter((m) => !(binds as MountSpec[]).includes(m)).map((m) => mountOf(m, plan)),
+  };
 }
 
 function mountOf(m: MountSpec, plan: Plan): Dockerode.MountSettings {
