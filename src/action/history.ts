@@ -123,6 +123,7 @@ export async function compareAndRecord(step: HistoryStep): Promise<Comparison | 
     const base = scope.kind === "pull-request" && scope.baseBranch ? await restore(cache, [branchPrefix(slot, scope.baseBranch)]) : undefined;
     const earlier = await restore(cache, [scope.kind === "pull-request" ? commitPrefix(slot, scope.number, summary.commit) : branchPrefix(slot, scope.branch)]);
     comparison = compareRuns(summary, base, earlier);
+    if (scope.kind === "pull-request" && scope.baseBranch) comparison.baseBranch = scope.baseBranch;
     // A branch run has no base to compare with: only its earlier attempts matter.
     if (scope.kind === "branch") comparison = comparison.flaky.length > 0 ? { ...comparison, expectsBaseline: false } : undefined;
   }

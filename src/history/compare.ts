@@ -22,6 +22,8 @@ export interface Regression {
 export interface Comparison {
   /** The base branch's run compared with; undefined: none was found (no baseline). */
   baseline?: { branch: string; commit: string; url?: string; finishedAt: string };
+  /** The base branch looked for (named when no baseline was found). */
+  baseBranch?: string;
   /** False for branch runs, which have no base branch: then a missing baseline is not worth a word. */
   expectsBaseline: boolean;
   /** The attempt of the same commit compared with, for flakiness. */
