@@ -3,7 +3,10 @@ import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { compareRuns, type Comparison } from "../history/compare.ts";
 import { branchPrefix, commitPrefix, summaryKey } from "../history/keys.ts";
-import { parseSummary, SummaryError, type RunScope, type RunSummary } from "../history/summary.ts";
+import { parseSummary, summarize, SummaryError, type RunScope, type RunSummary } from "../history/summary.ts";
+import type { RunReport } from "../engine/run.ts";
+import type { RunManifest } from "../manifest/manifest.ts";
+import type { Redactor } from "../secrets/redact.ts";
 import type { RunContext } from "./context.ts";
 import { PRIVILEGED_EVENTS } from "./trust.ts";
 
@@ -151,4 +154,30 @@ async function restore(cache: SummaryCache, prefixes: string[]): Promise<RunSumm
     }
     throw e;
   }
+}
+
+export interface RunHistoryInput {
+  enabled: boolean;
+  env: Record<string, string | undefined>;
+  context: RunContext;
+  slot: string;
+  report: RunReport;
+  manifest: RunManifest | undefined;
+  /** The commit that was tested. */
+  commit: string;
+  /** The run's page (this attempt's). */
+  url: string | undefined;
+  redactor: Redactor;
+  cache: SummaryCache;
+}
+
+/** The main step's use of the run history: summary, comparison, save. Undefined when there is nothing to compare. */
+export async function runHistory(input: RunHistoryInput): Promise<Comparison | undefined> {
+  if (!input.enabled) return undefined;
+  const { context } = input;
+  const scope = scopeOf(context);
+  if (!scope || !context.runId) return undefined;
+  const attempt = Number(context.runAttempt ?? "1");
+  const summary = summarize(input.report, input.manifest, { scope, commit: input.commit, runId: context.runId, ...(Number.isInteger(attempt) && attempt > 0 ? { runAttempt: attempt } : {}), ...(input.url ? { url: input.url } : {}) }, input.redactor);
+  return compareAndRecord({ cache: input.cache, access: historyAccess(input.env, context), slot: input.slot, summary, runId: context.runId });
 }
