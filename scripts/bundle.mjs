@@ -60,8 +60,11 @@ await build({
       "import { createRequire as __prenvCreateRequire } from 'node:module';",
       "import { fileURLToPath as __prenvFileURLToPath } from 'node:url';",
       "const require = __prenvCreateRequire(import.meta.url);",
-      "const __filename = __prenvFileURLToPath(import.meta.url);",
-      "const __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));",
+      // var, not const: a bundled ES module may declare its own top-level `var __filename`
+      // (@azure/storage-common's crc64.js, under @actions/artifact and @actions/cache), and
+      // a const here made every chunk holding it fail to load with a SyntaxError.
+      "var __filename = __prenvFileURLToPath(import.meta.url);",
+      "var __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));",
     ].join("\n"),
   },
   plugins: [lazyRequires],

@@ -6,6 +6,8 @@ export interface PullRequestInfo {
   /** opened, synchronize, reopened, closed... */
   action: string | undefined;
   headSha: string;
+  /** The base branch's name (`main`), when the payload gives it. */
+  baseRef?: string;
   /** The base branch's commit the pull request was compared with (and, on pull_request, merged into). */
   baseSha: string;
   /** owner/name of the repository the head branch lives in; undefined when it was deleted. */
@@ -21,6 +23,8 @@ export interface RunContext {
   repository: { owner: string; repo: string };
   /** GITHUB_SHA: for pull_request, the merge commit; for pull_request_target and workflow_run, the base branch's commit. */
   sha: string;
+  /** GITHUB_REF: `refs/heads/main`, `refs/pull/12/merge` ... */
+  ref: string | undefined;
   runId: string | undefined;
   runAttempt: string | undefined;
   /** GITHUB_RUN_NUMBER: the "#812" people see. */
@@ -72,6 +76,7 @@ export function readRunContext(env: Record<string, string | undefined>, readFile
     eventName,
     repository: { owner, repo },
     sha: env.GITHUB_SHA ?? "",
+    ref: env.GITHUB_REF,
     runId: env.GITHUB_RUN_ID,
     runAttempt: env.GITHUB_RUN_ATTEMPT,
     runNumber: env.GITHUB_RUN_NUMBER,
@@ -93,7 +98,9 @@ function pullRequestOf(eventName: string, payload: Record<string, unknown>): Pul
     if (number === undefined) return undefined;
     const headRepository = stringAt(payload, ["pull_request", "head", "repo", "full_name"]);
     const baseRepository = stringAt(payload, ["pull_request", "base", "repo", "full_name"]) ?? stringAt(payload, ["repository", "full_name"]) ?? "";
+    const baseRef = stringAt(payload, ["pull_request", "base", "ref"]);
     return {
+      ...(baseRef ? { baseRef } : {}),
       number,
       action: stringAt(payload, ["action"]),
       headSha: stringAt(payload, ["pull_request", "head", "sha"]) ?? "",

@@ -44,6 +44,10 @@ export interface ActionSettings {
   artifactName?: string;
   /** Boot the pull request's own code under pull_request_target or workflow_run. */
   allowUntrustedCodeWithWriteToken: boolean;
+  /** Keep run summaries in the Actions cache and compare each run with its base branch. */
+  history: boolean;
+  /** Pass the step when every failed test was already failing on the base branch. */
+  passOnKnownFailures: boolean;
 }
 
 /** An input the user must fix; the message names the input and says how. */
@@ -91,6 +95,8 @@ export function readSettings(read: InputReader = (name) => core.getInput(name)):
     failOnTestFailure: bool(INPUT.failOnTestFailure, get(INPUT.failOnTestFailure), true),
     keepOnFailure: bool(INPUT.keepOnFailure, get(INPUT.keepOnFailure), false),
     allowUntrustedCodeWithWriteToken: bool(INPUT.allowUntrustedCode, get(INPUT.allowUntrustedCode), false),
+    history: bool(INPUT.history, get(INPUT.history), true),
+    passOnKnownFailures: bool(INPUT.passOnKnownFailures, get(INPUT.passOnKnownFailures), false),
   };
   const definition = optional(INPUT.definition);
   if (definition) settings.definition = path(INPUT.definition, definition);

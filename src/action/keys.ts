@@ -23,6 +23,8 @@ export const INPUT = {
   keepOnFailure: "keep-on-failure",
   artifactName: "artifact-name",
   allowUntrustedCode: "allow-untrusted-code-with-write-token",
+  history: "history",
+  passOnKnownFailures: "pass-on-known-failures",
 } as const;
 
 export const OUTPUT = {

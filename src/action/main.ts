@@ -24,12 +24,14 @@ import type { EnvironmentFate, Links, ReportView } from "../report/view.ts";
 import { ResultsFolder } from "../results/output.ts";
 import { createReportsDir, REPORTS_DIR_PLACEHOLDER, REPORTS_DIR_VARIABLE } from "../results/reports-dir.ts";
 import { VERSION } from "../version.ts";
+import { onlyKnownFailures, type Comparison } from "../history/compare.ts";
 import { actionsArtifactUploader, uploadResults, type ArtifactUploader } from "./artifact.ts";
 import { ServiceBoard } from "./board.ts";
 import { ReportChannel } from "./channel.ts";
 import { ContextError, readRunContext, type RunContext } from "./context.ts";
 import { InputError, readSettings, type ActionSettings, type InputReader } from "./inputs.ts";
 import { INPUT, OUTPUT, STATE } from "./keys.ts";
+import { actionsSummaryCache, runHistory, type SummaryCache } from "./history.ts";
 import { environmentNameFor, slug } from "./naming.ts";
 import { actionsState, type StateStore } from "./state.ts";
 import { decideTrust } from "./trust.ts";
@@ -42,6 +44,8 @@ export interface MainDependencies {
   uploader: (context: RunContext) => ArtifactUploader;
   commentApi: (token: string, context: RunContext) => CommentApi;
   backend: () => Backend;
+  /** Where run summaries are kept; the Actions cache on a runner. */
+  historyCache?: (context: RunContext) => SummaryCache;
 }
 
 /** GitHub shows at most 10 error annotations per step. */
@@ -57,6 +61,7 @@ export async function run(): Promise<void> {
       uploader: (context) => actionsArtifactUploader({ available: context.artifactService }),
       commentApi: (token, context) => restCommentApi({ token, apiUrl: context.apiUrl, repository: context.repository }),
       backend: () => new DockerBackend({ version: VERSION }),
+      historyCache: (context) => actionsSummaryCache(context.workspace),
     });
   } catch (e) {
     core.setFailed(`prenv: unexpected error: ${(e as Error)?.stack ?? String(e)}`);
@@ -396,9 +401,9 @@ class MainStep {
     if (report.tests) await folder.copyReports(report.tests.reports, definition.test.workdir, this.reportsDir);
     await folder.writeJson(report);
     const artifactName = this.settings.artifactName ?? `prenv-${slug(this.id.key)}`;
-    if (draft) {
+    const manifest = draft ? buildManifest(draft, report) : undefined;
+    if (draft && manifest) {
       // The manifest goes into the artifact with the results: a long line downloads it from there.
-      const manifest = buildManifest(draft, report);
       await folder.writeManifest(manifest);
       reproduction = reproductionLine(manifest, { artifact: artifactName, ...(this.context.runId ? { runId: this.context.runId } : {}) });
       core.setOutput(OUTPUT.reproduction, reproduction.command);
@@ -412,7 +417,12 @@ class MainStep {
 
     this.annotateFailures(report, definition.test.workdir);
     this.setRunOutputs(report);
+    const cache = this.deps.historyCache?.(this.context);
+    const comparison = cache
+      ? await runHistory({ enabled: this.settings.history, env: this.deps.env, context: this.context, slot: this.id.key, report, manifest, commit: this.commit, url: this.id.links.summary, redactor: this.redactor, cache })
+      : undefined;
     const view = this.view("finished", {
+      ...(comparison ? { comparison } : {}),
       services: board.snapshot(),
       endpoints: report.endpoints,
       run: { outcome: report.outcome, exitCode: report.exitCode, ...(report.error ? { error: report.error } : {}), ...(report.tests ? { tests: report.tests } : {}), ...(report.suite ? { suite: report.suite } : {}), setup: report.setup, timings: report.timings },
@@ -421,10 +431,10 @@ class MainStep {
       ...(reproduction ? { reproduction } : {}),
     });
     await this.finish(view);
-    return this.verdict(report);
+    return this.verdict(report, comparison);
   }
 
-  private verdict(report: RunReport): number {
+  private verdict(report: RunReport, comparison?: Comparison): number {
     if (report.outcome === "passed") return 0;
     const e = report.error;
     if (report.outcome === "error") {
@@ -433,6 +443,10 @@ class MainStep {
     }
     const t = report.tests?.totals;
     const what = t ? `${t.failed + t.errors} of ${t.tests} tests failed` : (e?.message ?? "the tests failed");
+    if (this.settings.passOnKnownFailures && comparison && onlyKnownFailures(comparison, t ? t.failed + t.errors : 0)) {
+      core.notice(`prenv: ${what}, all already failing on ${comparison.baseline?.branch ?? "the base branch"} (${INPUT.passOnKnownFailures} is true, so the step passes)`);
+      return 0;
+    }
     if (!this.settings.failOnTestFailure) {
       core.warning(`prenv: ${what} (${INPUT.failOnTestFailure} is false, so the step passes)`);
       return 0;

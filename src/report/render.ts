@@ -1,6 +1,7 @@
 import type { Endpoint } from "../backends/backend.ts";
 import { hostAndPort, reachableHost } from "../engine/endpoints.ts";
 import type { TestCaseResult } from "../results/model.ts";
+import { comparisonSection, comparisonStatus, failedGroups, noBaselineNote } from "./comparison.ts";
 import { code, fenced, htmlCode, link, text } from "./markdown.ts";
 import type { ReportView, ServiceRow } from "./view.ts";
 
@@ -44,6 +45,8 @@ export function renderReport(view: ReportView, options: RenderOptions): string {
   if (problem) before.push(problem);
   if (view.services.length > 0) before.push(serviceTable(view, pointer));
   const after: Section[] = [];
+  const compared = comparisonSection(view, duration);
+  if (compared) after.push({ full: compared });
   const problems = reportProblems(view, pointer);
   if (problems) after.push(problems);
   const counts = countsLine(view);
@@ -51,7 +54,8 @@ export function renderReport(view: ReportView, options: RenderOptions): string {
   const timings = timingsLine(view);
   if (timings) after.push({ full: timings });
   if (view.reproduction) after.push(reproSection(view.reproduction, pointer));
-  const notes = view.notes.map((n) => `> ${text(n)}`).join("\n");
+  const noBaseline = noBaselineNote(view);
+  const notes = [...(noBaseline ? [noBaseline] : []), ...view.notes].map((n) => `> ${text(n)}`).join("\n");
   if (notes) after.push({ full: notes });
   after.push({ full: footer(view) });
 
@@ -70,18 +74,31 @@ export function renderReport(view: ReportView, options: RenderOptions): string {
   const head = chosen.slice(0, before.length);
   const tail = chosen.slice(before.length);
 
-  const shown: string[] = [];
   if (failed.length > 0) {
-    const heading = `**Failed tests** (${failed.length})`;
-    let used = join([...head, heading, ...tail]).length + reserve;
-    for (const c of failed) {
-      const block = failedBlock(c);
-      if (used + block.length + 2 > options.limit) break;
-      shown.push(block);
-      used += block.length + 2;
+    // New failures first, when the run was compared with its base branch.
+    const parts: string[] = [];
+    let used = join([...head, ...tail]).length + reserve;
+    let shown = 0;
+    for (const group of failedGroups(view, failed)) {
+      const heading = `**${group.heading}** (${group.cases.length})`;
+      if (used + heading.length + 2 > options.limit) break;
+      parts.push(heading);
+      used += heading.length + 2;
+      let full = true;
+      for (const c of group.cases) {
+        const block = failedBlock(c);
+        if (used + block.length + 2 > options.limit) {
+          full = false;
+          break;
+        }
+        parts.push(block);
+        used += block.length + 2;
+        shown++;
+      }
+      if (!full) break;
     }
-    const rest = failed.length - shown.length;
-    const section = [heading, ...shown, ...(rest > 0 ? [moreLine(rest)] : [])].join("\n\n");
+    const rest = failed.length - shown;
+    const section = [...parts, ...(rest > 0 ? [moreLine(rest)] : [])].join("\n\n");
     return fit(join([...head, section, ...tail]), options.limit, pointer);
   }
   return fit(join([...head, ...tail]), options.limit, pointer);
@@ -154,7 +171,8 @@ function outcomeHeadline(view: ReportView, name: string): string {
 }
 
 function statusLine(view: ReportView): string {
-  const parts = [code(view.commit.slice(0, 7))];
+  const compared = comparisonStatus(view);
+  const parts = [...(compared ? [compared] : []), code(view.commit.slice(0, 7))];
   const timings = view.run?.timings;
   if (view.status === "booting" && view.elapsedMs !== undefined) parts.push(`booting for ${duration(view.elapsedMs)}`);
   const bootFailed = view.run?.outcome === "error" && view.run.error?.phase === "boot";

@@ -1,5 +1,6 @@
 import type { Endpoint, RemovalReport } from "../backends/backend.ts";
 import type { RunReport } from "../engine/run.ts";
+import type { Comparison } from "../history/compare.ts";
 
 /**
  * Where a run stands, as the pull request comment and the job summary show it. The
@@ -73,6 +74,8 @@ export interface ReportView {
   elapsedMs?: number;
   /** The finished run. */
   run?: Pick<RunReport, "outcome" | "exitCode" | "error" | "tests" | "timings" | "suite" | "setup">;
+  /** The run compared with the base branch's latest run and an earlier attempt of its commit. */
+  comparison?: Comparison;
   /** Why nothing was started, or what interrupted the run. */
   problem?: { message: string; detail?: string; hint?: string };
   fate: EnvironmentFate;

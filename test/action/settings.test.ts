@@ -43,6 +43,8 @@ describe("inputs", () => {
       failOnTestFailure: true,
       keepOnFailure: false,
       allowUntrustedCodeWithWriteToken: false,
+      history: true,
+      passOnKnownFailures: false,
     });
   });
 
@@ -98,7 +100,7 @@ describe("the run's context", () => {
 
   test("a pull request from the same repository, and one from a fork", () => {
     const same = read(env("pull_request", examplePayload("pull_request", (p) => p.action === "opened")));
-    assert.deepEqual(same.pullRequest, { number: 2, action: "opened", headSha: "ec26c3e57ca3a959ca5aad62de7213c562f8c821", baseSha: "f95f852bd8fca8fcc58a9a2d6c842781e32a215e", headRepository: "Codertocat/Hello-World", baseRepository: "Codertocat/Hello-World", fromFork: false });
+    assert.deepEqual(same.pullRequest, { baseRef: "master", number: 2, action: "opened", headSha: "ec26c3e57ca3a959ca5aad62de7213c562f8c821", baseSha: "f95f852bd8fca8fcc58a9a2d6c842781e32a215e", headRepository: "Codertocat/Hello-World", baseRepository: "Codertocat/Hello-World", fromFork: false });
     const forkPayload = examplePayload("pull_request", (p) => p.action === "opened");
     ((forkPayload.pull_request as { head: { repo: { full_name: string } } }).head.repo.full_name = "forker/Hello-World");
     assert.equal(read(env("pull_request", forkPayload)).pullRequest?.fromFork, true);

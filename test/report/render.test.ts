@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { describe, test } from "node:test";
 import { appendRemoval, COMMENT_LIMIT, duration, renderReport } from "../../src/report/render.ts";
 import type { ReportView } from "../../src/report/view.ts";
-import { bootErrorView, bootingView, hostileView, manyFailures, notStartedView, passedView } from "./views.ts";
+import { bootErrorView, bootingView, comparedView, hostileView, manyFailures, noBaselineView, notStartedView, passedView } from "./views.ts";
 
 const GOLDEN = join(dirname(fileURLToPath(import.meta.url)), "golden");
 const OVERFLOW = { label: "the job summary", url: "https://github.com/acme/shop/actions/runs/9001/attempts/1" };
@@ -70,6 +70,24 @@ describe("the report as Markdown (golden files)", () => {
 
   test("nothing started: the problem, and why there is no comment", () => {
     golden("not-started.md", render(notStartedView));
+  });
+
+  test("compared with main: the status line counts new failures, which lead; flaky, fixed and a slower boot follow", () => {
+    const markdown = render(comparedView);
+    golden("compared.md", markdown);
+    assert.match(markdown, /^### ❌ prenv · integration — 3 of 5 tests failed\n\*\*1 new failure\*\* \(1 already failing on `main`\) · 2 flaky · 1 fixed · `3f2a9c1`/);
+    const order = ["**New failures** (1)", "ships to the moon", "**Flaky failures", "retries the payment", "**Already failing on `main`** (1)", "applies the old coupon"].map((s) => markdown.indexOf(s));
+    assert.ok(order.every((at, i) => at >= 0 && (i === 0 || at > order[i - 1]!)), `in order: ${order}`);
+    assert.match(markdown, /\*\*Slower than `main`\*\*: boot 14 s \(was 6\.1 s\)/);
+    assert.doesNotMatch(markdown, /No baseline/);
+  });
+
+  test("no baseline: said once, plainly; the failed tests are listed as without a comparison", () => {
+    const markdown = render(noBaselineView);
+    golden("no-baseline.md", markdown);
+    assert.equal(markdown.match(/No baseline/g)?.length, 1);
+    assert.match(markdown, /\*\*Failed tests\*\* \(3\)/);
+    assert.doesNotMatch(markdown, /new failure|already failing/i);
   });
 
   test("a closed pull request adds a note to the earlier comment, once", () => {

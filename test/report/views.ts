@@ -143,3 +143,44 @@ export function manyFailures(count: number, messageLength: number): ReportView {
   }
   return { ...passedView, run: { ...passedView.run!, outcome: "failed", exitCode: 1, tests: results(cases) } };
 }
+
+const failing = (name: string, message: string, line: number): TestCaseResult => ({ suite: "checkout", name, status: "failed", durationMs: 40, message, file: "tests/checkout.spec.ts", line, report: "reports/junit.xml" });
+
+/** A pull request run compared with main: one new failure, one already failing, one flaky between attempts; one fixed, a slower boot. */
+export const comparedView: ReportView = {
+  ...passedView,
+  run: {
+    ...passedView.run!,
+    outcome: "failed",
+    exitCode: 1,
+    tests: results([
+      failing("applies the old coupon", "expected 80, received 90", 12),
+      failing("ships to the moon", "no such region: moon", 40),
+      failing("retries the payment", "timeout after 5000 ms", 61),
+      { ...passing("lists products"), status: "flaky", attempts: 2 },
+      passing("computes tax"),
+    ]),
+    timings: { bootMs: 14_200, setupMs: 300, testMs: 9_000, teardownMs: 800, totalMs: 24_300 },
+  },
+  comparison: {
+    baseline: { branch: "main", commit: "9c8b7a6d5e4f30211203f4e5d6c7b8a9f0e1d2c3", url: "https://github.com/acme/shop/actions/runs/8990", finishedAt: "2026-11-28T09:00:00.000Z" },
+    baseBranch: "main",
+    expectsBaseline: true,
+    earlierAttempt: { runAttempt: 1, url: "https://github.com/acme/shop/actions/runs/9001/attempts/1" },
+    newFailures: ["checkout › ships to the moon"],
+    alreadyFailing: ["checkout › applies the old coupon"],
+    unclassified: [],
+    flaky: [
+      { id: "checkout › retries the payment", reason: "differs-between-attempts" },
+      { id: "catalog › lists products", reason: "passed-on-retry" },
+    ],
+    fixed: ["catalog › computes tax"],
+    regressions: [{ what: "boot", baseMs: 6_100, currentMs: 14_200 }],
+  },
+};
+
+/** The same run on a pull request whose base branch has no run in the cache yet. */
+export const noBaselineView: ReportView = {
+  ...comparedView,
+  comparison: { baseBranch: "main", expectsBaseline: true, newFailures: [], alreadyFailing: [], unclassified: ["checkout › applies the old coupon", "checkout › ships to the moon", "checkout › retries the payment"], flaky: [{ id: "catalog › lists products", reason: "passed-on-retry" }], fixed: [], regressions: [] },
+};
