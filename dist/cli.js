@@ -2,16 +2,16 @@
 import { createRequire as __prenvCreateRequire } from 'node:module';
 import { fileURLToPath as __prenvFileURLToPath } from 'node:url';
 const require = __prenvCreateRequire(import.meta.url);
-const __filename = __prenvFileURLToPath(import.meta.url);
-const __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
+var __filename = __prenvFileURLToPath(import.meta.url);
+var __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
 import {
   VERSION
-} from "./chunks/chunk-MFNAOXLQ.js";
+} from "./chunks/chunk-RPZPQTZB.js";
 import {
   __commonJS,
   __require,
   __toESM
-} from "./chunks/chunk-LMTFRDG6.js";
+} from "./chunks/chunk-RCFCKQT6.js";
 
 // node_modules/commander/lib/error.js
 var require_error = __commonJS({
@@ -3477,8 +3477,8 @@ prenv: stopped before the teardown finished: \`${cleanup}\` removes what is left
   process.on("SIGTERM", onSignal);
   let exitCode = 0;
   const io = () => ({ stdin: process.stdin, out: process.stdout, err: process.stderr, cwd: process.cwd(), env: process.env, signal: abort.signal, onCleanup: (command) => cleanup = command });
-  const commands = () => import("./chunks/commands-AOJPO53Z.js");
-  const environmentCommands = () => import("./chunks/environment-commands-SUCVQ3FS.js");
+  const commands = () => import("./chunks/commands-N4YPDCQO.js");
+  const environmentCommands = () => import("./chunks/environment-commands-B47LUNMI.js");
   const run = (action) => async () => {
     exitCode = await action();
   };
@@ -3497,7 +3497,7 @@ prenv: stopped before the teardown finished: \`${cleanup}\` removes what is left
   const withRun = (cmd) => withDefinition(cmd).option("--results-dir <path>", "where results.json, the JUnit reports and service logs go", "prenv-results").option("--setup", "run the setup steps even if they already ran on this environment");
   withRun(program2.command("run").description("boot the environment, run setup and the test suite, collect results, tear down")).option("--keep", "leave the environment up afterwards").option("--pin <service=digest>", "run this service's image by digest, whatever its tag points to now (repeatable)", collect).option("--only <test>", "run only the test with this name (repeatable); see docs/cli.md for the runners prenv knows", collect).option("--test-command <command>", "replace the definition's test command").option("--keep-on-failure", "leave it up only when something failed").addOption(new Option("--timeout <duration>", "give up booting after this time").default("5m")).action((opts) => run(async () => (await commands()).runCommand(opts, io(), "run"))());
   withRun(program2.command("test").description("run setup (once) and the test suite against the environment that is up")).action((opts) => run(async () => (await commands()).runCommand(opts, io(), "test"))());
-  program2.command("repro").description("run a recorded run again exactly: the same tree (in a temporary git worktree), parameters, image digests and tests").argument("[repository]", "owner/repo or owner/repo#<pull request>, as the run printed it").option("--head <sha>", "the pull request's head commit (merged into --base, as the run did)").option("--base <sha>", "the base commit").option("--commit <sha>", "the commit that was tested (no merge)").option("--tree <sha>", "the tree the run tested: the rebuilt tree must be this one").option("--prenv <version>", "the prenv version that made the line").option("--dir <path>", "where prenv ran, relative to the repository's root", ".").option("-d, --definition <path>", "prenv.yml, relative to --dir").option("-f, --file <path>", "compose file, relative to --dir (repeatable)", collect).option("--profile <name>", "compose profile (repeatable)", collect).option("--set <name=value>", "parameter (repeatable)", collect).option("--secret <name>", "a secret parameter the run had: its value comes from PRENV_SECRET_<NAME> (repeatable)", collect).option("--pin <service=digest>", "run this service's image by digest (repeatable)", collect).option("--only <test>", "run only the test with this name (repeatable)", collect).option("--only-failed", "with --manifest: run only the tests that failed in the run").option("--test-command <command>", "the test command the run used instead of the definition's").option("--manifest <file>", "reproduce from a run's manifest.json (from its results folder or artifact) instead of flags").option("--print", "say what would be done, and do nothing").option("--keep", "leave the environment (and the worktree) up afterwards, for prenv logs / exec").option("--results-dir <path>", "where the results go (default: a folder in the temporary directory)").option("-e, --env <name>", "environment name (default: repro-<tree>)").option("--json", "machine-readable output on stdout").action((repository, opts) => run(async () => (await import("./chunks/repro-command-DHBUCSV2.js")).reproCommand(repository, opts, io()))());
+  program2.command("repro").description("run a recorded run again exactly: the same tree (in a temporary git worktree), parameters, image digests and tests").argument("[repository]", "owner/repo or owner/repo#<pull request>, as the run printed it").option("--head <sha>", "the pull request's head commit (merged into --base, as the run did)").option("--base <sha>", "the base commit").option("--commit <sha>", "the commit that was tested (no merge)").option("--tree <sha>", "the tree the run tested: the rebuilt tree must be this one").option("--prenv <version>", "the prenv version that made the line").option("--dir <path>", "where prenv ran, relative to the repository's root", ".").option("-d, --definition <path>", "prenv.yml, relative to --dir").option("-f, --file <path>", "compose file, relative to --dir (repeatable)", collect).option("--profile <name>", "compose profile (repeatable)", collect).option("--set <name=value>", "parameter (repeatable)", collect).option("--secret <name>", "a secret parameter the run had: its value comes from PRENV_SECRET_<NAME> (repeatable)", collect).option("--pin <service=digest>", "run this service's image by digest (repeatable)", collect).option("--only <test>", "run only the test with this name (repeatable)", collect).option("--only-failed", "with --manifest: run only the tests that failed in the run").option("--test-command <command>", "the test command the run used instead of the definition's").option("--manifest <file>", "reproduce from a run's manifest.json (from its results folder or artifact) instead of flags").option("--print", "say what would be done, and do nothing").option("--keep", "leave the environment (and the worktree) up afterwards, for prenv logs / exec").option("--results-dir <path>", "where the results go (default: a folder in the temporary directory)").option("-e, --env <name>", "environment name (default: repro-<tree>)").option("--json", "machine-readable output on stdout").action((repository, opts) => run(async () => (await import("./chunks/repro-command-3DM566LH.js")).reproCommand(repository, opts, io()))());
   withDefinition(program2.command("describe").description("the definition's parameters: name, type, default, description")).option("--markdown", "as a Markdown table, for a README").action((opts) => run(async () => (await commands()).describeCommand(opts, io()))());
   program2.command("gc").description("remove what crashed or killed runs left behind (and, with --older-than, old environments)").option("--older-than <age>", "also remove environments older than this (e.g. 2h)").option("--dry-run", "only say what would be removed").option("--json", "machine-readable output on stdout").action((opts) => run(async () => (await environmentCommands()).gcCommand(opts, io()))());
   try {
@@ -3506,7 +3506,7 @@ prenv: stopped before the teardown finished: \`${cleanup}\` removes what is left
     const code = e.code;
     if (code === "commander.helpDisplayed" || code === "commander.version" || code === "commander.help") return 0;
     if (code?.startsWith("commander.")) return 3;
-    const { explain } = await import("./chunks/common-MFJLWY5Z.js");
+    const { explain } = await import("./chunks/common-QZMGUTGH.js");
     const { message, exitCode: failure } = explain(e);
     process.stderr.write(`${message}
 `);

@@ -2,8 +2,8 @@
 import { createRequire as __prenvCreateRequire } from 'node:module';
 import { fileURLToPath as __prenvFileURLToPath } from 'node:url';
 const require = __prenvCreateRequire(import.meta.url);
-const __filename = __prenvFileURLToPath(import.meta.url);
-const __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
+var __filename = __prenvFileURLToPath(import.meta.url);
+var __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
 import {
   COMMENT_LIMIT,
   ContextError,
@@ -14,15 +14,18 @@ import {
   STATE,
   SUMMARY_LIMIT,
   StickyComment,
+  SummaryError,
   actionsState,
   appendRemoval,
   commentMarker,
+  parseSummary,
   readRunContext,
   readSettings,
   renderReport,
   restCommentApi,
-  saveComment
-} from "./chunks/chunk-HQGQBNZV.js";
+  saveComment,
+  summarize
+} from "./chunks/chunk-TEMCYOQE.js";
 import {
   REPORTS_DIR_PLACEHOLDER,
   REPORTS_DIR_VARIABLE,
@@ -40,14 +43,14 @@ import {
   runEnvironment,
   seal,
   secretValues
-} from "./chunks/chunk-CNFRZ4YZ.js";
-import "./chunks/chunk-5V6OOJVB.js";
-import "./chunks/chunk-H3R4MDGE.js";
+} from "./chunks/chunk-3UIYVD2O.js";
+import "./chunks/chunk-EKGDMGOZ.js";
+import "./chunks/chunk-DUOZZAJH.js";
 import {
   BootError,
   PreflightError,
   up
-} from "./chunks/chunk-TANACFNT.js";
+} from "./chunks/chunk-KZ7COZWS.js";
 import {
   DefinitionError,
   DockerBackend,
@@ -57,10 +60,11 @@ import {
   hostAndPort,
   planEnvironment,
   reachableHost
-} from "./chunks/chunk-6POKPHH2.js";
+} from "./chunks/chunk-HYWR3VJW.js";
 import {
   VERSION
-} from "./chunks/chunk-MFNAOXLQ.js";
+} from "./chunks/chunk-RPZPQTZB.js";
+import "./chunks/chunk-J2LH6GG5.js";
 import {
   debug,
   error,
@@ -71,16 +75,64 @@ import {
   setSecret,
   summary,
   warning
-} from "./chunks/chunk-6RJHQJBI.js";
-import "./chunks/chunk-E4WOXC7Y.js";
-import "./chunks/chunk-4VAHO4CZ.js";
-import "./chunks/chunk-LMTFRDG6.js";
+} from "./chunks/chunk-RUU7HI7P.js";
+import "./chunks/chunk-2NQ2TY7A.js";
+import "./chunks/chunk-DNIQM2FX.js";
+import "./chunks/chunk-GBOO6XMD.js";
+import "./chunks/chunk-RCFCKQT6.js";
 
 // src/action/main.ts
 import { execFileSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
-import { isAbsolute, join, relative as relative2, resolve } from "node:path";
+import { isAbsolute, join as join2, relative as relative2, resolve } from "node:path";
+
+// src/history/compare.ts
+var REGRESSION_RATIO = 1.5;
+var REGRESSION_MIN_MS = 2e3;
+var failing = (t) => t !== void 0 && (t.status === "failed" || t.status === "error");
+var passing = (t) => t !== void 0 && (t.status === "passed" || t.status === "flaky");
+function compareRuns(current, base, earlier) {
+  const baseline = base && base.scope.kind === "branch" ? base : void 0;
+  const attempt = earlier && earlier.commit === current.commit && !(earlier.runId === current.runId && earlier.runAttempt === current.runAttempt) ? earlier : void 0;
+  const baseTests = new Map((baseline?.tests ?? []).map((t) => [t.id, t]));
+  const earlierTests = new Map((attempt?.tests ?? []).map((t) => [t.id, t]));
+  const out = { expectsBaseline: true, newFailures: [], alreadyFailing: [], unclassified: [], flaky: [], fixed: [], regressions: [] };
+  if (baseline && baseline.scope.kind === "branch") out.baseline = { branch: baseline.scope.branch, commit: baseline.commit, finishedAt: baseline.finishedAt, ...baseline.url ? { url: baseline.url } : {} };
+  if (attempt) out.earlierAttempt = { ...attempt.runAttempt !== void 0 ? { runAttempt: attempt.runAttempt } : {}, ...attempt.url ? { url: attempt.url } : {} };
+  for (const test of current.tests) {
+    const before = earlierTests.get(test.id);
+    if (test.status === "flaky") {
+      out.flaky.push({ id: test.id, reason: "passed-on-retry" });
+    } else if (failing(test) && passing(before) || passing(test) && failing(before)) {
+      out.flaky.push({ id: test.id, reason: "differs-between-attempts" });
+    } else if (failing(test)) {
+      if (!baseline) out.unclassified.push(test.id);
+      else if (failing(baseTests.get(test.id))) out.alreadyFailing.push(test.id);
+      else out.newFailures.push(test.id);
+    } else if (test.status === "passed" && failing(baseTests.get(test.id))) {
+      out.fixed.push(test.id);
+    }
+  }
+  if (baseline) out.regressions = regressions(current, baseline);
+  return out;
+}
+function regressions(current, base) {
+  const pairs = [
+    ["boot", base.timings.bootMs, current.timings.bootMs],
+    ["setup", base.timings.setupMs, current.timings.setupMs],
+    ["tests", base.timings.testMs, current.timings.testMs]
+  ];
+  const baseServices = new Map(base.services.map((s) => [s.name, s.readyMs]));
+  for (const s of current.services) pairs.push([`service ${s.name}`, baseServices.get(s.name), s.readyMs]);
+  return pairs.filter((p) => p[1] !== void 0 && p[2] !== void 0).filter(([, before, now]) => now >= before * REGRESSION_RATIO && now - before >= REGRESSION_MIN_MS).map(([what, baseMs, currentMs]) => ({ what, baseMs, currentMs }));
+}
+function onlyKnownFailures(comparison, failedCount) {
+  if (!comparison.baseline || failedCount === 0) return false;
+  if (comparison.newFailures.length > 0 || comparison.unclassified.length > 0) return false;
+  const flakyFailing = failedCount - comparison.alreadyFailing.length;
+  return flakyFailing === 0;
+}
 
 // src/action/artifact.ts
 import { relative } from "node:path";
@@ -88,7 +140,7 @@ function actionsArtifactUploader(options) {
   return {
     async upload(name, files, rootDirectory) {
       if (!options.available) throw new Error("the artifact service is not available (ACTIONS_RUNTIME_TOKEN and ACTIONS_RESULTS_URL are not set: not inside a GitHub Actions job)");
-      const { DefaultArtifactClient } = await import("./chunks/artifact-4DXPC5C5.js");
+      const { DefaultArtifactClient } = await import("./chunks/artifact-WGFDGN5E.js");
       const response = await new DefaultArtifactClient().uploadArtifact(name, files, rootDirectory, options.retentionDays ? { retentionDays: options.retentionDays } : {});
       return response.id !== void 0 ? { id: response.id } : {};
     }
@@ -240,18 +292,22 @@ var ReportChannel = class {
   }
 };
 
-// src/action/naming.ts
-import { createHash } from "node:crypto";
-var MAX = 49;
-function environmentNameFor(context, key) {
-  const base = context.pullRequest ? `${context.repository.repo}-pr-${context.pullRequest.number}` : `${context.repository.repo}-run-${context.runId ?? "local"}`;
-  const name = slug(`${base}-${key}`);
-  if (name.length <= MAX) return name;
-  const hash = createHash("sha256").update(name).digest("hex").slice(0, 8);
-  return `${name.slice(0, MAX - 9).replace(/[-_]+$/, "")}-${hash}`;
+// src/action/history.ts
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+
+// src/history/keys.ts
+var KEY_ROOT = "prenv-run/v1";
+var part = (s) => encodeURIComponent(s);
+function branchPrefix(slot, branch) {
+  return `${KEY_ROOT}/${part(slot)}/branch/${part(branch)}/`;
 }
-function slug(text) {
-  return text.toLowerCase().replace(/[^a-z0-9_-]+/g, "-").replace(/-{2,}/g, "-").replace(/^[^a-z0-9]+/, "").replace(/[-_]+$/, "") || "prenv";
+function commitPrefix(slot, pullRequest, commit) {
+  return `${KEY_ROOT}/${part(slot)}/pr/${pullRequest}/${part(commit)}/`;
+}
+function summaryKey(slot, scope, commit, runId, attempt) {
+  const prefix = scope.kind === "branch" ? branchPrefix(slot, scope.branch) : commitPrefix(slot, scope.number, commit);
+  return `${prefix}${part(runId)}.${attempt}`;
 }
 
 // src/action/trust.ts
@@ -274,6 +330,123 @@ function decideTrust(input, optInName) {
   };
 }
 
+// src/action/history.ts
+var HistoryError = class extends Error {
+  constructor(message, options) {
+    super(message, options);
+    this.name = "HistoryError";
+  }
+};
+var ENTRY_PATH = ".prenv-history/summary.json";
+function actionsSummaryCache(workspace) {
+  const file = join(workspace, ENTRY_PATH);
+  const clean = () => rm(dirname(file), { recursive: true, force: true });
+  return {
+    async restore(prefixes) {
+      const cache = await import("./chunks/cache-QYF36JKF.js");
+      await clean();
+      try {
+        const hit = await cache.restoreCache([file], `${prefixes[0]}latest`, prefixes);
+        if (!hit) return void 0;
+        return await readFile(file, "utf8");
+      } catch (e) {
+        throw new HistoryError(`the run history could not be read from the Actions cache: ${e.message}`, { cause: e });
+      } finally {
+        await clean();
+      }
+    },
+    async save(key, text) {
+      const cache = await import("./chunks/cache-QYF36JKF.js");
+      await mkdir(dirname(file), { recursive: true });
+      try {
+        await writeFile(file, text);
+        const id = await cache.saveCache([file], key);
+        return id === -1 ? { saved: false, reason: "the Actions cache did not take it (its message is above in the log; a read-only cache token refuses writes)" } : { saved: true };
+      } catch (e) {
+        if (e instanceof cache.CacheWriteDeniedError) return { saved: false, reason: `the cache token is read-only (${e.message})` };
+        throw new HistoryError(`the run summary could not be saved to the Actions cache: ${e.message}`, { cause: e });
+      } finally {
+        await clean();
+      }
+    }
+  };
+}
+function historyAccess(env, context) {
+  const mode = (env.ACTIONS_CACHE_MODE ?? "").trim().toLowerCase();
+  const v2 = Boolean(env.ACTIONS_CACHE_SERVICE_V2);
+  if (!(v2 ? env.ACTIONS_RESULTS_URL : env.ACTIONS_CACHE_URL)) return { read: false, write: false, notice: "no run history: the Actions cache service is not available to this step, so the run is not compared with the base branch" };
+  if (mode === "none") return { read: false, write: false, notice: "no run history: the cache mode of this run is none (ACTIONS_CACHE_MODE), so the run is not compared with the base branch" };
+  if (mode === "write-only") return { read: false, write: true, notice: "the cache mode of this run is write-only (ACTIONS_CACHE_MODE): its summary is saved, but it is not compared with the base branch" };
+  if (mode === "read") return { read: true, write: false, notice: "the cache is read-only for this run (ACTIONS_CACHE_MODE=read): it is compared with the base branch, but its own summary is not saved" };
+  if (PRIVILEGED_EVENTS.includes(context.eventName)) return { read: true, write: false, notice: `under ${context.eventName} the cache is the base branch's: prenv compares with it but saves no summary there` };
+  return { read: true, write: true };
+}
+function scopeOf(context) {
+  const pr = context.pullRequest;
+  if (pr && context.eventName.startsWith("pull_request")) return { kind: "pull-request", number: pr.number, ...pr.baseRef ? { baseBranch: pr.baseRef } : {} };
+  const branch = context.ref?.startsWith("refs/heads/") ? context.ref.slice("refs/heads/".length) : void 0;
+  return branch ? { kind: "branch", branch } : void 0;
+}
+async function compareAndRecord(step) {
+  const { cache, access, slot, summary: summary2 } = step;
+  if (access.notice) notice(`prenv: ${access.notice}`);
+  let comparison;
+  if (access.read) {
+    const scope = summary2.scope;
+    const base = scope.kind === "pull-request" && scope.baseBranch ? await restore(cache, [branchPrefix(slot, scope.baseBranch)]) : void 0;
+    const earlier = await restore(cache, [scope.kind === "pull-request" ? commitPrefix(slot, scope.number, summary2.commit) : branchPrefix(slot, scope.branch)]);
+    comparison = compareRuns(summary2, base, earlier);
+    if (scope.kind === "pull-request" && scope.baseBranch) comparison.baseBranch = scope.baseBranch;
+    if (scope.kind === "branch") comparison = comparison.flaky.length > 0 ? { ...comparison, expectsBaseline: false } : void 0;
+  }
+  if (access.write) {
+    const key = summaryKey(slot, summary2.scope, summary2.commit, step.runId, summary2.runAttempt ?? 1);
+    try {
+      const outcome = await cache.save(key, JSON.stringify(summary2));
+      if (outcome.saved) info(`prenv: saved this run's summary to the Actions cache as ${key}`);
+      else notice(`prenv: this run's summary was not saved to the Actions cache: ${outcome.reason}. Later runs compare with older runs instead; this run is not affected.`);
+    } catch (e) {
+      notice(`prenv: ${e.message}. Later runs compare with older runs instead; this run is not affected.`);
+    }
+  }
+  return comparison;
+}
+async function restore(cache, prefixes) {
+  try {
+    const text = await cache.restore(prefixes);
+    return text === void 0 ? void 0 : parseSummary(text, `under ${prefixes[0]}`);
+  } catch (e) {
+    if (e instanceof HistoryError || e instanceof SummaryError) {
+      notice(`prenv: ${e.message}; it is left out of the comparison`);
+      return void 0;
+    }
+    throw e;
+  }
+}
+async function runHistory(input) {
+  if (!input.enabled) return void 0;
+  const { context } = input;
+  const scope = scopeOf(context);
+  if (!scope || !context.runId) return void 0;
+  const attempt = Number(context.runAttempt ?? "1");
+  const summary2 = summarize(input.report, input.manifest, { scope, commit: input.commit, runId: context.runId, ...Number.isInteger(attempt) && attempt > 0 ? { runAttempt: attempt } : {}, ...input.url ? { url: input.url } : {} }, input.redactor);
+  return compareAndRecord({ cache: input.cache, access: historyAccess(input.env, context), slot: input.slot, summary: summary2, runId: context.runId });
+}
+
+// src/action/naming.ts
+import { createHash } from "node:crypto";
+var MAX = 49;
+function environmentNameFor(context, key) {
+  const base = context.pullRequest ? `${context.repository.repo}-pr-${context.pullRequest.number}` : `${context.repository.repo}-run-${context.runId ?? "local"}`;
+  const name = slug(`${base}-${key}`);
+  if (name.length <= MAX) return name;
+  const hash = createHash("sha256").update(name).digest("hex").slice(0, 8);
+  return `${name.slice(0, MAX - 9).replace(/[-_]+$/, "")}-${hash}`;
+}
+function slug(text) {
+  return text.toLowerCase().replace(/[^a-z0-9_-]+/g, "-").replace(/-{2,}/g, "-").replace(/^[^a-z0-9]+/, "").replace(/[-_]+$/, "") || "prenv";
+}
+
 // src/action/main.ts
 var MAX_ANNOTATIONS = 10;
 async function run() {
@@ -284,7 +457,8 @@ async function run() {
       state: actionsState,
       uploader: (context) => actionsArtifactUploader({ available: context.artifactService }),
       commentApi: (token, context) => restCommentApi({ token, apiUrl: context.apiUrl, repository: context.repository }),
-      backend: () => new DockerBackend({ version: VERSION })
+      backend: () => new DockerBackend({ version: VERSION }),
+      historyCache: (context) => actionsSummaryCache(context.workspace)
     });
   } catch (e) {
     setFailed(`prenv: unexpected error: ${e?.stack ?? String(e)}`);
@@ -304,13 +478,13 @@ async function runMain(deps) {
     }
     throw e;
   }
-  const redactor = new Redactor([...settings.secrets.map((line) => line.slice(line.indexOf("=") + 1)), settings.token, ...secretValues(void 0, deps.env)]);
+  const redactor = new Redactor([...settings.secrets.map((line) => line.slice(line.indexOf("=") + 1)), settings.token, ...secretValues(void 0, context.childEnv)]);
   maskInRunnerLog(redactor);
   const key = settings.commentKey ?? context.job ?? "prenv";
   const environment = settings.environment ?? environmentNameFor(context, key);
   deps.state.save(STATE.environment, environment);
   deps.state.save(STATE.phase, "started");
-  const viewFile = join(context.runnerTemp, `prenv-view-${slug(key)}-${randomUUID().slice(0, 8)}.json`);
+  const viewFile = join2(context.runnerTemp, `prenv-view-${slug(key)}-${randomUUID().slice(0, 8)}.json`);
   deps.state.save(STATE.viewFile, viewFile);
   setOutput(OUTPUT.environment, environment);
   const links = linksFor(context);
@@ -595,8 +769,8 @@ var MainStep = class {
     if (report.tests) await folder.copyReports(report.tests.reports, definition.test.workdir, this.reportsDir);
     await folder.writeJson(report);
     const artifactName = this.settings.artifactName ?? `prenv-${slug(this.id.key)}`;
-    if (draft) {
-      const manifest = buildManifest(draft, report);
+    const manifest = draft ? buildManifest(draft, report) : void 0;
+    if (draft && manifest) {
       await folder.writeManifest(manifest);
       reproduction = reproductionLine(manifest, { artifact: artifactName, ...this.context.runId ? { runId: this.context.runId } : {} });
       setOutput(OUTPUT.reproduction, reproduction.command);
@@ -608,7 +782,10 @@ var MainStep = class {
     if (artifact.problem) warning(`prenv: the artifact ${artifactName} was not uploaded: ${artifact.problem}; the files are in ${folder.dir}`);
     this.annotateFailures(report, definition.test.workdir);
     this.setRunOutputs(report);
+    const cache = this.deps.historyCache?.(this.context);
+    const comparison = cache ? await runHistory({ enabled: this.settings.history, env: this.deps.env, context: this.context, slot: this.id.key, report, manifest, commit: this.commit, url: this.id.links.summary, redactor: this.redactor, cache }) : void 0;
     const view = this.view("finished", {
+      ...comparison ? { comparison } : {},
       services: board.snapshot(),
       endpoints: report.endpoints,
       run: { outcome: report.outcome, exitCode: report.exitCode, ...report.error ? { error: report.error } : {}, ...report.tests ? { tests: report.tests } : {}, ...report.suite ? { suite: report.suite } : {}, setup: report.setup, timings: report.timings },
@@ -617,9 +794,9 @@ var MainStep = class {
       ...reproduction ? { reproduction } : {}
     });
     await this.finish(view);
-    return this.verdict(report);
+    return this.verdict(report, comparison);
   }
-  verdict(report) {
+  verdict(report, comparison) {
     if (report.outcome === "passed") return 0;
     const e = report.error;
     if (report.outcome === "error") {
@@ -628,6 +805,10 @@ var MainStep = class {
     }
     const t = report.tests?.totals;
     const what = t ? `${t.failed + t.errors} of ${t.tests} tests failed` : e?.message ?? "the tests failed";
+    if (this.settings.passOnKnownFailures && comparison && onlyKnownFailures(comparison, t ? t.failed + t.errors : 0)) {
+      notice(`prenv: ${what}, all already failing on ${comparison.baseline?.branch ?? "the base branch"} (${INPUT.passOnKnownFailures} is true, so the step passes)`);
+      return 0;
+    }
     if (!this.settings.failOnTestFailure) {
       warning(`prenv: ${what} (${INPUT.failOnTestFailure} is false, so the step passes)`);
       return 0;

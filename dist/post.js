@@ -2,8 +2,8 @@
 import { createRequire as __prenvCreateRequire } from 'node:module';
 import { fileURLToPath as __prenvFileURLToPath } from 'node:url';
 const require = __prenvCreateRequire(import.meta.url);
-const __filename = __prenvFileURLToPath(import.meta.url);
-const __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
+var __filename = __prenvFileURLToPath(import.meta.url);
+var __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
 import {
   COMMENT_LIMIT,
   SUMMARY_LIMIT,
@@ -14,24 +14,26 @@ import {
   readSettings,
   renderReport,
   restCommentApi
-} from "./chunks/chunk-HQGQBNZV.js";
-import "./chunks/chunk-5V6OOJVB.js";
+} from "./chunks/chunk-TEMCYOQE.js";
+import "./chunks/chunk-EKGDMGOZ.js";
 import {
   gc
-} from "./chunks/chunk-H3R4MDGE.js";
+} from "./chunks/chunk-DUOZZAJH.js";
 import {
   DockerBackend
-} from "./chunks/chunk-6POKPHH2.js";
+} from "./chunks/chunk-HYWR3VJW.js";
 import {
   VERSION
-} from "./chunks/chunk-MFNAOXLQ.js";
+} from "./chunks/chunk-RPZPQTZB.js";
+import "./chunks/chunk-J2LH6GG5.js";
 import {
   info,
   summary,
   warning
-} from "./chunks/chunk-6RJHQJBI.js";
-import "./chunks/chunk-4VAHO4CZ.js";
-import "./chunks/chunk-LMTFRDG6.js";
+} from "./chunks/chunk-RUU7HI7P.js";
+import "./chunks/chunk-DNIQM2FX.js";
+import "./chunks/chunk-GBOO6XMD.js";
+import "./chunks/chunk-RCFCKQT6.js";
 
 // src/action/post.ts
 import { readFileSync } from "node:fs";

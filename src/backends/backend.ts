@@ -34,6 +34,8 @@ export interface ImageInfo {
   id: string;
   /** repo@sha256:... when the image came from a registry. */
   digest?: string;
+  /** For a built image: the images its Dockerfile starts FROM, as they were when it was built. */
+  baseImages?: { reference: string; id: string; digest?: string }[];
 }
 
 export interface Endpoint {

@@ -15,7 +15,7 @@ import { ResultsFolder } from "../results/output.ts";
 import { createReportsDir, REPORTS_DIR_PLACEHOLDER, REPORTS_DIR_VARIABLE } from "../results/reports-dir.ts";
 import { runEnvironment } from "../engine/run.ts";
 import { overrideTest } from "../definition/override.ts";
-import { buildManifest, type SourceRecord } from "../manifest/manifest.ts";
+import { buildManifest, imageDifferences, type ImageRecord, type SourceRecord } from "../manifest/manifest.ts";
 import { localSource, pathInRepository, repositoryRoot } from "../repro/git.ts";
 import { reproductionLine } from "../repro/line.ts";
 import { selectTests, type Selection } from "../repro/selection.ts";
@@ -214,6 +214,8 @@ export interface RunCommandOptions extends DefinitionOptions {
 export interface RunOrigin {
   source: SourceRecord;
   workingDirectory: string;
+  /** The images the reproduced run had, when its manifest is at hand: what differs now is said. */
+  images?: ImageRecord[];
 }
 
 /** `prenv run` (boot, test, tear down) and `prenv test` (against the environment that is up). */
@@ -294,6 +296,7 @@ async function runWithReportsDir(opts: RunCommandOptions, io: Io, mode: "run" | 
       report,
     );
     const file = await folder.writeManifest(manifest);
+    if (origin?.images && !opts.json) for (const difference of imageDifferences(origin.images, manifest.images)) io.err.write(`prenv: note: ${difference}\n`);
     reproduction = reproductionLine(manifest, { path: relative(io.cwd, file) });
   }
   if (opts.json) io.out.write(`${JSON.stringify(report, null, 2)}\n`);

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { envName, SECRET_ENV_PREFIX } from "../definition/params.ts";
-import { ManifestError, parseManifest, type RunManifest, type SourceRecord } from "../manifest/manifest.ts";
+import { ManifestError, parseManifest, type ImageRecord, type RunManifest, type SourceRecord } from "../manifest/manifest.ts";
 import { checkoutTree, ReproError, repositoryRoot, type TreeRequest } from "../repro/git.ts";
 import { shellQuote } from "../util/shell.ts";
 import { VERSION } from "../version.ts";
@@ -37,6 +37,7 @@ export interface ReproOptions {
 /** What to rebuild and how to run it, from the line's flags or from a manifest. */
 interface ReproRequest {
   source: SourceRecord;
+  images?: ImageRecord[];
   tree: TreeRequest;
   workingDirectory: string;
   run: RunCommandOptions;
@@ -86,7 +87,7 @@ export async function reproCommand(target: string | undefined, opts: ReproOption
   }
   try {
     const cwd = join(worktree.dir, request.workingDirectory);
-    return await runCommand(run, { ...io, cwd, env }, "run", { source: request.source, workingDirectory: request.workingDirectory });
+    return await runCommand(run, { ...io, cwd, env }, "run", { source: request.source, workingDirectory: request.workingDirectory, ...(request.images ? { images: request.images } : {}) });
   } finally {
     if (opts.keep) io.err.write(`the worktree is kept at ${worktree.dir}: \`git worktree remove --force ${worktree.dir}\` removes it\n`);
     else worktree.remove();
@@ -152,6 +153,7 @@ function fromManifest(opts: ReproOptions, io: Io): ReproRequest {
   const pin = manifest.images.flatMap((i) => (!i.built && i.digest ? [`${i.service}=${i.digest.slice(i.digest.indexOf("@") + 1)}`] : []));
   return {
     source: s,
+    images: manifest.images,
     tree: { ...(s.repository ? { repository: s.repository } : {}), ...(s.pullRequest ? { pullRequest: s.pullRequest.number } : {}), commit: merged ? s.pullRequest!.base : s.commit, ...(merged ? { mergeHead: s.pullRequest!.head } : {}), tree: s.tree },
     workingDirectory: manifest.workingDirectory,
     run: {

@@ -1,4 +1,4 @@
-import type { Backend, Endpoint, Owner } from "../backends/backend.ts";
+import type { Backend, Endpoint, ImageInfo, Owner } from "../backends/backend.ts";
 import { ServiceError } from "../backends/backend.ts";
 import type { EnvironmentDefinition } from "../definition/environment.ts";
 import type { ParamValue } from "../definition/params.ts";
@@ -29,7 +29,7 @@ export interface RunReport {
   error?: { phase: Phase; service?: string; message: string; hint?: string; output?: string; interrupted?: boolean };
   /** A secret parameter's value is never here: `secret: true` stands in for it. */
   params: Record<string, { value?: ParamValue; origin?: string; secret?: true }>;
-  services: { name: string; image: string; imageId?: string; digest?: string; built?: boolean; phase?: string; readyMs?: number }[];
+  services: { name: string; image: string; imageId?: string; digest?: string; built?: boolean; baseImages?: ImageInfo["baseImages"]; phase?: string; readyMs?: number }[];
   endpoints: Endpoint[];
   setup: StepOutcome[];
   suite?: Omit<SuiteOutcome, "outputTail">;
@@ -286,5 +286,13 @@ export function reportParams(params: EnvironmentDefinition["params"]): RunReport
 
 function serviceEntry(s: ServiceOutcome, plan: Plan): RunReport["services"][number] {
   const built = plan.services.find((p) => p.name === s.name)?.build === true;
-  return { name: s.name, image: s.image.reference, imageId: s.image.id, ...(s.image.digest ? { digest: s.image.digest } : {}), ...(built ? { built } : {}), phase: s.phase, readyMs: s.readyMs };
+  return {
+    name: s.name,
+    image: s.image.reference,
+    imageId: s.image.id,
+    ...definedFields({ digest: s.image.digest, baseImages: s.image.baseImages }),
+    ...(built ? { built } : {}),
+    phase: s.phase,
+    readyMs: s.readyMs,
+  };
 }

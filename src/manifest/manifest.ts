@@ -34,8 +34,10 @@ export interface ImageRecord {
   id: string;
   /** repository@sha256:... of the image that ran, when it came from a registry. */
   digest?: string;
-  /** Built by prenv from the repository: rebuilt from the same tree. */
+  /** Built by prenv from the repository: rebuilt from the same tree (its tag is the hash of what it was built from). */
   built: boolean;
+  /** A built image's base images (Dockerfile FROM) as they were. */
+  baseImages?: { reference: string; id: string; digest?: string }[];
 }
 
 export interface TestRecord {
@@ -83,6 +85,7 @@ export function buildManifest(draft: Omit<ManifestDraft, "images" | "outcome" | 
     id: s.imageId ?? "",
     ...(s.digest ? { digest: s.digest } : {}),
     built: s.built === true,
+    ...(s.baseImages?.length ? { baseImages: s.baseImages } : {}),
   }));
   const failedTests = (report.tests?.cases ?? [])
     .filter((c) => c.status === "failed" || c.status === "error")
@@ -97,6 +100,25 @@ export function seal(draft: ManifestDraft): RunManifest {
 
 function checksumOf(body: unknown): string {
   return `sha256:${createHash("sha256").update(stableJson(body)).digest("hex")}`;
+}
+
+/**
+ * How the images of a reproduction differ from the run's: a built image made from other
+ * content (its tag is the hash of what it was built from), or from base images that have
+ * changed since; pulled images are pinned by digest and cannot differ.
+ */
+export function imageDifferences(then: ImageRecord[], now: ImageRecord[]): string[] {
+  const out: string[] = [];
+  for (const before of then.filter((i) => i.built)) {
+    const after = now.find((i) => i.service === before.service);
+    if (!after) continue;
+    if (after.reference !== before.reference) out.push(`service ${before.service} was built from other content than in the run (${after.reference}, the run had ${before.reference})`);
+    for (const base of before.baseImages ?? []) {
+      const current = after.baseImages?.find((b) => b.reference === base.reference);
+      if (current && current.id !== base.id) out.push(`service ${before.service}'s base image ${base.reference} is ${current.id.slice(0, 19)} here, the run had ${base.id.slice(0, 19)}${base.digest ? ` (${base.digest}: pull it and tag it ${base.reference} to build on the same one)` : ""}`);
+    }
+  }
+  return out;
 }
 
 /** A manifest that cannot be used: the message says why and what to do. */
@@ -152,7 +174,16 @@ const manifestSchema = z.object({
   composeFiles: z.array(z.string()),
   profiles: z.array(z.string()),
   params: z.record(z.string(), z.object({ value: z.union([z.string(), z.number(), z.boolean(), z.array(z.string())]).optional(), origin: z.string().optional(), secret: z.literal(true).optional() })),
-  images: z.array(z.object({ service: z.string(), reference: z.string(), id: z.string(), digest: z.string().optional(), built: z.boolean() })),
+  images: z.array(
+    z.object({
+      service: z.string(),
+      reference: z.string(),
+      id: z.string(),
+      digest: z.string().optional(),
+      built: z.boolean(),
+      baseImages: z.array(z.object({ reference: z.string(), id: z.string(), digest: z.string().optional() })).optional(),
+    }),
+  ),
   backend: z.string(),
   test: z.object({ commandOverride: z.string().optional(), selection: z.array(testRecord).optional() }).optional(),
   outcome: z.enum(["passed", "failed", "error"]),

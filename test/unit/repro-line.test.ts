@@ -1,6 +1,10 @@
 import assert from "node:assert/strict";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, test } from "node:test";
-import { MANIFEST_VERSION, parseManifest, seal, ManifestError, type ManifestDraft } from "../../src/manifest/manifest.ts";
+import { baseImagesOf } from "../../src/backends/docker/docker-backend.ts";
+import { imageDifferences, MANIFEST_VERSION, parseManifest, seal, ManifestError, type ManifestDraft } from "../../src/manifest/manifest.ts";
 import { LINE_LIMIT, reproductionLine } from "../../src/repro/line.ts";
 import { detectRunner, selectTests } from "../../src/repro/selection.ts";
 
@@ -120,5 +124,24 @@ describe("selecting tests for the runner", () => {
     assert.equal(s.runner, undefined);
     assert.match(s.how, /does not recognise the test runner/);
     assert.equal(selectTests(["/bin/sh", "-c", "make integration"], two, { runner: "pytest" }).env.PYTEST_ADDOPTS, "-p prenv_select");
+  });
+});
+
+describe("built images in the manifest", () => {
+  test("the base images are the Dockerfile's FROM images, not its stages, scratch or build arguments", () => {
+    const dir = mkdtempSync(join(tmpdir(), "prenv-from-"));
+    writeFileSync(join(dir, "Dockerfile"), "ARG BASE=alpine\nFROM --platform=linux/amd64 golang:1.26 AS build\nRUN go build\nFROM $BASE\nFROM build AS test\nFROM scratch\nfrom debian:12-slim\nCOPY --from=build /app /app\n");
+    assert.deepEqual(baseImagesOf({ context: dir, dockerfile: "Dockerfile", args: {} }), ["golang:1.26", "debian:12-slim"]);
+    assert.deepEqual(baseImagesOf({ context: dir, dockerfile: "missing.Dockerfile", args: {} }), []);
+  });
+
+  test("a reproduction says when a built image or its base differs from the run's", () => {
+    const then = [{ service: "api", reference: "prenv-build/shop-api:aaaa", id: "sha256:1", built: true, baseImages: [{ reference: "node:24", id: "sha256:old0000000000000000000", digest: "node@sha256:feed" }] }];
+    assert.deepEqual(imageDifferences(then, then), []);
+    const now = [{ ...then[0]!, reference: "prenv-build/shop-api:bbbb", baseImages: [{ reference: "node:24", id: "sha256:new0000000000000000000" }] }];
+    const notes = imageDifferences(then, now);
+    assert.equal(notes.length, 2);
+    assert.match(notes[0]!, /built from other content than in the run \(prenv-build\/shop-api:bbbb, the run had prenv-build\/shop-api:aaaa\)/);
+    assert.match(notes[1]!, /base image node:24 is sha256:new000000000 here, the run had sha256:old000000000 \(node@sha256:feed: pull it and tag it node:24/);
   });
 });

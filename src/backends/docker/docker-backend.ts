@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { isAbsolute, join } from "node:path";
 import { Readable, Transform, Writable, type TransformCallback } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { StringDecoder } from "node:string_decoder";
@@ -65,6 +67,13 @@ export class DockerBackend implements Backend {
     let reference = service.image;
     if (service.build) reference = await this.build(plan, service, progress, signal);
     else if (!(await this.imageExists(service.image))) await this.pull(service, progress, signal);
+    const image = await this.imageInfo(reference);
+    if (!service.build) return image;
+    const baseImages = await Promise.all(baseImagesOf(service.spec.build!).map((ref) => this.imageInfo(ref).catch(() => undefined)));
+    return { ...image, baseImages: baseImages.filter((b) => b !== undefined) };
+  }
+
+  private async imageInfo(reference: string): Promise<ImageInfo> {
     const info = await this.docker.getImage(reference).inspect();
     // An image pushed to several repositories has a digest for each: pin the one in use.
     const repository = repositoryOf(reference);
@@ -654,6 +663,29 @@ export function containerNetworkReachable(platform: string, dockerHost: string |
  * (path, mode and content, in a fixed order), the Dockerfile's name, the build args and
  * the target.
  */
+/**
+ * The images a Dockerfile builds FROM (not its own stages, not scratch, not references
+ * made of build arguments, which only the builder resolves); none when it cannot be read.
+ */
+export function baseImagesOf(build: NonNullable<PlannedService["spec"]["build"]>): string[] {
+  let text: string;
+  try {
+    text = readFileSync(isAbsolute(build.dockerfile) ? build.dockerfile : join(build.context, build.dockerfile), "utf8");
+  } catch {
+    return [];
+  }
+  const stages = new Set<string>();
+  const images: string[] = [];
+  for (const line of text.split(/\r?\n/)) {
+    const m = /^\s*FROM\s+(?:--\S+\s+)*(\S+)(?:\s+AS\s+(\S+))?/i.exec(line);
+    if (!m) continue;
+    const ref = m[1]!;
+    if (!stages.has(ref.toLowerCase()) && ref !== "scratch" && !ref.includes("$") && !images.includes(ref)) images.push(ref);
+    if (m[2]) stages.add(m[2].toLowerCase());
+  }
+  return images;
+}
+
 async function contextHash(build: NonNullable<PlannedService["spec"]["build"]>, ignored: (rel: string) => boolean): Promise<string> {
   const { createHash } = await import("node:crypto");
   const { readdir, readlink, lstat } = await import("node:fs/promises");

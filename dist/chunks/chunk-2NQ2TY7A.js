@@ -2,8 +2,8 @@
 import { createRequire as __prenvCreateRequire } from 'node:module';
 import { fileURLToPath as __prenvFileURLToPath } from 'node:url';
 const require = __prenvCreateRequire(import.meta.url);
-const __filename = __prenvFileURLToPath(import.meta.url);
-const __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
+var __filename = __prenvFileURLToPath(import.meta.url);
+var __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
 
 // node_modules/fast-xml-parser/src/util.js
 var nameStartChar = ":A-Za-z_\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u02FF\\u0370-\\u037D\\u037F-\\u1FFF\\u200C-\\u200D\\u2070-\\u218F\\u2C00-\\u2FEF\\u3001-\\uD7FF\\uF900-\\uFDCF\\uFDF0-\\uFFFD";

@@ -2,15 +2,15 @@
 import { createRequire as __prenvCreateRequire } from 'node:module';
 import { fileURLToPath as __prenvFileURLToPath } from 'node:url';
 const require = __prenvCreateRequire(import.meta.url);
-const __filename = __prenvFileURLToPath(import.meta.url);
-const __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
+var __filename = __prenvFileURLToPath(import.meta.url);
+var __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
 import {
   REPORT_TAIL,
   ServiceError,
   TextTail,
   sleep,
   writeText
-} from "./chunk-6POKPHH2.js";
+} from "./chunk-HYWR3VJW.js";
 
 // src/engine/up.ts
 import { createServer } from "node:net";

@@ -2,11 +2,11 @@
 import { createRequire as __prenvCreateRequire } from 'node:module';
 import { fileURLToPath as __prenvFileURLToPath } from 'node:url';
 const require = __prenvCreateRequire(import.meta.url);
-const __filename = __prenvFileURLToPath(import.meta.url);
-const __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
+var __filename = __prenvFileURLToPath(import.meta.url);
+var __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
 import {
   runCommand
-} from "./chunk-KGBV5VUR.js";
+} from "./chunk-DDZO3NS5.js";
 import {
   ManifestError,
   ReproError,
@@ -16,22 +16,23 @@ import {
   parseManifest,
   repositoryRoot,
   shellQuote
-} from "./chunk-CNFRZ4YZ.js";
-import "./chunk-5V6OOJVB.js";
-import "./chunk-GOV6TOGU.js";
-import "./chunk-H3R4MDGE.js";
+} from "./chunk-3UIYVD2O.js";
+import "./chunk-EKGDMGOZ.js";
+import "./chunk-EVSNKVAU.js";
+import "./chunk-DUOZZAJH.js";
 import {
   CliError,
   EXIT
-} from "./chunk-2XE2BT4G.js";
-import "./chunk-TANACFNT.js";
-import "./chunk-6POKPHH2.js";
+} from "./chunk-3ONZICGZ.js";
+import "./chunk-KZ7COZWS.js";
+import "./chunk-HYWR3VJW.js";
 import {
   VERSION
-} from "./chunk-MFNAOXLQ.js";
-import "./chunk-E4WOXC7Y.js";
-import "./chunk-4VAHO4CZ.js";
-import "./chunk-LMTFRDG6.js";
+} from "./chunk-RPZPQTZB.js";
+import "./chunk-2NQ2TY7A.js";
+import "./chunk-DNIQM2FX.js";
+import "./chunk-GBOO6XMD.js";
+import "./chunk-RCFCKQT6.js";
 
 // src/cli/repro-command.ts
 import { existsSync, readFileSync } from "node:fs";

@@ -2,12 +2,12 @@
 import { createRequire as __prenvCreateRequire } from 'node:module';
 import { fileURLToPath as __prenvFileURLToPath } from 'node:url';
 const require = __prenvCreateRequire(import.meta.url);
-const __filename = __prenvFileURLToPath(import.meta.url);
-const __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
+var __filename = __prenvFileURLToPath(import.meta.url);
+var __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
 import {
   hostAndPort,
   reachableHost
-} from "./chunk-6POKPHH2.js";
+} from "./chunk-HYWR3VJW.js";
 
 // src/cli/format.ts
 function seconds(ms) {

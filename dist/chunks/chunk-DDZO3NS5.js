@@ -2,8 +2,8 @@
 import { createRequire as __prenvCreateRequire } from 'node:module';
 import { fileURLToPath as __prenvFileURLToPath } from 'node:url';
 const require = __prenvCreateRequire(import.meta.url);
-const __filename = __prenvFileURLToPath(import.meta.url);
-const __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
+var __filename = __prenvFileURLToPath(import.meta.url);
+var __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
 import {
   MASK,
   REPORTS_DIR_PLACEHOLDER,
@@ -22,32 +22,33 @@ import {
   runEnvironment,
   secretValues,
   shellQuote
-} from "./chunk-CNFRZ4YZ.js";
+} from "./chunk-3UIYVD2O.js";
 import {
   endpointText,
   seconds,
   table
-} from "./chunk-GOV6TOGU.js";
+} from "./chunk-EVSNKVAU.js";
 import {
   parseAge
-} from "./chunk-H3R4MDGE.js";
+} from "./chunk-DUOZZAJH.js";
 import {
   CliError,
   EXIT,
   backendFor
-} from "./chunk-2XE2BT4G.js";
+} from "./chunk-3ONZICGZ.js";
 import {
   BootError,
   up
-} from "./chunk-TANACFNT.js";
+} from "./chunk-KZ7COZWS.js";
 import {
+  DefinitionError,
   describeCheck,
   formatDiagnostic,
   planEnvironment
-} from "./chunk-6POKPHH2.js";
+} from "./chunk-HYWR3VJW.js";
 import {
   VERSION
-} from "./chunk-MFNAOXLQ.js";
+} from "./chunk-RPZPQTZB.js";
 
 // src/cli/commands.ts
 import { hostname } from "node:os";
@@ -307,8 +308,23 @@ function parsePins(pins) {
 function plan(opts, io, services) {
   return planOf(load(opts, io), opts, services);
 }
+function refused(e, opts, io) {
+  const n = e.diagnostics.length;
+  if (opts.json) io.out.write(`${JSON.stringify({ valid: false, errors: e.diagnostics, warnings: e.warnings }, null, 2)}
+`);
+  io.err.write(`${e.report()}
+prenv: the definition has ${n} error${n === 1 ? "" : "s"}
+`);
+  return EXIT.badInput;
+}
 function validateCommand(opts, io) {
-  const environment = load(opts, io);
+  let environment;
+  try {
+    environment = load(opts, io);
+  } catch (e) {
+    if (e instanceof DefinitionError) return refused(e, opts, io);
+    throw e;
+  }
   planOf(environment, opts);
   const { definition } = environment;
   if (opts.json) io.out.write(`${JSON.stringify({ valid: true, warnings: definition.warnings, services: Object.keys(definition.services) }, null, 2)}
@@ -318,7 +334,13 @@ function validateCommand(opts, io) {
   return EXIT.ok;
 }
 function planCommand(opts, io) {
-  const p = plan(opts, io, opts.services);
+  let p;
+  try {
+    p = plan(opts, io, opts.services);
+  } catch (e) {
+    if (e instanceof DefinitionError) return refused(e, opts, io);
+    throw e;
+  }
   if (opts.json) {
     io.out.write(`${JSON.stringify(planJson(p), null, 2)}
 `);

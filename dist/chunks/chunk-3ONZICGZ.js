@@ -2,21 +2,21 @@
 import { createRequire as __prenvCreateRequire } from 'node:module';
 import { fileURLToPath as __prenvFileURLToPath } from 'node:url';
 const require = __prenvCreateRequire(import.meta.url);
-const __filename = __prenvFileURLToPath(import.meta.url);
-const __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
+var __filename = __prenvFileURLToPath(import.meta.url);
+var __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
 import {
   PreflightError
-} from "./chunk-TANACFNT.js";
+} from "./chunk-KZ7COZWS.js";
 import {
   DefinitionError,
   DockerBackend,
   PlanError,
   RuntimeUnavailableError,
   ServiceError
-} from "./chunk-6POKPHH2.js";
+} from "./chunk-HYWR3VJW.js";
 import {
   VERSION
-} from "./chunk-MFNAOXLQ.js";
+} from "./chunk-RPZPQTZB.js";
 
 // src/cli/common.ts
 var EXIT = { ok: 0, testsFailed: 1, environmentFailed: 2, badInput: 3 };
@@ -43,7 +43,7 @@ function explain(e) {
   if (e instanceof CliError) return { message: e.message, exitCode: e.exitCode };
   if (e instanceof DefinitionError) {
     const n = e.diagnostics.length;
-    return { message: `${e.message}
+    return { message: `${e.report()}
 prenv: the definition has ${n} error${n === 1 ? "" : "s"}; nothing was created`, exitCode: EXIT.badInput };
   }
   if (e instanceof PlanError) return { message: `prenv: ${e.message}

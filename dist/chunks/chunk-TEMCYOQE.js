@@ -2,27 +2,30 @@
 import { createRequire as __prenvCreateRequire } from 'node:module';
 import { fileURLToPath as __prenvFileURLToPath } from 'node:url';
 const require = __prenvCreateRequire(import.meta.url);
-const __filename = __prenvFileURLToPath(import.meta.url);
-const __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
+var __filename = __prenvFileURLToPath(import.meta.url);
+var __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
 import {
+  external_exports,
   require_dist
-} from "./chunk-5V6OOJVB.js";
+} from "./chunk-EKGDMGOZ.js";
 import {
   parseAge
-} from "./chunk-H3R4MDGE.js";
+} from "./chunk-DUOZZAJH.js";
 import {
   hostAndPort,
   reachableHost
-} from "./chunk-6POKPHH2.js";
+} from "./chunk-HYWR3VJW.js";
+import {
+  getOctokit
+} from "./chunk-J2LH6GG5.js";
 import {
   getInput,
-  getOctokit,
   getState,
   saveState
-} from "./chunk-6RJHQJBI.js";
+} from "./chunk-RUU7HI7P.js";
 import {
   __toESM
-} from "./chunk-LMTFRDG6.js";
+} from "./chunk-RCFCKQT6.js";
 
 // src/github/client.ts
 var ReadOnlyTokenError = class extends Error {
@@ -98,6 +101,67 @@ function apiError(e, what) {
   return new GitHubApiError(`${what} failed${status ? ` (HTTP ${status})` : ""}: ${message}`, status, { cause: e });
 }
 
+// src/history/summary.ts
+var SUMMARY_VERSION = 1;
+function testId(c) {
+  return c.suite ? `${c.suite} \u203A ${c.name}` : c.name;
+}
+function summarize(report, manifest, context, redactor) {
+  const summary = {
+    summaryVersion: SUMMARY_VERSION,
+    scope: context.scope,
+    commit: manifest?.source.commit ?? context.commit,
+    ...context.runId ? { runId: context.runId } : {},
+    ...context.runAttempt !== void 0 ? { runAttempt: context.runAttempt } : {},
+    ...context.url ? { url: context.url } : {},
+    finishedAt: report.finishedAt,
+    outcome: report.outcome,
+    tests: (report.tests?.cases ?? []).map((c) => ({ id: testId(c), status: c.status, durationMs: c.durationMs, ...c.attempts !== void 0 ? { attempts: c.attempts } : {} })),
+    timings: report.timings,
+    services: report.services.map((s) => ({ name: s.name, ...s.readyMs !== void 0 ? { readyMs: s.readyMs } : {} })),
+    images: (manifest?.images ?? []).map((i) => ({ service: i.service, reference: i.reference, id: i.id, ...i.digest ? { digest: i.digest } : {} }))
+  };
+  return redactor.redactDeep(summary);
+}
+var ms = external_exports.number().nonnegative();
+var summarySchema = external_exports.object({
+  summaryVersion: external_exports.literal(SUMMARY_VERSION),
+  scope: external_exports.discriminatedUnion("kind", [
+    external_exports.object({ kind: external_exports.literal("branch"), branch: external_exports.string() }),
+    external_exports.object({ kind: external_exports.literal("pull-request"), number: external_exports.number().int().positive(), baseBranch: external_exports.string().optional() })
+  ]),
+  commit: external_exports.string(),
+  runId: external_exports.string().optional(),
+  runAttempt: external_exports.number().int().positive().optional(),
+  url: external_exports.string().optional(),
+  finishedAt: external_exports.string(),
+  outcome: external_exports.enum(["passed", "failed", "error"]),
+  tests: external_exports.array(external_exports.object({ id: external_exports.string(), status: external_exports.enum(["passed", "failed", "error", "skipped", "flaky"]), durationMs: ms, attempts: external_exports.number().int().positive().optional() })),
+  timings: external_exports.object({ bootMs: ms.optional(), setupMs: ms.optional(), testMs: ms.optional(), teardownMs: ms.optional(), totalMs: ms }),
+  services: external_exports.array(external_exports.object({ name: external_exports.string(), readyMs: ms.optional() })),
+  images: external_exports.array(external_exports.object({ service: external_exports.string(), reference: external_exports.string(), id: external_exports.string(), digest: external_exports.string().optional() }))
+});
+var SummaryError = class extends Error {
+  constructor(message, options) {
+    super(message, options);
+    this.name = "SummaryError";
+  }
+};
+function parseSummary(text2, from) {
+  let value;
+  try {
+    value = JSON.parse(text2);
+  } catch (cause) {
+    throw new SummaryError(`the run summary ${from} is not JSON (${cause.message})`, { cause });
+  }
+  const parsed = summarySchema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new SummaryError(`the run summary ${from} is not one this prenv reads (${issue?.path.join(".") || "the whole"}: ${issue?.message})`, { cause: parsed.error });
+  }
+  return parsed.data;
+}
+
 // src/report/markdown.ts
 var ZWJ = "\u200D";
 var INVISIBLE = /[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/g;
@@ -152,6 +216,67 @@ function link(label, url) {
   return `[${label}](${url})`;
 }
 
+// src/report/comparison.ts
+var plural = (n, one, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+function baseName(c) {
+  return code(c.baseline?.branch ?? c.baseBranch ?? "the base branch");
+}
+function comparisonStatus(view) {
+  const c = view.comparison;
+  if (!c?.baseline) return void 0;
+  const already = c.alreadyFailing.length;
+  const flaky = c.flaky.length;
+  const main = c.newFailures.length > 0 ? `**${plural(c.newFailures.length, "new failure")}**` : already > 0 ? "no new failures" : void 0;
+  const parts = [];
+  if (main) parts.push(`${main}${already > 0 ? ` (${already} already failing on ${baseName(c)})` : ""}`);
+  if (flaky > 0) parts.push(`${flaky} flaky`);
+  if (c.fixed.length > 0) parts.push(`${c.fixed.length} fixed`);
+  return parts.length ? parts.join(" \xB7 ") : void 0;
+}
+function failedGroups(view, failed) {
+  const c = view.comparison;
+  if (!c) return failed.length ? [{ heading: "Failed tests", cases: failed }] : [];
+  const of = (ids) => {
+    const set = new Set(ids);
+    return failed.filter((t) => set.has(testId(t)));
+  };
+  const groups = [
+    { heading: "New failures", cases: of(c.newFailures) },
+    { heading: "Flaky failures (another attempt of this commit passed)", cases: of(c.flaky.map((f) => f.id)) },
+    { heading: `Already failing on ${baseName(c)}`, cases: of(c.alreadyFailing) },
+    { heading: "Failed tests", cases: of(c.unclassified) }
+  ];
+  const named = new Set(groups.flatMap((g) => g.cases));
+  const rest = failed.filter((t) => !named.has(t));
+  if (rest.length) groups[3].cases.push(...rest);
+  return groups.filter((g) => g.cases.length > 0);
+}
+function comparisonSection(view, duration3) {
+  const c = view.comparison;
+  if (!c) return void 0;
+  const lines2 = [];
+  const ids = (list) => list.slice(0, 20).map((id) => code(id)).join(", ") + (list.length > 20 ? `, \u2026 ${list.length - 20} more` : "");
+  const retried = c.flaky.filter((f) => f.reason === "passed-on-retry").map((f) => f.id);
+  const attempts = c.flaky.filter((f) => f.reason === "differs-between-attempts").map((f) => f.id);
+  const attemptLink = c.earlierAttempt?.url ? link(`attempt ${c.earlierAttempt.runAttempt ?? "before"}`, c.earlierAttempt.url) : `attempt ${c.earlierAttempt?.runAttempt ?? "before"}`;
+  if (retried.length) lines2.push(`**Flaky** (passed on a retry): ${ids(retried)}`);
+  if (attempts.length) lines2.push(`**Flaky** (${attemptLink} of this commit had the other result): ${ids(attempts)}`);
+  if (c.fixed.length) lines2.push(`**Fixed** (failing on ${baseName(c)}, passing here): ${ids(c.fixed)}`);
+  if (c.regressions.length) {
+    lines2.push(`**Slower than ${baseName(c)}**: ${c.regressions.map((r) => `${text(r.what)} ${duration3(r.currentMs)} (was ${duration3(r.baseMs)})`).join(" \xB7 ")}`);
+  }
+  if (c.baseline) {
+    const at = c.baseline.url ? link(text(`its run`), c.baseline.url) : "its run";
+    lines2.push(`<sub>Compared with ${baseName(c)} at ${code(c.baseline.commit.slice(0, 7))} (${at}).</sub>`);
+  }
+  return lines2.length ? lines2.join("\n\n") : void 0;
+}
+function noBaselineNote(view) {
+  const c = view.comparison;
+  if (!c || c.baseline || !c.expectsBaseline) return void 0;
+  return `No baseline: the Actions cache has no earlier run of ${c.baseBranch ?? "the base branch"} for this job, so failures are not compared with it.`;
+}
+
 // src/report/render.ts
 var COMMENT_LIMIT = 65536;
 var SUMMARY_LIMIT = 9e5;
@@ -170,6 +295,8 @@ ${statusLine(view)}` }];
   if (problem) before.push(problem);
   if (view.services.length > 0) before.push(serviceTable(view, pointer));
   const after = [];
+  const compared = comparisonSection(view, duration);
+  if (compared) after.push({ full: compared });
   const problems = reportProblems(view, pointer);
   if (problems) after.push(problems);
   const counts = countsLine(view);
@@ -177,7 +304,8 @@ ${statusLine(view)}` }];
   const timings = timingsLine(view);
   if (timings) after.push({ full: timings });
   if (view.reproduction) after.push(reproSection(view.reproduction, pointer));
-  const notes = view.notes.map((n) => `> ${text(n)}`).join("\n");
+  const noBaseline = noBaselineNote(view);
+  const notes = [...noBaseline ? [noBaseline] : [], ...view.notes].map((n) => `> ${text(n)}`).join("\n");
   if (notes) after.push({ full: notes });
   after.push({ full: footer(view) });
   const failed = failedCases(view);
@@ -193,18 +321,30 @@ ${statusLine(view)}` }];
   }
   const head = chosen.slice(0, before.length);
   const tail = chosen.slice(before.length);
-  const shown = [];
   if (failed.length > 0) {
-    const heading = `**Failed tests** (${failed.length})`;
-    let used = join([...head, heading, ...tail]).length + reserve;
-    for (const c of failed) {
-      const block = failedBlock(c);
-      if (used + block.length + 2 > options.limit) break;
-      shown.push(block);
-      used += block.length + 2;
+    const parts = [];
+    let used = join([...head, ...tail]).length + reserve;
+    let shown = 0;
+    for (const group of failedGroups(view, failed)) {
+      const heading = `**${group.heading}** (${group.cases.length})`;
+      if (used + heading.length + 2 > options.limit) break;
+      parts.push(heading);
+      used += heading.length + 2;
+      let full = true;
+      for (const c of group.cases) {
+        const block = failedBlock(c);
+        if (used + block.length + 2 > options.limit) {
+          full = false;
+          break;
+        }
+        parts.push(block);
+        used += block.length + 2;
+        shown++;
+      }
+      if (!full) break;
     }
-    const rest = failed.length - shown.length;
-    const section = [heading, ...shown, ...rest > 0 ? [moreLine(rest)] : []].join("\n\n");
+    const rest = failed.length - shown;
+    const section = [...parts, ...rest > 0 ? [moreLine(rest)] : []].join("\n\n");
     return fit(join([...head, section, ...tail]), options.limit, pointer);
   }
   return fit(join([...head, ...tail]), options.limit, pointer);
@@ -273,7 +413,8 @@ function outcomeHeadline(view, name) {
   return `\u274C ${name} \u2014 tests failed`;
 }
 function statusLine(view) {
-  const parts = [code(view.commit.slice(0, 7))];
+  const compared = comparisonStatus(view);
+  const parts = [...compared ? [compared] : [], code(view.commit.slice(0, 7))];
   const timings = view.run?.timings;
   if (view.status === "booting" && view.elapsedMs !== void 0) parts.push(`booting for ${duration(view.elapsedMs)}`);
   const bootFailed = view.run?.outcome === "error" && view.run.error?.phase === "boot";
@@ -408,9 +549,9 @@ function footer(view) {
   else if (artifact) parts.push(`Logs of every service and results.json: artifact ${text(artifact.name)}.`);
   return parts.length > 0 ? `<sub>${parts.join(" ")}</sub>` : "";
 }
-function duration(ms) {
-  if (ms < 1e4) return `${(ms / 1e3).toFixed(1)} s`;
-  const s = Math.round(ms / 1e3);
+function duration(ms2) {
+  if (ms2 < 1e4) return `${(ms2 / 1e3).toFixed(1)} s`;
+  const s = Math.round(ms2 / 1e3);
   if (s < 60) return `${s} s`;
   const m = Math.floor(s / 60);
   return m < 60 ? `${m} m ${s % 60} s` : `${Math.floor(m / 60)} h ${m % 60} m`;
@@ -544,7 +685,9 @@ var INPUT = {
   failOnTestFailure: "fail-on-test-failure",
   keepOnFailure: "keep-on-failure",
   artifactName: "artifact-name",
-  allowUntrustedCode: "allow-untrusted-code-with-write-token"
+  allowUntrustedCode: "allow-untrusted-code-with-write-token",
+  history: "history",
+  passOnKnownFailures: "pass-on-known-failures"
 };
 var OUTPUT = {
   result: "result",
@@ -624,6 +767,7 @@ function readRunContext(env, readFile = (p) => readFileSync(p, "utf8")) {
     eventName,
     repository: { owner, repo },
     sha: env.GITHUB_SHA ?? "",
+    ref: env.GITHUB_REF,
     runId: env.GITHUB_RUN_ID,
     runAttempt: env.GITHUB_RUN_ATTEMPT,
     runNumber: env.GITHUB_RUN_NUMBER,
@@ -644,7 +788,9 @@ function pullRequestOf(eventName, payload) {
     if (number === void 0) return void 0;
     const headRepository = stringAt(payload, ["pull_request", "head", "repo", "full_name"]);
     const baseRepository = stringAt(payload, ["pull_request", "base", "repo", "full_name"]) ?? stringAt(payload, ["repository", "full_name"]) ?? "";
+    const baseRef = stringAt(payload, ["pull_request", "base", "ref"]);
     return {
+      ...baseRef ? { baseRef } : {},
       number,
       action: stringAt(payload, ["action"]),
       headSha: stringAt(payload, ["pull_request", "head", "sha"]) ?? "",
@@ -728,7 +874,9 @@ function readSettings(read = (name) => getInput(name)) {
     comment,
     failOnTestFailure: bool(INPUT.failOnTestFailure, get(INPUT.failOnTestFailure), true),
     keepOnFailure: bool(INPUT.keepOnFailure, get(INPUT.keepOnFailure), false),
-    allowUntrustedCodeWithWriteToken: bool(INPUT.allowUntrustedCode, get(INPUT.allowUntrustedCode), false)
+    allowUntrustedCodeWithWriteToken: bool(INPUT.allowUntrustedCode, get(INPUT.allowUntrustedCode), false),
+    history: bool(INPUT.history, get(INPUT.history), true),
+    passOnKnownFailures: bool(INPUT.passOnKnownFailures, get(INPUT.passOnKnownFailures), false)
   };
   const definition = optional(INPUT.definition);
   if (definition) settings.definition = path(INPUT.definition, definition);
@@ -784,9 +932,9 @@ function bool(name, raw, fallback) {
   throw new InputError(name, `"${raw}" is not true or false`);
 }
 function duration2(name, raw) {
-  const ms = parseAge(raw);
-  if (ms === void 0 || ms <= 0) throw new InputError(name, `"${raw}" is not a duration; write for example 90s, 5m or 1h`);
-  return ms;
+  const ms2 = parseAge(raw);
+  if (ms2 === void 0 || ms2 <= 0) throw new InputError(name, `"${raw}" is not a duration; write for example 90s, 5m or 1h`);
+  return ms2;
 }
 function lines(raw) {
   return raw.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#"));
@@ -799,6 +947,9 @@ function path(name, raw) {
 export {
   ReadOnlyTokenError,
   restCommentApi,
+  summarize,
+  SummaryError,
+  parseSummary,
   COMMENT_LIMIT,
   SUMMARY_LIMIT,
   renderReport,

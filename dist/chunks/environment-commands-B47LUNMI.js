@@ -2,36 +2,37 @@
 import { createRequire as __prenvCreateRequire } from 'node:module';
 import { fileURLToPath as __prenvFileURLToPath } from 'node:url';
 const require = __prenvCreateRequire(import.meta.url);
-const __filename = __prenvFileURLToPath(import.meta.url);
-const __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
+var __filename = __prenvFileURLToPath(import.meta.url);
+var __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
 import {
   seconds,
   table
-} from "./chunk-GOV6TOGU.js";
+} from "./chunk-EVSNKVAU.js";
 import {
   gc,
   gcCandidates,
   parseAge
-} from "./chunk-H3R4MDGE.js";
+} from "./chunk-DUOZZAJH.js";
 import {
   CliError,
   EXIT,
   backendFor
-} from "./chunk-2XE2BT4G.js";
-import "./chunk-TANACFNT.js";
+} from "./chunk-3ONZICGZ.js";
+import "./chunk-KZ7COZWS.js";
 import {
   DefinitionError
-} from "./chunk-6POKPHH2.js";
-import "./chunk-MFNAOXLQ.js";
-import "./chunk-4VAHO4CZ.js";
-import "./chunk-LMTFRDG6.js";
+} from "./chunk-HYWR3VJW.js";
+import "./chunk-RPZPQTZB.js";
+import "./chunk-DNIQM2FX.js";
+import "./chunk-GBOO6XMD.js";
+import "./chunk-RCFCKQT6.js";
 
 // src/cli/environment-commands.ts
 import { hostname } from "node:os";
 async function environmentName(opts, io) {
   if (opts.env) return opts.env;
   try {
-    const { plan } = await import("./commands-AOJPO53Z.js");
+    const { plan } = await import("./commands-N4YPDCQO.js");
     return plan(opts, io).environment;
   } catch (e) {
     if (e instanceof DefinitionError) throw new CliError(`${e.message}

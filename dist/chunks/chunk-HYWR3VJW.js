@@ -2,20 +2,22 @@
 import { createRequire as __prenvCreateRequire } from 'node:module';
 import { fileURLToPath as __prenvFileURLToPath } from 'node:url';
 const require = __prenvCreateRequire(import.meta.url);
-const __filename = __prenvFileURLToPath(import.meta.url);
-const __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
+var __filename = __prenvFileURLToPath(import.meta.url);
+var __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
 import {
   require_inherits,
   require_node,
-  require_src,
   require_string_decoder,
   require_tar_stream
-} from "./chunk-4VAHO4CZ.js";
+} from "./chunk-DNIQM2FX.js";
+import {
+  require_src
+} from "./chunk-GBOO6XMD.js";
 import {
   __commonJS,
   __require,
   __toESM
-} from "./chunk-LMTFRDG6.js";
+} from "./chunk-RCFCKQT6.js";
 
 // node_modules/@balena/dockerignore/ignore.js
 var require_ignore = __commonJS({
@@ -16146,12 +16148,23 @@ var require_tar_fs2 = __commonJS({
 // src/definition/errors.ts
 var DefinitionError = class extends Error {
   diagnostics;
+  /** Warnings found up to the errors: printed with them, so that one round fixes everything. */
+  warnings;
   constructor(diagnostics, options) {
     super(diagnostics.map(formatDiagnostic).join("\n"), { cause: options?.cause ?? diagnostics.find((d) => d.cause !== void 0)?.cause });
     this.name = "DefinitionError";
     this.diagnostics = diagnostics;
+    this.warnings = options?.warnings ?? [];
+  }
+  /** The warnings, then the errors, as printed. */
+  report() {
+    return [...this.warnings.map(formatDiagnostic), this.message].join("\n");
   }
 };
+function throwIfErrors(diagnostics) {
+  const errors = diagnostics.filter((d) => d.severity === "error");
+  if (errors.length > 0) throw new DefinitionError(errors, { warnings: diagnostics.filter((d) => d.severity === "warning") });
+}
 function formatLocation(location) {
   return `${location.file}:${location.line}:${location.column}`;
 }
@@ -16694,11 +16707,14 @@ var DockerBackend = class {
     for (const p of service.ports) {
       const key = `${p.target}/${p.protocol}`;
       exposed[key] = {};
-      (bindings[key] ??= []).push({ HostIp: p.hostIp ?? "127.0.0.1", HostPort: p.published ? String(p.published) : "" });
+      const hostPort = p.published ? `${p.published}${p.publishedEnd ? `-${p.publishedEnd}` : ""}` : "";
+      (bindings[key] ??= []).push({ HostIp: p.hostIp ?? "127.0.0.1", HostPort: hostPort });
     }
     for (const port of spec.expose) exposed[`${port}/tcp`] ??= {};
     const hc = spec.healthcheck;
     const [first, ...rest] = networks;
+    const sharedStack = spec.networkModeService ? `container:${containerName(plan.environment, spec.networkModeService)}` : void 0;
+    const links = spec.links.map((l) => `${containerName(plan.environment, l.service)}:${l.alias}`);
     const container = await this.docker.createContainer({
       name: containerName(plan.environment, service.name),
       Image: await this.imageOf(plan, service),
@@ -16707,7 +16723,7 @@ var DockerBackend = class {
       Env: Object.entries(spec.environment).map(([k, v]) => `${k}=${v}`),
       ...spec.workingDir ? { WorkingDir: spec.workingDir } : {},
       ...spec.user ? { User: spec.user } : {},
-      Hostname: spec.hostname ?? service.name,
+      ...sharedStack ? {} : { Hostname: spec.hostname ?? service.name },
       Labels: { ...spec.labels, ...this.labels(plan, owner, { [LABELS.service]: service.name }) },
       ExposedPorts: exposed,
       ...spec.stopGracePeriodMs !== void 0 ? { StopTimeout: Math.ceil(spec.stopGracePeriodMs / 1e3) } : {},
@@ -16722,17 +16738,19 @@ var DockerBackend = class {
       } : {},
       HostConfig: {
         PortBindings: bindings,
-        Mounts: spec.mounts.map((m) => mountOf(m, plan)),
+        ...mountsOf(spec.mounts, plan),
+        ...spec.volumesFrom.length > 0 ? { VolumesFrom: spec.volumesFrom.map((v) => `${v.service ? containerName(plan.environment, v.service) : v.container}:${v.readOnly ? "ro" : "rw"}`) } : {},
+        ...spec.ipc ? { IpcMode: typeof spec.ipc === "string" ? spec.ipc : `container:${containerName(plan.environment, spec.ipc.service)}` } : {},
         Tmpfs: Object.fromEntries(spec.tmpfs.map((t) => [t.split(":")[0], t.split(":").slice(1).join(":")])),
         RestartPolicy: restartPolicy(spec.restart),
         ExtraHosts: spec.extraHosts,
         CapAdd: spec.capAdd,
         ...spec.init !== void 0 ? { Init: spec.init } : {},
-        NetworkMode: first.name
+        NetworkMode: sharedStack ?? first.name
       },
-      NetworkingConfig: { EndpointsConfig: { [first.name]: { Aliases: first.aliases } } }
+      ...sharedStack ? {} : { NetworkingConfig: { EndpointsConfig: { [first.name]: { Aliases: first.aliases, Links: links } } } }
     });
-    for (const n of rest) await this.docker.getNetwork(n.name).connect({ Container: container.id, EndpointConfig: { Aliases: n.aliases } });
+    if (!sharedStack) for (const n of rest) await this.docker.getNetwork(n.name).connect({ Container: container.id, EndpointConfig: { Aliases: n.aliases, Links: links } });
   }
   async startService(plan, service) {
     try {
@@ -16940,7 +16958,7 @@ var DockerBackend = class {
       Env: Object.entries(spec.env).map(([k, v]) => `${k}=${v}`),
       ...spec.workdir ? { WorkingDir: spec.workdir } : {},
       Labels: this.labels(plan, owner, { [LABELS.service]: spec.name }),
-      HostConfig: { Mounts: spec.mounts.map((m) => mountOf(m, plan)), NetworkMode: network.name }
+      HostConfig: { ...mountsOf(spec.mounts, plan), NetworkMode: network.name }
     });
     try {
       const stream = await container.attach({ stream: true, stdout: true, stderr: true });
@@ -17095,6 +17113,13 @@ function markerName(environment, marker) {
 function containerName(environment, service) {
   return `${environment}-${service}`;
 }
+function mountsOf(mounts, plan) {
+  const binds = mounts.filter((m) => m.type === "bind" && m.createHostPath && !m.source.includes(":") && !m.target.includes(":"));
+  return {
+    Binds: binds.map((m) => `${m.source}:${m.target}:${m.readOnly ? "ro" : "rw"}`),
+    Mounts: mounts.filter((m) => !binds.includes(m)).map((m) => mountOf(m, plan))
+  };
+}
 function mountOf(m, plan) {
   switch (m.type) {
     case "bind":
@@ -17199,6 +17224,7 @@ async function drainOutput(stream, into) {
 
 export {
   DefinitionError,
+  throwIfErrors,
   formatDiagnostic,
   error,
   warning,
