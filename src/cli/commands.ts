@@ -117,7 +117,8 @@ export function planCommand(opts: DefinitionOptions & { services?: string[] }, i
     ]);
   }
   io.out.write(`${table(rows, "  ")}\n`);
-  io.out.write(`networks: ${p.networks.map((n) => n.name).join(", ")}${p.volumes.length ? `\nvolumes: ${p.volumes.map((v) => v.name).join(", ")}` : ""}\n`);
+  const named = (o: { key: string; externalName?: string }) => (o.externalName ? `${o.key} (external: ${o.externalName})` : o.key);
+  io.out.write(`networks: ${p.networks.map(named).join(", ")}${p.volumes.length ? `\nvolumes: ${p.volumes.map(named).join(", ")}` : ""}\n`);
   return EXIT.ok;
 }
 

@@ -30,8 +30,13 @@ export interface Plan {
   services: PlannedService[];
   /** The service that runs the test suite: planned, but started by the test run, not by `up`. */
   testService?: PlannedService;
-  networks: { key: string; name: string; external: boolean; internal: boolean }[];
-  volumes: { key: string; name: string; external: boolean }[];
+  /**
+   * Logical: each backend names what it creates (Docker `<environment>_<key>`, a
+   * Kubernetes namespace has no networks). Only external objects carry the name the
+   * definition gives them, since they exist already.
+   */
+  networks: { key: string; external: boolean; internal: boolean; externalName?: string }[];
+  volumes: { key: string; external: boolean; externalName?: string }[];
 }
 
 export interface PlanOptions {
@@ -125,13 +130,13 @@ export function planEnvironment(definition: Definition, options: PlanOptions = {
   const networks = [...networkKeys].sort().map((key) => {
     const n = definition.networks[key];
     const external = n?.external ?? false;
-    return { key, name: external ? n!.name : `${environment}_${key}`, external, internal: n?.internal ?? false };
+    return { key, external, internal: n?.internal ?? false, ...(external ? { externalName: n!.name } : {}) };
   });
   const volumeKeys = new Set<string>();
   for (const s of [...services, ...(test ? [test] : [])]) for (const m of s.spec.mounts) if (m.type === "volume" && m.source) volumeKeys.add(m.source);
   const volumes = [...volumeKeys].sort().map((key) => {
     const v = definition.volumes[key]!;
-    return { key, name: v.external ? v.name : `${environment}_${key}`, external: v.external };
+    return { key, external: v.external, ...(v.external ? { externalName: v.name } : {}) };
   });
   return {
     environment,

@@ -283,7 +283,7 @@ describe("the Action outside pull requests", { concurrency: false }, () => {
     assert.equal(dispatch.main.outputs.result, "failed");
     assert.equal(dispatch.main.outputs.environment, "hello-world-run-5152-nightly");
     assert.match(dispatch.main.summary, /\nnpx prenv@\S+ repro Codertocat\/Hello-World --commit [0-9a-f]{40} --tree [0-9a-f]{40} --prenv \S+ --test-command 'exit 3'\n/);
-    assert.match(dispatch.main.summary, /^### ❌ prenv · integration — /, "the comment key is not mistaken for a secret");
+    assert.match(dispatch.main.summary, /^### ❌ prenv · nightly — /, "the comment key is not mistaken for a secret");
     assert.equal(github.requests.length, before, "no call to GitHub");
   });
 

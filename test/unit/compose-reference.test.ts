@@ -11,6 +11,7 @@
  * deepStrictEqual, so a failure prints the one field that differs. Where prenv differs on
  * purpose, the difference is listed in INTENDED with its reason (and in docs/definition.md).
  */
+import { engineName } from "../../src/backends/docker/docker-backend.ts";
 import assert from "node:assert/strict";
 import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -75,8 +76,9 @@ function prenvModel(definition: Definition): Model {
   return {
     name: definition.name,
     services: byKey(services),
-    networks: byKey(Object.fromEntries(plan.networks.map((n) => [n.key, n.external ? `external:${n.name}` : n.name]))),
-    volumes: byKey(Object.fromEntries(plan.volumes.map((v) => [v.key, v.external ? `external:${v.name}` : v.name]))),
+    // The names the Docker backend gives them: Compose's are the reference for those.
+    networks: byKey(Object.fromEntries(plan.networks.map((n) => [n.key, n.external ? `external:${engineName(plan, n)}` : engineName(plan, n)]))),
+    volumes: byKey(Object.fromEntries(plan.volumes.map((v) => [v.key, v.external ? `external:${engineName(plan, v)}` : engineName(plan, v)]))),
   };
 }
 

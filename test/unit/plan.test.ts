@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { engineName } from "../../src/backends/docker/docker-backend.ts";
 import { describe, test } from "node:test";
 import { describeCheck, planEnvironment, PlanError, type Plan, type PlannedService } from "../../src/plan/plan.ts";
 import { load } from "./compose-fixture.ts";
@@ -193,23 +194,24 @@ describe("planEnvironment", () => {
     assert.equal(planEnvironment(definition, { environment: "x".repeat(49) }).environment, "x".repeat(49));
   });
 
-  test("networks and volumes are prefixed by the environment; external ones keep their names", () => {
+  test("networks and volumes are logical; external ones keep their names; Docker prefixes the others with the environment", () => {
     const plan = planEnvironment(definition, { environment: "pr-7" });
     assert.deepEqual(plan.networks, [
-      { key: "back", name: "pr-7_back", external: false, internal: true },
-      { key: "corp", name: "corp-net", external: true, internal: false },
-      { key: "default", name: "pr-7_default", external: false, internal: false },
-      { key: "front", name: "pr-7_front", external: false, internal: false },
+      { key: "back", external: false, internal: true },
+      { key: "corp", external: true, internal: false, externalName: "corp-net" },
+      { key: "default", external: false, internal: false },
+      { key: "front", external: false, internal: false },
     ]);
     assert.deepEqual(plan.volumes, [
-      { key: "pgdata", name: "pr-7_pgdata", external: false },
-      { key: "shared", name: "team-shared", external: true },
+      { key: "pgdata", external: false },
+      { key: "shared", external: true, externalName: "team-shared" },
     ]);
+    assert.deepEqual([...plan.networks, ...plan.volumes].map((o) => engineName(plan, o)), ["pr-7_back", "corp-net", "pr-7_default", "pr-7_front", "pr-7_pgdata", "team-shared"]);
   });
 
   test("a project whose services name no networks gets one default network", () => {
     const def = load({ "compose.yaml": "services:\n  a: { image: x }\n  b: { image: x }\n" });
-    assert.deepEqual(planEnvironment(def, { environment: "e1" }).networks, [{ key: "default", name: "e1_default", external: false, internal: false }]);
+    assert.deepEqual(planEnvironment(def, { environment: "e1" }).networks, [{ key: "default", external: false, internal: false }]);
   });
 
   test("an optional dependency on a service outside the active profiles is left out", () => {

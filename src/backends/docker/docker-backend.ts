@@ -215,16 +215,16 @@ export class DockerBackend implements Backend {
   async createEnvironment(plan: Plan, owner: Owner): Promise<void> {
     await Promise.all([
       ...plan.networks.filter((n) => !n.external).map((n) =>
-        this.docker.createNetwork({ Name: n.name, Driver: "bridge", Internal: n.internal, CheckDuplicate: true, Labels: this.labels(plan, owner) }),
+        this.docker.createNetwork({ Name: engineName(plan, n), Driver: "bridge", Internal: n.internal, CheckDuplicate: true, Labels: this.labels(plan, owner) }),
       ),
-      ...plan.volumes.filter((v) => !v.external).map((v) => this.docker.createVolume({ Name: v.name, Labels: this.labels(plan, owner) })),
+      ...plan.volumes.filter((v) => !v.external).map((v) => this.docker.createVolume({ Name: engineName(plan, v), Labels: this.labels(plan, owner) })),
     ]);
   }
 
   async createService(plan: Plan, service: PlannedService, owner: Owner): Promise<void> {
     const spec = service.spec;
     const networks = Object.entries(networksOf(spec)).map(([key, n]) => ({
-      name: plan.networks.find((p) => p.key === key)!.name,
+      name: engineName(plan, plan.networks.find((p) => p.key === key)!),
       aliases: [service.name, ...(spec.hostname ? [spec.hostname] : []), ...n.aliases],
     }));
     const exposed: Record<string, object> = {};
@@ -511,7 +511,7 @@ export class DockerBackend implements Backend {
       Env: Object.entries(spec.env).map(([k, v]) => `${k}=${v}`),
       ...(spec.workdir ? { WorkingDir: spec.workdir } : {}),
       Labels: this.labels(plan, owner, { [LABELS.service]: spec.name }),
-      HostConfig: { ...mountsOf(spec.mounts, plan), NetworkMode: network.name },
+      HostConfig: { ...mountsOf(spec.mounts, plan), NetworkMode: engineName(plan, network) },
     });
     try {
       const stream = await container.attach({ stream: true, stdout: true, stderr: true });
@@ -731,12 +731,17 @@ function mountsOf(mounts: MountSpec[], plan: Plan): { Mounts: Dockerode.MountSet
   };
 }
 
+/** The engine's name of a network or volume: the definition's for an external one, else one per environment. */
+export function engineName(plan: Plan, object: { key: string; externalName?: string }): string {
+  return object.externalName ?? `${plan.environment}_${object.key}`;
+}
+
 function mountOf(m: MountSpec, plan: Plan): Dockerode.MountSettings {
   switch (m.type) {
     case "bind":
       return { Type: "bind", Source: m.source, Target: m.target, ReadOnly: m.readOnly };
     case "volume": {
-      const source = m.source ? plan.volumes.find((v) => v.key === m.source)!.name : "";
+      const source = m.source ? engineName(plan, plan.volumes.find((v) => v.key === m.source)!) : "";
       return { Type: "volume", Source: source, Target: m.target, ReadOnly: m.readOnly };
     }
     case "tmpfs":
