@@ -107,18 +107,35 @@ export interface ProbeAddress {
   port: number;
 }
 
-export interface Backend {
-  readonly kind: string;
-  /** Throws RuntimeUnavailableError when no engine answers. */
-  ping(): Promise<void>;
-  /** Makes the image available locally: pull when missing, build when the service has a build. */
+/**
+ * What a backend can do beyond the common contract; the engine checks these before a run
+ * starts, so that a definition asking for more fails at once, with the reason.
+ */
+export interface Capabilities {
+  /** Freeze and thaw a service's processes (a pause fault). */
+  pause: boolean;
+  /** Change a service's network from inside its network namespace (partition, loss, bandwidth, latency). */
+  networkFaults: boolean;
+  /** Build images from the repository without a registry (Docker builds where it runs). */
+  localBuilds: boolean;
+  /** Endpoints stay reachable after the process that booted the environment ends (published ports). */
+  lastingEndpoints: boolean;
+}
+
+/** Images: prepared before anything is created, so that a pull or build failure creates nothing. */
+export interface ImageStore {
+  /** Makes the image available: pull when missing, build when the service has a build; resolves the digest. */
   prepareImage(plan: Plan, service: PlannedService, progress: ImageProgress, signal: AbortSignal): Promise<ImageInfo>;
+}
+
+/** Services: create, start, watch, run commands in them. */
+export interface Runtime {
   /**
    * Makes the environment this owner's, atomically (an object whose name the engine keeps
    * unique), from a local image; false when another `up` holds it already.
    */
   claimEnvironment(plan: Plan, owner: Owner, image: string): Promise<boolean>;
-  /** Networks and volumes; labelled, so a crash right after still leaves them findable. */
+  /** What holds the services (networks and volumes, a namespace); labelled, so a crash right after still leaves it findable. */
   createEnvironment(plan: Plan, owner: Owner): Promise<void>;
   createService(plan: Plan, service: PlannedService, owner: Owner): Promise<void>;
   startService(plan: Plan, service: PlannedService): Promise<void>;
@@ -128,8 +145,6 @@ export interface Backend {
   exec(environment: string, service: string, argv: string[], options?: ExecOptions): Promise<ExecResult>;
   /** Runs a command attached to the caller's streams (a terminal when `tty`); resolves with its exit code. */
   execAttached(environment: string, service: string, argv: string[], streams: AttachedStreams): Promise<number>;
-  probeAddress(environment: string, service: string, port: number): Promise<ProbeAddress>;
-  endpoints(environment: string): Promise<Endpoint[]>;
   /** A service's log, streamed, as UTF-8 text in whole characters (stdout and stderr decoded apart). */
   logs(environment: string, service: string, options: { follow: boolean; tail?: number; signal?: AbortSignal }): Promise<Readable>;
   /**
@@ -148,12 +163,41 @@ export interface Backend {
   copyInto(environment: string, service: string, hostPath: string, containerPath: string): Promise<void>;
   /** Resolves with the exit code once the service's container has stopped. */
   waitForExit(environment: string, service: string, signal?: AbortSignal): Promise<number>;
+}
+
+/** How this process reaches the services' ports (published ports, port-forwards). */
+export interface Tunnels {
+  /** Where prenv's own process reaches a container port, for readiness probes. */
+  probeAddress(environment: string, service: string, port: number): Promise<ProbeAddress>;
+  /** Where a test command on this machine reaches the services. */
+  endpoints(environment: string): Promise<Endpoint[]>;
+}
+
+/** What exists: teardown and gc are queries of it. */
+export interface Inventory {
   /** A marker on the environment (setup done, up complete); `remove` deletes them with it. */
   setMarker(plan: Plan, owner: Owner, marker: Marker): Promise<void>;
   hasMarker(environment: string, marker: Marker): Promise<boolean>;
   list(): Promise<EnvironmentSummary[]>;
   remove(environment: string, options: { keepVolumes: boolean }): Promise<RemovalReport>;
 }
+
+/**
+ * One backend: the parts above, plus what it is and can do. Code that needs only a part
+ * takes only that part (gc an Inventory, readiness a Runtime and Tunnels), so that a
+ * second implementation knows what each caller relies on.
+ */
+export interface Backend extends ImageStore, Runtime, Tunnels, Inventory {
+  readonly kind: BackendKind;
+  readonly capabilities: Capabilities;
+  /** Throws RuntimeUnavailableError when no engine answers. */
+  ping(): Promise<void>;
+  /** Releases connections (sockets, tunnels), so that the process can end on its own. */
+  close(): Promise<void>;
+}
+
+export const BACKEND_KINDS = ["docker", "kubernetes"] as const;
+export type BackendKind = (typeof BACKEND_KINDS)[number];
 
 /**
  * "complete": `up` finished; "setup-done": setup ran; "kept": a run left its environment
@@ -179,11 +223,45 @@ export interface RemovalReport {
   volumes: number;
 }
 
+/** No engine or cluster answers. */
 export class RuntimeUnavailableError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = "RuntimeUnavailableError";
   }
+}
+
+/** What was asked for is not there (an environment, a service, an image). */
+export class NotFoundError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "NotFoundError";
+  }
+}
+
+/** Someone else holds it (a name taken, an environment another run is booting). */
+export class ConflictError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "ConflictError";
+  }
+}
+
+/** This backend cannot do it; `capability` names what is missing, checked before anything starts. */
+export class UnsupportedError extends Error {
+  readonly capability: keyof Capabilities | undefined;
+  constructor(message: string, capability?: keyof Capabilities) {
+    super(message);
+    this.name = "UnsupportedError";
+    this.capability = capability;
+  }
+}
+
+/** Refuses, before a run, what the backend cannot do: one message naming every missing ability. */
+export function requireCapabilities(backend: Pick<Backend, "kind" | "capabilities">, needed: { capability: keyof Capabilities; because: string }[]): void {
+  const missing = needed.filter((n) => !backend.capabilities[n.capability]);
+  if (missing.length === 0) return;
+  throw new UnsupportedError(`the ${backend.kind} backend cannot ${missing.map((m) => m.because).join(", nor ")}`, missing[0]!.capability);
 }
 
 /** A step of `up` failed for a reason outside the definition (pull, build, start, readiness). */

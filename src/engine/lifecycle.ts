@@ -1,4 +1,4 @@
-import type { Backend, EnvironmentSummary, RemovalReport } from "../backends/backend.ts";
+import type { EnvironmentSummary, Inventory, RemovalReport } from "../backends/backend.ts";
 
 export interface GcOptions {
   /** Also remove finished environments created longer ago than this. */
@@ -49,7 +49,7 @@ const QUIET_LOOKS = 2;
 /** A bound, should something keep creating objects of a swept environment. */
 const MAX_LOOKS = 20;
 
-export async function gc(backend: Backend, options: GcOptions): Promise<{ decision: GcDecision; removed: RemovalReport }[]> {
+export async function gc(backend: Inventory, options: GcOptions): Promise<{ decision: GcDecision; removed: RemovalReport }[]> {
   const decisions = gcCandidates(await backend.list(), options);
   const results = await Promise.all(decisions.map(async (decision) => ({ decision, removed: await backend.remove(decision.environment.environment, { keepVolumes: decision.environment.volumesKept }) })));
   // The engine completes a create request even when the client that sent it was killed,

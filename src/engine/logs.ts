@@ -1,7 +1,7 @@
 import { PassThrough, Readable, Transform, Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { StringDecoder } from "node:string_decoder";
-import type { Backend } from "../backends/backend.ts";
+import type { Runtime } from "../backends/backend.ts";
 import { REPORT_TAIL, TextTail, writeText, type TailLimits } from "../util/text-streams.ts";
 
 /** Where whole outputs go (the results folder), by their paths there. */
@@ -64,7 +64,7 @@ export class Output {
 }
 
 /** Streams a service's whole log into its file; a log that cannot be read says why there. */
-export async function saveLog(backend: Backend, environment: string, service: string, sink: OutputSink): Promise<void> {
+export async function saveLog(backend: Pick<Runtime, "logs">, environment: string, service: string, sink: OutputSink): Promise<void> {
   const output = new Output(sink, serviceLogFile(service));
   try {
     const stream = await backend.logs(environment, service, { follow: false });
@@ -90,7 +90,7 @@ export async function passText(sink: OutputSink | undefined, text: string): Prom
 }
 
 /** The last lines of a service's log, for error messages; empty when it cannot be read. */
-export async function logTail(backend: Backend, environment: string, service: string, lines = 20): Promise<string> {
+export async function logTail(backend: Pick<Runtime, "logs">, environment: string, service: string, lines = 20): Promise<string> {
   const tail = new TextTail({ lines, bytes: REPORT_TAIL.bytes });
   try {
     const stream = await backend.logs(environment, service, { follow: false, tail: lines });

@@ -42,6 +42,7 @@ export interface DockerBackendOptions {
 /** The Docker Engine backend: one labelled bridge network per environment. */
 export class DockerBackend implements Backend {
   readonly kind = "docker";
+  readonly capabilities = { pause: true, networkFaults: true, localBuilds: true, lastingEndpoints: true };
   private readonly docker: Dockerode;
   private readonly version: string;
 
@@ -53,6 +54,13 @@ export class DockerBackend implements Backend {
     this.version = options.version;
     this.containerNetworkReachable = options.containerNetworkReachable ?? containerNetworkReachable(process.platform, process.env.DOCKER_HOST);
   }
+
+  /**
+   * Nothing outlives a call here: dockerode opens a connection per request and the
+   * streams it returns belong to their callers (checked: a process that pings and lists
+   * ends on its own). The Kubernetes backend's port-forwards are what close() is for.
+   */
+  async close(): Promise<void> {}
 
   async ping(): Promise<void> {
     try {
