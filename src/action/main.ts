@@ -398,7 +398,6 @@ class MainStep {
       output: folder,
     });
     if (output) process.stdout.write(`\n::${stopToken}::\n`);
-    if (report.tests) await folder.copyReports(report.tests.reports, definition.test.workdir, this.reportsDir);
     await folder.writeJson(report);
     const artifactName = this.settings.artifactName ?? `prenv-${slug(this.id.key)}`;
     const manifest = draft ? buildManifest(draft, report) : undefined;

@@ -275,7 +275,6 @@ async function runWithReportsDir(opts: RunCommandOptions, io: Io, mode: "run" | 
     output: folder,
   });
   progress?.stop();
-  if (report.tests) await folder.copyReports(report.tests.reports, environment.test.workdir, reportsDir);
   await folder.writeJson(report);
   const root = repositoryRoot(io.cwd);
   const source = origin?.source ?? (root ? localSource(io.cwd) : undefined);

@@ -10,6 +10,11 @@ export interface OutputSink {
   open(file: string): Writable;
   /** Applied to every output before it is written or kept in memory (secret masking, say). */
   transform?: () => Transform;
+  /**
+   * Keeps copies of the suite's reports, by their real paths (the report the engine
+   * returns is redacted, paths too), kept relative to the first of `bases` they are in.
+   */
+  copyReports?(reports: string[], ...bases: string[]): Promise<unknown>;
 }
 
 /** The file of a service's log. */

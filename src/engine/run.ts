@@ -4,6 +4,7 @@ import type { EnvironmentDefinition } from "../definition/environment.ts";
 import type { ParamValue } from "../definition/params.ts";
 import type { Plan } from "../plan/plan.ts";
 import { collectReports } from "../results/collect.ts";
+import { REPORTS_DIR_VARIABLE } from "../results/reports-dir.ts";
 import type { TestResults } from "../results/model.ts";
 import { resultsPassed } from "../results/collect.ts";
 import { Redactor } from "../secrets/redact.ts";
@@ -211,6 +212,8 @@ async function runUnredacted(env: EnvironmentDefinition, plan: Plan, options: Ru
     collectStarted = Date.now();
     // Reports older than this run are leftovers: a problem, not a silent green.
     if (env.test.reports.length > 0) report.tests = await collectReports(env.test.reports, env.test.workdir, { notBefore: suiteStarted });
+    const reportsDir = options.env[REPORTS_DIR_VARIABLE];
+    if (report.tests && options.output?.copyReports) await options.output.copyReports(report.tests.reports, env.test.workdir, ...(reportsDir ? [reportsDir] : []));
     if (crashes.length > 0) {
       const first = crashes[0]!;
       logOf = first.service;

@@ -7,6 +7,9 @@ import { looksSecret } from "./redact.ts";
  */
 const MIN_GUESSED_LENGTH = 6;
 
+/** Variables of shells and desktops whose names only look like credentials (PWD: the working directory). */
+const NOT_SECRET = new Set(["PWD", "OLDPWD", "SSH_AUTH_SOCK", "DBUS_SESSION_BUS_ADDRESS", "DESKTOP_SESSION", "GPG_AGENT_INFO", "XAUTHORITY"]);
+
 /**
  * Every value of a run that must not be written: secret parameters (declared, given as
  * secrets, or named like credentials), PRENV_SECRET_* variables, and variables whose names
@@ -22,7 +25,7 @@ export function secretValues(environment: { params: Record<string, ResolvedParam
     }
   }
   const guessed = (name: string, value: string | undefined) => {
-    if (value !== undefined && value.length >= MIN_GUESSED_LENGTH && looksSecret(name)) values.add(value);
+    if (value !== undefined && value.length >= MIN_GUESSED_LENGTH && looksSecret(name) && !NOT_SECRET.has(name) && !name.startsWith("XDG_")) values.add(value);
   };
   for (const [name, value] of Object.entries(env)) {
     if (value === undefined) continue;

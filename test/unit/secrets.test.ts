@@ -105,7 +105,7 @@ describe("secret parameters", () => {
   });
 
   test("variables the definition interpolates are secret when their names say so", () => {
-    const values = secretValues({ params: {}, definition: { variablesUsed: { DB_PASSWORD: "from-dotenv-pw", TAG: "v1.2.3-long" } } }, { HOME: "/root/home", MY_API_TOKEN: "tok-123456" });
+    const values = secretValues({ params: {}, definition: { variablesUsed: { DB_PASSWORD: "from-dotenv-pw", TAG: "v1.2.3-long" } } }, { HOME: "/root/home", MY_API_TOKEN: "tok-123456", PWD: "/work/project", SSH_AUTH_SOCK: "/tmp/ssh-X/agent.1", XDG_SESSION_ID: "session-42" });
     assert.deepEqual(values.sort(), ["from-dotenv-pw", "tok-123456"]);
   });
 });
