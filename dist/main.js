@@ -25,7 +25,7 @@ import {
   restCommentApi,
   saveComment,
   summarize
-} from "./chunks/chunk-TEMCYOQE.js";
+} from "./chunks/chunk-FFXFBVEV.js";
 import {
   REPORTS_DIR_PLACEHOLDER,
   REPORTS_DIR_VARIABLE,
@@ -43,14 +43,14 @@ import {
   runEnvironment,
   seal,
   secretValues
-} from "./chunks/chunk-3UIYVD2O.js";
+} from "./chunks/chunk-YBDPQC3Z.js";
 import "./chunks/chunk-EKGDMGOZ.js";
 import "./chunks/chunk-DUOZZAJH.js";
 import {
   BootError,
   PreflightError,
   up
-} from "./chunks/chunk-KZ7COZWS.js";
+} from "./chunks/chunk-XLMULIZS.js";
 import {
   DefinitionError,
   DockerBackend,
@@ -60,7 +60,7 @@ import {
   hostAndPort,
   planEnvironment,
   reachableHost
-} from "./chunks/chunk-HYWR3VJW.js";
+} from "./chunks/chunk-SHQCEGIZ.js";
 import {
   VERSION
 } from "./chunks/chunk-RPZPQTZB.js";
@@ -766,7 +766,6 @@ var MainStep = class {
     if (output) process.stdout.write(`
 ::${stopToken}::
 `);
-    if (report.tests) await folder.copyReports(report.tests.reports, definition.test.workdir, this.reportsDir);
     await folder.writeJson(report);
     const artifactName = this.settings.artifactName ?? `prenv-${slug(this.id.key)}`;
     const manifest = draft ? buildManifest(draft, report) : void 0;

@@ -14,14 +14,14 @@ import {
   readSettings,
   renderReport,
   restCommentApi
-} from "./chunks/chunk-TEMCYOQE.js";
+} from "./chunks/chunk-FFXFBVEV.js";
 import "./chunks/chunk-EKGDMGOZ.js";
 import {
   gc
 } from "./chunks/chunk-DUOZZAJH.js";
 import {
   DockerBackend
-} from "./chunks/chunk-HYWR3VJW.js";
+} from "./chunks/chunk-SHQCEGIZ.js";
 import {
   VERSION
 } from "./chunks/chunk-RPZPQTZB.js";

@@ -20,6 +20,13 @@ const SHOWN: Record<ServicePhase, string> = {
   failed: "failed",
 };
 
+/** Where the progress goes: stderr, in practice. */
+export interface Terminal {
+  write(text: string): unknown;
+  isTTY?: boolean;
+  columns?: number;
+}
+
 /**
  * One line per service with its state and elapsed time. On a terminal the block is
  * redrawn in place; elsewhere (CI logs) each change of state is one plain line.
@@ -28,10 +35,10 @@ export class Progress {
   private readonly rows = new Map<string, Row>();
   private drawn = 0;
   private timer: NodeJS.Timeout | undefined;
-  private readonly out: NodeJS.WriteStream;
+  private readonly out: Terminal;
   private readonly live: boolean;
 
-  constructor(out: NodeJS.WriteStream, services: string[]) {
+  constructor(out: Terminal, services: string[]) {
     this.out = out;
     this.live = Boolean(out.isTTY) && process.env.TERM !== "dumb";
     for (const s of services) this.rows.set(s, { phase: "pending", elapsedMs: 0, since: 0 });
@@ -68,7 +75,15 @@ export class Progress {
 
   private readonly t0 = Date.now();
 
+  private stopped = false;
+
+  /**
+   * Draws the final state once. Later calls do nothing: a redraw moves the cursor up over
+   * the block, and after the boot other output (the suite's, the phases) is below it.
+   */
   stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     if (this.live) this.draw();
   }

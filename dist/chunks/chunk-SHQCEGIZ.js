@@ -529,7 +529,7 @@ var require_buffer_list = __commonJS({
         }
       }, {
         key: "join",
-        value: function join(s) {
+        value: function join2(s) {
           if (this.length === 0) return "";
           var p = this.head;
           var ret = "" + p.data;
@@ -10162,13 +10162,13 @@ var require_path = __commonJS({
   "node_modules/@protobufjs/path/index.js"(exports) {
     "use strict";
     var path = exports;
-    var isAbsolute = (
+    var isAbsolute2 = (
       /**
        * Tests if the specified path is absolute.
        * @param {string} path Path to test
        * @returns {boolean} `true` if path is absolute
        */
-      path.isAbsolute = function isAbsolute2(path2) {
+      path.isAbsolute = function isAbsolute3(path2) {
         return /^(?:\/|\w+:)/.test(path2);
       }
     );
@@ -10180,7 +10180,7 @@ var require_path = __commonJS({
        */
       path.normalize = function normalize2(path2) {
         path2 = path2.replace(/\\/g, "/").replace(/\/{2,}/g, "/");
-        var parts = path2.split("/"), absolute = isAbsolute(path2), prefix = "";
+        var parts = path2.split("/"), absolute = isAbsolute2(path2), prefix = "";
         if (absolute)
           prefix = parts.shift() + "/";
         for (var i = 0; i < parts.length; ) {
@@ -10202,7 +10202,7 @@ var require_path = __commonJS({
     path.resolve = function resolve(originPath, includePath, alreadyNormalized) {
       if (!alreadyNormalized)
         includePath = normalize(includePath);
-      if (isAbsolute(includePath))
+      if (isAbsolute2(includePath))
         return includePath;
       if (!alreadyNormalized)
         originPath = normalize(originPath);
@@ -16331,13 +16331,13 @@ function planEnvironment(definition, options = {}) {
   const networks = [...networkKeys].sort().map((key) => {
     const n = definition.networks[key];
     const external = n?.external ?? false;
-    return { key, name: external ? n.name : `${environment}_${key}`, external, internal: n?.internal ?? false };
+    return { key, external, internal: n?.internal ?? false, ...external ? { externalName: n.name } : {} };
   });
   const volumeKeys = /* @__PURE__ */ new Set();
   for (const s of [...services, ...test ? [test] : []]) for (const m of s.spec.mounts) if (m.type === "volume" && m.source) volumeKeys.add(m.source);
   const volumes = [...volumeKeys].sort().map((key) => {
     const v = definition.volumes[key];
-    return { key, name: v.external ? v.name : `${environment}_${key}`, external: v.external };
+    return { key, external: v.external, ...v.external ? { externalName: v.name } : {} };
   });
   return {
     environment,
@@ -16422,6 +16422,8 @@ function describeCheck(check) {
 var import_dockerignore = __toESM(require_ignore(), 1);
 var import_dockerode = __toESM(require_docker(), 1);
 var import_tar_fs = __toESM(require_tar_fs2(), 1);
+import { readFileSync } from "node:fs";
+import { isAbsolute, join } from "node:path";
 import { Readable, Transform, Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { StringDecoder } from "node:string_decoder";
@@ -16546,6 +16548,7 @@ async function mergeInto(sources, target) {
 // src/backends/docker/docker-backend.ts
 var DockerBackend = class {
   kind = "docker";
+  capabilities = { pause: true, networkFaults: true, localBuilds: true, lastingEndpoints: true };
   docker;
   version;
   /** Whether this process can reach containers by their own addresses (Linux, local engine). */
@@ -16554,6 +16557,13 @@ var DockerBackend = class {
     this.docker = options.docker ?? new import_dockerode.default();
     this.version = options.version;
     this.containerNetworkReachable = options.containerNetworkReachable ?? containerNetworkReachable(process.platform, process.env.DOCKER_HOST);
+  }
+  /**
+   * Nothing outlives a call here: dockerode opens a connection per request and the
+   * streams it returns belong to their callers (checked: a process that pings and lists
+   * ends on its own). The Kubernetes backend's port-forwards are what close() is for.
+   */
+  async close() {
   }
   async ping() {
     try {
@@ -16567,6 +16577,12 @@ var DockerBackend = class {
     let reference = service.image;
     if (service.build) reference = await this.build(plan, service, progress, signal);
     else if (!await this.imageExists(service.image)) await this.pull(service, progress, signal);
+    const image = await this.imageInfo(reference);
+    if (!service.build) return image;
+    const baseImages = await Promise.all(baseImagesOf(service.spec.build).map((ref) => this.imageInfo(ref).catch(() => void 0)));
+    return { ...image, baseImages: baseImages.filter((b) => b !== void 0) };
+  }
+  async imageInfo(reference) {
     const info = await this.docker.getImage(reference).inspect();
     const repository = repositoryOf(reference);
     const digest = info.RepoDigests?.find((d) => d.startsWith(`${repository}@`));
@@ -16609,8 +16625,8 @@ var DockerBackend = class {
     progress("building");
     const ignore = import_dockerignore.default.default();
     try {
-      const { readFileSync } = await import("node:fs");
-      const lines = readFileSync(`${build.context}/.dockerignore`, "utf8").split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("#"));
+      const { readFileSync: readFileSync2 } = await import("node:fs");
+      const lines = readFileSync2(`${build.context}/.dockerignore`, "utf8").split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("#"));
       ignore.add(lines);
     } catch {
     }
@@ -16691,15 +16707,15 @@ var DockerBackend = class {
   async createEnvironment(plan, owner) {
     await Promise.all([
       ...plan.networks.filter((n) => !n.external).map(
-        (n) => this.docker.createNetwork({ Name: n.name, Driver: "bridge", Internal: n.internal, CheckDuplicate: true, Labels: this.labels(plan, owner) })
+        (n) => this.docker.createNetwork({ Name: engineName(plan, n), Driver: "bridge", Internal: n.internal, CheckDuplicate: true, Labels: this.labels(plan, owner) })
       ),
-      ...plan.volumes.filter((v) => !v.external).map((v) => this.docker.createVolume({ Name: v.name, Labels: this.labels(plan, owner) }))
+      ...plan.volumes.filter((v) => !v.external).map((v) => this.docker.createVolume({ Name: engineName(plan, v), Labels: this.labels(plan, owner) }))
     ]);
   }
   async createService(plan, service, owner) {
     const spec = service.spec;
     const networks = Object.entries(networksOf(spec)).map(([key, n]) => ({
-      name: plan.networks.find((p) => p.key === key).name,
+      name: engineName(plan, plan.networks.find((p) => p.key === key)),
       aliases: [service.name, ...spec.hostname ? [spec.hostname] : [], ...n.aliases]
     }));
     const exposed = {};
@@ -16958,7 +16974,7 @@ var DockerBackend = class {
       Env: Object.entries(spec.env).map(([k, v]) => `${k}=${v}`),
       ...spec.workdir ? { WorkingDir: spec.workdir } : {},
       Labels: this.labels(plan, owner, { [LABELS.service]: spec.name }),
-      HostConfig: { ...mountsOf(spec.mounts, plan), NetworkMode: network.name }
+      HostConfig: { ...mountsOf(spec.mounts, plan), NetworkMode: engineName(plan, network) }
     });
     try {
       const stream = await container.attach({ stream: true, stdout: true, stderr: true });
@@ -17085,6 +17101,24 @@ function containerNetworkReachable(platform, dockerHost) {
   if (platform !== "linux") return false;
   return !dockerHost || dockerHost.startsWith("unix://");
 }
+function baseImagesOf(build) {
+  let text;
+  try {
+    text = readFileSync(isAbsolute(build.dockerfile) ? build.dockerfile : join(build.context, build.dockerfile), "utf8");
+  } catch {
+    return [];
+  }
+  const stages = /* @__PURE__ */ new Set();
+  const images = [];
+  for (const line of text.split(/\r?\n/)) {
+    const m = /^\s*FROM\s+(?:--\S+\s+)*(\S+)(?:\s+AS\s+(\S+))?/i.exec(line);
+    if (!m) continue;
+    const ref = m[1];
+    if (!stages.has(ref.toLowerCase()) && ref !== "scratch" && !ref.includes("$") && !images.includes(ref)) images.push(ref);
+    if (m[2]) stages.add(m[2].toLowerCase());
+  }
+  return images;
+}
 async function contextHash(build, ignored) {
   const { createHash } = await import("node:crypto");
   const { readdir, readlink, lstat } = await import("node:fs/promises");
@@ -17120,12 +17154,15 @@ function mountsOf(mounts, plan) {
     Mounts: mounts.filter((m) => !binds.includes(m)).map((m) => mountOf(m, plan))
   };
 }
+function engineName(plan, object) {
+  return object.externalName ?? `${plan.environment}_${object.key}`;
+}
 function mountOf(m, plan) {
   switch (m.type) {
     case "bind":
       return { Type: "bind", Source: m.source, Target: m.target, ReadOnly: m.readOnly };
     case "volume": {
-      const source = m.source ? plan.volumes.find((v) => v.key === m.source).name : "";
+      const source = m.source ? engineName(plan, plan.volumes.find((v) => v.key === m.source)) : "";
       return { Type: "volume", Source: source, Target: m.target, ReadOnly: m.readOnly };
     }
     case "tmpfs":

@@ -9,9 +9,9 @@ import {
   EXIT,
   backendFor,
   explain
-} from "./chunk-3ONZICGZ.js";
-import "./chunk-KZ7COZWS.js";
-import "./chunk-HYWR3VJW.js";
+} from "./chunk-EENI3MAR.js";
+import "./chunk-XLMULIZS.js";
+import "./chunk-SHQCEGIZ.js";
 import "./chunk-RPZPQTZB.js";
 import "./chunk-DNIQM2FX.js";
 import "./chunk-GBOO6XMD.js";

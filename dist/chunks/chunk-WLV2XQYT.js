@@ -7,7 +7,7 @@ var __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
 import {
   hostAndPort,
   reachableHost
-} from "./chunk-HYWR3VJW.js";
+} from "./chunk-SHQCEGIZ.js";
 
 // src/cli/format.ts
 function seconds(ms) {

@@ -10,7 +10,7 @@ import {
   TextTail,
   sleep,
   writeText
-} from "./chunk-HYWR3VJW.js";
+} from "./chunk-SHQCEGIZ.js";
 
 // src/engine/up.ts
 import { createServer } from "node:net";

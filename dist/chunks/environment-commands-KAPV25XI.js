@@ -7,7 +7,7 @@ var __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
 import {
   seconds,
   table
-} from "./chunk-EVSNKVAU.js";
+} from "./chunk-WLV2XQYT.js";
 import {
   gc,
   gcCandidates,
@@ -17,11 +17,11 @@ import {
   CliError,
   EXIT,
   backendFor
-} from "./chunk-3ONZICGZ.js";
-import "./chunk-KZ7COZWS.js";
+} from "./chunk-EENI3MAR.js";
+import "./chunk-XLMULIZS.js";
 import {
   DefinitionError
-} from "./chunk-HYWR3VJW.js";
+} from "./chunk-SHQCEGIZ.js";
 import "./chunk-RPZPQTZB.js";
 import "./chunk-DNIQM2FX.js";
 import "./chunk-GBOO6XMD.js";
@@ -32,7 +32,7 @@ import { hostname } from "node:os";
 async function environmentName(opts, io) {
   if (opts.env) return opts.env;
   try {
-    const { plan } = await import("./commands-N4YPDCQO.js");
+    const { plan } = await import("./commands-MGT7UKVG.js");
     return plan(opts, io).environment;
   } catch (e) {
     if (e instanceof DefinitionError) throw new CliError(`${e.message}

@@ -13,6 +13,7 @@ import {
   buildManifest,
   createReportsDir,
   escapeRegExp,
+  imageDifferences,
   loadEnvironment,
   localSource,
   overrideTest,
@@ -22,12 +23,12 @@ import {
   runEnvironment,
   secretValues,
   shellQuote
-} from "./chunk-3UIYVD2O.js";
+} from "./chunk-YBDPQC3Z.js";
 import {
   endpointText,
   seconds,
   table
-} from "./chunk-EVSNKVAU.js";
+} from "./chunk-WLV2XQYT.js";
 import {
   parseAge
 } from "./chunk-DUOZZAJH.js";
@@ -35,17 +36,17 @@ import {
   CliError,
   EXIT,
   backendFor
-} from "./chunk-3ONZICGZ.js";
+} from "./chunk-EENI3MAR.js";
 import {
   BootError,
   up
-} from "./chunk-KZ7COZWS.js";
+} from "./chunk-XLMULIZS.js";
 import {
   DefinitionError,
   describeCheck,
   formatDiagnostic,
   planEnvironment
-} from "./chunk-HYWR3VJW.js";
+} from "./chunk-SHQCEGIZ.js";
 import {
   VERSION
 } from "./chunk-RPZPQTZB.js";
@@ -360,8 +361,9 @@ function planCommand(opts, io) {
   }
   io.out.write(`${table(rows, "  ")}
 `);
-  io.out.write(`networks: ${p.networks.map((n) => n.name).join(", ")}${p.volumes.length ? `
-volumes: ${p.volumes.map((v) => v.name).join(", ")}` : ""}
+  const named = (o) => o.externalName ? `${o.key} (external: ${o.externalName})` : o.key;
+  io.out.write(`networks: ${p.networks.map(named).join(", ")}${p.volumes.length ? `
+volumes: ${p.volumes.map(named).join(", ")}` : ""}
 `);
   return EXIT.ok;
 }
@@ -500,7 +502,6 @@ async function runWithReportsDir(opts, io, mode, reportsDir, origin) {
     output: folder
   });
   progress?.stop();
-  if (report.tests) await folder.copyReports(report.tests.reports, environment.test.workdir, reportsDir);
   await folder.writeJson(report);
   const root = repositoryRoot(io.cwd);
   const source = origin?.source ?? (root ? localSource(io.cwd) : void 0);
@@ -522,6 +523,8 @@ async function runWithReportsDir(opts, io, mode, reportsDir, origin) {
       report
     );
     const file = await folder.writeManifest(manifest);
+    if (origin?.images && !opts.json) for (const difference of imageDifferences(origin.images, manifest.images)) io.err.write(`prenv: note: ${difference}
+`);
     reproduction = reproductionLine(manifest, { path: relative(io.cwd, file) });
   }
   if (opts.json) io.out.write(`${JSON.stringify(report, null, 2)}

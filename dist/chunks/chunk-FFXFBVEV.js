@@ -14,7 +14,7 @@ import {
 import {
   hostAndPort,
   reachableHost
-} from "./chunk-HYWR3VJW.js";
+} from "./chunk-SHQCEGIZ.js";
 import {
   getOctokit
 } from "./chunk-J2LH6GG5.js";

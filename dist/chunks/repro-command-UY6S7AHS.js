@@ -6,7 +6,7 @@ var __filename = __prenvFileURLToPath(import.meta.url);
 var __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
 import {
   runCommand
-} from "./chunk-DDZO3NS5.js";
+} from "./chunk-6LO5LYXM.js";
 import {
   ManifestError,
   ReproError,
@@ -16,16 +16,16 @@ import {
   parseManifest,
   repositoryRoot,
   shellQuote
-} from "./chunk-3UIYVD2O.js";
+} from "./chunk-YBDPQC3Z.js";
 import "./chunk-EKGDMGOZ.js";
-import "./chunk-EVSNKVAU.js";
+import "./chunk-WLV2XQYT.js";
 import "./chunk-DUOZZAJH.js";
 import {
   CliError,
   EXIT
-} from "./chunk-3ONZICGZ.js";
-import "./chunk-KZ7COZWS.js";
-import "./chunk-HYWR3VJW.js";
+} from "./chunk-EENI3MAR.js";
+import "./chunk-XLMULIZS.js";
+import "./chunk-SHQCEGIZ.js";
 import {
   VERSION
 } from "./chunk-RPZPQTZB.js";
@@ -81,7 +81,7 @@ nothing was created`, EXIT.badInput);
   }
   try {
     const cwd = join(worktree.dir, request.workingDirectory);
-    return await runCommand(run, { ...io, cwd, env }, "run", { source: request.source, workingDirectory: request.workingDirectory });
+    return await runCommand(run, { ...io, cwd, env }, "run", { source: request.source, workingDirectory: request.workingDirectory, ...request.images ? { images: request.images } : {} });
   } finally {
     if (opts.keep) io.err.write(`the worktree is kept at ${worktree.dir}: \`git worktree remove --force ${worktree.dir}\` removes it
 `);
@@ -148,6 +148,7 @@ nothing was created`, EXIT.badInput);
   const pin = manifest.images.flatMap((i) => !i.built && i.digest ? [`${i.service}=${i.digest.slice(i.digest.indexOf("@") + 1)}`] : []);
   return {
     source: s,
+    images: manifest.images,
     tree: { ...s.repository ? { repository: s.repository } : {}, ...s.pullRequest ? { pullRequest: s.pullRequest.number } : {}, commit: merged ? s.pullRequest.base : s.commit, ...merged ? { mergeHead: s.pullRequest.head } : {}, tree: s.tree },
     workingDirectory: manifest.workingDirectory,
     run: {

@@ -6,14 +6,14 @@ var __filename = __prenvFileURLToPath(import.meta.url);
 var __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
 import {
   PreflightError
-} from "./chunk-KZ7COZWS.js";
+} from "./chunk-XLMULIZS.js";
 import {
   DefinitionError,
   DockerBackend,
   PlanError,
   RuntimeUnavailableError,
   ServiceError
-} from "./chunk-HYWR3VJW.js";
+} from "./chunk-SHQCEGIZ.js";
 import {
   VERSION
 } from "./chunk-RPZPQTZB.js";

@@ -11,14 +11,14 @@ import {
   runCommand,
   upCommand,
   validateCommand
-} from "./chunk-DDZO3NS5.js";
-import "./chunk-3UIYVD2O.js";
+} from "./chunk-6LO5LYXM.js";
+import "./chunk-YBDPQC3Z.js";
 import "./chunk-EKGDMGOZ.js";
-import "./chunk-EVSNKVAU.js";
+import "./chunk-WLV2XQYT.js";
 import "./chunk-DUOZZAJH.js";
-import "./chunk-3ONZICGZ.js";
-import "./chunk-KZ7COZWS.js";
-import "./chunk-HYWR3VJW.js";
+import "./chunk-EENI3MAR.js";
+import "./chunk-XLMULIZS.js";
+import "./chunk-SHQCEGIZ.js";
 import "./chunk-RPZPQTZB.js";
 import "./chunk-2NQ2TY7A.js";
 import "./chunk-DNIQM2FX.js";

@@ -18,7 +18,7 @@ import {
   serviceLogFile,
   stepLogFile,
   up
-} from "./chunk-KZ7COZWS.js";
+} from "./chunk-XLMULIZS.js";
 import {
   DefinitionError,
   ServiceError,
@@ -29,7 +29,7 @@ import {
   warning,
   withTimeout,
   writeText
-} from "./chunk-HYWR3VJW.js";
+} from "./chunk-SHQCEGIZ.js";
 import {
   XMLParser,
   XMLValidator
@@ -2899,7 +2899,8 @@ function buildManifest(draft, report) {
     reference: s.image,
     id: s.imageId ?? "",
     ...s.digest ? { digest: s.digest } : {},
-    built: s.built === true
+    built: s.built === true,
+    ...s.baseImages?.length ? { baseImages: s.baseImages } : {}
   }));
   const failedTests = (report.tests?.cases ?? []).filter((c) => c.status === "failed" || c.status === "error").map((c) => ({ ...c.suite ? { suite: c.suite } : {}, name: c.name, ...c.file ? { file: c.file } : {} }));
   return seal({ ...draft, images, outcome: report.outcome, failedTests });
@@ -2910,6 +2911,19 @@ function seal(draft) {
 }
 function checksumOf(body) {
   return `sha256:${createHash2("sha256").update(stableJson(body)).digest("hex")}`;
+}
+function imageDifferences(then, now) {
+  const out = [];
+  for (const before of then.filter((i) => i.built)) {
+    const after = now.find((i) => i.service === before.service);
+    if (!after) continue;
+    if (after.reference !== before.reference) out.push(`service ${before.service} was built from other content than in the run (${after.reference}, the run had ${before.reference})`);
+    for (const base of before.baseImages ?? []) {
+      const current = after.baseImages?.find((b) => b.reference === base.reference);
+      if (current && current.id !== base.id) out.push(`service ${before.service}'s base image ${base.reference} is ${current.id.slice(0, 19)} here, the run had ${base.id.slice(0, 19)}${base.digest ? ` (${base.digest}: pull it and tag it ${base.reference} to build on the same one)` : ""}`);
+    }
+  }
+  return out;
 }
 var ManifestError = class extends Error {
   hint;
@@ -2960,7 +2974,16 @@ var manifestSchema = external_exports.object({
   composeFiles: external_exports.array(external_exports.string()),
   profiles: external_exports.array(external_exports.string()),
   params: external_exports.record(external_exports.string(), external_exports.object({ value: external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean(), external_exports.array(external_exports.string())]).optional(), origin: external_exports.string().optional(), secret: external_exports.literal(true).optional() })),
-  images: external_exports.array(external_exports.object({ service: external_exports.string(), reference: external_exports.string(), id: external_exports.string(), digest: external_exports.string().optional(), built: external_exports.boolean() })),
+  images: external_exports.array(
+    external_exports.object({
+      service: external_exports.string(),
+      reference: external_exports.string(),
+      id: external_exports.string(),
+      digest: external_exports.string().optional(),
+      built: external_exports.boolean(),
+      baseImages: external_exports.array(external_exports.object({ reference: external_exports.string(), id: external_exports.string(), digest: external_exports.string().optional() })).optional()
+    })
+  ),
   backend: external_exports.string(),
   test: external_exports.object({ commandOverride: external_exports.string().optional(), selection: external_exports.array(testRecord).optional() }).optional(),
   outcome: external_exports.enum(["passed", "failed", "error"]),
@@ -3980,6 +4003,8 @@ async function runUnredacted(env, plan, options) {
     enter("collect");
     collectStarted = Date.now();
     if (env.test.reports.length > 0) report.tests = await collectReports(env.test.reports, env.test.workdir, { notBefore: suiteStarted });
+    const reportsDir = options.env[REPORTS_DIR_VARIABLE];
+    if (report.tests && options.output?.copyReports) await options.output.copyReports(report.tests.reports, env.test.workdir, ...reportsDir ? [reportsDir] : []);
     if (crashes.length > 0) {
       const first = crashes[0];
       logOf = first.service;
@@ -4047,7 +4072,15 @@ function reportParams(params) {
 }
 function serviceEntry(s, plan) {
   const built = plan.services.find((p) => p.name === s.name)?.build === true;
-  return { name: s.name, image: s.image.reference, imageId: s.image.id, ...s.image.digest ? { digest: s.image.digest } : {}, ...built ? { built } : {}, phase: s.phase, readyMs: s.readyMs };
+  return {
+    name: s.name,
+    image: s.image.reference,
+    imageId: s.image.id,
+    ...definedFields({ digest: s.image.digest, baseImages: s.image.baseImages }),
+    ...built ? { built } : {},
+    phase: s.phase,
+    readyMs: s.readyMs
+  };
 }
 
 // src/definition/override.ts
@@ -4234,6 +4267,7 @@ function reproductionLine(manifest, where = {}) {
 
 // src/secrets/collect.ts
 var MIN_GUESSED_LENGTH = 6;
+var NOT_SECRET = /* @__PURE__ */ new Set(["PWD", "OLDPWD", "SSH_AUTH_SOCK", "DBUS_SESSION_BUS_ADDRESS", "DESKTOP_SESSION", "GPG_AGENT_INFO", "XAUTHORITY"]);
 function secretValues(environment, env) {
   const values = /* @__PURE__ */ new Set();
   for (const param of Object.values(environment?.params ?? {})) {
@@ -4243,7 +4277,7 @@ function secretValues(environment, env) {
     }
   }
   const guessed = (name, value) => {
-    if (value !== void 0 && value.length >= MIN_GUESSED_LENGTH && looksSecret(name)) values.add(value);
+    if (value !== void 0 && value.length >= MIN_GUESSED_LENGTH && looksSecret(name) && !NOT_SECRET.has(name) && !name.startsWith("XDG_")) values.add(value);
   };
   for (const [name, value] of Object.entries(env)) {
     if (value === void 0) continue;
@@ -4266,6 +4300,7 @@ export {
   loadEnvironment,
   buildManifest,
   seal,
+  imageDifferences,
   ManifestError,
   parseManifest,
   ResultsFolder,
