@@ -55,6 +55,8 @@ export const mountSchema = z.looseObject({
   bind: z.looseObject({ create_host_path: z.union([z.boolean(), z.string()]).optional() }).optional(),
   volume: z.looseObject({ nocopy: z.union([z.boolean(), z.string()]).optional() }).optional(),
   tmpfs: z.looseObject({ size: intish.optional(), mode: z.union([z.number(), z.string()]).optional() }).optional(),
+  // Known, so that it is not an "unknown key"; prenv warns that it cannot mount it (normalize.ts).
+  image: z.looseObject({ subpath: z.string().optional() }).optional(),
 });
 
 export const serviceNetworkSchema = z.union([
@@ -112,6 +114,8 @@ export const serviceSchema = z.looseObject({
   volumes_from: stringList.optional(),
   network_mode: z.string().optional(),
   ipc: z.string().optional(),
+  // Known, so that a provider service gets one accurate refusal (normalize.ts).
+  provider: z.looseObject({ type: z.string().optional() }).optional(),
 });
 
 export const networkSchema = z.union([
@@ -166,7 +170,7 @@ export const UNSUPPORTED = {
     "develop", "deploy", "annotations", "attach", "blkio_config", "cap_drop", "cgroup", "cgroup_parent", "configs",
     "cpu_count", "cpu_percent", "cpu_shares", "cpu_quota", "cpu_period", "cpu_rt_period", "cpu_rt_runtime", "cpus",
     "container_name", "cpuset", "credential_spec", "device_cgroup_rules", "devices", "dns", "dns_opt", "dns_search", "domainname",
-    "label_file", "provider", "external_links", "gpus", "group_add", "isolation", "logging",
+    "label_file", "external_links", "gpus", "group_add", "isolation", "logging",
     "mac_address", "mem_limit", "mem_reservation", "mem_swappiness", "memswap_limit", "models",
     "oom_kill_disable", "oom_score_adj", "pid", "pids_limit", "platform", "pre_start", "post_start", "pre_stop",
     "privileged", "pull_policy", "pull_refresh_after", "read_only", "runtime", "scale", "security_opt", "shm_size",

@@ -436,7 +436,8 @@ function checkReferences(project: Project, services: Record<string, ServiceSpec>
   for (const [name, spec] of Object.entries(services)) {
     const origin = project.services.get(name)!.origin;
     const at = (path: Path): SourceLocation => origin.source.locate([...origin.path, ...path]);
-    if (!spec.image && !spec.build) {
+    // A provider service has been refused already, at its provider key.
+    if (!spec.image && !spec.build && spec.provider === undefined) {
       diagnostics.push(error(`service "${name}" has neither an image nor a build section`, { location: spec.location, service: name, hint: "add `image: <name>` or `build: <directory>`" }));
     }
     for (const [dep, d] of Object.entries(spec.dependsOn)) {

@@ -115,6 +115,8 @@ export interface ServiceSpec {
   networkModeService?: string;
   /** `ipc`: "shareable", "private", "host", or { service } for `service:NAME`. */
   ipc?: string | { service: string };
+  /** `provider.type`: the service is set up by a Compose provider plugin, which prenv refuses. */
+  provider?: string;
   /** Extra readiness checks from `x-prenv.ready`, all of which must pass. */
   ready: ReadinessCheck[];
   /** Where the service is declared, for messages. */

@@ -53,6 +53,17 @@ export function normalizeService(raw: RawService, ctx: ServiceContext): ServiceS
     ready: [],
     location: ctx.source.locateKey(ctx.path),
   };
+  if (raw.provider !== undefined) {
+    // Compose hands such a service to a plugin (a model runner, a cloud service); there is no container to run.
+    spec.provider = raw.provider.type ?? "";
+    ctx.diagnostics.push(
+      error(`service "${ctx.name}" is run by a provider${raw.provider.type ? ` ("${raw.provider.type}")` : ""}, which prenv does not support`, {
+        location: ctx.source.locateKey([...ctx.path, "provider"]),
+        service: ctx.name,
+        hint: "run what the provider would set up as a service with an image, or move this service to a profile prenv does not enable",
+      }),
+    );
+  }
   if (raw.image !== undefined) {
     const bad = imageProblem(raw.image);
     if (bad) fail(bad.problem, ["image"], bad.hint);
@@ -115,6 +126,17 @@ export function normalizeService(raw: RawService, ctx: ServiceContext): ServiceS
     else for (let p = range[0]; p <= range[1]; p++) spec.expose.push(p);
   });
   (raw.volumes ?? []).forEach((v, i) => {
+    if (typeof v === "object" && v.type === "image") {
+      // Image mounts came with Docker API 1.48; prenv's Docker backend speaks 1.41.
+      ctx.diagnostics.push(
+        warning(`volume of type image${v.source ? ` ("${v.source}")` : ""} at ${v.target ?? "?"} is not mounted: prenv's Docker backend uses Engine API 1.41, which has no image mounts`, {
+          location: ctx.source.locate([...ctx.path, "volumes", i, "type"]),
+          service: ctx.name,
+          hint: "copy the files in the service's Dockerfile instead (COPY --from=IMAGE SRC DST), or fill a named volume from a service that runs IMAGE",
+        }),
+      );
+      return;
+    }
     const mount = parseMount(v, ctx.workingDir);
     if (typeof mount === "string")
       fail(mount, ["volumes", i], typeof v === "object" ? "the long syntax takes type (bind, volume or tmpfs), source (a host path or volume name) and an absolute target" : 'write "SOURCE:TARGET[:ro]" with an absolute TARGET, e.g. "./data:/var/lib/data" or "dbdata:/var/lib/postgresql/data"');

@@ -781,6 +781,24 @@ describe("keys prenv does not support", () => {
   });
 });
 
+describe("keys prenv cannot run get an accurate message", () => {
+  test("a provider service is refused once, at its provider key, as not supported", () => {
+    const { diagnostics, dir } = loadFails({ "compose.yaml": "services:\n  ai:\n    provider:\n      type: model\n      options: { model: x }\n  web:\n    image: nginx\n" });
+    assert.deepEqual(
+      diagnostics.map((d) => [d.message, d.location?.file, d.location?.line, d.location?.column]),
+      [['service "ai" is run by a provider ("model"), which prenv does not support', join(dir, "compose.yaml"), 3, 5]],
+    );
+    assert.ok(diagnostics[0]!.hint);
+  });
+
+  test("a type: image volume (and its image: sub-key) is no unknown key: a positioned warning that the engine API lacks image mounts", () => {
+    const def = load({ "compose.yaml": web("    volumes:\n      - type: image\n        source: busybox:1\n        target: /img\n        image: { subpath: bin }\n") });
+    assert.deepEqual(def.warnings.map((w) => [w.location?.line, w.location?.column, /type image \("busybox:1"\) at \/img is not mounted: .*API 1\.41/.test(w.message)]), [[5, 15, true]]);
+    assert.match(def.warnings[0]!.hint!, /COPY --from/);
+    assert.deepEqual(service(def, "web").mounts, []);
+  });
+});
+
 describe("behaviour that follows Docker Compose", () => {
   test("a missing bind source is a positioned warning (created on up), naming a file-like path as such", () => {
     const def = load({ "compose.yaml": web("    volumes:\n      - ./data:/data\n      - ./conf/app.ini:/etc/app.ini\n") });
