@@ -13,6 +13,8 @@ const stringOrList = z.union([z.string(), stringList]);
 const command = z.union([z.null(), z.string(), stringList]);
 const duration = z.string();
 const intish = z.union([z.number().int(), z.string()]);
+/** A number, or a string of one (from a variable, or with a unit: "512m"). */
+const numberish = z.union([z.number(), z.string()]);
 
 export const buildSchema = z.looseObject({
   context: z.string().optional(),
@@ -116,6 +118,28 @@ export const serviceSchema = z.looseObject({
   ipc: z.string().optional(),
   // Known, so that a provider service gets one accurate refusal (normalize.ts).
   provider: z.looseObject({ type: z.string().optional() }).optional(),
+  container_name: z.string().optional(),
+  deploy: z
+    .looseObject({
+      replicas: intish.optional(),
+      resources: z
+        .looseObject({
+          limits: z.looseObject({ cpus: numberish.optional(), memory: numberish.optional(), pids: intish.optional() }).optional(),
+          reservations: z.looseObject({ cpus: numberish.optional(), memory: numberish.optional() }).optional(),
+        })
+        .optional(),
+    })
+    .optional(),
+  stop_signal: z.string().optional(),
+  read_only: z.union([z.boolean(), z.string()]).optional(),
+  security_opt: stringList.optional(),
+  cap_drop: stringList.optional(),
+  dns: stringOrList.optional(),
+  ulimits: z.record(z.string(), z.union([intish, z.looseObject({ soft: intish, hard: intish })])).optional(),
+  sysctls: listOrDict.optional(),
+  mem_limit: numberish.optional(),
+  cpus: numberish.optional(),
+  pids_limit: intish.optional(),
 });
 
 export const networkSchema = z.union([
@@ -167,15 +191,13 @@ export type RawService = z.infer<typeof serviceSchema>;
 export const UNSUPPORTED = {
   top: ["secrets", "configs", "models"],
   service: [
-    "develop", "deploy", "annotations", "attach", "blkio_config", "cap_drop", "cgroup", "cgroup_parent", "configs",
-    "cpu_count", "cpu_percent", "cpu_shares", "cpu_quota", "cpu_period", "cpu_rt_period", "cpu_rt_runtime", "cpus",
-    "container_name", "cpuset", "credential_spec", "device_cgroup_rules", "devices", "dns", "dns_opt", "dns_search", "domainname",
-    "label_file", "external_links", "gpus", "group_add", "isolation", "logging",
-    "mac_address", "mem_limit", "mem_reservation", "mem_swappiness", "memswap_limit", "models",
-    "oom_kill_disable", "oom_score_adj", "pid", "pids_limit", "platform", "pre_start", "post_start", "pre_stop",
-    "privileged", "pull_policy", "pull_refresh_after", "read_only", "runtime", "scale", "security_opt", "shm_size",
-    "secrets", "sysctls", "stdin_open", "stop_signal", "storage_opt", "tty", "ulimits", "use_api_socket", "uts",
-    "userns_mode",
+    "develop", "annotations", "attach", "blkio_config", "cgroup", "cgroup_parent", "configs", "cpu_count",
+    "cpu_percent", "cpu_shares", "cpu_quota", "cpu_period", "cpu_rt_period", "cpu_rt_runtime", "cpuset",
+    "credential_spec", "device_cgroup_rules", "devices", "dns_opt", "dns_search", "domainname", "label_file",
+    "external_links", "gpus", "group_add", "isolation", "logging", "mac_address", "mem_reservation", "mem_swappiness",
+    "memswap_limit", "models", "oom_kill_disable", "oom_score_adj", "pid", "platform", "pre_start", "post_start",
+    "pre_stop", "privileged", "pull_policy", "pull_refresh_after", "runtime", "scale", "shm_size", "secrets",
+    "stdin_open", "storage_opt", "tty", "use_api_socket", "uts", "userns_mode",
   ],
   build: [
     "dockerfile_inline", "entitlements", "ssh", "labels", "cache_from", "cache_to", "no_cache", "no_cache_filter",

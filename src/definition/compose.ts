@@ -376,6 +376,10 @@ export function mergeServices(base: ServiceSpec, over: ServiceSpec): ServiceSpec
     volumesFrom: uniqueBy([...base.volumesFrom, ...over.volumesFrom], (v) => `${v.service ?? ""}:${v.container ?? ""}`),
     ready: over.ready.length > 0 ? over.ready : base.ready,
   };
+  // Sequences Compose combines without repeats, and mappings it merges by key.
+  for (const key of ["capDrop", "securityOpt", "dns"] as const) if (base[key] && over[key]) merged[key] = [...new Set([...base[key], ...over[key]])];
+  if (base.ulimits && over.ulimits) merged.ulimits = { ...base.ulimits, ...over.ulimits };
+  if (base.sysctls && over.sysctls) merged.sysctls = { ...base.sysctls, ...over.sysctls };
   if (base.build && over.build) {
     // A field the overriding file leaves out (so it holds a default) keeps the base's value.
     const defaulted = defaultedBuildKeys.get(over.build) ?? [];

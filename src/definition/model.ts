@@ -115,6 +115,24 @@ export interface ServiceSpec {
   networkModeService?: string;
   /** `ipc`: "shareable", "private", "host", or { service } for `service:NAME`. */
   ipc?: string | { service: string };
+  /** `read_only`: the root filesystem is mounted read-only. */
+  readOnly?: boolean;
+  /** `stop_signal`: sent to stop the container (the image's, else SIGTERM, when unset). */
+  stopSignal?: string;
+  securityOpt?: string[];
+  capDrop?: string[];
+  dns?: string[];
+  /** `ulimits`: a single number is both the soft and the hard limit. */
+  ulimits?: Record<string, { soft: number; hard: number }>;
+  sysctls?: Record<string, string>;
+  /** `mem_limit` or `deploy.resources.limits.memory`, in bytes. */
+  memoryBytes?: number;
+  /** `deploy.resources.reservations.memory`, in bytes. */
+  memoryReservationBytes?: number;
+  /** `cpus` or `deploy.resources.limits.cpus`, in billionths of a CPU as the engine takes them. */
+  nanoCpus?: number;
+  /** `pids_limit` or `deploy.resources.limits.pids`. */
+  pidsLimit?: number;
   /** `provider.type`: the service is set up by a Compose provider plugin, which prenv refuses. */
   provider?: string;
   /** Extra readiness checks from `x-prenv.ready`, all of which must pass. */

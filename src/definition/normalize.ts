@@ -198,8 +198,107 @@ export function normalizeService(raw: RawService, ctx: ServiceContext): ServiceS
   else if (raw.extra_hosts)
     for (const [host, ips] of Object.entries(raw.extra_hosts)) for (const ip of typeof ips === "string" ? [ips] : ips) spec.extraHosts.push(`${host}:${ip}`);
 
+  runtimeOptions(raw, spec, ctx, fail);
   spec.ready = readinessFrom(raw["x-prenv"], fail);
   return spec;
+}
+
+/** The diagnostics lists that have had container_name explained: it is said once per load. */
+const containerNameExplained = new WeakSet<Diagnostic[]>();
+
+/** Keys that set how the container runs: limits, signals, security, DNS, deploy resources. */
+function runtimeOptions(raw: RawService, spec: ServiceSpec, ctx: ServiceContext, fail: (message: string, at: Path, hint?: string) => void): void {
+  const warn = (message: string, at: Path, hint: string) =>
+    ctx.diagnostics.push(warning(message, { location: ctx.source.locateKey([...ctx.path, ...at]), service: ctx.name, hint }));
+  if (raw.container_name !== undefined && !containerNameExplained.has(ctx.diagnostics)) {
+    containerNameExplained.add(ctx.diagnostics);
+    warn(
+      `container_name "${raw.container_name}" is not used: prenv names every container <environment>-<service>, so that several environments of one project (one per pull request) run side by side`,
+      ["container_name"],
+      "services reach each other by service name on the environment's network; remove container_name to silence this (said once for all services)",
+    );
+  }
+  if (raw.read_only !== undefined) spec.readOnly = toBool(raw.read_only, ["read_only"], fail);
+  if (raw.stop_signal !== undefined) spec.stopSignal = raw.stop_signal;
+  if (raw.security_opt !== undefined) spec.securityOpt = raw.security_opt;
+  if (raw.cap_drop !== undefined) spec.capDrop = raw.cap_drop;
+  if (raw.dns !== undefined) spec.dns = typeof raw.dns === "string" ? [raw.dns] : raw.dns;
+  if (raw.sysctls !== undefined) spec.sysctls = toRecord(raw.sysctls);
+  if (raw.ulimits !== undefined) {
+    spec.ulimits = {};
+    for (const [name, limit] of Object.entries(raw.ulimits)) {
+      const [soft, hard] = typeof limit === "object" ? [toInt(limit.soft), toInt(limit.hard)] : [toInt(limit), toInt(limit)];
+      if (soft === undefined || hard === undefined) fail(`ulimits ${name} is not a whole number or { soft, hard }`, ["ulimits", name], "write e.g. `nofile: { soft: 1024, hard: 4096 }` or `nproc: 65535`");
+      else spec.ulimits[name] = { soft, hard };
+    }
+  }
+
+  const limits = raw.deploy?.resources?.limits;
+  const reservations = raw.deploy?.resources?.reservations;
+  // Compose refuses a service key and its deploy counterpart when they differ; so does prenv.
+  const either = (own: number | undefined, ownKey: string, deployed: number | undefined, deployKey: string): number | undefined => {
+    if (own !== undefined && deployed !== undefined && own !== deployed)
+      fail(`${ownKey} and deploy.resources.limits.${deployKey} are both set, to different values`, ["deploy", "resources", "limits", deployKey], `keep one of them (Compose refuses distinct values too)`);
+    return deployed ?? own;
+  };
+  const bytes = (v: number | string | undefined, at: Path): number | undefined => {
+    if (v === undefined) return undefined;
+    const n = parseBytes(v);
+    if (n === undefined) fail(`"${v}" is not an amount of memory`, at, 'write bytes or a number with a unit: "512m", "1.5g", 268435456');
+    return n;
+  };
+  const cpus = (v: number | string | undefined, at: Path): number | undefined => {
+    if (v === undefined) return undefined;
+    const n = typeof v === "number" ? v : /^\d+(\.\d+)?$/.test(v.trim()) ? Number(v) : NaN;
+    if (!(n >= 0)) fail(`"${v}" is not a number of CPUs`, at, 'write a number such as 0.5 or "2"');
+    return n >= 0 ? Math.round(n * 1e9) : undefined;
+  };
+  const pids = (v: number | string | undefined, at: Path): number | undefined => {
+    if (v === undefined) return undefined;
+    const n = toInt(v);
+    if (n === undefined) fail(`"${v}" is not a whole number of processes`, at, "write a count such as 100, or -1 for no limit");
+    return n;
+  };
+  const memory = either(bytes(raw.mem_limit, ["mem_limit"]), "mem_limit", bytes(limits?.memory, ["deploy", "resources", "limits", "memory"]), "memory");
+  if (memory !== undefined) spec.memoryBytes = memory;
+  const nanoCpus = either(cpus(raw.cpus, ["cpus"]), "cpus", cpus(limits?.cpus, ["deploy", "resources", "limits", "cpus"]), "cpus");
+  if (nanoCpus !== undefined) spec.nanoCpus = nanoCpus;
+  const pidsLimit = either(pids(raw.pids_limit, ["pids_limit"]), "pids_limit", pids(limits?.pids, ["deploy", "resources", "limits", "pids"]), "pids");
+  if (pidsLimit !== undefined) spec.pidsLimit = pidsLimit;
+  const reserved = bytes(reservations?.memory, ["deploy", "resources", "reservations", "memory"]);
+  if (reserved !== undefined) spec.memoryReservationBytes = reserved;
+  if (reservations?.cpus !== undefined)
+    warn("deploy.resources.reservations.cpus has no effect on a single Docker engine and is ignored", ["deploy", "resources", "reservations", "cpus"], "a reservation only guides a scheduler's placement; use limits.cpus to cap the service");
+
+  const deploy = raw.deploy;
+  if (deploy === undefined) return;
+  if (deploy.replicas !== undefined) {
+    const replicas = toInt(deploy.replicas);
+    if (replicas === undefined) fail(`deploy.replicas "${deploy.replicas}" is not a whole number`, ["deploy", "replicas"], "write a count such as 1");
+    // One container per service: tests reach it by its name, and readiness, logs and exits are per service.
+    else if (replicas !== 1)
+      warn(`deploy.replicas: ${replicas} is not followed: prenv runs exactly one container per service`, ["deploy", "replicas"], "tests reach a service by its name, so one replica serves them; remove replicas to silence this");
+  }
+  const handled: Record<string, readonly string[]> = { deploy: ["replicas", "resources"], "deploy.resources": ["limits", "reservations"], "deploy.resources.limits": ["cpus", "memory", "pids"], "deploy.resources.reservations": ["cpus", "memory"] };
+  const sections: [string, Record<string, unknown> | undefined][] = [["deploy", deploy], ["deploy.resources", deploy.resources], ["deploy.resources.limits", limits], ["deploy.resources.reservations", reservations]];
+  for (const [name, section] of sections)
+    for (const key of Object.keys(section ?? {}))
+      if (!handled[name]!.includes(key) && !key.startsWith("x-"))
+        warn(`${name}.${key} is not supported by prenv yet and is ignored`, [...name.split("."), key], "it is about a cluster's scheduler (Swarm); remove it, or expect it to have no effect under prenv");
+}
+
+function toInt(v: number | string): number | undefined {
+  const n = typeof v === "number" ? v : /^-?\d+$/.test(v.trim()) ? Number(v) : NaN;
+  return Number.isInteger(n) ? n : undefined;
+}
+
+const BYTE_UNITS: Record<string, number> = { "": 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4, p: 1024 ** 5 };
+
+/** Amounts of memory as Compose reads them: bytes, or a number with a binary unit ("512m", "1.5GiB"). */
+export function parseBytes(v: number | string): number | undefined {
+  if (typeof v === "number") return Number.isFinite(v) && v >= 0 ? Math.floor(v) : undefined;
+  const m = /^(\d+(?:\.\d+)?) ?([kmgtp]?)(?:i?b)?$/i.exec(v.trim());
+  return m ? Math.floor(Number(m[1]) * BYTE_UNITS[m[2]!.toLowerCase()]!) : undefined;
 }
 
 /**

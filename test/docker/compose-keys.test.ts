@@ -63,4 +63,59 @@ describe("keys that name other services, port ranges and missing bind sources", 
     assert.ok(existsSync(join(dir, "made", "here")) && statSync(join(dir, "made", "here")).isDirectory());
     assert.ok(db.State.Running);
   });
+
+  test("limits, signals, security and DNS keys reach the container; deploy resources too", async () => {
+    const dir = project({
+      "compose.yaml": `services:
+  app:
+    image: ${BUSYBOX}
+    command: ["sleep", "600"]
+    container_name: fixed-name
+    read_only: true
+    stop_signal: SIGINT
+    security_opt: ["no-new-privileges:true"]
+    cap_drop: [NET_RAW]
+    dns: 10.9.8.7
+    ulimits:
+      nofile: { soft: 1024, hard: 2048 }
+    sysctls: [net.core.somaxconn=1111]
+    mem_limit: 64m
+    cpus: 0.5
+    pids_limit: 50
+  worker:
+    image: ${BUSYBOX}
+    command: ["sleep", "600"]
+    deploy:
+      replicas: 1
+      resources:
+        limits: { cpus: "0.25", memory: 32M, pids: 40 }
+        reservations: { memory: 16m }
+`,
+    });
+    const env = named("limits");
+    const plan = planFor(dir, env);
+    await up(plan, { backend, owner });
+    const app = await docker.getContainer(containerName(env, "app")).inspect();
+    assert.equal(app.Name, `/${containerName(env, "app")}`, "container_name is not used: the environment names its containers");
+    // dockerode's inspect type leaves StopSignal out; the engine reports it.
+    assert.equal(Reflect.get(app.Config, "StopSignal"), "SIGINT");
+    assert.deepEqual(app.HostConfig.SecurityOpt, ["no-new-privileges:true"]);
+    assert.deepEqual(app.HostConfig.CapDrop, ["NET_RAW"]);
+    assert.deepEqual(app.HostConfig.Dns, ["10.9.8.7"]);
+    assert.equal(app.HostConfig.Memory, 64 * 1024 * 1024);
+    assert.equal(app.HostConfig.NanoCpus, 500_000_000);
+    assert.equal(app.HostConfig.PidsLimit, 50);
+    // Observed inside the container: the root filesystem refuses writes, the limits and the sysctl hold.
+    const write = await backend.exec(env, "app", ["touch", "/probe"]);
+    assert.notEqual(write.exitCode, 0);
+    assert.match(write.output, /Read-only file system/);
+    assert.equal((await backend.exec(env, "app", ["sh", "-c", "ulimit -n; ulimit -Hn"])).output, "1024\n2048\n");
+    assert.equal((await backend.exec(env, "app", ["cat", "/proc/sys/net/core/somaxconn"])).output, "1111\n");
+    assert.match((await backend.exec(env, "app", ["grep", "NoNewPrivs", "/proc/self/status"])).output, /NoNewPrivs:\s+1/);
+    const worker = await docker.getContainer(containerName(env, "worker")).inspect();
+    assert.equal(worker.HostConfig.Memory, 32 * 1024 * 1024);
+    assert.equal(worker.HostConfig.MemoryReservation, 16 * 1024 * 1024);
+    assert.equal(worker.HostConfig.NanoCpus, 250_000_000);
+    assert.equal(worker.HostConfig.PidsLimit, 40);
+  });
 });

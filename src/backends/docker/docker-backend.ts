@@ -254,6 +254,7 @@ export class DockerBackend implements Backend {
       Labels: { ...spec.labels, ...this.labels(plan, owner, { [LABELS.service]: service.name }) },
       ExposedPorts: exposed,
       ...(spec.stopGracePeriodMs !== undefined ? { StopTimeout: Math.ceil(spec.stopGracePeriodMs / 1000) } : {}),
+      ...(spec.stopSignal !== undefined ? { StopSignal: spec.stopSignal } : {}),
       ...(hc
         ? {
             Healthcheck: {
@@ -277,6 +278,7 @@ export class DockerBackend implements Backend {
         ExtraHosts: spec.extraHosts,
         CapAdd: spec.capAdd,
         ...(spec.init !== undefined ? { Init: spec.init } : {}),
+        ...limitsOf(spec),
         NetworkMode: sharedStack ?? first!.name,
       },
       ...(sharedStack ? {} : { NetworkingConfig: { EndpointsConfig: { [first!.name]: { Aliases: first!.aliases, Links: links } } } }),
@@ -742,6 +744,22 @@ function mountOf(m: MountSpec, plan: Plan): Dockerode.MountSettings {
     case "tmpfs":
       return { Type: "tmpfs", Source: "", Target: m.target };
   }
+}
+
+/** read_only, security_opt, cap_drop, dns, ulimits, sysctls and the resource limits, as HostConfig fields. */
+function limitsOf(spec: PlannedService["spec"]): Dockerode.HostConfig {
+  return {
+    ...(spec.readOnly !== undefined ? { ReadonlyRootfs: spec.readOnly } : {}),
+    ...(spec.securityOpt ? { SecurityOpt: spec.securityOpt } : {}),
+    ...(spec.capDrop ? { CapDrop: spec.capDrop } : {}),
+    ...(spec.dns ? { Dns: spec.dns } : {}),
+    ...(spec.ulimits ? { Ulimits: Object.entries(spec.ulimits).map(([Name, l]) => ({ Name, Soft: l.soft, Hard: l.hard })) } : {}),
+    ...(spec.sysctls ? { Sysctls: spec.sysctls } : {}),
+    ...(spec.memoryBytes !== undefined ? { Memory: spec.memoryBytes } : {}),
+    ...(spec.memoryReservationBytes !== undefined ? { MemoryReservation: spec.memoryReservationBytes } : {}),
+    ...(spec.nanoCpus !== undefined ? { NanoCpus: spec.nanoCpus } : {}),
+    ...(spec.pidsLimit !== undefined ? { PidsLimit: spec.pidsLimit } : {}),
+  };
 }
 
 function restartPolicy(restart: string | undefined): Dockerode.HostRestartPolicy {
