@@ -87,6 +87,21 @@ export const prenvServiceSchema = z.looseObject({
     .optional(),
 });
 
+/** A service's `secrets:` / `configs:` entry: the short name, or the long form. */
+const fileReference = z.union([
+  z.string(),
+  z.looseObject({ source: z.string(), target: z.string().optional(), uid: z.string().optional(), gid: z.string().optional(), mode: z.union([z.number(), z.string()]).optional() }),
+]);
+
+/** A top-level secret or config: where its content comes from. */
+export const fileSourceSchema = z.looseObject({
+  file: z.string().optional(),
+  environment: z.string().optional(),
+  content: z.string().optional(),
+  external: z.union([z.boolean(), z.string()]).optional(),
+  name: z.string().optional(),
+});
+
 export const serviceSchema = z.looseObject({
   image: z.string().optional(),
   build: z.union([z.string(), buildSchema]).optional(),
@@ -140,6 +155,8 @@ export const serviceSchema = z.looseObject({
   mem_limit: numberish.optional(),
   cpus: numberish.optional(),
   pids_limit: intish.optional(),
+  secrets: z.array(fileReference).optional(),
+  configs: z.array(fileReference).optional(),
 });
 
 export const networkSchema = z.union([
@@ -179,6 +196,8 @@ export const composeFileSchema = z.looseObject({
   services: z.record(z.string(), z.union([z.null(), serviceSchema])).optional(),
   networks: z.record(z.string(), networkSchema).optional(),
   volumes: z.record(z.string(), volumeSchema).optional(),
+  secrets: z.record(z.string(), fileSourceSchema).optional(),
+  configs: z.record(z.string(), fileSourceSchema).optional(),
 });
 
 export type RawComposeFile = z.infer<typeof composeFileSchema>;
@@ -189,14 +208,14 @@ export type RawService = z.infer<typeof serviceSchema>;
  * with a warning that names the key and its position: never silently dropped.
  */
 export const UNSUPPORTED = {
-  top: ["secrets", "configs", "models"],
+  top: ["models"],
   service: [
-    "develop", "annotations", "attach", "blkio_config", "cgroup", "cgroup_parent", "configs", "cpu_count",
+    "develop", "annotations", "attach", "blkio_config", "cgroup", "cgroup_parent", "cpu_count",
     "cpu_percent", "cpu_shares", "cpu_quota", "cpu_period", "cpu_rt_period", "cpu_rt_runtime", "cpuset",
     "credential_spec", "device_cgroup_rules", "devices", "dns_opt", "dns_search", "domainname", "label_file",
     "external_links", "gpus", "group_add", "isolation", "logging", "mac_address", "mem_reservation", "mem_swappiness",
     "memswap_limit", "models", "oom_kill_disable", "oom_score_adj", "pid", "platform", "pre_start", "post_start",
-    "pre_stop", "privileged", "pull_policy", "pull_refresh_after", "runtime", "scale", "shm_size", "secrets",
+    "pre_stop", "privileged", "pull_policy", "pull_refresh_after", "runtime", "scale", "shm_size",
     "stdin_open", "storage_opt", "tty", "use_api_socket", "uts", "userns_mode",
   ],
   build: [

@@ -51,6 +51,21 @@ export type MountSpec =
   | { type: "volume"; source?: string; target: string; readOnly: boolean }
   | { type: "tmpfs"; target: string };
 
+/**
+ * Where a secret's or config's content comes from. The content of an `environment` source is
+ * not part of this object (which is hashed and may be printed): see `fileContent` in normalize.ts.
+ */
+export type FileSource = { file: string } | { environment: string } | { content: string };
+
+/** A secret or config as a service gets it: a file at `target` (absolute), read-only. */
+export interface FileMount {
+  kind: "secret" | "config";
+  name: string;
+  target: string;
+  /** Set by the loader once the top-level declaration is found (compose.ts). */
+  source?: FileSource;
+}
+
 export interface HealthcheckSpec {
   /** Docker's form: ["CMD", ...], ["CMD-SHELL", "..."] or ["NONE"]. */
   test: string[];
@@ -133,6 +148,8 @@ export interface ServiceSpec {
   nanoCpus?: number;
   /** `pids_limit` or `deploy.resources.limits.pids`. */
   pidsLimit?: number;
+  /** `secrets:` and `configs:`, resolved against the top-level ones: files placed in the container, read-only. */
+  files?: FileMount[];
   /** `provider.type`: the service is set up by a Compose provider plugin, which prenv refuses. */
   provider?: string;
   /** Extra readiness checks from `x-prenv.ready`, all of which must pass. */

@@ -7,7 +7,7 @@ import { error, warning } from "./errors.ts";
 import { imageProblem } from "./image-ref.ts";
 import type { Lookup } from "./interpolate.ts";
 import { readDefinitionText } from "./read-file.ts";
-import type { BuildSpec, Diagnostic, HealthcheckSpec, MountSpec, PortSpec, ReadinessCheck, ServiceSpec, SourceLocation } from "./model.ts";
+import type { BuildSpec, Diagnostic, FileMount, HealthcheckSpec, MountSpec, PortSpec, ReadinessCheck, ServiceSpec, SourceLocation } from "./model.ts";
 import type { Path, YamlSource } from "./yaml-source.ts";
 
 /** What normalising one service of one file needs to know. */
@@ -199,6 +199,16 @@ export function normalizeService(raw: RawService, ctx: ServiceContext): ServiceS
     for (const [host, ips] of Object.entries(raw.extra_hosts)) for (const ip of typeof ips === "string" ? [ips] : ips) spec.extraHosts.push(`${host}:${ip}`);
 
   runtimeOptions(raw, spec, ctx, fail);
+  for (const kind of ["secrets", "configs"] as const)
+    (raw[kind] ?? []).forEach((entry, i) => {
+      const name = typeof entry === "string" ? entry : entry.source;
+      const given = typeof entry === "string" ? undefined : entry.target;
+      // Where Compose puts them: secrets under /run/secrets, configs at the root, unless the target is absolute.
+      const target = given?.startsWith("/") ? given : kind === "secrets" ? `/run/secrets/${given ?? name}` : `/${given ?? name}`;
+      const file: FileMount = { kind: kind === "secrets" ? "secret" : "config", name, target };
+      declaredAt.set(file, ctx.source.locate([...ctx.path, kind, i]));
+      (spec.files ??= []).push(file);
+    });
   spec.ready = readinessFrom(raw["x-prenv"], fail);
   return spec;
 }

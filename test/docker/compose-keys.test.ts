@@ -8,6 +8,8 @@ import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import { up } from "../../src/engine/up.ts";
+import { loadDefinition } from "../../src/definition/compose.ts";
+import { planEnvironment } from "../../src/plan/plan.ts";
 import { containerName } from "../../src/backends/docker/docker-backend.ts";
 import { BUSYBOX, backend, docker, environmentNames, owner, planFor, project } from "../helpers/docker.ts";
 
@@ -117,5 +119,37 @@ describe("keys that name other services, port ranges and missing bind sources", 
     assert.equal(worker.HostConfig.MemoryReservation, 16 * 1024 * 1024);
     assert.equal(worker.HostConfig.NanoCpus, 250_000_000);
     assert.equal(worker.HostConfig.PidsLimit, 40);
+  });
+
+  test("secrets and configs from files, variables and content are placed where Compose puts them, read-only; a variable's content stays out of the plan", async () => {
+    const dir = project({
+      "token.txt": "from-a-file\n",
+      "app.conf": "port=1\n",
+      "compose.yaml": `services:
+  app:
+    image: ${BUSYBOX}
+    command: ["sleep", "600"]
+    secrets: [token, { source: apikey, target: api.key }]
+    configs: [app.conf, { source: inline, target: /etc/inline.conf }]
+secrets:
+  token: { file: ./token.txt }
+  apikey: { environment: PRENV_TEST_APIKEY }
+configs:
+  app.conf: { file: ./app.conf }
+  inline: { content: "inline-content" }
+`,
+    });
+    const env = named("files");
+    const plan = planEnvironment(loadDefinition({ cwd: dir, env: { PRENV_TEST_APIKEY: "s3cr3t-value-42" } }), { environment: env });
+    assert.ok(!JSON.stringify(plan).includes("s3cr3t-value-42"), "the secret's content is not part of the plan");
+    await up(plan, { backend, owner });
+    const read = async (path: string) => (await backend.exec(env, "app", ["cat", path])).output;
+    assert.equal(await read("/run/secrets/token"), "from-a-file\n");
+    assert.equal(await read("/run/secrets/api.key"), "s3cr3t-value-42");
+    assert.equal(await read("/app.conf"), "port=1\n");
+    assert.equal(await read("/etc/inline.conf"), "inline-content");
+    assert.equal((await backend.exec(env, "app", ["stat", "-c", "%a", "/run/secrets/api.key", "/etc/inline.conf"])).output, "444\n444\n");
+    const write = await backend.exec(env, "app", ["sh", "-c", "echo x > /run/secrets/token"]);
+    assert.notEqual(write.exitCode, 0, "a file-backed secret is mounted read-only");
   });
 });

@@ -759,16 +759,16 @@ describe("keys prenv does not support", () => {
         "    build:",
         "      context: .",
         "      cache_from: [x]",
-        "secrets:",
-        "  token:",
-        "    file: ./token",
+        "models:",
+        "  llm:",
+        "    model: ai/smollm2",
         "",
       ].join("\n"),
     });
     const found = def.warnings.map((w) => ({ message: w.message, line: w.location?.line, column: w.location?.column, file: w.location?.file }));
     const file = join(def.dir, "compose.yaml");
     assert.deepEqual(found, [
-      { message: '"secrets" is not supported by prenv yet and is ignored', line: 10, column: 1, file },
+      { message: '"models" is not supported by prenv yet and is ignored', line: 10, column: 1, file },
       { message: '"tty" in service "web" is not supported by prenv yet and is ignored', line: 4, column: 5, file },
       { message: '"privileged" in service "web" is not supported by prenv yet and is ignored', line: 5, column: 5, file },
       { message: '"cache_from" in service "web" (build) is not supported by prenv yet and is ignored', line: 9, column: 7, file },
@@ -844,6 +844,32 @@ describe("limits, signals, security and deploy", () => {
     );
     assert.match(def.warnings[0]!.message, /side by side/);
     assert.ok(def.warnings.every((w) => w.hint));
+  });
+});
+
+describe("secrets and configs", () => {
+  test("land where Compose puts them; undeclared, missing and unset sources are positioned errors", () => {
+    const { diagnostics } = loadFails({
+      "compose.yaml": web("    secrets: [tokn, { source: gone }]\n    configs: [nothing]\n", "secrets:\n  token: { file: ./token.txt }\n  gone: { environment: UNSET_VAR }\n"),
+    });
+    assert.deepEqual(
+      diagnostics.map((d) => [d.location?.line, d.message]),
+      [
+        [7, "secret \"token\": file ./token.txt does not exist (looked for " + diagnostics[0]!.message.split("looked for ")[1]],
+        [8, "secret \"gone\" comes from variable UNSET_VAR, which is not set"],
+      ],
+    );
+    const undeclared = loadFails({ "compose.yaml": web("    secrets: [tokn]\n    configs: [nothing]\n", "secrets:\n  token: { environment: A }\n") }, { env: { A: "v" } });
+    assert.deepEqual(
+      undeclared.diagnostics.map((d) => [d.location?.line, d.message, d.hint]),
+      [
+        [4, 'service "web" uses secret "tokn", which is not declared under the top-level secrets', 'did you mean "token"?'],
+        [5, 'service "web" uses config "nothing", which is not declared under the top-level configs', 'add "nothing:" with a file: or environment: under the top-level configs key'],
+      ],
+    );
+    const def = load({ "compose.yaml": web("    secrets: [a, { source: a, target: b }, { source: a, target: /abs }]\n    configs: [c, { source: c, target: etc/c.conf }]\n", "secrets:\n  a: { environment: A }\nconfigs:\n  c: { content: x }\n") }, { env: { A: "v" } });
+    assert.deepEqual(service(def, "web").files?.map((f) => f.target), ["/run/secrets/a", "/run/secrets/b", "/abs", "/c", "/etc/c.conf"]);
+    assert.equal(def.variablesUsed.A, undefined, "a secret's variable is not recorded with the variables (which are written out)");
   });
 });
 

@@ -8,7 +8,8 @@ import Dockerode from "dockerode";
 import { pack } from "tar-fs";
 import { withTimeout } from "../../util/async.ts";
 import { TextTail, Utf8Chunker, writeText } from "../../util/text-streams.ts";
-import type { MountSpec } from "../../definition/model.ts";
+import { fileContent } from "../../definition/compose.ts";
+import type { FileMount, MountSpec } from "../../definition/model.ts";
 import { networksOf, repositoryOf, type Plan, type PlannedService } from "../../plan/plan.ts";
 import {
   LABELS,
@@ -268,7 +269,7 @@ export class DockerBackend implements Backend {
         : {}),
       HostConfig: {
         PortBindings: bindings,
-        ...mountsOf(spec.mounts, plan),
+        ...mountsOf(spec.mounts, plan, spec.files ?? []),
         ...(spec.volumesFrom.length > 0
           ? { VolumesFrom: spec.volumesFrom.map((v) => `${v.service ? containerName(plan.environment, v.service) : v.container}:${v.readOnly ? "ro" : "rw"}`) }
           : {}),
@@ -283,6 +284,12 @@ export class DockerBackend implements Backend {
       },
       ...(sharedStack ? {} : { NetworkingConfig: { EndpointsConfig: { [first!.name]: { Aliases: first!.aliases, Links: links } } } }),
     });
+    // Secrets and configs from variables or inline content: written into the container before it starts.
+    const written = (spec.files ?? []).flatMap((f) => {
+      const content = f.source && !("file" in f.source) ? fileContent(f.source) : undefined;
+      return content === undefined ? [] : [{ path: f.target, content }];
+    });
+    if (written.length > 0) await container.putArchive(fileArchive(written), { path: "/" });
     // API 1.41 takes one network at create time: join the others before starting.
     if (!sharedStack) for (const n of rest) await this.docker.getNetwork(n.name).connect({ Container: container.id, EndpointConfig: { Aliases: n.aliases, Links: links } });
   }
@@ -725,12 +732,48 @@ export function containerName(environment: string, service: string): string {
  * missing Binds source as a directory (as Compose has it created), while Mounts refuses it,
  * and CreateMountpoint needs API 1.42. Sources with ":" cannot be written in Binds' syntax.
  */
-function mountsOf(mounts: MountSpec[], plan: Plan): { Mounts: Dockerode.MountSettings[]; Binds: string[] } {
+function mountsOf(mounts: MountSpec[], plan: Plan, files: FileMount[] = []): { Mounts: Dockerode.MountSettings[]; Binds: string[] } {
   const binds = mounts.filter((m): m is Extract<MountSpec, { type: "bind" }> => m.type === "bind" && m.createHostPath && !m.source.includes(":") && !m.target.includes(":"));
+  // Secrets and configs from files are bind-mounted read-only where Compose mounts them.
+  const fromFiles = files.flatMap((f) => (f.source && "file" in f.source ? [{ Type: "bind" as const, Source: f.source.file, Target: f.target, ReadOnly: true }] : []));
   return {
     Binds: binds.map((m) => `${m.source}:${m.target}:${m.readOnly ? "ro" : "rw"}`),
-    Mounts: mounts.filter((m) => !(binds as MountSpec[]).includes(m)).map((m) => mountOf(m, plan)),
+    Mounts: [...mounts.filter((m) => !(binds as MountSpec[]).includes(m)).map((m) => mountOf(m, plan)), ...fromFiles],
   };
+}
+
+/**
+ * A tar archive of files at absolute paths, read-only (0444) as Compose writes secrets and
+ * configs that come from variables or inline content. The engine creates missing parents.
+ */
+export function fileArchive(files: { path: string; content: string }[]): Buffer {
+  const blocks: Buffer[] = [];
+  for (const { path, content } of files) {
+    const body = Buffer.from(content, "utf8");
+    const header = Buffer.alloc(512);
+    const name = path.replace(/^\/+/, "");
+    // ustar splits long names into a prefix (up to 155 bytes) and a name (up to 100).
+    const cut = name.length > 100 ? name.lastIndexOf("/") : -1;
+    const [prefix, rest] = cut > 0 && name.length - cut - 1 <= 100 && cut <= 155 ? [name.slice(0, cut), name.slice(cut + 1)] : ["", name];
+    if (Buffer.byteLength(rest) > 100) throw new Error(`path too long for the archive: ${path}`);
+    header.write(rest, 0, 100, "utf8");
+    header.write("0000444\0", 100);
+    header.write("0000000\0", 108);
+    header.write("0000000\0", 116);
+    header.write(`${body.length.toString(8).padStart(11, "0")}\0`, 124);
+    header.write(`${Math.floor(Date.now() / 1000).toString(8).padStart(11, "0")}\0`, 136);
+    header.write("        ", 148);
+    header.write("0", 156);
+    header.write("ustar\0", 257);
+    header.write("00", 263);
+    header.write(prefix, 345, 155, "utf8");
+    let sum = 0;
+    for (const byte of header) sum += byte;
+    header.write(`${sum.toString(8).padStart(6, "0")}\0 `, 148);
+    blocks.push(header, body, Buffer.alloc((512 - (body.length % 512)) % 512));
+  }
+  blocks.push(Buffer.alloc(1024));
+  return Buffer.concat(blocks);
 }
 
 function mountOf(m: MountSpec, plan: Plan): Dockerode.MountSettings {
