@@ -13,6 +13,8 @@ const stringOrList = z.union([z.string(), stringList]);
 const command = z.union([z.null(), z.string(), stringList]);
 const duration = z.string();
 const intish = z.union([z.number().int(), z.string()]);
+/** A number, or a string of one (from a variable, or with a unit: "512m"). */
+const numberish = z.union([z.number(), z.string()]);
 
 export const buildSchema = z.looseObject({
   context: z.string().optional(),
@@ -55,6 +57,8 @@ export const mountSchema = z.looseObject({
   bind: z.looseObject({ create_host_path: z.union([z.boolean(), z.string()]).optional() }).optional(),
   volume: z.looseObject({ nocopy: z.union([z.boolean(), z.string()]).optional() }).optional(),
   tmpfs: z.looseObject({ size: intish.optional(), mode: z.union([z.number(), z.string()]).optional() }).optional(),
+  // Known, so that it is not an "unknown key"; prenv warns that it cannot mount it (normalize.ts).
+  image: z.looseObject({ subpath: z.string().optional() }).optional(),
 });
 
 export const serviceNetworkSchema = z.union([
@@ -81,6 +85,21 @@ export const prenvServiceSchema = z.looseObject({
       ]),
     )
     .optional(),
+});
+
+/** A service's `secrets:` / `configs:` entry: the short name, or the long form. */
+const fileReference = z.union([
+  z.string(),
+  z.looseObject({ source: z.string(), target: z.string().optional(), uid: z.string().optional(), gid: z.string().optional(), mode: z.union([z.number(), z.string()]).optional() }),
+]);
+
+/** A top-level secret or config: where its content comes from. */
+export const fileSourceSchema = z.looseObject({
+  file: z.string().optional(),
+  environment: z.string().optional(),
+  content: z.string().optional(),
+  external: z.union([z.boolean(), z.string()]).optional(),
+  name: z.string().optional(),
 });
 
 export const serviceSchema = z.looseObject({
@@ -112,6 +131,32 @@ export const serviceSchema = z.looseObject({
   volumes_from: stringList.optional(),
   network_mode: z.string().optional(),
   ipc: z.string().optional(),
+  // Known, so that a provider service gets one accurate refusal (normalize.ts).
+  provider: z.looseObject({ type: z.string().optional() }).optional(),
+  container_name: z.string().optional(),
+  deploy: z
+    .looseObject({
+      replicas: intish.optional(),
+      resources: z
+        .looseObject({
+          limits: z.looseObject({ cpus: numberish.optional(), memory: numberish.optional(), pids: intish.optional() }).optional(),
+          reservations: z.looseObject({ cpus: numberish.optional(), memory: numberish.optional() }).optional(),
+        })
+        .optional(),
+    })
+    .optional(),
+  stop_signal: z.string().optional(),
+  read_only: z.union([z.boolean(), z.string()]).optional(),
+  security_opt: stringList.optional(),
+  cap_drop: stringList.optional(),
+  dns: stringOrList.optional(),
+  ulimits: z.record(z.string(), z.union([intish, z.looseObject({ soft: intish, hard: intish })])).optional(),
+  sysctls: listOrDict.optional(),
+  mem_limit: numberish.optional(),
+  cpus: numberish.optional(),
+  pids_limit: intish.optional(),
+  secrets: z.array(fileReference).optional(),
+  configs: z.array(fileReference).optional(),
 });
 
 export const networkSchema = z.union([
@@ -151,6 +196,8 @@ export const composeFileSchema = z.looseObject({
   services: z.record(z.string(), z.union([z.null(), serviceSchema])).optional(),
   networks: z.record(z.string(), networkSchema).optional(),
   volumes: z.record(z.string(), volumeSchema).optional(),
+  secrets: z.record(z.string(), fileSourceSchema).optional(),
+  configs: z.record(z.string(), fileSourceSchema).optional(),
 });
 
 export type RawComposeFile = z.infer<typeof composeFileSchema>;
@@ -161,17 +208,15 @@ export type RawService = z.infer<typeof serviceSchema>;
  * with a warning that names the key and its position: never silently dropped.
  */
 export const UNSUPPORTED = {
-  top: ["secrets", "configs", "models"],
+  top: ["models"],
   service: [
-    "develop", "deploy", "annotations", "attach", "blkio_config", "cap_drop", "cgroup", "cgroup_parent", "configs",
-    "cpu_count", "cpu_percent", "cpu_shares", "cpu_quota", "cpu_period", "cpu_rt_period", "cpu_rt_runtime", "cpus",
-    "container_name", "cpuset", "credential_spec", "device_cgroup_rules", "devices", "dns", "dns_opt", "dns_search", "domainname",
-    "label_file", "provider", "external_links", "gpus", "group_add", "isolation", "logging",
-    "mac_address", "mem_limit", "mem_reservation", "mem_swappiness", "memswap_limit", "models",
-    "oom_kill_disable", "oom_score_adj", "pid", "pids_limit", "platform", "pre_start", "post_start", "pre_stop",
-    "privileged", "pull_policy", "pull_refresh_after", "read_only", "runtime", "scale", "security_opt", "shm_size",
-    "secrets", "sysctls", "stdin_open", "stop_signal", "storage_opt", "tty", "ulimits", "use_api_socket", "uts",
-    "userns_mode",
+    "develop", "annotations", "attach", "blkio_config", "cgroup", "cgroup_parent", "cpu_count",
+    "cpu_percent", "cpu_shares", "cpu_quota", "cpu_period", "cpu_rt_period", "cpu_rt_runtime", "cpuset",
+    "credential_spec", "device_cgroup_rules", "devices", "dns_opt", "dns_search", "domainname", "label_file",
+    "external_links", "gpus", "group_add", "isolation", "logging", "mac_address", "mem_reservation", "mem_swappiness",
+    "memswap_limit", "models", "oom_kill_disable", "oom_score_adj", "pid", "platform", "pre_start", "post_start",
+    "pre_stop", "privileged", "pull_policy", "pull_refresh_after", "runtime", "scale", "shm_size",
+    "stdin_open", "storage_opt", "tty", "use_api_socket", "uts", "userns_mode",
   ],
   build: [
     "dockerfile_inline", "entitlements", "ssh", "labels", "cache_from", "cache_to", "no_cache", "no_cache_filter",

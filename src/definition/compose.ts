@@ -3,14 +3,14 @@ import { existsSync, realpathSync, statSync } from "node:fs";
 import { basename, dirname, relative, resolve } from "node:path";
 import { parse as parseDotenv } from "dotenv";
 import type { z } from "zod";
-import { composeFileSchema, type RawComposeFile, type RawService } from "./compose-schema.ts";
+import { composeFileSchema, type fileSourceSchema, type RawComposeFile, type RawService } from "./compose-schema.ts";
 import { describeIssue, type IssueWords } from "./issues.ts";
 import { definedFields, stableJson } from "../util/objects.ts";
 import { DefinitionError, error, throwIfErrors, warning } from "./errors.ts";
 import { interpolate, InterpolationError, type Lookup } from "./interpolate.ts";
 import { readDefinitionText } from "./read-file.ts";
 import { checkKeys, didYouMean } from "./keys.ts";
-import type { Definition, Diagnostic, NetworkSpec, ServiceSpec, SourceLocation, VolumeSpec } from "./model.ts";
+import type { Definition, Diagnostic, FileSource, NetworkSpec, ServiceSpec, SourceLocation, VolumeSpec } from "./model.ts";
 import { declaredAt, defaultedBuildKeys, normalizeService } from "./normalize.ts";
 import { isMapping, readYaml, shorten, type Path, type YamlSource } from "./yaml-source.ts";
 
@@ -46,6 +46,9 @@ interface Project {
   services: Map<string, { spec: ServiceSpec; origin: Origin }>;
   networks: Record<string, NetworkSpec>;
   volumes: Record<string, VolumeSpec>;
+  /** Top-level secrets and configs: name -> where the content comes from. */
+  secrets: Record<string, FileSource>;
+  configs: Record<string, FileSource>;
   extensions: Record<string, unknown>;
   name?: string;
 }
@@ -69,7 +72,7 @@ export function loadDefinition(options: LoadOptions): Definition {
     return value;
   };
 
-  const loader = new Loader(lookup, diagnostics, options.embedded);
+  const loader = new Loader(lookup, (name) => variables[name] ?? env[name] ?? dotenv[name], diagnostics, options.embedded);
   const project = loader.loadProject(files, workingDir);
   throwIfErrors(diagnostics);
 
@@ -83,6 +86,7 @@ export function loadDefinition(options: LoadOptions): Definition {
     diagnostics.push(error(`${files.join(", ")} defines no services`, { location: { file: files[0]!, line: 1, column: 1 }, hint: "add a `services:` mapping with at least one service" }));
   }
   checkReferences(project, services, diagnostics);
+  attachFiles(project, services, diagnostics);
   throwIfErrors(diagnostics);
 
   const hashed = { services, networks: project.networks, volumes: project.volumes };
@@ -164,15 +168,19 @@ class Loader {
   /** The interpolated prenv keys of the embedded file, once it is loaded. */
   embeddedValues: Record<string, unknown> | undefined;
 
-  constructor(lookup: Lookup, diagnostics: Diagnostic[], embedded?: { file: string; keys: readonly string[] }) {
+  /** Reads a variable without recording it in variablesUsed (for secrets' content). */
+  private readonly quiet: Lookup;
+
+  constructor(lookup: Lookup, quiet: Lookup, diagnostics: Diagnostic[], embedded?: { file: string; keys: readonly string[] }) {
     this.lookup = lookup;
+    this.quiet = quiet;
     this.diagnostics = diagnostics;
     this.embedded = embedded;
   }
 
   /** `at`: where the including file names these files, for findings about reading them. */
   loadProject(files: string[], workingDir: string, at?: SourceLocation): Project {
-    const project: Project = { services: new Map(), networks: {}, volumes: {}, extensions: {} };
+    const project: Project = { services: new Map(), networks: {}, volumes: {}, secrets: {}, configs: {}, extensions: {} };
     for (const file of files) {
       const loaded = this.loadFile(file, workingDir, at);
       if (!loaded) continue;
@@ -209,6 +217,11 @@ class Loader {
       }
       for (const [name, n] of Object.entries(raw.networks ?? {})) project.networks[name] = networkSpec(name, n, source, this.diagnostics);
       for (const [name, v] of Object.entries(raw.volumes ?? {})) project.volumes[name] = volumeSpec(name, v, source, this.diagnostics);
+      for (const kind of ["secrets", "configs"] as const)
+        for (const [name, f] of Object.entries(raw[kind] ?? {})) {
+          const found = fileSource(kind, name, f, source, workingDir, this.quiet, this.diagnostics);
+          if (found) project[kind][name] = found;
+        }
     }
     return project;
   }
@@ -257,6 +270,8 @@ class Loader {
     }
     Object.assign(project.networks, { ...sub.networks, ...project.networks });
     Object.assign(project.volumes, { ...sub.volumes, ...project.volumes });
+    Object.assign(project.secrets, { ...sub.secrets, ...project.secrets });
+    Object.assign(project.configs, { ...sub.configs, ...project.configs });
     return { added, files: paths };
   }
 
@@ -376,6 +391,10 @@ export function mergeServices(base: ServiceSpec, over: ServiceSpec): ServiceSpec
     volumesFrom: uniqueBy([...base.volumesFrom, ...over.volumesFrom], (v) => `${v.service ?? ""}:${v.container ?? ""}`),
     ready: over.ready.length > 0 ? over.ready : base.ready,
   };
+  // Sequences Compose combines without repeats, and mappings it merges by key.
+  for (const key of ["capDrop", "securityOpt", "dns"] as const) if (base[key] && over[key]) merged[key] = [...new Set([...base[key], ...over[key]])];
+  if (base.ulimits && over.ulimits) merged.ulimits = { ...base.ulimits, ...over.ulimits };
+  if (base.sysctls && over.sysctls) merged.sysctls = { ...base.sysctls, ...over.sysctls };
   if (base.build && over.build) {
     // A field the overriding file leaves out (so it holds a default) keeps the base's value.
     const defaulted = defaultedBuildKeys.get(over.build) ?? [];
@@ -430,13 +449,70 @@ function labelRecord(v: Record<string, string | number | boolean | null> | strin
   return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, x === null ? "" : String(x)]));
 }
 
+/** The content of `environment` secrets and configs, kept out of the (hashed, printable) definition. */
+const fileContents = new WeakMap<FileSource, string>();
+
+/** What a secret or config holds when it comes from a variable; files are read by the engine. */
+export function fileContent(source: FileSource): string | undefined {
+  return "content" in source ? source.content : fileContents.get(source);
+}
+
+/** A top-level secret or config: a file (which must exist), a variable, or (configs) inline content. */
+function fileSource(kind: "secrets" | "configs", name: string, raw: z.infer<typeof fileSourceSchema>, source: YamlSource, workingDir: string, lookup: Lookup, diagnostics: Diagnostic[]): FileSource | undefined {
+  const what = `${kind === "secrets" ? "secret" : "config"} "${name}"`;
+  const at = (key?: string) => (key ? source.locate([kind, name, key]) : source.locateKey([kind, name]));
+  const given = (["file", "environment", "content"] as const).filter((k) => raw[k] !== undefined);
+  if (raw.external !== undefined && raw.external !== false && raw.external !== "false") {
+    diagnostics.push(error(`${what} is external, which prenv cannot read: external secrets and configs live in a Swarm`, { location: at("external"), hint: "give it a `file:` or an `environment:` source instead" }));
+    return undefined;
+  }
+  if (given.length !== 1 || (kind === "secrets" && raw.content !== undefined)) {
+    diagnostics.push(error(`${what} needs exactly one source`, { location: at(), hint: kind === "secrets" ? "write `file: ./path` or `environment: VARIABLE`" : "write `file: ./path`, `environment: VARIABLE` or `content: ...`" }));
+    return undefined;
+  }
+  if (raw.file !== undefined) {
+    const file = resolve(workingDir, raw.file);
+    if (!existsSync(file)) {
+      diagnostics.push(error(`${what}: file ${raw.file} does not exist (looked for ${file})`, { location: at("file"), hint: "create the file, or fix the path (relative to the compose file)" }));
+      return undefined;
+    }
+    return { file };
+  }
+  if (raw.content !== undefined) return { content: raw.content };
+  const variable = raw.environment!;
+  // Read straight from the variables, not through `lookup`: that records values in variablesUsed, which is written out.
+  const value = lookup(variable);
+  if (value === undefined) {
+    diagnostics.push(error(`${what} comes from variable ${variable}, which is not set`, { location: at("environment"), hint: `set ${variable} in the environment or in .env` }));
+    return undefined;
+  }
+  const found: FileSource = { environment: variable };
+  fileContents.set(found, value);
+  return found;
+}
+
+/** Gives each service's secrets and configs their sources; an undeclared one is an error at its entry. */
+function attachFiles(project: Project, services: Record<string, ServiceSpec>, diagnostics: Diagnostic[]): void {
+  for (const [name, spec] of Object.entries(services))
+    for (const f of spec.files ?? []) {
+      const declared = f.kind === "secret" ? project.secrets : project.configs;
+      const found = declared[f.name];
+      if (found) f.source = found;
+      else {
+        const guess = didYouMean(f.name, Object.keys(declared));
+        diagnostics.push(error(`service "${name}" uses ${f.kind} "${f.name}", which is not declared under the top-level ${f.kind}s`, { location: declaredAt.get(f), service: name, hint: guess ? `did you mean "${guess}"?` : `add "${f.name}:" with a file: or environment: under the top-level ${f.kind}s key` }));
+      }
+    }
+}
+
 /** Checks that need the whole project: references between services, networks and volumes. */
 function checkReferences(project: Project, services: Record<string, ServiceSpec>, diagnostics: Diagnostic[]): void {
   const all = [...project.services.keys()];
   for (const [name, spec] of Object.entries(services)) {
     const origin = project.services.get(name)!.origin;
     const at = (path: Path): SourceLocation => origin.source.locate([...origin.path, ...path]);
-    if (!spec.image && !spec.build) {
+    // A provider service has been refused already, at its provider key.
+    if (!spec.image && !spec.build && spec.provider === undefined) {
       diagnostics.push(error(`service "${name}" has neither an image nor a build section`, { location: spec.location, service: name, hint: "add `image: <name>` or `build: <directory>`" }));
     }
     for (const [dep, d] of Object.entries(spec.dependsOn)) {

@@ -51,6 +51,21 @@ export type MountSpec =
   | { type: "volume"; source?: string; target: string; readOnly: boolean }
   | { type: "tmpfs"; target: string };
 
+/**
+ * Where a secret's or config's content comes from. The content of an `environment` source is
+ * not part of this object (which is hashed and may be printed): see `fileContent` in normalize.ts.
+ */
+export type FileSource = { file: string } | { environment: string } | { content: string };
+
+/** A secret or config as a service gets it: a file at `target` (absolute), read-only. */
+export interface FileMount {
+  kind: "secret" | "config";
+  name: string;
+  target: string;
+  /** Set by the loader once the top-level declaration is found (compose.ts). */
+  source?: FileSource;
+}
+
 export interface HealthcheckSpec {
   /** Docker's form: ["CMD", ...], ["CMD-SHELL", "..."] or ["NONE"]. */
   test: string[];
@@ -115,6 +130,28 @@ export interface ServiceSpec {
   networkModeService?: string;
   /** `ipc`: "shareable", "private", "host", or { service } for `service:NAME`. */
   ipc?: string | { service: string };
+  /** `read_only`: the root filesystem is mounted read-only. */
+  readOnly?: boolean;
+  /** `stop_signal`: sent to stop the container (the image's, else SIGTERM, when unset). */
+  stopSignal?: string;
+  securityOpt?: string[];
+  capDrop?: string[];
+  dns?: string[];
+  /** `ulimits`: a single number is both the soft and the hard limit. */
+  ulimits?: Record<string, { soft: number; hard: number }>;
+  sysctls?: Record<string, string>;
+  /** `mem_limit` or `deploy.resources.limits.memory`, in bytes. */
+  memoryBytes?: number;
+  /** `deploy.resources.reservations.memory`, in bytes. */
+  memoryReservationBytes?: number;
+  /** `cpus` or `deploy.resources.limits.cpus`, in billionths of a CPU as the engine takes them. */
+  nanoCpus?: number;
+  /** `pids_limit` or `deploy.resources.limits.pids`. */
+  pidsLimit?: number;
+  /** `secrets:` and `configs:`, resolved against the top-level ones: files placed in the container, read-only. */
+  files?: FileMount[];
+  /** `provider.type`: the service is set up by a Compose provider plugin, which prenv refuses. */
+  provider?: string;
   /** Extra readiness checks from `x-prenv.ready`, all of which must pass. */
   ready: ReadinessCheck[];
   /** Where the service is declared, for messages. */

@@ -7,7 +7,7 @@ import { error, warning } from "./errors.ts";
 import { imageProblem } from "./image-ref.ts";
 import type { Lookup } from "./interpolate.ts";
 import { readDefinitionText } from "./read-file.ts";
-import type { BuildSpec, Diagnostic, HealthcheckSpec, MountSpec, PortSpec, ReadinessCheck, ServiceSpec, SourceLocation } from "./model.ts";
+import type { BuildSpec, Diagnostic, FileMount, HealthcheckSpec, MountSpec, PortSpec, ReadinessCheck, ServiceSpec, SourceLocation } from "./model.ts";
 import type { Path, YamlSource } from "./yaml-source.ts";
 
 /** What normalising one service of one file needs to know. */
@@ -53,6 +53,17 @@ export function normalizeService(raw: RawService, ctx: ServiceContext): ServiceS
     ready: [],
     location: ctx.source.locateKey(ctx.path),
   };
+  if (raw.provider !== undefined) {
+    // Compose hands such a service to a plugin (a model runner, a cloud service); there is no container to run.
+    spec.provider = raw.provider.type ?? "";
+    ctx.diagnostics.push(
+      error(`service "${ctx.name}" is run by a provider${raw.provider.type ? ` ("${raw.provider.type}")` : ""}, which prenv does not support`, {
+        location: ctx.source.locateKey([...ctx.path, "provider"]),
+        service: ctx.name,
+        hint: "run what the provider would set up as a service with an image, or move this service to a profile prenv does not enable",
+      }),
+    );
+  }
   if (raw.image !== undefined) {
     const bad = imageProblem(raw.image);
     if (bad) fail(bad.problem, ["image"], bad.hint);
@@ -115,6 +126,17 @@ export function normalizeService(raw: RawService, ctx: ServiceContext): ServiceS
     else for (let p = range[0]; p <= range[1]; p++) spec.expose.push(p);
   });
   (raw.volumes ?? []).forEach((v, i) => {
+    if (typeof v === "object" && v.type === "image") {
+      // Image mounts came with Docker API 1.48; prenv's Docker backend speaks 1.41.
+      ctx.diagnostics.push(
+        warning(`volume of type image${v.source ? ` ("${v.source}")` : ""} at ${v.target ?? "?"} is not mounted: prenv's Docker backend uses Engine API 1.41, which has no image mounts`, {
+          location: ctx.source.locate([...ctx.path, "volumes", i, "type"]),
+          service: ctx.name,
+          hint: "copy the files in the service's Dockerfile instead (COPY --from=IMAGE SRC DST), or fill a named volume from a service that runs IMAGE",
+        }),
+      );
+      return;
+    }
     const mount = parseMount(v, ctx.workingDir);
     if (typeof mount === "string")
       fail(mount, ["volumes", i], typeof v === "object" ? "the long syntax takes type (bind, volume or tmpfs), source (a host path or volume name) and an absolute target" : 'write "SOURCE:TARGET[:ro]" with an absolute TARGET, e.g. "./data:/var/lib/data" or "dbdata:/var/lib/postgresql/data"');
@@ -176,8 +198,117 @@ export function normalizeService(raw: RawService, ctx: ServiceContext): ServiceS
   else if (raw.extra_hosts)
     for (const [host, ips] of Object.entries(raw.extra_hosts)) for (const ip of typeof ips === "string" ? [ips] : ips) spec.extraHosts.push(`${host}:${ip}`);
 
+  runtimeOptions(raw, spec, ctx, fail);
+  for (const kind of ["secrets", "configs"] as const)
+    (raw[kind] ?? []).forEach((entry, i) => {
+      const name = typeof entry === "string" ? entry : entry.source;
+      const given = typeof entry === "string" ? undefined : entry.target;
+      // Where Compose puts them: secrets under /run/secrets, configs at the root, unless the target is absolute.
+      const target = given?.startsWith("/") ? given : kind === "secrets" ? `/run/secrets/${given ?? name}` : `/${given ?? name}`;
+      const file: FileMount = { kind: kind === "secrets" ? "secret" : "config", name, target };
+      declaredAt.set(file, ctx.source.locate([...ctx.path, kind, i]));
+      (spec.files ??= []).push(file);
+    });
   spec.ready = readinessFrom(raw["x-prenv"], fail);
   return spec;
+}
+
+/** The diagnostics lists that have had container_name explained: it is said once per load. */
+const containerNameExplained = new WeakSet<Diagnostic[]>();
+
+/** Keys that set how the container runs: limits, signals, security, DNS, deploy resources. */
+function runtimeOptions(raw: RawService, spec: ServiceSpec, ctx: ServiceContext, fail: (message: string, at: Path, hint?: string) => void): void {
+  const warn = (message: string, at: Path, hint: string) =>
+    ctx.diagnostics.push(warning(message, { location: ctx.source.locateKey([...ctx.path, ...at]), service: ctx.name, hint }));
+  if (raw.container_name !== undefined && !containerNameExplained.has(ctx.diagnostics)) {
+    containerNameExplained.add(ctx.diagnostics);
+    warn(
+      `container_name "${raw.container_name}" is not used: prenv names every container <environment>-<service>, so that several environments of one project (one per pull request) run side by side`,
+      ["container_name"],
+      "services reach each other by service name on the environment's network; remove container_name to silence this (said once for all services)",
+    );
+  }
+  if (raw.read_only !== undefined) spec.readOnly = toBool(raw.read_only, ["read_only"], fail);
+  if (raw.stop_signal !== undefined) spec.stopSignal = raw.stop_signal;
+  if (raw.security_opt !== undefined) spec.securityOpt = raw.security_opt;
+  if (raw.cap_drop !== undefined) spec.capDrop = raw.cap_drop;
+  if (raw.dns !== undefined) spec.dns = typeof raw.dns === "string" ? [raw.dns] : raw.dns;
+  if (raw.sysctls !== undefined) spec.sysctls = toRecord(raw.sysctls);
+  if (raw.ulimits !== undefined) {
+    spec.ulimits = {};
+    for (const [name, limit] of Object.entries(raw.ulimits)) {
+      const [soft, hard] = typeof limit === "object" ? [toInt(limit.soft), toInt(limit.hard)] : [toInt(limit), toInt(limit)];
+      if (soft === undefined || hard === undefined) fail(`ulimits ${name} is not a whole number or { soft, hard }`, ["ulimits", name], "write e.g. `nofile: { soft: 1024, hard: 4096 }` or `nproc: 65535`");
+      else spec.ulimits[name] = { soft, hard };
+    }
+  }
+
+  const limits = raw.deploy?.resources?.limits;
+  const reservations = raw.deploy?.resources?.reservations;
+  // Compose refuses a service key and its deploy counterpart when they differ; so does prenv.
+  const either = (own: number | undefined, ownKey: string, deployed: number | undefined, deployKey: string): number | undefined => {
+    if (own !== undefined && deployed !== undefined && own !== deployed)
+      fail(`${ownKey} and deploy.resources.limits.${deployKey} are both set, to different values`, ["deploy", "resources", "limits", deployKey], `keep one of them (Compose refuses distinct values too)`);
+    return deployed ?? own;
+  };
+  const bytes = (v: number | string | undefined, at: Path): number | undefined => {
+    if (v === undefined) return undefined;
+    const n = parseBytes(v);
+    if (n === undefined) fail(`"${v}" is not an amount of memory`, at, 'write bytes or a number with a unit: "512m", "1.5g", 268435456');
+    return n;
+  };
+  const cpus = (v: number | string | undefined, at: Path): number | undefined => {
+    if (v === undefined) return undefined;
+    const n = typeof v === "number" ? v : /^\d+(\.\d+)?$/.test(v.trim()) ? Number(v) : NaN;
+    if (!(n >= 0)) fail(`"${v}" is not a number of CPUs`, at, 'write a number such as 0.5 or "2"');
+    return n >= 0 ? Math.round(n * 1e9) : undefined;
+  };
+  const pids = (v: number | string | undefined, at: Path): number | undefined => {
+    if (v === undefined) return undefined;
+    const n = toInt(v);
+    if (n === undefined) fail(`"${v}" is not a whole number of processes`, at, "write a count such as 100, or -1 for no limit");
+    return n;
+  };
+  const memory = either(bytes(raw.mem_limit, ["mem_limit"]), "mem_limit", bytes(limits?.memory, ["deploy", "resources", "limits", "memory"]), "memory");
+  if (memory !== undefined) spec.memoryBytes = memory;
+  const nanoCpus = either(cpus(raw.cpus, ["cpus"]), "cpus", cpus(limits?.cpus, ["deploy", "resources", "limits", "cpus"]), "cpus");
+  if (nanoCpus !== undefined) spec.nanoCpus = nanoCpus;
+  const pidsLimit = either(pids(raw.pids_limit, ["pids_limit"]), "pids_limit", pids(limits?.pids, ["deploy", "resources", "limits", "pids"]), "pids");
+  if (pidsLimit !== undefined) spec.pidsLimit = pidsLimit;
+  const reserved = bytes(reservations?.memory, ["deploy", "resources", "reservations", "memory"]);
+  if (reserved !== undefined) spec.memoryReservationBytes = reserved;
+  if (reservations?.cpus !== undefined)
+    warn("deploy.resources.reservations.cpus has no effect on a single Docker engine and is ignored", ["deploy", "resources", "reservations", "cpus"], "a reservation only guides a scheduler's placement; use limits.cpus to cap the service");
+
+  const deploy = raw.deploy;
+  if (deploy === undefined) return;
+  if (deploy.replicas !== undefined) {
+    const replicas = toInt(deploy.replicas);
+    if (replicas === undefined) fail(`deploy.replicas "${deploy.replicas}" is not a whole number`, ["deploy", "replicas"], "write a count such as 1");
+    // One container per service: tests reach it by its name, and readiness, logs and exits are per service.
+    else if (replicas !== 1)
+      warn(`deploy.replicas: ${replicas} is not followed: prenv runs exactly one container per service`, ["deploy", "replicas"], "tests reach a service by its name, so one replica serves them; remove replicas to silence this");
+  }
+  const handled: Record<string, readonly string[]> = { deploy: ["replicas", "resources"], "deploy.resources": ["limits", "reservations"], "deploy.resources.limits": ["cpus", "memory", "pids"], "deploy.resources.reservations": ["cpus", "memory"] };
+  const sections: [string, Record<string, unknown> | undefined][] = [["deploy", deploy], ["deploy.resources", deploy.resources], ["deploy.resources.limits", limits], ["deploy.resources.reservations", reservations]];
+  for (const [name, section] of sections)
+    for (const key of Object.keys(section ?? {}))
+      if (!handled[name]!.includes(key) && !key.startsWith("x-"))
+        warn(`${name}.${key} is not supported by prenv yet and is ignored`, [...name.split("."), key], "it is about a cluster's scheduler (Swarm); remove it, or expect it to have no effect under prenv");
+}
+
+function toInt(v: number | string): number | undefined {
+  const n = typeof v === "number" ? v : /^-?\d+$/.test(v.trim()) ? Number(v) : NaN;
+  return Number.isInteger(n) ? n : undefined;
+}
+
+const BYTE_UNITS: Record<string, number> = { "": 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4, p: 1024 ** 5 };
+
+/** Amounts of memory as Compose reads them: bytes, or a number with a binary unit ("512m", "1.5GiB"). */
+export function parseBytes(v: number | string): number | undefined {
+  if (typeof v === "number") return Number.isFinite(v) && v >= 0 ? Math.floor(v) : undefined;
+  const m = /^(\d+(?:\.\d+)?) ?([kmgtp]?)(?:i?b)?$/i.exec(v.trim());
+  return m ? Math.floor(Number(m[1]) * BYTE_UNITS[m[2]!.toLowerCase()]!) : undefined;
 }
 
 /**

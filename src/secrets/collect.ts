@@ -1,5 +1,7 @@
 import { renderParam, SECRET_ENV_PREFIX, type ResolvedParam } from "../definition/params.ts";
 import { looksSecret } from "./redact.ts";
+import { fileContent } from "../definition/compose.ts";
+import type { FileMount } from "../definition/model.ts";
 
 /**
  * A name alone is weak evidence: a value found only because its variable's name looks
@@ -16,8 +18,17 @@ const NOT_SECRET = new Set(["PWD", "OLDPWD", "SSH_AUTH_SOCK", "DBUS_SESSION_BUS_
  * look like credentials, whether the definition interpolates them or they sit in the
  * environment the test command inherits (a `${{ secrets.X }}` in the workflow's `env:`).
  */
-export function secretValues(environment: { params: Record<string, ResolvedParam>; definition: { variablesUsed: Record<string, string> } } | undefined, env: Record<string, string | undefined>): string[] {
+export function secretValues(
+  environment: { params: Record<string, ResolvedParam>; definition: { variablesUsed: Record<string, string>; services?: Record<string, { files?: FileMount[] }> } } | undefined,
+  env: Record<string, string | undefined>,
+): string[] {
   const values = new Set<string>();
+  // Compose secrets taken from variables: their content is masked whatever the variable is called.
+  for (const service of Object.values(environment?.definition.services ?? {}))
+    for (const f of service.files ?? []) {
+      const content = f.kind === "secret" && f.source ? fileContent(f.source) : undefined;
+      if (content) values.add(content);
+    }
   for (const param of Object.values(environment?.params ?? {})) {
     if (param.secret && param.value !== undefined) {
       values.add(renderParam(param.value));

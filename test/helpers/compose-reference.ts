@@ -82,6 +82,18 @@ export interface ComposeService {
   networks?: Record<string, { aliases?: string[] } | null>;
   volumes?: { type: string; source?: string; target: string; read_only?: boolean }[];
   profiles?: string[];
+  read_only?: boolean;
+  stop_signal?: string;
+  security_opt?: string[];
+  cap_drop?: string[];
+  dns?: string[];
+  ulimits?: Record<string, number | { soft: number; hard: number }>;
+  sysctls?: Record<string, string>;
+  /** Bytes, as a string. */
+  mem_limit?: string;
+  cpus?: number;
+  pids_limit?: number;
+  deploy?: { resources?: { limits?: { cpus?: number; memory?: string; pids?: number }; reservations?: { memory?: string } } };
 }
 
 /**

@@ -753,31 +753,123 @@ describe("keys prenv does not support", () => {
         "services:",
         "  web:",
         "    image: nginx",
-        "    container_name: my-web",
-        "    deploy:",
-        "      replicas: 2",
+        "    tty: true",
+        "    privileged:",
+        "      true",
         "    build:",
         "      context: .",
         "      cache_from: [x]",
-        "secrets:",
-        "  token:",
-        "    file: ./token",
+        "models:",
+        "  llm:",
+        "    model: ai/smollm2",
         "",
       ].join("\n"),
     });
     const found = def.warnings.map((w) => ({ message: w.message, line: w.location?.line, column: w.location?.column, file: w.location?.file }));
     const file = join(def.dir, "compose.yaml");
     assert.deepEqual(found, [
-      { message: '"secrets" is not supported by prenv yet and is ignored', line: 10, column: 1, file },
-      { message: '"container_name" in service "web" is not supported by prenv yet and is ignored', line: 4, column: 5, file },
-      { message: '"deploy" in service "web" is not supported by prenv yet and is ignored', line: 5, column: 5, file },
+      { message: '"models" is not supported by prenv yet and is ignored', line: 10, column: 1, file },
+      { message: '"tty" in service "web" is not supported by prenv yet and is ignored', line: 4, column: 5, file },
+      { message: '"privileged" in service "web" is not supported by prenv yet and is ignored', line: 5, column: 5, file },
       { message: '"cache_from" in service "web" (build) is not supported by prenv yet and is ignored', line: 9, column: 7, file },
     ]);
     for (const w of def.warnings) {
       assert.equal(w.severity, "warning");
       assert.ok(w.hint);
     }
-    assert.equal(Object.hasOwn(service(def, "web"), "container_name"), false);
+    assert.equal(Object.hasOwn(service(def, "web"), "tty"), false);
+  });
+});
+
+describe("keys prenv cannot run get an accurate message", () => {
+  test("a provider service is refused once, at its provider key, as not supported", () => {
+    const { diagnostics, dir } = loadFails({ "compose.yaml": "services:\n  ai:\n    provider:\n      type: model\n      options: { model: x }\n  web:\n    image: nginx\n" });
+    assert.deepEqual(
+      diagnostics.map((d) => [d.message, d.location?.file, d.location?.line, d.location?.column]),
+      [['service "ai" is run by a provider ("model"), which prenv does not support', join(dir, "compose.yaml"), 3, 5]],
+    );
+    assert.ok(diagnostics[0]!.hint);
+  });
+
+  test("a type: image volume (and its image: sub-key) is no unknown key: a positioned warning that the engine API lacks image mounts", () => {
+    const def = load({ "compose.yaml": web("    volumes:\n      - type: image\n        source: busybox:1\n        target: /img\n        image: { subpath: bin }\n") });
+    assert.deepEqual(def.warnings.map((w) => [w.location?.line, w.location?.column, /type image \("busybox:1"\) at \/img is not mounted: .*API 1\.41/.test(w.message)]), [[5, 15, true]]);
+    assert.match(def.warnings[0]!.hint!, /COPY --from/);
+    assert.deepEqual(service(def, "web").mounts, []);
+  });
+});
+
+describe("limits, signals, security and deploy", () => {
+  test("are read into the service: units of memory, CPUs in billionths, a single ulimit as soft and hard", () => {
+    const def = load({
+      "compose.yaml": web(
+        "    read_only: 'true'\n    stop_signal: SIGQUIT\n    security_opt: [no-new-privileges:true]\n    cap_drop: [ALL]\n    dns: 1.1.1.1\n" +
+          "    ulimits: { nproc: 65535, nofile: { soft: 1024, hard: 2048 } }\n    sysctls: { net.core.somaxconn: 1024 }\n    mem_limit: 1.5g\n    cpus: '0.5'\n    pids_limit: 100\n" +
+          "  api:\n    image: nginx\n    deploy: { resources: { limits: { memory: 64M, cpus: 2, pids: 7 }, reservations: { memory: 512kb } } }\n",
+      ),
+    });
+    const w = service(def, "web");
+    assert.deepEqual(
+      [w.readOnly, w.stopSignal, w.securityOpt, w.capDrop, w.dns, w.ulimits, w.sysctls, w.memoryBytes, w.nanoCpus, w.pidsLimit],
+      [true, "SIGQUIT", ["no-new-privileges:true"], ["ALL"], ["1.1.1.1"], { nproc: { soft: 65535, hard: 65535 }, nofile: { soft: 1024, hard: 2048 } }, { "net.core.somaxconn": "1024" }, 1610612736, 500_000_000, 100],
+    );
+    const a = service(def, "api");
+    assert.deepEqual([a.memoryBytes, a.nanoCpus, a.pidsLimit, a.memoryReservationBytes], [64 * 1024 ** 2, 2e9, 7, 512 * 1024]);
+    assert.deepEqual(def.warnings, []);
+  });
+
+  test("a service key and its deploy counterpart with different values are refused, as Compose does; bad amounts are positioned errors", () => {
+    const { diagnostics } = loadFails({ "compose.yaml": web("    mem_limit: 1g\n    cpus: 1\n    deploy:\n      resources:\n        limits: { memory: 2g, cpus: 1 }\n  api:\n    image: nginx\n    mem_limit: lots\n") });
+    assert.deepEqual(
+      diagnostics.map((d) => [d.message, d.location?.line, d.location?.column]),
+      [
+        ["mem_limit and deploy.resources.limits.memory are both set, to different values", 8, 27],
+        ['"lots" is not an amount of memory', 11, 16],
+      ],
+    );
+  });
+
+  test("container_name is explained once, replicas other than 1 and scheduler keys are positioned warnings", () => {
+    const def = load({
+      "compose.yaml": "services:\n  a:\n    image: x\n    container_name: a1\n  b:\n    image: x\n    container_name: b1\n    deploy:\n      replicas: 3\n      placement: { constraints: [node.role==manager] }\n      resources:\n        reservations: { cpus: '1' }\n",
+    });
+    assert.deepEqual(
+      def.warnings.map((w) => [w.location?.line, w.location?.column, w.message.split(":")[0]]),
+      [
+        [4, 5, 'container_name "a1" is not used'],
+        [12, 25, "deploy.resources.reservations.cpus has no effect on a single Docker engine and is ignored"],
+        [9, 7, "deploy.replicas"],
+        [10, 7, "deploy.placement is not supported by prenv yet and is ignored"],
+      ],
+    );
+    assert.match(def.warnings[0]!.message, /side by side/);
+    assert.ok(def.warnings.every((w) => w.hint));
+  });
+});
+
+describe("secrets and configs", () => {
+  test("land where Compose puts them; undeclared, missing and unset sources are positioned errors", () => {
+    const { diagnostics } = loadFails({
+      "compose.yaml": web("    secrets: [tokn, { source: gone }]\n    configs: [nothing]\n", "secrets:\n  token: { file: ./token.txt }\n  gone: { environment: UNSET_VAR }\n"),
+    });
+    assert.deepEqual(
+      diagnostics.map((d) => [d.location?.line, d.message]),
+      [
+        [7, "secret \"token\": file ./token.txt does not exist (looked for " + diagnostics[0]!.message.split("looked for ")[1]],
+        [8, "secret \"gone\" comes from variable UNSET_VAR, which is not set"],
+      ],
+    );
+    const undeclared = loadFails({ "compose.yaml": web("    secrets: [tokn]\n    configs: [nothing]\n", "secrets:\n  token: { environment: A }\n") }, { env: { A: "v" } });
+    assert.deepEqual(
+      undeclared.diagnostics.map((d) => [d.location?.line, d.message, d.hint]),
+      [
+        [4, 'service "web" uses secret "tokn", which is not declared under the top-level secrets', 'did you mean "token"?'],
+        [5, 'service "web" uses config "nothing", which is not declared under the top-level configs', 'add "nothing:" with a file: or environment: under the top-level configs key'],
+      ],
+    );
+    const def = load({ "compose.yaml": web("    secrets: [a, { source: a, target: b }, { source: a, target: /abs }]\n    configs: [c, { source: c, target: etc/c.conf }]\n", "secrets:\n  a: { environment: A }\nconfigs:\n  c: { content: x }\n") }, { env: { A: "v" } });
+    assert.deepEqual(service(def, "web").files?.map((f) => f.target), ["/run/secrets/a", "/run/secrets/b", "/abs", "/c", "/etc/c.conf"]);
+    assert.equal(def.variablesUsed.A, undefined, "a secret's variable is not recorded with the variables (which are written out)");
   });
 });
 

@@ -5,7 +5,8 @@
  * the file is valid and, when it is, on the resolved model: project name, services, images,
  * builds, commands, entrypoints, environment, ports, dependencies (also the ones Compose
  * derives from links, network_mode, volumes_from and ipc), networks and volumes with their
- * names, mounts and profiles.
+ * names, mounts, profiles, and the keys that set how a container runs (limits, stop signal,
+ * security options, DNS, ulimits, sysctls, deploy resources).
  *
  * Both sides are reduced to the same plain shape (`Model` below) and compared with
  * deepStrictEqual, so a failure prints the one field that differs. Where prenv differs on
@@ -19,7 +20,7 @@ import { join } from "node:path";
 import { after, describe, test } from "node:test";
 import { loadDefinition } from "../../src/definition/compose.ts";
 import { DefinitionError } from "../../src/definition/errors.ts";
-import type { Definition } from "../../src/definition/model.ts";
+import type { Definition, ServiceSpec } from "../../src/definition/model.ts";
 import { planEnvironment } from "../../src/plan/plan.ts";
 import { ROOT } from "../helpers/docker.ts";
 import { composeCli, composeConfig, type ComposeModel, type ComposeService } from "../helpers/compose-reference.ts";
@@ -38,7 +39,14 @@ interface ServiceModel {
   networks: Record<string, string[]>;
   mounts: string[];
   profiles: string[];
+  /** How the container runs: limits, signal, security, DNS, from the service's keys or deploy.resources. */
+  runtime: Pick<ServiceSpec, (typeof RUNTIME)[number]>;
 }
+
+const RUNTIME = ["readOnly", "stopSignal", "securityOpt", "capDrop", "dns", "ulimits", "sysctls", "memoryBytes", "memoryReservationBytes", "nanoCpus", "pidsLimit"] as const;
+
+/** Only the fields that are set, so that an absent key and an undefined one compare equal. */
+const defined = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 
 interface Model {
   name: string;
@@ -71,6 +79,7 @@ function prenvModel(definition: Definition): Model {
       networks: byKey(Object.fromEntries(Object.entries(Object.keys(spec.networks).length > 0 ? spec.networks : { default: { aliases: [] } }).map(([k, n]) => [k, sorted(n.aliases)]))),
       mounts: sorted(spec.mounts.map((m) => (m.type === "tmpfs" ? `tmpfs::${m.target}` : `${m.type}:${m.source ?? ""}:${m.target}${m.readOnly ? ":ro" : ""}`))),
       profiles: sorted(spec.profiles),
+      runtime: defined(Object.fromEntries(RUNTIME.map((k) => [k, spec[k]]))),
     };
   }
   return {
@@ -102,11 +111,32 @@ function composeModel(config: ComposeModel): Model {
       networks: byKey(Object.fromEntries(Object.entries(networks).map(([k, n]) => [k, sorted(n?.aliases ?? [])]))),
       mounts: sorted(composeMounts(s)),
       profiles: sorted(s.profiles ?? []),
+      runtime: composeRuntime(s),
     };
   }
   const objects = (declared: ComposeModel["networks"], keys: Set<string>) =>
     byKey(Object.fromEntries([...keys].map((k) => [k, declared?.[k]?.external ? `external:${declared[k]?.name ?? k}` : (declared?.[k]?.name ?? `${config.name}_${k}`)])));
   return { name: config.name, services: byKey(services), networks: objects(config.networks, networkKeys), volumes: objects(config.volumes, volumeKeys) };
+}
+
+function composeRuntime(s: ComposeService): ServiceModel["runtime"] {
+  const limits = s.deploy?.resources?.limits;
+  const memory = s.mem_limit ?? limits?.memory;
+  const reserved = s.deploy?.resources?.reservations?.memory;
+  const cpus = s.cpus ?? limits?.cpus;
+  return defined({
+    readOnly: s.read_only,
+    stopSignal: s.stop_signal,
+    securityOpt: s.security_opt,
+    capDrop: s.cap_drop,
+    dns: s.dns,
+    ulimits: s.ulimits && Object.fromEntries(Object.entries(s.ulimits).map(([k, l]) => [k, typeof l === "number" ? { soft: l, hard: l } : l])),
+    sysctls: s.sysctls,
+    memoryBytes: memory === undefined ? undefined : Number(memory),
+    memoryReservationBytes: reserved === undefined ? undefined : Number(reserved),
+    nanoCpus: cpus === undefined ? undefined : Math.round(cpus * 1e9),
+    pidsLimit: s.pids_limit ?? limits?.pids,
+  });
 }
 
 function composeMounts(s: ComposeService): string[] {

@@ -23,7 +23,7 @@ describe("validate and plan on an invalid file", () => {
       const r = prenv(dir, [command]);
       assert.equal(r.status, 3, r.stderr);
       const file = join(dir, "compose.yaml");
-      assert.ok(r.stderr.includes(`${file}:4:5: warning: "container_name"`), r.stderr);
+      assert.ok(r.stderr.includes(`${file}:4:5: warning: container_name "web-1" is not used`), r.stderr);
       assert.ok(r.stderr.includes(`${file}:5:5: error: unknown key "helthcheck"`), r.stderr);
       assert.match(r.stderr, /prenv: the definition has 1 error\n$/);
       assert.doesNotMatch(r.stderr, /nothing was created/);

@@ -6,9 +6,11 @@ import { StringDecoder } from "node:string_decoder";
 import dockerignore from "@balena/dockerignore";
 import Dockerode from "dockerode";
 import { pack } from "tar-fs";
+import * as tarStream from "tar-stream";
 import { withTimeout } from "../../util/async.ts";
 import { TextTail, Utf8Chunker, writeText } from "../../util/text-streams.ts";
-import type { MountSpec } from "../../definition/model.ts";
+import { fileContent } from "../../definition/compose.ts";
+import type { FileMount, MountSpec } from "../../definition/model.ts";
 import { networksOf, repositoryOf, type Plan, type PlannedService } from "../../plan/plan.ts";
 import {
   LABELS,
@@ -262,6 +264,7 @@ export class DockerBackend implements Backend {
       Labels: { ...spec.labels, ...this.labels(plan, owner, { [LABELS.service]: service.name }) },
       ExposedPorts: exposed,
       ...(spec.stopGracePeriodMs !== undefined ? { StopTimeout: Math.ceil(spec.stopGracePeriodMs / 1000) } : {}),
+      ...(spec.stopSignal !== undefined ? { StopSignal: spec.stopSignal } : {}),
       ...(hc
         ? {
             Healthcheck: {
@@ -275,7 +278,7 @@ export class DockerBackend implements Backend {
         : {}),
       HostConfig: {
         PortBindings: bindings,
-        ...mountsOf(spec.mounts, plan),
+        ...mountsOf(spec.mounts, plan, spec.files ?? []),
         ...(spec.volumesFrom.length > 0
           ? { VolumesFrom: spec.volumesFrom.map((v) => `${v.service ? containerName(plan.environment, v.service) : v.container}:${v.readOnly ? "ro" : "rw"}`) }
           : {}),
@@ -285,10 +288,17 @@ export class DockerBackend implements Backend {
         ExtraHosts: spec.extraHosts,
         CapAdd: spec.capAdd,
         ...(spec.init !== undefined ? { Init: spec.init } : {}),
+        ...limitsOf(spec),
         NetworkMode: sharedStack ?? first!.name,
       },
       ...(sharedStack ? {} : { NetworkingConfig: { EndpointsConfig: { [first!.name]: { Aliases: first!.aliases, Links: links } } } }),
     });
+    // Secrets and configs from variables or inline content: written into the container before it starts.
+    const written = (spec.files ?? []).flatMap((f) => {
+      const content = f.source && !("file" in f.source) ? fileContent(f.source) : undefined;
+      return content === undefined ? [] : [{ path: f.target, content }];
+    });
+    if (written.length > 0) await container.putArchive(fileArchive(written), { path: "/" });
     // API 1.41 takes one network at create time: join the others before starting.
     if (!sharedStack) for (const n of rest) await this.docker.getNetwork(n.name).connect({ Container: container.id, EndpointConfig: { Aliases: n.aliases, Links: links } });
   }
@@ -731,17 +741,31 @@ export function containerName(environment: string, service: string): string {
  * missing Binds source as a directory (as Compose has it created), while Mounts refuses it,
  * and CreateMountpoint needs API 1.42. Sources with ":" cannot be written in Binds' syntax.
  */
-function mountsOf(mounts: MountSpec[], plan: Plan): { Mounts: Dockerode.MountSettings[]; Binds: string[] } {
+function mountsOf(mounts: MountSpec[], plan: Plan, files: FileMount[] = []): { Mounts: Dockerode.MountSettings[]; Binds: string[] } {
   const binds = mounts.filter((m): m is Extract<MountSpec, { type: "bind" }> => m.type === "bind" && m.createHostPath && !m.source.includes(":") && !m.target.includes(":"));
+  // Secrets and configs from files are bind-mounted read-only where Compose mounts them.
+  const fromFiles = files.flatMap((f) => (f.source && "file" in f.source ? [{ Type: "bind" as const, Source: f.source.file, Target: f.target, ReadOnly: true }] : []));
   return {
     Binds: binds.map((m) => `${m.source}:${m.target}:${m.readOnly ? "ro" : "rw"}`),
-    Mounts: mounts.filter((m) => !(binds as MountSpec[]).includes(m)).map((m) => mountOf(m, plan)),
+    Mounts: [...mounts.filter((m) => !(binds as MountSpec[]).includes(m)).map((m) => mountOf(m, plan)), ...fromFiles],
   };
 }
 
 /** The engine's name of a network or volume: the definition's for an external one, else one per environment. */
 export function engineName(plan: Plan, object: { key: string; externalName?: string }): string {
   return object.externalName ?? `${plan.environment}_${object.key}`;
+}
+
+/**
+ * A tar archive of files at absolute paths, read-only (0444) as Compose writes secrets and
+ * configs that come from variables or inline content. The engine creates missing parents.
+ */
+export function fileArchive(files: { path: string; content: string }[]): Readable {
+  const archive = tarStream.pack();
+  for (const { path, content } of files) archive.entry({ name: path.replace(/^\/+/, ""), mode: 0o444 }, content);
+  archive.finalize();
+  // tar-stream streams are streamx streams: the engine client takes a Node stream.
+  return Readable.from(archive);
 }
 
 function mountOf(m: MountSpec, plan: Plan): Dockerode.MountSettings {
@@ -755,6 +779,22 @@ function mountOf(m: MountSpec, plan: Plan): Dockerode.MountSettings {
     case "tmpfs":
       return { Type: "tmpfs", Source: "", Target: m.target };
   }
+}
+
+/** read_only, security_opt, cap_drop, dns, ulimits, sysctls and the resource limits, as HostConfig fields. */
+function limitsOf(spec: PlannedService["spec"]): Dockerode.HostConfig {
+  return {
+    ...(spec.readOnly !== undefined ? { ReadonlyRootfs: spec.readOnly } : {}),
+    ...(spec.securityOpt ? { SecurityOpt: spec.securityOpt } : {}),
+    ...(spec.capDrop ? { CapDrop: spec.capDrop } : {}),
+    ...(spec.dns ? { Dns: spec.dns } : {}),
+    ...(spec.ulimits ? { Ulimits: Object.entries(spec.ulimits).map(([Name, l]) => ({ Name, Soft: l.soft, Hard: l.hard })) } : {}),
+    ...(spec.sysctls ? { Sysctls: spec.sysctls } : {}),
+    ...(spec.memoryBytes !== undefined ? { Memory: spec.memoryBytes } : {}),
+    ...(spec.memoryReservationBytes !== undefined ? { MemoryReservation: spec.memoryReservationBytes } : {}),
+    ...(spec.nanoCpus !== undefined ? { NanoCpus: spec.nanoCpus } : {}),
+    ...(spec.pidsLimit !== undefined ? { PidsLimit: spec.pidsLimit } : {}),
+  };
 }
 
 function restartPolicy(restart: string | undefined): Dockerode.HostRestartPolicy {
