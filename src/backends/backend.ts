@@ -127,6 +127,12 @@ export interface Backend {
   /** Runs a command attached to the caller's streams (a terminal when `tty`); resolves with its exit code. */
   execAttached(environment: string, service: string, argv: string[], streams: AttachedStreams): Promise<number>;
   probeAddress(environment: string, service: string, port: number): Promise<ProbeAddress>;
+  /**
+   * Whether something accepts connections on a container port. For a backend whose probe
+   * address is a forward that accepts every connection itself (Kubernetes); without it,
+   * the engine connects to probeAddress.
+   */
+  portOpen?(environment: string, service: string, port: number): Promise<boolean>;
   endpoints(environment: string): Promise<Endpoint[]>;
   /** A service's log, streamed, as UTF-8 text in whole characters (stdout and stderr decoded apart). */
   logs(environment: string, service: string, options: { follow: boolean; tail?: number; signal?: AbortSignal }): Promise<Readable>;
@@ -181,6 +187,16 @@ export class RuntimeUnavailableError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = "RuntimeUnavailableError";
+  }
+}
+
+/** The backend cannot do what was asked, by the nature of its engine (not a passing failure). */
+export class UnsupportedError extends Error {
+  readonly hint: string;
+  constructor(message: string, hint: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "UnsupportedError";
+    this.hint = hint;
   }
 }
 
