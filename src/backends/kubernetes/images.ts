@@ -106,7 +106,8 @@ export class Images {
     progress("building", `pushing to ${repository}`);
     try {
       await this.docker.getImage(built.reference).tag({ repo: repository, tag: tag ?? "latest" });
-      const stream = await this.docker.getImage(`${repository}:${tag ?? "latest"}`).push({ abortSignal: signal });
+      // The engine wants an auth header even for an open registry; its own stored login applies to a closed one.
+      const stream = await this.docker.getImage(`${repository}:${tag ?? "latest"}`).push({ abortSignal: signal, authconfig: { serveraddress: registry.split("/")[0]! } });
       const digest = await pushedDigest(this.docker, stream);
       const reference = `${repository}@${digest}`;
       return { reference, id: built.id, digest: reference };
