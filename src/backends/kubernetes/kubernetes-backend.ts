@@ -308,7 +308,8 @@ export class KubernetesBackend implements Backend {
   private async runningPod(environment: string, service: string): Promise<string> {
     const pod = await unlessMissing(currentPod(this.clients, this.namespace(environment), service));
     if (!pod || !containerStatus(pod)?.state?.running) {
-      throw new ServiceError(service, `service "${service}" has no running container in environment "${environment}"`, { hint: `see \`prenv ls\` and \`prenv logs --env ${environment} ${service}\`` });
+      // Not a ServiceError: a readiness probe that meets it tries again, as it does on Docker.
+      throw new NotRunningError(`service "${service}" has no running container in environment "${environment}" (see \`prenv ls\` and \`prenv logs --env ${environment} ${service}\`)`);
     }
     return pod.metadata!.name!;
   }
@@ -404,11 +405,20 @@ export class KubernetesBackend implements Backend {
         callback(null, chunker.end());
       },
     });
+    // The client pipes the response into `text` and leaves the response's own errors
+    // unheard: an abort (the normal end of following) would be an uncaught error.
+    let stopped = false;
+    text.on("pipe", (source: Readable) =>
+      source.on("error", (error: Error) => {
+        if (!stopped) text.destroy(new Error(`the log of pod ${pod} broke off: ${error.message}`, { cause: error }));
+      }),
+    );
     const controller = await new k8s.Log(this.clients.config).log(namespace, pod, container, text, { follow: options.follow, ...(options.tail !== undefined ? { tailLines: options.tail } : {}) });
     // Stopping to follow is the normal end of a followed log.
     options.signal?.addEventListener(
       "abort",
       () => {
+        stopped = true;
         controller.abort();
         text.end();
       },
@@ -624,6 +634,14 @@ export class KubernetesBackend implements Backend {
   private async closeTunnels(namespace: string): Promise<void> {
     // Forwards to a namespace that goes would only refuse from now on.
     if (this.tunnels.keys().some((k) => k.startsWith(`${namespace}/`))) await this.tunnels.close();
+  }
+}
+
+/** The service has no running container to run a command in. */
+export class NotRunningError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "NotRunningError";
   }
 }
 
