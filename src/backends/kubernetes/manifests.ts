@@ -40,8 +40,6 @@ export const K8S = {
   restart: "dev.prenv.restart",
   /** On the Service of a compose service: its published ports, as JSON (PublishedPort[]). */
   published: "dev.prenv.published",
-  /** Namespace annotation: when gc may remove the environment whatever its owner (ISO time). */
-  expires: "dev.prenv.expires",
   /** Namespace annotation prefix of a marker (Backend.setMarker): value is the owner. */
   markerPrefix: "dev.prenv.marker-",
 } as const;
