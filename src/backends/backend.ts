@@ -169,6 +169,12 @@ export interface Runtime {
 export interface Tunnels {
   /** Where prenv's own process reaches a container port, for readiness probes. */
   probeAddress(environment: string, service: string, port: number): Promise<ProbeAddress>;
+  /**
+   * Whether something accepts connections on a container port. For a backend whose probe
+   * address is a forward that accepts every connection itself (Kubernetes); without it,
+   * the engine connects to probeAddress.
+   */
+  portOpen?(environment: string, service: string, port: number): Promise<boolean>;
   /** Where a test command on this machine reaches the services. */
   endpoints(environment: string): Promise<Endpoint[]>;
 }
@@ -247,13 +253,18 @@ export class ConflictError extends Error {
   }
 }
 
-/** This backend cannot do it; `capability` names what is missing, checked before anything starts. */
+/**
+ * This backend cannot do it, by the nature of its engine (not a passing failure);
+ * `capability` names the ability missing, when it is one checked before a run starts.
+ */
 export class UnsupportedError extends Error {
+  readonly hint: string;
   readonly capability: keyof Capabilities | undefined;
-  constructor(message: string, capability?: keyof Capabilities) {
-    super(message);
+  constructor(message: string, hint: string, options: { capability?: keyof Capabilities; cause?: unknown } = {}) {
+    super(message, { cause: options.cause });
     this.name = "UnsupportedError";
-    this.capability = capability;
+    this.hint = hint;
+    this.capability = options.capability;
   }
 }
 
@@ -261,7 +272,7 @@ export class UnsupportedError extends Error {
 export function requireCapabilities(backend: Pick<Backend, "kind" | "capabilities">, needed: { capability: keyof Capabilities; because: string }[]): void {
   const missing = needed.filter((n) => !backend.capabilities[n.capability]);
   if (missing.length === 0) return;
-  throw new UnsupportedError(`the ${backend.kind} backend cannot ${missing.map((m) => m.because).join(", nor ")}`, missing[0]!.capability);
+  throw new UnsupportedError(`the ${backend.kind} backend cannot ${missing.map((m) => m.because).join(", nor ")}`, "run it on a backend that can (--backend docker), or leave those out of the definition", { capability: missing[0]!.capability });
 }
 
 /** A step of `up` failed for a reason outside the definition (pull, build, start, readiness). */

@@ -149,7 +149,7 @@ export async function upCommand(opts: DefinitionOptions & { keepOnFailure?: bool
   const redactor = new Redactor(secretValues(environment, io.env));
   const timeoutMs = opts.timeout ? parseAge(opts.timeout) : undefined;
   if (opts.timeout && timeoutMs === undefined) throw new CliError(`prenv: --timeout "${opts.timeout}" is not a duration; write for example 90s, 5m or 1h`, EXIT.badInput);
-  const backend = await backendFor();
+  const backend = await backendFor(opts, io);
   const progress = opts.json ? undefined : new Progress(io.err, p.services.map((s) => s.name));
   if (!opts.json) io.err.write(`prenv · ${p.environment} (${backend.kind})\n`);
   io.onCleanup?.(`prenv down --env ${p.environment}`);
@@ -238,7 +238,7 @@ async function runWithReportsDir(opts: RunCommandOptions, io: Io, mode: "run" | 
   const p = planOf(environment, opts, undefined, parsePins(opts.pin));
   const timeoutMs = opts.timeout ? parseAge(opts.timeout) : undefined;
   if (opts.timeout && timeoutMs === undefined) throw new CliError(`prenv: --timeout "${opts.timeout}" is not a duration; write for example 90s, 5m or 1h`, EXIT.badInput);
-  const backend = await backendFor();
+  const backend = await backendFor(opts, io);
   if (mode === "test") {
     const existing = (await backend.list()).find((e) => e.environment === p.environment);
     if (!existing || existing.services.length === 0) throw new CliError(`prenv: environment "${p.environment}" is not up; start it with \`prenv up\`, or use \`prenv run\` to boot, test and tear down in one`, EXIT.environmentFailed);

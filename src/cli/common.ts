@@ -1,5 +1,5 @@
-import { DockerBackend } from "../backends/docker/docker-backend.ts";
-import { RuntimeUnavailableError, ServiceError, type Backend } from "../backends/backend.ts";
+import { RuntimeUnavailableError, ServiceError, UnsupportedError, type Backend } from "../backends/backend.ts";
+import { backendKind, BackendSelectionError, selectBackend, type BackendSelection } from "../backends/select.ts";
 import { DefinitionError } from "../definition/errors.ts";
 import { BootError, PreflightError } from "../engine/up.ts";
 import { PlanError } from "../plan/plan.ts";
@@ -8,7 +8,7 @@ import { VERSION } from "../version.ts";
 /** Exit codes scripts can rely on. */
 export const EXIT = { ok: 0, testsFailed: 1, environmentFailed: 2, badInput: 3 } as const;
 
-export interface DefinitionOptions {
+export interface DefinitionOptions extends BackendSelection {
   definition?: string;
   set?: string[];
   paramsFile?: string[];
@@ -44,12 +44,19 @@ export interface Io {
   onCleanup?: (command: string) => void;
 }
 
-export async function backendFor(): Promise<Backend> {
-  const backend = new DockerBackend({ version: VERSION });
+/** The one place the CLI makes a backend: --backend and its settings, else their variables (src/backends/select.ts). */
+export async function backendFor(selection: BackendSelection = {}, io?: Pick<Io, "env" | "err">): Promise<Backend> {
+  const env = io?.env ?? process.env;
+  let backend: Backend;
   try {
+    backend = selectBackend(selection, env, { version: VERSION, ...(io ? { onWarning: (message: string) => io.err.write(`prenv: warning: ${message}\n`) } : {}) });
     await backend.ping();
   } catch (e) {
-    if (e instanceof RuntimeUnavailableError) throw new CliError(`prenv: ${INSTALL_HINT} (${e.message})`, EXIT.environmentFailed);
+    if (e instanceof BackendSelectionError) throw new CliError(`prenv: ${e.message}\n  hint: ${e.hint}`, EXIT.badInput);
+    if (e instanceof RuntimeUnavailableError) {
+      const hint = backendKind(selection, env) === "docker" ? INSTALL_HINT : "no Kubernetes cluster answers: check the kubeconfig (PRENV_KUBECONFIG, KUBECONFIG, ~/.kube/config) and --kube-context";
+      throw new CliError(`prenv: ${hint} (${e.message})`, EXIT.environmentFailed);
+    }
     throw e;
   }
   return backend;
@@ -64,6 +71,7 @@ export function explain(e: unknown): { message: string; exitCode: number } {
   }
   if (e instanceof PlanError) return { message: `prenv: ${e.message}\n  hint: ${e.hint}`, exitCode: EXIT.badInput };
   if (e instanceof PreflightError) return { message: `prenv: ${e.message}\n  hint: ${e.hint}\nnothing was created`, exitCode: EXIT.environmentFailed };
+  if (e instanceof UnsupportedError) return { message: `prenv: ${e.message}\n  hint: ${e.hint}`, exitCode: EXIT.environmentFailed };
   if (e instanceof ServiceError) return { message: `prenv: ${e.message}${e.hint ? `\n  hint: ${e.hint}` : ""}`, exitCode: EXIT.environmentFailed };
   const err = e as Error;
   return { message: `prenv: unexpected error: ${err?.stack ?? String(e)}`, exitCode: EXIT.environmentFailed };

@@ -1,5 +1,6 @@
 import { hostname } from "node:os";
 import type { Backend } from "../backends/backend.ts";
+import type { BackendSelection } from "../backends/select.ts";
 import { DefinitionError } from "../definition/errors.ts";
 import { gc, gcCandidates, parseAge } from "../engine/lifecycle.ts";
 import { backendFor, CliError, EXIT, type DefinitionOptions, type Io } from "./common.ts";
@@ -24,7 +25,7 @@ async function environmentName(opts: DefinitionOptions, io: Io): Promise<string>
 
 export async function downCommand(opts: DefinitionOptions & { keepVolumes?: boolean }, io: Io): Promise<number> {
   const environment = await environmentName(opts, io);
-  const backend = await backendFor();
+  const backend = await backendFor(opts, io);
   const started = Date.now();
   const report = await backend.remove(environment, { keepVolumes: opts.keepVolumes ?? false });
   if (opts.json) io.out.write(`${JSON.stringify({ environment, ...report }, null, 2)}\n`);
@@ -33,8 +34,8 @@ export async function downCommand(opts: DefinitionOptions & { keepVolumes?: bool
   return EXIT.ok;
 }
 
-export async function lsCommand(opts: { json?: boolean }, io: Io): Promise<number> {
-  const backend = await backendFor();
+export async function lsCommand(opts: BackendSelection & { json?: boolean }, io: Io): Promise<number> {
+  const backend = await backendFor(opts, io);
   const envs = await backend.list();
   if (opts.json) {
     io.out.write(`${JSON.stringify(envs, null, 2)}\n`);
@@ -55,7 +56,7 @@ export async function lsCommand(opts: { json?: boolean }, io: Io): Promise<numbe
 
 export async function logsCommand(service: string, opts: DefinitionOptions & { follow?: boolean; tail?: string }, io: Io): Promise<number> {
   const environment = await environmentName(opts, io);
-  const backend = await backendFor();
+  const backend = await backendFor(opts, io);
   await requireService(backend, environment, service);
   const tail = opts.tail === undefined ? undefined : Number(opts.tail);
   if (tail !== undefined && !(Number.isInteger(tail) && tail >= 0)) throw new CliError(`prenv: --tail "${opts.tail}" is not a number of lines`, EXIT.badInput);
@@ -77,7 +78,7 @@ export interface ExecOptions extends DefinitionOptions {
 export async function execCommand(service: string, argv: string[], opts: ExecOptions, io: Io): Promise<number> {
   if (argv.length === 0) throw new CliError("prenv: exec needs a command: prenv exec <service> -- <command> [args...]", EXIT.badInput);
   const environment = await environmentName(opts, io);
-  const backend = await backendFor();
+  const backend = await backendFor(opts, io);
   await requireService(backend, environment, service);
   const stdin = io.stdin;
   const terminal = Boolean(stdin?.isTTY && io.out.isTTY);
@@ -107,10 +108,10 @@ async function requireService(backend: Backend, environment: string, service: st
   }
 }
 
-export async function gcCommand(opts: { olderThan?: string; json?: boolean; dryRun?: boolean }, io: Io): Promise<number> {
+export async function gcCommand(opts: BackendSelection & { olderThan?: string; json?: boolean; dryRun?: boolean }, io: Io): Promise<number> {
   const olderThanMs = opts.olderThan ? parseAge(opts.olderThan) : undefined;
   if (opts.olderThan && olderThanMs === undefined) throw new CliError(`prenv: --older-than "${opts.olderThan}" is not an age; write for example 30m, 2h or 1d`, EXIT.badInput);
-  const backend = await backendFor();
+  const backend = await backendFor(opts, io);
   const options = { host: hostname(), ...(olderThanMs !== undefined ? { olderThanMs } : {}) };
   const results = opts.dryRun
     ? gcCandidates(await backend.list(), options).map((decision) => ({ decision, removed: undefined }))

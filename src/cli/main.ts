@@ -31,8 +31,16 @@ export async function main(argv: string[]): Promise<number> {
     exitCode = await action();
   };
   const collect = (value: string, previous: string[] = []) => [...previous, value];
-  const withDefinition = (cmd: Command) =>
+  // Every command that needs an engine: which one, and the Kubernetes settings (src/backends/select.ts).
+  const withBackend = (cmd: Command) =>
     cmd
+      .option("--backend <kind>", "docker or kubernetes (default: PRENV_BACKEND, else docker)")
+      .option("--kubeconfig <path>", "kubernetes: the kubeconfig (default: PRENV_KUBECONFIG, KUBECONFIG, ~/.kube/config, in-cluster)")
+      .option("--kube-context <name>", "kubernetes: the kubeconfig's context to use (default: PRENV_KUBE_CONTEXT, else its current one)")
+      .option("--namespace-prefix <prefix>", "kubernetes: namespaces are <prefix><environment> (default: PRENV_NAMESPACE_PREFIX, else prenv-)")
+      .option("--registry <host[:port][/path]>", "kubernetes: push built images here for the cluster to pull (default: PRENV_REGISTRY)");
+  const withDefinition = (cmd: Command) =>
+    withBackend(cmd)
       .option("-d, --definition <path>", "prenv.yml (default: prenv.yml or prenv.yaml here, if present)")
       .option("--set <name=value>", "set a parameter (repeatable; wins over --params-file and PRENV_PARAM_*)", collect)
       .option("--params-file <path>", "parameters from a YAML or JSON file (repeatable)", collect)
@@ -67,8 +75,7 @@ export async function main(argv: string[]): Promise<number> {
   withDefinition(program.command("validate").description("check the definition and report every problem with file:line:column"))
     .action((opts) => run(async () => (await commands()).validateCommand(opts, io()))());
 
-  program
-    .command("ls")
+  withBackend(program.command("ls"))
     .description("list environments on this engine")
     .option("--json", "machine-readable output on stdout")
     .action((opts) => run(async () => (await environmentCommands()).lsCommand(opts, io()))());
@@ -139,8 +146,7 @@ export async function main(argv: string[]): Promise<number> {
     .option("--markdown", "as a Markdown table, for a README")
     .action((opts) => run(async () => (await commands()).describeCommand(opts, io()))());
 
-  program
-    .command("gc")
+  withBackend(program.command("gc"))
     .description("remove what crashed or killed runs left behind (and, with --older-than, old environments)")
     .option("--older-than <age>", "also remove environments older than this (e.g. 2h)")
     .option("--dry-run", "only say what would be removed")

@@ -60,8 +60,9 @@ function probeOf(check: Exclude<ReadinessCheck, { kind: "running" | "completed" 
       return run(check.command, 30_000);
     case "port":
       return async () => {
-        const address = await ctx.backend.probeAddress(ctx.environment, ctx.service, check.port);
-        const ok = await tcpOpen(address.host, address.port, 1000);
+        const ok = ctx.backend.portOpen
+          ? await ctx.backend.portOpen(ctx.environment, ctx.service, check.port)
+          : await ctx.backend.probeAddress(ctx.environment, ctx.service, check.port).then((address) => tcpOpen(address.host, address.port, 1000));
         return { ok, output: ok ? "" : `nothing accepts connections on port ${check.port}` };
       };
     case "http":

@@ -43,6 +43,9 @@ DAEMONS=(etcd kube-apiserver kube-controller-manager kube-scheduler containerd k
 # The admin kubeconfig is written at the start; up publishes it as $KUBECONFIG_PATH only once the
 # cluster works, so that its presence means "the cluster is up" (the smoke test skips without it).
 ADMIN_KUBECONFIG=$CONF/admin.kubeconfig
+# containerd's per-registry settings (hosts.toml files); see write_registry_hosts.
+REGISTRY_HOSTS=$K8S_STATE/registry-hosts
+TEST_REGISTRY=localhost:5000
 kubectl() { "$K8S_BIN/kubectl" --kubeconfig "$ADMIN_KUBECONFIG" "$@"; }
 ctr() { command ctr --address "$CONTAINERD_SOCK" --namespace k8s.io "$@"; }
 
@@ -271,11 +274,19 @@ disabled_plugins = [
         SystemdCgroup = false
         Root = "$RUNC_ROOT"
 
+  # Registries by host, one hosts.toml each (write_registry_hosts): the test registry on
+  # localhost:5000 (scripts/start-registry.sh) speaks plain HTTP, which containerd only uses
+  # when told.
+  [plugins."io.containerd.grpc.v1.cri".registry]
+    config_path = "$REGISTRY_HOSTS"
+
   [plugins."io.containerd.grpc.v1.cri".cni]
     bin_dir = "/usr/lib/cni"
     conf_dir = "$CNI_CONF_DIR"
     max_conf_num = 1
 EOF
+
+  write_registry_hosts
 
   # The pod network: one bridge, addresses from host-local. containerd sets up each pod's
   # loopback device itself with the loopback plugin from the same bin_dir; portmap serves hostPort.
@@ -371,6 +382,19 @@ conntrack:
   min: 0
   tcpEstablishedTimeout: 0s
   tcpCloseWaitTimeout: 0s
+EOF
+}
+
+# write_registry_hosts: lets pods pull localhost:5000/... from the test registry (plain HTTP,
+# no auth; containerd runs in the host's network namespace, so localhost is this machine).
+# Images from anywhere else still cannot be pulled: they must be loaded (load-image).
+write_registry_hosts() {
+  mkdir -p "$REGISTRY_HOSTS/$TEST_REGISTRY"
+  cat >"$REGISTRY_HOSTS/$TEST_REGISTRY/hosts.toml" <<EOF
+server = "http://$TEST_REGISTRY"
+
+[host."http://$TEST_REGISTRY"]
+  capabilities = ["pull", "resolve"]
 EOF
 }
 

@@ -1,0 +1,66 @@
+import Dockerode from "dockerode";
+import * as k8s from "@kubernetes/client-node";
+import { DockerBackend } from "../../src/backends/docker/docker-backend.ts";
+import { KubernetesBackend } from "../../src/backends/kubernetes/kubernetes-backend.ts";
+import { LABELS, type Backend } from "../../src/backends/backend.ts";
+import { VERSION } from "../../src/version.ts";
+
+/**
+ * The backends the contract runs on: Docker always; Kubernetes when PRENV_KUBECONFIG
+ * names the test cluster's kubeconfig (test/k8s/cluster.sh; .ci/run exports it). Each
+ * comes with a look at its engine that does not go through the backend, to check that
+ * teardown really left nothing.
+ */
+export interface ContractBackend {
+  name: string;
+  backend: Backend;
+  /** Objects of the environment the engine still has, counted by the engine's own API. */
+  leftovers(environment: string): Promise<number>;
+  /** Messages the backend warned with. */
+  warnings: string[];
+}
+
+function docker(): ContractBackend {
+  const engine = new Dockerode();
+  return {
+    name: "docker",
+    backend: new DockerBackend({ docker: engine, version: VERSION }),
+    warnings: [],
+    async leftovers(environment) {
+      const filters = { label: [`${LABELS.environment}=${environment}`] };
+      const [containers, networks, volumes] = await Promise.all([engine.listContainers({ all: true, filters }), engine.listNetworks({ filters }), engine.listVolumes({ filters })]);
+      return containers.length + networks.length + (volumes.Volumes ?? []).length;
+    },
+  };
+}
+
+function kubernetes(kubeconfig: string): ContractBackend {
+  const config = new k8s.KubeConfig();
+  config.loadFromFile(kubeconfig);
+  const core = config.makeApiClient(k8s.CoreV1Api);
+  const warnings: string[] = [];
+  const backend = new KubernetesBackend({ config, version: VERSION, namespacePrefix: "prenv-contract-", registry: "localhost:5000", onWarning: (w) => warnings.push(w) });
+  return {
+    name: "kubernetes",
+    backend,
+    warnings,
+    async leftovers(environment) {
+      // The namespace holds everything of an environment; anything labelled elsewhere counts too.
+      const namespace = backend.namespace(environment);
+      const exists = await core.readNamespace({ name: namespace }).then(
+        () => 1,
+        (e: unknown) => {
+          if (e instanceof k8s.ApiException && e.code === 404) return 0;
+          throw e;
+        },
+      );
+      const pods = await core.listPodForAllNamespaces({ labelSelector: `${LABELS.environment}=${environment}` });
+      return exists + pods.items.length;
+    },
+  };
+}
+
+export function contractBackends(): ContractBackend[] {
+  const kubeconfig = process.env.PRENV_KUBECONFIG;
+  return [docker(), ...(kubeconfig ? [kubernetes(kubeconfig)] : [])];
+}

@@ -1,0 +1,135 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { loadDefinition } from "../../src/definition/compose.ts";
+import { planEnvironment, type Plan } from "../../src/plan/plan.ts";
+import { exitCodeOf, wrapCommand } from "../../src/backends/kubernetes/exec.ts";
+import { CONFIG_MAP_LIMIT, ManifestError, serviceManifests, type BindContent } from "../../src/backends/kubernetes/manifests.ts";
+import { dnsName, isDnsName, namespaceName } from "../../src/backends/kubernetes/names.ts";
+import { parseReference } from "../../src/backends/kubernetes/images.ts";
+import { statusOfPod } from "../../src/backends/kubernetes/pods.ts";
+import { project } from "../helpers/docker.ts";
+
+function planOf(compose: string): Plan {
+  return planEnvironment(loadDefinition({ cwd: project({ "compose.yaml": compose, "conf/a.conf": "x=1\n" }), env: {} }), { environment: "env_1" });
+}
+
+function manifests(plan: Plan, service: string, binds: Map<string, BindContent> = new Map(), persistentVolumes = false) {
+  return serviceManifests({ plan, service: plan.services.find((s) => s.name === service)!, namespace: "prenv-env-1", image: "img:1", persistentVolumes, binds, labels: {}, annotations: {} });
+}
+
+describe("Kubernetes names", () => {
+  test("a name that is a DNS label stays; others fit, apart from each other", () => {
+    assert.equal(dnsName("cache"), "cache");
+    for (const raw of ["web_api", "Web", "1db", "a".repeat(80)]) {
+      const name = dnsName(raw);
+      assert.ok(isDnsName(name), `${raw} -> ${name}`);
+    }
+    assert.notEqual(dnsName("web_api"), dnsName("web.api"));
+    assert.notEqual(dnsName("web_api"), "web-api");
+    assert.ok(namespaceName("prenv-", "x".repeat(49)).length <= 63);
+    assert.equal(namespaceName("prenv-", "shop"), "prenv-shop");
+  });
+});
+
+describe("Kubernetes manifests", () => {
+  const plan = planOf(`
+services:
+  db:
+    image: busybox
+    command: ["sleep", "1d"]
+    entrypoint: ["/bin/sh", "-c"]
+    user: "1000:2000"
+    working_dir: /data
+    cap_add: [NET_ADMIN]
+    tmpfs: [/run]
+    extra_hosts: ["example.test:10.0.0.1", "gw:host-gateway"]
+    init: true
+    labels: { "com.example/role": db, "not a key": x }
+    environment: { DB_PASSWORD: hunter2, MODE: fast }
+    healthcheck: { test: ["CMD-SHELL", "true"], interval: 2s, retries: 5 }
+    volumes: ["data:/var/lib/data", "./conf:/etc/conf"]
+    networks: { default: { aliases: [database] } }
+  migrate:
+    image: busybox
+  app:
+    image: busybox
+    ports: ["8080"]
+    depends_on: { migrate: { condition: service_completed_successfully }, db: { condition: service_started } }
+volumes:
+  data: {}
+`);
+
+  test("a service maps command, entrypoint, user, working_dir, caps, tmpfs, extra_hosts, labels, env and healthcheck", () => {
+    const m = manifests(plan, "db", new Map([[`${plan.workingDir}/conf`, { kind: "directory", files: [{ path: "a.conf", data: Buffer.from("x=1\n"), mode: 0o100644 }] }]]));
+    assert.equal(m.workload.kind, "Deployment");
+    const pod = m.workload.body.spec!.template.spec!;
+    const c = pod.containers[0]!;
+    assert.deepEqual(c.command, ["/bin/sh", "-c"]);
+    assert.deepEqual(c.args, ["sleep", "1d"]);
+    assert.equal(c.workingDir, "/data");
+    assert.deepEqual([c.securityContext?.runAsUser, c.securityContext?.runAsGroup], [1000, 2000]);
+    assert.deepEqual(c.securityContext?.capabilities?.add, ["NET_ADMIN"]);
+    assert.deepEqual(c.env, [{ name: "DB_PASSWORD", valueFrom: { secretKeyRef: { name: m.secret!.metadata!.name!, key: "DB_PASSWORD" } } }, { name: "MODE", value: "fast" }]);
+    assert.deepEqual(m.secret!.stringData, { DB_PASSWORD: "hunter2" });
+    assert.deepEqual(c.readinessProbe?.exec?.command, ["/bin/sh", "-c", "true"]);
+    assert.equal(c.readinessProbe?.periodSeconds, 2);
+    assert.equal(c.readinessProbe?.failureThreshold, 5);
+    assert.deepEqual(pod.hostAliases, [{ ip: "10.0.0.1", hostnames: ["example.test"] }]);
+    assert.ok(pod.volumes!.some((v) => v.emptyDir?.medium === "Memory"));
+    assert.equal(m.configMaps.length, 1);
+    assert.deepEqual(m.configMaps[0]!.data, { f0: "x=1\n" });
+    assert.equal(m.workload.body.spec!.template.metadata!.annotations!["com.example/role"], "db");
+    // Named service plus its alias, both headless.
+    assert.deepEqual(m.services.map((s) => [s.metadata!.name, s.spec!.clusterIP]), [["db", "None"], ["database", "None"]]);
+    for (const key of ["init", "extra_hosts", "labels", "volumes"]) assert.ok(m.warnings.some((w) => w.includes(`service "db": ${key}:`)), `${key}: ${m.warnings.join("\n")}`);
+  });
+
+  test("named volumes: a claim with a default StorageClass, else an emptyDir with a warning", () => {
+    const withClass = manifests(plan, "db", new Map(), true).workload.body.spec!.template.spec!.volumes!;
+    assert.ok(withClass.some((v) => v.persistentVolumeClaim?.claimName));
+    const without = manifests(plan, "db");
+    assert.ok(without.warnings.some((w) => /no default StorageClass/.test(w)));
+  });
+
+  test("a service waited on for completion is a Job that does not restart", () => {
+    const m = manifests(plan, "migrate");
+    assert.equal(m.workload.kind, "Job");
+    assert.equal(m.workload.body.spec!.template.spec!.restartPolicy, "Never");
+    assert.equal(m.workload.kind === "Job" && m.workload.body.spec!.backoffLimit, 0);
+  });
+
+  test("a bind mount past the ConfigMap limit is refused with its size", () => {
+    const big = new Map<string, BindContent>([[`${plan.workingDir}/conf`, { kind: "directory", files: [], bytes: CONFIG_MAP_LIMIT + 1 }]]);
+    assert.throws(() => manifests(plan, "db", big), (e: unknown) => e instanceof ManifestError && /at most 1 MiB/.test(e.message));
+  });
+
+  test("an alias that is another service's name is refused", () => {
+    const clash = planOf(`services:\n  a:\n    image: busybox\n    networks: { default: { aliases: [b] } }\n  b:\n    image: busybox\n`);
+    assert.throws(() => manifests(clash, "a"), ManifestError);
+  });
+});
+
+describe("Kubernetes exec and pod states", () => {
+  test("workdir and env wrap the command; the exit code comes from the final status", () => {
+    assert.deepEqual(wrapCommand(["ls"], {}), ["ls"]);
+    assert.deepEqual(wrapCommand(["ls"], { env: { A: "1" } }), ["env", "A=1", "ls"]);
+    assert.deepEqual(wrapCommand(["ls"], { workdir: "/w" }).slice(-2), ["/w", "ls"]);
+    assert.equal(exitCodeOf({ status: "Success" }).exitCode, 0);
+    assert.equal(exitCodeOf({ status: "Failure", reason: "NonZeroExitCode", details: { causes: [{ reason: "ExitCode", message: "3" }] } }).exitCode, 3);
+    assert.equal(exitCodeOf({ status: "Failure", message: 'exec: "nope": executable file not found in $PATH' }).exitCode, 127);
+  });
+
+  test("a restarted container of a service without a restart policy counts as exited", () => {
+    const pod = (restart: string) => ({
+      metadata: { annotations: { "dev.prenv.restart": restart } },
+      status: { containerStatuses: [{ name: "x", image: "i", imageID: "", ready: false, restartCount: 1, state: { running: { startedAt: new Date() } }, lastState: { terminated: { exitCode: 3 } } }] },
+    });
+    assert.deepEqual({ ...statusOfPod(pod("no")) }, { state: "exited", exitCode: 3, restarts: 1 });
+    assert.equal(statusOfPod(pod("always")).state, "running");
+  });
+
+  test("image references split for registries", () => {
+    assert.deepEqual(parseReference("redis:7"), { host: "registry-1.docker.io", path: "library/redis", tag: "7" });
+    assert.deepEqual(parseReference("localhost:5000/a/b:1"), { host: "localhost:5000", path: "a/b", tag: "1" });
+  });
+});
