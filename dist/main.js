@@ -25,11 +25,22 @@ import {
   restCommentApi,
   saveComment,
   summarize
-} from "./chunks/chunk-FFXFBVEV.js";
+} from "./chunks/chunk-3OUKJV6U.js";
+import "./chunks/chunk-J2LH6GG5.js";
+import {
+  debug,
+  error,
+  info,
+  notice,
+  setFailed,
+  setOutput,
+  setSecret,
+  summary,
+  warning
+} from "./chunks/chunk-RUU7HI7P.js";
 import {
   REPORTS_DIR_PLACEHOLDER,
   REPORTS_DIR_VARIABLE,
-  Redactor,
   ResultsFolder,
   buildManifest,
   createReportsDir,
@@ -43,14 +54,15 @@ import {
   runEnvironment,
   seal,
   secretValues
-} from "./chunks/chunk-YBDPQC3Z.js";
-import "./chunks/chunk-EKGDMGOZ.js";
+} from "./chunks/chunk-MCL36LFW.js";
+import "./chunks/chunk-2NQ2TY7A.js";
 import "./chunks/chunk-DUOZZAJH.js";
 import {
   BootError,
   PreflightError,
+  Redactor,
   up
-} from "./chunks/chunk-XLMULIZS.js";
+} from "./chunks/chunk-JNSH3V54.js";
 import {
   DefinitionError,
   DockerBackend,
@@ -60,25 +72,13 @@ import {
   hostAndPort,
   planEnvironment,
   reachableHost
-} from "./chunks/chunk-SHQCEGIZ.js";
-import {
-  VERSION
-} from "./chunks/chunk-RPZPQTZB.js";
-import "./chunks/chunk-J2LH6GG5.js";
-import {
-  debug,
-  error,
-  info,
-  notice,
-  setFailed,
-  setOutput,
-  setSecret,
-  summary,
-  warning
-} from "./chunks/chunk-RUU7HI7P.js";
-import "./chunks/chunk-2NQ2TY7A.js";
+} from "./chunks/chunk-5CWNZULP.js";
 import "./chunks/chunk-DNIQM2FX.js";
 import "./chunks/chunk-GBOO6XMD.js";
+import {
+  VERSION
+} from "./chunks/chunk-VDOGPAC4.js";
+import "./chunks/chunk-OJWCZQZI.js";
 import "./chunks/chunk-RCFCKQT6.js";
 
 // src/action/main.ts

@@ -14,25 +14,25 @@ import {
   readSettings,
   renderReport,
   restCommentApi
-} from "./chunks/chunk-FFXFBVEV.js";
-import "./chunks/chunk-EKGDMGOZ.js";
-import {
-  gc
-} from "./chunks/chunk-DUOZZAJH.js";
-import {
-  DockerBackend
-} from "./chunks/chunk-SHQCEGIZ.js";
-import {
-  VERSION
-} from "./chunks/chunk-RPZPQTZB.js";
+} from "./chunks/chunk-3OUKJV6U.js";
 import "./chunks/chunk-J2LH6GG5.js";
 import {
   info,
   summary,
   warning
 } from "./chunks/chunk-RUU7HI7P.js";
+import {
+  gc
+} from "./chunks/chunk-DUOZZAJH.js";
+import {
+  DockerBackend
+} from "./chunks/chunk-5CWNZULP.js";
 import "./chunks/chunk-DNIQM2FX.js";
 import "./chunks/chunk-GBOO6XMD.js";
+import {
+  VERSION
+} from "./chunks/chunk-VDOGPAC4.js";
+import "./chunks/chunk-OJWCZQZI.js";
 import "./chunks/chunk-RCFCKQT6.js";
 
 // src/action/post.ts

@@ -1,6 +1,9 @@
 import * as core from "@actions/core";
 import { parse as parseYaml } from "yaml";
 import { parseAge } from "../engine/lifecycle.ts";
+import { BACKEND_KINDS } from "../backends/backend.ts";
+import type { BackendSelection } from "../backends/select.ts";
+import { definedFields } from "../util/objects.ts";
 import { INPUT, type InputName } from "./keys.ts";
 
 export type ActionCommand = "run" | "up" | "down";
@@ -42,6 +45,8 @@ export interface ActionSettings {
   keepOnFailure: boolean;
   /** undefined: prenv-<comment key>. */
   artifactName?: string;
+  /** Which backend, and for Kubernetes the cluster (kubeconfig content from a secret), context, namespace prefix and registry. */
+  backend: BackendSelection;
   /** Boot the pull request's own code under pull_request_target or workflow_run. */
   allowUntrustedCodeWithWriteToken: boolean;
   /** Keep run summaries in the Actions cache and compare each run with its base branch. */
@@ -97,6 +102,7 @@ export function readSettings(read: InputReader = (name) => core.getInput(name)):
     allowUntrustedCodeWithWriteToken: bool(INPUT.allowUntrustedCode, get(INPUT.allowUntrustedCode), false),
     history: bool(INPUT.history, get(INPUT.history), true),
     passOnKnownFailures: bool(INPUT.passOnKnownFailures, get(INPUT.passOnKnownFailures), false),
+    backend: backendSelection(optional),
   };
   const definition = optional(INPUT.definition);
   if (definition) settings.definition = path(INPUT.definition, definition);
@@ -114,6 +120,18 @@ export function readSettings(read: InputReader = (name) => core.getInput(name)):
   }
   if (comment && !token) throw new InputError(INPUT.githubToken, "is empty, and comment is true; pass github-token: ${{ github.token }} (the default), or set comment: false");
   return settings;
+}
+
+function backendSelection(optional: (name: InputName) => string | undefined): BackendSelection {
+  const backend = optional(INPUT.backend);
+  if (backend !== undefined && !(BACKEND_KINDS as readonly string[]).includes(backend)) throw new InputError(INPUT.backend, `"${backend}" is not a backend; use ${BACKEND_KINDS.join(" or ")}`);
+  const kubeconfig = optional(INPUT.kubeconfig);
+  const selection: BackendSelection = { ...definedFields({ backend, kubeContext: optional(INPUT.kubeContext), namespacePrefix: optional(INPUT.namespacePrefix), registry: optional(INPUT.registry) }) };
+  if (kubeconfig !== undefined) {
+    if (backend !== "kubernetes") throw new InputError(INPUT.kubeconfig, "is given, but backend is not kubernetes; set backend: kubernetes");
+    selection.kubeconfigContent = kubeconfig;
+  }
+  return selection;
 }
 
 /**

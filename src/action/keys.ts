@@ -23,6 +23,11 @@ export const INPUT = {
   keepOnFailure: "keep-on-failure",
   artifactName: "artifact-name",
   allowUntrustedCode: "allow-untrusted-code-with-write-token",
+  backend: "backend",
+  kubeconfig: "kubeconfig",
+  kubeContext: "kube-context",
+  namespacePrefix: "namespace-prefix",
+  registry: "registry",
   history: "history",
   passOnKnownFailures: "pass-on-known-failures",
 } as const;

@@ -4,7 +4,7 @@ import { execFileSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { isAbsolute, join, relative, resolve } from "node:path";
-import { DockerBackend } from "../backends/docker/docker-backend.ts";
+import { backendKind, BackendSelectionError, selectBackend, type BackendSelection } from "../backends/select.ts";
 import { RuntimeUnavailableError, type Backend, type Endpoint } from "../backends/backend.ts";
 import { loadEnvironment, type EnvironmentDefinition } from "../definition/environment.ts";
 import { DefinitionError, formatDiagnostic } from "../definition/errors.ts";
@@ -43,7 +43,7 @@ export interface MainDependencies {
   state: StateStore;
   uploader: (context: RunContext) => ArtifactUploader;
   commentApi: (token: string, context: RunContext) => CommentApi;
-  backend: () => Backend;
+  backend: (selection: BackendSelection) => Backend;
   /** Where run summaries are kept; the Actions cache on a runner. */
   historyCache?: (context: RunContext) => SummaryCache;
 }
@@ -60,7 +60,7 @@ export async function run(): Promise<void> {
       state: actionsState,
       uploader: (context) => actionsArtifactUploader({ available: context.artifactService }),
       commentApi: (token, context) => restCommentApi({ token, apiUrl: context.apiUrl, repository: context.repository }),
-      backend: () => new DockerBackend({ version: VERSION }),
+      backend: (selection) => selectBackend(selection, process.env, { version: VERSION, onWarning: (message) => core.warning(`prenv: ${message}`) }),
       historyCache: (context) => actionsSummaryCache(context.workspace),
     });
   } catch (e) {
@@ -85,7 +85,10 @@ export async function runMain(deps: MainDependencies): Promise<number> {
   }
   // Known secrets first, so that nothing below can print them; more come with the definition.
   // The step's own inputs (INPUT_*) are settings, not the job's variables: comment-key is no secret.
-  const redactor = new Redactor([...settings.secrets.map((line) => line.slice(line.indexOf("=") + 1)), settings.token, ...secretValues(undefined, context.childEnv)]);
+  const kubeconfig = settings.backend.kubeconfigContent;
+  // A kubeconfig holds tokens and keys on its lines: each long line is masked, and the whole.
+  const kubeSecrets = kubeconfig ? [kubeconfig, ...kubeconfig.split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length >= 20)] : [];
+  const redactor = new Redactor([...settings.secrets.map((line) => line.slice(line.indexOf("=") + 1)), settings.token, ...kubeSecrets, ...secretValues(undefined, context.childEnv)]);
   maskInRunnerLog(redactor);
   const key = settings.commentKey ?? context.job ?? "prenv";
   const environment = settings.environment ?? environmentNameFor(context, key);
@@ -267,7 +270,8 @@ class MainStep {
     try {
       backend = await this.backend();
     } catch (e) {
-      return this.notStarted((e as Error).message, undefined, "the job needs a Docker engine: use a runner that has one (ubuntu-latest has), or start one in an earlier step");
+      const hint = backendKind(this.settings.backend, this.context.childEnv) === "docker" ? "the job needs a Docker engine: use a runner that has one (ubuntu-latest has), or start one in an earlier step" : `check the ${INPUT.kubeconfig} and ${INPUT.kubeContext} inputs, and that the runner can reach the cluster`;
+      return this.notStarted((e as Error).message, undefined, hint);
     }
     return this.settings.command === "up" ? this.up(plan, backend, reproduction) : this.runSuite(definition, plan, backend, draft);
   }
@@ -292,7 +296,7 @@ class MainStep {
       composeFiles: this.settings.composeFiles,
       profiles: [],
       params: reportParams(definition.params),
-      backend: "docker",
+      backend: backendKind(this.settings.backend, this.context.childEnv),
       ...(this.settings.testCommand ? { test: { commandOverride: this.settings.testCommand } } : {}),
     };
   }
@@ -527,11 +531,14 @@ class MainStep {
   }
 
   private async backend(): Promise<Backend> {
-    const backend = this.deps.backend();
+    const kind = backendKind(this.settings.backend, this.context.childEnv);
+    let backend: Backend;
     try {
+      backend = this.deps.backend(this.settings.backend);
       await backend.ping();
     } catch (e) {
-      if (e instanceof RuntimeUnavailableError) throw new Error(`no Docker engine answers (${e.message})`, { cause: e });
+      if (e instanceof BackendSelectionError) throw new Error(`${e.message} (${e.hint})`, { cause: e });
+      if (e instanceof RuntimeUnavailableError) throw new Error(kind === "docker" ? `no Docker engine answers (${e.message})` : `no Kubernetes cluster answers (${e.message})`, { cause: e });
       throw e;
     }
     return backend;

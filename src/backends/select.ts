@@ -1,7 +1,7 @@
 import { DockerBackend } from "./docker/docker-backend.ts";
 import { KubernetesBackend } from "./kubernetes/kubernetes-backend.ts";
 import { loadKubeConfig } from "./kubernetes/kube.ts";
-import { RuntimeUnavailableError, type Backend } from "./backend.ts";
+import { BACKEND_KINDS, RuntimeUnavailableError, type Backend, type BackendKind } from "./backend.ts";
 
 /**
  * Which backend a command uses, decided here only: the option, else PRENV_BACKEND, else
@@ -20,9 +20,6 @@ export interface BackendSelection {
   /** Where built images are pushed for the cluster to pull (--registry). */
   registry?: string;
 }
-
-export const BACKEND_KINDS = ["docker", "kubernetes"] as const;
-export type BackendKind = (typeof BACKEND_KINDS)[number];
 
 export class BackendSelectionError extends Error {
   readonly hint: string;

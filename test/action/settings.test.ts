@@ -45,6 +45,7 @@ describe("inputs", () => {
       allowUntrustedCodeWithWriteToken: false,
       history: true,
       passOnKnownFailures: false,
+      backend: {},
     });
   });
 
@@ -66,6 +67,8 @@ describe("inputs", () => {
       [{ environment: "My Env" }, /^input "environment": "My Env" cannot name an environment/],
       [{ "github-token": "" }, /^input "github-token": is empty, and comment is true/],
       [{ "artifact-name": "logs/1" }, /^input "artifact-name": "logs\/1" has a character/],
+      [{ backend: "nomad" }, /^input "backend": "nomad" is not a backend; use docker or kubernetes/],
+      [{ kubeconfig: "apiVersion: v1" }, /^input "kubeconfig": is given, but backend is not kubernetes/],
       // A mistake in the secrets input never quotes what was written: it may be the secret.
       [{ secrets: "sk_live_abcdef" }, /^input "secrets": line 1 is not name=value; write one name=value per line/],
       [{ secrets: "bad-name=sk_live_abcdef" }, /^input "secrets": a name is not a parameter name/],
@@ -75,6 +78,7 @@ describe("inputs", () => {
       assert.throws(() => readSettings(inputs(given)), (e: unknown) => e instanceof InputError && message.test(e.message) && !e.message.includes("sk_live"), JSON.stringify(given));
     }
     assert.deepEqual(readSettings(inputs({ secrets: "api_key=sk_live_abcdef" })).secrets, ["api_key=sk_live_abcdef"]);
+    assert.deepEqual(readSettings(inputs({ backend: "kubernetes", kubeconfig: "apiVersion: v1", registry: "localhost:5000/team" })).backend, { backend: "kubernetes", registry: "localhost:5000/team", kubeconfigContent: "apiVersion: v1" });
     assert.equal(readSettings(inputs({ "github-token": "", comment: "false" })).comment, false, "no token is fine without a comment");
   });
 

@@ -5,9 +5,24 @@ const require = __prenvCreateRequire(import.meta.url);
 var __filename = __prenvFileURLToPath(import.meta.url);
 var __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
 import {
+  require_inherits,
+  require_node,
+  require_string_decoder,
+  require_tar_stream
+} from "./chunk-DNIQM2FX.js";
+import {
+  require_src
+} from "./chunk-GBOO6XMD.js";
+import {
+  TextTail,
+  Utf8Chunker,
+  writeText
+} from "./chunk-OJWCZQZI.js";
+import {
   __commonJS,
   __export,
-  __require
+  __require,
+  __toESM
 } from "./chunk-RCFCKQT6.js";
 
 // node_modules/yaml/dist/nodes/identity.js
@@ -21,12 +36,12 @@ var require_identity = __commonJS({
     var SCALAR = /* @__PURE__ */ Symbol.for("yaml.scalar");
     var SEQ = /* @__PURE__ */ Symbol.for("yaml.seq");
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
-    var isAlias = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === ALIAS;
+    var isAlias2 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === ALIAS;
     var isDocument = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === DOC;
-    var isMap = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === MAP;
+    var isMap2 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === MAP;
     var isPair = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === PAIR;
-    var isScalar = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SCALAR;
-    var isSeq = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SEQ;
+    var isScalar2 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SCALAR;
+    var isSeq2 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SEQ;
     function isCollection(node2) {
       if (node2 && typeof node2 === "object")
         switch (node2[NODE_TYPE]) {
@@ -36,7 +51,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    function isNode(node2) {
+    function isNode2(node2) {
       if (node2 && typeof node2 === "object")
         switch (node2[NODE_TYPE]) {
           case ALIAS:
@@ -47,7 +62,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node2) => (isScalar(node2) || isCollection(node2)) && !!node2.anchor;
+    var hasAnchor = (node2) => (isScalar2(node2) || isCollection(node2)) && !!node2.anchor;
     exports.ALIAS = ALIAS;
     exports.DOC = DOC;
     exports.MAP = MAP;
@@ -56,14 +71,14 @@ var require_identity = __commonJS({
     exports.SCALAR = SCALAR;
     exports.SEQ = SEQ;
     exports.hasAnchor = hasAnchor;
-    exports.isAlias = isAlias;
+    exports.isAlias = isAlias2;
     exports.isCollection = isCollection;
     exports.isDocument = isDocument;
-    exports.isMap = isMap;
-    exports.isNode = isNode;
+    exports.isMap = isMap2;
+    exports.isNode = isNode2;
     exports.isPair = isPair;
-    exports.isScalar = isScalar;
-    exports.isSeq = isSeq;
+    exports.isScalar = isScalar2;
+    exports.isSeq = isSeq2;
   }
 });
 
@@ -347,8 +362,8 @@ var require_directives = __commonJS({
         if (prefix) {
           try {
             return prefix + decodeURIComponent(suffix);
-          } catch (error62) {
-            onError(String(error62));
+          } catch (error63) {
+            onError(String(error63));
             return null;
           }
         }
@@ -450,9 +465,9 @@ var require_anchors = __commonJS({
             if (typeof ref === "object" && ref.anchor && (identity.isScalar(ref.node) || identity.isCollection(ref.node))) {
               ref.node.anchor = ref.anchor;
             } else {
-              const error62 = new Error("Failed to resolve repeated object (this should not happen)");
-              error62.source = source;
-              throw error62;
+              const error63 = new Error("Failed to resolve repeated object (this should not happen)");
+              error63.source = source;
+              throw error63;
             }
           }
         },
@@ -1655,12 +1670,12 @@ var require_log = __commonJS({
       if (logLevel === "debug")
         console.log(...messages);
     }
-    function warn(logLevel, warning) {
+    function warn(logLevel, warning2) {
       if (logLevel === "debug" || logLevel === "warn") {
         if (typeof node_process.emitWarning === "function")
-          node_process.emitWarning(warning);
+          node_process.emitWarning(warning2);
         else
-          console.warn(warning);
+          console.warn(warning2);
       }
     }
     exports.debug = debug;
@@ -3692,7 +3707,7 @@ var require_errors = __commonJS({
         this.pos = pos;
       }
     };
-    var YAMLParseError = class extends YAMLError {
+    var YAMLParseError2 = class extends YAMLError {
       constructor(pos, code, message) {
         super("YAMLParseError", pos, code, message);
       }
@@ -3702,12 +3717,12 @@ var require_errors = __commonJS({
         super("YAMLWarning", pos, code, message);
       }
     };
-    var prettifyError2 = (src, lc) => (error62) => {
-      if (error62.pos[0] === -1)
+    var prettifyError2 = (src, lc) => (error63) => {
+      if (error63.pos[0] === -1)
         return;
-      error62.linePos = error62.pos.map((pos) => lc.linePos(pos));
-      const { line, col } = error62.linePos[0];
-      error62.message += ` at line ${line}, column ${col}`;
+      error63.linePos = error63.pos.map((pos) => lc.linePos(pos));
+      const { line, col } = error63.linePos[0];
+      error63.message += ` at line ${line}, column ${col}`;
       let ci = col - 1;
       let lineStr = src.substring(lc.lineStarts[line - 1], lc.lineStarts[line]).replace(/[\n\r]+$/, "");
       if (ci >= 60 && lineStr.length > 80) {
@@ -3725,12 +3740,12 @@ var require_errors = __commonJS({
       }
       if (/[^ ]/.test(lineStr)) {
         let count = 1;
-        const end = error62.linePos[1];
+        const end = error63.linePos[1];
         if (end?.line === line && end.col > col) {
           count = Math.max(1, Math.min(end.col - col, 80 - ci));
         }
         const pointer = " ".repeat(ci) + "^".repeat(count);
-        error62.message += `:
+        error63.message += `:
 
 ${lineStr}
 ${pointer}
@@ -3738,7 +3753,7 @@ ${pointer}
       }
     };
     exports.YAMLError = YAMLError;
-    exports.YAMLParseError = YAMLParseError;
+    exports.YAMLParseError = YAMLParseError2;
     exports.YAMLWarning = YAMLWarning;
     exports.prettifyError = prettifyError2;
   }
@@ -4171,9 +4186,9 @@ var require_resolve_flow_collection = __commonJS({
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
-      const isMap = fc.start.source === "{";
-      const fcName = isMap ? "flow map" : "flow sequence";
-      const NodeClass = tag?.nodeClass ?? (isMap ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
+      const isMap2 = fc.start.source === "{";
+      const fcName = isMap2 ? "flow map" : "flow sequence";
+      const NodeClass = tag?.nodeClass ?? (isMap2 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -4209,7 +4224,7 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap && ctx.options.strict && utilContainsNewline.containsNewline(key))
+          if (!isMap2 && ctx.options.strict && utilContainsNewline.containsNewline(key))
             onError(
               key,
               // checked by containsNewline()
@@ -4249,7 +4264,7 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap && !sep && !props.found) {
+        if (!isMap2 && !sep && !props.found) {
           const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
@@ -4272,7 +4287,7 @@ var require_resolve_flow_collection = __commonJS({
             startOnNewline: false
           });
           if (valueProps.found) {
-            if (!isMap && !props.found && ctx.options.strict) {
+            if (!isMap2 && !props.found && ctx.options.strict) {
               if (sep)
                 for (const st of sep) {
                   if (st === valueProps.found)
@@ -4304,7 +4319,7 @@ var require_resolve_flow_collection = __commonJS({
           const pair = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
-          if (isMap) {
+          if (isMap2) {
             const map2 = coll;
             if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -4320,7 +4335,7 @@ var require_resolve_flow_collection = __commonJS({
           offset = valueNode ? valueNode.range[2] : valueProps.end;
         }
       }
-      const expectedEnd = isMap ? "}" : "]";
+      const expectedEnd = isMap2 ? "}" : "]";
       const [ce, ...ee] = fc.end;
       let cePos = offset;
       if (ce?.source === expectedEnd)
@@ -4420,13 +4435,13 @@ var require_resolve_block_scalar = __commonJS({
   "node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
-    function resolveBlockScalar(ctx, scalar, onError) {
-      const start = scalar.offset;
-      const header = parseBlockScalarHeader(scalar, ctx.options.strict, onError);
+    function resolveBlockScalar(ctx, scalar2, onError) {
+      const start = scalar2.offset;
+      const header = parseBlockScalarHeader(scalar2, ctx.options.strict, onError);
       if (!header)
         return { value: "", type: null, comment: "", range: [start, start, start] };
       const type = header.mode === ">" ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
-      const lines = scalar.source ? splitLines(scalar.source) : [];
+      const lines = scalar2.source ? splitLines(scalar2.source) : [];
       let chompStart = lines.length;
       for (let i = lines.length - 1; i >= 0; --i) {
         const content = lines[i][1];
@@ -4438,12 +4453,12 @@ var require_resolve_block_scalar = __commonJS({
       if (chompStart === 0) {
         const value2 = header.chomp === "+" && lines.length > 0 ? "\n".repeat(Math.max(1, lines.length - 1)) : "";
         let end2 = start + header.length;
-        if (scalar.source)
-          end2 += scalar.source.length;
+        if (scalar2.source)
+          end2 += scalar2.source.length;
         return { value: value2, type, comment: header.comment, range: [start, end2, end2] };
       }
-      let trimIndent = scalar.indent + header.indent;
-      let offset = scalar.offset + header.length;
+      let trimIndent = scalar2.indent + header.indent;
+      let offset = scalar2.offset + header.length;
       let contentStart = 0;
       for (let i = 0; i < chompStart; ++i) {
         const [indent, content] = lines[i];
@@ -4521,7 +4536,7 @@ var require_resolve_block_scalar = __commonJS({
         default:
           value += "\n";
       }
-      const end = start + header.length + scalar.source.length;
+      const end = start + header.length + scalar2.source.length;
       return { value, type, comment: header.comment, range: [start, end, end] };
     }
     function parseBlockScalarHeader({ offset, props }, strict, onError) {
@@ -4533,7 +4548,7 @@ var require_resolve_block_scalar = __commonJS({
       const mode = source[0];
       let indent = 0;
       let chomp = "";
-      let error62 = -1;
+      let error63 = -1;
       for (let i = 1; i < source.length; ++i) {
         const ch = source[i];
         if (!chomp && (ch === "-" || ch === "+"))
@@ -4542,12 +4557,12 @@ var require_resolve_block_scalar = __commonJS({
           const n = Number(ch);
           if (!indent && n)
             indent = n;
-          else if (error62 === -1)
-            error62 = offset + i;
+          else if (error63 === -1)
+            error63 = offset + i;
         }
       }
-      if (error62 !== -1)
-        onError(error62, "UNEXPECTED_TOKEN", `Block scalar header includes extra characters: ${source}`);
+      if (error63 !== -1)
+        onError(error63, "UNEXPECTED_TOKEN", `Block scalar header includes extra characters: ${source}`);
       let hasSpace = false;
       let comment = "";
       let length = source.length;
@@ -4604,8 +4619,8 @@ var require_resolve_flow_scalar = __commonJS({
     "use strict";
     var Scalar = require_Scalar();
     var resolveEnd = require_resolve_end();
-    function resolveFlowScalar(scalar, strict, onError) {
-      const { offset, type, source, end } = scalar;
+    function resolveFlowScalar(scalar2, strict, onError) {
+      const { offset, type, source, end } = scalar2;
       let _type;
       let value;
       const _onError = (rel, code, msg) => onError(offset + rel, code, msg);
@@ -4624,7 +4639,7 @@ var require_resolve_flow_scalar = __commonJS({
           break;
         /* istanbul ignore next should not happen */
         default:
-          onError(scalar, "UNEXPECTED_TOKEN", `Expected a flow scalar value, but found: ${type}`);
+          onError(scalar2, "UNEXPECTED_TOKEN", `Expected a flow scalar value, but found: ${type}`);
           return {
             value: "",
             type: null,
@@ -4839,26 +4854,26 @@ var require_compose_scalar = __commonJS({
         tag = findScalarTagByTest(ctx, value, token, onError);
       else
         tag = ctx.schema[identity.SCALAR];
-      let scalar;
+      let scalar2;
       try {
         const res = tag.resolve(value, (msg) => onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg), ctx.options);
-        scalar = identity.isScalar(res) ? res : new Scalar.Scalar(res);
-      } catch (error62) {
-        const msg = error62 instanceof Error ? error62.message : String(error62);
+        scalar2 = identity.isScalar(res) ? res : new Scalar.Scalar(res);
+      } catch (error63) {
+        const msg = error63 instanceof Error ? error63.message : String(error63);
         onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg);
-        scalar = new Scalar.Scalar(value);
+        scalar2 = new Scalar.Scalar(value);
       }
-      scalar.range = range;
-      scalar.source = value;
+      scalar2.range = range;
+      scalar2.source = value;
       if (type)
-        scalar.type = type;
+        scalar2.type = type;
       if (tagName)
-        scalar.tag = tagName;
+        scalar2.tag = tagName;
       if (tag.format)
-        scalar.format = tag.format;
+        scalar2.format = tag.format;
       if (comment)
-        scalar.comment = comment;
-      return scalar;
+        scalar2.comment = comment;
+      return scalar2;
     }
     function findScalarTagByName(schema, value, tagName, tagToken, onError) {
       if (tagName === "!")
@@ -4967,8 +4982,8 @@ var require_compose_node = __commonJS({
             node2 = composeCollection.composeCollection(CN, ctx, token, props, onError);
             if (anchor2)
               node2.anchor = anchor2.source.substring(1);
-          } catch (error62) {
-            const message = error62 instanceof Error ? error62.message : String(error62);
+          } catch (error63) {
+            const message = error63 instanceof Error ? error63.message : String(error63);
             onError(token, "RESOURCE_EXHAUSTION", message);
           }
           break;
@@ -5123,16 +5138,16 @@ var require_composer = __commonJS({
       }
       return { comment, afterEmptyLine };
     }
-    var Composer = class {
+    var Composer2 = class {
       constructor(options = {}) {
         this.doc = null;
         this.atDirectives = false;
         this.prelude = [];
         this.errors = [];
         this.warnings = [];
-        this.onError = (source, code, message, warning) => {
+        this.onError = (source, code, message, warning2) => {
           const pos = getErrorPos(source);
-          if (warning)
+          if (warning2)
             this.warnings.push(new errors.YAMLWarning(pos, code, message));
           else
             this.errors.push(new errors.YAMLParseError(pos, code, message));
@@ -5205,10 +5220,10 @@ ${cb}` : comment;
           console.dir(token, { depth: null });
         switch (token.type) {
           case "directive":
-            this.directives.add(token.source, (offset, message, warning) => {
+            this.directives.add(token.source, (offset, message, warning2) => {
               const pos = getErrorPos(token);
               pos[0] += offset;
-              this.onError(pos, "BAD_DIRECTIVE", message, warning);
+              this.onError(pos, "BAD_DIRECTIVE", message, warning2);
             });
             this.prelude.push(token.source);
             this.atDirectives = true;
@@ -5233,11 +5248,11 @@ ${cb}` : comment;
             break;
           case "error": {
             const msg = token.source ? `${token.message}: ${JSON.stringify(token.source)}` : token.message;
-            const error62 = new errors.YAMLParseError(getErrorPos(token), "UNEXPECTED_TOKEN", msg);
+            const error63 = new errors.YAMLParseError(getErrorPos(token), "UNEXPECTED_TOKEN", msg);
             if (this.atDirectives || !this.doc)
-              this.errors.push(error62);
+              this.errors.push(error63);
             else
-              this.doc.errors.push(error62);
+              this.doc.errors.push(error63);
             break;
           }
           case "doc-end": {
@@ -5283,7 +5298,7 @@ ${end.comment}` : end.comment;
         }
       }
     };
-    exports.Composer = Composer;
+    exports.Composer = Composer2;
   }
 });
 
@@ -5607,7 +5622,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection = (token) => !!token && "items" in token;
-    var isScalar = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isScalar2 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -5691,7 +5706,7 @@ var require_cst = __commonJS({
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
     exports.isCollection = isCollection;
-    exports.isScalar = isScalar;
+    exports.isScalar = isScalar2;
     exports.prettyToken = prettyToken;
     exports.tokenType = tokenType;
   }
@@ -6290,7 +6305,7 @@ var require_lexer = __commonJS({
 var require_line_counter = __commonJS({
   "node_modules/yaml/dist/parse/line-counter.js"(exports) {
     "use strict";
-    var LineCounter = class {
+    var LineCounter2 = class {
       constructor() {
         this.lineStarts = [];
         this.addNewLine = (offset) => this.lineStarts.push(offset);
@@ -6313,7 +6328,7 @@ var require_line_counter = __commonJS({
         };
       }
     };
-    exports.LineCounter = LineCounter;
+    exports.LineCounter = LineCounter2;
   }
 });
 
@@ -6414,7 +6429,7 @@ var require_parser = __commonJS({
         }
       }
     }
-    var Parser = class {
+    var Parser2 = class {
       /**
        * @param onNewLine - If defined, called separately with the start position of
        *   each new line (in `parse()`, including the start of input).
@@ -6550,8 +6565,8 @@ var require_parser = __commonJS({
       peek(n) {
         return this.stack[this.stack.length - n];
       }
-      *pop(error62) {
-        const token = error62 ?? this.stack.pop();
+      *pop(error63) {
+        const token = error63 ?? this.stack.pop();
         if (!token) {
           const message = "Tried to pop an empty stack";
           yield { type: "error", offset: this.offset, source: "", message };
@@ -6686,37 +6701,37 @@ var require_parser = __commonJS({
           };
         }
       }
-      *scalar(scalar) {
+      *scalar(scalar2) {
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
           let sep;
-          if (scalar.end) {
-            sep = scalar.end;
+          if (scalar2.end) {
+            sep = scalar2.end;
             sep.push(this.sourceToken);
-            delete scalar.end;
+            delete scalar2.end;
           } else
             sep = [this.sourceToken];
           const map2 = {
             type: "block-map",
-            offset: scalar.offset,
-            indent: scalar.indent,
-            items: [{ start, key: scalar, sep }]
+            offset: scalar2.offset,
+            indent: scalar2.indent,
+            items: [{ start, key: scalar2, sep }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map2;
         } else
-          yield* this.lineEnd(scalar);
+          yield* this.lineEnd(scalar2);
       }
-      *blockScalar(scalar) {
+      *blockScalar(scalar2) {
         switch (this.type) {
           case "space":
           case "comment":
           case "newline":
-            scalar.props.push(this.sourceToken);
+            scalar2.props.push(this.sourceToken);
             return;
           case "scalar":
-            scalar.source = this.source;
+            scalar2.source = this.source;
             this.atNewLine = true;
             this.indent = 0;
             if (this.onNewLine) {
@@ -7187,7 +7202,7 @@ var require_parser = __commonJS({
         }
       }
     };
-    exports.Parser = Parser;
+    exports.Parser = Parser2;
   }
 });
 
@@ -7250,7 +7265,7 @@ var require_public_api = __commonJS({
       const doc = parseDocument(src, options);
       if (!doc)
         return null;
-      doc.warnings.forEach((warning) => log.warn(doc.options.logLevel, warning));
+      doc.warnings.forEach((warning2) => log.warn(doc.options.logLevel, warning2));
       if (doc.errors.length > 0) {
         if (doc.options.logLevel !== "silent")
           throw doc.errors[0];
@@ -7339,6 +7354,16764 @@ var require_dist = __commonJS({
     exports.visitAsync = visit2.visitAsync;
   }
 });
+
+// node_modules/fastest-levenshtein/mod.js
+var require_mod = __commonJS({
+  "node_modules/fastest-levenshtein/mod.js"(exports) {
+    "use strict";
+    exports.__esModule = true;
+    exports.distance = exports.closest = void 0;
+    var peq = new Uint32Array(65536);
+    var myers_32 = function(a, b) {
+      var n = a.length;
+      var m = b.length;
+      var lst = 1 << n - 1;
+      var pv = -1;
+      var mv = 0;
+      var sc = n;
+      var i = n;
+      while (i--) {
+        peq[a.charCodeAt(i)] |= 1 << i;
+      }
+      for (i = 0; i < m; i++) {
+        var eq = peq[b.charCodeAt(i)];
+        var xv = eq | mv;
+        eq |= (eq & pv) + pv ^ pv;
+        mv |= ~(eq | pv);
+        pv &= eq;
+        if (mv & lst) {
+          sc++;
+        }
+        if (pv & lst) {
+          sc--;
+        }
+        mv = mv << 1 | 1;
+        pv = pv << 1 | ~(xv | mv);
+        mv &= xv;
+      }
+      i = n;
+      while (i--) {
+        peq[a.charCodeAt(i)] = 0;
+      }
+      return sc;
+    };
+    var myers_x = function(b, a) {
+      var n = a.length;
+      var m = b.length;
+      var mhc = [];
+      var phc = [];
+      var hsize = Math.ceil(n / 32);
+      var vsize = Math.ceil(m / 32);
+      for (var i = 0; i < hsize; i++) {
+        phc[i] = -1;
+        mhc[i] = 0;
+      }
+      var j = 0;
+      for (; j < vsize - 1; j++) {
+        var mv_1 = 0;
+        var pv_1 = -1;
+        var start_1 = j * 32;
+        var vlen_1 = Math.min(32, m) + start_1;
+        for (var k = start_1; k < vlen_1; k++) {
+          peq[b.charCodeAt(k)] |= 1 << k;
+        }
+        for (var i = 0; i < n; i++) {
+          var eq = peq[a.charCodeAt(i)];
+          var pb = phc[i / 32 | 0] >>> i & 1;
+          var mb = mhc[i / 32 | 0] >>> i & 1;
+          var xv = eq | mv_1;
+          var xh = ((eq | mb) & pv_1) + pv_1 ^ pv_1 | eq | mb;
+          var ph = mv_1 | ~(xh | pv_1);
+          var mh = pv_1 & xh;
+          if (ph >>> 31 ^ pb) {
+            phc[i / 32 | 0] ^= 1 << i;
+          }
+          if (mh >>> 31 ^ mb) {
+            mhc[i / 32 | 0] ^= 1 << i;
+          }
+          ph = ph << 1 | pb;
+          mh = mh << 1 | mb;
+          pv_1 = mh | ~(xv | ph);
+          mv_1 = ph & xv;
+        }
+        for (var k = start_1; k < vlen_1; k++) {
+          peq[b.charCodeAt(k)] = 0;
+        }
+      }
+      var mv = 0;
+      var pv = -1;
+      var start = j * 32;
+      var vlen = Math.min(32, m - start) + start;
+      for (var k = start; k < vlen; k++) {
+        peq[b.charCodeAt(k)] |= 1 << k;
+      }
+      var score = m;
+      for (var i = 0; i < n; i++) {
+        var eq = peq[a.charCodeAt(i)];
+        var pb = phc[i / 32 | 0] >>> i & 1;
+        var mb = mhc[i / 32 | 0] >>> i & 1;
+        var xv = eq | mv;
+        var xh = ((eq | mb) & pv) + pv ^ pv | eq | mb;
+        var ph = mv | ~(xh | pv);
+        var mh = pv & xh;
+        score += ph >>> m - 1 & 1;
+        score -= mh >>> m - 1 & 1;
+        if (ph >>> 31 ^ pb) {
+          phc[i / 32 | 0] ^= 1 << i;
+        }
+        if (mh >>> 31 ^ mb) {
+          mhc[i / 32 | 0] ^= 1 << i;
+        }
+        ph = ph << 1 | pb;
+        mh = mh << 1 | mb;
+        pv = mh | ~(xv | ph);
+        mv = ph & xv;
+      }
+      for (var k = start; k < vlen; k++) {
+        peq[b.charCodeAt(k)] = 0;
+      }
+      return score;
+    };
+    var distance2 = function(a, b) {
+      if (a.length < b.length) {
+        var tmp = b;
+        b = a;
+        a = tmp;
+      }
+      if (b.length === 0) {
+        return a.length;
+      }
+      if (a.length <= 32) {
+        return myers_32(a, b);
+      }
+      return myers_x(a, b);
+    };
+    exports.distance = distance2;
+    var closest = function(str, arr) {
+      var min_distance = Infinity;
+      var min_index = 0;
+      for (var i = 0; i < arr.length; i++) {
+        var dist = distance2(str, arr[i]);
+        if (dist < min_distance) {
+          min_distance = dist;
+          min_index = i;
+        }
+      }
+      return arr[min_index];
+    };
+    exports.closest = closest;
+  }
+});
+
+// node_modules/dotenv/dist/index.cjs
+var require_dist2 = __commonJS({
+  "node_modules/dotenv/dist/index.cjs"(exports, module) {
+    var j = (e, n) => () => {
+      try {
+        return n || e((n = { exports: {} }).exports, n), n.exports;
+      } catch (t) {
+        throw n = 0, t;
+      }
+    };
+    var R = j((Z, N) => {
+      function T(e) {
+        return typeof e == "string" ? !["false", "0", "no", "off", ""].includes(e.toLowerCase()) : !!e;
+      }
+      function U(e = process.env) {
+        let n = {};
+        for (let t of ["ENCODING", "PATH", "QUIET", "DEBUG", "OVERRIDE", "FAST"]) {
+          let r = e[`DOTENV_${t}`] != null ? e[`DOTENV_${t}`] : e[`DOTENV_CONFIG_${t}`];
+          r != null && (n[t.toLowerCase()] = t === "ENCODING" || t === "PATH" ? r : T(r));
+        }
+        return n;
+      }
+      N.exports = { parseBoolean: T, optionsFromEnv: U };
+    });
+    var P = j((ee, b) => {
+      var F = __require("fs"), _ = __require("path"), B = __require("os"), { URL: L, fileURLToPath: Q } = __require("url"), { parseBoolean: $, optionsFromEnv: I } = R(), G = /(?:^|^)\s*(?:export\s+)?([\w.-]+)(?:\s*=\s*?|:\s+?)(\s*'(?:\\'|[^'])*'|\s*"(?:\\"|[^"])*"|\s*`(?:\\`|[^`])*`|[^#\r\n]+)?\s*(?:#.*)?(?:$|$)/mg, y = new Uint8Array(256);
+      for (let e = 48; e <= 57; e++) y[e] = 1;
+      for (let e = 65; e <= 90; e++) y[e] = 1;
+      for (let e = 97; e <= 122; e++) y[e] = 1;
+      y[45] = 1;
+      y[46] = 1;
+      y[95] = 1;
+      function H(e) {
+        let n = {}, t = e.toString();
+        t = t.replace(/\r\n?/mg, `
+`);
+        let r;
+        for (; (r = G.exec(t)) != null; ) {
+          let o = r[1], i = r[2] || "";
+          i = i.trim();
+          let c = i[0];
+          i = i.replace(/^(['"`])([\s\S]*)\1$/mg, "$2"), c === '"' && (i = i.replace(/\\n/g, `
+`), i = i.replace(/\\r/g, "\r")), n[o] = i;
+        }
+        return n;
+      }
+      function g(e) {
+        return e <= 32 ? e === 32 || e >= 9 && e <= 13 : e >= 160 && (e === 160 || e === 5760 || e >= 8192 && e <= 8202 || e === 8232 || e === 8233 || e === 8239 || e === 8287 || e === 12288 || e === 65279);
+      }
+      function O(e) {
+        return e === 10 || e === 8232 || e === 8233;
+      }
+      function V(e) {
+        let n = {}, t = typeof e == "string" ? e : e.toString();
+        t.indexOf("\r") !== -1 && (t = t.replace(/\r\n?/g, `
+`));
+        let r = t.length, o = 0;
+        for (; o < r; ) {
+          let i = t.charCodeAt(o);
+          for (; o < r && g(i); ) o++, i = t.charCodeAt(o);
+          if (o >= r) break;
+          if (i === 35) {
+            for (; o < r && !O(t.charCodeAt(o)); ) o++;
+            continue;
+          }
+          let c = -1;
+          if (i === 101 && o + 6 < r && t.charCodeAt(o + 1) === 120 && t.charCodeAt(o + 2) === 112 && t.charCodeAt(o + 3) === 111 && t.charCodeAt(o + 4) === 114 && t.charCodeAt(o + 5) === 116) {
+            let u = t.charCodeAt(o + 6);
+            if (g(u)) {
+              let s = o + 7;
+              for (; s < r && g(t.charCodeAt(s)); ) s++;
+              y[t.charCodeAt(s)] && (c = o + 6, o = s);
+            } else i = t.charCodeAt(o);
+          }
+          let E = o, p = 0;
+          for (; o < r && (p = t.charCodeAt(o), y[p]); ) o++;
+          if (o === E) {
+            for (; o < r && !O(t.charCodeAt(o)); ) o++;
+            continue;
+          }
+          let k = t.slice(E, o), D = o;
+          if (o >= r && (p = 0), g(p)) do
+            o++, p = o < r ? t.charCodeAt(o) : 0;
+          while (g(p));
+          if (p === 61) o++;
+          else if (p === 58 && o === D && o + 1 < r && g(t.charCodeAt(o + 1))) o += 2;
+          else {
+            for (o = c === -1 ? D : c; o < r && !O(t.charCodeAt(o)); ) o++;
+            continue;
+          }
+          let d = o, l = o;
+          for (; l < r && g(t.charCodeAt(l)); ) l++;
+          let C = t.charCodeAt(l), a, q = false;
+          if (C === 39 || C === 34 || C === 96) {
+            let u = t[l], s = t.indexOf(u, l + 1), f = -1, h = -1;
+            for (; s !== -1; ) {
+              let x = t.charCodeAt(s - 1) === 92, w = s + 1;
+              for (; w < r && !O(t.charCodeAt(w)) && g(t.charCodeAt(w)); ) w++;
+              if ((w === r || O(t.charCodeAt(w)) || t.charCodeAt(w) === 35) && (f = s, h = w), !x) break;
+              s = t.indexOf(u, s + 1);
+            }
+            if (f !== -1) {
+              if (a = t.slice(l + 1, f), o = h, t.charCodeAt(o) === 35) for (; o < r && !O(t.charCodeAt(o)); ) o++;
+              q = true;
+            }
+          }
+          if (!q) {
+            let u = t.indexOf(`
+`, d);
+            u === -1 && (u = r);
+            let s;
+            if (r < 4096) s = t.indexOf("#", d), (s === -1 || s > u) && (s = u);
+            else for (s = d; s < u && t.charCodeAt(s) !== 35; ) s++;
+            let f = d, h = s;
+            for (; f < h && g(t.charCodeAt(f)); ) f++;
+            for (; h > f && g(t.charCodeAt(h - 1)); ) h--;
+            let x = t.charCodeAt(f);
+            if (a = t.slice(f, h), a.includes("\u2028") || a.includes("\u2029") ? a = a.replace(/^(['"`])([\s\S]*)\1$/mg, "$2") : h - f >= 2 && (x === 39 || x === 34 || x === 96) && t.charCodeAt(h - 1) === x && (a = t.slice(f + 1, h - 1)), o = s, s < u) for (; o < r && !O(t.charCodeAt(o)); ) o++;
+          }
+          C === 34 && (q || l < o) && a.indexOf("\\") !== -1 && (a = a.replace(/\\n/g, `
+`).replace(/\\r/g, "\r")), n[k] = a;
+        }
+        return n;
+      }
+      function J(e, n) {
+        return n && $(n.fast) ? V(e) : H(e);
+      }
+      function v(e) {
+        console.log(`\u2506 ${e}`);
+      }
+      function W(e) {
+        console.error(`\u25C7 ${e}`);
+      }
+      function S(e) {
+        return e[0] === "~" ? _.join(B.homedir(), e.slice(1)) : e;
+      }
+      function K(e = {}) {
+        let n = { ...e };
+        for (let t of Object.keys(n)) n[t] === void 0 && delete n[t];
+        return { ...I(), ...n };
+      }
+      function M(e) {
+        e = K(e);
+        let n = _.resolve(process.cwd(), ".env"), t = "utf8", r = process.env;
+        e && e.processEnv != null && (r = e.processEnv);
+        let o = $(e && e.debug);
+        e && e.encoding ? t = e.encoding : o && v("no encoding is specified (UTF-8 is used by default)");
+        let i = [n];
+        if (e && e.path) if (!Array.isArray(e.path)) i = [S(e.path)];
+        else {
+          i = [];
+          for (let d of e.path) i.push(S(d));
+        }
+        let c, E = {}, p = { fast: e.fast };
+        for (let d of i) try {
+          let l = A.parse(F.readFileSync(d, { encoding: t }), p);
+          A.populate(E, l, e);
+        } catch (l) {
+          o && v(`failed to load ${d} ${l.message}`), c = l;
+        }
+        let k = A.populate(r, E, e), D = $(Object.prototype.hasOwnProperty.call(e, "quiet") ? e.quiet : I(r).quiet);
+        if (o || !D) {
+          let d = Object.keys(k).length, l = [];
+          for (let C of i) try {
+            let a = _.relative(process.cwd(), C instanceof L ? Q(C) : C);
+            l.push(a);
+          } catch (a) {
+            o && v(`failed to load ${C} ${a.message}`), c = a;
+          }
+          W(`injected env (${d}) from ${l.join(",")}`);
+        }
+        return c ? { parsed: E, error: c } : { parsed: E };
+      }
+      function Y(e) {
+        return A.configDotenv(e);
+      }
+      function z2(e, n, t = {}) {
+        let r = $(t && t.debug), o = $(t && t.override), i = {};
+        if (e === null || typeof e != "object" || n === null || typeof n != "object") {
+          let c = new Error("OBJECT_REQUIRED: Please check the processEnv argument being passed to populate");
+          throw c.code = "OBJECT_REQUIRED", c;
+        }
+        for (let c of Object.keys(n)) Object.prototype.hasOwnProperty.call(e, c) ? (o === true && (e[c] = n[c], i[c] = n[c]), r && v(o === true ? `"${c}" is already defined and WAS overwritten` : `"${c}" is already defined and was NOT overwritten`)) : (e[c] = n[c], i[c] = n[c]);
+        return i;
+      }
+      var A = { configDotenv: M, config: Y, parse: J, populate: z2 };
+      b.exports.configDotenv = A.configDotenv;
+      b.exports.config = A.config;
+      b.exports.parse = A.parse;
+      b.exports.populate = A.populate;
+      b.exports = A;
+    });
+    var m = P();
+    module.exports = m;
+    module.exports.config = m.config;
+    module.exports.configDotenv = m.configDotenv;
+    module.exports.parse = m.parse;
+    module.exports.populate = m.populate;
+  }
+});
+
+// node_modules/@balena/dockerignore/ignore.js
+var require_ignore = __commonJS({
+  "node_modules/@balena/dockerignore/ignore.js"(exports, module) {
+    "use strict";
+    var path = __require("path");
+    var factory = (options) => new IgnoreBase(options);
+    factory.default = factory;
+    module.exports = factory;
+    function make_array(subject) {
+      return Array.isArray(subject) ? subject : [subject];
+    }
+    var REGEX_TRAILING_SLASH = /(?<=.)\/$/;
+    var REGEX_TRAILING_BACKSLASH = /(?<=.)\\$/;
+    var REGEX_TRAILING_PATH_SEP = path.sep === "\\" ? REGEX_TRAILING_BACKSLASH : REGEX_TRAILING_SLASH;
+    var KEY_IGNORE = typeof Symbol !== "undefined" ? /* @__PURE__ */ Symbol.for("dockerignore") : "dockerignore";
+    function cleanPath(file2) {
+      return path.normalize(file2).replace(REGEX_TRAILING_PATH_SEP, "");
+    }
+    function toSlash(file2) {
+      if (path.sep === "/") {
+        return file2;
+      }
+      return file2.replace(/\\/g, "/");
+    }
+    function fromSlash(file2) {
+      if (path.sep === "/") {
+        return file2;
+      }
+      return file2.replace(/\//g, path.sep);
+    }
+    var IgnoreBase = class {
+      constructor({
+        // https://github.com/kaelzhang/node-ignore/blob/5.1.4/index.js#L372
+        ignorecase = true
+      } = {}) {
+        this._rules = [];
+        this._ignorecase = ignorecase;
+        this[KEY_IGNORE] = true;
+        this._initCache();
+      }
+      _initCache() {
+        this._cache = {};
+      }
+      // @param {Array.<string>|string|Ignore} pattern
+      add(pattern) {
+        this._added = false;
+        if (typeof pattern === "string") {
+          pattern = pattern.split(/\r?\n/g);
+        }
+        make_array(pattern).forEach(this._addPattern, this);
+        if (this._added) {
+          this._initCache();
+        }
+        return this;
+      }
+      // legacy
+      addPattern(pattern) {
+        return this.add(pattern);
+      }
+      _addPattern(pattern) {
+        if (pattern && pattern[KEY_IGNORE]) {
+          this._rules = this._rules.concat(pattern._rules);
+          this._added = true;
+          return;
+        }
+        if (this._checkPattern(pattern)) {
+          const rule = this._createRule(pattern.trim());
+          if (rule !== null) {
+            this._added = true;
+            this._rules.push(rule);
+          }
+        }
+      }
+      _checkPattern(pattern) {
+        return pattern && typeof pattern === "string" && pattern.indexOf("#") !== 0 && pattern.trim() !== "";
+      }
+      filter(paths) {
+        return make_array(paths).filter((path2) => this._filter(path2));
+      }
+      createFilter() {
+        return (path2) => this._filter(path2);
+      }
+      ignores(path2) {
+        return !this._filter(path2);
+      }
+      // https://github.com/moby/moby/blob/v19.03.8/builder/dockerignore/dockerignore.go#L41-L53
+      // https://github.com/moby/moby/blob/v19.03.8/pkg/fileutils/fileutils.go#L29-L55
+      _createRule(pattern) {
+        const origin = pattern;
+        let negative = false;
+        if (pattern[0] === "!") {
+          negative = true;
+          pattern = pattern.substring(1).trim();
+        }
+        if (pattern.length > 0) {
+          pattern = cleanPath(pattern);
+          pattern = toSlash(pattern);
+          if (pattern.length > 1 && pattern[0] === "/") {
+            pattern = pattern.slice(1);
+          }
+        }
+        if (negative) {
+          pattern = "!" + pattern;
+        }
+        pattern = pattern.trim();
+        if (pattern === "") {
+          return null;
+        }
+        pattern = cleanPath(pattern);
+        if (pattern[0] === "!") {
+          if (pattern.length === 1) {
+            return null;
+          }
+          negative = true;
+          pattern = pattern.substring(1);
+        } else {
+          negative = false;
+        }
+        return {
+          origin,
+          pattern,
+          // https://github.com/moby/moby/blob/v19.03.8/pkg/fileutils/fileutils.go#L54
+          dirs: pattern.split(path.sep),
+          negative
+        };
+      }
+      // @returns `Boolean` true if the `path` is NOT ignored
+      _filter(path2) {
+        if (!path2) {
+          return false;
+        }
+        if (path2 in this._cache) {
+          return this._cache[path2];
+        }
+        return this._cache[path2] = this._test(path2);
+      }
+      // @returns {Boolean} true if a file is NOT ignored
+      // https://github.com/moby/moby/blob/v19.03.8/pkg/fileutils/fileutils.go#L62
+      _test(file2) {
+        file2 = fromSlash(file2);
+        const parentPath = cleanPath(path.dirname(file2));
+        const parentPathDirs = parentPath.split(path.sep);
+        let matched = false;
+        this._rules.forEach((rule) => {
+          let match = this._match(file2, rule);
+          if (!match && parentPath !== ".") {
+            if (rule.dirs.includes("**")) {
+              for (let i = rule.dirs.filter((x) => x !== "**").length; i <= parentPathDirs.length; i++) {
+                match = match || this._match(parentPathDirs.slice(0, i).join(path.sep), rule);
+              }
+            } else if (rule.dirs.length <= parentPathDirs.length) {
+              match = this._match(parentPathDirs.slice(0, rule.dirs.length).join(path.sep), rule);
+            }
+          }
+          if (match) {
+            matched = !rule.negative;
+          }
+        });
+        return !matched;
+      }
+      // @returns {Boolean} true if a file is matched by a rule
+      _match(file2, rule) {
+        return this._compile(rule).regexp.test(file2);
+      }
+      // https://github.com/moby/moby/blob/v19.03.8/pkg/fileutils/fileutils.go#L139
+      _compile(rule) {
+        if (rule.regexp) {
+          return rule;
+        }
+        let regStr = "^";
+        let escapedSlash = path.sep === "\\" ? "\\\\" : path.sep;
+        for (let i = 0; i < rule.pattern.length; i++) {
+          const ch = rule.pattern[i];
+          if (ch === "*") {
+            if (rule.pattern[i + 1] === "*") {
+              i++;
+              if (rule.pattern[i + 1] === path.sep) {
+                i++;
+              }
+              if (rule.pattern[i + 1] === void 0) {
+                regStr += ".*";
+              } else {
+                regStr += `(.*${escapedSlash})?`;
+              }
+            } else {
+              regStr += `[^${escapedSlash}]*`;
+            }
+          } else if (ch === "?") {
+            regStr += `[^${escapedSlash}]`;
+          } else if (ch === "." || ch === "$") {
+            regStr += `\\${ch}`;
+          } else if (ch === "\\") {
+            if (path.sep === "\\") {
+              regStr += escapedSlash;
+              continue;
+            }
+            if (rule.pattern[i + 1] !== void 0) {
+              regStr += "\\" + rule.pattern[i + 1];
+              i++;
+            } else {
+              regStr += "\\";
+            }
+          } else {
+            regStr += ch;
+          }
+        }
+        regStr += "$";
+        rule.regexp = new RegExp(regStr, this._ignorecase ? "i" : "");
+        return rule;
+      }
+    };
+  }
+});
+
+// node_modules/docker-modem/lib/utils.js
+var require_utils = __commonJS({
+  "node_modules/docker-modem/lib/utils.js"(exports, module) {
+    var arr = [];
+    var each = arr.forEach;
+    var slice = arr.slice;
+    module.exports.extend = function(obj) {
+      each.call(slice.call(arguments, 1), function(source) {
+        if (source) {
+          for (var prop in source) {
+            obj[prop] = source[prop];
+          }
+        }
+      });
+      return obj;
+    };
+    module.exports.parseJSON = function(s) {
+      try {
+        return JSON.parse(s);
+      } catch (e) {
+        return null;
+      }
+    };
+  }
+});
+
+// node_modules/docker-modem/lib/http.js
+var require_http = __commonJS({
+  "node_modules/docker-modem/lib/http.js"(exports, module) {
+    var nativeHttps = __require("https");
+    var nativeHttp = __require("http");
+    var url2 = __require("url");
+    var utils = require_utils();
+    var maxRedirects = module.exports.maxRedirects = 5;
+    var protocols = {
+      https: nativeHttps,
+      http: nativeHttp
+    };
+    for (protocol in protocols) {
+      h = function() {
+      };
+      h.prototype = protocols[protocol];
+      h = new h();
+      h.request = /* @__PURE__ */ (function(h2) {
+        return function(options, callback, redirectOptions) {
+          redirectOptions = redirectOptions || {};
+          var max = typeof options === "object" && "maxRedirects" in options ? options.maxRedirects : exports.maxRedirects;
+          var redirect = utils.extend({
+            count: 0,
+            max,
+            clientRequest: null,
+            userCallback: callback
+          }, redirectOptions);
+          if (redirect.count > redirect.max) {
+            var err = new Error("Max redirects exceeded. To allow more redirects, pass options.maxRedirects property.");
+            redirect.clientRequest.emit("error", err);
+            return redirect.clientRequest;
+          }
+          redirect.count++;
+          var reqUrl;
+          if (typeof options === "string") {
+            reqUrl = options;
+          } else {
+            reqUrl = url2.format(utils.extend({
+              protocol
+            }, options));
+          }
+          var clientRequest = Object.getPrototypeOf(h2).request(options, redirectCallback(reqUrl, redirect));
+          if (!redirect.clientRequest) redirect.clientRequest = clientRequest;
+          function redirectCallback(reqUrl2, redirect2) {
+            return function(res) {
+              if (res.statusCode < 300 || res.statusCode > 399) {
+                return redirect2.userCallback(res);
+              }
+              if (!("location" in res.headers)) {
+                return redirect2.userCallback(res);
+              }
+              var redirectUrl = url2.resolve(reqUrl2, res.headers.location);
+              var proto = url2.parse(redirectUrl).protocol;
+              proto = proto.substr(0, proto.length - 1);
+              return module.exports[proto].get(redirectUrl, redirectCallback(reqUrl2, redirect2), redirect2);
+            };
+          }
+          return clientRequest;
+        };
+      })(h);
+      h.get = /* @__PURE__ */ (function(h2) {
+        return function(options, cb, redirectOptions) {
+          var req = h2.request(options, cb, redirectOptions);
+          req.end();
+          return req;
+        };
+      })(h);
+      module.exports[protocol] = h;
+    }
+    var h;
+    var protocol;
+  }
+});
+
+// lazy:ssh2
+var require_ssh2 = __commonJS({
+  "lazy:ssh2"(exports, module) {
+    var real;
+    var load = () => {
+      if (real) return real;
+      try {
+        real = __require("ssh2");
+      } catch (cause) {
+        throw new Error("prenv: the module ssh2 is needed for this (ssh:// Docker hosts or BuildKit sessions) but is not installed; install prenv from npm", { cause });
+      }
+      return real;
+    };
+    var member = (key) => new Proxy(function() {
+    }, { apply: (_, self2, args) => load()[key].apply(self2, args), construct: (_, args) => new (load())[key](...args), get: (_, k) => load()[key][k] });
+    module.exports = new Proxy({}, { get: (_, key) => real ? real[key] : member(key), has: (_, key) => key in load() });
+  }
+});
+
+// node_modules/docker-modem/lib/ssh.js
+var require_ssh = __commonJS({
+  "node_modules/docker-modem/lib/ssh.js"(exports, module) {
+    var Client = require_ssh2().Client;
+    var http = __require("http");
+    module.exports = function(opt) {
+      var conn = new Client();
+      var agent = new http.Agent();
+      agent.createConnection = function(options, fn) {
+        try {
+          conn.once("ready", function() {
+            conn.exec("docker system dial-stdio", function(err, stream) {
+              if (err) {
+                handleError(err, fn);
+              }
+              fn(null, stream);
+              stream.addListener("error", (err2) => {
+                handleError(err2, fn);
+              });
+              stream.once("close", () => {
+                conn.end();
+                agent.destroy();
+              });
+            });
+          }).on("error", (err) => {
+            handleError(err, fn);
+          }).connect(opt);
+          conn.once("end", () => agent.destroy());
+        } catch (err) {
+          handleError(err);
+        }
+      };
+      function handleError(err, cb) {
+        conn.end();
+        agent.destroy();
+        if (cb) {
+          cb(err);
+        } else {
+          throw err;
+        }
+      }
+      return agent;
+    };
+  }
+});
+
+// node_modules/readable-stream/lib/internal/streams/stream.js
+var require_stream = __commonJS({
+  "node_modules/readable-stream/lib/internal/streams/stream.js"(exports, module) {
+    module.exports = __require("stream");
+  }
+});
+
+// node_modules/readable-stream/lib/internal/streams/buffer_list.js
+var require_buffer_list = __commonJS({
+  "node_modules/readable-stream/lib/internal/streams/buffer_list.js"(exports, module) {
+    "use strict";
+    function ownKeys(object2, enumerableOnly) {
+      var keys = Object.keys(object2);
+      if (Object.getOwnPropertySymbols) {
+        var symbols = Object.getOwnPropertySymbols(object2);
+        enumerableOnly && (symbols = symbols.filter(function(sym) {
+          return Object.getOwnPropertyDescriptor(object2, sym).enumerable;
+        })), keys.push.apply(keys, symbols);
+      }
+      return keys;
+    }
+    function _objectSpread(target) {
+      for (var i = 1; i < arguments.length; i++) {
+        var source = null != arguments[i] ? arguments[i] : {};
+        i % 2 ? ownKeys(Object(source), true).forEach(function(key) {
+          _defineProperty(target, key, source[key]);
+        }) : Object.getOwnPropertyDescriptors ? Object.defineProperties(target, Object.getOwnPropertyDescriptors(source)) : ownKeys(Object(source)).forEach(function(key) {
+          Object.defineProperty(target, key, Object.getOwnPropertyDescriptor(source, key));
+        });
+      }
+      return target;
+    }
+    function _defineProperty(obj, key, value) {
+      key = _toPropertyKey(key);
+      if (key in obj) {
+        Object.defineProperty(obj, key, { value, enumerable: true, configurable: true, writable: true });
+      } else {
+        obj[key] = value;
+      }
+      return obj;
+    }
+    function _classCallCheck(instance, Constructor) {
+      if (!(instance instanceof Constructor)) {
+        throw new TypeError("Cannot call a class as a function");
+      }
+    }
+    function _defineProperties(target, props) {
+      for (var i = 0; i < props.length; i++) {
+        var descriptor = props[i];
+        descriptor.enumerable = descriptor.enumerable || false;
+        descriptor.configurable = true;
+        if ("value" in descriptor) descriptor.writable = true;
+        Object.defineProperty(target, _toPropertyKey(descriptor.key), descriptor);
+      }
+    }
+    function _createClass(Constructor, protoProps, staticProps) {
+      if (protoProps) _defineProperties(Constructor.prototype, protoProps);
+      if (staticProps) _defineProperties(Constructor, staticProps);
+      Object.defineProperty(Constructor, "prototype", { writable: false });
+      return Constructor;
+    }
+    function _toPropertyKey(arg) {
+      var key = _toPrimitive(arg, "string");
+      return typeof key === "symbol" ? key : String(key);
+    }
+    function _toPrimitive(input2, hint) {
+      if (typeof input2 !== "object" || input2 === null) return input2;
+      var prim = input2[Symbol.toPrimitive];
+      if (prim !== void 0) {
+        var res = prim.call(input2, hint || "default");
+        if (typeof res !== "object") return res;
+        throw new TypeError("@@toPrimitive must return a primitive value.");
+      }
+      return (hint === "string" ? String : Number)(input2);
+    }
+    var _require = __require("buffer");
+    var Buffer2 = _require.Buffer;
+    var _require2 = __require("util");
+    var inspect = _require2.inspect;
+    var custom2 = inspect && inspect.custom || "inspect";
+    function copyBuffer(src, target, offset) {
+      Buffer2.prototype.copy.call(src, target, offset);
+    }
+    module.exports = /* @__PURE__ */ (function() {
+      function BufferList() {
+        _classCallCheck(this, BufferList);
+        this.head = null;
+        this.tail = null;
+        this.length = 0;
+      }
+      _createClass(BufferList, [{
+        key: "push",
+        value: function push(v) {
+          var entry = {
+            data: v,
+            next: null
+          };
+          if (this.length > 0) this.tail.next = entry;
+          else this.head = entry;
+          this.tail = entry;
+          ++this.length;
+        }
+      }, {
+        key: "unshift",
+        value: function unshift(v) {
+          var entry = {
+            data: v,
+            next: this.head
+          };
+          if (this.length === 0) this.tail = entry;
+          this.head = entry;
+          ++this.length;
+        }
+      }, {
+        key: "shift",
+        value: function shift() {
+          if (this.length === 0) return;
+          var ret = this.head.data;
+          if (this.length === 1) this.head = this.tail = null;
+          else this.head = this.head.next;
+          --this.length;
+          return ret;
+        }
+      }, {
+        key: "clear",
+        value: function clear() {
+          this.head = this.tail = null;
+          this.length = 0;
+        }
+      }, {
+        key: "join",
+        value: function join2(s) {
+          if (this.length === 0) return "";
+          var p = this.head;
+          var ret = "" + p.data;
+          while (p = p.next) ret += s + p.data;
+          return ret;
+        }
+      }, {
+        key: "concat",
+        value: function concat(n) {
+          if (this.length === 0) return Buffer2.alloc(0);
+          var ret = Buffer2.allocUnsafe(n >>> 0);
+          var p = this.head;
+          var i = 0;
+          while (p) {
+            copyBuffer(p.data, ret, i);
+            i += p.data.length;
+            p = p.next;
+          }
+          return ret;
+        }
+        // Consumes a specified amount of bytes or characters from the buffered data.
+      }, {
+        key: "consume",
+        value: function consume(n, hasStrings) {
+          var ret;
+          if (n < this.head.data.length) {
+            ret = this.head.data.slice(0, n);
+            this.head.data = this.head.data.slice(n);
+          } else if (n === this.head.data.length) {
+            ret = this.shift();
+          } else {
+            ret = hasStrings ? this._getString(n) : this._getBuffer(n);
+          }
+          return ret;
+        }
+      }, {
+        key: "first",
+        value: function first() {
+          return this.head.data;
+        }
+        // Consumes a specified amount of characters from the buffered data.
+      }, {
+        key: "_getString",
+        value: function _getString(n) {
+          var p = this.head;
+          var c = 1;
+          var ret = p.data;
+          n -= ret.length;
+          while (p = p.next) {
+            var str = p.data;
+            var nb = n > str.length ? str.length : n;
+            if (nb === str.length) ret += str;
+            else ret += str.slice(0, n);
+            n -= nb;
+            if (n === 0) {
+              if (nb === str.length) {
+                ++c;
+                if (p.next) this.head = p.next;
+                else this.head = this.tail = null;
+              } else {
+                this.head = p;
+                p.data = str.slice(nb);
+              }
+              break;
+            }
+            ++c;
+          }
+          this.length -= c;
+          return ret;
+        }
+        // Consumes a specified amount of bytes from the buffered data.
+      }, {
+        key: "_getBuffer",
+        value: function _getBuffer(n) {
+          var ret = Buffer2.allocUnsafe(n);
+          var p = this.head;
+          var c = 1;
+          p.data.copy(ret);
+          n -= p.data.length;
+          while (p = p.next) {
+            var buf = p.data;
+            var nb = n > buf.length ? buf.length : n;
+            buf.copy(ret, ret.length - n, 0, nb);
+            n -= nb;
+            if (n === 0) {
+              if (nb === buf.length) {
+                ++c;
+                if (p.next) this.head = p.next;
+                else this.head = this.tail = null;
+              } else {
+                this.head = p;
+                p.data = buf.slice(nb);
+              }
+              break;
+            }
+            ++c;
+          }
+          this.length -= c;
+          return ret;
+        }
+        // Make sure the linked list only shows the minimal necessary information.
+      }, {
+        key: custom2,
+        value: function value(_, options) {
+          return inspect(this, _objectSpread(_objectSpread({}, options), {}, {
+            // Only inspect one level.
+            depth: 0,
+            // It should not recurse.
+            customInspect: false
+          }));
+        }
+      }]);
+      return BufferList;
+    })();
+  }
+});
+
+// node_modules/readable-stream/lib/internal/streams/destroy.js
+var require_destroy = __commonJS({
+  "node_modules/readable-stream/lib/internal/streams/destroy.js"(exports, module) {
+    "use strict";
+    function destroy(err, cb) {
+      var _this = this;
+      var readableDestroyed = this._readableState && this._readableState.destroyed;
+      var writableDestroyed = this._writableState && this._writableState.destroyed;
+      if (readableDestroyed || writableDestroyed) {
+        if (cb) {
+          cb(err);
+        } else if (err) {
+          if (!this._writableState) {
+            process.nextTick(emitErrorNT, this, err);
+          } else if (!this._writableState.errorEmitted) {
+            this._writableState.errorEmitted = true;
+            process.nextTick(emitErrorNT, this, err);
+          }
+        }
+        return this;
+      }
+      if (this._readableState) {
+        this._readableState.destroyed = true;
+      }
+      if (this._writableState) {
+        this._writableState.destroyed = true;
+      }
+      this._destroy(err || null, function(err2) {
+        if (!cb && err2) {
+          if (!_this._writableState) {
+            process.nextTick(emitErrorAndCloseNT, _this, err2);
+          } else if (!_this._writableState.errorEmitted) {
+            _this._writableState.errorEmitted = true;
+            process.nextTick(emitErrorAndCloseNT, _this, err2);
+          } else {
+            process.nextTick(emitCloseNT, _this);
+          }
+        } else if (cb) {
+          process.nextTick(emitCloseNT, _this);
+          cb(err2);
+        } else {
+          process.nextTick(emitCloseNT, _this);
+        }
+      });
+      return this;
+    }
+    function emitErrorAndCloseNT(self2, err) {
+      emitErrorNT(self2, err);
+      emitCloseNT(self2);
+    }
+    function emitCloseNT(self2) {
+      if (self2._writableState && !self2._writableState.emitClose) return;
+      if (self2._readableState && !self2._readableState.emitClose) return;
+      self2.emit("close");
+    }
+    function undestroy() {
+      if (this._readableState) {
+        this._readableState.destroyed = false;
+        this._readableState.reading = false;
+        this._readableState.ended = false;
+        this._readableState.endEmitted = false;
+      }
+      if (this._writableState) {
+        this._writableState.destroyed = false;
+        this._writableState.ended = false;
+        this._writableState.ending = false;
+        this._writableState.finalCalled = false;
+        this._writableState.prefinished = false;
+        this._writableState.finished = false;
+        this._writableState.errorEmitted = false;
+      }
+    }
+    function emitErrorNT(self2, err) {
+      self2.emit("error", err);
+    }
+    function errorOrDestroy(stream, err) {
+      var rState = stream._readableState;
+      var wState = stream._writableState;
+      if (rState && rState.autoDestroy || wState && wState.autoDestroy) stream.destroy(err);
+      else stream.emit("error", err);
+    }
+    module.exports = {
+      destroy,
+      undestroy,
+      errorOrDestroy
+    };
+  }
+});
+
+// node_modules/readable-stream/errors.js
+var require_errors2 = __commonJS({
+  "node_modules/readable-stream/errors.js"(exports, module) {
+    "use strict";
+    var codes = {};
+    function createErrorType(code, message, Base) {
+      if (!Base) {
+        Base = Error;
+      }
+      function getMessage(arg1, arg2, arg3) {
+        if (typeof message === "string") {
+          return message;
+        } else {
+          return message(arg1, arg2, arg3);
+        }
+      }
+      class NodeError extends Base {
+        constructor(arg1, arg2, arg3) {
+          super(getMessage(arg1, arg2, arg3));
+        }
+      }
+      NodeError.prototype.name = Base.name;
+      NodeError.prototype.code = code;
+      codes[code] = NodeError;
+    }
+    function oneOf(expected, thing) {
+      if (Array.isArray(expected)) {
+        const len = expected.length;
+        expected = expected.map((i) => String(i));
+        if (len > 2) {
+          return `one of ${thing} ${expected.slice(0, len - 1).join(", ")}, or ` + expected[len - 1];
+        } else if (len === 2) {
+          return `one of ${thing} ${expected[0]} or ${expected[1]}`;
+        } else {
+          return `of ${thing} ${expected[0]}`;
+        }
+      } else {
+        return `of ${thing} ${String(expected)}`;
+      }
+    }
+    function startsWith(str, search, pos) {
+      return str.substr(!pos || pos < 0 ? 0 : +pos, search.length) === search;
+    }
+    function endsWith(str, search, this_len) {
+      if (this_len === void 0 || this_len > str.length) {
+        this_len = str.length;
+      }
+      return str.substring(this_len - search.length, this_len) === search;
+    }
+    function includes(str, search, start) {
+      if (typeof start !== "number") {
+        start = 0;
+      }
+      if (start + search.length > str.length) {
+        return false;
+      } else {
+        return str.indexOf(search, start) !== -1;
+      }
+    }
+    createErrorType("ERR_INVALID_OPT_VALUE", function(name, value) {
+      return 'The value "' + value + '" is invalid for option "' + name + '"';
+    }, TypeError);
+    createErrorType("ERR_INVALID_ARG_TYPE", function(name, expected, actual) {
+      let determiner;
+      if (typeof expected === "string" && startsWith(expected, "not ")) {
+        determiner = "must not be";
+        expected = expected.replace(/^not /, "");
+      } else {
+        determiner = "must be";
+      }
+      let msg;
+      if (endsWith(name, " argument")) {
+        msg = `The ${name} ${determiner} ${oneOf(expected, "type")}`;
+      } else {
+        const type = includes(name, ".") ? "property" : "argument";
+        msg = `The "${name}" ${type} ${determiner} ${oneOf(expected, "type")}`;
+      }
+      msg += `. Received type ${typeof actual}`;
+      return msg;
+    }, TypeError);
+    createErrorType("ERR_STREAM_PUSH_AFTER_EOF", "stream.push() after EOF");
+    createErrorType("ERR_METHOD_NOT_IMPLEMENTED", function(name) {
+      return "The " + name + " method is not implemented";
+    });
+    createErrorType("ERR_STREAM_PREMATURE_CLOSE", "Premature close");
+    createErrorType("ERR_STREAM_DESTROYED", function(name) {
+      return "Cannot call " + name + " after a stream was destroyed";
+    });
+    createErrorType("ERR_MULTIPLE_CALLBACK", "Callback called multiple times");
+    createErrorType("ERR_STREAM_CANNOT_PIPE", "Cannot pipe, not readable");
+    createErrorType("ERR_STREAM_WRITE_AFTER_END", "write after end");
+    createErrorType("ERR_STREAM_NULL_VALUES", "May not write null values to stream", TypeError);
+    createErrorType("ERR_UNKNOWN_ENCODING", function(arg) {
+      return "Unknown encoding: " + arg;
+    }, TypeError);
+    createErrorType("ERR_STREAM_UNSHIFT_AFTER_END_EVENT", "stream.unshift() after end event");
+    module.exports.codes = codes;
+  }
+});
+
+// node_modules/readable-stream/lib/internal/streams/state.js
+var require_state = __commonJS({
+  "node_modules/readable-stream/lib/internal/streams/state.js"(exports, module) {
+    "use strict";
+    var ERR_INVALID_OPT_VALUE = require_errors2().codes.ERR_INVALID_OPT_VALUE;
+    function highWaterMarkFrom(options, isDuplex, duplexKey) {
+      return options.highWaterMark != null ? options.highWaterMark : isDuplex ? options[duplexKey] : null;
+    }
+    function getHighWaterMark(state, options, duplexKey, isDuplex) {
+      var hwm = highWaterMarkFrom(options, isDuplex, duplexKey);
+      if (hwm != null) {
+        if (!(isFinite(hwm) && Math.floor(hwm) === hwm) || hwm < 0) {
+          var name = isDuplex ? duplexKey : "highWaterMark";
+          throw new ERR_INVALID_OPT_VALUE(name, hwm);
+        }
+        return Math.floor(hwm);
+      }
+      return state.objectMode ? 16 : 16 * 1024;
+    }
+    module.exports = {
+      getHighWaterMark
+    };
+  }
+});
+
+// node_modules/readable-stream/lib/_stream_writable.js
+var require_stream_writable = __commonJS({
+  "node_modules/readable-stream/lib/_stream_writable.js"(exports, module) {
+    "use strict";
+    module.exports = Writable2;
+    function CorkedRequest(state) {
+      var _this = this;
+      this.next = null;
+      this.entry = null;
+      this.finish = function() {
+        onCorkedFinish(_this, state);
+      };
+    }
+    var Duplex;
+    Writable2.WritableState = WritableState;
+    var internalUtil = {
+      deprecate: require_node()
+    };
+    var Stream = require_stream();
+    var Buffer2 = __require("buffer").Buffer;
+    var OurUint8Array = (typeof global !== "undefined" ? global : typeof window !== "undefined" ? window : typeof self !== "undefined" ? self : {}).Uint8Array || function() {
+    };
+    function _uint8ArrayToBuffer(chunk) {
+      return Buffer2.from(chunk);
+    }
+    function _isUint8Array(obj) {
+      return Buffer2.isBuffer(obj) || obj instanceof OurUint8Array;
+    }
+    var destroyImpl = require_destroy();
+    var _require = require_state();
+    var getHighWaterMark = _require.getHighWaterMark;
+    var _require$codes = require_errors2().codes;
+    var ERR_INVALID_ARG_TYPE = _require$codes.ERR_INVALID_ARG_TYPE;
+    var ERR_METHOD_NOT_IMPLEMENTED = _require$codes.ERR_METHOD_NOT_IMPLEMENTED;
+    var ERR_MULTIPLE_CALLBACK = _require$codes.ERR_MULTIPLE_CALLBACK;
+    var ERR_STREAM_CANNOT_PIPE = _require$codes.ERR_STREAM_CANNOT_PIPE;
+    var ERR_STREAM_DESTROYED = _require$codes.ERR_STREAM_DESTROYED;
+    var ERR_STREAM_NULL_VALUES = _require$codes.ERR_STREAM_NULL_VALUES;
+    var ERR_STREAM_WRITE_AFTER_END = _require$codes.ERR_STREAM_WRITE_AFTER_END;
+    var ERR_UNKNOWN_ENCODING = _require$codes.ERR_UNKNOWN_ENCODING;
+    var errorOrDestroy = destroyImpl.errorOrDestroy;
+    require_inherits()(Writable2, Stream);
+    function nop() {
+    }
+    function WritableState(options, stream, isDuplex) {
+      Duplex = Duplex || require_stream_duplex();
+      options = options || {};
+      if (typeof isDuplex !== "boolean") isDuplex = stream instanceof Duplex;
+      this.objectMode = !!options.objectMode;
+      if (isDuplex) this.objectMode = this.objectMode || !!options.writableObjectMode;
+      this.highWaterMark = getHighWaterMark(this, options, "writableHighWaterMark", isDuplex);
+      this.finalCalled = false;
+      this.needDrain = false;
+      this.ending = false;
+      this.ended = false;
+      this.finished = false;
+      this.destroyed = false;
+      var noDecode = options.decodeStrings === false;
+      this.decodeStrings = !noDecode;
+      this.defaultEncoding = options.defaultEncoding || "utf8";
+      this.length = 0;
+      this.writing = false;
+      this.corked = 0;
+      this.sync = true;
+      this.bufferProcessing = false;
+      this.onwrite = function(er) {
+        onwrite(stream, er);
+      };
+      this.writecb = null;
+      this.writelen = 0;
+      this.bufferedRequest = null;
+      this.lastBufferedRequest = null;
+      this.pendingcb = 0;
+      this.prefinished = false;
+      this.errorEmitted = false;
+      this.emitClose = options.emitClose !== false;
+      this.autoDestroy = !!options.autoDestroy;
+      this.bufferedRequestCount = 0;
+      this.corkedRequestsFree = new CorkedRequest(this);
+    }
+    WritableState.prototype.getBuffer = function getBuffer() {
+      var current = this.bufferedRequest;
+      var out = [];
+      while (current) {
+        out.push(current);
+        current = current.next;
+      }
+      return out;
+    };
+    (function() {
+      try {
+        Object.defineProperty(WritableState.prototype, "buffer", {
+          get: internalUtil.deprecate(function writableStateBufferGetter() {
+            return this.getBuffer();
+          }, "_writableState.buffer is deprecated. Use _writableState.getBuffer instead.", "DEP0003")
+        });
+      } catch (_) {
+      }
+    })();
+    var realHasInstance;
+    if (typeof Symbol === "function" && Symbol.hasInstance && typeof Function.prototype[Symbol.hasInstance] === "function") {
+      realHasInstance = Function.prototype[Symbol.hasInstance];
+      Object.defineProperty(Writable2, Symbol.hasInstance, {
+        value: function value(object2) {
+          if (realHasInstance.call(this, object2)) return true;
+          if (this !== Writable2) return false;
+          return object2 && object2._writableState instanceof WritableState;
+        }
+      });
+    } else {
+      realHasInstance = function realHasInstance2(object2) {
+        return object2 instanceof this;
+      };
+    }
+    function Writable2(options) {
+      Duplex = Duplex || require_stream_duplex();
+      var isDuplex = this instanceof Duplex;
+      if (!isDuplex && !realHasInstance.call(Writable2, this)) return new Writable2(options);
+      this._writableState = new WritableState(options, this, isDuplex);
+      this.writable = true;
+      if (options) {
+        if (typeof options.write === "function") this._write = options.write;
+        if (typeof options.writev === "function") this._writev = options.writev;
+        if (typeof options.destroy === "function") this._destroy = options.destroy;
+        if (typeof options.final === "function") this._final = options.final;
+      }
+      Stream.call(this);
+    }
+    Writable2.prototype.pipe = function() {
+      errorOrDestroy(this, new ERR_STREAM_CANNOT_PIPE());
+    };
+    function writeAfterEnd(stream, cb) {
+      var er = new ERR_STREAM_WRITE_AFTER_END();
+      errorOrDestroy(stream, er);
+      process.nextTick(cb, er);
+    }
+    function validChunk(stream, state, chunk, cb) {
+      var er;
+      if (chunk === null) {
+        er = new ERR_STREAM_NULL_VALUES();
+      } else if (typeof chunk !== "string" && !state.objectMode) {
+        er = new ERR_INVALID_ARG_TYPE("chunk", ["string", "Buffer"], chunk);
+      }
+      if (er) {
+        errorOrDestroy(stream, er);
+        process.nextTick(cb, er);
+        return false;
+      }
+      return true;
+    }
+    Writable2.prototype.write = function(chunk, encoding, cb) {
+      var state = this._writableState;
+      var ret = false;
+      var isBuf = !state.objectMode && _isUint8Array(chunk);
+      if (isBuf && !Buffer2.isBuffer(chunk)) {
+        chunk = _uint8ArrayToBuffer(chunk);
+      }
+      if (typeof encoding === "function") {
+        cb = encoding;
+        encoding = null;
+      }
+      if (isBuf) encoding = "buffer";
+      else if (!encoding) encoding = state.defaultEncoding;
+      if (typeof cb !== "function") cb = nop;
+      if (state.ending) writeAfterEnd(this, cb);
+      else if (isBuf || validChunk(this, state, chunk, cb)) {
+        state.pendingcb++;
+        ret = writeOrBuffer(this, state, isBuf, chunk, encoding, cb);
+      }
+      return ret;
+    };
+    Writable2.prototype.cork = function() {
+      this._writableState.corked++;
+    };
+    Writable2.prototype.uncork = function() {
+      var state = this._writableState;
+      if (state.corked) {
+        state.corked--;
+        if (!state.writing && !state.corked && !state.bufferProcessing && state.bufferedRequest) clearBuffer(this, state);
+      }
+    };
+    Writable2.prototype.setDefaultEncoding = function setDefaultEncoding(encoding) {
+      if (typeof encoding === "string") encoding = encoding.toLowerCase();
+      if (!(["hex", "utf8", "utf-8", "ascii", "binary", "base64", "ucs2", "ucs-2", "utf16le", "utf-16le", "raw"].indexOf((encoding + "").toLowerCase()) > -1)) throw new ERR_UNKNOWN_ENCODING(encoding);
+      this._writableState.defaultEncoding = encoding;
+      return this;
+    };
+    Object.defineProperty(Writable2.prototype, "writableBuffer", {
+      // making it explicit this property is not enumerable
+      // because otherwise some prototype manipulation in
+      // userland will fail
+      enumerable: false,
+      get: function get() {
+        return this._writableState && this._writableState.getBuffer();
+      }
+    });
+    function decodeChunk(state, chunk, encoding) {
+      if (!state.objectMode && state.decodeStrings !== false && typeof chunk === "string") {
+        chunk = Buffer2.from(chunk, encoding);
+      }
+      return chunk;
+    }
+    Object.defineProperty(Writable2.prototype, "writableHighWaterMark", {
+      // making it explicit this property is not enumerable
+      // because otherwise some prototype manipulation in
+      // userland will fail
+      enumerable: false,
+      get: function get() {
+        return this._writableState.highWaterMark;
+      }
+    });
+    function writeOrBuffer(stream, state, isBuf, chunk, encoding, cb) {
+      if (!isBuf) {
+        var newChunk = decodeChunk(state, chunk, encoding);
+        if (chunk !== newChunk) {
+          isBuf = true;
+          encoding = "buffer";
+          chunk = newChunk;
+        }
+      }
+      var len = state.objectMode ? 1 : chunk.length;
+      state.length += len;
+      var ret = state.length < state.highWaterMark;
+      if (!ret) state.needDrain = true;
+      if (state.writing || state.corked) {
+        var last = state.lastBufferedRequest;
+        state.lastBufferedRequest = {
+          chunk,
+          encoding,
+          isBuf,
+          callback: cb,
+          next: null
+        };
+        if (last) {
+          last.next = state.lastBufferedRequest;
+        } else {
+          state.bufferedRequest = state.lastBufferedRequest;
+        }
+        state.bufferedRequestCount += 1;
+      } else {
+        doWrite(stream, state, false, len, chunk, encoding, cb);
+      }
+      return ret;
+    }
+    function doWrite(stream, state, writev, len, chunk, encoding, cb) {
+      state.writelen = len;
+      state.writecb = cb;
+      state.writing = true;
+      state.sync = true;
+      if (state.destroyed) state.onwrite(new ERR_STREAM_DESTROYED("write"));
+      else if (writev) stream._writev(chunk, state.onwrite);
+      else stream._write(chunk, encoding, state.onwrite);
+      state.sync = false;
+    }
+    function onwriteError(stream, state, sync, er, cb) {
+      --state.pendingcb;
+      if (sync) {
+        process.nextTick(cb, er);
+        process.nextTick(finishMaybe, stream, state);
+        stream._writableState.errorEmitted = true;
+        errorOrDestroy(stream, er);
+      } else {
+        cb(er);
+        stream._writableState.errorEmitted = true;
+        errorOrDestroy(stream, er);
+        finishMaybe(stream, state);
+      }
+    }
+    function onwriteStateUpdate(state) {
+      state.writing = false;
+      state.writecb = null;
+      state.length -= state.writelen;
+      state.writelen = 0;
+    }
+    function onwrite(stream, er) {
+      var state = stream._writableState;
+      var sync = state.sync;
+      var cb = state.writecb;
+      if (typeof cb !== "function") throw new ERR_MULTIPLE_CALLBACK();
+      onwriteStateUpdate(state);
+      if (er) onwriteError(stream, state, sync, er, cb);
+      else {
+        var finished = needFinish(state) || stream.destroyed;
+        if (!finished && !state.corked && !state.bufferProcessing && state.bufferedRequest) {
+          clearBuffer(stream, state);
+        }
+        if (sync) {
+          process.nextTick(afterWrite, stream, state, finished, cb);
+        } else {
+          afterWrite(stream, state, finished, cb);
+        }
+      }
+    }
+    function afterWrite(stream, state, finished, cb) {
+      if (!finished) onwriteDrain(stream, state);
+      state.pendingcb--;
+      cb();
+      finishMaybe(stream, state);
+    }
+    function onwriteDrain(stream, state) {
+      if (state.length === 0 && state.needDrain) {
+        state.needDrain = false;
+        stream.emit("drain");
+      }
+    }
+    function clearBuffer(stream, state) {
+      state.bufferProcessing = true;
+      var entry = state.bufferedRequest;
+      if (stream._writev && entry && entry.next) {
+        var l = state.bufferedRequestCount;
+        var buffer = new Array(l);
+        var holder = state.corkedRequestsFree;
+        holder.entry = entry;
+        var count = 0;
+        var allBuffers = true;
+        while (entry) {
+          buffer[count] = entry;
+          if (!entry.isBuf) allBuffers = false;
+          entry = entry.next;
+          count += 1;
+        }
+        buffer.allBuffers = allBuffers;
+        doWrite(stream, state, true, state.length, buffer, "", holder.finish);
+        state.pendingcb++;
+        state.lastBufferedRequest = null;
+        if (holder.next) {
+          state.corkedRequestsFree = holder.next;
+          holder.next = null;
+        } else {
+          state.corkedRequestsFree = new CorkedRequest(state);
+        }
+        state.bufferedRequestCount = 0;
+      } else {
+        while (entry) {
+          var chunk = entry.chunk;
+          var encoding = entry.encoding;
+          var cb = entry.callback;
+          var len = state.objectMode ? 1 : chunk.length;
+          doWrite(stream, state, false, len, chunk, encoding, cb);
+          entry = entry.next;
+          state.bufferedRequestCount--;
+          if (state.writing) {
+            break;
+          }
+        }
+        if (entry === null) state.lastBufferedRequest = null;
+      }
+      state.bufferedRequest = entry;
+      state.bufferProcessing = false;
+    }
+    Writable2.prototype._write = function(chunk, encoding, cb) {
+      cb(new ERR_METHOD_NOT_IMPLEMENTED("_write()"));
+    };
+    Writable2.prototype._writev = null;
+    Writable2.prototype.end = function(chunk, encoding, cb) {
+      var state = this._writableState;
+      if (typeof chunk === "function") {
+        cb = chunk;
+        chunk = null;
+        encoding = null;
+      } else if (typeof encoding === "function") {
+        cb = encoding;
+        encoding = null;
+      }
+      if (chunk !== null && chunk !== void 0) this.write(chunk, encoding);
+      if (state.corked) {
+        state.corked = 1;
+        this.uncork();
+      }
+      if (!state.ending) endWritable(this, state, cb);
+      return this;
+    };
+    Object.defineProperty(Writable2.prototype, "writableLength", {
+      // making it explicit this property is not enumerable
+      // because otherwise some prototype manipulation in
+      // userland will fail
+      enumerable: false,
+      get: function get() {
+        return this._writableState.length;
+      }
+    });
+    function needFinish(state) {
+      return state.ending && state.length === 0 && state.bufferedRequest === null && !state.finished && !state.writing;
+    }
+    function callFinal(stream, state) {
+      stream._final(function(err) {
+        state.pendingcb--;
+        if (err) {
+          errorOrDestroy(stream, err);
+        }
+        state.prefinished = true;
+        stream.emit("prefinish");
+        finishMaybe(stream, state);
+      });
+    }
+    function prefinish(stream, state) {
+      if (!state.prefinished && !state.finalCalled) {
+        if (typeof stream._final === "function" && !state.destroyed) {
+          state.pendingcb++;
+          state.finalCalled = true;
+          process.nextTick(callFinal, stream, state);
+        } else {
+          state.prefinished = true;
+          stream.emit("prefinish");
+        }
+      }
+    }
+    function finishMaybe(stream, state) {
+      var need = needFinish(state);
+      if (need) {
+        prefinish(stream, state);
+        if (state.pendingcb === 0) {
+          state.finished = true;
+          stream.emit("finish");
+          if (state.autoDestroy) {
+            var rState = stream._readableState;
+            if (!rState || rState.autoDestroy && rState.endEmitted) {
+              stream.destroy();
+            }
+          }
+        }
+      }
+      return need;
+    }
+    function endWritable(stream, state, cb) {
+      state.ending = true;
+      finishMaybe(stream, state);
+      if (cb) {
+        if (state.finished) process.nextTick(cb);
+        else stream.once("finish", cb);
+      }
+      state.ended = true;
+      stream.writable = false;
+    }
+    function onCorkedFinish(corkReq, state, err) {
+      var entry = corkReq.entry;
+      corkReq.entry = null;
+      while (entry) {
+        var cb = entry.callback;
+        state.pendingcb--;
+        cb(err);
+        entry = entry.next;
+      }
+      state.corkedRequestsFree.next = corkReq;
+    }
+    Object.defineProperty(Writable2.prototype, "destroyed", {
+      // making it explicit this property is not enumerable
+      // because otherwise some prototype manipulation in
+      // userland will fail
+      enumerable: false,
+      get: function get() {
+        if (this._writableState === void 0) {
+          return false;
+        }
+        return this._writableState.destroyed;
+      },
+      set: function set2(value) {
+        if (!this._writableState) {
+          return;
+        }
+        this._writableState.destroyed = value;
+      }
+    });
+    Writable2.prototype.destroy = destroyImpl.destroy;
+    Writable2.prototype._undestroy = destroyImpl.undestroy;
+    Writable2.prototype._destroy = function(err, cb) {
+      cb(err);
+    };
+  }
+});
+
+// node_modules/readable-stream/lib/_stream_duplex.js
+var require_stream_duplex = __commonJS({
+  "node_modules/readable-stream/lib/_stream_duplex.js"(exports, module) {
+    "use strict";
+    var objectKeys = Object.keys || function(obj) {
+      var keys2 = [];
+      for (var key in obj) keys2.push(key);
+      return keys2;
+    };
+    module.exports = Duplex;
+    var Readable2 = require_stream_readable();
+    var Writable2 = require_stream_writable();
+    require_inherits()(Duplex, Readable2);
+    {
+      keys = objectKeys(Writable2.prototype);
+      for (v = 0; v < keys.length; v++) {
+        method = keys[v];
+        if (!Duplex.prototype[method]) Duplex.prototype[method] = Writable2.prototype[method];
+      }
+    }
+    var keys;
+    var method;
+    var v;
+    function Duplex(options) {
+      if (!(this instanceof Duplex)) return new Duplex(options);
+      Readable2.call(this, options);
+      Writable2.call(this, options);
+      this.allowHalfOpen = true;
+      if (options) {
+        if (options.readable === false) this.readable = false;
+        if (options.writable === false) this.writable = false;
+        if (options.allowHalfOpen === false) {
+          this.allowHalfOpen = false;
+          this.once("end", onend);
+        }
+      }
+    }
+    Object.defineProperty(Duplex.prototype, "writableHighWaterMark", {
+      // making it explicit this property is not enumerable
+      // because otherwise some prototype manipulation in
+      // userland will fail
+      enumerable: false,
+      get: function get() {
+        return this._writableState.highWaterMark;
+      }
+    });
+    Object.defineProperty(Duplex.prototype, "writableBuffer", {
+      // making it explicit this property is not enumerable
+      // because otherwise some prototype manipulation in
+      // userland will fail
+      enumerable: false,
+      get: function get() {
+        return this._writableState && this._writableState.getBuffer();
+      }
+    });
+    Object.defineProperty(Duplex.prototype, "writableLength", {
+      // making it explicit this property is not enumerable
+      // because otherwise some prototype manipulation in
+      // userland will fail
+      enumerable: false,
+      get: function get() {
+        return this._writableState.length;
+      }
+    });
+    function onend() {
+      if (this._writableState.ended) return;
+      process.nextTick(onEndNT, this);
+    }
+    function onEndNT(self2) {
+      self2.end();
+    }
+    Object.defineProperty(Duplex.prototype, "destroyed", {
+      // making it explicit this property is not enumerable
+      // because otherwise some prototype manipulation in
+      // userland will fail
+      enumerable: false,
+      get: function get() {
+        if (this._readableState === void 0 || this._writableState === void 0) {
+          return false;
+        }
+        return this._readableState.destroyed && this._writableState.destroyed;
+      },
+      set: function set2(value) {
+        if (this._readableState === void 0 || this._writableState === void 0) {
+          return;
+        }
+        this._readableState.destroyed = value;
+        this._writableState.destroyed = value;
+      }
+    });
+  }
+});
+
+// node_modules/readable-stream/lib/internal/streams/end-of-stream.js
+var require_end_of_stream = __commonJS({
+  "node_modules/readable-stream/lib/internal/streams/end-of-stream.js"(exports, module) {
+    "use strict";
+    var ERR_STREAM_PREMATURE_CLOSE = require_errors2().codes.ERR_STREAM_PREMATURE_CLOSE;
+    function once(callback) {
+      var called = false;
+      return function() {
+        if (called) return;
+        called = true;
+        for (var _len = arguments.length, args = new Array(_len), _key = 0; _key < _len; _key++) {
+          args[_key] = arguments[_key];
+        }
+        callback.apply(this, args);
+      };
+    }
+    function noop() {
+    }
+    function isRequest(stream) {
+      return stream.setHeader && typeof stream.abort === "function";
+    }
+    function eos(stream, opts, callback) {
+      if (typeof opts === "function") return eos(stream, null, opts);
+      if (!opts) opts = {};
+      callback = once(callback || noop);
+      var readable = opts.readable || opts.readable !== false && stream.readable;
+      var writable = opts.writable || opts.writable !== false && stream.writable;
+      var onlegacyfinish = function onlegacyfinish2() {
+        if (!stream.writable) onfinish();
+      };
+      var writableEnded = stream._writableState && stream._writableState.finished;
+      var onfinish = function onfinish2() {
+        writable = false;
+        writableEnded = true;
+        if (!readable) callback.call(stream);
+      };
+      var readableEnded = stream._readableState && stream._readableState.endEmitted;
+      var onend = function onend2() {
+        readable = false;
+        readableEnded = true;
+        if (!writable) callback.call(stream);
+      };
+      var onerror = function onerror2(err) {
+        callback.call(stream, err);
+      };
+      var onclose = function onclose2() {
+        var err;
+        if (readable && !readableEnded) {
+          if (!stream._readableState || !stream._readableState.ended) err = new ERR_STREAM_PREMATURE_CLOSE();
+          return callback.call(stream, err);
+        }
+        if (writable && !writableEnded) {
+          if (!stream._writableState || !stream._writableState.ended) err = new ERR_STREAM_PREMATURE_CLOSE();
+          return callback.call(stream, err);
+        }
+      };
+      var onrequest = function onrequest2() {
+        stream.req.on("finish", onfinish);
+      };
+      if (isRequest(stream)) {
+        stream.on("complete", onfinish);
+        stream.on("abort", onclose);
+        if (stream.req) onrequest();
+        else stream.on("request", onrequest);
+      } else if (writable && !stream._writableState) {
+        stream.on("end", onlegacyfinish);
+        stream.on("close", onlegacyfinish);
+      }
+      stream.on("end", onend);
+      stream.on("finish", onfinish);
+      if (opts.error !== false) stream.on("error", onerror);
+      stream.on("close", onclose);
+      return function() {
+        stream.removeListener("complete", onfinish);
+        stream.removeListener("abort", onclose);
+        stream.removeListener("request", onrequest);
+        if (stream.req) stream.req.removeListener("finish", onfinish);
+        stream.removeListener("end", onlegacyfinish);
+        stream.removeListener("close", onlegacyfinish);
+        stream.removeListener("finish", onfinish);
+        stream.removeListener("end", onend);
+        stream.removeListener("error", onerror);
+        stream.removeListener("close", onclose);
+      };
+    }
+    module.exports = eos;
+  }
+});
+
+// node_modules/readable-stream/lib/internal/streams/async_iterator.js
+var require_async_iterator = __commonJS({
+  "node_modules/readable-stream/lib/internal/streams/async_iterator.js"(exports, module) {
+    "use strict";
+    var _Object$setPrototypeO;
+    function _defineProperty(obj, key, value) {
+      key = _toPropertyKey(key);
+      if (key in obj) {
+        Object.defineProperty(obj, key, { value, enumerable: true, configurable: true, writable: true });
+      } else {
+        obj[key] = value;
+      }
+      return obj;
+    }
+    function _toPropertyKey(arg) {
+      var key = _toPrimitive(arg, "string");
+      return typeof key === "symbol" ? key : String(key);
+    }
+    function _toPrimitive(input2, hint) {
+      if (typeof input2 !== "object" || input2 === null) return input2;
+      var prim = input2[Symbol.toPrimitive];
+      if (prim !== void 0) {
+        var res = prim.call(input2, hint || "default");
+        if (typeof res !== "object") return res;
+        throw new TypeError("@@toPrimitive must return a primitive value.");
+      }
+      return (hint === "string" ? String : Number)(input2);
+    }
+    var finished = require_end_of_stream();
+    var kLastResolve = /* @__PURE__ */ Symbol("lastResolve");
+    var kLastReject = /* @__PURE__ */ Symbol("lastReject");
+    var kError = /* @__PURE__ */ Symbol("error");
+    var kEnded = /* @__PURE__ */ Symbol("ended");
+    var kLastPromise = /* @__PURE__ */ Symbol("lastPromise");
+    var kHandlePromise = /* @__PURE__ */ Symbol("handlePromise");
+    var kStream = /* @__PURE__ */ Symbol("stream");
+    function createIterResult(value, done) {
+      return {
+        value,
+        done
+      };
+    }
+    function readAndResolve(iter) {
+      var resolve3 = iter[kLastResolve];
+      if (resolve3 !== null) {
+        var data = iter[kStream].read();
+        if (data !== null) {
+          iter[kLastPromise] = null;
+          iter[kLastResolve] = null;
+          iter[kLastReject] = null;
+          resolve3(createIterResult(data, false));
+        }
+      }
+    }
+    function onReadable(iter) {
+      process.nextTick(readAndResolve, iter);
+    }
+    function wrapForNext(lastPromise, iter) {
+      return function(resolve3, reject) {
+        lastPromise.then(function() {
+          if (iter[kEnded]) {
+            resolve3(createIterResult(void 0, true));
+            return;
+          }
+          iter[kHandlePromise](resolve3, reject);
+        }, reject);
+      };
+    }
+    var AsyncIteratorPrototype = Object.getPrototypeOf(function() {
+    });
+    var ReadableStreamAsyncIteratorPrototype = Object.setPrototypeOf((_Object$setPrototypeO = {
+      get stream() {
+        return this[kStream];
+      },
+      next: function next() {
+        var _this = this;
+        var error63 = this[kError];
+        if (error63 !== null) {
+          return Promise.reject(error63);
+        }
+        if (this[kEnded]) {
+          return Promise.resolve(createIterResult(void 0, true));
+        }
+        if (this[kStream].destroyed) {
+          return new Promise(function(resolve3, reject) {
+            process.nextTick(function() {
+              if (_this[kError]) {
+                reject(_this[kError]);
+              } else {
+                resolve3(createIterResult(void 0, true));
+              }
+            });
+          });
+        }
+        var lastPromise = this[kLastPromise];
+        var promise2;
+        if (lastPromise) {
+          promise2 = new Promise(wrapForNext(lastPromise, this));
+        } else {
+          var data = this[kStream].read();
+          if (data !== null) {
+            return Promise.resolve(createIterResult(data, false));
+          }
+          promise2 = new Promise(this[kHandlePromise]);
+        }
+        this[kLastPromise] = promise2;
+        return promise2;
+      }
+    }, _defineProperty(_Object$setPrototypeO, Symbol.asyncIterator, function() {
+      return this;
+    }), _defineProperty(_Object$setPrototypeO, "return", function _return() {
+      var _this2 = this;
+      return new Promise(function(resolve3, reject) {
+        _this2[kStream].destroy(null, function(err) {
+          if (err) {
+            reject(err);
+            return;
+          }
+          resolve3(createIterResult(void 0, true));
+        });
+      });
+    }), _Object$setPrototypeO), AsyncIteratorPrototype);
+    var createReadableStreamAsyncIterator = function createReadableStreamAsyncIterator2(stream) {
+      var _Object$create;
+      var iterator = Object.create(ReadableStreamAsyncIteratorPrototype, (_Object$create = {}, _defineProperty(_Object$create, kStream, {
+        value: stream,
+        writable: true
+      }), _defineProperty(_Object$create, kLastResolve, {
+        value: null,
+        writable: true
+      }), _defineProperty(_Object$create, kLastReject, {
+        value: null,
+        writable: true
+      }), _defineProperty(_Object$create, kError, {
+        value: null,
+        writable: true
+      }), _defineProperty(_Object$create, kEnded, {
+        value: stream._readableState.endEmitted,
+        writable: true
+      }), _defineProperty(_Object$create, kHandlePromise, {
+        value: function value(resolve3, reject) {
+          var data = iterator[kStream].read();
+          if (data) {
+            iterator[kLastPromise] = null;
+            iterator[kLastResolve] = null;
+            iterator[kLastReject] = null;
+            resolve3(createIterResult(data, false));
+          } else {
+            iterator[kLastResolve] = resolve3;
+            iterator[kLastReject] = reject;
+          }
+        },
+        writable: true
+      }), _Object$create));
+      iterator[kLastPromise] = null;
+      finished(stream, function(err) {
+        if (err && err.code !== "ERR_STREAM_PREMATURE_CLOSE") {
+          var reject = iterator[kLastReject];
+          if (reject !== null) {
+            iterator[kLastPromise] = null;
+            iterator[kLastResolve] = null;
+            iterator[kLastReject] = null;
+            reject(err);
+          }
+          iterator[kError] = err;
+          return;
+        }
+        var resolve3 = iterator[kLastResolve];
+        if (resolve3 !== null) {
+          iterator[kLastPromise] = null;
+          iterator[kLastResolve] = null;
+          iterator[kLastReject] = null;
+          resolve3(createIterResult(void 0, true));
+        }
+        iterator[kEnded] = true;
+      });
+      stream.on("readable", onReadable.bind(null, iterator));
+      return iterator;
+    };
+    module.exports = createReadableStreamAsyncIterator;
+  }
+});
+
+// node_modules/readable-stream/lib/internal/streams/from.js
+var require_from = __commonJS({
+  "node_modules/readable-stream/lib/internal/streams/from.js"(exports, module) {
+    "use strict";
+    function asyncGeneratorStep(gen, resolve3, reject, _next, _throw, key, arg) {
+      try {
+        var info = gen[key](arg);
+        var value = info.value;
+      } catch (error63) {
+        reject(error63);
+        return;
+      }
+      if (info.done) {
+        resolve3(value);
+      } else {
+        Promise.resolve(value).then(_next, _throw);
+      }
+    }
+    function _asyncToGenerator(fn) {
+      return function() {
+        var self2 = this, args = arguments;
+        return new Promise(function(resolve3, reject) {
+          var gen = fn.apply(self2, args);
+          function _next(value) {
+            asyncGeneratorStep(gen, resolve3, reject, _next, _throw, "next", value);
+          }
+          function _throw(err) {
+            asyncGeneratorStep(gen, resolve3, reject, _next, _throw, "throw", err);
+          }
+          _next(void 0);
+        });
+      };
+    }
+    function ownKeys(object2, enumerableOnly) {
+      var keys = Object.keys(object2);
+      if (Object.getOwnPropertySymbols) {
+        var symbols = Object.getOwnPropertySymbols(object2);
+        enumerableOnly && (symbols = symbols.filter(function(sym) {
+          return Object.getOwnPropertyDescriptor(object2, sym).enumerable;
+        })), keys.push.apply(keys, symbols);
+      }
+      return keys;
+    }
+    function _objectSpread(target) {
+      for (var i = 1; i < arguments.length; i++) {
+        var source = null != arguments[i] ? arguments[i] : {};
+        i % 2 ? ownKeys(Object(source), true).forEach(function(key) {
+          _defineProperty(target, key, source[key]);
+        }) : Object.getOwnPropertyDescriptors ? Object.defineProperties(target, Object.getOwnPropertyDescriptors(source)) : ownKeys(Object(source)).forEach(function(key) {
+          Object.defineProperty(target, key, Object.getOwnPropertyDescriptor(source, key));
+        });
+      }
+      return target;
+    }
+    function _defineProperty(obj, key, value) {
+      key = _toPropertyKey(key);
+      if (key in obj) {
+        Object.defineProperty(obj, key, { value, enumerable: true, configurable: true, writable: true });
+      } else {
+        obj[key] = value;
+      }
+      return obj;
+    }
+    function _toPropertyKey(arg) {
+      var key = _toPrimitive(arg, "string");
+      return typeof key === "symbol" ? key : String(key);
+    }
+    function _toPrimitive(input2, hint) {
+      if (typeof input2 !== "object" || input2 === null) return input2;
+      var prim = input2[Symbol.toPrimitive];
+      if (prim !== void 0) {
+        var res = prim.call(input2, hint || "default");
+        if (typeof res !== "object") return res;
+        throw new TypeError("@@toPrimitive must return a primitive value.");
+      }
+      return (hint === "string" ? String : Number)(input2);
+    }
+    var ERR_INVALID_ARG_TYPE = require_errors2().codes.ERR_INVALID_ARG_TYPE;
+    function from(Readable2, iterable, opts) {
+      var iterator;
+      if (iterable && typeof iterable.next === "function") {
+        iterator = iterable;
+      } else if (iterable && iterable[Symbol.asyncIterator]) iterator = iterable[Symbol.asyncIterator]();
+      else if (iterable && iterable[Symbol.iterator]) iterator = iterable[Symbol.iterator]();
+      else throw new ERR_INVALID_ARG_TYPE("iterable", ["Iterable"], iterable);
+      var readable = new Readable2(_objectSpread({
+        objectMode: true
+      }, opts));
+      var reading = false;
+      readable._read = function() {
+        if (!reading) {
+          reading = true;
+          next();
+        }
+      };
+      function next() {
+        return _next2.apply(this, arguments);
+      }
+      function _next2() {
+        _next2 = _asyncToGenerator(function* () {
+          try {
+            var _yield$iterator$next = yield iterator.next(), value = _yield$iterator$next.value, done = _yield$iterator$next.done;
+            if (done) {
+              readable.push(null);
+            } else if (readable.push(yield value)) {
+              next();
+            } else {
+              reading = false;
+            }
+          } catch (err) {
+            readable.destroy(err);
+          }
+        });
+        return _next2.apply(this, arguments);
+      }
+      return readable;
+    }
+    module.exports = from;
+  }
+});
+
+// node_modules/readable-stream/lib/_stream_readable.js
+var require_stream_readable = __commonJS({
+  "node_modules/readable-stream/lib/_stream_readable.js"(exports, module) {
+    "use strict";
+    module.exports = Readable2;
+    var Duplex;
+    Readable2.ReadableState = ReadableState;
+    var EE = __require("events").EventEmitter;
+    var EElistenerCount = function EElistenerCount2(emitter, type) {
+      return emitter.listeners(type).length;
+    };
+    var Stream = require_stream();
+    var Buffer2 = __require("buffer").Buffer;
+    var OurUint8Array = (typeof global !== "undefined" ? global : typeof window !== "undefined" ? window : typeof self !== "undefined" ? self : {}).Uint8Array || function() {
+    };
+    function _uint8ArrayToBuffer(chunk) {
+      return Buffer2.from(chunk);
+    }
+    function _isUint8Array(obj) {
+      return Buffer2.isBuffer(obj) || obj instanceof OurUint8Array;
+    }
+    var debugUtil = __require("util");
+    var debug;
+    if (debugUtil && debugUtil.debuglog) {
+      debug = debugUtil.debuglog("stream");
+    } else {
+      debug = function debug2() {
+      };
+    }
+    var BufferList = require_buffer_list();
+    var destroyImpl = require_destroy();
+    var _require = require_state();
+    var getHighWaterMark = _require.getHighWaterMark;
+    var _require$codes = require_errors2().codes;
+    var ERR_INVALID_ARG_TYPE = _require$codes.ERR_INVALID_ARG_TYPE;
+    var ERR_STREAM_PUSH_AFTER_EOF = _require$codes.ERR_STREAM_PUSH_AFTER_EOF;
+    var ERR_METHOD_NOT_IMPLEMENTED = _require$codes.ERR_METHOD_NOT_IMPLEMENTED;
+    var ERR_STREAM_UNSHIFT_AFTER_END_EVENT = _require$codes.ERR_STREAM_UNSHIFT_AFTER_END_EVENT;
+    var StringDecoder2;
+    var createReadableStreamAsyncIterator;
+    var from;
+    require_inherits()(Readable2, Stream);
+    var errorOrDestroy = destroyImpl.errorOrDestroy;
+    var kProxyEvents = ["error", "close", "destroy", "pause", "resume"];
+    function prependListener(emitter, event, fn) {
+      if (typeof emitter.prependListener === "function") return emitter.prependListener(event, fn);
+      if (!emitter._events || !emitter._events[event]) emitter.on(event, fn);
+      else if (Array.isArray(emitter._events[event])) emitter._events[event].unshift(fn);
+      else emitter._events[event] = [fn, emitter._events[event]];
+    }
+    function ReadableState(options, stream, isDuplex) {
+      Duplex = Duplex || require_stream_duplex();
+      options = options || {};
+      if (typeof isDuplex !== "boolean") isDuplex = stream instanceof Duplex;
+      this.objectMode = !!options.objectMode;
+      if (isDuplex) this.objectMode = this.objectMode || !!options.readableObjectMode;
+      this.highWaterMark = getHighWaterMark(this, options, "readableHighWaterMark", isDuplex);
+      this.buffer = new BufferList();
+      this.length = 0;
+      this.pipes = null;
+      this.pipesCount = 0;
+      this.flowing = null;
+      this.ended = false;
+      this.endEmitted = false;
+      this.reading = false;
+      this.sync = true;
+      this.needReadable = false;
+      this.emittedReadable = false;
+      this.readableListening = false;
+      this.resumeScheduled = false;
+      this.paused = true;
+      this.emitClose = options.emitClose !== false;
+      this.autoDestroy = !!options.autoDestroy;
+      this.destroyed = false;
+      this.defaultEncoding = options.defaultEncoding || "utf8";
+      this.awaitDrain = 0;
+      this.readingMore = false;
+      this.decoder = null;
+      this.encoding = null;
+      if (options.encoding) {
+        if (!StringDecoder2) StringDecoder2 = require_string_decoder().StringDecoder;
+        this.decoder = new StringDecoder2(options.encoding);
+        this.encoding = options.encoding;
+      }
+    }
+    function Readable2(options) {
+      Duplex = Duplex || require_stream_duplex();
+      if (!(this instanceof Readable2)) return new Readable2(options);
+      var isDuplex = this instanceof Duplex;
+      this._readableState = new ReadableState(options, this, isDuplex);
+      this.readable = true;
+      if (options) {
+        if (typeof options.read === "function") this._read = options.read;
+        if (typeof options.destroy === "function") this._destroy = options.destroy;
+      }
+      Stream.call(this);
+    }
+    Object.defineProperty(Readable2.prototype, "destroyed", {
+      // making it explicit this property is not enumerable
+      // because otherwise some prototype manipulation in
+      // userland will fail
+      enumerable: false,
+      get: function get() {
+        if (this._readableState === void 0) {
+          return false;
+        }
+        return this._readableState.destroyed;
+      },
+      set: function set2(value) {
+        if (!this._readableState) {
+          return;
+        }
+        this._readableState.destroyed = value;
+      }
+    });
+    Readable2.prototype.destroy = destroyImpl.destroy;
+    Readable2.prototype._undestroy = destroyImpl.undestroy;
+    Readable2.prototype._destroy = function(err, cb) {
+      cb(err);
+    };
+    Readable2.prototype.push = function(chunk, encoding) {
+      var state = this._readableState;
+      var skipChunkCheck;
+      if (!state.objectMode) {
+        if (typeof chunk === "string") {
+          encoding = encoding || state.defaultEncoding;
+          if (encoding !== state.encoding) {
+            chunk = Buffer2.from(chunk, encoding);
+            encoding = "";
+          }
+          skipChunkCheck = true;
+        }
+      } else {
+        skipChunkCheck = true;
+      }
+      return readableAddChunk(this, chunk, encoding, false, skipChunkCheck);
+    };
+    Readable2.prototype.unshift = function(chunk) {
+      return readableAddChunk(this, chunk, null, true, false);
+    };
+    function readableAddChunk(stream, chunk, encoding, addToFront, skipChunkCheck) {
+      debug("readableAddChunk", chunk);
+      var state = stream._readableState;
+      if (chunk === null) {
+        state.reading = false;
+        onEofChunk(stream, state);
+      } else {
+        var er;
+        if (!skipChunkCheck) er = chunkInvalid(state, chunk);
+        if (er) {
+          errorOrDestroy(stream, er);
+        } else if (state.objectMode || chunk && chunk.length > 0) {
+          if (typeof chunk !== "string" && !state.objectMode && Object.getPrototypeOf(chunk) !== Buffer2.prototype) {
+            chunk = _uint8ArrayToBuffer(chunk);
+          }
+          if (addToFront) {
+            if (state.endEmitted) errorOrDestroy(stream, new ERR_STREAM_UNSHIFT_AFTER_END_EVENT());
+            else addChunk(stream, state, chunk, true);
+          } else if (state.ended) {
+            errorOrDestroy(stream, new ERR_STREAM_PUSH_AFTER_EOF());
+          } else if (state.destroyed) {
+            return false;
+          } else {
+            state.reading = false;
+            if (state.decoder && !encoding) {
+              chunk = state.decoder.write(chunk);
+              if (state.objectMode || chunk.length !== 0) addChunk(stream, state, chunk, false);
+              else maybeReadMore(stream, state);
+            } else {
+              addChunk(stream, state, chunk, false);
+            }
+          }
+        } else if (!addToFront) {
+          state.reading = false;
+          maybeReadMore(stream, state);
+        }
+      }
+      return !state.ended && (state.length < state.highWaterMark || state.length === 0);
+    }
+    function addChunk(stream, state, chunk, addToFront) {
+      if (state.flowing && state.length === 0 && !state.sync) {
+        state.awaitDrain = 0;
+        stream.emit("data", chunk);
+      } else {
+        state.length += state.objectMode ? 1 : chunk.length;
+        if (addToFront) state.buffer.unshift(chunk);
+        else state.buffer.push(chunk);
+        if (state.needReadable) emitReadable(stream);
+      }
+      maybeReadMore(stream, state);
+    }
+    function chunkInvalid(state, chunk) {
+      var er;
+      if (!_isUint8Array(chunk) && typeof chunk !== "string" && chunk !== void 0 && !state.objectMode) {
+        er = new ERR_INVALID_ARG_TYPE("chunk", ["string", "Buffer", "Uint8Array"], chunk);
+      }
+      return er;
+    }
+    Readable2.prototype.isPaused = function() {
+      return this._readableState.flowing === false;
+    };
+    Readable2.prototype.setEncoding = function(enc) {
+      if (!StringDecoder2) StringDecoder2 = require_string_decoder().StringDecoder;
+      var decoder = new StringDecoder2(enc);
+      this._readableState.decoder = decoder;
+      this._readableState.encoding = this._readableState.decoder.encoding;
+      var p = this._readableState.buffer.head;
+      var content = "";
+      while (p !== null) {
+        content += decoder.write(p.data);
+        p = p.next;
+      }
+      this._readableState.buffer.clear();
+      if (content !== "") this._readableState.buffer.push(content);
+      this._readableState.length = content.length;
+      return this;
+    };
+    var MAX_HWM = 1073741824;
+    function computeNewHighWaterMark(n) {
+      if (n >= MAX_HWM) {
+        n = MAX_HWM;
+      } else {
+        n--;
+        n |= n >>> 1;
+        n |= n >>> 2;
+        n |= n >>> 4;
+        n |= n >>> 8;
+        n |= n >>> 16;
+        n++;
+      }
+      return n;
+    }
+    function howMuchToRead(n, state) {
+      if (n <= 0 || state.length === 0 && state.ended) return 0;
+      if (state.objectMode) return 1;
+      if (n !== n) {
+        if (state.flowing && state.length) return state.buffer.head.data.length;
+        else return state.length;
+      }
+      if (n > state.highWaterMark) state.highWaterMark = computeNewHighWaterMark(n);
+      if (n <= state.length) return n;
+      if (!state.ended) {
+        state.needReadable = true;
+        return 0;
+      }
+      return state.length;
+    }
+    Readable2.prototype.read = function(n) {
+      debug("read", n);
+      n = parseInt(n, 10);
+      var state = this._readableState;
+      var nOrig = n;
+      if (n !== 0) state.emittedReadable = false;
+      if (n === 0 && state.needReadable && ((state.highWaterMark !== 0 ? state.length >= state.highWaterMark : state.length > 0) || state.ended)) {
+        debug("read: emitReadable", state.length, state.ended);
+        if (state.length === 0 && state.ended) endReadable(this);
+        else emitReadable(this);
+        return null;
+      }
+      n = howMuchToRead(n, state);
+      if (n === 0 && state.ended) {
+        if (state.length === 0) endReadable(this);
+        return null;
+      }
+      var doRead = state.needReadable;
+      debug("need readable", doRead);
+      if (state.length === 0 || state.length - n < state.highWaterMark) {
+        doRead = true;
+        debug("length less than watermark", doRead);
+      }
+      if (state.ended || state.reading) {
+        doRead = false;
+        debug("reading or ended", doRead);
+      } else if (doRead) {
+        debug("do read");
+        state.reading = true;
+        state.sync = true;
+        if (state.length === 0) state.needReadable = true;
+        this._read(state.highWaterMark);
+        state.sync = false;
+        if (!state.reading) n = howMuchToRead(nOrig, state);
+      }
+      var ret;
+      if (n > 0) ret = fromList(n, state);
+      else ret = null;
+      if (ret === null) {
+        state.needReadable = state.length <= state.highWaterMark;
+        n = 0;
+      } else {
+        state.length -= n;
+        state.awaitDrain = 0;
+      }
+      if (state.length === 0) {
+        if (!state.ended) state.needReadable = true;
+        if (nOrig !== n && state.ended) endReadable(this);
+      }
+      if (ret !== null) this.emit("data", ret);
+      return ret;
+    };
+    function onEofChunk(stream, state) {
+      debug("onEofChunk");
+      if (state.ended) return;
+      if (state.decoder) {
+        var chunk = state.decoder.end();
+        if (chunk && chunk.length) {
+          state.buffer.push(chunk);
+          state.length += state.objectMode ? 1 : chunk.length;
+        }
+      }
+      state.ended = true;
+      if (state.sync) {
+        emitReadable(stream);
+      } else {
+        state.needReadable = false;
+        if (!state.emittedReadable) {
+          state.emittedReadable = true;
+          emitReadable_(stream);
+        }
+      }
+    }
+    function emitReadable(stream) {
+      var state = stream._readableState;
+      debug("emitReadable", state.needReadable, state.emittedReadable);
+      state.needReadable = false;
+      if (!state.emittedReadable) {
+        debug("emitReadable", state.flowing);
+        state.emittedReadable = true;
+        process.nextTick(emitReadable_, stream);
+      }
+    }
+    function emitReadable_(stream) {
+      var state = stream._readableState;
+      debug("emitReadable_", state.destroyed, state.length, state.ended);
+      if (!state.destroyed && (state.length || state.ended)) {
+        stream.emit("readable");
+        state.emittedReadable = false;
+      }
+      state.needReadable = !state.flowing && !state.ended && state.length <= state.highWaterMark;
+      flow(stream);
+    }
+    function maybeReadMore(stream, state) {
+      if (!state.readingMore) {
+        state.readingMore = true;
+        process.nextTick(maybeReadMore_, stream, state);
+      }
+    }
+    function maybeReadMore_(stream, state) {
+      while (!state.reading && !state.ended && (state.length < state.highWaterMark || state.flowing && state.length === 0)) {
+        var len = state.length;
+        debug("maybeReadMore read 0");
+        stream.read(0);
+        if (len === state.length)
+          break;
+      }
+      state.readingMore = false;
+    }
+    Readable2.prototype._read = function(n) {
+      errorOrDestroy(this, new ERR_METHOD_NOT_IMPLEMENTED("_read()"));
+    };
+    Readable2.prototype.pipe = function(dest, pipeOpts) {
+      var src = this;
+      var state = this._readableState;
+      switch (state.pipesCount) {
+        case 0:
+          state.pipes = dest;
+          break;
+        case 1:
+          state.pipes = [state.pipes, dest];
+          break;
+        default:
+          state.pipes.push(dest);
+          break;
+      }
+      state.pipesCount += 1;
+      debug("pipe count=%d opts=%j", state.pipesCount, pipeOpts);
+      var doEnd = (!pipeOpts || pipeOpts.end !== false) && dest !== process.stdout && dest !== process.stderr;
+      var endFn = doEnd ? onend : unpipe;
+      if (state.endEmitted) process.nextTick(endFn);
+      else src.once("end", endFn);
+      dest.on("unpipe", onunpipe);
+      function onunpipe(readable, unpipeInfo) {
+        debug("onunpipe");
+        if (readable === src) {
+          if (unpipeInfo && unpipeInfo.hasUnpiped === false) {
+            unpipeInfo.hasUnpiped = true;
+            cleanup();
+          }
+        }
+      }
+      function onend() {
+        debug("onend");
+        dest.end();
+      }
+      var ondrain = pipeOnDrain(src);
+      dest.on("drain", ondrain);
+      var cleanedUp = false;
+      function cleanup() {
+        debug("cleanup");
+        dest.removeListener("close", onclose);
+        dest.removeListener("finish", onfinish);
+        dest.removeListener("drain", ondrain);
+        dest.removeListener("error", onerror);
+        dest.removeListener("unpipe", onunpipe);
+        src.removeListener("end", onend);
+        src.removeListener("end", unpipe);
+        src.removeListener("data", ondata);
+        cleanedUp = true;
+        if (state.awaitDrain && (!dest._writableState || dest._writableState.needDrain)) ondrain();
+      }
+      src.on("data", ondata);
+      function ondata(chunk) {
+        debug("ondata");
+        var ret = dest.write(chunk);
+        debug("dest.write", ret);
+        if (ret === false) {
+          if ((state.pipesCount === 1 && state.pipes === dest || state.pipesCount > 1 && indexOf(state.pipes, dest) !== -1) && !cleanedUp) {
+            debug("false write response, pause", state.awaitDrain);
+            state.awaitDrain++;
+          }
+          src.pause();
+        }
+      }
+      function onerror(er) {
+        debug("onerror", er);
+        unpipe();
+        dest.removeListener("error", onerror);
+        if (EElistenerCount(dest, "error") === 0) errorOrDestroy(dest, er);
+      }
+      prependListener(dest, "error", onerror);
+      function onclose() {
+        dest.removeListener("finish", onfinish);
+        unpipe();
+      }
+      dest.once("close", onclose);
+      function onfinish() {
+        debug("onfinish");
+        dest.removeListener("close", onclose);
+        unpipe();
+      }
+      dest.once("finish", onfinish);
+      function unpipe() {
+        debug("unpipe");
+        src.unpipe(dest);
+      }
+      dest.emit("pipe", src);
+      if (!state.flowing) {
+        debug("pipe resume");
+        src.resume();
+      }
+      return dest;
+    };
+    function pipeOnDrain(src) {
+      return function pipeOnDrainFunctionResult() {
+        var state = src._readableState;
+        debug("pipeOnDrain", state.awaitDrain);
+        if (state.awaitDrain) state.awaitDrain--;
+        if (state.awaitDrain === 0 && EElistenerCount(src, "data")) {
+          state.flowing = true;
+          flow(src);
+        }
+      };
+    }
+    Readable2.prototype.unpipe = function(dest) {
+      var state = this._readableState;
+      var unpipeInfo = {
+        hasUnpiped: false
+      };
+      if (state.pipesCount === 0) return this;
+      if (state.pipesCount === 1) {
+        if (dest && dest !== state.pipes) return this;
+        if (!dest) dest = state.pipes;
+        state.pipes = null;
+        state.pipesCount = 0;
+        state.flowing = false;
+        if (dest) dest.emit("unpipe", this, unpipeInfo);
+        return this;
+      }
+      if (!dest) {
+        var dests = state.pipes;
+        var len = state.pipesCount;
+        state.pipes = null;
+        state.pipesCount = 0;
+        state.flowing = false;
+        for (var i = 0; i < len; i++) dests[i].emit("unpipe", this, {
+          hasUnpiped: false
+        });
+        return this;
+      }
+      var index = indexOf(state.pipes, dest);
+      if (index === -1) return this;
+      state.pipes.splice(index, 1);
+      state.pipesCount -= 1;
+      if (state.pipesCount === 1) state.pipes = state.pipes[0];
+      dest.emit("unpipe", this, unpipeInfo);
+      return this;
+    };
+    Readable2.prototype.on = function(ev, fn) {
+      var res = Stream.prototype.on.call(this, ev, fn);
+      var state = this._readableState;
+      if (ev === "data") {
+        state.readableListening = this.listenerCount("readable") > 0;
+        if (state.flowing !== false) this.resume();
+      } else if (ev === "readable") {
+        if (!state.endEmitted && !state.readableListening) {
+          state.readableListening = state.needReadable = true;
+          state.flowing = false;
+          state.emittedReadable = false;
+          debug("on readable", state.length, state.reading);
+          if (state.length) {
+            emitReadable(this);
+          } else if (!state.reading) {
+            process.nextTick(nReadingNextTick, this);
+          }
+        }
+      }
+      return res;
+    };
+    Readable2.prototype.addListener = Readable2.prototype.on;
+    Readable2.prototype.removeListener = function(ev, fn) {
+      var res = Stream.prototype.removeListener.call(this, ev, fn);
+      if (ev === "readable") {
+        process.nextTick(updateReadableListening, this);
+      }
+      return res;
+    };
+    Readable2.prototype.removeAllListeners = function(ev) {
+      var res = Stream.prototype.removeAllListeners.apply(this, arguments);
+      if (ev === "readable" || ev === void 0) {
+        process.nextTick(updateReadableListening, this);
+      }
+      return res;
+    };
+    function updateReadableListening(self2) {
+      var state = self2._readableState;
+      state.readableListening = self2.listenerCount("readable") > 0;
+      if (state.resumeScheduled && !state.paused) {
+        state.flowing = true;
+      } else if (self2.listenerCount("data") > 0) {
+        self2.resume();
+      }
+    }
+    function nReadingNextTick(self2) {
+      debug("readable nexttick read 0");
+      self2.read(0);
+    }
+    Readable2.prototype.resume = function() {
+      var state = this._readableState;
+      if (!state.flowing) {
+        debug("resume");
+        state.flowing = !state.readableListening;
+        resume(this, state);
+      }
+      state.paused = false;
+      return this;
+    };
+    function resume(stream, state) {
+      if (!state.resumeScheduled) {
+        state.resumeScheduled = true;
+        process.nextTick(resume_, stream, state);
+      }
+    }
+    function resume_(stream, state) {
+      debug("resume", state.reading);
+      if (!state.reading) {
+        stream.read(0);
+      }
+      state.resumeScheduled = false;
+      stream.emit("resume");
+      flow(stream);
+      if (state.flowing && !state.reading) stream.read(0);
+    }
+    Readable2.prototype.pause = function() {
+      debug("call pause flowing=%j", this._readableState.flowing);
+      if (this._readableState.flowing !== false) {
+        debug("pause");
+        this._readableState.flowing = false;
+        this.emit("pause");
+      }
+      this._readableState.paused = true;
+      return this;
+    };
+    function flow(stream) {
+      var state = stream._readableState;
+      debug("flow", state.flowing);
+      while (state.flowing && stream.read() !== null) ;
+    }
+    Readable2.prototype.wrap = function(stream) {
+      var _this = this;
+      var state = this._readableState;
+      var paused = false;
+      stream.on("end", function() {
+        debug("wrapped end");
+        if (state.decoder && !state.ended) {
+          var chunk = state.decoder.end();
+          if (chunk && chunk.length) _this.push(chunk);
+        }
+        _this.push(null);
+      });
+      stream.on("data", function(chunk) {
+        debug("wrapped data");
+        if (state.decoder) chunk = state.decoder.write(chunk);
+        if (state.objectMode && (chunk === null || chunk === void 0)) return;
+        else if (!state.objectMode && (!chunk || !chunk.length)) return;
+        var ret = _this.push(chunk);
+        if (!ret) {
+          paused = true;
+          stream.pause();
+        }
+      });
+      for (var i in stream) {
+        if (this[i] === void 0 && typeof stream[i] === "function") {
+          this[i] = /* @__PURE__ */ (function methodWrap(method) {
+            return function methodWrapReturnFunction() {
+              return stream[method].apply(stream, arguments);
+            };
+          })(i);
+        }
+      }
+      for (var n = 0; n < kProxyEvents.length; n++) {
+        stream.on(kProxyEvents[n], this.emit.bind(this, kProxyEvents[n]));
+      }
+      this._read = function(n2) {
+        debug("wrapped _read", n2);
+        if (paused) {
+          paused = false;
+          stream.resume();
+        }
+      };
+      return this;
+    };
+    if (typeof Symbol === "function") {
+      Readable2.prototype[Symbol.asyncIterator] = function() {
+        if (createReadableStreamAsyncIterator === void 0) {
+          createReadableStreamAsyncIterator = require_async_iterator();
+        }
+        return createReadableStreamAsyncIterator(this);
+      };
+    }
+    Object.defineProperty(Readable2.prototype, "readableHighWaterMark", {
+      // making it explicit this property is not enumerable
+      // because otherwise some prototype manipulation in
+      // userland will fail
+      enumerable: false,
+      get: function get() {
+        return this._readableState.highWaterMark;
+      }
+    });
+    Object.defineProperty(Readable2.prototype, "readableBuffer", {
+      // making it explicit this property is not enumerable
+      // because otherwise some prototype manipulation in
+      // userland will fail
+      enumerable: false,
+      get: function get() {
+        return this._readableState && this._readableState.buffer;
+      }
+    });
+    Object.defineProperty(Readable2.prototype, "readableFlowing", {
+      // making it explicit this property is not enumerable
+      // because otherwise some prototype manipulation in
+      // userland will fail
+      enumerable: false,
+      get: function get() {
+        return this._readableState.flowing;
+      },
+      set: function set2(state) {
+        if (this._readableState) {
+          this._readableState.flowing = state;
+        }
+      }
+    });
+    Readable2._fromList = fromList;
+    Object.defineProperty(Readable2.prototype, "readableLength", {
+      // making it explicit this property is not enumerable
+      // because otherwise some prototype manipulation in
+      // userland will fail
+      enumerable: false,
+      get: function get() {
+        return this._readableState.length;
+      }
+    });
+    function fromList(n, state) {
+      if (state.length === 0) return null;
+      var ret;
+      if (state.objectMode) ret = state.buffer.shift();
+      else if (!n || n >= state.length) {
+        if (state.decoder) ret = state.buffer.join("");
+        else if (state.buffer.length === 1) ret = state.buffer.first();
+        else ret = state.buffer.concat(state.length);
+        state.buffer.clear();
+      } else {
+        ret = state.buffer.consume(n, state.decoder);
+      }
+      return ret;
+    }
+    function endReadable(stream) {
+      var state = stream._readableState;
+      debug("endReadable", state.endEmitted);
+      if (!state.endEmitted) {
+        state.ended = true;
+        process.nextTick(endReadableNT, state, stream);
+      }
+    }
+    function endReadableNT(state, stream) {
+      debug("endReadableNT", state.endEmitted, state.length);
+      if (!state.endEmitted && state.length === 0) {
+        state.endEmitted = true;
+        stream.readable = false;
+        stream.emit("end");
+        if (state.autoDestroy) {
+          var wState = stream._writableState;
+          if (!wState || wState.autoDestroy && wState.finished) {
+            stream.destroy();
+          }
+        }
+      }
+    }
+    if (typeof Symbol === "function") {
+      Readable2.from = function(iterable, opts) {
+        if (from === void 0) {
+          from = require_from();
+        }
+        return from(Readable2, iterable, opts);
+      };
+    }
+    function indexOf(xs, x) {
+      for (var i = 0, l = xs.length; i < l; i++) {
+        if (xs[i] === x) return i;
+      }
+      return -1;
+    }
+  }
+});
+
+// node_modules/readable-stream/lib/_stream_transform.js
+var require_stream_transform = __commonJS({
+  "node_modules/readable-stream/lib/_stream_transform.js"(exports, module) {
+    "use strict";
+    module.exports = Transform2;
+    var _require$codes = require_errors2().codes;
+    var ERR_METHOD_NOT_IMPLEMENTED = _require$codes.ERR_METHOD_NOT_IMPLEMENTED;
+    var ERR_MULTIPLE_CALLBACK = _require$codes.ERR_MULTIPLE_CALLBACK;
+    var ERR_TRANSFORM_ALREADY_TRANSFORMING = _require$codes.ERR_TRANSFORM_ALREADY_TRANSFORMING;
+    var ERR_TRANSFORM_WITH_LENGTH_0 = _require$codes.ERR_TRANSFORM_WITH_LENGTH_0;
+    var Duplex = require_stream_duplex();
+    require_inherits()(Transform2, Duplex);
+    function afterTransform(er, data) {
+      var ts = this._transformState;
+      ts.transforming = false;
+      var cb = ts.writecb;
+      if (cb === null) {
+        return this.emit("error", new ERR_MULTIPLE_CALLBACK());
+      }
+      ts.writechunk = null;
+      ts.writecb = null;
+      if (data != null)
+        this.push(data);
+      cb(er);
+      var rs = this._readableState;
+      rs.reading = false;
+      if (rs.needReadable || rs.length < rs.highWaterMark) {
+        this._read(rs.highWaterMark);
+      }
+    }
+    function Transform2(options) {
+      if (!(this instanceof Transform2)) return new Transform2(options);
+      Duplex.call(this, options);
+      this._transformState = {
+        afterTransform: afterTransform.bind(this),
+        needTransform: false,
+        transforming: false,
+        writecb: null,
+        writechunk: null,
+        writeencoding: null
+      };
+      this._readableState.needReadable = true;
+      this._readableState.sync = false;
+      if (options) {
+        if (typeof options.transform === "function") this._transform = options.transform;
+        if (typeof options.flush === "function") this._flush = options.flush;
+      }
+      this.on("prefinish", prefinish);
+    }
+    function prefinish() {
+      var _this = this;
+      if (typeof this._flush === "function" && !this._readableState.destroyed) {
+        this._flush(function(er, data) {
+          done(_this, er, data);
+        });
+      } else {
+        done(this, null, null);
+      }
+    }
+    Transform2.prototype.push = function(chunk, encoding) {
+      this._transformState.needTransform = false;
+      return Duplex.prototype.push.call(this, chunk, encoding);
+    };
+    Transform2.prototype._transform = function(chunk, encoding, cb) {
+      cb(new ERR_METHOD_NOT_IMPLEMENTED("_transform()"));
+    };
+    Transform2.prototype._write = function(chunk, encoding, cb) {
+      var ts = this._transformState;
+      ts.writecb = cb;
+      ts.writechunk = chunk;
+      ts.writeencoding = encoding;
+      if (!ts.transforming) {
+        var rs = this._readableState;
+        if (ts.needTransform || rs.needReadable || rs.length < rs.highWaterMark) this._read(rs.highWaterMark);
+      }
+    };
+    Transform2.prototype._read = function(n) {
+      var ts = this._transformState;
+      if (ts.writechunk !== null && !ts.transforming) {
+        ts.transforming = true;
+        this._transform(ts.writechunk, ts.writeencoding, ts.afterTransform);
+      } else {
+        ts.needTransform = true;
+      }
+    };
+    Transform2.prototype._destroy = function(err, cb) {
+      Duplex.prototype._destroy.call(this, err, function(err2) {
+        cb(err2);
+      });
+    };
+    function done(stream, er, data) {
+      if (er) return stream.emit("error", er);
+      if (data != null)
+        stream.push(data);
+      if (stream._writableState.length) throw new ERR_TRANSFORM_WITH_LENGTH_0();
+      if (stream._transformState.transforming) throw new ERR_TRANSFORM_ALREADY_TRANSFORMING();
+      return stream.push(null);
+    }
+  }
+});
+
+// node_modules/readable-stream/lib/_stream_passthrough.js
+var require_stream_passthrough = __commonJS({
+  "node_modules/readable-stream/lib/_stream_passthrough.js"(exports, module) {
+    "use strict";
+    module.exports = PassThrough;
+    var Transform2 = require_stream_transform();
+    require_inherits()(PassThrough, Transform2);
+    function PassThrough(options) {
+      if (!(this instanceof PassThrough)) return new PassThrough(options);
+      Transform2.call(this, options);
+    }
+    PassThrough.prototype._transform = function(chunk, encoding, cb) {
+      cb(null, chunk);
+    };
+  }
+});
+
+// node_modules/readable-stream/lib/internal/streams/pipeline.js
+var require_pipeline = __commonJS({
+  "node_modules/readable-stream/lib/internal/streams/pipeline.js"(exports, module) {
+    "use strict";
+    var eos;
+    function once(callback) {
+      var called = false;
+      return function() {
+        if (called) return;
+        called = true;
+        callback.apply(void 0, arguments);
+      };
+    }
+    var _require$codes = require_errors2().codes;
+    var ERR_MISSING_ARGS = _require$codes.ERR_MISSING_ARGS;
+    var ERR_STREAM_DESTROYED = _require$codes.ERR_STREAM_DESTROYED;
+    function noop(err) {
+      if (err) throw err;
+    }
+    function isRequest(stream) {
+      return stream.setHeader && typeof stream.abort === "function";
+    }
+    function destroyer(stream, reading, writing, callback) {
+      callback = once(callback);
+      var closed = false;
+      stream.on("close", function() {
+        closed = true;
+      });
+      if (eos === void 0) eos = require_end_of_stream();
+      eos(stream, {
+        readable: reading,
+        writable: writing
+      }, function(err) {
+        if (err) return callback(err);
+        closed = true;
+        callback();
+      });
+      var destroyed = false;
+      return function(err) {
+        if (closed) return;
+        if (destroyed) return;
+        destroyed = true;
+        if (isRequest(stream)) return stream.abort();
+        if (typeof stream.destroy === "function") return stream.destroy();
+        callback(err || new ERR_STREAM_DESTROYED("pipe"));
+      };
+    }
+    function call(fn) {
+      fn();
+    }
+    function pipe2(from, to) {
+      return from.pipe(to);
+    }
+    function popCallback(streams) {
+      if (!streams.length) return noop;
+      if (typeof streams[streams.length - 1] !== "function") return noop;
+      return streams.pop();
+    }
+    function pipeline2() {
+      for (var _len = arguments.length, streams = new Array(_len), _key = 0; _key < _len; _key++) {
+        streams[_key] = arguments[_key];
+      }
+      var callback = popCallback(streams);
+      if (Array.isArray(streams[0])) streams = streams[0];
+      if (streams.length < 2) {
+        throw new ERR_MISSING_ARGS("streams");
+      }
+      var error63;
+      var destroys = streams.map(function(stream, i) {
+        var reading = i < streams.length - 1;
+        var writing = i > 0;
+        return destroyer(stream, reading, writing, function(err) {
+          if (!error63) error63 = err;
+          if (err) destroys.forEach(call);
+          if (reading) return;
+          destroys.forEach(call);
+          callback(error63);
+        });
+      });
+      return streams.reduce(pipe2);
+    }
+    module.exports = pipeline2;
+  }
+});
+
+// node_modules/readable-stream/readable.js
+var require_readable = __commonJS({
+  "node_modules/readable-stream/readable.js"(exports, module) {
+    var Stream = __require("stream");
+    if (process.env.READABLE_STREAM === "disable" && Stream) {
+      module.exports = Stream.Readable;
+      Object.assign(module.exports, Stream);
+      module.exports.Stream = Stream;
+    } else {
+      exports = module.exports = require_stream_readable();
+      exports.Stream = Stream || exports;
+      exports.Readable = exports;
+      exports.Writable = require_stream_writable();
+      exports.Duplex = require_stream_duplex();
+      exports.Transform = require_stream_transform();
+      exports.PassThrough = require_stream_passthrough();
+      exports.finished = require_end_of_stream();
+      exports.pipeline = require_pipeline();
+    }
+  }
+});
+
+// node_modules/docker-modem/lib/http_duplex.js
+var require_http_duplex = __commonJS({
+  "node_modules/docker-modem/lib/http_duplex.js"(exports, module) {
+    module.exports = HttpDuplex;
+    var util = __require("util");
+    var stream = require_readable();
+    util.inherits(HttpDuplex, stream.Duplex);
+    function HttpDuplex(req, res, options) {
+      var self2 = this;
+      if (!(self2 instanceof HttpDuplex)) return new HttpDuplex(req, res, options);
+      stream.Duplex.call(self2, options);
+      self2._output = null;
+      self2.connect(req, res);
+    }
+    HttpDuplex.prototype.connect = function(req, res) {
+      var self2 = this;
+      self2.req = req;
+      self2._output = res;
+      self2.emit("response", res);
+      res.on("data", function(c) {
+        if (!self2.push(c)) self2._output.pause();
+      });
+      res.on("end", function() {
+        self2.push(null);
+      });
+    };
+    HttpDuplex.prototype._read = function(n) {
+      if (this._output) this._output.resume();
+    };
+    HttpDuplex.prototype._write = function(chunk, encoding, cb) {
+      this.req.write(chunk, encoding);
+      cb();
+    };
+    HttpDuplex.prototype.end = function(chunk, encoding, cb) {
+      this._output.socket.destroySoon();
+      return this.req.end(chunk, encoding, cb);
+    };
+    HttpDuplex.prototype.destroy = function() {
+      this.req.destroy();
+      this._output.socket.destroy();
+    };
+    HttpDuplex.prototype.destroySoon = function() {
+      this.req.destroy();
+      this._output.socket.destroy();
+    };
+  }
+});
+
+// node_modules/split-ca/index.js
+var require_split_ca = __commonJS({
+  "node_modules/split-ca/index.js"(exports, module) {
+    var fs = __require("fs");
+    module.exports = function(filepath, split, encoding) {
+      split = typeof split !== "undefined" ? split : "\n";
+      encoding = typeof encoding !== "undefined" ? encoding : "utf8";
+      var ca = [];
+      var chain = fs.readFileSync(filepath, encoding);
+      if (chain.indexOf("-END CERTIFICATE-") < 0 || chain.indexOf("-BEGIN CERTIFICATE-") < 0) {
+        throw Error("File does not contain 'BEGIN CERTIFICATE' or 'END CERTIFICATE'");
+      }
+      chain = chain.split(split);
+      var cert = [];
+      var _i, _len;
+      for (_i = 0, _len = chain.length; _i < _len; _i++) {
+        var line = chain[_i];
+        if (!(line.length !== 0)) {
+          continue;
+        }
+        cert.push(line);
+        if (line.match(/-END CERTIFICATE-/)) {
+          ca.push(cert.join(split));
+          cert = [];
+        }
+      }
+      return ca;
+    };
+  }
+});
+
+// node_modules/docker-modem/lib/modem.js
+var require_modem = __commonJS({
+  "node_modules/docker-modem/lib/modem.js"(exports, module) {
+    var querystring = __require("querystring");
+    var http = require_http();
+    var fs = __require("fs");
+    var path = __require("path");
+    var url2 = __require("url");
+    var ssh = require_ssh();
+    var HttpDuplex = require_http_duplex();
+    var debug = require_src()("modem");
+    var utils = require_utils();
+    var util = __require("util");
+    var splitca = require_split_ca();
+    var os = __require("os");
+    var isWin = os.type() === "Windows_NT";
+    var stream = __require("stream");
+    var defaultOpts = function() {
+      var host;
+      var opts = {};
+      if (!process.env.DOCKER_HOST) {
+        opts.socketPath = isWin ? "//./pipe/docker_engine" : findDefaultUnixSocket;
+      } else if (process.env.DOCKER_HOST.indexOf("unix://") === 0) {
+        opts.socketPath = process.env.DOCKER_HOST.substring(7) || findDefaultUnixSocket;
+      } else if (process.env.DOCKER_HOST.indexOf("npipe://") === 0) {
+        opts.socketPath = process.env.DOCKER_HOST.substring(8) || "//./pipe/docker_engine";
+      } else {
+        var hostStr = process.env.DOCKER_HOST;
+        if (hostStr.indexOf("//") < 0) {
+          hostStr = "tcp://" + hostStr;
+        }
+        try {
+          host = new url2.URL(hostStr);
+        } catch (err) {
+          throw new Error("DOCKER_HOST env variable should be something like tcp://localhost:1234");
+        }
+        opts.port = host.port;
+        if (process.env.DOCKER_TLS_VERIFY === "1" || opts.port === "2376") {
+          opts.protocol = "https";
+        } else if (host.protocol === "ssh:") {
+          opts.protocol = "ssh";
+          opts.username = host.username;
+          opts.sshOptions = {
+            agent: process.env.SSH_AUTH_SOCK
+          };
+        } else {
+          opts.protocol = "http";
+        }
+        if (process.env.DOCKER_PATH_PREFIX) {
+          opts.pathPrefix = process.env.DOCKER_PATH_PREFIX;
+        } else {
+          opts.pathPrefix = "/";
+        }
+        opts.host = host.hostname;
+        if (process.env.DOCKER_CERT_PATH) {
+          opts.ca = splitca(path.join(process.env.DOCKER_CERT_PATH, "ca.pem"));
+          opts.cert = fs.readFileSync(path.join(process.env.DOCKER_CERT_PATH, "cert.pem"));
+          opts.key = fs.readFileSync(path.join(process.env.DOCKER_CERT_PATH, "key.pem"));
+        }
+        if (process.env.DOCKER_CLIENT_TIMEOUT) {
+          opts.timeout = parseInt(process.env.DOCKER_CLIENT_TIMEOUT, 10);
+        }
+      }
+      return opts;
+    };
+    var findDefaultUnixSocket = function() {
+      return new Promise(function(resolve3) {
+        var userDockerSocket = path.join(os.homedir(), ".docker", "run", "docker.sock");
+        fs.access(userDockerSocket, function(err) {
+          if (err) resolve3("/var/run/docker.sock");
+          else resolve3(userDockerSocket);
+        });
+      });
+    };
+    var Modem = function(options) {
+      var optDefaults = defaultOpts();
+      var opts = Object.assign({}, optDefaults, options);
+      this.host = opts.host;
+      if (!this.host) {
+        this.socketPath = opts.socketPath;
+      }
+      this.port = opts.port;
+      this.pathPrefix = opts.pathPrefix;
+      this.username = opts.username;
+      this.password = opts.password;
+      this.version = opts.version;
+      this.key = opts.key;
+      this.cert = opts.cert;
+      this.ca = opts.ca;
+      this.timeout = opts.timeout;
+      this.connectionTimeout = opts.connectionTimeout;
+      this.checkServerIdentity = opts.checkServerIdentity;
+      this.agent = opts.agent;
+      this.headers = opts.headers || {};
+      this.sshOptions = Object.assign({}, options ? options.sshOptions : {}, optDefaults.sshOptions);
+      if (this.sshOptions.agentForward === void 0) {
+        this.sshOptions.agentForward = opts.agentForward;
+      }
+      if (this.key && this.cert && this.ca) {
+        this.protocol = "https";
+      }
+      this.protocol = opts.protocol || this.protocol || "http";
+    };
+    Modem.prototype.dial = function(options, callback) {
+      var opts, address, data;
+      if (options.options) {
+        opts = options.options;
+      }
+      if (opts && opts.authconfig) {
+        delete opts.authconfig;
+      }
+      if (opts && opts.abortSignal) {
+        delete opts.abortSignal;
+      }
+      if (this.version) {
+        options.path = "/" + this.version + options.path;
+      }
+      if (this.host) {
+        var parsed = url2.parse(this.host);
+        address = url2.format({
+          protocol: parsed.protocol || this.protocol,
+          hostname: parsed.hostname || this.host,
+          port: this.port,
+          pathname: parsed.pathname || this.pathPrefix
+        });
+        address = url2.resolve(address, options.path);
+      } else {
+        address = options.path;
+      }
+      if (options.path.indexOf("?") !== -1) {
+        if (opts && Object.keys(opts).length > 0) {
+          address += this.buildQuerystring(opts._query || opts);
+        } else {
+          address = address.substring(0, address.length - 1);
+        }
+      }
+      var optionsf = {
+        path: address,
+        method: options.method,
+        headers: options.headers || Object.assign({}, this.headers),
+        key: this.key,
+        cert: this.cert,
+        ca: this.ca
+      };
+      if (this.checkServerIdentity) {
+        optionsf.checkServerIdentity = this.checkServerIdentity;
+      }
+      if (this.agent) {
+        optionsf.agent = this.agent;
+      }
+      if (options.authconfig) {
+        optionsf.headers["X-Registry-Auth"] = options.authconfig.key || options.authconfig.base64 || Buffer.from(JSON.stringify(options.authconfig)).toString("base64").replace(/\+/g, "-").replace(/\//g, "_");
+      }
+      if (options.registryconfig) {
+        optionsf.headers["X-Registry-Config"] = options.registryconfig.base64 || Buffer.from(JSON.stringify(options.registryconfig)).toString("base64");
+      }
+      if (options.abortSignal) {
+        optionsf.signal = options.abortSignal;
+      }
+      if (options.file) {
+        if (typeof options.file === "string") {
+          data = fs.createReadStream(path.resolve(options.file));
+        } else {
+          data = options.file;
+        }
+        optionsf.headers["Content-Type"] = options?.headers?.["Content-Type"] ?? "application/tar";
+      } else if (opts && options.method === "POST") {
+        data = JSON.stringify(opts._body || opts);
+        if (options.allowEmpty) {
+          optionsf.headers["Content-Type"] = options?.headers?.["Content-Type"] ?? "application/json";
+        } else {
+          if (data !== "{}" && data !== '""') {
+            optionsf.headers["Content-Type"] = options?.headers?.["Content-Type"] ?? "application/json";
+          } else {
+            data = void 0;
+          }
+        }
+      }
+      if (typeof data === "string") {
+        optionsf.headers["Content-Length"] = Buffer.byteLength(data);
+      } else if (Buffer.isBuffer(data) === true) {
+        optionsf.headers["Content-Length"] = data.length;
+      } else if (optionsf.method === "PUT" || options.hijack || options.openStdin) {
+        optionsf.headers["Transfer-Encoding"] = "chunked";
+      }
+      if (options.hijack) {
+        optionsf.headers.Connection = "Upgrade";
+        optionsf.headers.Upgrade = optionsf.headers.Upgrade ?? "tcp";
+      }
+      if (this.socketPath) {
+        this.getSocketPath().then((socketPath) => {
+          optionsf.socketPath = socketPath;
+          this.buildRequest(optionsf, options, data, callback);
+        });
+      } else {
+        var urlp = url2.parse(address);
+        optionsf.hostname = urlp.hostname;
+        optionsf.port = urlp.port;
+        optionsf.path = urlp.path;
+        this.buildRequest(optionsf, options, data, callback);
+      }
+    };
+    Modem.prototype.getSocketPath = function() {
+      if (!this.socketPath) return;
+      if (this.socketPathCache) return Promise.resolve(this.socketPathCache);
+      var socketPathValue = typeof this.socketPath === "function" ? this.socketPath() : this.socketPath;
+      this.socketPathCache = socketPathValue;
+      return Promise.resolve(socketPathValue);
+    };
+    Modem.prototype.buildRequest = function(options, context, data, callback) {
+      var self2 = this;
+      var connectionTimeoutTimer;
+      var finished = false;
+      var opts = self2.protocol === "ssh" ? Object.assign(options, {
+        agent: ssh(Object.assign({}, self2.sshOptions, {
+          "host": self2.host,
+          "port": self2.port,
+          "username": self2.username,
+          "password": self2.password
+        })),
+        protocol: "http:"
+      }) : options;
+      var req = null;
+      try {
+        req = http[self2.protocol === "ssh" ? "http" : self2.protocol].request(opts, function() {
+        });
+      } catch (e) {
+        callback(e);
+        return;
+      }
+      debug("Sending: %s", util.inspect(options, {
+        showHidden: true,
+        depth: null
+      }));
+      if (self2.connectionTimeout) {
+        connectionTimeoutTimer = setTimeout(function() {
+          debug("Connection Timeout of %s ms exceeded", self2.connectionTimeout);
+          req.destroy();
+        }, self2.connectionTimeout);
+      }
+      if (self2.timeout) {
+        req.setTimeout(self2.timeout);
+        req.on("timeout", function() {
+          debug("Timeout of %s ms exceeded", self2.timeout);
+          req.destroy();
+        });
+      }
+      if (context.hijack === true) {
+        clearTimeout(connectionTimeoutTimer);
+        req.on("upgrade", function(res, sock, head) {
+          if (finished === false) {
+            finished = true;
+            if (head.length > 0) {
+              sock.unshift(head);
+            }
+            return callback(null, sock);
+          }
+        });
+      }
+      req.on("connect", function() {
+        clearTimeout(connectionTimeoutTimer);
+      });
+      req.on("disconnect", function() {
+        clearTimeout(connectionTimeoutTimer);
+      });
+      req.on("response", function(res) {
+        clearTimeout(connectionTimeoutTimer);
+        if (context.isStream === true) {
+          if (finished === false) {
+            finished = true;
+            self2.buildPayload(null, context.isStream, context.statusCodes, context.openStdin, req, res, null, callback);
+          }
+        } else {
+          if (options.signal != null) {
+            stream.addAbortSignal(options.signal, res);
+          }
+          var chunks = [];
+          res.on("data", function(chunk) {
+            chunks.push(chunk);
+          });
+          res.on("end", function() {
+            var buffer = Buffer.concat(chunks);
+            var result = buffer.toString();
+            debug("Received: %s", result);
+            var json2 = utils.parseJSON(result) || buffer;
+            if (finished === false) {
+              finished = true;
+              self2.buildPayload(null, context.isStream, context.statusCodes, false, req, res, json2, callback);
+            }
+          });
+        }
+      });
+      req.on("error", function(error63) {
+        clearTimeout(connectionTimeoutTimer);
+        if (finished === false) {
+          finished = true;
+          self2.buildPayload(error63, context.isStream, context.statusCodes, false, {}, {}, null, callback);
+        }
+      });
+      if (typeof data === "string" || Buffer.isBuffer(data)) {
+        req.write(data);
+      } else if (data) {
+        data.on("error", function(error63) {
+          req.destroy(error63);
+        });
+        data.pipe(req);
+      }
+      if (!context.openStdin && (typeof data === "string" || data === void 0 || Buffer.isBuffer(data))) {
+        req.end();
+      }
+    };
+    Modem.prototype.buildPayload = function(err, isStream, statusCodes, openStdin, req, res, json2, cb) {
+      if (err) return cb(err, null);
+      if (statusCodes[res.statusCode] !== true) {
+        getCause(isStream, res, json2, function(err2, cause) {
+          if (err2) {
+            return cb(err2, null);
+          }
+          var msg = new Error(
+            "(HTTP code " + res.statusCode + ") " + (statusCodes[res.statusCode] || "unexpected") + " - " + (cause.message || cause.error || cause) + " "
+          );
+          msg.reason = statusCodes[res.statusCode];
+          msg.statusCode = res.statusCode;
+          msg.json = json2;
+          cb(msg, null);
+        });
+      } else {
+        if (openStdin) {
+          cb(null, new HttpDuplex(req, res));
+        } else if (isStream) {
+          cb(null, res);
+        } else {
+          cb(null, json2);
+        }
+      }
+      function getCause(isStream2, res2, json3, callback) {
+        var chunks = "";
+        var done = false;
+        if (isStream2) {
+          res2.on("data", function(chunk) {
+            chunks += chunk;
+          });
+          res2.on("error", function(err2) {
+            handler(err2, null);
+          });
+          res2.on("end", function() {
+            handler(null, utils.parseJSON(chunks) || chunks);
+          });
+        } else {
+          callback(null, json3);
+        }
+        function handler(err2, data) {
+          if (done === false) {
+            if (err2) {
+              callback(err2);
+            } else {
+              callback(null, data);
+            }
+          }
+          done = true;
+        }
+      }
+    };
+    Modem.prototype.demuxStream = function(streama, stdout, stderr) {
+      var pendingStreamType = null;
+      var pendingDataLength = null;
+      var buffer = Buffer.from("");
+      function processData(data) {
+        if (data) {
+          buffer = Buffer.concat([buffer, data]);
+        }
+        if (pendingStreamType === null) {
+          if (buffer.length >= 8) {
+            var header = bufferSlice(8);
+            var streamType = header.readUInt8(0);
+            var dataLength = header.readUInt32BE(4);
+            if (streamType !== 0 && streamType !== 1 && streamType !== 2) {
+              var remaining = Buffer.concat([header, buffer]);
+              stdout.write(remaining);
+              buffer = Buffer.from("");
+              pendingStreamType = null;
+              pendingDataLength = null;
+              streama.removeListener("data", processData);
+              streama.on("data", function(chunk) {
+                stdout.write(chunk);
+              });
+              return;
+            }
+            pendingStreamType = streamType;
+            pendingDataLength = dataLength;
+            processData();
+          }
+        } else {
+          if (buffer.length >= pendingDataLength) {
+            var content = bufferSlice(pendingDataLength);
+            if (pendingStreamType === 1) {
+              stdout.write(content);
+            } else {
+              stderr.write(content);
+            }
+            pendingStreamType = null;
+            pendingDataLength = null;
+            processData();
+          }
+        }
+      }
+      function bufferSlice(end) {
+        var out = buffer.subarray(0, end);
+        buffer = Buffer.from(buffer.subarray(end, buffer.length));
+        return out;
+      }
+      streama.on("data", processData);
+    };
+    Modem.prototype.followProgress = function(streama, onFinished, onProgress) {
+      var buf = "";
+      var output2 = [];
+      var finished = false;
+      streama.on("data", onStreamEvent);
+      streama.on("error", onStreamError);
+      streama.on("end", onStreamEnd);
+      streama.on("close", onStreamEnd);
+      function onStreamEvent(data) {
+        buf += data.toString();
+        pump();
+        function pump() {
+          var pos;
+          while ((pos = buf.indexOf("\n")) >= 0) {
+            if (pos == 0) {
+              buf = buf.slice(1);
+              continue;
+            }
+            processLine(buf.slice(0, pos));
+            buf = buf.slice(pos + 1);
+          }
+        }
+        function processLine(line) {
+          if (line[line.length - 1] == "\r") line = line.substr(0, line.length - 1);
+          if (line.length > 0) {
+            var obj = JSON.parse(line);
+            output2.push(obj);
+            if (onProgress) {
+              onProgress(obj);
+            }
+          }
+        }
+      }
+      ;
+      function onStreamError(err) {
+        finished = true;
+        streama.removeListener("data", onStreamEvent);
+        streama.removeListener("error", onStreamError);
+        streama.removeListener("end", onStreamEnd);
+        streama.removeListener("close", onStreamEnd);
+        onFinished(err, output2);
+      }
+      function onStreamEnd() {
+        if (!finished) onFinished(null, output2);
+        finished = true;
+      }
+    };
+    Modem.prototype.buildQuerystring = function(opts) {
+      var clone2 = {};
+      Object.keys(opts).map(function(key, i) {
+        if (opts[key] && typeof opts[key] === "object" && !Array.isArray(opts[key])) {
+          clone2[key] = JSON.stringify(opts[key]);
+        } else {
+          clone2[key] = opts[key];
+        }
+      });
+      return querystring.stringify(clone2);
+    };
+    module.exports = Modem;
+  }
+});
+
+// node_modules/chownr/chownr.js
+var require_chownr = __commonJS({
+  "node_modules/chownr/chownr.js"(exports, module) {
+    "use strict";
+    var fs = __require("fs");
+    var path = __require("path");
+    var LCHOWN = fs.lchown ? "lchown" : "chown";
+    var LCHOWNSYNC = fs.lchownSync ? "lchownSync" : "chownSync";
+    var needEISDIRHandled = fs.lchown && !process.version.match(/v1[1-9]+\./) && !process.version.match(/v10\.[6-9]/);
+    var lchownSync = (path2, uid, gid) => {
+      try {
+        return fs[LCHOWNSYNC](path2, uid, gid);
+      } catch (er) {
+        if (er.code !== "ENOENT")
+          throw er;
+      }
+    };
+    var chownSync = (path2, uid, gid) => {
+      try {
+        return fs.chownSync(path2, uid, gid);
+      } catch (er) {
+        if (er.code !== "ENOENT")
+          throw er;
+      }
+    };
+    var handleEISDIR = needEISDIRHandled ? (path2, uid, gid, cb) => (er) => {
+      if (!er || er.code !== "EISDIR")
+        cb(er);
+      else
+        fs.chown(path2, uid, gid, cb);
+    } : (_, __, ___, cb) => cb;
+    var handleEISDirSync = needEISDIRHandled ? (path2, uid, gid) => {
+      try {
+        return lchownSync(path2, uid, gid);
+      } catch (er) {
+        if (er.code !== "EISDIR")
+          throw er;
+        chownSync(path2, uid, gid);
+      }
+    } : (path2, uid, gid) => lchownSync(path2, uid, gid);
+    var nodeVersion = process.version;
+    var readdir = (path2, options, cb) => fs.readdir(path2, options, cb);
+    var readdirSync = (path2, options) => fs.readdirSync(path2, options);
+    if (/^v4\./.test(nodeVersion))
+      readdir = (path2, options, cb) => fs.readdir(path2, cb);
+    var chown = (cpath, uid, gid, cb) => {
+      fs[LCHOWN](cpath, uid, gid, handleEISDIR(cpath, uid, gid, (er) => {
+        cb(er && er.code !== "ENOENT" ? er : null);
+      }));
+    };
+    var chownrKid = (p, child, uid, gid, cb) => {
+      if (typeof child === "string")
+        return fs.lstat(path.resolve(p, child), (er, stats) => {
+          if (er)
+            return cb(er.code !== "ENOENT" ? er : null);
+          stats.name = child;
+          chownrKid(p, stats, uid, gid, cb);
+        });
+      if (child.isDirectory()) {
+        chownr(path.resolve(p, child.name), uid, gid, (er) => {
+          if (er)
+            return cb(er);
+          const cpath = path.resolve(p, child.name);
+          chown(cpath, uid, gid, cb);
+        });
+      } else {
+        const cpath = path.resolve(p, child.name);
+        chown(cpath, uid, gid, cb);
+      }
+    };
+    var chownr = (p, uid, gid, cb) => {
+      readdir(p, { withFileTypes: true }, (er, children) => {
+        if (er) {
+          if (er.code === "ENOENT")
+            return cb();
+          else if (er.code !== "ENOTDIR" && er.code !== "ENOTSUP")
+            return cb(er);
+        }
+        if (er || !children.length)
+          return chown(p, uid, gid, cb);
+        let len = children.length;
+        let errState = null;
+        const then = (er2) => {
+          if (errState)
+            return;
+          if (er2)
+            return cb(errState = er2);
+          if (--len === 0)
+            return chown(p, uid, gid, cb);
+        };
+        children.forEach((child) => chownrKid(p, child, uid, gid, then));
+      });
+    };
+    var chownrKidSync = (p, child, uid, gid) => {
+      if (typeof child === "string") {
+        try {
+          const stats = fs.lstatSync(path.resolve(p, child));
+          stats.name = child;
+          child = stats;
+        } catch (er) {
+          if (er.code === "ENOENT")
+            return;
+          else
+            throw er;
+        }
+      }
+      if (child.isDirectory())
+        chownrSync(path.resolve(p, child.name), uid, gid);
+      handleEISDirSync(path.resolve(p, child.name), uid, gid);
+    };
+    var chownrSync = (p, uid, gid) => {
+      let children;
+      try {
+        children = readdirSync(p, { withFileTypes: true });
+      } catch (er) {
+        if (er.code === "ENOENT")
+          return;
+        else if (er.code === "ENOTDIR" || er.code === "ENOTSUP")
+          return handleEISDirSync(p, uid, gid);
+        else
+          throw er;
+      }
+      if (children && children.length)
+        children.forEach((child) => chownrKidSync(p, child, uid, gid));
+      return handleEISDirSync(p, uid, gid);
+    };
+    module.exports = chownr;
+    chownr.sync = chownrSync;
+  }
+});
+
+// node_modules/bl/BufferList.js
+var require_BufferList = __commonJS({
+  "node_modules/bl/BufferList.js"(exports, module) {
+    "use strict";
+    var { Buffer: Buffer2 } = __require("buffer");
+    var symbol2 = /* @__PURE__ */ Symbol.for("BufferList");
+    function BufferList(buf) {
+      if (!(this instanceof BufferList)) {
+        return new BufferList(buf);
+      }
+      BufferList._init.call(this, buf);
+    }
+    BufferList._init = function _init(buf) {
+      Object.defineProperty(this, symbol2, { value: true });
+      this._bufs = [];
+      this.length = 0;
+      if (buf) {
+        this.append(buf);
+      }
+    };
+    BufferList.prototype._new = function _new(buf) {
+      return new BufferList(buf);
+    };
+    BufferList.prototype._offset = function _offset(offset) {
+      if (offset === 0) {
+        return [0, 0];
+      }
+      let tot = 0;
+      for (let i = 0; i < this._bufs.length; i++) {
+        const _t = tot + this._bufs[i].length;
+        if (offset < _t || i === this._bufs.length - 1) {
+          return [i, offset - tot];
+        }
+        tot = _t;
+      }
+    };
+    BufferList.prototype._reverseOffset = function(blOffset) {
+      const bufferId = blOffset[0];
+      let offset = blOffset[1];
+      for (let i = 0; i < bufferId; i++) {
+        offset += this._bufs[i].length;
+      }
+      return offset;
+    };
+    BufferList.prototype.get = function get(index) {
+      if (index > this.length || index < 0) {
+        return void 0;
+      }
+      const offset = this._offset(index);
+      return this._bufs[offset[0]][offset[1]];
+    };
+    BufferList.prototype.slice = function slice(start, end) {
+      if (typeof start === "number" && start < 0) {
+        start += this.length;
+      }
+      if (typeof end === "number" && end < 0) {
+        end += this.length;
+      }
+      return this.copy(null, 0, start, end);
+    };
+    BufferList.prototype.copy = function copy(dst, dstStart, srcStart, srcEnd) {
+      if (typeof srcStart !== "number" || srcStart < 0) {
+        srcStart = 0;
+      }
+      if (typeof srcEnd !== "number" || srcEnd > this.length) {
+        srcEnd = this.length;
+      }
+      if (srcStart >= this.length) {
+        return dst || Buffer2.alloc(0);
+      }
+      if (srcEnd <= 0) {
+        return dst || Buffer2.alloc(0);
+      }
+      const copy2 = !!dst;
+      const off = this._offset(srcStart);
+      const len = srcEnd - srcStart;
+      let bytes = len;
+      let bufoff = copy2 && dstStart || 0;
+      let start = off[1];
+      if (srcStart === 0 && srcEnd === this.length) {
+        if (!copy2) {
+          return this._bufs.length === 1 ? this._bufs[0] : Buffer2.concat(this._bufs, this.length);
+        }
+        for (let i = 0; i < this._bufs.length; i++) {
+          this._bufs[i].copy(dst, bufoff);
+          bufoff += this._bufs[i].length;
+        }
+        return dst;
+      }
+      if (bytes <= this._bufs[off[0]].length - start) {
+        return copy2 ? this._bufs[off[0]].copy(dst, dstStart, start, start + bytes) : this._bufs[off[0]].slice(start, start + bytes);
+      }
+      if (!copy2) {
+        dst = Buffer2.allocUnsafe(len);
+      }
+      for (let i = off[0]; i < this._bufs.length; i++) {
+        const l = this._bufs[i].length - start;
+        if (bytes > l) {
+          this._bufs[i].copy(dst, bufoff, start);
+          bufoff += l;
+        } else {
+          this._bufs[i].copy(dst, bufoff, start, start + bytes);
+          bufoff += l;
+          break;
+        }
+        bytes -= l;
+        if (start) {
+          start = 0;
+        }
+      }
+      if (dst.length > bufoff) return dst.slice(0, bufoff);
+      return dst;
+    };
+    BufferList.prototype.shallowSlice = function shallowSlice(start, end) {
+      start = start || 0;
+      end = typeof end !== "number" ? this.length : end;
+      if (start < 0) {
+        start += this.length;
+      }
+      if (end < 0) {
+        end += this.length;
+      }
+      if (start === end) {
+        return this._new();
+      }
+      const startOffset = this._offset(start);
+      const endOffset = this._offset(end);
+      const buffers = this._bufs.slice(startOffset[0], endOffset[0] + 1);
+      if (endOffset[1] === 0) {
+        buffers.pop();
+      } else {
+        buffers[buffers.length - 1] = buffers[buffers.length - 1].slice(0, endOffset[1]);
+      }
+      if (startOffset[1] !== 0) {
+        buffers[0] = buffers[0].slice(startOffset[1]);
+      }
+      return this._new(buffers);
+    };
+    BufferList.prototype.toString = function toString(encoding, start, end) {
+      return this.slice(start, end).toString(encoding);
+    };
+    BufferList.prototype.consume = function consume(bytes) {
+      bytes = Math.trunc(bytes);
+      if (Number.isNaN(bytes) || bytes <= 0) return this;
+      while (this._bufs.length) {
+        if (bytes >= this._bufs[0].length) {
+          bytes -= this._bufs[0].length;
+          this.length -= this._bufs[0].length;
+          this._bufs.shift();
+        } else {
+          this._bufs[0] = this._bufs[0].slice(bytes);
+          this.length -= bytes;
+          break;
+        }
+      }
+      return this;
+    };
+    BufferList.prototype.duplicate = function duplicate() {
+      const copy = this._new();
+      for (let i = 0; i < this._bufs.length; i++) {
+        copy.append(this._bufs[i]);
+      }
+      return copy;
+    };
+    BufferList.prototype.append = function append(buf) {
+      if (buf == null) {
+        return this;
+      }
+      if (buf.buffer) {
+        this._appendBuffer(Buffer2.from(buf.buffer, buf.byteOffset, buf.byteLength));
+      } else if (Array.isArray(buf)) {
+        for (let i = 0; i < buf.length; i++) {
+          this.append(buf[i]);
+        }
+      } else if (this._isBufferList(buf)) {
+        for (let i = 0; i < buf._bufs.length; i++) {
+          this.append(buf._bufs[i]);
+        }
+      } else {
+        if (typeof buf === "number") {
+          buf = buf.toString();
+        }
+        this._appendBuffer(Buffer2.from(buf));
+      }
+      return this;
+    };
+    BufferList.prototype._appendBuffer = function appendBuffer(buf) {
+      this._bufs.push(buf);
+      this.length += buf.length;
+    };
+    BufferList.prototype.indexOf = function(search, offset, encoding) {
+      if (encoding === void 0 && typeof offset === "string") {
+        encoding = offset;
+        offset = void 0;
+      }
+      if (typeof search === "function" || Array.isArray(search)) {
+        throw new TypeError('The "value" argument must be one of type string, Buffer, BufferList, or Uint8Array.');
+      } else if (typeof search === "number") {
+        search = Buffer2.from([search]);
+      } else if (typeof search === "string") {
+        search = Buffer2.from(search, encoding);
+      } else if (this._isBufferList(search)) {
+        search = search.slice();
+      } else if (Array.isArray(search.buffer)) {
+        search = Buffer2.from(search.buffer, search.byteOffset, search.byteLength);
+      } else if (!Buffer2.isBuffer(search)) {
+        search = Buffer2.from(search);
+      }
+      offset = Number(offset || 0);
+      if (isNaN(offset)) {
+        offset = 0;
+      }
+      if (offset < 0) {
+        offset = this.length + offset;
+      }
+      if (offset < 0) {
+        offset = 0;
+      }
+      if (search.length === 0) {
+        return offset > this.length ? this.length : offset;
+      }
+      const blOffset = this._offset(offset);
+      let blIndex = blOffset[0];
+      let buffOffset = blOffset[1];
+      for (; blIndex < this._bufs.length; blIndex++) {
+        const buff = this._bufs[blIndex];
+        while (buffOffset < buff.length) {
+          const availableWindow = buff.length - buffOffset;
+          if (availableWindow >= search.length) {
+            const nativeSearchResult = buff.indexOf(search, buffOffset);
+            if (nativeSearchResult !== -1) {
+              return this._reverseOffset([blIndex, nativeSearchResult]);
+            }
+            buffOffset = buff.length - search.length + 1;
+          } else {
+            const revOffset = this._reverseOffset([blIndex, buffOffset]);
+            if (this._match(revOffset, search)) {
+              return revOffset;
+            }
+            buffOffset++;
+          }
+        }
+        buffOffset = 0;
+      }
+      return -1;
+    };
+    BufferList.prototype._match = function(offset, search) {
+      if (this.length - offset < search.length) {
+        return false;
+      }
+      for (let searchOffset = 0; searchOffset < search.length; searchOffset++) {
+        if (this.get(offset + searchOffset) !== search[searchOffset]) {
+          return false;
+        }
+      }
+      return true;
+    };
+    (function() {
+      const methods = {
+        readDoubleBE: 8,
+        readDoubleLE: 8,
+        readFloatBE: 4,
+        readFloatLE: 4,
+        readInt32BE: 4,
+        readInt32LE: 4,
+        readUInt32BE: 4,
+        readUInt32LE: 4,
+        readInt16BE: 2,
+        readInt16LE: 2,
+        readUInt16BE: 2,
+        readUInt16LE: 2,
+        readInt8: 1,
+        readUInt8: 1,
+        readIntBE: null,
+        readIntLE: null,
+        readUIntBE: null,
+        readUIntLE: null
+      };
+      for (const m in methods) {
+        (function(m2) {
+          if (methods[m2] === null) {
+            BufferList.prototype[m2] = function(offset, byteLength) {
+              return this.slice(offset, offset + byteLength)[m2](0, byteLength);
+            };
+          } else {
+            BufferList.prototype[m2] = function(offset = 0) {
+              return this.slice(offset, offset + methods[m2])[m2](0);
+            };
+          }
+        })(m);
+      }
+    })();
+    BufferList.prototype._isBufferList = function _isBufferList(b) {
+      return b instanceof BufferList || BufferList.isBufferList(b);
+    };
+    BufferList.isBufferList = function isBufferList(b) {
+      return b != null && b[symbol2];
+    };
+    module.exports = BufferList;
+  }
+});
+
+// node_modules/bl/bl.js
+var require_bl = __commonJS({
+  "node_modules/bl/bl.js"(exports, module) {
+    "use strict";
+    var DuplexStream = require_readable().Duplex;
+    var inherits = require_inherits();
+    var BufferList = require_BufferList();
+    function BufferListStream(callback) {
+      if (!(this instanceof BufferListStream)) {
+        return new BufferListStream(callback);
+      }
+      if (typeof callback === "function") {
+        this._callback = callback;
+        const piper = function piper2(err) {
+          if (this._callback) {
+            this._callback(err);
+            this._callback = null;
+          }
+        }.bind(this);
+        this.on("pipe", function onPipe(src) {
+          src.on("error", piper);
+        });
+        this.on("unpipe", function onUnpipe(src) {
+          src.removeListener("error", piper);
+        });
+        callback = null;
+      }
+      BufferList._init.call(this, callback);
+      DuplexStream.call(this);
+    }
+    inherits(BufferListStream, DuplexStream);
+    Object.assign(BufferListStream.prototype, BufferList.prototype);
+    BufferListStream.prototype._new = function _new(callback) {
+      return new BufferListStream(callback);
+    };
+    BufferListStream.prototype._write = function _write(buf, encoding, callback) {
+      this._appendBuffer(buf);
+      if (typeof callback === "function") {
+        callback();
+      }
+    };
+    BufferListStream.prototype._read = function _read(size) {
+      if (!this.length) {
+        return this.push(null);
+      }
+      size = Math.min(size, this.length);
+      this.push(this.slice(0, size));
+      this.consume(size);
+    };
+    BufferListStream.prototype.end = function end(chunk) {
+      DuplexStream.prototype.end.call(this, chunk);
+      if (this._callback) {
+        this._callback(null, this.slice());
+        this._callback = null;
+      }
+    };
+    BufferListStream.prototype._destroy = function _destroy(err, cb) {
+      this._bufs.length = 0;
+      this.length = 0;
+      cb(err);
+    };
+    BufferListStream.prototype._isBufferList = function _isBufferList(b) {
+      return b instanceof BufferListStream || b instanceof BufferList || BufferListStream.isBufferList(b);
+    };
+    BufferListStream.isBufferList = BufferList.isBufferList;
+    module.exports = BufferListStream;
+    module.exports.BufferListStream = BufferListStream;
+    module.exports.BufferList = BufferList;
+  }
+});
+
+// node_modules/dockerode/node_modules/tar-stream/headers.js
+var require_headers = __commonJS({
+  "node_modules/dockerode/node_modules/tar-stream/headers.js"(exports) {
+    var alloc = Buffer.alloc;
+    var ZEROS = "0000000000000000000";
+    var SEVENS = "7777777777777777777";
+    var ZERO_OFFSET = "0".charCodeAt(0);
+    var USTAR_MAGIC = Buffer.from("ustar\0", "binary");
+    var USTAR_VER = Buffer.from("00", "binary");
+    var GNU_MAGIC = Buffer.from("ustar ", "binary");
+    var GNU_VER = Buffer.from(" \0", "binary");
+    var MASK = parseInt("7777", 8);
+    var MAGIC_OFFSET = 257;
+    var VERSION_OFFSET = 263;
+    var clamp = function(index, len, defaultValue) {
+      if (typeof index !== "number") return defaultValue;
+      index = ~~index;
+      if (index >= len) return len;
+      if (index >= 0) return index;
+      index += len;
+      if (index >= 0) return index;
+      return 0;
+    };
+    var toType = function(flag) {
+      switch (flag) {
+        case 0:
+          return "file";
+        case 1:
+          return "link";
+        case 2:
+          return "symlink";
+        case 3:
+          return "character-device";
+        case 4:
+          return "block-device";
+        case 5:
+          return "directory";
+        case 6:
+          return "fifo";
+        case 7:
+          return "contiguous-file";
+        case 72:
+          return "pax-header";
+        case 55:
+          return "pax-global-header";
+        case 27:
+          return "gnu-long-link-path";
+        case 28:
+        case 30:
+          return "gnu-long-path";
+      }
+      return null;
+    };
+    var toTypeflag = function(flag) {
+      switch (flag) {
+        case "file":
+          return 0;
+        case "link":
+          return 1;
+        case "symlink":
+          return 2;
+        case "character-device":
+          return 3;
+        case "block-device":
+          return 4;
+        case "directory":
+          return 5;
+        case "fifo":
+          return 6;
+        case "contiguous-file":
+          return 7;
+        case "pax-header":
+          return 72;
+      }
+      return 0;
+    };
+    var indexOf = function(block, num, offset, end) {
+      for (; offset < end; offset++) {
+        if (block[offset] === num) return offset;
+      }
+      return end;
+    };
+    var cksum = function(block) {
+      var sum = 8 * 32;
+      for (var i = 0; i < 148; i++) sum += block[i];
+      for (var j = 156; j < 512; j++) sum += block[j];
+      return sum;
+    };
+    var encodeOct = function(val, n) {
+      val = val.toString(8);
+      if (val.length > n) return SEVENS.slice(0, n) + " ";
+      else return ZEROS.slice(0, n - val.length) + val + " ";
+    };
+    function parse256(buf) {
+      var positive;
+      if (buf[0] === 128) positive = true;
+      else if (buf[0] === 255) positive = false;
+      else return null;
+      var tuple2 = [];
+      for (var i = buf.length - 1; i > 0; i--) {
+        var byte = buf[i];
+        if (positive) tuple2.push(byte);
+        else tuple2.push(255 - byte);
+      }
+      var sum = 0;
+      var l = tuple2.length;
+      for (i = 0; i < l; i++) {
+        sum += tuple2[i] * Math.pow(256, i);
+      }
+      return positive ? sum : -1 * sum;
+    }
+    var decodeOct = function(val, offset, length) {
+      val = val.slice(offset, offset + length);
+      offset = 0;
+      if (val[offset] & 128) {
+        return parse256(val);
+      } else {
+        while (offset < val.length && val[offset] === 32) offset++;
+        var end = clamp(indexOf(val, 32, offset, val.length), val.length, val.length);
+        while (offset < end && val[offset] === 0) offset++;
+        if (end === offset) return 0;
+        return parseInt(val.slice(offset, end).toString(), 8);
+      }
+    };
+    var decodeStr = function(val, offset, length, encoding) {
+      return val.slice(offset, indexOf(val, 0, offset, offset + length)).toString(encoding);
+    };
+    var addLength = function(str) {
+      var len = Buffer.byteLength(str);
+      var digits = Math.floor(Math.log(len) / Math.log(10)) + 1;
+      if (len + digits >= Math.pow(10, digits)) digits++;
+      return len + digits + str;
+    };
+    exports.decodeLongPath = function(buf, encoding) {
+      return decodeStr(buf, 0, buf.length, encoding);
+    };
+    exports.encodePax = function(opts) {
+      var result = "";
+      if (opts.name) result += addLength(" path=" + opts.name + "\n");
+      if (opts.linkname) result += addLength(" linkpath=" + opts.linkname + "\n");
+      var pax = opts.pax;
+      if (pax) {
+        for (var key in pax) {
+          result += addLength(" " + key + "=" + pax[key] + "\n");
+        }
+      }
+      return Buffer.from(result);
+    };
+    exports.decodePax = function(buf) {
+      var result = {};
+      while (buf.length) {
+        var i = 0;
+        while (i < buf.length && buf[i] !== 32) i++;
+        var len = parseInt(buf.slice(0, i).toString(), 10);
+        if (!len) return result;
+        var b = buf.slice(i + 1, len - 1).toString();
+        var keyIndex = b.indexOf("=");
+        if (keyIndex === -1) return result;
+        result[b.slice(0, keyIndex)] = b.slice(keyIndex + 1);
+        buf = buf.slice(len);
+      }
+      return result;
+    };
+    exports.encode = function(opts) {
+      var buf = alloc(512);
+      var name = opts.name;
+      var prefix = "";
+      if (opts.typeflag === 5 && name[name.length - 1] !== "/") name += "/";
+      if (Buffer.byteLength(name) !== name.length) return null;
+      while (Buffer.byteLength(name) > 100) {
+        var i = name.indexOf("/");
+        if (i === -1) return null;
+        prefix += prefix ? "/" + name.slice(0, i) : name.slice(0, i);
+        name = name.slice(i + 1);
+      }
+      if (Buffer.byteLength(name) > 100 || Buffer.byteLength(prefix) > 155) return null;
+      if (opts.linkname && Buffer.byteLength(opts.linkname) > 100) return null;
+      buf.write(name);
+      buf.write(encodeOct(opts.mode & MASK, 6), 100);
+      buf.write(encodeOct(opts.uid, 6), 108);
+      buf.write(encodeOct(opts.gid, 6), 116);
+      buf.write(encodeOct(opts.size, 11), 124);
+      buf.write(encodeOct(opts.mtime.getTime() / 1e3 | 0, 11), 136);
+      buf[156] = ZERO_OFFSET + toTypeflag(opts.type);
+      if (opts.linkname) buf.write(opts.linkname, 157);
+      USTAR_MAGIC.copy(buf, MAGIC_OFFSET);
+      USTAR_VER.copy(buf, VERSION_OFFSET);
+      if (opts.uname) buf.write(opts.uname, 265);
+      if (opts.gname) buf.write(opts.gname, 297);
+      buf.write(encodeOct(opts.devmajor || 0, 6), 329);
+      buf.write(encodeOct(opts.devminor || 0, 6), 337);
+      if (prefix) buf.write(prefix, 345);
+      buf.write(encodeOct(cksum(buf), 6), 148);
+      return buf;
+    };
+    exports.decode = function(buf, filenameEncoding, allowUnknownFormat) {
+      var typeflag = buf[156] === 0 ? 0 : buf[156] - ZERO_OFFSET;
+      var name = decodeStr(buf, 0, 100, filenameEncoding);
+      var mode = decodeOct(buf, 100, 8);
+      var uid = decodeOct(buf, 108, 8);
+      var gid = decodeOct(buf, 116, 8);
+      var size = decodeOct(buf, 124, 12);
+      var mtime = decodeOct(buf, 136, 12);
+      var type = toType(typeflag);
+      var linkname = buf[157] === 0 ? null : decodeStr(buf, 157, 100, filenameEncoding);
+      var uname = decodeStr(buf, 265, 32);
+      var gname = decodeStr(buf, 297, 32);
+      var devmajor = decodeOct(buf, 329, 8);
+      var devminor = decodeOct(buf, 337, 8);
+      var c = cksum(buf);
+      if (c === 8 * 32) return null;
+      if (c !== decodeOct(buf, 148, 8)) throw new Error("Invalid tar header. Maybe the tar is corrupted or it needs to be gunzipped?");
+      if (USTAR_MAGIC.compare(buf, MAGIC_OFFSET, MAGIC_OFFSET + 6) === 0) {
+        if (buf[345]) name = decodeStr(buf, 345, 155, filenameEncoding) + "/" + name;
+      } else if (GNU_MAGIC.compare(buf, MAGIC_OFFSET, MAGIC_OFFSET + 6) === 0 && GNU_VER.compare(buf, VERSION_OFFSET, VERSION_OFFSET + 2) === 0) {
+      } else {
+        if (!allowUnknownFormat) {
+          throw new Error("Invalid tar header: unknown format.");
+        }
+      }
+      if (typeflag === 0 && name && name[name.length - 1] === "/") typeflag = 5;
+      return {
+        name,
+        mode,
+        uid,
+        gid,
+        size,
+        mtime: new Date(1e3 * mtime),
+        type,
+        linkname,
+        uname,
+        gname,
+        devmajor,
+        devminor
+      };
+    };
+  }
+});
+
+// node_modules/dockerode/node_modules/tar-stream/extract.js
+var require_extract = __commonJS({
+  "node_modules/dockerode/node_modules/tar-stream/extract.js"(exports, module) {
+    var util = __require("util");
+    var bl = require_bl();
+    var headers = require_headers();
+    var Writable2 = require_readable().Writable;
+    var PassThrough = require_readable().PassThrough;
+    var noop = function() {
+    };
+    var overflow = function(size) {
+      size &= 511;
+      return size && 512 - size;
+    };
+    var emptyStream = function(self2, offset) {
+      var s = new Source(self2, offset);
+      s.end();
+      return s;
+    };
+    var mixinPax = function(header, pax) {
+      if (pax.path) header.name = pax.path;
+      if (pax.linkpath) header.linkname = pax.linkpath;
+      if (pax.size) header.size = parseInt(pax.size, 10);
+      header.pax = pax;
+      return header;
+    };
+    var Source = function(self2, offset) {
+      this._parent = self2;
+      this.offset = offset;
+      PassThrough.call(this, { autoDestroy: false });
+    };
+    util.inherits(Source, PassThrough);
+    Source.prototype.destroy = function(err) {
+      this._parent.destroy(err);
+    };
+    var Extract = function(opts) {
+      if (!(this instanceof Extract)) return new Extract(opts);
+      Writable2.call(this, opts);
+      opts = opts || {};
+      this._offset = 0;
+      this._buffer = bl();
+      this._missing = 0;
+      this._partial = false;
+      this._onparse = noop;
+      this._header = null;
+      this._stream = null;
+      this._overflow = null;
+      this._cb = null;
+      this._locked = false;
+      this._destroyed = false;
+      this._pax = null;
+      this._paxGlobal = null;
+      this._gnuLongPath = null;
+      this._gnuLongLinkPath = null;
+      var self2 = this;
+      var b = self2._buffer;
+      var oncontinue = function() {
+        self2._continue();
+      };
+      var onunlock = function(err) {
+        self2._locked = false;
+        if (err) return self2.destroy(err);
+        if (!self2._stream) oncontinue();
+      };
+      var onstreamend = function() {
+        self2._stream = null;
+        var drain = overflow(self2._header.size);
+        if (drain) self2._parse(drain, ondrain);
+        else self2._parse(512, onheader);
+        if (!self2._locked) oncontinue();
+      };
+      var ondrain = function() {
+        self2._buffer.consume(overflow(self2._header.size));
+        self2._parse(512, onheader);
+        oncontinue();
+      };
+      var onpaxglobalheader = function() {
+        var size = self2._header.size;
+        self2._paxGlobal = headers.decodePax(b.slice(0, size));
+        b.consume(size);
+        onstreamend();
+      };
+      var onpaxheader = function() {
+        var size = self2._header.size;
+        self2._pax = headers.decodePax(b.slice(0, size));
+        if (self2._paxGlobal) self2._pax = Object.assign({}, self2._paxGlobal, self2._pax);
+        b.consume(size);
+        onstreamend();
+      };
+      var ongnulongpath = function() {
+        var size = self2._header.size;
+        this._gnuLongPath = headers.decodeLongPath(b.slice(0, size), opts.filenameEncoding);
+        b.consume(size);
+        onstreamend();
+      };
+      var ongnulonglinkpath = function() {
+        var size = self2._header.size;
+        this._gnuLongLinkPath = headers.decodeLongPath(b.slice(0, size), opts.filenameEncoding);
+        b.consume(size);
+        onstreamend();
+      };
+      var onheader = function() {
+        var offset = self2._offset;
+        var header;
+        try {
+          header = self2._header = headers.decode(b.slice(0, 512), opts.filenameEncoding, opts.allowUnknownFormat);
+        } catch (err) {
+          self2.emit("error", err);
+        }
+        b.consume(512);
+        if (!header) {
+          self2._parse(512, onheader);
+          oncontinue();
+          return;
+        }
+        if (header.type === "gnu-long-path") {
+          self2._parse(header.size, ongnulongpath);
+          oncontinue();
+          return;
+        }
+        if (header.type === "gnu-long-link-path") {
+          self2._parse(header.size, ongnulonglinkpath);
+          oncontinue();
+          return;
+        }
+        if (header.type === "pax-global-header") {
+          self2._parse(header.size, onpaxglobalheader);
+          oncontinue();
+          return;
+        }
+        if (header.type === "pax-header") {
+          self2._parse(header.size, onpaxheader);
+          oncontinue();
+          return;
+        }
+        if (self2._gnuLongPath) {
+          header.name = self2._gnuLongPath;
+          self2._gnuLongPath = null;
+        }
+        if (self2._gnuLongLinkPath) {
+          header.linkname = self2._gnuLongLinkPath;
+          self2._gnuLongLinkPath = null;
+        }
+        if (self2._pax) {
+          self2._header = header = mixinPax(header, self2._pax);
+          self2._pax = null;
+        }
+        self2._locked = true;
+        if (!header.size || header.type === "directory") {
+          self2._parse(512, onheader);
+          self2.emit("entry", header, emptyStream(self2, offset), onunlock);
+          return;
+        }
+        self2._stream = new Source(self2, offset);
+        self2.emit("entry", header, self2._stream, onunlock);
+        self2._parse(header.size, onstreamend);
+        oncontinue();
+      };
+      this._onheader = onheader;
+      this._parse(512, onheader);
+    };
+    util.inherits(Extract, Writable2);
+    Extract.prototype.destroy = function(err) {
+      if (this._destroyed) return;
+      this._destroyed = true;
+      if (err) this.emit("error", err);
+      this.emit("close");
+      if (this._stream) this._stream.emit("close");
+    };
+    Extract.prototype._parse = function(size, onparse) {
+      if (this._destroyed) return;
+      this._offset += size;
+      this._missing = size;
+      if (onparse === this._onheader) this._partial = false;
+      this._onparse = onparse;
+    };
+    Extract.prototype._continue = function() {
+      if (this._destroyed) return;
+      var cb = this._cb;
+      this._cb = noop;
+      if (this._overflow) this._write(this._overflow, void 0, cb);
+      else cb();
+    };
+    Extract.prototype._write = function(data, enc, cb) {
+      if (this._destroyed) return;
+      var s = this._stream;
+      var b = this._buffer;
+      var missing = this._missing;
+      if (data.length) this._partial = true;
+      if (data.length < missing) {
+        this._missing -= data.length;
+        this._overflow = null;
+        if (s) return s.write(data, cb);
+        b.append(data);
+        return cb();
+      }
+      this._cb = cb;
+      this._missing = 0;
+      var overflow2 = null;
+      if (data.length > missing) {
+        overflow2 = data.slice(missing);
+        data = data.slice(0, missing);
+      }
+      if (s) s.end(data);
+      else b.append(data);
+      this._overflow = overflow2;
+      this._onparse();
+    };
+    Extract.prototype._final = function(cb) {
+      if (this._partial) return this.destroy(new Error("Unexpected end of data"));
+      cb();
+    };
+    module.exports = Extract;
+  }
+});
+
+// node_modules/fs-constants/index.js
+var require_fs_constants = __commonJS({
+  "node_modules/fs-constants/index.js"(exports, module) {
+    module.exports = __require("fs").constants || __require("constants");
+  }
+});
+
+// node_modules/wrappy/wrappy.js
+var require_wrappy = __commonJS({
+  "node_modules/wrappy/wrappy.js"(exports, module) {
+    module.exports = wrappy;
+    function wrappy(fn, cb) {
+      if (fn && cb) return wrappy(fn)(cb);
+      if (typeof fn !== "function")
+        throw new TypeError("need wrapper function");
+      Object.keys(fn).forEach(function(k) {
+        wrapper[k] = fn[k];
+      });
+      return wrapper;
+      function wrapper() {
+        var args = new Array(arguments.length);
+        for (var i = 0; i < args.length; i++) {
+          args[i] = arguments[i];
+        }
+        var ret = fn.apply(this, args);
+        var cb2 = args[args.length - 1];
+        if (typeof ret === "function" && ret !== cb2) {
+          Object.keys(cb2).forEach(function(k) {
+            ret[k] = cb2[k];
+          });
+        }
+        return ret;
+      }
+    }
+  }
+});
+
+// node_modules/once/once.js
+var require_once = __commonJS({
+  "node_modules/once/once.js"(exports, module) {
+    var wrappy = require_wrappy();
+    module.exports = wrappy(once);
+    module.exports.strict = wrappy(onceStrict);
+    once.proto = once(function() {
+      Object.defineProperty(Function.prototype, "once", {
+        value: function() {
+          return once(this);
+        },
+        configurable: true
+      });
+      Object.defineProperty(Function.prototype, "onceStrict", {
+        value: function() {
+          return onceStrict(this);
+        },
+        configurable: true
+      });
+    });
+    function once(fn) {
+      var f = function() {
+        if (f.called) return f.value;
+        f.called = true;
+        return f.value = fn.apply(this, arguments);
+      };
+      f.called = false;
+      return f;
+    }
+    function onceStrict(fn) {
+      var f = function() {
+        if (f.called)
+          throw new Error(f.onceError);
+        f.called = true;
+        return f.value = fn.apply(this, arguments);
+      };
+      var name = fn.name || "Function wrapped with `once`";
+      f.onceError = name + " shouldn't be called more than once";
+      f.called = false;
+      return f;
+    }
+  }
+});
+
+// node_modules/end-of-stream/index.js
+var require_end_of_stream2 = __commonJS({
+  "node_modules/end-of-stream/index.js"(exports, module) {
+    var once = require_once();
+    var noop = function() {
+    };
+    var qnt = global.Bare ? queueMicrotask : process.nextTick.bind(process);
+    var isRequest = function(stream) {
+      return stream.setHeader && typeof stream.abort === "function";
+    };
+    var isChildProcess = function(stream) {
+      return stream.stdio && Array.isArray(stream.stdio) && stream.stdio.length === 3;
+    };
+    var eos = function(stream, opts, callback) {
+      if (typeof opts === "function") return eos(stream, null, opts);
+      if (!opts) opts = {};
+      callback = once(callback || noop);
+      var ws = stream._writableState;
+      var rs = stream._readableState;
+      var readable = opts.readable || opts.readable !== false && stream.readable;
+      var writable = opts.writable || opts.writable !== false && stream.writable;
+      var cancelled = false;
+      var onlegacyfinish = function() {
+        if (!stream.writable) onfinish();
+      };
+      var onfinish = function() {
+        writable = false;
+        if (!readable) callback.call(stream);
+      };
+      var onend = function() {
+        readable = false;
+        if (!writable) callback.call(stream);
+      };
+      var onexit = function(exitCode) {
+        callback.call(stream, exitCode ? new Error("exited with error code: " + exitCode) : null);
+      };
+      var onerror = function(err) {
+        callback.call(stream, err);
+      };
+      var onclose = function() {
+        qnt(onclosenexttick);
+      };
+      var onclosenexttick = function() {
+        if (cancelled) return;
+        if (readable && !(rs && (rs.ended && !rs.destroyed))) return callback.call(stream, new Error("premature close"));
+        if (writable && !(ws && (ws.ended && !ws.destroyed))) return callback.call(stream, new Error("premature close"));
+      };
+      var onrequest = function() {
+        stream.req.on("finish", onfinish);
+      };
+      if (isRequest(stream)) {
+        stream.on("complete", onfinish);
+        stream.on("abort", onclose);
+        if (stream.req) onrequest();
+        else stream.on("request", onrequest);
+      } else if (writable && !ws) {
+        stream.on("end", onlegacyfinish);
+        stream.on("close", onlegacyfinish);
+      }
+      if (isChildProcess(stream)) stream.on("exit", onexit);
+      stream.on("end", onend);
+      stream.on("finish", onfinish);
+      if (opts.error !== false) stream.on("error", onerror);
+      stream.on("close", onclose);
+      return function() {
+        cancelled = true;
+        stream.removeListener("complete", onfinish);
+        stream.removeListener("abort", onclose);
+        stream.removeListener("request", onrequest);
+        if (stream.req) stream.req.removeListener("finish", onfinish);
+        stream.removeListener("end", onlegacyfinish);
+        stream.removeListener("close", onlegacyfinish);
+        stream.removeListener("finish", onfinish);
+        stream.removeListener("exit", onexit);
+        stream.removeListener("end", onend);
+        stream.removeListener("error", onerror);
+        stream.removeListener("close", onclose);
+      };
+    };
+    module.exports = eos;
+  }
+});
+
+// node_modules/dockerode/node_modules/tar-stream/pack.js
+var require_pack = __commonJS({
+  "node_modules/dockerode/node_modules/tar-stream/pack.js"(exports, module) {
+    var constants = require_fs_constants();
+    var eos = require_end_of_stream2();
+    var inherits = require_inherits();
+    var alloc = Buffer.alloc;
+    var Readable2 = require_readable().Readable;
+    var Writable2 = require_readable().Writable;
+    var StringDecoder2 = __require("string_decoder").StringDecoder;
+    var headers = require_headers();
+    var DMODE = parseInt("755", 8);
+    var FMODE = parseInt("644", 8);
+    var END_OF_TAR = alloc(1024);
+    var noop = function() {
+    };
+    var overflow = function(self2, size) {
+      size &= 511;
+      if (size) self2.push(END_OF_TAR.slice(0, 512 - size));
+    };
+    function modeToType(mode) {
+      switch (mode & constants.S_IFMT) {
+        case constants.S_IFBLK:
+          return "block-device";
+        case constants.S_IFCHR:
+          return "character-device";
+        case constants.S_IFDIR:
+          return "directory";
+        case constants.S_IFIFO:
+          return "fifo";
+        case constants.S_IFLNK:
+          return "symlink";
+      }
+      return "file";
+    }
+    var Sink = function(to) {
+      Writable2.call(this);
+      this.written = 0;
+      this._to = to;
+      this._destroyed = false;
+    };
+    inherits(Sink, Writable2);
+    Sink.prototype._write = function(data, enc, cb) {
+      this.written += data.length;
+      if (this._to.push(data)) return cb();
+      this._to._drain = cb;
+    };
+    Sink.prototype.destroy = function() {
+      if (this._destroyed) return;
+      this._destroyed = true;
+      this.emit("close");
+    };
+    var LinkSink = function() {
+      Writable2.call(this);
+      this.linkname = "";
+      this._decoder = new StringDecoder2("utf-8");
+      this._destroyed = false;
+    };
+    inherits(LinkSink, Writable2);
+    LinkSink.prototype._write = function(data, enc, cb) {
+      this.linkname += this._decoder.write(data);
+      cb();
+    };
+    LinkSink.prototype.destroy = function() {
+      if (this._destroyed) return;
+      this._destroyed = true;
+      this.emit("close");
+    };
+    var Void = function() {
+      Writable2.call(this);
+      this._destroyed = false;
+    };
+    inherits(Void, Writable2);
+    Void.prototype._write = function(data, enc, cb) {
+      cb(new Error("No body allowed for this entry"));
+    };
+    Void.prototype.destroy = function() {
+      if (this._destroyed) return;
+      this._destroyed = true;
+      this.emit("close");
+    };
+    var Pack = function(opts) {
+      if (!(this instanceof Pack)) return new Pack(opts);
+      Readable2.call(this, opts);
+      this._drain = noop;
+      this._finalized = false;
+      this._finalizing = false;
+      this._destroyed = false;
+      this._stream = null;
+    };
+    inherits(Pack, Readable2);
+    Pack.prototype.entry = function(header, buffer, callback) {
+      if (this._stream) throw new Error("already piping an entry");
+      if (this._finalized || this._destroyed) return;
+      if (typeof buffer === "function") {
+        callback = buffer;
+        buffer = null;
+      }
+      if (!callback) callback = noop;
+      var self2 = this;
+      if (!header.size || header.type === "symlink") header.size = 0;
+      if (!header.type) header.type = modeToType(header.mode);
+      if (!header.mode) header.mode = header.type === "directory" ? DMODE : FMODE;
+      if (!header.uid) header.uid = 0;
+      if (!header.gid) header.gid = 0;
+      if (!header.mtime) header.mtime = /* @__PURE__ */ new Date();
+      if (typeof buffer === "string") buffer = Buffer.from(buffer);
+      if (Buffer.isBuffer(buffer)) {
+        header.size = buffer.length;
+        this._encode(header);
+        var ok = this.push(buffer);
+        overflow(self2, header.size);
+        if (ok) process.nextTick(callback);
+        else this._drain = callback;
+        return new Void();
+      }
+      if (header.type === "symlink" && !header.linkname) {
+        var linkSink = new LinkSink();
+        eos(linkSink, function(err) {
+          if (err) {
+            self2.destroy();
+            return callback(err);
+          }
+          header.linkname = linkSink.linkname;
+          self2._encode(header);
+          callback();
+        });
+        return linkSink;
+      }
+      this._encode(header);
+      if (header.type !== "file" && header.type !== "contiguous-file") {
+        process.nextTick(callback);
+        return new Void();
+      }
+      var sink = new Sink(this);
+      this._stream = sink;
+      eos(sink, function(err) {
+        self2._stream = null;
+        if (err) {
+          self2.destroy();
+          return callback(err);
+        }
+        if (sink.written !== header.size) {
+          self2.destroy();
+          return callback(new Error("size mismatch"));
+        }
+        overflow(self2, header.size);
+        if (self2._finalizing) self2.finalize();
+        callback();
+      });
+      return sink;
+    };
+    Pack.prototype.finalize = function() {
+      if (this._stream) {
+        this._finalizing = true;
+        return;
+      }
+      if (this._finalized) return;
+      this._finalized = true;
+      this.push(END_OF_TAR);
+      this.push(null);
+    };
+    Pack.prototype.destroy = function(err) {
+      if (this._destroyed) return;
+      this._destroyed = true;
+      if (err) this.emit("error", err);
+      this.emit("close");
+      if (this._stream && this._stream.destroy) this._stream.destroy();
+    };
+    Pack.prototype._encode = function(header) {
+      if (!header.pax) {
+        var buf = headers.encode(header);
+        if (buf) {
+          this.push(buf);
+          return;
+        }
+      }
+      this._encodePax(header);
+    };
+    Pack.prototype._encodePax = function(header) {
+      var paxHeader = headers.encodePax({
+        name: header.name,
+        linkname: header.linkname,
+        pax: header.pax
+      });
+      var newHeader = {
+        name: "PaxHeader",
+        mode: header.mode,
+        uid: header.uid,
+        gid: header.gid,
+        size: paxHeader.length,
+        mtime: header.mtime,
+        type: "pax-header",
+        linkname: header.linkname && "PaxHeader",
+        uname: header.uname,
+        gname: header.gname,
+        devmajor: header.devmajor,
+        devminor: header.devminor
+      };
+      this.push(headers.encode(newHeader));
+      this.push(paxHeader);
+      overflow(this, paxHeader.length);
+      newHeader.size = header.size;
+      newHeader.type = header.type;
+      this.push(headers.encode(newHeader));
+    };
+    Pack.prototype._read = function(n) {
+      var drain = this._drain;
+      this._drain = noop;
+      drain();
+    };
+    module.exports = Pack;
+  }
+});
+
+// node_modules/dockerode/node_modules/tar-stream/index.js
+var require_tar_stream2 = __commonJS({
+  "node_modules/dockerode/node_modules/tar-stream/index.js"(exports) {
+    exports.extract = require_extract();
+    exports.pack = require_pack();
+  }
+});
+
+// node_modules/pump/index.js
+var require_pump = __commonJS({
+  "node_modules/pump/index.js"(exports, module) {
+    var once = require_once();
+    var eos = require_end_of_stream2();
+    var fs;
+    try {
+      fs = __require("fs");
+    } catch (e) {
+    }
+    var noop = function() {
+    };
+    var ancient = typeof process === "undefined" ? false : /^v?\.0/.test(process.version);
+    var isFn = function(fn) {
+      return typeof fn === "function";
+    };
+    var isFS = function(stream) {
+      if (!ancient) return false;
+      if (!fs) return false;
+      return (stream instanceof (fs.ReadStream || noop) || stream instanceof (fs.WriteStream || noop)) && isFn(stream.close);
+    };
+    var isRequest = function(stream) {
+      return stream.setHeader && isFn(stream.abort);
+    };
+    var destroyer = function(stream, reading, writing, callback) {
+      callback = once(callback);
+      var closed = false;
+      stream.on("close", function() {
+        closed = true;
+      });
+      eos(stream, { readable: reading, writable: writing }, function(err) {
+        if (err) return callback(err);
+        closed = true;
+        callback();
+      });
+      var destroyed = false;
+      return function(err) {
+        if (closed) return;
+        if (destroyed) return;
+        destroyed = true;
+        if (isFS(stream)) return stream.close(noop);
+        if (isRequest(stream)) return stream.abort();
+        if (isFn(stream.destroy)) return stream.destroy();
+        callback(err || new Error("stream was destroyed"));
+      };
+    };
+    var call = function(fn) {
+      fn();
+    };
+    var pipe2 = function(from, to) {
+      return from.pipe(to);
+    };
+    var pump = function() {
+      var streams = Array.prototype.slice.call(arguments);
+      var callback = isFn(streams[streams.length - 1] || noop) && streams.pop() || noop;
+      if (Array.isArray(streams[0])) streams = streams[0];
+      if (streams.length < 2) throw new Error("pump requires two streams per minimum");
+      var error63;
+      var destroys = streams.map(function(stream, i) {
+        var reading = i < streams.length - 1;
+        var writing = i > 0;
+        return destroyer(stream, reading, writing, function(err) {
+          if (!error63) error63 = err;
+          if (err) destroys.forEach(call);
+          if (reading) return;
+          destroys.forEach(call);
+          callback(error63);
+        });
+      });
+      return streams.reduce(pipe2);
+    };
+    module.exports = pump;
+  }
+});
+
+// node_modules/mkdirp-classic/index.js
+var require_mkdirp_classic = __commonJS({
+  "node_modules/mkdirp-classic/index.js"(exports, module) {
+    var path = __require("path");
+    var fs = __require("fs");
+    var _0777 = parseInt("0777", 8);
+    module.exports = mkdirP.mkdirp = mkdirP.mkdirP = mkdirP;
+    function mkdirP(p, opts, f, made) {
+      if (typeof opts === "function") {
+        f = opts;
+        opts = {};
+      } else if (!opts || typeof opts !== "object") {
+        opts = { mode: opts };
+      }
+      var mode = opts.mode;
+      var xfs = opts.fs || fs;
+      if (mode === void 0) {
+        mode = _0777 & ~process.umask();
+      }
+      if (!made) made = null;
+      var cb = f || function() {
+      };
+      p = path.resolve(p);
+      xfs.mkdir(p, mode, function(er) {
+        if (!er) {
+          made = made || p;
+          return cb(null, made);
+        }
+        switch (er.code) {
+          case "ENOENT":
+            mkdirP(path.dirname(p), opts, function(er2, made2) {
+              if (er2) cb(er2, made2);
+              else mkdirP(p, opts, cb, made2);
+            });
+            break;
+          // In the case of any other error, just see if there's a dir
+          // there already.  If so, then hooray!  If not, then something
+          // is borked.
+          default:
+            xfs.stat(p, function(er2, stat) {
+              if (er2 || !stat.isDirectory()) cb(er, made);
+              else cb(null, made);
+            });
+            break;
+        }
+      });
+    }
+    mkdirP.sync = function sync(p, opts, made) {
+      if (!opts || typeof opts !== "object") {
+        opts = { mode: opts };
+      }
+      var mode = opts.mode;
+      var xfs = opts.fs || fs;
+      if (mode === void 0) {
+        mode = _0777 & ~process.umask();
+      }
+      if (!made) made = null;
+      p = path.resolve(p);
+      try {
+        xfs.mkdirSync(p, mode);
+        made = made || p;
+      } catch (err0) {
+        switch (err0.code) {
+          case "ENOENT":
+            made = sync(path.dirname(p), opts, made);
+            sync(p, opts, made);
+            break;
+          // In the case of any other error, just see if there's a dir
+          // there already.  If so, then hooray!  If not, then something
+          // is borked.
+          default:
+            var stat;
+            try {
+              stat = xfs.statSync(p);
+            } catch (err1) {
+              throw err0;
+            }
+            if (!stat.isDirectory()) throw err0;
+            break;
+        }
+      }
+      return made;
+    };
+  }
+});
+
+// node_modules/dockerode/node_modules/tar-fs/index.js
+var require_tar_fs = __commonJS({
+  "node_modules/dockerode/node_modules/tar-fs/index.js"(exports) {
+    var chownr = require_chownr();
+    var tar = require_tar_stream2();
+    var pump = require_pump();
+    var mkdirp = require_mkdirp_classic();
+    var fs = __require("fs");
+    var path = __require("path");
+    var os = __require("os");
+    var win32 = os.platform() === "win32";
+    var DOTDOT_LEADING = 1;
+    var DOTDOT_NONE = 2;
+    var noop = function() {
+    };
+    var echo = function(name) {
+      return name;
+    };
+    var normalize = !win32 ? echo : function(name) {
+      return name.replace(/\\/g, "/").replace(/[:?<>|]/g, "_");
+    };
+    var statAll = function(fs2, stat, cwd, ignore, entries, sort) {
+      var queue = entries || ["."];
+      for (var i = 0; i < queue.length; i++) {
+        if (!inCwd(path.resolve(cwd, queue[i]), cwd)) throw new Error(queue[i] + " is not a valid path");
+      }
+      return function loop(callback) {
+        if (!queue.length) return callback();
+        var next = queue.shift();
+        var nextAbs = path.join(cwd, next);
+        stat.call(fs2, nextAbs, function(err, stat2) {
+          if (err) return callback(err);
+          if (!stat2.isDirectory()) return callback(null, next, stat2);
+          fs2.readdir(nextAbs, function(err2, files) {
+            if (err2) return callback(err2);
+            if (sort) files.sort();
+            for (var i2 = 0; i2 < files.length; i2++) {
+              if (!ignore(path.join(cwd, next, files[i2]))) queue.push(path.join(next, files[i2]));
+            }
+            callback(null, next, stat2);
+          });
+        });
+      };
+    };
+    var strip = function(map2, level) {
+      return function(header) {
+        header.name = header.name.split("/").slice(level).join("/");
+        var linkname = header.linkname;
+        if (linkname && (header.type === "link" || path.isAbsolute(linkname))) {
+          header.linkname = linkname.split("/").slice(level).join("/");
+        }
+        return map2(header);
+      };
+    };
+    exports.pack = function(cwd, opts) {
+      if (!cwd) cwd = ".";
+      if (!opts) opts = {};
+      var xfs = opts.fs || fs;
+      var ignore = opts.ignore || opts.filter || noop;
+      var map2 = opts.map || noop;
+      var mapStream = opts.mapStream || echo;
+      var statNext = statAll(xfs, opts.dereference ? xfs.stat : xfs.lstat, cwd, ignore, opts.entries, opts.sort);
+      var strict = opts.strict !== false;
+      var umask = typeof opts.umask === "number" ? ~opts.umask : ~processUmask();
+      var dmode = typeof opts.dmode === "number" ? opts.dmode : 0;
+      var fmode = typeof opts.fmode === "number" ? opts.fmode : 0;
+      var pack3 = opts.pack || tar.pack();
+      var finish = opts.finish || noop;
+      if (opts.strip) map2 = strip(map2, opts.strip);
+      if (opts.readable) {
+        dmode |= parseInt(555, 8);
+        fmode |= parseInt(444, 8);
+      }
+      if (opts.writable) {
+        dmode |= parseInt(333, 8);
+        fmode |= parseInt(222, 8);
+      }
+      var onsymlink = function(filename, header) {
+        xfs.readlink(path.join(cwd, filename), function(err, linkname) {
+          if (err) return pack3.destroy(err);
+          header.linkname = normalize(linkname);
+          pack3.entry(header, onnextentry);
+        });
+      };
+      var onstat = function(err, filename, stat) {
+        if (err) return pack3.destroy(err);
+        if (!filename) {
+          if (opts.finalize !== false) pack3.finalize();
+          return finish(pack3);
+        }
+        if (stat.isSocket()) return onnextentry();
+        var header = {
+          name: normalize(filename),
+          mode: (stat.mode | (stat.isDirectory() ? dmode : fmode)) & umask,
+          mtime: stat.mtime,
+          size: stat.size,
+          type: "file",
+          uid: stat.uid,
+          gid: stat.gid
+        };
+        if (stat.isDirectory()) {
+          header.size = 0;
+          header.type = "directory";
+          header = map2(header) || header;
+          return pack3.entry(header, onnextentry);
+        }
+        if (stat.isSymbolicLink()) {
+          header.size = 0;
+          header.type = "symlink";
+          header = map2(header) || header;
+          return onsymlink(filename, header);
+        }
+        header = map2(header) || header;
+        if (!stat.isFile()) {
+          if (strict) return pack3.destroy(new Error("unsupported type for " + filename));
+          return onnextentry();
+        }
+        var entry = pack3.entry(header, onnextentry);
+        if (!entry) return;
+        var rs = mapStream(xfs.createReadStream(path.join(cwd, filename), { start: 0, end: header.size > 0 ? header.size - 1 : header.size }), header);
+        rs.on("error", function(err2) {
+          entry.destroy(err2);
+        });
+        pump(rs, entry);
+      };
+      var onnextentry = function(err) {
+        if (err) return pack3.destroy(err);
+        statNext(onstat);
+      };
+      onnextentry();
+      return pack3;
+    };
+    var head = function(list) {
+      return list.length ? list[list.length - 1] : null;
+    };
+    var processGetuid = function() {
+      return process.getuid ? process.getuid() : -1;
+    };
+    var processUmask = function() {
+      return process.umask ? process.umask() : 0;
+    };
+    exports.extract = function(cwd, opts) {
+      if (!cwd) cwd = ".";
+      if (!opts) opts = {};
+      var xfs = opts.fs || fs;
+      var ignore = opts.ignore || opts.filter || noop;
+      var map2 = opts.map || noop;
+      var mapStream = opts.mapStream || echo;
+      var own2 = opts.chown !== false && !win32 && processGetuid() === 0;
+      var extract = opts.extract || tar.extract();
+      var stack = [];
+      var now = /* @__PURE__ */ new Date();
+      var umask = typeof opts.umask === "number" ? ~opts.umask : ~processUmask();
+      var dmode = typeof opts.dmode === "number" ? opts.dmode : 0;
+      var fmode = typeof opts.fmode === "number" ? opts.fmode : 0;
+      var strict = opts.strict !== false;
+      if (opts.strip) map2 = strip(map2, opts.strip);
+      if (opts.readable) {
+        dmode |= parseInt(555, 8);
+        fmode |= parseInt(444, 8);
+      }
+      if (opts.writable) {
+        dmode |= parseInt(333, 8);
+        fmode |= parseInt(222, 8);
+      }
+      var utimesParent = function(name, cb) {
+        var top;
+        while ((top = head(stack)) && name.slice(0, top[0].length) !== top[0]) stack.pop();
+        if (!top) return cb();
+        xfs.utimes(top[0], now, top[1], cb);
+      };
+      var utimes = function(name, header, cb) {
+        if (opts.utimes === false) return cb();
+        if (header.type === "directory") return xfs.utimes(name, now, header.mtime, cb);
+        if (header.type === "symlink") return utimesParent(name, cb);
+        xfs.utimes(name, now, header.mtime, function(err) {
+          if (err) return cb(err);
+          utimesParent(name, cb);
+        });
+      };
+      var chperm = function(name, header, cb) {
+        var link = header.type === "symlink";
+        var chmod = link ? xfs.lchmod : xfs.chmod;
+        var chown = link ? xfs.lchown : xfs.chown;
+        if (!chmod) return cb();
+        var mode = (header.mode | (header.type === "directory" ? dmode : fmode)) & umask & parseInt(777, 8);
+        if (chown && own2) {
+          if (!validId(header.uid) || !validId(header.gid)) return cb(new Error(name + " has an invalid owner"));
+          chown.call(xfs, name, header.uid, header.gid, onchown);
+        } else {
+          onchown(null);
+        }
+        function onchown(err) {
+          if (err) return cb(err);
+          if (!chmod) return cb();
+          chmod.call(xfs, name, mode, cb);
+        }
+      };
+      extract.on("entry", function(header, stream, next) {
+        header = map2(header) || header;
+        header.name = normalize(header.name);
+        var name = path.join(cwd, path.join("/", header.name));
+        if (ignore(name, header)) {
+          stream.resume();
+          return next();
+        }
+        if (!validPath(header.name, DOTDOT_NONE)) {
+          return next(new Error(JSON.stringify(header.name) + " is not a valid path"));
+        }
+        var isRoot = path.join(name, ".") === path.join(cwd, ".");
+        var stat = function(err) {
+          if (err) return next(err);
+          if (isRoot) return next();
+          utimes(name, header, function(err2) {
+            if (err2) return next(err2);
+            if (win32) return next();
+            chperm(name, header, next);
+          });
+        };
+        var ondirectory = function() {
+          if (isRoot) return onmkdir(null);
+          xfs.lstat(name, function(err, st) {
+            if (!err && st.isSymbolicLink()) return xfs.unlink(name, onmkdir);
+            onmkdir(null);
+          });
+          function onmkdir(err) {
+            if (err) return next(err);
+            stack.push([name, header.mtime]);
+            mkdirfix(name, {
+              fs: xfs,
+              own: own2,
+              uid: header.uid,
+              gid: header.gid
+            }, stat);
+          }
+        };
+        var onsymlink = function() {
+          if (win32) return next();
+          if (!validPath(header.linkname, DOTDOT_LEADING)) return next(new Error(name + " is not a valid symlink"));
+          var dst = path.resolve(path.dirname(name), header.linkname);
+          if (!inCwd(dst, cwd)) return next(new Error(name + " is not a valid symlink"));
+          validateNotSymlink(xfs, dst, path.resolve(cwd), function(err, valid) {
+            if (err) return next(err);
+            if (!valid) return next(new Error(name + " is not a valid symlink"));
+            xfs.unlink(name, function() {
+              xfs.symlink(header.linkname, name, stat);
+            });
+          });
+        };
+        var onlink = function() {
+          if (win32) return next();
+          if (!validPath(header.linkname, DOTDOT_NONE)) return next(new Error(name + " is not a valid hardlink"));
+          var srcpath = path.join(cwd, path.join("/", header.linkname));
+          xfs.realpath(srcpath, function(err, dst) {
+            if (err || !inCwd(dst, cwd)) return next(new Error(name + " is not a valid hardlink"));
+            xfs.unlink(name, function() {
+              xfs.link(dst, name, function(err2) {
+                if (err2 && err2.code === "EPERM" && opts.hardlinkAsFilesFallback) {
+                  stream = xfs.createReadStream(srcpath);
+                  return onfile();
+                }
+                stat(err2);
+              });
+            });
+          });
+        };
+        var onfile = function() {
+          xfs.lstat(name, function(err, st) {
+            if (!err && st.isSymbolicLink()) return xfs.unlink(name, onwrite);
+            onwrite();
+          });
+          function onwrite(err) {
+            if (err) return next(err);
+            var ws = xfs.createWriteStream(name);
+            var rs = mapStream(stream, header);
+            ws.on("error", function(err2) {
+              rs.destroy(err2);
+            });
+            pump(rs, ws, function(err2) {
+              if (err2) return next(err2);
+              ws.on("close", stat);
+            });
+          }
+        };
+        var dir = isRoot ? path.join(cwd, ".") : path.dirname(name);
+        validate2(xfs, dir, path.join(cwd, "."), function(err, valid) {
+          if (err) return next(err);
+          if (!valid) return next(new Error(dir + " is not a valid path"));
+          if (header.type === "directory") return ondirectory();
+          mkdirfix(dir, {
+            fs: xfs,
+            own: own2,
+            uid: header.uid,
+            gid: header.gid
+          }, function(err2) {
+            if (err2) return next(err2);
+            switch (header.type) {
+              case "file":
+                return onfile();
+              case "link":
+                return onlink();
+              case "symlink":
+                return onsymlink();
+            }
+            if (strict) return next(new Error("unsupported type for " + name + " (" + header.type + ")"));
+            stream.resume();
+            next();
+          });
+        });
+      });
+      if (opts.finish) extract.on("finish", opts.finish);
+      return extract;
+    };
+    function validate2(fs2, name, root, cb) {
+      if (name === root) return cb(null, true);
+      fs2.lstat(name, function(err, st) {
+        if (err && err.code !== "ENOENT") return cb(err);
+        if (err || st.isDirectory()) return validate2(fs2, path.join(name, ".."), root, cb);
+        cb(null, false);
+      });
+    }
+    function validateNotSymlink(fs2, name, root, cb) {
+      if (name === root) return cb(null, true);
+      if (!name.startsWith(root + path.sep)) return cb(null, false);
+      fs2.lstat(name, function(err, st) {
+        if (err && err.code !== "ENOENT" && err.code !== "EPERM") return cb(err);
+        if (err || !st.isSymbolicLink()) return validateNotSymlink(fs2, path.join(name, ".."), root, cb);
+        cb(null, false);
+      });
+    }
+    function validId(id) {
+      return Number.isInteger(id) && id >= -1 && id <= 4294967295;
+    }
+    function validPath(name, dotdot) {
+      if (typeof name !== "string" || name.indexOf("\0") !== -1) return false;
+      var parts = name.split(/[/\\]/);
+      var seen = false;
+      for (var i = 0; i < parts.length; i++) {
+        if (parts[i] === "..") {
+          if (seen || dotdot !== DOTDOT_LEADING) return false;
+        } else if (parts[i] !== "" && parts[i] !== ".") {
+          seen = true;
+        }
+      }
+      return true;
+    }
+    function mkdirfix(name, opts, cb) {
+      if (opts.own && (!validId(opts.uid) || !validId(opts.gid))) return cb(new Error(name + " has an invalid owner"));
+      mkdirp(name, { fs: opts.fs }, function(err, made) {
+        if (!err && made && opts.own) {
+          chownr(made, opts.uid, opts.gid, cb);
+        } else {
+          cb(err);
+        }
+      });
+    }
+    function inCwd(dst, cwd) {
+      cwd = path.resolve(cwd);
+      return cwd === dst || dst.startsWith(cwd + path.sep);
+    }
+  }
+});
+
+// node_modules/dockerode/lib/util.js
+var require_util = __commonJS({
+  "node_modules/dockerode/lib/util.js"(exports, module) {
+    var DockerIgnore = require_ignore();
+    var fs = __require("fs");
+    var path = __require("path");
+    var tar = require_tar_fs();
+    var zlib = __require("zlib");
+    var arr = [];
+    var each = arr.forEach;
+    var slice = arr.slice;
+    module.exports.extend = function(obj) {
+      each.call(slice.call(arguments, 1), function(source) {
+        if (source) {
+          for (var prop in source) {
+            obj[prop] = source[prop];
+          }
+        }
+      });
+      return obj;
+    };
+    module.exports.processArgs = function(opts, callback, defaultOpts) {
+      if (!callback && typeof opts === "function") {
+        callback = opts;
+        opts = null;
+      }
+      return {
+        callback,
+        opts: module.exports.extend({}, defaultOpts, opts)
+      };
+    };
+    module.exports.parseRepositoryTag = function(input2) {
+      var separatorPos;
+      var digestPos = input2.indexOf("@");
+      var colonPos = input2.lastIndexOf(":");
+      if (digestPos >= 0) {
+        separatorPos = digestPos;
+      } else if (colonPos >= 0) {
+        separatorPos = colonPos;
+      } else {
+        return {
+          repository: input2
+        };
+      }
+      var tag = input2.slice(separatorPos + 1);
+      if (tag.indexOf("/") === -1) {
+        return {
+          repository: input2.slice(0, separatorPos),
+          tag
+        };
+      }
+      return {
+        repository: input2
+      };
+    };
+    module.exports.prepareBuildContext = function(file2, next) {
+      if (file2 && file2.context) {
+        fs.readFile(path.join(file2.context, ".dockerignore"), (err, data) => {
+          let ignoreFn;
+          let filterFn;
+          if (!err) {
+            const dockerIgnore = DockerIgnore({ ignorecase: false }).add(data.toString());
+            filterFn = dockerIgnore.createFilter();
+            ignoreFn = (path2) => {
+              return !filterFn(path2);
+            };
+          }
+          const entries = file2.src.slice() || [];
+          const pack3 = tar.pack(file2.context, {
+            entries: filterFn ? entries.filter(filterFn) : entries,
+            ignore: ignoreFn
+            // Only works on directories
+          });
+          next(pack3.pipe(zlib.createGzip()));
+        });
+      } else {
+        next(file2);
+      }
+    };
+  }
+});
+
+// node_modules/dockerode/lib/exec.js
+var require_exec = __commonJS({
+  "node_modules/dockerode/lib/exec.js"(exports, module) {
+    var util = require_util();
+    var Exec = function(modem, id) {
+      this.modem = modem;
+      this.id = id;
+    };
+    Exec.prototype[__require("util").inspect.custom] = function() {
+      return this;
+    };
+    Exec.prototype.start = function(opts, callback) {
+      var self2 = this;
+      var args = util.processArgs(opts, callback);
+      var optsf = {
+        path: "/exec/" + this.id + "/start",
+        method: "POST",
+        abortSignal: args.opts.abortSignal,
+        isStream: true,
+        allowEmpty: true,
+        hijack: args.opts.hijack,
+        openStdin: args.opts.stdin,
+        statusCodes: {
+          200: true,
+          204: true,
+          404: "no such exec",
+          409: "container stopped/paused",
+          500: "container not running"
+        },
+        options: args.opts
+      };
+      if (args.callback === void 0) {
+        return new this.modem.Promise(function(resolve3, reject) {
+          self2.modem.dial(optsf, function(err, data) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(data);
+          });
+        });
+      } else {
+        this.modem.dial(optsf, function(err, data) {
+          if (err) return args.callback(err, data);
+          args.callback(err, data);
+        });
+      }
+    };
+    Exec.prototype.resize = function(opts, callback) {
+      var self2 = this;
+      var args = util.processArgs(opts, callback);
+      var optsf = {
+        path: "/exec/" + this.id + "/resize?",
+        method: "POST",
+        abortSignal: args.opts.abortSignal,
+        statusCodes: {
+          200: true,
+          404: "no such exec",
+          500: "container not running"
+        },
+        options: args.opts
+      };
+      if (args.callback === void 0) {
+        return new this.modem.Promise(function(resolve3, reject) {
+          self2.modem.dial(optsf, function(err, data) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(data);
+          });
+        });
+      } else {
+        this.modem.dial(optsf, function(err, data) {
+          if (err) return args.callback(err, data);
+          args.callback(err, data);
+        });
+      }
+    };
+    Exec.prototype.inspect = function(opts, callback) {
+      var self2 = this;
+      var args = util.processArgs(opts, callback);
+      var optsf = {
+        path: "/exec/" + this.id + "/json",
+        method: "GET",
+        abortSignal: args.opts.abortSignal,
+        statusCodes: {
+          200: true,
+          404: "no such exec",
+          500: "server error"
+        }
+      };
+      if (args.callback === void 0) {
+        return new this.modem.Promise(function(resolve3, reject) {
+          self2.modem.dial(optsf, function(err, data) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(data);
+          });
+        });
+      } else {
+        this.modem.dial(optsf, function(err, data) {
+          if (err) return args.callback(err, data);
+          args.callback(err, data);
+        });
+      }
+    };
+    module.exports = Exec;
+  }
+});
+
+// node_modules/dockerode/lib/container.js
+var require_container = __commonJS({
+  "node_modules/dockerode/lib/container.js"(exports, module) {
+    var extend2 = require_util().extend;
+    var Exec = require_exec();
+    var util = require_util();
+    var Container = function(modem, id) {
+      this.modem = modem;
+      this.id = id;
+      this.defaultOptions = {
+        top: {},
+        start: {},
+        commit: {},
+        stop: {},
+        pause: {},
+        unpause: {},
+        restart: {},
+        resize: {},
+        attach: {},
+        remove: {},
+        copy: {},
+        kill: {},
+        exec: {},
+        rename: {},
+        log: {},
+        stats: {},
+        getArchive: {},
+        infoArchive: {},
+        putArchive: {},
+        update: {},
+        wait: {}
+      };
+    };
+    Container.prototype[__require("util").inspect.custom] = function() {
+      return this;
+    };
+    Container.prototype.inspect = function(opts, callback) {
+      var self2 = this;
+      var args = util.processArgs(opts, callback);
+      var optsf = {
+        path: "/containers/" + this.id + "/json?",
+        method: "GET",
+        options: args.opts,
+        abortSignal: args.opts.abortSignal,
+        statusCodes: {
+          200: true,
+          404: "no such container",
+          500: "server error"
+        }
+      };
+      if (args.callback === void 0) {
+        return new this.modem.Promise(function(resolve3, reject) {
+          self2.modem.dial(optsf, function(err, data) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(data);
+          });
+        });
+      } else {
+        this.modem.dial(optsf, function(err, data) {
+          args.callback(err, data);
+        });
+      }
+    };
+    Container.prototype.rename = function(opts, callback) {
+      var self2 = this;
+      var args = util.processArgs(opts, callback, this.defaultOptions.rename);
+      var optsf = {
+        path: "/containers/" + this.id + "/rename?",
+        method: "POST",
+        abortSignal: args.opts.abortSignal,
+        statusCodes: {
+          200: true,
+          204: true,
+          404: "no such container",
+          500: "server error"
+        },
+        options: args.opts
+      };
+      if (args.callback === void 0) {
+        return new this.modem.Promise(function(resolve3, reject) {
+          self2.modem.dial(optsf, function(err, data) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(data);
+          });
+        });
+      } else {
+        this.modem.dial(optsf, function(err, data) {
+          args.callback(err, data);
+        });
+      }
+    };
+    Container.prototype.update = function(opts, callback) {
+      var self2 = this;
+      var args = util.processArgs(opts, callback, this.defaultOptions.update);
+      var optsf = {
+        path: "/containers/" + this.id + "/update",
+        method: "POST",
+        abortSignal: args.opts.abortSignal,
+        statusCodes: {
+          200: true,
+          204: true,
+          400: "bad parameter",
+          404: "no such container",
+          500: "server error"
+        },
+        options: args.opts
+      };
+      if (args.callback === void 0) {
+        return new this.modem.Promise(function(resolve3, reject) {
+          self2.modem.dial(optsf, function(err, data) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(data);
+          });
+        });
+      } else {
+        this.modem.dial(optsf, function(err, data) {
+          args.callback(err, data);
+        });
+      }
+    };
+    Container.prototype.top = function(opts, callback) {
+      var self2 = this;
+      var args = util.processArgs(opts, callback, this.defaultOptions.top);
+      var optsf = {
+        path: "/containers/" + this.id + "/top?",
+        method: "GET",
+        abortSignal: args.opts.abortSignal,
+        statusCodes: {
+          200: true,
+          404: "no such container",
+          500: "server error"
+        },
+        options: args.opts
+      };
+      if (args.callback === void 0) {
+        return new this.modem.Promise(function(resolve3, reject) {
+          self2.modem.dial(optsf, function(err, data) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(data);
+          });
+        });
+      } else {
+        this.modem.dial(optsf, function(err, data) {
+          args.callback(err, data);
+        });
+      }
+    };
+    Container.prototype.changes = function(opts, callback) {
+      var self2 = this;
+      var args = util.processArgs(opts, callback);
+      var optsf = {
+        path: "/containers/" + this.id + "/changes",
+        method: "GET",
+        abortSignal: args.opts.abortSignal,
+        statusCodes: {
+          200: true,
+          404: "no such container",
+          500: "server error"
+        }
+      };
+      if (args.callback === void 0) {
+        return new this.modem.Promise(function(resolve3, reject) {
+          self2.modem.dial(optsf, function(err, data) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(data);
+          });
+        });
+      } else {
+        this.modem.dial(optsf, function(err, data) {
+          args.callback(err, data);
+        });
+      }
+    };
+    Container.prototype.listCheckpoint = function(opts, callback) {
+      var self2 = this;
+      var args = util.processArgs(opts, callback);
+      var optsf = {
+        path: "/containers/" + this.id + "/checkpoints?",
+        method: "GET",
+        abortSignal: args.opts.abortSignal,
+        statusCodes: {
+          200: true,
+          404: "no such container",
+          500: "server error"
+        },
+        options: args.opts
+      };
+      if (args.callback === void 0) {
+        return new this.modem.Promise(function(resolve3, reject) {
+          self2.modem.dial(optsf, function(err, data) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(data);
+          });
+        });
+      } else {
+        this.modem.dial(optsf, function(err, data) {
+          args.callback(err, data);
+        });
+      }
+    };
+    Container.prototype.deleteCheckpoint = function(checkpoint, opts, callback) {
+      var self2 = this;
+      var args = util.processArgs(opts, callback);
+      var optsf = {
+        path: "/containers/" + this.id + "/checkpoints/" + checkpoint + "?",
+        method: "DELETE",
+        abortSignal: args.opts.abortSignal,
+        statusCodes: {
+          200: true,
+          // unofficial, but proxies may return it
+          204: true,
+          404: "no such container",
+          500: "server error"
+        },
+        options: args.opts
+      };
+      if (args.callback === void 0) {
+        return new this.modem.Promise(function(resolve3, reject) {
+          self2.modem.dial(optsf, function(err, data) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(data);
+          });
+        });
+      } else {
+        this.modem.dial(optsf, function(err, data) {
+          args.callback(err, data);
+        });
+      }
+    };
+    Container.prototype.createCheckpoint = function(opts, callback) {
+      var self2 = this;
+      var args = util.processArgs(opts, callback);
+      var optsf = {
+        path: "/containers/" + this.id + "/checkpoints",
+        method: "POST",
+        abortSignal: args.opts.abortSignal,
+        allowEmpty: true,
+        statusCodes: {
+          200: true,
+          //unofficial, but proxies may return it
+          201: true,
+          204: true,
+          404: "no such container",
+          500: "server error"
+        },
+        options: args.opts
+      };
+      if (args.callback === void 0) {
+        return new this.modem.Promise(function(resolve3, reject) {
+          self2.modem.dial(optsf, function(err, data) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(data);
+          });
+        });
+      } else {
+        this.modem.dial(optsf, function(err, data) {
+          args.callback(err, data);
+        });
+      }
+    };
+    Container.prototype.export = function(opts, callback) {
+      var self2 = this;
+      var args = util.processArgs(opts, callback);
+      var optsf = {
+        path: "/containers/" + this.id + "/export",
+        method: "GET",
+        abortSignal: args.opts.abortSignal,
+        isStream: true,
+        statusCodes: {
+          200: true,
+          404: "no such container",
+          500: "server error"
+        }
+      };
+      if (args.callback === void 0) {
+        return new this.modem.Promise(function(resolve3, reject) {
+          self2.modem.dial(optsf, function(err, data) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(data);
+          });
+        });
+      } else {
+        this.modem.dial(optsf, function(err, data) {
+          args.callback(err, data);
+        });
+      }
+    };
+    Container.prototype.start = function(opts, callback) {
+      var self2 = this;
+      var args = util.processArgs(opts, callback, this.defaultOptions.start);
+      var optsf = {
+        path: "/containers/" + this.id + "/start?",
+        method: "POST",
+        abortSignal: args.opts.abortSignal,
+        statusCodes: {
+          200: true,
+          // unofficial, but proxies may return it
+          204: true,
+          304: "container already started",
+          404: "no such container",
+          500: "server error"
+        },
+        options: args.opts
+      };
+      if (args.callback === void 0) {
+        return new this.modem.Promise(function(resolve3, reject) {
+          self2.modem.dial(optsf, function(err, data) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(data);
+          });
+        });
+      } else {
+        this.modem.dial(optsf, function(err, data) {
+          args.callback(err, data);
+        });
+      }
+    };
+    Container.prototype.pause = function(opts, callback) {
+      var self2 = this;
+      var args = util.processArgs(opts, callback, this.defaultOptions.pause);
+      var optsf = {
+        path: "/containers/" + this.id + "/pause",
+        method: "POST",
+        abortSignal: args.opts.abortSignal,
+        statusCodes: {
+          200: true,
+          // unofficial, but proxies may return it
+          204: true,
+          500: "server error"
+        },
+        options: args.opts
+      };
+      if (args.callback === void 0) {
+        return new this.modem.Promise(function(resolve3, reject) {
+          self2.modem.dial(optsf, function(err, data) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(data);
+          });
+        });
+      } else {
+        this.modem.dial(optsf, function(err, data) {
+          args.callback(err, data);
+        });
+      }
+    };
+    Container.prototype.unpause = function(opts, callback) {
+      var self2 = this;
+      var args = util.processArgs(opts, callback, this.defaultOptions.unpause);
+      var optsf = {
+        path: "/containers/" + this.id + "/unpause",
+        method: "POST",
+        abortSignal: args.opts.abortSignal,
+        statusCodes: {
+          200: true,
+          // unofficial, but proxies may return it
+          204: true,
+          404: "no such container",
+          500: "server error"
+        },
+        options: args.opts
+      };
+      if (args.callback === void 0) {
+        return new this.modem.Promise(function(resolve3, reject) {
+          self2.modem.dial(optsf, function(err, data) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(data);
+          });
+        });
+      } else {
+        this.modem.dial(optsf, function(err, data) {
+          args.callback(err, data);
+        });
+      }
+    };
+    Container.prototype.exec = function(opts, callback) {
+      var self2 = this;
+      var args = util.processArgs(opts, callback, this.defaultOptions.exec);
+      var optsf = {
+        path: "/containers/" + this.id + "/exec",
+        method: "POST",
+        abortSignal: args.opts.abortSignal,
+        statusCodes: {
+          200: true,
+          // unofficial, but proxies may return it
+          201: true,
+          404: "no such container",
+          409: "container stopped/paused",
+          500: "server error"
+        },
+        options: args.opts
+      };
+      if (args.callback === void 0) {
+        return new this.modem.Promise(function(resolve3, reject) {
+          self2.modem.dial(optsf, function(err, data) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(new Exec(self2.modem, data.Id));
+          });
+        });
+      } else {
+        this.modem.dial(optsf, function(err, data) {
+          if (err) return args.callback(err, data);
+          args.callback(err, new Exec(self2.modem, data.Id));
+        });
+      }
+    };
+    Container.prototype.commit = function(opts, callback) {
+      var self2 = this;
+      var args = util.processArgs(opts, callback, this.defaultOptions.commit);
+      args.opts.container = this.id;
+      var optsf = {
+        path: "/commit?",
+        method: "POST",
+        abortSignal: args.opts.abortSignal,
+        statusCodes: {
+          200: true,
+          // unofficial, but proxies may return it
+          201: true,
+          404: "no such container",
+          500: "server error"
+        },
+        options: args.opts
+      };
+      if (args.callback === void 0) {
+        return new this.modem.Promise(function(resolve3, reject) {
+          self2.modem.dial(optsf, function(err, data) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(data);
+          });
+        });
+      } else {
+        this.modem.dial(optsf, function(err, data) {
+          args.callback(err, data);
+        });
+      }
+    };
+    Container.prototype.stop = function(opts, callback) {
+      var self2 = this;
+      var args = util.processArgs(opts, callback, this.defaultOptions.stop);
+      var optsf = {
+        path: "/containers/" + this.id + "/stop?",
+        method: "POST",
+        abortSignal: args.opts.abortSignal,
+        statusCodes: {
+          200: true,
+          // unofficial, but proxies may return it
+          204: true,
+          304: "container already stopped",
+          404: "no such container",
+          500: "server error"
+        },
+        options: args.opts
+      };
+      if (args.callback === void 0) {
+        return new this.modem.Promise(function(resolve3, reject) {
+          self2.modem.dial(optsf, function(err, data) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(data);
+          });
+        });
+      } else {
+        this.modem.dial(optsf, function(err, data) {
+          args.callback(err, data);
+        });
+      }
+    };
+    Container.prototype.restart = function(opts, callback) {
+      var self2 = this;
+      var args = util.processArgs(opts, callback, this.defaultOptions.restart);
+      var optsf = {
+        path: "/containers/" + this.id + "/restart?",
+        method: "POST",
+        abortSignal: args.opts.abortSignal,
+        statusCodes: {
+          200: true,
+          // unofficial, but proxies may return it
+          204: true,
+          404: "no such container",
+          500: "server error"
+        },
+        options: args.opts
+      };
+      if (args.callback === void 0) {
+        return new this.modem.Promise(function(resolve3, reject) {
+          self2.modem.dial(optsf, function(err, data) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(data);
+          });
+        });
+      } else {
+        this.modem.dial(optsf, function(err, data) {
+          args.callback(err, data);
+        });
+      }
+    };
+    Container.prototype.kill = function(opts, callback) {
+      var self2 = this;
+      var args = util.processArgs(opts, callback, this.defaultOptions.kill);
+      var optsf = {
+        path: "/containers/" + this.id + "/kill?",
+        method: "POST",
+        abortSignal: args.opts.abortSignal,
+        statusCodes: {
+          200: true,
+          // unofficial, but proxies may return it
+          204: true,
+          404: "no such container",
+          500: "server error"
+        },
+        options: args.opts
+      };
+      if (args.callback === void 0) {
+        return new this.modem.Promise(function(resolve3, reject) {
+          self2.modem.dial(optsf, function(err, data) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(data);
+          });
+        });
+      } else {
+        this.modem.dial(optsf, function(err, data) {
+          args.callback(err, data);
+        });
+      }
+    };
+    Container.prototype.resize = function(opts, callback) {
+      var self2 = this;
+      var args = util.processArgs(opts, callback, this.defaultOptions.resize);
+      var optsf = {
+        path: "/containers/" + this.id + "/resize?",
+        method: "POST",
+        abortSignal: args.opts.abortSignal,
+        statusCodes: {
+          200: true,
+          400: "bad parameter",
+          404: "no such container",
+          500: "server error"
+        },
+        options: args.opts
+      };
+      if (args.callback === void 0) {
+        return new this.modem.Promise(function(resolve3, reject) {
+          self2.modem.dial(optsf, function(err, data) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(data);
+          });
+        });
+      } else {
+        this.modem.dial(optsf, function(err, data) {
+          args.callback(err, data);
+        });
+      }
+    };
+    Container.prototype.attach = function(opts, callback) {
+      var self2 = this;
+      var args = util.processArgs(opts, callback, this.defaultOptions.attach);
+      var optsf = {
+        path: "/containers/" + this.id + "/attach?",
+        method: "POST",
+        abortSignal: args.opts.abortSignal,
+        isStream: true,
+        hijack: args.opts.hijack,
+        openStdin: args.opts.stdin,
+        statusCodes: {
+          200: true,
+          404: "no such container",
+          500: "server error"
+        },
+        options: args.opts
+      };
+      if (args.callback === void 0) {
+        return new this.modem.Promise(function(resolve3, reject) {
+          self2.modem.dial(optsf, function(err, stream) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(stream);
+          });
+        });
+      } else {
+        this.modem.dial(optsf, function(err, stream) {
+          args.callback(err, stream);
+        });
+      }
+    };
+    Container.prototype.wait = function(opts, callback) {
+      var self2 = this;
+      var args = util.processArgs(opts, callback, this.defaultOptions.wait);
+      var optsf = {
+        path: "/containers/" + this.id + "/wait?",
+        method: "POST",
+        abortSignal: args.opts.abortSignal,
+        statusCodes: {
+          200: true,
+          400: "bad parameter",
+          404: "no such container",
+          500: "server error"
+        },
+        options: args.opts
+      };
+      if (args.callback === void 0) {
+        return new this.modem.Promise(function(resolve3, reject) {
+          self2.modem.dial(optsf, function(err, data) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(data);
+          });
+        });
+      } else {
+        this.modem.dial(optsf, function(err, data) {
+          args.callback(err, data);
+        });
+      }
+    };
+    Container.prototype.remove = function(opts, callback) {
+      var self2 = this;
+      var args = util.processArgs(opts, callback, this.defaultOptions.remove);
+      var optsf = {
+        path: "/containers/" + this.id + "?",
+        method: "DELETE",
+        abortSignal: args.opts.abortSignal,
+        statusCodes: {
+          200: true,
+          // unofficial, but proxies may return it
+          204: true,
+          400: "bad parameter",
+          404: "no such container",
+          500: "server error"
+        },
+        options: args.opts
+      };
+      if (args.callback === void 0) {
+        return new this.modem.Promise(function(resolve3, reject) {
+          self2.modem.dial(optsf, function(err, data) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(data);
+          });
+        });
+      } else {
+        this.modem.dial(optsf, function(err, data) {
+          args.callback(err, data);
+        });
+      }
+    };
+    Container.prototype.copy = function(opts, callback) {
+      var self2 = this;
+      console.log("container.copy is deprecated since Docker v1.8.x");
+      var args = util.processArgs(opts, callback, this.defaultOptions.copy);
+      var optsf = {
+        path: "/containers/" + this.id + "/copy",
+        method: "POST",
+        abortSignal: args.opts.abortSignal,
+        isStream: true,
+        statusCodes: {
+          200: true,
+          404: "no such container",
+          500: "server error"
+        },
+        options: args.opts
+      };
+      if (args.callback === void 0) {
+        return new this.modem.Promise(function(resolve3, reject) {
+          self2.modem.dial(optsf, function(err, data) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(data);
+          });
+        });
+      } else {
+        this.modem.dial(optsf, function(err, data) {
+          args.callback(err, data);
+        });
+      }
+    };
+    Container.prototype.getArchive = function(opts, callback) {
+      var self2 = this;
+      var args = util.processArgs(opts, callback, this.defaultOptions.getArchive);
+      var optsf = {
+        path: "/containers/" + this.id + "/archive?",
+        method: "GET",
+        abortSignal: args.opts.abortSignal,
+        isStream: true,
+        statusCodes: {
+          200: true,
+          400: "client error, bad parameters",
+          404: "no such container",
+          500: "server error"
+        },
+        options: args.opts
+      };
+      if (args.callback === void 0) {
+        return new this.modem.Promise(function(resolve3, reject) {
+          self2.modem.dial(optsf, function(err, data) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(data);
+          });
+        });
+      } else {
+        this.modem.dial(optsf, function(err, data) {
+          args.callback(err, data);
+        });
+      }
+    };
+    Container.prototype.infoArchive = function(opts, callback) {
+      var self2 = this;
+      var args = util.processArgs(opts, callback, this.defaultOptions.infoArchive);
+      var optsf = {
+        path: "/containers/" + this.id + "/archive?",
+        method: "HEAD",
+        abortSignal: args.opts.abortSignal,
+        isStream: true,
+        statusCodes: {
+          200: true,
+          400: "client error, bad parameters",
+          404: "no such container",
+          500: "server error"
+        },
+        options: args.opts
+      };
+      if (args.callback === void 0) {
+        return new this.modem.Promise(function(resolve3, reject) {
+          self2.modem.dial(optsf, function(err, data) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(data);
+          });
+        });
+      } else {
+        this.modem.dial(optsf, function(err, data) {
+          args.callback(err, data);
+        });
+      }
+    };
+    Container.prototype.putArchive = function(file2, opts, callback) {
+      var self2 = this;
+      var args = util.processArgs(opts, callback, this.defaultOptions.putArchive);
+      var optsf = {
+        path: "/containers/" + this.id + "/archive?",
+        method: "PUT",
+        file: file2,
+        abortSignal: args.opts.abortSignal,
+        statusCodes: {
+          200: true,
+          400: "client error, bad parameters",
+          403: "client error, permission denied",
+          404: "no such container",
+          500: "server error"
+        },
+        options: args.opts
+      };
+      if (args.callback === void 0) {
+        return new this.modem.Promise(function(resolve3, reject) {
+          self2.modem.dial(optsf, function(err, data) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(data);
+          });
+        });
+      } else {
+        this.modem.dial(optsf, function(err, data) {
+          args.callback(err, data);
+        });
+      }
+    };
+    Container.prototype.logs = function(opts, callback) {
+      var self2 = this;
+      var args = util.processArgs(opts, callback, this.defaultOptions.log);
+      var optsf = {
+        path: "/containers/" + this.id + "/logs?",
+        method: "GET",
+        abortSignal: args.opts.abortSignal,
+        isStream: args.opts.follow || false,
+        statusCodes: {
+          200: true,
+          404: "no such container",
+          500: "server error"
+        },
+        options: args.opts
+      };
+      if (args.callback === void 0) {
+        return new this.modem.Promise(function(resolve3, reject) {
+          self2.modem.dial(optsf, function(err, data) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(data);
+          });
+        });
+      } else {
+        this.modem.dial(optsf, function(err, data) {
+          args.callback(err, data);
+        });
+      }
+    };
+    Container.prototype.stats = function(opts, callback) {
+      var self2 = this;
+      var args = util.processArgs(opts, callback, this.defaultOptions.stats);
+      var isStream = true;
+      if (args.opts.stream === false) {
+        isStream = false;
+      }
+      var optsf = {
+        path: "/containers/" + this.id + "/stats?",
+        method: "GET",
+        abortSignal: args.opts.abortSignal,
+        isStream,
+        statusCodes: {
+          200: true,
+          404: "no such container",
+          500: "server error"
+        },
+        options: args.opts
+      };
+      if (args.callback === void 0) {
+        return new this.modem.Promise(function(resolve3, reject) {
+          self2.modem.dial(optsf, function(err, data) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(data);
+          });
+        });
+      } else {
+        this.modem.dial(optsf, function(err, data) {
+          args.callback(err, data);
+        });
+      }
+    };
+    module.exports = Container;
+  }
+});
+
+// node_modules/dockerode/lib/image.js
+var require_image = __commonJS({
+  "node_modules/dockerode/lib/image.js"(exports, module) {
+    var util = require_util();
+    var Image = function(modem, name) {
+      this.modem = modem;
+      this.name = name;
+    };
+    Image.prototype[__require("util").inspect.custom] = function() {
+      return this;
+    };
+    Image.prototype.inspect = function(opts, callback) {
+      var args = util.processArgs(opts, callback);
+      var self2 = this;
+      var opts = {
+        path: "/images/" + this.name + "/json",
+        method: "GET",
+        options: args.opts,
+        statusCodes: {
+          200: true,
+          404: "no such image",
+          500: "server error"
+        }
+      };
+      if (args.callback === void 0) {
+        return new this.modem.Promise(function(resolve3, reject) {
+          self2.modem.dial(opts, function(err, data) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(data);
+          });
+        });
+      } else {
+        this.modem.dial(opts, function(err, data) {
+          if (err) return args.callback(err, data);
+          args.callback(err, data);
+        });
+      }
+    };
+    Image.prototype.distribution = function(opts, callback) {
+      var args = util.processArgs(opts, callback);
+      var self2 = this;
+      var fopts = {
+        path: "/distribution/" + this.name + "/json",
+        method: "GET",
+        statusCodes: {
+          200: true,
+          401: "no such image",
+          500: "server error"
+        },
+        authconfig: args.opts ? args.opts.authconfig : void 0
+      };
+      if (args.callback === void 0) {
+        return new this.modem.Promise(function(resolve3, reject) {
+          self2.modem.dial(fopts, function(err, data) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(data);
+          });
+        });
+      } else {
+        this.modem.dial(fopts, function(err, data) {
+          if (err) return args.callback(err, data);
+          args.callback(err, data);
+        });
+      }
+    };
+    Image.prototype.history = function(callback) {
+      var self2 = this;
+      var opts = {
+        path: "/images/" + this.name + "/history",
+        method: "GET",
+        statusCodes: {
+          200: true,
+          404: "no such image",
+          500: "server error"
+        }
+      };
+      if (callback === void 0) {
+        return new this.modem.Promise(function(resolve3, reject) {
+          self2.modem.dial(opts, function(err, data) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(data);
+          });
+        });
+      } else {
+        this.modem.dial(opts, function(err, data) {
+          if (err) return callback(err, data);
+          callback(err, data);
+        });
+      }
+    };
+    Image.prototype.get = function(callback) {
+      var self2 = this;
+      var opts = {
+        path: "/images/" + this.name + "/get",
+        method: "GET",
+        isStream: true,
+        statusCodes: {
+          200: true,
+          500: "server error"
+        }
+      };
+      if (callback === void 0) {
+        return new this.modem.Promise(function(resolve3, reject) {
+          self2.modem.dial(opts, function(err, data) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(data);
+          });
+        });
+      } else {
+        this.modem.dial(opts, function(err, data) {
+          if (err) return callback(err, data);
+          callback(err, data);
+        });
+      }
+    };
+    Image.prototype.push = function(opts, callback, auth) {
+      var self2 = this;
+      var args = util.processArgs(opts, callback);
+      var isStream = true;
+      if (args.opts.stream === false) {
+        isStream = false;
+      }
+      var optsf = {
+        path: "/images/" + this.name + "/push?",
+        method: "POST",
+        options: args.opts,
+        authconfig: args.opts.authconfig || auth,
+        abortSignal: args.opts.abortSignal,
+        isStream,
+        statusCodes: {
+          200: true,
+          404: "no such image",
+          500: "server error"
+        }
+      };
+      delete optsf.options.authconfig;
+      if (callback === void 0) {
+        return new this.modem.Promise(function(resolve3, reject) {
+          self2.modem.dial(optsf, function(err, data) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(data);
+          });
+        });
+      } else {
+        this.modem.dial(optsf, function(err, data) {
+          callback(err, data);
+        });
+      }
+    };
+    Image.prototype.tag = function(opts, callback) {
+      var self2 = this;
+      var optsf = {
+        path: "/images/" + this.name + "/tag?",
+        method: "POST",
+        options: opts,
+        abortSignal: opts && opts.abortSignal,
+        statusCodes: {
+          200: true,
+          // unofficial, but proxies may return it
+          201: true,
+          400: "bad parameter",
+          404: "no such image",
+          409: "conflict",
+          500: "server error"
+        }
+      };
+      if (callback === void 0) {
+        return new this.modem.Promise(function(resolve3, reject) {
+          self2.modem.dial(optsf, function(err, data) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(data);
+          });
+        });
+      } else {
+        this.modem.dial(optsf, function(err, data) {
+          callback(err, data);
+        });
+      }
+    };
+    Image.prototype.remove = function(opts, callback) {
+      var self2 = this;
+      var args = util.processArgs(opts, callback);
+      var optsf = {
+        path: "/images/" + this.name + "?",
+        method: "DELETE",
+        abortSignal: args.opts.abortSignal,
+        statusCodes: {
+          200: true,
+          404: "no such image",
+          409: "conflict",
+          500: "server error"
+        },
+        options: args.opts
+      };
+      if (args.callback === void 0) {
+        return new this.modem.Promise(function(resolve3, reject) {
+          self2.modem.dial(optsf, function(err, data) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(data);
+          });
+        });
+      } else {
+        this.modem.dial(optsf, function(err, data) {
+          args.callback(err, data);
+        });
+      }
+    };
+    module.exports = Image;
+  }
+});
+
+// node_modules/dockerode/lib/volume.js
+var require_volume = __commonJS({
+  "node_modules/dockerode/lib/volume.js"(exports, module) {
+    var util = require_util();
+    var Volume = function(modem, name) {
+      this.modem = modem;
+      this.name = name;
+    };
+    Volume.prototype[__require("util").inspect.custom] = function() {
+      return this;
+    };
+    Volume.prototype.inspect = function(opts, callback) {
+      var self2 = this;
+      var args = util.processArgs(opts, callback);
+      var optsf = {
+        path: "/volumes/" + this.name,
+        method: "GET",
+        abortSignal: args.opts.abortSignal,
+        statusCodes: {
+          200: true,
+          404: "no such volume",
+          500: "server error"
+        }
+      };
+      if (args.callback === void 0) {
+        return new this.modem.Promise(function(resolve3, reject) {
+          self2.modem.dial(optsf, function(err, data) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(data);
+          });
+        });
+      } else {
+        this.modem.dial(optsf, function(err, data) {
+          args.callback(err, data);
+        });
+      }
+    };
+    Volume.prototype.remove = function(opts, callback) {
+      var self2 = this;
+      var args = util.processArgs(opts, callback);
+      var optsf = {
+        path: "/volumes/" + this.name,
+        method: "DELETE",
+        abortSignal: args.opts.abortSignal,
+        statusCodes: {
+          204: true,
+          404: "no such volume",
+          409: "conflict",
+          500: "server error"
+        },
+        options: args.opts
+      };
+      if (args.callback === void 0) {
+        return new this.modem.Promise(function(resolve3, reject) {
+          self2.modem.dial(optsf, function(err, data) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(data);
+          });
+        });
+      } else {
+        this.modem.dial(optsf, function(err, data) {
+          args.callback(err, data);
+        });
+      }
+    };
+    module.exports = Volume;
+  }
+});
+
+// node_modules/dockerode/lib/network.js
+var require_network = __commonJS({
+  "node_modules/dockerode/lib/network.js"(exports, module) {
+    var util = require_util();
+    var Network = function(modem, id) {
+      this.modem = modem;
+      this.id = id;
+    };
+    Network.prototype[__require("util").inspect.custom] = function() {
+      return this;
+    };
+    Network.prototype.inspect = function(opts, callback) {
+      var self2 = this;
+      var args = util.processArgs(opts, callback);
+      var opts = {
+        path: "/networks/" + this.id + "?",
+        method: "GET",
+        statusCodes: {
+          200: true,
+          404: "no such network",
+          500: "server error"
+        },
+        options: args.opts
+      };
+      if (args.callback === void 0) {
+        return new this.modem.Promise(function(resolve3, reject) {
+          self2.modem.dial(opts, function(err, data) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(data);
+          });
+        });
+      } else {
+        this.modem.dial(opts, function(err, data) {
+          args.callback(err, data);
+        });
+      }
+    };
+    Network.prototype.remove = function(opts, callback) {
+      var self2 = this;
+      var args = util.processArgs(opts, callback);
+      var optsf = {
+        path: "/networks/" + this.id,
+        method: "DELETE",
+        abortSignal: args.opts.abortSignal,
+        statusCodes: {
+          200: true,
+          204: true,
+          404: "no such network",
+          409: "conflict",
+          500: "server error"
+        },
+        options: args.opts
+      };
+      if (args.callback === void 0) {
+        return new this.modem.Promise(function(resolve3, reject) {
+          self2.modem.dial(optsf, function(err, data) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(data);
+          });
+        });
+      } else {
+        this.modem.dial(optsf, function(err, data) {
+          args.callback(err, data);
+        });
+      }
+    };
+    Network.prototype.connect = function(opts, callback) {
+      var self2 = this;
+      var args = util.processArgs(opts, callback);
+      var optsf = {
+        path: "/networks/" + this.id + "/connect",
+        method: "POST",
+        abortSignal: args.opts.abortSignal,
+        statusCodes: {
+          200: true,
+          201: true,
+          404: "network or container is not found",
+          500: "server error"
+        },
+        options: args.opts
+      };
+      if (args.callback === void 0) {
+        return new this.modem.Promise(function(resolve3, reject) {
+          self2.modem.dial(optsf, function(err, data) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(data);
+          });
+        });
+      } else {
+        this.modem.dial(optsf, function(err, data) {
+          args.callback(err, data);
+        });
+      }
+    };
+    Network.prototype.disconnect = function(opts, callback) {
+      var self2 = this;
+      var args = util.processArgs(opts, callback);
+      var optsf = {
+        path: "/networks/" + this.id + "/disconnect",
+        method: "POST",
+        abortSignal: args.opts.abortSignal,
+        statusCodes: {
+          200: true,
+          201: true,
+          404: "network or container is not found",
+          500: "server error"
+        },
+        options: args.opts
+      };
+      if (args.callback === void 0) {
+        return new this.modem.Promise(function(resolve3, reject) {
+          self2.modem.dial(optsf, function(err, data) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(data);
+          });
+        });
+      } else {
+        this.modem.dial(optsf, function(err, data) {
+          args.callback(err, data);
+        });
+      }
+    };
+    module.exports = Network;
+  }
+});
+
+// node_modules/dockerode/lib/service.js
+var require_service = __commonJS({
+  "node_modules/dockerode/lib/service.js"(exports, module) {
+    var util = require_util();
+    var Service = function(modem, id) {
+      this.modem = modem;
+      this.id = id;
+    };
+    Service.prototype[__require("util").inspect.custom] = function() {
+      return this;
+    };
+    Service.prototype.inspect = function(opts, callback) {
+      var self2 = this;
+      var args = util.processArgs(opts, callback);
+      var optsf = {
+        path: "/services/" + this.id,
+        method: "GET",
+        abortSignal: args.opts.abortSignal,
+        statusCodes: {
+          200: true,
+          404: "no such service",
+          500: "server error"
+        }
+      };
+      if (args.callback === void 0) {
+        return new this.modem.Promise(function(resolve3, reject) {
+          self2.modem.dial(optsf, function(err, data) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(data);
+          });
+        });
+      } else {
+        this.modem.dial(optsf, function(err, data) {
+          args.callback(err, data);
+        });
+      }
+    };
+    Service.prototype.remove = function(opts, callback) {
+      var self2 = this;
+      var args = util.processArgs(opts, callback);
+      var optsf = {
+        path: "/services/" + this.id,
+        method: "DELETE",
+        abortSignal: args.opts.abortSignal,
+        statusCodes: {
+          200: true,
+          204: true,
+          404: "no such service",
+          500: "server error"
+        }
+      };
+      if (args.callback === void 0) {
+        return new this.modem.Promise(function(resolve3, reject) {
+          self2.modem.dial(optsf, function(err, data) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(data);
+          });
+        });
+      } else {
+        this.modem.dial(optsf, function(err, data) {
+          args.callback(err, data);
+        });
+      }
+    };
+    Service.prototype.update = function(auth, opts, callback) {
+      var self2 = this;
+      if (!callback) {
+        var t = typeof opts;
+        if (t === "function") {
+          callback = opts;
+          opts = auth;
+          auth = opts.authconfig || void 0;
+        } else if (t === "undefined") {
+          opts = auth;
+          auth = opts.authconfig || void 0;
+        }
+      }
+      var optsf = {
+        path: "/services/" + this.id + "/update?",
+        method: "POST",
+        abortSignal: opts && opts.abortSignal,
+        statusCodes: {
+          200: true,
+          404: "no such service",
+          500: "server error"
+        },
+        authconfig: auth,
+        options: opts
+      };
+      if (callback === void 0) {
+        return new this.modem.Promise(function(resolve3, reject) {
+          self2.modem.dial(optsf, function(err, data) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(data);
+          });
+        });
+      } else {
+        this.modem.dial(optsf, function(err, data) {
+          callback(err, data);
+        });
+      }
+    };
+    Service.prototype.logs = function(opts, callback) {
+      var self2 = this;
+      var args = util.processArgs(opts, callback, {});
+      var optsf = {
+        path: "/services/" + this.id + "/logs?",
+        method: "GET",
+        abortSignal: args.opts.abortSignal,
+        isStream: args.opts.follow || false,
+        statusCodes: {
+          200: true,
+          404: "no such service",
+          500: "server error",
+          503: "node is not part of a swarm"
+        },
+        options: args.opts
+      };
+      if (args.callback === void 0) {
+        return new this.modem.Promise(function(resolve3, reject) {
+          self2.modem.dial(optsf, function(err, data) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(data);
+          });
+        });
+      } else {
+        this.modem.dial(optsf, function(err, data) {
+          args.callback(err, data);
+        });
+      }
+    };
+    module.exports = Service;
+  }
+});
+
+// node_modules/dockerode/lib/plugin.js
+var require_plugin = __commonJS({
+  "node_modules/dockerode/lib/plugin.js"(exports, module) {
+    var util = require_util();
+    var Plugin = function(modem, name, remote) {
+      this.modem = modem;
+      this.name = name;
+      this.remote = remote || name;
+    };
+    Plugin.prototype[__require("util").inspect.custom] = function() {
+      return this;
+    };
+    Plugin.prototype.inspect = function(opts, callback) {
+      var self2 = this;
+      var args = util.processArgs(opts, callback);
+      var optsf = {
+        path: "/plugins/" + this.name + "/json",
+        method: "GET",
+        abortSignal: args.opts.abortSignal,
+        statusCodes: {
+          200: true,
+          404: "plugin is not installed",
+          500: "server error"
+        }
+      };
+      if (args.callback === void 0) {
+        return new this.modem.Promise(function(resolve3, reject) {
+          self2.modem.dial(optsf, function(err, data) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(data);
+          });
+        });
+      } else {
+        this.modem.dial(optsf, function(err, data) {
+          args.callback(err, data);
+        });
+      }
+    };
+    Plugin.prototype.remove = function(opts, callback) {
+      var self2 = this;
+      var args = util.processArgs(opts, callback);
+      var optsf = {
+        path: "/plugins/" + this.name + "?",
+        method: "DELETE",
+        abortSignal: args.opts.abortSignal,
+        statusCodes: {
+          200: true,
+          404: "plugin is not installed",
+          500: "server error"
+        },
+        options: args.opts
+      };
+      if (args.callback === void 0) {
+        return new this.modem.Promise(function(resolve3, reject) {
+          self2.modem.dial(optsf, function(err, data) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(data);
+          });
+        });
+      } else {
+        this.modem.dial(optsf, function(err, data) {
+          if (err) return args.callback(err, data);
+          args.callback(err, data);
+        });
+      }
+    };
+    Plugin.prototype.privileges = function(opts, callback) {
+      var self2 = this;
+      var args = util.processArgs(opts, callback);
+      var optsf = {
+        path: "/plugins/privileges?",
+        method: "GET",
+        options: {
+          "remote": this.remote
+        },
+        abortSignal: args.opts.abortSignal,
+        statusCodes: {
+          200: true,
+          500: "server error"
+        }
+      };
+      if (args.callback === void 0) {
+        return new this.modem.Promise(function(resolve3, reject) {
+          self2.modem.dial(optsf, function(err, data) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(data);
+          });
+        });
+      } else {
+        this.modem.dial(optsf, function(err, data) {
+          args.callback(err, data);
+        });
+      }
+    };
+    Plugin.prototype.pull = function(opts, callback) {
+      var self2 = this;
+      var args = util.processArgs(opts, callback);
+      if (args.opts._query && !args.opts._query.name) {
+        args.opts._query.name = this.name;
+      }
+      if (args.opts._query && !args.opts._query.remote) {
+        args.opts._query.remote = this.remote;
+      }
+      var optsf = {
+        path: "/plugins/pull?",
+        method: "POST",
+        abortSignal: args.opts.abortSignal,
+        isStream: true,
+        options: args.opts,
+        statusCodes: {
+          200: true,
+          // unofficial, but proxies may return it
+          204: true,
+          500: "server error"
+        }
+      };
+      if (args.callback === void 0) {
+        return new this.modem.Promise(function(resolve3, reject) {
+          self2.modem.dial(optsf, function(err, data) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(data);
+          });
+        });
+      } else {
+        this.modem.dial(optsf, function(err, data) {
+          args.callback(err, data);
+        });
+      }
+    };
+    Plugin.prototype.enable = function(opts, callback) {
+      var self2 = this;
+      var args = util.processArgs(opts, callback);
+      var optsf = {
+        path: "/plugins/" + this.name + "/enable?",
+        method: "POST",
+        abortSignal: args.opts.abortSignal,
+        statusCodes: {
+          200: true,
+          500: "server error"
+        },
+        options: args.opts
+      };
+      if (args.callback === void 0) {
+        return new this.modem.Promise(function(resolve3, reject) {
+          self2.modem.dial(optsf, function(err, data) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(data);
+          });
+        });
+      } else {
+        this.modem.dial(optsf, function(err, data) {
+          args.callback(err, data);
+        });
+      }
+    };
+    Plugin.prototype.disable = function(opts, callback) {
+      var self2 = this;
+      var args = util.processArgs(opts, callback);
+      var optsf = {
+        path: "/plugins/" + this.name + "/disable",
+        method: "POST",
+        abortSignal: args.opts.abortSignal,
+        statusCodes: {
+          200: true,
+          500: "server error"
+        },
+        options: args.opts
+      };
+      if (args.callback === void 0) {
+        return new this.modem.Promise(function(resolve3, reject) {
+          self2.modem.dial(optsf, function(err, data) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(data);
+          });
+        });
+      } else {
+        this.modem.dial(optsf, function(err, data) {
+          args.callback(err, data);
+        });
+      }
+    };
+    Plugin.prototype.push = function(opts, callback) {
+      var self2 = this;
+      var args = util.processArgs(opts, callback);
+      var optsf = {
+        path: "/plugins/" + this.name + "/push",
+        method: "POST",
+        abortSignal: args.opts.abortSignal,
+        statusCodes: {
+          200: true,
+          404: "plugin not installed",
+          500: "server error"
+        },
+        options: args.opts
+      };
+      if (args.callback === void 0) {
+        return new this.modem.Promise(function(resolve3, reject) {
+          self2.modem.dial(optsf, function(err, data) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(data);
+          });
+        });
+      } else {
+        this.modem.dial(optsf, function(err, data) {
+          args.callback(err, data);
+        });
+      }
+    };
+    Plugin.prototype.configure = function(opts, callback) {
+      var self2 = this;
+      var args = util.processArgs(opts, callback);
+      var optsf = {
+        path: "/plugins/" + this.name + "/set",
+        method: "POST",
+        abortSignal: args.opts.abortSignal,
+        statusCodes: {
+          200: true,
+          204: true,
+          404: "plugin not installed",
+          500: "server error"
+        },
+        options: args.opts
+      };
+      if (args.callback === void 0) {
+        return new this.modem.Promise(function(resolve3, reject) {
+          self2.modem.dial(optsf, function(err, data) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(data);
+          });
+        });
+      } else {
+        this.modem.dial(optsf, function(err, data) {
+          args.callback(err, data);
+        });
+      }
+    };
+    Plugin.prototype.upgrade = function(auth, opts, callback) {
+      var self2 = this;
+      if (!callback && typeof opts === "function") {
+        callback = opts;
+        opts = auth;
+        auth = opts.authconfig || void 0;
+      }
+      var optsf = {
+        path: "/plugins/" + this.name + "/upgrade?",
+        method: "POST",
+        abortSignal: opts && opts.abortSignal,
+        statusCodes: {
+          200: true,
+          204: true,
+          404: "plugin not installed",
+          500: "server error"
+        },
+        authconfig: auth,
+        options: opts
+      };
+      if (callback === void 0) {
+        return new this.modem.Promise(function(resolve3, reject) {
+          self2.modem.dial(optsf, function(err, data) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(data);
+          });
+        });
+      } else {
+        this.modem.dial(optsf, function(err, data) {
+          callback(err, data);
+        });
+      }
+    };
+    module.exports = Plugin;
+  }
+});
+
+// node_modules/dockerode/lib/secret.js
+var require_secret = __commonJS({
+  "node_modules/dockerode/lib/secret.js"(exports, module) {
+    var util = require_util();
+    var Secret = function(modem, id) {
+      this.modem = modem;
+      this.id = id;
+    };
+    Secret.prototype[__require("util").inspect.custom] = function() {
+      return this;
+    };
+    Secret.prototype.inspect = function(opts, callback) {
+      var self2 = this;
+      var args = util.processArgs(opts, callback);
+      var optsf = {
+        path: "/secrets/" + this.id,
+        method: "GET",
+        abortSignal: args.opts.abortSignal,
+        statusCodes: {
+          200: true,
+          404: "secret not found",
+          406: "node is not part of a swarm",
+          500: "server error"
+        }
+      };
+      if (args.callback === void 0) {
+        return new this.modem.Promise(function(resolve3, reject) {
+          self2.modem.dial(optsf, function(err, data) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(data);
+          });
+        });
+      } else {
+        this.modem.dial(optsf, function(err, data) {
+          args.callback(err, data);
+        });
+      }
+    };
+    Secret.prototype.update = function(opts, callback) {
+      var self2 = this;
+      if (!callback && typeof opts === "function") {
+        callback = opts;
+      }
+      var optsf = {
+        path: "/secrets/" + this.id + "/update?",
+        method: "POST",
+        abortSignal: opts && opts.abortSignal,
+        statusCodes: {
+          200: true,
+          404: "secret not found",
+          500: "server error"
+        },
+        options: opts
+      };
+      if (callback === void 0) {
+        return new this.modem.Promise(function(resolve3, reject) {
+          self2.modem.dial(optsf, function(err, data) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(data);
+          });
+        });
+      } else {
+        this.modem.dial(optsf, function(err, data) {
+          callback(err, data);
+        });
+      }
+    };
+    Secret.prototype.remove = function(opts, callback) {
+      var self2 = this;
+      var args = util.processArgs(opts, callback);
+      var optsf = {
+        path: "/secrets/" + this.id,
+        method: "DELETE",
+        abortSignal: args.opts.abortSignal,
+        statusCodes: {
+          200: true,
+          204: true,
+          404: "secret not found",
+          500: "server error"
+        },
+        options: args.opts
+      };
+      if (args.callback === void 0) {
+        return new this.modem.Promise(function(resolve3, reject) {
+          self2.modem.dial(optsf, function(err, data) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(data);
+          });
+        });
+      } else {
+        this.modem.dial(optsf, function(err, data) {
+          args.callback(err, data);
+        });
+      }
+    };
+    module.exports = Secret;
+  }
+});
+
+// node_modules/dockerode/lib/config.js
+var require_config = __commonJS({
+  "node_modules/dockerode/lib/config.js"(exports, module) {
+    var util = require_util();
+    var Config = function(modem, id) {
+      this.modem = modem;
+      this.id = id;
+    };
+    Config.prototype[__require("util").inspect.custom] = function() {
+      return this;
+    };
+    Config.prototype.inspect = function(opts, callback) {
+      var self2 = this;
+      var args = util.processArgs(opts, callback);
+      var optsf = {
+        path: "/configs/" + this.id,
+        method: "GET",
+        abortSignal: args.opts.abortSignal,
+        statusCodes: {
+          200: true,
+          404: "config not found",
+          500: "server error",
+          503: "node is not part of a swarm"
+        }
+      };
+      if (args.callback === void 0) {
+        return new this.modem.Promise(function(resolve3, reject) {
+          self2.modem.dial(optsf, function(err, data) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(data);
+          });
+        });
+      } else {
+        this.modem.dial(optsf, function(err, data) {
+          args.callback(err, data);
+        });
+      }
+    };
+    Config.prototype.update = function(opts, callback) {
+      var self2 = this;
+      var args = util.processArgs(opts, callback);
+      var optsf = {
+        path: "/configs/" + this.id + "/update?",
+        method: "POST",
+        abortSignal: args.opts.abortSignal,
+        statusCodes: {
+          200: true,
+          404: "config not found",
+          500: "server error",
+          503: "node is not part of a swarm"
+        },
+        options: args.opts
+      };
+      if (args.callback === void 0) {
+        return new this.modem.Promise(function(resolve3, reject) {
+          self2.modem.dial(optsf, function(err, data) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(data);
+          });
+        });
+      } else {
+        this.modem.dial(optsf, function(err, data) {
+          args.callback(err, data);
+        });
+      }
+    };
+    Config.prototype.remove = function(opts, callback) {
+      var self2 = this;
+      var args = util.processArgs(opts, callback);
+      var optsf = {
+        path: "/configs/" + this.id,
+        method: "DELETE",
+        abortSignal: args.opts.abortSignal,
+        statusCodes: {
+          200: true,
+          204: true,
+          404: "config not found",
+          500: "server error",
+          503: "node is not part of a swarm"
+        },
+        options: args.opts
+      };
+      if (args.callback === void 0) {
+        return new this.modem.Promise(function(resolve3, reject) {
+          self2.modem.dial(optsf, function(err, data) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(data);
+          });
+        });
+      } else {
+        this.modem.dial(optsf, function(err, data) {
+          args.callback(err, data);
+        });
+      }
+    };
+    module.exports = Config;
+  }
+});
+
+// node_modules/dockerode/lib/task.js
+var require_task = __commonJS({
+  "node_modules/dockerode/lib/task.js"(exports, module) {
+    var util = require_util();
+    var Task = function(modem, id) {
+      this.modem = modem;
+      this.id = id;
+      this.defaultOptions = {
+        log: {}
+      };
+    };
+    Task.prototype[__require("util").inspect.custom] = function() {
+      return this;
+    };
+    Task.prototype.inspect = function(opts, callback) {
+      var self2 = this;
+      var args = util.processArgs(opts, callback);
+      var optsf = {
+        path: "/tasks/" + this.id,
+        method: "GET",
+        abortSignal: args.opts.abortSignal,
+        statusCodes: {
+          200: true,
+          404: "unknown task",
+          500: "server error"
+        }
+      };
+      if (args.callback === void 0) {
+        return new this.modem.Promise(function(resolve3, reject) {
+          self2.modem.dial(optsf, function(err, data) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(data);
+          });
+        });
+      } else {
+        this.modem.dial(optsf, function(err, data) {
+          args.callback(err, data);
+        });
+      }
+    };
+    Task.prototype.logs = function(opts, callback) {
+      var self2 = this;
+      var args = util.processArgs(opts, callback, this.defaultOptions.log);
+      var optsf = {
+        path: "/tasks/" + this.id + "/logs?",
+        method: "GET",
+        abortSignal: args.opts.abortSignal,
+        isStream: args.opts.follow || false,
+        statusCodes: {
+          101: true,
+          200: true,
+          404: "no such container",
+          500: "server error",
+          503: "node is not part of a swarm"
+        },
+        options: args.opts
+      };
+      if (args.callback === void 0) {
+        return new this.modem.Promise(function(resolve3, reject) {
+          self2.modem.dial(optsf, function(err, data) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(data);
+          });
+        });
+      } else {
+        this.modem.dial(optsf, function(err, data) {
+          args.callback(err, data);
+        });
+      }
+    };
+    module.exports = Task;
+  }
+});
+
+// node_modules/dockerode/lib/node.js
+var require_node2 = __commonJS({
+  "node_modules/dockerode/lib/node.js"(exports, module) {
+    var util = require_util();
+    var Node = function(modem, id) {
+      this.modem = modem;
+      this.id = id;
+    };
+    Node.prototype[__require("util").inspect.custom] = function() {
+      return this;
+    };
+    Node.prototype.inspect = function(opts, callback) {
+      var self2 = this;
+      var args = util.processArgs(opts, callback);
+      var optsf = {
+        path: "/nodes/" + this.id,
+        method: "GET",
+        abortSignal: args.opts.abortSignal,
+        statusCodes: {
+          200: true,
+          404: "no such node",
+          500: "server error"
+        }
+      };
+      if (args.callback === void 0) {
+        return new this.modem.Promise(function(resolve3, reject) {
+          self2.modem.dial(optsf, function(err, data) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(data);
+          });
+        });
+      } else {
+        this.modem.dial(optsf, function(err, data) {
+          args.callback(err, data);
+        });
+      }
+    };
+    Node.prototype.update = function(opts, callback) {
+      var self2 = this;
+      if (!callback && typeof opts === "function") {
+        callback = opts;
+      }
+      var optsf = {
+        path: "/nodes/" + this.id + "/update?",
+        method: "POST",
+        abortSignal: opts && opts.abortSignal,
+        statusCodes: {
+          200: true,
+          404: "no such node",
+          406: "node is not part of a swarm",
+          500: "server error"
+        },
+        options: opts
+      };
+      if (callback === void 0) {
+        return new this.modem.Promise(function(resolve3, reject) {
+          self2.modem.dial(optsf, function(err, data) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(data);
+          });
+        });
+      } else {
+        this.modem.dial(optsf, function(err, data) {
+          callback(err, data);
+        });
+      }
+    };
+    Node.prototype.remove = function(opts, callback) {
+      var self2 = this;
+      var args = util.processArgs(opts, callback);
+      var optsf = {
+        path: "/nodes/" + this.id + "?",
+        method: "DELETE",
+        abortSignal: args.opts.abortSignal,
+        statusCodes: {
+          200: true,
+          404: "no such node",
+          500: "server error"
+        },
+        options: args.opts
+      };
+      if (args.callback === void 0) {
+        return new this.modem.Promise(function(resolve3, reject) {
+          self2.modem.dial(optsf, function(err, data) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(data);
+          });
+        });
+      } else {
+        this.modem.dial(optsf, function(err, data) {
+          args.callback(err, data);
+        });
+      }
+    };
+    module.exports = Node;
+  }
+});
+
+// lazy:@grpc/grpc-js
+var require_grpc_js = __commonJS({
+  "lazy:@grpc/grpc-js"(exports, module) {
+    var real;
+    var load = () => {
+      if (real) return real;
+      try {
+        real = __require("@grpc/grpc-js");
+      } catch (cause) {
+        throw new Error("prenv: the module @grpc/grpc-js is needed for this (ssh:// Docker hosts or BuildKit sessions) but is not installed; install prenv from npm", { cause });
+      }
+      return real;
+    };
+    var member = (key) => new Proxy(function() {
+    }, { apply: (_, self2, args) => load()[key].apply(self2, args), construct: (_, args) => new (load())[key](...args), get: (_, k) => load()[key][k] });
+    module.exports = new Proxy({}, { get: (_, key) => real ? real[key] : member(key), has: (_, key) => key in load() });
+  }
+});
+
+// lazy:@grpc/proto-loader
+var require_proto_loader = __commonJS({
+  "lazy:@grpc/proto-loader"(exports, module) {
+    var real;
+    var load = () => {
+      if (real) return real;
+      try {
+        real = __require("@grpc/proto-loader");
+      } catch (cause) {
+        throw new Error("prenv: the module @grpc/proto-loader is needed for this (ssh:// Docker hosts or BuildKit sessions) but is not installed; install prenv from npm", { cause });
+      }
+      return real;
+    };
+    var member = (key) => new Proxy(function() {
+    }, { apply: (_, self2, args) => load()[key].apply(self2, args), construct: (_, args) => new (load())[key](...args), get: (_, k) => load()[key][k] });
+    module.exports = new Proxy({}, { get: (_, key) => real ? real[key] : member(key), has: (_, key) => key in load() });
+  }
+});
+
+// node_modules/dockerode/lib/session.js
+var require_session = __commonJS({
+  "node_modules/dockerode/lib/session.js"(exports, module) {
+    var grpc = require_grpc_js();
+    var protoLoader = require_proto_loader();
+    var path = __require("path");
+    var crypto = __require("crypto");
+    function withSession(docker, auth, handler) {
+      const sessionId = crypto.randomUUID();
+      const opts = {
+        method: "POST",
+        path: "/session",
+        hijack: true,
+        headers: {
+          Upgrade: "h2c",
+          "X-Docker-Expose-Session-Uuid": sessionId,
+          "X-Docker-Expose-Session-Name": "testcontainers"
+        },
+        statusCodes: {
+          200: true,
+          500: "server error"
+        }
+      };
+      docker.modem.dial(opts, function(err, socket) {
+        if (err) {
+          return handler(err, null, () => void 0);
+        }
+        const server = new grpc.Server();
+        const creds = grpc.ServerCredentials.createInsecure();
+        const injector = server.createConnectionInjector(creds);
+        injector.injectConnection(socket);
+        const pkg = protoLoader.loadSync(
+          path.resolve(__dirname, "proto", "auth.proto")
+        );
+        const service = grpc.loadPackageDefinition(pkg);
+        server.addService(service.moby.filesync.v1.Auth.service, {
+          Credentials({ request }, callback) {
+            if (auth) {
+              callback(null, {
+                Username: auth.username,
+                Secret: auth.password
+              });
+            } else {
+              callback(null, {});
+            }
+          }
+        });
+        function done() {
+          server.forceShutdown();
+          socket.end();
+        }
+        handler(null, sessionId, done);
+      });
+    }
+    module.exports = withSession;
+  }
+});
+
+// node_modules/@protobufjs/aspromise/index.js
+var require_aspromise = __commonJS({
+  "node_modules/@protobufjs/aspromise/index.js"(exports, module) {
+    "use strict";
+    module.exports = asPromise;
+    function asPromise(fn, ctx) {
+      var params = new Array(arguments.length - 1), offset = 0, index = 2, pending = true;
+      while (index < arguments.length)
+        params[offset++] = arguments[index++];
+      return new Promise(function executor(resolve3, reject) {
+        params[offset] = function callback(err) {
+          if (pending) {
+            pending = false;
+            if (err)
+              reject(err);
+            else {
+              var params2 = new Array(arguments.length - 1), offset2 = 0;
+              while (offset2 < params2.length)
+                params2[offset2++] = arguments[offset2];
+              resolve3.apply(null, params2);
+            }
+          }
+        };
+        try {
+          fn.apply(ctx || null, params);
+        } catch (err) {
+          if (pending) {
+            pending = false;
+            reject(err);
+          }
+        }
+      });
+    }
+  }
+});
+
+// node_modules/@protobufjs/base64/index.js
+var require_base64 = __commonJS({
+  "node_modules/@protobufjs/base64/index.js"(exports) {
+    "use strict";
+    var base643 = exports;
+    base643.length = function length(string4) {
+      var p = string4.length;
+      if (!p)
+        return 0;
+      var n = 0;
+      while (--p % 4 > 1 && string4.charAt(p) === "=")
+        ++n;
+      return Math.ceil(string4.length * 3) / 4 - n;
+    };
+    var b64 = new Array(64);
+    var s64 = new Array(123);
+    for (i = 0; i < 64; )
+      s64[b64[i] = i < 26 ? i + 65 : i < 52 ? i + 71 : i < 62 ? i - 4 : i - 59 | 43] = i++;
+    var i;
+    base643.encode = function encode3(buffer, start, end) {
+      var parts = null, chunk = [];
+      var i2 = 0, j = 0, t;
+      while (start < end) {
+        var b = buffer[start++];
+        switch (j) {
+          case 0:
+            chunk[i2++] = b64[b >> 2];
+            t = (b & 3) << 4;
+            j = 1;
+            break;
+          case 1:
+            chunk[i2++] = b64[t | b >> 4];
+            t = (b & 15) << 2;
+            j = 2;
+            break;
+          case 2:
+            chunk[i2++] = b64[t | b >> 6];
+            chunk[i2++] = b64[b & 63];
+            j = 0;
+            break;
+        }
+        if (i2 > 8191) {
+          (parts || (parts = [])).push(String.fromCharCode.apply(String, chunk));
+          i2 = 0;
+        }
+      }
+      if (j) {
+        chunk[i2++] = b64[t];
+        chunk[i2++] = 61;
+        if (j === 1)
+          chunk[i2++] = 61;
+      }
+      if (parts) {
+        if (i2)
+          parts.push(String.fromCharCode.apply(String, chunk.slice(0, i2)));
+        return parts.join("");
+      }
+      return String.fromCharCode.apply(String, chunk.slice(0, i2));
+    };
+    var invalidEncoding = "invalid encoding";
+    base643.decode = function decode3(string4, buffer, offset) {
+      var start = offset;
+      var j = 0, t;
+      for (var i2 = 0; i2 < string4.length; ) {
+        var c = string4.charCodeAt(i2++);
+        if (c === 61 && j > 1)
+          break;
+        if ((c = s64[c]) === void 0)
+          throw Error(invalidEncoding);
+        switch (j) {
+          case 0:
+            t = c;
+            j = 1;
+            break;
+          case 1:
+            buffer[offset++] = t << 2 | (c & 48) >> 4;
+            t = c;
+            j = 2;
+            break;
+          case 2:
+            buffer[offset++] = (t & 15) << 4 | (c & 60) >> 2;
+            t = c;
+            j = 3;
+            break;
+          case 3:
+            buffer[offset++] = (t & 3) << 6 | c;
+            j = 0;
+            break;
+        }
+      }
+      if (j === 1)
+        throw Error(invalidEncoding);
+      return offset - start;
+    };
+    base643.test = function test(string4) {
+      return /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(string4);
+    };
+  }
+});
+
+// node_modules/@protobufjs/eventemitter/index.js
+var require_eventemitter = __commonJS({
+  "node_modules/@protobufjs/eventemitter/index.js"(exports, module) {
+    "use strict";
+    module.exports = EventEmitter;
+    function EventEmitter() {
+      this._listeners = /* @__PURE__ */ Object.create(null);
+    }
+    EventEmitter.prototype.on = function on(evt, fn, ctx) {
+      (this._listeners[evt] || (this._listeners[evt] = [])).push({
+        fn,
+        ctx: ctx || this
+      });
+      return this;
+    };
+    EventEmitter.prototype.off = function off(evt, fn) {
+      if (evt === void 0)
+        this._listeners = /* @__PURE__ */ Object.create(null);
+      else {
+        if (fn === void 0)
+          this._listeners[evt] = [];
+        else {
+          var listeners = this._listeners[evt];
+          if (!listeners)
+            return this;
+          for (var i = 0; i < listeners.length; )
+            if (listeners[i].fn === fn)
+              listeners.splice(i, 1);
+            else
+              ++i;
+        }
+      }
+      return this;
+    };
+    EventEmitter.prototype.emit = function emit(evt) {
+      var listeners = this._listeners[evt];
+      if (listeners) {
+        var args = [], i = 1;
+        for (; i < arguments.length; )
+          args.push(arguments[i++]);
+        for (i = 0; i < listeners.length; )
+          listeners[i].fn.apply(listeners[i++].ctx, args);
+      }
+      return this;
+    };
+  }
+});
+
+// node_modules/@protobufjs/float/index.js
+var require_float3 = __commonJS({
+  "node_modules/@protobufjs/float/index.js"(exports, module) {
+    "use strict";
+    module.exports = factory(factory);
+    function factory(exports2) {
+      if (typeof Float32Array !== "undefined") (function() {
+        var f32 = new Float32Array([-0]), f8b = new Uint8Array(f32.buffer), le = f8b[3] === 128;
+        function writeFloat_f32_cpy(val, buf, pos) {
+          f32[0] = val;
+          buf[pos] = f8b[0];
+          buf[pos + 1] = f8b[1];
+          buf[pos + 2] = f8b[2];
+          buf[pos + 3] = f8b[3];
+        }
+        function writeFloat_f32_rev(val, buf, pos) {
+          f32[0] = val;
+          buf[pos] = f8b[3];
+          buf[pos + 1] = f8b[2];
+          buf[pos + 2] = f8b[1];
+          buf[pos + 3] = f8b[0];
+        }
+        exports2.writeFloatLE = le ? writeFloat_f32_cpy : writeFloat_f32_rev;
+        exports2.writeFloatBE = le ? writeFloat_f32_rev : writeFloat_f32_cpy;
+        function readFloat_f32_cpy(buf, pos) {
+          f8b[0] = buf[pos];
+          f8b[1] = buf[pos + 1];
+          f8b[2] = buf[pos + 2];
+          f8b[3] = buf[pos + 3];
+          return f32[0];
+        }
+        function readFloat_f32_rev(buf, pos) {
+          f8b[3] = buf[pos];
+          f8b[2] = buf[pos + 1];
+          f8b[1] = buf[pos + 2];
+          f8b[0] = buf[pos + 3];
+          return f32[0];
+        }
+        exports2.readFloatLE = le ? readFloat_f32_cpy : readFloat_f32_rev;
+        exports2.readFloatBE = le ? readFloat_f32_rev : readFloat_f32_cpy;
+      })();
+      else (function() {
+        function writeFloat_ieee754(writeUint, val, buf, pos) {
+          var sign = val < 0 ? 1 : 0;
+          if (sign)
+            val = -val;
+          if (val === 0)
+            writeUint(1 / val > 0 ? (
+              /* positive */
+              0
+            ) : (
+              /* negative 0 */
+              2147483648
+            ), buf, pos);
+          else if (isNaN(val))
+            writeUint(2143289344, buf, pos);
+          else if (val > 34028234663852886e22)
+            writeUint((sign << 31 | 2139095040) >>> 0, buf, pos);
+          else if (val < 11754943508222875e-54)
+            writeUint((sign << 31 | Math.round(val / 1401298464324817e-60)) >>> 0, buf, pos);
+          else {
+            var exponent = Math.floor(Math.log(val) / Math.LN2), mantissa = Math.round(val * Math.pow(2, -exponent) * 8388608) & 8388607;
+            writeUint((sign << 31 | exponent + 127 << 23 | mantissa) >>> 0, buf, pos);
+          }
+        }
+        exports2.writeFloatLE = writeFloat_ieee754.bind(null, writeUintLE);
+        exports2.writeFloatBE = writeFloat_ieee754.bind(null, writeUintBE);
+        function readFloat_ieee754(readUint, buf, pos) {
+          var uint = readUint(buf, pos), sign = (uint >> 31) * 2 + 1, exponent = uint >>> 23 & 255, mantissa = uint & 8388607;
+          return exponent === 255 ? mantissa ? NaN : sign * Infinity : exponent === 0 ? sign * 1401298464324817e-60 * mantissa : sign * Math.pow(2, exponent - 150) * (mantissa + 8388608);
+        }
+        exports2.readFloatLE = readFloat_ieee754.bind(null, readUintLE);
+        exports2.readFloatBE = readFloat_ieee754.bind(null, readUintBE);
+      })();
+      if (typeof Float64Array !== "undefined") (function() {
+        var f64 = new Float64Array([-0]), f8b = new Uint8Array(f64.buffer), le = f8b[7] === 128;
+        function writeDouble_f64_cpy(val, buf, pos) {
+          f64[0] = val;
+          buf[pos] = f8b[0];
+          buf[pos + 1] = f8b[1];
+          buf[pos + 2] = f8b[2];
+          buf[pos + 3] = f8b[3];
+          buf[pos + 4] = f8b[4];
+          buf[pos + 5] = f8b[5];
+          buf[pos + 6] = f8b[6];
+          buf[pos + 7] = f8b[7];
+        }
+        function writeDouble_f64_rev(val, buf, pos) {
+          f64[0] = val;
+          buf[pos] = f8b[7];
+          buf[pos + 1] = f8b[6];
+          buf[pos + 2] = f8b[5];
+          buf[pos + 3] = f8b[4];
+          buf[pos + 4] = f8b[3];
+          buf[pos + 5] = f8b[2];
+          buf[pos + 6] = f8b[1];
+          buf[pos + 7] = f8b[0];
+        }
+        exports2.writeDoubleLE = le ? writeDouble_f64_cpy : writeDouble_f64_rev;
+        exports2.writeDoubleBE = le ? writeDouble_f64_rev : writeDouble_f64_cpy;
+        function readDouble_f64_cpy(buf, pos) {
+          f8b[0] = buf[pos];
+          f8b[1] = buf[pos + 1];
+          f8b[2] = buf[pos + 2];
+          f8b[3] = buf[pos + 3];
+          f8b[4] = buf[pos + 4];
+          f8b[5] = buf[pos + 5];
+          f8b[6] = buf[pos + 6];
+          f8b[7] = buf[pos + 7];
+          return f64[0];
+        }
+        function readDouble_f64_rev(buf, pos) {
+          f8b[7] = buf[pos];
+          f8b[6] = buf[pos + 1];
+          f8b[5] = buf[pos + 2];
+          f8b[4] = buf[pos + 3];
+          f8b[3] = buf[pos + 4];
+          f8b[2] = buf[pos + 5];
+          f8b[1] = buf[pos + 6];
+          f8b[0] = buf[pos + 7];
+          return f64[0];
+        }
+        exports2.readDoubleLE = le ? readDouble_f64_cpy : readDouble_f64_rev;
+        exports2.readDoubleBE = le ? readDouble_f64_rev : readDouble_f64_cpy;
+      })();
+      else (function() {
+        function writeDouble_ieee754(writeUint, off0, off1, val, buf, pos) {
+          var sign = val < 0 ? 1 : 0;
+          if (sign)
+            val = -val;
+          if (val === 0) {
+            writeUint(0, buf, pos + off0);
+            writeUint(1 / val > 0 ? (
+              /* positive */
+              0
+            ) : (
+              /* negative 0 */
+              2147483648
+            ), buf, pos + off1);
+          } else if (isNaN(val)) {
+            writeUint(0, buf, pos + off0);
+            writeUint(2146959360, buf, pos + off1);
+          } else if (val > 17976931348623157e292) {
+            writeUint(0, buf, pos + off0);
+            writeUint((sign << 31 | 2146435072) >>> 0, buf, pos + off1);
+          } else {
+            var mantissa;
+            if (val < 22250738585072014e-324) {
+              mantissa = val / 5e-324;
+              writeUint(mantissa >>> 0, buf, pos + off0);
+              writeUint((sign << 31 | mantissa / 4294967296) >>> 0, buf, pos + off1);
+            } else {
+              var exponent = Math.floor(Math.log(val) / Math.LN2);
+              if (exponent === 1024)
+                exponent = 1023;
+              mantissa = val * Math.pow(2, -exponent);
+              writeUint(mantissa * 4503599627370496 >>> 0, buf, pos + off0);
+              writeUint((sign << 31 | exponent + 1023 << 20 | mantissa * 1048576 & 1048575) >>> 0, buf, pos + off1);
+            }
+          }
+        }
+        exports2.writeDoubleLE = writeDouble_ieee754.bind(null, writeUintLE, 0, 4);
+        exports2.writeDoubleBE = writeDouble_ieee754.bind(null, writeUintBE, 4, 0);
+        function readDouble_ieee754(readUint, off0, off1, buf, pos) {
+          var lo = readUint(buf, pos + off0), hi = readUint(buf, pos + off1);
+          var sign = (hi >> 31) * 2 + 1, exponent = hi >>> 20 & 2047, mantissa = 4294967296 * (hi & 1048575) + lo;
+          return exponent === 2047 ? mantissa ? NaN : sign * Infinity : exponent === 0 ? sign * 5e-324 * mantissa : sign * Math.pow(2, exponent - 1075) * (mantissa + 4503599627370496);
+        }
+        exports2.readDoubleLE = readDouble_ieee754.bind(null, readUintLE, 0, 4);
+        exports2.readDoubleBE = readDouble_ieee754.bind(null, readUintBE, 4, 0);
+      })();
+      return exports2;
+    }
+    function writeUintLE(val, buf, pos) {
+      buf[pos] = val & 255;
+      buf[pos + 1] = val >>> 8 & 255;
+      buf[pos + 2] = val >>> 16 & 255;
+      buf[pos + 3] = val >>> 24;
+    }
+    function writeUintBE(val, buf, pos) {
+      buf[pos] = val >>> 24;
+      buf[pos + 1] = val >>> 16 & 255;
+      buf[pos + 2] = val >>> 8 & 255;
+      buf[pos + 3] = val & 255;
+    }
+    function readUintLE(buf, pos) {
+      return (buf[pos] | buf[pos + 1] << 8 | buf[pos + 2] << 16 | buf[pos + 3] << 24) >>> 0;
+    }
+    function readUintBE(buf, pos) {
+      return (buf[pos] << 24 | buf[pos + 1] << 16 | buf[pos + 2] << 8 | buf[pos + 3]) >>> 0;
+    }
+  }
+});
+
+// node_modules/@protobufjs/utf8/index.js
+var require_utf8 = __commonJS({
+  "node_modules/@protobufjs/utf8/index.js"(exports) {
+    "use strict";
+    var utf8 = exports;
+    var replacementCharCode = 65533;
+    utf8.length = function utf8_length(string4) {
+      var len = 0, c = 0;
+      for (var i = 0; i < string4.length; ++i) {
+        c = string4.charCodeAt(i);
+        if (c < 128)
+          len += 1;
+        else if (c < 2048)
+          len += 2;
+        else if ((c & 64512) === 55296 && (string4.charCodeAt(i + 1) & 64512) === 56320) {
+          ++i;
+          len += 4;
+        } else
+          len += 3;
+      }
+      return len;
+    };
+    utf8.read = function utf8_read(buffer, start, end) {
+      if (end - start < 1)
+        return "";
+      var parts = null, chunk = [], i = 0, t, t2, c2, c3;
+      while (start < end) {
+        t = buffer[start++];
+        if (t <= 127) {
+          chunk[i++] = t;
+        } else if (t >= 192 && t < 224) {
+          c2 = (t & 31) << 6 | buffer[start++] & 63;
+          chunk[i++] = c2 >= 128 ? c2 : replacementCharCode;
+        } else if (t >= 224 && t < 240) {
+          c3 = (t & 15) << 12 | (buffer[start++] & 63) << 6 | buffer[start++] & 63;
+          chunk[i++] = c3 >= 2048 ? c3 : replacementCharCode;
+        } else if (t >= 240) {
+          t2 = (t & 7) << 18 | (buffer[start++] & 63) << 12 | (buffer[start++] & 63) << 6 | buffer[start++] & 63;
+          if (t2 < 65536 || t2 > 1114111)
+            chunk[i++] = replacementCharCode;
+          else {
+            t2 -= 65536;
+            chunk[i++] = 55296 + (t2 >> 10);
+            chunk[i++] = 56320 + (t2 & 1023);
+          }
+        }
+        if (i > 8191) {
+          (parts || (parts = [])).push(String.fromCharCode.apply(String, chunk.slice(0, i)));
+          i = 0;
+        }
+      }
+      if (parts) {
+        if (i)
+          parts.push(String.fromCharCode.apply(String, chunk.slice(0, i)));
+        return parts.join("");
+      }
+      return String.fromCharCode.apply(String, chunk.slice(0, i));
+    };
+    utf8.write = function utf8_write(string4, buffer, offset) {
+      var start = offset, c1, c2;
+      for (var i = 0; i < string4.length; ++i) {
+        c1 = string4.charCodeAt(i);
+        if (c1 < 128) {
+          buffer[offset++] = c1;
+        } else if (c1 < 2048) {
+          buffer[offset++] = c1 >> 6 | 192;
+          buffer[offset++] = c1 & 63 | 128;
+        } else if ((c1 & 64512) === 55296 && ((c2 = string4.charCodeAt(i + 1)) & 64512) === 56320) {
+          c1 = 65536 + ((c1 & 1023) << 10) + (c2 & 1023);
+          ++i;
+          buffer[offset++] = c1 >> 18 | 240;
+          buffer[offset++] = c1 >> 12 & 63 | 128;
+          buffer[offset++] = c1 >> 6 & 63 | 128;
+          buffer[offset++] = c1 & 63 | 128;
+        } else {
+          buffer[offset++] = c1 >> 12 | 224;
+          buffer[offset++] = c1 >> 6 & 63 | 128;
+          buffer[offset++] = c1 & 63 | 128;
+        }
+      }
+      return offset - start;
+    };
+  }
+});
+
+// node_modules/@protobufjs/pool/index.js
+var require_pool = __commonJS({
+  "node_modules/@protobufjs/pool/index.js"(exports, module) {
+    "use strict";
+    module.exports = pool;
+    function pool(alloc, slice, size) {
+      var SIZE = size || 8192;
+      var MAX = SIZE >>> 1;
+      var slab = null;
+      var offset = SIZE;
+      return function pool_alloc(size2) {
+        if (size2 < 1 || size2 > MAX)
+          return alloc(size2);
+        if (offset + size2 > SIZE) {
+          slab = alloc(SIZE);
+          offset = 0;
+        }
+        var buf = slice.call(slab, offset, offset += size2);
+        if (offset & 7)
+          offset = (offset | 7) + 1;
+        return buf;
+      };
+    }
+  }
+});
+
+// node_modules/protobufjs/src/util/longbits.js
+var require_longbits = __commonJS({
+  "node_modules/protobufjs/src/util/longbits.js"(exports, module) {
+    "use strict";
+    module.exports = LongBits;
+    var util = require_minimal();
+    function LongBits(lo, hi) {
+      this.lo = lo >>> 0;
+      this.hi = hi >>> 0;
+    }
+    var zero = LongBits.zero = new LongBits(0, 0);
+    zero.toNumber = function() {
+      return 0;
+    };
+    zero.zzEncode = zero.zzDecode = function() {
+      return this;
+    };
+    zero.length = function() {
+      return 1;
+    };
+    var zeroHash = LongBits.zeroHash = "\0\0\0\0\0\0\0\0";
+    LongBits.fromNumber = function fromNumber(value) {
+      if (value === 0)
+        return zero;
+      var sign = value < 0;
+      if (sign)
+        value = -value;
+      var lo = value >>> 0, hi = (value - lo) / 4294967296 >>> 0;
+      if (sign) {
+        hi = ~hi >>> 0;
+        lo = ~lo >>> 0;
+        if (++lo > 4294967295) {
+          lo = 0;
+          if (++hi > 4294967295)
+            hi = 0;
+        }
+      }
+      return new LongBits(lo, hi);
+    };
+    LongBits.from = function from(value) {
+      if (typeof value === "number")
+        return LongBits.fromNumber(value);
+      if (util.isString(value)) {
+        if (util.Long)
+          value = util.Long.fromString(value);
+        else
+          return LongBits.fromNumber(parseInt(value, 10));
+      }
+      return value.low || value.high ? new LongBits(value.low >>> 0, value.high >>> 0) : zero;
+    };
+    LongBits.prototype.toNumber = function toNumber(unsigned) {
+      if (!unsigned && this.hi >>> 31) {
+        var lo = ~this.lo + 1 >>> 0, hi = ~this.hi >>> 0;
+        if (!lo)
+          hi = hi + 1 >>> 0;
+        return -(lo + hi * 4294967296);
+      }
+      return this.lo + this.hi * 4294967296;
+    };
+    LongBits.prototype.toLong = function toLong(unsigned) {
+      return util.Long ? new util.Long(this.lo | 0, this.hi | 0, Boolean(unsigned)) : { low: this.lo | 0, high: this.hi | 0, unsigned: Boolean(unsigned) };
+    };
+    var charCodeAt = String.prototype.charCodeAt;
+    LongBits.fromHash = function fromHash(hash2) {
+      if (hash2 === zeroHash)
+        return zero;
+      return new LongBits(
+        (charCodeAt.call(hash2, 0) | charCodeAt.call(hash2, 1) << 8 | charCodeAt.call(hash2, 2) << 16 | charCodeAt.call(hash2, 3) << 24) >>> 0,
+        (charCodeAt.call(hash2, 4) | charCodeAt.call(hash2, 5) << 8 | charCodeAt.call(hash2, 6) << 16 | charCodeAt.call(hash2, 7) << 24) >>> 0
+      );
+    };
+    LongBits.prototype.toHash = function toHash() {
+      return String.fromCharCode(
+        this.lo & 255,
+        this.lo >>> 8 & 255,
+        this.lo >>> 16 & 255,
+        this.lo >>> 24,
+        this.hi & 255,
+        this.hi >>> 8 & 255,
+        this.hi >>> 16 & 255,
+        this.hi >>> 24
+      );
+    };
+    LongBits.prototype.zzEncode = function zzEncode() {
+      var mask = this.hi >> 31;
+      this.hi = ((this.hi << 1 | this.lo >>> 31) ^ mask) >>> 0;
+      this.lo = (this.lo << 1 ^ mask) >>> 0;
+      return this;
+    };
+    LongBits.prototype.zzDecode = function zzDecode() {
+      var mask = -(this.lo & 1);
+      this.lo = ((this.lo >>> 1 | this.hi << 31) ^ mask) >>> 0;
+      this.hi = (this.hi >>> 1 ^ mask) >>> 0;
+      return this;
+    };
+    LongBits.prototype.length = function length() {
+      var part0 = this.lo, part1 = (this.lo >>> 28 | this.hi << 4) >>> 0, part2 = this.hi >>> 24;
+      return part2 === 0 ? part1 === 0 ? part0 < 16384 ? part0 < 128 ? 1 : 2 : part0 < 2097152 ? 3 : 4 : part1 < 16384 ? part1 < 128 ? 5 : 6 : part1 < 2097152 ? 7 : 8 : part2 < 128 ? 9 : 10;
+    };
+  }
+});
+
+// node_modules/long/umd/index.js
+var require_umd = __commonJS({
+  "node_modules/long/umd/index.js"(exports, module) {
+    (function(global2, factory) {
+      function preferDefault(exports2) {
+        return exports2.default || exports2;
+      }
+      if (typeof define === "function" && define.amd) {
+        define([], function() {
+          var exports2 = {};
+          factory(exports2);
+          return preferDefault(exports2);
+        });
+      } else if (typeof exports === "object") {
+        factory(exports);
+        if (typeof module === "object") module.exports = preferDefault(exports);
+      } else {
+        (function() {
+          var exports2 = {};
+          factory(exports2);
+          global2.Long = preferDefault(exports2);
+        })();
+      }
+    })(
+      typeof globalThis !== "undefined" ? globalThis : typeof self !== "undefined" ? self : exports,
+      function(_exports) {
+        "use strict";
+        Object.defineProperty(_exports, "__esModule", {
+          value: true
+        });
+        _exports.default = void 0;
+        var wasm = null;
+        try {
+          wasm = new WebAssembly.Instance(
+            new WebAssembly.Module(
+              new Uint8Array([
+                // \0asm
+                0,
+                97,
+                115,
+                109,
+                // version 1
+                1,
+                0,
+                0,
+                0,
+                // section "type"
+                1,
+                13,
+                2,
+                // 0, () => i32
+                96,
+                0,
+                1,
+                127,
+                // 1, (i32, i32, i32, i32) => i32
+                96,
+                4,
+                127,
+                127,
+                127,
+                127,
+                1,
+                127,
+                // section "function"
+                3,
+                7,
+                6,
+                // 0, type 0
+                0,
+                // 1, type 1
+                1,
+                // 2, type 1
+                1,
+                // 3, type 1
+                1,
+                // 4, type 1
+                1,
+                // 5, type 1
+                1,
+                // section "global"
+                6,
+                6,
+                1,
+                // 0, "high", mutable i32
+                127,
+                1,
+                65,
+                0,
+                11,
+                // section "export"
+                7,
+                50,
+                6,
+                // 0, "mul"
+                3,
+                109,
+                117,
+                108,
+                0,
+                1,
+                // 1, "div_s"
+                5,
+                100,
+                105,
+                118,
+                95,
+                115,
+                0,
+                2,
+                // 2, "div_u"
+                5,
+                100,
+                105,
+                118,
+                95,
+                117,
+                0,
+                3,
+                // 3, "rem_s"
+                5,
+                114,
+                101,
+                109,
+                95,
+                115,
+                0,
+                4,
+                // 4, "rem_u"
+                5,
+                114,
+                101,
+                109,
+                95,
+                117,
+                0,
+                5,
+                // 5, "get_high"
+                8,
+                103,
+                101,
+                116,
+                95,
+                104,
+                105,
+                103,
+                104,
+                0,
+                0,
+                // section "code"
+                10,
+                191,
+                1,
+                6,
+                // 0, "get_high"
+                4,
+                0,
+                35,
+                0,
+                11,
+                // 1, "mul"
+                36,
+                1,
+                1,
+                126,
+                32,
+                0,
+                173,
+                32,
+                1,
+                173,
+                66,
+                32,
+                134,
+                132,
+                32,
+                2,
+                173,
+                32,
+                3,
+                173,
+                66,
+                32,
+                134,
+                132,
+                126,
+                34,
+                4,
+                66,
+                32,
+                135,
+                167,
+                36,
+                0,
+                32,
+                4,
+                167,
+                11,
+                // 2, "div_s"
+                36,
+                1,
+                1,
+                126,
+                32,
+                0,
+                173,
+                32,
+                1,
+                173,
+                66,
+                32,
+                134,
+                132,
+                32,
+                2,
+                173,
+                32,
+                3,
+                173,
+                66,
+                32,
+                134,
+                132,
+                127,
+                34,
+                4,
+                66,
+                32,
+                135,
+                167,
+                36,
+                0,
+                32,
+                4,
+                167,
+                11,
+                // 3, "div_u"
+                36,
+                1,
+                1,
+                126,
+                32,
+                0,
+                173,
+                32,
+                1,
+                173,
+                66,
+                32,
+                134,
+                132,
+                32,
+                2,
+                173,
+                32,
+                3,
+                173,
+                66,
+                32,
+                134,
+                132,
+                128,
+                34,
+                4,
+                66,
+                32,
+                135,
+                167,
+                36,
+                0,
+                32,
+                4,
+                167,
+                11,
+                // 4, "rem_s"
+                36,
+                1,
+                1,
+                126,
+                32,
+                0,
+                173,
+                32,
+                1,
+                173,
+                66,
+                32,
+                134,
+                132,
+                32,
+                2,
+                173,
+                32,
+                3,
+                173,
+                66,
+                32,
+                134,
+                132,
+                129,
+                34,
+                4,
+                66,
+                32,
+                135,
+                167,
+                36,
+                0,
+                32,
+                4,
+                167,
+                11,
+                // 5, "rem_u"
+                36,
+                1,
+                1,
+                126,
+                32,
+                0,
+                173,
+                32,
+                1,
+                173,
+                66,
+                32,
+                134,
+                132,
+                32,
+                2,
+                173,
+                32,
+                3,
+                173,
+                66,
+                32,
+                134,
+                132,
+                130,
+                34,
+                4,
+                66,
+                32,
+                135,
+                167,
+                36,
+                0,
+                32,
+                4,
+                167,
+                11
+              ])
+            ),
+            {}
+          ).exports;
+        } catch {
+        }
+        function Long(low, high, unsigned) {
+          this.low = low | 0;
+          this.high = high | 0;
+          this.unsigned = !!unsigned;
+        }
+        Long.prototype.__isLong__;
+        Object.defineProperty(Long.prototype, "__isLong__", {
+          value: true
+        });
+        function isLong(obj) {
+          return (obj && obj["__isLong__"]) === true;
+        }
+        function ctz32(value) {
+          var c = Math.clz32(value & -value);
+          return value ? 31 - c : c;
+        }
+        Long.isLong = isLong;
+        var INT_CACHE = {};
+        var UINT_CACHE = {};
+        function fromInt(value, unsigned) {
+          var obj, cachedObj, cache;
+          if (unsigned) {
+            value >>>= 0;
+            if (cache = 0 <= value && value < 256) {
+              cachedObj = UINT_CACHE[value];
+              if (cachedObj) return cachedObj;
+            }
+            obj = fromBits(value, 0, true);
+            if (cache) UINT_CACHE[value] = obj;
+            return obj;
+          } else {
+            value |= 0;
+            if (cache = -128 <= value && value < 128) {
+              cachedObj = INT_CACHE[value];
+              if (cachedObj) return cachedObj;
+            }
+            obj = fromBits(value, value < 0 ? -1 : 0, false);
+            if (cache) INT_CACHE[value] = obj;
+            return obj;
+          }
+        }
+        Long.fromInt = fromInt;
+        function fromNumber(value, unsigned) {
+          if (isNaN(value)) return unsigned ? UZERO : ZERO;
+          if (unsigned) {
+            if (value < 0) return UZERO;
+            if (value >= TWO_PWR_64_DBL) return MAX_UNSIGNED_VALUE;
+          } else {
+            if (value <= -TWO_PWR_63_DBL) return MIN_VALUE;
+            if (value + 1 >= TWO_PWR_63_DBL) return MAX_VALUE;
+          }
+          if (value < 0) return fromNumber(-value, unsigned).neg();
+          return fromBits(
+            value % TWO_PWR_32_DBL | 0,
+            value / TWO_PWR_32_DBL | 0,
+            unsigned
+          );
+        }
+        Long.fromNumber = fromNumber;
+        function fromBits(lowBits, highBits, unsigned) {
+          return new Long(lowBits, highBits, unsigned);
+        }
+        Long.fromBits = fromBits;
+        var pow_dbl = Math.pow;
+        function fromString(str, unsigned, radix) {
+          if (str.length === 0) throw Error("empty string");
+          if (typeof unsigned === "number") {
+            radix = unsigned;
+            unsigned = false;
+          } else {
+            unsigned = !!unsigned;
+          }
+          if (str === "NaN" || str === "Infinity" || str === "+Infinity" || str === "-Infinity")
+            return unsigned ? UZERO : ZERO;
+          radix = radix || 10;
+          if (radix < 2 || 36 < radix) throw RangeError("radix");
+          var p;
+          if ((p = str.indexOf("-")) > 0) throw Error("interior hyphen");
+          else if (p === 0) {
+            return fromString(str.substring(1), unsigned, radix).neg();
+          }
+          var radixToPower = fromNumber(pow_dbl(radix, 8));
+          var result = ZERO;
+          for (var i = 0; i < str.length; i += 8) {
+            var size = Math.min(8, str.length - i), value = parseInt(str.substring(i, i + size), radix);
+            if (size < 8) {
+              var power = fromNumber(pow_dbl(radix, size));
+              result = result.mul(power).add(fromNumber(value));
+            } else {
+              result = result.mul(radixToPower);
+              result = result.add(fromNumber(value));
+            }
+          }
+          result.unsigned = unsigned;
+          return result;
+        }
+        Long.fromString = fromString;
+        function fromValue(val, unsigned) {
+          if (typeof val === "number") return fromNumber(val, unsigned);
+          if (typeof val === "string") return fromString(val, unsigned);
+          return fromBits(
+            val.low,
+            val.high,
+            typeof unsigned === "boolean" ? unsigned : val.unsigned
+          );
+        }
+        Long.fromValue = fromValue;
+        var TWO_PWR_16_DBL = 1 << 16;
+        var TWO_PWR_24_DBL = 1 << 24;
+        var TWO_PWR_32_DBL = TWO_PWR_16_DBL * TWO_PWR_16_DBL;
+        var TWO_PWR_64_DBL = TWO_PWR_32_DBL * TWO_PWR_32_DBL;
+        var TWO_PWR_63_DBL = TWO_PWR_64_DBL / 2;
+        var TWO_PWR_24 = fromInt(TWO_PWR_24_DBL);
+        var ZERO = fromInt(0);
+        Long.ZERO = ZERO;
+        var UZERO = fromInt(0, true);
+        Long.UZERO = UZERO;
+        var ONE = fromInt(1);
+        Long.ONE = ONE;
+        var UONE = fromInt(1, true);
+        Long.UONE = UONE;
+        var NEG_ONE = fromInt(-1);
+        Long.NEG_ONE = NEG_ONE;
+        var MAX_VALUE = fromBits(4294967295 | 0, 2147483647 | 0, false);
+        Long.MAX_VALUE = MAX_VALUE;
+        var MAX_UNSIGNED_VALUE = fromBits(4294967295 | 0, 4294967295 | 0, true);
+        Long.MAX_UNSIGNED_VALUE = MAX_UNSIGNED_VALUE;
+        var MIN_VALUE = fromBits(0, 2147483648 | 0, false);
+        Long.MIN_VALUE = MIN_VALUE;
+        var LongPrototype = Long.prototype;
+        LongPrototype.toInt = function toInt2() {
+          return this.unsigned ? this.low >>> 0 : this.low;
+        };
+        LongPrototype.toNumber = function toNumber() {
+          if (this.unsigned)
+            return (this.high >>> 0) * TWO_PWR_32_DBL + (this.low >>> 0);
+          return this.high * TWO_PWR_32_DBL + (this.low >>> 0);
+        };
+        LongPrototype.toString = function toString(radix) {
+          radix = radix || 10;
+          if (radix < 2 || 36 < radix) throw RangeError("radix");
+          if (this.isZero()) return "0";
+          if (this.isNegative()) {
+            if (this.eq(MIN_VALUE)) {
+              var radixLong = fromNumber(radix), div = this.div(radixLong), rem1 = div.mul(radixLong).sub(this);
+              return div.toString(radix) + rem1.toInt().toString(radix);
+            } else return "-" + this.neg().toString(radix);
+          }
+          var radixToPower = fromNumber(pow_dbl(radix, 6), this.unsigned), rem = this;
+          var result = "";
+          while (true) {
+            var remDiv = rem.div(radixToPower), intval = rem.sub(remDiv.mul(radixToPower)).toInt() >>> 0, digits = intval.toString(radix);
+            rem = remDiv;
+            if (rem.isZero()) return digits + result;
+            else {
+              while (digits.length < 6) digits = "0" + digits;
+              result = "" + digits + result;
+            }
+          }
+        };
+        LongPrototype.getHighBits = function getHighBits() {
+          return this.high;
+        };
+        LongPrototype.getHighBitsUnsigned = function getHighBitsUnsigned() {
+          return this.high >>> 0;
+        };
+        LongPrototype.getLowBits = function getLowBits() {
+          return this.low;
+        };
+        LongPrototype.getLowBitsUnsigned = function getLowBitsUnsigned() {
+          return this.low >>> 0;
+        };
+        LongPrototype.getNumBitsAbs = function getNumBitsAbs() {
+          if (this.isNegative())
+            return this.eq(MIN_VALUE) ? 64 : this.neg().getNumBitsAbs();
+          var val = this.high != 0 ? this.high : this.low;
+          for (var bit = 31; bit > 0; bit--) if ((val & 1 << bit) != 0) break;
+          return this.high != 0 ? bit + 33 : bit + 1;
+        };
+        LongPrototype.isSafeInteger = function isSafeInteger() {
+          var top11Bits = this.high >> 21;
+          if (!top11Bits) return true;
+          if (this.unsigned) return false;
+          return top11Bits === -1 && !(this.low === 0 && this.high === -2097152);
+        };
+        LongPrototype.isZero = function isZero() {
+          return this.high === 0 && this.low === 0;
+        };
+        LongPrototype.eqz = LongPrototype.isZero;
+        LongPrototype.isNegative = function isNegative() {
+          return !this.unsigned && this.high < 0;
+        };
+        LongPrototype.isPositive = function isPositive() {
+          return this.unsigned || this.high >= 0;
+        };
+        LongPrototype.isOdd = function isOdd() {
+          return (this.low & 1) === 1;
+        };
+        LongPrototype.isEven = function isEven() {
+          return (this.low & 1) === 0;
+        };
+        LongPrototype.equals = function equals(other) {
+          if (!isLong(other)) other = fromValue(other);
+          if (this.unsigned !== other.unsigned && this.high >>> 31 === 1 && other.high >>> 31 === 1)
+            return false;
+          return this.high === other.high && this.low === other.low;
+        };
+        LongPrototype.eq = LongPrototype.equals;
+        LongPrototype.notEquals = function notEquals(other) {
+          return !this.eq(
+            /* validates */
+            other
+          );
+        };
+        LongPrototype.neq = LongPrototype.notEquals;
+        LongPrototype.ne = LongPrototype.notEquals;
+        LongPrototype.lessThan = function lessThan(other) {
+          return this.comp(
+            /* validates */
+            other
+          ) < 0;
+        };
+        LongPrototype.lt = LongPrototype.lessThan;
+        LongPrototype.lessThanOrEqual = function lessThanOrEqual(other) {
+          return this.comp(
+            /* validates */
+            other
+          ) <= 0;
+        };
+        LongPrototype.lte = LongPrototype.lessThanOrEqual;
+        LongPrototype.le = LongPrototype.lessThanOrEqual;
+        LongPrototype.greaterThan = function greaterThan(other) {
+          return this.comp(
+            /* validates */
+            other
+          ) > 0;
+        };
+        LongPrototype.gt = LongPrototype.greaterThan;
+        LongPrototype.greaterThanOrEqual = function greaterThanOrEqual(other) {
+          return this.comp(
+            /* validates */
+            other
+          ) >= 0;
+        };
+        LongPrototype.gte = LongPrototype.greaterThanOrEqual;
+        LongPrototype.ge = LongPrototype.greaterThanOrEqual;
+        LongPrototype.compare = function compare(other) {
+          if (!isLong(other)) other = fromValue(other);
+          if (this.eq(other)) return 0;
+          var thisNeg = this.isNegative(), otherNeg = other.isNegative();
+          if (thisNeg && !otherNeg) return -1;
+          if (!thisNeg && otherNeg) return 1;
+          if (!this.unsigned) return this.sub(other).isNegative() ? -1 : 1;
+          return other.high >>> 0 > this.high >>> 0 || other.high === this.high && other.low >>> 0 > this.low >>> 0 ? -1 : 1;
+        };
+        LongPrototype.comp = LongPrototype.compare;
+        LongPrototype.negate = function negate() {
+          if (!this.unsigned && this.eq(MIN_VALUE)) return MIN_VALUE;
+          return this.not().add(ONE);
+        };
+        LongPrototype.neg = LongPrototype.negate;
+        LongPrototype.add = function add(addend) {
+          if (!isLong(addend)) addend = fromValue(addend);
+          var a48 = this.high >>> 16;
+          var a32 = this.high & 65535;
+          var a16 = this.low >>> 16;
+          var a00 = this.low & 65535;
+          var b48 = addend.high >>> 16;
+          var b32 = addend.high & 65535;
+          var b16 = addend.low >>> 16;
+          var b00 = addend.low & 65535;
+          var c48 = 0, c32 = 0, c16 = 0, c00 = 0;
+          c00 += a00 + b00;
+          c16 += c00 >>> 16;
+          c00 &= 65535;
+          c16 += a16 + b16;
+          c32 += c16 >>> 16;
+          c16 &= 65535;
+          c32 += a32 + b32;
+          c48 += c32 >>> 16;
+          c32 &= 65535;
+          c48 += a48 + b48;
+          c48 &= 65535;
+          return fromBits(c16 << 16 | c00, c48 << 16 | c32, this.unsigned);
+        };
+        LongPrototype.subtract = function subtract(subtrahend) {
+          if (!isLong(subtrahend)) subtrahend = fromValue(subtrahend);
+          return this.add(subtrahend.neg());
+        };
+        LongPrototype.sub = LongPrototype.subtract;
+        LongPrototype.multiply = function multiply(multiplier) {
+          if (this.isZero()) return this;
+          if (!isLong(multiplier)) multiplier = fromValue(multiplier);
+          if (wasm) {
+            var low = wasm["mul"](
+              this.low,
+              this.high,
+              multiplier.low,
+              multiplier.high
+            );
+            return fromBits(low, wasm["get_high"](), this.unsigned);
+          }
+          if (multiplier.isZero()) return this.unsigned ? UZERO : ZERO;
+          if (this.eq(MIN_VALUE)) return multiplier.isOdd() ? MIN_VALUE : ZERO;
+          if (multiplier.eq(MIN_VALUE)) return this.isOdd() ? MIN_VALUE : ZERO;
+          if (this.isNegative()) {
+            if (multiplier.isNegative()) return this.neg().mul(multiplier.neg());
+            else return this.neg().mul(multiplier).neg();
+          } else if (multiplier.isNegative())
+            return this.mul(multiplier.neg()).neg();
+          if (this.lt(TWO_PWR_24) && multiplier.lt(TWO_PWR_24))
+            return fromNumber(
+              this.toNumber() * multiplier.toNumber(),
+              this.unsigned
+            );
+          var a48 = this.high >>> 16;
+          var a32 = this.high & 65535;
+          var a16 = this.low >>> 16;
+          var a00 = this.low & 65535;
+          var b48 = multiplier.high >>> 16;
+          var b32 = multiplier.high & 65535;
+          var b16 = multiplier.low >>> 16;
+          var b00 = multiplier.low & 65535;
+          var c48 = 0, c32 = 0, c16 = 0, c00 = 0;
+          c00 += a00 * b00;
+          c16 += c00 >>> 16;
+          c00 &= 65535;
+          c16 += a16 * b00;
+          c32 += c16 >>> 16;
+          c16 &= 65535;
+          c16 += a00 * b16;
+          c32 += c16 >>> 16;
+          c16 &= 65535;
+          c32 += a32 * b00;
+          c48 += c32 >>> 16;
+          c32 &= 65535;
+          c32 += a16 * b16;
+          c48 += c32 >>> 16;
+          c32 &= 65535;
+          c32 += a00 * b32;
+          c48 += c32 >>> 16;
+          c32 &= 65535;
+          c48 += a48 * b00 + a32 * b16 + a16 * b32 + a00 * b48;
+          c48 &= 65535;
+          return fromBits(c16 << 16 | c00, c48 << 16 | c32, this.unsigned);
+        };
+        LongPrototype.mul = LongPrototype.multiply;
+        LongPrototype.divide = function divide(divisor) {
+          if (!isLong(divisor)) divisor = fromValue(divisor);
+          if (divisor.isZero()) throw Error("division by zero");
+          if (wasm) {
+            if (!this.unsigned && this.high === -2147483648 && divisor.low === -1 && divisor.high === -1) {
+              return this;
+            }
+            var low = (this.unsigned ? wasm["div_u"] : wasm["div_s"])(
+              this.low,
+              this.high,
+              divisor.low,
+              divisor.high
+            );
+            return fromBits(low, wasm["get_high"](), this.unsigned);
+          }
+          if (this.isZero()) return this.unsigned ? UZERO : ZERO;
+          var approx, rem, res;
+          if (!this.unsigned) {
+            if (this.eq(MIN_VALUE)) {
+              if (divisor.eq(ONE) || divisor.eq(NEG_ONE))
+                return MIN_VALUE;
+              else if (divisor.eq(MIN_VALUE)) return ONE;
+              else {
+                var halfThis = this.shr(1);
+                approx = halfThis.div(divisor).shl(1);
+                if (approx.eq(ZERO)) {
+                  return divisor.isNegative() ? ONE : NEG_ONE;
+                } else {
+                  rem = this.sub(divisor.mul(approx));
+                  res = approx.add(rem.div(divisor));
+                  return res;
+                }
+              }
+            } else if (divisor.eq(MIN_VALUE)) return this.unsigned ? UZERO : ZERO;
+            if (this.isNegative()) {
+              if (divisor.isNegative()) return this.neg().div(divisor.neg());
+              return this.neg().div(divisor).neg();
+            } else if (divisor.isNegative()) return this.div(divisor.neg()).neg();
+            res = ZERO;
+          } else {
+            if (!divisor.unsigned) divisor = divisor.toUnsigned();
+            if (divisor.gt(this)) return UZERO;
+            if (divisor.gt(this.shru(1)))
+              return UONE;
+            res = UZERO;
+          }
+          rem = this;
+          while (rem.gte(divisor)) {
+            approx = Math.max(1, Math.floor(rem.toNumber() / divisor.toNumber()));
+            var log2 = Math.ceil(Math.log(approx) / Math.LN2), delta = log2 <= 48 ? 1 : pow_dbl(2, log2 - 48), approxRes = fromNumber(approx), approxRem = approxRes.mul(divisor);
+            while (approxRem.isNegative() || approxRem.gt(rem)) {
+              approx -= delta;
+              approxRes = fromNumber(approx, this.unsigned);
+              approxRem = approxRes.mul(divisor);
+            }
+            if (approxRes.isZero()) approxRes = ONE;
+            res = res.add(approxRes);
+            rem = rem.sub(approxRem);
+          }
+          return res;
+        };
+        LongPrototype.div = LongPrototype.divide;
+        LongPrototype.modulo = function modulo(divisor) {
+          if (!isLong(divisor)) divisor = fromValue(divisor);
+          if (wasm) {
+            var low = (this.unsigned ? wasm["rem_u"] : wasm["rem_s"])(
+              this.low,
+              this.high,
+              divisor.low,
+              divisor.high
+            );
+            return fromBits(low, wasm["get_high"](), this.unsigned);
+          }
+          return this.sub(this.div(divisor).mul(divisor));
+        };
+        LongPrototype.mod = LongPrototype.modulo;
+        LongPrototype.rem = LongPrototype.modulo;
+        LongPrototype.not = function not() {
+          return fromBits(~this.low, ~this.high, this.unsigned);
+        };
+        LongPrototype.countLeadingZeros = function countLeadingZeros() {
+          return this.high ? Math.clz32(this.high) : Math.clz32(this.low) + 32;
+        };
+        LongPrototype.clz = LongPrototype.countLeadingZeros;
+        LongPrototype.countTrailingZeros = function countTrailingZeros() {
+          return this.low ? ctz32(this.low) : ctz32(this.high) + 32;
+        };
+        LongPrototype.ctz = LongPrototype.countTrailingZeros;
+        LongPrototype.and = function and(other) {
+          if (!isLong(other)) other = fromValue(other);
+          return fromBits(
+            this.low & other.low,
+            this.high & other.high,
+            this.unsigned
+          );
+        };
+        LongPrototype.or = function or(other) {
+          if (!isLong(other)) other = fromValue(other);
+          return fromBits(
+            this.low | other.low,
+            this.high | other.high,
+            this.unsigned
+          );
+        };
+        LongPrototype.xor = function xor2(other) {
+          if (!isLong(other)) other = fromValue(other);
+          return fromBits(
+            this.low ^ other.low,
+            this.high ^ other.high,
+            this.unsigned
+          );
+        };
+        LongPrototype.shiftLeft = function shiftLeft(numBits) {
+          if (isLong(numBits)) numBits = numBits.toInt();
+          if ((numBits &= 63) === 0) return this;
+          else if (numBits < 32)
+            return fromBits(
+              this.low << numBits,
+              this.high << numBits | this.low >>> 32 - numBits,
+              this.unsigned
+            );
+          else return fromBits(0, this.low << numBits - 32, this.unsigned);
+        };
+        LongPrototype.shl = LongPrototype.shiftLeft;
+        LongPrototype.shiftRight = function shiftRight(numBits) {
+          if (isLong(numBits)) numBits = numBits.toInt();
+          if ((numBits &= 63) === 0) return this;
+          else if (numBits < 32)
+            return fromBits(
+              this.low >>> numBits | this.high << 32 - numBits,
+              this.high >> numBits,
+              this.unsigned
+            );
+          else
+            return fromBits(
+              this.high >> numBits - 32,
+              this.high >= 0 ? 0 : -1,
+              this.unsigned
+            );
+        };
+        LongPrototype.shr = LongPrototype.shiftRight;
+        LongPrototype.shiftRightUnsigned = function shiftRightUnsigned(numBits) {
+          if (isLong(numBits)) numBits = numBits.toInt();
+          if ((numBits &= 63) === 0) return this;
+          if (numBits < 32)
+            return fromBits(
+              this.low >>> numBits | this.high << 32 - numBits,
+              this.high >>> numBits,
+              this.unsigned
+            );
+          if (numBits === 32) return fromBits(this.high, 0, this.unsigned);
+          return fromBits(this.high >>> numBits - 32, 0, this.unsigned);
+        };
+        LongPrototype.shru = LongPrototype.shiftRightUnsigned;
+        LongPrototype.shr_u = LongPrototype.shiftRightUnsigned;
+        LongPrototype.rotateLeft = function rotateLeft(numBits) {
+          var b;
+          if (isLong(numBits)) numBits = numBits.toInt();
+          if ((numBits &= 63) === 0) return this;
+          if (numBits === 32) return fromBits(this.high, this.low, this.unsigned);
+          if (numBits < 32) {
+            b = 32 - numBits;
+            return fromBits(
+              this.low << numBits | this.high >>> b,
+              this.high << numBits | this.low >>> b,
+              this.unsigned
+            );
+          }
+          numBits -= 32;
+          b = 32 - numBits;
+          return fromBits(
+            this.high << numBits | this.low >>> b,
+            this.low << numBits | this.high >>> b,
+            this.unsigned
+          );
+        };
+        LongPrototype.rotl = LongPrototype.rotateLeft;
+        LongPrototype.rotateRight = function rotateRight(numBits) {
+          var b;
+          if (isLong(numBits)) numBits = numBits.toInt();
+          if ((numBits &= 63) === 0) return this;
+          if (numBits === 32) return fromBits(this.high, this.low, this.unsigned);
+          if (numBits < 32) {
+            b = 32 - numBits;
+            return fromBits(
+              this.high << b | this.low >>> numBits,
+              this.low << b | this.high >>> numBits,
+              this.unsigned
+            );
+          }
+          numBits -= 32;
+          b = 32 - numBits;
+          return fromBits(
+            this.low << b | this.high >>> numBits,
+            this.high << b | this.low >>> numBits,
+            this.unsigned
+          );
+        };
+        LongPrototype.rotr = LongPrototype.rotateRight;
+        LongPrototype.toSigned = function toSigned() {
+          if (!this.unsigned) return this;
+          return fromBits(this.low, this.high, false);
+        };
+        LongPrototype.toUnsigned = function toUnsigned() {
+          if (this.unsigned) return this;
+          return fromBits(this.low, this.high, true);
+        };
+        LongPrototype.toBytes = function toBytes(le) {
+          return le ? this.toBytesLE() : this.toBytesBE();
+        };
+        LongPrototype.toBytesLE = function toBytesLE() {
+          var hi = this.high, lo = this.low;
+          return [
+            lo & 255,
+            lo >>> 8 & 255,
+            lo >>> 16 & 255,
+            lo >>> 24,
+            hi & 255,
+            hi >>> 8 & 255,
+            hi >>> 16 & 255,
+            hi >>> 24
+          ];
+        };
+        LongPrototype.toBytesBE = function toBytesBE() {
+          var hi = this.high, lo = this.low;
+          return [
+            hi >>> 24,
+            hi >>> 16 & 255,
+            hi >>> 8 & 255,
+            hi & 255,
+            lo >>> 24,
+            lo >>> 16 & 255,
+            lo >>> 8 & 255,
+            lo & 255
+          ];
+        };
+        Long.fromBytes = function fromBytes(bytes, unsigned, le) {
+          return le ? Long.fromBytesLE(bytes, unsigned) : Long.fromBytesBE(bytes, unsigned);
+        };
+        Long.fromBytesLE = function fromBytesLE(bytes, unsigned) {
+          return new Long(
+            bytes[0] | bytes[1] << 8 | bytes[2] << 16 | bytes[3] << 24,
+            bytes[4] | bytes[5] << 8 | bytes[6] << 16 | bytes[7] << 24,
+            unsigned
+          );
+        };
+        Long.fromBytesBE = function fromBytesBE(bytes, unsigned) {
+          return new Long(
+            bytes[4] << 24 | bytes[5] << 16 | bytes[6] << 8 | bytes[7],
+            bytes[0] << 24 | bytes[1] << 16 | bytes[2] << 8 | bytes[3],
+            unsigned
+          );
+        };
+        if (typeof BigInt === "function") {
+          Long.fromBigInt = function fromBigInt(value, unsigned) {
+            var lowBits = Number(BigInt.asIntN(32, value));
+            var highBits = Number(BigInt.asIntN(32, value >> BigInt(32)));
+            return fromBits(lowBits, highBits, unsigned);
+          };
+          Long.fromValue = function fromValueWithBigInt(value, unsigned) {
+            if (typeof value === "bigint") return Long.fromBigInt(value, unsigned);
+            return fromValue(value, unsigned);
+          };
+          LongPrototype.toBigInt = function toBigInt() {
+            var lowBigInt = BigInt(this.low >>> 0);
+            var highBigInt = BigInt(this.unsigned ? this.high >>> 0 : this.high);
+            return highBigInt << BigInt(32) | lowBigInt;
+          };
+        }
+        var _default3 = _exports.default = Long;
+      }
+    );
+  }
+});
+
+// node_modules/protobufjs/src/util/minimal.js
+var require_minimal = __commonJS({
+  "node_modules/protobufjs/src/util/minimal.js"(exports) {
+    "use strict";
+    var util = exports;
+    util.asPromise = require_aspromise();
+    util.base64 = require_base64();
+    util.EventEmitter = require_eventemitter();
+    util.float = require_float3();
+    util.utf8 = require_utf8();
+    util.pool = require_pool();
+    util.LongBits = require_longbits();
+    function isUnsafeProperty(key) {
+      return key === "__proto__" || key === "prototype" || key === "constructor";
+    }
+    util.isUnsafeProperty = isUnsafeProperty;
+    util.isNode = Boolean(typeof global !== "undefined" && global && global.process && global.process.versions && global.process.versions.node);
+    util.global = util.isNode && global || typeof window !== "undefined" && window || typeof self !== "undefined" && self || exports;
+    util.emptyArray = Object.freeze ? Object.freeze([]) : (
+      /* istanbul ignore next */
+      []
+    );
+    util.emptyObject = Object.freeze ? Object.freeze({}) : (
+      /* istanbul ignore next */
+      {}
+    );
+    util.isInteger = Number.isInteger || /* istanbul ignore next */
+    function isInteger(value) {
+      return typeof value === "number" && isFinite(value) && Math.floor(value) === value;
+    };
+    util.isString = function isString(value) {
+      return typeof value === "string" || value instanceof String;
+    };
+    util.isObject = function isObject2(value) {
+      return value && typeof value === "object";
+    };
+    util.isset = /**
+     * Checks if a property on a message is considered to be present.
+     * @param {Object} obj Plain object or message instance
+     * @param {string} prop Property name
+     * @returns {boolean} `true` if considered to be present, otherwise `false`
+     */
+    util.isSet = function isSet(obj, prop) {
+      var value = obj[prop];
+      if (value != null && Object.hasOwnProperty.call(obj, prop))
+        return typeof value !== "object" || (Array.isArray(value) ? value.length : Object.keys(value).length) > 0;
+      return false;
+    };
+    util.Buffer = (function() {
+      try {
+        var Buffer2 = util.global.Buffer;
+        return Buffer2.prototype.utf8Write ? Buffer2 : (
+          /* istanbul ignore next */
+          null
+        );
+      } catch (e) {
+        return null;
+      }
+    })();
+    util._Buffer_from = null;
+    util._Buffer_allocUnsafe = null;
+    util.newBuffer = function newBuffer(sizeOrArray) {
+      return typeof sizeOrArray === "number" ? util.Buffer ? util._Buffer_allocUnsafe(sizeOrArray) : new util.Array(sizeOrArray) : util.Buffer ? util._Buffer_from(sizeOrArray) : typeof Uint8Array === "undefined" ? sizeOrArray : new Uint8Array(sizeOrArray);
+    };
+    util.Array = typeof Uint8Array !== "undefined" ? Uint8Array : Array;
+    util.Long = /* istanbul ignore next */
+    util.global.dcodeIO && /* istanbul ignore next */
+    util.global.dcodeIO.Long || /* istanbul ignore next */
+    util.global.Long || (function() {
+      try {
+        var Long = require_umd();
+        return Long && Long.isLong ? Long : null;
+      } catch (e) {
+        return null;
+      }
+    })();
+    util.key2Re = /^true|false|0|1$/;
+    util.key32Re = /^-?(?:0|[1-9][0-9]*)$/;
+    util.key64Re = /^(?:[\\x00-\\xff]{8}|-?(?:0|[1-9][0-9]*))$/;
+    util.longToHash = function longToHash(value) {
+      return value ? util.LongBits.from(value).toHash() : util.LongBits.zeroHash;
+    };
+    util.longFromHash = function longFromHash(hash2, unsigned) {
+      var bits = util.LongBits.fromHash(hash2);
+      if (util.Long)
+        return util.Long.fromBits(bits.lo, bits.hi, unsigned);
+      return bits.toNumber(Boolean(unsigned));
+    };
+    function merge2(dst) {
+      var ifNotSet = typeof arguments[arguments.length - 1] === "boolean", limit = ifNotSet ? arguments.length - 1 : arguments.length;
+      ifNotSet = ifNotSet && arguments[arguments.length - 1];
+      for (var a = 1; a < limit; ++a) {
+        var src = arguments[a];
+        if (!src)
+          continue;
+        for (var keys = Object.keys(src), i = 0; i < keys.length; ++i)
+          if (!isUnsafeProperty(keys[i]) && (dst[keys[i]] === void 0 || !ifNotSet))
+            dst[keys[i]] = src[keys[i]];
+      }
+      return dst;
+    }
+    util.merge = merge2;
+    util.nestingLimit = 32;
+    util.recursionLimit = 100;
+    util.makeProp = function makeProp(obj, key) {
+      Object.defineProperty(obj, key, {
+        enumerable: true,
+        configurable: true,
+        writable: true
+      });
+    };
+    util.lcFirst = function lcFirst(str) {
+      return str.charAt(0).toLowerCase() + str.substring(1);
+    };
+    function newError2(name) {
+      function CustomError(message, properties) {
+        if (!(this instanceof CustomError))
+          return new CustomError(message, properties);
+        Object.defineProperty(this, "message", { get: function() {
+          return message;
+        } });
+        if (Error.captureStackTrace)
+          Error.captureStackTrace(this, CustomError);
+        else
+          Object.defineProperty(this, "stack", { value: new Error().stack || "" });
+        if (properties)
+          merge2(this, properties);
+      }
+      CustomError.prototype = Object.create(Error.prototype, {
+        constructor: {
+          value: CustomError,
+          writable: true,
+          enumerable: false,
+          configurable: true
+        },
+        name: {
+          get: function get() {
+            return name;
+          },
+          set: void 0,
+          enumerable: false,
+          // configurable: false would accurately preserve the behavior of
+          // the original, but I'm guessing that was not intentional.
+          // For an actual error subclass, this property would
+          // be configurable.
+          configurable: true
+        },
+        toString: {
+          value: function value() {
+            return this.name + ": " + this.message;
+          },
+          writable: true,
+          enumerable: false,
+          configurable: true
+        }
+      });
+      return CustomError;
+    }
+    util.newError = newError2;
+    util.ProtocolError = newError2("ProtocolError");
+    util.oneOfGetter = function getOneOf(fieldNames) {
+      var fieldMap = {};
+      for (var i = 0; i < fieldNames.length; ++i)
+        fieldMap[fieldNames[i]] = 1;
+      return function() {
+        for (var keys = Object.keys(this), i2 = keys.length - 1; i2 > -1; --i2)
+          if (fieldMap[keys[i2]] === 1 && this[keys[i2]] !== void 0 && this[keys[i2]] !== null)
+            return keys[i2];
+      };
+    };
+    util.oneOfSetter = function setOneOf(fieldNames) {
+      return function(name) {
+        for (var i = 0; i < fieldNames.length; ++i)
+          if (fieldNames[i] !== name)
+            delete this[fieldNames[i]];
+      };
+    };
+    util.toJSONOptions = {
+      longs: String,
+      enums: String,
+      bytes: String,
+      json: true
+    };
+    util._configure = function() {
+      var Buffer2 = util.Buffer;
+      if (!Buffer2) {
+        util._Buffer_from = util._Buffer_allocUnsafe = null;
+        return;
+      }
+      util._Buffer_from = Buffer2.from !== Uint8Array.from && Buffer2.from || /* istanbul ignore next */
+      function Buffer_from(value, encoding) {
+        return new Buffer2(value, encoding);
+      };
+      util._Buffer_allocUnsafe = Buffer2.allocUnsafe || /* istanbul ignore next */
+      function Buffer_allocUnsafe(size) {
+        return new Buffer2(size);
+      };
+    };
+  }
+});
+
+// node_modules/protobufjs/src/writer.js
+var require_writer = __commonJS({
+  "node_modules/protobufjs/src/writer.js"(exports, module) {
+    "use strict";
+    module.exports = Writer;
+    var util = require_minimal();
+    var BufferWriter;
+    var LongBits = util.LongBits;
+    var base643 = util.base64;
+    var utf8 = util.utf8;
+    function Op(fn, len, val) {
+      this.fn = fn;
+      this.len = len;
+      this.next = void 0;
+      this.val = val;
+    }
+    function noop() {
+    }
+    function State(writer) {
+      this.head = writer.head;
+      this.tail = writer.tail;
+      this.len = writer.len;
+      this.next = writer.states;
+    }
+    function Writer() {
+      this.len = 0;
+      this.head = new Op(noop, 0, 0);
+      this.tail = this.head;
+      this.states = null;
+    }
+    var create = function create2() {
+      return util.Buffer ? function create_buffer_setup() {
+        return (Writer.create = function create_buffer() {
+          return new BufferWriter();
+        })();
+      } : function create_array() {
+        return new Writer();
+      };
+    };
+    Writer.create = create();
+    Writer.alloc = function alloc(size) {
+      return new util.Array(size);
+    };
+    if (util.Array !== Array)
+      Writer.alloc = util.pool(Writer.alloc, util.Array.prototype.subarray);
+    Writer.prototype._push = function push(fn, len, val) {
+      this.tail = this.tail.next = new Op(fn, len, val);
+      this.len += len;
+      return this;
+    };
+    function writeByte(val, buf, pos) {
+      buf[pos] = val & 255;
+    }
+    function writeVarint32(val, buf, pos) {
+      while (val > 127) {
+        buf[pos++] = val & 127 | 128;
+        val >>>= 7;
+      }
+      buf[pos] = val;
+    }
+    function VarintOp(len, val) {
+      this.len = len;
+      this.next = void 0;
+      this.val = val;
+    }
+    VarintOp.prototype = Object.create(Op.prototype);
+    VarintOp.prototype.fn = writeVarint32;
+    Writer.prototype.uint32 = function write_uint32(value) {
+      this.len += (this.tail = this.tail.next = new VarintOp(
+        (value = value >>> 0) < 128 ? 1 : value < 16384 ? 2 : value < 2097152 ? 3 : value < 268435456 ? 4 : 5,
+        value
+      )).len;
+      return this;
+    };
+    Writer.prototype.int32 = function write_int32(value) {
+      return (value |= 0) < 0 ? this._push(writeVarint64, 10, LongBits.fromNumber(value)) : this.uint32(value);
+    };
+    Writer.prototype.sint32 = function write_sint32(value) {
+      return this.uint32((value << 1 ^ value >> 31) >>> 0);
+    };
+    function writeVarint64(val, buf, pos) {
+      var lo = val.lo, hi = val.hi;
+      while (hi) {
+        buf[pos++] = lo & 127 | 128;
+        lo = (lo >>> 7 | hi << 25) >>> 0;
+        hi >>>= 7;
+      }
+      while (lo > 127) {
+        buf[pos++] = lo & 127 | 128;
+        lo = lo >>> 7;
+      }
+      buf[pos++] = lo;
+    }
+    Writer.prototype.uint64 = function write_uint64(value) {
+      var bits = LongBits.from(value);
+      return this._push(writeVarint64, bits.length(), bits);
+    };
+    Writer.prototype.int64 = Writer.prototype.uint64;
+    Writer.prototype.sint64 = function write_sint64(value) {
+      var bits = LongBits.from(value).zzEncode();
+      return this._push(writeVarint64, bits.length(), bits);
+    };
+    Writer.prototype.bool = function write_bool(value) {
+      return this._push(writeByte, 1, value ? 1 : 0);
+    };
+    function writeFixed32(val, buf, pos) {
+      buf[pos] = val & 255;
+      buf[pos + 1] = val >>> 8 & 255;
+      buf[pos + 2] = val >>> 16 & 255;
+      buf[pos + 3] = val >>> 24;
+    }
+    Writer.prototype.fixed32 = function write_fixed32(value) {
+      return this._push(writeFixed32, 4, value >>> 0);
+    };
+    Writer.prototype.sfixed32 = Writer.prototype.fixed32;
+    Writer.prototype.fixed64 = function write_fixed64(value) {
+      var bits = LongBits.from(value);
+      return this._push(writeFixed32, 4, bits.lo)._push(writeFixed32, 4, bits.hi);
+    };
+    Writer.prototype.sfixed64 = Writer.prototype.fixed64;
+    Writer.prototype.float = function write_float(value) {
+      return this._push(util.float.writeFloatLE, 4, value);
+    };
+    Writer.prototype.double = function write_double(value) {
+      return this._push(util.float.writeDoubleLE, 8, value);
+    };
+    var writeBytes = util.Array.prototype.set ? function writeBytes_set(val, buf, pos) {
+      buf.set(val, pos);
+    } : function writeBytes_for(val, buf, pos) {
+      for (var i = 0; i < val.length; ++i)
+        buf[pos + i] = val[i];
+    };
+    Writer.prototype.bytes = function write_bytes(value) {
+      var len = value.length >>> 0;
+      if (!len)
+        return this._push(writeByte, 1, 0);
+      if (util.isString(value)) {
+        var buf = Writer.alloc(len = base643.length(value));
+        base643.decode(value, buf, 0);
+        value = buf;
+      }
+      return this.uint32(len)._push(writeBytes, len, value);
+    };
+    Writer.prototype.string = function write_string(value) {
+      var len = utf8.length(value);
+      return len ? this.uint32(len)._push(utf8.write, len, value) : this._push(writeByte, 1, 0);
+    };
+    Writer.prototype.fork = function fork() {
+      this.states = new State(this);
+      this.head = this.tail = new Op(noop, 0, 0);
+      this.len = 0;
+      return this;
+    };
+    Writer.prototype.reset = function reset() {
+      if (this.states) {
+        this.head = this.states.head;
+        this.tail = this.states.tail;
+        this.len = this.states.len;
+        this.states = this.states.next;
+      } else {
+        this.head = this.tail = new Op(noop, 0, 0);
+        this.len = 0;
+      }
+      return this;
+    };
+    Writer.prototype.ldelim = function ldelim() {
+      var head = this.head, tail = this.tail, len = this.len;
+      this.reset().uint32(len);
+      if (len) {
+        this.tail.next = head.next;
+        this.tail = tail;
+        this.len += len;
+      }
+      return this;
+    };
+    Writer.prototype.finish = function finish() {
+      var head = this.head.next, buf = this.constructor.alloc(this.len), pos = 0;
+      while (head) {
+        head.fn(head.val, buf, pos);
+        pos += head.len;
+        head = head.next;
+      }
+      return buf;
+    };
+    Writer._configure = function(BufferWriter_) {
+      BufferWriter = BufferWriter_;
+      Writer.create = create();
+      BufferWriter._configure();
+    };
+  }
+});
+
+// node_modules/protobufjs/src/writer_buffer.js
+var require_writer_buffer = __commonJS({
+  "node_modules/protobufjs/src/writer_buffer.js"(exports, module) {
+    "use strict";
+    module.exports = BufferWriter;
+    var Writer = require_writer();
+    (BufferWriter.prototype = Object.create(Writer.prototype)).constructor = BufferWriter;
+    var util = require_minimal();
+    function BufferWriter() {
+      Writer.call(this);
+    }
+    BufferWriter._configure = function() {
+      BufferWriter.alloc = util._Buffer_allocUnsafe;
+      BufferWriter.writeBytesBuffer = util.Buffer && util.Buffer.prototype instanceof Uint8Array && util.Buffer.prototype.set.name === "set" ? function writeBytesBuffer_set(val, buf, pos) {
+        buf.set(val, pos);
+      } : function writeBytesBuffer_copy(val, buf, pos) {
+        if (val.copy)
+          val.copy(buf, pos, 0, val.length);
+        else for (var i = 0; i < val.length; )
+          buf[pos++] = val[i++];
+      };
+    };
+    BufferWriter.prototype.bytes = function write_bytes_buffer(value) {
+      if (util.isString(value))
+        value = util._Buffer_from(value, "base64");
+      var len = value.length >>> 0;
+      this.uint32(len);
+      if (len)
+        this._push(BufferWriter.writeBytesBuffer, len, value);
+      return this;
+    };
+    function writeStringBuffer(val, buf, pos) {
+      if (val.length < 40)
+        util.utf8.write(val, buf, pos);
+      else if (buf.utf8Write)
+        buf.utf8Write(val, pos);
+      else
+        buf.write(val, pos);
+    }
+    BufferWriter.prototype.string = function write_string_buffer(value) {
+      var len = util.Buffer.byteLength(value);
+      this.uint32(len);
+      if (len)
+        this._push(writeStringBuffer, len, value);
+      return this;
+    };
+    BufferWriter._configure();
+  }
+});
+
+// node_modules/protobufjs/src/reader.js
+var require_reader = __commonJS({
+  "node_modules/protobufjs/src/reader.js"(exports, module) {
+    "use strict";
+    module.exports = Reader;
+    var util = require_minimal();
+    var BufferReader;
+    var LongBits = util.LongBits;
+    var utf8 = util.utf8;
+    function indexOutOfRange(reader, writeLength) {
+      return RangeError("index out of range: " + reader.pos + " + " + (writeLength || 1) + " > " + reader.len);
+    }
+    function Reader(buffer) {
+      this.buf = buffer;
+      this.pos = 0;
+      this.len = buffer.length;
+    }
+    var create_array = typeof Uint8Array !== "undefined" ? function create_typed_array(buffer) {
+      if (buffer instanceof Uint8Array || Array.isArray(buffer))
+        return new Reader(buffer);
+      throw Error("illegal buffer");
+    } : function create_array2(buffer) {
+      if (Array.isArray(buffer))
+        return new Reader(buffer);
+      throw Error("illegal buffer");
+    };
+    var create = function create2() {
+      return util.Buffer ? function create_buffer_setup(buffer) {
+        return (Reader.create = function create_buffer(buffer2) {
+          return util.Buffer.isBuffer(buffer2) ? new BufferReader(buffer2) : create_array(buffer2);
+        })(buffer);
+      } : create_array;
+    };
+    Reader.create = create();
+    Reader.prototype._slice = util.Array.prototype.subarray || /* istanbul ignore next */
+    util.Array.prototype.slice;
+    function readVarint32NearEnd(reader) {
+      var value = 0;
+      for (var i = 0; i < 4; ++i) {
+        if (reader.pos >= reader.len)
+          throw indexOutOfRange(reader);
+        var b = reader.buf[reader.pos++];
+        value = (value | (b & 127) << i * 7) >>> 0;
+        if (b < 128)
+          return value;
+      }
+      throw indexOutOfRange(reader);
+    }
+    Reader.prototype.uint32 = /* @__PURE__ */ (function read_uint32_setup() {
+      var value = 4294967295;
+      return function read_uint32() {
+        if (this.len - this.pos < 5) {
+          if (this.pos >= this.len)
+            throw indexOutOfRange(this);
+          if (this.buf[this.pos] >= 128)
+            return readVarint32NearEnd(this);
+        }
+        value = (this.buf[this.pos] & 127) >>> 0;
+        if (this.buf[this.pos++] < 128) return value;
+        value = (value | (this.buf[this.pos] & 127) << 7) >>> 0;
+        if (this.buf[this.pos++] < 128) return value;
+        value = (value | (this.buf[this.pos] & 127) << 14) >>> 0;
+        if (this.buf[this.pos++] < 128) return value;
+        value = (value | (this.buf[this.pos] & 127) << 21) >>> 0;
+        if (this.buf[this.pos++] < 128) return value;
+        value = (value | (this.buf[this.pos] & 15) << 28) >>> 0;
+        if (this.buf[this.pos++] < 128) return value;
+        if ((this.pos += 5) > this.len) {
+          this.pos = this.len;
+          throw indexOutOfRange(this, 10);
+        }
+        return value;
+      };
+    })();
+    Reader.prototype.int32 = function read_int32() {
+      return this.uint32() | 0;
+    };
+    Reader.prototype.sint32 = function read_sint32() {
+      var value = this.uint32();
+      return value >>> 1 ^ -(value & 1) | 0;
+    };
+    function readLongVarint() {
+      var bits = new LongBits(0, 0);
+      var i = 0;
+      if (this.len - this.pos > 4) {
+        for (; i < 4; ++i) {
+          bits.lo = (bits.lo | (this.buf[this.pos] & 127) << i * 7) >>> 0;
+          if (this.buf[this.pos++] < 128)
+            return bits;
+        }
+        bits.lo = (bits.lo | (this.buf[this.pos] & 127) << 28) >>> 0;
+        bits.hi = (bits.hi | (this.buf[this.pos] & 127) >> 4) >>> 0;
+        if (this.buf[this.pos++] < 128)
+          return bits;
+        i = 0;
+      } else {
+        for (; i < 3; ++i) {
+          if (this.pos >= this.len)
+            throw indexOutOfRange(this);
+          bits.lo = (bits.lo | (this.buf[this.pos] & 127) << i * 7) >>> 0;
+          if (this.buf[this.pos++] < 128)
+            return bits;
+        }
+        bits.lo = (bits.lo | (this.buf[this.pos++] & 127) << i * 7) >>> 0;
+        return bits;
+      }
+      if (this.len - this.pos > 4) {
+        for (; i < 5; ++i) {
+          bits.hi = (bits.hi | (this.buf[this.pos] & 127) << i * 7 + 3) >>> 0;
+          if (this.buf[this.pos++] < 128)
+            return bits;
+        }
+      } else {
+        for (; i < 5; ++i) {
+          if (this.pos >= this.len)
+            throw indexOutOfRange(this);
+          bits.hi = (bits.hi | (this.buf[this.pos] & 127) << i * 7 + 3) >>> 0;
+          if (this.buf[this.pos++] < 128)
+            return bits;
+        }
+      }
+      throw Error("invalid varint encoding");
+    }
+    Reader.prototype.bool = function read_bool() {
+      return this.uint32() !== 0;
+    };
+    function readFixed32_end(buf, end) {
+      return (buf[end - 4] | buf[end - 3] << 8 | buf[end - 2] << 16 | buf[end - 1] << 24) >>> 0;
+    }
+    Reader.prototype.fixed32 = function read_fixed32() {
+      if (this.pos + 4 > this.len)
+        throw indexOutOfRange(this, 4);
+      return readFixed32_end(this.buf, this.pos += 4);
+    };
+    Reader.prototype.sfixed32 = function read_sfixed32() {
+      if (this.pos + 4 > this.len)
+        throw indexOutOfRange(this, 4);
+      return readFixed32_end(this.buf, this.pos += 4) | 0;
+    };
+    function readFixed64() {
+      if (this.pos + 8 > this.len)
+        throw indexOutOfRange(this, 8);
+      return new LongBits(readFixed32_end(this.buf, this.pos += 4), readFixed32_end(this.buf, this.pos += 4));
+    }
+    Reader.prototype.float = function read_float() {
+      if (this.pos + 4 > this.len)
+        throw indexOutOfRange(this, 4);
+      var value = util.float.readFloatLE(this.buf, this.pos);
+      this.pos += 4;
+      return value;
+    };
+    Reader.prototype.double = function read_double() {
+      if (this.pos + 8 > this.len)
+        throw indexOutOfRange(this, 4);
+      var value = util.float.readDoubleLE(this.buf, this.pos);
+      this.pos += 8;
+      return value;
+    };
+    Reader.prototype.bytes = function read_bytes() {
+      var length = this.uint32(), start = this.pos, end = this.pos + length;
+      if (end > this.len)
+        throw indexOutOfRange(this, length);
+      this.pos += length;
+      if (Array.isArray(this.buf))
+        return this.buf.slice(start, end);
+      if (start === end) {
+        var nativeBuffer = util.Buffer;
+        return nativeBuffer ? nativeBuffer.alloc(0) : new this.buf.constructor(0);
+      }
+      return this._slice.call(this.buf, start, end);
+    };
+    Reader.prototype.string = function read_string() {
+      var bytes = this.bytes();
+      return utf8.read(bytes, 0, bytes.length);
+    };
+    Reader.prototype.skip = function skip(length) {
+      if (typeof length === "number") {
+        if (this.pos + length > this.len)
+          throw indexOutOfRange(this, length);
+        this.pos += length;
+      } else {
+        do {
+          if (this.pos >= this.len)
+            throw indexOutOfRange(this);
+        } while (this.buf[this.pos++] & 128);
+      }
+      return this;
+    };
+    Reader.recursionLimit = util.recursionLimit;
+    Reader.prototype.skipType = function(wireType, depth) {
+      if (depth === void 0) depth = 0;
+      if (depth > Reader.recursionLimit)
+        throw Error("maximum nesting depth exceeded");
+      switch (wireType) {
+        case 0:
+          this.skip();
+          break;
+        case 1:
+          this.skip(8);
+          break;
+        case 2:
+          this.skip(this.uint32());
+          break;
+        case 3:
+          while ((wireType = this.uint32() & 7) !== 4) {
+            this.skipType(wireType, depth + 1);
+          }
+          break;
+        case 5:
+          this.skip(4);
+          break;
+        /* istanbul ignore next */
+        default:
+          throw Error("invalid wire type " + wireType + " at offset " + this.pos);
+      }
+      return this;
+    };
+    Reader._configure = function(BufferReader_) {
+      BufferReader = BufferReader_;
+      Reader.create = create();
+      BufferReader._configure();
+      var fn = util.Long ? "toLong" : (
+        /* istanbul ignore next */
+        "toNumber"
+      );
+      util.merge(Reader.prototype, {
+        int64: function read_int64() {
+          return readLongVarint.call(this)[fn](false);
+        },
+        uint64: function read_uint64() {
+          return readLongVarint.call(this)[fn](true);
+        },
+        sint64: function read_sint64() {
+          return readLongVarint.call(this).zzDecode()[fn](false);
+        },
+        fixed64: function read_fixed64() {
+          return readFixed64.call(this)[fn](true);
+        },
+        sfixed64: function read_sfixed64() {
+          return readFixed64.call(this)[fn](false);
+        }
+      });
+    };
+  }
+});
+
+// node_modules/protobufjs/src/reader_buffer.js
+var require_reader_buffer = __commonJS({
+  "node_modules/protobufjs/src/reader_buffer.js"(exports, module) {
+    "use strict";
+    module.exports = BufferReader;
+    var Reader = require_reader();
+    (BufferReader.prototype = Object.create(Reader.prototype)).constructor = BufferReader;
+    var util = require_minimal();
+    function BufferReader(buffer) {
+      Reader.call(this, buffer);
+    }
+    BufferReader._configure = function() {
+      if (util.Buffer)
+        BufferReader.prototype._slice = util.Buffer.prototype.slice;
+    };
+    BufferReader.prototype.string = function read_string_buffer() {
+      var len = this.uint32();
+      return this.buf.utf8Slice ? this.buf.utf8Slice(this.pos, this.pos = Math.min(this.pos + len, this.len)) : this.buf.toString("utf-8", this.pos, this.pos = Math.min(this.pos + len, this.len));
+    };
+    BufferReader._configure();
+  }
+});
+
+// node_modules/protobufjs/src/rpc/service.js
+var require_service2 = __commonJS({
+  "node_modules/protobufjs/src/rpc/service.js"(exports, module) {
+    "use strict";
+    module.exports = Service;
+    var util = require_minimal();
+    (Service.prototype = Object.create(util.EventEmitter.prototype)).constructor = Service;
+    function Service(rpcImpl, requestDelimited, responseDelimited) {
+      if (typeof rpcImpl !== "function")
+        throw TypeError("rpcImpl must be a function");
+      util.EventEmitter.call(this);
+      this.rpcImpl = rpcImpl;
+      this.requestDelimited = Boolean(requestDelimited);
+      this.responseDelimited = Boolean(responseDelimited);
+    }
+    Service.prototype.rpcCall = function rpcCall(method, requestCtor, responseCtor, request, callback) {
+      if (!request)
+        throw TypeError("request must be specified");
+      var self2 = this;
+      if (!callback)
+        return util.asPromise(rpcCall, self2, method, requestCtor, responseCtor, request);
+      if (!self2.rpcImpl) {
+        setTimeout(function() {
+          callback(Error("already ended"));
+        }, 0);
+        return void 0;
+      }
+      try {
+        return self2.rpcImpl(
+          method,
+          requestCtor[self2.requestDelimited ? "encodeDelimited" : "encode"](request).finish(),
+          function rpcCallback(err, response) {
+            if (err) {
+              self2.emit("error", err, method);
+              return callback(err);
+            }
+            if (response === null) {
+              self2.end(
+                /* endedByRPC */
+                true
+              );
+              return void 0;
+            }
+            if (!(response instanceof responseCtor)) {
+              try {
+                response = responseCtor[self2.responseDelimited ? "decodeDelimited" : "decode"](response);
+              } catch (err2) {
+                self2.emit("error", err2, method);
+                return callback(err2);
+              }
+            }
+            self2.emit("data", response, method);
+            return callback(null, response);
+          }
+        );
+      } catch (err) {
+        self2.emit("error", err, method);
+        setTimeout(function() {
+          callback(err);
+        }, 0);
+        return void 0;
+      }
+    };
+    Service.prototype.end = function end(endedByRPC) {
+      if (this.rpcImpl) {
+        if (!endedByRPC)
+          this.rpcImpl(null, null, null);
+        this.rpcImpl = null;
+        this.emit("end").off();
+      }
+      return this;
+    };
+  }
+});
+
+// node_modules/protobufjs/src/rpc.js
+var require_rpc = __commonJS({
+  "node_modules/protobufjs/src/rpc.js"(exports) {
+    "use strict";
+    var rpc = exports;
+    rpc.Service = require_service2();
+  }
+});
+
+// node_modules/protobufjs/src/roots.js
+var require_roots = __commonJS({
+  "node_modules/protobufjs/src/roots.js"(exports, module) {
+    "use strict";
+    module.exports = /* @__PURE__ */ Object.create(null);
+  }
+});
+
+// node_modules/protobufjs/src/index-minimal.js
+var require_index_minimal = __commonJS({
+  "node_modules/protobufjs/src/index-minimal.js"(exports) {
+    "use strict";
+    var protobuf = exports;
+    protobuf.build = "minimal";
+    protobuf.Writer = require_writer();
+    protobuf.BufferWriter = require_writer_buffer();
+    protobuf.Reader = require_reader();
+    protobuf.BufferReader = require_reader_buffer();
+    protobuf.util = require_minimal();
+    protobuf.rpc = require_rpc();
+    protobuf.roots = require_roots();
+    protobuf.configure = configure;
+    function configure() {
+      protobuf.util._configure();
+      protobuf.Writer._configure(protobuf.BufferWriter);
+      protobuf.Reader._configure(protobuf.BufferReader);
+    }
+    configure();
+  }
+});
+
+// node_modules/@protobufjs/codegen/index.js
+var require_codegen = __commonJS({
+  "node_modules/@protobufjs/codegen/index.js"(exports, module) {
+    "use strict";
+    module.exports = codegen;
+    var reservedRe = /^(?:do|if|in|for|let|new|try|var|case|else|enum|eval|false|null|this|true|void|with|break|catch|class|const|super|throw|while|yield|delete|export|import|public|return|static|switch|typeof|default|extends|finally|package|private|continue|debugger|function|arguments|interface|protected|implements|instanceof)$/;
+    function codegen(functionParams, functionName) {
+      if (typeof functionParams === "string") {
+        functionName = functionParams;
+        functionParams = void 0;
+      }
+      var body = [];
+      function Codegen(formatStringOrScope) {
+        if (typeof formatStringOrScope !== "string") {
+          var source = toString();
+          if (codegen.verbose)
+            console.log("codegen: " + source);
+          source = "return " + source;
+          if (formatStringOrScope) {
+            var scopeKeys = Object.keys(formatStringOrScope), scopeParams = new Array(scopeKeys.length + 1), scopeValues = new Array(scopeKeys.length), scopeOffset = 0;
+            while (scopeOffset < scopeKeys.length) {
+              scopeParams[scopeOffset] = scopeKeys[scopeOffset];
+              scopeValues[scopeOffset] = formatStringOrScope[scopeKeys[scopeOffset++]];
+            }
+            scopeParams[scopeOffset] = source;
+            return Function.apply(null, scopeParams).apply(null, scopeValues);
+          }
+          return Function(source)();
+        }
+        var formatParams = new Array(arguments.length - 1), formatOffset = 0;
+        while (formatOffset < formatParams.length)
+          formatParams[formatOffset] = arguments[++formatOffset];
+        formatOffset = 0;
+        formatStringOrScope = formatStringOrScope.replace(/%([%dfijs])/g, function replace($0, $1) {
+          var value = formatParams[formatOffset++];
+          switch ($1) {
+            case "d":
+            case "f":
+              return String(Number(value));
+            case "i":
+              return String(Math.floor(value));
+            case "j":
+              return JSON.stringify(value);
+            case "s":
+              return String(value);
+          }
+          return "%";
+        });
+        if (formatOffset !== formatParams.length)
+          throw Error("parameter count mismatch");
+        body.push(formatStringOrScope);
+        return Codegen;
+      }
+      function toString(functionNameOverride) {
+        return "function " + safeFunctionName(functionNameOverride || functionName) + "(" + (functionParams && functionParams.join(",") || "") + "){\n  " + body.join("\n  ") + "\n}";
+      }
+      Codegen.toString = toString;
+      return Codegen;
+    }
+    codegen.verbose = false;
+    function safeFunctionName(name) {
+      if (!name)
+        return "";
+      name = String(name).replace(/[^\w$]/g, "");
+      if (!name)
+        return "";
+      if (/^\d/.test(name))
+        name = "_" + name;
+      return reservedRe.test(name) ? name + "_" : name;
+    }
+  }
+});
+
+// node_modules/@protobufjs/fetch/util/fs.js
+var require_fs = __commonJS({
+  "node_modules/@protobufjs/fetch/util/fs.js"(exports, module) {
+    "use strict";
+    var fs = null;
+    try {
+      fs = __require(
+        /* webpackIgnore: true */
+        "fs"
+      );
+      if (!fs || !fs.readFile || !fs.readFileSync)
+        fs = null;
+    } catch (e) {
+    }
+    module.exports = fs;
+  }
+});
+
+// node_modules/@protobufjs/fetch/index.js
+var require_fetch = __commonJS({
+  "node_modules/@protobufjs/fetch/index.js"(exports, module) {
+    "use strict";
+    module.exports = fetch;
+    var asPromise = require_aspromise();
+    var fs = require_fs();
+    function fetch(filename, options, callback) {
+      if (typeof options === "function") {
+        callback = options;
+        options = {};
+      } else if (!options)
+        options = {};
+      if (!callback)
+        return asPromise(fetch, this, filename, options);
+      if (!options.xhr && fs && fs.readFile)
+        return fs.readFile(filename, function fetchReadFileCallback(err, contents) {
+          return err && typeof XMLHttpRequest !== "undefined" ? fetch.xhr(filename, options, callback) : err ? callback(err) : callback(null, options.binary ? contents : contents.toString("utf8"));
+        });
+      return fetch.xhr(filename, options, callback);
+    }
+    fetch.xhr = function fetch_xhr(filename, options, callback) {
+      var xhr = new XMLHttpRequest();
+      xhr.onreadystatechange = function fetchOnReadyStateChange() {
+        if (xhr.readyState !== 4)
+          return void 0;
+        if (xhr.status !== 0 && xhr.status !== 200)
+          return callback(Error("status " + xhr.status));
+        if (options.binary) {
+          var buffer = xhr.response;
+          if (!buffer) {
+            buffer = [];
+            for (var i = 0; i < xhr.responseText.length; ++i)
+              buffer.push(xhr.responseText.charCodeAt(i) & 255);
+          }
+          return callback(null, typeof Uint8Array !== "undefined" ? new Uint8Array(buffer) : buffer);
+        }
+        return callback(null, xhr.responseText);
+      };
+      if (options.binary) {
+        if ("overrideMimeType" in xhr)
+          xhr.overrideMimeType("text/plain; charset=x-user-defined");
+        xhr.responseType = "arraybuffer";
+      }
+      xhr.open("GET", filename);
+      xhr.send();
+    };
+  }
+});
+
+// node_modules/@protobufjs/path/index.js
+var require_path = __commonJS({
+  "node_modules/@protobufjs/path/index.js"(exports) {
+    "use strict";
+    var path = exports;
+    var isAbsolute3 = (
+      /**
+       * Tests if the specified path is absolute.
+       * @param {string} path Path to test
+       * @returns {boolean} `true` if path is absolute
+       */
+      path.isAbsolute = function isAbsolute4(path2) {
+        return /^(?:\/|\w+:)/.test(path2);
+      }
+    );
+    var normalize = (
+      /**
+       * Normalizes the specified path.
+       * @param {string} path Path to normalize
+       * @returns {string} Normalized path
+       */
+      path.normalize = function normalize2(path2) {
+        path2 = path2.replace(/\\/g, "/").replace(/\/{2,}/g, "/");
+        var parts = path2.split("/"), absolute = isAbsolute3(path2), prefix = "";
+        if (absolute)
+          prefix = parts.shift() + "/";
+        for (var i = 0; i < parts.length; ) {
+          if (parts[i] === "..") {
+            if (i > 0 && parts[i - 1] !== "..")
+              parts.splice(--i, 2);
+            else if (absolute)
+              parts.splice(i, 1);
+            else
+              ++i;
+          } else if (parts[i] === ".")
+            parts.splice(i, 1);
+          else
+            ++i;
+        }
+        return prefix + parts.join("/");
+      }
+    );
+    path.resolve = function resolve3(originPath, includePath, alreadyNormalized) {
+      if (!alreadyNormalized)
+        includePath = normalize(includePath);
+      if (isAbsolute3(includePath))
+        return includePath;
+      if (!alreadyNormalized)
+        originPath = normalize(originPath);
+      return (originPath = originPath.replace(/(?:\/|^)[^/]+$/, "")).length ? normalize(originPath + "/" + includePath) : includePath;
+    };
+  }
+});
+
+// node_modules/protobufjs/src/util/patterns.js
+var require_patterns = __commonJS({
+  "node_modules/protobufjs/src/util/patterns.js"(exports) {
+    "use strict";
+    var patterns = exports;
+    patterns.numberRe = /^(?![eE])[0-9]*(?:\.[0-9]*)?(?:[eE][+-]?[0-9]+)?$/;
+    patterns.typeRefRe = /^(?:\.?[a-zA-Z_][a-zA-Z_0-9]*)(?:\.[a-zA-Z_][a-zA-Z_0-9]*)*$/;
+    patterns.reservedRe = /^(?:do|if|in|for|let|new|try|var|case|else|enum|eval|false|null|this|true|void|with|break|catch|class|const|super|throw|while|yield|delete|export|import|public|return|static|switch|typeof|default|extends|finally|package|private|continue|debugger|function|arguments|interface|protected|implements|instanceof)$/;
+  }
+});
+
+// node_modules/protobufjs/src/util/fs.js
+var require_fs2 = __commonJS({
+  "node_modules/protobufjs/src/util/fs.js"(exports, module) {
+    "use strict";
+    var fs = null;
+    try {
+      fs = __require(
+        /* webpackIgnore: true */
+        "fs"
+      );
+      if (!fs || !fs.readFile || !fs.readFileSync)
+        fs = null;
+    } catch (e) {
+    }
+    module.exports = fs;
+  }
+});
+
+// node_modules/protobufjs/src/namespace.js
+var require_namespace = __commonJS({
+  "node_modules/protobufjs/src/namespace.js"(exports, module) {
+    "use strict";
+    module.exports = Namespace;
+    var ReflectionObject = require_object();
+    ((Namespace.prototype = Object.create(ReflectionObject.prototype)).constructor = Namespace).className = "Namespace";
+    var Field = require_field();
+    var util = require_util2();
+    var OneOf = require_oneof();
+    var Type;
+    var Service;
+    var Enum;
+    Namespace.fromJSON = function fromJSON(name, json2, depth) {
+      depth = util.checkDepth(depth);
+      return new Namespace(name, json2.options).addJSON(json2.nested, depth);
+    };
+    function arrayToJSON(array2, toJSONOptions) {
+      if (!(array2 && array2.length))
+        return void 0;
+      var obj = {};
+      for (var i = 0; i < array2.length; ++i)
+        obj[array2[i].name] = array2[i].toJSON(toJSONOptions);
+      return obj;
+    }
+    Namespace.arrayToJSON = arrayToJSON;
+    Namespace.isReservedId = function isReservedId(reserved, id) {
+      if (reserved) {
+        for (var i = 0; i < reserved.length; ++i)
+          if (typeof reserved[i] !== "string" && reserved[i][0] <= id && reserved[i][1] > id)
+            return true;
+      }
+      return false;
+    };
+    Namespace.isReservedName = function isReservedName(reserved, name) {
+      if (reserved) {
+        for (var i = 0; i < reserved.length; ++i)
+          if (reserved[i] === name)
+            return true;
+      }
+      return false;
+    };
+    function Namespace(name, options) {
+      ReflectionObject.call(this, name, options);
+      this.nested = void 0;
+      this._nestedArray = null;
+      this._lookupCache = /* @__PURE__ */ Object.create(null);
+      this._needsRecursiveFeatureResolution = true;
+      this._needsRecursiveResolve = true;
+    }
+    function clearCache(namespace) {
+      namespace._nestedArray = null;
+      namespace._lookupCache = /* @__PURE__ */ Object.create(null);
+      var parent = namespace;
+      while (parent = parent.parent) {
+        parent._lookupCache = /* @__PURE__ */ Object.create(null);
+      }
+      return namespace;
+    }
+    Object.defineProperty(Namespace.prototype, "nestedArray", {
+      get: function() {
+        return this._nestedArray || (this._nestedArray = util.toArray(this.nested));
+      }
+    });
+    Namespace.prototype.toJSON = function toJSON(toJSONOptions) {
+      return util.toObject([
+        "options",
+        this.options,
+        "nested",
+        arrayToJSON(this.nestedArray, toJSONOptions)
+      ]);
+    };
+    Namespace.prototype.addJSON = function addJSON(nestedJson, depth) {
+      depth = util.checkDepth(depth);
+      var ns = this;
+      if (nestedJson) {
+        for (var names = Object.keys(nestedJson), i = 0, nested; i < names.length; ++i) {
+          nested = nestedJson[names[i]];
+          ns.add(
+            // most to least likely
+            (nested.fields !== void 0 ? Type.fromJSON : nested.values !== void 0 ? Enum.fromJSON : nested.methods !== void 0 ? Service.fromJSON : nested.id !== void 0 ? Field.fromJSON : Namespace.fromJSON)(names[i], nested, depth + 1)
+          );
+        }
+      }
+      return this;
+    };
+    Namespace.prototype.get = function get(name) {
+      return this.nested && Object.prototype.hasOwnProperty.call(this.nested, name) ? this.nested[name] : null;
+    };
+    Namespace.prototype.getEnum = function getEnum(name) {
+      if (this.nested && Object.prototype.hasOwnProperty.call(this.nested, name) && this.nested[name] instanceof Enum)
+        return this.nested[name].values;
+      throw Error("no such enum: " + name);
+    };
+    Namespace.prototype.add = function add(object2) {
+      if (!(object2 instanceof Field && object2.extend !== void 0 || object2 instanceof Type || object2 instanceof OneOf || object2 instanceof Enum || object2 instanceof Service || object2 instanceof Namespace))
+        throw TypeError("object must be a valid nested object");
+      if (object2.name === "__proto__")
+        return this;
+      if (!this.nested)
+        this.nested = {};
+      else {
+        var prev = this.get(object2.name);
+        if (prev) {
+          if (prev instanceof Namespace && object2 instanceof Namespace && !(prev instanceof Type || prev instanceof Service)) {
+            var nested = prev.nestedArray;
+            for (var i = 0; i < nested.length; ++i)
+              object2.add(nested[i]);
+            this.remove(prev);
+            if (!this.nested)
+              this.nested = {};
+            object2.setOptions(prev.options, true);
+          } else
+            throw Error("duplicate name '" + object2.name + "' in " + this);
+        }
+      }
+      this.nested[object2.name] = object2;
+      if (!(this instanceof Type || this instanceof Service || this instanceof Enum || this instanceof Field)) {
+        if (!object2._edition) {
+          object2._edition = object2._defaultEdition;
+        }
+      }
+      this._needsRecursiveFeatureResolution = true;
+      this._needsRecursiveResolve = true;
+      var parent = this;
+      while (parent = parent.parent) {
+        parent._needsRecursiveFeatureResolution = true;
+        parent._needsRecursiveResolve = true;
+      }
+      object2.onAdd(this);
+      return clearCache(this);
+    };
+    Namespace.prototype.remove = function remove(object2) {
+      if (!(object2 instanceof ReflectionObject))
+        throw TypeError("object must be a ReflectionObject");
+      if (object2.parent !== this)
+        throw Error(object2 + " is not a member of " + this);
+      delete this.nested[object2.name];
+      if (!Object.keys(this.nested).length)
+        this.nested = void 0;
+      object2.onRemove(this);
+      return clearCache(this);
+    };
+    Namespace.prototype.define = function define2(path, json2) {
+      if (util.isString(path))
+        path = path.split(".");
+      else if (!Array.isArray(path))
+        throw TypeError("illegal path");
+      if (path && path.length && path[0] === "")
+        throw Error("path must be relative");
+      if (path.length > util.recursionLimit)
+        throw Error("max depth exceeded");
+      var ptr = this;
+      while (path.length > 0) {
+        var part = path.shift();
+        if (ptr.nested && ptr.nested[part]) {
+          ptr = ptr.nested[part];
+          if (!(ptr instanceof Namespace))
+            throw Error("path conflicts with non-namespace objects");
+        } else
+          ptr.add(ptr = new Namespace(part));
+      }
+      if (json2)
+        ptr.addJSON(json2);
+      return ptr;
+    };
+    Namespace.prototype.resolveAll = function resolveAll() {
+      if (!this._needsRecursiveResolve) return this;
+      this._resolveFeaturesRecursive(this._edition);
+      var nested = this.nestedArray, i = 0;
+      this.resolve();
+      while (i < nested.length)
+        if (nested[i] instanceof Namespace)
+          nested[i++].resolveAll();
+        else
+          nested[i++].resolve();
+      this._needsRecursiveResolve = false;
+      return this;
+    };
+    Namespace.prototype._resolveFeaturesRecursive = function _resolveFeaturesRecursive(edition) {
+      if (!this._needsRecursiveFeatureResolution) return this;
+      this._needsRecursiveFeatureResolution = false;
+      edition = this._edition || edition;
+      ReflectionObject.prototype._resolveFeaturesRecursive.call(this, edition);
+      this.nestedArray.forEach((nested) => {
+        nested._resolveFeaturesRecursive(edition);
+      });
+      return this;
+    };
+    Namespace.prototype.lookup = function lookup(path, filterTypes, parentAlreadyChecked) {
+      if (typeof filterTypes === "boolean") {
+        parentAlreadyChecked = filterTypes;
+        filterTypes = void 0;
+      } else if (filterTypes && !Array.isArray(filterTypes))
+        filterTypes = [filterTypes];
+      if (util.isString(path) && path.length) {
+        if (path === ".")
+          return this.root;
+        path = path.split(".");
+      } else if (!path.length)
+        return this;
+      var flatPath = path.join(".");
+      if (path[0] === "")
+        return this.root.lookup(path.slice(1), filterTypes);
+      var found = this.root._fullyQualifiedObjects && this.root._fullyQualifiedObjects["." + flatPath];
+      if (found && (!filterTypes || filterTypes.indexOf(found.constructor) > -1)) {
+        return found;
+      }
+      found = this._lookupImpl(path, flatPath);
+      if (found && (!filterTypes || filterTypes.indexOf(found.constructor) > -1)) {
+        return found;
+      }
+      if (parentAlreadyChecked)
+        return null;
+      var current = this;
+      while (current.parent) {
+        found = current.parent._lookupImpl(path, flatPath);
+        if (found && (!filterTypes || filterTypes.indexOf(found.constructor) > -1)) {
+          return found;
+        }
+        current = current.parent;
+      }
+      return null;
+    };
+    Namespace.prototype._lookupImpl = function lookup(path, flatPath) {
+      if (Object.prototype.hasOwnProperty.call(this._lookupCache, flatPath)) {
+        return this._lookupCache[flatPath];
+      }
+      var found = this.get(path[0]);
+      var exact = null;
+      if (found) {
+        if (path.length === 1) {
+          exact = found;
+        } else if (found instanceof Namespace) {
+          path = path.slice(1);
+          exact = found._lookupImpl(path, path.join("."));
+        }
+      } else {
+        for (var i = 0; i < this.nestedArray.length; ++i)
+          if (this._nestedArray[i] instanceof Namespace && (found = this._nestedArray[i]._lookupImpl(path, flatPath))) {
+            exact = found;
+            break;
+          }
+      }
+      this._lookupCache[flatPath] = exact;
+      return exact;
+    };
+    Namespace.prototype.lookupType = function lookupType(path) {
+      var found = this.lookup(path, [Type]);
+      if (!found)
+        throw Error("no such type: " + path);
+      return found;
+    };
+    Namespace.prototype.lookupEnum = function lookupEnum(path) {
+      var found = this.lookup(path, [Enum]);
+      if (!found)
+        throw Error("no such Enum '" + path + "' in " + this);
+      return found;
+    };
+    Namespace.prototype.lookupTypeOrEnum = function lookupTypeOrEnum(path) {
+      var found = this.lookup(path, [Type, Enum]);
+      if (!found)
+        throw Error("no such Type or Enum '" + path + "' in " + this);
+      return found;
+    };
+    Namespace.prototype.lookupService = function lookupService(path) {
+      var found = this.lookup(path, [Service]);
+      if (!found)
+        throw Error("no such Service '" + path + "' in " + this);
+      return found;
+    };
+    Namespace._configure = function(Type_, Service_, Enum_) {
+      Type = Type_;
+      Service = Service_;
+      Enum = Enum_;
+    };
+  }
+});
+
+// node_modules/protobufjs/src/mapfield.js
+var require_mapfield = __commonJS({
+  "node_modules/protobufjs/src/mapfield.js"(exports, module) {
+    "use strict";
+    module.exports = MapField;
+    var Field = require_field();
+    ((MapField.prototype = Object.create(Field.prototype)).constructor = MapField).className = "MapField";
+    var types = require_types();
+    var util = require_util2();
+    function MapField(name, id, keyType, type, options, comment) {
+      Field.call(this, name, id, type, void 0, void 0, options, comment);
+      if (!util.isString(keyType))
+        throw TypeError("keyType must be a string");
+      this.keyType = keyType;
+      this.resolvedKeyType = null;
+      this.map = true;
+    }
+    MapField.fromJSON = function fromJSON(name, json2) {
+      return new MapField(name, json2.id, json2.keyType, json2.type, json2.options, json2.comment);
+    };
+    MapField.prototype.toJSON = function toJSON(toJSONOptions) {
+      var keepComments = toJSONOptions ? Boolean(toJSONOptions.keepComments) : false;
+      return util.toObject([
+        "keyType",
+        this.keyType,
+        "type",
+        this.type,
+        "id",
+        this.id,
+        "extend",
+        this.extend,
+        "options",
+        this.options,
+        "comment",
+        keepComments ? this.comment : void 0
+      ]);
+    };
+    MapField.prototype.resolve = function resolve3() {
+      if (this.resolved)
+        return this;
+      if (types.mapKey[this.keyType] === void 0)
+        throw Error("invalid key type: " + this.keyType);
+      return Field.prototype.resolve.call(this);
+    };
+    MapField.d = function decorateMapField(fieldId, fieldKeyType, fieldValueType) {
+      if (typeof fieldValueType === "function")
+        fieldValueType = util.decorateType(fieldValueType).name;
+      else if (fieldValueType && typeof fieldValueType === "object")
+        fieldValueType = util.decorateEnum(fieldValueType).name;
+      return function mapFieldDecorator(prototype, fieldName) {
+        util.decorateType(prototype.constructor).add(new MapField(fieldName, fieldId, fieldKeyType, fieldValueType));
+      };
+    };
+  }
+});
+
+// node_modules/protobufjs/src/method.js
+var require_method = __commonJS({
+  "node_modules/protobufjs/src/method.js"(exports, module) {
+    "use strict";
+    module.exports = Method;
+    var ReflectionObject = require_object();
+    ((Method.prototype = Object.create(ReflectionObject.prototype)).constructor = Method).className = "Method";
+    var util = require_util2();
+    function Method(name, type, requestType, responseType, requestStream, responseStream, options, comment, parsedOptions) {
+      if (util.isObject(requestStream)) {
+        options = requestStream;
+        requestStream = responseStream = void 0;
+      } else if (util.isObject(responseStream)) {
+        options = responseStream;
+        responseStream = void 0;
+      }
+      if (!(type === void 0 || util.isString(type)))
+        throw TypeError("type must be a string");
+      if (!util.isString(requestType))
+        throw TypeError("requestType must be a string");
+      if (!util.isString(responseType))
+        throw TypeError("responseType must be a string");
+      ReflectionObject.call(this, name, options);
+      this.type = type || "rpc";
+      this.requestType = requestType;
+      this.requestStream = requestStream ? true : void 0;
+      this.responseType = responseType;
+      this.responseStream = responseStream ? true : void 0;
+      this.resolvedRequestType = null;
+      this.resolvedResponseType = null;
+      this.comment = comment;
+      this.parsedOptions = parsedOptions;
+    }
+    Method.fromJSON = function fromJSON(name, json2) {
+      return new Method(name, json2.type, json2.requestType, json2.responseType, json2.requestStream, json2.responseStream, json2.options, json2.comment, json2.parsedOptions);
+    };
+    Method.prototype.toJSON = function toJSON(toJSONOptions) {
+      var keepComments = toJSONOptions ? Boolean(toJSONOptions.keepComments) : false;
+      return util.toObject([
+        "type",
+        this.type !== "rpc" && /* istanbul ignore next */
+        this.type || void 0,
+        "requestType",
+        this.requestType,
+        "requestStream",
+        this.requestStream,
+        "responseType",
+        this.responseType,
+        "responseStream",
+        this.responseStream,
+        "options",
+        this.options,
+        "comment",
+        keepComments ? this.comment : void 0,
+        "parsedOptions",
+        this.parsedOptions
+      ]);
+    };
+    Method.prototype.resolve = function resolve3() {
+      if (this.resolved)
+        return this;
+      this.resolvedRequestType = this.parent.lookupType(this.requestType);
+      this.resolvedResponseType = this.parent.lookupType(this.responseType);
+      return ReflectionObject.prototype.resolve.call(this);
+    };
+  }
+});
+
+// node_modules/protobufjs/src/service.js
+var require_service3 = __commonJS({
+  "node_modules/protobufjs/src/service.js"(exports, module) {
+    "use strict";
+    module.exports = Service;
+    var Namespace = require_namespace();
+    ((Service.prototype = Object.create(Namespace.prototype)).constructor = Service).className = "Service";
+    var Method = require_method();
+    var util = require_util2();
+    var rpc = require_rpc();
+    function Service(name, options) {
+      Namespace.call(this, name, options);
+      this.methods = {};
+      this._methodsArray = null;
+    }
+    Service.fromJSON = function fromJSON(name, json2, depth) {
+      depth = util.checkDepth(depth);
+      var service = new Service(name, json2.options);
+      if (json2.methods)
+        for (var names = Object.keys(json2.methods), i = 0; i < names.length; ++i)
+          service.add(Method.fromJSON(names[i], json2.methods[names[i]]));
+      if (json2.nested)
+        service.addJSON(json2.nested, depth);
+      if (json2.edition)
+        service._edition = json2.edition;
+      service.comment = json2.comment;
+      service._defaultEdition = "proto3";
+      return service;
+    };
+    Service.prototype.toJSON = function toJSON(toJSONOptions) {
+      var inherited = Namespace.prototype.toJSON.call(this, toJSONOptions);
+      var keepComments = toJSONOptions ? Boolean(toJSONOptions.keepComments) : false;
+      return util.toObject([
+        "edition",
+        this._editionToJSON(),
+        "options",
+        inherited && inherited.options || void 0,
+        "methods",
+        Namespace.arrayToJSON(this.methodsArray, toJSONOptions) || /* istanbul ignore next */
+        {},
+        "nested",
+        inherited && inherited.nested || void 0,
+        "comment",
+        keepComments ? this.comment : void 0
+      ]);
+    };
+    Object.defineProperty(Service.prototype, "methodsArray", {
+      get: function() {
+        return this._methodsArray || (this._methodsArray = util.toArray(this.methods));
+      }
+    });
+    function clearCache(service) {
+      service._methodsArray = null;
+      return service;
+    }
+    Service.prototype.get = function get(name) {
+      return Object.prototype.hasOwnProperty.call(this.methods, name) ? this.methods[name] : Namespace.prototype.get.call(this, name);
+    };
+    Service.prototype.resolveAll = function resolveAll() {
+      if (!this._needsRecursiveResolve) return this;
+      Namespace.prototype.resolve.call(this);
+      var methods = this.methodsArray;
+      for (var i = 0; i < methods.length; ++i)
+        methods[i].resolve();
+      return this;
+    };
+    Service.prototype._resolveFeaturesRecursive = function _resolveFeaturesRecursive(edition) {
+      if (!this._needsRecursiveFeatureResolution) return this;
+      edition = this._edition || edition;
+      Namespace.prototype._resolveFeaturesRecursive.call(this, edition);
+      this.methodsArray.forEach((method) => {
+        method._resolveFeaturesRecursive(edition);
+      });
+      return this;
+    };
+    Service.prototype.add = function add(object2) {
+      if (this.get(object2.name))
+        throw Error("duplicate name '" + object2.name + "' in " + this);
+      if (object2 instanceof Method) {
+        if (object2.name === "__proto__")
+          return this;
+        this.methods[object2.name] = object2;
+        object2.parent = this;
+        return clearCache(this);
+      }
+      return Namespace.prototype.add.call(this, object2);
+    };
+    Service.prototype.remove = function remove(object2) {
+      if (object2 instanceof Method) {
+        if (this.methods[object2.name] !== object2)
+          throw Error(object2 + " is not a member of " + this);
+        delete this.methods[object2.name];
+        object2.parent = null;
+        return clearCache(this);
+      }
+      return Namespace.prototype.remove.call(this, object2);
+    };
+    Service.prototype.create = function create(rpcImpl, requestDelimited, responseDelimited) {
+      var rpcService = new rpc.Service(rpcImpl, requestDelimited, responseDelimited);
+      for (var i = 0, method; i < /* initializes */
+      this.methodsArray.length; ++i) {
+        var methodName = util.lcFirst((method = this._methodsArray[i]).resolve().name).replace(/[^$\w_]/g, "");
+        rpcService[methodName] = /* @__PURE__ */ (function(method2, requestType, responseType) {
+          return function rpcMethod(request, callback) {
+            return rpc.Service.prototype.rpcCall.call(this, method2, requestType, responseType, request, callback);
+          };
+        })(method, method.resolvedRequestType.ctor, method.resolvedResponseType.ctor);
+      }
+      return rpcService;
+    };
+  }
+});
+
+// node_modules/protobufjs/src/message.js
+var require_message = __commonJS({
+  "node_modules/protobufjs/src/message.js"(exports, module) {
+    "use strict";
+    module.exports = Message;
+    var util = require_minimal();
+    function Message(properties) {
+      if (properties)
+        for (var keys = Object.keys(properties), i = 0; i < keys.length; ++i) {
+          var key = keys[i];
+          if (key === "__proto__")
+            continue;
+          this[key] = properties[key];
+        }
+    }
+    Message.create = function create(properties) {
+      return this.$type.create(properties);
+    };
+    Message.encode = function encode3(message, writer) {
+      return this.$type.encode(message, writer);
+    };
+    Message.encodeDelimited = function encodeDelimited(message, writer) {
+      return this.$type.encodeDelimited(message, writer);
+    };
+    Message.decode = function decode3(reader) {
+      return this.$type.decode(reader);
+    };
+    Message.decodeDelimited = function decodeDelimited(reader) {
+      return this.$type.decodeDelimited(reader);
+    };
+    Message.verify = function verify(message) {
+      return this.$type.verify(message);
+    };
+    Message.fromObject = function fromObject(object2) {
+      return this.$type.fromObject(object2);
+    };
+    Message.toObject = function toObject(message, options) {
+      return this.$type.toObject(message, options);
+    };
+    Message.prototype.toJSON = function toJSON() {
+      return this.$type.toObject(this, util.toJSONOptions);
+    };
+  }
+});
+
+// node_modules/protobufjs/src/decoder.js
+var require_decoder = __commonJS({
+  "node_modules/protobufjs/src/decoder.js"(exports, module) {
+    "use strict";
+    module.exports = decoder;
+    var Enum = require_enum();
+    var types = require_types();
+    var util = require_util2();
+    function missing(field) {
+      return "missing required '" + field.name + "'";
+    }
+    function decoder(mtype) {
+      var gen = util.codegen(["r", "l", "e", "n"], mtype.name + "$decode")("if(!(r instanceof Reader))")("r=Reader.create(r)")("if(n===undefined)n=0")("if(n>Reader.recursionLimit)")('throw Error("maximum nesting depth exceeded")')("var c,m" + (mtype.fieldsArray.filter(function(field2) {
+        return field2.map;
+      }).length ? ",k,value" : ""))("if(l===undefined)")("c=r.len")("else{")("c=r.pos+l")("if(c>r.len)")('throw RangeError("index out of range")')("l=r.len")("r.len=c")("}")("m=new this.ctor")("while(r.pos<c){")("var t=r.uint32()")("if(t===e)")("break")("switch(t>>>3){");
+      var i = 0;
+      for (; i < /* initializes */
+      mtype.fieldsArray.length; ++i) {
+        var field = mtype._fieldsArray[i].resolve(), type = field.resolvedType instanceof Enum ? "int32" : field.type, ref = "m" + util.safeProp(field.name);
+        gen("case %i: {", field.id);
+        if (field.map) {
+          gen("if(%s===util.emptyObject)", ref)("%s={}", ref)("var c2=r.uint32()+r.pos")("if(c2>r.len)")('throw RangeError("index out of range")')("r.len=c2");
+          if (types.defaults[field.keyType] !== void 0) gen("k=%j", types.defaults[field.keyType]);
+          else gen("k=null");
+          if (types.defaults[type] !== void 0) gen("value=%j", types.defaults[type]);
+          else gen("value=null");
+          gen("while(r.pos<c2){")("var tag2=r.uint32()")("switch(tag2>>>3){")("case 1: k=r.%s(); break", field.keyType)("case 2:");
+          if (types.basic[type] === void 0) gen("value=types[%i].decode(r,r.uint32(),undefined,n+1)", i);
+          else gen("value=r.%s()", type);
+          gen("break")("default:")("r.skipType(tag2&7,n)")("break")("}")("}")("if(r.pos!==c2)")('throw RangeError("index out of range")')("r.len=c");
+          if (types.long[field.keyType] !== void 0) gen('%s[typeof k==="object"?util.longToHash(k):k]=value', ref);
+          else {
+            if (field.keyType === "string") gen('if(k==="__proto__")')("util.makeProp(%s,k)", ref);
+            gen("%s[k]=value", ref);
+          }
+        } else if (field.repeated) {
+          gen("if(!(%s&&%s.length))", ref, ref)("%s=[]", ref);
+          if (types.packed[type] !== void 0) gen("if((t&7)===2){")("var c2=r.uint32()+r.pos")("if(c2>r.len)")('throw RangeError("index out of range")')("r.len=c2")("while(r.pos<c2)")("%s.push(r.%s())", ref, type)("if(r.pos!==c2)")('throw RangeError("index out of range")')("r.len=c")("}else");
+          if (types.basic[type] === void 0) gen(field.delimited ? "%s.push(types[%i].decode(r,undefined,((t&~7)|4),n+1))" : "%s.push(types[%i].decode(r,r.uint32(),undefined,n+1))", ref, i);
+          else gen("%s.push(r.%s())", ref, type);
+        } else if (types.basic[type] === void 0) gen(field.delimited ? "%s=types[%i].decode(r,undefined,((t&~7)|4),n+1)" : "%s=types[%i].decode(r,r.uint32(),undefined,n+1)", ref, i);
+        else gen("%s=r.%s()", ref, type);
+        gen("break")("}");
+      }
+      gen("default:")("r.skipType(t&7,n)")("break")("}")("}");
+      gen("if(l!==undefined){")("if(r.pos!==c)")('throw RangeError("index out of range")')("r.len=l")("}");
+      for (i = 0; i < mtype._fieldsArray.length; ++i) {
+        var rfield = mtype._fieldsArray[i];
+        if (rfield.required) gen("if(!Object.hasOwnProperty.call(m,%j))", rfield.name)("throw util.ProtocolError(%j,{instance:m})", missing(rfield));
+      }
+      return gen("return m");
+    }
+  }
+});
+
+// node_modules/protobufjs/src/verifier.js
+var require_verifier = __commonJS({
+  "node_modules/protobufjs/src/verifier.js"(exports, module) {
+    "use strict";
+    module.exports = verifier;
+    var Enum = require_enum();
+    var util = require_util2();
+    function invalid(field, expected) {
+      return field.name + ": " + expected + (field.repeated && expected !== "array" ? "[]" : field.map && expected !== "object" ? "{k:" + field.keyType + "}" : "") + " expected";
+    }
+    function genVerifyValue(gen, field, fieldIndex, ref) {
+      if (field.resolvedType) {
+        if (field.resolvedType instanceof Enum) {
+          gen("switch(%s){", ref)("default:")("return%j", invalid(field, "enum value"));
+          for (var keys = Object.keys(field.resolvedType.values), j = 0; j < keys.length; ++j) gen("case %i:", field.resolvedType.values[keys[j]]);
+          gen("break")("}");
+        } else {
+          gen("{")("var e=types[%i].verify(%s,n+1);", fieldIndex, ref)("if(e)")("return%j+e", field.name + ".")("}");
+        }
+      } else {
+        switch (field.type) {
+          case "int32":
+          case "uint32":
+          case "sint32":
+          case "fixed32":
+          case "sfixed32":
+            gen("if(!util.isInteger(%s))", ref)("return%j", invalid(field, "integer"));
+            break;
+          case "int64":
+          case "uint64":
+          case "sint64":
+          case "fixed64":
+          case "sfixed64":
+            gen("if(!util.isInteger(%s)&&!(%s&&util.isInteger(%s.low)&&util.isInteger(%s.high)))", ref, ref, ref, ref)("return%j", invalid(field, "integer|Long"));
+            break;
+          case "float":
+          case "double":
+            gen('if(typeof %s!=="number")', ref)("return%j", invalid(field, "number"));
+            break;
+          case "bool":
+            gen('if(typeof %s!=="boolean")', ref)("return%j", invalid(field, "boolean"));
+            break;
+          case "string":
+            gen("if(!util.isString(%s))", ref)("return%j", invalid(field, "string"));
+            break;
+          case "bytes":
+            gen('if(!(%s&&typeof %s.length==="number"||util.isString(%s)))', ref, ref, ref)("return%j", invalid(field, "buffer"));
+            break;
+        }
+      }
+      return gen;
+    }
+    function genVerifyKey(gen, field, ref) {
+      switch (field.keyType) {
+        case "int32":
+        case "uint32":
+        case "sint32":
+        case "fixed32":
+        case "sfixed32":
+          gen("if(!util.key32Re.test(%s))", ref)("return%j", invalid(field, "integer key"));
+          break;
+        case "int64":
+        case "uint64":
+        case "sint64":
+        case "fixed64":
+        case "sfixed64":
+          gen("if(!util.key64Re.test(%s))", ref)("return%j", invalid(field, "integer|Long key"));
+          break;
+        case "bool":
+          gen("if(!util.key2Re.test(%s))", ref)("return%j", invalid(field, "boolean key"));
+          break;
+      }
+      return gen;
+    }
+    function verifier(mtype) {
+      var gen = util.codegen(["m", "n"], mtype.name + "$verify")('if(typeof m!=="object"||m===null)')("return%j", "object expected")("if(n===undefined)n=0")("if(n>util.recursionLimit)")("return%j", "maximum nesting depth exceeded");
+      var oneofs = mtype.oneofsArray, seenFirstField = {};
+      if (oneofs.length) gen("var p={}");
+      for (var i = 0; i < /* initializes */
+      mtype.fieldsArray.length; ++i) {
+        var field = mtype._fieldsArray[i].resolve(), ref = "m" + util.safeProp(field.name);
+        if (field.optional) gen("if(%s!=null&&Object.hasOwnProperty.call(m,%j)){", ref, field.name);
+        if (field.map) {
+          gen("if(!util.isObject(%s))", ref)("return%j", invalid(field, "object"))("var k=Object.keys(%s)", ref)("for(var i=0;i<k.length;++i){");
+          genVerifyKey(gen, field, "k[i]");
+          genVerifyValue(gen, field, i, ref + "[k[i]]")("}");
+        } else if (field.repeated) {
+          gen("if(!Array.isArray(%s))", ref)("return%j", invalid(field, "array"))("for(var i=0;i<%s.length;++i){", ref);
+          genVerifyValue(gen, field, i, ref + "[i]")("}");
+        } else {
+          if (field.partOf) {
+            var oneofProp = util.safeProp(field.partOf.name);
+            if (seenFirstField[field.partOf.name] === 1) gen("if(p%s===1)", oneofProp)("return%j", field.partOf.name + ": multiple values");
+            seenFirstField[field.partOf.name] = 1;
+            gen("p%s=1", oneofProp);
+          }
+          genVerifyValue(gen, field, i, ref);
+        }
+        if (field.optional) gen("}");
+      }
+      return gen("return null");
+    }
+  }
+});
+
+// node_modules/protobufjs/src/converter.js
+var require_converter = __commonJS({
+  "node_modules/protobufjs/src/converter.js"(exports) {
+    "use strict";
+    var converter = exports;
+    var Enum = require_enum();
+    var util = require_util2();
+    function genValuePartial_fromObject(gen, field, fieldIndex, prop) {
+      var defaultAlreadyEmitted = false;
+      if (field.resolvedType) {
+        if (field.resolvedType instanceof Enum) {
+          gen("switch(d%s){", prop);
+          for (var values = field.resolvedType.values, keys = Object.keys(values), i = 0; i < keys.length; ++i) {
+            if (values[keys[i]] === field.typeDefault && !defaultAlreadyEmitted) {
+              gen("default:")('if(typeof(d%s)==="number"){m%s=d%s;break}', prop, prop, prop);
+              if (!field.repeated) gen("break");
+              defaultAlreadyEmitted = true;
+            }
+            gen("case%j:", keys[i])("case %i:", values[keys[i]])("m%s=%j", prop, values[keys[i]])("break");
+          }
+          gen("}");
+        } else gen("if(!util.isObject(d%s))", prop)("throw TypeError(%j)", field.fullName + ": object expected")("m%s=types[%i].fromObject(d%s,n+1)", prop, fieldIndex, prop);
+      } else {
+        var isUnsigned = false;
+        switch (field.type) {
+          case "double":
+          case "float":
+            gen("m%s=Number(d%s)", prop, prop);
+            break;
+          case "uint32":
+          case "fixed32":
+            gen("m%s=d%s>>>0", prop, prop);
+            break;
+          case "int32":
+          case "sint32":
+          case "sfixed32":
+            gen("m%s=d%s|0", prop, prop);
+            break;
+          case "uint64":
+          case "fixed64":
+            isUnsigned = true;
+          // eslint-disable-next-line no-fallthrough
+          case "int64":
+          case "sint64":
+          case "sfixed64":
+            gen("if(util.Long)")("m%s=util.Long.fromValue(d%s,%j)", prop, prop, isUnsigned)('else if(typeof d%s==="string")', prop)("m%s=parseInt(d%s,10)", prop, prop)('else if(typeof d%s==="number")', prop)("m%s=d%s", prop, prop)('else if(typeof d%s==="object")', prop)("m%s=new util.LongBits(d%s.low>>>0,d%s.high>>>0).toNumber(%s)", prop, prop, prop, isUnsigned ? "true" : "");
+            break;
+          case "bytes":
+            gen('if(typeof d%s==="string")', prop)("util.base64.decode(d%s,m%s=util.newBuffer(util.base64.length(d%s)),0)", prop, prop, prop)("else if(d%s.length >= 0)", prop)("m%s=d%s", prop, prop);
+            break;
+          case "string":
+            gen("m%s=String(d%s)", prop, prop);
+            break;
+          case "bool":
+            gen("m%s=Boolean(d%s)", prop, prop);
+            break;
+        }
+      }
+      return gen;
+    }
+    converter.fromObject = function fromObject(mtype) {
+      var fields = mtype.fieldsArray;
+      var gen = util.codegen(["d", "n"], mtype.name + "$fromObject")("if(d instanceof this.ctor)")("return d");
+      if (!fields.length) return gen("return new this.ctor");
+      gen("if(!util.isObject(d))")("throw TypeError(%j)", mtype.fullName + ": object expected")("if(n===undefined)n=0")("if(n>util.recursionLimit)")('throw Error("maximum nesting depth exceeded")');
+      gen("var m=new this.ctor");
+      for (var i = 0; i < fields.length; ++i) {
+        var field = fields[i].resolve(), prop = util.safeProp(field.name);
+        if (field.map) {
+          gen("if(d%s){", prop)("if(!util.isObject(d%s))", prop)("throw TypeError(%j)", field.fullName + ": object expected")("m%s={}", prop)("for(var ks=Object.keys(d%s),i=0;i<ks.length;++i){", prop);
+          gen('if(ks[i]==="__proto__")')("util.makeProp(m%s,ks[i])", prop);
+          genValuePartial_fromObject(
+            gen,
+            field,
+            /* not sorted */
+            i,
+            prop + "[ks[i]]"
+          )("}")("}");
+        } else if (field.repeated) {
+          gen("if(d%s){", prop)("if(!Array.isArray(d%s))", prop)("throw TypeError(%j)", field.fullName + ": array expected")("m%s=[]", prop)("for(var i=0;i<d%s.length;++i){", prop);
+          genValuePartial_fromObject(
+            gen,
+            field,
+            /* not sorted */
+            i,
+            prop + "[i]"
+          )("}")("}");
+        } else {
+          if (!(field.resolvedType instanceof Enum)) gen("if(d%s!=null){", prop);
+          genValuePartial_fromObject(
+            gen,
+            field,
+            /* not sorted */
+            i,
+            prop
+          );
+          if (!(field.resolvedType instanceof Enum)) gen("}");
+        }
+      }
+      return gen("return m");
+    };
+    function genValuePartial_toObject(gen, field, fieldIndex, prop) {
+      if (field.resolvedType) {
+        if (field.resolvedType instanceof Enum) gen("d%s=o.enums===String?(types[%i].values[m%s]===undefined?m%s:types[%i].values[m%s]):m%s", prop, fieldIndex, prop, prop, fieldIndex, prop, prop);
+        else gen("d%s=types[%i].toObject(m%s,o,q+1)", prop, fieldIndex, prop);
+      } else {
+        var isUnsigned = false;
+        switch (field.type) {
+          case "double":
+          case "float":
+            gen("d%s=o.json&&!isFinite(m%s)?String(m%s):m%s", prop, prop, prop, prop);
+            break;
+          case "uint64":
+          case "fixed64":
+            isUnsigned = true;
+          // eslint-disable-next-line no-fallthrough
+          case "int64":
+          case "sint64":
+          case "sfixed64":
+            gen('if(typeof BigInt!=="undefined"&&o.longs===BigInt)')('d%s=typeof m%s==="number"?BigInt(m%s):util.Long.fromBits(m%s.low>>>0,m%s.high>>>0,%j).toBigInt()', prop, prop, prop, prop, prop, isUnsigned)('else if(typeof m%s==="number")', prop)("d%s=o.longs===String?String(m%s):m%s", prop, prop, prop)("else")("d%s=o.longs===String?util.Long.prototype.toString.call(m%s):o.longs===Number?new util.LongBits(m%s.low>>>0,m%s.high>>>0).toNumber(%s):m%s", prop, prop, prop, prop, isUnsigned ? "true" : "", prop);
+            break;
+          case "bytes":
+            gen("d%s=o.bytes===String?util.base64.encode(m%s,0,m%s.length):o.bytes===Array?Array.prototype.slice.call(m%s):m%s", prop, prop, prop, prop, prop);
+            break;
+          default:
+            gen("d%s=m%s", prop, prop);
+            break;
+        }
+      }
+      return gen;
+    }
+    converter.toObject = function toObject(mtype) {
+      var fields = mtype.fieldsArray.slice().sort(util.compareFieldsById);
+      if (!fields.length)
+        return util.codegen()("return {}");
+      var gen = util.codegen(["m", "o", "q"], mtype.name + "$toObject")("if(!o)")("o={}")("if(q===undefined)q=0")("if(q>util.recursionLimit)")('throw Error("max depth exceeded")')("var d={}");
+      var repeatedFields = [], mapFields = [], normalFields = [], i = 0;
+      for (; i < fields.length; ++i)
+        if (!fields[i].partOf)
+          (fields[i].resolve().repeated ? repeatedFields : fields[i].map ? mapFields : normalFields).push(fields[i]);
+      if (repeatedFields.length) {
+        gen("if(o.arrays||o.defaults){");
+        for (i = 0; i < repeatedFields.length; ++i) gen("d%s=[]", util.safeProp(repeatedFields[i].name));
+        gen("}");
+      }
+      if (mapFields.length) {
+        gen("if(o.objects||o.defaults){");
+        for (i = 0; i < mapFields.length; ++i) gen("d%s={}", util.safeProp(mapFields[i].name));
+        gen("}");
+      }
+      if (normalFields.length) {
+        gen("if(o.defaults){");
+        for (i = 0; i < normalFields.length; ++i) {
+          var field = normalFields[i], prop = util.safeProp(field.name);
+          if (field.resolvedType instanceof Enum) gen("d%s=o.enums===String?%j:%j", prop, field.resolvedType.valuesById[field.typeDefault], field.typeDefault);
+          else if (field.long) gen("if(util.Long){")("var n=new util.Long(%i,%i,%j)", field.typeDefault.low, field.typeDefault.high, field.typeDefault.unsigned)('d%s=o.longs===String?n.toString():o.longs===Number?n.toNumber():typeof BigInt!=="undefined"&&o.longs===BigInt?n.toBigInt():n', prop)("}else")('d%s=o.longs===String?%j:typeof BigInt!=="undefined"&&o.longs===BigInt?BigInt(%j):%i', prop, field.typeDefault.toString(), field.typeDefault.toString(), field.typeDefault.toNumber());
+          else if (field.bytes) {
+            var arrayDefault = Array.prototype.slice.call(field.typeDefault);
+            gen("if(o.bytes===String)d%s=%j", prop, String.fromCharCode.apply(String, field.typeDefault))("else{")("d%s=%j", prop, arrayDefault)("if(o.bytes!==Array)d%s=util.newBuffer(d%s)", prop, prop)("}");
+          } else gen("d%s=%j", prop, field.typeDefault);
+        }
+        gen("}");
+      }
+      var hasKs2 = false;
+      for (i = 0; i < fields.length; ++i) {
+        var field = fields[i], index = mtype._fieldsArray.indexOf(field), prop = util.safeProp(field.name);
+        if (field.map) {
+          if (!hasKs2) {
+            hasKs2 = true;
+            gen("var ks2");
+          }
+          gen("if(m%s&&(ks2=Object.keys(m%s)).length){", prop, prop)("d%s={}", prop)("for(var j=0;j<ks2.length;++j){");
+          gen('if(ks2[j]==="__proto__")')("util.makeProp(d%s,ks2[j])", prop);
+          genValuePartial_toObject(
+            gen,
+            field,
+            /* sorted */
+            index,
+            prop + "[ks2[j]]"
+          )("}");
+        } else if (field.repeated) {
+          gen("if(m%s&&m%s.length){", prop, prop)("d%s=[]", prop)("for(var j=0;j<m%s.length;++j){", prop);
+          genValuePartial_toObject(
+            gen,
+            field,
+            /* sorted */
+            index,
+            prop + "[j]"
+          )("}");
+        } else {
+          gen("if(m%s!=null&&Object.hasOwnProperty.call(m,%j)){", prop, field.name);
+          genValuePartial_toObject(
+            gen,
+            field,
+            /* sorted */
+            index,
+            prop
+          );
+          if (field.partOf) gen("if(o.oneofs)")("d%s=%j", util.safeProp(field.partOf.name), field.name);
+        }
+        gen("}");
+      }
+      return gen("return d");
+    };
+  }
+});
+
+// node_modules/protobufjs/src/wrappers.js
+var require_wrappers = __commonJS({
+  "node_modules/protobufjs/src/wrappers.js"(exports) {
+    "use strict";
+    var wrappers = exports;
+    var Message = require_message();
+    var util = require_minimal();
+    wrappers[".google.protobuf.Any"] = {
+      fromObject: function(object2, depth) {
+        if (depth === void 0)
+          depth = 0;
+        if (depth > util.recursionLimit)
+          throw Error("max depth exceeded");
+        if (object2 && object2["@type"]) {
+          var name = object2["@type"].substring(object2["@type"].lastIndexOf("/") + 1);
+          var type = this.lookup(name);
+          if (type) {
+            var type_url = object2["@type"].charAt(0) === "." ? object2["@type"].slice(1) : object2["@type"];
+            if (type_url.indexOf("/") === -1) {
+              type_url = "/" + type_url;
+            }
+            return this.create({
+              type_url,
+              value: type.encode(type.fromObject(object2, depth + 1)).finish()
+            });
+          }
+        }
+        return this.fromObject(object2, depth);
+      },
+      toObject: function(message, options, depth) {
+        if (depth === void 0)
+          depth = 0;
+        if (depth > util.recursionLimit)
+          throw Error("max depth exceeded");
+        var googleApi = "type.googleapis.com/";
+        var prefix = "";
+        var name = "";
+        if (options && options.json && message.type_url && message.value) {
+          name = message.type_url.substring(message.type_url.lastIndexOf("/") + 1);
+          prefix = message.type_url.substring(0, message.type_url.lastIndexOf("/") + 1);
+          var type = this.lookup(name);
+          if (type)
+            message = type.decode(message.value, void 0, void 0, depth + 1);
+        }
+        if (!(message instanceof this.ctor) && message instanceof Message) {
+          var object2 = message.$type.toObject(message, options, depth + 1);
+          var messageName = message.$type.fullName[0] === "." ? message.$type.fullName.slice(1) : message.$type.fullName;
+          if (prefix === "") {
+            prefix = googleApi;
+          }
+          name = prefix + messageName;
+          object2["@type"] = name;
+          return object2;
+        }
+        return this.toObject(message, options, depth);
+      }
+    };
+  }
+});
+
+// node_modules/protobufjs/src/type.js
+var require_type = __commonJS({
+  "node_modules/protobufjs/src/type.js"(exports, module) {
+    "use strict";
+    module.exports = Type;
+    var Namespace = require_namespace();
+    ((Type.prototype = Object.create(Namespace.prototype)).constructor = Type).className = "Type";
+    var Enum = require_enum();
+    var OneOf = require_oneof();
+    var Field = require_field();
+    var MapField = require_mapfield();
+    var Service = require_service3();
+    var Message = require_message();
+    var Reader = require_reader();
+    var Writer = require_writer();
+    var util = require_util2();
+    var encoder = require_encoder();
+    var decoder = require_decoder();
+    var verifier = require_verifier();
+    var converter = require_converter();
+    var wrappers = require_wrappers();
+    function Type(name, options) {
+      name = name.replace(/\W/g, "");
+      Namespace.call(this, name, options);
+      this.fields = {};
+      this.oneofs = void 0;
+      this.extensions = void 0;
+      this.reserved = void 0;
+      this.group = void 0;
+      this._fieldsById = null;
+      this._fieldsArray = null;
+      this._oneofsArray = null;
+      this._ctor = null;
+    }
+    Object.defineProperties(Type.prototype, {
+      /**
+       * Message fields by id.
+       * @name Type#fieldsById
+       * @type {Object.<number,Field>}
+       * @readonly
+       */
+      fieldsById: {
+        get: function() {
+          if (this._fieldsById)
+            return this._fieldsById;
+          this._fieldsById = {};
+          for (var names = Object.keys(this.fields), i = 0; i < names.length; ++i) {
+            var field = this.fields[names[i]], id = field.id;
+            if (this._fieldsById[id])
+              throw Error("duplicate id " + id + " in " + this);
+            this._fieldsById[id] = field;
+          }
+          return this._fieldsById;
+        }
+      },
+      /**
+       * Fields of this message as an array for iteration.
+       * @name Type#fieldsArray
+       * @type {Field[]}
+       * @readonly
+       */
+      fieldsArray: {
+        get: function() {
+          return this._fieldsArray || (this._fieldsArray = util.toArray(this.fields));
+        }
+      },
+      /**
+       * Oneofs of this message as an array for iteration.
+       * @name Type#oneofsArray
+       * @type {OneOf[]}
+       * @readonly
+       */
+      oneofsArray: {
+        get: function() {
+          return this._oneofsArray || (this._oneofsArray = util.toArray(this.oneofs));
+        }
+      },
+      /**
+       * The registered constructor, if any registered, otherwise a generic constructor.
+       * Assigning a function replaces the internal constructor. If the function does not extend {@link Message} yet, its prototype will be setup accordingly and static methods will be populated. If it already extends {@link Message}, it will just replace the internal constructor.
+       * @name Type#ctor
+       * @type {Constructor<{}>}
+       */
+      ctor: {
+        get: function() {
+          return this._ctor || (this.ctor = Type.generateConstructor(this)());
+        },
+        set: function(ctor) {
+          var prototype = ctor.prototype;
+          if (!(prototype instanceof Message)) {
+            (ctor.prototype = new Message()).constructor = ctor;
+            util.merge(ctor.prototype, prototype);
+          }
+          ctor.$type = ctor.prototype.$type = this;
+          util.merge(ctor, Message, true);
+          this._ctor = ctor;
+          var i = 0;
+          for (; i < /* initializes */
+          this.fieldsArray.length; ++i)
+            this._fieldsArray[i].resolve();
+          var ctorProperties = {};
+          for (i = 0; i < /* initializes */
+          this.oneofsArray.length; ++i)
+            ctorProperties[this._oneofsArray[i].resolve().name] = {
+              get: util.oneOfGetter(this._oneofsArray[i].oneof),
+              set: util.oneOfSetter(this._oneofsArray[i].oneof)
+            };
+          if (i)
+            Object.defineProperties(ctor.prototype, ctorProperties);
+        }
+      }
+    });
+    Type.generateConstructor = function generateConstructor(mtype) {
+      var gen = util.codegen(["p"], mtype.name);
+      for (var i = 0, field; i < mtype.fieldsArray.length; ++i)
+        if ((field = mtype._fieldsArray[i]).map) gen("this%s={}", util.safeProp(field.name));
+        else if (field.repeated) gen("this%s=[]", util.safeProp(field.name));
+      return gen('if(p)for(var ks=Object.keys(p),i=0;i<ks.length;++i)if(p[ks[i]]!=null&&ks[i]!=="__proto__")')("this[ks[i]]=p[ks[i]]");
+    };
+    function clearCache(type) {
+      type._fieldsById = type._fieldsArray = type._oneofsArray = null;
+      delete type.encode;
+      delete type.decode;
+      delete type.verify;
+      return type;
+    }
+    Type.fromJSON = function fromJSON(name, json2, depth) {
+      if (depth === void 0)
+        depth = 0;
+      if (depth > util.nestingLimit)
+        throw Error("max depth exceeded");
+      var type = new Type(name, json2.options);
+      type.extensions = json2.extensions;
+      type.reserved = json2.reserved;
+      var names = Object.keys(json2.fields), i = 0;
+      for (; i < names.length; ++i)
+        type.add(
+          (typeof json2.fields[names[i]].keyType !== "undefined" ? MapField.fromJSON : Field.fromJSON)(names[i], json2.fields[names[i]])
+        );
+      if (json2.oneofs)
+        for (names = Object.keys(json2.oneofs), i = 0; i < names.length; ++i)
+          type.add(OneOf.fromJSON(names[i], json2.oneofs[names[i]]));
+      if (json2.nested)
+        for (names = Object.keys(json2.nested), i = 0; i < names.length; ++i) {
+          var nested = json2.nested[names[i]];
+          type.add(
+            // most to least likely
+            (nested.id !== void 0 ? Field.fromJSON : nested.fields !== void 0 ? Type.fromJSON : nested.values !== void 0 ? Enum.fromJSON : nested.methods !== void 0 ? Service.fromJSON : Namespace.fromJSON)(names[i], nested, depth + 1)
+          );
+        }
+      if (json2.extensions && json2.extensions.length)
+        type.extensions = json2.extensions;
+      if (json2.reserved && json2.reserved.length)
+        type.reserved = json2.reserved;
+      if (json2.group)
+        type.group = true;
+      if (json2.comment)
+        type.comment = json2.comment;
+      if (json2.edition)
+        type._edition = json2.edition;
+      type._defaultEdition = "proto3";
+      return type;
+    };
+    Type.prototype.toJSON = function toJSON(toJSONOptions) {
+      var inherited = Namespace.prototype.toJSON.call(this, toJSONOptions);
+      var keepComments = toJSONOptions ? Boolean(toJSONOptions.keepComments) : false;
+      return util.toObject([
+        "edition",
+        this._editionToJSON(),
+        "options",
+        inherited && inherited.options || void 0,
+        "oneofs",
+        Namespace.arrayToJSON(this.oneofsArray, toJSONOptions),
+        "fields",
+        Namespace.arrayToJSON(this.fieldsArray.filter(function(obj) {
+          return !obj.declaringField;
+        }), toJSONOptions) || {},
+        "extensions",
+        this.extensions && this.extensions.length ? this.extensions : void 0,
+        "reserved",
+        this.reserved && this.reserved.length ? this.reserved : void 0,
+        "group",
+        this.group || void 0,
+        "nested",
+        inherited && inherited.nested || void 0,
+        "comment",
+        keepComments ? this.comment : void 0
+      ]);
+    };
+    Type.prototype.resolveAll = function resolveAll() {
+      if (!this._needsRecursiveResolve) return this;
+      Namespace.prototype.resolveAll.call(this);
+      var oneofs = this.oneofsArray;
+      i = 0;
+      while (i < oneofs.length)
+        oneofs[i++].resolve();
+      var fields = this.fieldsArray, i = 0;
+      while (i < fields.length)
+        fields[i++].resolve();
+      return this;
+    };
+    Type.prototype._resolveFeaturesRecursive = function _resolveFeaturesRecursive(edition) {
+      if (!this._needsRecursiveFeatureResolution) return this;
+      edition = this._edition || edition;
+      Namespace.prototype._resolveFeaturesRecursive.call(this, edition);
+      this.oneofsArray.forEach((oneof) => {
+        oneof._resolveFeatures(edition);
+      });
+      this.fieldsArray.forEach((field) => {
+        field._resolveFeatures(edition);
+      });
+      return this;
+    };
+    Type.prototype.get = function get(name) {
+      if (Object.prototype.hasOwnProperty.call(this.fields, name))
+        return this.fields[name];
+      if (this.oneofs && Object.prototype.hasOwnProperty.call(this.oneofs, name))
+        return this.oneofs[name];
+      if (this.nested && Object.prototype.hasOwnProperty.call(this.nested, name))
+        return this.nested[name];
+      return null;
+    };
+    Type.prototype.add = function add(object2) {
+      if (this.get(object2.name))
+        throw Error("duplicate name '" + object2.name + "' in " + this);
+      if (object2 instanceof Field && object2.extend === void 0) {
+        if (this._fieldsById ? (
+          /* istanbul ignore next */
+          this._fieldsById[object2.id]
+        ) : this.fieldsById[object2.id])
+          throw Error("duplicate id " + object2.id + " in " + this);
+        if (this.isReservedId(object2.id))
+          throw Error("id " + object2.id + " is reserved in " + this);
+        if (this.isReservedName(object2.name) || object2.name.charAt(0) === "$")
+          throw Error("name '" + object2.name + "' is reserved in " + this);
+        if (object2.name === "__proto__")
+          return this;
+        if (object2.parent)
+          object2.parent.remove(object2);
+        this.fields[object2.name] = object2;
+        object2.message = this;
+        object2.onAdd(this);
+        return clearCache(this);
+      }
+      if (object2 instanceof OneOf) {
+        if (object2.name.charAt(0) === "$")
+          throw Error("name '" + object2.name + "' is reserved in " + this);
+        if (object2.name === "__proto__")
+          return this;
+        if (!this.oneofs)
+          this.oneofs = {};
+        this.oneofs[object2.name] = object2;
+        object2.onAdd(this);
+        return clearCache(this);
+      }
+      return Namespace.prototype.add.call(this, object2);
+    };
+    Type.prototype.remove = function remove(object2) {
+      if (object2 instanceof Field && object2.extend === void 0) {
+        if (!this.fields || this.fields[object2.name] !== object2)
+          throw Error(object2 + " is not a member of " + this);
+        delete this.fields[object2.name];
+        object2.parent = null;
+        object2.onRemove(this);
+        return clearCache(this);
+      }
+      if (object2 instanceof OneOf) {
+        if (!this.oneofs || this.oneofs[object2.name] !== object2)
+          throw Error(object2 + " is not a member of " + this);
+        delete this.oneofs[object2.name];
+        object2.parent = null;
+        object2.onRemove(this);
+        return clearCache(this);
+      }
+      return Namespace.prototype.remove.call(this, object2);
+    };
+    Type.prototype.isReservedId = function isReservedId(id) {
+      return Namespace.isReservedId(this.reserved, id);
+    };
+    Type.prototype.isReservedName = function isReservedName(name) {
+      return Namespace.isReservedName(this.reserved, name);
+    };
+    Type.prototype.create = function create(properties) {
+      return new this.ctor(properties);
+    };
+    Type.prototype.setup = function setup() {
+      var fullName = this.fullName, types = [];
+      for (var i = 0; i < /* initializes */
+      this.fieldsArray.length; ++i)
+        types.push(this._fieldsArray[i].resolve().resolvedType);
+      this.encode = encoder(this)({
+        Writer,
+        types,
+        util
+      });
+      this.decode = decoder(this)({
+        Reader,
+        types,
+        util
+      });
+      this.verify = verifier(this)({
+        types,
+        util
+      });
+      this.fromObject = converter.fromObject(this)({
+        types,
+        util
+      });
+      this.toObject = converter.toObject(this)({
+        types,
+        util
+      });
+      var wrapper = wrappers[fullName];
+      if (wrapper) {
+        var originalThis = Object.create(this);
+        originalThis.fromObject = this.fromObject;
+        this.fromObject = wrapper.fromObject.bind(originalThis);
+        originalThis.toObject = this.toObject;
+        this.toObject = wrapper.toObject.bind(originalThis);
+      }
+      return this;
+    };
+    Type.prototype.encode = function encode_setup(message, writer) {
+      return this.setup().encode.apply(this, arguments);
+    };
+    Type.prototype.encodeDelimited = function encodeDelimited(message, writer) {
+      return this.encode(message, writer && writer.len ? writer.fork() : writer).ldelim();
+    };
+    Type.prototype.decode = function decode_setup(reader, length, end, depth) {
+      return this.setup().decode(reader, length, end, depth);
+    };
+    Type.prototype.decodeDelimited = function decodeDelimited(reader) {
+      if (!(reader instanceof Reader))
+        reader = Reader.create(reader);
+      return this.decode(reader, reader.uint32());
+    };
+    Type.prototype.verify = function verify_setup(message, depth) {
+      return this.setup().verify(message, depth);
+    };
+    Type.prototype.fromObject = function fromObject(object2, depth) {
+      return this.setup().fromObject(object2, depth);
+    };
+    Type.prototype.toObject = function toObject(message, options) {
+      return this.setup().toObject.apply(this, arguments);
+    };
+    Type.d = function decorateType(typeName) {
+      return function typeDecorator(target) {
+        util.decorateType(target, typeName);
+      };
+    };
+  }
+});
+
+// node_modules/protobufjs/src/root.js
+var require_root = __commonJS({
+  "node_modules/protobufjs/src/root.js"(exports, module) {
+    "use strict";
+    module.exports = Root;
+    var Namespace = require_namespace();
+    ((Root.prototype = Object.create(Namespace.prototype)).constructor = Root).className = "Root";
+    var Field = require_field();
+    var Enum = require_enum();
+    var OneOf = require_oneof();
+    var util = require_util2();
+    var Type;
+    var parse3;
+    var common;
+    function Root(options) {
+      Namespace.call(this, "", options);
+      this.deferred = [];
+      this.files = [];
+      this._edition = "proto2";
+      this._fullyQualifiedObjects = {};
+    }
+    Root.fromJSON = function fromJSON(json2, root, depth) {
+      depth = util.checkDepth(depth);
+      if (!root)
+        root = new Root();
+      if (json2.options)
+        root.setOptions(json2.options);
+      return root.addJSON(json2.nested, depth).resolveAll();
+    };
+    Root.prototype.resolvePath = util.path.resolve;
+    Root.prototype.fetch = util.fetch;
+    function SYNC() {
+    }
+    Root.prototype.load = function load(filename, options, callback) {
+      if (typeof options === "function") {
+        callback = options;
+        options = void 0;
+      }
+      var self2 = this;
+      if (!callback) {
+        return util.asPromise(load, self2, filename, options);
+      }
+      var sync = callback === SYNC;
+      function finish(err, root) {
+        if (!callback) {
+          return;
+        }
+        if (sync) {
+          throw err;
+        }
+        if (root) {
+          root.resolveAll();
+        }
+        var cb = callback;
+        callback = null;
+        cb(err, root);
+      }
+      function getBundledFileName(filename2) {
+        var idx = filename2.lastIndexOf("google/protobuf/");
+        if (idx > -1) {
+          var altname = filename2.substring(idx);
+          if (altname in common) return altname;
+        }
+        return null;
+      }
+      function process2(filename2, source, depth) {
+        if (depth === void 0)
+          depth = 0;
+        try {
+          if (depth > util.recursionLimit)
+            throw Error("max depth exceeded");
+          if (util.isString(source) && source.charAt(0) === "{")
+            source = JSON.parse(source);
+          if (!util.isString(source))
+            self2.setOptions(source.options).addJSON(source.nested);
+          else {
+            parse3.filename = filename2;
+            var parsed = parse3(source, self2, options), resolved2, i2 = 0;
+            if (parsed.imports) {
+              for (; i2 < parsed.imports.length; ++i2)
+                if (resolved2 = getBundledFileName(parsed.imports[i2]) || self2.resolvePath(filename2, parsed.imports[i2]))
+                  fetch(resolved2, false, depth + 1);
+            }
+            if (parsed.weakImports) {
+              for (i2 = 0; i2 < parsed.weakImports.length; ++i2)
+                if (resolved2 = getBundledFileName(parsed.weakImports[i2]) || self2.resolvePath(filename2, parsed.weakImports[i2]))
+                  fetch(resolved2, true, depth + 1);
+            }
+          }
+        } catch (err) {
+          finish(err);
+        }
+        if (!sync && !queued) {
+          finish(null, self2);
+        }
+      }
+      function fetch(filename2, weak, depth) {
+        if (depth === void 0)
+          depth = 0;
+        filename2 = getBundledFileName(filename2) || filename2;
+        if (self2.files.indexOf(filename2) > -1) {
+          return;
+        }
+        self2.files.push(filename2);
+        if (filename2 in common) {
+          if (sync) {
+            process2(filename2, common[filename2], depth);
+          } else {
+            ++queued;
+            setTimeout(function() {
+              --queued;
+              process2(filename2, common[filename2], depth);
+            });
+          }
+          return;
+        }
+        if (sync) {
+          var source;
+          try {
+            source = util.fs.readFileSync(filename2).toString("utf8");
+          } catch (err) {
+            if (!weak)
+              finish(err);
+            return;
+          }
+          process2(filename2, source, depth);
+        } else {
+          ++queued;
+          self2.fetch(filename2, function(err, source2) {
+            --queued;
+            if (!callback) {
+              return;
+            }
+            if (err) {
+              if (!weak)
+                finish(err);
+              else if (!queued)
+                finish(null, self2);
+              return;
+            }
+            process2(filename2, source2, depth);
+          });
+        }
+      }
+      var queued = 0;
+      if (util.isString(filename)) {
+        filename = [filename];
+      }
+      for (var i = 0, resolved; i < filename.length; ++i)
+        if (resolved = self2.resolvePath("", filename[i]))
+          fetch(resolved);
+      if (sync) {
+        self2.resolveAll();
+        return self2;
+      }
+      if (!queued) {
+        finish(null, self2);
+      }
+      return self2;
+    };
+    Root.prototype.loadSync = function loadSync(filename, options) {
+      if (!util.isNode)
+        throw Error("not supported");
+      return this.load(filename, options, SYNC);
+    };
+    Root.prototype.resolveAll = function resolveAll() {
+      if (!this._needsRecursiveResolve) return this;
+      if (this.deferred.length)
+        throw Error("unresolvable extensions: " + this.deferred.map(function(field) {
+          return "'extend " + field.extend + "' in " + field.parent.fullName;
+        }).join(", "));
+      return Namespace.prototype.resolveAll.call(this);
+    };
+    var exposeRe = /^[A-Z]/;
+    function tryHandleExtension(root, field) {
+      var extendedType = field.parent.lookup(field.extend);
+      if (extendedType) {
+        var sisterField = new Field(field.fullName, field.id, field.type, field.rule, void 0, field.options);
+        if (extendedType.get(sisterField.name)) {
+          return true;
+        }
+        sisterField.declaringField = field;
+        field.extensionField = sisterField;
+        extendedType.add(sisterField);
+        return true;
+      }
+      return false;
+    }
+    Root.prototype._handleAdd = function _handleAdd(object2) {
+      if (object2 instanceof Field) {
+        if (
+          /* an extension field (implies not part of a oneof) */
+          object2.extend !== void 0 && /* not already handled */
+          !object2.extensionField
+        ) {
+          if (!tryHandleExtension(this, object2))
+            this.deferred.push(object2);
+        }
+      } else if (object2 instanceof Enum) {
+        if (exposeRe.test(object2.name))
+          object2.parent[object2.name] = object2.values;
+      } else if (!(object2 instanceof OneOf)) {
+        if (object2 instanceof Type)
+          for (var i = 0; i < this.deferred.length; )
+            if (tryHandleExtension(this, this.deferred[i]))
+              this.deferred.splice(i, 1);
+            else
+              ++i;
+        for (var j = 0; j < /* initializes */
+        object2.nestedArray.length; ++j)
+          this._handleAdd(object2._nestedArray[j]);
+        if (exposeRe.test(object2.name))
+          object2.parent[object2.name] = object2;
+      }
+      if (object2 instanceof Type || object2 instanceof Enum || object2 instanceof Field) {
+        this._fullyQualifiedObjects[object2.fullName] = object2;
+      }
+    };
+    Root.prototype._handleRemove = function _handleRemove(object2) {
+      if (object2 instanceof Field) {
+        if (
+          /* an extension field */
+          object2.extend !== void 0
+        ) {
+          if (
+            /* already handled */
+            object2.extensionField
+          ) {
+            object2.extensionField.parent.remove(object2.extensionField);
+            object2.extensionField = null;
+          } else {
+            var index = this.deferred.indexOf(object2);
+            if (index > -1)
+              this.deferred.splice(index, 1);
+          }
+        }
+      } else if (object2 instanceof Enum) {
+        if (exposeRe.test(object2.name))
+          delete object2.parent[object2.name];
+      } else if (object2 instanceof Namespace) {
+        for (var i = 0; i < /* initializes */
+        object2.nestedArray.length; ++i)
+          this._handleRemove(object2._nestedArray[i]);
+        if (exposeRe.test(object2.name))
+          delete object2.parent[object2.name];
+      }
+      delete this._fullyQualifiedObjects[object2.fullName];
+    };
+    Root._configure = function(Type_, parse_, common_) {
+      Type = Type_;
+      parse3 = parse_;
+      common = common_;
+    };
+  }
+});
+
+// node_modules/protobufjs/src/util.js
+var require_util2 = __commonJS({
+  "node_modules/protobufjs/src/util.js"(exports, module) {
+    "use strict";
+    var util = module.exports = require_minimal();
+    var roots = require_roots();
+    var Type;
+    var Enum;
+    util.codegen = require_codegen();
+    util.fetch = require_fetch();
+    util.path = require_path();
+    util.patterns = require_patterns();
+    var reservedRe = util.patterns.reservedRe;
+    util.fs = require_fs2();
+    util.checkDepth = function checkDepth(depth) {
+      if (depth === void 0)
+        depth = 0;
+      if (depth > util.recursionLimit)
+        throw Error("max depth exceeded");
+      return depth;
+    };
+    util.toArray = function toArray(object2) {
+      if (object2) {
+        var keys = Object.keys(object2), array2 = new Array(keys.length), index = 0;
+        while (index < keys.length)
+          array2[index] = object2[keys[index++]];
+        return array2;
+      }
+      return [];
+    };
+    util.toObject = function toObject(array2) {
+      var object2 = {}, index = 0;
+      while (index < array2.length) {
+        var key = array2[index++], val = array2[index++];
+        if (val !== void 0)
+          object2[key] = val;
+      }
+      return object2;
+    };
+    util.isReserved = function isReserved(name) {
+      return reservedRe.test(name);
+    };
+    util.safeProp = function safeProp(prop) {
+      if (!/^[$\w_]+$/.test(prop) || reservedRe.test(prop))
+        return "[" + JSON.stringify(prop) + "]";
+      return "." + prop;
+    };
+    util.ucFirst = function ucFirst(str) {
+      return str.charAt(0).toUpperCase() + str.substring(1);
+    };
+    var camelCaseRe = /_([a-z])/g;
+    util.camelCase = function camelCase(str) {
+      return str.substring(0, 1) + str.substring(1).replace(camelCaseRe, function($0, $1) {
+        return $1.toUpperCase();
+      });
+    };
+    util.compareFieldsById = function compareFieldsById(a, b) {
+      return a.id - b.id;
+    };
+    util.decorateType = function decorateType(ctor, typeName) {
+      if (ctor.$type) {
+        if (typeName && ctor.$type.name !== typeName) {
+          util.decorateRoot.remove(ctor.$type);
+          ctor.$type.name = typeName;
+          util.decorateRoot.add(ctor.$type);
+        }
+        return ctor.$type;
+      }
+      if (!Type)
+        Type = require_type();
+      var type = new Type(typeName || ctor.name);
+      util.decorateRoot.add(type);
+      type.ctor = ctor;
+      Object.defineProperty(ctor, "$type", { value: type, enumerable: false });
+      Object.defineProperty(ctor.prototype, "$type", { value: type, enumerable: false });
+      return type;
+    };
+    var decorateEnumIndex = 0;
+    util.decorateEnum = function decorateEnum(object2) {
+      if (object2.$type)
+        return object2.$type;
+      if (!Enum)
+        Enum = require_enum();
+      var enm = new Enum("Enum" + decorateEnumIndex++, object2);
+      util.decorateRoot.add(enm);
+      Object.defineProperty(object2, "$type", { value: enm, enumerable: false });
+      return enm;
+    };
+    util.setProperty = function setProperty(dst, path, value, ifNotSet) {
+      function setProp(dst2, path2, value2) {
+        var part = path2.shift();
+        if (util.isUnsafeProperty(part))
+          return dst2;
+        if (path2.length > 0) {
+          dst2[part] = setProp(dst2[part] || {}, path2, value2);
+        } else {
+          var prevValue = dst2[part];
+          if (prevValue && ifNotSet)
+            return dst2;
+          if (prevValue)
+            value2 = [].concat(prevValue).concat(value2);
+          dst2[part] = value2;
+        }
+        return dst2;
+      }
+      if (typeof dst !== "object")
+        throw TypeError("dst must be an object");
+      if (!path)
+        throw TypeError("path must be specified");
+      path = path.split(".");
+      if (path.length > util.recursionLimit)
+        throw Error("max depth exceeded");
+      return setProp(dst, path, value);
+    };
+    Object.defineProperty(util, "decorateRoot", {
+      get: function() {
+        return roots["decorated"] || (roots["decorated"] = new (require_root())());
+      }
+    });
+  }
+});
+
+// node_modules/protobufjs/src/types.js
+var require_types = __commonJS({
+  "node_modules/protobufjs/src/types.js"(exports) {
+    "use strict";
+    var types = exports;
+    var util = require_util2();
+    var s = [
+      "double",
+      // 0
+      "float",
+      // 1
+      "int32",
+      // 2
+      "uint32",
+      // 3
+      "sint32",
+      // 4
+      "fixed32",
+      // 5
+      "sfixed32",
+      // 6
+      "int64",
+      // 7
+      "uint64",
+      // 8
+      "sint64",
+      // 9
+      "fixed64",
+      // 10
+      "sfixed64",
+      // 11
+      "bool",
+      // 12
+      "string",
+      // 13
+      "bytes"
+      // 14
+    ];
+    function bake(values, offset) {
+      var i = 0, o = /* @__PURE__ */ Object.create(null);
+      offset |= 0;
+      while (i < values.length) o[s[i + offset]] = values[i++];
+      return o;
+    }
+    types.basic = bake([
+      /* double   */
+      1,
+      /* float    */
+      5,
+      /* int32    */
+      0,
+      /* uint32   */
+      0,
+      /* sint32   */
+      0,
+      /* fixed32  */
+      5,
+      /* sfixed32 */
+      5,
+      /* int64    */
+      0,
+      /* uint64   */
+      0,
+      /* sint64   */
+      0,
+      /* fixed64  */
+      1,
+      /* sfixed64 */
+      1,
+      /* bool     */
+      0,
+      /* string   */
+      2,
+      /* bytes    */
+      2
+    ]);
+    types.defaults = bake([
+      /* double   */
+      0,
+      /* float    */
+      0,
+      /* int32    */
+      0,
+      /* uint32   */
+      0,
+      /* sint32   */
+      0,
+      /* fixed32  */
+      0,
+      /* sfixed32 */
+      0,
+      /* int64    */
+      0,
+      /* uint64   */
+      0,
+      /* sint64   */
+      0,
+      /* fixed64  */
+      0,
+      /* sfixed64 */
+      0,
+      /* bool     */
+      false,
+      /* string   */
+      "",
+      /* bytes    */
+      util.emptyArray,
+      /* message  */
+      null
+    ]);
+    types.long = bake([
+      /* int64    */
+      0,
+      /* uint64   */
+      0,
+      /* sint64   */
+      0,
+      /* fixed64  */
+      1,
+      /* sfixed64 */
+      1
+    ], 7);
+    types.mapKey = bake([
+      /* int32    */
+      0,
+      /* uint32   */
+      0,
+      /* sint32   */
+      0,
+      /* fixed32  */
+      5,
+      /* sfixed32 */
+      5,
+      /* int64    */
+      0,
+      /* uint64   */
+      0,
+      /* sint64   */
+      0,
+      /* fixed64  */
+      1,
+      /* sfixed64 */
+      1,
+      /* bool     */
+      0,
+      /* string   */
+      2
+    ], 2);
+    types.packed = bake([
+      /* double   */
+      1,
+      /* float    */
+      5,
+      /* int32    */
+      0,
+      /* uint32   */
+      0,
+      /* sint32   */
+      0,
+      /* fixed32  */
+      5,
+      /* sfixed32 */
+      5,
+      /* int64    */
+      0,
+      /* uint64   */
+      0,
+      /* sint64   */
+      0,
+      /* fixed64  */
+      1,
+      /* sfixed64 */
+      1,
+      /* bool     */
+      0
+    ]);
+  }
+});
+
+// node_modules/protobufjs/src/field.js
+var require_field = __commonJS({
+  "node_modules/protobufjs/src/field.js"(exports, module) {
+    "use strict";
+    module.exports = Field;
+    var ReflectionObject = require_object();
+    ((Field.prototype = Object.create(ReflectionObject.prototype)).constructor = Field).className = "Field";
+    var Enum = require_enum();
+    var types = require_types();
+    var util = require_util2();
+    var Type;
+    var ruleRe = /^required|optional|repeated$/;
+    Field.fromJSON = function fromJSON(name, json2) {
+      var field = new Field(name, json2.id, json2.type, json2.rule, json2.extend, json2.options, json2.comment);
+      if (json2.edition)
+        field._edition = json2.edition;
+      field._defaultEdition = "proto3";
+      return field;
+    };
+    function Field(name, id, type, rule, extend2, options, comment) {
+      if (util.isObject(rule)) {
+        comment = extend2;
+        options = rule;
+        rule = extend2 = void 0;
+      } else if (util.isObject(extend2)) {
+        comment = options;
+        options = extend2;
+        extend2 = void 0;
+      }
+      ReflectionObject.call(this, name, options);
+      if (!util.isInteger(id) || id < 0)
+        throw TypeError("id must be a non-negative integer");
+      if (!util.isString(type))
+        throw TypeError("type must be a string");
+      if (rule !== void 0 && !ruleRe.test(rule = rule.toString().toLowerCase()))
+        throw TypeError("rule must be a string rule");
+      if (extend2 !== void 0 && !util.isString(extend2))
+        throw TypeError("extend must be a string");
+      if (rule === "proto3_optional") {
+        rule = "optional";
+      }
+      this.rule = rule && rule !== "optional" ? rule : void 0;
+      this.type = type;
+      this.id = id;
+      this.extend = extend2 || void 0;
+      this.repeated = rule === "repeated";
+      this.map = false;
+      this.message = null;
+      this.partOf = null;
+      this.typeDefault = null;
+      this.defaultValue = null;
+      this.long = util.Long ? types.long[type] !== void 0 : (
+        /* istanbul ignore next */
+        false
+      );
+      this.bytes = type === "bytes";
+      this.resolvedType = null;
+      this.extensionField = null;
+      this.declaringField = null;
+      this.comment = comment;
+    }
+    Object.defineProperty(Field.prototype, "required", {
+      get: function() {
+        return this._features.field_presence === "LEGACY_REQUIRED";
+      }
+    });
+    Object.defineProperty(Field.prototype, "optional", {
+      get: function() {
+        return !this.required;
+      }
+    });
+    Object.defineProperty(Field.prototype, "delimited", {
+      get: function() {
+        return this.resolvedType instanceof Type && this._features.message_encoding === "DELIMITED";
+      }
+    });
+    Object.defineProperty(Field.prototype, "packed", {
+      get: function() {
+        return this._features.repeated_field_encoding === "PACKED";
+      }
+    });
+    Object.defineProperty(Field.prototype, "hasPresence", {
+      get: function() {
+        if (this.repeated || this.map) {
+          return false;
+        }
+        return this.partOf || // oneofs
+        this.declaringField || this.extensionField || // extensions
+        this._features.field_presence !== "IMPLICIT";
+      }
+    });
+    Field.prototype.setOption = function setOption(name, value, ifNotSet) {
+      return ReflectionObject.prototype.setOption.call(this, name, value, ifNotSet);
+    };
+    Field.prototype.toJSON = function toJSON(toJSONOptions) {
+      var keepComments = toJSONOptions ? Boolean(toJSONOptions.keepComments) : false;
+      return util.toObject([
+        "edition",
+        this._editionToJSON(),
+        "rule",
+        this.rule !== "optional" && this.rule || void 0,
+        "type",
+        this.type,
+        "id",
+        this.id,
+        "extend",
+        this.extend,
+        "options",
+        this.options,
+        "comment",
+        keepComments ? this.comment : void 0
+      ]);
+    };
+    Field.prototype.resolve = function resolve3() {
+      if (this.resolved)
+        return this;
+      if ((this.typeDefault = types.defaults[this.type]) === void 0) {
+        this.resolvedType = (this.declaringField ? this.declaringField.parent : this.parent).lookupTypeOrEnum(this.type);
+        if (this.resolvedType instanceof Type)
+          this.typeDefault = null;
+        else
+          this.typeDefault = this.resolvedType.values[Object.keys(this.resolvedType.values)[0]];
+      } else if (this.options && this.options.proto3_optional) {
+        this.typeDefault = null;
+      }
+      if (this.options && this.options["default"] != null) {
+        this.typeDefault = this.options["default"];
+        if (this.resolvedType instanceof Enum && typeof this.typeDefault === "string")
+          this.typeDefault = this.resolvedType.values[this.typeDefault];
+      }
+      if (this.options) {
+        if (this.options.packed !== void 0 && this.resolvedType && !(this.resolvedType instanceof Enum))
+          delete this.options.packed;
+        if (!Object.keys(this.options).length)
+          this.options = void 0;
+      }
+      if (this.long) {
+        this.typeDefault = util.Long.fromNumber(this.typeDefault, this.type === "uint64" || this.type === "fixed64");
+        if (Object.freeze)
+          Object.freeze(this.typeDefault);
+      } else if (this.bytes && typeof this.typeDefault === "string") {
+        var buf;
+        if (util.base64.test(this.typeDefault))
+          util.base64.decode(this.typeDefault, buf = util.newBuffer(util.base64.length(this.typeDefault)), 0);
+        else
+          util.utf8.write(this.typeDefault, buf = util.newBuffer(util.utf8.length(this.typeDefault)), 0);
+        this.typeDefault = buf;
+      }
+      if (this.map)
+        this.defaultValue = util.emptyObject;
+      else if (this.repeated)
+        this.defaultValue = util.emptyArray;
+      else
+        this.defaultValue = this.typeDefault;
+      if (this.parent instanceof Type)
+        this.parent.ctor.prototype[this.name] = this.defaultValue;
+      return ReflectionObject.prototype.resolve.call(this);
+    };
+    Field.prototype._inferLegacyProtoFeatures = function _inferLegacyProtoFeatures(edition) {
+      if (edition !== "proto2" && edition !== "proto3") {
+        return {};
+      }
+      var features = {};
+      if (this.rule === "required") {
+        features.field_presence = "LEGACY_REQUIRED";
+      }
+      if (this.parent && types.defaults[this.type] === void 0) {
+        var type = this.parent.get(this.type.split(".").pop());
+        if (type && type instanceof Type && type.group) {
+          features.message_encoding = "DELIMITED";
+        }
+      }
+      if (this.getOption("packed") === true) {
+        features.repeated_field_encoding = "PACKED";
+      } else if (this.getOption("packed") === false) {
+        features.repeated_field_encoding = "EXPANDED";
+      }
+      return features;
+    };
+    Field.prototype._resolveFeatures = function _resolveFeatures(edition) {
+      return ReflectionObject.prototype._resolveFeatures.call(this, this._edition || edition);
+    };
+    Field.d = function decorateField(fieldId, fieldType, fieldRule, defaultValue) {
+      if (typeof fieldType === "function")
+        fieldType = util.decorateType(fieldType).name;
+      else if (fieldType && typeof fieldType === "object")
+        fieldType = util.decorateEnum(fieldType).name;
+      return function fieldDecorator(prototype, fieldName) {
+        util.decorateType(prototype.constructor).add(new Field(fieldName, fieldId, fieldType, fieldRule, { "default": defaultValue }));
+      };
+    };
+    Field._configure = function configure(Type_) {
+      Type = Type_;
+    };
+  }
+});
+
+// node_modules/protobufjs/src/oneof.js
+var require_oneof = __commonJS({
+  "node_modules/protobufjs/src/oneof.js"(exports, module) {
+    "use strict";
+    module.exports = OneOf;
+    var ReflectionObject = require_object();
+    ((OneOf.prototype = Object.create(ReflectionObject.prototype)).constructor = OneOf).className = "OneOf";
+    var Field = require_field();
+    var util = require_util2();
+    function OneOf(name, fieldNames, options, comment) {
+      if (!Array.isArray(fieldNames)) {
+        options = fieldNames;
+        fieldNames = void 0;
+      }
+      ReflectionObject.call(this, name, options);
+      if (!(fieldNames === void 0 || Array.isArray(fieldNames)))
+        throw TypeError("fieldNames must be an Array");
+      this.oneof = fieldNames || [];
+      this.fieldsArray = [];
+      this.comment = comment;
+    }
+    OneOf.fromJSON = function fromJSON(name, json2) {
+      return new OneOf(name, json2.oneof, json2.options, json2.comment);
+    };
+    OneOf.prototype.toJSON = function toJSON(toJSONOptions) {
+      var keepComments = toJSONOptions ? Boolean(toJSONOptions.keepComments) : false;
+      return util.toObject([
+        "options",
+        this.options,
+        "oneof",
+        this.oneof,
+        "comment",
+        keepComments ? this.comment : void 0
+      ]);
+    };
+    function addFieldsToParent(oneof) {
+      if (oneof.parent) {
+        for (var i = 0; i < oneof.fieldsArray.length; ++i)
+          if (!oneof.fieldsArray[i].parent)
+            oneof.parent.add(oneof.fieldsArray[i]);
+      }
+    }
+    OneOf.prototype.add = function add(field) {
+      if (!(field instanceof Field))
+        throw TypeError("field must be a Field");
+      if (field.parent && field.parent !== this.parent)
+        field.parent.remove(field);
+      this.oneof.push(field.name);
+      this.fieldsArray.push(field);
+      field.partOf = this;
+      addFieldsToParent(this);
+      return this;
+    };
+    OneOf.prototype.remove = function remove(field) {
+      if (!(field instanceof Field))
+        throw TypeError("field must be a Field");
+      var index = this.fieldsArray.indexOf(field);
+      if (index < 0)
+        throw Error(field + " is not a member of " + this);
+      this.fieldsArray.splice(index, 1);
+      index = this.oneof.indexOf(field.name);
+      if (index > -1)
+        this.oneof.splice(index, 1);
+      field.partOf = null;
+      return this;
+    };
+    OneOf.prototype.onAdd = function onAdd(parent) {
+      ReflectionObject.prototype.onAdd.call(this, parent);
+      var self2 = this;
+      for (var i = 0; i < this.oneof.length; ++i) {
+        var field = parent.get(this.oneof[i]);
+        if (field && !field.partOf) {
+          field.partOf = self2;
+          self2.fieldsArray.push(field);
+        }
+      }
+      addFieldsToParent(this);
+    };
+    OneOf.prototype.onRemove = function onRemove(parent) {
+      for (var i = 0, field; i < this.fieldsArray.length; ++i)
+        if ((field = this.fieldsArray[i]).parent)
+          field.parent.remove(field);
+      ReflectionObject.prototype.onRemove.call(this, parent);
+    };
+    Object.defineProperty(OneOf.prototype, "isProto3Optional", {
+      get: function() {
+        if (this.fieldsArray == null || this.fieldsArray.length !== 1) {
+          return false;
+        }
+        var field = this.fieldsArray[0];
+        return field.options != null && field.options["proto3_optional"] === true;
+      }
+    });
+    OneOf.d = function decorateOneOf() {
+      var fieldNames = new Array(arguments.length), index = 0;
+      while (index < arguments.length)
+        fieldNames[index] = arguments[index++];
+      return function oneOfDecorator(prototype, oneofName) {
+        util.decorateType(prototype.constructor).add(new OneOf(oneofName, fieldNames));
+        Object.defineProperty(prototype, oneofName, {
+          get: util.oneOfGetter(fieldNames),
+          set: util.oneOfSetter(fieldNames)
+        });
+      };
+    };
+  }
+});
+
+// node_modules/protobufjs/src/object.js
+var require_object = __commonJS({
+  "node_modules/protobufjs/src/object.js"(exports, module) {
+    "use strict";
+    module.exports = ReflectionObject;
+    ReflectionObject.className = "ReflectionObject";
+    var OneOf = require_oneof();
+    var util = require_util2();
+    var Root;
+    var editions2023Defaults = { enum_type: "OPEN", field_presence: "EXPLICIT", json_format: "ALLOW", message_encoding: "LENGTH_PREFIXED", repeated_field_encoding: "PACKED", utf8_validation: "VERIFY" };
+    var proto2Defaults = { enum_type: "CLOSED", field_presence: "EXPLICIT", json_format: "LEGACY_BEST_EFFORT", message_encoding: "LENGTH_PREFIXED", repeated_field_encoding: "EXPANDED", utf8_validation: "NONE" };
+    var proto3Defaults = { enum_type: "OPEN", field_presence: "IMPLICIT", json_format: "ALLOW", message_encoding: "LENGTH_PREFIXED", repeated_field_encoding: "PACKED", utf8_validation: "VERIFY" };
+    function ReflectionObject(name, options) {
+      if (!util.isString(name))
+        throw TypeError("name must be a string");
+      if (options && !util.isObject(options))
+        throw TypeError("options must be an object");
+      this.options = options;
+      this.parsedOptions = null;
+      this.name = name;
+      this._edition = null;
+      this._defaultEdition = "proto2";
+      this._features = {};
+      this._featuresResolved = false;
+      this.parent = null;
+      this.resolved = false;
+      this.comment = null;
+      this.filename = null;
+    }
+    Object.defineProperties(ReflectionObject.prototype, {
+      /**
+       * Reference to the root namespace.
+       * @name ReflectionObject#root
+       * @type {Root}
+       * @readonly
+       */
+      root: {
+        get: function() {
+          var ptr = this;
+          while (ptr.parent !== null)
+            ptr = ptr.parent;
+          return ptr;
+        }
+      },
+      /**
+       * Full name including leading dot.
+       * @name ReflectionObject#fullName
+       * @type {string}
+       * @readonly
+       */
+      fullName: {
+        get: function() {
+          var path = [this.name], ptr = this.parent;
+          while (ptr) {
+            path.unshift(ptr.name);
+            ptr = ptr.parent;
+          }
+          return path.join(".");
+        }
+      }
+    });
+    ReflectionObject.prototype.toJSON = /* istanbul ignore next */
+    function toJSON() {
+      throw Error();
+    };
+    ReflectionObject.prototype.onAdd = function onAdd(parent) {
+      if (this.parent && this.parent !== parent)
+        this.parent.remove(this);
+      this.parent = parent;
+      this.resolved = false;
+      var root = parent.root;
+      if (root instanceof Root)
+        root._handleAdd(this);
+    };
+    ReflectionObject.prototype.onRemove = function onRemove(parent) {
+      var root = parent.root;
+      if (root instanceof Root)
+        root._handleRemove(this);
+      this.parent = null;
+      this.resolved = false;
+    };
+    ReflectionObject.prototype.resolve = function resolve3() {
+      if (this.resolved)
+        return this;
+      if (this.root instanceof Root)
+        this.resolved = true;
+      return this;
+    };
+    ReflectionObject.prototype._resolveFeaturesRecursive = function _resolveFeaturesRecursive(edition) {
+      return this._resolveFeatures(this._edition || edition);
+    };
+    ReflectionObject.prototype._resolveFeatures = function _resolveFeatures(edition) {
+      if (this._featuresResolved) {
+        return;
+      }
+      var defaults = {};
+      if (!edition) {
+        throw new Error("Unknown edition for " + this.fullName);
+      }
+      var protoFeatures = util.merge(
+        {},
+        this.options && this.options.features,
+        this._inferLegacyProtoFeatures(edition)
+      );
+      if (this._edition) {
+        if (edition === "proto2") {
+          defaults = Object.assign({}, proto2Defaults);
+        } else if (edition === "proto3") {
+          defaults = Object.assign({}, proto3Defaults);
+        } else if (edition === "2023") {
+          defaults = Object.assign({}, editions2023Defaults);
+        } else {
+          throw new Error("Unknown edition: " + edition);
+        }
+        this._features = util.merge(defaults, protoFeatures);
+        this._featuresResolved = true;
+        return;
+      }
+      if (this.partOf instanceof OneOf) {
+        var lexicalParentFeaturesCopy = util.merge({}, this.partOf._features);
+        this._features = util.merge(lexicalParentFeaturesCopy, protoFeatures);
+      } else if (this.declaringField) {
+      } else if (this.parent) {
+        var parentFeaturesCopy = util.merge({}, this.parent._features);
+        this._features = util.merge(parentFeaturesCopy, protoFeatures);
+      } else {
+        throw new Error("Unable to find a parent for " + this.fullName);
+      }
+      if (this.extensionField) {
+        this.extensionField._features = this._features;
+      }
+      this._featuresResolved = true;
+    };
+    ReflectionObject.prototype._inferLegacyProtoFeatures = function _inferLegacyProtoFeatures() {
+      return {};
+    };
+    ReflectionObject.prototype.getOption = function getOption(name) {
+      if (this.options)
+        return this.options[name];
+      return void 0;
+    };
+    ReflectionObject.prototype.setOption = function setOption(name, value, ifNotSet) {
+      if (name === "__proto__")
+        return this;
+      if (!this.options)
+        this.options = {};
+      if (/^features\./.test(name)) {
+        util.setProperty(this.options, name, value, ifNotSet);
+      } else if (!ifNotSet || this.options[name] === void 0) {
+        if (this.getOption(name) !== value) this.resolved = false;
+        this.options[name] = value;
+      }
+      return this;
+    };
+    ReflectionObject.prototype.setParsedOption = function setParsedOption(name, value, propName) {
+      if (name === "__proto__")
+        return this;
+      if (!this.parsedOptions) {
+        this.parsedOptions = [];
+      }
+      var parsedOptions = this.parsedOptions;
+      if (propName) {
+        var opt = parsedOptions.find(function(opt2) {
+          return Object.prototype.hasOwnProperty.call(opt2, name);
+        });
+        if (opt) {
+          var newValue = opt[name];
+          util.setProperty(newValue, propName, value);
+        } else {
+          opt = {};
+          opt[name] = util.setProperty({}, propName, value);
+          parsedOptions.push(opt);
+        }
+      } else {
+        var newOpt = {};
+        newOpt[name] = value;
+        parsedOptions.push(newOpt);
+      }
+      return this;
+    };
+    ReflectionObject.prototype.setOptions = function setOptions(options, ifNotSet) {
+      if (options)
+        for (var keys = Object.keys(options), i = 0; i < keys.length; ++i)
+          this.setOption(keys[i], options[keys[i]], ifNotSet);
+      return this;
+    };
+    ReflectionObject.prototype.toString = function toString() {
+      var className = this.constructor.className, fullName = this.fullName;
+      if (fullName.length)
+        return className + " " + fullName;
+      return className;
+    };
+    ReflectionObject.prototype._editionToJSON = function _editionToJSON() {
+      if (!this._edition || this._edition === "proto3") {
+        return void 0;
+      }
+      return this._edition;
+    };
+    ReflectionObject._configure = function(Root_) {
+      Root = Root_;
+    };
+  }
+});
+
+// node_modules/protobufjs/src/enum.js
+var require_enum = __commonJS({
+  "node_modules/protobufjs/src/enum.js"(exports, module) {
+    "use strict";
+    module.exports = Enum;
+    var ReflectionObject = require_object();
+    ((Enum.prototype = Object.create(ReflectionObject.prototype)).constructor = Enum).className = "Enum";
+    var Namespace = require_namespace();
+    var util = require_util2();
+    function Enum(name, values, options, comment, comments, valuesOptions) {
+      ReflectionObject.call(this, name, options);
+      if (values && typeof values !== "object")
+        throw TypeError("values must be an object");
+      this.valuesById = {};
+      this.values = Object.create(this.valuesById);
+      this.comment = comment;
+      this.comments = comments || {};
+      this.valuesOptions = valuesOptions;
+      this._valuesFeatures = {};
+      this.reserved = void 0;
+      if (values) {
+        for (var keys = Object.keys(values), i = 0; i < keys.length; ++i)
+          if (keys[i] !== "__proto__" && typeof values[keys[i]] === "number")
+            this.valuesById[this.values[keys[i]] = values[keys[i]]] = keys[i];
+      }
+    }
+    Enum.prototype._resolveFeatures = function _resolveFeatures(edition) {
+      edition = this._edition || edition;
+      ReflectionObject.prototype._resolveFeatures.call(this, edition);
+      Object.keys(this.values).forEach((key) => {
+        var parentFeaturesCopy = util.merge({}, this._features);
+        this._valuesFeatures[key] = util.merge(parentFeaturesCopy, this.valuesOptions && this.valuesOptions[key] && this.valuesOptions[key].features || {});
+      });
+      return this;
+    };
+    Enum.fromJSON = function fromJSON(name, json2) {
+      var enm = new Enum(name, json2.values, json2.options, json2.comment, json2.comments);
+      enm.reserved = json2.reserved;
+      if (json2.edition)
+        enm._edition = json2.edition;
+      enm._defaultEdition = "proto3";
+      return enm;
+    };
+    Enum.prototype.toJSON = function toJSON(toJSONOptions) {
+      var keepComments = toJSONOptions ? Boolean(toJSONOptions.keepComments) : false;
+      return util.toObject([
+        "edition",
+        this._editionToJSON(),
+        "options",
+        this.options,
+        "valuesOptions",
+        this.valuesOptions,
+        "values",
+        this.values,
+        "reserved",
+        this.reserved && this.reserved.length ? this.reserved : void 0,
+        "comment",
+        keepComments ? this.comment : void 0,
+        "comments",
+        keepComments ? this.comments : void 0
+      ]);
+    };
+    Enum.prototype.add = function add(name, id, comment, options) {
+      if (!util.isString(name))
+        throw TypeError("name must be a string");
+      if (!util.isInteger(id))
+        throw TypeError("id must be an integer");
+      if (name === "__proto__")
+        return this;
+      if (this.values[name] !== void 0)
+        throw Error("duplicate name '" + name + "' in " + this);
+      if (this.isReservedId(id))
+        throw Error("id " + id + " is reserved in " + this);
+      if (this.isReservedName(name))
+        throw Error("name '" + name + "' is reserved in " + this);
+      if (this.valuesById[id] !== void 0) {
+        if (!(this.options && this.options.allow_alias))
+          throw Error("duplicate id " + id + " in " + this);
+        this.values[name] = id;
+      } else
+        this.valuesById[this.values[name] = id] = name;
+      if (options) {
+        if (this.valuesOptions === void 0)
+          this.valuesOptions = {};
+        this.valuesOptions[name] = options || null;
+      }
+      this.comments[name] = comment || null;
+      return this;
+    };
+    Enum.prototype.remove = function remove(name) {
+      if (!util.isString(name))
+        throw TypeError("name must be a string");
+      var val = this.values[name];
+      if (val == null)
+        throw Error("name '" + name + "' does not exist in " + this);
+      delete this.valuesById[val];
+      delete this.values[name];
+      delete this.comments[name];
+      if (this.valuesOptions)
+        delete this.valuesOptions[name];
+      return this;
+    };
+    Enum.prototype.isReservedId = function isReservedId(id) {
+      return Namespace.isReservedId(this.reserved, id);
+    };
+    Enum.prototype.isReservedName = function isReservedName(name) {
+      return Namespace.isReservedName(this.reserved, name);
+    };
+  }
+});
+
+// node_modules/protobufjs/src/encoder.js
+var require_encoder = __commonJS({
+  "node_modules/protobufjs/src/encoder.js"(exports, module) {
+    "use strict";
+    module.exports = encoder;
+    var Enum = require_enum();
+    var types = require_types();
+    var util = require_util2();
+    function genTypePartial(gen, field, fieldIndex, ref) {
+      return field.delimited ? gen("types[%i].encode(%s,w.uint32(%i),q+1).uint32(%i)", fieldIndex, ref, (field.id << 3 | 3) >>> 0, (field.id << 3 | 4) >>> 0) : gen("types[%i].encode(%s,w.uint32(%i).fork(),q+1).ldelim()", fieldIndex, ref, (field.id << 3 | 2) >>> 0);
+    }
+    function encoder(mtype) {
+      var gen = util.codegen(["m", "w", "q"], mtype.name + "$encode")("if(!w)")("w=Writer.create()")("if(q===undefined)q=0")("if(q>util.recursionLimit)")('throw Error("max depth exceeded")');
+      var i, ref;
+      var fields = (
+        /* initializes */
+        mtype.fieldsArray.slice().sort(util.compareFieldsById)
+      );
+      for (var i = 0; i < fields.length; ++i) {
+        var field = fields[i].resolve(), index = mtype._fieldsArray.indexOf(field), type = field.resolvedType instanceof Enum ? "int32" : field.type, wireType = types.basic[type];
+        ref = "m" + util.safeProp(field.name);
+        if (field.map) {
+          gen("if(%s!=null&&Object.hasOwnProperty.call(m,%j)){", ref, field.name)("for(var ks=Object.keys(%s),i=0;i<ks.length;++i){", ref)("w.uint32(%i).fork().uint32(%i).%s(ks[i])", (field.id << 3 | 2) >>> 0, 8 | types.mapKey[field.keyType], field.keyType);
+          if (wireType === void 0) gen("types[%i].encode(%s[ks[i]],w.uint32(18).fork(),q+1).ldelim().ldelim()", index, ref);
+          else gen(".uint32(%i).%s(%s[ks[i]]).ldelim()", 16 | wireType, type, ref);
+          gen("}")("}");
+        } else if (field.repeated) {
+          gen("if(%s!=null&&%s.length){", ref, ref);
+          if (field.packed && types.packed[type] !== void 0) {
+            gen("w.uint32(%i).fork()", (field.id << 3 | 2) >>> 0)("for(var i=0;i<%s.length;++i)", ref)("w.%s(%s[i])", type, ref)("w.ldelim()");
+          } else {
+            gen("for(var i=0;i<%s.length;++i)", ref);
+            if (wireType === void 0)
+              genTypePartial(gen, field, index, ref + "[i]");
+            else gen("w.uint32(%i).%s(%s[i])", (field.id << 3 | wireType) >>> 0, type, ref);
+          }
+          gen("}");
+        } else {
+          if (field.optional) gen("if(%s!=null&&Object.hasOwnProperty.call(m,%j))", ref, field.name);
+          if (wireType === void 0)
+            genTypePartial(gen, field, index, ref);
+          else gen("w.uint32(%i).%s(%s)", (field.id << 3 | wireType) >>> 0, type, ref);
+        }
+      }
+      return gen("return w");
+    }
+  }
+});
+
+// node_modules/protobufjs/src/index-light.js
+var require_index_light = __commonJS({
+  "node_modules/protobufjs/src/index-light.js"(exports, module) {
+    "use strict";
+    var protobuf = module.exports = require_index_minimal();
+    protobuf.build = "light";
+    function load(filename, root, callback) {
+      if (typeof root === "function") {
+        callback = root;
+        root = new protobuf.Root();
+      } else if (!root)
+        root = new protobuf.Root();
+      return root.load(filename, callback);
+    }
+    protobuf.load = load;
+    function loadSync(filename, root) {
+      if (!root)
+        root = new protobuf.Root();
+      return root.loadSync(filename);
+    }
+    protobuf.loadSync = loadSync;
+    protobuf.encoder = require_encoder();
+    protobuf.decoder = require_decoder();
+    protobuf.verifier = require_verifier();
+    protobuf.converter = require_converter();
+    protobuf.ReflectionObject = require_object();
+    protobuf.Namespace = require_namespace();
+    protobuf.Root = require_root();
+    protobuf.Enum = require_enum();
+    protobuf.Type = require_type();
+    protobuf.Field = require_field();
+    protobuf.OneOf = require_oneof();
+    protobuf.MapField = require_mapfield();
+    protobuf.Service = require_service3();
+    protobuf.Method = require_method();
+    protobuf.Message = require_message();
+    protobuf.wrappers = require_wrappers();
+    protobuf.types = require_types();
+    protobuf.util = require_util2();
+    protobuf.ReflectionObject._configure(protobuf.Root);
+    protobuf.Namespace._configure(protobuf.Type, protobuf.Service, protobuf.Enum);
+    protobuf.Root._configure(protobuf.Type);
+    protobuf.Field._configure(protobuf.Type);
+  }
+});
+
+// node_modules/protobufjs/src/tokenize.js
+var require_tokenize = __commonJS({
+  "node_modules/protobufjs/src/tokenize.js"(exports, module) {
+    "use strict";
+    module.exports = tokenize;
+    var delimRe = /[\s{}=;:[\],'"()<>]/g;
+    var stringDoubleRe = /(?:"([^"\\]*(?:\\.[^"\\]*)*)")/g;
+    var stringSingleRe = /(?:'([^'\\]*(?:\\.[^'\\]*)*)')/g;
+    var setCommentRe = /^ *[*/]+ */;
+    var setCommentAltRe = /^\s*\*?\/*/;
+    var setCommentSplitRe = /\n/g;
+    var whitespaceRe = /\s/;
+    var unescapeRe = /\\(.?)/g;
+    var unescapeMap = {
+      "0": "\0",
+      "r": "\r",
+      "n": "\n",
+      "t": "	"
+    };
+    function unescape(str) {
+      return str.replace(unescapeRe, function($0, $1) {
+        switch ($1) {
+          case "\\":
+          case "":
+            return $1;
+          default:
+            return unescapeMap[$1] || "";
+        }
+      });
+    }
+    tokenize.unescape = unescape;
+    function tokenize(source, alternateCommentMode) {
+      source = source.toString();
+      var offset = 0, length = source.length, line = 1, lastCommentLine = 0, comments = {};
+      var stack = [];
+      var stringDelim = null;
+      function illegal(subject) {
+        return Error("illegal " + subject + " (line " + line + ")");
+      }
+      function readString() {
+        var re = stringDelim === "'" ? stringSingleRe : stringDoubleRe;
+        re.lastIndex = offset - 1;
+        var match = re.exec(source);
+        if (!match)
+          throw illegal("string");
+        offset = re.lastIndex;
+        push(stringDelim);
+        stringDelim = null;
+        return unescape(match[1]);
+      }
+      function charAt(pos) {
+        return source.charAt(pos);
+      }
+      function setComment(start, end, isLeading) {
+        var comment = {
+          type: source.charAt(start++),
+          lineEmpty: false,
+          leading: isLeading
+        };
+        var lookback;
+        if (alternateCommentMode) {
+          lookback = 2;
+        } else {
+          lookback = 3;
+        }
+        var commentOffset = start - lookback, c;
+        do {
+          if (--commentOffset < 0 || (c = source.charAt(commentOffset)) === "\n") {
+            comment.lineEmpty = true;
+            break;
+          }
+        } while (c === " " || c === "	");
+        var lines = source.substring(start, end).split(setCommentSplitRe);
+        for (var i = 0; i < lines.length; ++i)
+          lines[i] = lines[i].replace(alternateCommentMode ? setCommentAltRe : setCommentRe, "").trim();
+        comment.text = lines.join("\n").trim();
+        comments[line] = comment;
+        lastCommentLine = line;
+      }
+      function isDoubleSlashCommentLine(startOffset) {
+        var endOffset = findEndOfLine(startOffset);
+        var lineText = source.substring(startOffset, endOffset);
+        var isComment = /^\s*\/\//.test(lineText);
+        return isComment;
+      }
+      function findEndOfLine(cursor) {
+        var endOffset = cursor;
+        while (endOffset < length && charAt(endOffset) !== "\n") {
+          endOffset++;
+        }
+        return endOffset;
+      }
+      function next() {
+        if (stack.length > 0)
+          return stack.shift();
+        if (stringDelim)
+          return readString();
+        var repeat, prev, curr, start, isDoc, isLeadingComment = offset === 0;
+        do {
+          if (offset === length)
+            return null;
+          repeat = false;
+          while (whitespaceRe.test(curr = charAt(offset))) {
+            if (curr === "\n") {
+              isLeadingComment = true;
+              ++line;
+            }
+            if (++offset === length)
+              return null;
+          }
+          if (charAt(offset) === "/") {
+            if (++offset === length) {
+              throw illegal("comment");
+            }
+            if (charAt(offset) === "/") {
+              if (!alternateCommentMode) {
+                isDoc = charAt(start = offset + 1) === "/";
+                while (charAt(++offset) !== "\n") {
+                  if (offset === length) {
+                    return null;
+                  }
+                }
+                ++offset;
+                if (isDoc) {
+                  setComment(start, offset - 1, isLeadingComment);
+                  isLeadingComment = true;
+                }
+                ++line;
+                repeat = true;
+              } else {
+                start = offset;
+                isDoc = false;
+                if (isDoubleSlashCommentLine(offset - 1)) {
+                  isDoc = true;
+                  do {
+                    offset = findEndOfLine(offset);
+                    if (offset === length) {
+                      break;
+                    }
+                    offset++;
+                    if (!isLeadingComment) {
+                      break;
+                    }
+                  } while (isDoubleSlashCommentLine(offset));
+                } else {
+                  offset = Math.min(length, findEndOfLine(offset) + 1);
+                }
+                if (isDoc) {
+                  setComment(start, offset, isLeadingComment);
+                  isLeadingComment = true;
+                }
+                line++;
+                repeat = true;
+              }
+            } else if ((curr = charAt(offset)) === "*") {
+              start = offset + 1;
+              isDoc = alternateCommentMode || charAt(start) === "*";
+              do {
+                if (curr === "\n") {
+                  ++line;
+                }
+                if (++offset === length) {
+                  throw illegal("comment");
+                }
+                prev = curr;
+                curr = charAt(offset);
+              } while (prev !== "*" || curr !== "/");
+              ++offset;
+              if (isDoc) {
+                setComment(start, offset - 2, isLeadingComment);
+                isLeadingComment = true;
+              }
+              repeat = true;
+            } else {
+              return "/";
+            }
+          }
+        } while (repeat);
+        var end = offset;
+        delimRe.lastIndex = 0;
+        var delim = delimRe.test(charAt(end++));
+        if (!delim)
+          while (end < length && !delimRe.test(charAt(end)))
+            ++end;
+        var token = source.substring(offset, offset = end);
+        if (token === '"' || token === "'")
+          stringDelim = token;
+        return token;
+      }
+      function push(token) {
+        stack.push(token);
+      }
+      function peek() {
+        if (!stack.length) {
+          var token = next();
+          if (token === null)
+            return null;
+          push(token);
+        }
+        return stack[0];
+      }
+      function skip(expected, optional2) {
+        var actual = peek(), equals = actual === expected;
+        if (equals) {
+          next();
+          return true;
+        }
+        if (!optional2)
+          throw illegal("token '" + actual + "', '" + expected + "' expected");
+        return false;
+      }
+      function cmnt(trailingLine) {
+        var ret = null;
+        var comment;
+        if (trailingLine === void 0) {
+          comment = comments[line - 1];
+          delete comments[line - 1];
+          if (comment && (alternateCommentMode || comment.type === "*" || comment.lineEmpty)) {
+            ret = comment.leading ? comment.text : null;
+          }
+        } else {
+          if (lastCommentLine < trailingLine) {
+            peek();
+          }
+          comment = comments[trailingLine];
+          delete comments[trailingLine];
+          if (comment && !comment.lineEmpty && (alternateCommentMode || comment.type === "/")) {
+            ret = comment.leading ? null : comment.text;
+          }
+        }
+        return ret;
+      }
+      return Object.defineProperty({
+        next,
+        peek,
+        push,
+        skip,
+        cmnt
+      }, "line", {
+        get: function() {
+          return line;
+        }
+      });
+    }
+  }
+});
+
+// node_modules/protobufjs/src/parse.js
+var require_parse = __commonJS({
+  "node_modules/protobufjs/src/parse.js"(exports, module) {
+    "use strict";
+    module.exports = parse3;
+    parse3.filename = null;
+    parse3.defaults = { keepCase: false };
+    var tokenize = require_tokenize();
+    var Root = require_root();
+    var Type = require_type();
+    var Field = require_field();
+    var MapField = require_mapfield();
+    var OneOf = require_oneof();
+    var Enum = require_enum();
+    var Service = require_service3();
+    var Method = require_method();
+    var ReflectionObject = require_object();
+    var types = require_types();
+    var util = require_util2();
+    var base10Re = /^[1-9][0-9]*$/;
+    var base10NegRe = /^-?[1-9][0-9]*$/;
+    var base16Re = /^0[x][0-9a-fA-F]+$/;
+    var base16NegRe = /^-?0[x][0-9a-fA-F]+$/;
+    var base8Re = /^0[0-7]+$/;
+    var base8NegRe = /^-?0[0-7]+$/;
+    var numberRe = util.patterns.numberRe;
+    var nameRe = /^[a-zA-Z_][a-zA-Z_0-9]*$/;
+    var typeRefRe = util.patterns.typeRefRe;
+    function parse3(source, root, options) {
+      if (!(root instanceof Root)) {
+        options = root;
+        root = new Root();
+      }
+      if (!options)
+        options = parse3.defaults;
+      var preferTrailingComment = options.preferTrailingComment || false;
+      var tn = tokenize(source, options.alternateCommentMode || false), next = tn.next, push = tn.push, peek = tn.peek, skip = tn.skip, cmnt = tn.cmnt;
+      var head = true, pkg, imports, weakImports, edition = "proto2";
+      var ptr = root;
+      var topLevelObjects = [];
+      var topLevelOptions = {};
+      var applyCase = options.keepCase ? function(name) {
+        return name;
+      } : util.camelCase;
+      function resolveFileFeatures() {
+        topLevelObjects.forEach((obj) => {
+          obj._edition = edition;
+          Object.keys(topLevelOptions).forEach((opt) => {
+            if (obj.getOption(opt) !== void 0) return;
+            obj.setOption(opt, topLevelOptions[opt], true);
+          });
+        });
+      }
+      function illegal(token2, name, insideTryCatch) {
+        var filename = parse3.filename;
+        if (!insideTryCatch)
+          parse3.filename = null;
+        return Error("illegal " + (name || "token") + " '" + token2 + "' (" + (filename ? filename + ", " : "") + "line " + tn.line + ")");
+      }
+      function readString() {
+        var values = [], token2;
+        do {
+          if ((token2 = next()) !== '"' && token2 !== "'")
+            throw illegal(token2);
+          values.push(next());
+          skip(token2);
+          token2 = peek();
+        } while (token2 === '"' || token2 === "'");
+        return values.join("");
+      }
+      function readValue(acceptTypeRef) {
+        var token2 = next();
+        switch (token2) {
+          case "'":
+          case '"':
+            push(token2);
+            return readString();
+          case "true":
+          case "TRUE":
+            return true;
+          case "false":
+          case "FALSE":
+            return false;
+        }
+        try {
+          return parseNumber(
+            token2,
+            /* insideTryCatch */
+            true
+          );
+        } catch (e) {
+          if (acceptTypeRef && typeRefRe.test(token2))
+            return token2;
+          throw illegal(token2, "value");
+        }
+      }
+      function readRanges(target, acceptStrings) {
+        var token2, start;
+        do {
+          if (acceptStrings && ((token2 = peek()) === '"' || token2 === "'")) {
+            var str = readString();
+            target.push(str);
+            if (edition >= 2023) {
+              throw illegal(str, "id");
+            }
+          } else {
+            try {
+              target.push([start = parseId(next()), skip("to", true) ? parseId(next()) : start]);
+            } catch (err) {
+              if (acceptStrings && typeRefRe.test(token2) && edition >= 2023) {
+                target.push(token2);
+              } else {
+                throw err;
+              }
+            }
+          }
+        } while (skip(",", true));
+        var dummy = { options: void 0 };
+        dummy.setOption = function(name, value) {
+          if (this.options === void 0) this.options = {};
+          this.options[name] = value;
+        };
+        ifBlock(
+          dummy,
+          function parseRange_block(token3) {
+            if (token3 === "option") {
+              parseOption(dummy, token3);
+              skip(";");
+            } else
+              throw illegal(token3);
+          },
+          function parseRange_line() {
+            parseInlineOptions(dummy);
+          }
+        );
+      }
+      function parseNumber(token2, insideTryCatch) {
+        var sign = 1;
+        if (token2.charAt(0) === "-") {
+          sign = -1;
+          token2 = token2.substring(1);
+        }
+        switch (token2) {
+          case "inf":
+          case "INF":
+          case "Inf":
+            return sign * Infinity;
+          case "nan":
+          case "NAN":
+          case "Nan":
+          case "NaN":
+            return NaN;
+          case "0":
+            return 0;
+        }
+        if (base10Re.test(token2))
+          return sign * parseInt(token2, 10);
+        if (base16Re.test(token2))
+          return sign * parseInt(token2, 16);
+        if (base8Re.test(token2))
+          return sign * parseInt(token2, 8);
+        if (numberRe.test(token2))
+          return sign * parseFloat(token2);
+        throw illegal(token2, "number", insideTryCatch);
+      }
+      function parseId(token2, acceptNegative) {
+        switch (token2) {
+          case "max":
+          case "MAX":
+          case "Max":
+            return 536870911;
+          case "0":
+            return 0;
+        }
+        if (!acceptNegative && token2.charAt(0) === "-")
+          throw illegal(token2, "id");
+        if (base10NegRe.test(token2))
+          return parseInt(token2, 10);
+        if (base16NegRe.test(token2))
+          return parseInt(token2, 16);
+        if (base8NegRe.test(token2))
+          return parseInt(token2, 8);
+        throw illegal(token2, "id");
+      }
+      function parsePackage() {
+        if (pkg !== void 0)
+          throw illegal("package");
+        pkg = next();
+        if (!typeRefRe.test(pkg))
+          throw illegal(pkg, "name");
+        ptr = ptr.define(pkg);
+        skip(";");
+      }
+      function parseImport() {
+        var token2 = peek();
+        var whichImports;
+        switch (token2) {
+          case "weak":
+            whichImports = weakImports || (weakImports = []);
+            next();
+            break;
+          case "public":
+            next();
+          // eslint-disable-next-line no-fallthrough
+          default:
+            whichImports = imports || (imports = []);
+            break;
+        }
+        token2 = readString();
+        skip(";");
+        whichImports.push(token2);
+      }
+      function parseSyntax() {
+        skip("=");
+        edition = readString();
+        if (edition < 2023)
+          throw illegal(edition, "syntax");
+        skip(";");
+      }
+      function parseEdition() {
+        skip("=");
+        edition = readString();
+        const supportedEditions = ["2023"];
+        if (!supportedEditions.includes(edition))
+          throw illegal(edition, "edition");
+        skip(";");
+      }
+      function parseCommon(parent, token2, depth) {
+        if (depth === void 0)
+          depth = 0;
+        switch (token2) {
+          case "option":
+            parseOption(parent, token2);
+            skip(";");
+            return true;
+          case "message":
+            parseType(parent, token2, depth + 1);
+            return true;
+          case "enum":
+            parseEnum(parent, token2);
+            return true;
+          case "service":
+            parseService(parent, token2, depth + 1);
+            return true;
+          case "extend":
+            parseExtension(parent, token2, depth);
+            return true;
+        }
+        return false;
+      }
+      function ifBlock(obj, fnIf, fnElse) {
+        var trailingLine = tn.line;
+        if (obj) {
+          if (typeof obj.comment !== "string") {
+            obj.comment = cmnt();
+          }
+          obj.filename = parse3.filename;
+        }
+        if (skip("{", true)) {
+          var token2;
+          while ((token2 = next()) !== "}")
+            fnIf(token2);
+          skip(";", true);
+        } else {
+          if (fnElse)
+            fnElse();
+          skip(";");
+          if (obj && (typeof obj.comment !== "string" || preferTrailingComment))
+            obj.comment = cmnt(trailingLine) || obj.comment;
+        }
+      }
+      function parseType(parent, token2, depth) {
+        if (depth === void 0)
+          depth = 0;
+        if (depth > util.nestingLimit)
+          throw Error("max depth exceeded");
+        if (!nameRe.test(token2 = next()))
+          throw illegal(token2, "type name");
+        var type = new Type(token2);
+        ifBlock(type, function parseType_block(token3) {
+          if (parseCommon(type, token3, depth))
+            return;
+          switch (token3) {
+            case "map":
+              parseMapField(type, token3);
+              break;
+            case "required":
+              if (edition !== "proto2")
+                throw illegal(token3);
+            /* eslint-disable no-fallthrough */
+            case "repeated":
+              parseField(type, token3, void 0, depth + 1);
+              break;
+            case "optional":
+              if (edition === "proto3") {
+                parseField(type, "proto3_optional", void 0, depth + 1);
+              } else if (edition !== "proto2") {
+                throw illegal(token3);
+              } else {
+                parseField(type, "optional", void 0, depth + 1);
+              }
+              break;
+            case "oneof":
+              parseOneOf(type, token3, depth + 1);
+              break;
+            case "extensions":
+              readRanges(type.extensions || (type.extensions = []));
+              break;
+            case "reserved":
+              readRanges(type.reserved || (type.reserved = []), true);
+              break;
+            default:
+              if (edition === "proto2" || !typeRefRe.test(token3)) {
+                throw illegal(token3);
+              }
+              push(token3);
+              parseField(type, "optional", void 0, depth + 1);
+              break;
+          }
+        });
+        parent.add(type);
+        if (parent === ptr) {
+          topLevelObjects.push(type);
+        }
+      }
+      function parseField(parent, rule, extend2, depth) {
+        var type = next();
+        if (type === "group") {
+          parseGroup(parent, rule, depth);
+          return;
+        }
+        while (type.endsWith(".") || peek().startsWith(".")) {
+          type += next();
+        }
+        if (!typeRefRe.test(type))
+          throw illegal(type, "type");
+        var name = next();
+        if (!nameRe.test(name))
+          throw illegal(name, "name");
+        name = applyCase(name);
+        skip("=");
+        var field = new Field(name, parseId(next()), type, rule, extend2);
+        ifBlock(field, function parseField_block(token2) {
+          if (token2 === "option") {
+            parseOption(field, token2);
+            skip(";");
+          } else
+            throw illegal(token2);
+        }, function parseField_line() {
+          parseInlineOptions(field);
+        });
+        if (rule === "proto3_optional") {
+          var oneof = new OneOf("_" + name);
+          field.setOption("proto3_optional", true);
+          oneof.add(field);
+          parent.add(oneof);
+        } else {
+          parent.add(field);
+        }
+        if (parent === ptr) {
+          topLevelObjects.push(field);
+        }
+      }
+      function parseGroup(parent, rule, depth) {
+        if (depth === void 0)
+          depth = 0;
+        if (depth > util.nestingLimit)
+          throw Error("max depth exceeded");
+        if (edition >= 2023) {
+          throw illegal("group");
+        }
+        var name = next();
+        if (!nameRe.test(name))
+          throw illegal(name, "name");
+        var fieldName = util.lcFirst(name);
+        if (name === fieldName)
+          name = util.ucFirst(name);
+        skip("=");
+        var id = parseId(next());
+        var type = new Type(name);
+        type.group = true;
+        var field = new Field(fieldName, id, name, rule);
+        field.filename = parse3.filename;
+        ifBlock(type, function parseGroup_block(token2) {
+          switch (token2) {
+            case "option":
+              parseOption(type, token2);
+              skip(";");
+              break;
+            case "required":
+            case "repeated":
+              parseField(type, token2, void 0, depth + 1);
+              break;
+            case "optional":
+              if (edition === "proto3") {
+                parseField(type, "proto3_optional", void 0, depth + 1);
+              } else {
+                parseField(type, "optional", void 0, depth + 1);
+              }
+              break;
+            case "message":
+              parseType(type, token2, depth + 1);
+              break;
+            case "enum":
+              parseEnum(type, token2);
+              break;
+            case "reserved":
+              readRanges(type.reserved || (type.reserved = []), true);
+              break;
+            /* istanbul ignore next */
+            default:
+              throw illegal(token2);
+          }
+        });
+        parent.add(type).add(field);
+      }
+      function parseMapField(parent) {
+        skip("<");
+        var keyType = next();
+        if (types.mapKey[keyType] === void 0)
+          throw illegal(keyType, "type");
+        skip(",");
+        var valueType = next();
+        if (!typeRefRe.test(valueType))
+          throw illegal(valueType, "type");
+        skip(">");
+        var name = next();
+        if (!nameRe.test(name))
+          throw illegal(name, "name");
+        skip("=");
+        var field = new MapField(applyCase(name), parseId(next()), keyType, valueType);
+        ifBlock(field, function parseMapField_block(token2) {
+          if (token2 === "option") {
+            parseOption(field, token2);
+            skip(";");
+          } else
+            throw illegal(token2);
+        }, function parseMapField_line() {
+          parseInlineOptions(field);
+        });
+        parent.add(field);
+      }
+      function parseOneOf(parent, token2, depth) {
+        if (!nameRe.test(token2 = next()))
+          throw illegal(token2, "name");
+        var oneof = new OneOf(applyCase(token2));
+        ifBlock(oneof, function parseOneOf_block(token3) {
+          if (token3 === "option") {
+            parseOption(oneof, token3);
+            skip(";");
+          } else {
+            push(token3);
+            parseField(oneof, "optional", void 0, depth);
+          }
+        });
+        parent.add(oneof);
+      }
+      function parseEnum(parent, token2) {
+        if (!nameRe.test(token2 = next()))
+          throw illegal(token2, "name");
+        var enm = new Enum(token2);
+        ifBlock(enm, function parseEnum_block(token3) {
+          switch (token3) {
+            case "option":
+              parseOption(enm, token3);
+              skip(";");
+              break;
+            case "reserved":
+              readRanges(enm.reserved || (enm.reserved = []), true);
+              if (enm.reserved === void 0) enm.reserved = [];
+              break;
+            default:
+              parseEnumValue(enm, token3);
+          }
+        });
+        parent.add(enm);
+        if (parent === ptr) {
+          topLevelObjects.push(enm);
+        }
+      }
+      function parseEnumValue(parent, token2) {
+        if (!nameRe.test(token2))
+          throw illegal(token2, "name");
+        skip("=");
+        var value = parseId(next(), true), dummy = {
+          options: void 0
+        };
+        dummy.getOption = function(name) {
+          return this.options[name];
+        };
+        dummy.setOption = function(name, value2) {
+          ReflectionObject.prototype.setOption.call(dummy, name, value2);
+        };
+        dummy.setParsedOption = function() {
+          return void 0;
+        };
+        ifBlock(dummy, function parseEnumValue_block(token3) {
+          if (token3 === "option") {
+            parseOption(dummy, token3);
+            skip(";");
+          } else
+            throw illegal(token3);
+        }, function parseEnumValue_line() {
+          parseInlineOptions(dummy);
+        });
+        parent.add(token2, value, dummy.comment, dummy.parsedOptions || dummy.options);
+      }
+      function parseOption(parent, token2) {
+        var option;
+        var propName;
+        var isOption = true;
+        if (token2 === "option") {
+          token2 = next();
+        }
+        while (token2 !== "=") {
+          if (token2 === null) {
+            throw illegal(token2, "end of input");
+          }
+          if (token2 === "(") {
+            var parensValue = next();
+            skip(")");
+            token2 = "(" + parensValue + ")";
+          }
+          if (isOption) {
+            isOption = false;
+            if (token2.includes(".") && !token2.includes("(")) {
+              var tokens = token2.split(".");
+              option = tokens[0] + ".";
+              token2 = tokens[1];
+              continue;
+            }
+            option = token2;
+          } else {
+            propName = propName ? propName += token2 : token2;
+          }
+          token2 = next();
+        }
+        var name = propName ? option.concat(propName) : option;
+        var optionValue = parseOptionValue(parent, name);
+        propName = propName && propName[0] === "." ? propName.slice(1) : propName;
+        option = option && option[option.length - 1] === "." ? option.slice(0, -1) : option;
+        setParsedOption(parent, option, optionValue, propName);
+      }
+      function parseOptionValue(parent, name, depth) {
+        if (depth === void 0)
+          depth = 0;
+        if (depth > util.recursionLimit)
+          throw Error("max depth exceeded");
+        if (skip("{", true)) {
+          var objectResult = {};
+          while (!skip("}", true)) {
+            if (!nameRe.test(token = next())) {
+              throw illegal(token, "name");
+            }
+            if (token === null) {
+              throw illegal(token, "end of input");
+            }
+            var value;
+            var propName = token;
+            skip(":", true);
+            if (peek() === "{") {
+              value = parseOptionValue(parent, name + "." + token, depth + 1);
+            } else if (peek() === "[") {
+              value = [];
+              var lastValue;
+              if (skip("[", true)) {
+                do {
+                  lastValue = readValue(true);
+                  value.push(lastValue);
+                } while (skip(",", true));
+                skip("]");
+                if (typeof lastValue !== "undefined") {
+                  setOption(parent, name + "." + token, lastValue);
+                }
+              }
+            } else {
+              value = readValue(true);
+              setOption(parent, name + "." + token, value);
+            }
+            var prevValue = objectResult[propName];
+            if (prevValue)
+              value = [].concat(prevValue).concat(value);
+            if (propName !== "__proto__")
+              objectResult[propName] = value;
+            skip(",", true);
+            skip(";", true);
+          }
+          return objectResult;
+        }
+        var simpleValue = readValue(true);
+        setOption(parent, name, simpleValue);
+        return simpleValue;
+      }
+      function setOption(parent, name, value) {
+        if (ptr === parent && /^features\./.test(name)) {
+          topLevelOptions[name] = value;
+          return;
+        }
+        if (parent.setOption)
+          parent.setOption(name, value);
+      }
+      function setParsedOption(parent, name, value, propName) {
+        if (parent.setParsedOption)
+          parent.setParsedOption(name, value, propName);
+      }
+      function parseInlineOptions(parent) {
+        if (skip("[", true)) {
+          do {
+            parseOption(parent, "option");
+          } while (skip(",", true));
+          skip("]");
+        }
+        return parent;
+      }
+      function parseService(parent, token2, depth) {
+        if (depth === void 0)
+          depth = 0;
+        if (depth > util.recursionLimit)
+          throw Error("max depth exceeded");
+        if (!nameRe.test(token2 = next()))
+          throw illegal(token2, "service name");
+        var service = new Service(token2);
+        ifBlock(service, function parseService_block(token3) {
+          if (parseCommon(service, token3, depth)) {
+            return;
+          }
+          if (token3 === "rpc")
+            parseMethod(service, token3);
+          else
+            throw illegal(token3);
+        });
+        parent.add(service);
+        if (parent === ptr) {
+          topLevelObjects.push(service);
+        }
+      }
+      function parseMethod(parent, token2) {
+        var commentText = cmnt();
+        var type = token2;
+        if (!nameRe.test(token2 = next()))
+          throw illegal(token2, "name");
+        var name = token2, requestType, requestStream, responseType, responseStream;
+        skip("(");
+        if (skip("stream", true))
+          requestStream = true;
+        if (!typeRefRe.test(token2 = next()))
+          throw illegal(token2);
+        requestType = token2;
+        skip(")");
+        skip("returns");
+        skip("(");
+        if (skip("stream", true))
+          responseStream = true;
+        if (!typeRefRe.test(token2 = next()))
+          throw illegal(token2);
+        responseType = token2;
+        skip(")");
+        var method = new Method(name, type, requestType, responseType, requestStream, responseStream);
+        method.comment = commentText;
+        ifBlock(method, function parseMethod_block(token3) {
+          if (token3 === "option") {
+            parseOption(method, token3);
+            skip(";");
+          } else
+            throw illegal(token3);
+        });
+        parent.add(method);
+      }
+      function parseExtension(parent, token2, depth) {
+        if (!typeRefRe.test(token2 = next()))
+          throw illegal(token2, "reference");
+        var reference = token2;
+        ifBlock(null, function parseExtension_block(token3) {
+          switch (token3) {
+            case "required":
+            case "repeated":
+              parseField(parent, token3, reference, depth + 1);
+              break;
+            case "optional":
+              if (edition === "proto3") {
+                parseField(parent, "proto3_optional", reference, depth + 1);
+              } else {
+                parseField(parent, "optional", reference, depth + 1);
+              }
+              break;
+            default:
+              if (edition === "proto2" || !typeRefRe.test(token3))
+                throw illegal(token3);
+              push(token3);
+              parseField(parent, "optional", reference, depth + 1);
+              break;
+          }
+        });
+      }
+      var token;
+      while ((token = next()) !== null) {
+        switch (token) {
+          case "package":
+            if (!head)
+              throw illegal(token);
+            parsePackage();
+            break;
+          case "import":
+            if (!head)
+              throw illegal(token);
+            parseImport();
+            break;
+          case "syntax":
+            if (!head)
+              throw illegal(token);
+            parseSyntax();
+            break;
+          case "edition":
+            if (!head)
+              throw illegal(token);
+            parseEdition();
+            break;
+          case "option":
+            parseOption(ptr, token);
+            skip(";", true);
+            break;
+          default:
+            if (parseCommon(ptr, token, 0)) {
+              head = false;
+              continue;
+            }
+            throw illegal(token);
+        }
+      }
+      resolveFileFeatures();
+      parse3.filename = null;
+      return {
+        "package": pkg,
+        "imports": imports,
+        weakImports,
+        root
+      };
+    }
+  }
+});
+
+// node_modules/protobufjs/src/common.js
+var require_common = __commonJS({
+  "node_modules/protobufjs/src/common.js"(exports, module) {
+    "use strict";
+    module.exports = common;
+    var commonRe = /\/|\./;
+    function common(name, json2) {
+      if (!commonRe.test(name)) {
+        name = "google/protobuf/" + name + ".proto";
+        json2 = { nested: { google: { nested: { protobuf: { nested: json2 } } } } };
+      }
+      common[name] = json2;
+    }
+    common("any", {
+      /**
+       * Properties of a google.protobuf.Any message.
+       * @interface IAny
+       * @type {Object}
+       * @property {string} [typeUrl]
+       * @property {Uint8Array} [bytes]
+       * @memberof common
+       */
+      Any: {
+        fields: {
+          type_url: {
+            type: "string",
+            id: 1
+          },
+          value: {
+            type: "bytes",
+            id: 2
+          }
+        }
+      }
+    });
+    var timeType;
+    common("duration", {
+      /**
+       * Properties of a google.protobuf.Duration message.
+       * @interface IDuration
+       * @type {Object}
+       * @property {number|Long} [seconds]
+       * @property {number} [nanos]
+       * @memberof common
+       */
+      Duration: timeType = {
+        fields: {
+          seconds: {
+            type: "int64",
+            id: 1
+          },
+          nanos: {
+            type: "int32",
+            id: 2
+          }
+        }
+      }
+    });
+    common("timestamp", {
+      /**
+       * Properties of a google.protobuf.Timestamp message.
+       * @interface ITimestamp
+       * @type {Object}
+       * @property {number|Long} [seconds]
+       * @property {number} [nanos]
+       * @memberof common
+       */
+      Timestamp: timeType
+    });
+    common("empty", {
+      /**
+       * Properties of a google.protobuf.Empty message.
+       * @interface IEmpty
+       * @memberof common
+       */
+      Empty: {
+        fields: {}
+      }
+    });
+    common("struct", {
+      /**
+       * Properties of a google.protobuf.Struct message.
+       * @interface IStruct
+       * @type {Object}
+       * @property {Object.<string,IValue>} [fields]
+       * @memberof common
+       */
+      Struct: {
+        fields: {
+          fields: {
+            keyType: "string",
+            type: "Value",
+            id: 1
+          }
+        }
+      },
+      /**
+       * Properties of a google.protobuf.Value message.
+       * @interface IValue
+       * @type {Object}
+       * @property {string} [kind]
+       * @property {0} [nullValue]
+       * @property {number} [numberValue]
+       * @property {string} [stringValue]
+       * @property {boolean} [boolValue]
+       * @property {IStruct} [structValue]
+       * @property {IListValue} [listValue]
+       * @memberof common
+       */
+      Value: {
+        oneofs: {
+          kind: {
+            oneof: [
+              "nullValue",
+              "numberValue",
+              "stringValue",
+              "boolValue",
+              "structValue",
+              "listValue"
+            ]
+          }
+        },
+        fields: {
+          nullValue: {
+            type: "NullValue",
+            id: 1
+          },
+          numberValue: {
+            type: "double",
+            id: 2
+          },
+          stringValue: {
+            type: "string",
+            id: 3
+          },
+          boolValue: {
+            type: "bool",
+            id: 4
+          },
+          structValue: {
+            type: "Struct",
+            id: 5
+          },
+          listValue: {
+            type: "ListValue",
+            id: 6
+          }
+        }
+      },
+      NullValue: {
+        values: {
+          NULL_VALUE: 0
+        }
+      },
+      /**
+       * Properties of a google.protobuf.ListValue message.
+       * @interface IListValue
+       * @type {Object}
+       * @property {Array.<IValue>} [values]
+       * @memberof common
+       */
+      ListValue: {
+        fields: {
+          values: {
+            rule: "repeated",
+            type: "Value",
+            id: 1
+          }
+        }
+      }
+    });
+    common("wrappers", {
+      /**
+       * Properties of a google.protobuf.DoubleValue message.
+       * @interface IDoubleValue
+       * @type {Object}
+       * @property {number} [value]
+       * @memberof common
+       */
+      DoubleValue: {
+        fields: {
+          value: {
+            type: "double",
+            id: 1
+          }
+        }
+      },
+      /**
+       * Properties of a google.protobuf.FloatValue message.
+       * @interface IFloatValue
+       * @type {Object}
+       * @property {number} [value]
+       * @memberof common
+       */
+      FloatValue: {
+        fields: {
+          value: {
+            type: "float",
+            id: 1
+          }
+        }
+      },
+      /**
+       * Properties of a google.protobuf.Int64Value message.
+       * @interface IInt64Value
+       * @type {Object}
+       * @property {number|Long} [value]
+       * @memberof common
+       */
+      Int64Value: {
+        fields: {
+          value: {
+            type: "int64",
+            id: 1
+          }
+        }
+      },
+      /**
+       * Properties of a google.protobuf.UInt64Value message.
+       * @interface IUInt64Value
+       * @type {Object}
+       * @property {number|Long} [value]
+       * @memberof common
+       */
+      UInt64Value: {
+        fields: {
+          value: {
+            type: "uint64",
+            id: 1
+          }
+        }
+      },
+      /**
+       * Properties of a google.protobuf.Int32Value message.
+       * @interface IInt32Value
+       * @type {Object}
+       * @property {number} [value]
+       * @memberof common
+       */
+      Int32Value: {
+        fields: {
+          value: {
+            type: "int32",
+            id: 1
+          }
+        }
+      },
+      /**
+       * Properties of a google.protobuf.UInt32Value message.
+       * @interface IUInt32Value
+       * @type {Object}
+       * @property {number} [value]
+       * @memberof common
+       */
+      UInt32Value: {
+        fields: {
+          value: {
+            type: "uint32",
+            id: 1
+          }
+        }
+      },
+      /**
+       * Properties of a google.protobuf.BoolValue message.
+       * @interface IBoolValue
+       * @type {Object}
+       * @property {boolean} [value]
+       * @memberof common
+       */
+      BoolValue: {
+        fields: {
+          value: {
+            type: "bool",
+            id: 1
+          }
+        }
+      },
+      /**
+       * Properties of a google.protobuf.StringValue message.
+       * @interface IStringValue
+       * @type {Object}
+       * @property {string} [value]
+       * @memberof common
+       */
+      StringValue: {
+        fields: {
+          value: {
+            type: "string",
+            id: 1
+          }
+        }
+      },
+      /**
+       * Properties of a google.protobuf.BytesValue message.
+       * @interface IBytesValue
+       * @type {Object}
+       * @property {Uint8Array} [value]
+       * @memberof common
+       */
+      BytesValue: {
+        fields: {
+          value: {
+            type: "bytes",
+            id: 1
+          }
+        }
+      }
+    });
+    common("field_mask", {
+      /**
+       * Properties of a google.protobuf.FieldMask message.
+       * @interface IDoubleValue
+       * @type {Object}
+       * @property {number} [value]
+       * @memberof common
+       */
+      FieldMask: {
+        fields: {
+          paths: {
+            rule: "repeated",
+            type: "string",
+            id: 1
+          }
+        }
+      }
+    });
+    common.get = function get(file2) {
+      return common[file2] || null;
+    };
+  }
+});
+
+// node_modules/protobufjs/src/index.js
+var require_src2 = __commonJS({
+  "node_modules/protobufjs/src/index.js"(exports, module) {
+    "use strict";
+    var protobuf = module.exports = require_index_light();
+    protobuf.build = "full";
+    protobuf.tokenize = require_tokenize();
+    protobuf.parse = require_parse();
+    protobuf.common = require_common();
+    protobuf.Root._configure(protobuf.Type, protobuf.parse, protobuf.common);
+  }
+});
+
+// node_modules/protobufjs/index.js
+var require_protobufjs = __commonJS({
+  "node_modules/protobufjs/index.js"(exports, module) {
+    "use strict";
+    module.exports = require_src2();
+  }
+});
+
+// node_modules/dockerode/lib/buildkit.js
+var require_buildkit = __commonJS({
+  "node_modules/dockerode/lib/buildkit.js"(exports, module) {
+    var protobuf = require_protobufjs();
+    var path = __require("path");
+    var BUILDKIT_TRACE_ID = "moby.buildkit.trace";
+    var BUILDKIT_IMAGE_ID = "moby.image.id";
+    var PROTO_TYPE = "moby.buildkit.v1.StatusResponse";
+    var ENCODING_UTF8 = "utf8";
+    var ENCODING_BASE64 = "base64";
+    var StatusResponse;
+    function loadProto() {
+      if (StatusResponse) return StatusResponse;
+      var root = protobuf.loadSync(
+        path.resolve(__dirname, "proto", "buildkit_status.proto")
+      );
+      StatusResponse = root.lookupType(PROTO_TYPE);
+      return StatusResponse;
+    }
+    function decodeBuildKitStatus(base64Data) {
+      var StatusResponse2 = loadProto();
+      if (!base64Data || base64Data.length === 0) {
+        return {
+          vertexes: [],
+          statuses: [],
+          logs: [],
+          warnings: []
+        };
+      }
+      var buffer = Buffer.from(base64Data, ENCODING_BASE64);
+      var message = StatusResponse2.decode(buffer);
+      return StatusResponse2.toObject(message, {
+        longs: String,
+        enums: String,
+        bytes: String,
+        defaults: true
+      });
+    }
+    function formatBuildKitStatus(status) {
+      var lines = [];
+      if (status.vertexes && status.vertexes.length > 0) {
+        status.vertexes.forEach(function(vertex) {
+          if (vertex.name && vertex.started && !vertex.completed) {
+            lines.push("[" + vertex.digest.substring(0, 12) + "] " + vertex.name);
+          }
+          if (vertex.error) {
+            lines.push("ERROR: " + vertex.error);
+          }
+          if (vertex.completed && vertex.cached) {
+            lines.push("CACHED: " + vertex.name);
+          }
+        });
+      }
+      if (status.logs && status.logs.length > 0) {
+        status.logs.forEach(function(log) {
+          var msg = Buffer.from(log.msg).toString(ENCODING_UTF8);
+          if (msg.trim()) {
+            lines.push(msg.trimEnd());
+          }
+        });
+      }
+      if (status.statuses && status.statuses.length > 0) {
+        status.statuses.forEach(function(s) {
+          if (s.name && s.total > 0) {
+            var percent = Math.floor(s.current / s.total * 100);
+            lines.push(s.name + ": " + percent + "% (" + s.current + "/" + s.total + ")");
+          }
+        });
+      }
+      if (status.warnings && status.warnings.length > 0) {
+        status.warnings.forEach(function(warning2) {
+          var msg = Buffer.from(warning2.short).toString(ENCODING_UTF8);
+          lines.push("WARNING: " + msg);
+        });
+      }
+      return lines;
+    }
+    function parseBuildKitLine(line) {
+      try {
+        var json2 = JSON.parse(line);
+        if (json2.id === BUILDKIT_TRACE_ID && json2.aux !== void 0) {
+          var status = decodeBuildKitStatus(json2.aux);
+          var logs = formatBuildKitStatus(status);
+          return {
+            isBuildKit: true,
+            logs,
+            raw: status
+          };
+        }
+        if (json2.id === BUILDKIT_IMAGE_ID && json2.aux && json2.aux.ID) {
+          return {
+            isBuildKit: true,
+            logs: ["Built image: " + json2.aux.ID],
+            raw: json2.aux
+          };
+        }
+        return {
+          isBuildKit: false,
+          logs: [],
+          raw: json2
+        };
+      } catch (e) {
+        return {
+          isBuildKit: false,
+          logs: [],
+          raw: null,
+          error: e.message
+        };
+      }
+    }
+    function followProgress(stream, onFinished, onProgress) {
+      var buffer = "";
+      var output2 = [];
+      var finished = false;
+      stream.on("data", onStreamEvent);
+      stream.on("error", onStreamError);
+      stream.on("end", onStreamEnd);
+      stream.on("close", onStreamEnd);
+      function onStreamEvent(data) {
+        buffer += data.toString();
+        var lines = buffer.split("\n");
+        buffer = lines.pop();
+        lines.forEach(function(line) {
+          if (!line.trim()) return;
+          processLine(line);
+        });
+      }
+      function processLine(line) {
+        try {
+          var result = parseBuildKitLine(line);
+          if (result.isBuildKit) {
+            result.logs.forEach(function(log) {
+              var event = { stream: log + "\n" };
+              output2.push(event);
+              if (onProgress) onProgress(event);
+            });
+          } else if (result.raw) {
+            output2.push(result.raw);
+            if (onProgress) onProgress(result.raw);
+          }
+        } catch (e) {
+          try {
+            var json2 = JSON.parse(line);
+            output2.push(json2);
+            if (onProgress) onProgress(json2);
+          } catch (e2) {
+          }
+        }
+      }
+      function onStreamError(err) {
+        finished = true;
+        stream.removeListener("data", onStreamEvent);
+        stream.removeListener("error", onStreamError);
+        stream.removeListener("end", onStreamEnd);
+        stream.removeListener("close", onStreamEnd);
+        if (onFinished) onFinished(err, output2);
+      }
+      function onStreamEnd() {
+        if (finished) return;
+        finished = true;
+        if (buffer.trim()) {
+          processLine(buffer);
+        }
+        stream.removeListener("data", onStreamEvent);
+        stream.removeListener("error", onStreamError);
+        stream.removeListener("end", onStreamEnd);
+        stream.removeListener("close", onStreamEnd);
+        if (onFinished) onFinished(null, output2);
+      }
+    }
+    module.exports = {
+      followProgress
+    };
+  }
+});
+
+// node_modules/dockerode/lib/docker.js
+var require_docker = __commonJS({
+  "node_modules/dockerode/lib/docker.js"(exports, module) {
+    var EventEmitter = __require("events").EventEmitter;
+    var Modem = require_modem();
+    var Container = require_container();
+    var Image = require_image();
+    var Volume = require_volume();
+    var Network = require_network();
+    var Service = require_service();
+    var Plugin = require_plugin();
+    var Secret = require_secret();
+    var Config = require_config();
+    var Task = require_task();
+    var Node = require_node2();
+    var Exec = require_exec();
+    var util = require_util();
+    var withSession = require_session();
+    var extend2 = util.extend;
+    var Docker = function(opts) {
+      if (!(this instanceof Docker)) return new Docker(opts);
+      var plibrary = global.Promise;
+      if (opts && opts.Promise) {
+        plibrary = opts.Promise;
+        if (Object.keys(opts).length === 1) {
+          opts = void 0;
+        }
+      }
+      if (opts && opts.modem) {
+        this.modem = opts.modem;
+      } else {
+        this.modem = new Modem(opts);
+      }
+      this.modem.Promise = plibrary;
+    };
+    Docker.prototype.createContainer = function(opts, callback) {
+      var self2 = this;
+      var optsf = {
+        path: "/containers/create?",
+        method: "POST",
+        options: opts,
+        authconfig: opts.authconfig,
+        abortSignal: opts.abortSignal,
+        statusCodes: {
+          200: true,
+          // unofficial, but proxies may return it
+          201: true,
+          400: "bad parameter",
+          404: "no such container",
+          406: "impossible to attach",
+          500: "server error"
+        }
+      };
+      delete opts.authconfig;
+      if (callback === void 0) {
+        return new this.modem.Promise(function(resolve3, reject) {
+          self2.modem.dial(optsf, function(err, data) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(self2.getContainer(data.Id));
+          });
+        });
+      } else {
+        this.modem.dial(optsf, function(err, data) {
+          if (err) return callback(err, data);
+          callback(err, self2.getContainer(data.Id));
+        });
+      }
+    };
+    Docker.prototype.createImage = function(auth, opts, callback) {
+      var self2 = this;
+      if (!callback && typeof opts === "function") {
+        callback = opts;
+        opts = auth;
+        auth = opts.authconfig || void 0;
+      } else if (!callback && !opts) {
+        opts = auth;
+        auth = opts.authconfig;
+      }
+      var optsf = {
+        path: "/images/create?",
+        method: "POST",
+        options: opts,
+        authconfig: auth,
+        abortSignal: opts.abortSignal,
+        isStream: true,
+        statusCodes: {
+          200: true,
+          500: "server error"
+        }
+      };
+      if (callback === void 0) {
+        return new this.modem.Promise(function(resolve3, reject) {
+          self2.modem.dial(optsf, function(err, data) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(data);
+          });
+        });
+      } else {
+        this.modem.dial(optsf, function(err, data) {
+          callback(err, data);
+        });
+      }
+    };
+    Docker.prototype.loadImage = function(file2, opts, callback) {
+      var self2 = this;
+      if (!callback && typeof opts === "function") {
+        callback = opts;
+        opts = null;
+      }
+      var optsf = {
+        path: "/images/load?",
+        method: "POST",
+        options: opts,
+        file: file2,
+        abortSignal: opts && opts.abortSignal,
+        isStream: true,
+        statusCodes: {
+          200: true,
+          500: "server error"
+        }
+      };
+      if (callback === void 0) {
+        return new this.modem.Promise(function(resolve3, reject) {
+          self2.modem.dial(optsf, function(err, data) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(data);
+          });
+        });
+      } else {
+        this.modem.dial(optsf, function(err, data) {
+          callback(err, data);
+        });
+      }
+    };
+    Docker.prototype.importImage = function(file2, opts, callback) {
+      var self2 = this;
+      if (!callback && typeof opts === "function") {
+        callback = opts;
+        opts = void 0;
+      }
+      if (!opts)
+        opts = {};
+      opts.fromSrc = "-";
+      var optsf = {
+        path: "/images/create?",
+        method: "POST",
+        options: opts,
+        file: file2,
+        abortSignal: opts.abortSignal,
+        isStream: true,
+        statusCodes: {
+          200: true,
+          500: "server error"
+        }
+      };
+      if (callback === void 0) {
+        return new this.modem.Promise(function(resolve3, reject) {
+          self2.modem.dial(optsf, function(err, data) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(data);
+          });
+        });
+      } else {
+        this.modem.dial(optsf, function(err, data) {
+          callback(err, data);
+        });
+      }
+    };
+    Docker.prototype.checkAuth = function(opts, callback) {
+      var self2 = this;
+      var optsf = {
+        path: "/auth",
+        method: "POST",
+        options: opts,
+        abortSignal: opts.abortSignal,
+        statusCodes: {
+          200: true,
+          204: true,
+          500: "server error"
+        }
+      };
+      if (callback === void 0) {
+        return new this.modem.Promise(function(resolve3, reject) {
+          self2.modem.dial(optsf, function(err, data) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(data);
+          });
+        });
+      } else {
+        this.modem.dial(optsf, function(err, data) {
+          callback(err, data);
+        });
+      }
+    };
+    Docker.prototype.buildImage = function(file2, opts, callback) {
+      var self2 = this;
+      if (!callback && typeof opts === "function") {
+        callback = opts;
+        opts = null;
+      }
+      var optsf = {
+        path: "/build?",
+        method: "POST",
+        file: void 0,
+        options: opts,
+        abortSignal: opts && opts.abortSignal,
+        isStream: true,
+        statusCodes: {
+          200: true,
+          500: "server error"
+        }
+      };
+      if (opts) {
+        if (opts.registryconfig) {
+          optsf.registryconfig = optsf.options.registryconfig;
+          delete optsf.options.registryconfig;
+        }
+        if (opts.authconfig) {
+          optsf.authconfig = optsf.options.authconfig;
+          delete optsf.options.authconfig;
+        }
+        if (opts.cachefrom && Array.isArray(opts.cachefrom)) {
+          optsf.options.cachefrom = JSON.stringify(opts.cachefrom);
+        }
+      }
+      function dial(callback2) {
+        util.prepareBuildContext(file2, (ctx) => {
+          optsf.file = ctx;
+          self2.modem.dial(optsf, callback2);
+        });
+      }
+      function dialWithSession(callback2) {
+        if (opts?.version === "2") {
+          withSession(self2, optsf.authconfig, (err, sessionId, done) => {
+            if (err) {
+              return callback2(err);
+            }
+            optsf.options.session = sessionId;
+            dial((err2, data) => {
+              callback2(err2, data);
+              if (data) {
+                data.on("end", done);
+              }
+            });
+          });
+        } else {
+          dial(callback2);
+        }
+      }
+      if (callback === void 0) {
+        return new self2.modem.Promise(function(resolve3, reject) {
+          dialWithSession(function(err, data) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(data);
+          });
+        });
+      } else {
+        dialWithSession(callback);
+      }
+    };
+    Docker.prototype.followProgress = function(stream, onFinished, onProgress) {
+      var buildkit = require_buildkit();
+      return buildkit.followProgress(stream, onFinished, onProgress);
+    };
+    Docker.prototype.getContainer = function(id) {
+      return new Container(this.modem, id);
+    };
+    Docker.prototype.getImage = function(name) {
+      return new Image(this.modem, name);
+    };
+    Docker.prototype.getVolume = function(name) {
+      return new Volume(this.modem, name);
+    };
+    Docker.prototype.getPlugin = function(name, remote) {
+      return new Plugin(this.modem, name, remote);
+    };
+    Docker.prototype.getService = function(id) {
+      return new Service(this.modem, id);
+    };
+    Docker.prototype.getTask = function(id) {
+      return new Task(this.modem, id);
+    };
+    Docker.prototype.getNode = function(id) {
+      return new Node(this.modem, id);
+    };
+    Docker.prototype.getNetwork = function(id) {
+      return new Network(this.modem, id);
+    };
+    Docker.prototype.getSecret = function(id) {
+      return new Secret(this.modem, id);
+    };
+    Docker.prototype.getConfig = function(id) {
+      return new Config(this.modem, id);
+    };
+    Docker.prototype.getExec = function(id) {
+      return new Exec(this.modem, id);
+    };
+    Docker.prototype.listContainers = function(opts, callback) {
+      var self2 = this;
+      var args = util.processArgs(opts, callback);
+      var optsf = {
+        path: "/containers/json?",
+        method: "GET",
+        options: args.opts,
+        abortSignal: args.opts.abortSignal,
+        statusCodes: {
+          200: true,
+          400: "bad parameter",
+          500: "server error"
+        }
+      };
+      if (args.callback === void 0) {
+        return new this.modem.Promise(function(resolve3, reject) {
+          self2.modem.dial(optsf, function(err, data) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(data);
+          });
+        });
+      } else {
+        this.modem.dial(optsf, function(err, data) {
+          args.callback(err, data);
+        });
+      }
+    };
+    Docker.prototype.listImages = function(opts, callback) {
+      var self2 = this;
+      var args = util.processArgs(opts, callback);
+      var optsf = {
+        path: "/images/json?",
+        method: "GET",
+        options: args.opts,
+        abortSignal: args.opts.abortSignal,
+        statusCodes: {
+          200: true,
+          400: "bad parameter",
+          500: "server error"
+        }
+      };
+      if (args.callback === void 0) {
+        return new this.modem.Promise(function(resolve3, reject) {
+          self2.modem.dial(optsf, function(err, data) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(data);
+          });
+        });
+      } else {
+        this.modem.dial(optsf, function(err, data) {
+          args.callback(err, data);
+        });
+      }
+    };
+    Docker.prototype.getImages = function(opts, callback) {
+      var self2 = this;
+      var args = util.processArgs(opts, callback);
+      var optsf = {
+        path: "/images/get?",
+        method: "GET",
+        options: args.opts,
+        abortSignal: args.opts.abortSignal,
+        isStream: true,
+        statusCodes: {
+          200: true,
+          400: "bad parameter",
+          500: "server error"
+        }
+      };
+      if (args.callback === void 0) {
+        return new this.modem.Promise(function(resolve3, reject) {
+          self2.modem.dial(optsf, function(err, data) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(data);
+          });
+        });
+      } else {
+        this.modem.dial(optsf, function(err, data) {
+          args.callback(err, data);
+        });
+      }
+    };
+    Docker.prototype.listServices = function(opts, callback) {
+      var self2 = this;
+      var args = util.processArgs(opts, callback);
+      var optsf = {
+        path: "/services?",
+        method: "GET",
+        options: args.opts,
+        abortSignal: args.opts.abortSignal,
+        statusCodes: {
+          200: true,
+          500: "server error"
+        }
+      };
+      if (args.callback === void 0) {
+        return new this.modem.Promise(function(resolve3, reject) {
+          self2.modem.dial(optsf, function(err, data) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(data);
+          });
+        });
+      } else {
+        this.modem.dial(optsf, function(err, data) {
+          args.callback(err, data);
+        });
+      }
+    };
+    Docker.prototype.listNodes = function(opts, callback) {
+      var self2 = this;
+      var args = util.processArgs(opts, callback);
+      var optsf = {
+        path: "/nodes?",
+        method: "GET",
+        options: args.opts,
+        abortSignal: args.opts.abortSignal,
+        statusCodes: {
+          200: true,
+          400: "bad parameter",
+          404: "no such node",
+          500: "server error",
+          503: "node is not part of a swarm"
+        }
+      };
+      if (args.callback === void 0) {
+        return new this.modem.Promise(function(resolve3, reject) {
+          self2.modem.dial(optsf, function(err, data) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(data);
+          });
+        });
+      } else {
+        this.modem.dial(optsf, function(err, data) {
+          args.callback(err, data);
+        });
+      }
+    };
+    Docker.prototype.listTasks = function(opts, callback) {
+      var self2 = this;
+      var args = util.processArgs(opts, callback);
+      var optsf = {
+        path: "/tasks?",
+        method: "GET",
+        options: args.opts,
+        abortSignal: args.opts.abortSignal,
+        statusCodes: {
+          200: true,
+          500: "server error"
+        }
+      };
+      if (args.callback === void 0) {
+        return new this.modem.Promise(function(resolve3, reject) {
+          self2.modem.dial(optsf, function(err, data) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(data);
+          });
+        });
+      } else {
+        this.modem.dial(optsf, function(err, data) {
+          args.callback(err, data);
+        });
+      }
+    };
+    Docker.prototype.createSecret = function(opts, callback) {
+      var args = util.processArgs(opts, callback);
+      var self2 = this;
+      var optsf = {
+        path: "/secrets/create?",
+        method: "POST",
+        options: args.opts,
+        abortSignal: args.opts.abortSignal,
+        statusCodes: {
+          200: true,
+          // unofficial, but proxies may return it
+          201: true,
+          406: "server error or node is not part of a swarm",
+          409: "name conflicts with an existing object",
+          500: "server error"
+        }
+      };
+      if (args.callback === void 0) {
+        return new this.modem.Promise(function(resolve3, reject) {
+          self2.modem.dial(optsf, function(err, data) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(self2.getSecret(data.ID));
+          });
+        });
+      } else {
+        this.modem.dial(optsf, function(err, data) {
+          if (err) return args.callback(err, data);
+          args.callback(err, self2.getSecret(data.ID));
+        });
+      }
+    };
+    Docker.prototype.createConfig = function(opts, callback) {
+      var args = util.processArgs(opts, callback);
+      var self2 = this;
+      var optsf = {
+        path: "/configs/create?",
+        method: "POST",
+        options: args.opts,
+        abortSignal: args.opts.abortSignal,
+        statusCodes: {
+          200: true,
+          // unofficial, but proxies may return it
+          201: true,
+          406: "server error or node is not part of a swarm",
+          409: "name conflicts with an existing object",
+          500: "server error"
+        }
+      };
+      if (args.callback === void 0) {
+        return new this.modem.Promise(function(resolve3, reject) {
+          self2.modem.dial(optsf, function(err, data) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(self2.getConfig(data.ID));
+          });
+        });
+      } else {
+        this.modem.dial(optsf, function(err, data) {
+          if (err) return args.callback(err, data);
+          args.callback(err, self2.getConfig(data.ID));
+        });
+      }
+    };
+    Docker.prototype.listSecrets = function(opts, callback) {
+      var self2 = this;
+      var args = util.processArgs(opts, callback);
+      var optsf = {
+        path: "/secrets?",
+        method: "GET",
+        options: args.opts,
+        abortSignal: args.opts.abortSignal,
+        statusCodes: {
+          200: true,
+          500: "server error"
+        }
+      };
+      if (args.callback === void 0) {
+        return new this.modem.Promise(function(resolve3, reject) {
+          self2.modem.dial(optsf, function(err, data) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(data);
+          });
+        });
+      } else {
+        this.modem.dial(optsf, function(err, data) {
+          args.callback(err, data);
+        });
+      }
+    };
+    Docker.prototype.listConfigs = function(opts, callback) {
+      var self2 = this;
+      var args = util.processArgs(opts, callback);
+      var optsf = {
+        path: "/configs?",
+        method: "GET",
+        options: args.opts,
+        abortSignal: args.opts.abortSignal,
+        statusCodes: {
+          200: true,
+          500: "server error"
+        }
+      };
+      if (args.callback === void 0) {
+        return new this.modem.Promise(function(resolve3, reject) {
+          self2.modem.dial(optsf, function(err, data) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(data);
+          });
+        });
+      } else {
+        this.modem.dial(optsf, function(err, data) {
+          args.callback(err, data);
+        });
+      }
+    };
+    Docker.prototype.createPlugin = function(opts, callback) {
+      var self2 = this;
+      var args = util.processArgs(opts, callback);
+      var optsf = {
+        path: "/plugins/create?",
+        method: "POST",
+        options: args.opts,
+        abortSignal: args.opts.abortSignal,
+        statusCodes: {
+          200: true,
+          // unofficial, but proxies may return it
+          204: true,
+          500: "server error"
+        }
+      };
+      if (args.callback === void 0) {
+        return new this.modem.Promise(function(resolve3, reject) {
+          self2.modem.dial(optsf, function(err, data) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(self2.getPlugin(args.opts.name));
+          });
+        });
+      } else {
+        this.modem.dial(optsf, function(err, data) {
+          if (err) return args.callback(err, data);
+          args.callback(err, self2.getPlugin(args.opts.name));
+        });
+      }
+    };
+    Docker.prototype.listPlugins = function(opts, callback) {
+      var self2 = this;
+      var args = util.processArgs(opts, callback);
+      var optsf = {
+        path: "/plugins?",
+        method: "GET",
+        options: args.opts,
+        abortSignal: args.opts.abortSignal,
+        statusCodes: {
+          200: true,
+          500: "server error"
+        }
+      };
+      if (args.callback === void 0) {
+        return new this.modem.Promise(function(resolve3, reject) {
+          self2.modem.dial(optsf, function(err, data) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(data);
+          });
+        });
+      } else {
+        this.modem.dial(optsf, function(err, data) {
+          args.callback(err, data);
+        });
+      }
+    };
+    Docker.prototype.pruneImages = function(opts, callback) {
+      var self2 = this;
+      var args = util.processArgs(opts, callback);
+      var optsf = {
+        path: "/images/prune?",
+        method: "POST",
+        options: args.opts,
+        abortSignal: args.opts.abortSignal,
+        statusCodes: {
+          200: true,
+          500: "server error"
+        }
+      };
+      if (args.callback === void 0) {
+        return new this.modem.Promise(function(resolve3, reject) {
+          self2.modem.dial(optsf, function(err, data) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(data);
+          });
+        });
+      } else {
+        this.modem.dial(optsf, function(err, data) {
+          args.callback(err, data);
+        });
+      }
+    };
+    Docker.prototype.pruneBuilder = function(opts, callback) {
+      var self2 = this;
+      var args = util.processArgs(opts, callback);
+      var optsf = {
+        path: "/build/prune",
+        method: "POST",
+        abortSignal: args.opts.abortSignal,
+        statusCodes: {
+          200: true,
+          500: "server error"
+        }
+      };
+      if (args.callback === void 0) {
+        return new this.modem.Promise(function(resolve3, reject) {
+          self2.modem.dial(optsf, function(err, data) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(data);
+          });
+        });
+      } else {
+        this.modem.dial(optsf, function(err, data) {
+          args.callback(err, data);
+        });
+      }
+    };
+    Docker.prototype.pruneContainers = function(opts, callback) {
+      var self2 = this;
+      var args = util.processArgs(opts, callback);
+      var optsf = {
+        path: "/containers/prune?",
+        method: "POST",
+        options: args.opts,
+        abortSignal: args.opts.abortSignal,
+        statusCodes: {
+          200: true,
+          500: "server error"
+        }
+      };
+      if (args.callback === void 0) {
+        return new this.modem.Promise(function(resolve3, reject) {
+          self2.modem.dial(optsf, function(err, data) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(data);
+          });
+        });
+      } else {
+        this.modem.dial(optsf, function(err, data) {
+          args.callback(err, data);
+        });
+      }
+    };
+    Docker.prototype.pruneVolumes = function(opts, callback) {
+      var self2 = this;
+      var args = util.processArgs(opts, callback);
+      var optsf = {
+        path: "/volumes/prune?",
+        method: "POST",
+        options: args.opts,
+        abortSignal: args.opts.abortSignal,
+        statusCodes: {
+          200: true,
+          500: "server error"
+        }
+      };
+      if (args.callback === void 0) {
+        return new this.modem.Promise(function(resolve3, reject) {
+          self2.modem.dial(optsf, function(err, data) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(data);
+          });
+        });
+      } else {
+        this.modem.dial(optsf, function(err, data) {
+          args.callback(err, data);
+        });
+      }
+    };
+    Docker.prototype.pruneNetworks = function(opts, callback) {
+      var self2 = this;
+      var args = util.processArgs(opts, callback);
+      var optsf = {
+        path: "/networks/prune?",
+        method: "POST",
+        options: args.opts,
+        abortSignal: args.opts.abortSignal,
+        statusCodes: {
+          200: true,
+          500: "server error"
+        }
+      };
+      if (args.callback === void 0) {
+        return new this.modem.Promise(function(resolve3, reject) {
+          self2.modem.dial(optsf, function(err, data) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(data);
+          });
+        });
+      } else {
+        this.modem.dial(optsf, function(err, data) {
+          args.callback(err, data);
+        });
+      }
+    };
+    Docker.prototype.createVolume = function(opts, callback) {
+      var self2 = this;
+      var args = util.processArgs(opts, callback);
+      var optsf = {
+        path: "/volumes/create?",
+        method: "POST",
+        allowEmpty: true,
+        options: args.opts,
+        abortSignal: args.opts.abortSignal,
+        statusCodes: {
+          200: true,
+          // unofficial, but proxies may return it
+          201: true,
+          500: "server error"
+        }
+      };
+      if (args.callback === void 0) {
+        return new this.modem.Promise(function(resolve3, reject) {
+          self2.modem.dial(optsf, function(err, data) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(self2.getVolume(data.Name));
+          });
+        });
+      } else {
+        this.modem.dial(optsf, function(err, data) {
+          if (err) return args.callback(err, data);
+          args.callback(err, self2.getVolume(data.Name));
+        });
+      }
+    };
+    Docker.prototype.createService = function(auth, opts, callback) {
+      if (!callback && typeof opts === "function") {
+        callback = opts;
+        opts = auth;
+        auth = opts.authconfig || void 0;
+      } else if (!opts && !callback) {
+        opts = auth;
+      }
+      var self2 = this;
+      var optsf = {
+        path: "/services/create",
+        method: "POST",
+        options: opts,
+        authconfig: auth,
+        abortSignal: opts && opts.abortSignal,
+        statusCodes: {
+          200: true,
+          201: true,
+          500: "server error"
+        }
+      };
+      if (callback === void 0) {
+        return new this.modem.Promise(function(resolve3, reject) {
+          self2.modem.dial(optsf, function(err, data) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(self2.getService(data.ID || data.Id));
+          });
+        });
+      } else {
+        this.modem.dial(optsf, function(err, data) {
+          if (err) return callback(err, data);
+          callback(err, self2.getService(data.ID || data.Id));
+        });
+      }
+    };
+    Docker.prototype.listVolumes = function(opts, callback) {
+      var self2 = this;
+      var args = util.processArgs(opts, callback);
+      var optsf = {
+        path: "/volumes?",
+        method: "GET",
+        options: args.opts,
+        abortSignal: args.opts.abortSignal,
+        statusCodes: {
+          200: true,
+          400: "bad parameter",
+          500: "server error"
+        }
+      };
+      if (args.callback === void 0) {
+        return new this.modem.Promise(function(resolve3, reject) {
+          self2.modem.dial(optsf, function(err, data) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(data);
+          });
+        });
+      } else {
+        this.modem.dial(optsf, function(err, data) {
+          args.callback(err, data);
+        });
+      }
+    };
+    Docker.prototype.createNetwork = function(opts, callback) {
+      var self2 = this;
+      var args = util.processArgs(opts, callback);
+      var optsf = {
+        path: "/networks/create?",
+        method: "POST",
+        options: args.opts,
+        abortSignal: args.opts.abortSignal,
+        statusCodes: {
+          200: true,
+          // unofficial, but proxies may return it
+          201: true,
+          404: "driver not found",
+          500: "server error"
+        }
+      };
+      if (args.callback === void 0) {
+        return new this.modem.Promise(function(resolve3, reject) {
+          self2.modem.dial(optsf, function(err, data) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(self2.getNetwork(data.Id));
+          });
+        });
+      } else {
+        this.modem.dial(optsf, function(err, data) {
+          if (err) return args.callback(err, data);
+          args.callback(err, self2.getNetwork(data.Id));
+        });
+      }
+    };
+    Docker.prototype.listNetworks = function(opts, callback) {
+      var self2 = this;
+      var args = util.processArgs(opts, callback);
+      var optsf = {
+        path: "/networks?",
+        method: "GET",
+        options: args.opts,
+        abortSignal: args.opts.abortSignal,
+        statusCodes: {
+          200: true,
+          400: "bad parameter",
+          500: "server error"
+        }
+      };
+      if (args.callback === void 0) {
+        return new this.modem.Promise(function(resolve3, reject) {
+          self2.modem.dial(optsf, function(err, data) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(data);
+          });
+        });
+      } else {
+        this.modem.dial(optsf, function(err, data) {
+          args.callback(err, data);
+        });
+      }
+    };
+    Docker.prototype.searchImages = function(opts, callback) {
+      var self2 = this;
+      var optsf = {
+        path: "/images/search?",
+        method: "GET",
+        options: opts,
+        authconfig: opts.authconfig,
+        abortSignal: opts.abortSignal,
+        statusCodes: {
+          200: true,
+          500: "server error"
+        }
+      };
+      if (callback === void 0) {
+        return new this.modem.Promise(function(resolve3, reject) {
+          self2.modem.dial(optsf, function(err, data) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(data);
+          });
+        });
+      } else {
+        this.modem.dial(optsf, function(err, data) {
+          callback(err, data);
+        });
+      }
+    };
+    Docker.prototype.info = function(opts, callback) {
+      var self2 = this;
+      var args = util.processArgs(opts, callback);
+      var opts = {
+        path: "/info",
+        method: "GET",
+        abortSignal: args.opts.abortSignal,
+        statusCodes: {
+          200: true,
+          500: "server error"
+        }
+      };
+      if (args.callback === void 0) {
+        return new this.modem.Promise(function(resolve3, reject) {
+          self2.modem.dial(opts, function(err, data) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(data);
+          });
+        });
+      } else {
+        this.modem.dial(opts, function(err, data) {
+          args.callback(err, data);
+        });
+      }
+    };
+    Docker.prototype.version = function(opts, callback) {
+      var self2 = this;
+      var args = util.processArgs(opts, callback);
+      var opts = {
+        path: "/version",
+        method: "GET",
+        abortSignal: args.opts.abortSignal,
+        statusCodes: {
+          200: true,
+          500: "server error"
+        }
+      };
+      if (args.callback === void 0) {
+        return new this.modem.Promise(function(resolve3, reject) {
+          self2.modem.dial(opts, function(err, data) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(data);
+          });
+        });
+      } else {
+        this.modem.dial(opts, function(err, data) {
+          args.callback(err, data);
+        });
+      }
+    };
+    Docker.prototype.ping = function(opts, callback) {
+      var self2 = this;
+      var args = util.processArgs(opts, callback);
+      var optsf = {
+        path: "/_ping",
+        method: "GET",
+        abortSignal: args.opts.abortSignal,
+        statusCodes: {
+          200: true,
+          500: "server error"
+        }
+      };
+      if (args.callback === void 0) {
+        return new this.modem.Promise(function(resolve3, reject) {
+          self2.modem.dial(optsf, function(err, data) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(data);
+          });
+        });
+      } else {
+        this.modem.dial(optsf, function(err, data) {
+          args.callback(err, data);
+        });
+      }
+    };
+    Docker.prototype.df = function(opts, callback) {
+      var self2 = this;
+      var args = util.processArgs(opts, callback);
+      var optsf = {
+        path: "/system/df",
+        method: "GET",
+        abortSignal: args.opts.abortSignal,
+        statusCodes: {
+          200: true,
+          500: "server error"
+        }
+      };
+      if (args.callback === void 0) {
+        return new this.modem.Promise(function(resolve3, reject) {
+          self2.modem.dial(optsf, function(err, data) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(data);
+          });
+        });
+      } else {
+        this.modem.dial(optsf, function(err, data) {
+          args.callback(err, data);
+        });
+      }
+    };
+    Docker.prototype.getEvents = function(opts, callback) {
+      var self2 = this;
+      var args = util.processArgs(opts, callback);
+      var optsf = {
+        path: "/events?",
+        method: "GET",
+        options: args.opts,
+        abortSignal: args.opts.abortSignal,
+        isStream: true,
+        statusCodes: {
+          200: true,
+          500: "server error"
+        }
+      };
+      if (args.callback === void 0) {
+        return new this.modem.Promise(function(resolve3, reject) {
+          self2.modem.dial(optsf, function(err, data) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(data);
+          });
+        });
+      } else {
+        this.modem.dial(optsf, function(err, data) {
+          args.callback(err, data);
+        });
+      }
+    };
+    Docker.prototype.pull = function(repoTag, opts, callback, auth) {
+      var args = util.processArgs(opts, callback);
+      var imageSrc = util.parseRepositoryTag(repoTag);
+      args.opts.fromImage = imageSrc.repository;
+      args.opts.tag = imageSrc.tag || "latest";
+      var argsf = [args.opts, args.callback];
+      if (auth) {
+        argsf = [auth, args.opts, args.callback];
+      }
+      return this.createImage.apply(this, argsf);
+    };
+    Docker.prototype.pullAll = function(repoTag, opts, callback, auth) {
+      var args = util.processArgs(opts, callback);
+      var imageSrc = util.parseRepositoryTag(repoTag);
+      args.opts.fromImage = imageSrc.repository;
+      var argsf = [args.opts, args.callback];
+      if (auth) {
+        argsf = [auth, args.opts, args.callback];
+      }
+      return this.createImage.apply(this, argsf);
+    };
+    Docker.prototype.run = function(image, cmd, streamo, createOptions, startOptions, callback) {
+      if (typeof arguments[arguments.length - 1] === "function") {
+        return this.runCallback(image, cmd, streamo, createOptions, startOptions, callback);
+      } else {
+        return this.runPromise(image, cmd, streamo, createOptions, startOptions);
+      }
+    };
+    Docker.prototype.runCallback = function(image, cmd, streamo, createOptions, startOptions, callback) {
+      if (!callback && typeof createOptions === "function") {
+        callback = createOptions;
+        createOptions = {};
+        startOptions = {};
+      } else if (!callback && typeof startOptions === "function") {
+        callback = startOptions;
+        startOptions = {};
+      }
+      var hub = new EventEmitter();
+      function handler(err, container) {
+        if (err) return callback(err, null, container);
+        hub.emit("container", container);
+        container.attach({
+          stream: true,
+          stdout: true,
+          stderr: true
+        }, function handler2(err2, stream) {
+          if (err2) return callback(err2, null, container);
+          hub.emit("stream", stream);
+          if (streamo) {
+            if (streamo instanceof Array) {
+              stream.on("end", function() {
+                try {
+                  streamo[0].end();
+                } catch (e) {
+                }
+                try {
+                  streamo[1].end();
+                } catch (e) {
+                }
+              });
+              container.modem.demuxStream(stream, streamo[0], streamo[1]);
+            } else {
+              stream.setEncoding("utf8");
+              stream.pipe(streamo, {
+                end: true
+              });
+            }
+          }
+          container.start(startOptions, function(err3, data) {
+            if (err3) return callback(err3, data, container);
+            hub.emit("start", container);
+            container.wait(function(err4, data2) {
+              hub.emit("data", data2);
+              callback(err4, data2, container);
+            });
+          });
+        });
+      }
+      var optsc = {
+        "Hostname": "",
+        "User": "",
+        "AttachStdin": false,
+        "AttachStdout": true,
+        "AttachStderr": true,
+        "Tty": true,
+        "OpenStdin": false,
+        "StdinOnce": false,
+        "Env": null,
+        "Cmd": cmd,
+        "Image": image,
+        "Volumes": {},
+        "VolumesFrom": []
+      };
+      extend2(optsc, createOptions);
+      this.createContainer(optsc, handler);
+      return hub;
+    };
+    Docker.prototype.runPromise = function(image, cmd, streamo, createOptions, startOptions) {
+      var self2 = this;
+      createOptions = createOptions || {};
+      startOptions = startOptions || {};
+      var optsc = {
+        "Hostname": "",
+        "User": "",
+        "AttachStdin": false,
+        "AttachStdout": true,
+        "AttachStderr": true,
+        "Tty": true,
+        "OpenStdin": false,
+        "StdinOnce": false,
+        "Env": null,
+        "Cmd": cmd,
+        "Image": image,
+        "Volumes": {},
+        "VolumesFrom": []
+      };
+      extend2(optsc, createOptions);
+      var containero;
+      return new this.modem.Promise(function(resolve3, reject) {
+        self2.createContainer(optsc).then(function(container) {
+          containero = container;
+          return container.attach({
+            stream: true,
+            stdout: true,
+            stderr: true
+          });
+        }).then(function(stream) {
+          if (streamo) {
+            if (streamo instanceof Array) {
+              stream.on("end", function() {
+                try {
+                  streamo[0].end();
+                } catch (e) {
+                }
+                try {
+                  streamo[1].end();
+                } catch (e) {
+                }
+              });
+              containero.modem.demuxStream(stream, streamo[0], streamo[1]);
+            } else {
+              stream.setEncoding("utf8");
+              stream.pipe(streamo, {
+                end: true
+              });
+            }
+          }
+          return containero.start(startOptions);
+        }).then(function(data) {
+          return containero.wait();
+        }).then(function(data) {
+          resolve3([data, containero]);
+        }).catch(function(err) {
+          reject(err);
+        });
+      });
+    };
+    Docker.prototype.swarmInit = function(opts, callback) {
+      var self2 = this;
+      var args = util.processArgs(opts, callback);
+      var optsf = {
+        path: "/swarm/init",
+        method: "POST",
+        abortSignal: args.opts.abortSignal,
+        statusCodes: {
+          200: true,
+          400: "bad parameter",
+          406: "node is already part of a Swarm"
+        },
+        options: args.opts
+      };
+      if (args.callback === void 0) {
+        return new this.modem.Promise(function(resolve3, reject) {
+          self2.modem.dial(optsf, function(err, data) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(data);
+          });
+        });
+      } else {
+        this.modem.dial(optsf, function(err, data) {
+          args.callback(err, data);
+        });
+      }
+    };
+    Docker.prototype.swarmJoin = function(opts, callback) {
+      var self2 = this;
+      var args = util.processArgs(opts, callback);
+      var optsf = {
+        path: "/swarm/join",
+        method: "POST",
+        abortSignal: args.opts.abortSignal,
+        statusCodes: {
+          200: true,
+          400: "bad parameter",
+          406: "node is already part of a Swarm"
+        },
+        options: args.opts
+      };
+      if (args.callback === void 0) {
+        return new this.modem.Promise(function(resolve3, reject) {
+          self2.modem.dial(optsf, function(err, data) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(data);
+          });
+        });
+      } else {
+        this.modem.dial(optsf, function(err, data) {
+          args.callback(err, data);
+        });
+      }
+    };
+    Docker.prototype.swarmLeave = function(opts, callback) {
+      var self2 = this;
+      var args = util.processArgs(opts, callback);
+      var optsf = {
+        path: "/swarm/leave?",
+        method: "POST",
+        abortSignal: args.opts.abortSignal,
+        statusCodes: {
+          200: true,
+          406: "node is not part of a Swarm"
+        },
+        options: args.opts
+      };
+      if (args.callback === void 0) {
+        return new this.modem.Promise(function(resolve3, reject) {
+          self2.modem.dial(optsf, function(err, data) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(data);
+          });
+        });
+      } else {
+        this.modem.dial(optsf, function(err, data) {
+          args.callback(err, data);
+        });
+      }
+    };
+    Docker.prototype.swarmUpdate = function(opts, callback) {
+      var self2 = this;
+      var args = util.processArgs(opts, callback);
+      var optsf = {
+        path: "/swarm/update?",
+        method: "POST",
+        abortSignal: args.opts.abortSignal,
+        statusCodes: {
+          200: true,
+          400: "bad parameter",
+          406: "node is already part of a Swarm"
+        },
+        options: args.opts
+      };
+      if (args.callback === void 0) {
+        return new this.modem.Promise(function(resolve3, reject) {
+          self2.modem.dial(optsf, function(err, data) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(data);
+          });
+        });
+      } else {
+        this.modem.dial(optsf, function(err, data) {
+          args.callback(err, data);
+        });
+      }
+    };
+    Docker.prototype.swarmInspect = function(opts, callback) {
+      var self2 = this;
+      var args = util.processArgs(opts, callback);
+      var optsf = {
+        path: "/swarm",
+        method: "GET",
+        abortSignal: args.opts.abortSignal,
+        statusCodes: {
+          200: true,
+          406: "This node is not a swarm manager",
+          500: "server error"
+        }
+      };
+      if (args.callback === void 0) {
+        return new this.modem.Promise(function(resolve3, reject) {
+          self2.modem.dial(optsf, function(err, data) {
+            if (err) {
+              return reject(err);
+            }
+            resolve3(data);
+          });
+        });
+      } else {
+        this.modem.dial(optsf, function(err, data) {
+          args.callback(err, data);
+        });
+      }
+    };
+    Docker.Container = Container;
+    Docker.Image = Image;
+    Docker.Volume = Volume;
+    Docker.Network = Network;
+    Docker.Service = Service;
+    Docker.Plugin = Plugin;
+    Docker.Secret = Secret;
+    Docker.Task = Task;
+    Docker.Node = Node;
+    Docker.Exec = Exec;
+    module.exports = Docker;
+  }
+});
+
+// node_modules/tar-fs/index.js
+var require_tar_fs2 = __commonJS({
+  "node_modules/tar-fs/index.js"(exports) {
+    var tar = require_tar_stream();
+    var pump = require_pump();
+    var fs = __require("fs");
+    var path = __require("path");
+    var win32 = (global.Bare ? global.Bare.platform : process.platform) === "win32";
+    exports.pack = function pack3(cwd, opts) {
+      if (!cwd) cwd = ".";
+      if (!opts) opts = {};
+      const xfs = opts.fs || fs;
+      const ignore = opts.ignore || opts.filter || noop;
+      const mapStream = opts.mapStream || echo;
+      const statNext = statAll(xfs, opts.dereference ? xfs.stat : xfs.lstat, cwd, ignore, opts.entries, opts.sort);
+      const strict = opts.strict !== false;
+      const umask = typeof opts.umask === "number" ? ~opts.umask : ~processUmask();
+      const pack4 = opts.pack || tar.pack();
+      const finish = opts.finish || noop;
+      let map2 = opts.map || noop;
+      let dmode = typeof opts.dmode === "number" ? opts.dmode : 0;
+      let fmode = typeof opts.fmode === "number" ? opts.fmode : 0;
+      if (opts.strip) map2 = strip(map2, opts.strip);
+      if (opts.readable) {
+        dmode |= parseInt(555, 8);
+        fmode |= parseInt(444, 8);
+      }
+      if (opts.writable) {
+        dmode |= parseInt(333, 8);
+        fmode |= parseInt(222, 8);
+      }
+      onnextentry();
+      function onsymlink(filename, header) {
+        xfs.readlink(path.join(cwd, filename), function(err, linkname) {
+          if (err) return pack4.destroy(err);
+          header.linkname = normalize(linkname);
+          pack4.entry(header, onnextentry);
+        });
+      }
+      function onstat(err, filename, stat) {
+        if (pack4.destroyed) return;
+        if (err) return pack4.destroy(err);
+        if (!filename) {
+          if (opts.finalize !== false) pack4.finalize();
+          return finish(pack4);
+        }
+        if (stat.isSocket()) return onnextentry();
+        let header = {
+          name: normalize(filename),
+          mode: (stat.mode | (stat.isDirectory() ? dmode : fmode)) & umask,
+          mtime: stat.mtime,
+          size: stat.size,
+          type: "file",
+          uid: stat.uid,
+          gid: stat.gid
+        };
+        if (stat.isDirectory()) {
+          header.size = 0;
+          header.type = "directory";
+          header = map2(header) || header;
+          return pack4.entry(header, onnextentry);
+        }
+        if (stat.isSymbolicLink()) {
+          header.size = 0;
+          header.type = "symlink";
+          header = map2(header) || header;
+          return onsymlink(filename, header);
+        }
+        header = map2(header) || header;
+        if (!stat.isFile()) {
+          if (strict) return pack4.destroy(new Error("unsupported type for " + filename));
+          return onnextentry();
+        }
+        const entry = pack4.entry(header, onnextentry);
+        const rs = mapStream(xfs.createReadStream(path.join(cwd, filename), { start: 0, end: header.size > 0 ? header.size - 1 : header.size }), header);
+        rs.on("error", function(err2) {
+          entry.destroy(err2);
+        });
+        pump(rs, entry);
+      }
+      function onnextentry(err) {
+        if (err) return pack4.destroy(err);
+        statNext(onstat);
+      }
+      return pack4;
+    };
+    function head(list) {
+      return list.length ? list[list.length - 1] : null;
+    }
+    function processGetuid() {
+      return !global.Bare && process.getuid ? process.getuid() : -1;
+    }
+    function processUmask() {
+      return !global.Bare && process.umask ? process.umask() : 0;
+    }
+    exports.extract = function extract(cwd, opts) {
+      if (!cwd) cwd = ".";
+      if (!opts) opts = {};
+      cwd = path.resolve(cwd);
+      const xfs = opts.fs || fs;
+      const ignore = opts.ignore || opts.filter || noop;
+      const mapStream = opts.mapStream || echo;
+      const own2 = opts.chown !== false && !win32 && processGetuid() === 0;
+      const extract2 = opts.extract || tar.extract();
+      const stack = [];
+      const now = /* @__PURE__ */ new Date();
+      const umask = typeof opts.umask === "number" ? ~opts.umask : ~processUmask();
+      const strict = opts.strict !== false;
+      const validateSymLinks = opts.validateSymlinks !== false;
+      let map2 = opts.map || noop;
+      let dmode = typeof opts.dmode === "number" ? opts.dmode : 0;
+      let fmode = typeof opts.fmode === "number" ? opts.fmode : 0;
+      if (opts.strip) map2 = strip(map2, opts.strip);
+      if (opts.readable) {
+        dmode |= parseInt(555, 8);
+        fmode |= parseInt(444, 8);
+      }
+      if (opts.writable) {
+        dmode |= parseInt(333, 8);
+        fmode |= parseInt(222, 8);
+      }
+      extract2.on("entry", onentry);
+      if (opts.finish) extract2.on("finish", opts.finish);
+      return extract2;
+      function onentry(header, stream, next) {
+        header = map2(header) || header;
+        header.name = normalize(header.name);
+        const name = path.join(cwd, path.join("/", header.name));
+        if (ignore(name, header)) {
+          stream.resume();
+          return next();
+        }
+        const dir = path.join(name, ".") === path.join(cwd, ".") ? cwd : path.dirname(name);
+        validate2(xfs, dir, path.join(cwd, "."), function(err, valid) {
+          if (err) return next(err);
+          if (!valid) return next(new Error(dir + " is not a valid path"));
+          if (header.type === "directory") {
+            stack.push([name, header.mtime]);
+            return mkdirfix(name, {
+              fs: xfs,
+              own: own2,
+              uid: header.uid,
+              gid: header.gid,
+              mode: header.mode
+            }, stat);
+          }
+          mkdirfix(dir, {
+            fs: xfs,
+            own: own2,
+            uid: header.uid,
+            gid: header.gid,
+            // normally, the folders with rights and owner should be part of the TAR file
+            // if this is not the case, create folder for same user as file and with
+            // standard permissions of 0o755 (rwxr-xr-x)
+            mode: 493
+          }, function(err2) {
+            if (err2) return next(err2);
+            switch (header.type) {
+              case "file":
+                return onfile();
+              case "link":
+                return onlink();
+              case "symlink":
+                return onsymlink();
+            }
+            if (strict) return next(new Error("unsupported type for " + name + " (" + header.type + ")"));
+            stream.resume();
+            next();
+          });
+        });
+        function stat(err) {
+          if (err) return next(err);
+          if (path.join(name, ".") === path.join(cwd, ".")) return next();
+          utimes(name, header, function(err2) {
+            if (err2) return next(err2);
+            if (win32) return next();
+            chperm(name, header, next);
+          });
+        }
+        function onsymlink() {
+          if (win32) return next();
+          xfs.unlink(name, function() {
+            const dst = path.resolve(path.dirname(name), header.linkname);
+            if (!inCwd(dst) && (validateSymLinks || opts.strip)) return next(new Error(name + " is not a valid symlink"));
+            validateNotSymlink(xfs, dst, path.join(cwd, "."), function(err, valid) {
+              if (err) return next(err);
+              if (!valid && validateSymLinks) return next(new Error(name + " is not a valid symlink"));
+              xfs.symlink(header.linkname, name, stat);
+            });
+          });
+        }
+        function onlink() {
+          if (win32) return next();
+          xfs.unlink(name, function() {
+            const link = path.join(cwd, path.join("/", header.linkname));
+            xfs.realpath(link, function(err, dst) {
+              if (err || !inCwd(dst)) return next(new Error(name + " is not a valid hardlink"));
+              xfs.link(dst, name, function(err2) {
+                if (err2 && err2.code === "EPERM" && opts.hardlinkAsFilesFallback) {
+                  stream = xfs.createReadStream(dst);
+                  return onfile();
+                }
+                stat(err2);
+              });
+            });
+          });
+        }
+        function inCwd(dst) {
+          return dst === cwd || dst.startsWith(cwd + path.sep);
+        }
+        function onfile() {
+          xfs.lstat(name, function(err, st) {
+            if (!err && st.isSymbolicLink()) return xfs.unlink(name, onwrite);
+            onwrite();
+          });
+          function onwrite(err) {
+            if (err) return next(err);
+            const ws = xfs.createWriteStream(name);
+            const rs = mapStream(stream, header);
+            ws.on("error", function(err2) {
+              rs.destroy(err2);
+            });
+            pump(rs, ws, function(err2) {
+              if (err2) return next(err2);
+              ws.on("close", stat);
+            });
+          }
+        }
+      }
+      function utimesParent(name, cb) {
+        let top;
+        while ((top = head(stack)) && name.slice(0, top[0].length) !== top[0]) stack.pop();
+        if (!top) return cb();
+        xfs.utimes(top[0], now, top[1], cb);
+      }
+      function utimes(name, header, cb) {
+        if (opts.utimes === false) return cb();
+        if (header.type === "directory") return xfs.utimes(name, now, header.mtime, cb);
+        if (header.type === "symlink") return utimesParent(name, cb);
+        xfs.utimes(name, now, header.mtime, function(err) {
+          if (err) return cb(err);
+          utimesParent(name, cb);
+        });
+      }
+      function chperm(name, header, cb) {
+        const link = header.type === "symlink";
+        const chmod = link ? xfs.lchmod : xfs.chmod;
+        const chown = link ? xfs.lchown : xfs.chown;
+        if (!chmod) return cb();
+        const mode = (header.mode | (header.type === "directory" ? dmode : fmode)) & umask & 511;
+        if (chown && own2) chown.call(xfs, name, header.uid, header.gid, onchown);
+        else onchown(null);
+        function onchown(err) {
+          if (err) return cb(err);
+          if (!chmod) return cb();
+          chmod.call(xfs, name, mode, cb);
+        }
+      }
+      function mkdirfix(name, opts2, cb) {
+        xfs.stat(name, function(err) {
+          if (!err) return cb(null);
+          if (err.code !== "ENOENT") return cb(err);
+          xfs.mkdir(name, { mode: opts2.mode, recursive: true }, function(err2, made) {
+            if (err2) return cb(err2);
+            chperm(name, opts2, cb);
+          });
+        });
+      }
+    };
+    function validateNotSymlink(fs2, name, root, cb) {
+      if (name === root) return cb(null, true);
+      if (!name.startsWith(root + path.sep)) return cb(null, false);
+      fs2.lstat(name, function(err, st) {
+        if (err && err.code !== "ENOENT" && err.code !== "EPERM") return cb(err);
+        if (err || !st.isSymbolicLink()) return validateNotSymlink(fs2, path.join(name, ".."), root, cb);
+        cb(null, false);
+      });
+    }
+    function validate2(fs2, name, root, cb) {
+      if (name === root) return cb(null, true);
+      fs2.lstat(name, function(err, st) {
+        if (err && err.code !== "ENOENT" && err.code !== "EPERM") return cb(err);
+        if (err || st.isDirectory()) return validate2(fs2, path.join(name, ".."), root, cb);
+        cb(null, false);
+      });
+    }
+    function inside(root, name) {
+      return name === root || name.startsWith(root + path.sep);
+    }
+    function noop() {
+    }
+    function echo(name) {
+      return name;
+    }
+    function normalize(name) {
+      return win32 ? name.replace(/\\/g, "/").replace(/[:?<>|]/g, "_") : name;
+    }
+    function statAll(fs2, stat, cwd, ignore, entries, sort) {
+      if (!entries) entries = ["."];
+      const queue = entries.slice(0);
+      const root = path.resolve(cwd);
+      return function loop(callback) {
+        if (!queue.length) return callback(null);
+        const next = queue.shift();
+        const nextAbs = path.join(cwd, next);
+        if (!inside(root, path.resolve(cwd, next))) return callback(new Error(next + " is not a valid path"));
+        stat.call(fs2, nextAbs, function(err, stat2) {
+          if (err) return callback(entries.indexOf(next) === -1 && err.code === "ENOENT" ? null : err);
+          if (!stat2.isDirectory()) return callback(null, next, stat2);
+          fs2.readdir(nextAbs, function(err2, files) {
+            if (err2) return callback(err2);
+            if (sort) files.sort();
+            for (let i = 0; i < files.length; i++) {
+              if (!ignore(path.join(cwd, next, files[i]))) queue.push(path.join(next, files[i]));
+            }
+            callback(null, next, stat2);
+          });
+        });
+      };
+    }
+    function strip(map2, level) {
+      return function(header) {
+        header.name = header.name.split("/").slice(level).join("/");
+        const linkname = header.linkname;
+        if (linkname && (header.type === "link" || path.isAbsolute(linkname))) {
+          header.linkname = linkname.split("/").slice(level).join("/");
+        }
+        return map2(header);
+      };
+    }
+  }
+});
+
+// src/definition/errors.ts
+var DefinitionError = class extends Error {
+  diagnostics;
+  /** Warnings found up to the errors: printed with them, so that one round fixes everything. */
+  warnings;
+  constructor(diagnostics, options) {
+    super(diagnostics.map(formatDiagnostic).join("\n"), { cause: options?.cause ?? diagnostics.find((d) => d.cause !== void 0)?.cause });
+    this.name = "DefinitionError";
+    this.diagnostics = diagnostics;
+    this.warnings = options?.warnings ?? [];
+  }
+  /** The warnings, then the errors, as printed. */
+  report() {
+    return [...this.warnings.map(formatDiagnostic), this.message].join("\n");
+  }
+};
+function throwIfErrors(diagnostics) {
+  const errors = diagnostics.filter((d) => d.severity === "error");
+  if (errors.length > 0) throw new DefinitionError(errors, { warnings: diagnostics.filter((d) => d.severity === "warning") });
+}
+function formatLocation(location) {
+  return `${location.file}:${location.line}:${location.column}`;
+}
+function formatDiagnostic(d) {
+  const where = d.location ? `${formatLocation(d.location)}: ` : "";
+  const service = d.service && !d.message.includes(`"${d.service}"`) ? ` (service "${d.service}")` : "";
+  const hint = d.hint ? `
+  hint: ${d.hint}` : "";
+  return `${where}${d.severity}: ${d.message}${service}${hint}`;
+}
+function error(message, extra = {}) {
+  return { severity: "error", message, ...extra };
+}
+function warning(message, extra = {}) {
+  return { severity: "warning", message, ...extra };
+}
+
+// src/backends/backend.ts
+var LABELS = {
+  environment: "dev.prenv.environment",
+  project: "dev.prenv.project",
+  service: "dev.prenv.service",
+  definitionHash: "dev.prenv.definition-hash",
+  version: "dev.prenv.version",
+  created: "dev.prenv.created",
+  owner: "dev.prenv.owner",
+  workingDir: "dev.prenv.working-dir",
+  /** "run": the environment lives only as long as the run that made it; "until-down" otherwise. */
+  lifetime: "dev.prenv.lifetime",
+  /** Names a marker object: "complete" says `up` finished and the environment is wanted. */
+  marker: "dev.prenv.marker"
+};
+var RuntimeUnavailableError = class extends Error {
+  constructor(message, options) {
+    super(message, options);
+    this.name = "RuntimeUnavailableError";
+  }
+};
+var UnsupportedError = class extends Error {
+  hint;
+  capability;
+  constructor(message, hint, options = {}) {
+    super(message, { cause: options.cause });
+    this.name = "UnsupportedError";
+    this.hint = hint;
+    this.capability = options.capability;
+  }
+};
+var ServiceError = class extends Error {
+  service;
+  hint;
+  logTail;
+  /**
+   * The service whose whole log tells more. Where to read it (`prenv logs`, the results
+   * folder, nowhere) depends on whether the environment is still there, so the one who
+   * reports the error says it.
+   */
+  logOf;
+  constructor(service, message, options = {}) {
+    super(message, { cause: options.cause });
+    this.name = "ServiceError";
+    this.service = service;
+    this.hint = options.hint;
+    this.logTail = options.logTail;
+    this.logOf = options.logOf;
+  }
+};
+
+// src/plan/plan.ts
+import { relative } from "node:path";
+
+// src/engine/endpoints.ts
+function variablePart(name) {
+  return name.toUpperCase().replace(/[^A-Z0-9]+/g, "_").replace(/^_+|_+$/g, "");
+}
+function endpointVariables(environment, endpoints) {
+  const vars = { PRENV_ENVIRONMENT: environment };
+  const seen = /* @__PURE__ */ new Set();
+  for (const e of endpoints) {
+    const svc = variablePart(e.service);
+    const host = reachableHost(e.hostIp);
+    const suffix = e.protocol === "udp" ? `${e.containerPort}_UDP` : String(e.containerPort);
+    vars[`PRENV_${svc}_${suffix}_HOST`] = host;
+    vars[`PRENV_${svc}_${suffix}_PORT`] = String(e.hostPort);
+    if (e.protocol === "tcp" && !seen.has(svc)) {
+      seen.add(svc);
+      vars[`PRENV_${svc}_HOST`] = host;
+      vars[`PRENV_${svc}_PORT`] = String(e.hostPort);
+      vars[`PRENV_${svc}_URL`] = `http://${hostAndPort(host, e.hostPort)}`;
+    }
+  }
+  return vars;
+}
+function reachableHost(hostIp) {
+  if (hostIp === "0.0.0.0" || hostIp === "") return "127.0.0.1";
+  return hostIp === "::" ? "::1" : hostIp;
+}
+function hostAndPort(host, port) {
+  return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+// src/plan/plan.ts
+var PlanError = class extends Error {
+  hint;
+  constructor(message, hint) {
+    super(message);
+    this.name = "PlanError";
+    this.hint = hint;
+  }
+};
+var ENV_NAME = /^[a-z0-9][a-z0-9_-]{0,48}$/;
+function repositoryOf(reference) {
+  const at = reference.indexOf("@");
+  if (at >= 0) return reference.slice(0, at);
+  const colon = reference.lastIndexOf(":");
+  return colon > reference.lastIndexOf("/") ? reference.slice(0, colon) : reference;
+}
+function planEnvironment(definition, options = {}) {
+  const environment = options.environment ?? definition.name;
+  if (!ENV_NAME.test(environment)) {
+    throw new PlanError(`environment name "${environment}" is not usable`, "use 1-49 characters: lower-case letters, digits, '-' and '_', starting with a letter or digit");
+  }
+  const testService = options.testService;
+  const selected = selectServices(definition, options.services ?? (testService ? Object.keys(definition.services).filter((s) => s !== testService) : void 0));
+  if (testService) {
+    if (!definition.services[testService]) throw new PlanError(`test service "${testService}" is not defined`, `choose from ${Object.keys(definition.services).join(", ")}`);
+    for (const dep of Object.keys(definition.services[testService].dependsOn)) if (definition.services[dep]) selectServices(definition, [dep]).forEach((d) => selected.add(d));
+    selected.delete(testService);
+  }
+  const completionAwaited = /* @__PURE__ */ new Set();
+  for (const name of selected) {
+    for (const [dep, d] of Object.entries(definition.services[name].dependsOn)) {
+      if (d.condition === "service_completed_successfully") completionAwaited.add(dep);
+    }
+  }
+  const levels = /* @__PURE__ */ new Map();
+  const levelOf = (name) => {
+    const known = levels.get(name);
+    if (known !== void 0) return known;
+    const deps = Object.keys(definition.services[name].dependsOn).filter((d) => selected.has(d));
+    const level = deps.length === 0 ? 0 : 1 + Math.max(...deps.map(levelOf));
+    levels.set(name, level);
+    return level;
+  };
+  const pins = options.pins ?? {};
+  for (const [name, digest] of Object.entries(pins)) {
+    const spec = definition.services[name];
+    if (!spec) throw new PlanError(`--pin names service "${name}", which the definition does not have`, `the services are ${Object.keys(definition.services).join(", ")}`);
+    if (spec.build !== void 0) throw new PlanError(`--pin ${name}: the service is built from the repository, so it cannot be pinned to a digest`, "remove the --pin: the image is rebuilt from the same commit");
+    if (!/^sha256:[0-9a-f]{64}$/.test(digest)) throw new PlanError(`--pin ${name}=${digest} is not a digest`, "write --pin <service>=sha256:<64 hex digits>, as the run's reproduction line has it");
+  }
+  const planned = (name, runsToCompletion) => {
+    const spec = definition.services[name];
+    const pin = pins[name];
+    return {
+      name,
+      spec,
+      // The tag of a built image comes with the build: a hash of what it is built from.
+      image: pin && spec.image ? `${repositoryOf(spec.image)}@${pin}` : spec.image ?? `prenv-build/${definition.name}-${name}`,
+      build: spec.build !== void 0,
+      dependsOn: Object.fromEntries(Object.entries(spec.dependsOn).filter(([d]) => selected.has(d))),
+      readiness: readinessOf(spec, runsToCompletion),
+      runsToCompletion,
+      level: levelOf(name),
+      ports: spec.ports
+    };
+  };
+  endpointNamesApart(definition, [...selected]);
+  const services = [...selected].map((name) => planned(name, completionAwaited.has(name)));
+  services.sort((a, b) => a.level - b.level || a.name.localeCompare(b.name));
+  const test = testService ? planned(testService, true) : void 0;
+  const networkKeys = /* @__PURE__ */ new Set();
+  for (const s of [...services, ...test ? [test] : []]) for (const n of Object.keys(networksOf(s.spec))) networkKeys.add(n);
+  const networks = [...networkKeys].sort().map((key) => {
+    const n = definition.networks[key];
+    const external = n?.external ?? false;
+    return { key, external, internal: n?.internal ?? false, ...external ? { externalName: n.name } : {} };
+  });
+  const volumeKeys = /* @__PURE__ */ new Set();
+  for (const s of [...services, ...test ? [test] : []]) for (const m of s.spec.mounts) if (m.type === "volume" && m.source) volumeKeys.add(m.source);
+  const volumes = [...volumeKeys].sort().map((key) => {
+    const v = definition.volumes[key];
+    return { key, external: v.external, ...v.external ? { externalName: v.name } : {} };
+  });
+  return {
+    environment,
+    project: definition.name,
+    definitionHash: definition.hash,
+    workingDir: definition.workingDir,
+    files: definition.files,
+    services,
+    ...test ? { testService: test } : {},
+    networks,
+    volumes
+  };
+}
+function endpointNamesApart(definition, names) {
+  const byPart = /* @__PURE__ */ new Map();
+  for (const name of names.sort()) {
+    const part = variablePart(name);
+    const other = byPart.get(part);
+    if (other === void 0) {
+      byPart.set(part, name);
+      continue;
+    }
+    const where = (n) => {
+      const at = definition.services[n].location;
+      return at ? ` (${formatLocation({ ...at, file: relative(definition.workingDir, at.file) || at.file })})` : "";
+    };
+    throw new PlanError(
+      `services "${other}"${where(other)} and "${name}"${where(name)} would both set the test command's PRENV_${part}_* variables`,
+      "rename one of them so that their names differ in letters or digits, not only in '-', '.' or '_'"
+    );
+  }
+}
+function networksOf(spec) {
+  return Object.keys(spec.networks).length > 0 ? spec.networks : { default: { aliases: [] } };
+}
+function selectServices(definition, wanted) {
+  if (!wanted || wanted.length === 0) return new Set(Object.keys(definition.services));
+  const out = /* @__PURE__ */ new Set();
+  const add = (name) => {
+    if (out.has(name)) return;
+    if (!definition.services[name]) {
+      throw new PlanError(`service "${name}" is not defined`, `choose from ${Object.keys(definition.services).join(", ")}`);
+    }
+    out.add(name);
+    for (const dep of Object.keys(definition.services[name].dependsOn)) if (definition.services[dep]) add(dep);
+  };
+  wanted.forEach(add);
+  return out;
+}
+function readinessOf(spec, runsToCompletion) {
+  if (runsToCompletion) return [{ kind: "completed" }];
+  const checks = [];
+  const hc = spec.healthcheck;
+  if (hc && hc.test.length > 0 && hc.test[0] !== "NONE") {
+    const timeoutMs = hc.timeoutMs ?? 3e4;
+    const unhealthyAfterMs = (hc.startPeriodMs ?? 0) + (hc.retries ?? 3) * ((hc.intervalMs ?? 3e4) + timeoutMs);
+    checks.push({ kind: "healthcheck", test: hc.test, timeoutMs, unhealthyAfterMs });
+  }
+  checks.push(...spec.ready);
+  return checks.length > 0 ? checks : [{ kind: "running" }];
+}
+function describeCheck(check2) {
+  switch (check2.kind) {
+    case "running":
+      return "running";
+    case "healthcheck":
+      return `healthcheck ${check2.test[0] === "CMD-SHELL" ? check2.test[1] : JSON.stringify(check2.test.slice(1))}`;
+    case "port":
+      return `port ${check2.port} accepts connections`;
+    case "http":
+      return `GET :${check2.port}${check2.path} answers ${check2.status}`;
+    case "log":
+      return `log matches /${check2.pattern}/`;
+    case "command":
+      return `command ${JSON.stringify(check2.command)} succeeds`;
+    case "completed":
+      return "runs to completion with exit code 0";
+  }
+}
 
 // node_modules/zod/v4/classic/external.js
 var external_exports = {};
@@ -8952,10 +25725,10 @@ function node(obj, key, make) {
   }
   return obj[key];
 }
-function flattenError(error62, mapper = (issue2) => issue2.message) {
+function flattenError(error63, mapper = (issue2) => issue2.message) {
   const fieldErrors = {};
   const formErrors = [];
-  for (const sub of error62.issues) {
+  for (const sub of error63.issues) {
     if (sub.path.length > 0) {
       node(fieldErrors, sub.path[0], () => []).push(mapper(sub));
     } else {
@@ -8964,10 +25737,10 @@ function flattenError(error62, mapper = (issue2) => issue2.message) {
   }
   return { formErrors, fieldErrors };
 }
-function formatError(error62, mapper = (issue2) => issue2.message) {
+function formatError(error63, mapper = (issue2) => issue2.message) {
   const fieldErrors = { _errors: [] };
-  const processError = (error63, path = []) => {
-    for (const issue2 of error63.issues) {
+  const processError = (error64, path = []) => {
+    for (const issue2 of error64.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
         issue2.errors.map((issues) => processError({ issues }, [...path, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
@@ -9009,14 +25782,14 @@ function formatError(error62, mapper = (issue2) => issue2.message) {
       }
     }
   };
-  processError(error62);
+  processError(error63);
   return fieldErrors;
 }
-function treeifyError(error62, mapper = (issue2) => issue2.message) {
+function treeifyError(error63, mapper = (issue2) => issue2.message) {
   const result = { errors: [] };
-  const processError = (error63, path = []) => {
+  const processError = (error64, path = []) => {
     var _a3;
-    for (const issue2 of error63.issues) {
+    for (const issue2 of error64.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
         issue2.errors.map((issues) => processError({ issues }, [...path, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
@@ -9058,7 +25831,7 @@ function treeifyError(error62, mapper = (issue2) => issue2.message) {
       }
     }
   };
-  processError(error62);
+  processError(error63);
   return result;
 }
 function toDotPath(_path) {
@@ -9079,9 +25852,9 @@ function toDotPath(_path) {
   }
   return segs.join("");
 }
-function prettifyError(error62) {
+function prettifyError(error63) {
   const lines = [];
-  const issues = [...error62.issues].sort((a, b) => (a.path ?? []).length - (b.path ?? []).length);
+  const issues = [...error63.issues].sort((a, b) => (a.path ?? []).length - (b.path ?? []).length);
   for (const issue2 of issues) {
     lines.push(`\u2716 ${issue2.message}`);
     if (issue2.path?.length)
@@ -9137,19 +25910,19 @@ var _safeParse = (_Err) => (schema, value, _ctx) => {
 };
 var safeParse = /* @__PURE__ */ _safeParse($ZodRealError);
 function failure(Err, issues, ctx) {
-  let error62;
+  let error63;
   return {
     success: false,
     get error() {
-      if (!error62) {
-        error62 = new Err(issues.map((iss) => finalizeIssue(iss, ctx, config())));
+      if (!error63) {
+        error63 = new Err(issues.map((iss) => finalizeIssue(iss, ctx, config())));
         issues = void 0;
         ctx = void 0;
       }
-      return error62;
+      return error63;
     },
     set error(e) {
-      error62 = e;
+      error63 = e;
       issues = void 0;
       ctx = void 0;
     }
@@ -12407,7 +29180,7 @@ var recursive = /* @__PURE__ */ new WeakMap();
 var NONE = 0;
 var ASSUMED = 1;
 var PROVEN = 2;
-function isRecursive(inst, stack, resolve) {
+function isRecursive(inst, stack, resolve3) {
   const cached2 = recursive.get(inst);
   if (cached2 !== void 0)
     return cached2 ? PROVEN : NONE;
@@ -12417,7 +29190,7 @@ function isRecursive(inst, stack, resolve) {
   let result = NONE;
   const check2 = (child) => {
     if (result !== PROVEN && child?._zod) {
-      const answer = isRecursive(child, stack, resolve);
+      const answer = isRecursive(child, stack, resolve3);
       if (answer > result)
         result = answer;
     }
@@ -12428,7 +29201,7 @@ function isRecursive(inst, stack, resolve) {
       const desc = Object.getOwnPropertyDescriptor(sh, key);
       if (spread && !desc.enumerable)
         continue;
-      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve) : NONE;
+      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve3) : NONE;
       if (child > answer)
         answer = child;
     }
@@ -12492,7 +29265,7 @@ function isRecursive(inst, stack, resolve) {
       break;
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
-      const inner = def._cachedInner ?? (resolve ? inst._zod.innerType : void 0);
+      const inner = def._cachedInner ?? (resolve3 ? inst._zod.innerType : void 0);
       merge2(inner ? isRecursive(inner, stack, false) : ASSUMED);
       break;
     }
@@ -12734,7 +29507,7 @@ __export(locales_exports, {
 });
 
 // node_modules/zod/v4/locales/ar.js
-var error = () => {
+var error2 = () => {
   const Sizable = {
     string: { unit: "\u062D\u0631\u0641", verb: "\u0623\u0646 \u064A\u062D\u0648\u064A" },
     file: { unit: "\u0628\u0627\u064A\u062A", verb: "\u0623\u0646 \u064A\u062D\u0648\u064A" },
@@ -12841,12 +29614,12 @@ var error = () => {
 };
 function ar_default() {
   return {
-    localeError: error()
+    localeError: error2()
   };
 }
 
 // node_modules/zod/v4/locales/az.js
-var error2 = () => {
+var error3 = () => {
   const Sizable = {
     string: { unit: "simvol", verb: "olmal\u0131d\u0131r" },
     file: { unit: "bayt", verb: "olmal\u0131d\u0131r" },
@@ -12952,7 +29725,7 @@ var error2 = () => {
 };
 function az_default() {
   return {
-    localeError: error2()
+    localeError: error3()
   };
 }
 
@@ -12972,7 +29745,7 @@ function getBelarusianPlural(count, one, few, many) {
   }
   return many;
 }
-var error3 = () => {
+var error4 = () => {
   const Sizable = {
     string: {
       unit: {
@@ -13121,12 +29894,12 @@ var error3 = () => {
 };
 function be_default() {
   return {
-    localeError: error3()
+    localeError: error4()
   };
 }
 
 // node_modules/zod/v4/locales/bg.js
-var error4 = () => {
+var error5 = () => {
   const Sizable = {
     string: { unit: "\u0441\u0438\u043C\u0432\u043E\u043B\u0430", verb: "\u0434\u0430 \u0441\u044A\u0434\u044A\u0440\u0436\u0430" },
     file: { unit: "\u0431\u0430\u0439\u0442\u0430", verb: "\u0434\u0430 \u0441\u044A\u0434\u044A\u0440\u0436\u0430" },
@@ -13247,12 +30020,12 @@ var error4 = () => {
 };
 function bg_default() {
   return {
-    localeError: error4()
+    localeError: error5()
   };
 }
 
 // node_modules/zod/v4/locales/bn.js
-var error5 = () => {
+var error6 = () => {
   const Sizable = {
     string: { unit: "\u0985\u0995\u09CD\u09B7\u09B0", verb: "\u09A5\u09BE\u0995\u09A4\u09C7 \u09B9\u09AC\u09C7" },
     file: { unit: "\u09AC\u09BE\u0987\u099F", verb: "\u09A5\u09BE\u0995\u09A4\u09C7 \u09B9\u09AC\u09C7" },
@@ -13361,12 +30134,12 @@ var error5 = () => {
 };
 function bn_default() {
   return {
-    localeError: error5()
+    localeError: error6()
   };
 }
 
 // node_modules/zod/v4/locales/ca.js
-var error6 = () => {
+var error7 = () => {
   const Sizable = {
     string: { unit: "car\xE0cters", verb: "contenir" },
     file: { unit: "bytes", verb: "contenir" },
@@ -13475,12 +30248,12 @@ var error6 = () => {
 };
 function ca_default() {
   return {
-    localeError: error6()
+    localeError: error7()
   };
 }
 
 // node_modules/zod/v4/locales/ckb.js
-var error7 = () => {
+var error8 = () => {
   const Sizable = {
     string: { unit: "\u067E\u06CC\u062A", verb: "\u0628\u06CE\u062A" },
     file: { unit: "\u0628\u0627\u06CC\u062A", verb: "\u0628\u06CE\u062A" },
@@ -13608,12 +30381,12 @@ var error7 = () => {
 };
 function ckb_default() {
   return {
-    localeError: error7()
+    localeError: error8()
   };
 }
 
 // node_modules/zod/v4/locales/cs.js
-var error8 = () => {
+var error9 = () => {
   const Sizable = {
     string: { unit: "znak\u016F", verb: "m\xEDt" },
     file: { unit: "bajt\u016F", verb: "m\xEDt" },
@@ -13725,12 +30498,12 @@ var error8 = () => {
 };
 function cs_default() {
   return {
-    localeError: error8()
+    localeError: error9()
   };
 }
 
 // node_modules/zod/v4/locales/da.js
-var error9 = () => {
+var error10 = () => {
   const Sizable = {
     string: { unit: "tegn", verb: "havde" },
     file: { unit: "bytes", verb: "havde" },
@@ -13846,12 +30619,12 @@ var error9 = () => {
 };
 function da_default() {
   return {
-    localeError: error9()
+    localeError: error10()
   };
 }
 
 // node_modules/zod/v4/locales/de.js
-var error10 = () => {
+var error11 = () => {
   const Sizable = {
     string: { unit: "Zeichen", verb: "zu haben" },
     file: { unit: "Bytes", verb: "zu haben" },
@@ -13960,12 +30733,12 @@ var error10 = () => {
 };
 function de_default() {
   return {
-    localeError: error10()
+    localeError: error11()
   };
 }
 
 // node_modules/zod/v4/locales/el.js
-var error11 = () => {
+var error12 = () => {
   const Sizable = {
     string: { unit: "\u03C7\u03B1\u03C1\u03B1\u03BA\u03C4\u03AE\u03C1\u03B5\u03C2", verb: "\u03BD\u03B1 \u03AD\u03C7\u03B5\u03B9" },
     file: { unit: "bytes", verb: "\u03BD\u03B1 \u03AD\u03C7\u03B5\u03B9" },
@@ -14073,12 +30846,12 @@ var error11 = () => {
 };
 function el_default() {
   return {
-    localeError: error11()
+    localeError: error12()
   };
 }
 
 // node_modules/zod/v4/locales/en.js
-var error12 = () => {
+var error13 = () => {
   const Sizable = {
     string: { unit: "characters", verb: "to have" },
     file: { unit: "bytes", verb: "to have" },
@@ -14198,12 +30971,12 @@ var error12 = () => {
 };
 function en_default() {
   return {
-    localeError: error12()
+    localeError: error13()
   };
 }
 
 // node_modules/zod/v4/locales/eo.js
-var error13 = () => {
+var error14 = () => {
   const Sizable = {
     string: { unit: "karaktrojn", verb: "havi" },
     file: { unit: "bajtojn", verb: "havi" },
@@ -14313,12 +31086,12 @@ var error13 = () => {
 };
 function eo_default() {
   return {
-    localeError: error13()
+    localeError: error14()
   };
 }
 
 // node_modules/zod/v4/locales/es.js
-var error14 = () => {
+var error15 = () => {
   const Sizable = {
     string: { unit: "caracteres", verb: "tener" },
     file: { unit: "bytes", verb: "tener" },
@@ -14450,12 +31223,12 @@ var error14 = () => {
 };
 function es_default() {
   return {
-    localeError: error14()
+    localeError: error15()
   };
 }
 
 // node_modules/zod/v4/locales/fa.js
-var error15 = () => {
+var error16 = () => {
   const Sizable = {
     string: { unit: "\u06A9\u0627\u0631\u0627\u06A9\u062A\u0631", verb: "\u062F\u0627\u0634\u062A\u0647 \u0628\u0627\u0634\u062F" },
     file: { unit: "\u0628\u0627\u06CC\u062A", verb: "\u062F\u0627\u0634\u062A\u0647 \u0628\u0627\u0634\u062F" },
@@ -14570,12 +31343,12 @@ var error15 = () => {
 };
 function fa_default() {
   return {
-    localeError: error15()
+    localeError: error16()
   };
 }
 
 // node_modules/zod/v4/locales/fi.js
-var error16 = () => {
+var error17 = () => {
   const Sizable = {
     string: { unit: "merkki\xE4", subject: "merkkijonon" },
     file: { unit: "tavua", subject: "tiedoston" },
@@ -14688,12 +31461,12 @@ var error16 = () => {
 };
 function fi_default() {
   return {
-    localeError: error16()
+    localeError: error17()
   };
 }
 
 // node_modules/zod/v4/locales/fr.js
-var error17 = () => {
+var error18 = () => {
   const Sizable = {
     string: { unit: "caract\xE8res", verb: "avoir" },
     file: { unit: "octets", verb: "avoir" },
@@ -14818,12 +31591,12 @@ var error17 = () => {
 };
 function fr_default() {
   return {
-    localeError: error17()
+    localeError: error18()
   };
 }
 
 // node_modules/zod/v4/locales/fr-CA.js
-var error18 = () => {
+var error19 = () => {
   const Sizable = {
     string: { unit: "caract\xE8res", verb: "avoir" },
     file: { unit: "octets", verb: "avoir" },
@@ -14931,12 +31704,12 @@ var error18 = () => {
 };
 function fr_CA_default() {
   return {
-    localeError: error18()
+    localeError: error19()
   };
 }
 
 // node_modules/zod/v4/locales/gu.js
-var error19 = () => {
+var error20 = () => {
   const Sizable = {
     string: { unit: "\u0A85\u0A95\u0ACD\u0AB7\u0AB0", verb: "\u0AB9\u0ACB\u0AB5\u0ABE \u0A9C\u0ACB\u0A88\u0A8F" },
     file: { unit: "\u0AAC\u0ABE\u0AAF\u0A9F", verb: "\u0AB9\u0ACB\u0AB5\u0ABE \u0A9C\u0ACB\u0A88\u0A8F" },
@@ -15045,12 +31818,12 @@ var error19 = () => {
 };
 function gu_default() {
   return {
-    localeError: error19()
+    localeError: error20()
   };
 }
 
 // node_modules/zod/v4/locales/he.js
-var error20 = () => {
+var error21 = () => {
   const TypeNames = {
     string: { label: "\u05DE\u05D7\u05E8\u05D5\u05D6\u05EA", gender: "f" },
     number: { label: "\u05DE\u05E1\u05E4\u05E8", gender: "m" },
@@ -15247,12 +32020,12 @@ var error20 = () => {
 };
 function he_default() {
   return {
-    localeError: error20()
+    localeError: error21()
   };
 }
 
 // node_modules/zod/v4/locales/hi.js
-var error21 = () => {
+var error22 = () => {
   const Sizable = {
     string: { unit: "\u0905\u0915\u094D\u0937\u0930", verb: "\u0930\u0916\u0928\u0947 \u0915\u0947 \u0932\u093F\u090F" },
     file: { unit: "\u092C\u093E\u0907\u091F\u094D\u0938", verb: "\u0930\u0916\u0928\u0947 \u0915\u0947 \u0932\u093F\u090F" },
@@ -15359,12 +32132,12 @@ var error21 = () => {
 };
 function hi_default() {
   return {
-    localeError: error21()
+    localeError: error22()
   };
 }
 
 // node_modules/zod/v4/locales/hr.js
-var error22 = () => {
+var error23 = () => {
   const Sizable = {
     string: { unit: "znakova", verb: "imati" },
     file: { unit: "bajtova", verb: "imati" },
@@ -15486,12 +32259,12 @@ var error22 = () => {
 };
 function hr_default() {
   return {
-    localeError: error22()
+    localeError: error23()
   };
 }
 
 // node_modules/zod/v4/locales/hu.js
-var error23 = () => {
+var error24 = () => {
   const Sizable = {
     string: { unit: "karakter", verb: "legyen" },
     file: { unit: "byte", verb: "legyen" },
@@ -15600,7 +32373,7 @@ var error23 = () => {
 };
 function hu_default() {
   return {
-    localeError: error23()
+    localeError: error24()
   };
 }
 
@@ -15615,7 +32388,7 @@ function withDefiniteArticle(word) {
   const lastChar = word[word.length - 1];
   return word + (vowels.includes(lastChar) ? "\u0576" : "\u0568");
 }
-var error24 = () => {
+var error25 = () => {
   const Sizable = {
     string: {
       unit: {
@@ -15759,12 +32532,12 @@ var error24 = () => {
 };
 function hy_default() {
   return {
-    localeError: error24()
+    localeError: error25()
   };
 }
 
 // node_modules/zod/v4/locales/id.js
-var error25 = () => {
+var error26 = () => {
   const Sizable = {
     string: { unit: "karakter", verb: "memiliki" },
     file: { unit: "byte", verb: "memiliki" },
@@ -15871,12 +32644,12 @@ var error25 = () => {
 };
 function id_default() {
   return {
-    localeError: error25()
+    localeError: error26()
   };
 }
 
 // node_modules/zod/v4/locales/is.js
-var error26 = () => {
+var error27 = () => {
   const Sizable = {
     string: { unit: "stafi", verb: "a\xF0 hafa" },
     file: { unit: "b\xE6ti", verb: "a\xF0 hafa" },
@@ -15986,12 +32759,12 @@ var error26 = () => {
 };
 function is_default() {
   return {
-    localeError: error26()
+    localeError: error27()
   };
 }
 
 // node_modules/zod/v4/locales/it.js
-var error27 = () => {
+var error28 = () => {
   const Sizable = {
     string: { unit: "caratteri", verb: "avere" },
     file: { unit: "byte", verb: "avere" },
@@ -16100,12 +32873,12 @@ var error27 = () => {
 };
 function it_default() {
   return {
-    localeError: error27()
+    localeError: error28()
   };
 }
 
 // node_modules/zod/v4/locales/ja.js
-var error28 = () => {
+var error29 = () => {
   const Sizable = {
     string: { unit: "\u6587\u5B57", verb: "\u3067\u3042\u308B" },
     file: { unit: "\u30D0\u30A4\u30C8", verb: "\u3067\u3042\u308B" },
@@ -16213,12 +32986,12 @@ var error28 = () => {
 };
 function ja_default() {
   return {
-    localeError: error28()
+    localeError: error29()
   };
 }
 
 // node_modules/zod/v4/locales/ka.js
-var error29 = () => {
+var error30 = () => {
   const Sizable = {
     string: { unit: "\u10E1\u10D8\u10DB\u10D1\u10DD\u10DA\u10DD", verb: "\u10E3\u10DC\u10D3\u10D0 \u10E8\u10D4\u10D8\u10EA\u10D0\u10D5\u10D3\u10D4\u10E1" },
     file: { unit: "\u10D1\u10D0\u10D8\u10E2\u10D8", verb: "\u10E3\u10DC\u10D3\u10D0 \u10E8\u10D4\u10D8\u10EA\u10D0\u10D5\u10D3\u10D4\u10E1" },
@@ -16331,12 +33104,12 @@ var error29 = () => {
 };
 function ka_default() {
   return {
-    localeError: error29()
+    localeError: error30()
   };
 }
 
 // node_modules/zod/v4/locales/km.js
-var error30 = () => {
+var error31 = () => {
   const Sizable = {
     string: { unit: "\u178F\u17BD\u17A2\u1780\u17D2\u179F\u179A", verb: "\u1782\u17BD\u179A\u1798\u17B6\u1793" },
     file: { unit: "\u1794\u17C3", verb: "\u1782\u17BD\u179A\u1798\u17B6\u1793" },
@@ -16447,7 +33220,7 @@ var error30 = () => {
 };
 function km_default() {
   return {
-    localeError: error30()
+    localeError: error31()
   };
 }
 
@@ -16457,7 +33230,7 @@ function kh_default() {
 }
 
 // node_modules/zod/v4/locales/kn.js
-var error31 = () => {
+var error32 = () => {
   const Sizable = {
     string: { unit: "\u0C85\u0C95\u0CCD\u0CB7\u0CB0\u0C97\u0CB3\u0CC1", verb: "\u0CB9\u0CCA\u0C82\u0CA6\u0CB2\u0CC1" },
     file: { unit: "\u0CAC\u0CC8\u0C9F\u0CCD\u200C\u0C97\u0CB3\u0CC1", verb: "\u0CB9\u0CCA\u0C82\u0CA6\u0CB2\u0CC1" },
@@ -16568,12 +33341,12 @@ var error31 = () => {
 };
 function kn_default() {
   return {
-    localeError: error31()
+    localeError: error32()
   };
 }
 
 // node_modules/zod/v4/locales/ko.js
-var error32 = () => {
+var error33 = () => {
   const Sizable = {
     string: { unit: "\uBB38\uC790", verb: "to have" },
     file: { unit: "\uBC14\uC774\uD2B8", verb: "to have" },
@@ -16685,7 +33458,7 @@ var error32 = () => {
 };
 function ko_default() {
   return {
-    localeError: error32()
+    localeError: error33()
   };
 }
 
@@ -16703,7 +33476,7 @@ function getUnitTypeFromNumber(number4) {
     return "one";
   return "few";
 }
-var error33 = () => {
+var error34 = () => {
   const Sizable = {
     string: {
       unit: {
@@ -16893,12 +33666,12 @@ var error33 = () => {
 };
 function lt_default() {
   return {
-    localeError: error33()
+    localeError: error34()
   };
 }
 
 // node_modules/zod/v4/locales/mk.js
-var error34 = () => {
+var error35 = () => {
   const Sizable = {
     string: { unit: "\u0437\u043D\u0430\u0446\u0438", verb: "\u0434\u0430 \u0438\u043C\u0430\u0430\u0442" },
     file: { unit: "\u0431\u0430\u0458\u0442\u0438", verb: "\u0434\u0430 \u0438\u043C\u0430\u0430\u0442" },
@@ -17008,12 +33781,12 @@ var error34 = () => {
 };
 function mk_default() {
   return {
-    localeError: error34()
+    localeError: error35()
   };
 }
 
 // node_modules/zod/v4/locales/ms.js
-var error35 = () => {
+var error36 = () => {
   const Sizable = {
     string: { unit: "aksara", verb: "mempunyai" },
     file: { unit: "bait", verb: "mempunyai" },
@@ -17121,12 +33894,12 @@ var error35 = () => {
 };
 function ms_default() {
   return {
-    localeError: error35()
+    localeError: error36()
   };
 }
 
 // node_modules/zod/v4/locales/ne.js
-var error36 = () => {
+var error37 = () => {
   const Sizable = {
     string: { unit: "\u0905\u0915\u094D\u0937\u0930", verb: "\u0939\u0941\u0928\u0941\u092A\u0930\u094D\u091B" },
     file: { unit: "\u092C\u093E\u0907\u091F", verb: "\u0939\u0941\u0928\u0941\u092A\u0930\u094D\u091B" },
@@ -17233,12 +34006,12 @@ var error36 = () => {
 };
 function ne_default() {
   return {
-    localeError: error36()
+    localeError: error37()
   };
 }
 
 // node_modules/zod/v4/locales/nl.js
-var error37 = () => {
+var error38 = () => {
   const Sizable = {
     string: { unit: "tekens", verb: "heeft" },
     file: { unit: "bytes", verb: "heeft" },
@@ -17349,12 +34122,12 @@ var error37 = () => {
 };
 function nl_default() {
   return {
-    localeError: error37()
+    localeError: error38()
   };
 }
 
 // node_modules/zod/v4/locales/nn.js
-var error38 = () => {
+var error39 = () => {
   const Sizable = {
     string: { unit: "teikn", verb: "\xE5 ha" },
     file: { unit: "bytes", verb: "\xE5 ha" },
@@ -17463,12 +34236,12 @@ var error38 = () => {
 };
 function nn_default() {
   return {
-    localeError: error38()
+    localeError: error39()
   };
 }
 
 // node_modules/zod/v4/locales/no.js
-var error39 = () => {
+var error40 = () => {
   const Sizable = {
     string: { unit: "tegn", verb: "\xE5 ha" },
     file: { unit: "bytes", verb: "\xE5 ha" },
@@ -17577,12 +34350,12 @@ var error39 = () => {
 };
 function no_default() {
   return {
-    localeError: error39()
+    localeError: error40()
   };
 }
 
 // node_modules/zod/v4/locales/ota.js
-var error40 = () => {
+var error41 = () => {
   const Sizable = {
     string: { unit: "harf", verb: "olmal\u0131d\u0131r" },
     file: { unit: "bayt", verb: "olmal\u0131d\u0131r" },
@@ -17692,12 +34465,12 @@ var error40 = () => {
 };
 function ota_default() {
   return {
-    localeError: error40()
+    localeError: error41()
   };
 }
 
 // node_modules/zod/v4/locales/ps.js
-var error41 = () => {
+var error42 = () => {
   const Sizable = {
     string: { unit: "\u062A\u0648\u06A9\u064A", verb: "\u0648\u0644\u0631\u064A" },
     file: { unit: "\u0628\u0627\u06CC\u067C\u0633", verb: "\u0648\u0644\u0631\u064A" },
@@ -17812,12 +34585,12 @@ var error41 = () => {
 };
 function ps_default() {
   return {
-    localeError: error41()
+    localeError: error42()
   };
 }
 
 // node_modules/zod/v4/locales/pl.js
-var error42 = () => {
+var error43 = () => {
   const Sizable = {
     string: { unit: "znak\xF3w", verb: "mie\u0107" },
     file: { unit: "bajt\xF3w", verb: "mie\u0107" },
@@ -17927,12 +34700,12 @@ var error42 = () => {
 };
 function pl_default() {
   return {
-    localeError: error42()
+    localeError: error43()
   };
 }
 
 // node_modules/zod/v4/locales/pt.js
-var error43 = () => {
+var error44 = () => {
   const Sizable = {
     string: { unit: "caracteres" },
     file: { unit: "bytes" },
@@ -18071,12 +34844,12 @@ var error43 = () => {
 };
 function pt_default() {
   return {
-    localeError: error43()
+    localeError: error44()
   };
 }
 
 // node_modules/zod/v4/locales/pt-BR.js
-var error44 = () => {
+var error45 = () => {
   const Sizable = {
     string: { unit: "caracteres" },
     file: { unit: "bytes" },
@@ -18216,12 +34989,12 @@ var error44 = () => {
 };
 function pt_BR_default() {
   return {
-    localeError: error44()
+    localeError: error45()
   };
 }
 
 // node_modules/zod/v4/locales/ro.js
-var error45 = () => {
+var error46 = () => {
   const Sizable = {
     string: { unit: "caractere", verb: "s\u0103 aib\u0103" },
     file: { unit: "octe\u021Bi", verb: "s\u0103 aib\u0103" },
@@ -18339,7 +35112,7 @@ var error45 = () => {
 };
 function ro_default() {
   return {
-    localeError: error45()
+    localeError: error46()
   };
 }
 
@@ -18359,7 +35132,7 @@ function getRussianPlural(count, one, few, many) {
   }
   return many;
 }
-var error46 = () => {
+var error47 = () => {
   const Sizable = {
     string: {
       unit: {
@@ -18508,12 +35281,12 @@ var error46 = () => {
 };
 function ru_default() {
   return {
-    localeError: error46()
+    localeError: error47()
   };
 }
 
 // node_modules/zod/v4/locales/sk.js
-var error47 = () => {
+var error48 = () => {
   const Sizable = {
     string: { unit: "znakov", verb: "ma\u0165" },
     file: { unit: "bajtov", verb: "ma\u0165" },
@@ -18625,12 +35398,12 @@ var error47 = () => {
 };
 function sk_default() {
   return {
-    localeError: error47()
+    localeError: error48()
   };
 }
 
 // node_modules/zod/v4/locales/sl.js
-var error48 = () => {
+var error49 = () => {
   const Sizable = {
     string: { unit: "znakov", verb: "imeti" },
     file: { unit: "bajtov", verb: "imeti" },
@@ -18740,12 +35513,12 @@ var error48 = () => {
 };
 function sl_default() {
   return {
-    localeError: error48()
+    localeError: error49()
   };
 }
 
 // node_modules/zod/v4/locales/sv.js
-var error49 = () => {
+var error50 = () => {
   const Sizable = {
     string: { unit: "tecken", verb: "att ha" },
     file: { unit: "bytes", verb: "att ha" },
@@ -18856,12 +35629,12 @@ var error49 = () => {
 };
 function sv_default() {
   return {
-    localeError: error49()
+    localeError: error50()
   };
 }
 
 // node_modules/zod/v4/locales/ta.js
-var error50 = () => {
+var error51 = () => {
   const Sizable = {
     string: { unit: "\u0B8E\u0BB4\u0BC1\u0BA4\u0BCD\u0BA4\u0BC1\u0B95\u0BCD\u0B95\u0BB3\u0BCD", verb: "\u0B95\u0BCA\u0BA3\u0BCD\u0B9F\u0BBF\u0BB0\u0BC1\u0B95\u0BCD\u0B95 \u0BB5\u0BC7\u0BA3\u0BCD\u0B9F\u0BC1\u0BAE\u0BCD" },
     file: { unit: "\u0BAA\u0BC8\u0B9F\u0BCD\u0B9F\u0BC1\u0B95\u0BB3\u0BCD", verb: "\u0B95\u0BCA\u0BA3\u0BCD\u0B9F\u0BBF\u0BB0\u0BC1\u0B95\u0BCD\u0B95 \u0BB5\u0BC7\u0BA3\u0BCD\u0B9F\u0BC1\u0BAE\u0BCD" },
@@ -18972,12 +35745,12 @@ var error50 = () => {
 };
 function ta_default() {
   return {
-    localeError: error50()
+    localeError: error51()
   };
 }
 
 // node_modules/zod/v4/locales/tg.js
-var error51 = () => {
+var error52 = () => {
   const Sizable = {
     string: { unit: "\u0430\u043B\u043E\u043C\u0430\u0442", verb: "\u0434\u043E\u0448\u0442\u0430 \u0431\u043E\u0448\u0430\u0434" },
     file: { unit: "\u0431\u0430\u0439\u0442", verb: "\u0434\u043E\u0448\u0442\u0430 \u0431\u043E\u0448\u0430\u0434" },
@@ -19089,12 +35862,12 @@ var error51 = () => {
 };
 function tg_default() {
   return {
-    localeError: error51()
+    localeError: error52()
   };
 }
 
 // node_modules/zod/v4/locales/th.js
-var error52 = () => {
+var error53 = () => {
   const Sizable = {
     string: { unit: "\u0E15\u0E31\u0E27\u0E2D\u0E31\u0E01\u0E29\u0E23", verb: "\u0E04\u0E27\u0E23\u0E21\u0E35" },
     file: { unit: "\u0E44\u0E1A\u0E15\u0E4C", verb: "\u0E04\u0E27\u0E23\u0E21\u0E35" },
@@ -19205,12 +35978,12 @@ var error52 = () => {
 };
 function th_default() {
   return {
-    localeError: error52()
+    localeError: error53()
   };
 }
 
 // node_modules/zod/v4/locales/tk.js
-var error53 = () => {
+var error54 = () => {
   const Sizable = {
     string: { unit: "simwol", verb: "bolmaly" },
     file: { unit: "ba\xFDt", verb: "bolmaly" },
@@ -19313,12 +36086,12 @@ var error53 = () => {
 };
 function tk_default() {
   return {
-    localeError: error53()
+    localeError: error54()
   };
 }
 
 // node_modules/zod/v4/locales/tr.js
-var error54 = () => {
+var error55 = () => {
   const Sizable = {
     string: { unit: "karakter", verb: "olmal\u0131" },
     file: { unit: "bayt", verb: "olmal\u0131" },
@@ -19424,12 +36197,12 @@ var error54 = () => {
 };
 function tr_default() {
   return {
-    localeError: error54()
+    localeError: error55()
   };
 }
 
 // node_modules/zod/v4/locales/uk.js
-var error55 = () => {
+var error56 = () => {
   const Sizable = {
     string: { unit: "\u0441\u0438\u043C\u0432\u043E\u043B\u0456\u0432", verb: "\u043C\u0430\u0442\u0438\u043C\u0435" },
     file: { unit: "\u0431\u0430\u0439\u0442\u0456\u0432", verb: "\u043C\u0430\u0442\u0438\u043C\u0435" },
@@ -19538,7 +36311,7 @@ var error55 = () => {
 };
 function uk_default() {
   return {
-    localeError: error55()
+    localeError: error56()
   };
 }
 
@@ -19548,7 +36321,7 @@ function ua_default() {
 }
 
 // node_modules/zod/v4/locales/ur.js
-var error56 = () => {
+var error57 = () => {
   const Sizable = {
     string: { unit: "\u062D\u0631\u0648\u0641", verb: "\u06C1\u0648\u0646\u0627" },
     file: { unit: "\u0628\u0627\u0626\u0679\u0633", verb: "\u06C1\u0648\u0646\u0627" },
@@ -19659,12 +36432,12 @@ var error56 = () => {
 };
 function ur_default() {
   return {
-    localeError: error56()
+    localeError: error57()
   };
 }
 
 // node_modules/zod/v4/locales/uz.js
-var error57 = () => {
+var error58 = () => {
   const Sizable = {
     string: { unit: "belgi", verb: "bo\u2018lishi kerak" },
     file: { unit: "bayt", verb: "bo\u2018lishi kerak" },
@@ -19773,12 +36546,12 @@ var error57 = () => {
 };
 function uz_default() {
   return {
-    localeError: error57()
+    localeError: error58()
   };
 }
 
 // node_modules/zod/v4/locales/vi.js
-var error58 = () => {
+var error59 = () => {
   const Sizable = {
     string: { unit: "k\xFD t\u1EF1", verb: "c\xF3" },
     file: { unit: "byte", verb: "c\xF3" },
@@ -19887,12 +36660,12 @@ var error58 = () => {
 };
 function vi_default() {
   return {
-    localeError: error58()
+    localeError: error59()
   };
 }
 
 // node_modules/zod/v4/locales/zh-CN.js
-var error59 = () => {
+var error60 = () => {
   const Sizable = {
     string: { unit: "\u5B57\u7B26", verb: "\u5305\u542B" },
     file: { unit: "\u5B57\u8282", verb: "\u5305\u542B" },
@@ -20002,12 +36775,12 @@ var error59 = () => {
 };
 function zh_CN_default() {
   return {
-    localeError: error59()
+    localeError: error60()
   };
 }
 
 // node_modules/zod/v4/locales/zh-TW.js
-var error60 = () => {
+var error61 = () => {
   const Sizable = {
     string: { unit: "\u5B57\u5143", verb: "\u64C1\u6709" },
     file: { unit: "\u4F4D\u5143\u7D44", verb: "\u64C1\u6709" },
@@ -20115,12 +36888,12 @@ var error60 = () => {
 };
 function zh_TW_default() {
   return {
-    localeError: error60()
+    localeError: error61()
   };
 }
 
 // node_modules/zod/v4/locales/yo.js
-var error61 = () => {
+var error62 = () => {
   const Sizable = {
     string: { unit: "\xE0mi", verb: "n\xED" },
     file: { unit: "bytes", verb: "n\xED" },
@@ -20228,7 +37001,7 @@ var error61 = () => {
 };
 function yo_default() {
   return {
-    localeError: error61()
+    localeError: error62()
   };
 }
 
@@ -24549,15 +41322,15 @@ var initializer2 = (inst, issues) => {
   if (_installedErrorProtos.has(proto))
     return;
   _installedErrorProtos.add(proto);
-  _lazyMethod(proto, "format", (self) => (mapper) => formatError(self, mapper));
-  _lazyMethod(proto, "flatten", (self) => (mapper) => flattenError(self, mapper));
-  _lazyMethod(proto, "addIssue", (self) => (issue2) => {
-    self.issues.push(issue2);
-    self.message = JSON.stringify(self.issues, jsonStringifyReplacer, 2);
+  _lazyMethod(proto, "format", (self2) => (mapper) => formatError(self2, mapper));
+  _lazyMethod(proto, "flatten", (self2) => (mapper) => flattenError(self2, mapper));
+  _lazyMethod(proto, "addIssue", (self2) => (issue2) => {
+    self2.issues.push(issue2);
+    self2.message = JSON.stringify(self2.issues, jsonStringifyReplacer, 2);
   });
-  _lazyMethod(proto, "addIssues", (self) => (issues2) => {
-    self.issues.push(...issues2);
-    self.message = JSON.stringify(self.issues, jsonStringifyReplacer, 2);
+  _lazyMethod(proto, "addIssues", (self2) => (issues2) => {
+    self2.issues.push(...issues2);
+    self2.message = JSON.stringify(self2.issues, jsonStringifyReplacer, 2);
   });
   Object.defineProperty(proto, "isEmpty", {
     configurable: true,
@@ -25403,7 +42176,7 @@ var ZodObject = /* @__PURE__ */ $constructor("ZodObject", (inst, def) => {
   $ZodObjectJIT.init(inst, def);
   ZodType.init(inst, def);
   inst._zod.processJSONSchema = (ctx, json2, params) => objectProcessor(inst, ctx, json2, params);
-  util_exports.installLazyProp(inst, "shape", (self) => self._zod.def.shape, false);
+  util_exports.installLazyProp(inst, "shape", (self2) => self2._zod.def.shape, false);
 }, {
   keyof() {
     return _enum2(Object.keys(this._zod.def.shape));
@@ -27057,7 +43830,2813 @@ function date4(params) {
   return _coercedDate(ZodDate, params);
 }
 
+// src/definition/yaml-source.ts
+var import_yaml = __toESM(require_dist(), 1);
+
+// src/definition/read-file.ts
+import { closeSync, fstatSync, openSync, readSync, statSync } from "node:fs";
+var MAX_FILE_BYTES = 4 * 1024 * 1024;
+var MIB = 1024 * 1024;
+function positionIn(file2, text, offset) {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = text.indexOf("\n"); i !== -1 && i < offset; i = text.indexOf("\n", i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  return { file: file2, line, column: offset - lineStart + 1 };
+}
+function readDefinitionText(file2, what, diagnostics, at) {
+  const fail = (message, hint, location = at, cause) => {
+    diagnostics.push(error(message, { ...location ? { location } : {}, hint, ...cause ? { cause } : {} }));
+    return void 0;
+  };
+  let stat;
+  try {
+    stat = statSync(file2);
+  } catch (e) {
+    return fail(`cannot read ${what} ${file2}: ${e.message}`, "check the path and its permissions", at, e);
+  }
+  if (stat.isDirectory()) return fail(`${what} ${file2} is a directory`, "name a file, not a directory", at);
+  if (!stat.isFile()) return fail(`${what} ${file2} is not a regular file (a device, FIFO or socket)`, "name a regular file; prenv reads definitions whole, before doing anything", at);
+  if (stat.size > MAX_FILE_BYTES) return fail(tooLarge(what, file2, stat.size), TOO_LARGE_HINT, at);
+  let bytes;
+  try {
+    bytes = readBounded(file2);
+  } catch (e) {
+    return fail(`cannot read ${what} ${file2}: ${e.message}`, "check the path and its permissions", at, e);
+  }
+  if (bytes.length > MAX_FILE_BYTES) return fail(tooLarge(what, file2, bytes.length), TOO_LARGE_HINT, at);
+  let text;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch (e) {
+    const bad = firstInvalidByte(bytes);
+    const before = new TextDecoder("utf-8").decode(bytes.subarray(0, bad));
+    const byte = bytes[bad].toString(16).toUpperCase().padStart(2, "0");
+    return fail(`${what} is not valid UTF-8: byte 0x${byte} here does not belong to a UTF-8 character`, "save the file as UTF-8 (editors offer this under the file's encoding)", positionIn(file2, before, before.length), e);
+  }
+  const nul = text.indexOf("\0");
+  if (nul !== -1) return fail(`${what} contains a NUL byte (is it a binary file?)`, "a definition is text: remove the NUL byte, or name the right file", positionIn(file2, text, nul));
+  return text;
+}
+var TOO_LARGE_HINT = `definition files are read whole before anything starts, and prenv refuses files over ${MAX_FILE_BYTES / MIB} MiB; generate a smaller file, or split it with \`include\``;
+function tooLarge(what, file2, bytes) {
+  return `${what} ${file2} is ${(bytes / MIB).toFixed(1)} MiB, over prenv's limit of ${MAX_FILE_BYTES / MIB} MiB for a definition file`;
+}
+function readBounded(file2) {
+  const fd = openSync(file2, "r");
+  try {
+    const size = Math.min(fstatSync(fd).size, MAX_FILE_BYTES) + 1;
+    const buffer = Buffer.alloc(size);
+    let length = 0;
+    while (length < size) {
+      const n = readSync(fd, buffer, length, size - length, null);
+      if (n === 0) break;
+      length += n;
+    }
+    return buffer.subarray(0, length);
+  } finally {
+    closeSync(fd);
+  }
+}
+function firstInvalidByte(bytes) {
+  const refuses = (end) => {
+    try {
+      new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(0, end), { stream: true });
+      return false;
+    } catch {
+      return true;
+    }
+  };
+  let low = 1;
+  let high = bytes.length;
+  while (low < high) {
+    const mid = low + high >>> 1;
+    if (refuses(mid)) high = mid;
+    else low = mid + 1;
+  }
+  let bad = low - 1;
+  const complete = (end) => {
+    try {
+      new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(0, end));
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  for (let back = 0; back < 3 && bad > 0 && !complete(bad); back++) bad--;
+  return bad;
+}
+
+// src/definition/yaml-source.ts
+var pathKey = (path) => JSON.stringify(path);
+var MAX_ALIAS_DEPTH = 64;
+var MAX_NESTING = 100;
+var MAX_ALIAS_VALUES = 1e5;
+var CORE_TAGS = new Set(["str", "int", "float", "bool", "null", "map", "seq"].map((t) => `tag:yaml.org,2002:${t}`));
+var CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+function parseYaml(file2, text) {
+  const control = CONTROL.exec(text);
+  if (control) {
+    const code = control[0].charCodeAt(0);
+    const what = code === 0 ? "a NUL byte (is it a binary file?)" : `the control character U+${code.toString(16).toUpperCase().padStart(4, "0")}`;
+    return { diagnostics: [error(`invalid YAML: the file contains ${what}`, { location: positionIn(file2, text, control.index), hint: "YAML is text: remove the character, or name the right file" })] };
+  }
+  const lineCounter = new import_yaml.LineCounter();
+  const at = (offset) => {
+    const pos = lineCounter.linePos(offset);
+    return { file: file2, line: pos.line, column: pos.col };
+  };
+  const tokens = [...new import_yaml.Parser(lineCounter.addNewLine).parse(text)];
+  const tooDeep = deepestCollection(tokens);
+  if (tooDeep !== void 0) {
+    return {
+      diagnostics: [error(`invalid YAML: mappings and lists are nested too deeply (more than ${MAX_NESTING} levels)`, { location: at(tooDeep), hint: "a definition nests a few levels; check for unclosed [ or { brackets, or generate flatter data" })]
+    };
+  }
+  const [doc, second] = new import_yaml.Composer({ merge: false, uniqueKeys: false, prettyErrors: false, version: "1.2" }).compose(tokens, true, text.length);
+  if (!doc) return { diagnostics: [] };
+  const errors = second ? [...doc.errors, new import_yaml.YAMLParseError([second.range[0], second.range[0]], "MULTIPLE_DOCS", "Source contains multiple documents")] : doc.errors;
+  if (errors.length > 0) {
+    return {
+      diagnostics: errors.map(
+        (e) => error(`invalid YAML: ${firstLine(e.message)}`, {
+          location: at(errorOffset(text, e.code, e.message, e.pos[0])),
+          hint: yamlHint(e.code, e.message)
+        })
+      )
+    };
+  }
+  const values = /* @__PURE__ */ new Map();
+  const keys = /* @__PURE__ */ new Map();
+  const diagnostics = [];
+  const tables = { text, values, keys, at, diagnostics, aliasValues: 0 };
+  let value;
+  try {
+    value = convert(doc, doc.contents, [], 0, void 0, tables);
+  } catch (e) {
+    if (!(e instanceof AliasBudgetExceeded)) throw e;
+    const name = e.alias.source;
+    return {
+      diagnostics: [
+        error(`YAML aliases expand to more than ${MAX_ALIAS_VALUES.toLocaleString("en-US")} values; this expansion of *${name} is where the limit is passed`, {
+          ...e.alias.range ? { location: at(e.alias.range[0]) } : {},
+          hint: 'aliases of aliases multiply (a "billion laughs" file); share blocks with one level of aliases, or write the values out'
+        })
+      ]
+    };
+  }
+  const nearest = (table, path) => {
+    for (let n = path.length; n >= 0; n--) {
+      const hit = table.get(pathKey(path.slice(0, n))) ?? values.get(pathKey(path.slice(0, n)));
+      if (hit) return hit;
+    }
+    return { file: file2, line: 1, column: 1 };
+  };
+  return {
+    source: {
+      file: file2,
+      value: value ?? {},
+      locate: (path) => nearest(values, path),
+      locateKey: (path) => keys.get(pathKey(path)) ?? nearest(values, path)
+    },
+    diagnostics
+  };
+}
+function deepestCollection(tokens) {
+  const stack = tokens.map((t) => [t, 0]);
+  while (stack.length > 0) {
+    const [token, depth] = stack.pop();
+    if (!token) continue;
+    if (token.type === "document") stack.push([token.value, depth]);
+    else if (token.type === "block-map" || token.type === "block-seq" || token.type === "flow-collection") {
+      if (depth >= MAX_NESTING) return token.offset;
+      for (const item of token.items) stack.push([item.key, depth + 1], [item.value, depth + 1]);
+    }
+  }
+  return void 0;
+}
+var AliasBudgetExceeded = class extends Error {
+  alias;
+  constructor(alias) {
+    super("alias budget exceeded");
+    this.alias = alias;
+  }
+};
+function convert(doc, node2, path, depth, expanding, t) {
+  if (node2 === null || node2 === void 0) return null;
+  const here = () => t.values.get(pathKey(path));
+  if (depth > MAX_ALIAS_DEPTH) {
+    t.diagnostics.push(error("YAML aliases nest too deeply (a recursive alias?)", { location: here(), hint: "an anchor may not refer to itself, directly or through other anchors" }));
+    return null;
+  }
+  if (path.length > MAX_NESTING) {
+    t.diagnostics.push(error(`mappings and lists are nested too deeply (more than ${MAX_NESTING} levels, with aliases expanded)`, { location: here(), hint: "an anchor that contains an alias of itself nests without end; break the loop" }));
+    return null;
+  }
+  if (expanding && ++t.aliasValues > MAX_ALIAS_VALUES) throw new AliasBudgetExceeded(expanding);
+  if ((0, import_yaml.isAlias)(node2)) {
+    const target = node2.resolve(doc);
+    if (node2.range && !t.values.has(pathKey(path))) t.values.set(pathKey(path), t.at(node2.range[0]));
+    return convert(doc, target, path, depth + 1, expanding ?? node2, t);
+  }
+  const n = node2;
+  if (n.range && !t.values.has(pathKey(path))) t.values.set(pathKey(path), t.at(n.range[0]));
+  if (n.tag !== void 0 && !CORE_TAGS.has(n.tag)) {
+    const tag = n.tag.replace(/^tag:yaml\.org,2002:/, "!!");
+    t.diagnostics.push(
+      error(`the YAML tag ${tag} is not supported`, {
+        location: n.range ? t.at(tagStart(t.text, n.range[0])) : here(),
+        hint: tag === "!reset" || tag === "!override" ? "prenv does not support Compose's !reset and !override yet; change the base file instead" : "a definition is plain data: remove the tag (quote the value if it must stay a string)"
+      })
+    );
+    return null;
+  }
+  if ((0, import_yaml.isScalar)(node2)) return node2.value;
+  if ((0, import_yaml.isSeq)(node2)) return node2.items.map((item, i) => convert(doc, item, [...path, i], depth, expanding, t));
+  if ((0, import_yaml.isMap)(node2)) {
+    const out = {};
+    const merges = [];
+    const seen = /* @__PURE__ */ new Map();
+    for (const pair of node2.items) {
+      const keyNode = pair.key;
+      const key = (0, import_yaml.isScalar)(keyNode) ? keyNode.value : keyNode;
+      if (key === "<<" && !((0, import_yaml.isScalar)(keyNode) && keyNode.type !== "PLAIN")) {
+        merges.push(pair.value);
+        continue;
+      }
+      const keyAt = (0, import_yaml.isNode)(keyNode) && keyNode.range ? t.at(keyNode.range[0]) : here();
+      const resolvedKey = (0, import_yaml.isAlias)(keyNode) ? keyNode.resolve(doc) : keyNode;
+      if (!(0, import_yaml.isScalar)(resolvedKey)) {
+        t.diagnostics.push(error(`a mapping key must be a string, not ${(0, import_yaml.isSeq)(resolvedKey) ? "a list" : (0, import_yaml.isMap)(resolvedKey) ? "a mapping" : "empty"}`, { location: keyAt, hint: "write a plain name before the colon (quote it if it contains special characters)" }));
+        continue;
+      }
+      const name = String(resolvedKey.value);
+      const earlier = seen.get(name);
+      if (earlier) {
+        const first = earlier.range ? ` (first at line ${t.at(earlier.range[0]).line})` : "";
+        t.diagnostics.push(error(`invalid YAML: Map keys must be unique; "${shorten(name)}" appears twice in this mapping${first}`, { location: keyAt, hint: yamlHint("DUPLICATE_KEY", "") }));
+        continue;
+      }
+      seen.set(name, resolvedKey);
+      const childPath = [...path, name];
+      if (keyAt) t.keys.set(pathKey(childPath), keyAt);
+      out[name] = convert(doc, pair.value, childPath, depth, expanding, t);
+    }
+    for (const merge2 of merges) {
+      const sources = (0, import_yaml.isSeq)(merge2) ? merge2.items : [merge2];
+      for (const src of sources) {
+        const merged = convert(doc, src, path, depth + 1, expanding, t);
+        if (merged === null || typeof merged !== "object" || Array.isArray(merged)) {
+          t.diagnostics.push(
+            error("a merge key (<<) must refer to a mapping or a list of mappings", {
+              location: here(),
+              hint: "write `<<: *anchor` where the anchor names a mapping"
+            })
+          );
+          continue;
+        }
+        for (const [k, v] of Object.entries(merged)) if (!(k in out)) out[k] = v;
+      }
+    }
+    return out;
+  }
+  return null;
+}
+function tagStart(text, offset) {
+  let i = offset;
+  while (i > 0 && /[ \t]/.test(text[i - 1])) i--;
+  while (i > 0 && !/\s/.test(text[i - 1])) i--;
+  return text[i] === "!" ? i : offset;
+}
+function shorten(text, max = 80) {
+  return text.length > max ? `${text.slice(0, max)}\u2026 (${text.length} characters)` : text;
+}
+function firstLine(message) {
+  return message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
+}
+function errorOffset(text, code, message, offset) {
+  if (code === "MISSING_CHAR" && /closing "quote/.test(message)) {
+    for (let i = Math.min(offset, text.length) - 1; i >= 0; i--) if (text[i] === '"' && text[i - 1] !== "\\") return i;
+  }
+  if (code === "MISSING_CHAR" && /closing 'quote/.test(message)) {
+    for (let i = Math.min(offset, text.length) - 1; i >= 0; i--) {
+      if (text[i] !== "'") continue;
+      if (text[i - 1] === "'") i--;
+      else return i;
+    }
+  }
+  if (code === "BAD_INDENT") {
+    let i = offset;
+    while (text[i] === " ") i++;
+    if (i < text.length && text[i] !== "\n" && (offset === 0 || text[offset - 1] === "\n")) return i;
+  }
+  return offset;
+}
+function yamlHint(code, message) {
+  if (/closing .?quote/.test(message)) return "close the quoted string with the same quote character it starts with";
+  switch (code) {
+    case "DUPLICATE_KEY":
+      return "each key may appear once per mapping; remove or rename the repeated one";
+    case "BAD_INDENT":
+    case "MISSING_CHAR":
+      return "check the indentation: keys of one mapping start in the same column, nested keys further right, with spaces, not tabs";
+    case "KEY_OVER_1024_CHARS":
+      return "a key on one line may be at most 1024 characters long; shorten it";
+    case "TAB_AS_INDENT":
+      return "YAML indentation must use spaces, not tabs";
+    case "BLOCK_AS_IMPLICIT_KEY":
+      return "a key may be missing its colon, or a value is indented under the wrong key";
+    default:
+      return "fix the YAML syntax at this position (quote values that contain ': ' or start with special characters)";
+  }
+}
+function readYaml(file2, diagnostics, what = "definition file", at) {
+  const text = readDefinitionText(file2, what, diagnostics, at);
+  if (text === void 0) return void 0;
+  const parsed = parseYaml(file2, text);
+  diagnostics.push(...parsed.diagnostics);
+  return parsed.source;
+}
+function isMapping(v) {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+function valueAt(value, path) {
+  let v = value;
+  for (const p of path) {
+    if (v === null || typeof v !== "object") return void 0;
+    v = v[p];
+  }
+  return v;
+}
+
+// src/definition/keys.ts
+var import_fastest_levenshtein = __toESM(require_mod(), 1);
+
+// src/definition/compose-schema.ts
+var scalar = external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean(), external_exports.null()]);
+var stringList = external_exports.array(external_exports.string());
+var listOrDict = external_exports.union([external_exports.record(external_exports.string(), scalar), stringList]);
+var stringOrList = external_exports.union([external_exports.string(), stringList]);
+var command = external_exports.union([external_exports.null(), external_exports.string(), stringList]);
+var duration3 = external_exports.string();
+var intish = external_exports.union([external_exports.number().int(), external_exports.string()]);
+var numberish = external_exports.union([external_exports.number(), external_exports.string()]);
+var buildSchema = external_exports.looseObject({
+  context: external_exports.string().optional(),
+  dockerfile: external_exports.string().optional(),
+  args: listOrDict.optional(),
+  target: external_exports.string().optional()
+});
+var healthcheckSchema = external_exports.looseObject({
+  test: external_exports.union([external_exports.string(), stringList]).optional(),
+  interval: duration3.optional(),
+  timeout: duration3.optional(),
+  retries: intish.optional(),
+  start_period: duration3.optional(),
+  start_interval: duration3.optional(),
+  disable: external_exports.union([external_exports.boolean(), external_exports.string()]).optional()
+});
+var dependencySchema = external_exports.looseObject({
+  condition: external_exports.enum(["service_started", "service_healthy", "service_completed_successfully"]),
+  restart: external_exports.union([external_exports.boolean(), external_exports.string()]).optional(),
+  required: external_exports.boolean().optional()
+});
+var portSchema = external_exports.looseObject({
+  target: intish,
+  published: intish.optional(),
+  host_ip: external_exports.string().optional(),
+  protocol: external_exports.string().optional(),
+  mode: external_exports.string().optional(),
+  name: external_exports.string().optional(),
+  app_protocol: external_exports.string().optional()
+});
+var mountSchema = external_exports.looseObject({
+  type: external_exports.enum(["bind", "volume", "tmpfs", "cluster", "npipe", "image"]),
+  source: external_exports.string().optional(),
+  target: external_exports.string().optional(),
+  read_only: external_exports.union([external_exports.boolean(), external_exports.string()]).optional(),
+  bind: external_exports.looseObject({ create_host_path: external_exports.union([external_exports.boolean(), external_exports.string()]).optional() }).optional(),
+  volume: external_exports.looseObject({ nocopy: external_exports.union([external_exports.boolean(), external_exports.string()]).optional() }).optional(),
+  tmpfs: external_exports.looseObject({ size: intish.optional(), mode: external_exports.union([external_exports.number(), external_exports.string()]).optional() }).optional(),
+  // Known, so that it is not an "unknown key"; prenv warns that it cannot mount it (normalize.ts).
+  image: external_exports.looseObject({ subpath: external_exports.string().optional() }).optional()
+});
+var serviceNetworkSchema = external_exports.union([
+  external_exports.null(),
+  external_exports.looseObject({
+    aliases: stringList.optional()
+  })
+]);
+var envFileEntry = external_exports.union([
+  external_exports.string(),
+  external_exports.looseObject({ path: external_exports.string(), required: external_exports.union([external_exports.boolean(), external_exports.string()]).optional(), format: external_exports.string().optional() })
+]);
+var prenvServiceSchema = external_exports.looseObject({
+  ready: external_exports.array(
+    external_exports.union([
+      external_exports.strictObject({ port: intish }),
+      external_exports.strictObject({ http: external_exports.strictObject({ port: intish, path: external_exports.string().optional(), status: external_exports.number().int().optional() }) }),
+      external_exports.strictObject({ log: external_exports.string() }),
+      external_exports.strictObject({ command: external_exports.union([external_exports.string(), stringList]) })
+    ])
+  ).optional()
+});
+var fileReference = external_exports.union([
+  external_exports.string(),
+  external_exports.looseObject({ source: external_exports.string(), target: external_exports.string().optional(), uid: external_exports.string().optional(), gid: external_exports.string().optional(), mode: external_exports.union([external_exports.number(), external_exports.string()]).optional() })
+]);
+var fileSourceSchema = external_exports.looseObject({
+  file: external_exports.string().optional(),
+  environment: external_exports.string().optional(),
+  content: external_exports.string().optional(),
+  external: external_exports.union([external_exports.boolean(), external_exports.string()]).optional(),
+  name: external_exports.string().optional()
+});
+var serviceSchema = external_exports.looseObject({
+  image: external_exports.string().optional(),
+  build: external_exports.union([external_exports.string(), buildSchema]).optional(),
+  command: command.optional(),
+  entrypoint: command.optional(),
+  environment: listOrDict.optional(),
+  env_file: external_exports.union([external_exports.string(), external_exports.array(envFileEntry)]).optional(),
+  ports: external_exports.array(external_exports.union([external_exports.number(), external_exports.string(), portSchema])).optional(),
+  expose: external_exports.array(external_exports.union([external_exports.string(), external_exports.number()])).optional(),
+  volumes: external_exports.array(external_exports.union([external_exports.string(), mountSchema])).optional(),
+  depends_on: external_exports.union([stringList, external_exports.record(external_exports.string(), dependencySchema)]).optional(),
+  healthcheck: healthcheckSchema.optional(),
+  restart: external_exports.string().optional(),
+  profiles: stringList.optional(),
+  networks: external_exports.union([stringList, external_exports.record(external_exports.string(), serviceNetworkSchema)]).optional(),
+  working_dir: external_exports.string().optional(),
+  user: external_exports.string().optional(),
+  labels: listOrDict.optional(),
+  extra_hosts: external_exports.union([stringList, external_exports.record(external_exports.string(), external_exports.union([external_exports.string(), stringList]))]).optional(),
+  init: external_exports.union([external_exports.boolean(), external_exports.string()]).optional(),
+  cap_add: stringList.optional(),
+  tmpfs: stringOrList.optional(),
+  stop_grace_period: duration3.optional(),
+  extends: external_exports.union([external_exports.string(), external_exports.looseObject({ service: external_exports.string(), file: external_exports.string().optional() })]).optional(),
+  hostname: external_exports.string().optional(),
+  links: stringList.optional(),
+  volumes_from: stringList.optional(),
+  network_mode: external_exports.string().optional(),
+  ipc: external_exports.string().optional(),
+  // Known, so that a provider service gets one accurate refusal (normalize.ts).
+  provider: external_exports.looseObject({ type: external_exports.string().optional() }).optional(),
+  container_name: external_exports.string().optional(),
+  deploy: external_exports.looseObject({
+    replicas: intish.optional(),
+    resources: external_exports.looseObject({
+      limits: external_exports.looseObject({ cpus: numberish.optional(), memory: numberish.optional(), pids: intish.optional() }).optional(),
+      reservations: external_exports.looseObject({ cpus: numberish.optional(), memory: numberish.optional() }).optional()
+    }).optional()
+  }).optional(),
+  stop_signal: external_exports.string().optional(),
+  read_only: external_exports.union([external_exports.boolean(), external_exports.string()]).optional(),
+  security_opt: stringList.optional(),
+  cap_drop: stringList.optional(),
+  dns: stringOrList.optional(),
+  ulimits: external_exports.record(external_exports.string(), external_exports.union([intish, external_exports.looseObject({ soft: intish, hard: intish })])).optional(),
+  sysctls: listOrDict.optional(),
+  mem_limit: numberish.optional(),
+  cpus: numberish.optional(),
+  pids_limit: intish.optional(),
+  secrets: external_exports.array(fileReference).optional(),
+  configs: external_exports.array(fileReference).optional()
+});
+var networkSchema = external_exports.union([
+  external_exports.null(),
+  external_exports.looseObject({
+    name: external_exports.string().optional(),
+    driver: external_exports.string().optional(),
+    external: external_exports.union([external_exports.boolean(), external_exports.string(), external_exports.looseObject({ name: external_exports.string().optional() })]).optional(),
+    internal: external_exports.union([external_exports.boolean(), external_exports.string()]).optional(),
+    labels: listOrDict.optional()
+  })
+]);
+var volumeSchema = external_exports.union([
+  external_exports.null(),
+  external_exports.looseObject({
+    name: external_exports.string().optional(),
+    driver: external_exports.string().optional(),
+    external: external_exports.union([external_exports.boolean(), external_exports.string(), external_exports.looseObject({ name: external_exports.string().optional() })]).optional(),
+    labels: listOrDict.optional()
+  })
+]);
+var includeEntry = external_exports.union([
+  external_exports.string(),
+  external_exports.looseObject({
+    path: stringOrList,
+    project_directory: external_exports.string().optional(),
+    env_file: stringOrList.optional()
+  })
+]);
+var composeFileSchema = external_exports.looseObject({
+  version: external_exports.string().optional(),
+  name: external_exports.string().optional(),
+  include: external_exports.array(includeEntry).optional(),
+  services: external_exports.record(external_exports.string(), external_exports.union([external_exports.null(), serviceSchema])).optional(),
+  networks: external_exports.record(external_exports.string(), networkSchema).optional(),
+  volumes: external_exports.record(external_exports.string(), volumeSchema).optional(),
+  secrets: external_exports.record(external_exports.string(), fileSourceSchema).optional(),
+  configs: external_exports.record(external_exports.string(), fileSourceSchema).optional()
+});
+var UNSUPPORTED = {
+  top: ["models"],
+  service: [
+    "develop",
+    "annotations",
+    "attach",
+    "blkio_config",
+    "cgroup",
+    "cgroup_parent",
+    "cpu_count",
+    "cpu_percent",
+    "cpu_shares",
+    "cpu_quota",
+    "cpu_period",
+    "cpu_rt_period",
+    "cpu_rt_runtime",
+    "cpuset",
+    "credential_spec",
+    "device_cgroup_rules",
+    "devices",
+    "dns_opt",
+    "dns_search",
+    "domainname",
+    "label_file",
+    "external_links",
+    "gpus",
+    "group_add",
+    "isolation",
+    "logging",
+    "mac_address",
+    "mem_reservation",
+    "mem_swappiness",
+    "memswap_limit",
+    "models",
+    "oom_kill_disable",
+    "oom_score_adj",
+    "pid",
+    "platform",
+    "pre_start",
+    "post_start",
+    "pre_stop",
+    "privileged",
+    "pull_policy",
+    "pull_refresh_after",
+    "runtime",
+    "scale",
+    "shm_size",
+    "stdin_open",
+    "storage_opt",
+    "tty",
+    "use_api_socket",
+    "uts",
+    "userns_mode"
+  ],
+  build: [
+    "dockerfile_inline",
+    "entitlements",
+    "ssh",
+    "labels",
+    "cache_from",
+    "cache_to",
+    "no_cache",
+    "no_cache_filter",
+    "additional_contexts",
+    "network",
+    "provenance",
+    "sbom",
+    "pull",
+    "shm_size",
+    "extra_hosts",
+    "isolation",
+    "privileged",
+    "secrets",
+    "tags",
+    "ulimits",
+    "platforms"
+  ],
+  healthcheck: [],
+  dependency: [],
+  port: [],
+  mount: ["consistency"],
+  serviceNetwork: ["ipv4_address", "ipv6_address", "priority", "interface_name", "link_local_ips", "mac_address", "driver_opts", "gw_priority"],
+  network: ["driver_opts", "ipam", "enable_ipv4", "enable_ipv6", "attachable"],
+  volume: ["driver_opts"],
+  include: []
+};
+var SUPPORTED = {
+  top: Object.keys(composeFileSchema.shape),
+  service: Object.keys(serviceSchema.shape),
+  build: Object.keys(buildSchema.shape),
+  healthcheck: Object.keys(healthcheckSchema.shape),
+  dependency: Object.keys(dependencySchema.shape),
+  port: Object.keys(portSchema.shape),
+  mount: Object.keys(mountSchema.shape),
+  serviceNetwork: ["aliases"],
+  network: ["name", "driver", "external", "internal", "labels"],
+  volume: ["name", "driver", "external", "labels"],
+  include: ["path", "project_directory", "env_file"]
+};
+
+// src/definition/keys.ts
+function didYouMean(word, candidates) {
+  if (word.length > 100) return void 0;
+  let best;
+  let bestDistance = Infinity;
+  for (const c of candidates) {
+    const d = (0, import_fastest_levenshtein.distance)(word.toLowerCase(), c.toLowerCase());
+    if (d < bestDistance) {
+      best = c;
+      bestDistance = d;
+    }
+  }
+  return best !== void 0 && bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? best : void 0;
+}
+var NAME = /^[a-zA-Z0-9._-]+$/;
+function checkKeys(doc, source, diagnostics) {
+  const visit2 = (value, path, section) => {
+    if (!isMapping(value)) return;
+    const supported = SUPPORTED[section];
+    const unsupported = UNSUPPORTED[section];
+    for (const key of Object.keys(value)) {
+      if (key.startsWith("x-") || supported.includes(key)) continue;
+      const location = source.locateKey([...path, key]);
+      const where = path.length > 0 ? ` in ${describe3(path)}` : "";
+      if (unsupported.includes(key)) {
+        diagnostics.push(warning(`"${shorten(key)}"${where} is not supported by prenv yet and is ignored`, { location, hint: "remove it, or expect it to have no effect under prenv" }));
+        delete value[key];
+        continue;
+      }
+      const guess = didYouMean(key, [...supported, ...unsupported]);
+      diagnostics.push(
+        error(`unknown key "${shorten(key)}"${where}`, {
+          location,
+          hint: guess ? `did you mean "${guess}"?` : `the Compose Specification has no such key; extension keys start with "x-"`
+        })
+      );
+    }
+  };
+  visit2(doc, [], "top");
+  if (!isMapping(doc)) return;
+  const each = (v, fn) => {
+    if (isMapping(v)) for (const [k, c] of Object.entries(v)) fn(k, c);
+  };
+  const checkName = (kind, name, path) => {
+    if (NAME.test(name)) return;
+    diagnostics.push(
+      error(`${kind} name "${shorten(name)}" may only contain letters, digits, ".", "_" and "-"`, {
+        location: source.locateKey(path),
+        hint: `rename it, e.g. "${name.slice(0, 80).replace(/[^a-zA-Z0-9._-]+/g, "-").replace(/^-+|-+$/g, "") || "app"}"`
+      })
+    );
+  };
+  each(doc.services, (name, svc) => {
+    const base = ["services", name];
+    checkName("service", name, base);
+    visit2(svc, base, "service");
+    if (!isMapping(svc)) return;
+    visit2(svc.build, [...base, "build"], "build");
+    visit2(svc.healthcheck, [...base, "healthcheck"], "healthcheck");
+    each(svc.depends_on, (dep, d) => visit2(d, [...base, "depends_on", dep], "dependency"));
+    each(svc.networks, (net, n) => visit2(n, [...base, "networks", net], "serviceNetwork"));
+    if (Array.isArray(svc.ports)) svc.ports.forEach((p, i) => visit2(p, [...base, "ports", i], "port"));
+    if (Array.isArray(svc.volumes)) svc.volumes.forEach((v, i) => visit2(v, [...base, "volumes", i], "mount"));
+  });
+  each(doc.networks, (name, n) => visit2(n, ["networks", name], "network"));
+  each(doc.volumes, (name, v) => {
+    checkName("volume", name, ["volumes", name]);
+    visit2(v, ["volumes", name], "volume");
+  });
+  if (Array.isArray(doc.include)) doc.include.forEach((inc, i) => visit2(inc, ["include", i], "include"));
+}
+function describe3(path) {
+  if (path[0] === "services" && path.length >= 2) {
+    const rest = path.slice(2).join(".");
+    return `service "${path[1]}"${rest ? ` (${rest})` : ""}`;
+  }
+  return path.join(".");
+}
+
+// src/definition/issues.ts
+function describeIssue(issue2, source, words) {
+  const path = issue2.path.filter((p) => typeof p !== "symbol");
+  const location = source.locate(path);
+  const where = words.describePath(path);
+  const serviceName = words.service(path);
+  const extra = serviceName ? { service: serviceName } : {};
+  const value = valueAt(source.value, path);
+  const got = value === null ? "null" : Array.isArray(value) ? "a list" : typeof value === "object" ? "a mapping" : `${typeof value} ${JSON.stringify(value)}`;
+  switch (issue2.code) {
+    case "invalid_type":
+      if (value === void 0) return error(`${where} is missing`, { location, hint: `add ${where}`, ...extra });
+      return error(`${where} must be ${article(issue2.expected)}, not ${got}`, {
+        location,
+        hint: issue2.expected === "string" && typeof value !== "object" ? `quote the value: "${String(value)}"` : words.formsHint(path, where),
+        ...extra
+      });
+    case "invalid_value":
+      return error(`${where} is ${got}, which is not one of ${issue2.values.map((v) => JSON.stringify(v)).join(", ")}`, {
+        location,
+        hint: (() => {
+          const guess = typeof value === "string" ? didYouMean(value, issue2.values.map(String)) : void 0;
+          return guess ? `did you mean "${guess}"?` : `use one of ${issue2.values.map(String).join(", ")}`;
+        })(),
+        ...extra
+      });
+    case "invalid_union": {
+      const branch = issue2.errors.find((issues) => issues.length > 0 && issues.every((i) => i.path.length > 0));
+      if (branch) return describeIssue({ ...branch[0], path: [...issue2.path, ...branch[0].path] }, source, words);
+      const forms = [...new Set(issue2.errors.flatMap((issues) => issues.filter((i) => i.code === "invalid_type" && i.path.length === 0 && i.expected !== "null").map((i) => article(i.expected))))];
+      if (forms.length > 0) return error(`${where} must be ${forms.join(" or ")}, not ${got}`, { location, hint: words.formsHint(path, where), ...extra });
+      return error(`${where} has the wrong form (${got})`, { location, hint: words.formsHint(path, where), ...extra });
+    }
+    default:
+      return error(`${where}: ${issue2.message}`, { location, hint: `see ${words.reference} for ${where}`, ...extra });
+  }
+}
+function article(expected) {
+  const word = expected === "object" || expected === "record" ? "mapping" : expected === "array" ? "list" : expected;
+  return /^[aeiou]/.test(word) ? `an ${word}` : `a ${word}`;
+}
+
+// src/util/objects.ts
+function definedFields(value) {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== void 0));
+}
+function stableJson(value, omit2 = () => false) {
+  return JSON.stringify(
+    value,
+    (k, v) => omit2(k) ? void 0 : v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v
+  );
+}
+
+// src/definition/image-ref.ts
+function imageProblem(ref) {
+  const shown = JSON.stringify(ref.length > 100 ? `${ref.slice(0, 100)}\u2026` : ref);
+  if (ref === "") return { problem: "image is empty", hint: "name an image, e.g. `image: redis:7`, or check the variable it comes from" };
+  if (/\s/.test(ref)) return { problem: `image ${shown} contains white space`, hint: "an image reference has no spaces: check for a stray word or a variable that expanded to several" };
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(ref)) return { problem: `image ${shown} starts with a URL scheme`, hint: `write the registry without the scheme: ${JSON.stringify(ref.replace(/^[^:]+:\/\//, ""))}` };
+  let rest = ref;
+  const at = rest.indexOf("@");
+  if (at !== -1) {
+    const digest = rest.slice(at + 1);
+    rest = rest.slice(0, at);
+    if (!DIGEST.test(digest)) return { problem: `image ${shown} has an invalid digest "${digest}"`, hint: "a digest is ALGORITHM:HEX, e.g. @sha256: followed by 64 hexadecimal digits" };
+  }
+  const lastSlash = rest.lastIndexOf("/");
+  const colon = rest.indexOf(":", lastSlash + 1);
+  if (colon !== -1) {
+    const tag = rest.slice(colon + 1);
+    rest = rest.slice(0, colon);
+    if (!TAG.test(tag)) return { problem: `image ${shown} has an invalid tag "${tag}"`, hint: "a tag is up to 128 letters, digits, '_', '.' and '-', and does not start with '.' or '-'" };
+  }
+  if (rest.length > 255) return { problem: `image ${shown} has a name longer than 255 characters`, hint: "shorten the repository name" };
+  const parts = rest.split("/");
+  const first = parts[0];
+  const hasDomain = parts.length > 1 && (/[.:]/.test(first) || first === "localhost" || first !== first.toLowerCase());
+  if (hasDomain && !DOMAIN.test(first)) return { problem: `image ${shown} has an invalid registry "${first}"`, hint: "a registry is a host name or address with an optional port, e.g. ghcr.io or localhost:5000" };
+  const path = hasDomain ? parts.slice(1) : parts;
+  if (hasDomain && !/[.:]/.test(first) && first !== "localhost") {
+    return { problem: `image ${shown} has upper case in its repository name`, hint: `repository names must be lower case: write '${rest.toLowerCase()}${ref.slice(rest.length)}'` };
+  }
+  for (const component of path) {
+    if (COMPONENT.test(component)) continue;
+    if (component !== component.toLowerCase() && COMPONENT.test(component.toLowerCase())) {
+      const fixed = [...hasDomain ? [first] : [], ...path.map((c) => c.toLowerCase())].join("/") + ref.slice(rest.length);
+      return { problem: `image ${shown} has upper case in its repository name`, hint: `repository names must be lower case: write '${fixed}'` };
+    }
+    if (component === "") return { problem: `image ${shown} has an empty path component`, hint: "remove the doubled, leading or trailing '/'" };
+    return {
+      problem: `image ${shown} has an invalid repository name component "${component}"`,
+      hint: "a repository name component is lower-case letters and digits, separated by '.', '_', '__' or dashes, and starts and ends with a letter or digit"
+    };
+  }
+  return void 0;
+}
+var COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+var TAG = /^\w[\w.-]{0,127}$/;
+var DIGEST = /^[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}$/;
+var DOMAIN = /^(?:(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?))*|\[[0-9a-fA-F:.]+\])(?::[0-9]+)?$/;
+
+// src/definition/normalize.ts
+var import_dotenv = __toESM(require_dist2(), 1);
+import { existsSync } from "node:fs";
+import { isAbsolute, resolve } from "node:path";
+var declaredAt = /* @__PURE__ */ new WeakMap();
+var defaultedBuildKeys = /* @__PURE__ */ new WeakMap();
+function normalizeService(raw, ctx) {
+  const fail = (message, at, hint) => ctx.diagnostics.push(error(message, { location: ctx.source.locate([...ctx.path, ...at]), service: ctx.name, hint }));
+  const spec = {
+    name: ctx.name,
+    environment: {},
+    ports: [],
+    expose: [],
+    mounts: [],
+    dependsOn: {},
+    profiles: raw.profiles ?? [],
+    networks: {},
+    labels: toRecord(raw.labels),
+    extraHosts: [],
+    capAdd: raw.cap_add ?? [],
+    tmpfs: raw.tmpfs === void 0 ? [] : typeof raw.tmpfs === "string" ? [raw.tmpfs] : raw.tmpfs,
+    links: [],
+    volumesFrom: [],
+    ready: [],
+    location: ctx.source.locateKey(ctx.path)
+  };
+  if (raw.provider !== void 0) {
+    spec.provider = raw.provider.type ?? "";
+    ctx.diagnostics.push(
+      error(`service "${ctx.name}" is run by a provider${raw.provider.type ? ` ("${raw.provider.type}")` : ""}, which prenv does not support`, {
+        location: ctx.source.locateKey([...ctx.path, "provider"]),
+        service: ctx.name,
+        hint: "run what the provider would set up as a service with an image, or move this service to a profile prenv does not enable"
+      })
+    );
+  }
+  if (raw.image !== void 0) {
+    const bad = imageProblem(raw.image);
+    if (bad) fail(bad.problem, ["image"], bad.hint);
+    spec.image = raw.image;
+  }
+  if (raw.restart !== void 0) {
+    if (!/^(no|always|unless-stopped|on-failure(:\d+)?)$/.test(raw.restart))
+      fail(`restart "${raw.restart}" is not a restart policy`, ["restart"], 'use "no", "always", "on-failure[:N]" or "unless-stopped"');
+    spec.restart = raw.restart;
+  }
+  if (raw.working_dir !== void 0) spec.workingDir = raw.working_dir;
+  if (raw.user !== void 0) spec.user = raw.user;
+  if (raw.hostname !== void 0) spec.hostname = raw.hostname;
+  if (raw.init !== void 0) spec.init = toBool(raw.init, ["init"], fail);
+  if (raw.stop_grace_period !== void 0) {
+    const ms = parseDuration(raw.stop_grace_period);
+    if (ms === void 0) fail(`stop_grace_period "${raw.stop_grace_period}" is not a duration`, ["stop_grace_period"], DURATION_HINT);
+    else spec.stopGracePeriodMs = ms;
+  }
+  if (raw.build !== void 0) {
+    const b = typeof raw.build === "string" ? { context: raw.build } : raw.build;
+    const context = resolve(ctx.workingDir, b.context ?? ".");
+    if (/^[a-z]+:\/\//.test(b.context ?? "")) fail("remote build contexts (URLs) are not supported yet", ["build"], "check the sources out and use a local path");
+    spec.build = { context, dockerfile: b.dockerfile ?? "Dockerfile", args: stringValues(b.args, ctx.lookup) };
+    defaultedBuildKeys.set(spec.build, [...b.context === void 0 ? ["context"] : [], ...b.dockerfile === void 0 ? ["dockerfile"] : []]);
+    if (b.target !== void 0) spec.build.target = b.target;
+  }
+  for (const key of ["command", "entrypoint"]) {
+    const argv = toArgv(raw[key]);
+    if (typeof argv === "string") fail(argv.replace("the command", key), [key], QUOTE_HINT);
+    else if (argv) spec[key] = argv;
+  }
+  const envFiles = raw.env_file === void 0 ? [] : typeof raw.env_file === "string" ? [raw.env_file] : raw.env_file;
+  envFiles.forEach((entry, i) => {
+    const path = typeof entry === "string" ? entry : entry.path;
+    const required2 = typeof entry === "string" ? true : entry.required === void 0 || entry.required === true || entry.required === "true";
+    const full = resolve(ctx.workingDir, path);
+    if (!existsSync(full)) {
+      if (required2)
+        fail(`env_file "${path}" does not exist (looked for ${full})`, typeof raw.env_file === "string" ? ["env_file"] : ["env_file", i], "create the file, fix the path (relative to the compose file), or use the long syntax with `required: false`");
+      return;
+    }
+    const at = ctx.source.locate([...ctx.path, ...typeof raw.env_file === "string" ? ["env_file"] : ["env_file", i]]);
+    const text = readDefinitionText(full, "env_file", ctx.diagnostics, at);
+    if (text !== void 0) Object.assign(spec.environment, (0, import_dotenv.parse)(text));
+  });
+  Object.assign(spec.environment, stringValues(raw.environment, ctx.lookup));
+  (raw.ports ?? []).forEach((p, i) => {
+    const parsed = parsePort(p);
+    if (typeof parsed === "string")
+      fail(parsed, ["ports", i], typeof p === "object" ? "the long syntax takes target, published (port numbers), host_ip and protocol (tcp or udp)" : 'write "CONTAINER", "HOST:CONTAINER" or "IP:HOST:CONTAINER[/udp]", e.g. "8080:80"');
+    else spec.ports.push(...parsed);
+  });
+  (raw.expose ?? []).forEach((e, i) => {
+    const range = parseRange(String(e).replace(/\/(tcp|udp)$/, ""));
+    if (!range) fail(`expose "${e}" is not a port or port range`, ["expose", i], 'write a port such as 8080 or a range such as "8000-8010"');
+    else for (let p = range[0]; p <= range[1]; p++) spec.expose.push(p);
+  });
+  (raw.volumes ?? []).forEach((v, i) => {
+    if (typeof v === "object" && v.type === "image") {
+      ctx.diagnostics.push(
+        warning(`volume of type image${v.source ? ` ("${v.source}")` : ""} at ${v.target ?? "?"} is not mounted: prenv's Docker backend uses Engine API 1.41, which has no image mounts`, {
+          location: ctx.source.locate([...ctx.path, "volumes", i, "type"]),
+          service: ctx.name,
+          hint: "copy the files in the service's Dockerfile instead (COPY --from=IMAGE SRC DST), or fill a named volume from a service that runs IMAGE"
+        })
+      );
+      return;
+    }
+    const mount = parseMount(v, ctx.workingDir);
+    if (typeof mount === "string")
+      fail(mount, ["volumes", i], typeof v === "object" ? "the long syntax takes type (bind, volume or tmpfs), source (a host path or volume name) and an absolute target" : 'write "SOURCE:TARGET[:ro]" with an absolute TARGET, e.g. "./data:/var/lib/data" or "dbdata:/var/lib/postgresql/data"');
+    else {
+      declaredAt.set(mount, ctx.source.locate([...ctx.path, "volumes", i]));
+      spec.mounts.push(mount);
+    }
+  });
+  if (Array.isArray(raw.depends_on)) {
+    raw.depends_on.forEach((dep, i) => {
+      spec.dependsOn[dep] = { condition: "service_started", restart: false, required: true };
+      declaredAt.set(spec.dependsOn[dep], ctx.source.locate([...ctx.path, "depends_on", i]));
+    });
+  } else if (raw.depends_on) {
+    for (const [dep, d] of Object.entries(raw.depends_on)) {
+      spec.dependsOn[dep] = { condition: d.condition, restart: d.restart === true || d.restart === "true", required: d.required ?? true };
+      declaredAt.set(spec.dependsOn[dep], ctx.source.locateKey([...ctx.path, "depends_on", dep]));
+    }
+  }
+  deriveDependencies(raw, spec, ctx, fail);
+  if (raw.healthcheck) {
+    const h = raw.healthcheck;
+    const disabled = h.disable === true || h.disable === "true";
+    const hc = { test: disabled ? ["NONE"] : typeof h.test === "string" ? ["CMD-SHELL", h.test] : h.test ?? [] };
+    if (hc.test.length > 0 && !["CMD", "CMD-SHELL", "NONE"].includes(hc.test[0]))
+      fail(`healthcheck test must start with "CMD", "CMD-SHELL" or "NONE", not "${hc.test[0]}"`, ["healthcheck", "test"], 'write ["CMD", "pg_isready"] or a plain string, which runs in a shell');
+    for (const [key, field] of [["interval", "intervalMs"], ["timeout", "timeoutMs"], ["start_period", "startPeriodMs"]]) {
+      const text = h[key];
+      if (text === void 0) continue;
+      const ms = parseDuration(text);
+      if (ms === void 0) fail(`healthcheck ${key} "${text}" is not a duration`, ["healthcheck", key], DURATION_HINT);
+      else hc[field] = ms;
+    }
+    if (h.retries !== void 0) {
+      const retries = typeof h.retries === "number" ? h.retries : /^\d+$/.test(h.retries.trim()) ? Number(h.retries) : NaN;
+      if (Number.isInteger(retries) && retries >= 0) hc.retries = retries;
+      else fail(`healthcheck retries "${h.retries}" is not a whole number`, ["healthcheck", "retries"], "write a count such as 3");
+    }
+    spec.healthcheck = hc;
+  }
+  if (Array.isArray(raw.networks)) {
+    raw.networks.forEach((n, i) => {
+      spec.networks[n] = { aliases: [] };
+      declaredAt.set(spec.networks[n], ctx.source.locate([...ctx.path, "networks", i]));
+    });
+  } else if (raw.networks) {
+    for (const [n, v] of Object.entries(raw.networks)) {
+      spec.networks[n] = { aliases: v?.aliases ?? [] };
+      declaredAt.set(spec.networks[n], ctx.source.locateKey([...ctx.path, "networks", n]));
+    }
+  }
+  if (Array.isArray(raw.extra_hosts)) spec.extraHosts = raw.extra_hosts.map((h) => h.replace("=", ":"));
+  else if (raw.extra_hosts)
+    for (const [host, ips] of Object.entries(raw.extra_hosts)) for (const ip of typeof ips === "string" ? [ips] : ips) spec.extraHosts.push(`${host}:${ip}`);
+  runtimeOptions(raw, spec, ctx, fail);
+  for (const kind of ["secrets", "configs"])
+    (raw[kind] ?? []).forEach((entry, i) => {
+      const name = typeof entry === "string" ? entry : entry.source;
+      const given = typeof entry === "string" ? void 0 : entry.target;
+      const target = given?.startsWith("/") ? given : kind === "secrets" ? `/run/secrets/${given ?? name}` : `/${given ?? name}`;
+      const file2 = { kind: kind === "secrets" ? "secret" : "config", name, target };
+      declaredAt.set(file2, ctx.source.locate([...ctx.path, kind, i]));
+      (spec.files ??= []).push(file2);
+    });
+  spec.ready = readinessFrom(raw["x-prenv"], fail);
+  return spec;
+}
+var containerNameExplained = /* @__PURE__ */ new WeakSet();
+function runtimeOptions(raw, spec, ctx, fail) {
+  const warn = (message, at, hint) => ctx.diagnostics.push(warning(message, { location: ctx.source.locateKey([...ctx.path, ...at]), service: ctx.name, hint }));
+  if (raw.container_name !== void 0 && !containerNameExplained.has(ctx.diagnostics)) {
+    containerNameExplained.add(ctx.diagnostics);
+    warn(
+      `container_name "${raw.container_name}" is not used: prenv names every container <environment>-<service>, so that several environments of one project (one per pull request) run side by side`,
+      ["container_name"],
+      "services reach each other by service name on the environment's network; remove container_name to silence this (said once for all services)"
+    );
+  }
+  if (raw.read_only !== void 0) spec.readOnly = toBool(raw.read_only, ["read_only"], fail);
+  if (raw.stop_signal !== void 0) spec.stopSignal = raw.stop_signal;
+  if (raw.security_opt !== void 0) spec.securityOpt = raw.security_opt;
+  if (raw.cap_drop !== void 0) spec.capDrop = raw.cap_drop;
+  if (raw.dns !== void 0) spec.dns = typeof raw.dns === "string" ? [raw.dns] : raw.dns;
+  if (raw.sysctls !== void 0) spec.sysctls = toRecord(raw.sysctls);
+  if (raw.ulimits !== void 0) {
+    spec.ulimits = {};
+    for (const [name, limit] of Object.entries(raw.ulimits)) {
+      const [soft, hard] = typeof limit === "object" ? [toInt(limit.soft), toInt(limit.hard)] : [toInt(limit), toInt(limit)];
+      if (soft === void 0 || hard === void 0) fail(`ulimits ${name} is not a whole number or { soft, hard }`, ["ulimits", name], "write e.g. `nofile: { soft: 1024, hard: 4096 }` or `nproc: 65535`");
+      else spec.ulimits[name] = { soft, hard };
+    }
+  }
+  const limits = raw.deploy?.resources?.limits;
+  const reservations = raw.deploy?.resources?.reservations;
+  const either = (own2, ownKey, deployed, deployKey) => {
+    if (own2 !== void 0 && deployed !== void 0 && own2 !== deployed)
+      fail(`${ownKey} and deploy.resources.limits.${deployKey} are both set, to different values`, ["deploy", "resources", "limits", deployKey], `keep one of them (Compose refuses distinct values too)`);
+    return deployed ?? own2;
+  };
+  const bytes = (v, at) => {
+    if (v === void 0) return void 0;
+    const n = parseBytes(v);
+    if (n === void 0) fail(`"${v}" is not an amount of memory`, at, 'write bytes or a number with a unit: "512m", "1.5g", 268435456');
+    return n;
+  };
+  const cpus = (v, at) => {
+    if (v === void 0) return void 0;
+    const n = typeof v === "number" ? v : /^\d+(\.\d+)?$/.test(v.trim()) ? Number(v) : NaN;
+    if (!(n >= 0)) fail(`"${v}" is not a number of CPUs`, at, 'write a number such as 0.5 or "2"');
+    return n >= 0 ? Math.round(n * 1e9) : void 0;
+  };
+  const pids = (v, at) => {
+    if (v === void 0) return void 0;
+    const n = toInt(v);
+    if (n === void 0) fail(`"${v}" is not a whole number of processes`, at, "write a count such as 100, or -1 for no limit");
+    return n;
+  };
+  const memory = either(bytes(raw.mem_limit, ["mem_limit"]), "mem_limit", bytes(limits?.memory, ["deploy", "resources", "limits", "memory"]), "memory");
+  if (memory !== void 0) spec.memoryBytes = memory;
+  const nanoCpus = either(cpus(raw.cpus, ["cpus"]), "cpus", cpus(limits?.cpus, ["deploy", "resources", "limits", "cpus"]), "cpus");
+  if (nanoCpus !== void 0) spec.nanoCpus = nanoCpus;
+  const pidsLimit = either(pids(raw.pids_limit, ["pids_limit"]), "pids_limit", pids(limits?.pids, ["deploy", "resources", "limits", "pids"]), "pids");
+  if (pidsLimit !== void 0) spec.pidsLimit = pidsLimit;
+  const reserved = bytes(reservations?.memory, ["deploy", "resources", "reservations", "memory"]);
+  if (reserved !== void 0) spec.memoryReservationBytes = reserved;
+  if (reservations?.cpus !== void 0)
+    warn("deploy.resources.reservations.cpus has no effect on a single Docker engine and is ignored", ["deploy", "resources", "reservations", "cpus"], "a reservation only guides a scheduler's placement; use limits.cpus to cap the service");
+  const deploy = raw.deploy;
+  if (deploy === void 0) return;
+  if (deploy.replicas !== void 0) {
+    const replicas = toInt(deploy.replicas);
+    if (replicas === void 0) fail(`deploy.replicas "${deploy.replicas}" is not a whole number`, ["deploy", "replicas"], "write a count such as 1");
+    else if (replicas !== 1)
+      warn(`deploy.replicas: ${replicas} is not followed: prenv runs exactly one container per service`, ["deploy", "replicas"], "tests reach a service by its name, so one replica serves them; remove replicas to silence this");
+  }
+  const handled = { deploy: ["replicas", "resources"], "deploy.resources": ["limits", "reservations"], "deploy.resources.limits": ["cpus", "memory", "pids"], "deploy.resources.reservations": ["cpus", "memory"] };
+  const sections = [["deploy", deploy], ["deploy.resources", deploy.resources], ["deploy.resources.limits", limits], ["deploy.resources.reservations", reservations]];
+  for (const [name, section] of sections)
+    for (const key of Object.keys(section ?? {}))
+      if (!handled[name].includes(key) && !key.startsWith("x-"))
+        warn(`${name}.${key} is not supported by prenv yet and is ignored`, [...name.split("."), key], "it is about a cluster's scheduler (Swarm); remove it, or expect it to have no effect under prenv");
+}
+function toInt(v) {
+  const n = typeof v === "number" ? v : /^-?\d+$/.test(v.trim()) ? Number(v) : NaN;
+  return Number.isInteger(n) ? n : void 0;
+}
+var BYTE_UNITS = { "": 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4, p: 1024 ** 5 };
+function parseBytes(v) {
+  if (typeof v === "number") return Number.isFinite(v) && v >= 0 ? Math.floor(v) : void 0;
+  const m = /^(\d+(?:\.\d+)?) ?([kmgtp]?)(?:i?b)?$/i.exec(v.trim());
+  return m ? Math.floor(Number(m[1]) * BYTE_UNITS[m[2].toLowerCase()]) : void 0;
+}
+function deriveDependencies(raw, spec, ctx, fail) {
+  const derive = (service, restart, at) => {
+    if (spec.dependsOn[service]) return;
+    spec.dependsOn[service] = { condition: "service_started", restart, required: true };
+    declaredAt.set(spec.dependsOn[service], ctx.source.locate([...ctx.path, ...at]));
+  };
+  (raw.links ?? []).forEach((link, i) => {
+    const [service = "", alias = service] = link.split(":");
+    spec.links.push({ service, alias });
+    derive(service, true, ["links", i]);
+  });
+  (raw.volumes_from ?? []).forEach((entry, i) => {
+    const parts = entry.split(":");
+    const container = parts[0] === "container";
+    const name = container ? parts[1] : parts[0];
+    const mode = container ? parts[2] : parts[1];
+    if (!name || mode !== void 0 && mode !== "ro" && mode !== "rw") {
+      fail(`volumes_from "${entry}" is not SERVICE[:ro|rw] or container:NAME[:ro|rw]`, ["volumes_from", i], 'write e.g. "files:ro"');
+      return;
+    }
+    spec.volumesFrom.push({ ...container ? { container: name } : { service: name }, readOnly: mode === "ro" });
+    if (!container) derive(name, false, ["volumes_from", i]);
+  });
+  if (raw.network_mode !== void 0) {
+    const service = /^service:(.+)$/.exec(raw.network_mode)?.[1];
+    if (service) {
+      spec.networkModeService = service;
+      derive(service, true, ["network_mode"]);
+    } else {
+      ctx.diagnostics.push(
+        warning(`network_mode "${raw.network_mode}" is not supported by prenv yet and is ignored; the service joins the environment's networks`, {
+          location: ctx.source.locate([...ctx.path, "network_mode"]),
+          service: ctx.name,
+          hint: "only network_mode: service:NAME is run as written; remove the key to silence this"
+        })
+      );
+    }
+  }
+  if (raw.ipc !== void 0) {
+    const service = /^service:(.+)$/.exec(raw.ipc)?.[1];
+    if (service) {
+      spec.ipc = { service };
+      derive(service, true, ["ipc"]);
+    } else if (/^(shareable|private|host|none)$/.test(raw.ipc)) spec.ipc = raw.ipc;
+    else fail(`ipc "${raw.ipc}" is not an IPC mode`, ["ipc"], 'use "shareable", "private", "host", "none" or "service:NAME"');
+  }
+}
+var DURATION_HINT = 'write a duration such as "500ms", "10s", "1m30s" or "1h"';
+function readinessFrom(ext, fail) {
+  if (ext === void 0 || ext === null) return [];
+  if (typeof ext !== "object" || Array.isArray(ext)) {
+    fail("x-prenv of a service must be a mapping", ["x-prenv"], "write `x-prenv: { ready: [ { port: 8080 } ] }`");
+    return [];
+  }
+  const ready = ext.ready;
+  if (ready === void 0) return [];
+  if (!Array.isArray(ready)) {
+    fail("x-prenv.ready must be a list of checks", ["x-prenv", "ready"], READY_HINT);
+    return [];
+  }
+  const checks = [];
+  ready.forEach((item, i) => {
+    const at = ["x-prenv", "ready", i];
+    const entry = item ?? {};
+    const keys = Object.keys(entry);
+    if (keys.length !== 1) return fail("each readiness check has exactly one of port, http, log, command", at, READY_HINT);
+    const value = entry[keys[0]];
+    switch (keys[0]) {
+      case "port": {
+        const port = toPort(value);
+        return port ? checks.push({ kind: "port", port }) : fail(`"${String(value)}" is not a port number`, [...at, "port"], READY_HINT);
+      }
+      case "http": {
+        const h = value ?? {};
+        const port = toPort(h.port);
+        if (!port) return fail("http readiness needs a port", [...at, "http"], READY_HINT);
+        const status = h.status === void 0 ? 200 : Number(h.status);
+        return checks.push({ kind: "http", port, path: typeof h.path === "string" ? h.path : "/", status });
+      }
+      case "log":
+        if (typeof value !== "string") return fail("log readiness needs a regular expression", [...at, "log"], READY_HINT);
+        try {
+          new RegExp(value);
+        } catch (e) {
+          return fail(`log readiness pattern is not a valid regular expression: ${e.message}`, [...at, "log"], READY_HINT);
+        }
+        return checks.push({ kind: "log", pattern: value });
+      case "command": {
+        const argv = toArgv(value);
+        if (typeof argv === "string") return fail(argv, [...at, "command"], QUOTE_HINT);
+        return argv ? checks.push({ kind: "command", command: argv }) : fail("command readiness needs a command", [...at, "command"], READY_HINT);
+      }
+      default:
+        return fail(`unknown readiness check "${keys[0]}"`, at, READY_HINT);
+    }
+  });
+  return checks;
+}
+var READY_HINT = 'checks are { port: 8080 }, { http: { port: 8080, path: /healthz, status: 200 } }, { log: "ready to accept" } or { command: "pg_isready" }';
+function toBool(v, at, fail) {
+  if (typeof v === "boolean") return v;
+  if (v === "true") return true;
+  if (v === "false") return false;
+  fail(`"${v}" is not a boolean`, at, "write true or false");
+  return false;
+}
+function toRecord(v) {
+  if (v === void 0) return {};
+  if (Array.isArray(v)) {
+    const out2 = {};
+    for (const item of v) {
+      const eq = item.indexOf("=");
+      out2[eq < 0 ? item : item.slice(0, eq)] = eq < 0 ? "" : item.slice(eq + 1);
+    }
+    return out2;
+  }
+  const out = {};
+  for (const [k, val] of Object.entries(v)) out[k] = val === null ? "" : String(val);
+  return out;
+}
+function stringValues(v, lookup) {
+  if (v === void 0) return {};
+  const out = {};
+  const entries = Array.isArray(v) ? v.map((item) => {
+    const eq = item.indexOf("=");
+    return eq < 0 ? [item, void 0] : [item.slice(0, eq), item.slice(eq + 1)];
+  }) : Object.entries(v).map(([k, val]) => [k, val === null ? void 0 : String(val)]);
+  for (const [key, value] of entries) {
+    const resolved = value ?? lookup(key);
+    if (resolved !== void 0) out[key] = resolved;
+  }
+  return out;
+}
+function toArgv(v) {
+  if (v === null || v === void 0) return void 0;
+  if (Array.isArray(v)) return v;
+  return splitWords(v);
+}
+var QUOTE_HINT = "close the quote, or write the command as a list of words";
+function splitWords(text) {
+  const words = [];
+  let word = "";
+  let inWord = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === " " || c === "	" || c === "\n" || c === "\r") {
+      if (inWord) words.push(word);
+      word = "";
+      inWord = false;
+      continue;
+    }
+    inWord = true;
+    if (c === "\\") {
+      if (i + 1 < text.length) word += text[++i];
+      continue;
+    }
+    if (c === "'" || c === '"') {
+      const close = c === "'" ? text.indexOf("'", i + 1) : closingDoubleQuote(text, i + 1);
+      if (close < 0) return `the command has an unclosed ${c === "'" ? "single" : "double"} quote: ${text}`;
+      const body = text.slice(i + 1, close);
+      word += c === "'" ? body : body.replace(/\\([\\"$`])/g, "$1");
+      i = close;
+      continue;
+    }
+    word += c;
+  }
+  if (inWord) words.push(word);
+  return words;
+}
+function closingDoubleQuote(text, from) {
+  for (let j = from; j < text.length; j++) {
+    if (text[j] === "\\") j++;
+    else if (text[j] === '"') return j;
+  }
+  return -1;
+}
+var UNITS = { h: 36e5, m: 6e4, s: 1e3, ms: 1, us: 1e-3, \u00B5s: 1e-3, ns: 1e-6 };
+function parseDuration(text) {
+  const trimmed = text.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1e3;
+  const re = /(\d+(?:\.\d+)?)(ms|us|µs|ns|h|m|s)/gy;
+  let total = 0;
+  let matched = 0;
+  for (let m = re.exec(trimmed); m; m = re.exec(trimmed)) {
+    total += Number(m[1]) * UNITS[m[2]];
+    matched = re.lastIndex;
+  }
+  return matched === trimmed.length && matched > 0 ? Math.round(total) : void 0;
+}
+function toPort(v) {
+  const n = typeof v === "number" ? v : typeof v === "string" && /^\d+$/.test(v) ? Number(v) : NaN;
+  return Number.isInteger(n) && n > 0 && n < 65536 ? n : void 0;
+}
+function parseRange(text) {
+  const m = /^(\d+)(?:-(\d+))?$/.exec(text);
+  if (!m) return void 0;
+  const from = toPort(m[1]);
+  const to = toPort(m[2] ?? m[1]);
+  return from && to && to >= from ? [from, to] : void 0;
+}
+function parsePort(p) {
+  if (typeof p === "object") {
+    const target = toPort(p.target);
+    if (!target) return `port target "${p.target}" is not a port number`;
+    const protocol = (p.protocol ?? "tcp").toLowerCase();
+    if (protocol !== "tcp" && protocol !== "udp") return `protocol "${p.protocol}" is not tcp or udp`;
+    const spec = { target, protocol };
+    if (p.published !== void 0 && p.published !== "") {
+      const published2 = toPort(p.published);
+      if (!published2) return `published port "${p.published}" is not a port number`;
+      spec.published = published2;
+    }
+    if (p.host_ip) spec.hostIp = p.host_ip;
+    return [spec];
+  }
+  const text = String(p);
+  const [body, proto = "tcp", extra] = text.split("/");
+  if (extra !== void 0 || proto !== "tcp" && proto !== "udp") return `port "${text}" has an unknown protocol`;
+  const v6 = /^\[([^\]]+)\]:(.*)$/.exec(body);
+  const parts = v6 ? [v6[1], ...v6[2].split(":")] : body.split(":");
+  if (parts.length > 3 || parts.length === 0) return `port "${text}" is not a port mapping`;
+  const containerPart = parts[parts.length - 1];
+  const hostPart = parts.length >= 2 ? parts[parts.length - 2] : "";
+  const hostIp = parts.length === 3 ? parts[0] : void 0;
+  const targets = parseRange(containerPart);
+  if (!targets) return `port "${text}": "${containerPart}" is not a container port or range`;
+  let published;
+  if (hostPart !== "") {
+    published = parseRange(hostPart);
+    if (!published) return `port "${text}": "${hostPart}" is not a host port or range`;
+    const count = targets[1] - targets[0];
+    if (count === 0 && published[1] > published[0]) return [{ target: targets[0], protocol: proto, published: published[0], publishedEnd: published[1], ...hostIp ? { hostIp } : {} }];
+    if (published[1] - published[0] !== count && published[0] !== published[1]) return `port "${text}": host and container ranges differ in size`;
+  }
+  const out = [];
+  for (let i = 0; i <= targets[1] - targets[0]; i++) {
+    const spec = { target: targets[0] + i, protocol: proto };
+    if (published) spec.published = published[0] === published[1] ? published[0] : published[0] + i;
+    if (hostIp) spec.hostIp = hostIp;
+    out.push(spec);
+  }
+  return out;
+}
+function parseMount(v, workingDir) {
+  if (typeof v === "object") {
+    const target2 = v.target;
+    if (!target2 || !target2.startsWith("/")) return `volume target "${target2 ?? ""}" must be an absolute path in the container`;
+    const readOnly2 = v.read_only === true || v.read_only === "true";
+    switch (v.type) {
+      case "bind":
+        if (!v.source) return "a bind mount needs a source path";
+        return { type: "bind", source: hostPath(v.source, workingDir), target: target2, readOnly: readOnly2, createHostPath: !(v.bind?.create_host_path === false || v.bind?.create_host_path === "false") };
+      case "volume":
+        return v.source ? { type: "volume", source: v.source, target: target2, readOnly: readOnly2 } : { type: "volume", target: target2, readOnly: readOnly2 };
+      case "tmpfs":
+        return { type: "tmpfs", target: target2 };
+      default:
+        return `volume type "${v.type}" is not supported yet (use bind, volume or tmpfs)`;
+    }
+  }
+  const parts = v.split(":");
+  if (parts.length === 1) {
+    if (!v.startsWith("/")) return `volume "${v}": the container path must be absolute`;
+    return { type: "volume", target: v, readOnly: false };
+  }
+  if (parts.length > 3) return `volume "${v}" has too many ":"-separated parts`;
+  const [source, target, mode = "rw"] = parts;
+  if (!target.startsWith("/")) return `volume "${v}": the container path "${target}" must be absolute`;
+  const modes = mode.split(",");
+  if (!modes.every((m) => /^(ro|rw|z|Z|cached|delegated|consistent|nocopy|shared|slave|private|rshared|rslave|rprivate)$/.test(m)))
+    return `volume "${v}": unknown mode "${mode}"`;
+  const readOnly = modes.includes("ro");
+  if (source.startsWith(".") || source.startsWith("/") || source.startsWith("~"))
+    return { type: "bind", source: hostPath(source, workingDir), target, readOnly, createHostPath: true };
+  if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(source)) return `volume "${v}": "${source}" is neither a path nor a volume name`;
+  return { type: "volume", source, target, readOnly };
+}
+function hostPath(source, workingDir) {
+  if (source.startsWith("~")) return resolve(process.env.HOME ?? "/", `.${source.slice(1)}`);
+  return isAbsolute(source) ? source : resolve(workingDir, source);
+}
+
+// src/definition/compose.ts
+var import_dotenv2 = __toESM(require_dist2(), 1);
+import { createHash } from "node:crypto";
+import { existsSync as existsSync2, realpathSync, statSync as statSync2 } from "node:fs";
+import { basename, dirname, relative as relative2, resolve as resolve2 } from "node:path";
+
+// src/definition/interpolate.ts
+var InterpolationError = class extends Error {
+  /** Offset in the input string where the problem starts. */
+  offset;
+  hint;
+  constructor(message, offset, hint) {
+    super(message);
+    this.name = "InterpolationError";
+    this.offset = offset;
+    this.hint = hint;
+  }
+};
+var NAME2 = /^[A-Za-z_][A-Za-z0-9_]*/;
+function interpolate(input2, lookup, onUnset) {
+  return new Interpolator(input2, lookup, onUnset).run(0, input2.length).text;
+}
+var Interpolator = class {
+  input;
+  lookup;
+  onUnset;
+  constructor(input2, lookup, onUnset) {
+    this.input = input2;
+    this.lookup = lookup;
+    this.onUnset = onUnset;
+  }
+  plain(name) {
+    const value = this.lookup(name);
+    if (value === void 0) this.onUnset?.(name);
+    return value ?? "";
+  }
+  /** Expands input[from, to) and returns the text. */
+  run(from, to) {
+    let out = "";
+    let i = from;
+    while (i < to) {
+      const c = this.input[i];
+      if (c !== "$") {
+        out += c;
+        i++;
+        continue;
+      }
+      const next = this.input[i + 1];
+      if (next === "$") {
+        out += "$";
+        i += 2;
+        continue;
+      }
+      if (next === "{") {
+        const close = this.matchingBrace(i + 1, to);
+        out += this.braced(i, i + 2, close);
+        i = close + 1;
+        continue;
+      }
+      const name = NAME2.exec(this.input.slice(i + 1, to));
+      if (name) {
+        out += this.plain(name[0]);
+        i += 1 + name[0].length;
+        continue;
+      }
+      out += "$";
+      i++;
+    }
+    return { text: out };
+  }
+  matchingBrace(open2, to) {
+    let depth = 0;
+    for (let j = open2; j < to; j++) {
+      const c = this.input[j];
+      if (c === "$" && this.input[j + 1] === "$") {
+        j++;
+        continue;
+      }
+      if (c === "{") depth++;
+      else if (c === "}" && --depth === 0) return j;
+    }
+    throw new InterpolationError(
+      `unterminated variable reference "${this.input.slice(open2 - 1, Math.min(to, open2 + 30))}"`,
+      open2 - 1,
+      'close it with "}", or write "$$" for a literal dollar sign'
+    );
+  }
+  /** `${...}` whose body is input[start, end). */
+  braced(dollar, start, end) {
+    const body = this.input.slice(start, end);
+    const name = NAME2.exec(body);
+    if (!name) {
+      throw new InterpolationError(
+        `invalid variable reference "\${${body}}"`,
+        dollar,
+        'a variable name starts with a letter or "_" and holds letters, digits and "_"; write "$$" for a literal dollar sign'
+      );
+    }
+    const rest = start + name[0].length;
+    if (rest === end) return this.plain(name[0]);
+    const value = this.lookup(name[0]);
+    const op2 = this.input.slice(rest, rest + 2);
+    const op1 = this.input[rest];
+    let op;
+    if (op2 === ":-" || op2 === ":?" || op2 === ":+") op = op2;
+    else if (op1 === "-" || op1 === "?" || op1 === "+") op = op1;
+    else {
+      throw new InterpolationError(
+        `invalid variable reference "\${${body}}"`,
+        dollar,
+        "use ${VAR}, ${VAR:-default}, ${VAR-default}, ${VAR:?message}, ${VAR?message} or ${VAR:+replacement}"
+      );
+    }
+    const argFrom = rest + op.length;
+    const unsetOrEmpty = value === void 0 || value === "";
+    const unset = value === void 0;
+    switch (op) {
+      case ":-":
+        return unsetOrEmpty ? this.run(argFrom, end).text : value;
+      case "-":
+        return unset ? this.run(argFrom, end).text : value;
+      case ":+":
+        return unsetOrEmpty ? "" : this.run(argFrom, end).text;
+      case "+":
+        return unset ? "" : this.run(argFrom, end).text;
+      default: {
+        const failed = op === ":?" ? unsetOrEmpty : unset;
+        if (!failed) return value;
+        const message = this.run(argFrom, end).text;
+        throw new InterpolationError(
+          `required variable ${name[0]} is ${unset ? "not set" : "empty"}${message ? `: ${message}` : ""}`,
+          dollar,
+          `set ${name[0]} in the environment or in the .env file next to the compose file`
+        );
+      }
+    }
+  }
+};
+
+// src/definition/compose.ts
+var DEFAULT_FILES = ["compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"];
+var OVERRIDE_FILES = ["compose.override.yaml", "compose.override.yml", "docker-compose.override.yaml", "docker-compose.override.yml"];
+function loadDefinition(options) {
+  const diagnostics = [];
+  const files = resolveFiles(options, diagnostics);
+  if (files.length === 0) throw new DefinitionError(diagnostics);
+  const workingDir = dirname(files[0]);
+  const env = options.env ?? process.env;
+  const envFiles = options.envFiles?.map((f) => resolve2(options.cwd, f));
+  const dotenv = readEnvFiles(envFiles ?? [resolve2(workingDir, ".env")], envFiles !== void 0, env, diagnostics);
+  const variables = options.variables ?? {};
+  const used = {};
+  const lookup = (name2) => {
+    const value = variables[name2] ?? env[name2] ?? dotenv[name2];
+    if (value !== void 0) used[name2] = value;
+    return value;
+  };
+  const loader = new Loader(lookup, (name2) => variables[name2] ?? env[name2] ?? dotenv[name2], diagnostics, options.embedded);
+  const project = loader.loadProject(files, workingDir);
+  throwIfErrors(diagnostics);
+  const profiles = /* @__PURE__ */ new Set([...options.profiles ?? [], ...(lookup("COMPOSE_PROFILES") ?? "").split(",").filter(Boolean)]);
+  const name = projectName(options.projectName ?? lookup("COMPOSE_PROJECT_NAME") ?? project.name ?? basename(workingDir));
+  const services = {};
+  for (const [serviceName, { spec }] of project.services) {
+    if (spec.profiles.length === 0 || spec.profiles.some((p) => profiles.has(p))) services[serviceName] = spec;
+  }
+  if (project.services.size === 0) {
+    diagnostics.push(error(`${files.join(", ")} defines no services`, { location: { file: files[0], line: 1, column: 1 }, hint: "add a `services:` mapping with at least one service" }));
+  }
+  checkReferences(project, services, diagnostics);
+  attachFiles(project, services, diagnostics);
+  throwIfErrors(diagnostics);
+  const hashed = { services, networks: project.networks, volumes: project.volumes };
+  const hash2 = createHash("sha256").update(stableJson(hashed, (key) => key === "location")).digest("hex").slice(0, 16);
+  return {
+    name,
+    workingDir,
+    files,
+    services,
+    networks: project.networks,
+    volumes: project.volumes,
+    extensions: project.extensions,
+    ...loader.embeddedValues ? { embedded: loader.embeddedValues } : {},
+    hash: hash2,
+    variablesUsed: used,
+    warnings: diagnostics.filter((d) => d.severity === "warning")
+  };
+}
+function resolveFiles(options, diagnostics) {
+  if (options.files && options.files.length > 0) {
+    const files = options.files.map((f) => resolve2(options.cwd, f));
+    for (const f of files) {
+      if (!existsSync2(f)) diagnostics.push(error(`compose file ${f} does not exist`, { hint: "check the path given with -f / --file" }));
+    }
+    return diagnostics.length > 0 ? [] : files;
+  }
+  const main = DEFAULT_FILES.map((f) => resolve2(options.cwd, f)).find((f) => existsSync2(f));
+  if (!main) {
+    diagnostics.push(
+      error(`no compose file in ${options.cwd}`, { hint: `create compose.yaml there, or pass one with -f (looked for ${DEFAULT_FILES.join(", ")})` })
+    );
+    return [];
+  }
+  const override = OVERRIDE_FILES.map((f) => resolve2(options.cwd, f)).find((f) => existsSync2(f));
+  return override ? [main, override] : [main];
+}
+function readEnvFiles(paths, explicit, env, diagnostics) {
+  const out = {};
+  for (const path of paths) {
+    if (!existsSync2(path)) {
+      if (explicit) diagnostics.push(error(`env file ${path} does not exist`, { hint: "check the path given with --env-file" }));
+      continue;
+    }
+    const text = readDefinitionText(path, "env file", diagnostics);
+    if (text === void 0) continue;
+    const parsed = (0, import_dotenv2.parse)(text);
+    for (const [k, v] of Object.entries(parsed)) {
+      try {
+        out[k] = interpolate(v, (n) => env[n] ?? out[n]);
+      } catch (e) {
+        if (!(e instanceof InterpolationError)) throw e;
+        diagnostics.push(error(`${e.message} (in ${k})`, { location: { file: path, line: lineOf(text, k), column: 1 }, hint: e.hint }));
+      }
+    }
+  }
+  return out;
+}
+function lineOf(text, key) {
+  const index = text.split("\n").findIndex((line) => new RegExp(`^\\s*(export\\s+)?${key}\\s*=`).test(line));
+  return index < 0 ? 1 : index + 1;
+}
+var Loader = class {
+  files = /* @__PURE__ */ new Map();
+  resolved = /* @__PURE__ */ new Map();
+  resolving = /* @__PURE__ */ new Set();
+  /** Real paths of the files whose includes are being loaded, outermost first. */
+  including = [];
+  lookup;
+  diagnostics;
+  embedded;
+  /** The interpolated prenv keys of the embedded file, once it is loaded. */
+  embeddedValues;
+  /** Reads a variable without recording it in variablesUsed (for secrets' content). */
+  quiet;
+  constructor(lookup, quiet, diagnostics, embedded) {
+    this.lookup = lookup;
+    this.quiet = quiet;
+    this.diagnostics = diagnostics;
+    this.embedded = embedded;
+  }
+  /** `at`: where the including file names these files, for findings about reading them. */
+  loadProject(files, workingDir, at) {
+    const project = { services: /* @__PURE__ */ new Map(), networks: {}, volumes: {}, secrets: {}, configs: {}, extensions: {} };
+    for (const file2 of files) {
+      const loaded = this.loadFile(file2, workingDir, at);
+      if (!loaded) continue;
+      const { raw, source } = loaded;
+      if (raw.name !== void 0) project.name = raw.name;
+      for (const [key, value] of Object.entries(raw)) if (key.startsWith("x-")) project.extensions[key] = value;
+      const included = /* @__PURE__ */ new Map();
+      this.including.push(realpathSync(file2));
+      try {
+        for (const [i, inc] of (raw.include ?? []).entries()) {
+          const { added, files: from } = this.include(project, inc, source, ["include", i], workingDir);
+          for (const name of added) included.set(name, from);
+        }
+      } finally {
+        this.including.pop();
+      }
+      for (const name of Object.keys(raw.services ?? {})) {
+        const from = included.get(name);
+        if (from) {
+          this.diagnostics.push(
+            error(`service "${name}" is defined both here and in the included ${from.join(", ")}`, {
+              location: source.locateKey(["services", name]),
+              hint: "rename one of them; an include may not redefine a service",
+              service: name
+            })
+          );
+          continue;
+        }
+        const spec = this.service(file2, name);
+        if (!spec) continue;
+        const origin = { source, path: ["services", name] };
+        const existing = project.services.get(name);
+        project.services.set(name, { spec: existing ? mergeServices(existing.spec, spec) : spec, origin: existing?.origin ?? origin });
+      }
+      for (const [name, n] of Object.entries(raw.networks ?? {})) project.networks[name] = networkSpec(name, n, source, this.diagnostics);
+      for (const [name, v] of Object.entries(raw.volumes ?? {})) project.volumes[name] = volumeSpec(name, v, source, this.diagnostics);
+      for (const kind of ["secrets", "configs"])
+        for (const [name, f] of Object.entries(raw[kind] ?? {})) {
+          const found = fileSource(kind, name, f, source, workingDir, this.quiet, this.diagnostics);
+          if (found) project[kind][name] = found;
+        }
+    }
+    return project;
+  }
+  /** Adds the services of an included project; returns their names and the included files. */
+  include(project, inc, source, path, workingDir) {
+    const entry = typeof inc === "string" ? { path: inc } : inc;
+    const paths = (typeof entry.path === "string" ? [entry.path] : entry.path).map((p) => resolve2(workingDir, p));
+    const refuse = (message, hint) => {
+      this.diagnostics.push(error(message, { location: source.locate(path), hint }));
+      return { added: [], files: paths };
+    };
+    for (const p of paths) {
+      let real;
+      try {
+        real = realpathSync(p);
+      } catch (e) {
+        const code = e.code;
+        if (code === "ELOOP") return refuse(`included file ${p} is a loop of symbolic links`, "point the link at a real file");
+        return refuse(`included file ${p} does not exist`, "fix the path; it is relative to the including file");
+      }
+      const seen = this.including.indexOf(real);
+      if (seen !== -1) {
+        const base = dirname(this.including[0]);
+        const chain = [...this.including.slice(seen), real].map((f) => relative2(base, f) || basename(f));
+        return refuse(`include forms a cycle: ${chain.join(" -> ")}`, "remove one of these includes; a file may not include itself, directly or through others");
+      }
+    }
+    const subDir = entry.project_directory ? resolve2(workingDir, entry.project_directory) : dirname(paths[0]);
+    const sub = this.loadProject(paths, subDir, source.locate(path));
+    const added = [];
+    for (const [name, svc] of sub.services) {
+      if (project.services.has(name)) {
+        this.diagnostics.push(
+          error(`service "${name}" is defined both here and in the included ${paths.join(", ")}`, {
+            location: source.locate(path),
+            hint: "rename one of them; an include may not redefine a service",
+            service: name
+          })
+        );
+        continue;
+      }
+      project.services.set(name, svc);
+      added.push(name);
+    }
+    Object.assign(project.networks, { ...sub.networks, ...project.networks });
+    Object.assign(project.volumes, { ...sub.volumes, ...project.volumes });
+    Object.assign(project.secrets, { ...sub.secrets, ...project.secrets });
+    Object.assign(project.configs, { ...sub.configs, ...project.configs });
+    return { added, files: paths };
+  }
+  loadFile(file2, workingDir, at) {
+    if (this.files.has(file2)) return this.files.get(file2);
+    this.files.set(file2, void 0);
+    const source = readYaml(file2, this.diagnostics, "compose file", at);
+    if (!source) return void 0;
+    if (!isMapping(source.value)) {
+      this.diagnostics.push(error("a compose file must be a mapping at the top level", { location: source.locate([]), hint: "start with `services:`" }));
+      return void 0;
+    }
+    let document = source.value;
+    if (this.embedded?.file === file2) {
+      const prenvKeys = new Set(this.embedded.keys);
+      const own2 = Object.fromEntries(Object.entries(document).filter(([key]) => prenvKeys.has(key) && key !== "params"));
+      this.embeddedValues = this.interpolateTree(own2, [], source);
+      document = Object.fromEntries(Object.entries(document).filter(([key]) => !prenvKeys.has(key)));
+    }
+    const value = this.interpolateTree(document, [], source);
+    checkKeys(value, source, this.diagnostics);
+    const result = composeFileSchema.safeParse(value);
+    if (!result.success) {
+      for (const issue2 of result.error.issues) this.diagnostics.push(describeIssue(issue2, source, COMPOSE_WORDS));
+      return void 0;
+    }
+    const loaded = { source, raw: result.data, workingDir };
+    this.files.set(file2, loaded);
+    return loaded;
+  }
+  interpolateTree(value, path, source) {
+    if (typeof value === "string") {
+      try {
+        return interpolate(value, this.lookup, (name) => {
+          const hint = name.startsWith("PRENV_") ? `prenv sets ${name} when the tests run: write $$${name}, with two dollars, so that the shell expands it then` : `set ${name} in the environment or in .env, give a default with \${${name}:-value}, or write $$ for a literal dollar sign`;
+          this.diagnostics.push(warning(`variable ${name} is not set; an empty string is used`, { location: source.locate(path), hint }));
+        });
+      } catch (e) {
+        if (!(e instanceof InterpolationError)) throw e;
+        this.diagnostics.push(error(e.message, { location: source.locate(path), hint: e.hint }));
+        return value;
+      }
+    }
+    if (Array.isArray(value)) return value.map((v, i) => this.interpolateTree(v, [...path, i], source));
+    if (value && typeof value === "object") {
+      const out = {};
+      for (const [k, v] of Object.entries(value)) out[k] = this.interpolateTree(v, [...path, k], source);
+      return out;
+    }
+    return value;
+  }
+  /** The service `name` of `file` with its `extends` chain applied. */
+  service(file2, name) {
+    const key = `${file2}\0${name}`;
+    if (this.resolved.has(key)) return this.resolved.get(key);
+    const loaded = this.files.get(file2);
+    if (!loaded) return void 0;
+    const raw = loaded.raw.services?.[name] ?? {};
+    const path = ["services", name];
+    if (this.resolving.has(key)) {
+      this.diagnostics.push(error(`service "${name}" extends itself through a chain of extends`, { location: loaded.source.locate([...path, "extends"]), service: name, hint: "break the cycle of `extends`" }));
+      return void 0;
+    }
+    this.resolving.add(key);
+    try {
+      let spec = normalizeService(raw, { name, source: loaded.source, path, workingDir: loaded.workingDir, lookup: this.lookup, diagnostics: this.diagnostics });
+      if (raw.extends !== void 0) {
+        const ext = typeof raw.extends === "string" ? { service: raw.extends } : raw.extends;
+        const baseFile = ext.file ? resolve2(loaded.workingDir, ext.file) : file2;
+        const at = loaded.source.locate([...path, "extends"]);
+        if (ext.file && !existsSync2(baseFile)) {
+          this.diagnostics.push(error(`extends refers to ${baseFile}, which does not exist`, { location: at, service: name, hint: "fix the file path; it is relative to this compose file" }));
+          return void 0;
+        }
+        if (ext.file && !this.loadFile(baseFile, dirname(baseFile), at)) return void 0;
+        const baseServices = Object.keys(this.files.get(baseFile)?.raw.services ?? {});
+        if (!baseServices.includes(ext.service)) {
+          const guess = didYouMean(ext.service, baseServices);
+          this.diagnostics.push(error(`extends refers to service "${ext.service}", which ${ext.file ? `${ext.file} does` : "this file does"} not define`, { location: at, service: name, hint: guess ? `did you mean "${guess}"?` : `define "${ext.service}" or fix the name` }));
+          return void 0;
+        }
+        const base = this.service(baseFile, ext.service);
+        if (base) spec = mergeServices({ ...base, name, location: spec.location }, spec);
+      }
+      this.resolved.set(key, spec);
+      return spec;
+    } finally {
+      this.resolving.delete(key);
+    }
+  }
+};
+function mergeServices(base, over) {
+  const merged = {
+    ...base,
+    ...definedFields(over),
+    environment: { ...base.environment, ...over.environment },
+    labels: { ...base.labels, ...over.labels },
+    dependsOn: { ...base.dependsOn, ...over.dependsOn },
+    networks: { ...base.networks, ...over.networks },
+    ports: uniqueBy([...base.ports, ...over.ports], (p) => JSON.stringify(p)),
+    expose: [.../* @__PURE__ */ new Set([...base.expose, ...over.expose])],
+    mounts: [...new Map([...base.mounts, ...over.mounts].map((m) => [m.target, m])).values()],
+    profiles: over.profiles.length > 0 ? over.profiles : base.profiles,
+    extraHosts: [.../* @__PURE__ */ new Set([...base.extraHosts, ...over.extraHosts])],
+    capAdd: [.../* @__PURE__ */ new Set([...base.capAdd, ...over.capAdd])],
+    tmpfs: [.../* @__PURE__ */ new Set([...base.tmpfs, ...over.tmpfs])],
+    links: uniqueBy([...base.links, ...over.links], (l) => `${l.service}:${l.alias}`),
+    volumesFrom: uniqueBy([...base.volumesFrom, ...over.volumesFrom], (v) => `${v.service ?? ""}:${v.container ?? ""}`),
+    ready: over.ready.length > 0 ? over.ready : base.ready
+  };
+  for (const key of ["capDrop", "securityOpt", "dns"]) if (base[key] && over[key]) merged[key] = [.../* @__PURE__ */ new Set([...base[key], ...over[key]])];
+  if (base.ulimits && over.ulimits) merged.ulimits = { ...base.ulimits, ...over.ulimits };
+  if (base.sysctls && over.sysctls) merged.sysctls = { ...base.sysctls, ...over.sysctls };
+  if (base.build && over.build) {
+    const defaulted = defaultedBuildKeys.get(over.build) ?? [];
+    const given = Object.fromEntries(Object.entries(over.build).filter(([k]) => !defaulted.includes(k)));
+    merged.build = { ...base.build, ...given, args: { ...base.build.args, ...over.build.args } };
+    const baseDefaulted = defaultedBuildKeys.get(base.build) ?? [];
+    defaultedBuildKeys.set(merged.build, defaulted.filter((k) => baseDefaulted.includes(k)));
+  }
+  if (base.healthcheck && over.healthcheck) merged.healthcheck = { ...base.healthcheck, ...definedFields(over.healthcheck), test: over.healthcheck.test.length > 0 ? over.healthcheck.test : base.healthcheck.test };
+  return merged;
+}
+function uniqueBy(items, key) {
+  return [...new Map(items.map((i) => [key(i), i])).values()];
+}
+function networkSpec(name, raw, source, diagnostics) {
+  const n = raw ?? {};
+  const external = n.external === true || n.external === "true" || typeof n.external === "object" && n.external !== null;
+  if (!external) warnOwnName("network", name, n.name, source, diagnostics);
+  if (n.driver && n.driver !== "bridge") diagnostics.push(error(`network "${name}" uses driver "${n.driver}"; prenv supports bridge networks only`, { location: source.locate(["networks", name, "driver"]), hint: "remove the driver (bridge is the default)" }));
+  return { name: n.name || name, external, internal: n.internal === true || n.internal === "true", labels: labelRecord(n.labels), ...n.driver ? { driver: n.driver } : {} };
+}
+function volumeSpec(name, raw, source, diagnostics) {
+  const v = raw ?? {};
+  const external = v.external === true || v.external === "true" || typeof v.external === "object" && v.external !== null;
+  if (!external) warnOwnName("volume", name, v.name, source, diagnostics);
+  return { name: v.name || name, external, labels: labelRecord(v.labels), ...v.driver ? { driver: v.driver } : {} };
+}
+function warnOwnName(kind, key, name, source, diagnostics) {
+  if (!name || name === key) return;
+  diagnostics.push(
+    warning(`${kind} "${key}" is created as <environment>_${key}, not as "${shorten(name)}": prenv names what it creates per environment so that environments can run side by side`, {
+      location: source.locateKey([`${kind}s`, key, "name"]),
+      hint: `to share an existing ${kind} with other projects, declare it \`external: true\` with \`name: ${shorten(name)}\``
+    })
+  );
+}
+function labelRecord(v) {
+  if (!v) return {};
+  if (Array.isArray(v)) return Object.fromEntries(v.map((s) => [s.split("=")[0], s.split("=").slice(1).join("=")]));
+  return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, x === null ? "" : String(x)]));
+}
+var fileContents = /* @__PURE__ */ new WeakMap();
+function fileContent(source) {
+  return "content" in source ? source.content : fileContents.get(source);
+}
+function fileSource(kind, name, raw, source, workingDir, lookup, diagnostics) {
+  const what = `${kind === "secrets" ? "secret" : "config"} "${name}"`;
+  const at = (key) => key ? source.locate([kind, name, key]) : source.locateKey([kind, name]);
+  const given = ["file", "environment", "content"].filter((k) => raw[k] !== void 0);
+  if (raw.external !== void 0 && raw.external !== false && raw.external !== "false") {
+    diagnostics.push(error(`${what} is external, which prenv cannot read: external secrets and configs live in a Swarm`, { location: at("external"), hint: "give it a `file:` or an `environment:` source instead" }));
+    return void 0;
+  }
+  if (given.length !== 1 || kind === "secrets" && raw.content !== void 0) {
+    diagnostics.push(error(`${what} needs exactly one source`, { location: at(), hint: kind === "secrets" ? "write `file: ./path` or `environment: VARIABLE`" : "write `file: ./path`, `environment: VARIABLE` or `content: ...`" }));
+    return void 0;
+  }
+  if (raw.file !== void 0) {
+    const file2 = resolve2(workingDir, raw.file);
+    if (!existsSync2(file2)) {
+      diagnostics.push(error(`${what}: file ${raw.file} does not exist (looked for ${file2})`, { location: at("file"), hint: "create the file, or fix the path (relative to the compose file)" }));
+      return void 0;
+    }
+    return { file: file2 };
+  }
+  if (raw.content !== void 0) return { content: raw.content };
+  const variable = raw.environment;
+  const value = lookup(variable);
+  if (value === void 0) {
+    diagnostics.push(error(`${what} comes from variable ${variable}, which is not set`, { location: at("environment"), hint: `set ${variable} in the environment or in .env` }));
+    return void 0;
+  }
+  const found = { environment: variable };
+  fileContents.set(found, value);
+  return found;
+}
+function attachFiles(project, services, diagnostics) {
+  for (const [name, spec] of Object.entries(services))
+    for (const f of spec.files ?? []) {
+      const declared = f.kind === "secret" ? project.secrets : project.configs;
+      const found = declared[f.name];
+      if (found) f.source = found;
+      else {
+        const guess = didYouMean(f.name, Object.keys(declared));
+        diagnostics.push(error(`service "${name}" uses ${f.kind} "${f.name}", which is not declared under the top-level ${f.kind}s`, { location: declaredAt.get(f), service: name, hint: guess ? `did you mean "${guess}"?` : `add "${f.name}:" with a file: or environment: under the top-level ${f.kind}s key` }));
+      }
+    }
+}
+function checkReferences(project, services, diagnostics) {
+  const all = [...project.services.keys()];
+  for (const [name, spec] of Object.entries(services)) {
+    const origin = project.services.get(name).origin;
+    const at = (path) => origin.source.locate([...origin.path, ...path]);
+    if (!spec.image && !spec.build && spec.provider === void 0) {
+      diagnostics.push(error(`service "${name}" has neither an image nor a build section`, { location: spec.location, service: name, hint: "add `image: <name>` or `build: <directory>`" }));
+    }
+    for (const [dep, d] of Object.entries(spec.dependsOn)) {
+      if (services[dep]) continue;
+      const other = project.services.get(dep);
+      if (other) {
+        if (!d.required) continue;
+        diagnostics.push(error(`service "${name}" depends on "${dep}", which is only enabled with profile ${other.spec.profiles.map((p) => `"${p}"`).join(" or ")}`, { location: declaredAt.get(d) ?? at(["depends_on", dep]), service: name, hint: `enable it with --profile ${other.spec.profiles[0]}, or mark the dependency \`required: false\`` }));
+        continue;
+      }
+      const guess = didYouMean(dep, all);
+      diagnostics.push(error(`service "${name}" depends on "${dep}", which is not defined`, { location: declaredAt.get(d) ?? at(["depends_on", dep]), service: name, hint: guess ? `did you mean "${guess}"?` : `define a service "${dep}" or remove the dependency` }));
+    }
+    for (const [net, n] of Object.entries(spec.networks)) {
+      if (net === "default" || project.networks[net]) continue;
+      const guess = didYouMean(net, Object.keys(project.networks));
+      diagnostics.push(error(`service "${name}" uses network "${net}", which is not declared under the top-level networks`, { location: declaredAt.get(n) ?? at(["networks", net]), service: name, hint: guess ? `did you mean "${guess}"?` : `add "${net}:" under the top-level networks key` }));
+    }
+    spec.mounts.forEach((m) => {
+      const mountAt = declaredAt.get(m) ?? at(["volumes"]);
+      if (m.type === "volume" && m.source && !project.volumes[m.source]) {
+        const guess = didYouMean(m.source, Object.keys(project.volumes));
+        diagnostics.push(error(`service "${name}" mounts volume "${m.source}", which is not declared under the top-level volumes`, { location: mountAt, service: name, hint: guess ? `did you mean "${guess}"?` : `add "${m.source}:" under the top-level volumes key, or write "./${m.source}" for a directory` }));
+      }
+      if (m.type === "bind" && !existsSync2(m.source)) {
+        if (!m.createHostPath) {
+          diagnostics.push(error(`service "${name}" mounts ${m.source}, which does not exist (bind.create_host_path is false)`, { location: mountAt, service: name, hint: "create the path first, fix it, or drop `create_host_path: false` to have it created as a directory" }));
+        } else {
+          const looksLikeFile = /\.[A-Za-z0-9]{1,8}$/.test(basename(m.source));
+          diagnostics.push(
+            warning(`service "${name}" mounts ${m.source}, which does not exist: it is created as an empty directory when the environment starts, as Compose does`, {
+              location: mountAt,
+              service: name,
+              hint: looksLikeFile ? `${basename(m.source)} looks like a file name: create the file first, or the container sees a directory there` : "create it first if the container expects contents; relative paths start at the compose file's directory"
+            })
+          );
+        }
+      } else if (m.type === "bind" && !statSync2(m.source, { throwIfNoEntry: false })) {
+        diagnostics.push(error(`service "${name}" mounts ${m.source}, which cannot be read`, { location: mountAt, service: name, hint: "check its permissions" }));
+      }
+    });
+  }
+  const cycle = findCycle(services);
+  if (cycle) {
+    const first = project.services.get(cycle[0]);
+    diagnostics.push(error(`depends_on forms a cycle: ${cycle.join(" -> ")}`, { location: first.origin.source.locate([...first.origin.path, "depends_on"]), service: cycle[0], hint: "remove one of these dependencies; services must start in some order" }));
+  }
+}
+function findCycle(services) {
+  const state = /* @__PURE__ */ new Map();
+  const stack = [];
+  const visit2 = (name) => {
+    if (state.get(name) === "done") return void 0;
+    if (state.get(name) === "visiting") return [...stack.slice(stack.indexOf(name)), name];
+    state.set(name, "visiting");
+    stack.push(name);
+    for (const dep of Object.keys(services[name]?.dependsOn ?? {})) {
+      if (!services[dep]) continue;
+      const found = visit2(dep);
+      if (found) return found;
+    }
+    stack.pop();
+    state.set(name, "done");
+    return void 0;
+  };
+  for (const name of Object.keys(services).sort()) {
+    const found = visit2(name);
+    if (found) return found;
+  }
+  return void 0;
+}
+function projectName(name) {
+  const clean = name.toLowerCase().replace(/[^a-z0-9_-]+/g, "").replace(/^[-_]+/, "");
+  return clean || "prenv";
+}
+var FORMS = {
+  command: 'write a string such as `npm start` or a list such as ["npm", "start"]',
+  entrypoint: 'write a string such as `/entrypoint.sh` or a list such as ["/entrypoint.sh", "--verbose"]',
+  environment: 'write a mapping (`KEY: value`) or a list of "KEY=value" strings',
+  labels: 'write a mapping (`com.example.team: api`) or a list of "KEY=value" strings',
+  args: 'write a mapping (`VERSION: "1.2"`) or a list of "KEY=value" strings',
+  ports: 'write a list, e.g. `ports: ["8080:80"]`',
+  expose: 'write a list, e.g. `expose: ["3000"]`',
+  volumes: 'write a list, e.g. `volumes: ["./data:/var/lib/data"]`',
+  healthcheck: 'write a mapping, e.g. `healthcheck: { test: "curl -f http://localhost", interval: 10s }`',
+  depends_on: "write a list of service names, or a mapping of name to `{ condition: service_healthy }`",
+  networks: "write a list of network names, or a mapping of name to `{ aliases: [...] }`",
+  env_file: "write a path such as `.env.local` or a list of paths",
+  profiles: 'write a list, e.g. `profiles: ["debug"]`',
+  build: "write a directory such as `.` or a mapping with `context` and `dockerfile`",
+  test: 'write a string, which runs in a shell, or a list such as ["CMD", "pg_isready"]'
+};
+function formsHint(path, where) {
+  const key = [...path].reverse().find((p) => typeof p === "string");
+  return key !== void 0 && FORMS[key] || `see the Compose Specification for the forms ${where} takes`;
+}
+var COMPOSE_WORDS = {
+  describePath,
+  formsHint,
+  service: (path) => path[0] === "services" && typeof path[1] === "string" ? path[1] : void 0,
+  reference: "the Compose Specification"
+};
+function describePath(path) {
+  if (path.length === 0) return "the file";
+  if (path[0] === "services" && path.length >= 2) {
+    const rest = path.slice(2);
+    return rest.length === 0 ? `service "${path[1]}"` : `"${rest.join(".")}" of service "${path[1]}"`;
+  }
+  return `"${path.join(".")}"`;
+}
+
+// src/util/async.ts
+function withTimeout(work, timeoutMs, signal) {
+  return new Promise((resolve3, reject) => {
+    const timer = timeoutMs !== void 0 ? setTimeout(() => reject(new Error(`timed out after ${Math.round(timeoutMs / 1e3)} s`)), timeoutMs) : void 0;
+    const onAbort = () => reject(signal.reason instanceof Error ? signal.reason : new Error("interrupted"));
+    if (signal?.aborted) return onAbort();
+    signal?.addEventListener("abort", onAbort, { once: true });
+    work.then(resolve3, reject).finally(() => {
+      if (timer) clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
+    });
+  });
+}
+function sleep(ms, signal) {
+  return new Promise((resolve3, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve3();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+// src/backends/docker/docker-backend.ts
+var import_dockerignore = __toESM(require_ignore(), 1);
+var import_dockerode = __toESM(require_docker(), 1);
+var import_tar_fs = __toESM(require_tar_fs2(), 1);
+var tarStream = __toESM(require_tar_stream(), 1);
+import { readFileSync } from "node:fs";
+import { isAbsolute as isAbsolute2, join } from "node:path";
+import { Readable, Transform, Writable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { StringDecoder } from "node:string_decoder";
+var DockerBackend = class {
+  kind = "docker";
+  capabilities = { pause: true, networkFaults: true, localBuilds: true, lastingEndpoints: true };
+  docker;
+  version;
+  /** Whether this process can reach containers by their own addresses (Linux, local engine). */
+  containerNetworkReachable;
+  constructor(options) {
+    this.docker = options.docker ?? new import_dockerode.default();
+    this.version = options.version;
+    this.containerNetworkReachable = options.containerNetworkReachable ?? containerNetworkReachable(process.platform, process.env.DOCKER_HOST);
+  }
+  /**
+   * Nothing outlives a call here: dockerode opens a connection per request and the
+   * streams it returns belong to their callers (checked: a process that pings and lists
+   * ends on its own). The Kubernetes backend's port-forwards are what close() is for.
+   */
+  async close() {
+  }
+  async ping() {
+    try {
+      await Promise.race([this.docker.ping(), rejectAfter(5e3, "no answer within 5 s")]);
+    } catch (cause) {
+      const where = process.env.DOCKER_HOST ?? "/var/run/docker.sock";
+      throw new RuntimeUnavailableError(`no Docker engine answers at ${where} (${cause.message})`, { cause });
+    }
+  }
+  async prepareImage(plan, service, progress, signal) {
+    let reference = service.image;
+    if (service.build) reference = await this.build(plan, service, progress, signal);
+    else if (!await this.imageExists(service.image)) await this.pull(service, progress, signal);
+    const image = await this.imageInfo(reference);
+    if (!service.build) return image;
+    const baseImages = await Promise.all(baseImagesOf(service.spec.build).map((ref) => this.imageInfo(ref).catch(() => void 0)));
+    return { ...image, baseImages: baseImages.filter((b) => b !== void 0) };
+  }
+  async imageInfo(reference) {
+    const info = await this.docker.getImage(reference).inspect();
+    const repository = repositoryOf(reference);
+    const digest = info.RepoDigests?.find((d) => d.startsWith(`${repository}@`));
+    return { reference, id: info.Id, ...digest ? { digest } : {} };
+  }
+  /** What this process built for a service, by environment and service. */
+  built = /* @__PURE__ */ new Map();
+  /** The image a service's container runs: for a build, the one built from the context as it is. */
+  async imageOf(plan, service) {
+    if (!service.build) return service.image;
+    return this.built.get(`${plan.environment}/${service.name}`) ?? (await this.prepareImage(plan, service, () => void 0, new AbortController().signal)).reference;
+  }
+  async imageExists(reference) {
+    try {
+      await this.docker.getImage(reference).inspect();
+      return true;
+    } catch (e) {
+      if (statusOf(e) === 404) return false;
+      throw e;
+    }
+  }
+  async pull(service, progress, signal) {
+    progress("pulling");
+    try {
+      const stream = await this.docker.pull(service.image, { abortSignal: signal });
+      await this.follow(stream, (event) => {
+        if (event.status && event.id) progress("pulling", `${event.id}: ${event.status}`);
+      });
+    } catch (cause) {
+      const message = firstLine2(cause.message).replace(/^\(HTTP code \d+\) [a-z ]+ - /, "");
+      throw new ServiceError(service.name, `image "${service.image}" cannot be pulled: ${message}`, {
+        hint: "check the image name and tag; for a private registry run `docker login <registry>` first",
+        cause
+      });
+    }
+  }
+  /** Builds the service's image, tagged by what it is built from; returns the tag. */
+  async build(plan, service, progress, signal) {
+    const build = service.spec.build;
+    progress("building");
+    const ignore = import_dockerignore.default.default();
+    try {
+      const { readFileSync: readFileSync2 } = await import("node:fs");
+      const lines = readFileSync2(`${build.context}/.dockerignore`, "utf8").split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("#"));
+      ignore.add(lines);
+    } catch {
+    }
+    const ignored = (rel) => rel !== build.dockerfile && rel !== ".dockerignore" && ignore.ignores(rel);
+    const tag = `${repositoryOf(service.image)}:${await contextHash(build, ignored)}`;
+    const tar = Readable.from((0, import_tar_fs.pack)(build.context, { ignore: (name) => ignored(name.slice(build.context.length + 1)) }));
+    const output2 = [];
+    try {
+      const stream = await this.docker.buildImage(tar, {
+        t: tag,
+        // The classic builder leaves a failed step's container behind, unlabelled, unless told.
+        forcerm: true,
+        dockerfile: build.dockerfile,
+        buildargs: build.args,
+        ...build.target ? { target: build.target } : {},
+        labels: { [LABELS.project]: plan.project, [LABELS.version]: this.version },
+        abortSignal: signal
+      });
+      await this.follow(stream, (event) => {
+        if (event.stream) {
+          for (const line of event.stream.split("\n")) if (line.trim()) output2.push(line);
+          const last = output2.at(-1);
+          if (last) progress("building", last);
+        }
+        if (event.error) throw new Error(event.error);
+      });
+    } catch (cause) {
+      throw new ServiceError(service.name, `building the image failed: ${firstLine2(cause.message)}`, {
+        hint: `fix the Dockerfile (${build.dockerfile}) or the build context ${build.context}`,
+        logTail: output2.slice(-15).join("\n"),
+        cause
+      });
+    }
+    this.built.set(`${plan.environment}/${service.name}`, tag);
+    return tag;
+  }
+  follow(stream, onEvent) {
+    return new Promise((resolve3, reject) => {
+      this.docker.modem.followProgress(
+        stream,
+        (err, events) => {
+          const failed = events?.find((e) => e.error);
+          if (err) reject(err);
+          else if (failed) reject(new Error(failed.error));
+          else resolve3();
+        },
+        (event) => {
+          try {
+            onEvent(event);
+          } catch {
+          }
+        }
+      );
+    });
+  }
+  labels(plan, owner, extra = {}) {
+    return {
+      [LABELS.environment]: plan.environment,
+      [LABELS.project]: plan.project,
+      [LABELS.definitionHash]: plan.definitionHash,
+      [LABELS.version]: this.version,
+      [LABELS.created]: (/* @__PURE__ */ new Date()).toISOString(),
+      [LABELS.owner]: `${owner.host}:${owner.pid}`,
+      [LABELS.workingDir]: plan.workingDir,
+      [LABELS.lifetime]: owner.ephemeral ? "run" : "until-down",
+      ...extra
+    };
+  }
+  async claimEnvironment(plan, owner, image) {
+    try {
+      await this.docker.createContainer({ name: markerName(plan.environment, "claim"), Image: image, Cmd: ["prenv-claim"], Labels: this.labels(plan, owner, { [LABELS.marker]: "claim" }) });
+      return true;
+    } catch (e) {
+      if (statusOf(e) === 409) return false;
+      throw e;
+    }
+  }
+  async createEnvironment(plan, owner) {
+    await Promise.all([
+      ...plan.networks.filter((n) => !n.external).map(
+        (n) => this.docker.createNetwork({ Name: engineName(plan, n), Driver: "bridge", Internal: n.internal, CheckDuplicate: true, Labels: this.labels(plan, owner) })
+      ),
+      ...plan.volumes.filter((v) => !v.external).map((v) => this.docker.createVolume({ Name: engineName(plan, v), Labels: this.labels(plan, owner) }))
+    ]);
+  }
+  async createService(plan, service, owner) {
+    const spec = service.spec;
+    const networks = Object.entries(networksOf(spec)).map(([key, n]) => ({
+      name: engineName(plan, plan.networks.find((p) => p.key === key)),
+      aliases: [service.name, ...spec.hostname ? [spec.hostname] : [], ...n.aliases]
+    }));
+    const exposed = {};
+    const bindings = {};
+    for (const p of service.ports) {
+      const key = `${p.target}/${p.protocol}`;
+      exposed[key] = {};
+      const hostPort = p.published ? `${p.published}${p.publishedEnd ? `-${p.publishedEnd}` : ""}` : "";
+      (bindings[key] ??= []).push({ HostIp: p.hostIp ?? "127.0.0.1", HostPort: hostPort });
+    }
+    for (const port of spec.expose) exposed[`${port}/tcp`] ??= {};
+    const hc = spec.healthcheck;
+    const [first, ...rest] = networks;
+    const sharedStack = spec.networkModeService ? `container:${containerName(plan.environment, spec.networkModeService)}` : void 0;
+    const links = spec.links.map((l) => `${containerName(plan.environment, l.service)}:${l.alias}`);
+    const container = await this.docker.createContainer({
+      name: containerName(plan.environment, service.name),
+      Image: await this.imageOf(plan, service),
+      ...spec.command ? { Cmd: spec.command } : {},
+      ...spec.entrypoint ? { Entrypoint: spec.entrypoint } : {},
+      Env: Object.entries(spec.environment).map(([k, v]) => `${k}=${v}`),
+      ...spec.workingDir ? { WorkingDir: spec.workingDir } : {},
+      ...spec.user ? { User: spec.user } : {},
+      ...sharedStack ? {} : { Hostname: spec.hostname ?? service.name },
+      Labels: { ...spec.labels, ...this.labels(plan, owner, { [LABELS.service]: service.name }) },
+      ExposedPorts: exposed,
+      ...spec.stopGracePeriodMs !== void 0 ? { StopTimeout: Math.ceil(spec.stopGracePeriodMs / 1e3) } : {},
+      ...spec.stopSignal !== void 0 ? { StopSignal: spec.stopSignal } : {},
+      ...hc ? {
+        Healthcheck: {
+          Test: hc.test,
+          ...hc.intervalMs !== void 0 ? { Interval: hc.intervalMs * 1e6 } : {},
+          ...hc.timeoutMs !== void 0 ? { Timeout: hc.timeoutMs * 1e6 } : {},
+          ...hc.retries !== void 0 ? { Retries: hc.retries } : {},
+          ...hc.startPeriodMs !== void 0 ? { StartPeriod: hc.startPeriodMs * 1e6 } : {}
+        }
+      } : {},
+      HostConfig: {
+        PortBindings: bindings,
+        ...mountsOf(spec.mounts, plan, spec.files ?? []),
+        ...spec.volumesFrom.length > 0 ? { VolumesFrom: spec.volumesFrom.map((v) => `${v.service ? containerName(plan.environment, v.service) : v.container}:${v.readOnly ? "ro" : "rw"}`) } : {},
+        ...spec.ipc ? { IpcMode: typeof spec.ipc === "string" ? spec.ipc : `container:${containerName(plan.environment, spec.ipc.service)}` } : {},
+        Tmpfs: Object.fromEntries(spec.tmpfs.map((t) => [t.split(":")[0], t.split(":").slice(1).join(":")])),
+        RestartPolicy: restartPolicy(spec.restart),
+        ExtraHosts: spec.extraHosts,
+        CapAdd: spec.capAdd,
+        ...spec.init !== void 0 ? { Init: spec.init } : {},
+        ...limitsOf(spec),
+        NetworkMode: sharedStack ?? first.name
+      },
+      ...sharedStack ? {} : { NetworkingConfig: { EndpointsConfig: { [first.name]: { Aliases: first.aliases, Links: links } } } }
+    });
+    const written = (spec.files ?? []).flatMap((f) => {
+      const content = f.source && !("file" in f.source) ? fileContent(f.source) : void 0;
+      return content === void 0 ? [] : [{ path: f.target, content }];
+    });
+    if (written.length > 0) await container.putArchive(fileArchive(written), { path: "/" });
+    if (!sharedStack) for (const n of rest) await this.docker.getNetwork(n.name).connect({ Container: container.id, EndpointConfig: { Aliases: n.aliases, Links: links } });
+  }
+  async startService(plan, service) {
+    try {
+      await this.docker.getContainer(containerName(plan.environment, service.name)).start();
+    } catch (cause) {
+      const message = cause.message;
+      const portTaken = /port is already allocated|address already in use/i.test(message);
+      throw new ServiceError(service.name, `the container could not start: ${firstLine2(message).replace(/^\(HTTP code \d+\) [a-z ]+ - /, "")}`, {
+        hint: portTaken ? 'a published host port is already in use: free it, or publish the container port alone ("8080") so that a free host port is chosen' : "check the image's entrypoint and command, and the service's volumes and user",
+        cause
+      });
+    }
+  }
+  async removeService(environment, service) {
+    await ignoreMissing(this.docker.getContainer(containerName(environment, service)).remove({ force: true, v: true }));
+  }
+  async status(environment, service) {
+    try {
+      const info = await this.docker.getContainer(containerName(environment, service)).inspect();
+      const s = info.State;
+      if (s.Restarting) return { state: "restarting" };
+      if (s.Paused) return { state: "paused" };
+      if (s.Running) return { state: "running" };
+      if (s.Status === "created") return { state: "created" };
+      return { state: "exited", exitCode: s.ExitCode };
+    } catch (e) {
+      if (statusOf(e) === 404) return { state: "missing" };
+      throw e;
+    }
+  }
+  async exec(environment, service, argv, options = {}) {
+    const container = this.docker.getContainer(containerName(environment, service));
+    const exec = await container.exec({
+      Cmd: argv,
+      AttachStdout: true,
+      AttachStderr: true,
+      ...options.user ? { User: options.user } : {},
+      ...options.workdir ? { WorkingDir: options.workdir } : {},
+      ...options.env ? { Env: Object.entries(options.env).map(([k, v]) => `${k}=${v}`) } : {}
+    });
+    const stream = await exec.start({ hijack: true, stdin: false });
+    let timedOut = false;
+    const stop = () => stream.destroy();
+    const timer = options.timeoutMs ? setTimeout(() => {
+      timedOut = true;
+      stop();
+    }, options.timeoutMs) : void 0;
+    options.signal?.addEventListener("abort", stop, { once: true });
+    if (options.signal?.aborted) stop();
+    let output2;
+    try {
+      output2 = await drainOutput(stream, options.output);
+    } catch (cause) {
+      if (timedOut) throw new Error(`timed out after ${options.timeoutMs} ms`, { cause });
+      if (!options.signal?.aborted) throw cause;
+      output2 = "";
+    } finally {
+      if (timer) clearTimeout(timer);
+      options.signal?.removeEventListener("abort", stop);
+    }
+    const info = await exec.inspect();
+    return { exitCode: info.ExitCode ?? -1, output: output2 };
+  }
+  async execAttached(environment, service, argv, streams) {
+    const container = this.docker.getContainer(containerName(environment, service));
+    const exec = await container.exec({ Cmd: argv, AttachStdin: Boolean(streams.stdin), AttachStdout: true, AttachStderr: true, Tty: streams.tty });
+    const socket = await exec.start({ hijack: true, stdin: Boolean(streams.stdin), Tty: streams.tty });
+    const resize = (size) => void exec.resize({ h: size.rows, w: size.columns }).catch(() => void 0);
+    if (streams.tty) {
+      socket.pipe(streams.stdout, { end: false });
+      if (streams.size) resize(streams.size);
+      streams.onResize?.(resize);
+    } else {
+      this.docker.modem.demuxStream(socket, streams.stdout, streams.stderr);
+    }
+    if (streams.stdin) {
+      streams.stdin.on("data", (chunk) => socket.write(chunk));
+      streams.stdin.on("end", () => socket.end());
+    }
+    await new Promise((resolve3, reject) => {
+      socket.on("end", resolve3);
+      socket.on("close", resolve3);
+      socket.on("error", reject);
+    });
+    const info = await exec.inspect();
+    return info.ExitCode ?? -1;
+  }
+  async probeAddress(environment, service, port) {
+    const info = await this.docker.getContainer(containerName(environment, service)).inspect();
+    if (this.containerNetworkReachable) {
+      const ip = Object.values(info.NetworkSettings.Networks).map((n) => n.IPAddress).find(Boolean);
+      if (!ip) throw new ServiceError(service, "the container has no IP address on its networks");
+      return { host: ip, port };
+    }
+    const binding = info.NetworkSettings.Ports?.[`${port}/tcp`]?.find((b) => b.HostPort);
+    if (!binding) {
+      throw new ServiceError(service, `port ${port} of service "${service}" cannot be reached from this machine to check readiness: the engine's container network is not reachable here, and the port is not published`, {
+        hint: `publish it (ports: ["${port}"]), or check readiness with a command run inside the container (x-prenv.ready: [{ command: ... }])`
+      });
+    }
+    const host = binding.HostIp && binding.HostIp !== "0.0.0.0" && binding.HostIp !== "::" ? binding.HostIp : "127.0.0.1";
+    return { host, port: Number(binding.HostPort) };
+  }
+  async endpoints(environment) {
+    const containers = await this.containers(environment);
+    const out = [];
+    for (const c of containers) {
+      for (const p of c.Ports) {
+        if (!p.PublicPort) continue;
+        if (p.IP === "::" && c.Ports.some((q) => q.PrivatePort === p.PrivatePort && q.IP === "0.0.0.0")) continue;
+        out.push({ service: c.Labels[LABELS.service], containerPort: p.PrivatePort, protocol: p.Type, hostIp: p.IP ?? "0.0.0.0", hostPort: p.PublicPort });
+      }
+    }
+    return out.sort((a, b) => a.service.localeCompare(b.service) || a.containerPort - b.containerPort);
+  }
+  async logs(environment, service, options) {
+    const container = this.docker.getContainer(containerName(environment, service));
+    const raw = await new Promise((resolve3, reject) => {
+      this.docker.modem.dial(
+        {
+          path: `/containers/${container.id}/logs?`,
+          method: "GET",
+          isStream: true,
+          ...options.signal ? { abortSignal: options.signal } : {},
+          statusCodes: { 200: true, 404: "no such container", 500: "server error" },
+          options: { stdout: true, stderr: true, timestamps: false, follow: options.follow, ...options.tail !== void 0 ? { tail: options.tail } : {} }
+        },
+        (error63, data) => error63 ? reject(error63) : data instanceof Readable ? resolve3(data) : reject(new Error(`the Docker engine answered the log request of ${service} without a stream`))
+      );
+    });
+    const text = new EngineOutput();
+    raw.on("error", (e) => {
+      if (options.signal?.aborted) text.end();
+      else text.destroy(new EngineStreamError(`the log of ${service} broke off: ${e.message}`, { cause: e }));
+    });
+    options.signal?.addEventListener("abort", () => raw.destroy(), { once: true });
+    return raw.pipe(text);
+  }
+  async watchExits(environment, onExit, signal, onError) {
+    const stream = await this.docker.getEvents({
+      filters: { type: ["container"], event: ["die"], label: [`${LABELS.environment}=${environment}`] },
+      abortSignal: signal
+    });
+    const decoder = new StringDecoder("utf8");
+    let buffered = "";
+    stream.on("data", (chunk) => {
+      buffered += decoder.write(chunk);
+      let nl;
+      while ((nl = buffered.indexOf("\n")) >= 0) {
+        const line = buffered.slice(0, nl).trim();
+        buffered = buffered.slice(nl + 1);
+        if (!line) continue;
+        let event;
+        try {
+          event = JSON.parse(line);
+        } catch (cause) {
+          stream.destroy();
+          onError?.(new EngineStreamError(`the Docker engine sent an event prenv cannot read (${line.slice(0, 80)}): ${cause.message}; services that exit from now on go unnoticed`, { cause }));
+          return;
+        }
+        const service = event.Actor?.Attributes?.[LABELS.service];
+        if (service) onExit(service);
+      }
+    });
+    stream.on("error", (e) => {
+      if (!signal.aborted) onError?.(new EngineStreamError(`the Docker engine's event stream broke off: ${e.message}`, { cause: e }));
+    });
+    signal.addEventListener("abort", () => stream.destroy(), { once: true });
+  }
+  async exitsBetween(environment, since, until) {
+    const stream = await this.docker.getEvents({
+      since: since.getTime() / 1e3,
+      until: until.getTime() / 1e3,
+      filters: { type: ["container"], event: ["die"], label: [`${LABELS.environment}=${environment}`] }
+    });
+    let text = "";
+    for await (const chunk of stream) text += String(chunk);
+    const exits = [];
+    for (const line of text.split("\n")) {
+      if (!line.trim()) continue;
+      const event = JSON.parse(line);
+      const service = event.Actor?.Attributes?.[LABELS.service];
+      if (!service) continue;
+      exits.push({ service, exitCode: Number(event.Actor?.Attributes?.exitCode ?? -1) });
+    }
+    return exits;
+  }
+  async setMarker(plan, owner, marker) {
+    await this.docker.createVolume({ Name: markerName(plan.environment, marker), Labels: this.labels(plan, owner, { [LABELS.marker]: marker }) });
+  }
+  async hasMarker(environment, marker) {
+    const volumes = await this.docker.listVolumes({ filters: { label: [`${LABELS.environment}=${environment}`, `${LABELS.marker}=${marker}`] } });
+    return (volumes.Volumes ?? []).length > 0;
+  }
+  async runOneOff(plan, spec, owner, options) {
+    if (!await this.imageExists(spec.image)) {
+      await this.pull({ name: spec.name, image: spec.image }, () => void 0, options.signal ?? new AbortController().signal);
+    }
+    const network = plan.networks.find((n) => n.key === "default") ?? plan.networks[0];
+    const container = await this.docker.createContainer({
+      name: `${plan.environment}-${spec.name}-${Date.now().toString(36)}`,
+      Image: spec.image,
+      ...spec.command ? { Cmd: spec.command } : {},
+      ...spec.entrypoint ? { Entrypoint: spec.entrypoint } : {},
+      Env: Object.entries(spec.env).map(([k, v]) => `${k}=${v}`),
+      ...spec.workdir ? { WorkingDir: spec.workdir } : {},
+      Labels: this.labels(plan, owner, { [LABELS.service]: spec.name }),
+      HostConfig: { ...mountsOf(spec.mounts, plan), NetworkMode: engineName(plan, network) }
+    });
+    try {
+      const stream = await container.attach({ stream: true, stdout: true, stderr: true });
+      const output2 = drainOutput(stream, options.output);
+      output2.catch(() => void 0);
+      await container.start();
+      const exit = await withTimeout(container.wait(), options.timeoutMs, options.signal);
+      return { exitCode: exit.StatusCode, output: await output2 };
+    } finally {
+      await ignoreMissing(container.remove({ force: true, v: true }));
+    }
+  }
+  async copyInto(environment, service, hostPath2, containerPath) {
+    const { statSync: statSync3 } = await import("node:fs");
+    const { basename: basename2, dirname: dirname2 } = await import("node:path");
+    const container = this.docker.getContainer(containerName(environment, service));
+    const isDir = statSync3(hostPath2).isDirectory();
+    const targetDir = isDir || containerPath.endsWith("/") ? containerPath : dirname2(containerPath);
+    const entries = isDir ? void 0 : [basename2(hostPath2)];
+    const archive = Readable.from(
+      (0, import_tar_fs.pack)(isDir ? hostPath2 : dirname2(hostPath2), {
+        ...entries ? { entries } : {},
+        ...!isDir && !containerPath.endsWith("/") ? { map: (header) => ({ ...header, name: basename2(containerPath) }) } : {}
+      })
+    );
+    await this.exec(environment, service, ["mkdir", "-p", targetDir]).catch(() => void 0);
+    await container.putArchive(archive, { path: targetDir });
+  }
+  async waitForExit(environment, service, signal) {
+    const container = this.docker.getContainer(containerName(environment, service));
+    const exit = await withTimeout(container.wait(), void 0, signal);
+    return exit.StatusCode;
+  }
+  async containers(environment) {
+    return this.docker.listContainers({ all: true, filters: { label: [environment ? `${LABELS.environment}=${environment}` : LABELS.environment] } });
+  }
+  async list() {
+    const [containers, networks, volumes] = await Promise.all([
+      this.containers(),
+      this.docker.listNetworks({ filters: { label: [LABELS.environment] } }),
+      this.docker.listVolumes({ filters: { label: [LABELS.environment] } })
+    ]);
+    const envs = /* @__PURE__ */ new Map();
+    const touch = (labels) => {
+      const name = labels?.[LABELS.environment];
+      if (!labels || !name) return void 0;
+      let env = envs.get(name);
+      if (!env) {
+        env = {
+          environment: name,
+          project: labels[LABELS.project] ?? "",
+          created: new Date(labels[LABELS.created] ?? 0),
+          owner: labels[LABELS.owner] ?? "",
+          complete: false,
+          ephemeral: false,
+          volumesKept: false,
+          workingDir: labels[LABELS.workingDir] ?? "",
+          services: [],
+          networks: 0,
+          volumes: 0
+        };
+        envs.set(name, env);
+      }
+      const created = new Date(labels[LABELS.created] ?? 0);
+      if (created < env.created) env.created = created;
+      return env;
+    };
+    for (const n of networks) {
+      const env = touch(n.Labels);
+      if (env) env.networks++;
+    }
+    const handedOver = /* @__PURE__ */ new Set();
+    for (const v of volumes.Volumes ?? []) {
+      const env = touch(v.Labels ?? void 0);
+      if (!env) continue;
+      const marker = v.Labels?.[LABELS.marker];
+      if (marker === "complete") {
+        env.complete = true;
+        env.owner = v.Labels?.[LABELS.owner] ?? env.owner;
+        env.ephemeral = v.Labels?.[LABELS.lifetime] === "run";
+      }
+      if (marker === "kept") handedOver.add(env);
+      if (marker === "volumes-kept") env.volumesKept = true;
+      if (!marker) env.volumes++;
+    }
+    for (const env of handedOver) env.ephemeral = false;
+    for (const c of containers) {
+      const env = touch(c.Labels);
+      if (env && !c.Labels[LABELS.marker]) env.services.push({ name: c.Labels[LABELS.service] ?? c.Names[0] ?? "", state: c.State });
+    }
+    return [...envs.values()].sort((a, b) => a.environment.localeCompare(b.environment));
+  }
+  async remove(environment, options) {
+    const filter = { label: [`${LABELS.environment}=${environment}`] };
+    const containers = await this.containers(environment);
+    await Promise.all(
+      containers.map(async (c) => {
+        const container = this.docker.getContainer(c.Id);
+        if (options.keepVolumes && c.State === "running") await ignoreMissing(container.stop());
+        await ignoreMissing(container.remove({ force: true, v: !options.keepVolumes }));
+      })
+    );
+    const [networks, doomed] = await Promise.all([
+      this.docker.listNetworks({ filters: filter }).then(async (list) => {
+        await Promise.all(list.map((n) => ignoreMissing(this.docker.getNetwork(n.Id).remove())));
+        return list;
+      }),
+      this.docker.listVolumes({ filters: filter }).then(async (list) => {
+        const all = list.Volumes ?? [];
+        const marker = (v) => v.Labels?.[LABELS.marker];
+        const volumes = all.filter((v) => !options.keepVolumes || marker(v) && marker(v) !== "volumes-kept");
+        await Promise.all(volumes.map((v) => ignoreMissing(this.docker.getVolume(v.Name).remove())));
+        const kept = all.find((v) => !marker(v));
+        if (options.keepVolumes && kept && !all.some((v) => marker(v) === "volumes-kept")) {
+          await this.docker.createVolume({ Name: markerName(environment, "volumes-kept"), Labels: { ...kept.Labels, [LABELS.marker]: "volumes-kept" } });
+        }
+        return volumes;
+      })
+    ]);
+    return { containers: containers.filter((c) => !c.Labels[LABELS.marker]).length, networks: networks.length, volumes: doomed.filter((v) => !v.Labels?.[LABELS.marker]).length };
+  }
+};
+function containerNetworkReachable(platform, dockerHost) {
+  if (platform !== "linux") return false;
+  return !dockerHost || dockerHost.startsWith("unix://");
+}
+function baseImagesOf(build) {
+  let text;
+  try {
+    text = readFileSync(isAbsolute2(build.dockerfile) ? build.dockerfile : join(build.context, build.dockerfile), "utf8");
+  } catch {
+    return [];
+  }
+  const stages = /* @__PURE__ */ new Set();
+  const images = [];
+  for (const line of text.split(/\r?\n/)) {
+    const m = /^\s*FROM\s+(?:--\S+\s+)*(\S+)(?:\s+AS\s+(\S+))?/i.exec(line);
+    if (!m) continue;
+    const ref = m[1];
+    if (!stages.has(ref.toLowerCase()) && ref !== "scratch" && !ref.includes("$") && !images.includes(ref)) images.push(ref);
+    if (m[2]) stages.add(m[2].toLowerCase());
+  }
+  return images;
+}
+async function contextHash(build, ignored) {
+  const { createHash: createHash2 } = await import("node:crypto");
+  const { readdir, readlink, lstat } = await import("node:fs/promises");
+  const { createReadStream } = await import("node:fs");
+  const hash2 = createHash2("sha256");
+  hash2.update(JSON.stringify({ dockerfile: build.dockerfile, args: Object.entries(build.args).sort(([a], [b]) => a.localeCompare(b)), target: build.target ?? null }));
+  const walk = async (rel) => {
+    const entries = await readdir(rel ? `${build.context}/${rel}` : build.context, { withFileTypes: true });
+    for (const entry of entries.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0)) {
+      const path = rel ? `${rel}/${entry.name}` : entry.name;
+      if (ignored(path)) continue;
+      const abs = `${build.context}/${path}`;
+      const info = await lstat(abs);
+      hash2.update(`\0${path}\0${info.mode}\0`);
+      if (entry.isDirectory()) await walk(path);
+      else if (entry.isSymbolicLink()) hash2.update(await readlink(abs));
+      else if (entry.isFile()) for await (const chunk of createReadStream(abs)) hash2.update(chunk);
+    }
+  };
+  await walk("");
+  return hash2.digest("hex").slice(0, 16);
+}
+function markerName(environment, marker) {
+  return `${environment}_prenv-${marker}`;
+}
+function containerName(environment, service) {
+  return `${environment}-${service}`;
+}
+function mountsOf(mounts, plan, files = []) {
+  const binds = mounts.filter((m) => m.type === "bind" && m.createHostPath && !m.source.includes(":") && !m.target.includes(":"));
+  const fromFiles = files.flatMap((f) => f.source && "file" in f.source ? [{ Type: "bind", Source: f.source.file, Target: f.target, ReadOnly: true }] : []);
+  return {
+    Binds: binds.map((m) => `${m.source}:${m.target}:${m.readOnly ? "ro" : "rw"}`),
+    Mounts: [...mounts.filter((m) => !binds.includes(m)).map((m) => mountOf(m, plan)), ...fromFiles]
+  };
+}
+function engineName(plan, object2) {
+  return object2.externalName ?? `${plan.environment}_${object2.key}`;
+}
+function fileArchive(files) {
+  const archive = tarStream.pack();
+  for (const { path, content } of files) archive.entry({ name: path.replace(/^\/+/, ""), mode: 292 }, content);
+  archive.finalize();
+  return Readable.from(archive);
+}
+function mountOf(m, plan) {
+  switch (m.type) {
+    case "bind":
+      return { Type: "bind", Source: m.source, Target: m.target, ReadOnly: m.readOnly };
+    case "volume": {
+      const source = m.source ? engineName(plan, plan.volumes.find((v) => v.key === m.source)) : "";
+      return { Type: "volume", Source: source, Target: m.target, ReadOnly: m.readOnly };
+    }
+    case "tmpfs":
+      return { Type: "tmpfs", Source: "", Target: m.target };
+  }
+}
+function limitsOf(spec) {
+  return {
+    ...spec.readOnly !== void 0 ? { ReadonlyRootfs: spec.readOnly } : {},
+    ...spec.securityOpt ? { SecurityOpt: spec.securityOpt } : {},
+    ...spec.capDrop ? { CapDrop: spec.capDrop } : {},
+    ...spec.dns ? { Dns: spec.dns } : {},
+    ...spec.ulimits ? { Ulimits: Object.entries(spec.ulimits).map(([Name, l]) => ({ Name, Soft: l.soft, Hard: l.hard })) } : {},
+    ...spec.sysctls ? { Sysctls: spec.sysctls } : {},
+    ...spec.memoryBytes !== void 0 ? { Memory: spec.memoryBytes } : {},
+    ...spec.memoryReservationBytes !== void 0 ? { MemoryReservation: spec.memoryReservationBytes } : {},
+    ...spec.nanoCpus !== void 0 ? { NanoCpus: spec.nanoCpus } : {},
+    ...spec.pidsLimit !== void 0 ? { PidsLimit: spec.pidsLimit } : {}
+  };
+}
+function restartPolicy(restart) {
+  if (!restart || restart === "no") return { Name: "no" };
+  const [name, count] = restart.split(":");
+  return { Name: name, ...count ? { MaximumRetryCount: Number(count) } : {} };
+}
+function statusOf(e) {
+  return typeof e === "object" && e !== null && "statusCode" in e ? e.statusCode : void 0;
+}
+async function ignoreMissing(p) {
+  try {
+    await p;
+  } catch (e) {
+    const code = statusOf(e);
+    if (code !== 404 && code !== 304 && code !== 409) throw e;
+  }
+}
+function rejectAfter(ms, message) {
+  return new Promise((_, reject) => setTimeout(() => reject(new Error(message)), ms).unref());
+}
+function firstLine2(text) {
+  return text.split("\n")[0].trim();
+}
+var EngineStreamError = class extends Error {
+  constructor(message, options) {
+    super(message, options);
+    this.name = "EngineStreamError";
+  }
+};
+var EngineOutput = class extends Transform {
+  streams = [new Utf8Chunker(), new Utf8Chunker(), new Utf8Chunker()];
+  multiplexed;
+  /** An incomplete header, kept until the rest of it comes. */
+  pending = Buffer.alloc(0);
+  frameLeft = 0;
+  frameType = 1;
+  _transform(chunk, _encoding, callback) {
+    const data = this.pending.length > 0 ? Buffer.concat([this.pending, chunk]) : chunk;
+    this.pending = Buffer.alloc(0);
+    if (this.multiplexed === void 0) {
+      if (data.length < 4) {
+        this.pending = data;
+        return callback();
+      }
+      this.multiplexed = data[0] <= 2 && data[1] === 0 && data[2] === 0 && data[3] === 0;
+    }
+    if (!this.multiplexed) return callback(null, this.streams[1].push(data));
+    const parts = [];
+    let offset = 0;
+    while (offset < data.length) {
+      if (this.frameLeft > 0) {
+        const n = Math.min(this.frameLeft, data.length - offset);
+        parts.push(this.streams[this.frameType].push(data.subarray(offset, offset + n)));
+        offset += n;
+        this.frameLeft -= n;
+        continue;
+      }
+      if (data.length - offset < 8) {
+        this.pending = Buffer.from(data.subarray(offset));
+        break;
+      }
+      const type = data[offset];
+      if (type > 2) return callback(new EngineStreamError(`the Docker engine's output stream is out of step (a frame of type ${type})`));
+      this.frameType = type;
+      this.frameLeft = data.readUInt32BE(offset + 4);
+      offset += 8;
+    }
+    callback(null, Buffer.concat(parts));
+  }
+  _flush(callback) {
+    callback(null, Buffer.concat(this.streams.map((s) => s.end())));
+  }
+};
+async function drainOutput(stream, into) {
+  const tail = new TextTail();
+  await pipeline(
+    stream,
+    new EngineOutput(),
+    new Writable({
+      write(chunk, _encoding, callback) {
+        if (into) writeText(into, chunk).then(() => callback(), callback);
+        else {
+          tail.push(chunk);
+          callback();
+        }
+      }
+    })
+  );
+  return tail.render();
+}
+
 export {
   external_exports,
-  require_dist
+  DefinitionError,
+  throwIfErrors,
+  formatLocation,
+  formatDiagnostic,
+  error,
+  warning,
+  require_dist,
+  readYaml,
+  isMapping,
+  valueAt,
+  didYouMean,
+  describeIssue,
+  definedFields,
+  stableJson,
+  imageProblem,
+  toArgv,
+  parseDuration,
+  parseMount,
+  loadDefinition,
+  resolveFiles,
+  fileContent,
+  LABELS,
+  RuntimeUnavailableError,
+  UnsupportedError,
+  ServiceError,
+  withTimeout,
+  sleep,
+  endpointVariables,
+  reachableHost,
+  hostAndPort,
+  PlanError,
+  repositoryOf,
+  planEnvironment,
+  networksOf,
+  describeCheck,
+  require_docker,
+  require_tar_fs2 as require_tar_fs,
+  DockerBackend
 };

@@ -7,7 +7,7 @@ var __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
 import {
   hostAndPort,
   reachableHost
-} from "./chunk-SHQCEGIZ.js";
+} from "./chunk-5CWNZULP.js";
 
 // src/cli/format.ts
 function seconds(ms) {

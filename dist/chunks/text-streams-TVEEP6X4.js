@@ -5,20 +5,19 @@ const require = __prenvCreateRequire(import.meta.url);
 var __filename = __prenvFileURLToPath(import.meta.url);
 var __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
 import {
-  CliError,
-  EXIT,
-  backendFor,
-  explain
-} from "./chunk-EENI3MAR.js";
-import "./chunk-XLMULIZS.js";
-import "./chunk-SHQCEGIZ.js";
-import "./chunk-RPZPQTZB.js";
-import "./chunk-DNIQM2FX.js";
-import "./chunk-GBOO6XMD.js";
+  REPORT_TAIL,
+  TextTail,
+  Utf8Chunker,
+  formatBytes,
+  mergeInto,
+  writeText
+} from "./chunk-OJWCZQZI.js";
 import "./chunk-RCFCKQT6.js";
 export {
-  CliError,
-  EXIT,
-  backendFor,
-  explain
+  REPORT_TAIL,
+  TextTail,
+  Utf8Chunker,
+  formatBytes,
+  mergeInto,
+  writeText
 };

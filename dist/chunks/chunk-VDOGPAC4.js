@@ -44,6 +44,7 @@ var package_default = {
     "fast-xml-parser": "^5.12.1",
     "fastest-levenshtein": "^1.0.16",
     "tar-fs": "^3.1.3",
+    "tar-stream": "^3.2.2",
     yaml: "^2.9.1",
     zod: "^4.6.7"
   },
@@ -53,6 +54,7 @@ var package_default = {
     "@types/dockerode": "^4.0.2",
     "@types/node": "^26.6.7",
     "@types/tar-fs": "^2.0.4",
+    "@types/tar-stream": "^3.1.5",
     ajv: "^8.20.0",
     "ajv-formats": "^3.0.1",
     esbuild: "^0.28.2",

@@ -11,18 +11,18 @@ import {
   runCommand,
   upCommand,
   validateCommand
-} from "./chunk-6LO5LYXM.js";
-import "./chunk-YBDPQC3Z.js";
-import "./chunk-EKGDMGOZ.js";
-import "./chunk-WLV2XQYT.js";
-import "./chunk-DUOZZAJH.js";
-import "./chunk-EENI3MAR.js";
-import "./chunk-XLMULIZS.js";
-import "./chunk-SHQCEGIZ.js";
-import "./chunk-RPZPQTZB.js";
+} from "./chunk-AUCI47FA.js";
+import "./chunk-MCL36LFW.js";
 import "./chunk-2NQ2TY7A.js";
+import "./chunk-YODFMPFG.js";
+import "./chunk-DUOZZAJH.js";
+import "./chunk-OFTS3Z2C.js";
+import "./chunk-JNSH3V54.js";
+import "./chunk-5CWNZULP.js";
 import "./chunk-DNIQM2FX.js";
 import "./chunk-GBOO6XMD.js";
+import "./chunk-VDOGPAC4.js";
+import "./chunk-OJWCZQZI.js";
 import "./chunk-RCFCKQT6.js";
 export {
   describeCommand,

@@ -5,17 +5,6 @@ const require = __prenvCreateRequire(import.meta.url);
 var __filename = __prenvFileURLToPath(import.meta.url);
 var __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
 import {
-  external_exports,
-  require_dist
-} from "./chunk-EKGDMGOZ.js";
-import {
-  parseAge
-} from "./chunk-DUOZZAJH.js";
-import {
-  hostAndPort,
-  reachableHost
-} from "./chunk-SHQCEGIZ.js";
-import {
   getOctokit
 } from "./chunk-J2LH6GG5.js";
 import {
@@ -23,6 +12,15 @@ import {
   getState,
   saveState
 } from "./chunk-RUU7HI7P.js";
+import {
+  parseAge
+} from "./chunk-DUOZZAJH.js";
+import {
+  external_exports,
+  hostAndPort,
+  reachableHost,
+  require_dist
+} from "./chunk-5CWNZULP.js";
 import {
   __toESM
 } from "./chunk-RCFCKQT6.js";

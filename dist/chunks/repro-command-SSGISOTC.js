@@ -6,7 +6,7 @@ var __filename = __prenvFileURLToPath(import.meta.url);
 var __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
 import {
   runCommand
-} from "./chunk-6LO5LYXM.js";
+} from "./chunk-AUCI47FA.js";
 import {
   ManifestError,
   ReproError,
@@ -16,22 +16,22 @@ import {
   parseManifest,
   repositoryRoot,
   shellQuote
-} from "./chunk-YBDPQC3Z.js";
-import "./chunk-EKGDMGOZ.js";
-import "./chunk-WLV2XQYT.js";
+} from "./chunk-MCL36LFW.js";
+import "./chunk-2NQ2TY7A.js";
+import "./chunk-YODFMPFG.js";
 import "./chunk-DUOZZAJH.js";
 import {
   CliError,
   EXIT
-} from "./chunk-EENI3MAR.js";
-import "./chunk-XLMULIZS.js";
-import "./chunk-SHQCEGIZ.js";
-import {
-  VERSION
-} from "./chunk-RPZPQTZB.js";
-import "./chunk-2NQ2TY7A.js";
+} from "./chunk-OFTS3Z2C.js";
+import "./chunk-JNSH3V54.js";
+import "./chunk-5CWNZULP.js";
 import "./chunk-DNIQM2FX.js";
 import "./chunk-GBOO6XMD.js";
+import {
+  VERSION
+} from "./chunk-VDOGPAC4.js";
+import "./chunk-OJWCZQZI.js";
 import "./chunk-RCFCKQT6.js";
 
 // src/cli/repro-command.ts

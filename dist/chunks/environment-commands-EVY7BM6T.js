@@ -7,7 +7,7 @@ var __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
 import {
   seconds,
   table
-} from "./chunk-WLV2XQYT.js";
+} from "./chunk-YODFMPFG.js";
 import {
   gc,
   gcCandidates,
@@ -17,14 +17,15 @@ import {
   CliError,
   EXIT,
   backendFor
-} from "./chunk-EENI3MAR.js";
-import "./chunk-XLMULIZS.js";
+} from "./chunk-OFTS3Z2C.js";
+import "./chunk-JNSH3V54.js";
 import {
   DefinitionError
-} from "./chunk-SHQCEGIZ.js";
-import "./chunk-RPZPQTZB.js";
+} from "./chunk-5CWNZULP.js";
 import "./chunk-DNIQM2FX.js";
 import "./chunk-GBOO6XMD.js";
+import "./chunk-VDOGPAC4.js";
+import "./chunk-OJWCZQZI.js";
 import "./chunk-RCFCKQT6.js";
 
 // src/cli/environment-commands.ts
@@ -32,7 +33,7 @@ import { hostname } from "node:os";
 async function environmentName(opts, io) {
   if (opts.env) return opts.env;
   try {
-    const { plan } = await import("./commands-MGT7UKVG.js");
+    const { plan } = await import("./commands-ERBSIEN3.js");
     return plan(opts, io).environment;
   } catch (e) {
     if (e instanceof DefinitionError) throw new CliError(`${e.message}
@@ -42,7 +43,7 @@ prenv: name the environment with --env <name> to act on it without its definitio
 }
 async function downCommand(opts, io) {
   const environment = await environmentName(opts, io);
-  const backend = await backendFor();
+  const backend = await backendFor(opts, io);
   const started = Date.now();
   const report = await backend.remove(environment, { keepVolumes: opts.keepVolumes ?? false });
   if (opts.json) io.out.write(`${JSON.stringify({ environment, ...report }, null, 2)}
@@ -54,7 +55,7 @@ async function downCommand(opts, io) {
   return EXIT.ok;
 }
 async function lsCommand(opts, io) {
-  const backend = await backendFor();
+  const backend = await backendFor(opts, io);
   const envs = await backend.list();
   if (opts.json) {
     io.out.write(`${JSON.stringify(envs, null, 2)}
@@ -76,7 +77,7 @@ async function lsCommand(opts, io) {
 }
 async function logsCommand(service, opts, io) {
   const environment = await environmentName(opts, io);
-  const backend = await backendFor();
+  const backend = await backendFor(opts, io);
   await requireService(backend, environment, service);
   const tail = opts.tail === void 0 ? void 0 : Number(opts.tail);
   if (tail !== void 0 && !(Number.isInteger(tail) && tail >= 0)) throw new CliError(`prenv: --tail "${opts.tail}" is not a number of lines`, EXIT.badInput);
@@ -87,7 +88,7 @@ async function logsCommand(service, opts, io) {
 async function execCommand(service, argv, opts, io) {
   if (argv.length === 0) throw new CliError("prenv: exec needs a command: prenv exec <service> -- <command> [args...]", EXIT.badInput);
   const environment = await environmentName(opts, io);
-  const backend = await backendFor();
+  const backend = await backendFor(opts, io);
   await requireService(backend, environment, service);
   const stdin = io.stdin;
   const terminal = Boolean(stdin?.isTTY && io.out.isTTY);
@@ -118,7 +119,7 @@ async function requireService(backend, environment, service) {
 async function gcCommand(opts, io) {
   const olderThanMs = opts.olderThan ? parseAge(opts.olderThan) : void 0;
   if (opts.olderThan && olderThanMs === void 0) throw new CliError(`prenv: --older-than "${opts.olderThan}" is not an age; write for example 30m, 2h or 1d`, EXIT.badInput);
-  const backend = await backendFor();
+  const backend = await backendFor(opts, io);
   const options = { host: hostname(), ...olderThanMs !== void 0 ? { olderThanMs } : {} };
   const results = opts.dryRun ? gcCandidates(await backend.list(), options).map((decision) => ({ decision, removed: void 0 })) : await gc(backend, options);
   if (opts.json) {

@@ -5,14 +5,11 @@ const require = __prenvCreateRequire(import.meta.url);
 var __filename = __prenvFileURLToPath(import.meta.url);
 var __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
 import {
-  MASK,
   REPORTS_DIR_PLACEHOLDER,
   REPORTS_DIR_VARIABLE,
-  Redactor,
   ResultsFolder,
   buildManifest,
   createReportsDir,
-  escapeRegExp,
   imageDifferences,
   loadEnvironment,
   localSource,
@@ -23,12 +20,12 @@ import {
   runEnvironment,
   secretValues,
   shellQuote
-} from "./chunk-YBDPQC3Z.js";
+} from "./chunk-MCL36LFW.js";
 import {
   endpointText,
   seconds,
   table
-} from "./chunk-WLV2XQYT.js";
+} from "./chunk-YODFMPFG.js";
 import {
   parseAge
 } from "./chunk-DUOZZAJH.js";
@@ -36,20 +33,23 @@ import {
   CliError,
   EXIT,
   backendFor
-} from "./chunk-EENI3MAR.js";
+} from "./chunk-OFTS3Z2C.js";
 import {
   BootError,
+  MASK,
+  Redactor,
+  escapeRegExp,
   up
-} from "./chunk-XLMULIZS.js";
+} from "./chunk-JNSH3V54.js";
 import {
   DefinitionError,
   describeCheck,
   formatDiagnostic,
   planEnvironment
-} from "./chunk-SHQCEGIZ.js";
+} from "./chunk-5CWNZULP.js";
 import {
   VERSION
-} from "./chunk-RPZPQTZB.js";
+} from "./chunk-VDOGPAC4.js";
 
 // src/cli/commands.ts
 import { hostname } from "node:os";
@@ -108,7 +108,14 @@ var Progress = class {
     this.drawn = rows.length;
   }
   t0 = Date.now();
+  stopped = false;
+  /**
+   * Draws the final state once. Later calls do nothing: a redraw moves the cursor up over
+   * the block, and after the boot other output (the suite's, the phases) is below it.
+   */
   stop() {
+    if (this.stopped) return;
+    this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     if (this.live) this.draw();
   }
@@ -393,7 +400,7 @@ async function upCommand(opts, io) {
   const redactor = new Redactor(secretValues(environment, io.env));
   const timeoutMs = opts.timeout ? parseAge(opts.timeout) : void 0;
   if (opts.timeout && timeoutMs === void 0) throw new CliError(`prenv: --timeout "${opts.timeout}" is not a duration; write for example 90s, 5m or 1h`, EXIT.badInput);
-  const backend = await backendFor();
+  const backend = await backendFor(opts, io);
   const progress = opts.json ? void 0 : new Progress(io.err, p.services.map((s) => s.name));
   if (!opts.json) io.err.write(`prenv \xB7 ${p.environment} (${backend.kind})
 `);
@@ -462,7 +469,7 @@ async function runWithReportsDir(opts, io, mode, reportsDir, origin) {
   const p = planOf(environment, opts, void 0, parsePins(opts.pin));
   const timeoutMs = opts.timeout ? parseAge(opts.timeout) : void 0;
   if (opts.timeout && timeoutMs === void 0) throw new CliError(`prenv: --timeout "${opts.timeout}" is not a duration; write for example 90s, 5m or 1h`, EXIT.badInput);
-  const backend = await backendFor();
+  const backend = await backendFor(opts, io);
   if (mode === "test") {
     const existing = (await backend.list()).find((e) => e.environment === p.environment);
     if (!existing || existing.services.length === 0) throw new CliError(`prenv: environment "${p.environment}" is not up; start it with \`prenv up\`, or use \`prenv run\` to boot, test and tear down in one`, EXIT.environmentFailed);
