@@ -13,6 +13,7 @@ import { latency } from "./suites/latency.ts";
 import { memory } from "./suites/memory.ts";
 import { output } from "./suites/output.ts";
 import { repro } from "./suites/repro.ts";
+import { update } from "./suites/update.ts";
 import { version } from "./suites/version.ts";
 
 const HELP = `Usage: npm run bench [-- [SUITE...] [--option=value...]]
@@ -30,6 +31,8 @@ Suites (default: all, in this order):
             vs the run's own time to ready: at most +2 s
   hostile   prenv validate on a 9-level alias bomb and a 20 MB file (refused, < 2 s), and on
             0.5-4 MB single mappings (time linear in size); GNU time; no Docker needed
+  update    examples/shop: update in place after a change to one service vs --recreate (≤ 0.3x),
+            and an update with no change (< 1 s)
 
 Options:
   --prenv-runs=N       prenv up/down cycles for boot and teardown (default ${DEFAULTS.prenvRuns})
@@ -221,6 +224,7 @@ async function main(): Promise<number> {
     if (suites.includes("crash-run")) await attempt(["crash-run"], () => crashRun(ctx));
     if (suites.includes("hostile")) await attempt(["hostile"], () => hostile(ctx));
     if (suites.includes("repro")) await attempt(["repro"], () => repro(ctx));
+    if (suites.includes("update")) await attempt(["update"], () => update(ctx));
   } finally {
     notes = await cleanOnce();
     for (const n of notes) log(n);

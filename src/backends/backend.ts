@@ -16,6 +16,12 @@ export const LABELS = {
   lifetime: "dev.prenv.lifetime",
   /** Names a marker object: "complete" says `up` finished and the environment is wanted. */
   marker: "dev.prenv.marker",
+  /** On a service's container: the hash of its resolved spec and image (see engine/diff.ts); an update compares it with the plan. */
+  configHash: "dev.prenv.config-hash",
+  /** On the lock object: until when its holder's lease runs (ISO time); a later run may break it after that. */
+  leaseUntil: "dev.prenv.lease-until",
+  /** On the "expires" marker: when a preview's TTL runs out (ISO time); `gc --expired` removes it after that. */
+  expires: "dev.prenv.expires",
 } as const;
 
 /** Who created an environment, so gc can tell a crashed run from a live one. */
@@ -120,6 +126,8 @@ export interface Capabilities {
   localBuilds: boolean;
   /** Endpoints stay reachable after the process that booted the environment ends (published ports). */
   lastingEndpoints: boolean;
+  /** `up` on an environment that exists replaces only what changed (the Updates part). */
+  updateInPlace: boolean;
 }
 
 /** Images: prepared before anything is created, so that a pull or build failure creates nothing. */
@@ -137,7 +145,8 @@ export interface Runtime {
   claimEnvironment(plan: Plan, owner: Owner, image: string): Promise<boolean>;
   /** What holds the services (networks and volumes, a namespace); labelled, so a crash right after still leaves it findable. */
   createEnvironment(plan: Plan, owner: Owner): Promise<void>;
-  createService(plan: Plan, service: PlannedService, owner: Owner): Promise<void>;
+  /** `labels` go on the service's object as well (the configuration hash). */
+  createService(plan: Plan, service: PlannedService, owner: Owner, labels?: Record<string, string>): Promise<void>;
   startService(plan: Plan, service: PlannedService): Promise<void>;
   /** Removes a service's container, if there is one (the test service between runs). */
   removeService(environment: string, service: string): Promise<void>;
@@ -165,6 +174,42 @@ export interface Runtime {
   waitForExit(environment: string, service: string, signal?: AbortSignal): Promise<number>;
 }
 
+/** A service as it runs now: what an update compares with the plan. */
+export interface ObservedService {
+  name: string;
+  /** The engine's id of its container (pod): equal before and after an update that kept it. */
+  id: string;
+  state: string;
+  /** Missing on what a prenv older than updates created: such a service is recreated. */
+  configHash: string | undefined;
+}
+
+export type LockAttempt = { acquired: true; id: string } | { acquired: false; holder: string; leaseUntil: Date };
+
+/**
+ * Updating an environment in place. A replaced service is first set aside (stopped, kept
+ * with its data) so that a failed update can put it back; the lock is an object of the
+ * environment itself, so that every machine that can reach the engine sees it.
+ */
+export interface Updates {
+  observe(environment: string): Promise<ObservedService[]>;
+  /** Stops the service and keeps it aside under another name; its volumes stay. */
+  setAside(environment: string, service: string): Promise<void>;
+  /** Removes the service's new container (if any) and starts the one set aside again. */
+  restore(environment: string, service: string): Promise<void>;
+  /** The update went through: the service set aside goes. */
+  discardSetAside(environment: string, service: string): Promise<void>;
+  /** Takes the environment's lock if nobody holds it (or the holder's lease ran out); never waits. */
+  tryLock(plan: Plan, owner: Owner, image: string, leaseUntil: Date): Promise<LockAttempt>;
+  /** Releases the lock this `id` names; a lock broken and taken by another since is left alone. */
+  unlock(environment: string, id: string): Promise<void>;
+}
+
+/** A backend that updates in place (capability updateInPlace) has the Updates part. */
+export function canUpdate(backend: Backend): backend is Backend & Updates {
+  return backend.capabilities.updateInPlace;
+}
+
 /** How this process reaches the services' ports (published ports, port-forwards). */
 export interface Tunnels {
   /** Where prenv's own process reaches a container port, for readiness probes. */
@@ -186,6 +231,10 @@ export interface Inventory {
   hasMarker(environment: string, marker: Marker): Promise<boolean>;
   list(): Promise<EnvironmentSummary[]>;
   remove(environment: string, options: { keepVolumes: boolean }): Promise<RemovalReport>;
+  /** Records (replaces) when a preview expires. */
+  setExpiry(plan: Plan, owner: Owner, expires: Date): Promise<void>;
+  /** When each environment that has an expiry expires. */
+  expiries(): Promise<Map<string, Date>>;
 }
 
 /**
@@ -208,9 +257,10 @@ export type BackendKind = (typeof BACKEND_KINDS)[number];
 /**
  * "complete": `up` finished; "setup-done": setup ran; "kept": a run left its environment
  * up on purpose (--keep); "volumes-kept": `down --keep-volumes` kept the data; "claim":
- * the container by which one `up` holds the name (see Backend.claimEnvironment).
+ * the container by which one `up` holds the name (see Backend.claimEnvironment); "lock":
+ * the object held while an update changes the environment; "expires": a preview's TTL.
  */
-export type Marker = "complete" | "setup-done" | "kept" | "volumes-kept" | "claim";
+export type Marker = "complete" | "setup-done" | "kept" | "volumes-kept" | "claim" | "lock" | "expires";
 
 export interface OneOffSpec {
   /** For names and messages: "setup-2", say. */

@@ -4,7 +4,9 @@ import { loadEnvironment, type EnvironmentDefinition } from "../definition/envir
 import { DefinitionError, formatDiagnostic } from "../definition/errors.ts";
 import type { Definition } from "../definition/model.ts";
 import { parseAge } from "../engine/lifecycle.ts";
-import { BootError, up } from "../engine/up.ts";
+import { BootError } from "../engine/up.ts";
+import { formatOperations } from "../engine/diff.ts";
+import { planUpdate, UpdateError, upOrUpdate } from "../engine/update.ts";
 import { describeCheck, planEnvironment, type Plan } from "../plan/plan.ts";
 import { backendFor, CliError, EXIT, type DefinitionOptions, type Io } from "./common.ts";
 import { VERSION } from "../version.ts";
@@ -93,6 +95,16 @@ export function validateCommand(opts: DefinitionOptions, io: Io): number {
   return EXIT.ok;
 }
 
+/** `prenv plan --diff`: what `prenv up` would do to the environment that runs. */
+export async function planDiffCommand(opts: DefinitionOptions & { services?: string[]; recreate?: boolean }, io: Io): Promise<number> {
+  const p = plan(opts, io, opts.services);
+  const backend = await backendFor();
+  const ops = await planUpdate(p, backend, { recreateAll: opts.recreate ?? false });
+  if (opts.json) io.out.write(`${JSON.stringify({ environment: p.environment, operations: ops }, null, 2)}\n`);
+  else io.out.write(`prenv plan --diff · ${p.environment}\n${formatOperations(ops)}\n`);
+  return EXIT.ok;
+}
+
 export function planCommand(opts: DefinitionOptions & { services?: string[] }, io: Io): number {
   let p: Plan;
   try {
@@ -143,7 +155,7 @@ function planJson(p: Plan) {
   };
 }
 
-export async function upCommand(opts: DefinitionOptions & { keepOnFailure?: boolean; timeout?: string; services?: string[] }, io: Io): Promise<number> {
+export async function upCommand(opts: DefinitionOptions & { keepOnFailure?: boolean; timeout?: string; services?: string[]; recreate?: boolean }, io: Io): Promise<number> {
   const environment = load(opts, io);
   const p = planOf(environment, opts, opts.services);
   const redactor = new Redactor(secretValues(environment, io.env));
@@ -154,8 +166,12 @@ export async function upCommand(opts: DefinitionOptions & { keepOnFailure?: bool
   if (!opts.json) io.err.write(`prenv · ${p.environment} (${backend.kind})\n`);
   io.onCleanup?.(`prenv down --env ${p.environment}`);
   try {
-    const result = await up(p, {
+    const result = await upOrUpdate(p, {
       backend,
+      recreateAll: opts.recreate ?? false,
+      onOperations: (ops) => {
+        if (!opts.json) io.err.write(`updating in place:\n${formatOperations(ops)}\n`);
+      },
       owner: { host: hostname(), pid: process.pid },
       onEvent: (e) => progress?.update(e),
       keepOnFailure: opts.keepOnFailure ?? false,
@@ -164,7 +180,7 @@ export async function upCommand(opts: DefinitionOptions & { keepOnFailure?: bool
     });
     progress?.stop();
     if (opts.json) {
-      io.out.write(`${JSON.stringify({ environment: result.environment, durationMs: result.durationMs, services: result.services, endpoints: result.endpoints }, null, 2)}\n`);
+      io.out.write(`${JSON.stringify({ environment: result.environment, durationMs: result.durationMs, services: result.services, endpoints: result.endpoints, updated: result.updated, operations: result.operations }, null, 2)}\n`);
       return EXIT.ok;
     }
     if (result.endpoints.length > 0) {
@@ -175,6 +191,14 @@ export async function upCommand(opts: DefinitionOptions & { keepOnFailure?: bool
     return EXIT.ok;
   } catch (e) {
     progress?.stop();
+    if (e instanceof UpdateError) {
+      const f = e.failure;
+      const lines = [`prenv: ${e.message}`];
+      if (f.logTail) lines.push(`--- last lines of ${f.service} ---`, f.logTail, "---");
+      if (f.hint) lines.push(`hint: ${f.hint}`);
+      if (opts.json) io.out.write(`${JSON.stringify(redactor.redactDeep({ environment: p.environment, error: { service: f.service, message: f.message, hint: f.hint, logTail: f.logTail }, restored: e.restored }), null, 2)}\n`);
+      throw new CliError(redactor.redact(lines.join("\n")), EXIT.environmentFailed);
+    }
     if (e instanceof BootError) {
       const f = e.failure;
       const lines = [`prenv: ${f.service ? `service "${f.service}" failed: ` : ""}${f.message}`];

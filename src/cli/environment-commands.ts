@@ -108,11 +108,11 @@ async function requireService(backend: Backend, environment: string, service: st
   }
 }
 
-export async function gcCommand(opts: BackendSelection & { olderThan?: string; json?: boolean; dryRun?: boolean }, io: Io): Promise<number> {
+export async function gcCommand(opts: BackendSelection & { olderThan?: string; expired?: boolean; json?: boolean; dryRun?: boolean }, io: Io): Promise<number> {
   const olderThanMs = opts.olderThan ? parseAge(opts.olderThan) : undefined;
   if (opts.olderThan && olderThanMs === undefined) throw new CliError(`prenv: --older-than "${opts.olderThan}" is not an age; write for example 30m, 2h or 1d`, EXIT.badInput);
   const backend = await backendFor(opts, io);
-  const options = { host: hostname(), ...(olderThanMs !== undefined ? { olderThanMs } : {}) };
+  const options = { host: hostname(), ...(olderThanMs !== undefined ? { olderThanMs } : {}), ...(opts.expired ? { expiries: await backend.expiries() } : {}) };
   const results = opts.dryRun
     ? gcCandidates(await backend.list(), options).map((decision) => ({ decision, removed: undefined }))
     : await gc(backend, options);

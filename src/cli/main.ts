@@ -62,6 +62,7 @@ export async function main(argv: string[]): Promise<number> {
     .argument("[services...]", "only these services (and what they depend on)")
     .option("--keep-on-failure", "keep what was created when the boot fails, for inspection")
     .addOption(new Option("--timeout <duration>", "give up when not ready within this time").default("5m"))
+    .option("--recreate", "on an environment that is up, replace every service (default: only what changed)")
     .action((services: string[], opts) => run(async () => (await commands()).upCommand({ ...opts, services }, io()))());
 
   withDefinition(program.command("down").description("remove everything the environment created"))
@@ -70,7 +71,11 @@ export async function main(argv: string[]): Promise<number> {
 
   withDefinition(program.command("plan").description("show what `up` would create, without creating anything"))
     .argument("[services...]", "only these services (and what they depend on)")
-    .action((services: string[], opts) => run(async () => (await commands()).planCommand({ ...opts, services }, io()))());
+    .option("--diff", "what `up` would do to the environment that runs: create, recreate (and why), remove, unchanged")
+    .option("--recreate", "with --diff: as `up --recreate` would")
+    .action((services: string[], opts: { diff?: boolean }) =>
+      run(async () => (opts.diff ? (await commands()).planDiffCommand({ ...opts, services }, io()) : (await commands()).planCommand({ ...opts, services }, io())))(),
+    );
 
   withDefinition(program.command("validate").description("check the definition and report every problem with file:line:column"))
     .action((opts) => run(async () => (await commands()).validateCommand(opts, io()))());
@@ -149,6 +154,7 @@ export async function main(argv: string[]): Promise<number> {
   withBackend(program.command("gc"))
     .description("remove what crashed or killed runs left behind (and, with --older-than, old environments)")
     .option("--older-than <age>", "also remove environments older than this (e.g. 2h)")
+    .option("--expired", "also remove previews past their TTL (`command: preview` of the Action)")
     .option("--dry-run", "only say what would be removed")
     .option("--json", "machine-readable output on stdout")
     .action((opts) => run(async () => (await environmentCommands()).gcCommand(opts, io()))());

@@ -3,6 +3,8 @@ import type { EnvironmentSummary, Inventory, RemovalReport } from "../backends/b
 export interface GcOptions {
   /** Also remove finished environments created longer ago than this. */
   olderThanMs?: number;
+  /** `gc --expired`: when each preview expires (Updates.expiries); those past it are removed. */
+  expiries?: Map<string, Date>;
   host: string;
   now?: Date;
   /** Whether a process of this host is still alive. */
@@ -28,6 +30,11 @@ export function gcCandidates(environments: EnvironmentSummary[], options: GcOpti
   for (const env of environments) {
     if (onlyKeptData(env)) continue;
     const ageMs = now.getTime() - env.created.getTime();
+    const expires = options.expiries?.get(env.environment);
+    if (expires && expires.getTime() <= now.getTime()) {
+      out.push({ environment: env, reason: `its preview expired at ${expires.toISOString()}` });
+      continue;
+    }
     if (options.olderThanMs !== undefined && ageMs > options.olderThanMs) {
       out.push({ environment: env, reason: `older than the limit (${Math.round(ageMs / 60_000)} min)` });
       continue;

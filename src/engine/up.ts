@@ -1,7 +1,8 @@
 import { createServer } from "node:net";
-import { ServiceError, type Backend, type Endpoint, type ImageInfo, type Owner } from "../backends/backend.ts";
+import { LABELS, ServiceError, type Backend, type Endpoint, type ImageInfo, type Owner } from "../backends/backend.ts";
 import type { Plan, PlannedService } from "../plan/plan.ts";
 import { sleep } from "../util/async.ts";
+import { configHash } from "./diff.ts";
 import { logTail } from "./logs.ts";
 import { waitFor } from "./readiness.ts";
 
@@ -24,6 +25,12 @@ export interface UpOptions {
   /** The whole boot, images included. */
   timeoutMs?: number;
   signal?: AbortSignal;
+  /**
+   * Updating an environment that exists (engine/update.ts): called once the images are
+   * ready, before anything is touched; returns the services to leave as they run. The
+   * environment is then neither claimed nor removed on failure.
+   */
+  update?: (images: Map<string, ImageInfo>) => Promise<Set<string>>;
 }
 
 export interface ServiceOutcome {
@@ -111,7 +118,7 @@ export async function up(plan: Plan, options: UpOptions): Promise<UpResult> {
   const emit = (service: string, phase: ServicePhase, detail?: string) =>
     options.onEvent?.({ service, phase, elapsedMs: Date.now() - t0, ...(detail !== undefined ? { detail } : {}) });
 
-  await preflight(plan, backend);
+  if (!options.update) await preflight(plan, backend);
 
   const abort = new AbortController();
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -161,11 +168,14 @@ export async function up(plan: Plan, options: UpOptions): Promise<UpResult> {
       interrupted,
     ]);
 
-    // 2. The name, atomically: of several `up`s of one environment, only one goes on.
-    if (!(await backend.claimEnvironment(plan, owner, images.values().next().value!.reference))) throw alreadyExists(plan.environment);
-    // Networks and volumes, then services along the graph.
-    created = true;
-    await Promise.race([backend.createEnvironment(plan, owner), interrupted]);
+    const kept = options.update ? await Promise.race([options.update(images), interrupted]) : new Set<string>();
+    if (!options.update) {
+      // 2. The name, atomically: of several `up`s of one environment, only one goes on.
+      if (!(await backend.claimEnvironment(plan, owner, images.values().next().value!.reference))) throw alreadyExists(plan.environment);
+      // Networks and volumes, then services along the graph.
+      created = true;
+      await Promise.race([backend.createEnvironment(plan, owner), interrupted]);
+    }
 
     const started = new Map(plan.services.map((s) => [s.name, deferred<void>()]));
     const ready = new Map(plan.services.map((s) => [s.name, deferred<void>()]));
@@ -202,7 +212,15 @@ export async function up(plan: Plan, options: UpOptions): Promise<UpResult> {
       }
     };
 
+    // What an update keeps runs and is ready already: its dependants need not wait.
+    for (const name of kept) {
+      for (const d of [started, ready, completed]) d.get(name)?.resolve();
+      const s = plan.services.find((p) => p.name === name);
+      if (s) outcomes.push({ name, image: images.get(name)!, phase: s.runsToCompletion ? "completed" : "ready", readyMs: 0, startToReadyMs: 0 });
+    }
+
     const boot = async (s: PlannedService) => {
+      if (kept.has(s.name)) return;
       const deps = Object.entries(s.dependsOn);
       if (deps.length > 0) {
         setPhase(s.name, "waiting", deps.map(([d, c]) => `${d} ${conditionWord(c.condition)}`).join(", "));
@@ -214,7 +232,7 @@ export async function up(plan: Plan, options: UpOptions): Promise<UpResult> {
       }
       signal.throwIfAborted();
       setPhase(s.name, "starting");
-      await backend.createService(plan, s, owner);
+      await backend.createService(plan, s, owner, { [LABELS.configHash]: configHash(s, images.get(s.name)!) });
       await backend.startService(plan, s);
       startedAt.set(s.name, Date.now());
       started.get(s.name)!.resolve();
@@ -241,7 +259,7 @@ export async function up(plan: Plan, options: UpOptions): Promise<UpResult> {
     ]);
     signal.throwIfAborted();
     // A service may have died between its check and now; exit events can lag behind.
-    for (const s of plan.services) await onExit(s.name);
+    for (const s of plan.services) if (!kept.has(s.name)) await onExit(s.name);
     signal.throwIfAborted();
     await backend.setMarker(plan, owner, "complete");
     const endpoints = await backend.endpoints(plan.environment);

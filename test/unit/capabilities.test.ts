@@ -4,7 +4,7 @@ import { requireCapabilities, UnsupportedError, type Capabilities } from "../../
 import { DockerBackend } from "../../src/backends/docker/docker-backend.ts";
 
 describe("backend capabilities", () => {
-  const none: Capabilities = { pause: false, networkFaults: false, localBuilds: false, lastingEndpoints: false };
+  const none: Capabilities = { pause: false, networkFaults: false, localBuilds: false, lastingEndpoints: false, updateInPlace: false };
 
   test("what a backend lacks is refused before anything starts, every missing ability named once", () => {
     const backend = { kind: "kubernetes" as const, capabilities: { ...none, pause: true } };
@@ -16,6 +16,6 @@ describe("backend capabilities", () => {
   });
 
   test("the Docker backend can do all of them", () => {
-    assert.deepEqual(new DockerBackend({ version: "test" }).capabilities, { pause: true, networkFaults: true, localBuilds: true, lastingEndpoints: true });
+    assert.deepEqual(new DockerBackend({ version: "test" }).capabilities, { pause: true, networkFaults: true, localBuilds: true, lastingEndpoints: true, updateInPlace: true });
   });
 });

@@ -18,13 +18,16 @@ import {
   ServiceError,
   type AttachedStreams,
   type Backend,
+  type Updates,
   type Endpoint,
   type EnvironmentSummary,
   type ExecOptions,
   type ExecResult,
   type ImageInfo,
   type ImageProgress,
+  type LockAttempt,
   type Marker,
+  type ObservedService,
   type OneOffSpec,
   type Owner,
   type ProbeAddress,
@@ -42,9 +45,9 @@ export interface DockerBackendOptions {
 
 
 /** The Docker Engine backend: one labelled bridge network per environment. */
-export class DockerBackend implements Backend {
+export class DockerBackend implements Backend, Updates {
   readonly kind = "docker";
-  readonly capabilities = { pause: true, networkFaults: true, localBuilds: true, lastingEndpoints: true };
+  readonly capabilities = { pause: true, networkFaults: true, localBuilds: true, lastingEndpoints: true, updateInPlace: true };
   private readonly docker: Dockerode;
   private readonly version: string;
 
@@ -231,7 +234,7 @@ export class DockerBackend implements Backend {
     ]);
   }
 
-  async createService(plan: Plan, service: PlannedService, owner: Owner): Promise<void> {
+  async createService(plan: Plan, service: PlannedService, owner: Owner, labels: Record<string, string> = {}): Promise<void> {
     const spec = service.spec;
     const networks = Object.entries(networksOf(spec)).map(([key, n]) => ({
       name: engineName(plan, plan.networks.find((p) => p.key === key)!),
@@ -261,7 +264,7 @@ export class DockerBackend implements Backend {
       ...(spec.workingDir ? { WorkingDir: spec.workingDir } : {}),
       ...(spec.user ? { User: spec.user } : {}),
       ...(sharedStack ? {} : { Hostname: spec.hostname ?? service.name }),
-      Labels: { ...spec.labels, ...this.labels(plan, owner, { [LABELS.service]: service.name }) },
+      Labels: { ...spec.labels, ...this.labels(plan, owner, { ...labels, [LABELS.service]: service.name }) },
       ExposedPorts: exposed,
       ...(spec.stopGracePeriodMs !== undefined ? { StopTimeout: Math.ceil(spec.stopGracePeriodMs / 1000) } : {}),
       ...(spec.stopSignal !== undefined ? { StopSignal: spec.stopSignal } : {}),
@@ -569,6 +572,80 @@ export class DockerBackend implements Backend {
     return exit.StatusCode;
   }
 
+  async observe(environment: string): Promise<ObservedService[]> {
+    const containers = await this.containers(environment);
+    // By name: what is set aside, one-off containers and markers carry the labels too.
+    return containers
+      .filter((c) => !c.Labels[LABELS.marker] && c.Labels[LABELS.service] && c.Names.includes(`/${containerName(environment, c.Labels[LABELS.service]!)}`))
+      .map((c) => ({ name: c.Labels[LABELS.service]!, id: c.Id, state: c.State, configHash: c.Labels[LABELS.configHash] }));
+  }
+
+  async setAside(environment: string, service: string): Promise<void> {
+    const container = this.docker.getContainer(containerName(environment, service));
+    await ignoreMissing(container.stop());
+    // A leftover of an update that died before it finished would block the name.
+    await this.discardSetAside(environment, service);
+    await container.rename({ name: setAsideName(environment, service) });
+  }
+
+  async restore(environment: string, service: string): Promise<void> {
+    await this.removeService(environment, service);
+    const aside = this.docker.getContainer(setAsideName(environment, service));
+    await aside.rename({ name: containerName(environment, service) });
+    await this.docker.getContainer(containerName(environment, service)).start();
+  }
+
+  async discardSetAside(environment: string, service: string): Promise<void> {
+    await ignoreMissing(this.docker.getContainer(setAsideName(environment, service)).remove({ force: true, v: true }));
+  }
+
+  async tryLock(plan: Plan, owner: Owner, image: string, leaseUntil: Date): Promise<LockAttempt> {
+    // As the claim: a container name is the one thing the engine keeps unique. Never started.
+    const create = async () => {
+      const c = await this.docker.createContainer({
+        name: markerName(plan.environment, "lock"),
+        Image: image,
+        Cmd: ["prenv-lock"],
+        Labels: this.labels(plan, owner, { [LABELS.marker]: "lock", [LABELS.leaseUntil]: leaseUntil.toISOString() }),
+      });
+      return c.id;
+    };
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        return { acquired: true, id: await create() };
+      } catch (e) {
+        if (statusOf(e) !== 409) throw e;
+      }
+      let held: Dockerode.ContainerInspectInfo;
+      try {
+        held = await this.docker.getContainer(markerName(plan.environment, "lock")).inspect();
+      } catch (e) {
+        if (statusOf(e) === 404) continue;
+        throw e;
+      }
+      const until = new Date(held.Config.Labels[LABELS.leaseUntil] ?? 0);
+      if (until.getTime() > Date.now()) return { acquired: false, holder: held.Config.Labels[LABELS.owner] ?? "", leaseUntil: until };
+      // Its holder died: break it by id, so that a lock another run took meanwhile stays.
+      await ignoreMissing(this.docker.getContainer(held.Id).remove({ force: true }));
+    }
+    return { acquired: false, holder: "another run breaking the same expired lock", leaseUntil: new Date() };
+  }
+
+  async unlock(_environment: string, id: string): Promise<void> {
+    await ignoreMissing(this.docker.getContainer(id).remove({ force: true }));
+  }
+
+  async setExpiry(plan: Plan, owner: Owner, expires: Date): Promise<void> {
+    // Labels cannot change: the marker is replaced.
+    await ignoreMissing(this.docker.getVolume(markerName(plan.environment, "expires")).remove());
+    await this.docker.createVolume({ Name: markerName(plan.environment, "expires"), Labels: this.labels(plan, owner, { [LABELS.marker]: "expires", [LABELS.expires]: expires.toISOString() }) });
+  }
+
+  async expiries(): Promise<Map<string, Date>> {
+    const volumes = await this.docker.listVolumes({ filters: { label: [`${LABELS.marker}=expires`] } });
+    return new Map((volumes.Volumes ?? []).filter((v) => v.Labels?.[LABELS.environment] && v.Labels[LABELS.expires]).map((v) => [v.Labels![LABELS.environment]!, new Date(v.Labels![LABELS.expires]!)]));
+  }
+
   private async containers(environment?: string): Promise<Dockerode.ContainerInfo[]> {
     return this.docker.listContainers({ all: true, filters: { label: [environment ? `${LABELS.environment}=${environment}` : LABELS.environment] } });
   }
@@ -730,6 +807,11 @@ async function contextHash(build: NonNullable<PlannedService["spec"]["build"]>, 
 /** "host:5000/a/b:tag" -> "host:5000/a/b"; "a@sha256:..." -> "a". */
 function markerName(environment: string, marker: Marker): string {
   return `${environment}_prenv-${marker}`;
+}
+
+/** Where an update keeps a replaced service's container until the new one is ready. */
+function setAsideName(environment: string, service: string): string {
+  return `${environment}-${service}_prenv-set-aside`;
 }
 
 export function containerName(environment: string, service: string): string {

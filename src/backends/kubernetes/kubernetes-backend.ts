@@ -61,6 +61,9 @@ const REMOVE_TIMEOUT_MS = 5 * 60_000;
  * endpoints are port-forwards through the API, alive as long as this backend (see
  * docs/kubernetes.md for what differs from Docker).
  */
+/** The namespace annotation that says when a preview expires (gc --expired). */
+const EXPIRES = "dev.prenv.expires";
+
 export class KubernetesBackend implements Backend {
   readonly kind = "kubernetes";
   /**
@@ -68,7 +71,7 @@ export class KubernetesBackend implements Backend {
    * (not assumed); builds need a registry the cluster pulls from; port-forwards belong to
    * the process that opened them.
    */
-  readonly capabilities = { pause: false, networkFaults: false, localBuilds: false, lastingEndpoints: false };
+  readonly capabilities = { pause: false, networkFaults: false, localBuilds: false, lastingEndpoints: false, updateInPlace: false };
   readonly clients: Clients;
   private readonly prefix: string;
   private readonly version: string;
@@ -548,6 +551,22 @@ export class KubernetesBackend implements Backend {
 
   private async patchNamespace(name: string, annotations: Record<string, string | null>): Promise<void> {
     await this.clients.core.patchNamespace({ name, body: { metadata: { annotations } } }, k8s.setHeaderOptions("Content-Type", k8s.PatchStrategy.MergePatch));
+  }
+
+  async setExpiry(plan: Plan, _owner: Owner, expires: Date): Promise<void> {
+    await this.patchNamespace(this.namespace(plan.environment), { [EXPIRES]: expires.toISOString() });
+  }
+
+  async expiries(): Promise<Map<string, Date>> {
+    const namespaces = await this.clients.core.listNamespace({ labelSelector: `${K8S.managed}=true` });
+    const out = new Map<string, Date>();
+    for (const ns of namespaces.items) {
+      const a = ns.metadata?.annotations ?? {};
+      const environment = a[LABELS.environment];
+      const expires = a[EXPIRES] ? new Date(a[EXPIRES]) : undefined;
+      if (environment && expires && !Number.isNaN(expires.getTime())) out.set(environment, expires);
+    }
+    return out;
   }
 
   async hasMarker(environment: string, marker: Marker): Promise<boolean> {
