@@ -7,6 +7,7 @@ import dockerignore from "@balena/dockerignore";
 import Dockerode from "dockerode";
 import { pack } from "tar-fs";
 import { withTimeout } from "../../util/async.ts";
+import { DockerFaults } from "./faults.ts";
 import { TextTail, Utf8Chunker, writeText } from "../../util/text-streams.ts";
 import type { MountSpec } from "../../definition/model.ts";
 import { networksOf, repositoryOf, type Plan, type PlannedService } from "../../plan/plan.ts";
@@ -53,6 +54,16 @@ export class DockerBackend implements Backend {
     this.docker = options.docker ?? new Dockerode();
     this.version = options.version;
     this.containerNetworkReachable = options.containerNetworkReachable ?? containerNetworkReachable(process.platform, process.env.DOCKER_HOST);
+    this.faults = new DockerFaults({ docker: this.docker, labels: (plan, owner, extra) => this.labels(plan, owner, extra), containerName });
+  }
+
+  /** Faults live in their own file (faults.ts); the backend hands them through. */
+  private readonly faults: DockerFaults;
+  injectFault(...args: Parameters<DockerFaults["injectFault"]>): ReturnType<DockerFaults["injectFault"]> {
+    return this.faults.injectFault(...args);
+  }
+  undoAbandonedFaults(...args: Parameters<DockerFaults["undoAbandonedFaults"]>): ReturnType<DockerFaults["undoAbandonedFaults"]> {
+    return this.faults.undoAbandonedFaults(...args);
   }
 
   /**
