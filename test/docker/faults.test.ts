@@ -88,4 +88,48 @@ describe("faults on Docker (real engine)", { timeout: 240_000 }, () => {
     console.log(`loss: measured ${(lost * 100).toFixed(1)}% over 300 probes, expected ${(p * 100).toFixed(1)}% ± ${(4 * sd * 100).toFixed(1)}%`);
     assert.ok(Math.abs(lost - p) < 4 * sd, `measured ${lost}, expected ${p}`);
   });
+
+  test("bandwidth 8mbit: the throughput srv sends at is within 30% of the cap", async () => {
+    const speed = async () => Number((await inCli("curl -s -o /dev/null --max-time 30 -w '%{speed_download}' http://srv/big")).output) * 8;
+    const fault = await inject({ kind: "bandwidth", target: "srv", bitsPerSecond: 8_000_000 }, "b.1");
+    const during = await speed();
+    await fault.undo();
+    const after = await speed();
+    console.log(`bandwidth: ${(during / 1e6).toFixed(2)} Mbit/s under an 8 Mbit/s cap; ${(after / 1e6).toFixed(0)} Mbit/s after`);
+    assert.ok(Math.abs(during - 8e6) / 8e6 < 0.3, `measured ${during} bit/s`);
+    assert.ok(after > 3 * 8e6, "the cap is gone after the fault");
+  });
+
+  test("latency 200ms: the added round trip is within 20% of the request (netem, or the proxy without it)", async () => {
+    const base = median(await requestTimes(9));
+    const fault = await inject({ kind: "latency", target: "srv", delayMs: 200, jitterMs: 0, ports: [80] }, "d.1");
+    console.log(`latency applied by: ${fault.how}`);
+    const during = median(await requestTimes(9));
+    await fault.undo();
+    const after = median(await requestTimes(5));
+    const added = (during - base) * 1000;
+    console.log(`latency: +${added.toFixed(0)}ms for a request of +200ms (base ${(base * 1000).toFixed(1)}ms)`);
+    assert.ok(Math.abs(added - 200) / 200 < 0.2, `added ${added} ms`);
+    assert.ok(after - base < 0.05, "back to normal after the fault");
+  });
+
+  test("kill with restart: always comes back; pause freezes and resumes", async () => {
+    const started = (await docker.getContainer(`${env}-srv`).inspect()).State.StartedAt;
+    const kill = await inject({ kind: "kill", target: "srv", signal: "SIGKILL" }, "k.1");
+    assert.match(kill.how, /restart policy \(always\)/);
+    let back = false;
+    for (let i = 0; i < 50 && !back; i++) {
+      const info = await docker.getContainer(`${env}-srv`).inspect();
+      back = info.State.Running && info.State.StartedAt !== started;
+      if (!back) await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.ok(back, "srv came back after the kill");
+    const pause = await inject({ kind: "pause", target: "srv" }, "z.1");
+    assert.equal((await backend.status(env, "srv")).state, "paused");
+    const frozen = await inCli("curl -s -o /dev/null --max-time 1 -w '%{http_code}' http://srv/small");
+    assert.notEqual(frozen.exitCode, 0, "a paused service does not answer");
+    assert.equal(await pause.undo(), "docker unpause");
+    assert.equal((await backend.status(env, "srv")).state, "running");
+    assert.equal((await requestTimes(1)).length, 1);
+  });
 });

@@ -53,7 +53,14 @@ export class DockerFaults implements Faults {
         const info = await wrap("inspecting the target", target.inspect());
         await wrap(`docker kill --signal ${fault.signal}`, target.kill({ signal: fault.signal }));
         const policy = info.HostConfig.RestartPolicy?.Name || "no";
-        return { how: `docker kill --signal ${fault.signal}; its restart policy (${policy}) decides whether it comes back`, undo: async () => "nothing to undo" };
+        // The engine treats a `docker kill` as a manual stop and ignores the restart policy;
+        // a crash would not be, so prenv does what the policy would have done.
+        const comesBack = policy === "always" || policy === "unless-stopped" || (policy === "on-failure" && fault.signal !== "SIGTERM");
+        if (comesBack) {
+          for (let i = 0; i < 50 && (await target.inspect()).State.Running; i++) await new Promise((r) => setTimeout(r, 100));
+          await wrap("starting it again, as its restart policy would", allowed(target.start(), [304]));
+        }
+        return { how: `docker kill --signal ${fault.signal}; restart policy (${policy}): ${comesBack ? "started again, as the engine does not apply the policy to a kill it was asked for" : "it stays down"}`, undo: async () => "nothing to undo" };
       }
       case "restart":
         await wrap("docker restart", target.restart({ t: 10 }));
