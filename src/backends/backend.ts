@@ -1,4 +1,5 @@
 import type { Readable, Writable } from "node:stream";
+import type { FaultAction } from "../chaos/model.ts";
 import type { MountSpec } from "../definition/model.ts";
 import type { Plan, PlannedService } from "../plan/plan.ts";
 
@@ -22,6 +23,10 @@ export const LABELS = {
   leaseUntil: "dev.prenv.lease-until",
   /** On the "expires" marker: when a preview's TTL runs out (ISO time); `gc --expired` removes it after that. */
   expires: "dev.prenv.expires",
+  /** On what a fault left (a helper, a proxy, a record of a paused service): the fault's id in its run. */
+  fault: "dev.prenv.fault",
+  /** How to undo that fault, as JSON, for gc when the process that applied it is gone. */
+  faultUndo: "dev.prenv.fault-undo",
 } as const;
 
 /** Who created an environment, so gc can tell a crashed run from a live one. */
@@ -237,12 +242,57 @@ export interface Inventory {
   expiries(): Promise<Map<string, Date>>;
 }
 
+/** A fault in place: how it was applied, and the way back. */
+export interface AppliedFault {
+  /** How it was applied, in words for the timeline ("docker pause (cgroup freezer)", "TCP proxy: this kernel has no netem"). */
+  how: string;
+  /** Undoes it, once; resolves with what was done, throws FaultError when it could not be undone. */
+  undo(): Promise<string>;
+}
+
+/** What gc found of a fault whose process is gone, and what undoing it gave. */
+export interface AbandonedFault {
+  environment: string;
+  fault: string;
+  owner: string;
+  undone: boolean;
+  detail: string;
+}
+
+/**
+ * Faults during the suite (docs/chaos.md): lifecycle faults (kill, stop, restart, pause)
+ * and, with `networkFaults`, network faults (partition, loss, bandwidth, latency). Every
+ * fault leaves a labelled trace (a record, a helper, a proxy) from which gc undoes it
+ * when the process that applied it died before it could.
+ */
+export interface Faults {
+  /**
+   * Applies the fault now. Throws UnsupportedError (with the capability) for what this
+   * backend cannot do, FaultError when it could not be applied (nothing is left then).
+   */
+  injectFault(plan: Plan, fault: FaultAction, owner: Owner, options: { id: string; helperImage?: string; signal?: AbortSignal }): Promise<AppliedFault>;
+  /** Undoes the faults whose owner `isGone` says has ended (a kill -9 during a fault), and removes their helpers. */
+  undoAbandonedFaults(isGone: (owner: string) => boolean): Promise<AbandonedFault[]>;
+}
+
+/** A fault that could not be applied or undone; `fault` names it, `hint` says what to do. */
+export class FaultError extends Error {
+  readonly fault: string;
+  readonly hint: string | undefined;
+  constructor(fault: string, message: string, options: { hint?: string; cause?: unknown } = {}) {
+    super(message, { cause: options.cause });
+    this.name = "FaultError";
+    this.fault = fault;
+    this.hint = options.hint;
+  }
+}
+
 /**
  * One backend: the parts above, plus what it is and can do. Code that needs only a part
  * takes only that part (gc an Inventory, readiness a Runtime and Tunnels), so that a
  * second implementation knows what each caller relies on.
  */
-export interface Backend extends ImageStore, Runtime, Tunnels, Inventory {
+export interface Backend extends ImageStore, Runtime, Tunnels, Inventory, Faults {
   readonly kind: BackendKind;
   readonly capabilities: Capabilities;
   /** Throws RuntimeUnavailableError when no engine answers. */

@@ -1,6 +1,8 @@
 import { existsSync } from "node:fs";
 import { basename, dirname, resolve } from "node:path";
 import type { z } from "zod";
+import { readChaos } from "../chaos/definition.ts";
+import type { ChaosDefinition } from "../chaos/model.ts";
 import { loadDefinition, resolveFiles, type LoadOptions } from "./compose.ts";
 import { DefinitionError, error, throwIfErrors, warning } from "./errors.ts";
 import { describeIssue, type IssueWords } from "./issues.ts";
@@ -41,6 +43,8 @@ export interface EnvironmentDefinition {
   params: Record<string, ResolvedParam>;
   setup: SetupStep[];
   test?: TestSpec;
+  /** Faults to inject while the suite runs (docs/chaos.md). */
+  chaos?: ChaosDefinition;
   /** The prenv.yml, or the compose file whose `x-prenv` held prenv's keys. */
   file?: string;
   /** Directory that prenv's relative paths (test workdir, copy sources) start from. */
@@ -133,6 +137,7 @@ export function loadEnvironment(options: EnvironmentLoadOptions): EnvironmentDef
   if (!prenvFile && section) reader.checkSectionKeys(values);
   const setup = reader.setup(values.setup);
   const test = reader.test(values.test);
+  const chaos = readChaos(values.chaos, { locate: (path, key) => reader.at(path, key), services: Object.keys(definition!.services), diagnostics });
   throwIfErrors(diagnostics);
   definition!.warnings = diagnostics.filter((d) => d.severity === "warning");
   return {
@@ -140,6 +145,7 @@ export function loadEnvironment(options: EnvironmentLoadOptions): EnvironmentDef
     params,
     setup,
     ...(test ? { test } : {}),
+    ...(chaos ? { chaos } : {}),
     ...(section ? { file: section.source.file } : {}),
     baseDir,
   };
@@ -220,7 +226,7 @@ class SectionReader {
     this.diagnostics = diagnostics;
   }
 
-  private at(path: Path, key = false): SourceLocation {
+  at(path: Path, key = false): SourceLocation {
     if (!this.source) return { file: this.definition.files[0] ?? "", line: 1, column: 1 };
     return key ? this.source.locateKey([...this.base, ...path]) : this.source.locate([...this.base, ...path]);
   }

@@ -64,4 +64,4 @@ export const testSchema = z.looseObject({
 /** Keys of prenv.yml that are prenv's (the rest is compose). */
 export const PRENV_KEYS = ["compose", "params", "setup", "test", "chaos", "preview"] as const;
 /** prenv's keys that later versions will act on: accepted with a warning. */
-export const RESERVED_KEYS = ["chaos", "preview"] as const;
+export const RESERVED_KEYS = ["preview"] as const;

@@ -199,6 +199,30 @@ services:
       await assertGone(environment);
     });
 
+    test("lifecycle faults: a killed service with restart always comes back; a stopped one runs again once the fault is undone", async () => {
+      const dir = project({ "compose.yaml": `services:\n  svc:\n    image: ${BUSYBOX}\n    restart: always\n    command: ["sh", "-c", "echo started; exec sleep 86400"]\n` });
+      const environment = named("fault");
+      const plan = planEnvironment(loadEnvironment({ cwd: dir, env: {} }).definition, { environment });
+      await up(plan, { backend, owner, timeoutMs: 180_000 });
+      const running = async () => (await backend.status(environment, "svc")).state === "running";
+      const eventually = async (want: boolean, what: string) => {
+        const deadline = Date.now() + 60_000;
+        while ((await running()) !== want) {
+          if (Date.now() > deadline) assert.fail(what);
+          await new Promise((r) => setTimeout(r, 250));
+        }
+      };
+      const kill = await backend.injectFault(plan, { kind: "kill", target: "svc", signal: "SIGKILL" }, owner, { id: "kill-1" });
+      assert.ok(kill.how.length > 0);
+      await eventually(true, "the killed service did not come back");
+      const stop = await backend.injectFault(plan, { kind: "stop", target: "svc" }, owner, { id: "stop-1" });
+      await eventually(false, "the stopped service still runs");
+      await stop.undo();
+      await eventually(true, "the service did not run again after the fault was undone");
+      await backend.remove(environment, { keepVolumes: false });
+      await assertGone(environment);
+    });
+
     test("gc removes what a dead process left and keeps what a live one owns", async () => {
       const dead = named("gc-dead");
       const live = named("gc-live");

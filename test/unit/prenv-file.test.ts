@@ -180,14 +180,14 @@ test:
     assert.deepEqual(plan.testService?.readiness, [{ kind: "completed" }]);
   });
 
-  test("x-prenv in a compose file holds the same keys; chaos and preview are reserved with a warning", () => {
+  test("x-prenv in a compose file holds the same keys; preview is reserved with a warning", () => {
     const compose = `services:\n  web: { image: "nginx:\${tag}" }\nx-prenv:\n  params:\n    tag: { type: string, default: "1.27" }\n  test:\n    command: [make, it]\n`;
     const { env } = loadWith({ "compose.yaml": compose });
     assert.equal(env.definition.services.web!.image, "nginx:1.27");
     assert.ok(env.test?.mode === "command");
     assert.deepEqual(env.test.command, ["make", "it"]);
-    const { env: reserved } = loadWith({ "prenv.yml": `services:\n  web: { image: nginx }\nchaos: { seed: 1 }\n` });
-    assert.ok(reserved.definition.warnings.some((w) => /"chaos" is not supported by this version of prenv yet/.test(w.message) && w.location?.line === 3));
+    const { env: reserved } = loadWith({ "prenv.yml": `services:\n  web: { image: nginx }\npreview: { ttl: 1h }\n` });
+    assert.ok(reserved.definition.warnings.some((w) => /"preview" is not supported by this version of prenv yet/.test(w.message) && w.location?.line === 3));
     const { diagnostics } = failsWith({ "prenv.yml": `services:\n  web: { image: nginx }\ntests:\n  command: x\n` });
     assert.equal(diagnostics[0]!.message, 'unknown key "tests" in prenv.yml');
     assert.equal(diagnostics[0]!.hint, 'did you mean "test"?');

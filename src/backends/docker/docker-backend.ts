@@ -8,6 +8,7 @@ import Dockerode from "dockerode";
 import { pack } from "tar-fs";
 import * as tarStream from "tar-stream";
 import { withTimeout } from "../../util/async.ts";
+import { DockerFaults } from "./faults.ts";
 import { TextTail, Utf8Chunker, writeText } from "../../util/text-streams.ts";
 import { fileContent } from "../../definition/compose.ts";
 import type { FileMount, MountSpec } from "../../definition/model.ts";
@@ -58,6 +59,16 @@ export class DockerBackend implements Backend, Updates {
     this.docker = options.docker ?? new Dockerode();
     this.version = options.version;
     this.containerNetworkReachable = options.containerNetworkReachable ?? containerNetworkReachable(process.platform, process.env.DOCKER_HOST);
+    this.faults = new DockerFaults({ docker: this.docker, labels: (plan, owner, extra) => this.labels(plan, owner, extra), containerName });
+  }
+
+  /** Faults live in their own file (faults.ts); the backend hands them through. */
+  private readonly faults: DockerFaults;
+  injectFault(...args: Parameters<DockerFaults["injectFault"]>): ReturnType<DockerFaults["injectFault"]> {
+    return this.faults.injectFault(...args);
+  }
+  undoAbandonedFaults(...args: Parameters<DockerFaults["undoAbandonedFaults"]>): ReturnType<DockerFaults["undoAbandonedFaults"]> {
+    return this.faults.undoAbandonedFaults(...args);
   }
 
   /**

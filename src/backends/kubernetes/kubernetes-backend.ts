@@ -1,4 +1,7 @@
 import { statSync } from "node:fs";
+import type { FaultAction } from "../../chaos/model.ts";
+import type { AbandonedFault, AppliedFault } from "../backend.ts";
+import { injectKubernetesFault, undoAbandonedKubernetesFaults } from "./faults.ts";
 import { basename, dirname } from "node:path";
 import { PassThrough, Readable, Transform, type Writable } from "node:stream";
 import type Dockerode from "dockerode";
@@ -551,6 +554,14 @@ export class KubernetesBackend implements Backend {
 
   private async patchNamespace(name: string, annotations: Record<string, string | null>): Promise<void> {
     await this.clients.core.patchNamespace({ name, body: { metadata: { annotations } } }, k8s.setHeaderOptions("Content-Type", k8s.PatchStrategy.MergePatch));
+  }
+
+  injectFault(plan: Plan, fault: FaultAction, owner: Owner, options: { id: string }): Promise<AppliedFault> {
+    return injectKubernetesFault(this.clients, this.namespace(plan.environment), fault, owner, options.id);
+  }
+
+  undoAbandonedFaults(isGone: (owner: string) => boolean): Promise<AbandonedFault[]> {
+    return undoAbandonedKubernetesFaults(this.clients, isGone);
   }
 
   async setExpiry(plan: Plan, _owner: Owner, expires: Date): Promise<void> {

@@ -1,0 +1,369 @@
+import { Writable } from "node:stream";
+import type Dockerode from "dockerode";
+import type { FaultAction } from "../../chaos/model.ts";
+import type { Plan } from "../../plan/plan.ts";
+import { FaultError, LABELS, type AbandonedFault, type AppliedFault, type ExecResult, type Faults, type Owner } from "../backend.ts";
+import { PROXY_SCRIPT } from "./proxy-script.ts";
+
+/** How gc undoes a fault from the labels of what it left, when its process is gone. */
+type UndoRecord =
+  | { op: "unpause"; container: string }
+  | { op: "start"; container: string }
+  /** Run `script` in the helper that carries the label (it shares the target's network namespace). */
+  | { op: "exec"; script: string }
+  /** Remove the proxy that carries the label, and give the target its DNS names back. */
+  | { op: "proxy"; container: string; networks: { name: string; aliases: string[] }[] };
+
+export interface DockerFaultsDeps {
+  docker: Dockerode;
+  labels: (plan: Plan, owner: Owner, extra: Record<string, string>) => Record<string, string>;
+  containerName: (environment: string, service: string) => string;
+}
+
+/** The helper's own process: waits for TERM, with nothing but a POSIX shell and sleep. */
+const IDLE = ["sh", "-c", "trap 'exit 0' TERM; while :; do sleep 3600 & wait $!; done"];
+const HELPER_TIMEOUT_MS = 30_000;
+
+/**
+ * Faults on Docker: lifecycle faults through the engine; network faults from a helper
+ * container that shares the target's network namespace with NET_ADMIN (iptables, tc),
+ * or, for latency on a kernel without netem, a TCP proxy that takes over the target's
+ * DNS names. Everything left while a fault is in place carries LABELS.fault and the way
+ * to undo it, so that `down` removes it with the environment and gc undoes it.
+ */
+export class DockerFaults implements Faults {
+  private readonly deps: DockerFaultsDeps;
+  constructor(deps: DockerFaultsDeps) {
+    this.deps = deps;
+  }
+
+  async injectFault(plan: Plan, fault: FaultAction, owner: Owner, options: { id: string; helperImage?: string; signal?: AbortSignal }): Promise<AppliedFault> {
+    const { docker, containerName } = this.deps;
+    const target = docker.getContainer(containerName(plan.environment, fault.target));
+    const label = `${fault.kind} ${fault.target}`;
+    const wrap = async <T,>(what: string, p: Promise<T>): Promise<T> => {
+      try {
+        return await p;
+      } catch (cause) {
+        throw new FaultError(label, `${what} failed: ${(cause as Error).message}`, { cause, hint: `is ${fault.target} running? \`prenv logs ${fault.target}\`` });
+      }
+    };
+    switch (fault.kind) {
+      case "kill": {
+        const info = await wrap("inspecting the target", target.inspect());
+        await wrap(`docker kill --signal ${fault.signal}`, target.kill({ signal: fault.signal }));
+        const policy = info.HostConfig.RestartPolicy?.Name || "no";
+        // The engine treats a `docker kill` as a manual stop and ignores the restart policy;
+        // a crash would not be, so prenv does what the policy would have done.
+        const comesBack = policy === "always" || policy === "unless-stopped" || (policy === "on-failure" && fault.signal !== "SIGTERM");
+        if (comesBack) {
+          for (let i = 0; i < 50 && (await target.inspect()).State.Running; i++) await new Promise((r) => setTimeout(r, 100));
+          await wrap("starting it again, as its restart policy would", allowed(target.start(), [304]));
+        }
+        return { how: `docker kill --signal ${fault.signal}; restart policy (${policy}): ${comesBack ? "started again, as the engine does not apply the policy to a kill it was asked for" : "it stays down"}`, undo: async () => "nothing to undo" };
+      }
+      case "restart":
+        await wrap("docker restart", target.restart({ t: 10 }));
+        return { how: "docker restart (10 s to stop)", undo: async () => "nothing to undo" };
+      case "stop":
+      case "pause": {
+        const op = fault.kind === "stop" ? "start" : "unpause";
+        const record = await this.record(plan, owner, options.id, fault, { op, container: containerName(plan.environment, fault.target) });
+        try {
+          await wrap(`docker ${fault.kind}`, fault.kind === "stop" ? target.stop({ t: 10 }) : target.pause());
+        } catch (e) {
+          await record.remove({ force: true }).catch(() => undefined);
+          throw e;
+        }
+        return {
+          how: fault.kind === "stop" ? "docker stop (10 s grace), then docker start" : "docker pause (cgroup freezer), then docker unpause",
+          undo: () => this.undoRecord(record, { op, container: containerName(plan.environment, fault.target) }, label),
+        };
+      }
+      case "partition":
+      case "loss":
+      case "bandwidth":
+      case "latency":
+        return this.network(plan, fault, owner, options, label);
+    }
+  }
+
+  /** A stopped container that only carries the labels: the trace of a stop or pause for gc. */
+  private async record(plan: Plan, owner: Owner, id: string, fault: FaultAction, undo: UndoRecord): Promise<Dockerode.Container> {
+    const { docker, containerName } = this.deps;
+    const info = await docker.getContainer(containerName(plan.environment, fault.target)).inspect();
+    // The target's own image is surely here; the record is never started.
+    return docker.createContainer({
+      name: containerName(plan.environment, helperName(owner, id)),
+      Image: info.Image,
+      Entrypoint: ["prenv-fault-record"],
+      Labels: this.deps.labels(plan, owner, traceLabels(id, fault, undo)),
+      HostConfig: { NetworkMode: "none" },
+    });
+  }
+
+  private async undoRecord(holder: Dockerode.Container, record: UndoRecord, fault: string): Promise<string> {
+    const { docker } = this.deps;
+    let detail: string;
+    try {
+      switch (record.op) {
+        case "unpause":
+          await allowed(docker.getContainer(record.container).unpause(), [304, 409]);
+          detail = "docker unpause";
+          break;
+        case "start":
+          await allowed(docker.getContainer(record.container).start(), [304]);
+          detail = "docker start";
+          break;
+        case "exec": {
+          const name = (await holder.inspect()).Name.replace(/^\//, "");
+          await allowed(holder.start(), [304]);
+          const result = await this.execIn(name, record.script);
+          if (result.exitCode !== 0) throw new Error(`the helper's undo exited with ${result.exitCode}: ${result.output.trim().slice(-500)}`);
+          detail = "rules removed by the helper";
+          break;
+        }
+        case "proxy":
+          await allowed(holder.remove({ force: true }), [404]);
+          await this.restoreNames(record.container, record.networks);
+          detail = `proxy removed; ${record.networks.map((n) => n.aliases.join(", ")).join("; ")} point at the service again`;
+          break;
+      }
+    } catch (cause) {
+      throw new FaultError(fault, `undoing it failed: ${(cause as Error).message}`, { cause, hint: "run `prenv gc`, which retries it; `prenv down` removes the environment and every fault with it" });
+    }
+    await allowed(holder.remove({ force: true }), [404]);
+    return detail;
+  }
+
+  /** Runs a script in the helper container `name` (its whole name), with its output for messages. */
+  private async execIn(name: string, script: string): Promise<ExecResult> {
+    const exec = await this.deps.docker.getContainer(name).exec({ Cmd: ["sh", "-c", script], AttachStdout: true, AttachStderr: true });
+    const stream = await exec.start({ hijack: true, stdin: false });
+    const chunks: Buffer[] = [];
+    const sink = new Writable({ write: (chunk: Buffer, _e, done) => (chunks.push(chunk), done()) });
+    this.deps.docker.modem.demuxStream(stream, sink, sink);
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        stream.destroy();
+        reject(new Error(`the helper's command did not end within ${HELPER_TIMEOUT_MS / 1000} s`));
+      }, HELPER_TIMEOUT_MS);
+      stream.on("end", () => (clearTimeout(timer), resolve()));
+      stream.on("close", () => (clearTimeout(timer), resolve()));
+      stream.on("error", (e) => (clearTimeout(timer), reject(e)));
+    });
+    const info = await exec.inspect();
+    return { exitCode: info.ExitCode ?? -1, output: Buffer.concat(chunks).toString("utf8") };
+  }
+
+  private async helperImage(image: string | undefined, fault: string): Promise<string> {
+    if (!image) throw new FaultError(fault, "a network fault needs a helper image", { hint: "set chaos.helper-image (docs/chaos.md)" });
+    try {
+      await this.deps.docker.getImage(image).inspect();
+    } catch {
+      await new Promise<void>((resolve, reject) => {
+        this.deps.docker.pull(image, (err: Error | null, stream: NodeJS.ReadableStream) => {
+          if (err) return reject(new FaultError(fault, `the helper image ${image} is not here and could not be pulled: ${err.message}`, { cause: err, hint: "build or pull it first, or fix chaos.helper-image" }));
+          this.deps.docker.modem.followProgress(stream, (e: Error | null) => (e ? reject(new FaultError(fault, `pulling the helper image ${image} failed: ${e.message}`, { cause: e })) : resolve()));
+        });
+      });
+    }
+    return image;
+  }
+
+  private async network(plan: Plan, fault: Exclude<FaultAction, { kind: "kill" | "stop" | "restart" | "pause" }>, owner: Owner, options: { id: string; helperImage?: string }, label: string): Promise<AppliedFault> {
+    const { docker, containerName } = this.deps;
+    const image = await this.helperImage(options.helperImage, label);
+    const targetName = containerName(plan.environment, fault.target);
+    const info = await docker.getContainer(targetName).inspect().catch((cause: unknown) => {
+      throw new FaultError(label, `${fault.target} has no container: ${(cause as Error).message}`, { cause });
+    });
+    const tag = `prenv-${plan.environment}-${owner.pid}-${options.id}`.slice(0, 255);
+    let apply: string;
+    let undo: string;
+    let how: string;
+    switch (fault.kind) {
+      case "partition": {
+        const peer = await docker.getContainer(containerName(plan.environment, fault.peer)).inspect();
+        const ips = Object.values(peer.NetworkSettings.Networks ?? {}).map((n) => n.IPAddress).filter((ip) => ip);
+        if (ips.length === 0) throw new FaultError(label, `${fault.peer} has no address on a network`, { hint: "is it running?" });
+        const rules = ips.flatMap((ip) => [`INPUT -s ${ip} -m comment --comment ${tag} -j DROP`, `OUTPUT -d ${ip} -m comment --comment ${tag} -j DROP`]);
+        ({ apply, undo } = iptables(rules));
+        how = `iptables DROP both ways between ${fault.target} and ${fault.peer} (${ips.join(", ")}), in ${fault.target}'s network namespace`;
+        break;
+      }
+      case "loss": {
+        const p = (fault.percent / 100).toFixed(6);
+        const rules = ["INPUT", "OUTPUT"].map((chain) => `${chain} -m statistic --mode random --probability ${p} -m comment --comment ${tag} -j DROP`);
+        ({ apply, undo } = iptables(rules));
+        how = `iptables statistic DROP of ${fault.percent}% of the packets to and from ${fault.target}`;
+        break;
+      }
+      case "bandwidth": {
+        // A burst of 20 ms at the rate (at least a full-size packet): small enough to hold the cap.
+        const burst = Math.max(1600, Math.round(fault.bitsPerSecond / 8 / 50));
+        ({ apply, undo } = onInterfaces(`tc qdisc replace dev "$i" root tbf rate ${fault.bitsPerSecond}bit burst ${burst} latency 1s`));
+        how = `tc tbf rate ${fault.bitsPerSecond}bit on ${fault.target}'s interfaces (what it sends)`;
+        break;
+      }
+      case "latency": {
+        ({ apply, undo } = onInterfaces(`tc qdisc replace dev "$i" root netem delay ${fault.delayMs}ms${fault.jitterMs ? ` ${fault.jitterMs}ms` : ""}`));
+        how = `tc netem delay ${fault.delayMs}ms${fault.jitterMs ? ` ±${fault.jitterMs}ms` : ""} on what ${fault.target} sends`;
+        break;
+      }
+    }
+    const helper = await docker.createContainer({
+      name: containerName(plan.environment, helperName(owner, options.id)),
+      Image: image,
+      Entrypoint: IDLE,
+      Labels: this.deps.labels(plan, owner, traceLabels(options.id, fault, { op: "exec", script: undo })),
+      HostConfig: { NetworkMode: `container:${info.Id}`, CapAdd: ["NET_ADMIN"] },
+    }).catch((cause: unknown) => {
+      throw new FaultError(label, `the helper container could not be created: ${(cause as Error).message}`, { cause });
+    });
+    const helperFull = containerName(plan.environment, helperName(owner, options.id));
+    let result: ExecResult;
+    try {
+      await helper.start();
+      result = await this.execIn(helperFull, apply);
+    } catch (cause) {
+      await helper.remove({ force: true }).catch(() => undefined);
+      throw new FaultError(label, `the helper could not run: ${(cause as Error).message}`, { cause, hint: `chaos.helper-image (${image}) needs sh, iptables and tc (iproute2)` });
+    }
+    if (result.exitCode !== 0) {
+      // Whatever part went in comes out again before the helper goes.
+      await this.execIn(helperFull, undo).catch(() => undefined);
+      await helper.remove({ force: true }).catch(() => undefined);
+      if (fault.kind === "latency" && /unknown|not found|No such file/i.test(result.output)) {
+        return this.proxy(plan, fault, owner, options, label, image, info, result.output.trim().split("\n").pop() ?? "");
+      }
+      throw new FaultError(label, `applying it failed (exit ${result.exitCode}): ${result.output.trim().slice(-500)}`, { hint: `chaos.helper-image (${image}) needs iptables and tc; the kernel needs the matching modules` });
+    }
+    return { how: `${how} (helper ${helperFull})`, undo: () => this.undoRecord(helper, { op: "exec", script: undo }, label) };
+  }
+
+  /**
+   * Latency without netem: a proxy container takes the target's DNS names on its
+   * networks and forwards the given ports to the target by its container name, holding
+   * back what the target sends by the delay. Only new connections made through those
+   * names are delayed; the target's own reconnection resets the connections it had.
+   */
+  private async proxy(plan: Plan, fault: Extract<FaultAction, { kind: "latency" }>, owner: Owner, options: { id: string }, label: string, image: string, info: Dockerode.ContainerInspectInfo, why: string): Promise<AppliedFault> {
+    const { docker, containerName } = this.deps;
+    const targetName = containerName(plan.environment, fault.target);
+    const ports = fault.ports.length > 0 ? fault.ports : Object.keys(info.Config.ExposedPorts ?? {}).filter((p) => p.endsWith("/tcp")).map((p) => Number.parseInt(p, 10));
+    if (ports.length === 0) throw new FaultError(label, `this kernel has no netem (${why}), and ${fault.target} exposes no TCP port for a proxy to stand in front of`, { hint: "give the fault ports: [ ... ], the ports its clients use" });
+    const shortId = info.Id.slice(0, 12);
+    const networks = Object.entries(info.NetworkSettings.Networks ?? {}).map(([name, n]) => ({ name, aliases: (n.Aliases ?? []).filter((a: string) => a !== shortId && a !== info.Id) })).filter((n) => n.aliases.length > 0);
+    if (networks.length === 0) throw new FaultError(label, `this kernel has no netem, and ${fault.target} has no DNS name to move to a proxy`);
+    const name = containerName(plan.environment, helperName(owner, options.id));
+    const record: UndoRecord = { op: "proxy", container: targetName, networks };
+    const proxy = await docker.createContainer({
+      name,
+      Image: image,
+      Entrypoint: ["perl", "-e", PROXY_SCRIPT, String(fault.delayMs), String(fault.jitterMs), ...ports.map((p) => `${p}:${targetName}:${p}`)],
+      Labels: this.deps.labels(plan, owner, traceLabels(options.id, fault, record)),
+      HostConfig: { NetworkMode: networks[0]!.name },
+      NetworkingConfig: { EndpointsConfig: { [networks[0]!.name]: {} } },
+    });
+    try {
+      await proxy.start();
+      for (const n of networks.slice(1)) await docker.getNetwork(n.name).connect({ Container: proxy.id });
+      await this.waitListening(name, ports);
+      // The names move: the target first gives them up, then the proxy takes them.
+      for (const n of networks) {
+        await docker.getNetwork(n.name).disconnect({ Container: info.Id });
+        await docker.getNetwork(n.name).connect({ Container: info.Id, EndpointConfig: {} });
+        await docker.getNetwork(n.name).disconnect({ Container: proxy.id });
+        await docker.getNetwork(n.name).connect({ Container: proxy.id, EndpointConfig: { Aliases: n.aliases } });
+      }
+    } catch (cause) {
+      await this.undoRecord(proxy, record, label).catch(() => undefined);
+      throw new FaultError(label, `the latency proxy could not be put in place: ${(cause as Error).message}`, { cause, hint: `chaos.helper-image (${image}) needs perl for the proxy` });
+    }
+    return {
+      how: `TCP proxy ${name} in place of ${networks.flatMap((n) => n.aliases).filter((a, i, all) => all.indexOf(a) === i).join(", ")} on port ${ports.join(", ")}, delaying what ${fault.target} sends by ${fault.delayMs}ms${fault.jitterMs ? ` ±${fault.jitterMs}ms` : ""} (this kernel has no netem: ${why})`,
+      undo: () => this.undoRecord(proxy, record, label),
+    };
+  }
+
+  private async waitListening(name: string, ports: number[]): Promise<void> {
+    const check = `perl -MIO::Socket::INET -e 'for (@ARGV) { IO::Socket::INET->new(PeerAddr => "127.0.0.1", PeerPort => $_) or exit 1 }' ${ports.join(" ")}`;
+    for (let i = 0; i < 50; i++) {
+      if ((await this.execIn(name, check)).exitCode === 0) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`the proxy did not listen on ${ports.join(", ")} within 5 s`);
+  }
+
+  private async restoreNames(container: string, networks: { name: string; aliases: string[] }[]): Promise<void> {
+    const { docker } = this.deps;
+    for (const n of networks) {
+      await allowed(docker.getNetwork(n.name).disconnect({ Container: container }), [404]);
+      await docker.getNetwork(n.name).connect({ Container: container, EndpointConfig: { Aliases: n.aliases } });
+    }
+  }
+
+  async undoAbandonedFaults(isGone: (owner: string) => boolean): Promise<AbandonedFault[]> {
+    const { docker } = this.deps;
+    const traces = await docker.listContainers({ all: true, filters: { label: [LABELS.fault] } });
+    const out: AbandonedFault[] = [];
+    for (const t of traces) {
+      const owner = t.Labels[LABELS.owner] ?? "";
+      if (!isGone(owner)) continue;
+      const fault = t.Labels[LABELS.fault] ?? "";
+      const environment = t.Labels[LABELS.environment] ?? "";
+      let record: UndoRecord | undefined;
+      try {
+        record = JSON.parse(t.Labels[LABELS.faultUndo] ?? "") as UndoRecord;
+      } catch {
+        record = undefined;
+      }
+      if (!record) {
+        await allowed(docker.getContainer(t.Id).remove({ force: true }), [404]).catch(() => undefined);
+        out.push({ environment, fault, owner, undone: false, detail: "its record could not be read; the trace was removed" });
+        continue;
+      }
+      try {
+        out.push({ environment, fault, owner, undone: true, detail: await this.undoRecord(docker.getContainer(t.Id), record, fault) });
+      } catch (e) {
+        out.push({ environment, fault, owner, undone: false, detail: (e as Error).message });
+      }
+    }
+    return out;
+  }
+}
+
+function helperName(owner: Owner, id: string): string {
+  return `prenv-fault-${owner.pid}-${id.replace(/\./g, "-")}`;
+}
+
+function traceLabels(id: string, fault: FaultAction, undo: UndoRecord): Record<string, string> {
+  // A marker, so that listings do not count it as a service of the environment.
+  return { [LABELS.fault]: `${id} ${fault.kind} ${fault.target}`, [LABELS.faultUndo]: JSON.stringify(undo), [LABELS.marker]: "fault" };
+}
+
+function iptables(rules: string[]): { apply: string; undo: string } {
+  return {
+    apply: ["set -e", ...rules.map((r) => `iptables -w -I ${r}`)].join("\n"),
+    // Every rule is tried, so that one already gone does not keep the others in.
+    undo: ["rc=0", ...rules.map((r) => `iptables -w -D ${r} || rc=1`), "exit $rc"].join("\n"),
+  };
+}
+
+function onInterfaces(command: string): { apply: string; undo: string } {
+  const each = `for i in $(ip -o link show | sed -n 's/^[0-9]*: \\([^:@]*\\).*/\\1/p'); do [ "$i" = lo ] && continue; `;
+  return {
+    apply: `set -e\n${each}${command} 2>&1; done`,
+    undo: `rc=0\n${each}tc qdisc del dev "$i" root 2>/dev/null || rc=1; done\nexit $rc`,
+  };
+}
+
+async function allowed(p: Promise<unknown>, codes: number[]): Promise<void> {
+  try {
+    await p;
+  } catch (e) {
+    const code = typeof e === "object" && e !== null && "statusCode" in e ? (e as { statusCode: unknown }).statusCode : undefined;
+    if (typeof code !== "number" || !codes.includes(code)) throw e;
+  }
+}
