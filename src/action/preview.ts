@@ -131,7 +131,8 @@ async function recordDeployment(step: PreviewStep, environment: string, state: D
   const pr = step.context.pullRequest!;
   try {
     const { id } = await api.createDeployment({ ref: pr.headSha, environment, description });
-    await api.createDeploymentStatus(id, { state, ...(url ? { environmentUrl: url } : {}), ...(runUrl(step.context) ? { logUrl: runUrl(step.context)! } : {}), description });
+    const log = runUrl(step.context);
+    await api.createDeploymentStatus(id, { state, ...(url ? { environmentUrl: url } : {}), ...(log ? { logUrl: log } : {}), description });
     return true;
   } catch (e) {
     deploymentProblem(e, environment);
@@ -146,7 +147,8 @@ async function markInactive(step: PreviewStep, environment: string): Promise<boo
   try {
     const [newest] = await api.listDeployments(environment);
     if (!newest) return false;
-    await api.createDeploymentStatus(newest.id, { state: "inactive", description: "the pull request was closed; the preview was removed" });
+    const log = runUrl(step.context);
+    await api.createDeploymentStatus(newest.id, { state: "inactive", ...(log ? { logUrl: log } : {}), description: "the pull request was closed; the preview was removed" });
     return true;
   } catch (e) {
     deploymentProblem(e, environment);
