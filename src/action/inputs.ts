@@ -1,12 +1,13 @@
 import * as core from "@actions/core";
 import { parse as parseYaml } from "yaml";
 import { parseAge } from "../engine/lifecycle.ts";
+import { hostTemplateProblem, type ProxyLabels } from "../engine/preview-urls.ts";
 import { BACKEND_KINDS } from "../backends/backend.ts";
 import type { BackendSelection } from "../backends/select.ts";
 import { definedFields } from "../util/objects.ts";
 import { INPUT, type InputName } from "./keys.ts";
 
-export type ActionCommand = "run" | "up" | "down";
+export type ActionCommand = "run" | "up" | "down" | "preview";
 
 /** What the workflow asked for: every input of action.yml, read and checked once. */
 export interface ActionSettings {
@@ -53,6 +54,8 @@ export interface ActionSettings {
   history: boolean;
   /** Pass the step when every failed test was already failing on the base branch. */
   passOnKnownFailures: boolean;
+  /** command: preview — how long it lives after the last push, and how its URLs are formed. */
+  preview: { ttlMs: number; hostTemplate: string; proxy: ProxyLabels };
 }
 
 /** An input the user must fix; the message names the input and says how. */
@@ -68,7 +71,8 @@ export class InputError extends Error {
 /** Reads an input's raw text; core.getInput on a runner. */
 export type InputReader = (name: InputName) => string;
 
-const COMMANDS: readonly ActionCommand[] = ["run", "up", "down"];
+const COMMANDS: readonly ActionCommand[] = ["run", "up", "down", "preview"];
+const PROXIES: readonly ProxyLabels[] = ["none", "traefik"];
 
 /** The only place where the Action's inputs are read. */
 export function readSettings(read: InputReader = (name) => core.getInput(name)): ActionSettings {
@@ -77,7 +81,7 @@ export function readSettings(read: InputReader = (name) => core.getInput(name)):
 
   const command = get(INPUT.command) || "run";
   if (!(COMMANDS as readonly string[]).includes(command)) {
-    throw new InputError(INPUT.command, `"${command}" is not a command; use run (boot, test, tear down), up (boot and keep it for the next steps) or down (remove it)`);
+    throw new InputError(INPUT.command, `"${command}" is not a command; use run (boot, test, tear down), up (boot and keep it for the next steps), down (remove it) or preview (keep the pull request's environment up until it is closed)`);
   }
   const token = get(INPUT.githubToken);
   const comment = bool(INPUT.comment, get(INPUT.comment), true);
@@ -103,6 +107,7 @@ export function readSettings(read: InputReader = (name) => core.getInput(name)):
     history: bool(INPUT.history, get(INPUT.history), true),
     passOnKnownFailures: bool(INPUT.passOnKnownFailures, get(INPUT.passOnKnownFailures), false),
     backend: backendSelection(optional),
+    preview: previewSettings(get),
   };
   const definition = optional(INPUT.definition);
   if (definition) settings.definition = path(INPUT.definition, definition);
@@ -120,6 +125,16 @@ export function readSettings(read: InputReader = (name) => core.getInput(name)):
   }
   if (comment && !token) throw new InputError(INPUT.githubToken, "is empty, and comment is true; pass github-token: ${{ github.token }} (the default), or set comment: false");
   return settings;
+}
+
+function previewSettings(get: (name: InputName) => string): ActionSettings["preview"] {
+  const hostTemplate = get(INPUT.previewHost);
+  const problem = hostTemplateProblem(hostTemplate);
+  if (problem) throw new InputError(INPUT.previewHost, `"${hostTemplate}": ${problem}; for example {service}-pr-{number}.preview.example.com`);
+  const proxy = get(INPUT.previewProxy) || "none";
+  if (!(PROXIES as readonly string[]).includes(proxy)) throw new InputError(INPUT.previewProxy, `"${proxy}" is not a proxy prenv labels containers for; use ${PROXIES.join(" or ")}`);
+  if (proxy !== "none" && hostTemplate === "") throw new InputError(INPUT.previewProxy, `is ${proxy}, but ${INPUT.previewHost} is empty: the proxy routes by host name; set ${INPUT.previewHost}`);
+  return { ttlMs: duration(INPUT.previewTtl, get(INPUT.previewTtl) || "72h"), hostTemplate, proxy: proxy as ProxyLabels };
 }
 
 function backendSelection(optional: (name: InputName) => string | undefined): BackendSelection {

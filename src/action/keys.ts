@@ -30,6 +30,9 @@ export const INPUT = {
   registry: "registry",
   history: "history",
   passOnKnownFailures: "pass-on-known-failures",
+  previewTtl: "preview-ttl",
+  previewHost: "preview-host",
+  previewProxy: "preview-proxy",
 } as const;
 
 export const OUTPUT = {
@@ -45,6 +48,7 @@ export const OUTPUT = {
   reproduction: "reproduction",
   commentUrl: "comment-url",
   commentStatus: "comment-status",
+  previewUrls: "preview-urls",
 } as const;
 
 export const STATE = {
@@ -54,6 +58,8 @@ export const STATE = {
   phase: "phase",
   /** The comment (id, author, url) and the issue it is on, as JSON. */
   comment: "comment",
+  /** "true": the environment outlives the job (command: preview), so the post step leaves it alone. */
+  keep: "keep",
   /** The file holding the last report view, so that the post step can re-render it. */
   viewFile: "view-file",
 } as const;

@@ -12,7 +12,7 @@ import { overrideTest } from "../definition/override.ts";
 import type { Diagnostic } from "../definition/model.ts";
 import { reportParams, runEnvironment, type RunReport } from "../engine/run.ts";
 import { BootError, PreflightError, up } from "../engine/up.ts";
-import { restCommentApi, type CommentApi } from "../github/client.ts";
+import { restCommentApi, restDeploymentApi, type CommentApi, type DeploymentApi } from "../github/client.ts";
 import { planEnvironment, PlanError, type Plan } from "../plan/plan.ts";
 import { appendRemoval, renderReport, SUMMARY_LIMIT } from "../report/render.ts";
 import { buildManifest, seal, type ManifestDraft } from "../manifest/manifest.ts";
@@ -33,6 +33,7 @@ import { InputError, readSettings, type ActionSettings, type InputReader } from 
 import { INPUT, OUTPUT, STATE } from "./keys.ts";
 import { actionsSummaryCache, runHistory, type SummaryCache } from "./history.ts";
 import { environmentNameFor, slug } from "./naming.ts";
+import { createOrUpdatePreview, removePreview, type PreviewStep } from "./preview.ts";
 import { actionsState, type StateStore } from "./state.ts";
 import { decideTrust } from "./trust.ts";
 
@@ -43,6 +44,8 @@ export interface MainDependencies {
   state: StateStore;
   uploader: (context: RunContext) => ArtifactUploader;
   commentApi: (token: string, context: RunContext) => CommentApi;
+  /** GitHub deployments, for command: preview. */
+  deploymentApi: (token: string, context: RunContext) => DeploymentApi;
   backend: (selection: BackendSelection) => Backend;
   /** Where run summaries are kept; the Actions cache on a runner. */
   historyCache?: (context: RunContext) => SummaryCache;
@@ -60,6 +63,7 @@ export async function run(): Promise<void> {
       state: actionsState,
       uploader: (context) => actionsArtifactUploader({ available: context.artifactService }),
       commentApi: (token, context) => restCommentApi({ token, apiUrl: context.apiUrl, repository: context.repository }),
+      deploymentApi: (token, context) => restDeploymentApi({ token, apiUrl: context.apiUrl, repository: context.repository }),
       backend: (selection) => selectBackend(selection, process.env, { version: VERSION, onWarning: (message) => core.warning(`prenv: ${message}`) }),
       historyCache: (context) => actionsSummaryCache(context.workspace),
     });
@@ -94,6 +98,8 @@ export async function runMain(deps: MainDependencies): Promise<number> {
   const environment = settings.environment ?? environmentNameFor(context, key);
   // Saved before anything can be created, so that the post step finds it whatever happens next.
   deps.state.save(STATE.environment, environment);
+  // A preview outlives the job: the post step must leave it, even after a cancelled update.
+  if (settings.command === "preview") deps.state.save(STATE.keep, "true");
   deps.state.save(STATE.phase, "started");
   const viewFile = join(context.runnerTemp, `prenv-view-${slug(key)}-${randomUUID().slice(0, 8)}.json`);
   deps.state.save(STATE.viewFile, viewFile);
@@ -103,7 +109,7 @@ export async function runMain(deps: MainDependencies): Promise<number> {
   const channel = openChannel(settings, context, key, deps, viewFile, links, redactor);
   const step = new MainStep(settings, context, deps, channel, { key, environment, links }, redactor);
   const closing = context.pullRequest?.action === "closed";
-  const code = settings.command === "down" || closing ? await step.remove(closing ? "pull request closed" : "down") : await step.boot();
+  const code = settings.command === "preview" && closing ? await step.removePreview() : settings.command === "down" || closing ? await step.remove(closing ? "pull request closed" : "down") : await step.boot();
   deps.state.save(STATE.phase, "finished");
   core.setOutput(OUTPUT.commentStatus, channel.status);
   core.setOutput(OUTPUT.commentUrl, channel.url ?? "");
@@ -162,7 +168,7 @@ class MainStep {
     this.commit = gitHead(this.workdir) ?? context.sha;
   }
 
-  private view(status: ReportView["status"], extra: Partial<ReportView> = {}): ReportView {
+  view(status: ReportView["status"], extra: Partial<ReportView> = {}): ReportView {
     const note = this.channel.note();
     return {
       title: this.id.key,
@@ -199,7 +205,32 @@ class MainStep {
     return 0;
   }
 
-  /** `command: run` and `command: up`. */
+  /** `command: preview` on a closed pull request (preview.ts). */
+  async removePreview(): Promise<number> {
+    let backend: Backend | Error;
+    try {
+      backend = await this.backend();
+    } catch (e) {
+      backend = e instanceof Error ? e : new Error(String(e));
+    }
+    return removePreview(this.previewStep(), backend);
+  }
+
+  private previewStep(): PreviewStep {
+    const pr = this.context.pullRequest;
+    // A fork's token is read-only (as for the comment): deployments are not tried.
+    const writable = pr && !(pr.fromFork && this.context.eventName === "pull_request") && this.settings.token !== "";
+    return {
+      settings: this.settings,
+      context: this.context,
+      environment: this.id.environment,
+      view: (status, extra) => this.view(status, extra),
+      finish: (view) => this.finish(view),
+      notStarted: (message, detail, hint) => this.notStarted(message, detail, hint),
+      deployments: writable ? this.deps.deploymentApi(this.settings.token, this.context) : undefined,
+    };
+  }
+
   /** A fresh folder for this run's reports (see PRENV_REPORTS_DIR). */
   private reportsDir = REPORTS_DIR_PLACEHOLDER;
 
@@ -273,6 +304,7 @@ class MainStep {
       const hint = backendKind(this.settings.backend, this.context.childEnv) === "docker" ? "the job needs a Docker engine: use a runner that has one (ubuntu-latest has), or start one in an earlier step" : `check the ${INPUT.kubeconfig} and ${INPUT.kubeContext} inputs, and that the runner can reach the cluster`;
       return this.notStarted((e as Error).message, undefined, hint);
     }
+    if (this.settings.command === "preview") return createOrUpdatePreview(this.previewStep(), plan, backend);
     return this.settings.command === "up" ? this.up(plan, backend, reproduction) : this.runSuite(definition, plan, backend, draft);
   }
 
@@ -505,7 +537,7 @@ class MainStep {
     if (problem) throw new InputError(INPUT.testReports, `${problem} (the ${INPUT.testCommand} input)`);
   }
 
-  private async notStarted(message: string, detail?: string, hint?: string): Promise<number> {
+  async notStarted(message: string, detail?: string, hint?: string): Promise<number> {
     const view = this.view("not-started", { problem: { message, ...(detail ? { detail } : {}), ...(hint ? { hint } : {}) } });
     core.setOutput(OUTPUT.result, "error");
     await this.finish(view);
@@ -513,7 +545,7 @@ class MainStep {
     return 1;
   }
 
-  private async finish(view: ReportView): Promise<void> {
+  async finish(view: ReportView): Promise<void> {
     const note = this.channel.note();
     await this.channel.show({ ...view, notes: note ? [note] : [] }, { final: true });
     // The comment may have turned out impossible just now: say so in the summary.

@@ -39,7 +39,8 @@ export async function run(): Promise<void> {
 /**
  * Removes what the main step created (from its saved state: also when the main step was
  * cancelled or killed), then sweeps this host for environments whose creator is gone,
- * and brings the comment up to date. Every problem is a warning.
+ * and brings the comment up to date. A preview (command: preview) is left up. Every
+ * problem is a warning.
  */
 export async function runPost(deps: PostDependencies): Promise<void> {
   const saved = loadRun(deps.state);
@@ -54,7 +55,9 @@ export async function runPost(deps: PostDependencies): Promise<void> {
 
   let removed: RemovalReport | undefined;
   let removalMs = 0;
-  if (saved.environment) {
+  // A preview stays up after the job: closing its pull request or its expiry removes it.
+  if (saved.keep && saved.environment) core.info(`prenv: ${saved.environment} is a preview and stays up`);
+  if (saved.environment && !saved.keep) {
     const started = Date.now();
     try {
       removed = await backend.remove(saved.environment, { keepVolumes: false });
@@ -75,7 +78,7 @@ export async function runPost(deps: PostDependencies): Promise<void> {
   }
 
   const somethingRemoved = removed !== undefined && removed.containers + removed.networks + removed.volumes > 0;
-  if (saved.phase === "finished" && !somethingRemoved) return;
+  if ((saved.phase === "finished" || saved.keep) && !somethingRemoved) return;
   await reportTeardown(deps, saved, removed, removalMs);
 }
 

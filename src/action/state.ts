@@ -26,6 +26,8 @@ export interface SavedRun {
   phase?: "started" | "finished";
   comment?: SavedComment;
   viewFile?: string;
+  /** The environment outlives the job (a preview). */
+  keep?: boolean;
 }
 
 export function loadRun(store: StateStore): SavedRun {
@@ -42,6 +44,7 @@ export function loadRun(store: StateStore): SavedRun {
       // A damaged value: the post step then only tears down.
     }
   }
+  if (store.get(STATE.keep) === "true") run.keep = true;
   const viewFile = store.get(STATE.viewFile);
   if (viewFile) run.viewFile = viewFile;
   return run;

@@ -42,6 +42,52 @@ export class GitHubApiError extends Error {
   }
 }
 
+/** A deployment's state as prenv sets it: success when the preview serves, inactive once it is gone. */
+export type DeploymentState = "in_progress" | "success" | "failure" | "inactive";
+
+/** GitHub deployments, as a preview records itself: one environment `pr-<n>` per pull request. */
+export interface DeploymentApi {
+  /** A deployment of `ref` to `environment`; no required status checks (a preview is not gated on CI). */
+  createDeployment(input: { ref: string; environment: string; description: string }): Promise<{ id: number }>;
+  createDeploymentStatus(id: number, input: { state: DeploymentState; environmentUrl?: string; logUrl?: string; description: string }): Promise<void>;
+  /** The deployments to `environment`, newest first (the first page: 100). */
+  listDeployments(environment: string): Promise<{ id: number; ref: string }[]>;
+}
+
+/** The REST client for deployments: Octokit (from @actions/github) against `apiUrl`. */
+export function restDeploymentApi(options: { token: string; apiUrl: string; repository: Repository }): DeploymentApi {
+  const octokit = getOctokit(options.token, { baseUrl: options.apiUrl.replace(/\/$/, "") });
+  const { owner, repo } = options.repository;
+  return {
+    async createDeployment({ ref, environment, description }) {
+      try {
+        // required_contexts: [] — otherwise GitHub refuses while the PR's own checks still run (409).
+        const { data, status } = await octokit.rest.repos.createDeployment({ owner, repo, ref, environment, description, auto_merge: false, required_contexts: [], transient_environment: true, production_environment: false });
+        if (status !== 201 || !("id" in data)) throw new GitHubApiError(`creating a deployment to ${environment}: GitHub answered ${status} (${"message" in data ? data.message : "no deployment"})`, status);
+        return { id: data.id };
+      } catch (e) {
+        if (e instanceof GitHubApiError) throw e;
+        throw apiError(e, `creating a deployment to ${environment}`);
+      }
+    },
+    async createDeploymentStatus(id, { state, environmentUrl, logUrl, description }) {
+      try {
+        await octokit.rest.repos.createDeploymentStatus({ owner, repo, deployment_id: id, state, description, ...(environmentUrl ? { environment_url: environmentUrl } : {}), ...(logUrl ? { log_url: logUrl } : {}) });
+      } catch (e) {
+        throw apiError(e, `setting deployment ${id} to ${state}`);
+      }
+    },
+    async listDeployments(environment) {
+      try {
+        const { data } = await octokit.rest.repos.listDeployments({ owner, repo, environment, per_page: 100 });
+        return data.map((d) => ({ id: d.id, ref: d.ref }));
+      } catch (e) {
+        throw apiError(e, `listing the deployments to ${environment}`);
+      }
+    },
+  };
+}
+
 const READ_ONLY = "Resource not accessible by integration";
 
 /** The REST client: Octokit (from @actions/github) against `apiUrl`. */

@@ -43,6 +43,8 @@ export function renderReport(view: ReportView, options: RenderOptions): string {
   const before: Section[] = [{ full: `${title(view)}\n${statusLine(view)}` }];
   const problem = problemSection(view);
   if (problem) before.push(problem);
+  const preview = previewSection(view);
+  if (preview) before.push(preview);
   if (view.services.length > 0) before.push(serviceTable(view, pointer));
   const after: Section[] = [];
   const compared = comparisonSection(view, duration);
@@ -146,6 +148,8 @@ function title(view: ReportView): string {
       return `### ⏳ ${name} — environment ready, running setup and tests`;
     case "up":
       return `### 🟢 ${name} — environment up`;
+    case "preview":
+      return `### 🔎 ${name} — preview ${view.preview?.updated ? "updated" : "up"}`;
     case "not-started":
       return `### ⚠️ ${name} — not started`;
     case "interrupted":
@@ -194,6 +198,30 @@ function problemSection(view: ReportView): Section | undefined {
   if (detail) lines.push(["<details><summary>Output</summary>", "", fenced(detail), "", "</details>"].join("\n"));
   if (p.hint) lines.push(`Hint: ${text(p.hint)}`);
   return { full: lines.join("\n\n"), short: [phase, fenced(firstChars(p.message, 1_000))].join("\n\n") };
+}
+
+/** A preview: where to open it, what this push changed, when it goes; or that it is gone. */
+function previewSection(view: ReportView): Section | undefined {
+  const p = view.preview;
+  if (!p) return undefined;
+  const deployment = p.deployment ? ` · deployment ${code(p.deployment)}` : "";
+  if (view.status === "removed") {
+    return { full: `**Preview removed**: the environment ${code(view.environment)} is gone${p.deployment ? ` and deployment ${code(p.deployment)} is marked inactive` : ""}.` };
+  }
+  const head = `**Preview** ${p.updated ? "updated by this push" : "created"}${p.expires ? ` · expires ${text(p.expires.replace(/\.\d+Z$/, "Z"))} unless a push renews it` : ""}${deployment}`;
+  const urls =
+    p.urls.length > 0
+      ? ["| service | URL | direct (engine host) |", "|---|---|---|", ...p.urls.map((u) => `| ${code(u.service, { cell: true })} | ${link(text(u.url.replace(/^https?:\/\//, "")), u.url)} | ${code(u.direct, { cell: true })} |`)].join("\n")
+      : "No service publishes a TCP port, so the preview has no URL.";
+  const verb = { create: "created", recreate: "recreated", remove: "removed", unchanged: "unchanged" } as const;
+  const changed = p.operations.filter((o) => o.kind !== "unchanged");
+  const kept = p.operations.filter((o) => o.kind === "unchanged");
+  const ops = [
+    ...changed.map((o) => `- ${code(o.service)} ${verb[o.kind]}${o.kind === "recreate" ? `: ${text(o.reason)}` : ""}`),
+    ...(kept.length > 0 ? [`- unchanged, same containers and data: ${kept.map((o) => code(o.service)).join(", ")}`] : []),
+  ];
+  const what = p.updated ? `**This push changed**${changed.length === 0 ? " nothing: no container was replaced" : ""}\n${ops.join("\n")}` : "";
+  return { full: [head, urls, what].filter((x) => x !== "").join("\n\n"), short: [head, urls].join("\n\n") };
 }
 
 function serviceTable(view: ReportView, pointer: string): Section {
@@ -293,7 +321,7 @@ function footer(view: ReportView): string {
   const fate = view.fate;
   switch (fate.state) {
     case "up":
-      parts.push("The environment is up for the rest of the job; the post step removes it.");
+      parts.push(view.preview ? "The preview stays up until the pull request is closed or it expires." : "The environment is up for the rest of the job; the post step removes it.");
       break;
     case "kept":
       parts.push(`The environment was kept (${text(fate.reason)}); the post step removes it when the job ends.`);

@@ -1,4 +1,6 @@
 import type { Endpoint, RemovalReport } from "../backends/backend.ts";
+import type { Operation } from "../engine/diff.ts";
+import type { PreviewUrl } from "../engine/preview-urls.ts";
 import type { RunReport } from "../engine/run.ts";
 import type { Comparison } from "../history/compare.ts";
 
@@ -19,6 +21,8 @@ export type ReportStatus =
   | "not-started"
   /** The main step ended before it could report (cancelled, killed, crashed). */
   | "interrupted"
+  /** `command: preview`: the pull request's environment is up (created or updated) and stays up. */
+  | "preview"
   /** `command: down` or a closed pull request removed the environment. */
   | "removed";
 
@@ -81,6 +85,21 @@ export interface ReportView {
   fate: EnvironmentFate;
   links: Links;
   reproduction?: Reproduction;
+  /** `command: preview`: its URLs, what the last push changed, when it expires. */
+  preview?: PreviewInfo;
   /** Said once near the end: why there is no pull request comment, in the job summary. */
   notes: string[];
+}
+
+/** A preview environment, as its comment shows it. */
+export interface PreviewInfo {
+  urls: PreviewUrl[];
+  /** What the last push did to each service (all "create" when it was created now). */
+  operations: Operation[];
+  /** Whether the environment existed before this push. */
+  updated: boolean;
+  /** When its TTL runs out (ISO time); each push renews it. */
+  expires?: string;
+  /** The GitHub deployment environment (`pr-<n>`), when one was recorded. */
+  deployment?: string;
 }

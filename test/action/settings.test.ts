@@ -46,6 +46,7 @@ describe("inputs", () => {
       history: true,
       passOnKnownFailures: false,
       backend: {},
+      preview: { ttlMs: 72 * 3_600_000, hostTemplate: "", proxy: "none" },
     });
   });
 
@@ -58,7 +59,11 @@ describe("inputs", () => {
 
   test("mistakes name the input and say what to write", () => {
     const cases: [Record<string, string>, RegExp][] = [
-      [{ command: "deploy" }, /^input "command": "deploy" is not a command; use run .*, up .* or down/],
+      [{ command: "deploy" }, /^input "command": "deploy" is not a command; use run .*, up .*, down .* or preview/],
+      [{ "preview-host": "pr-{number}.example.com" }, /^input "preview-host": "pr-\{number\}\.example\.com": it has no \{service\}/],
+      [{ "preview-host": "{service}.example.com", "preview-proxy": "nginx" }, /^input "preview-proxy": "nginx" is not a proxy .*; use none or traefik$/],
+      [{ "preview-proxy": "traefik" }, /^input "preview-proxy": is traefik, but preview-host is empty/],
+      [{ "preview-ttl": "3 days" }, /^input "preview-ttl": "3 days" is not a duration/],
       [{ params: "db_version 16" }, /^input "params": line 1 \("db_version 16"\) is not name=value/],
       [{ params: "nested: { a: 1 }" }, /^input "params": parameter "nested" must be text, a number, true\/false or a list of those, not a mapping/],
       [{ params: "bad-name=1" }, /^input "params": "bad-name" is not a parameter name/],

@@ -12,6 +12,10 @@
  * which account each token belongs to: a user (GET /user names it) or an app installation
  * like GITHUB_TOKEN (GET /user is refused; comments are by github-actions[bot]), and
  * whether the token is read-only (fork pull requests): then writes get GitHub's 403.
+ *
+ * It keeps deployments and their statuses too (create, list by environment, add a status).
+ * As GitHub does, a `success` status of a deployment makes the earlier deployments of the
+ * same environment inactive (`auto_inactive`, true unless the request says false).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { readFileSync } from "node:fs";
@@ -67,6 +71,28 @@ interface StoredComment {
   updated: string;
 }
 
+export interface StoredDeploymentStatus {
+  id: number;
+  state: string;
+  environmentUrl: string;
+  logUrl: string;
+  description: string;
+  created: string;
+}
+
+export interface StoredDeployment {
+  id: number;
+  ref: string;
+  environment: string;
+  description: string;
+  login: string;
+  kind: "user" | "app";
+  transient: boolean;
+  production: boolean;
+  created: string;
+  statuses: StoredDeploymentStatus[];
+}
+
 const require = createRequire(import.meta.url);
 const SPEC_PATH = require.resolve("@octokit/openapi/generated/api.github.com.json");
 const READ_ONLY_MESSAGE = "Resource not accessible by integration";
@@ -112,6 +138,7 @@ export class GitHubStandIn {
   private readonly owner: string;
   private readonly repo: string;
   private readonly comments: StoredComment[] = [];
+  private readonly deployments: StoredDeployment[] = [];
   private readonly validators = new Map<string, ValidateFunction>();
   private nextId = 1000;
   url = "";
@@ -155,6 +182,11 @@ export class GitHubStandIn {
   /** The comments of an issue, oldest first. */
   commentsOn(issue: number): { id: number; login: string; body: string }[] {
     return this.comments.filter((c) => c.issue === issue).map((c) => ({ id: c.id, login: c.login, body: c.body }));
+  }
+
+  /** The deployments to `environment`, oldest first, with their statuses oldest first. */
+  deploymentsTo(environment: string): StoredDeployment[] {
+    return this.deployments.filter((d) => d.environment === environment);
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -262,6 +294,35 @@ export class GitHubStandIn {
         stored.updated = new Date().toISOString().replace(/\.\d+Z$/, "Z");
         return reply(200, this.commentJson(stored), {}, operation);
       }
+      case "repos/create-deployment": {
+        if (identity.readOnly) return forbidden("https://docs.github.com/rest/deployments/deployments#create-a-deployment");
+        const b = body as { ref: string; environment?: string; description?: string | null; transient_environment?: boolean; production_environment?: boolean; required_contexts?: string[] };
+        // Without required_contexts: [], GitHub checks the ref's commit statuses first; the stand-in has none to check.
+        if (b.required_contexts === undefined) this.violations.push("create-deployment without required_contexts: GitHub would wait for the commit's checks (409 while they run)");
+        const d: StoredDeployment = { id: this.nextId++, ref: b.ref, environment: b.environment ?? "production", description: b.description ?? "", login: identity.kind === "app" ? "github-actions[bot]" : identity.login, kind: identity.kind, transient: b.transient_environment ?? false, production: b.production_environment ?? (b.environment ?? "production") === "production", created: now(), statuses: [] };
+        this.deployments.push(d);
+        return reply(201, this.deploymentJson(d), {}, operation);
+      }
+      case "repos/list-deployments": {
+        const perPage = Math.min(100, Number(query.per_page ?? 30));
+        const found = this.deployments.filter((d) => (query.environment === undefined || d.environment === query.environment) && (query.ref === undefined || d.ref === query.ref)).reverse();
+        return reply(200, found.slice(0, perPage).map((d) => this.deploymentJson(d)), {}, operation);
+      }
+      case "repos/create-deployment-status": {
+        if (identity.readOnly) return forbidden("https://docs.github.com/rest/deployments/statuses#create-a-deployment-status");
+        const d = this.deployments.find((x) => x.id === Number(pathValues.deployment_id));
+        if (!d) return reply(404, { message: "Not Found", documentation_url: "https://docs.github.com/rest/deployments/statuses#create-a-deployment-status", status: "404" }, {}, operation);
+        const b = body as { state: string; environment_url?: string; log_url?: string; description?: string; auto_inactive?: boolean };
+        const status: StoredDeploymentStatus = { id: this.nextId++, state: b.state, environmentUrl: b.environment_url ?? "", logUrl: b.log_url ?? "", description: b.description ?? "", created: now() };
+        d.statuses.push(status);
+        if (b.state === "success" && b.auto_inactive !== false) {
+          for (const other of this.deployments) {
+            const last = other.statuses.at(-1);
+            if (other !== d && other.environment === d.environment && last && last.state !== "inactive") other.statuses.push({ ...last, id: this.nextId++, state: "inactive", created: now() });
+          }
+        }
+        return reply(201, this.deploymentStatusJson(d, status), { location: `${this.url}/repos/${this.owner}/${this.repo}/deployments/${d.id}/statuses/${status.id}` }, operation);
+      }
       default:
         return refuse(501, `${op.operationId} is in GitHub's description but this stand-in does not implement it`);
     }
@@ -307,6 +368,51 @@ export class GitHubStandIn {
     }
     const validate = this.validator(ref);
     if (!validate(body)) this.violations.push(`the stand-in's ${status} answer to ${operation.op.operationId} does not fit the description: ${this.ajvErrors(validate)}`);
+  }
+
+  private deploymentJson(d: StoredDeployment): object {
+    const api = `${this.url}/repos/${this.owner}/${this.repo}`;
+    return {
+      url: `${api}/deployments/${d.id}`,
+      id: d.id,
+      node_id: `DE_${Buffer.from(String(d.id)).toString("base64")}`,
+      sha: /^[0-9a-f]{40}$/.test(d.ref) ? d.ref : "0".repeat(40),
+      ref: d.ref,
+      task: "deploy",
+      payload: {},
+      original_environment: d.environment,
+      environment: d.environment,
+      description: d.description,
+      creator: simpleUser(d.login, d.kind === "app" ? "Bot" : "User", this.url),
+      created_at: d.created,
+      updated_at: d.statuses.at(-1)?.created ?? d.created,
+      statuses_url: `${api}/deployments/${d.id}/statuses`,
+      repository_url: api,
+      transient_environment: d.transient,
+      production_environment: d.production,
+    };
+  }
+
+  private deploymentStatusJson(d: StoredDeployment, s: StoredDeploymentStatus): object {
+    const api = `${this.url}/repos/${this.owner}/${this.repo}`;
+    return {
+      url: `${api}/deployments/${d.id}/statuses/${s.id}`,
+      id: s.id,
+      node_id: `DES_${Buffer.from(String(s.id)).toString("base64")}`,
+      state: s.state,
+      creator: simpleUser(d.login, d.kind === "app" ? "Bot" : "User", this.url),
+      description: s.description,
+      environment: d.environment,
+      // target_url is the old name of log_url; GitHub still answers with it.
+      target_url: s.logUrl,
+      created_at: s.created,
+      updated_at: s.created,
+      deployment_url: `${api}/deployments/${d.id}`,
+      repository_url: api,
+      // GitHub answers "" for these when unset, which their uri format refuses: left out instead (they are optional).
+      ...(s.environmentUrl ? { environment_url: s.environmentUrl } : {}),
+      ...(s.logUrl ? { log_url: s.logUrl } : {}),
+    };
   }
 
   private commentJson(c: StoredComment): object {
@@ -376,6 +482,10 @@ function privateUser(login: string, base: string): Record<string, unknown> {
     collaborators: 0,
     two_factor_authentication: true,
   };
+}
+
+function now(): string {
+  return new Date().toISOString().replace(/\.\d+Z$/, "Z");
 }
 
 function safeJson(raw: string): unknown {

@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { describe, test } from "node:test";
 import { appendRemoval, COMMENT_LIMIT, duration, renderReport } from "../../src/report/render.ts";
 import type { ReportView } from "../../src/report/view.ts";
-import { bootErrorView, bootingView, comparedView, hostileView, manyFailures, noBaselineView, notStartedView, passedView } from "./views.ts";
+import { bootErrorView, bootingView, comparedView, hostileView, manyFailures, noBaselineView, notStartedView, passedView, previewCreatedView, previewNoChangeView, previewRemovedView, previewUpdatedView } from "./views.ts";
 
 const GOLDEN = join(dirname(fileURLToPath(import.meta.url)), "golden");
 const OVERFLOW = { label: "the job summary", url: "https://github.com/acme/shop/actions/runs/9001/attempts/1" };
@@ -95,6 +95,38 @@ describe("the report as Markdown (golden files)", () => {
     const once = appendRemoval(render(passedView), fate, "2026-11-29T10:00:00Z");
     golden("removed.md", once);
     assert.equal(appendRemoval(once, fate, "2026-11-29T10:00:00Z"), once, "a second close replaces the note");
+  });
+});
+
+describe("a preview's comment (golden files)", () => {
+  test("created: the URL per exposed service, the expiry and the deployment", () => {
+    const markdown = render(previewCreatedView);
+    golden("preview-created.md", markdown);
+    assert.match(markdown, /^### 🔎 prenv · preview — preview up\n/);
+    assert.match(markdown, /\| `web` \| \[web-pr-512\.preview\.example\.com:32768\]\(http:\/\/web-pr-512\.preview\.example\.com:32768\) \| `127\.0\.0\.1:32768` \|/);
+    assert.match(markdown, /expires 2026-12-02T10:00:00Z unless a push renews it/);
+    assert.doesNotMatch(markdown, /This push changed/, "a first push changes nothing that was there");
+  });
+
+  test("updated: what the push changed, and what kept its containers", () => {
+    const markdown = render(previewUpdatedView);
+    golden("preview-updated.md", markdown);
+    assert.match(markdown, /— preview updated\n/);
+    assert.match(markdown, /\*\*This push changed\*\*\n- `web` recreated: its configuration changed \(3f2a9c1d5e6f7081 -&gt; 91bc2d3e4f5a6b7c\)\n- unchanged, same containers and data: `cache`/);
+  });
+
+  test("a push with no change says so", () => {
+    const markdown = render(previewNoChangeView);
+    golden("preview-no-change.md", markdown);
+    assert.match(markdown, /\*\*This push changed\*\* nothing: no container was replaced/);
+  });
+
+  test("closed: the environment was removed and the deployment is inactive", () => {
+    const markdown = render(previewRemovedView);
+    golden("preview-removed.md", markdown);
+    assert.match(markdown, /^### 🧹 prenv · preview — environment removed\n/);
+    assert.match(markdown, /\*\*Preview removed\*\*: the environment `shop-pr-512-preview` is gone and deployment `pr-512` is marked inactive\./);
+    assert.doesNotMatch(markdown, /preview\.example\.com/, "no URL of what is gone");
   });
 });
 

@@ -184,3 +184,45 @@ export const noBaselineView: ReportView = {
   ...comparedView,
   comparison: { baseBranch: "main", expectsBaseline: true, newFailures: [], alreadyFailing: [], unclassified: ["checkout › applies the old coupon", "checkout › ships to the moon", "checkout › retries the payment"], flaky: [{ id: "catalog › lists products", reason: "passed-on-retry" }], fixed: [], regressions: [] },
 };
+
+const PREVIEW_SERVICES: ReportView["services"] = [
+  { name: "cache", image: "redis:7", digest: "redis@sha256:1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b", state: "ready", readyMs: 900 },
+  { name: "web", image: "ghcr.io/acme/web:2", digest: "ghcr.io/acme/web@sha256:9b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c", state: "ready", readyMs: 1800 },
+];
+const PREVIEW_URLS = [{ service: "web", url: "http://web-pr-512.preview.example.com:32768", containerPort: 80, direct: "127.0.0.1:32768" }];
+
+/** A preview the first push created. */
+export const previewCreatedView: ReportView = {
+  title: "preview",
+  environment: "shop-pr-512-preview",
+  status: "preview",
+  commit: SHA,
+  services: PREVIEW_SERVICES,
+  endpoints: [{ service: "web", containerPort: 80, protocol: "tcp", hostIp: "0.0.0.0", hostPort: 32768 }],
+  fate: { state: "up" },
+  links: { run: LINKS.run!, summary: LINKS.summary! },
+  notes: [],
+  preview: { urls: PREVIEW_URLS, operations: [{ kind: "create", service: "cache" }, { kind: "create", service: "web" }], updated: false, expires: "2026-12-02T10:00:00.000Z", deployment: "pr-512" },
+};
+
+/** A later push that changed one service. */
+export const previewUpdatedView: ReportView = {
+  ...previewCreatedView,
+  preview: { ...previewCreatedView.preview!, updated: true, operations: [{ kind: "unchanged", service: "cache" }, { kind: "recreate", service: "web", reason: "its configuration changed (3f2a9c1d5e6f7081 -> 91bc2d3e4f5a6b7c)" }] },
+};
+
+/** A push that changed nothing. */
+export const previewNoChangeView: ReportView = {
+  ...previewCreatedView,
+  preview: { ...previewCreatedView.preview!, updated: true, operations: [{ kind: "unchanged", service: "cache" }, { kind: "unchanged", service: "web" }] },
+};
+
+/** The pull request was closed. */
+export const previewRemovedView: ReportView = {
+  ...previewCreatedView,
+  status: "removed",
+  services: [],
+  endpoints: [],
+  fate: { state: "torn-down", by: "pull request closed", durationMs: 1200, removed: { containers: 2, networks: 1, volumes: 1 } },
+  preview: { urls: [], operations: [], updated: true, deployment: "pr-512" },
+};

@@ -1,0 +1,175 @@
+/**
+ * command: preview with the bundled Action against a real engine and the GitHub stand-in
+ * (which checks every request, deployments included, against GitHub's description).
+ * Payloads: @octokit/webhooks-examples pull_request opened / synchronize / closed, with
+ * the number changed so that environment names never collide.
+ *
+ * The URLs' hosts resolve nowhere here (no DNS, no proxy runs on these machines): each
+ * service is reached at its URL's published port on 127.0.0.1, with the URL's host in
+ * the Host header, as a wildcard DNS record pointing at the engine would make it.
+ */
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { request } from "node:http";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { backend, BUSYBOX, leftovers } from "../helpers/docker.ts";
+import { GitHubStandIn } from "../github/stand-in.ts";
+import { examplePayload, runJob, workspace, type Job } from "./harness.ts";
+
+const REPOSITORY = "Codertocat/Hello-World";
+const TOKEN = "ghs_preview_token";
+const BOT = "github-actions[bot]";
+const HOST = "{service}-pr-{number}.preview.example.com";
+
+let github: GitHubStandIn;
+before(async () => {
+  github = await GitHubStandIn.start({ repository: REPOSITORY, tokens: { [TOKEN]: { login: BOT, kind: "app" } } });
+});
+after(async () => {
+  await github.stop();
+});
+
+/** web serves its VERSION; cache is Redis with its data in the container (no volume): a replaced container loses it. */
+const definition = (version: string) => `name: hello
+services:
+  cache:
+    image: prenv-test/debian:1
+    command: ["redis-server", "--protected-mode", "no", "--save", "", "--appendonly", "no"]
+    x-prenv:
+      ready: [{ port: 6379 }]
+  web:
+    image: ${BUSYBOX}
+    command: ["sh", "-c", "mkdir -p /www && echo $$VERSION > /www/index.html && exec httpd -f -p 80 -h /www"]
+    environment:
+      VERSION: "${version}"
+    ports: ["80"]
+    depends_on: [cache]
+    x-prenv:
+      ready: [{ port: 80 }]
+`;
+
+function event(action: string, number: number): Record<string, unknown> {
+  const payload = examplePayload("pull_request", (p) => p.action === action);
+  payload.number = number;
+  (payload.pull_request as Record<string, unknown>).number = number;
+  return payload;
+}
+
+/** GET through the published port, with the URL's host as the Host header. */
+function fetchVia(url: string, direct: string): Promise<string> {
+  const target = new URL(url);
+  const [host, port] = direct.split(":");
+  return new Promise((resolve, reject) => {
+    const req = request({ host, port: Number(port), path: "/index.html", headers: { host: target.host } }, (res) => {
+      let body = "";
+      res.on("data", (c: Buffer) => (body += c.toString()));
+      res.on("end", () => resolve(body.trim()));
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+async function ids(environment: string): Promise<Record<string, string>> {
+  return Object.fromEntries((await backend.observe(environment)).map((o) => [o.name, o.id]));
+}
+
+describe("command: preview", { concurrency: false }, () => {
+  const number = 7000 + (process.pid % 1000);
+  const ws = workspace({ "prenv.yml": definition("1") });
+  const environment = `hello-world-pr-${number}-integration`;
+  const job = (action: string): Job => ({ workspace: ws.dir, runnerTemp: ws.runnerTemp, eventName: "pull_request", payload: event(action, number), apiUrl: github.url, token: TOKEN, repository: REPOSITORY, sha: ws.sha, inputs: { command: "preview", "preview-host": HOST, "preview-ttl": "2h" } });
+  const comment = () => {
+    const mine = github.commentsOn(number).filter((c) => c.login === BOT);
+    assert.equal(mine.length, 1, "one comment, edited on every push");
+    return mine[0]!.body;
+  };
+  const push = (version: string) => {
+    writeFileSync(join(ws.dir, "prenv.yml"), definition(version));
+    execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@prenv.invalid", "commit", "-qam", `version ${version}`], { cwd: ws.dir });
+  };
+  let first: Record<string, string> = {};
+
+  after(async () => {
+    await backend.remove(environment, { keepVolumes: false });
+  });
+
+  test("opened: the environment is up after the job, its URL is in the comment, a deployment pr-<n> has it", async () => {
+    const started = Date.now();
+    const { main, post } = await runJob(job("opened"));
+    assert.equal(main.code, 0, main.stdout + main.stderr);
+    assert.equal(post.code, 0);
+    const urls = JSON.parse(main.outputs["preview-urls"]!) as { service: string; url: string; direct: string }[];
+    assert.deepEqual(urls.map((u) => u.service), ["web"]);
+    const url = urls[0]!;
+    assert.match(url.url, new RegExp(`^http://web-pr-${number}\\.preview\\.example\\.com:\\d+$`));
+    assert.equal(url.url.split(":").pop(), url.direct.split(":").pop(), "the URL's port is the published one");
+    // Still up after the post step: reachable through the URL's port.
+    assert.equal(await fetchVia(url.url, url.direct), "1");
+    first = await ids(environment);
+    assert.deepEqual(Object.keys(first).sort(), ["cache", "web"]);
+    const expiry = (await backend.expiries()).get(environment);
+    assert.ok(expiry && Math.abs(expiry.getTime() - (started + 2 * 3_600_000)) < 120_000, `expires in 2 h: ${expiry?.toISOString()}`);
+
+    const body = comment();
+    assert.match(body, /### 🔎 prenv · integration — preview up/);
+    assert.ok(body.includes(`[web-pr-${number}.preview.example.com:${url.direct.split(":")[1]}](${url.url})`), body);
+    assert.match(body, /expires \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ unless a push renews it · deployment `pr-\d+`/);
+
+    const deployments = github.deploymentsTo(`pr-${number}`);
+    assert.equal(deployments.length, 1);
+    const pr = event("opened", number).pull_request as { head: { sha: string } };
+    assert.equal(deployments[0]!.ref, pr.head.sha);
+    assert.deepEqual(deployments[0]!.statuses.map((s) => [s.state, s.environmentUrl]), [["success", url.url]]);
+    assert.equal(github.violations.length, 0, github.violations.join("\n"));
+
+    // A Redis key written now must survive the next push.
+    assert.equal((await backend.exec(environment, "cache", ["redis-cli", "SET", "cart", "kept"])).exitCode, 0);
+  });
+
+  test("a push that changes web replaces only web; cache keeps its container and its data; the comment says what changed", async () => {
+    push("2");
+    const { main } = await runJob(job("synchronize"));
+    assert.equal(main.code, 0, main.stdout + main.stderr);
+    const now = await ids(environment);
+    assert.equal(now.cache, first.cache, "cache kept its container");
+    assert.notEqual(now.web, first.web, "web was replaced");
+    assert.equal((await backend.exec(environment, "cache", ["redis-cli", "GET", "cart"])).output.trim(), "kept");
+    const url = (JSON.parse(main.outputs["preview-urls"]!) as { url: string; direct: string }[])[0]!;
+    assert.equal(await fetchVia(url.url, url.direct), "2");
+
+    const body = comment();
+    assert.match(body, /— preview updated/);
+    assert.match(body, /\*\*This push changed\*\*\n- `web` recreated: its configuration changed/);
+    assert.match(body, /- unchanged, same containers and data: `cache`/);
+    const deployments = github.deploymentsTo(`pr-${number}`);
+    assert.equal(deployments.length, 2);
+    assert.deepEqual(deployments.map((d) => d.statuses.at(-1)!.state), ["inactive", "success"], "the earlier deployment went inactive");
+    assert.equal(deployments[1]!.statuses.at(-1)!.environmentUrl, url.url);
+    first = now;
+  });
+
+  test("a push with no change replaces nothing", async () => {
+    const { main } = await runJob(job("synchronize"));
+    assert.equal(main.code, 0, main.stdout + main.stderr);
+    assert.deepEqual(await ids(environment), first);
+    assert.match(comment(), /\*\*This push changed\*\* nothing: no container was replaced\n- unchanged, same containers and data: `cache`, `web`/);
+  });
+
+  test("closed: the environment is gone, the deployment inactive, the comment says it was removed", async () => {
+    const { main, post } = await runJob(job("closed"));
+    assert.equal(main.code, 0, main.stdout + main.stderr);
+    assert.equal(post.code, 0);
+    assert.deepEqual(await leftovers(environment), { containers: 0, networks: 0, volumes: 0 });
+    const deployments = github.deploymentsTo(`pr-${number}`);
+    assert.equal(deployments.at(-1)!.statuses.at(-1)!.state, "inactive");
+    assert.ok(deployments.every((d) => d.statuses.at(-1)!.state === "inactive"));
+    const body = comment();
+    assert.match(body, /### 🧹 prenv · integration — environment removed/);
+    assert.ok(body.includes(`**Preview removed**: the environment \`${environment}\` is gone and deployment \`pr-${number}\` is marked inactive.`), body);
+    assert.doesNotMatch(body, /preview\.example\.com/);
+    assert.equal(github.violations.length, 0, github.violations.join("\n"));
+  });
+});
