@@ -25,7 +25,7 @@ import {
   restCommentApi,
   saveComment,
   summarize
-} from "./chunks/chunk-3OUKJV6U.js";
+} from "./chunks/chunk-7IQEOIIO.js";
 import "./chunks/chunk-J2LH6GG5.js";
 import {
   debug,
@@ -54,25 +54,27 @@ import {
   runEnvironment,
   seal,
   secretValues
-} from "./chunks/chunk-MCL36LFW.js";
+} from "./chunks/chunk-4KMUVMW5.js";
 import "./chunks/chunk-2NQ2TY7A.js";
-import "./chunks/chunk-DUOZZAJH.js";
+import "./chunks/chunk-LO6M6TEG.js";
 import {
+  BackendSelectionError,
   BootError,
   PreflightError,
   Redactor,
+  backendKind,
+  selectBackend,
   up
-} from "./chunks/chunk-JNSH3V54.js";
+} from "./chunks/chunk-5YABQATR.js";
 import {
   DefinitionError,
-  DockerBackend,
   PlanError,
   RuntimeUnavailableError,
   formatDiagnostic,
   hostAndPort,
   planEnvironment,
   reachableHost
-} from "./chunks/chunk-5CWNZULP.js";
+} from "./chunks/chunk-CS6PBTZI.js";
 import "./chunks/chunk-DNIQM2FX.js";
 import "./chunks/chunk-GBOO6XMD.js";
 import {
@@ -457,7 +459,7 @@ async function run() {
       state: actionsState,
       uploader: (context) => actionsArtifactUploader({ available: context.artifactService }),
       commentApi: (token, context) => restCommentApi({ token, apiUrl: context.apiUrl, repository: context.repository }),
-      backend: () => new DockerBackend({ version: VERSION }),
+      backend: (selection) => selectBackend(selection, process.env, { version: VERSION, onWarning: (message) => warning(`prenv: ${message}`) }),
       historyCache: (context) => actionsSummaryCache(context.workspace)
     });
   } catch (e) {
@@ -478,7 +480,9 @@ async function runMain(deps) {
     }
     throw e;
   }
-  const redactor = new Redactor([...settings.secrets.map((line) => line.slice(line.indexOf("=") + 1)), settings.token, ...secretValues(void 0, context.childEnv)]);
+  const kubeconfig = settings.backend.kubeconfigContent;
+  const kubeSecrets = kubeconfig ? [kubeconfig, ...kubeconfig.split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length >= 20)] : [];
+  const redactor = new Redactor([...settings.secrets.map((line) => line.slice(line.indexOf("=") + 1)), settings.token, ...kubeSecrets, ...secretValues(void 0, context.childEnv)]);
   maskInRunnerLog(redactor);
   const key = settings.commentKey ?? context.job ?? "prenv";
   const environment = settings.environment ?? environmentNameFor(context, key);
@@ -635,7 +639,8 @@ var MainStep = class {
     try {
       backend = await this.backend();
     } catch (e) {
-      return this.notStarted(e.message, void 0, "the job needs a Docker engine: use a runner that has one (ubuntu-latest has), or start one in an earlier step");
+      const hint = backendKind(this.settings.backend, this.context.childEnv) === "docker" ? "the job needs a Docker engine: use a runner that has one (ubuntu-latest has), or start one in an earlier step" : `check the ${INPUT.kubeconfig} and ${INPUT.kubeContext} inputs, and that the runner can reach the cluster`;
+      return this.notStarted(e.message, void 0, hint);
     }
     return this.settings.command === "up" ? this.up(plan, backend, reproduction) : this.runSuite(definition, plan, backend, draft);
   }
@@ -659,7 +664,7 @@ var MainStep = class {
       composeFiles: this.settings.composeFiles,
       profiles: [],
       params: reportParams(definition.params),
-      backend: "docker",
+      backend: backendKind(this.settings.backend, this.context.childEnv),
       ...this.settings.testCommand ? { test: { commandOverride: this.settings.testCommand } } : {}
     };
   }
@@ -881,11 +886,14 @@ var MainStep = class {
     }
   }
   async backend() {
-    const backend = this.deps.backend();
+    const kind = backendKind(this.settings.backend, this.context.childEnv);
+    let backend;
     try {
+      backend = this.deps.backend(this.settings.backend);
       await backend.ping();
     } catch (e) {
-      if (e instanceof RuntimeUnavailableError) throw new Error(`no Docker engine answers (${e.message})`, { cause: e });
+      if (e instanceof BackendSelectionError) throw new Error(`${e.message} (${e.hint})`, { cause: e });
+      if (e instanceof RuntimeUnavailableError) throw new Error(kind === "docker" ? `no Docker engine answers (${e.message})` : `no Kubernetes cluster answers (${e.message})`, { cause: e });
       throw e;
     }
     return backend;

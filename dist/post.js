@@ -14,7 +14,7 @@ import {
   readSettings,
   renderReport,
   restCommentApi
-} from "./chunks/chunk-3OUKJV6U.js";
+} from "./chunks/chunk-7IQEOIIO.js";
 import "./chunks/chunk-J2LH6GG5.js";
 import {
   info,
@@ -23,10 +23,10 @@ import {
 } from "./chunks/chunk-RUU7HI7P.js";
 import {
   gc
-} from "./chunks/chunk-DUOZZAJH.js";
+} from "./chunks/chunk-LO6M6TEG.js";
 import {
   DockerBackend
-} from "./chunks/chunk-5CWNZULP.js";
+} from "./chunks/chunk-CS6PBTZI.js";
 import "./chunks/chunk-DNIQM2FX.js";
 import "./chunks/chunk-GBOO6XMD.js";
 import {

@@ -460,7 +460,7 @@ class MainStep {
       ...(comparison ? { comparison } : {}),
       services: board.snapshot(),
       endpoints: report.endpoints,
-      run: { outcome: report.outcome, exitCode: report.exitCode, ...(report.error ? { error: report.error } : {}), ...(report.tests ? { tests: report.tests } : {}), ...(report.suite ? { suite: report.suite } : {}), setup: report.setup, timings: report.timings },
+      run: { outcome: report.outcome, exitCode: report.exitCode, ...(report.error ? { error: report.error } : {}), ...(report.tests ? { tests: report.tests } : {}), ...(report.suite ? { suite: report.suite } : {}), ...(report.chaos ? { chaos: report.chaos } : {}), setup: report.setup, timings: report.timings },
       fate: fateOf(report, this.settings.keepOnFailure),
       links: { ...this.id.links, artifact: { name: artifactName, ...(artifact.url ? { url: artifact.url } : {}), ...(artifact.problem ? { problem: artifact.problem } : {}) } },
       ...(reproduction ? { reproduction } : {}),

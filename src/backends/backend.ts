@@ -1,6 +1,6 @@
 import type { Readable, Writable } from "node:stream";
 import type { FaultAction } from "../chaos/model.ts";
-import type { MountSpec } from "../definition/model.ts";
+import type { MountSpec, SourceLocation } from "../definition/model.ts";
 import type { Plan, PlannedService } from "../plan/plan.ts";
 
 /** Labels every object of an environment carries: teardown and gc are label queries. */
@@ -368,11 +368,18 @@ export class UnsupportedError extends Error {
   }
 }
 
-/** Refuses, before a run, what the backend cannot do: one message naming every missing ability. */
-export function requireCapabilities(backend: Pick<Backend, "kind" | "capabilities">, needed: { capability: keyof Capabilities; because: string }[]): void {
+/**
+ * Refuses, before a run, what the backend cannot do: one message naming every missing
+ * ability, each with the place in the definition that asked for it (file:line:col) when
+ * there is one, so that the refusal points at the line to change.
+ */
+export function requireCapabilities(backend: Pick<Backend, "kind" | "capabilities">, needed: { capability: keyof Capabilities; because: string; location?: SourceLocation }[]): void {
   const missing = needed.filter((n) => !backend.capabilities[n.capability]);
   if (missing.length === 0) return;
-  throw new UnsupportedError(`the ${backend.kind} backend cannot ${missing.map((m) => m.because).join(", nor ")}`, "run it on a backend that can (--backend docker), or leave those out of the definition", { capability: missing[0]!.capability });
+  const where = (l: SourceLocation) => `${l.file}:${l.line}:${l.column}`;
+  const first = missing[0]!.location;
+  const reasons = missing.map((m, i) => (m.location && i > 0 ? `${m.because} (${where(m.location)})` : m.because));
+  throw new UnsupportedError(`${first ? `${where(first)}: ` : ""}the ${backend.kind} backend cannot ${reasons.join(", nor ")}`, "run it on a backend that can (--backend docker), or leave those out of the definition", { capability: missing[0]!.capability });
 }
 
 /** A step of `up` failed for a reason outside the definition (pull, build, start, readiness). */

@@ -39,6 +39,7 @@ export function startChaos(schedule: ChaosSchedule, options: ChaosOptions): Runn
     }, Math.max(0, ms));
     timers.add(timer);
   };
+  // Each step records its own failure, so a chain never rejects and `finish` always gets the whole timeline.
   const chain = (id: string, step: () => Promise<void>) => work.set(id, (work.get(id) ?? Promise.resolve()).then(step));
 
   const undo = (outcome: FaultOutcome) =>
@@ -82,8 +83,17 @@ export function startChaos(schedule: ChaosSchedule, options: ChaosOptions): Runn
   const undoNow = async (outcome: FaultOutcome) => {
     const fn = undos.get(outcome.id)!;
     undos.delete(outcome.id);
-    outcome.undoDetail = await fn();
-    outcome.undo = "nothing to undo";
+    try {
+      outcome.undoDetail = await fn();
+      outcome.undo = "nothing to undo";
+      options.onEvent?.(outcome, "undone");
+    } catch (e) {
+      // A kill whose service should have come back and did not: as loud as a failed undo.
+      outcome.undo = "failed";
+      outcome.undoDetail = message(e);
+      options.onEvent?.(outcome, "failed");
+    }
+    outcome.undoneAtMs = since();
   };
 
   schedule.faults.forEach((fault, i) => later(fault.plannedStartMs, () => void apply(outcomes[i]!, fault)));

@@ -25,6 +25,9 @@ import type { Reproduction } from "../report/view.ts";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { secretValues } from "../secrets/collect.ts";
+import { requireCapabilities, UnsupportedError } from "../backends/backend.ts";
+import { formatSchedule } from "../chaos/schedule.ts";
+import { at, chaosNeeds } from "../chaos/timeline.ts";
 import { MASK, Redactor } from "../secrets/redact.ts";
 
 function load(opts: DefinitionOptions, io: Io, reportsDir = REPORTS_DIR_PLACEHOLDER): EnvironmentDefinition {
@@ -233,6 +236,8 @@ export interface RunCommandOptions extends DefinitionOptions {
   only?: string[];
   /** Replaces the definition's test command. */
   testCommand?: string;
+  /** Replaces chaos.seed. */
+  seed?: string;
 }
 
 /** Where a run's manifest says it came from; repro gives the run it reproduces. */
@@ -263,6 +268,14 @@ async function runWithReportsDir(opts: RunCommandOptions, io: Io, mode: "run" | 
   const timeoutMs = opts.timeout ? parseAge(opts.timeout) : undefined;
   if (opts.timeout && timeoutMs === undefined) throw new CliError(`prenv: --timeout "${opts.timeout}" is not a duration; write for example 90s, 5m or 1h`, EXIT.badInput);
   const backend = await backendFor(opts, io);
+  if (opts.seed !== undefined && !environment.chaos && !opts.json) io.err.write("prenv: note: --seed has no effect: the definition has no chaos section\n");
+  try {
+    // Here too, and not only in the run: a definition this backend cannot run is bad input, and nothing is created.
+    requireCapabilities(backend, chaosNeeds(environment.chaos));
+  } catch (e) {
+    if (e instanceof UnsupportedError) throw new CliError(`prenv: ${e.message}\n  hint: ${e.hint}\nnothing was created`, EXIT.badInput);
+    throw e;
+  }
   if (mode === "test") {
     const existing = (await backend.list()).find((e) => e.environment === p.environment);
     if (!existing || existing.services.length === 0) throw new CliError(`prenv: environment "${p.environment}" is not up; start it with \`prenv up\`, or use \`prenv run\` to boot, test and tear down in one`, EXIT.environmentFailed);
@@ -285,6 +298,16 @@ async function runWithReportsDir(opts: RunCommandOptions, io: Io, mode: "run" | 
     forceSetup: opts.setup ?? false,
     redactor,
     ...(timeoutMs !== undefined ? { bootTimeoutMs: timeoutMs } : {}),
+    ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+    onChaosSchedule: (schedule) => {
+      if (!opts.json) io.err.write(formatSchedule(schedule));
+    },
+    onFault: (f, event) => {
+      if (opts.json) return;
+      if (event === "applied") io.err.write(`  ⚡ ${f.name} at ${at(f.actualStartMs ?? 0)}: ${f.how ?? "applied"}\n`);
+      else if (event === "undone") io.err.write(`  ↺ ${f.name} at ${at(f.undoneAtMs ?? 0)}: ${f.undoDetail ?? "undone"}\n`);
+      else io.err.write(`  ! ${f.name}: ${f.applied === "failed" ? `could not be applied: ${f.error ?? ""}` : `could not be undone: ${f.undoDetail ?? ""}`}\n`);
+    },
     onServiceEvent: (e) => progress?.update(e),
     onPhase: (phase) => {
       if (phase !== "boot") progress?.stop();

@@ -2,7 +2,7 @@ import { hostname } from "node:os";
 import type { Backend } from "../backends/backend.ts";
 import type { BackendSelection } from "../backends/select.ts";
 import { DefinitionError } from "../definition/errors.ts";
-import { gc, gcCandidates, parseAge } from "../engine/lifecycle.ts";
+import { gc, gcCandidates, parseAge, undoAbandonedFaults } from "../engine/lifecycle.ts";
 import { backendFor, CliError, EXIT, type DefinitionOptions, type Io } from "./common.ts";
 import { endpointText, seconds, table } from "./format.ts";
 
@@ -113,15 +113,19 @@ export async function gcCommand(opts: BackendSelection & { olderThan?: string; e
   if (opts.olderThan && olderThanMs === undefined) throw new CliError(`prenv: --older-than "${opts.olderThan}" is not an age; write for example 30m, 2h or 1d`, EXIT.badInput);
   const backend = await backendFor(opts, io);
   const options = { host: hostname(), ...(olderThanMs !== undefined ? { olderThanMs } : {}), ...(opts.expired ? { expiries: await backend.expiries() } : {}) };
+  // Faults first: what gc keeps must not stay partitioned or stopped, and what it removes goes cleanly.
+  const faults = opts.dryRun ? [] : await undoAbandonedFaults(backend, options);
   const results = opts.dryRun
     ? gcCandidates(await backend.list(), options).map((decision) => ({ decision, removed: undefined }))
     : await gc(backend, options);
+  // On stderr also with --json: stdout keeps the shape scripts read (a list of environments).
+  for (const f of faults) io.err.write(`${f.undone ? "undid" : "could not undo"} fault ${f.fault} of ${f.environment} (process ${f.owner} is gone): ${f.detail}\n`);
   if (opts.json) {
     io.out.write(`${JSON.stringify(results.map((r) => ({ environment: r.decision.environment.environment, reason: r.decision.reason, removed: r.removed ?? null })), null, 2)}\n`);
-    return EXIT.ok;
+    return faults.some((f) => !f.undone) ? EXIT.environmentFailed : EXIT.ok;
   }
-  if (results.length === 0) io.err.write("nothing to collect\n");
+  if (results.length === 0 && faults.length === 0) io.err.write("nothing to collect\n");
   for (const r of results) io.err.write(`${opts.dryRun ? "would remove" : "removed"} ${r.decision.environment.environment}: ${r.decision.reason}\n`);
-  return EXIT.ok;
+  return faults.some((f) => !f.undone) ? EXIT.environmentFailed : EXIT.ok;
 }
 

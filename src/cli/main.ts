@@ -106,7 +106,8 @@ export async function main(argv: string[]): Promise<number> {
   const withRun = (cmd: Command) =>
     withDefinition(cmd)
       .option("--results-dir <path>", "where results.json, the JUnit reports and service logs go", "prenv-results")
-      .option("--setup", "run the setup steps even if they already ran on this environment");
+      .option("--setup", "run the setup steps even if they already ran on this environment")
+      .option("--seed <seed>", "the chaos seed: replaces chaos.seed, so that the run injects the faults of that schedule (docs/chaos.md)", seedValue);
 
   withRun(program.command("run").description("boot the environment, run setup and the test suite, collect results, tear down"))
     .option("--keep", "leave the environment up afterwards")
@@ -138,6 +139,7 @@ export async function main(argv: string[]): Promise<number> {
     .option("--pin <service=digest>", "run this service's image by digest (repeatable)", collect)
     .option("--only <test>", "run only the test with this name (repeatable)", collect)
     .option("--only-failed", "with --manifest: run only the tests that failed in the run")
+    .option("--seed <seed>", "the chaos seed the run had (with --manifest: the manifest's, unless given)", seedValue)
     .option("--test-command <command>", "the test command the run used instead of the definition's")
     .option("--manifest <file>", "reproduce from a run's manifest.json (from its results folder or artifact) instead of flags")
     .option("--print", "say what would be done, and do nothing")
@@ -174,6 +176,12 @@ export async function main(argv: string[]): Promise<number> {
     process.off("SIGTERM", onSignal);
   }
   return exitCode;
+}
+
+/** A seed is any non-empty text without spaces (the definition's `seed: 42` is the text "42"). */
+function seedValue(value: string): string {
+  if (!/^\S+$/.test(value)) throw new InvalidArgumentError("a seed is a number or a word without spaces, such as 42");
+  return value;
 }
 
 /** An empty --env is an unset variable (`--env "$PR_ENV"`), not a wish for the default environment. */

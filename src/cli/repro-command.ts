@@ -26,6 +26,8 @@ export interface ReproOptions {
   onlyFailed?: boolean;
   secret?: string[];
   testCommand?: string;
+  /** The chaos seed of the run; with --manifest it defaults to the manifest's. */
+  seed?: string;
   manifest?: string;
   print?: boolean;
   keep?: boolean;
@@ -129,6 +131,7 @@ function fromLine(target: string | undefined, opts: ReproOptions): ReproRequest 
       ...(opts.pin?.length ? { pin: opts.pin } : {}),
       ...(opts.only?.length ? { only: opts.only } : {}),
       ...(opts.testCommand !== undefined ? { testCommand: opts.testCommand } : {}),
+      ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
     },
     secrets: opts.secret ?? [],
   };
@@ -164,6 +167,7 @@ function fromManifest(opts: ReproOptions, io: Io): ReproRequest {
       ...(pin.length ? { pin } : {}),
       ...(only.length ? { only } : {}),
       ...(manifest.test?.commandOverride !== undefined ? { testCommand: manifest.test.commandOverride } : {}),
+      ...(opts.seed !== undefined ? { seed: opts.seed } : manifest.chaos ? { seed: manifest.chaos.seed } : {}),
     },
     secrets: Object.entries(manifest.params).flatMap(([name, p]) => (p.secret ? [name] : [])),
   };
@@ -206,6 +210,7 @@ function runArguments(run: RunCommandOptions): string[] {
   for (const p of run.pin ?? []) args.push("--pin", p);
   for (const o of run.only ?? []) args.push("--only", o);
   if (run.testCommand !== undefined) args.push("--test-command", run.testCommand);
+  if (run.seed !== undefined) args.push("--seed", run.seed);
   if (run.env) args.push("--env", run.env);
   return args;
 }

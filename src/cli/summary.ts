@@ -1,6 +1,7 @@
 import type { RunReport } from "../engine/run.ts";
 import type { ParamSpec } from "../definition/params.ts";
 import { seconds, table } from "./format.ts";
+import { chaosProblems, timelineRows } from "../chaos/timeline.ts";
 
 const MAX_FAILED_SHOWN = 20;
 
@@ -31,6 +32,12 @@ export function renderSummary(report: RunReport, resultsDir: string, logsSaved: 
   }
   if (failed.length > MAX_FAILED_SHOWN) lines.push(`  … and ${failed.length - MAX_FAILED_SHOWN} more in ${resultsDir}/results.json`);
   if (report.outcome !== "error" && report.error) lines.push(`  ${report.error.message}`);
+  if (report.chaos) {
+    // The timeline after the suite: what went in, when, how, and whether it came out again.
+    lines.push(`faults (seed ${report.chaos.seed}; replay with --seed ${report.chaos.seed}):`);
+    lines.push(report.chaos.timeline.length ? table(timelineRows(report.chaos), "  ") : "  none scheduled");
+    for (const problem of chaosProblems(report.chaos)) lines.push(`  ! ${problem}`);
+  }
   const tm = report.timings;
   const timing = [
     tm.bootMs !== undefined ? `boot ${seconds(tm.bootMs)}` : undefined,

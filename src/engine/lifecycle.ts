@@ -1,4 +1,4 @@
-import type { EnvironmentSummary, Inventory, RemovalReport } from "../backends/backend.ts";
+import type { AbandonedFault, EnvironmentSummary, Faults, Inventory, RemovalReport } from "../backends/backend.ts";
 
 export interface GcOptions {
   /** Also remove finished environments created longer ago than this. */
@@ -73,6 +73,20 @@ export async function gc(backend: Inventory, options: GcOptions): Promise<{ deci
     }
   }
   return results;
+}
+
+/**
+ * Undoes the faults of runs whose process is gone (a kill -9 during a partition or a stop),
+ * before environments are removed: an environment gc keeps (one `prenv up` made, which a
+ * killed `prenv test` faulted) comes back whole, and the helpers go. Only owners of this
+ * host whose process has ended count as gone; another host's run cannot be judged from here.
+ */
+export async function undoAbandonedFaults(backend: Faults, options: Pick<GcOptions, "host" | "isAlive">): Promise<AbandonedFault[]> {
+  const alive = options.isAlive ?? processAlive;
+  return backend.undoAbandonedFaults((owner) => {
+    const [host, pid] = splitOwner(owner);
+    return host === options.host && pid !== undefined && !alive(pid);
+  });
 }
 
 /** What `down --keep-volumes` left: nothing for gc to take. */

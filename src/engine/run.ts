@@ -1,5 +1,9 @@
 import type { Backend, Endpoint, ImageInfo, Owner } from "../backends/backend.ts";
-import { ServiceError } from "../backends/backend.ts";
+import { requireCapabilities, ServiceError, UnsupportedError } from "../backends/backend.ts";
+import { startChaos, type RunningChaos } from "../chaos/inject.ts";
+import type { ChaosRecord, ChaosSchedule, FaultOutcome } from "../chaos/model.ts";
+import { drawSeed, resolveSchedule } from "../chaos/schedule.ts";
+import { chaosNeeds, chaosProblems, plannedTimeline } from "../chaos/timeline.ts";
 import type { EnvironmentDefinition } from "../definition/environment.ts";
 import type { ParamValue } from "../definition/params.ts";
 import type { Plan } from "../plan/plan.ts";
@@ -35,6 +39,8 @@ export interface RunReport {
   setup: StepOutcome[];
   suite?: Omit<SuiteOutcome, "outputTail">;
   tests?: TestResults;
+  /** With `chaos:`: the seed, and the schedule as it went (planned and actual starts, how, undo). */
+  chaos?: ChaosRecord;
   /** Phase by phase, adding up to the total: collect is reading reports and saving logs. */
   timings: { bootMs?: number; setupMs?: number; testMs?: number; collectMs?: number; teardownMs?: number; totalMs: number };
   startedAt: string;
@@ -46,6 +52,10 @@ export interface RunHooks {
   onPhase?: (phase: Phase | "collect") => void;
   onStep?: Parameters<typeof runSetup>[2]["onStep"];
   onOutput?: (chunk: string) => void;
+  /** The resolved chaos schedule, just before the suite starts (the CLI prints it). */
+  onChaosSchedule?: (schedule: ChaosSchedule) => void;
+  /** A fault applied, undone, or failed, as it happens. */
+  onFault?: (outcome: FaultOutcome, event: "applied" | "undone" | "failed") => void;
 }
 
 export interface RunOptions extends RunHooks {
@@ -69,6 +79,8 @@ export interface RunOptions extends RunHooks {
    * step's output and the test command's. Reports keep only their tails.
    */
   output?: OutputSink;
+  /** Overrides `chaos.seed` (--seed): the same seed gives the same schedule. */
+  seed?: string;
 }
 
 /** up -> setup -> tests -> results -> down: the whole job, whatever fails on the way. */
@@ -118,6 +130,16 @@ async function runUnredacted(env: EnvironmentDefinition, plan: Plan, options: Ru
   };
   // The service whose whole log explains the error; where to read it is known only at the end.
   let logOf: string | undefined;
+  // Resolved before anything starts, so that even a run that fails to boot records the seed to replay.
+  const schedule = env.chaos ? resolveSchedule(env.chaos, options.seed ?? env.chaos.seed ?? drawSeed()) : undefined;
+  if (schedule) report.chaos = { seed: schedule.seed, timeline: plannedTimeline(schedule.faults) };
+  let chaos: RunningChaos | undefined;
+  // Stops the schedule and undoes what is in place, once, whatever ended the suite.
+  const endChaos = async () => {
+    const running = chaos;
+    chaos = undefined;
+    if (running && report.chaos) report.chaos.timeline = await running.finish();
+  };
 
   let booted = !options.boot;
   let collectStarted: number | undefined;
@@ -128,6 +150,15 @@ async function runUnredacted(env: EnvironmentDefinition, plan: Plan, options: Ru
     options.onPhase?.(phase);
   };
   try {
+    // 0. What the faults need of the backend, before anything is created.
+    try {
+      requireCapabilities(backend, chaosNeeds(env.chaos));
+    } catch (e) {
+      if (!(e instanceof UnsupportedError)) throw e;
+      booted = false;
+      fail(current, e.message, { hint: e.hint });
+      return report;
+    }
     // 1. Boot.
     if (options.boot) {
       enter("boot");
@@ -191,17 +222,33 @@ async function runUnredacted(env: EnvironmentDefinition, plan: Plan, options: Ru
     enter("test");
     const testStarted = Date.now();
     const suiteStarted = new Date();
-    const suite = await runSuite(plan, env.test, {
-      backend,
-      owner,
-      endpoints: report.endpoints,
-      env: options.env,
-      ...definedFields({ signal: options.signal, onOutput: options.onOutput, output: options.output }),
-    });
-    // Services that died under the suite (one that restarted too), by the engine's record.
-    const crashes = (await backend.exitsBetween(plan.environment, suiteStarted, new Date())).filter((e) => {
+    if (schedule) {
+      options.onChaosSchedule?.(schedule);
+      chaos = startChaos(schedule, { faults: backend, plan, owner, ...definedFields({ helperImage: env.chaos?.helperImage, onEvent: options.onFault }) });
+    }
+    let suite: SuiteOutcome;
+    try {
+      suite = await runSuite(plan, env.test, {
+        backend,
+        owner,
+        endpoints: report.endpoints,
+        env: options.env,
+        ...definedFields({ signal: options.signal, onOutput: options.onOutput, output: options.output }),
+      });
+    } finally {
+      await endChaos();
+    }
+    const suiteEnded = new Date();
+    // Services that died under the suite (one that restarted too), by the engine's record;
+    // the exits the faults caused (a kill, a stop, a restart) are the faults', not crashes.
+    const exits = await backend.exitsBetween(plan.environment, suiteStarted, suiteEnded);
+    const caused = await faultExits(backend, plan.environment, suiteStarted, report.chaos);
+    const crashes = exits.filter((e) => {
       const planned = plan.services.find((s) => s.name === e.service);
-      return planned !== undefined && !planned.runsToCompletion;
+      if (planned === undefined || planned.runsToCompletion) return false;
+      const n = caused.get(e.service) ?? 0;
+      if (n > 0) caused.set(e.service, n - 1);
+      return n === 0;
     });
     const { outputTail, ...suiteSummary } = suite;
     report.suite = suiteSummary;
@@ -231,6 +278,9 @@ async function runUnredacted(env: EnvironmentDefinition, plan: Plan, options: Ru
       if (suite.timedOut) report.error = { phase: "test", message: `the tests did not finish within ${Math.round(env.test.timeoutMs / 1000)} s`, hint: "raise test.timeout, or look for a hanging test", output: outputTail };
       else if (!passed && suite.exitCode !== 0 && report.tests && resultsPassed(report.tests)) report.error = { phase: "test", message: `the test command exited with code ${suite.exitCode} although its reports show no failure`, output: outputTail };
       else if (!passed && !report.tests) report.error = { phase: "test", message: `the test command exited with code ${suite.exitCode}`, output: outputTail };
+      // A green run whose faults did not all go in (or out) did not test what it says.
+      const problems = chaosProblems(report.chaos);
+      if (passed && problems.length > 0) fail("test", problems[0]!, { hint: problems.length > 1 ? `and ${problems.length - 1} more fault problem(s): see chaos.timeline in results.json` : "see chaos.timeline in results.json" });
     }
     return report;
   } catch (e) {
@@ -238,6 +288,8 @@ async function runUnredacted(env: EnvironmentDefinition, plan: Plan, options: Ru
     fail(current, message);
     return report;
   } finally {
+    // Faults are undone before logs and teardown, also when something above threw.
+    await endChaos().catch(() => undefined);
     // Logs of every service, always; then teardown, always (unless asked to keep).
     collectStarted ??= Date.now();
     const logsSaved = booted && options.output !== undefined;
@@ -278,6 +330,25 @@ async function runUnredacted(env: EnvironmentDefinition, plan: Plan, options: Ru
     report.timings.totalMs = Date.now() - t0;
     report.finishedAt = new Date().toISOString();
   }
+}
+
+/**
+ * How many exits of each service fell in the windows of its lifecycle faults (kill, stop,
+ * restart): from the fault's start to a second after its undo, when the engine may still
+ * be recording the stop.
+ */
+async function faultExits(backend: Backend, environment: string, suiteStarted: Date, record: ChaosRecord | undefined): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  for (const f of record?.timeline ?? []) {
+    if (f.applied !== "applied" || f.actualStartMs === undefined) continue;
+    if (f.action.kind !== "kill" && f.action.kind !== "stop" && f.action.kind !== "restart") continue;
+    const since = new Date(suiteStarted.getTime() + f.actualStartMs - 1000);
+    const until = new Date(suiteStarted.getTime() + (f.undoneAtMs ?? f.actualStartMs) + 1000);
+    const target = f.action.target;
+    const n = (await backend.exitsBetween(environment, since, until)).filter((e) => e.service === target).length;
+    counts.set(target, (counts.get(target) ?? 0) + n);
+  }
+  return counts;
 }
 
 /** Parameters as a report shows them: a secret's value is left out. */

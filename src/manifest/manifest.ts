@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
 import type { RunReport } from "../engine/run.ts";
+import type { ChaosRecord } from "../chaos/model.ts";
 import { stableJson } from "../util/objects.ts";
 
 /** The manifest format; a newer one is refused by an older prenv, with the version to use. */
@@ -71,6 +72,8 @@ export interface RunManifest {
   };
   outcome: RunReport["outcome"];
   failedTests: TestRecord[];
+  /** The run had chaos: its seed (a reproduction runs with it) and the timeline of its faults. */
+  chaos?: ChaosRecord;
   /** sha256 of the manifest's canonical JSON without this field. */
   checksum: string;
 }
@@ -78,7 +81,7 @@ export interface RunManifest {
 export type ManifestDraft = Omit<RunManifest, "checksum" | "manifestVersion">;
 
 /** The manifest of a finished run: what it was asked (the draft) and what it found (the report). */
-export function buildManifest(draft: Omit<ManifestDraft, "images" | "outcome" | "failedTests">, report: RunReport): RunManifest {
+export function buildManifest(draft: Omit<ManifestDraft, "images" | "outcome" | "failedTests" | "chaos">, report: RunReport): RunManifest {
   const images: ImageRecord[] = report.services.map((s) => ({
     service: s.name,
     reference: s.image,
@@ -90,7 +93,7 @@ export function buildManifest(draft: Omit<ManifestDraft, "images" | "outcome" | 
   const failedTests = (report.tests?.cases ?? [])
     .filter((c) => c.status === "failed" || c.status === "error")
     .map((c) => ({ ...(c.suite ? { suite: c.suite } : {}), name: c.name, ...(c.file ? { file: c.file } : {}) }));
-  return seal({ ...draft, images, outcome: report.outcome, failedTests });
+  return seal({ ...draft, images, outcome: report.outcome, failedTests, ...(report.chaos ? { chaos: report.chaos } : {}) });
 }
 
 export function seal(draft: ManifestDraft): RunManifest {
@@ -158,6 +161,16 @@ export function parseManifest(text: string, file: string, prenvVersion: string):
 
 const sha = z.string().regex(/^[0-9a-f]{40}$/);
 const testRecord = z.object({ suite: z.string().optional(), name: z.string(), file: z.string().optional() });
+const faultAction = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("kill"), target: z.string(), signal: z.string() }),
+  z.object({ kind: z.literal("stop"), target: z.string() }),
+  z.object({ kind: z.literal("restart"), target: z.string() }),
+  z.object({ kind: z.literal("pause"), target: z.string() }),
+  z.object({ kind: z.literal("partition"), target: z.string(), peer: z.string() }),
+  z.object({ kind: z.literal("loss"), target: z.string(), percent: z.number() }),
+  z.object({ kind: z.literal("bandwidth"), target: z.string(), bitsPerSecond: z.number() }),
+  z.object({ kind: z.literal("latency"), target: z.string(), delayMs: z.number(), jitterMs: z.number(), ports: z.array(z.number()) }),
+]);
 const manifestSchema = z.object({
   manifestVersion: z.literal(MANIFEST_VERSION),
   prenvVersion: z.string(),
@@ -188,5 +201,26 @@ const manifestSchema = z.object({
   test: z.object({ commandOverride: z.string().optional(), selection: z.array(testRecord).optional() }).optional(),
   outcome: z.enum(["passed", "failed", "error"]),
   failedTests: z.array(testRecord),
+  chaos: z
+    .object({
+      seed: z.string(),
+      timeline: z.array(
+        z.object({
+          id: z.string(),
+          name: z.string(),
+          action: faultAction,
+          plannedStartMs: z.number(),
+          durationMs: z.number().nullable(),
+          actualStartMs: z.number().optional(),
+          how: z.string().optional(),
+          applied: z.enum(["applied", "failed", "not reached"]),
+          error: z.string().optional(),
+          undoneAtMs: z.number().optional(),
+          undo: z.enum(["undone", "nothing to undo", "failed", "not applied"]),
+          undoDetail: z.string().optional(),
+        }),
+      ),
+    })
+    .optional(),
   checksum: z.string(),
 });

@@ -1,4 +1,5 @@
 import type { Endpoint } from "../backends/backend.ts";
+import { chaosProblems, faultsLine } from "../chaos/timeline.ts";
 import { hostAndPort, reachableHost } from "../engine/endpoints.ts";
 import type { TestCaseResult } from "../results/model.ts";
 import { comparisonSection, comparisonStatus, failedGroups, noBaselineNote } from "./comparison.ts";
@@ -46,6 +47,9 @@ export function renderReport(view: ReportView, options: RenderOptions): string {
   const preview = previewSection(view);
   if (preview) before.push(preview);
   if (view.services.length > 0) before.push(serviceTable(view, pointer));
+  // Beside the failed tests: what the environment went through while they ran.
+  const faults = faultsSection(view);
+  if (faults) before.push(faults);
   const after: Section[] = [];
   const compared = comparisonSection(view, duration);
   if (compared) after.push({ full: compared });
@@ -285,6 +289,14 @@ function reportProblems(view: ReportView, pointer: string): Section | undefined 
   const shown = problems.slice(0, MAX_PROBLEMS).map((p) => `- ${code(p.message)}`);
   if (problems.length > MAX_PROBLEMS) shown.push(`- … ${problems.length - MAX_PROBLEMS} more in ${pointer}`);
   return { full: `**Report problems** (these never count as green)\n\n${shown.join("\n")}`, short: `**Report problems**: ${problems.length}, listed in ${pointer}.` };
+}
+
+function faultsSection(view: ReportView): Section | undefined {
+  const chaos = view.run?.chaos;
+  if (!chaos) return undefined;
+  const problems = chaosProblems(chaos).map((p) => `> ⚠️ ${text(p)}`);
+  const line = text(faultsLine(chaos));
+  return { full: [line, ...problems].join("\n"), short: problems.length ? `${text(`Faults (seed ${chaos.seed})`)}: ${problems.length} could not be applied or undone; see results.json` : `${text(`Faults: ${chaos.timeline.length} (seed ${chaos.seed})`)}; the timeline is in results.json` };
 }
 
 function countsLine(view: ReportView): string | undefined {

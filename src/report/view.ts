@@ -77,7 +77,7 @@ export interface ReportView {
   /** Since the boot started, while booting. */
   elapsedMs?: number;
   /** The finished run. */
-  run?: Pick<RunReport, "outcome" | "exitCode" | "error" | "tests" | "timings" | "suite" | "setup">;
+  run?: Pick<RunReport, "outcome" | "exitCode" | "error" | "tests" | "timings" | "suite" | "setup"> & Partial<Pick<RunReport, "chaos">>;
   /** The run compared with the base branch's latest run and an earlier attempt of its commit. */
   comparison?: Comparison;
   /** Why nothing was started, or what interrupted the run. */

@@ -18,7 +18,7 @@ export interface ManifestLocation {
 /**
  * The one line that brings a run back: `npx prenv@<version> repro ...` with the commits
  * (and the tree they must give), the definition, the parameters, the image digests that
- * ran and the failed tests. Defaults and secrets are not in it: defaults come back with
+ * ran, the chaos seed and the failed tests. Defaults and secrets are not in it: defaults come back with
  * the commit, and each secret is named in a note with the variable to set. When that
  * would be longer than LINE_LIMIT, the line downloads the run's manifest and reproduces
  * from it instead.
@@ -54,6 +54,8 @@ export function reproductionLine(manifest: RunManifest, where: ManifestLocation 
     if (!image.built && digest) args.push("--pin", `${image.service}=${digest}`);
   }
   if (manifest.test?.commandOverride !== undefined) args.push("--test-command", manifest.test.commandOverride);
+  // The seed brings back the schedule: with the same tree (hence definition), the same faults at the same offsets.
+  if (manifest.chaos) args.push("--seed", manifest.chaos.seed);
   const only = [...new Set(manifest.failedTests.map((t) => t.name))].flatMap((name) => ["--only", name]);
   if (source.dirty) notes.push("the run had changes that were in no commit: the command brings back the commit, not those changes");
 

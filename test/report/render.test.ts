@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { describe, test } from "node:test";
 import { appendRemoval, COMMENT_LIMIT, duration, renderReport } from "../../src/report/render.ts";
 import type { ReportView } from "../../src/report/view.ts";
-import { bootErrorView, bootingView, comparedView, hostileView, manyFailures, noBaselineView, notStartedView, passedView, previewCreatedView, previewNoChangeView, previewRemovedView, previewUpdatedView } from "./views.ts";
+import { bootErrorView, bootingView, chaosView, comparedView, hostileView, manyFailures, noBaselineView, notStartedView, passedView, previewCreatedView, previewNoChangeView, previewRemovedView, previewUpdatedView } from "./views.ts";
 
 const GOLDEN = join(dirname(fileURLToPath(import.meta.url)), "golden");
 const OVERFLOW = { label: "the job summary", url: "https://github.com/acme/shop/actions/runs/9001/attempts/1" };
@@ -58,6 +58,13 @@ describe("the report as Markdown (golden files)", () => {
     for (const row of markdown.split("\n").filter((l) => l.startsWith("| `"))) {
       assert.equal(row.replace(/\\\|/g, "").split("|").length - 2, 4, row);
     }
+  });
+
+  test("a failed run with chaos: the faults' timeline beside the failed tests, with the seed and the fault whose undo failed", () => {
+    const markdown = render(chaosView);
+    golden("chaos.md", markdown);
+    assert.match(markdown, /Faults: worker killed at 20\.0 s · api ⇸ db partitioned 30\.0–40\.0 s · db paused 50\.0–52\.0 s — undo failed \(seed 7\)/);
+    assert.ok(markdown.indexOf("Faults:") < markdown.indexOf("retries the order"), "the faults come just before the failed tests");
   });
 
   test("a boot failure: the service, its last log lines and the hint", () => {

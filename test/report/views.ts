@@ -226,3 +226,22 @@ export const previewRemovedView: ReportView = {
   fate: { state: "torn-down", by: "pull request closed", durationMs: 1200, removed: { containers: 2, networks: 1, volumes: 1 } },
   preview: { urls: [], operations: [], updated: true, deployment: "pr-512" },
 };
+
+/** A failed run with chaos: a kill, a partition, and a pause whose undo failed. */
+export const chaosView: ReportView = {
+  ...passedView,
+  run: {
+    ...passedView.run!,
+    outcome: "failed",
+    exitCode: 1,
+    tests: results([passing("lists products"), failing("retries the order after the worker died", "expected 201, got 504", 31)]),
+    chaos: {
+      seed: "7",
+      timeline: [
+        { id: "1.1", name: "kill worker", action: { kind: "kill", target: "worker", signal: "SIGKILL" }, plannedStartMs: 20_000, durationMs: 0, actualStartMs: 20_012, how: "docker kill --signal SIGKILL", applied: "applied", undoneAtMs: 20_015, undo: "nothing to undo", undoDetail: "nothing to undo" },
+        { id: "2.1", name: "cut", action: { kind: "partition", target: "api", peer: "db" }, plannedStartMs: 30_000, durationMs: 10_000, actualStartMs: 30_020, how: "iptables DROP both ways between api and db", applied: "applied", undoneAtMs: 40_031, undo: "undone", undoDetail: "rules removed by the helper" },
+        { id: "3.1", name: "freeze <db>", action: { kind: "pause", target: "db" }, plannedStartMs: 50_000, durationMs: 2_000, actualStartMs: 50_004, how: "docker pause", applied: "applied", undoneAtMs: 52_010, undo: "failed", undoDetail: "the engine answered 500 | `rm -rf`" },
+      ],
+    },
+  },
+};

@@ -59,6 +59,15 @@ describe("the reproduction line", () => {
     assert.match(notes.join("\n"), /works offline/);
     assert.equal(reproductionLine(long, { path: "prenv-results/manifest.json" }).command, "npx prenv@1.4.2 repro --manifest prenv-results/manifest.json --only-failed");
   });
+
+  test("a run with chaos carries its seed, so that the reproduction injects the same schedule; one without has no --seed", () => {
+    const chaos = { seed: "7", timeline: [{ id: "1.1", name: "kill worker", action: { kind: "kill" as const, target: "worker", signal: "SIGKILL" }, plannedStartMs: 20_000, durationMs: 0, applied: "applied" as const, actualStartMs: 20_004, how: "docker kill", undo: "nothing to undo" as const }] };
+    const { command } = reproductionLine(seal(draft({ chaos })));
+    assert.match(command, / --pin cache=\S+ --seed 7 --only 'applies coupon'$/);
+    assert.doesNotMatch(reproductionLine(seal(draft())).command, /--seed/);
+    // The seed survives the manifest's own round trip: repro --manifest reads it back.
+    assert.deepEqual(parseManifest(JSON.stringify(seal(draft({ chaos }))), "m.json", "1.4.2").chaos, chaos);
+  });
 });
 
 describe("the run manifest", () => {

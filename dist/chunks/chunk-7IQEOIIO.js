@@ -14,13 +14,15 @@ import {
 } from "./chunk-RUU7HI7P.js";
 import {
   parseAge
-} from "./chunk-DUOZZAJH.js";
+} from "./chunk-LO6M6TEG.js";
 import {
+  BACKEND_KINDS,
+  definedFields,
   external_exports,
   hostAndPort,
   reachableHost,
   require_dist
-} from "./chunk-5CWNZULP.js";
+} from "./chunk-CS6PBTZI.js";
 import {
   __toESM
 } from "./chunk-RCFCKQT6.js";
@@ -684,6 +686,11 @@ var INPUT = {
   keepOnFailure: "keep-on-failure",
   artifactName: "artifact-name",
   allowUntrustedCode: "allow-untrusted-code-with-write-token",
+  backend: "backend",
+  kubeconfig: "kubeconfig",
+  kubeContext: "kube-context",
+  namespacePrefix: "namespace-prefix",
+  registry: "registry",
   history: "history",
   passOnKnownFailures: "pass-on-known-failures"
 };
@@ -874,7 +881,8 @@ function readSettings(read = (name) => getInput(name)) {
     keepOnFailure: bool(INPUT.keepOnFailure, get(INPUT.keepOnFailure), false),
     allowUntrustedCodeWithWriteToken: bool(INPUT.allowUntrustedCode, get(INPUT.allowUntrustedCode), false),
     history: bool(INPUT.history, get(INPUT.history), true),
-    passOnKnownFailures: bool(INPUT.passOnKnownFailures, get(INPUT.passOnKnownFailures), false)
+    passOnKnownFailures: bool(INPUT.passOnKnownFailures, get(INPUT.passOnKnownFailures), false),
+    backend: backendSelection(optional)
   };
   const definition = optional(INPUT.definition);
   if (definition) settings.definition = path(INPUT.definition, definition);
@@ -892,6 +900,17 @@ function readSettings(read = (name) => getInput(name)) {
   }
   if (comment && !token) throw new InputError(INPUT.githubToken, "is empty, and comment is true; pass github-token: ${{ github.token }} (the default), or set comment: false");
   return settings;
+}
+function backendSelection(optional) {
+  const backend = optional(INPUT.backend);
+  if (backend !== void 0 && !BACKEND_KINDS.includes(backend)) throw new InputError(INPUT.backend, `"${backend}" is not a backend; use ${BACKEND_KINDS.join(" or ")}`);
+  const kubeconfig = optional(INPUT.kubeconfig);
+  const selection = { ...definedFields({ backend, kubeContext: optional(INPUT.kubeContext), namespacePrefix: optional(INPUT.namespacePrefix), registry: optional(INPUT.registry) }) };
+  if (kubeconfig !== void 0) {
+    if (backend !== "kubernetes") throw new InputError(INPUT.kubeconfig, "is given, but backend is not kubernetes; set backend: kubernetes");
+    selection.kubeconfigContent = kubeconfig;
+  }
+  return selection;
 }
 function parseParams(raw, input = INPUT.params) {
   if (raw.trim() === "") return [];

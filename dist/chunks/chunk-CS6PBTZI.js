@@ -8550,7 +8550,7 @@ var require_state = __commonJS({
 var require_stream_writable = __commonJS({
   "node_modules/readable-stream/lib/_stream_writable.js"(exports, module) {
     "use strict";
-    module.exports = Writable2;
+    module.exports = Writable3;
     function CorkedRequest(state) {
       var _this = this;
       this.next = null;
@@ -8560,7 +8560,7 @@ var require_stream_writable = __commonJS({
       };
     }
     var Duplex;
-    Writable2.WritableState = WritableState;
+    Writable3.WritableState = WritableState;
     var internalUtil = {
       deprecate: require_node()
     };
@@ -8587,7 +8587,7 @@ var require_stream_writable = __commonJS({
     var ERR_STREAM_WRITE_AFTER_END = _require$codes.ERR_STREAM_WRITE_AFTER_END;
     var ERR_UNKNOWN_ENCODING = _require$codes.ERR_UNKNOWN_ENCODING;
     var errorOrDestroy = destroyImpl.errorOrDestroy;
-    require_inherits()(Writable2, Stream);
+    require_inherits()(Writable3, Stream);
     function nop() {
     }
     function WritableState(options, stream, isDuplex) {
@@ -8648,10 +8648,10 @@ var require_stream_writable = __commonJS({
     var realHasInstance;
     if (typeof Symbol === "function" && Symbol.hasInstance && typeof Function.prototype[Symbol.hasInstance] === "function") {
       realHasInstance = Function.prototype[Symbol.hasInstance];
-      Object.defineProperty(Writable2, Symbol.hasInstance, {
+      Object.defineProperty(Writable3, Symbol.hasInstance, {
         value: function value(object2) {
           if (realHasInstance.call(this, object2)) return true;
-          if (this !== Writable2) return false;
+          if (this !== Writable3) return false;
           return object2 && object2._writableState instanceof WritableState;
         }
       });
@@ -8660,10 +8660,10 @@ var require_stream_writable = __commonJS({
         return object2 instanceof this;
       };
     }
-    function Writable2(options) {
+    function Writable3(options) {
       Duplex = Duplex || require_stream_duplex();
       var isDuplex = this instanceof Duplex;
-      if (!isDuplex && !realHasInstance.call(Writable2, this)) return new Writable2(options);
+      if (!isDuplex && !realHasInstance.call(Writable3, this)) return new Writable3(options);
       this._writableState = new WritableState(options, this, isDuplex);
       this.writable = true;
       if (options) {
@@ -8674,7 +8674,7 @@ var require_stream_writable = __commonJS({
       }
       Stream.call(this);
     }
-    Writable2.prototype.pipe = function() {
+    Writable3.prototype.pipe = function() {
       errorOrDestroy(this, new ERR_STREAM_CANNOT_PIPE());
     };
     function writeAfterEnd(stream, cb) {
@@ -8696,7 +8696,7 @@ var require_stream_writable = __commonJS({
       }
       return true;
     }
-    Writable2.prototype.write = function(chunk, encoding, cb) {
+    Writable3.prototype.write = function(chunk, encoding, cb) {
       var state = this._writableState;
       var ret = false;
       var isBuf = !state.objectMode && _isUint8Array(chunk);
@@ -8717,23 +8717,23 @@ var require_stream_writable = __commonJS({
       }
       return ret;
     };
-    Writable2.prototype.cork = function() {
+    Writable3.prototype.cork = function() {
       this._writableState.corked++;
     };
-    Writable2.prototype.uncork = function() {
+    Writable3.prototype.uncork = function() {
       var state = this._writableState;
       if (state.corked) {
         state.corked--;
         if (!state.writing && !state.corked && !state.bufferProcessing && state.bufferedRequest) clearBuffer(this, state);
       }
     };
-    Writable2.prototype.setDefaultEncoding = function setDefaultEncoding(encoding) {
+    Writable3.prototype.setDefaultEncoding = function setDefaultEncoding(encoding) {
       if (typeof encoding === "string") encoding = encoding.toLowerCase();
       if (!(["hex", "utf8", "utf-8", "ascii", "binary", "base64", "ucs2", "ucs-2", "utf16le", "utf-16le", "raw"].indexOf((encoding + "").toLowerCase()) > -1)) throw new ERR_UNKNOWN_ENCODING(encoding);
       this._writableState.defaultEncoding = encoding;
       return this;
     };
-    Object.defineProperty(Writable2.prototype, "writableBuffer", {
+    Object.defineProperty(Writable3.prototype, "writableBuffer", {
       // making it explicit this property is not enumerable
       // because otherwise some prototype manipulation in
       // userland will fail
@@ -8748,7 +8748,7 @@ var require_stream_writable = __commonJS({
       }
       return chunk;
     }
-    Object.defineProperty(Writable2.prototype, "writableHighWaterMark", {
+    Object.defineProperty(Writable3.prototype, "writableHighWaterMark", {
       // making it explicit this property is not enumerable
       // because otherwise some prototype manipulation in
       // userland will fail
@@ -8896,11 +8896,11 @@ var require_stream_writable = __commonJS({
       state.bufferedRequest = entry;
       state.bufferProcessing = false;
     }
-    Writable2.prototype._write = function(chunk, encoding, cb) {
+    Writable3.prototype._write = function(chunk, encoding, cb) {
       cb(new ERR_METHOD_NOT_IMPLEMENTED("_write()"));
     };
-    Writable2.prototype._writev = null;
-    Writable2.prototype.end = function(chunk, encoding, cb) {
+    Writable3.prototype._writev = null;
+    Writable3.prototype.end = function(chunk, encoding, cb) {
       var state = this._writableState;
       if (typeof chunk === "function") {
         cb = chunk;
@@ -8918,7 +8918,7 @@ var require_stream_writable = __commonJS({
       if (!state.ending) endWritable(this, state, cb);
       return this;
     };
-    Object.defineProperty(Writable2.prototype, "writableLength", {
+    Object.defineProperty(Writable3.prototype, "writableLength", {
       // making it explicit this property is not enumerable
       // because otherwise some prototype manipulation in
       // userland will fail
@@ -8991,7 +8991,7 @@ var require_stream_writable = __commonJS({
       }
       state.corkedRequestsFree.next = corkReq;
     }
-    Object.defineProperty(Writable2.prototype, "destroyed", {
+    Object.defineProperty(Writable3.prototype, "destroyed", {
       // making it explicit this property is not enumerable
       // because otherwise some prototype manipulation in
       // userland will fail
@@ -9009,9 +9009,9 @@ var require_stream_writable = __commonJS({
         this._writableState.destroyed = value;
       }
     });
-    Writable2.prototype.destroy = destroyImpl.destroy;
-    Writable2.prototype._undestroy = destroyImpl.undestroy;
-    Writable2.prototype._destroy = function(err, cb) {
+    Writable3.prototype.destroy = destroyImpl.destroy;
+    Writable3.prototype._undestroy = destroyImpl.undestroy;
+    Writable3.prototype._destroy = function(err, cb) {
       cb(err);
     };
   }
@@ -9028,13 +9028,13 @@ var require_stream_duplex = __commonJS({
     };
     module.exports = Duplex;
     var Readable2 = require_stream_readable();
-    var Writable2 = require_stream_writable();
+    var Writable3 = require_stream_writable();
     require_inherits()(Duplex, Readable2);
     {
-      keys = objectKeys(Writable2.prototype);
+      keys = objectKeys(Writable3.prototype);
       for (v = 0; v < keys.length; v++) {
         method = keys[v];
-        if (!Duplex.prototype[method]) Duplex.prototype[method] = Writable2.prototype[method];
+        if (!Duplex.prototype[method]) Duplex.prototype[method] = Writable3.prototype[method];
       }
     }
     var keys;
@@ -9043,7 +9043,7 @@ var require_stream_duplex = __commonJS({
     function Duplex(options) {
       if (!(this instanceof Duplex)) return new Duplex(options);
       Readable2.call(this, options);
-      Writable2.call(this, options);
+      Writable3.call(this, options);
       this.allowHalfOpen = true;
       if (options) {
         if (options.readable === false) this.readable = false;
@@ -11764,7 +11764,7 @@ var require_extract = __commonJS({
     var util = __require("util");
     var bl = require_bl();
     var headers = require_headers();
-    var Writable2 = require_readable().Writable;
+    var Writable3 = require_readable().Writable;
     var PassThrough = require_readable().PassThrough;
     var noop = function() {
     };
@@ -11795,7 +11795,7 @@ var require_extract = __commonJS({
     };
     var Extract = function(opts) {
       if (!(this instanceof Extract)) return new Extract(opts);
-      Writable2.call(this, opts);
+      Writable3.call(this, opts);
       opts = opts || {};
       this._offset = 0;
       this._buffer = bl();
@@ -11919,7 +11919,7 @@ var require_extract = __commonJS({
       this._onheader = onheader;
       this._parse(512, onheader);
     };
-    util.inherits(Extract, Writable2);
+    util.inherits(Extract, Writable3);
     Extract.prototype.destroy = function(err) {
       if (this._destroyed) return;
       this._destroyed = true;
@@ -12146,7 +12146,7 @@ var require_pack = __commonJS({
     var inherits = require_inherits();
     var alloc = Buffer.alloc;
     var Readable2 = require_readable().Readable;
-    var Writable2 = require_readable().Writable;
+    var Writable3 = require_readable().Writable;
     var StringDecoder2 = __require("string_decoder").StringDecoder;
     var headers = require_headers();
     var DMODE = parseInt("755", 8);
@@ -12174,12 +12174,12 @@ var require_pack = __commonJS({
       return "file";
     }
     var Sink = function(to) {
-      Writable2.call(this);
+      Writable3.call(this);
       this.written = 0;
       this._to = to;
       this._destroyed = false;
     };
-    inherits(Sink, Writable2);
+    inherits(Sink, Writable3);
     Sink.prototype._write = function(data, enc, cb) {
       this.written += data.length;
       if (this._to.push(data)) return cb();
@@ -12191,12 +12191,12 @@ var require_pack = __commonJS({
       this.emit("close");
     };
     var LinkSink = function() {
-      Writable2.call(this);
+      Writable3.call(this);
       this.linkname = "";
       this._decoder = new StringDecoder2("utf-8");
       this._destroyed = false;
     };
-    inherits(LinkSink, Writable2);
+    inherits(LinkSink, Writable3);
     LinkSink.prototype._write = function(data, enc, cb) {
       this.linkname += this._decoder.write(data);
       cb();
@@ -12207,10 +12207,10 @@ var require_pack = __commonJS({
       this.emit("close");
     };
     var Void = function() {
-      Writable2.call(this);
+      Writable3.call(this);
       this._destroyed = false;
     };
-    inherits(Void, Writable2);
+    inherits(Void, Writable3);
     Void.prototype._write = function(data, enc, cb) {
       cb(new Error("No body allowed for this entry"));
     };
@@ -23880,12 +23880,42 @@ var LABELS = {
   /** "run": the environment lives only as long as the run that made it; "until-down" otherwise. */
   lifetime: "dev.prenv.lifetime",
   /** Names a marker object: "complete" says `up` finished and the environment is wanted. */
-  marker: "dev.prenv.marker"
+  marker: "dev.prenv.marker",
+  /** On a service's container: the hash of its resolved spec and image (see engine/diff.ts); an update compares it with the plan. */
+  configHash: "dev.prenv.config-hash",
+  /** On the lock object: until when its holder's lease runs (ISO time); a later run may break it after that. */
+  leaseUntil: "dev.prenv.lease-until",
+  /** On the "expires" marker: when a preview's TTL runs out (ISO time); `gc --expired` removes it after that. */
+  expires: "dev.prenv.expires",
+  /** On what a fault left (a helper, a proxy, a record of a paused service): the fault's id in its run. */
+  fault: "dev.prenv.fault",
+  /** How to undo that fault, as JSON, for gc when the process that applied it is gone. */
+  faultUndo: "dev.prenv.fault-undo"
 };
+function canUpdate(backend) {
+  return backend.capabilities.updateInPlace;
+}
+var FaultError = class extends Error {
+  fault;
+  hint;
+  constructor(fault, message, options = {}) {
+    super(message, { cause: options.cause });
+    this.name = "FaultError";
+    this.fault = fault;
+    this.hint = options.hint;
+  }
+};
+var BACKEND_KINDS = ["docker", "kubernetes"];
 var RuntimeUnavailableError = class extends Error {
   constructor(message, options) {
     super(message, options);
     this.name = "RuntimeUnavailableError";
+  }
+};
+var ConflictError = class extends Error {
+  constructor(message, options) {
+    super(message, options);
+    this.name = "ConflictError";
   }
 };
 var UnsupportedError = class extends Error {
@@ -44522,59 +44552,6 @@ function describe3(path) {
   return path.join(".");
 }
 
-// src/definition/issues.ts
-function describeIssue(issue2, source, words) {
-  const path = issue2.path.filter((p) => typeof p !== "symbol");
-  const location = source.locate(path);
-  const where = words.describePath(path);
-  const serviceName = words.service(path);
-  const extra = serviceName ? { service: serviceName } : {};
-  const value = valueAt(source.value, path);
-  const got = value === null ? "null" : Array.isArray(value) ? "a list" : typeof value === "object" ? "a mapping" : `${typeof value} ${JSON.stringify(value)}`;
-  switch (issue2.code) {
-    case "invalid_type":
-      if (value === void 0) return error(`${where} is missing`, { location, hint: `add ${where}`, ...extra });
-      return error(`${where} must be ${article(issue2.expected)}, not ${got}`, {
-        location,
-        hint: issue2.expected === "string" && typeof value !== "object" ? `quote the value: "${String(value)}"` : words.formsHint(path, where),
-        ...extra
-      });
-    case "invalid_value":
-      return error(`${where} is ${got}, which is not one of ${issue2.values.map((v) => JSON.stringify(v)).join(", ")}`, {
-        location,
-        hint: (() => {
-          const guess = typeof value === "string" ? didYouMean(value, issue2.values.map(String)) : void 0;
-          return guess ? `did you mean "${guess}"?` : `use one of ${issue2.values.map(String).join(", ")}`;
-        })(),
-        ...extra
-      });
-    case "invalid_union": {
-      const branch = issue2.errors.find((issues) => issues.length > 0 && issues.every((i) => i.path.length > 0));
-      if (branch) return describeIssue({ ...branch[0], path: [...issue2.path, ...branch[0].path] }, source, words);
-      const forms = [...new Set(issue2.errors.flatMap((issues) => issues.filter((i) => i.code === "invalid_type" && i.path.length === 0 && i.expected !== "null").map((i) => article(i.expected))))];
-      if (forms.length > 0) return error(`${where} must be ${forms.join(" or ")}, not ${got}`, { location, hint: words.formsHint(path, where), ...extra });
-      return error(`${where} has the wrong form (${got})`, { location, hint: words.formsHint(path, where), ...extra });
-    }
-    default:
-      return error(`${where}: ${issue2.message}`, { location, hint: `see ${words.reference} for ${where}`, ...extra });
-  }
-}
-function article(expected) {
-  const word = expected === "object" || expected === "record" ? "mapping" : expected === "array" ? "list" : expected;
-  return /^[aeiou]/.test(word) ? `an ${word}` : `a ${word}`;
-}
-
-// src/util/objects.ts
-function definedFields(value) {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== void 0));
-}
-function stableJson(value, omit2 = () => false) {
-  return JSON.stringify(
-    value,
-    (k, v) => omit2(k) ? void 0 : v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v
-  );
-}
-
 // src/definition/image-ref.ts
 function imageProblem(ref) {
   const shown = JSON.stringify(ref.length > 100 ? `${ref.slice(0, 100)}\u2026` : ref);
@@ -45160,6 +45137,59 @@ function parseMount(v, workingDir) {
 function hostPath(source, workingDir) {
   if (source.startsWith("~")) return resolve(process.env.HOME ?? "/", `.${source.slice(1)}`);
   return isAbsolute(source) ? source : resolve(workingDir, source);
+}
+
+// src/definition/issues.ts
+function describeIssue(issue2, source, words) {
+  const path = issue2.path.filter((p) => typeof p !== "symbol");
+  const location = source.locate(path);
+  const where = words.describePath(path);
+  const serviceName = words.service(path);
+  const extra = serviceName ? { service: serviceName } : {};
+  const value = valueAt(source.value, path);
+  const got = value === null ? "null" : Array.isArray(value) ? "a list" : typeof value === "object" ? "a mapping" : `${typeof value} ${JSON.stringify(value)}`;
+  switch (issue2.code) {
+    case "invalid_type":
+      if (value === void 0) return error(`${where} is missing`, { location, hint: `add ${where}`, ...extra });
+      return error(`${where} must be ${article(issue2.expected)}, not ${got}`, {
+        location,
+        hint: issue2.expected === "string" && typeof value !== "object" ? `quote the value: "${String(value)}"` : words.formsHint(path, where),
+        ...extra
+      });
+    case "invalid_value":
+      return error(`${where} is ${got}, which is not one of ${issue2.values.map((v) => JSON.stringify(v)).join(", ")}`, {
+        location,
+        hint: (() => {
+          const guess = typeof value === "string" ? didYouMean(value, issue2.values.map(String)) : void 0;
+          return guess ? `did you mean "${guess}"?` : `use one of ${issue2.values.map(String).join(", ")}`;
+        })(),
+        ...extra
+      });
+    case "invalid_union": {
+      const branch = issue2.errors.find((issues) => issues.length > 0 && issues.every((i) => i.path.length > 0));
+      if (branch) return describeIssue({ ...branch[0], path: [...issue2.path, ...branch[0].path] }, source, words);
+      const forms = [...new Set(issue2.errors.flatMap((issues) => issues.filter((i) => i.code === "invalid_type" && i.path.length === 0 && i.expected !== "null").map((i) => article(i.expected))))];
+      if (forms.length > 0) return error(`${where} must be ${forms.join(" or ")}, not ${got}`, { location, hint: words.formsHint(path, where), ...extra });
+      return error(`${where} has the wrong form (${got})`, { location, hint: words.formsHint(path, where), ...extra });
+    }
+    default:
+      return error(`${where}: ${issue2.message}`, { location, hint: `see ${words.reference} for ${where}`, ...extra });
+  }
+}
+function article(expected) {
+  const word = expected === "object" || expected === "record" ? "mapping" : expected === "array" ? "list" : expected;
+  return /^[aeiou]/.test(word) ? `an ${word}` : `a ${word}`;
+}
+
+// src/util/objects.ts
+function definedFields(value) {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== void 0));
+}
+function stableJson(value, omit2 = () => false) {
+  return JSON.stringify(
+    value,
+    (k, v) => omit2(k) ? void 0 : v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v
+  );
 }
 
 // src/definition/compose.ts
@@ -45855,12 +45885,389 @@ var import_tar_fs = __toESM(require_tar_fs2(), 1);
 var tarStream = __toESM(require_tar_stream(), 1);
 import { readFileSync } from "node:fs";
 import { isAbsolute as isAbsolute2, join } from "node:path";
-import { Readable, Transform, Writable } from "node:stream";
+import { Readable, Transform, Writable as Writable2 } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { StringDecoder } from "node:string_decoder";
+
+// src/backends/docker/faults.ts
+import { Writable } from "node:stream";
+
+// src/backends/docker/proxy-script.ts
+var PROXY_SCRIPT = String.raw`
+use strict; use warnings; use IO::Socket::INET; use Time::HiRes qw(time sleep);
+my ($delay, $jitter, @maps) = @ARGV; $delay /= 1000; $jitter /= 1000;
+$SIG{CHLD} = 'IGNORE'; $SIG{PIPE} = 'IGNORE';
+my @kids;
+for my $m (@maps) {
+  my ($lp, $host, $port) = split /:/, $m;
+  my $l = IO::Socket::INET->new(LocalPort => $lp, Listen => 128, ReuseAddr => 1, Proto => 'tcp') or die "prenv proxy: cannot listen on $lp: $!\n";
+  my $pid = fork; die "prenv proxy: fork: $!\n" unless defined $pid;
+  if (!$pid) { serve($l, $host, $port); exit 0 }
+  close $l; push @kids, $pid;
+}
+$SIG{TERM} = sub { kill 'TERM', @kids; exit 0 };
+sleep 3600 while 1;
+sub serve {
+  my ($l, $host, $port) = @_;
+  while (1) {
+    my $c = $l->accept or next;
+    my $pid = fork;
+    if (!defined $pid || $pid) { close $c; next }
+    close $l;
+    my $u = IO::Socket::INET->new(PeerAddr => $host, PeerPort => $port, Proto => 'tcp') or exit 1;
+    if (!fork) { plain($c, $u); exit 0 }
+    delayed($u, $c); exit 0;
+  }
+}
+sub plain { my ($from, $to) = @_; my $buf; while (sysread($from, $buf, 65536)) { defined(syswrite($to, $buf)) or last } shutdown($to, 1) }
+sub delayed {
+  my ($from, $to) = @_;
+  pipe(my $r, my $w) or die "prenv proxy: pipe: $!\n";
+  my $pid = fork;
+  if (!$pid) {
+    close $w; my ($hdr, $buf);
+    while (read($r, $hdr, 12) == 12) {
+      my ($due, $len) = unpack('dN', $hdr); read($r, $buf, $len);
+      my $wait = $due - time; sleep $wait if $wait > 0;
+      defined(syswrite($to, $buf)) or last;
+    }
+    shutdown($to, 1); exit 0;
+  }
+  close $r; my $buf; my $last = 0;
+  while (sysread($from, $buf, 65536)) {
+    my $due = time + $delay + ($jitter ? (rand(2) - 1) * $jitter : 0);
+    $due = $last if $due < $last; $last = $due;
+    print {$w} pack('dN', $due, length $buf), $buf; $w->flush;
+  }
+  close $w; waitpid($pid, 0);
+}
+`;
+
+// src/backends/docker/faults.ts
+var IDLE = ["sh", "-c", "trap 'exit 0' TERM; while :; do sleep 3600 & wait $!; done"];
+var HELPER_TIMEOUT_MS = 3e4;
+var DockerFaults = class {
+  deps;
+  constructor(deps) {
+    this.deps = deps;
+  }
+  async injectFault(plan, fault, owner, options) {
+    const { docker, containerName: containerName2 } = this.deps;
+    const target = docker.getContainer(containerName2(plan.environment, fault.target));
+    const label = `${fault.kind} ${fault.target}`;
+    const wrap = async (what, p) => {
+      try {
+        return await p;
+      } catch (cause) {
+        throw new FaultError(label, `${what} failed: ${cause.message}`, { cause, hint: `is ${fault.target} running? \`prenv logs ${fault.target}\`` });
+      }
+    };
+    switch (fault.kind) {
+      case "kill": {
+        const info = await wrap("inspecting the target", target.inspect());
+        await wrap(`docker kill --signal ${fault.signal}`, target.kill({ signal: fault.signal }));
+        const policy = info.HostConfig.RestartPolicy?.Name || "no";
+        const comesBack = policy === "always" || policy === "unless-stopped" || policy === "on-failure" && fault.signal !== "SIGTERM";
+        if (comesBack) {
+          for (let i = 0; i < 50 && (await target.inspect()).State.Running; i++) await new Promise((r) => setTimeout(r, 100));
+          await wrap("starting it again, as its restart policy would", allowed(target.start(), [304]));
+        }
+        return { how: `docker kill --signal ${fault.signal}; restart policy (${policy}): ${comesBack ? "started again, as the engine does not apply the policy to a kill it was asked for" : "it stays down"}`, undo: async () => "nothing to undo" };
+      }
+      case "restart":
+        await wrap("docker restart", target.restart({ t: 10 }));
+        return { how: "docker restart (10 s to stop)", undo: async () => "nothing to undo" };
+      case "stop":
+      case "pause": {
+        const op = fault.kind === "stop" ? "start" : "unpause";
+        const record2 = await this.record(plan, owner, options.id, fault, { op, container: containerName2(plan.environment, fault.target) });
+        try {
+          await wrap(`docker ${fault.kind}`, fault.kind === "stop" ? target.stop({ t: 10 }) : target.pause());
+        } catch (e) {
+          await record2.remove({ force: true }).catch(() => void 0);
+          throw e;
+        }
+        return {
+          how: fault.kind === "stop" ? "docker stop (10 s grace), then docker start" : "docker pause (cgroup freezer), then docker unpause",
+          undo: () => this.undoRecord(record2, { op, container: containerName2(plan.environment, fault.target) }, label)
+        };
+      }
+      case "partition":
+      case "loss":
+      case "bandwidth":
+      case "latency":
+        return this.network(plan, fault, owner, options, label);
+    }
+  }
+  /** A stopped container that only carries the labels: the trace of a stop or pause for gc. */
+  async record(plan, owner, id, fault, undo) {
+    const { docker, containerName: containerName2 } = this.deps;
+    const info = await docker.getContainer(containerName2(plan.environment, fault.target)).inspect();
+    return docker.createContainer({
+      name: containerName2(plan.environment, helperName(owner, id)),
+      Image: info.Image,
+      Entrypoint: ["prenv-fault-record"],
+      Labels: this.deps.labels(plan, owner, traceLabels(id, fault, undo)),
+      HostConfig: { NetworkMode: "none" }
+    });
+  }
+  async undoRecord(holder, record2, fault) {
+    const { docker } = this.deps;
+    let detail;
+    try {
+      switch (record2.op) {
+        case "unpause":
+          await allowed(docker.getContainer(record2.container).unpause(), [304, 409]);
+          detail = "docker unpause";
+          break;
+        case "start":
+          await allowed(docker.getContainer(record2.container).start(), [304]);
+          detail = "docker start";
+          break;
+        case "exec": {
+          const name = (await holder.inspect()).Name.replace(/^\//, "");
+          await allowed(holder.start(), [304]);
+          const result = await this.execIn(name, record2.script);
+          if (result.exitCode !== 0) throw new Error(`the helper's undo exited with ${result.exitCode}: ${result.output.trim().slice(-500)}`);
+          detail = "rules removed by the helper";
+          break;
+        }
+        case "proxy":
+          await allowed(holder.remove({ force: true }), [404]);
+          await this.restoreNames(record2.container, record2.networks);
+          detail = `proxy removed; ${record2.networks.map((n) => n.aliases.join(", ")).join("; ")} point at the service again`;
+          break;
+      }
+    } catch (cause) {
+      throw new FaultError(fault, `undoing it failed: ${cause.message}`, { cause, hint: "run `prenv gc`, which retries it; `prenv down` removes the environment and every fault with it" });
+    }
+    await allowed(holder.remove({ force: true }), [404]);
+    return detail;
+  }
+  /** Runs a script in the helper container `name` (its whole name), with its output for messages. */
+  async execIn(name, script) {
+    const exec = await this.deps.docker.getContainer(name).exec({ Cmd: ["sh", "-c", script], AttachStdout: true, AttachStderr: true });
+    const stream = await exec.start({ hijack: true, stdin: false });
+    const chunks = [];
+    const sink = new Writable({ write: (chunk, _e, done) => (chunks.push(chunk), done()) });
+    this.deps.docker.modem.demuxStream(stream, sink, sink);
+    await new Promise((resolve3, reject) => {
+      const timer = setTimeout(() => {
+        stream.destroy();
+        reject(new Error(`the helper's command did not end within ${HELPER_TIMEOUT_MS / 1e3} s`));
+      }, HELPER_TIMEOUT_MS);
+      stream.on("end", () => (clearTimeout(timer), resolve3()));
+      stream.on("close", () => (clearTimeout(timer), resolve3()));
+      stream.on("error", (e) => (clearTimeout(timer), reject(e)));
+    });
+    const info = await exec.inspect();
+    return { exitCode: info.ExitCode ?? -1, output: Buffer.concat(chunks).toString("utf8") };
+  }
+  async helperImage(image, fault) {
+    if (!image) throw new FaultError(fault, "a network fault needs a helper image", { hint: "set chaos.helper-image (docs/chaos.md)" });
+    try {
+      await this.deps.docker.getImage(image).inspect();
+    } catch {
+      await new Promise((resolve3, reject) => {
+        this.deps.docker.pull(image, (err, stream) => {
+          if (err) return reject(new FaultError(fault, `the helper image ${image} is not here and could not be pulled: ${err.message}`, { cause: err, hint: "build or pull it first, or fix chaos.helper-image" }));
+          this.deps.docker.modem.followProgress(stream, (e) => e ? reject(new FaultError(fault, `pulling the helper image ${image} failed: ${e.message}`, { cause: e })) : resolve3());
+        });
+      });
+    }
+    return image;
+  }
+  async network(plan, fault, owner, options, label) {
+    const { docker, containerName: containerName2 } = this.deps;
+    const image = await this.helperImage(options.helperImage, label);
+    const targetName = containerName2(plan.environment, fault.target);
+    const info = await docker.getContainer(targetName).inspect().catch((cause) => {
+      throw new FaultError(label, `${fault.target} has no container: ${cause.message}`, { cause });
+    });
+    const tag = `prenv-${plan.environment}-${owner.pid}-${options.id}`.slice(0, 255);
+    let apply;
+    let undo;
+    let how;
+    switch (fault.kind) {
+      case "partition": {
+        const peer = await docker.getContainer(containerName2(plan.environment, fault.peer)).inspect();
+        const ips = Object.values(peer.NetworkSettings.Networks ?? {}).map((n) => n.IPAddress).filter((ip) => ip);
+        if (ips.length === 0) throw new FaultError(label, `${fault.peer} has no address on a network`, { hint: "is it running?" });
+        const rules = ips.flatMap((ip) => [`INPUT -s ${ip} -m comment --comment ${tag} -j DROP`, `OUTPUT -d ${ip} -m comment --comment ${tag} -j DROP`]);
+        ({ apply, undo } = iptables(rules));
+        how = `iptables DROP both ways between ${fault.target} and ${fault.peer} (${ips.join(", ")}), in ${fault.target}'s network namespace`;
+        break;
+      }
+      case "loss": {
+        const p = (fault.percent / 100).toFixed(6);
+        const rules = ["INPUT", "OUTPUT"].map((chain) => `${chain} -m statistic --mode random --probability ${p} -m comment --comment ${tag} -j DROP`);
+        ({ apply, undo } = iptables(rules));
+        how = `iptables statistic DROP of ${fault.percent}% of the packets to and from ${fault.target}`;
+        break;
+      }
+      case "bandwidth": {
+        const burst = Math.max(1600, Math.round(fault.bitsPerSecond / 8 / 50));
+        ({ apply, undo } = onInterfaces(`tc qdisc replace dev "$i" root tbf rate ${fault.bitsPerSecond}bit burst ${burst} latency 1s`));
+        how = `tc tbf rate ${fault.bitsPerSecond}bit on ${fault.target}'s interfaces (what it sends)`;
+        break;
+      }
+      case "latency": {
+        ({ apply, undo } = onInterfaces(`tc qdisc replace dev "$i" root netem delay ${fault.delayMs}ms${fault.jitterMs ? ` ${fault.jitterMs}ms` : ""}`));
+        how = `tc netem delay ${fault.delayMs}ms${fault.jitterMs ? ` \xB1${fault.jitterMs}ms` : ""} on what ${fault.target} sends`;
+        break;
+      }
+    }
+    const helper = await docker.createContainer({
+      name: containerName2(plan.environment, helperName(owner, options.id)),
+      Image: image,
+      Entrypoint: IDLE,
+      Labels: this.deps.labels(plan, owner, traceLabels(options.id, fault, { op: "exec", script: undo })),
+      HostConfig: { NetworkMode: `container:${info.Id}`, CapAdd: ["NET_ADMIN"] }
+    }).catch((cause) => {
+      throw new FaultError(label, `the helper container could not be created: ${cause.message}`, { cause });
+    });
+    const helperFull = containerName2(plan.environment, helperName(owner, options.id));
+    let result;
+    try {
+      await helper.start();
+      result = await this.execIn(helperFull, apply);
+    } catch (cause) {
+      await helper.remove({ force: true }).catch(() => void 0);
+      throw new FaultError(label, `the helper could not run: ${cause.message}`, { cause, hint: `chaos.helper-image (${image}) needs sh, iptables and tc (iproute2)` });
+    }
+    if (result.exitCode !== 0) {
+      await this.execIn(helperFull, undo).catch(() => void 0);
+      await helper.remove({ force: true }).catch(() => void 0);
+      if (fault.kind === "latency" && /unknown|not found|No such file/i.test(result.output)) {
+        return this.proxy(plan, fault, owner, options, label, image, info, result.output.trim().split("\n").pop() ?? "");
+      }
+      throw new FaultError(label, `applying it failed (exit ${result.exitCode}): ${result.output.trim().slice(-500)}`, { hint: `chaos.helper-image (${image}) needs iptables and tc; the kernel needs the matching modules` });
+    }
+    return { how: `${how} (helper ${helperFull})`, undo: () => this.undoRecord(helper, { op: "exec", script: undo }, label) };
+  }
+  /**
+   * Latency without netem: a proxy container takes the target's DNS names on its
+   * networks and forwards the given ports to the target by its container name, holding
+   * back what the target sends by the delay. Only new connections made through those
+   * names are delayed; the target's own reconnection resets the connections it had.
+   */
+  async proxy(plan, fault, owner, options, label, image, info, why) {
+    const { docker, containerName: containerName2 } = this.deps;
+    const targetName = containerName2(plan.environment, fault.target);
+    const ports = fault.ports.length > 0 ? fault.ports : Object.keys(info.Config.ExposedPorts ?? {}).filter((p) => p.endsWith("/tcp")).map((p) => Number.parseInt(p, 10));
+    if (ports.length === 0) throw new FaultError(label, `this kernel has no netem (${why}), and ${fault.target} exposes no TCP port for a proxy to stand in front of`, { hint: "give the fault ports: [ ... ], the ports its clients use" });
+    const shortId = info.Id.slice(0, 12);
+    const networks = Object.entries(info.NetworkSettings.Networks ?? {}).map(([name2, n]) => ({ name: name2, aliases: (n.Aliases ?? []).filter((a) => a !== shortId && a !== info.Id) })).filter((n) => n.aliases.length > 0);
+    if (networks.length === 0) throw new FaultError(label, `this kernel has no netem, and ${fault.target} has no DNS name to move to a proxy`);
+    const name = containerName2(plan.environment, helperName(owner, options.id));
+    const record2 = { op: "proxy", container: targetName, networks };
+    const proxy = await docker.createContainer({
+      name,
+      Image: image,
+      Entrypoint: ["perl", "-e", PROXY_SCRIPT, String(fault.delayMs), String(fault.jitterMs), ...ports.map((p) => `${p}:${targetName}:${p}`)],
+      Labels: this.deps.labels(plan, owner, traceLabels(options.id, fault, record2)),
+      HostConfig: { NetworkMode: networks[0].name },
+      NetworkingConfig: { EndpointsConfig: { [networks[0].name]: {} } }
+    });
+    try {
+      await proxy.start();
+      for (const n of networks.slice(1)) await docker.getNetwork(n.name).connect({ Container: proxy.id });
+      await this.waitListening(name, ports);
+      for (const n of networks) {
+        await docker.getNetwork(n.name).disconnect({ Container: info.Id });
+        await docker.getNetwork(n.name).connect({ Container: info.Id, EndpointConfig: {} });
+        await docker.getNetwork(n.name).disconnect({ Container: proxy.id });
+        await docker.getNetwork(n.name).connect({ Container: proxy.id, EndpointConfig: { Aliases: n.aliases } });
+      }
+    } catch (cause) {
+      await this.undoRecord(proxy, record2, label).catch(() => void 0);
+      throw new FaultError(label, `the latency proxy could not be put in place: ${cause.message}`, { cause, hint: `chaos.helper-image (${image}) needs perl for the proxy` });
+    }
+    return {
+      how: `TCP proxy ${name} in place of ${networks.flatMap((n) => n.aliases).filter((a, i, all) => all.indexOf(a) === i).join(", ")} on port ${ports.join(", ")}, delaying what ${fault.target} sends by ${fault.delayMs}ms${fault.jitterMs ? ` \xB1${fault.jitterMs}ms` : ""} (this kernel has no netem: ${why})`,
+      undo: () => this.undoRecord(proxy, record2, label)
+    };
+  }
+  async waitListening(name, ports) {
+    const check2 = `perl -MIO::Socket::INET -e 'for (@ARGV) { IO::Socket::INET->new(PeerAddr => "127.0.0.1", PeerPort => $_) or exit 1 }' ${ports.join(" ")}`;
+    for (let i = 0; i < 50; i++) {
+      if ((await this.execIn(name, check2)).exitCode === 0) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`the proxy did not listen on ${ports.join(", ")} within 5 s`);
+  }
+  async restoreNames(container, networks) {
+    const { docker } = this.deps;
+    for (const n of networks) {
+      await allowed(docker.getNetwork(n.name).disconnect({ Container: container }), [404]);
+      await docker.getNetwork(n.name).connect({ Container: container, EndpointConfig: { Aliases: n.aliases } });
+    }
+  }
+  async undoAbandonedFaults(isGone) {
+    const { docker } = this.deps;
+    const traces = await docker.listContainers({ all: true, filters: { label: [LABELS.fault] } });
+    const out = [];
+    for (const t of traces) {
+      const owner = t.Labels[LABELS.owner] ?? "";
+      if (!isGone(owner)) continue;
+      const fault = t.Labels[LABELS.fault] ?? "";
+      const environment = t.Labels[LABELS.environment] ?? "";
+      let record2;
+      try {
+        record2 = JSON.parse(t.Labels[LABELS.faultUndo] ?? "");
+      } catch {
+        record2 = void 0;
+      }
+      if (!record2) {
+        await allowed(docker.getContainer(t.Id).remove({ force: true }), [404]).catch(() => void 0);
+        out.push({ environment, fault, owner, undone: false, detail: "its record could not be read; the trace was removed" });
+        continue;
+      }
+      try {
+        out.push({ environment, fault, owner, undone: true, detail: await this.undoRecord(docker.getContainer(t.Id), record2, fault) });
+      } catch (e) {
+        out.push({ environment, fault, owner, undone: false, detail: e.message });
+      }
+    }
+    return out;
+  }
+};
+function helperName(owner, id) {
+  return `prenv-fault-${owner.pid}-${id.replace(/\./g, "-")}`;
+}
+function traceLabels(id, fault, undo) {
+  return { [LABELS.fault]: `${id} ${fault.kind} ${fault.target}`, [LABELS.faultUndo]: JSON.stringify(undo), [LABELS.marker]: "fault" };
+}
+function iptables(rules) {
+  return {
+    apply: ["set -e", ...rules.map((r) => `iptables -w -I ${r}`)].join("\n"),
+    // Every rule is tried, so that one already gone does not keep the others in.
+    undo: ["rc=0", ...rules.map((r) => `iptables -w -D ${r} || rc=1`), "exit $rc"].join("\n")
+  };
+}
+function onInterfaces(command2) {
+  const each = `for i in $(ip -o link show | sed -n 's/^[0-9]*: \\([^:@]*\\).*/\\1/p'); do [ "$i" = lo ] && continue; `;
+  return {
+    apply: `set -e
+${each}${command2} 2>&1; done`,
+    undo: `rc=0
+${each}tc qdisc del dev "$i" root 2>/dev/null || rc=1; done
+exit $rc`
+  };
+}
+async function allowed(p, codes) {
+  try {
+    await p;
+  } catch (e) {
+    const code = typeof e === "object" && e !== null && "statusCode" in e ? e.statusCode : void 0;
+    if (typeof code !== "number" || !codes.includes(code)) throw e;
+  }
+}
+
+// src/backends/docker/docker-backend.ts
 var DockerBackend = class {
   kind = "docker";
-  capabilities = { pause: true, networkFaults: true, localBuilds: true, lastingEndpoints: true };
+  capabilities = { pause: true, networkFaults: true, localBuilds: true, lastingEndpoints: true, updateInPlace: true };
   docker;
   version;
   /** Whether this process can reach containers by their own addresses (Linux, local engine). */
@@ -45869,6 +46276,15 @@ var DockerBackend = class {
     this.docker = options.docker ?? new import_dockerode.default();
     this.version = options.version;
     this.containerNetworkReachable = options.containerNetworkReachable ?? containerNetworkReachable(process.platform, process.env.DOCKER_HOST);
+    this.faults = new DockerFaults({ docker: this.docker, labels: (plan, owner, extra) => this.labels(plan, owner, extra), containerName });
+  }
+  /** Faults live in their own file (faults.ts); the backend hands them through. */
+  faults;
+  injectFault(...args) {
+    return this.faults.injectFault(...args);
+  }
+  undoAbandonedFaults(...args) {
+    return this.faults.undoAbandonedFaults(...args);
   }
   /**
    * Nothing outlives a call here: dockerode opens a connection per request and the
@@ -46024,7 +46440,7 @@ var DockerBackend = class {
       ...plan.volumes.filter((v) => !v.external).map((v) => this.docker.createVolume({ Name: engineName(plan, v), Labels: this.labels(plan, owner) }))
     ]);
   }
-  async createService(plan, service, owner) {
+  async createService(plan, service, owner, labels = {}) {
     const spec = service.spec;
     const networks = Object.entries(networksOf(spec)).map(([key, n]) => ({
       name: engineName(plan, plan.networks.find((p) => p.key === key)),
@@ -46052,7 +46468,7 @@ var DockerBackend = class {
       ...spec.workingDir ? { WorkingDir: spec.workingDir } : {},
       ...spec.user ? { User: spec.user } : {},
       ...sharedStack ? {} : { Hostname: spec.hostname ?? service.name },
-      Labels: { ...spec.labels, ...this.labels(plan, owner, { [LABELS.service]: service.name }) },
+      Labels: { ...spec.labels, ...this.labels(plan, owner, { ...labels, [LABELS.service]: service.name }) },
       ExposedPorts: exposed,
       ...spec.stopGracePeriodMs !== void 0 ? { StopTimeout: Math.ceil(spec.stopGracePeriodMs / 1e3) } : {},
       ...spec.stopSignal !== void 0 ? { StopSignal: spec.stopSignal } : {},
@@ -46327,6 +46743,65 @@ var DockerBackend = class {
     const exit = await withTimeout(container.wait(), void 0, signal);
     return exit.StatusCode;
   }
+  async observe(environment) {
+    const containers = await this.containers(environment);
+    return containers.filter((c) => !c.Labels[LABELS.marker] && c.Labels[LABELS.service] && c.Names.includes(`/${containerName(environment, c.Labels[LABELS.service])}`)).map((c) => ({ name: c.Labels[LABELS.service], id: c.Id, state: c.State, configHash: c.Labels[LABELS.configHash] }));
+  }
+  async setAside(environment, service) {
+    const container = this.docker.getContainer(containerName(environment, service));
+    await ignoreMissing(container.stop());
+    await this.discardSetAside(environment, service);
+    await container.rename({ name: setAsideName(environment, service) });
+  }
+  async restore(environment, service) {
+    await this.removeService(environment, service);
+    const aside = this.docker.getContainer(setAsideName(environment, service));
+    await aside.rename({ name: containerName(environment, service) });
+    await this.docker.getContainer(containerName(environment, service)).start();
+  }
+  async discardSetAside(environment, service) {
+    await ignoreMissing(this.docker.getContainer(setAsideName(environment, service)).remove({ force: true, v: true }));
+  }
+  async tryLock(plan, owner, image, leaseUntil) {
+    const create = async () => {
+      const c = await this.docker.createContainer({
+        name: markerName(plan.environment, "lock"),
+        Image: image,
+        Cmd: ["prenv-lock"],
+        Labels: this.labels(plan, owner, { [LABELS.marker]: "lock", [LABELS.leaseUntil]: leaseUntil.toISOString() })
+      });
+      return c.id;
+    };
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        return { acquired: true, id: await create() };
+      } catch (e) {
+        if (statusOf(e) !== 409) throw e;
+      }
+      let held;
+      try {
+        held = await this.docker.getContainer(markerName(plan.environment, "lock")).inspect();
+      } catch (e) {
+        if (statusOf(e) === 404) continue;
+        throw e;
+      }
+      const until = new Date(held.Config.Labels[LABELS.leaseUntil] ?? 0);
+      if (until.getTime() > Date.now()) return { acquired: false, holder: held.Config.Labels[LABELS.owner] ?? "", leaseUntil: until };
+      await ignoreMissing(this.docker.getContainer(held.Id).remove({ force: true }));
+    }
+    return { acquired: false, holder: "another run breaking the same expired lock", leaseUntil: /* @__PURE__ */ new Date() };
+  }
+  async unlock(_environment, id) {
+    await ignoreMissing(this.docker.getContainer(id).remove({ force: true }));
+  }
+  async setExpiry(plan, owner, expires) {
+    await ignoreMissing(this.docker.getVolume(markerName(plan.environment, "expires")).remove());
+    await this.docker.createVolume({ Name: markerName(plan.environment, "expires"), Labels: this.labels(plan, owner, { [LABELS.marker]: "expires", [LABELS.expires]: expires.toISOString() }) });
+  }
+  async expiries() {
+    const volumes = await this.docker.listVolumes({ filters: { label: [`${LABELS.marker}=expires`] } });
+    return new Map((volumes.Volumes ?? []).filter((v) => v.Labels?.[LABELS.environment] && v.Labels[LABELS.expires]).map((v) => [v.Labels[LABELS.environment], new Date(v.Labels[LABELS.expires])]));
+  }
   async containers(environment) {
     return this.docker.listContainers({ all: true, filters: { label: [environment ? `${LABELS.environment}=${environment}` : LABELS.environment] } });
   }
@@ -46463,6 +46938,9 @@ async function contextHash(build, ignored) {
 function markerName(environment, marker) {
   return `${environment}_prenv-${marker}`;
 }
+function setAsideName(environment, service) {
+  return `${environment}-${service}_prenv-set-aside`;
+}
 function containerName(environment, service) {
   return `${environment}-${service}`;
 }
@@ -46586,7 +47064,7 @@ async function drainOutput(stream, into) {
   await pipeline(
     stream,
     new EngineOutput(),
-    new Writable({
+    new Writable2({
       write(chunk, _encoding, callback) {
         if (into) writeText(into, chunk).then(() => callback(), callback);
         else {
@@ -46600,30 +47078,34 @@ async function drainOutput(stream, into) {
 }
 
 export {
-  external_exports,
   DefinitionError,
   throwIfErrors,
   formatLocation,
   formatDiagnostic,
   error,
   warning,
+  external_exports,
   require_dist,
   readYaml,
   isMapping,
   valueAt,
   didYouMean,
-  describeIssue,
-  definedFields,
-  stableJson,
   imageProblem,
   toArgv,
   parseDuration,
   parseMount,
+  describeIssue,
+  definedFields,
+  stableJson,
   loadDefinition,
   resolveFiles,
   fileContent,
   LABELS,
+  canUpdate,
+  FaultError,
+  BACKEND_KINDS,
   RuntimeUnavailableError,
+  ConflictError,
   UnsupportedError,
   ServiceError,
   withTimeout,

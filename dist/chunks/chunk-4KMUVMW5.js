@@ -20,7 +20,7 @@ import {
   serviceLogFile,
   stepLogFile,
   up
-} from "./chunk-JNSH3V54.js";
+} from "./chunk-5YABQATR.js";
 import {
   DefinitionError,
   ServiceError,
@@ -44,7 +44,7 @@ import {
   valueAt,
   warning,
   withTimeout
-} from "./chunk-5CWNZULP.js";
+} from "./chunk-CS6PBTZI.js";
 import {
   mergeInto,
   writeText
@@ -245,6 +245,266 @@ function describe(raw) {
 import { existsSync } from "node:fs";
 import { basename, dirname, resolve } from "node:path";
 
+// src/chaos/model.ts
+var LIFECYCLE_FAULTS = ["kill", "stop", "restart", "pause"];
+var NETWORK_FAULTS = ["partition", "loss", "bandwidth", "latency"];
+var FAULT_KINDS = [...LIFECYCLE_FAULTS, ...NETWORK_FAULTS];
+var INSTANT_FAULTS = ["kill", "restart"];
+function targetsOf(action) {
+  return action.kind === "partition" ? [action.target, action.peer] : [action.target];
+}
+
+// src/chaos/definition.ts
+var CHAOS_KEYS = ["seed", "helper-image", "faults"];
+var FAULT_KEYS = ["name", "fault", "target", "start", "duration", "repeat", "signal", "percent", "rate", "delay", "jitter", "ports"];
+var KIND_KEYS = {
+  kill: ["signal"],
+  stop: [],
+  restart: [],
+  pause: [],
+  partition: [],
+  loss: ["percent"],
+  bandwidth: ["rate"],
+  latency: ["delay", "jitter", "ports"]
+};
+var DURATION_HINT = 'write a duration such as "500ms", "30s" or "2m"';
+var UNTIL_END = "until-end";
+function readChaos(raw, ctx) {
+  if (raw === void 0 || raw === null) return void 0;
+  const fail = (message, path, hint, key = false) => ctx.diagnostics.push(error(message, { location: ctx.locate(path, key), hint }));
+  if (!isMapping(raw)) {
+    fail('"chaos" must be a mapping', ["chaos"], "write chaos: { seed: 42, faults: [ { fault: pause, target: db, start: 10s, duration: 5s } ] }");
+    return void 0;
+  }
+  unknownKeys(raw, ["chaos"], CHAOS_KEYS, "chaos", fail);
+  const seed = raw.seed;
+  if (seed !== void 0 && typeof seed !== "string" && typeof seed !== "number") fail('"chaos.seed" must be a number or a string', ["chaos", "seed"], "write seed: 42");
+  const helperImage = raw["helper-image"];
+  if (helperImage !== void 0 && typeof helperImage !== "string") fail('"chaos.helper-image" must be an image reference', ["chaos", "helper-image"], "write helper-image: registry.example.com/prenv-helper:1 (see docs/chaos.md)");
+  const list = raw.faults ?? [];
+  if (!Array.isArray(list)) {
+    fail('"chaos.faults" must be a list of faults', ["chaos", "faults"], "write faults: [ { fault: kill, target: api, start: 10s } ]");
+    return void 0;
+  }
+  const entries = [];
+  list.forEach((item, index) => {
+    const fault = readFault(item, ["chaos", "faults", index], ctx, fail);
+    if (fault) entries.push({ fault, index });
+  });
+  const faults = entries.map((e) => e.fault);
+  if (faults.some((f) => NETWORK_FAULTS.includes(f.action.kind)) && typeof helperImage !== "string") {
+    const first = list.findIndex((f) => isMapping(f) && NETWORK_FAULTS.includes(f.fault));
+    fail("network faults need chaos.helper-image: the image of the helper container that changes the service's network", ["chaos", "faults", first, "fault"], "set chaos.helper-image to an image with iptables, tc (iproute2) and perl; docs/chaos.md shows a Dockerfile");
+  }
+  checkOverlaps(entries, ctx, fail);
+  return {
+    ...typeof seed === "string" || typeof seed === "number" ? { seed: String(seed) } : {},
+    ...typeof helperImage === "string" ? { helperImage } : {},
+    faults,
+    location: ctx.locate(["chaos"])
+  };
+}
+function unknownKeys(value, path, allowed, where, fail) {
+  for (const key of Object.keys(value)) {
+    if (allowed.includes(key) || key.startsWith("x-")) continue;
+    const guess = didYouMean(key, allowed);
+    fail(`unknown key "${key}" in ${where}`, [...path, key], guess ? `did you mean "${guess}"?` : `${where} has ${allowed.join(", ")}`, true);
+  }
+}
+function duration(value, path, fail, what) {
+  const text = typeof value === "number" ? `${value}` : typeof value === "string" ? value : void 0;
+  const ms = text === void 0 ? void 0 : parseDuration(text);
+  if (ms === void 0) {
+    fail(`${what} ${JSON.stringify(value)} is not a duration`, path, DURATION_HINT);
+    return void 0;
+  }
+  return ms;
+}
+function readFault(item, path, ctx, fail) {
+  const n = Number(path[path.length - 1]) + 1;
+  if (!isMapping(item)) {
+    fail(`fault ${n} must be a mapping`, path, "write { fault: pause, target: db, start: 10s, duration: 5s }");
+    return void 0;
+  }
+  const kind = item.fault;
+  if (typeof kind !== "string" || !FAULT_KINDS.includes(kind)) {
+    const guess = typeof kind === "string" ? didYouMean(kind, [...FAULT_KINDS]) : void 0;
+    fail(kind === void 0 ? `fault ${n} says nothing to do` : `fault ${n}: "${String(kind)}" is not a fault`, kind === void 0 ? path : [...path, "fault"], guess ? `did you mean "${guess}"?` : `write fault: one of ${FAULT_KINDS.join(", ")}`, kind === void 0);
+    return void 0;
+  }
+  const k = kind;
+  const own = KIND_KEYS[k];
+  unknownKeys(item, path, FAULT_KEYS, `fault ${n}`, fail);
+  for (const key of Object.keys(item)) {
+    if (FAULT_KEYS.includes(key) && !["name", "fault", "target", "start", "duration", "repeat"].includes(key) && !own.includes(key)) {
+      fail(`a ${k} fault has no "${key}"`, [...path, key], own.length ? `a ${k} fault takes ${own.join(", ")}` : `remove it: a ${k} fault takes no settings`, true);
+    }
+  }
+  const rawTarget = item.target;
+  const targets = typeof rawTarget === "string" ? [rawTarget] : Array.isArray(rawTarget) && rawTarget.every((t) => typeof t === "string") ? rawTarget : void 0;
+  const wanted = k === "partition" ? 2 : 1;
+  if (!targets || targets.length !== wanted) {
+    fail(k === "partition" ? `a partition needs two services: target: [api, db]` : `fault ${n} needs one target service`, rawTarget === void 0 ? path : [...path, "target"], k === "partition" ? "write target: [api, db]" : "write target: <service>", rawTarget === void 0);
+    return void 0;
+  }
+  let targetsOk = true;
+  targets.forEach((t, j) => {
+    if (ctx.services.includes(t)) return;
+    targetsOk = false;
+    const guess = didYouMean(t, ctx.services);
+    fail(`service "${t}" is not defined`, typeof rawTarget === "string" ? [...path, "target"] : [...path, "target", j], guess ? `did you mean "${guess}"?` : `the services are ${ctx.services.join(", ")}`);
+  });
+  if (k === "partition" && targets[0] === targets[1]) {
+    fail("a partition is between two different services", [...path, "target"], "name the two sides: target: [api, db]");
+    targetsOk = false;
+  }
+  const start = readStart(item.start, [...path, "start"], fail);
+  const instant = INSTANT_FAULTS.includes(k);
+  let durationMs = 0;
+  if (instant) {
+    if (item.duration !== void 0) fail(`a ${k} fault happens at one moment: it has no duration`, [...path, "duration"], k === "kill" ? "the service's restart policy decides whether it comes back; use stop for a service that stays down for a while" : "remove duration", true);
+  } else if (item.duration === UNTIL_END) durationMs = null;
+  else if (item.duration === void 0) {
+    fail(`a ${k} fault needs a duration`, path, `write duration: 10s, or duration: ${UNTIL_END}`, false);
+    durationMs = void 0;
+  } else {
+    durationMs = duration(item.duration, [...path, "duration"], fail, "duration");
+    if (durationMs === 0) {
+      fail("a duration of 0 does nothing", [...path, "duration"], DURATION_HINT);
+      durationMs = void 0;
+    }
+  }
+  let repeat;
+  if (item.repeat !== void 0) {
+    const r = item.repeat;
+    if (!isMapping(r)) fail('"repeat" must be a mapping', [...path, "repeat"], "write repeat: { every: 30s, count: 3 }");
+    else {
+      unknownKeys(r, [...path, "repeat"], ["every", "count"], "repeat", fail);
+      const everyMs = duration(r.every, [...path, "repeat", "every"], fail, "repeat.every");
+      const count = r.count;
+      if (typeof count !== "number" || !Number.isInteger(count) || count < 1 || count > 1e3) fail(`repeat.count ${JSON.stringify(count)} is not a count from 1 to 1000`, [...path, "repeat", "count"], "write count: 3 (the number of times in all)");
+      else if (everyMs !== void 0) {
+        if (durationMs === null && count > 1) fail(`a fault that lasts ${UNTIL_END} cannot repeat`, [...path, "repeat"], "give it a duration, or remove repeat");
+        else if (everyMs === 0) fail("repeat.every must be more than 0", [...path, "repeat", "every"], DURATION_HINT);
+        else repeat = { everyMs, count };
+      }
+    }
+  }
+  const action = readAction(k, targets, item, path, fail);
+  if (!start || durationMs === void 0 || !action || !targetsOk) return void 0;
+  const name = typeof item.name === "string" ? item.name : `${k} ${targets.join("\u2194")}`;
+  return { name, action, start, durationMs, ...repeat ? { repeat } : {}, location: ctx.locate(path) };
+}
+function readStart(value, path, fail) {
+  const hint = "write start: 10s (after the suite starts), or start: { between: [5s, 20s] } (a moment drawn from the seed)";
+  if (value === void 0) {
+    fail("the fault needs a start", path.slice(0, -1), hint);
+    return void 0;
+  }
+  if (isMapping(value)) {
+    const between = value.between;
+    if (!Array.isArray(between) || between.length !== 2) {
+      fail('"start" as a mapping must be { between: [earliest, latest] }', path, hint);
+      return void 0;
+    }
+    const lo = duration(between[0], [...path, "between", 0], fail, "start");
+    const hi = duration(between[1], [...path, "between", 1], fail, "start");
+    if (lo === void 0 || hi === void 0) return void 0;
+    if (hi < lo) {
+      fail(`the window's end (${between[1]}) is before its start (${between[0]})`, [...path, "between"], "write the earlier moment first");
+      return void 0;
+    }
+    return { betweenMs: [lo, hi] };
+  }
+  const at = duration(value, path, fail, "start");
+  return at === void 0 ? void 0 : { atMs: at };
+}
+function readAction(kind, targets, item, path, fail) {
+  const target = targets[0];
+  switch (kind) {
+    case "kill": {
+      const signal = item.signal ?? "SIGKILL";
+      if (typeof signal !== "string" || !/^(SIG)?[A-Z0-9]+$/.test(signal)) {
+        fail(`signal ${JSON.stringify(signal)} is not a signal name`, [...path, "signal"], "write signal: SIGKILL (the default) or SIGTERM");
+        return void 0;
+      }
+      return { kind, target, signal: signal.startsWith("SIG") ? signal : `SIG${signal}` };
+    }
+    case "stop":
+    case "restart":
+    case "pause":
+      return { kind, target };
+    case "partition":
+      return { kind, target, peer: targets[1] };
+    case "loss": {
+      const percent = typeof item.percent === "string" ? Number(item.percent.replace(/%$/, "")) : item.percent;
+      if (typeof percent !== "number" || !(percent > 0 && percent <= 100)) {
+        fail(`percent ${JSON.stringify(item.percent)} is not a percentage above 0 and at most 100`, item.percent === void 0 ? path : [...path, "percent"], "write percent: 10");
+        return void 0;
+      }
+      return { kind, target, percent };
+    }
+    case "bandwidth": {
+      const bits = typeof item.rate === "string" ? parseRate(item.rate) : void 0;
+      if (bits === void 0) {
+        fail(`rate ${JSON.stringify(item.rate)} is not a rate`, item.rate === void 0 ? path : [...path, "rate"], "write rate: 1mbit (bit, kbit, mbit, gbit per second)");
+        return void 0;
+      }
+      return { kind, target, bitsPerSecond: bits };
+    }
+    case "latency": {
+      const delayMs = item.delay === void 0 ? void 0 : duration(item.delay, [...path, "delay"], fail, "delay");
+      if (item.delay === void 0) fail("a latency fault needs a delay", path, "write delay: 100ms (added to each round trip)");
+      const jitterMs = item.jitter === void 0 ? 0 : duration(item.jitter, [...path, "jitter"], fail, "jitter");
+      const ports = item.ports === void 0 ? [] : Array.isArray(item.ports) ? item.ports : [item.ports];
+      if (!ports.every((p) => typeof p === "number" && Number.isInteger(p) && p > 0 && p < 65536)) {
+        fail(`ports ${JSON.stringify(item.ports)} are not port numbers`, [...path, "ports"], "write ports: [5432] (the target's ports its clients use)");
+        return void 0;
+      }
+      if (delayMs === void 0 || jitterMs === void 0) return void 0;
+      if (delayMs === 0) {
+        fail("a delay of 0 adds nothing", [...path, "delay"], DURATION_HINT);
+        return void 0;
+      }
+      if (jitterMs > delayMs) {
+        fail(`the jitter (${jitterMs}ms) is larger than the delay (${delayMs}ms)`, [...path, "jitter"], "keep the jitter at most the delay: latency cannot be negative");
+        return void 0;
+      }
+      return { kind, target, delayMs, jitterMs, ports };
+    }
+  }
+}
+var RATE_UNITS = { bit: 1, kbit: 1e3, mbit: 1e6, gbit: 1e9, bps: 8, kbps: 8e3, mbps: 8e6 };
+function parseRate(text) {
+  const m = /^(\d+(?:\.\d+)?)\s*([a-z]+)$/i.exec(text.trim());
+  const unit = m ? RATE_UNITS[m[2].toLowerCase()] : void 0;
+  if (!m || unit === void 0) return void 0;
+  const bits = Math.round(Number(m[1]) * unit);
+  return bits >= 8e3 ? bits : void 0;
+}
+function checkOverlaps(entries, ctx, fail) {
+  const spans = entries.map((e) => ({ ...e, spans: spansOf(e.fault) }));
+  for (let i = 0; i < spans.length; i++) {
+    const a = spans[i];
+    if (a.spans.some((s, r) => r > 0 && s[0] < a.spans[r - 1][1])) {
+      fail(`"${a.fault.name}" repeats before it has ended (every ${a.fault.repeat.everyMs}ms, each taking up to ${a.spans[0][1] - a.spans[0][0]}ms of the window)`, ["chaos", "faults", a.index, "repeat"], "make repeat.every longer than the duration plus the start window");
+    }
+    for (let j = i + 1; j < spans.length; j++) {
+      const b = spans[j];
+      const shared = targetsOf(a.fault.action).filter((t) => targetsOf(b.fault.action).includes(t));
+      if (shared.length === 0) continue;
+      if (!a.spans.some(([a0, a1]) => b.spans.some(([b0, b1]) => a0 < b1 && b0 < a1))) continue;
+      ctx.diagnostics.push(error(`"${b.fault.name}" can overlap "${a.fault.name}" on ${shared.join(" and ")}`, { location: b.fault.location, hint: `two faults on one service at once would undo each other; move one so that their windows cannot meet (the other is at line ${a.fault.location.line})` }));
+    }
+  }
+}
+function spansOf(f) {
+  const [lo, hi] = "atMs" in f.start ? [f.start.atMs, f.start.atMs] : f.start.betweenMs;
+  const length = f.durationMs === null ? Infinity : Math.max(f.durationMs, 1);
+  const count = f.repeat?.count ?? 1;
+  return Array.from({ length: count }, (_, r) => [lo + r * (f.repeat?.everyMs ?? 0), hi + r * (f.repeat?.everyMs ?? 0) + length]);
+}
+
 // src/definition/prenv-schema.ts
 var argv = external_exports.union([external_exports.string(), external_exports.array(external_exports.string())]);
 var envMap = external_exports.record(external_exports.string(), external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean()]));
@@ -294,7 +554,7 @@ var testSchema = external_exports.looseObject({
   reports: external_exports.union([external_exports.string(), external_exports.array(external_exports.string())]).optional()
 });
 var PRENV_KEYS = ["compose", "params", "setup", "test", "chaos", "preview"];
-var RESERVED_KEYS = ["chaos", "preview"];
+var RESERVED_KEYS = ["preview"];
 
 // src/definition/environment.ts
 var PRENV_FILES = ["prenv.yml", "prenv.yaml"];
@@ -362,6 +622,7 @@ function loadEnvironment(options) {
   if (!prenvFile && section) reader.checkSectionKeys(values);
   const setup = reader.setup(values.setup);
   const test = reader.test(values.test);
+  const chaos = readChaos(values.chaos, { locate: (path, key) => reader.at(path, key), services: Object.keys(definition.services), diagnostics });
   throwIfErrors(diagnostics);
   definition.warnings = diagnostics.filter((d) => d.severity === "warning");
   return {
@@ -369,6 +630,7 @@ function loadEnvironment(options) {
     params,
     setup,
     ...test ? { test } : {},
+    ...chaos ? { chaos } : {},
     ...section ? { file: section.source.file } : {},
     baseDir
   };

@@ -7,7 +7,7 @@ var __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
 import {
   hostAndPort,
   reachableHost
-} from "./chunk-5CWNZULP.js";
+} from "./chunk-CS6PBTZI.js";
 
 // src/cli/format.ts
 function seconds(ms) {

@@ -6,7 +6,7 @@ var __filename = __prenvFileURLToPath(import.meta.url);
 var __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
 import {
   runCommand
-} from "./chunk-AUCI47FA.js";
+} from "./chunk-VHLTX6AQ.js";
 import {
   ManifestError,
   ReproError,
@@ -16,16 +16,16 @@ import {
   parseManifest,
   repositoryRoot,
   shellQuote
-} from "./chunk-MCL36LFW.js";
+} from "./chunk-4KMUVMW5.js";
 import "./chunk-2NQ2TY7A.js";
-import "./chunk-YODFMPFG.js";
-import "./chunk-DUOZZAJH.js";
+import "./chunk-LKF5Q4JS.js";
+import "./chunk-LO6M6TEG.js";
 import {
   CliError,
   EXIT
-} from "./chunk-OFTS3Z2C.js";
-import "./chunk-JNSH3V54.js";
-import "./chunk-5CWNZULP.js";
+} from "./chunk-OV4QANFI.js";
+import "./chunk-5YABQATR.js";
+import "./chunk-CS6PBTZI.js";
 import "./chunk-DNIQM2FX.js";
 import "./chunk-GBOO6XMD.js";
 import {

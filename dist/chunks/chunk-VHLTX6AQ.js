@@ -20,33 +20,41 @@ import {
   runEnvironment,
   secretValues,
   shellQuote
-} from "./chunk-MCL36LFW.js";
+} from "./chunk-4KMUVMW5.js";
 import {
   endpointText,
   seconds,
   table
-} from "./chunk-YODFMPFG.js";
+} from "./chunk-LKF5Q4JS.js";
 import {
   parseAge
-} from "./chunk-DUOZZAJH.js";
+} from "./chunk-LO6M6TEG.js";
 import {
   CliError,
   EXIT,
   backendFor
-} from "./chunk-OFTS3Z2C.js";
+} from "./chunk-OV4QANFI.js";
 import {
   BootError,
   MASK,
   Redactor,
+  configHash,
+  diffEnvironment,
   escapeRegExp,
+  formatOperations,
   up
-} from "./chunk-JNSH3V54.js";
+} from "./chunk-5YABQATR.js";
 import {
+  ConflictError,
   DefinitionError,
+  ServiceError,
+  UnsupportedError,
+  canUpdate,
   describeCheck,
   formatDiagnostic,
-  planEnvironment
-} from "./chunk-5CWNZULP.js";
+  planEnvironment,
+  sleep
+} from "./chunk-CS6PBTZI.js";
 import {
   VERSION
 } from "./chunk-VDOGPAC4.js";
@@ -54,6 +62,97 @@ import {
 // src/cli/commands.ts
 import { hostname } from "node:os";
 import { join, relative, resolve } from "node:path";
+
+// src/engine/update.ts
+var UpdateError = class extends Error {
+  failure;
+  service;
+  /** The services put back as they ran before the update. */
+  restored;
+  constructor(failure, restored, options = {}) {
+    const back = restored.length > 0 ? `; ${restored.join(", ")} run${restored.length === 1 ? "s" : ""} again as before` : "; nothing had been changed";
+    super(`the update failed at service "${failure.service}": ${failure.message}${back}`, { cause: options.cause ?? failure });
+    this.name = "UpdateError";
+    this.failure = failure;
+    this.service = failure.service;
+    this.restored = restored;
+  }
+};
+var LockTimeoutError = class extends ConflictError {
+  constructor(environment, holder, leaseUntil) {
+    super(`environment "${environment}" is being updated by ${holder} (its lease runs until ${leaseUntil.toISOString()}); gave up waiting`);
+    this.name = "LockTimeoutError";
+  }
+};
+var DEFAULT_BOOT_MS = 5 * 6e4;
+var LOCK_POLL_MS = 200;
+async function upOrUpdate(plan2, options) {
+  const exists = (await options.backend.list()).some((e) => e.environment === plan2.environment && (e.services.length > 0 || e.networks > 0));
+  if (!exists) return { ...await up(plan2, options), operations: plan2.services.map((s) => ({ kind: "create", service: s.name })), updated: false };
+  return updateEnvironment(plan2, { ...options, backend: updating(options.backend, plan2.environment) });
+}
+function updating(backend, environment) {
+  if (canUpdate(backend)) return backend;
+  throw new UnsupportedError(`environment "${environment}" exists, and the ${backend.kind} backend cannot update an environment in place yet`, `remove it first (prenv down --env ${environment}), then prenv up`, { capability: "updateInPlace" });
+}
+async function planUpdate(plan2, backend, options = {}) {
+  const signal = options.signal ?? new AbortController().signal;
+  const images = /* @__PURE__ */ new Map();
+  await Promise.all(plan2.services.map(async (s) => images.set(s.name, await backend.prepareImage(plan2, s, () => void 0, signal))));
+  return diffEnvironment(await updating(backend, plan2.environment).observe(plan2.environment), plan2, hashesOf(plan2, images), options);
+}
+async function updateEnvironment(plan2, options) {
+  const { backend, owner } = options;
+  let operations = [];
+  const setAside = [];
+  let lock;
+  const leaseMs = options.leaseMs ?? (options.timeoutMs ?? DEFAULT_BOOT_MS) + 6e4;
+  try {
+    const result = await up(plan2, {
+      ...options,
+      update: async (images) => {
+        lock = await acquire(backend, plan2, owner, images.values().next().value.reference, leaseMs, options.lockWaitMs ?? 10 * 6e4, options.signal);
+        operations = diffEnvironment(await backend.observe(plan2.environment), plan2, hashesOf(plan2, images), { recreateAll: options.recreateAll ?? false });
+        options.onOperations?.(operations);
+        for (const op of [...operations].reverse()) {
+          if (op.kind !== "recreate") continue;
+          await backend.setAside(plan2.environment, op.service);
+          setAside.push(op.service);
+        }
+        return new Set(operations.filter((o) => o.kind === "unchanged").map((o) => o.service));
+      }
+    });
+    for (const name of setAside) await backend.discardSetAside(plan2.environment, name);
+    for (const op of operations) if (op.kind === "remove") await backend.removeService(plan2.environment, op.service);
+    return { ...result, operations, updated: true };
+  } catch (e) {
+    if (!(e instanceof BootError)) throw e;
+    for (const op of operations) if (op.kind === "create") await backend.removeService(plan2.environment, op.service);
+    const restored = [];
+    for (const name of [...setAside].reverse()) {
+      await backend.restore(plan2.environment, name);
+      restored.push(name);
+    }
+    throw new UpdateError(e.failure, restored, { cause: e });
+  } finally {
+    if (lock) await backend.unlock(plan2.environment, lock);
+  }
+}
+function hashesOf(plan2, images) {
+  return new Map(plan2.services.map((s) => [s.name, configHash(s, images.get(s.name))]));
+}
+async function acquire(backend, plan2, owner, image, leaseMs, waitMs, signal) {
+  const deadline = Date.now() + waitMs;
+  for (; ; ) {
+    const attempt = await backend.tryLock(plan2, owner, image, new Date(Date.now() + leaseMs));
+    if (attempt.acquired) return attempt.id;
+    if (Date.now() > deadline) {
+      const cause = new LockTimeoutError(plan2.environment, attempt.holder, attempt.leaseUntil);
+      throw new ServiceError("", cause.message, { hint: "wait for the other update, or serialise the workflow's runs with a `concurrency` group", cause });
+    }
+    await sleep(LOCK_POLL_MS, signal);
+  }
+}
 
 // src/cli/progress.ts
 var SHOWN = {
@@ -341,6 +440,17 @@ function validateCommand(opts, io) {
 `);
   return EXIT.ok;
 }
+async function planDiffCommand(opts, io) {
+  const p = plan(opts, io, opts.services);
+  const backend = await backendFor();
+  const ops = await planUpdate(p, backend, { recreateAll: opts.recreate ?? false });
+  if (opts.json) io.out.write(`${JSON.stringify({ environment: p.environment, operations: ops }, null, 2)}
+`);
+  else io.out.write(`prenv plan --diff \xB7 ${p.environment}
+${formatOperations(ops)}
+`);
+  return EXIT.ok;
+}
 function planCommand(opts, io) {
   let p;
   try {
@@ -406,8 +516,14 @@ async function upCommand(opts, io) {
 `);
   io.onCleanup?.(`prenv down --env ${p.environment}`);
   try {
-    const result = await up(p, {
+    const result = await upOrUpdate(p, {
       backend,
+      recreateAll: opts.recreate ?? false,
+      onOperations: (ops) => {
+        if (!opts.json) io.err.write(`updating in place:
+${formatOperations(ops)}
+`);
+      },
       owner: { host: hostname(), pid: process.pid },
       onEvent: (e) => progress?.update(e),
       keepOnFailure: opts.keepOnFailure ?? false,
@@ -416,7 +532,7 @@ async function upCommand(opts, io) {
     });
     progress?.stop();
     if (opts.json) {
-      io.out.write(`${JSON.stringify({ environment: result.environment, durationMs: result.durationMs, services: result.services, endpoints: result.endpoints }, null, 2)}
+      io.out.write(`${JSON.stringify({ environment: result.environment, durationMs: result.durationMs, services: result.services, endpoints: result.endpoints, updated: result.updated, operations: result.operations }, null, 2)}
 `);
       return EXIT.ok;
     }
@@ -430,6 +546,15 @@ async function upCommand(opts, io) {
     return EXIT.ok;
   } catch (e) {
     progress?.stop();
+    if (e instanceof UpdateError) {
+      const f = e.failure;
+      const lines = [`prenv: ${e.message}`];
+      if (f.logTail) lines.push(`--- last lines of ${f.service} ---`, f.logTail, "---");
+      if (f.hint) lines.push(`hint: ${f.hint}`);
+      if (opts.json) io.out.write(`${JSON.stringify(redactor.redactDeep({ environment: p.environment, error: { service: f.service, message: f.message, hint: f.hint, logTail: f.logTail }, restored: e.restored }), null, 2)}
+`);
+      throw new CliError(redactor.redact(lines.join("\n")), EXIT.environmentFailed);
+    }
     if (e instanceof BootError) {
       const f = e.failure;
       const lines = [`prenv: ${f.service ? `service "${f.service}" failed: ` : ""}${f.message}`];
@@ -578,6 +703,7 @@ function applySelection(environment, names, io) {
 export {
   plan,
   validateCommand,
+  planDiffCommand,
   planCommand,
   upCommand,
   describeCommand,

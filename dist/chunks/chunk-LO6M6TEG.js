@@ -13,6 +13,11 @@ function gcCandidates(environments, options) {
   for (const env of environments) {
     if (onlyKeptData(env)) continue;
     const ageMs = now.getTime() - env.created.getTime();
+    const expires = options.expiries?.get(env.environment);
+    if (expires && expires.getTime() <= now.getTime()) {
+      out.push({ environment: env, reason: `its preview expired at ${expires.toISOString()}` });
+      continue;
+    }
     if (options.olderThanMs !== void 0 && ageMs > options.olderThanMs) {
       out.push({ environment: env, reason: `older than the limit (${Math.round(ageMs / 6e4)} min)` });
       continue;

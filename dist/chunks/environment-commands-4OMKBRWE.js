@@ -7,21 +7,21 @@ var __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
 import {
   seconds,
   table
-} from "./chunk-YODFMPFG.js";
+} from "./chunk-LKF5Q4JS.js";
 import {
   gc,
   gcCandidates,
   parseAge
-} from "./chunk-DUOZZAJH.js";
+} from "./chunk-LO6M6TEG.js";
 import {
   CliError,
   EXIT,
   backendFor
-} from "./chunk-OFTS3Z2C.js";
-import "./chunk-JNSH3V54.js";
+} from "./chunk-OV4QANFI.js";
+import "./chunk-5YABQATR.js";
 import {
   DefinitionError
-} from "./chunk-5CWNZULP.js";
+} from "./chunk-CS6PBTZI.js";
 import "./chunk-DNIQM2FX.js";
 import "./chunk-GBOO6XMD.js";
 import "./chunk-VDOGPAC4.js";
@@ -33,7 +33,7 @@ import { hostname } from "node:os";
 async function environmentName(opts, io) {
   if (opts.env) return opts.env;
   try {
-    const { plan } = await import("./commands-ERBSIEN3.js");
+    const { plan } = await import("./commands-T2CELT62.js");
     return plan(opts, io).environment;
   } catch (e) {
     if (e instanceof DefinitionError) throw new CliError(`${e.message}
@@ -120,7 +120,7 @@ async function gcCommand(opts, io) {
   const olderThanMs = opts.olderThan ? parseAge(opts.olderThan) : void 0;
   if (opts.olderThan && olderThanMs === void 0) throw new CliError(`prenv: --older-than "${opts.olderThan}" is not an age; write for example 30m, 2h or 1d`, EXIT.badInput);
   const backend = await backendFor(opts, io);
-  const options = { host: hostname(), ...olderThanMs !== void 0 ? { olderThanMs } : {} };
+  const options = { host: hostname(), ...olderThanMs !== void 0 ? { olderThanMs } : {}, ...opts.expired ? { expiries: await backend.expiries() } : {} };
   const results = opts.dryRun ? gcCandidates(await backend.list(), options).map((decision) => ({ decision, removed: void 0 })) : await gc(backend, options);
   if (opts.json) {
     io.out.write(`${JSON.stringify(results.map((r) => ({ environment: r.decision.environment.environment, reason: r.decision.reason, removed: r.removed ?? null })), null, 2)}
