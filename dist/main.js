@@ -18,14 +18,16 @@ import {
   actionsState,
   appendRemoval,
   commentMarker,
+  dockerRouter,
   parseSummary,
   readRunContext,
   readSettings,
   renderReport,
   restCommentApi,
+  restDeploymentApi,
   saveComment,
   summarize
-} from "./chunks/chunk-7IQEOIIO.js";
+} from "./chunks/chunk-LVJF2YQX.js";
 import "./chunks/chunk-J2LH6GG5.js";
 import {
   debug,
@@ -42,6 +44,7 @@ import {
   REPORTS_DIR_PLACEHOLDER,
   REPORTS_DIR_VARIABLE,
   ResultsFolder,
+  UpdateError,
   buildManifest,
   createReportsDir,
   loadEnvironment,
@@ -53,10 +56,12 @@ import {
   reproductionLine,
   runEnvironment,
   seal,
-  secretValues
-} from "./chunks/chunk-4KMUVMW5.js";
+  secretValues,
+  upOrUpdate
+} from "./chunks/chunk-LYIUSFA2.js";
 import "./chunks/chunk-2NQ2TY7A.js";
-import "./chunks/chunk-LO6M6TEG.js";
+import "./chunks/chunk-RS5NC4LF.js";
+import "./chunks/chunk-UHC222H2.js";
 import {
   BackendSelectionError,
   BootError,
@@ -64,17 +69,19 @@ import {
   Redactor,
   backendKind,
   selectBackend,
+  summarizeOperations,
   up
-} from "./chunks/chunk-5YABQATR.js";
+} from "./chunks/chunk-4KSUVC4P.js";
 import {
   DefinitionError,
   PlanError,
   RuntimeUnavailableError,
+  UnsupportedError,
   formatDiagnostic,
   hostAndPort,
   planEnvironment,
   reachableHost
-} from "./chunks/chunk-CS6PBTZI.js";
+} from "./chunks/chunk-K3GAFYTF.js";
 import "./chunks/chunk-DNIQM2FX.js";
 import "./chunks/chunk-GBOO6XMD.js";
 import {
@@ -86,7 +93,7 @@ import "./chunks/chunk-RCFCKQT6.js";
 // src/action/main.ts
 import { execFileSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { hostname } from "node:os";
+import { hostname as hostname2 } from "node:os";
 import { isAbsolute, join as join2, relative as relative2, resolve } from "node:path";
 
 // src/history/compare.ts
@@ -148,13 +155,13 @@ function actionsArtifactUploader(options) {
     }
   };
 }
-async function uploadResults(folder, name, uploader, runUrl) {
+async function uploadResults(folder, name, uploader, runUrl2) {
   const files = folder.files();
   const shown = files.map((f) => relative(folder.dir, f));
   if (files.length === 0) return { name, files: shown, problem: "the results folder is empty" };
   try {
     const { id } = await uploader.upload(name, files, folder.dir);
-    return { name, files: shown, ...id !== void 0 && runUrl ? { url: `${runUrl}/artifacts/${id}` } : {} };
+    return { name, files: shown, ...id !== void 0 && runUrl2 ? { url: `${runUrl2}/artifacts/${id}` } : {} };
   } catch (e) {
     return { name, files: shown, problem: e.message };
   }
@@ -449,6 +456,125 @@ function slug(text) {
   return text.toLowerCase().replace(/[^a-z0-9_-]+/g, "-").replace(/-{2,}/g, "-").replace(/^[^a-z0-9]+/, "").replace(/[-_]+$/, "") || "prenv";
 }
 
+// src/action/preview.ts
+import { hostname } from "node:os";
+function deploymentEnvironment(number) {
+  return `pr-${number}`;
+}
+function routerFor(backend, settings, context, number) {
+  const addressing = { ...settings.preview, number, repo: context.repository.repo };
+  if (backend.kind === "docker") return dockerRouter(addressing);
+  throw new UnsupportedError(`the ${backend.kind} backend cannot form preview URLs yet (it would make Ingress objects)`, "run previews on the docker backend for now (a persistent engine: a self-hosted runner or DOCKER_HOST=ssh://\u2026)");
+}
+async function createOrUpdatePreview(step, plan, backend) {
+  const pr = step.context.pullRequest;
+  if (!pr) return step.notStarted("command: preview needs a pull request event (pull_request: opened, synchronize, reopened, closed)", void 0, `run this step on: pull_request, or use command: up`);
+  let router;
+  try {
+    router = routerFor(backend, step.settings, step.context, pr.number);
+  } catch (e) {
+    if (e instanceof UnsupportedError) return step.notStarted(e.message, void 0, e.hint);
+    throw e;
+  }
+  const routed = router.route(plan);
+  const owner = { host: hostname(), pid: process.pid };
+  const board = new ServiceBoard(routed.services);
+  const environment = deploymentEnvironment(pr.number);
+  try {
+    const result = await upOrUpdate(routed, {
+      backend,
+      owner,
+      keepOnFailure: false,
+      timeoutMs: step.settings.bootTimeoutMs,
+      onEvent: (e) => board.update(e),
+      onOperations: (ops) => info(`prenv: updating ${step.environment}: ${summarizeOperations(ops)}`)
+    });
+    const expires = new Date(Date.now() + step.settings.preview.ttlMs);
+    await backend.setExpiry(routed, owner, expires);
+    board.settle(result.services.map((s) => ({ name: s.name, image: s.image.reference, imageId: s.image.id, ...s.image.digest ? { digest: s.image.digest } : {}, phase: s.phase, readyMs: s.readyMs })));
+    const urls = router.urls(result.endpoints);
+    const recorded = await recordDeployment(step, environment, "success", urls[0]?.url, `prenv preview of ${step.environment}`);
+    const preview = { urls, operations: result.operations, updated: result.updated, expires: expires.toISOString(), ...recorded ? { deployment: environment } : {} };
+    setOutput(OUTPUT.previewUrls, JSON.stringify(urls));
+    setOutput(OUTPUT.result, "passed");
+    await step.finish(step.view("preview", { services: board.snapshot(), endpoints: result.endpoints, fate: { state: "up" }, preview }));
+    return 0;
+  } catch (e) {
+    if (!(e instanceof UpdateError || e instanceof BootError || e instanceof PreflightError)) throw e;
+    const failure = e instanceof UpdateError || e instanceof BootError ? e.failure : { message: e.message, hint: e.hint, service: e.service, logTail: void 0 };
+    const message = e instanceof UpdateError ? e.message : `the preview did not boot: ${failure.message}`;
+    await recordDeployment(step, environment, "failure", void 0, e instanceof UpdateError ? "the update failed; the previous version still serves" : "the preview did not boot");
+    setOutput(OUTPUT.result, "error");
+    await step.finish(
+      step.view("finished", {
+        services: board.snapshot(),
+        run: {
+          outcome: "error",
+          exitCode: 2,
+          error: { phase: "boot", message, ...failure.service ? { service: failure.service } : {}, ...failure.hint ? { hint: failure.hint } : {}, ...failure.logTail ? { output: failure.logTail } : {} },
+          setup: [],
+          timings: { totalMs: 0 }
+        },
+        fate: e instanceof UpdateError ? { state: "up" } : { state: "torn-down", by: "run" }
+      })
+    );
+    setFailed(`prenv: ${message}`);
+    return 1;
+  }
+}
+async function removePreview(step, backend) {
+  const pr = step.context.pullRequest;
+  let fate = { state: "torn-down", by: "pull request closed" };
+  if (backend instanceof Error) {
+    warning(`prenv: ${step.environment} could not be removed: ${backend.message}; \`prenv gc --expired\` removes it once it expires`);
+  } else {
+    const started = Date.now();
+    const removed = await backend.remove(step.environment, { keepVolumes: false });
+    fate = { ...fate, durationMs: Date.now() - started, removed };
+    info(`prenv: removed ${step.environment}: ${removed.containers} containers, ${removed.networks} networks, ${removed.volumes} volumes`);
+  }
+  const environment = deploymentEnvironment(pr.number);
+  const marked = await markInactive(step, environment);
+  setOutput(OUTPUT.result, "passed");
+  await step.finish(step.view("removed", { fate, preview: { urls: [], operations: [], updated: true, ...marked ? { deployment: environment } : {} } }));
+  return 0;
+}
+async function recordDeployment(step, environment, state, url, description) {
+  const api = step.deployments;
+  if (!api) return false;
+  const pr = step.context.pullRequest;
+  try {
+    const { id } = await api.createDeployment({ ref: pr.headSha, environment, description });
+    const log = runUrl(step.context);
+    await api.createDeploymentStatus(id, { state, ...url ? { environmentUrl: url } : {}, ...log ? { logUrl: log } : {}, description });
+    return true;
+  } catch (e) {
+    deploymentProblem(e, environment);
+    return false;
+  }
+}
+async function markInactive(step, environment) {
+  const api = step.deployments;
+  if (!api) return false;
+  try {
+    const [newest] = await api.listDeployments(environment);
+    if (!newest) return false;
+    const log = runUrl(step.context);
+    await api.createDeploymentStatus(newest.id, { state: "inactive", ...log ? { logUrl: log } : {}, description: "the pull request was closed; the preview was removed" });
+    return true;
+  } catch (e) {
+    deploymentProblem(e, environment);
+    return false;
+  }
+}
+function deploymentProblem(e, environment) {
+  if (e instanceof ReadOnlyTokenError) notice(`prenv: no deployment ${environment}: ${e.message}; give the job \`permissions: deployments: write\``);
+  else warning(`prenv: the deployment ${environment} could not be recorded: ${e.message} (the ${INPUT.githubToken} needs deployments: write)`);
+}
+function runUrl(context) {
+  return context.runId ? `${context.serverUrl}/${context.repository.owner}/${context.repository.repo}/actions/runs/${context.runId}` : void 0;
+}
+
 // src/action/main.ts
 var MAX_ANNOTATIONS = 10;
 async function run() {
@@ -459,6 +585,7 @@ async function run() {
       state: actionsState,
       uploader: (context) => actionsArtifactUploader({ available: context.artifactService }),
       commentApi: (token, context) => restCommentApi({ token, apiUrl: context.apiUrl, repository: context.repository }),
+      deploymentApi: (token, context) => restDeploymentApi({ token, apiUrl: context.apiUrl, repository: context.repository }),
       backend: (selection) => selectBackend(selection, process.env, { version: VERSION, onWarning: (message) => warning(`prenv: ${message}`) }),
       historyCache: (context) => actionsSummaryCache(context.workspace)
     });
@@ -487,6 +614,7 @@ async function runMain(deps) {
   const key = settings.commentKey ?? context.job ?? "prenv";
   const environment = settings.environment ?? environmentNameFor(context, key);
   deps.state.save(STATE.environment, environment);
+  if (settings.command === "preview") deps.state.save(STATE.keep, "true");
   deps.state.save(STATE.phase, "started");
   const viewFile = join2(context.runnerTemp, `prenv-view-${slug(key)}-${randomUUID().slice(0, 8)}.json`);
   deps.state.save(STATE.viewFile, viewFile);
@@ -495,7 +623,7 @@ async function runMain(deps) {
   const channel = openChannel(settings, context, key, deps, viewFile, links, redactor);
   const step = new MainStep(settings, context, deps, channel, { key, environment, links }, redactor);
   const closing = context.pullRequest?.action === "closed";
-  const code = settings.command === "down" || closing ? await step.remove(closing ? "pull request closed" : "down") : await step.boot();
+  const code = settings.command === "preview" && closing ? await step.removePreview() : settings.command === "down" || closing ? await step.remove(closing ? "pull request closed" : "down") : await step.boot();
   deps.state.save(STATE.phase, "finished");
   setOutput(OUTPUT.commentStatus, channel.status);
   setOutput(OUTPUT.commentUrl, channel.url ?? "");
@@ -574,7 +702,29 @@ var MainStep = class {
     setOutput(OUTPUT.result, "passed");
     return 0;
   }
-  /** `command: run` and `command: up`. */
+  /** `command: preview` on a closed pull request (preview.ts). */
+  async removePreview() {
+    let backend;
+    try {
+      backend = await this.backend();
+    } catch (e) {
+      backend = e instanceof Error ? e : new Error(String(e));
+    }
+    return removePreview(this.previewStep(), backend);
+  }
+  previewStep() {
+    const pr = this.context.pullRequest;
+    const writable = pr && !(pr.fromFork && this.context.eventName === "pull_request") && this.settings.token !== "";
+    return {
+      settings: this.settings,
+      context: this.context,
+      environment: this.id.environment,
+      view: (status, extra) => this.view(status, extra),
+      finish: (view) => this.finish(view),
+      notStarted: (message, detail, hint) => this.notStarted(message, detail, hint),
+      deployments: writable ? this.deps.deploymentApi(this.settings.token, this.context) : void 0
+    };
+  }
   /** A fresh folder for this run's reports (see PRENV_REPORTS_DIR). */
   reportsDir = REPORTS_DIR_PLACEHOLDER;
   async boot() {
@@ -642,6 +792,7 @@ var MainStep = class {
       const hint = backendKind(this.settings.backend, this.context.childEnv) === "docker" ? "the job needs a Docker engine: use a runner that has one (ubuntu-latest has), or start one in an earlier step" : `check the ${INPUT.kubeconfig} and ${INPUT.kubeContext} inputs, and that the runner can reach the cluster`;
       return this.notStarted(e.message, void 0, hint);
     }
+    if (this.settings.command === "preview") return createOrUpdatePreview(this.previewStep(), plan, backend);
     return this.settings.command === "up" ? this.up(plan, backend, reproduction) : this.runSuite(definition, plan, backend, draft);
   }
   /** What the run manifest says before the run: the tree, the definition, the parameters. */
@@ -676,7 +827,7 @@ var MainStep = class {
     try {
       const result = await up(plan, {
         backend,
-        owner: { host: hostname(), pid: process.pid },
+        owner: { host: hostname2(), pid: process.pid },
         keepOnFailure: this.settings.keepOnFailure,
         timeoutMs: this.settings.bootTimeoutMs,
         onEvent: (e) => {
@@ -731,7 +882,7 @@ var MainStep = class {
     const report = await runEnvironment(definition, plan, {
       backend,
       // The post step removes it; should that never run, gc does once this process is gone.
-      owner: { host: hostname(), pid: process.pid, ephemeral: true },
+      owner: { host: hostname2(), pid: process.pid, ephemeral: true },
       version: VERSION,
       env: this.childEnv,
       boot: true,
@@ -792,7 +943,7 @@ var MainStep = class {
       ...comparison ? { comparison } : {},
       services: board.snapshot(),
       endpoints: report.endpoints,
-      run: { outcome: report.outcome, exitCode: report.exitCode, ...report.error ? { error: report.error } : {}, ...report.tests ? { tests: report.tests } : {}, ...report.suite ? { suite: report.suite } : {}, setup: report.setup, timings: report.timings },
+      run: { outcome: report.outcome, exitCode: report.exitCode, ...report.error ? { error: report.error } : {}, ...report.tests ? { tests: report.tests } : {}, ...report.suite ? { suite: report.suite } : {}, ...report.chaos ? { chaos: report.chaos } : {}, setup: report.setup, timings: report.timings },
       fate: fateOf(report, this.settings.keepOnFailure),
       links: { ...this.id.links, artifact: { name: artifactName, ...artifact.url ? { url: artifact.url } : {}, ...artifact.problem ? { problem: artifact.problem } : {} } },
       ...reproduction ? { reproduction } : {}

@@ -14,19 +14,20 @@ import {
   readSettings,
   renderReport,
   restCommentApi
-} from "./chunks/chunk-7IQEOIIO.js";
+} from "./chunks/chunk-LVJF2YQX.js";
 import "./chunks/chunk-J2LH6GG5.js";
 import {
   info,
   summary,
   warning
 } from "./chunks/chunk-RUU7HI7P.js";
+import "./chunks/chunk-RS5NC4LF.js";
 import {
   gc
-} from "./chunks/chunk-LO6M6TEG.js";
+} from "./chunks/chunk-UHC222H2.js";
 import {
   DockerBackend
-} from "./chunks/chunk-CS6PBTZI.js";
+} from "./chunks/chunk-K3GAFYTF.js";
 import "./chunks/chunk-DNIQM2FX.js";
 import "./chunks/chunk-GBOO6XMD.js";
 import {
@@ -63,7 +64,8 @@ async function runPost(deps) {
   }
   let removed;
   let removalMs = 0;
-  if (saved.environment) {
+  if (saved.keep && saved.environment) info(`prenv: ${saved.environment} is a preview and stays up`);
+  if (saved.environment && !saved.keep) {
     const started = Date.now();
     try {
       removed = await backend.remove(saved.environment, { keepVolumes: false });
@@ -82,7 +84,7 @@ async function runPost(deps) {
     warning(`prenv post step: the sweep for leftovers failed: ${e.message}`);
   }
   const somethingRemoved = removed !== void 0 && removed.containers + removed.networks + removed.volumes > 0;
-  if (saved.phase === "finished" && !somethingRemoved) return;
+  if ((saved.phase === "finished" || saved.keep) && !somethingRemoved) return;
   await reportTeardown(deps, saved, removed, removalMs);
 }
 async function reportTeardown(deps, saved, removed, removalMs) {

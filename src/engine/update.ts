@@ -54,8 +54,10 @@ const LOCK_POLL_MS = 200;
  * place — only what changed is replaced.
  */
 export async function upOrUpdate(plan: Plan, options: UpdateOptions): Promise<UpdateResult> {
-  const exists = (await options.backend.list()).some((e) => e.environment === plan.environment && (e.services.length > 0 || e.networks > 0));
-  if (!exists) return { ...(await up(plan, options)), operations: plan.services.map((s) => ({ kind: "create", service: s.name })), updated: false };
+  const existing = (await options.backend.list()).find((e) => e.environment === plan.environment && (e.services.length > 0 || e.networks > 0));
+  // One that another `up` is still creating is not updated: that `up` refuses it at its
+  // claim, at once ("already exists"), instead of waiting to replace what is being made.
+  if (!existing || !existing.complete) return { ...(await up(plan, options)), operations: plan.services.map((s) => ({ kind: "create", service: s.name })), updated: false };
   return updateEnvironment(plan, { ...options, backend: updating(options.backend, plan.environment) });
 }
 

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { FaultError } from "../../src/backends/backend.ts";
 import { before, describe, test } from "node:test";
 import type { AppliedFault } from "../../src/backends/backend.ts";
 import { up } from "../../src/engine/up.ts";
@@ -100,17 +101,19 @@ describe("faults on Docker (real engine)", { timeout: 240_000 }, () => {
     assert.ok(after > 3 * 8e6, "the cap is gone after the fault");
   });
 
-  test("latency 200ms: the added round trip is within 20% of the request (netem, or the proxy without it)", async () => {
-    const base = median(await requestTimes(9));
-    const fault = await inject({ kind: "latency", target: "srv", delayMs: 200, jitterMs: 0, ports: [80] }, "d.1");
-    console.log(`latency applied by: ${fault.how}`);
-    const during = median(await requestTimes(9));
-    await fault.undo();
+  // Measured here: Docker 20.10 keeps a reconnected container's network aliases, so the
+  // target's name led to both it and the proxy and half the requests went around the
+  // proxy (+0 ms or +203 ms, run by run). The proxy now refuses to count as applied
+  // unless the name leads to it alone, so on this engine the fault is reported, not
+  // half applied. With netem (GitHub's runners) latency goes through tc instead.
+  test("latency without netem: a proxy that cannot take the target's name over alone is reported, not half applied", async () => {
+    const base = median(await requestTimes(5));
+    await assert.rejects(
+      inject({ kind: "latency", target: "srv", delayMs: 200, jitterMs: 0, ports: [80] }, "d.1"),
+      (e: unknown) => e instanceof FaultError && /srv does not lead to the proxy \([\d.]+\) alone within 5 s: the engine still gives the target that name/.test(e.message),
+    );
     const after = median(await requestTimes(5));
-    const added = (during - base) * 1000;
-    console.log(`latency: +${added.toFixed(0)}ms for a request of +200ms (base ${(base * 1000).toFixed(1)}ms)`);
-    assert.ok(Math.abs(added - 200) / 200 < 0.2, `added ${added} ms`);
-    assert.ok(after - base < 0.05, "back to normal after the fault");
+    assert.ok(after - base < 0.05, "nothing of the fault is left: requests are as fast as before");
   });
 
   test("kill with restart: always comes back; pause freezes and resumes", async () => {

@@ -277,6 +277,10 @@ export class DockerFaults implements Faults {
         await docker.getNetwork(n.name).disconnect({ Container: proxy.id });
         await docker.getNetwork(n.name).connect({ Container: proxy.id, EndpointConfig: { Aliases: n.aliases } });
       }
+      // In place only once every name leads to the proxy alone: a name the engine keeps for
+      // the target would send some clients around the proxy, a fault that only half applies.
+      const address = (await proxy.inspect()).NetworkSettings.Networks[networks[0]!.name]?.IPAddress;
+      for (const alias of networks[0]!.aliases) if (address) await this.waitResolvesOnly(name, alias, address);
     } catch (cause) {
       await this.undoRecord(proxy, record, label).catch(() => undefined);
       throw new FaultError(label, `the latency proxy could not be put in place: ${(cause as Error).message}`, { cause, hint: `chaos.helper-image (${image}) needs perl for the proxy` });
@@ -285,6 +289,15 @@ export class DockerFaults implements Faults {
       how: `TCP proxy ${name} in place of ${networks.flatMap((n) => n.aliases).filter((a, i, all) => all.indexOf(a) === i).join(", ")} on port ${ports.join(", ")}, delaying what ${fault.target} sends by ${fault.delayMs}ms${fault.jitterMs ? ` ±${fault.jitterMs}ms` : ""} (this kernel has no netem: ${why})`,
       undo: () => this.undoRecord(proxy, record, label),
     };
+  }
+
+  private async waitResolvesOnly(name: string, alias: string, address: string): Promise<void> {
+    const check = `perl -MSocket -e 'my @a = (gethostbyname($ARGV[0]))[4 .. 99]; exit((@a == 1 && inet_ntoa($a[0]) eq $ARGV[1]) ? 0 : 1)' ${alias} ${address}`;
+    for (let i = 0; i < 50; i++) {
+      if ((await this.execIn(name, check)).exitCode === 0) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`${alias} does not lead to the proxy (${address}) alone within 5 s: the engine still gives the target that name (Docker 20.10 keeps a reconnected container's aliases), so some clients would go around the proxy`);
   }
 
   private async waitListening(name: string, ports: number[]): Promise<void> {

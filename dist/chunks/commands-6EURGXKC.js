@@ -12,14 +12,15 @@ import {
   runCommand,
   upCommand,
   validateCommand
-} from "./chunk-VHLTX6AQ.js";
-import "./chunk-4KMUVMW5.js";
+} from "./chunk-5SV5HLNE.js";
+import "./chunk-LYIUSFA2.js";
 import "./chunk-2NQ2TY7A.js";
-import "./chunk-LKF5Q4JS.js";
-import "./chunk-LO6M6TEG.js";
-import "./chunk-OV4QANFI.js";
-import "./chunk-5YABQATR.js";
-import "./chunk-CS6PBTZI.js";
+import "./chunk-RS5NC4LF.js";
+import "./chunk-757RTUWR.js";
+import "./chunk-UHC222H2.js";
+import "./chunk-PIQVZFFE.js";
+import "./chunk-4KSUVC4P.js";
+import "./chunk-K3GAFYTF.js";
 import "./chunk-DNIQM2FX.js";
 import "./chunk-GBOO6XMD.js";
 import "./chunk-VDOGPAC4.js";

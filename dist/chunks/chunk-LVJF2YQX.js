@@ -13,8 +13,12 @@ import {
   saveState
 } from "./chunk-RUU7HI7P.js";
 import {
+  chaosProblems,
+  faultsLine
+} from "./chunk-RS5NC4LF.js";
+import {
   parseAge
-} from "./chunk-LO6M6TEG.js";
+} from "./chunk-UHC222H2.js";
 import {
   BACKEND_KINDS,
   definedFields,
@@ -22,7 +26,7 @@ import {
   hostAndPort,
   reachableHost,
   require_dist
-} from "./chunk-CS6PBTZI.js";
+} from "./chunk-K3GAFYTF.js";
 import {
   __toESM
 } from "./chunk-RCFCKQT6.js";
@@ -42,6 +46,37 @@ var GitHubApiError = class extends Error {
     this.status = status;
   }
 };
+function restDeploymentApi(options) {
+  const octokit = getOctokit(options.token, { baseUrl: options.apiUrl.replace(/\/$/, "") });
+  const { owner, repo } = options.repository;
+  return {
+    async createDeployment({ ref, environment, description }) {
+      try {
+        const { data, status } = await octokit.rest.repos.createDeployment({ owner, repo, ref, environment, description, auto_merge: false, required_contexts: [], transient_environment: true, production_environment: false });
+        if (status !== 201 || !("id" in data)) throw new GitHubApiError(`creating a deployment to ${environment}: GitHub answered ${status} (${"message" in data ? data.message : "no deployment"})`, status);
+        return { id: data.id };
+      } catch (e) {
+        if (e instanceof GitHubApiError) throw e;
+        throw apiError(e, `creating a deployment to ${environment}`);
+      }
+    },
+    async createDeploymentStatus(id, { state, environmentUrl, logUrl, description }) {
+      try {
+        await octokit.rest.repos.createDeploymentStatus({ owner, repo, deployment_id: id, state, description, ...environmentUrl ? { environment_url: environmentUrl } : {}, ...logUrl ? { log_url: logUrl } : {} });
+      } catch (e) {
+        throw apiError(e, `setting deployment ${id} to ${state}`);
+      }
+    },
+    async listDeployments(environment) {
+      try {
+        const { data } = await octokit.rest.repos.listDeployments({ owner, repo, environment, per_page: 100 });
+        return data.map((d) => ({ id: d.id, ref: d.ref }));
+      } catch (e) {
+        throw apiError(e, `listing the deployments to ${environment}`);
+      }
+    }
+  };
+}
 var READ_ONLY = "Resource not accessible by integration";
 function restCommentApi(options) {
   const octokit = getOctokit(options.token, { baseUrl: options.apiUrl.replace(/\/$/, "") });
@@ -212,8 +247,8 @@ function fenced(body, language = "") {
 ${clean}
 ${fence}`;
 }
-function link(label, url) {
-  return `[${label}](${url})`;
+function link(label2, url) {
+  return `[${label2}](${url})`;
 }
 
 // src/report/comparison.ts
@@ -293,7 +328,11 @@ function renderReport(view, options) {
 ${statusLine(view)}` }];
   const problem = problemSection(view);
   if (problem) before.push(problem);
+  const preview = previewSection(view);
+  if (preview) before.push(preview);
   if (view.services.length > 0) before.push(serviceTable(view, pointer));
+  const faults = faultsSection(view);
+  if (faults) before.push(faults);
   const after = [];
   const compared = comparisonSection(view, duration);
   if (compared) after.push({ full: compared });
@@ -390,6 +429,8 @@ function title(view) {
       return `### \u23F3 ${name} \u2014 environment ready, running setup and tests`;
     case "up":
       return `### \u{1F7E2} ${name} \u2014 environment up`;
+    case "preview":
+      return `### \u{1F50E} ${name} \u2014 preview ${view.preview?.updated ? "updated" : "up"}`;
     case "not-started":
       return `### \u26A0\uFE0F ${name} \u2014 not started`;
     case "interrupted":
@@ -435,6 +476,26 @@ function problemSection(view) {
   if (detail) lines2.push(["<details><summary>Output</summary>", "", fenced(detail), "", "</details>"].join("\n"));
   if (p.hint) lines2.push(`Hint: ${text(p.hint)}`);
   return { full: lines2.join("\n\n"), short: [phase, fenced(firstChars(p.message, 1e3))].join("\n\n") };
+}
+function previewSection(view) {
+  const p = view.preview;
+  if (!p) return void 0;
+  const deployment = p.deployment ? ` \xB7 deployment ${code(p.deployment)}` : "";
+  if (view.status === "removed") {
+    return { full: `**Preview removed**: the environment ${code(view.environment)} is gone${p.deployment ? ` and deployment ${code(p.deployment)} is marked inactive` : ""}.` };
+  }
+  const head = `**Preview** ${p.updated ? "updated by this push" : "created"}${p.expires ? ` \xB7 expires ${text(p.expires.replace(/\.\d+Z$/, "Z"))} unless a push renews it` : ""}${deployment}`;
+  const urls = p.urls.length > 0 ? ["| service | URL | direct (engine host) |", "|---|---|---|", ...p.urls.map((u) => `| ${code(u.service, { cell: true })} | ${link(text(u.url.replace(/^https?:\/\//, "")), u.url)} | ${code(u.direct, { cell: true })} |`)].join("\n") : "No service publishes a TCP port, so the preview has no URL.";
+  const verb = { create: "created", recreate: "recreated", remove: "removed", unchanged: "unchanged" };
+  const changed = p.operations.filter((o) => o.kind !== "unchanged");
+  const kept = p.operations.filter((o) => o.kind === "unchanged");
+  const ops = [
+    ...changed.map((o) => `- ${code(o.service)} ${verb[o.kind]}${o.kind === "recreate" ? `: ${text(o.reason)}` : ""}`),
+    ...kept.length > 0 ? [`- unchanged, same containers and data: ${kept.map((o) => code(o.service)).join(", ")}`] : []
+  ];
+  const what = p.updated ? `**This push changed**${changed.length === 0 ? " nothing: no container was replaced" : ""}
+${ops.join("\n")}` : "";
+  return { full: [head, urls, what].filter((x) => x !== "").join("\n\n"), short: [head, urls].join("\n\n") };
 }
 function serviceTable(view, pointer) {
   const endpointsOf = (s) => view.endpoints.filter((e) => e.service === s.name);
@@ -495,6 +556,13 @@ function reportProblems(view, pointer) {
 
 ${shown.join("\n")}`, short: `**Report problems**: ${problems.length}, listed in ${pointer}.` };
 }
+function faultsSection(view) {
+  const chaos = view.run?.chaos;
+  if (!chaos) return void 0;
+  const problems = chaosProblems(chaos).map((p) => `> \u26A0\uFE0F ${text(p)}`);
+  const line = text(faultsLine(chaos));
+  return { full: [line, ...problems].join("\n"), short: problems.length ? `${text(`Faults (seed ${chaos.seed})`)}: ${problems.length} could not be applied or undone; see results.json` : `${text(`Faults: ${chaos.timeline.length} (seed ${chaos.seed})`)}; the timeline is in results.json` };
+}
 function countsLine(view) {
   const t = view.run?.tests?.totals;
   if (!t) return void 0;
@@ -526,7 +594,7 @@ function footer(view) {
   const fate = view.fate;
   switch (fate.state) {
     case "up":
-      parts.push("The environment is up for the rest of the job; the post step removes it.");
+      parts.push(view.preview ? "The preview stays up until the pull request is closed or it expires." : "The environment is up for the rest of the job; the post step removes it.");
       break;
     case "kept":
       parts.push(`The environment was kept (${text(fate.reason)}); the post step removes it when the job ends.`);
@@ -692,7 +760,10 @@ var INPUT = {
   namespacePrefix: "namespace-prefix",
   registry: "registry",
   history: "history",
-  passOnKnownFailures: "pass-on-known-failures"
+  passOnKnownFailures: "pass-on-known-failures",
+  previewTtl: "preview-ttl",
+  previewHost: "preview-host",
+  previewProxy: "preview-proxy"
 };
 var OUTPUT = {
   result: "result",
@@ -706,7 +777,8 @@ var OUTPUT = {
   resultsPath: "results-path",
   reproduction: "reproduction",
   commentUrl: "comment-url",
-  commentStatus: "comment-status"
+  commentStatus: "comment-status",
+  previewUrls: "preview-urls"
 };
 var STATE = {
   /** The environment the main step may have created: the post step removes it. */
@@ -715,6 +787,8 @@ var STATE = {
   phase: "phase",
   /** The comment (id, author, url) and the issue it is on, as JSON. */
   comment: "comment",
+  /** "true": the environment outlives the job (command: preview), so the post step leaves it alone. */
+  keep: "keep",
   /** The file holding the last report view, so that the post step can re-render it. */
   viewFile: "view-file"
 };
@@ -737,6 +811,7 @@ function loadRun(store) {
     } catch {
     }
   }
+  if (store.get(STATE.keep) === "true") run.keep = true;
   const viewFile = store.get(STATE.viewFile);
   if (viewFile) run.viewFile = viewFile;
   return run;
@@ -843,6 +918,68 @@ function numberAt(value, path2) {
 
 // src/action/inputs.ts
 var import_yaml = __toESM(require_dist(), 1);
+
+// src/engine/preview-urls.ts
+var PLACEHOLDERS = ["service", "number", "repo"];
+function hostTemplateProblem(template) {
+  if (template === "") return void 0;
+  const { host } = splitScheme(template);
+  const unknown = [...host.matchAll(/\{([^}]*)\}/g)].map((m) => m[1]).filter((p) => !PLACEHOLDERS.includes(p));
+  if (unknown.length > 0) return `{${unknown[0]}} is not a placeholder; use ${PLACEHOLDERS.map((p) => `{${p}}`).join(", ")}`;
+  if (!host.includes("{service}")) return "it has no {service}, so every service would get the same host";
+  const sample = host.replace(/\{(service|number|repo)\}/g, "x");
+  if (!/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/i.test(sample) || sample.includes("..")) return "it is not a host name (letters, digits, '-' and '.', with placeholders), without a path or port";
+  return void 0;
+}
+function label(name) {
+  return name.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "") || "x";
+}
+function splitScheme(template) {
+  const m = /^(https?):\/\/(.*)$/.exec(template);
+  return m ? { scheme: m[1], host: m[2] } : { scheme: "http", host: template };
+}
+function hostFor(addressing, service) {
+  const { host } = splitScheme(addressing.hostTemplate);
+  return host.replace(/\{service\}/g, label(service)).replace(/\{number\}/g, String(addressing.number)).replace(/\{repo\}/g, label(addressing.repo)).toLowerCase();
+}
+function exposed(endpoints) {
+  const seen = /* @__PURE__ */ new Set();
+  return endpoints.filter((e) => e.protocol === "tcp" && !seen.has(e.service) && seen.add(e.service));
+}
+function dockerRouter(addressing) {
+  const { scheme } = splitScheme(addressing.hostTemplate);
+  return {
+    route(plan) {
+      if (addressing.proxy === "none" || addressing.hostTemplate === "") return plan;
+      return {
+        ...plan,
+        services: plan.services.map((s) => {
+          const port = s.ports.find((p) => p.protocol === "tcp");
+          if (!port) return s;
+          return { ...s, spec: { ...s.spec, labels: { ...s.spec.labels, ...traefikLabels(`${plan.environment}-${s.name}`, hostFor(addressing, s.name), port.target) } } };
+        })
+      };
+    },
+    urls(endpoints) {
+      return exposed(endpoints).map((e) => {
+        const direct = hostAndPort(reachableHost(e.hostIp), e.hostPort);
+        const url = addressing.hostTemplate === "" ? `http://${direct}` : addressing.proxy === "traefik" ? `${scheme}://${hostFor(addressing, e.service)}` : `${scheme}://${hostAndPort(hostFor(addressing, e.service), e.hostPort)}`;
+        return { service: e.service, url, containerPort: e.containerPort, direct };
+      });
+    }
+  };
+}
+function traefikLabels(name, host, port) {
+  const router = label(name);
+  return {
+    "traefik.enable": "true",
+    [`traefik.http.routers.${router}.rule`]: `Host(\`${host}\`)`,
+    [`traefik.http.routers.${router}.service`]: router,
+    [`traefik.http.services.${router}.loadbalancer.server.port`]: String(port)
+  };
+}
+
+// src/action/inputs.ts
 var InputError = class extends Error {
   input;
   constructor(input, message) {
@@ -851,13 +988,14 @@ var InputError = class extends Error {
     this.input = input;
   }
 };
-var COMMANDS = ["run", "up", "down"];
+var COMMANDS = ["run", "up", "down", "preview"];
+var PROXIES = ["none", "traefik"];
 function readSettings(read = (name) => getInput(name)) {
   const get = (name) => read(name).trim();
   const optional = (name) => get(name) || void 0;
   const command = get(INPUT.command) || "run";
   if (!COMMANDS.includes(command)) {
-    throw new InputError(INPUT.command, `"${command}" is not a command; use run (boot, test, tear down), up (boot and keep it for the next steps) or down (remove it)`);
+    throw new InputError(INPUT.command, `"${command}" is not a command; use run (boot, test, tear down), up (boot and keep it for the next steps), down (remove it) or preview (keep the pull request's environment up until it is closed)`);
   }
   const token = get(INPUT.githubToken);
   const comment = bool(INPUT.comment, get(INPUT.comment), true);
@@ -882,7 +1020,8 @@ function readSettings(read = (name) => getInput(name)) {
     allowUntrustedCodeWithWriteToken: bool(INPUT.allowUntrustedCode, get(INPUT.allowUntrustedCode), false),
     history: bool(INPUT.history, get(INPUT.history), true),
     passOnKnownFailures: bool(INPUT.passOnKnownFailures, get(INPUT.passOnKnownFailures), false),
-    backend: backendSelection(optional)
+    backend: backendSelection(optional),
+    preview: previewSettings(get)
   };
   const definition = optional(INPUT.definition);
   if (definition) settings.definition = path(INPUT.definition, definition);
@@ -900,6 +1039,15 @@ function readSettings(read = (name) => getInput(name)) {
   }
   if (comment && !token) throw new InputError(INPUT.githubToken, "is empty, and comment is true; pass github-token: ${{ github.token }} (the default), or set comment: false");
   return settings;
+}
+function previewSettings(get) {
+  const hostTemplate = get(INPUT.previewHost);
+  const problem = hostTemplateProblem(hostTemplate);
+  if (problem) throw new InputError(INPUT.previewHost, `"${hostTemplate}": ${problem}; for example {service}-pr-{number}.preview.example.com`);
+  const proxy = get(INPUT.previewProxy) || "none";
+  if (!PROXIES.includes(proxy)) throw new InputError(INPUT.previewProxy, `"${proxy}" is not a proxy prenv labels containers for; use ${PROXIES.join(" or ")}`);
+  if (proxy !== "none" && hostTemplate === "") throw new InputError(INPUT.previewProxy, `is ${proxy}, but ${INPUT.previewHost} is empty: the proxy routes by host name; set ${INPUT.previewHost}`);
+  return { ttlMs: duration2(INPUT.previewTtl, get(INPUT.previewTtl) || "72h"), hostTemplate, proxy };
 }
 function backendSelection(optional) {
   const backend = optional(INPUT.backend);
@@ -963,6 +1111,7 @@ function path(name, raw) {
 
 export {
   ReadOnlyTokenError,
+  restDeploymentApi,
   restCommentApi,
   summarize,
   SummaryError,
@@ -981,6 +1130,7 @@ export {
   saveComment,
   ContextError,
   readRunContext,
+  dockerRouter,
   InputError,
   readSettings
 };

@@ -23928,6 +23928,14 @@ var UnsupportedError = class extends Error {
     this.capability = options.capability;
   }
 };
+function requireCapabilities(backend, needed) {
+  const missing = needed.filter((n) => !backend.capabilities[n.capability]);
+  if (missing.length === 0) return;
+  const where = (l) => `${l.file}:${l.line}:${l.column}`;
+  const first = missing[0].location;
+  const reasons = missing.map((m, i) => m.location && i > 0 ? `${m.because} (${where(m.location)})` : m.because);
+  throw new UnsupportedError(`${first ? `${where(first)}: ` : ""}the ${backend.kind} backend cannot ${reasons.join(", nor ")}`, "run it on a backend that can (--backend docker), or leave those out of the definition", { capability: missing[0].capability });
+}
 var ServiceError = class extends Error {
   service;
   hint;
@@ -47107,6 +47115,7 @@ export {
   RuntimeUnavailableError,
   ConflictError,
   UnsupportedError,
+  requireCapabilities,
   ServiceError,
   withTimeout,
   sleep,

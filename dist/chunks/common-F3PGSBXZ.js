@@ -9,9 +9,9 @@ import {
   EXIT,
   backendFor,
   explain
-} from "./chunk-OV4QANFI.js";
-import "./chunk-5YABQATR.js";
-import "./chunk-CS6PBTZI.js";
+} from "./chunk-PIQVZFFE.js";
+import "./chunk-4KSUVC4P.js";
+import "./chunk-K3GAFYTF.js";
 import "./chunk-DNIQM2FX.js";
 import "./chunk-GBOO6XMD.js";
 import "./chunk-VDOGPAC4.js";

@@ -50,6 +50,13 @@ async function gc(backend, options) {
   }
   return results;
 }
+async function undoAbandonedFaults(backend, options) {
+  const alive = options.isAlive ?? processAlive;
+  return backend.undoAbandonedFaults((owner) => {
+    const [host, pid] = splitOwner(owner);
+    return host === options.host && pid !== void 0 && !alive(pid);
+  });
+}
 function onlyKeptData(env) {
   return env.volumesKept && env.services.length === 0 && env.networks === 0 && !env.complete;
 }
@@ -76,5 +83,6 @@ function parseAge(text) {
 export {
   gcCandidates,
   gc,
+  undoAbandonedFaults,
   parseAge
 };

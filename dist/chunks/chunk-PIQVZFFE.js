@@ -9,14 +9,14 @@ import {
   PreflightError,
   backendKind,
   selectBackend
-} from "./chunk-5YABQATR.js";
+} from "./chunk-4KSUVC4P.js";
 import {
   DefinitionError,
   PlanError,
   RuntimeUnavailableError,
   ServiceError,
   UnsupportedError
-} from "./chunk-CS6PBTZI.js";
+} from "./chunk-K3GAFYTF.js";
 import {
   VERSION
 } from "./chunk-VDOGPAC4.js";

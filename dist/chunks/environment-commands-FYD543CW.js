@@ -7,21 +7,22 @@ var __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
 import {
   seconds,
   table
-} from "./chunk-LKF5Q4JS.js";
+} from "./chunk-757RTUWR.js";
 import {
   gc,
   gcCandidates,
-  parseAge
-} from "./chunk-LO6M6TEG.js";
+  parseAge,
+  undoAbandonedFaults
+} from "./chunk-UHC222H2.js";
 import {
   CliError,
   EXIT,
   backendFor
-} from "./chunk-OV4QANFI.js";
-import "./chunk-5YABQATR.js";
+} from "./chunk-PIQVZFFE.js";
+import "./chunk-4KSUVC4P.js";
 import {
   DefinitionError
-} from "./chunk-CS6PBTZI.js";
+} from "./chunk-K3GAFYTF.js";
 import "./chunk-DNIQM2FX.js";
 import "./chunk-GBOO6XMD.js";
 import "./chunk-VDOGPAC4.js";
@@ -33,7 +34,7 @@ import { hostname } from "node:os";
 async function environmentName(opts, io) {
   if (opts.env) return opts.env;
   try {
-    const { plan } = await import("./commands-T2CELT62.js");
+    const { plan } = await import("./commands-6EURGXKC.js");
     return plan(opts, io).environment;
   } catch (e) {
     if (e instanceof DefinitionError) throw new CliError(`${e.message}
@@ -121,16 +122,19 @@ async function gcCommand(opts, io) {
   if (opts.olderThan && olderThanMs === void 0) throw new CliError(`prenv: --older-than "${opts.olderThan}" is not an age; write for example 30m, 2h or 1d`, EXIT.badInput);
   const backend = await backendFor(opts, io);
   const options = { host: hostname(), ...olderThanMs !== void 0 ? { olderThanMs } : {}, ...opts.expired ? { expiries: await backend.expiries() } : {} };
+  const faults = opts.dryRun ? [] : await undoAbandonedFaults(backend, options);
   const results = opts.dryRun ? gcCandidates(await backend.list(), options).map((decision) => ({ decision, removed: void 0 })) : await gc(backend, options);
+  for (const f of faults) io.err.write(`${f.undone ? "undid" : "could not undo"} fault ${f.fault} of ${f.environment} (process ${f.owner} is gone): ${f.detail}
+`);
   if (opts.json) {
     io.out.write(`${JSON.stringify(results.map((r) => ({ environment: r.decision.environment.environment, reason: r.decision.reason, removed: r.removed ?? null })), null, 2)}
 `);
-    return EXIT.ok;
+    return faults.some((f) => !f.undone) ? EXIT.environmentFailed : EXIT.ok;
   }
-  if (results.length === 0) io.err.write("nothing to collect\n");
+  if (results.length === 0 && faults.length === 0) io.err.write("nothing to collect\n");
   for (const r of results) io.err.write(`${opts.dryRun ? "would remove" : "removed"} ${r.decision.environment.environment}: ${r.decision.reason}
 `);
-  return EXIT.ok;
+  return faults.some((f) => !f.undone) ? EXIT.environmentFailed : EXIT.ok;
 }
 export {
   downCommand,

@@ -8,53 +8,57 @@ import {
   REPORTS_DIR_PLACEHOLDER,
   REPORTS_DIR_VARIABLE,
   ResultsFolder,
+  UpdateError,
   buildManifest,
   createReportsDir,
+  formatSchedule,
   imageDifferences,
   loadEnvironment,
   localSource,
   overrideTest,
   pathInRepository,
+  planUpdate,
   repositoryRoot,
   reproductionLine,
   runEnvironment,
   secretValues,
-  shellQuote
-} from "./chunk-4KMUVMW5.js";
+  shellQuote,
+  upOrUpdate
+} from "./chunk-LYIUSFA2.js";
+import {
+  at,
+  chaosNeeds,
+  chaosProblems,
+  timelineRows
+} from "./chunk-RS5NC4LF.js";
 import {
   endpointText,
   seconds,
   table
-} from "./chunk-LKF5Q4JS.js";
+} from "./chunk-757RTUWR.js";
 import {
   parseAge
-} from "./chunk-LO6M6TEG.js";
+} from "./chunk-UHC222H2.js";
 import {
   CliError,
   EXIT,
   backendFor
-} from "./chunk-OV4QANFI.js";
+} from "./chunk-PIQVZFFE.js";
 import {
   BootError,
   MASK,
   Redactor,
-  configHash,
-  diffEnvironment,
   escapeRegExp,
-  formatOperations,
-  up
-} from "./chunk-5YABQATR.js";
+  formatOperations
+} from "./chunk-4KSUVC4P.js";
 import {
-  ConflictError,
   DefinitionError,
-  ServiceError,
   UnsupportedError,
-  canUpdate,
   describeCheck,
   formatDiagnostic,
   planEnvironment,
-  sleep
-} from "./chunk-CS6PBTZI.js";
+  requireCapabilities
+} from "./chunk-K3GAFYTF.js";
 import {
   VERSION
 } from "./chunk-VDOGPAC4.js";
@@ -62,97 +66,6 @@ import {
 // src/cli/commands.ts
 import { hostname } from "node:os";
 import { join, relative, resolve } from "node:path";
-
-// src/engine/update.ts
-var UpdateError = class extends Error {
-  failure;
-  service;
-  /** The services put back as they ran before the update. */
-  restored;
-  constructor(failure, restored, options = {}) {
-    const back = restored.length > 0 ? `; ${restored.join(", ")} run${restored.length === 1 ? "s" : ""} again as before` : "; nothing had been changed";
-    super(`the update failed at service "${failure.service}": ${failure.message}${back}`, { cause: options.cause ?? failure });
-    this.name = "UpdateError";
-    this.failure = failure;
-    this.service = failure.service;
-    this.restored = restored;
-  }
-};
-var LockTimeoutError = class extends ConflictError {
-  constructor(environment, holder, leaseUntil) {
-    super(`environment "${environment}" is being updated by ${holder} (its lease runs until ${leaseUntil.toISOString()}); gave up waiting`);
-    this.name = "LockTimeoutError";
-  }
-};
-var DEFAULT_BOOT_MS = 5 * 6e4;
-var LOCK_POLL_MS = 200;
-async function upOrUpdate(plan2, options) {
-  const exists = (await options.backend.list()).some((e) => e.environment === plan2.environment && (e.services.length > 0 || e.networks > 0));
-  if (!exists) return { ...await up(plan2, options), operations: plan2.services.map((s) => ({ kind: "create", service: s.name })), updated: false };
-  return updateEnvironment(plan2, { ...options, backend: updating(options.backend, plan2.environment) });
-}
-function updating(backend, environment) {
-  if (canUpdate(backend)) return backend;
-  throw new UnsupportedError(`environment "${environment}" exists, and the ${backend.kind} backend cannot update an environment in place yet`, `remove it first (prenv down --env ${environment}), then prenv up`, { capability: "updateInPlace" });
-}
-async function planUpdate(plan2, backend, options = {}) {
-  const signal = options.signal ?? new AbortController().signal;
-  const images = /* @__PURE__ */ new Map();
-  await Promise.all(plan2.services.map(async (s) => images.set(s.name, await backend.prepareImage(plan2, s, () => void 0, signal))));
-  return diffEnvironment(await updating(backend, plan2.environment).observe(plan2.environment), plan2, hashesOf(plan2, images), options);
-}
-async function updateEnvironment(plan2, options) {
-  const { backend, owner } = options;
-  let operations = [];
-  const setAside = [];
-  let lock;
-  const leaseMs = options.leaseMs ?? (options.timeoutMs ?? DEFAULT_BOOT_MS) + 6e4;
-  try {
-    const result = await up(plan2, {
-      ...options,
-      update: async (images) => {
-        lock = await acquire(backend, plan2, owner, images.values().next().value.reference, leaseMs, options.lockWaitMs ?? 10 * 6e4, options.signal);
-        operations = diffEnvironment(await backend.observe(plan2.environment), plan2, hashesOf(plan2, images), { recreateAll: options.recreateAll ?? false });
-        options.onOperations?.(operations);
-        for (const op of [...operations].reverse()) {
-          if (op.kind !== "recreate") continue;
-          await backend.setAside(plan2.environment, op.service);
-          setAside.push(op.service);
-        }
-        return new Set(operations.filter((o) => o.kind === "unchanged").map((o) => o.service));
-      }
-    });
-    for (const name of setAside) await backend.discardSetAside(plan2.environment, name);
-    for (const op of operations) if (op.kind === "remove") await backend.removeService(plan2.environment, op.service);
-    return { ...result, operations, updated: true };
-  } catch (e) {
-    if (!(e instanceof BootError)) throw e;
-    for (const op of operations) if (op.kind === "create") await backend.removeService(plan2.environment, op.service);
-    const restored = [];
-    for (const name of [...setAside].reverse()) {
-      await backend.restore(plan2.environment, name);
-      restored.push(name);
-    }
-    throw new UpdateError(e.failure, restored, { cause: e });
-  } finally {
-    if (lock) await backend.unlock(plan2.environment, lock);
-  }
-}
-function hashesOf(plan2, images) {
-  return new Map(plan2.services.map((s) => [s.name, configHash(s, images.get(s.name))]));
-}
-async function acquire(backend, plan2, owner, image, leaseMs, waitMs, signal) {
-  const deadline = Date.now() + waitMs;
-  for (; ; ) {
-    const attempt = await backend.tryLock(plan2, owner, image, new Date(Date.now() + leaseMs));
-    if (attempt.acquired) return attempt.id;
-    if (Date.now() > deadline) {
-      const cause = new LockTimeoutError(plan2.environment, attempt.holder, attempt.leaseUntil);
-      throw new ServiceError("", cause.message, { hint: "wait for the other update, or serialise the workflow's runs with a `concurrency` group", cause });
-    }
-    await sleep(LOCK_POLL_MS, signal);
-  }
-}
 
 // src/cli/progress.ts
 var SHOWN = {
@@ -201,8 +114,8 @@ var Progress = class {
       return [name, SHOWN[r.phase], seconds(elapsed), done ? "" : detail];
     });
     const text = table(rows, "  ");
-    const up2 = this.drawn > 0 ? `\x1B[${this.drawn}A` : "";
-    this.out.write(`${up2}\x1B[0J${text}
+    const up = this.drawn > 0 ? `\x1B[${this.drawn}A` : "";
+    this.out.write(`${up}\x1B[0J${text}
 `);
     this.drawn = rows.length;
   }
@@ -248,6 +161,11 @@ function renderSummary(report, resultsDir, logsSaved) {
   }
   if (failed.length > MAX_FAILED_SHOWN) lines.push(`  \u2026 and ${failed.length - MAX_FAILED_SHOWN} more in ${resultsDir}/results.json`);
   if (report.outcome !== "error" && report.error) lines.push(`  ${report.error.message}`);
+  if (report.chaos) {
+    lines.push(`faults (seed ${report.chaos.seed}; replay with --seed ${report.chaos.seed}):`);
+    lines.push(report.chaos.timeline.length ? table(timelineRows(report.chaos), "  ") : "  none scheduled");
+    for (const problem of chaosProblems(report.chaos)) lines.push(`  ! ${problem}`);
+  }
   const tm = report.timings;
   const timing = [
     tm.bootMs !== void 0 ? `boot ${seconds(tm.bootMs)}` : void 0,
@@ -367,8 +285,8 @@ function insert(runner, env, command, shell, text, viaNpm, args, how) {
   if (shell) {
     const m = AFTER[runner].exec(text);
     if (!m) return { runner, env, command, files: {}, how: `PRENV_TEST_SELECTION only: ${runner} is not started directly by the command` };
-    const at = m.index + m[0].length;
-    return { runner, env, command: [command[0], "-c", `${text.slice(0, at)} ${words}${text.slice(at)}`], files: {}, how };
+    const at2 = m.index + m[0].length;
+    return { runner, env, command: [command[0], "-c", `${text.slice(0, at2)} ${words}${text.slice(at2)}`], files: {}, how };
   }
   const i = command.findIndex((w, k) => runner === "go" ? w === "test" && command[k - 1]?.endsWith("go") : runner === "maven" ? /(^|\/)(mvn|mvnw)$/.test(w) : new RegExp(`(^|/)${runner}$`).test(w));
   if (i < 0) return { runner, env, command, files: {}, how: `PRENV_TEST_SELECTION only: ${runner} is not started directly by the command` };
@@ -595,6 +513,15 @@ async function runWithReportsDir(opts, io, mode, reportsDir, origin) {
   const timeoutMs = opts.timeout ? parseAge(opts.timeout) : void 0;
   if (opts.timeout && timeoutMs === void 0) throw new CliError(`prenv: --timeout "${opts.timeout}" is not a duration; write for example 90s, 5m or 1h`, EXIT.badInput);
   const backend = await backendFor(opts, io);
+  if (opts.seed !== void 0 && !environment.chaos && !opts.json) io.err.write("prenv: note: --seed has no effect: the definition has no chaos section\n");
+  try {
+    requireCapabilities(backend, chaosNeeds(environment.chaos));
+  } catch (e) {
+    if (e instanceof UnsupportedError) throw new CliError(`prenv: ${e.message}
+  hint: ${e.hint}
+nothing was created`, EXIT.badInput);
+    throw e;
+  }
   if (mode === "test") {
     const existing = (await backend.list()).find((e) => e.environment === p.environment);
     if (!existing || existing.services.length === 0) throw new CliError(`prenv: environment "${p.environment}" is not up; start it with \`prenv up\`, or use \`prenv run\` to boot, test and tear down in one`, EXIT.environmentFailed);
@@ -618,6 +545,19 @@ async function runWithReportsDir(opts, io, mode, reportsDir, origin) {
     forceSetup: opts.setup ?? false,
     redactor,
     ...timeoutMs !== void 0 ? { bootTimeoutMs: timeoutMs } : {},
+    ...opts.seed !== void 0 ? { seed: opts.seed } : {},
+    onChaosSchedule: (schedule) => {
+      if (!opts.json) io.err.write(formatSchedule(schedule));
+    },
+    onFault: (f, event) => {
+      if (opts.json) return;
+      if (event === "applied") io.err.write(`  \u26A1 ${f.name} at ${at(f.actualStartMs ?? 0)}: ${f.how ?? "applied"}
+`);
+      else if (event === "undone") io.err.write(`  \u21BA ${f.name} at ${at(f.undoneAtMs ?? 0)}: ${f.undoDetail ?? "undone"}
+`);
+      else io.err.write(`  ! ${f.name}: ${f.applied === "failed" ? `could not be applied: ${f.error ?? ""}` : `could not be undone: ${f.undoDetail ?? ""}`}
+`);
+    },
     onServiceEvent: (e) => progress?.update(e),
     onPhase: (phase) => {
       if (phase !== "boot") progress?.stop();

@@ -9,10 +9,21 @@ import {
   XMLValidator
 } from "./chunk-2NQ2TY7A.js";
 import {
+  FAULT_KINDS,
+  INSTANT_FAULTS,
+  NETWORK_FAULTS,
+  chaosNeeds,
+  chaosProblems,
+  plannedTimeline,
+  targetsOf
+} from "./chunk-RS5NC4LF.js";
+import {
   BootError,
   Output,
   Redactor,
   TEST_LOG_FILE,
+  configHash,
+  diffEnvironment,
   logTail,
   looksSecret,
   passText,
@@ -20,10 +31,14 @@ import {
   serviceLogFile,
   stepLogFile,
   up
-} from "./chunk-5YABQATR.js";
+} from "./chunk-4KSUVC4P.js";
 import {
+  ConflictError,
   DefinitionError,
+  FaultError,
   ServiceError,
+  UnsupportedError,
+  canUpdate,
   definedFields,
   describeIssue,
   didYouMean,
@@ -37,14 +52,16 @@ import {
   parseDuration,
   parseMount,
   readYaml,
+  requireCapabilities,
   resolveFiles,
+  sleep,
   stableJson,
   throwIfErrors,
   toArgv,
   valueAt,
   warning,
   withTimeout
-} from "./chunk-CS6PBTZI.js";
+} from "./chunk-K3GAFYTF.js";
 import {
   mergeInto,
   writeText
@@ -59,7 +76,7 @@ var SPEC_KEYS = ["type", "default", "description", "required", "values", "secret
 function parseParamSpecs(source, path, diagnostics) {
   const block = valueAt(source.value, path);
   if (block === void 0 || block === null) return [];
-  const fail = (message, at, hint, key = false) => diagnostics.push(error(message, { location: key ? source.locateKey([...path, ...at]) : source.locate([...path, ...at]), hint }));
+  const fail = (message2, at, hint, key = false) => diagnostics.push(error(message2, { location: key ? source.locateKey([...path, ...at]) : source.locate([...path, ...at]), hint }));
   if (!isMapping(block)) {
     fail("params must be a mapping of parameter names to their specs", [], 'write `params: { db_version: { type: string, default: "16" } }`');
     return [];
@@ -245,15 +262,6 @@ function describe(raw) {
 import { existsSync } from "node:fs";
 import { basename, dirname, resolve } from "node:path";
 
-// src/chaos/model.ts
-var LIFECYCLE_FAULTS = ["kill", "stop", "restart", "pause"];
-var NETWORK_FAULTS = ["partition", "loss", "bandwidth", "latency"];
-var FAULT_KINDS = [...LIFECYCLE_FAULTS, ...NETWORK_FAULTS];
-var INSTANT_FAULTS = ["kill", "restart"];
-function targetsOf(action) {
-  return action.kind === "partition" ? [action.target, action.peer] : [action.target];
-}
-
 // src/chaos/definition.ts
 var CHAOS_KEYS = ["seed", "helper-image", "faults"];
 var FAULT_KEYS = ["name", "fault", "target", "start", "duration", "repeat", "signal", "percent", "rate", "delay", "jitter", "ports"];
@@ -271,7 +279,7 @@ var DURATION_HINT = 'write a duration such as "500ms", "30s" or "2m"';
 var UNTIL_END = "until-end";
 function readChaos(raw, ctx) {
   if (raw === void 0 || raw === null) return void 0;
-  const fail = (message, path, hint, key = false) => ctx.diagnostics.push(error(message, { location: ctx.locate(path, key), hint }));
+  const fail = (message2, path, hint, key = false) => ctx.diagnostics.push(error(message2, { location: ctx.locate(path, key), hint }));
   if (!isMapping(raw)) {
     fail('"chaos" must be a mapping', ["chaos"], "write chaos: { seed: 42, faults: [ { fault: pause, target: db, start: 10s, duration: 5s } ] }");
     return void 0;
@@ -704,8 +712,8 @@ var SectionReader = class {
     if (!this.source) return { file: this.definition.files[0] ?? "", line: 1, column: 1 };
     return key ? this.source.locateKey([...this.base, ...path]) : this.source.locate([...this.base, ...path]);
   }
-  fail(message, path, hint, key = false) {
-    this.diagnostics.push(error(message, { location: this.at(path, key), hint }));
+  fail(message2, path, hint, key = false) {
+    this.diagnostics.push(error(message2, { location: this.at(path, key), hint }));
   }
   checkSectionKeys(values) {
     const allowed = PRENV_KEYS.filter((k) => k !== "compose");
@@ -868,6 +876,97 @@ function asRecord(v) {
   return isMapping(v) ? v : {};
 }
 
+// src/engine/update.ts
+var UpdateError = class extends Error {
+  failure;
+  service;
+  /** The services put back as they ran before the update. */
+  restored;
+  constructor(failure, restored, options = {}) {
+    const back = restored.length > 0 ? `; ${restored.join(", ")} run${restored.length === 1 ? "s" : ""} again as before` : "; nothing had been changed";
+    super(`the update failed at service "${failure.service}": ${failure.message}${back}`, { cause: options.cause ?? failure });
+    this.name = "UpdateError";
+    this.failure = failure;
+    this.service = failure.service;
+    this.restored = restored;
+  }
+};
+var LockTimeoutError = class extends ConflictError {
+  constructor(environment, holder, leaseUntil) {
+    super(`environment "${environment}" is being updated by ${holder} (its lease runs until ${leaseUntil.toISOString()}); gave up waiting`);
+    this.name = "LockTimeoutError";
+  }
+};
+var DEFAULT_BOOT_MS = 5 * 6e4;
+var LOCK_POLL_MS = 200;
+async function upOrUpdate(plan, options) {
+  const existing = (await options.backend.list()).find((e) => e.environment === plan.environment && (e.services.length > 0 || e.networks > 0));
+  if (!existing || !existing.complete) return { ...await up(plan, options), operations: plan.services.map((s) => ({ kind: "create", service: s.name })), updated: false };
+  return updateEnvironment(plan, { ...options, backend: updating(options.backend, plan.environment) });
+}
+function updating(backend, environment) {
+  if (canUpdate(backend)) return backend;
+  throw new UnsupportedError(`environment "${environment}" exists, and the ${backend.kind} backend cannot update an environment in place yet`, `remove it first (prenv down --env ${environment}), then prenv up`, { capability: "updateInPlace" });
+}
+async function planUpdate(plan, backend, options = {}) {
+  const signal = options.signal ?? new AbortController().signal;
+  const images = /* @__PURE__ */ new Map();
+  await Promise.all(plan.services.map(async (s) => images.set(s.name, await backend.prepareImage(plan, s, () => void 0, signal))));
+  return diffEnvironment(await updating(backend, plan.environment).observe(plan.environment), plan, hashesOf(plan, images), options);
+}
+async function updateEnvironment(plan, options) {
+  const { backend, owner } = options;
+  let operations = [];
+  const setAside = [];
+  let lock;
+  const leaseMs = options.leaseMs ?? (options.timeoutMs ?? DEFAULT_BOOT_MS) + 6e4;
+  try {
+    const result = await up(plan, {
+      ...options,
+      update: async (images) => {
+        lock = await acquire(backend, plan, owner, images.values().next().value.reference, leaseMs, options.lockWaitMs ?? 10 * 6e4, options.signal);
+        operations = diffEnvironment(await backend.observe(plan.environment), plan, hashesOf(plan, images), { recreateAll: options.recreateAll ?? false });
+        options.onOperations?.(operations);
+        for (const op of [...operations].reverse()) {
+          if (op.kind !== "recreate") continue;
+          await backend.setAside(plan.environment, op.service);
+          setAside.push(op.service);
+        }
+        return new Set(operations.filter((o) => o.kind === "unchanged").map((o) => o.service));
+      }
+    });
+    for (const name of setAside) await backend.discardSetAside(plan.environment, name);
+    for (const op of operations) if (op.kind === "remove") await backend.removeService(plan.environment, op.service);
+    return { ...result, operations, updated: true };
+  } catch (e) {
+    if (!(e instanceof BootError)) throw e;
+    for (const op of operations) if (op.kind === "create") await backend.removeService(plan.environment, op.service);
+    const restored = [];
+    for (const name of [...setAside].reverse()) {
+      await backend.restore(plan.environment, name);
+      restored.push(name);
+    }
+    throw new UpdateError(e.failure, restored, { cause: e });
+  } finally {
+    if (lock) await backend.unlock(plan.environment, lock);
+  }
+}
+function hashesOf(plan, images) {
+  return new Map(plan.services.map((s) => [s.name, configHash(s, images.get(s.name))]));
+}
+async function acquire(backend, plan, owner, image, leaseMs, waitMs, signal) {
+  const deadline = Date.now() + waitMs;
+  for (; ; ) {
+    const attempt = await backend.tryLock(plan, owner, image, new Date(Date.now() + leaseMs));
+    if (attempt.acquired) return attempt.id;
+    if (Date.now() > deadline) {
+      const cause = new LockTimeoutError(plan.environment, attempt.holder, attempt.leaseUntil);
+      throw new ServiceError("", cause.message, { hint: "wait for the other update, or serialise the workflow's runs with a `concurrency` group", cause });
+    }
+    await sleep(LOCK_POLL_MS, signal);
+  }
+}
+
 // src/manifest/manifest.ts
 import { createHash } from "node:crypto";
 var MANIFEST_VERSION = 1;
@@ -882,7 +981,7 @@ function buildManifest(draft, report) {
     ...s.baseImages?.length ? { baseImages: s.baseImages } : {}
   }));
   const failedTests = (report.tests?.cases ?? []).filter((c) => c.status === "failed" || c.status === "error").map((c) => ({ ...c.suite ? { suite: c.suite } : {}, name: c.name, ...c.file ? { file: c.file } : {} }));
-  return seal({ ...draft, images, outcome: report.outcome, failedTests });
+  return seal({ ...draft, images, outcome: report.outcome, failedTests, ...report.chaos ? { chaos: report.chaos } : {} });
 }
 function seal(draft) {
   const body = { manifestVersion: MANIFEST_VERSION, ...draft };
@@ -906,8 +1005,8 @@ function imageDifferences(then, now) {
 }
 var ManifestError = class extends Error {
   hint;
-  constructor(message, hint, options) {
-    super(message, options);
+  constructor(message2, hint, options) {
+    super(message2, options);
     this.name = "ManifestError";
     this.hint = hint;
   }
@@ -937,6 +1036,16 @@ function parseManifest(text, file, prenvVersion) {
 }
 var sha = external_exports.string().regex(/^[0-9a-f]{40}$/);
 var testRecord = external_exports.object({ suite: external_exports.string().optional(), name: external_exports.string(), file: external_exports.string().optional() });
+var faultAction = external_exports.discriminatedUnion("kind", [
+  external_exports.object({ kind: external_exports.literal("kill"), target: external_exports.string(), signal: external_exports.string() }),
+  external_exports.object({ kind: external_exports.literal("stop"), target: external_exports.string() }),
+  external_exports.object({ kind: external_exports.literal("restart"), target: external_exports.string() }),
+  external_exports.object({ kind: external_exports.literal("pause"), target: external_exports.string() }),
+  external_exports.object({ kind: external_exports.literal("partition"), target: external_exports.string(), peer: external_exports.string() }),
+  external_exports.object({ kind: external_exports.literal("loss"), target: external_exports.string(), percent: external_exports.number() }),
+  external_exports.object({ kind: external_exports.literal("bandwidth"), target: external_exports.string(), bitsPerSecond: external_exports.number() }),
+  external_exports.object({ kind: external_exports.literal("latency"), target: external_exports.string(), delayMs: external_exports.number(), jitterMs: external_exports.number(), ports: external_exports.array(external_exports.number()) })
+]);
 var manifestSchema = external_exports.object({
   manifestVersion: external_exports.literal(MANIFEST_VERSION),
   prenvVersion: external_exports.string(),
@@ -967,6 +1076,25 @@ var manifestSchema = external_exports.object({
   test: external_exports.object({ commandOverride: external_exports.string().optional(), selection: external_exports.array(testRecord).optional() }).optional(),
   outcome: external_exports.enum(["passed", "failed", "error"]),
   failedTests: external_exports.array(testRecord),
+  chaos: external_exports.object({
+    seed: external_exports.string(),
+    timeline: external_exports.array(
+      external_exports.object({
+        id: external_exports.string(),
+        name: external_exports.string(),
+        action: faultAction,
+        plannedStartMs: external_exports.number(),
+        durationMs: external_exports.number().nullable(),
+        actualStartMs: external_exports.number().optional(),
+        how: external_exports.string().optional(),
+        applied: external_exports.enum(["applied", "failed", "not reached"]),
+        error: external_exports.string().optional(),
+        undoneAtMs: external_exports.number().optional(),
+        undo: external_exports.enum(["undone", "nothing to undo", "failed", "not applied"]),
+        undoDetail: external_exports.string().optional()
+      })
+    )
+  }).optional(),
   checksum: external_exports.string()
 });
 
@@ -1058,6 +1186,124 @@ async function createReportsDir() {
   return { path, remove: () => rm2(path, { recursive: true, force: true }) };
 }
 
+// src/chaos/schedule.ts
+import { createHash as createHash2, randomInt } from "node:crypto";
+function draw(seed, fault, repetition) {
+  return createHash2("sha256").update(`prenv-chaos\0${seed}\0${fault}\0${repetition}`).digest().readUInt32BE(0) / 2 ** 32;
+}
+function drawSeed() {
+  return String(randomInt(1, 2 ** 31 - 1));
+}
+function resolveSchedule(chaos, seed) {
+  const faults = [];
+  chaos.faults.forEach((f, i) => {
+    const count = f.repeat?.count ?? 1;
+    for (let r = 0; r < count; r++) {
+      const offset = r * (f.repeat?.everyMs ?? 0);
+      const u = draw(seed, i, r);
+      const base = "atMs" in f.start ? f.start.atMs : f.start.betweenMs[0] + Math.floor(u * (f.start.betweenMs[1] - f.start.betweenMs[0] + 1));
+      faults.push({ id: `${i + 1}.${r + 1}`, name: f.name, action: f.action, plannedStartMs: base + offset, durationMs: f.durationMs });
+    }
+  });
+  faults.sort((a, b) => a.plannedStartMs - b.plannedStartMs || a.id.localeCompare(b.id, void 0, { numeric: true }));
+  return { seed, faults };
+}
+function formatSchedule(schedule) {
+  const lines = [`chaos schedule (seed ${schedule.seed}; replay with --seed ${schedule.seed}):`];
+  for (const f of schedule.faults) {
+    lines.push(`  ${seconds(f.plannedStartMs).padStart(8)}  ${f.name}${f.durationMs === null ? " until the end of the suite" : f.durationMs === 0 ? "" : ` for ${seconds(f.durationMs)}`}`);
+  }
+  return `${lines.join("\n")}
+`;
+}
+function seconds(ms) {
+  return `${(ms / 1e3).toFixed(ms % 1e3 === 0 ? 0 : ms % 100 === 0 ? 1 : 3)}s`;
+}
+
+// src/chaos/inject.ts
+function startChaos(schedule, options) {
+  const t0 = Date.now();
+  const since = () => Date.now() - t0;
+  const timers = /* @__PURE__ */ new Set();
+  const outcomes = schedule.faults.map((f) => ({ ...f, applied: "not reached", undo: "not applied" }));
+  const work = /* @__PURE__ */ new Map();
+  const undos = /* @__PURE__ */ new Map();
+  let finished = false;
+  const later = (ms, fn) => {
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      fn();
+    }, Math.max(0, ms));
+    timers.add(timer);
+  };
+  const chain = (id, step) => work.set(id, (work.get(id) ?? Promise.resolve()).then(step));
+  const undo = (outcome) => chain(outcome.id, async () => {
+    const fn = undos.get(outcome.id);
+    if (!fn) return;
+    undos.delete(outcome.id);
+    try {
+      outcome.undoDetail = await fn();
+      outcome.undo = outcome.undoDetail === "nothing to undo" ? "nothing to undo" : "undone";
+      outcome.undoneAtMs = since();
+      options.onEvent?.(outcome, "undone");
+    } catch (e) {
+      outcome.undo = "failed";
+      outcome.undoDetail = message(e);
+      outcome.undoneAtMs = since();
+      options.onEvent?.(outcome, "failed");
+    }
+  });
+  const apply = (outcome, fault) => chain(outcome.id, async () => {
+    if (finished) return;
+    outcome.actualStartMs = since();
+    try {
+      const applied = await options.faults.injectFault(options.plan, fault.action, options.owner, { id: fault.id, ...options.helperImage ? { helperImage: options.helperImage } : {} });
+      outcome.applied = "applied";
+      outcome.how = applied.how;
+      undos.set(outcome.id, applied.undo);
+      options.onEvent?.(outcome, "applied");
+    } catch (e) {
+      outcome.applied = "failed";
+      outcome.error = message(e);
+      options.onEvent?.(outcome, "failed");
+      return;
+    }
+    if (fault.durationMs === 0) await undoNow(outcome);
+    else if (fault.durationMs !== null && !finished) later(fault.plannedStartMs + fault.durationMs - since(), () => void undo(outcome));
+  });
+  const undoNow = async (outcome) => {
+    const fn = undos.get(outcome.id);
+    undos.delete(outcome.id);
+    try {
+      outcome.undoDetail = await fn();
+      outcome.undo = "nothing to undo";
+      options.onEvent?.(outcome, "undone");
+    } catch (e) {
+      outcome.undo = "failed";
+      outcome.undoDetail = message(e);
+      options.onEvent?.(outcome, "failed");
+    }
+    outcome.undoneAtMs = since();
+  };
+  schedule.faults.forEach((fault, i) => later(fault.plannedStartMs, () => void apply(outcomes[i], fault)));
+  return {
+    async finish() {
+      if (finished) return outcomes;
+      finished = true;
+      for (const t of timers) clearTimeout(t);
+      timers.clear();
+      await Promise.all(work.values());
+      for (const o of outcomes) if (undos.has(o.id)) void undo(o);
+      await Promise.all(work.values());
+      return outcomes;
+    }
+  };
+}
+function message(e) {
+  if (e instanceof FaultError) return e.hint ? `${e.message} (${e.hint})` : e.message;
+  return e instanceof Error ? e.message : String(e);
+}
+
 // src/results/collect.ts
 import { glob, readFile as readFile2, stat } from "node:fs/promises";
 import { isAbsolute as isAbsolute2, join as join3, relative as relative2, resolve as resolve2, sep } from "node:path";
@@ -1065,9 +1311,9 @@ import { isAbsolute as isAbsolute2, join as join3, relative as relative2, resolv
 // src/results/junit.ts
 function parseJUnit(xml, report) {
   const problems = [];
-  const fail = (message, at) => {
+  const fail = (message2, at) => {
     const where = at ? `:${at.line}${at.column ? `:${at.column}` : ""}` : "";
-    problems.push({ report, message: `${report}${where}: ${message}`, ...at ? { line: at.line } : {}, ...at?.column ? { column: at.column } : {} });
+    problems.push({ report, message: `${report}${where}: ${message2}`, ...at ? { line: at.line } : {}, ...at?.column ? { column: at.column } : {} });
     return { cases: [], problems, durationMs: 0 };
   };
   const text = xml.startsWith("\uFEFF") ? xml.slice(1) : xml;
@@ -1332,11 +1578,11 @@ var ReportReader = class {
       status = "skipped";
     }
     const detail = detailEl ? detailOf(detailEl) : {};
-    let { message, stack } = detail;
+    let { message: message2, stack } = detail;
     const notPassing = status === "failed" || status === "error" || status === "flaky";
     if (notPassing && !stack && suiteOutput.includes(name) && name.length > 2) {
       stack = capHead(trimBlock(suiteOutput), MAX_STACK);
-      message ??= messageFromText(stack);
+      message2 ??= messageFromText(stack);
     }
     const fileAttr = nonEmpty(el.attrs.get("file"));
     const lineAttr = toLine(el.attrs.get("line"), this.pytest ? 1 : 0);
@@ -1352,7 +1598,7 @@ var ReportReader = class {
       ...classname !== void 0 ? { classname } : {},
       status,
       durationMs: secondsToMs(el.attrs.get("time")),
-      ...message ? { message } : {},
+      ...message2 ? { message: message2 } : {},
       ...stack ? { stack } : {},
       ...file ? { file } : {},
       ...file && line !== void 0 ? { line } : {},
@@ -1396,14 +1642,14 @@ function detailOf(el) {
   const traceEl = childrenNamed(el, "stackTrace")[0];
   const raw = traceEl ? traceEl.text : el.text;
   const stack = capHead(trimBlock(raw), MAX_STACK) || void 0;
-  const message = cleanMessage(el.attrs.get("message")) ?? (stack ? messageFromText(stack) : void 0) ?? nonEmpty(el.attrs.get("type"));
-  return { ...message ? { message } : {}, ...stack ? { stack } : {} };
+  const message2 = cleanMessage(el.attrs.get("message")) ?? (stack ? messageFromText(stack) : void 0) ?? nonEmpty(el.attrs.get("type"));
+  return { ...message2 ? { message: message2 } : {}, ...stack ? { stack } : {} };
 }
 function cleanMessage(raw) {
   if (raw === void 0) return void 0;
   const lines = raw.split(/\r?\n/).filter((l) => !GO_NOISE.test(l)).map((l) => l.replace(GO_LOG_PREFIX, ""));
-  const message = capHead(trimBlock(lines.join("\n")), MAX_MESSAGE).trim();
-  return message === "" || PLACEHOLDER.test(message) ? void 0 : message;
+  const message2 = capHead(trimBlock(lines.join("\n")), MAX_MESSAGE).trim();
+  return message2 === "" || PLACEHOLDER.test(message2) ? void 0 : message2;
 }
 function messageFromText(text) {
   const kept = [];
@@ -1413,8 +1659,8 @@ function messageFromText(text) {
     kept.push(line.replace(GO_LOG_PREFIX, ""));
     if (kept.length >= 20) break;
   }
-  const message = capHead(trimBlock(kept.join("\n")), MAX_MESSAGE).trim();
-  return message === "" || PLACEHOLDER.test(message) ? void 0 : message;
+  const message2 = capHead(trimBlock(kept.join("\n")), MAX_MESSAGE).trim();
+  return message2 === "" || PLACEHOLDER.test(message2) ? void 0 : message2;
 }
 function caseOutput(el) {
   const text = childrenNamed(el, "system-out", "system-err").map((o) => trimBlock(o.text)).filter((t) => t !== "").join("\n");
@@ -1528,8 +1774,8 @@ function secondsToMs(raw) {
   const commas = s.split(",").length - 1;
   if (commas > 0) s = s.includes(".") || commas > 1 ? s.replace(/,/g, "") : s.replace(",", ".");
   if (!/^[+]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/i.test(s)) return 0;
-  const seconds = Number(s);
-  return Number.isFinite(seconds) && seconds > 0 ? roundMs(seconds * 1e3) : 0;
+  const seconds2 = Number(s);
+  return Number.isFinite(seconds2) && seconds2 > 0 ? roundMs(seconds2 * 1e3) : 0;
 }
 function roundMs(ms) {
   return Math.round(ms * 1e3) / 1e3;
@@ -1893,12 +2139,20 @@ async function runUnredacted(env, plan, options) {
     startedAt: new Date(t0).toISOString(),
     finishedAt: ""
   };
-  const fail = (phase, message, extra = {}) => {
+  const fail = (phase, message2, extra = {}) => {
     report.outcome = "error";
     report.exitCode = 2;
-    report.error = { phase, message, ...definedFields(extra) };
+    report.error = { phase, message: message2, ...definedFields(extra) };
   };
   let logOf;
+  const schedule = env.chaos ? resolveSchedule(env.chaos, options.seed ?? env.chaos.seed ?? drawSeed()) : void 0;
+  if (schedule) report.chaos = { seed: schedule.seed, timeline: plannedTimeline(schedule.faults) };
+  let chaos;
+  const endChaos = async () => {
+    const running = chaos;
+    chaos = void 0;
+    if (running && report.chaos) report.chaos.timeline = await running.finish();
+  };
   let booted = !options.boot;
   let collectStarted;
   let current = options.boot ? "boot" : "setup";
@@ -1907,6 +2161,14 @@ async function runUnredacted(env, plan, options) {
     options.onPhase?.(phase);
   };
   try {
+    try {
+      requireCapabilities(backend, chaosNeeds(env.chaos));
+    } catch (e) {
+      if (!(e instanceof UnsupportedError)) throw e;
+      booted = false;
+      fail(current, e.message, { hint: e.hint });
+      return report;
+    }
     if (options.boot) {
       enter("boot");
       const started = Date.now();
@@ -1965,16 +2227,31 @@ async function runUnredacted(env, plan, options) {
     enter("test");
     const testStarted = Date.now();
     const suiteStarted = /* @__PURE__ */ new Date();
-    const suite = await runSuite(plan, env.test, {
-      backend,
-      owner,
-      endpoints: report.endpoints,
-      env: options.env,
-      ...definedFields({ signal: options.signal, onOutput: options.onOutput, output: options.output })
-    });
-    const crashes = (await backend.exitsBetween(plan.environment, suiteStarted, /* @__PURE__ */ new Date())).filter((e) => {
+    if (schedule) {
+      options.onChaosSchedule?.(schedule);
+      chaos = startChaos(schedule, { faults: backend, plan, owner, ...definedFields({ helperImage: env.chaos?.helperImage, onEvent: options.onFault }) });
+    }
+    let suite;
+    try {
+      suite = await runSuite(plan, env.test, {
+        backend,
+        owner,
+        endpoints: report.endpoints,
+        env: options.env,
+        ...definedFields({ signal: options.signal, onOutput: options.onOutput, output: options.output })
+      });
+    } finally {
+      await endChaos();
+    }
+    const suiteEnded = /* @__PURE__ */ new Date();
+    const exits = await backend.exitsBetween(plan.environment, suiteStarted, suiteEnded);
+    const caused = await faultExits(backend, plan.environment, suiteStarted, report.chaos);
+    const crashes = exits.filter((e) => {
       const planned = plan.services.find((s) => s.name === e.service);
-      return planned !== void 0 && !planned.runsToCompletion;
+      if (planned === void 0 || planned.runsToCompletion) return false;
+      const n = caused.get(e.service) ?? 0;
+      if (n > 0) caused.set(e.service, n - 1);
+      return n === 0;
     });
     const { outputTail, ...suiteSummary } = suite;
     report.suite = suiteSummary;
@@ -2001,13 +2278,16 @@ async function runUnredacted(env, plan, options) {
       if (suite.timedOut) report.error = { phase: "test", message: `the tests did not finish within ${Math.round(env.test.timeoutMs / 1e3)} s`, hint: "raise test.timeout, or look for a hanging test", output: outputTail };
       else if (!passed && suite.exitCode !== 0 && report.tests && resultsPassed(report.tests)) report.error = { phase: "test", message: `the test command exited with code ${suite.exitCode} although its reports show no failure`, output: outputTail };
       else if (!passed && !report.tests) report.error = { phase: "test", message: `the test command exited with code ${suite.exitCode}`, output: outputTail };
+      const problems = chaosProblems(report.chaos);
+      if (passed && problems.length > 0) fail("test", problems[0], { hint: problems.length > 1 ? `and ${problems.length - 1} more fault problem(s): see chaos.timeline in results.json` : "see chaos.timeline in results.json" });
     }
     return report;
   } catch (e) {
-    const message = e instanceof ServiceError || e instanceof Error ? e.message : String(e);
-    fail(current, message);
+    const message2 = e instanceof ServiceError || e instanceof Error ? e.message : String(e);
+    fail(current, message2);
     return report;
   } finally {
+    await endChaos().catch(() => void 0);
     collectStarted ??= Date.now();
     const logsSaved = booted && options.output !== void 0;
     if (booted && options.output) {
@@ -2043,6 +2323,19 @@ async function runUnredacted(env, plan, options) {
     report.timings.totalMs = Date.now() - t0;
     report.finishedAt = (/* @__PURE__ */ new Date()).toISOString();
   }
+}
+async function faultExits(backend, environment, suiteStarted, record) {
+  const counts = /* @__PURE__ */ new Map();
+  for (const f of record?.timeline ?? []) {
+    if (f.applied !== "applied" || f.actualStartMs === void 0) continue;
+    if (f.action.kind !== "kill" && f.action.kind !== "stop" && f.action.kind !== "restart") continue;
+    const since = new Date(suiteStarted.getTime() + f.actualStartMs - 1e3);
+    const until = new Date(suiteStarted.getTime() + (f.undoneAtMs ?? f.actualStartMs) + 1e3);
+    const target = f.action.target;
+    const n = (await backend.exitsBetween(environment, since, until)).filter((e) => e.service === target).length;
+    counts.set(target, (counts.get(target) ?? 0) + n);
+  }
+  return counts;
 }
 function reportParams(params) {
   return Object.fromEntries(
@@ -2087,8 +2380,8 @@ import { tmpdir as tmpdir2 } from "node:os";
 import { join as join4, relative as relative3, resolve as resolve3 } from "node:path";
 var ReproError = class extends Error {
   hint;
-  constructor(message, hint, options) {
-    super(message, options);
+  constructor(message2, hint, options) {
+    super(message2, options);
     this.name = "ReproError";
     this.hint = hint;
   }
@@ -2229,6 +2522,7 @@ function reproductionLine(manifest, where = {}) {
     if (!image.built && digest) args.push("--pin", `${image.service}=${digest}`);
   }
   if (manifest.test?.commandOverride !== void 0) args.push("--test-command", manifest.test.commandOverride);
+  if (manifest.chaos) args.push("--seed", manifest.chaos.seed);
   const only = [...new Set(manifest.failedTests.map((t) => t.name))].flatMap((name) => ["--only", name]);
   if (source.dirty) notes.push("the run had changes that were in no commit: the command brings back the commit, not those changes");
   const inline = [...head, ...target, ...made, ...args, ...only].map(shellQuote2).join(" ");
@@ -2279,6 +2573,9 @@ export {
   SECRET_ENV_PREFIX,
   envName,
   loadEnvironment,
+  UpdateError,
+  upOrUpdate,
+  planUpdate,
   buildManifest,
   seal,
   imageDifferences,
@@ -2288,6 +2585,7 @@ export {
   REPORTS_DIR_VARIABLE,
   REPORTS_DIR_PLACEHOLDER,
   createReportsDir,
+  formatSchedule,
   runEnvironment,
   reportParams,
   overrideTest,

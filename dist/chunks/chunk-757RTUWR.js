@@ -7,7 +7,7 @@ var __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
 import {
   hostAndPort,
   reachableHost
-} from "./chunk-CS6PBTZI.js";
+} from "./chunk-K3GAFYTF.js";
 
 // src/cli/format.ts
 function seconds(ms) {

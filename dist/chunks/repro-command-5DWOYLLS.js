@@ -6,7 +6,7 @@ var __filename = __prenvFileURLToPath(import.meta.url);
 var __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
 import {
   runCommand
-} from "./chunk-VHLTX6AQ.js";
+} from "./chunk-5SV5HLNE.js";
 import {
   ManifestError,
   ReproError,
@@ -16,16 +16,17 @@ import {
   parseManifest,
   repositoryRoot,
   shellQuote
-} from "./chunk-4KMUVMW5.js";
+} from "./chunk-LYIUSFA2.js";
 import "./chunk-2NQ2TY7A.js";
-import "./chunk-LKF5Q4JS.js";
-import "./chunk-LO6M6TEG.js";
+import "./chunk-RS5NC4LF.js";
+import "./chunk-757RTUWR.js";
+import "./chunk-UHC222H2.js";
 import {
   CliError,
   EXIT
-} from "./chunk-OV4QANFI.js";
-import "./chunk-5YABQATR.js";
-import "./chunk-CS6PBTZI.js";
+} from "./chunk-PIQVZFFE.js";
+import "./chunk-4KSUVC4P.js";
+import "./chunk-K3GAFYTF.js";
 import "./chunk-DNIQM2FX.js";
 import "./chunk-GBOO6XMD.js";
 import {
@@ -122,7 +123,8 @@ function fromLine(target, opts) {
       ...opts.set?.length ? { set: opts.set } : {},
       ...opts.pin?.length ? { pin: opts.pin } : {},
       ...opts.only?.length ? { only: opts.only } : {},
-      ...opts.testCommand !== void 0 ? { testCommand: opts.testCommand } : {}
+      ...opts.testCommand !== void 0 ? { testCommand: opts.testCommand } : {},
+      ...opts.seed !== void 0 ? { seed: opts.seed } : {}
     },
     secrets: opts.secret ?? []
   };
@@ -158,7 +160,8 @@ nothing was created`, EXIT.badInput);
       ...set.length ? { set } : {},
       ...pin.length ? { pin } : {},
       ...only.length ? { only } : {},
-      ...manifest.test?.commandOverride !== void 0 ? { testCommand: manifest.test.commandOverride } : {}
+      ...manifest.test?.commandOverride !== void 0 ? { testCommand: manifest.test.commandOverride } : {},
+      ...opts.seed !== void 0 ? { seed: opts.seed } : manifest.chaos ? { seed: manifest.chaos.seed } : {}
     },
     secrets: Object.entries(manifest.params).flatMap(([name, p]) => p.secret ? [name] : [])
   };
@@ -197,6 +200,7 @@ function runArguments(run) {
   for (const p of run.pin ?? []) args.push("--pin", p);
   for (const o of run.only ?? []) args.push("--only", o);
   if (run.testCommand !== void 0) args.push("--test-command", run.testCommand);
+  if (run.seed !== void 0) args.push("--seed", run.seed);
   if (run.env) args.push("--env", run.env);
   return args;
 }
