@@ -1,4 +1,3 @@
-import { DockerBackend } from "../backends/docker/docker-backend.ts";
 import { RuntimeUnavailableError, ServiceError, type Backend } from "../backends/backend.ts";
 import { DefinitionError } from "../definition/errors.ts";
 import { BootError, PreflightError } from "../engine/up.ts";
@@ -45,6 +44,9 @@ export interface Io {
 }
 
 export async function backendFor(): Promise<Backend> {
+  // Loaded here, not at the top: dockerode and its dependencies are a large part of the
+  // bundle, and the commands that only read the definition import this module too.
+  const { DockerBackend } = await import("../backends/docker/docker-backend.ts");
   const backend = new DockerBackend({ version: VERSION });
   try {
     await backend.ping();

@@ -26,6 +26,8 @@ export async function main(argv: string[]): Promise<number> {
   let exitCode = 0;
   const io = () => ({ stdin: process.stdin, out: process.stdout, err: process.stderr, cwd: process.cwd(), env: process.env, signal: abort.signal, onCleanup: (command: string) => (cleanup = command) });
   const commands = () => import("./commands.ts");
+  // validate, plan and describe only read the definition: they load neither the engine client nor the run machinery.
+  const definitionCommands = () => import("./definition-commands.ts");
   const environmentCommands = () => import("./environment-commands.ts");
   const run = (action: () => Promise<number> | number) => async () => {
     exitCode = await action();
@@ -62,10 +64,10 @@ export async function main(argv: string[]): Promise<number> {
 
   withDefinition(program.command("plan").description("show what `up` would create, without creating anything"))
     .argument("[services...]", "only these services (and what they depend on)")
-    .action((services: string[], opts) => run(async () => (await commands()).planCommand({ ...opts, services }, io()))());
+    .action((services: string[], opts) => run(async () => (await definitionCommands()).planCommand({ ...opts, services }, io()))());
 
   withDefinition(program.command("validate").description("check the definition and report every problem with file:line:column"))
-    .action((opts) => run(async () => (await commands()).validateCommand(opts, io()))());
+    .action((opts) => run(async () => (await definitionCommands()).validateCommand(opts, io()))());
 
   program
     .command("ls")
@@ -137,7 +139,7 @@ export async function main(argv: string[]): Promise<number> {
 
   withDefinition(program.command("describe").description("the definition's parameters: name, type, default, description"))
     .option("--markdown", "as a Markdown table, for a README")
-    .action((opts) => run(async () => (await commands()).describeCommand(opts, io()))());
+    .action((opts) => run(async () => (await definitionCommands()).describeCommand(opts, io()))());
 
   program
     .command("gc")
