@@ -21,8 +21,10 @@ const HELP = `Usage: npm run bench [-- [SUITE...] [--option=value...]]
 Suites (default: all, in this order):
   plan      prenv plan / validate vs docker compose config (Compose v5) on the repository's compose
             fixtures (hyperfine, side by side), median ratio <= 1.0; no containers
-  boot      boot to ready of bench/env10 (10 services, depth 3): prenv vs docker-compose, ratio <= 0.5
-  teardown  prenv down vs docker-compose down after a fresh up, ratio <= 0.5 (shares boot's cycles)
+  boot      boot to ready of bench/env10 (10 services, depth 3): prenv vs Compose v5 (up -d --wait) and
+            docker-compose v1, ratio <= 0.5; vs the boot floor (bench/boot-floor.ts), ratio <= 1.5
+  teardown  prenv down vs docker compose down (v5) and docker-compose down after a fresh up, ratio
+            <= 0.5; vs the engine floor (bench/engine-floor.ts), ratio <= 1.3 (shares boot's cycles)
   latency   ready file created -> prenv reports ready, max < 250 ms
   version   prenv --version cold start (hyperfine), < 150 ms
   memory    peak RSS of prenv up on bench/env10 (GNU time), < 150 MB
@@ -36,7 +38,7 @@ Suites (default: all, in this order):
 
 Options:
   --prenv-runs=N       prenv up/down cycles for boot and teardown (default ${DEFAULTS.prenvRuns})
-  --compose-runs=N     docker-compose cycles, ~2 min each (default ${DEFAULTS.composeRuns})
+  --compose-runs=N     cycles of each of Compose v5 and docker-compose v1, ~2 min each (default ${DEFAULTS.composeRuns})
   --latency-trials=N   (default ${DEFAULTS.latencyTrials})
   --memory-runs=N      (default ${DEFAULTS.memoryRuns})
   --crash-trials=N     (default ${DEFAULTS.crashTrials})
@@ -140,7 +142,7 @@ function notes(suites: SuiteName[], o: Options): string[] {
     ...(has("boot", "teardown", "memory", "crash", "crash-run")
       ? ["- bench/env10/compose.yaml: 10 busybox services in 4 levels (depth 3), `depends_on: condition: service_healthy` between levels, each with a healthcheck and Compose's default interval (30 s). prenv runs the healthcheck commands itself every ~100 ms; docker-compose v1 waits for the engine's healthchecks, and counts as ready once `up -d` has returned and every container reports `healthy`."]
       : []),
-    ...(has("boot", "teardown") ? [`- Boot and teardown: each cycle is a fresh up (timed, spawn to exit) then a down (timed); prenv ${o.prenvRuns} cycles after one warm-up, docker-compose ${o.composeRuns}. prenv runs on Node 24 directly (\`node dist/cli.js\`).`] : []),
+    ...(has("boot", "teardown") ? [`- Boot and teardown: each cycle is a fresh up (timed, spawn to exit) then a down (timed); prenv ${o.prenvRuns} cycles after one warm-up, Compose v5 (\`docker compose up -d --wait\`, \`docker compose down\`) ${o.composeRuns}, docker-compose v1 ${o.composeRuns}. prenv runs on Node 24 directly (\`node dist/cli.js\`). After each prenv cycle, one run of each floor, in the bench process through the Docker API: the boot floor (bench/boot-floor.ts: the network, every container created at once, each started once what it depends on is ready, its healthcheck repeated inside the container every 10 ms by one exec, so the one check the client waits for passes) and the engine floor (bench/engine-floor.ts: env10 booted by prenv, untimed, then its containers, network and volumes removed).`] : []),
     ...(has("latency") ? ["- Readiness latency: a service creates /tmp/ready after 2.00-2.25 s; the file's mtime (read in the container, in ns) is compared with the moment prenv's progress line says the service is ready. The kernel stamps files with its coarse clock (a few ms per step), so a figure can be a few ms high."] : []),
     ...(has("plan") ? ["- Plan: for each compose fixture of the repository (examples/shop, bench/env10, bench/latency, test/fixtures/compose/*), `hyperfine -N --warmup 2 --runs 10` runs `node dist/cli.js plan --json -f FILE`, `node dist/cli.js validate -f FILE` and `docker compose -f FILE config --format json` side by side; the figure is the median of the per-file ratios of medians. prenv starts with its compile cache warm (hyperfine's warm-up runs fill it)."] : []),
     ...(has("version") ? ["- Cold start: `hyperfine -N --warmup 3 --runs 30`, medians."] : []),

@@ -80,7 +80,8 @@ export function prenv(args: readonly string[], options: RunOptions = {}): Promis
  */
 export class Cleanup {
   readonly environments = new Set<string>();
-  readonly composeProjects = new Map<string, string>();
+  /** Compose projects by name: their file, and whether Compose v5 (`docker compose`) made them. */
+  readonly composeProjects = new Map<string, { file: string; v5: boolean }>();
 
   async all(): Promise<string[]> {
     const notes: string[] = [];
@@ -92,12 +93,13 @@ export class Cleanup {
       const r = await prenv(["down", "--env", env], { timeoutMs: 60_000 }).catch((e: Error) => ({ code: -1, stderr: e.message }));
       notes.push(`cleanup: prenv down --env ${env} (exit ${r.code})`);
     }
-    for (const [project, file] of this.composeProjects) {
+    for (const [project, { file, v5 }] of this.composeProjects) {
       const label = `${COMPOSE_PROJECT_LABEL}=${project}`;
       const [c, n] = await Promise.all([listContainers({ label: [label] }), listNetworks({ label: [label] })]).catch(() => [[1], [1]]);
       if (c.length + n.length === 0) continue;
-      const r = await run("docker-compose", ["-p", project, "-f", file, "down", "-v", "-t", "1"], { cwd: ROOT, timeoutMs: 120_000 }).catch((e: Error) => ({ code: -1, stderr: e.message }));
-      notes.push(`cleanup: docker-compose -p ${project} down (exit ${r.code})`);
+      const [command, ...pre] = v5 ? ["docker", "compose"] : ["docker-compose"];
+      const r = await run(command!, [...pre, "-p", project, "-f", file, "down", "-v", "-t", "1"], { cwd: ROOT, timeoutMs: 120_000 }).catch((e: Error) => ({ code: -1, stderr: e.message }));
+      notes.push(`cleanup: ${v5 ? "docker compose" : "docker-compose"} -p ${project} down (exit ${r.code})`);
     }
     return notes;
   }
