@@ -15,7 +15,12 @@ import Dockerode from "dockerode";
 import { parse } from "yaml";
 
 const ENV10 = fileURLToPath(new URL("./env10/compose.yaml", import.meta.url));
-const LABEL = "dev.prenv.environment";
+/**
+ * Not prenv's own label: `prenv gc` (run by tests sharing the engine) removes environments
+ * carrying dev.prenv.environment without prenv's claim marker as leftovers of crashed runs.
+ */
+export const FLOOR_LABEL = "dev.prenv.bench.floor";
+const LABEL = FLOOR_LABEL;
 /** The in-container repetition of a check: every 10 ms, for at most 60 s. */
 const EVERY_S = 0.01;
 const TRIES = 6000;
@@ -75,7 +80,7 @@ export interface BootFloorRun {
   readyAtMs: Record<string, number>;
 }
 
-/** Boots env10 as the floor describes, under the label dev.prenv.environment=<environment>; leaves it running. */
+/** Boots env10 as the floor describes, under the label dev.prenv.bench.floor=<environment>; leaves it running. */
 export async function bootFloor(docker: Dockerode, environment: string, services = env10Services()): Promise<BootFloorRun> {
   const labels = { [LABEL]: environment };
   const network = `${environment}_default`;

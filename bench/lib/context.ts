@@ -80,6 +80,8 @@ export function prenv(args: readonly string[], options: RunOptions = {}): Promis
  */
 export class Cleanup {
   readonly environments = new Set<string>();
+  /** Values of the label bench/boot-floor.ts puts on what it creates (not a prenv environment). */
+  readonly floors = new Set<string>();
   /** Compose projects by name: their file, and whether Compose v5 (`docker compose`) made them. */
   readonly composeProjects = new Map<string, { file: string; v5: boolean }>();
 
@@ -92,6 +94,14 @@ export class Cleanup {
       if (left && left.containers + left.networks + left.volumes === 0) continue;
       const r = await prenv(["down", "--env", env], { timeoutMs: 60_000 }).catch((e: Error) => ({ code: -1, stderr: e.message }));
       notes.push(`cleanup: prenv down --env ${env} (exit ${r.code})`);
+    }
+    for (const floor of this.floors) {
+      const label = `dev.prenv.bench.floor=${floor}`;
+      const [c, n] = await Promise.all([listContainers({ label: [label] }), listNetworks({ label: [label] })]).catch(() => [[], []]);
+      if (c.length + n.length === 0) continue;
+      if (c.length > 0) await run("docker", ["rm", "-f", ...c.map((x) => x.Id)], { timeoutMs: 60_000 }).catch(() => undefined);
+      if (n.length > 0) await run("docker", ["network", "rm", ...n.map((x) => x.Id)], { timeoutMs: 60_000 }).catch(() => undefined);
+      notes.push(`cleanup: removed the boot floor ${floor} (${c.length} containers, ${n.length} networks)`);
     }
     for (const [project, { file, v5 }] of this.composeProjects) {
       const label = `${COMPOSE_PROJECT_LABEL}=${project}`;

@@ -110,7 +110,7 @@ async function composeV5Cycle(ctx: Context, project: string, expected: number): 
 
 /** bench/boot-floor.ts once, in this process, then its environment removed (untimed). */
 async function bootFloorCycle(ctx: Context, docker: Dockerode, environment: string, expected: number): Promise<BootFloorRun> {
-  ctx.cleanup.environments.add(environment);
+  ctx.cleanup.floors.add(environment);
   try {
     const r = await bootFloor(docker, environment);
     if (Object.keys(r.readyAtMs).length !== expected) throw new Error(`the boot floor readied ${Object.keys(r.readyAtMs).length} services, expected ${expected}`);
