@@ -12,6 +12,7 @@ import { hostile } from "./suites/hostile.ts";
 import { latency } from "./suites/latency.ts";
 import { memory } from "./suites/memory.ts";
 import { output } from "./suites/output.ts";
+import { plan } from "./suites/plan.ts";
 import { repro } from "./suites/repro.ts";
 import { update } from "./suites/update.ts";
 import { version } from "./suites/version.ts";
@@ -19,8 +20,12 @@ import { version } from "./suites/version.ts";
 const HELP = `Usage: npm run bench [-- [SUITE...] [--option=value...]]
 
 Suites (default: all, in this order):
-  boot      boot to ready of bench/env10 (10 services, depth 3): prenv vs docker-compose, ratio <= 0.5
-  teardown  prenv down vs docker-compose down after a fresh up, ratio <= 0.5 (shares boot's cycles)
+  plan      prenv plan / validate vs docker compose config (Compose v5) on the repository's compose
+            fixtures (hyperfine, side by side), median ratio <= 1.0; no containers
+  boot      boot to ready of bench/env10 (10 services, depth 3): prenv vs Compose v5 (up -d --wait) and
+            docker-compose v1, ratio <= 0.5; vs the boot floor (bench/boot-floor.ts), ratio <= 1.5
+  teardown  prenv down vs docker compose down (v5) and docker-compose down after a fresh up, ratio
+            <= 0.5; vs the engine floor (bench/engine-floor.ts), ratio <= 1.3 (shares boot's cycles)
   latency   ready file created -> prenv reports ready, max < 250 ms
   version   prenv --version cold start (hyperfine), < 150 ms
   memory    peak RSS of prenv up on bench/env10 (GNU time), < 150 MB
@@ -36,7 +41,7 @@ Suites (default: all, in this order):
 
 Options:
   --prenv-runs=N       prenv up/down cycles for boot and teardown (default ${DEFAULTS.prenvRuns})
-  --compose-runs=N     docker-compose cycles, ~2 min each (default ${DEFAULTS.composeRuns})
+  --compose-runs=N     cycles of each of Compose v5 and docker-compose v1, ~2 min each (default ${DEFAULTS.composeRuns})
   --latency-trials=N   (default ${DEFAULTS.latencyTrials})
   --memory-runs=N      (default ${DEFAULTS.memoryRuns})
   --crash-trials=N     (default ${DEFAULTS.crashTrials})
@@ -106,8 +111,8 @@ async function preflight(suites: SuiteName[]): Promise<void> {
       .map((d) => join(d.parentPath, d.name).slice(ROOT.length + 1));
     if (newer.length > 0) log(`warning: dist/cli.js is older than ${newer.slice(0, 3).join(", ")}${newer.length > 3 ? ", ..." : ""}; run \`npm run bundle\` to measure the current code`);
   }
-  // The hostile suite only validates files; every other suite runs containers.
-  if (suites.some((s) => s !== "hostile")) {
+  // The hostile and plan suites only read files; every other suite runs containers.
+  if (suites.some((s) => s !== "hostile" && s !== "plan")) {
     try {
       await engineVersion();
     } catch (e) {
@@ -116,7 +121,8 @@ async function preflight(suites: SuiteName[]): Promise<void> {
     if ((await run("docker", ["image", "inspect", "prenv-test/busybox:1"]).catch(() => ({ code: 1 }))).code !== 0) problems.push("image prenv-test/busybox:1 is missing: run test/images/build.sh busybox");
   }
   if ((suites.includes("boot") || suites.includes("teardown")) && !(await available("docker-compose", ["version"]))) problems.push("docker-compose is not installed (Debian package docker-compose)");
-  if (suites.includes("version") && !(await available("hyperfine"))) problems.push("hyperfine is not installed (Debian package hyperfine)");
+  if ((suites.includes("plan") || suites.includes("boot") || suites.includes("teardown")) && !(await available("docker", ["compose", "version"]))) problems.push("Docker Compose v5 is not installed as `docker compose` (scripts/compose-v5.sh)");
+  if ((suites.includes("version") || suites.includes("plan")) && !(await available("hyperfine"))) problems.push("hyperfine is not installed (Debian package hyperfine)");
   if ((["memory", "output", "hostile"] as const).some((s) => suites.includes(s)) && !existsSync("/usr/bin/time")) problems.push("GNU time is not installed: apt-get install -y time");
   if (problems.length > 0) throw new UsageError(`cannot run the benchmarks:\n  ${problems.join("\n  ")}`);
 }
@@ -139,8 +145,9 @@ function notes(suites: SuiteName[], o: Options): string[] {
     ...(has("boot", "teardown", "memory", "crash", "crash-run")
       ? ["- bench/env10/compose.yaml: 10 busybox services in 4 levels (depth 3), `depends_on: condition: service_healthy` between levels, each with a healthcheck and Compose's default interval (30 s). prenv runs the healthcheck commands itself every ~100 ms; docker-compose v1 waits for the engine's healthchecks, and counts as ready once `up -d` has returned and every container reports `healthy`."]
       : []),
-    ...(has("boot", "teardown") ? [`- Boot and teardown: each cycle is a fresh up (timed, spawn to exit) then a down (timed); prenv ${o.prenvRuns} cycles after one warm-up, docker-compose ${o.composeRuns}. prenv runs on Node 24 directly (\`node dist/cli.js\`).`] : []),
+    ...(has("boot", "teardown") ? [`- Boot and teardown: each cycle is a fresh up (timed, spawn to exit) then a down (timed); prenv ${o.prenvRuns} cycles after one warm-up, Compose v5 (\`docker compose up -d --wait\`, \`docker compose down\`) ${o.composeRuns}, docker-compose v1 ${o.composeRuns}. prenv runs on Node 24 directly (\`node dist/cli.js\`). After each prenv cycle, one run of each floor, in the bench process through the Docker API: the boot floor (bench/boot-floor.ts: the network, every container created at once, each started once what it depends on is ready, its healthcheck repeated inside the container every 10 ms by one exec, so the one check the client waits for passes) and the engine floor (bench/engine-floor.ts: env10 booted by prenv, untimed, then its containers, network and volumes removed).`] : []),
     ...(has("latency") ? ["- Readiness latency: a service creates /tmp/ready after 2.00-2.25 s; the file's mtime (read in the container, in ns) is compared with the moment prenv's progress line says the service is ready. The kernel stamps files with its coarse clock (a few ms per step), so a figure can be a few ms high."] : []),
+    ...(has("plan") ? ["- Plan: for each compose fixture of the repository (examples/shop, bench/env10, bench/latency, test/fixtures/compose/*), `hyperfine -N --warmup 2 --runs 10` runs `node dist/cli.js plan --json -f FILE`, `node dist/cli.js validate -f FILE` and `docker compose -f FILE config --format json` side by side; the figure is the median of the per-file ratios of medians. prenv starts with its compile cache warm (hyperfine's warm-up runs fill it)."] : []),
     ...(has("version") ? ["- Cold start: `hyperfine -N --warmup 3 --runs 30`, medians."] : []),
     ...(has("memory") ? ["- Memory: GNU time's maximum resident set size (`/usr/bin/time -f %M`) of `prenv up` on env10."] : []),
     ...(has("output") ? ["- Output: GNU time's maximum resident set size of `prenv run` on a definition whose one service writes 1 GB of logs (1000-byte lines); its whole log is streamed to logs/<service>.log, whose size is checked."] : []),
@@ -158,7 +165,7 @@ function markdown(rows: Row[], meta: Record<string, unknown>, suites: SuiteName[
     "| --- | --- | --- | --- | --- | --- |",
     ...rows.map((r) => `| ${esc(r.what.trim())} | ${esc(r.prenv)} | ${esc(r.baseline)} | ${esc(r.figure)} | ${esc(r.target)} | ${r.pass === undefined ? "" : r.pass ? "✅ pass" : "❌ fail"} |`),
     "",
-    `Measured on ${meta.date} (commit ${meta.commit}): ${meta.cpus} CPUs, Linux ${meta.kernel}, Docker ${meta.docker}, ${meta.compose}, Node ${meta.node}, ${meta.hyperfine}.`,
+    `Measured on ${meta.date} (commit ${meta.commit}): ${meta.cpus} CPUs, Linux ${meta.kernel}, Docker ${meta.docker}, ${meta.compose}, ${meta.composeV5}, Node ${meta.node}, ${meta.hyperfine}.`,
     `Suites: ${suites.join(", ")}. Reproduce with \`npm run bench\` (\`npm run bench -- --help\` for options).`,
     "",
     ...notes(suites, meta.options as Options),
@@ -183,15 +190,16 @@ async function main(): Promise<number> {
 
   const t0 = performance.now();
   mkdirSync(RESULTS, { recursive: true });
-  const [commit, node, docker, compose, hyperfine] = await Promise.all([
+  const [commit, node, docker, compose, composeV5, hyperfine] = await Promise.all([
     versionOf("git", ["-C", ROOT, "describe", "--always", "--dirty"]),
     Promise.resolve(process.versions.node),
     engineVersion().catch(() => "unavailable"),
     versionOf("docker-compose", ["version", "--short"]).then((v) => `docker-compose ${v}`),
+    versionOf("docker", ["compose", "version", "--short"]).then((v) => `docker compose ${v}`),
     versionOf("hyperfine", ["--version"]),
   ]);
-  const meta = { date: new Date().toISOString(), runId: RUN_ID, commit, node, docker, compose, hyperfine, cpus: cpus().length, memoryGB: Math.round(totalmem() / 1e9), kernel: release(), options, suites };
-  log(`run ${RUN_ID}: ${suites.join(", ")} (seed ${options.seed}); Node ${node}, Docker ${docker}, ${compose}`);
+  const meta = { date: new Date().toISOString(), runId: RUN_ID, commit, node, docker, compose, composeV5, hyperfine, cpus: cpus().length, memoryGB: Math.round(totalmem() / 1e9), kernel: release(), options, suites };
+  log(`run ${RUN_ID}: ${suites.join(", ")} (seed ${options.seed}); Node ${node}, Docker ${docker}, ${compose}, ${composeV5}`);
 
   const rows: Row[] = [];
   const data: Record<string, unknown> = {};
@@ -216,6 +224,7 @@ async function main(): Promise<number> {
     const boot = suites.includes("boot");
     const teardown = suites.includes("teardown");
     if (boot || teardown) await attempt(suites.filter((s) => s === "boot" || s === "teardown"), () => bootAndTeardown(ctx, { boot, teardown }));
+    if (suites.includes("plan")) await attempt(["plan"], () => plan(ctx));
     if (suites.includes("latency")) await attempt(["latency"], () => latency(ctx));
     if (suites.includes("version")) await attempt(["version"], () => version(ctx));
     if (suites.includes("memory")) await attempt(["memory"], () => memory(ctx));

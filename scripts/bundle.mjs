@@ -2,6 +2,7 @@
 // what it needs and `prenv --version` starts fast.
 import { build } from "esbuild";
 import { rm } from "node:fs/promises";
+import { dirname, join } from "node:path";
 
 /**
  * dockerode loads gRPC and protobuf (for BuildKit sessions, which prenv does not use) and
@@ -39,6 +40,23 @@ const lazyRequires = {
   },
 };
 
+/**
+ * zod's `z` namespace re-exports all of its ~50 locales (`z.locales`, `z.core.locales`): 357 kB of the 733 kB
+ * of zod in the bundle, parsed and compiled at every start of the commands that read a
+ * definition. prenv uses none but English, which zod registers itself (classic/schemas.js
+ * imports locales/en.js directly), so both keep only `en`.
+ */
+const englishOnly = {
+  name: "zod-english-only",
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) => {
+      if (!/\/node_modules\/zod\/v4\/(classic\/external|core\/index)\.js$/.test(args.importer)) return undefined;
+      return { path: join(dirname(args.importer), "../locales/en.js"), namespace: "zod-locales" };
+    });
+    build.onLoad({ filter: /.*/, namespace: "zod-locales" }, (args) => ({ contents: `export { default as en } from ${JSON.stringify(args.path)};`, loader: "js", resolveDir: dirname(args.path) }));
+  },
+};
+
 await rm(new URL("../dist", import.meta.url), { recursive: true, force: true });
 await build({
   // cli: the prenv command; main and post: the GitHub Action's two steps (action.yml).
@@ -67,6 +85,6 @@ await build({
       "var __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));",
     ].join("\n"),
   },
-  plugins: [lazyRequires],
+  plugins: [lazyRequires, englishOnly],
   logLevel: "warning",
 });

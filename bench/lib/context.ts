@@ -15,7 +15,7 @@ export const RESULTS = join(ROOT, "bench/results");
 export const PRENV_LABEL = "dev.prenv.environment";
 export const COMPOSE_PROJECT_LABEL = "com.docker.compose.project";
 
-export const SUITES = ["boot", "teardown", "latency", "version", "memory", "output", "crash", "crash-run", "hostile", "repro", "update"] as const;
+export const SUITES = ["plan", "boot", "teardown", "latency", "version", "memory", "output", "crash", "crash-run", "hostile", "repro", "update"] as const;
 export type SuiteName = (typeof SUITES)[number];
 
 export interface Options {
@@ -80,7 +80,10 @@ export function prenv(args: readonly string[], options: RunOptions = {}): Promis
  */
 export class Cleanup {
   readonly environments = new Set<string>();
-  readonly composeProjects = new Map<string, string>();
+  /** Values of the label bench/boot-floor.ts puts on what it creates (not a prenv environment). */
+  readonly floors = new Set<string>();
+  /** Compose projects by name: their file, and whether Compose v5 (`docker compose`) made them. */
+  readonly composeProjects = new Map<string, { file: string; v5: boolean }>();
 
   async all(): Promise<string[]> {
     const notes: string[] = [];
@@ -92,12 +95,21 @@ export class Cleanup {
       const r = await prenv(["down", "--env", env], { timeoutMs: 60_000 }).catch((e: Error) => ({ code: -1, stderr: e.message }));
       notes.push(`cleanup: prenv down --env ${env} (exit ${r.code})`);
     }
-    for (const [project, file] of this.composeProjects) {
+    for (const floor of this.floors) {
+      const label = `dev.prenv.bench.floor=${floor}`;
+      const [c, n] = await Promise.all([listContainers({ label: [label] }), listNetworks({ label: [label] })]).catch(() => [[], []]);
+      if (c.length + n.length === 0) continue;
+      if (c.length > 0) await run("docker", ["rm", "-f", ...c.map((x) => x.Id)], { timeoutMs: 60_000 }).catch(() => undefined);
+      if (n.length > 0) await run("docker", ["network", "rm", ...n.map((x) => x.Id)], { timeoutMs: 60_000 }).catch(() => undefined);
+      notes.push(`cleanup: removed the boot floor ${floor} (${c.length} containers, ${n.length} networks)`);
+    }
+    for (const [project, { file, v5 }] of this.composeProjects) {
       const label = `${COMPOSE_PROJECT_LABEL}=${project}`;
       const [c, n] = await Promise.all([listContainers({ label: [label] }), listNetworks({ label: [label] })]).catch(() => [[1], [1]]);
       if (c.length + n.length === 0) continue;
-      const r = await run("docker-compose", ["-p", project, "-f", file, "down", "-v", "-t", "1"], { cwd: ROOT, timeoutMs: 120_000 }).catch((e: Error) => ({ code: -1, stderr: e.message }));
-      notes.push(`cleanup: docker-compose -p ${project} down (exit ${r.code})`);
+      const [command, ...pre] = v5 ? ["docker", "compose"] : ["docker-compose"];
+      const r = await run(command!, [...pre, "-p", project, "-f", file, "down", "-v", "-t", "1"], { cwd: ROOT, timeoutMs: 120_000 }).catch((e: Error) => ({ code: -1, stderr: e.message }));
+      notes.push(`cleanup: ${v5 ? "docker compose" : "docker-compose"} -p ${project} down (exit ${r.code})`);
     }
     return notes;
   }

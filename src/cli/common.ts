@@ -1,5 +1,5 @@
 import { RuntimeUnavailableError, ServiceError, UnsupportedError, type Backend } from "../backends/backend.ts";
-import { backendKind, BackendSelectionError, selectBackend, type BackendSelection } from "../backends/select.ts";
+import type { BackendSelection } from "../backends/select.ts";
 import { DefinitionError } from "../definition/errors.ts";
 import { BootError, PreflightError } from "../engine/up.ts";
 import { PlanError } from "../plan/plan.ts";
@@ -46,6 +46,9 @@ export interface Io {
 
 /** The one place the CLI makes a backend: --backend and its settings, else their variables (src/backends/select.ts). */
 export async function backendFor(selection: BackendSelection = {}, io?: Pick<Io, "env" | "err">): Promise<Backend> {
+  // Loaded here, not at the top: the backends' clients (dockerode, @kubernetes/client-node)
+  // are a large part of the bundle, and the commands that only read the definition import this module too.
+  const { backendKind, BackendSelectionError, selectBackend } = await import("../backends/select.ts");
   const env = io?.env ?? process.env;
   let backend: Backend;
   try {

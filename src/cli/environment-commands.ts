@@ -15,7 +15,7 @@ import { endpointText, seconds, table } from "./format.ts";
 async function environmentName(opts: DefinitionOptions, io: Io): Promise<string> {
   if (opts.env) return opts.env;
   try {
-    const { plan } = await import("./commands.ts");
+    const { plan } = await import("./definition-commands.ts");
     return plan(opts, io).environment;
   } catch (e) {
     if (e instanceof DefinitionError) throw new CliError(`${e.message}\nprenv: name the environment with --env <name> to act on it without its definition`, EXIT.badInput);

@@ -26,6 +26,8 @@ export async function main(argv: string[]): Promise<number> {
   let exitCode = 0;
   const io = () => ({ stdin: process.stdin, out: process.stdout, err: process.stderr, cwd: process.cwd(), env: process.env, signal: abort.signal, onCleanup: (command: string) => (cleanup = command) });
   const commands = () => import("./commands.ts");
+  // validate, plan and describe only read the definition: they load neither the engine client nor the run machinery.
+  const definitionCommands = () => import("./definition-commands.ts");
   const environmentCommands = () => import("./environment-commands.ts");
   const run = (action: () => Promise<number> | number) => async () => {
     exitCode = await action();
@@ -74,11 +76,11 @@ export async function main(argv: string[]): Promise<number> {
     .option("--diff", "what `up` would do to the environment that runs: create, recreate (and why), remove, unchanged")
     .option("--recreate", "with --diff: as `up --recreate` would")
     .action((services: string[], opts: { diff?: boolean }) =>
-      run(async () => (opts.diff ? (await commands()).planDiffCommand({ ...opts, services }, io()) : (await commands()).planCommand({ ...opts, services }, io())))(),
+      run(async () => (opts.diff ? (await commands()).planDiffCommand({ ...opts, services }, io()) : (await definitionCommands()).planCommand({ ...opts, services }, io())))(),
     );
 
   withDefinition(program.command("validate").description("check the definition and report every problem with file:line:column"))
-    .action((opts) => run(async () => (await commands()).validateCommand(opts, io()))());
+    .action((opts) => run(async () => (await definitionCommands()).validateCommand(opts, io()))());
 
   withBackend(program.command("ls"))
     .description("list environments on this engine")
@@ -151,7 +153,7 @@ export async function main(argv: string[]): Promise<number> {
 
   withDefinition(program.command("describe").description("the definition's parameters: name, type, default, description"))
     .option("--markdown", "as a Markdown table, for a README")
-    .action((opts) => run(async () => (await commands()).describeCommand(opts, io()))());
+    .action((opts) => run(async () => (await definitionCommands()).describeCommand(opts, io()))());
 
   withBackend(program.command("gc"))
     .description("remove what crashed or killed runs left behind (and, with --older-than, old environments)")

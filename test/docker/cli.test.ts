@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { cpSync, existsSync } from "node:fs";
+import { cpSync, existsSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import { setTimeout as delay } from "node:timers/promises";
@@ -84,6 +84,32 @@ describe("the prenv command", () => {
     assert.equal(upRun.code, 0, upRun.stderr);
     assert.equal((await run(["down", "--env", env])).code, 0);
     assert.deepEqual(await leftovers(env), { containers: 0, networks: 0, volumes: 0 });
+  });
+
+  test("the bundle keeps Node's compile cache in the user's cache folder, and runs without it where that cannot be written", async (t) => {
+    if (!existsSync(join(ROOT, "dist/cli.js"))) return t.skip("dist/ is not built; npm run bundle builds it");
+    const dir = project({ "compose.yaml": WEB });
+    const run = (env: Record<string, string>) => new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      const { NODE_COMPILE_CACHE: _, ...inherited } = process.env;
+      const child = spawn(process.execPath, [join(ROOT, "dist/cli.js"), "validate"], { cwd: dir, env: { ...inherited, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+      let stdout = "";
+      let stderr = "";
+      child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
+      child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
+      child.on("close", (code) => resolve({ code, stdout, stderr }));
+    });
+    const cache = project({});
+    const first = await run({ XDG_CACHE_HOME: cache });
+    assert.equal(first.code, 0, first.stderr);
+    const folder = join(cache, "prenv", "node-compile-cache");
+    assert.ok(existsSync(folder) && readdirSync(folder, { recursive: true }).length > 1, `no compile cache in ${folder}`);
+    // A file where the folder should be: not writable, even for root.
+    const blocked = join(project({}), "not-a-folder");
+    writeFileSync(blocked, "");
+    const second = await run({ XDG_CACHE_HOME: blocked });
+    assert.equal(second.code, 0, second.stderr);
+    assert.equal(second.stderr, "");
+    assert.match(second.stdout, /valid \(1 services/);
   });
 
   test("a bad definition exits 3 with file:line:col and creates nothing", async () => {
