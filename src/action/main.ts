@@ -103,7 +103,13 @@ export async function runMain(deps: MainDependencies): Promise<number> {
   const channel = openChannel(settings, context, key, deps, viewFile, links, redactor);
   const step = new MainStep(settings, context, deps, channel, { key, environment, links }, redactor);
   const closing = context.pullRequest?.action === "closed";
-  const code = settings.command === "down" || closing ? await step.remove(closing ? "pull request closed" : "down") : await step.boot();
+  let code: number;
+  try {
+    code = settings.command === "down" || closing ? await step.remove(closing ? "pull request closed" : "down") : await step.boot();
+  } finally {
+    // Port-forwards (Kubernetes) would otherwise hold the process until process.exit.
+    await step.close();
+  }
   deps.state.save(STATE.phase, "finished");
   core.setOutput(OUTPUT.commentStatus, channel.status);
   core.setOutput(OUTPUT.commentUrl, channel.url ?? "");
@@ -530,11 +536,22 @@ class MainStep {
     }
   }
 
+  /** Backends this step made: closed when it ends. */
+  private readonly opened: Backend[] = [];
+
+  async close(): Promise<void> {
+    const closing = this.opened.splice(0);
+    for (const r of await Promise.allSettled(closing.map((b) => b.close()))) {
+      if (r.status === "rejected") core.warning(`prenv: closing the backend's connections failed: ${(r.reason as Error)?.message ?? String(r.reason)}`);
+    }
+  }
+
   private async backend(): Promise<Backend> {
     const kind = backendKind(this.settings.backend, this.context.childEnv);
     let backend: Backend;
     try {
       backend = this.deps.backend(this.settings.backend);
+      this.opened.push(backend);
       await backend.ping();
     } catch (e) {
       if (e instanceof BackendSelectionError) throw new Error(`${e.message} (${e.hint})`, { cause: e });
