@@ -315,7 +315,7 @@ class MainStep {
     try {
       const result = await up(plan, {
         backend,
-        owner: { host: hostname(), pid: process.pid },
+        owner: { host: hostname(), pid: process.pid, ...this.origin() },
         keepOnFailure: this.settings.keepOnFailure,
         timeoutMs: this.settings.bootTimeoutMs,
         onEvent: (e) => {
@@ -373,7 +373,7 @@ class MainStep {
     const report = await runEnvironment(definition, plan, {
       backend,
       // The post step removes it; should that never run, gc does once this process is gone.
-      owner: { host: hostname(), pid: process.pid, ephemeral: true },
+      owner: { host: hostname(), pid: process.pid, ephemeral: true, ...this.origin() },
       version: VERSION,
       env: this.childEnv,
       boot: true,
@@ -534,6 +534,12 @@ class MainStep {
     } catch (e) {
       core.warning(`prenv: the job summary could not be written: ${(e as Error).message}`);
     }
+  }
+
+  /** The pull request and commit, recorded on the environment (namespace annotations, Docker labels). */
+  private origin(): { pullRequest?: number; commit: string } {
+    const number = this.context.pullRequest?.number;
+    return { ...(number !== undefined ? { pullRequest: number } : {}), commit: this.commit };
   }
 
   /** Backends this step made: closed when it ends. */

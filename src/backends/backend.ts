@@ -22,6 +22,10 @@ export const LABELS = {
   leaseUntil: "dev.prenv.lease-until",
   /** On the "expires" marker: when a preview's TTL runs out (ISO time); `gc --expired` removes it after that. */
   expires: "dev.prenv.expires",
+  /** The pull request an environment was made for (the Action's context), when there is one. */
+  pullRequest: "dev.prenv.pull-request",
+  /** The commit it was booted from. */
+  commit: "dev.prenv.commit",
 } as const;
 
 /** Who created an environment, so gc can tell a crashed run from a live one. */
@@ -33,6 +37,19 @@ export interface Owner {
    * the process is gone, gc collects it even though `up` finished.
    */
   ephemeral?: boolean;
+  /** What the environment was made for, recorded on it (labels, annotations) so that `ls` and people reading the engine can tell. */
+  pullRequest?: number;
+  commit?: string;
+  /** A TTL given at creation (`--ttl`): recorded as the environment's expiry, which `gc --expired` honours. */
+  expires?: Date;
+}
+
+/** The labels or annotations an owner's origin adds: the same keys on every backend. */
+export function originLabels(owner: Owner): Record<string, string> {
+  return {
+    ...(owner.pullRequest !== undefined ? { [LABELS.pullRequest]: String(owner.pullRequest) } : {}),
+    ...(owner.commit ? { [LABELS.commit]: owner.commit } : {}),
+  };
 }
 
 export interface ImageInfo {

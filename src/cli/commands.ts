@@ -159,12 +159,21 @@ function planJson(p: Plan) {
   };
 }
 
-export async function upCommand(opts: DefinitionOptions & { keepOnFailure?: boolean; timeout?: string; services?: string[]; recreate?: boolean }, io: Io): Promise<number> {
+/** `--ttl`: when the environment expires, recorded on it at creation. */
+function expiresAfter(ttl: string | undefined): Date | undefined {
+  if (ttl === undefined) return undefined;
+  const ms = parseAge(ttl);
+  if (ms === undefined) throw new CliError(`prenv: --ttl "${ttl}" is not a duration; write for example 30m, 4h or 2d`, EXIT.badInput);
+  return new Date(Date.now() + ms);
+}
+
+export async function upCommand(opts: DefinitionOptions & { keepOnFailure?: boolean; timeout?: string; services?: string[]; recreate?: boolean; ttl?: string }, io: Io): Promise<number> {
   const environment = load(opts, io);
   const p = planOf(environment, opts, opts.services);
   const redactor = new Redactor(secretValues(environment, io.env));
   const timeoutMs = opts.timeout ? parseAge(opts.timeout) : undefined;
   if (opts.timeout && timeoutMs === undefined) throw new CliError(`prenv: --timeout "${opts.timeout}" is not a duration; write for example 90s, 5m or 1h`, EXIT.badInput);
+  const expires = expiresAfter(opts.ttl);
   const backend = await backendFor(opts, io);
   const progress = opts.json ? undefined : new Progress(io.err, p.services.map((s) => s.name));
   if (!opts.json) io.err.write(`prenv · ${p.environment} (${backend.kind})\n`);
@@ -176,7 +185,7 @@ export async function upCommand(opts: DefinitionOptions & { keepOnFailure?: bool
       onOperations: (ops) => {
         if (!opts.json) io.err.write(`updating in place:\n${formatOperations(ops)}\n`);
       },
-      owner: { host: hostname(), pid: process.pid },
+      owner: { host: hostname(), pid: process.pid, ...(expires ? { expires } : {}) },
       onEvent: (e) => progress?.update(e),
       keepOnFailure: opts.keepOnFailure ?? false,
       signal: io.signal,

@@ -17,6 +17,8 @@ export interface ContractBackend {
   backend: Backend;
   /** Objects of the environment the engine still has, counted by the engine's own API. */
   leftovers(environment: string): Promise<number>;
+  /** The labels (Docker, on the claim container) or annotations (Kubernetes, on the namespace) the environment carries, read through the engine's API. */
+  origin(environment: string): Promise<Record<string, string>>;
   /** Messages the backend warned with. */
   warnings: string[];
 }
@@ -27,6 +29,10 @@ function docker(): ContractBackend {
     name: "docker",
     backend: new DockerBackend({ docker: engine, version: VERSION }),
     warnings: [],
+    async origin(environment) {
+      const claims = await engine.listContainers({ all: true, filters: { label: [`${LABELS.environment}=${environment}`, `${LABELS.marker}=claim`] } });
+      return claims[0]?.Labels ?? {};
+    },
     async leftovers(environment) {
       const filters = { label: [`${LABELS.environment}=${environment}`] };
       const [containers, networks, volumes] = await Promise.all([engine.listContainers({ all: true, filters }), engine.listNetworks({ filters }), engine.listVolumes({ filters })]);
@@ -45,6 +51,9 @@ function kubernetes(kubeconfig: string): ContractBackend {
     name: "kubernetes",
     backend,
     warnings,
+    async origin(environment) {
+      return (await core.readNamespace({ name: backend.namespace(environment) })).metadata?.annotations ?? {};
+    },
     async leftovers(environment) {
       // The namespace holds everything of an environment; anything labelled elsewhere counts too.
       const namespace = backend.namespace(environment);

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { hostname } from "node:os";
 import { after, describe, test } from "node:test";
-import { ServiceError } from "../../src/backends/backend.ts";
+import { LABELS, ServiceError } from "../../src/backends/backend.ts";
 import { loadEnvironment } from "../../src/definition/environment.ts";
 import { gc } from "../../src/engine/lifecycle.ts";
 import { runEnvironment } from "../../src/engine/run.ts";
@@ -223,6 +223,25 @@ services:
       assert.ok((await backend.list()).some((e) => e.environment === live));
       await backend.remove(live, { keepVolumes: false });
       await assertGone(live);
+    });
+
+    test("the pull request, commit and TTL are recorded on the environment; gc --expired removes it once the TTL ran out", async () => {
+      const environment = named("ttl");
+      const dir = project({ "compose.yaml": `services:\n  one:\n    image: ${BUSYBOX}\n    command: ["sleep", "86400"]\n` });
+      const plan = planEnvironment(loadEnvironment({ cwd: dir, env: {} }).definition, { environment });
+      const expires = new Date(Date.now() + 3_600_000);
+      // A complete environment of a live owner: only its TTL makes it collectable.
+      await up(plan, { backend, owner: { ...owner, pullRequest: 42, commit: "0123abcd", expires }, timeoutMs: 120_000 });
+      const recorded = await target.origin(environment);
+      assert.equal(recorded[LABELS.pullRequest], "42");
+      assert.equal(recorded[LABELS.commit], "0123abcd");
+      assert.equal((await backend.expiries()).get(environment)?.toISOString(), expires.toISOString());
+      // gc's clock, moved to either side of the expiry.
+      const before = await gc(backend, { host: owner.host, expiries: await backend.expiries(), now: new Date(expires.getTime() - 1000) });
+      assert.deepEqual(before.filter((s) => s.decision.environment.environment === environment), [], "collected before its TTL ran out");
+      const swept = await gc(backend, { host: owner.host, expiries: await backend.expiries(), now: new Date(expires.getTime() + 1000) });
+      assert.match(swept.find((s) => s.decision.environment.environment === environment)?.decision.reason ?? "not collected", /expired/);
+      await assertGone(environment);
     });
   });
 }

@@ -14,6 +14,7 @@ import type { FileMount, MountSpec } from "../../definition/model.ts";
 import { networksOf, repositoryOf, type Plan, type PlannedService } from "../../plan/plan.ts";
 import {
   LABELS,
+  originLabels,
   RuntimeUnavailableError,
   ServiceError,
   type AttachedStreams,
@@ -209,6 +210,7 @@ export class DockerBackend implements Backend, Updates {
       [LABELS.owner]: `${owner.host}:${owner.pid}`,
       [LABELS.workingDir]: plan.workingDir,
       [LABELS.lifetime]: owner.ephemeral ? "run" : "until-down",
+      ...originLabels(owner),
       ...extra,
     };
   }
@@ -226,6 +228,8 @@ export class DockerBackend implements Backend, Updates {
   }
 
   async createEnvironment(plan: Plan, owner: Owner): Promise<void> {
+    // Docker keeps an expiry as a marker volume (labels cannot change): the same as a preview's.
+    if (owner.expires) await this.setExpiry(plan, owner, owner.expires);
     await Promise.all([
       ...plan.networks.filter((n) => !n.external).map((n) =>
         this.docker.createNetwork({ Name: engineName(plan, n), Driver: "bridge", Internal: n.internal, CheckDuplicate: true, Labels: this.labels(plan, owner) }),

@@ -10,6 +10,7 @@ import { Utf8Chunker } from "../../util/text-streams.ts";
 import type { Plan, PlannedService } from "../../plan/plan.ts";
 import {
   LABELS,
+  originLabels,
   RuntimeUnavailableError,
   ServiceError,
   type AttachedStreams,
@@ -140,6 +141,9 @@ export class KubernetesBackend implements Backend {
       [LABELS.owner]: `${owner.host}:${owner.pid}`,
       [LABELS.workingDir]: plan.workingDir,
       [LABELS.lifetime]: owner.ephemeral ? "run" : "until-down",
+      ...originLabels(owner),
+      // Written with the namespace, so that an environment whose run dies right after is already collectable.
+      ...(owner.expires ? { [EXPIRES]: owner.expires.toISOString() } : {}),
     };
   }
 
@@ -172,6 +176,8 @@ export class KubernetesBackend implements Backend {
 
   async createEnvironment(plan: Plan, owner: Owner): Promise<void> {
     const namespace = this.namespace(plan.environment);
+    // A namespace kept by `down --keep-volumes` has the old annotations: the new TTL replaces its expiry.
+    if (owner.expires) await this.setExpiry(plan, owner, owner.expires);
     if (await this.hasDefaultStorageClass()) {
       for (const claim of volumeClaims(plan, namespace, this.labels(plan))) {
         claim.metadata!.annotations = { ...claim.metadata!.annotations, ...this.annotations(plan, owner) };
