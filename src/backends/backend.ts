@@ -69,10 +69,42 @@ export interface Endpoint {
   hostPort: number;
 }
 
-export type ServiceStatus =
+/**
+ * Why a service is where it is, in the engine's own words where prenv acts on them:
+ * "ImagePullBackOff" and "ErrImagePull" (the image cannot be pulled), "CrashLoopBackOff"
+ * (it keeps exiting and is started again later), "OOMKilled" (killed for its memory
+ * limit), "Unschedulable" (no node can run it; the message is the scheduler's), "Error"
+ * (another reason the engine gave; the message says which).
+ */
+export const STATUS_REASONS = ["ImagePullBackOff", "ErrImagePull", "CrashLoopBackOff", "OOMKilled", "Unschedulable", "Error"] as const;
+export interface StatusReason {
+  code: (typeof STATUS_REASONS)[number];
+  /** The engine's message or reason as it gave it (the scheduler's "0/1 nodes are available: ..."). */
+  message: string;
+}
+
+export type ServiceStatus = (
   | { state: "created" | "running" | "paused" | "restarting" }
   | { state: "exited"; exitCode: number }
-  | { state: "missing" };
+  | { state: "missing" }
+) & {
+  /** How often the engine started the service's container again (Docker's RestartCount, the pod's restartCount). */
+  restarts: number;
+  reason?: StatusReason;
+};
+
+/** "the image cannot be pulled (ImagePullBackOff: ...)": a reason as the boot's messages put it. */
+export function describeReason(reason: StatusReason): string {
+  const what: Record<StatusReason["code"], string> = {
+    ImagePullBackOff: "its image cannot be pulled",
+    ErrImagePull: "its image cannot be pulled",
+    CrashLoopBackOff: "it keeps crashing",
+    OOMKilled: "it was killed for running out of memory (its memory limit)",
+    Unschedulable: "no node can run it",
+    Error: "the engine reports an error",
+  };
+  return `${what[reason.code]} (${reason.code}${reason.message && reason.message !== reason.code ? `: ${reason.message}` : ""})`;
+}
 
 export interface ExecOptions {
   timeoutMs?: number;

@@ -117,8 +117,8 @@ for (const target of contractBackends()) {
       let log = "";
       for await (const chunk of await backend.logs(environment, "web", { follow: false })) log += String(chunk);
       assert.match(log, /^web listening as hi$/m);
-      assert.deepEqual(await backend.status(environment, "migrate"), { state: "exited", exitCode: 0 });
-      assert.deepEqual(await backend.status(environment, "web"), { state: "running" });
+      assert.deepEqual(await backend.status(environment, "migrate"), { state: "exited", exitCode: 0, restarts: 0 });
+      assert.deepEqual(await backend.status(environment, "web"), { state: "running", restarts: 0 });
       assert.equal((await backend.list()).find((e) => e.environment === environment)?.complete, true);
 
       const removed = await backend.remove(environment, { keepVolumes: false });
@@ -175,6 +175,21 @@ services:
       await assertGone(environment);
     });
 
+    test("a service that exits during a port check fails the boot with its exit, not with the lost address", async () => {
+      const dir = project({ "compose.yaml": `services:\n  dies:\n    image: ${BUSYBOX}\n    command: ["sh", "-c", "sleep 1; exit 3"]\n    x-prenv:\n      ready:\n        - port: 8080\n` });
+      // Several at once: the probe and the exit watch race, and the probe used to win with "no IP address".
+      const errors = await Promise.all(
+        [1, 2, 3].map((i) => {
+          const plan = planEnvironment(loadEnvironment({ cwd: dir, env: {} }).definition, { environment: named(`portexit${i}`) });
+          return up(plan, { backend, owner, timeoutMs: 120_000 }).then(() => undefined, (e: unknown) => e);
+        }),
+      );
+      for (const error of errors) {
+        assert.ok(error instanceof BootError, String(error));
+        assert.match(error.message, /exited with code 3/);
+      }
+    });
+
     test("an image that cannot be pulled fails the boot at once, saying so", async () => {
       const environment = named("pull");
       const dir = project({ "compose.yaml": `services:\n  ghost:\n    image: localhost:5000/prenv-test/no-such-image:1\n` });
@@ -188,13 +203,69 @@ services:
       await assertGone(environment);
     });
 
+    test("a service killed for its memory limit fails the boot saying OOMKilled", async () => {
+      const environment = named("oom");
+      // tail keeps what it read since the last newline, and /dev/zero has none: it grows until the limit kills it.
+      const dir = project({ "compose.yaml": `services:\n  hog:\n    image: ${BUSYBOX}\n    mem_limit: 32m\n    command: ["sh", "-c", "echo eating; head -c 400m /dev/zero | tail > /dev/null; echo survived"]\n    x-prenv:\n      ready:\n        - command: ["false"]\n` });
+      const plan = planEnvironment(loadEnvironment({ cwd: dir, env: {} }).definition, { environment });
+      const error = await up(plan, { backend, owner, timeoutMs: 120_000 }).then(() => undefined, (e: unknown) => e);
+      assert.ok(error instanceof BootError, String(error));
+      assert.equal(error.failure.service, "hog");
+      assert.match(error.message, /killed for running out of memory .*OOMKilled/);
+      await assertGone(environment);
+    });
+
+    test("a boot that times out on a service that keeps crashing says how often it restarted, and why", async () => {
+      const environment = named("flap");
+      const dir = project({
+        "compose.yaml": `services:\n  flappy:\n    image: ${BUSYBOX}\n    restart: always\n    command: ["sh", "-c", "echo starting; sleep 1; exit 1"]\n    x-prenv:\n      ready:\n        - port: 8080\n`,
+      });
+      const plan = planEnvironment(loadEnvironment({ cwd: dir, env: {} }).definition, { environment });
+      const error = await up(plan, { backend, owner, timeoutMs: 30_000, keepOnFailure: true }).then(() => undefined, (e: unknown) => e);
+      assert.ok(error instanceof BootError, String(error));
+      assert.match(error.message, /not ready within 30 s; still waiting for flappy \(checking; restarted \d+ times?/);
+      // Kubernetes backs off between restarts (10 s, 20 s, ...) and says so while it waits;
+      // the moment of the timeout may fall on a run, so the status is watched for it.
+      if (target.name === "kubernetes") {
+        let status = await backend.status(environment, "flappy");
+        for (const until = Date.now() + 45_000; status.reason?.code !== "CrashLoopBackOff" && Date.now() < until; ) {
+          await new Promise((r) => setTimeout(r, 500));
+          status = await backend.status(environment, "flappy");
+        }
+        assert.equal(status.reason?.code, "CrashLoopBackOff", JSON.stringify(status));
+        assert.equal(status.state, "restarting");
+        assert.ok(status.restarts >= 1, JSON.stringify(status));
+      }
+      await backend.remove(environment, { keepVolumes: false });
+      await assertGone(environment);
+    });
+
+    test("a service that asks for more CPUs than there are fails the boot at once (Kubernetes: Unschedulable, with the scheduler's reason and events)", async () => {
+      const environment = named("huge");
+      const dir = project({ "compose.yaml": `services:\n  huge:\n    image: ${BUSYBOX}\n    cpus: 500\n    command: ["sleep", "86400"]\n` });
+      const plan = planEnvironment(loadEnvironment({ cwd: dir, env: {} }).definition, { environment });
+      const started = Date.now();
+      const error = await up(plan, { backend, owner, timeoutMs: 120_000 }).then(() => undefined, (e: unknown) => e);
+      assert.ok(error instanceof BootError, String(error));
+      assert.equal(error.failure.service, "huge");
+      if (target.name === "kubernetes") {
+        assert.match(error.message, /cannot be scheduled \(Unschedulable: 0\/\d+ nodes are available: .*Insufficient cpu/);
+        assert.match(error.failure.logTail ?? "", /FailedScheduling/);
+      } else {
+        // Docker refuses the limit itself when it creates the container.
+        assert.match(error.message, /CPUs/);
+      }
+      assert.ok(Date.now() - started < 30_000, `took ${Date.now() - started} ms`);
+      await assertGone(environment);
+    });
+
     test("a second up of the same environment is refused and leaves the first alone", async () => {
       const environment = named("twice");
       const dir = project({ "compose.yaml": `services:\n  one:\n    image: ${BUSYBOX}\n    command: ["sleep", "86400"]\n` });
       const plan = planEnvironment(loadEnvironment({ cwd: dir, env: {} }).definition, { environment });
       await up(plan, { backend, owner, timeoutMs: 120_000 });
       await assert.rejects(up(plan, { backend, owner }), (e: unknown) => e instanceof PreflightError && /already exists/.test(e.message));
-      assert.deepEqual(await backend.status(environment, "one"), { state: "running" });
+      assert.deepEqual(await backend.status(environment, "one"), { state: "running", restarts: 0 });
       await backend.remove(environment, { keepVolumes: false });
       await assertGone(environment);
     });
