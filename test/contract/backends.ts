@@ -19,6 +19,8 @@ export interface ContractBackend {
   leftovers(environment: string): Promise<number>;
   /** The labels (Docker, on the claim container) or annotations (Kubernetes, on the namespace) the environment carries, read through the engine's API. */
   origin(environment: string): Promise<Record<string, string>>;
+  /** Whether named volumes outlive the services (Docker volumes; claims of a default StorageClass). */
+  persistentVolumes(): Promise<boolean>;
   /** Messages the backend warned with. */
   warnings: string[];
 }
@@ -29,6 +31,7 @@ function docker(): ContractBackend {
     name: "docker",
     backend: new DockerBackend({ docker: engine, version: VERSION }),
     warnings: [],
+    persistentVolumes: async () => true,
     async origin(environment) {
       const claims = await engine.listContainers({ all: true, filters: { label: [`${LABELS.environment}=${environment}`, `${LABELS.marker}=claim`] } });
       return claims[0]?.Labels ?? {};
@@ -51,6 +54,10 @@ function kubernetes(kubeconfig: string): ContractBackend {
     name: "kubernetes",
     backend,
     warnings,
+    async persistentVolumes() {
+      const classes = await config.makeApiClient(k8s.StorageV1Api).listStorageClass();
+      return classes.items.some((c) => c.metadata?.annotations?.["storageclass.kubernetes.io/is-default-class"] === "true");
+    },
     async origin(environment) {
       return (await core.readNamespace({ name: backend.namespace(environment) })).metadata?.annotations ?? {};
     },

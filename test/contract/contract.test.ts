@@ -146,6 +146,57 @@ for (const target of contractBackends()) {
       }
     });
 
+    test("runEnvironment: a service that dies while the suite runs fails the run, by the engine's record of exits; a one-off with a bind mount and a single file copied", async () => {
+      const environment = named("suitecrash");
+      const dir = project({
+        "compose.yaml": `services:\n  victim:\n    image: ${BUSYBOX}\n    command: ["sh", "-c", "until [ -f /tmp/go ]; do sleep 0.2; done; sleep 2; echo going down; exit 7"]\n  box:\n    image: ${BUSYBOX}\n    command: ["sleep", "86400"]\n`,
+        "prenv.yml": `compose: [compose.yaml]
+setup:
+  - run: { image: ${BUSYBOX}, command: ["cat", "/data/seed.txt"], volumes: ["./data:/data:ro"] }
+  - copy: { service: box, from: data/seed.txt, to: /tmp/copied.txt }
+  - exec: { service: box, command: ["sh", "-c", "test \\"$$(cat /tmp/copied.txt)\\" = 'seed 42'"] }
+  - exec: { service: victim, command: ["touch", "/tmp/go"] }
+test:
+  command: ["sh", "-c", "sleep 8"]
+`,
+        "data/seed.txt": "seed 42",
+      });
+      const env = loadEnvironment({ cwd: dir, env: {} });
+      const plan = planEnvironment(env.definition, { environment });
+      const report = await runEnvironment(env, plan, { backend, owner: { ...owner, ephemeral: true }, version: VERSION, env: process.env, boot: true, teardown: true, bootTimeoutMs: 120_000 });
+      assert.deepEqual(report.setup.map((s) => [s.kind, s.ok]), [["run", true], ["copy", true], ["exec", true], ["exec", true]], JSON.stringify(report.setup));
+      assert.match(report.setup[0]!.output, /seed 42/);
+      // The suite itself passed (sleep 8): only the crash can fail the run.
+      assert.equal(report.suite?.exitCode, 0);
+      assert.equal(report.outcome, "error");
+      assert.match(report.error?.message ?? "", /service "victim" exited with code 7 while the tests ran/);
+      assert.match(report.error?.output ?? "", /going down/);
+      await assertGone(environment);
+    });
+
+    test("down --keep-volumes keeps a named volume's data for the next up, and gc leaves it", async () => {
+      const environment = named("keepvol");
+      const dir = project({ "compose.yaml": `services:\n  db:\n    image: ${BUSYBOX}\n    command: ["sleep", "86400"]\n    volumes: ["data:/data"]\nvolumes:\n  data: {}\n` });
+      const plan = planEnvironment(loadEnvironment({ cwd: dir, env: {} }).definition, { environment });
+      await up(plan, { backend, owner, timeoutMs: 120_000 });
+      assert.equal((await backend.exec(environment, "db", ["sh", "-c", "echo kept > /data/f"])).exitCode, 0);
+      await backend.remove(environment, { keepVolumes: true });
+      if (!(await target.persistentVolumes())) {
+        // Kubernetes without a default StorageClass: volumes are emptyDirs (with a warning), so nothing is kept.
+        await assertGone(environment);
+        return;
+      }
+      const left = (await backend.list()).find((e) => e.environment === environment);
+      assert.ok(left?.volumesKept, JSON.stringify(left));
+      assert.equal(left.services.filter((s) => s.state === "running").length, 0);
+      assert.deepEqual((await gc(backend, { host: owner.host })).filter((s) => s.decision.environment.environment === environment), [], "gc took kept data");
+      await up(plan, { backend, owner, timeoutMs: 120_000 });
+      const read = await backend.exec(environment, "db", ["cat", "/data/f"]);
+      assert.equal(read.output.trim(), "kept");
+      await backend.remove(environment, { keepVolumes: false });
+      await assertGone(environment);
+    });
+
     test("a service that exits fails the boot at once, with its exit code and log", async () => {
       const environment = named("crash");
       const dir = project({
