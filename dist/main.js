@@ -27,7 +27,7 @@ import {
   restDeploymentApi,
   saveComment,
   summarize
-} from "./chunks/chunk-LVJF2YQX.js";
+} from "./chunks/chunk-NMDPBUID.js";
 import "./chunks/chunk-J2LH6GG5.js";
 import {
   debug,
@@ -41,13 +41,17 @@ import {
   warning
 } from "./chunks/chunk-RUU7HI7P.js";
 import {
-  REPORTS_DIR_PLACEHOLDER,
-  REPORTS_DIR_VARIABLE,
+  BackendSelectionError,
+  backendKind,
+  selectBackend
+} from "./chunks/chunk-YXRTPGRC.js";
+import "./chunks/chunk-I47BT6BW.js";
+import "./chunks/chunk-DNIQM2FX.js";
+import "./chunks/chunk-GBOO6XMD.js";
+import {
   ResultsFolder,
   UpdateError,
   buildManifest,
-  createReportsDir,
-  loadEnvironment,
   localSource,
   overrideTest,
   pathInRepository,
@@ -58,20 +62,29 @@ import {
   seal,
   secretValues,
   upOrUpdate
-} from "./chunks/chunk-LYIUSFA2.js";
+} from "./chunks/chunk-EHLTTD25.js";
 import "./chunks/chunk-2NQ2TY7A.js";
-import "./chunks/chunk-RS5NC4LF.js";
 import "./chunks/chunk-UHC222H2.js";
 import {
-  BackendSelectionError,
+  REPORTS_DIR_PLACEHOLDER,
+  REPORTS_DIR_VARIABLE,
+  createReportsDir,
+  loadEnvironment
+} from "./chunks/chunk-PVRM7DH2.js";
+import "./chunks/chunk-RS5NC4LF.js";
+import {
+  Redactor
+} from "./chunks/chunk-YVBTURMF.js";
+import "./chunks/chunk-GVE7JOYI.js";
+import {
   BootError,
   PreflightError,
-  Redactor,
-  backendKind,
-  selectBackend,
   summarizeOperations,
   up
-} from "./chunks/chunk-4KSUVC4P.js";
+} from "./chunks/chunk-BLNGPHK7.js";
+import {
+  VERSION
+} from "./chunks/chunk-VDOGPAC4.js";
 import {
   DefinitionError,
   PlanError,
@@ -81,12 +94,7 @@ import {
   hostAndPort,
   planEnvironment,
   reachableHost
-} from "./chunks/chunk-K3GAFYTF.js";
-import "./chunks/chunk-DNIQM2FX.js";
-import "./chunks/chunk-GBOO6XMD.js";
-import {
-  VERSION
-} from "./chunks/chunk-VDOGPAC4.js";
+} from "./chunks/chunk-CR5EPEQD.js";
 import "./chunks/chunk-OJWCZQZI.js";
 import "./chunks/chunk-RCFCKQT6.js";
 
@@ -149,7 +157,7 @@ function actionsArtifactUploader(options) {
   return {
     async upload(name, files, rootDirectory) {
       if (!options.available) throw new Error("the artifact service is not available (ACTIONS_RUNTIME_TOKEN and ACTIONS_RESULTS_URL are not set: not inside a GitHub Actions job)");
-      const { DefaultArtifactClient } = await import("./chunks/artifact-WGFDGN5E.js");
+      const { DefaultArtifactClient } = await import("./chunks/artifact-SAKKY4RW.js");
       const response = await new DefaultArtifactClient().uploadArtifact(name, files, rootDirectory, options.retentionDays ? { retentionDays: options.retentionDays } : {});
       return response.id !== void 0 ? { id: response.id } : {};
     }
@@ -352,7 +360,7 @@ function actionsSummaryCache(workspace) {
   const clean = () => rm(dirname(file), { recursive: true, force: true });
   return {
     async restore(prefixes) {
-      const cache = await import("./chunks/cache-QYF36JKF.js");
+      const cache = await import("./chunks/cache-G7OHHDAE.js");
       await clean();
       try {
         const hit = await cache.restoreCache([file], `${prefixes[0]}latest`, prefixes);
@@ -365,7 +373,7 @@ function actionsSummaryCache(workspace) {
       }
     },
     async save(key, text) {
-      const cache = await import("./chunks/cache-QYF36JKF.js");
+      const cache = await import("./chunks/cache-G7OHHDAE.js");
       await mkdir(dirname(file), { recursive: true });
       try {
         await writeFile(file, text);

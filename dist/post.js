@@ -14,25 +14,27 @@ import {
   readSettings,
   renderReport,
   restCommentApi
-} from "./chunks/chunk-LVJF2YQX.js";
+} from "./chunks/chunk-NMDPBUID.js";
 import "./chunks/chunk-J2LH6GG5.js";
 import {
   info,
   summary,
   warning
 } from "./chunks/chunk-RUU7HI7P.js";
-import "./chunks/chunk-RS5NC4LF.js";
-import {
-  gc
-} from "./chunks/chunk-UHC222H2.js";
 import {
   DockerBackend
-} from "./chunks/chunk-K3GAFYTF.js";
+} from "./chunks/chunk-I47BT6BW.js";
 import "./chunks/chunk-DNIQM2FX.js";
 import "./chunks/chunk-GBOO6XMD.js";
 import {
+  gc
+} from "./chunks/chunk-UHC222H2.js";
+import "./chunks/chunk-RS5NC4LF.js";
+import "./chunks/chunk-GVE7JOYI.js";
+import {
   VERSION
 } from "./chunks/chunk-VDOGPAC4.js";
+import "./chunks/chunk-CR5EPEQD.js";
 import "./chunks/chunk-OJWCZQZI.js";
 import "./chunks/chunk-RCFCKQT6.js";
 

@@ -109,7 +109,13 @@ export async function runMain(deps: MainDependencies): Promise<number> {
   const channel = openChannel(settings, context, key, deps, viewFile, links, redactor);
   const step = new MainStep(settings, context, deps, channel, { key, environment, links }, redactor);
   const closing = context.pullRequest?.action === "closed";
-  const code = settings.command === "preview" && closing ? await step.removePreview() : settings.command === "down" || closing ? await step.remove(closing ? "pull request closed" : "down") : await step.boot();
+  let code: number;
+  try {
+    code = settings.command === "preview" && closing ? await step.removePreview() : settings.command === "down" || closing ? await step.remove(closing ? "pull request closed" : "down") : await step.boot();
+  } finally {
+    // Port-forwards (Kubernetes) would otherwise hold the process until process.exit.
+    await step.close();
+  }
   deps.state.save(STATE.phase, "finished");
   core.setOutput(OUTPUT.commentStatus, channel.status);
   core.setOutput(OUTPUT.commentUrl, channel.url ?? "");
@@ -341,7 +347,7 @@ class MainStep {
     try {
       const result = await up(plan, {
         backend,
-        owner: { host: hostname(), pid: process.pid },
+        owner: { host: hostname(), pid: process.pid, ...this.origin() },
         keepOnFailure: this.settings.keepOnFailure,
         timeoutMs: this.settings.bootTimeoutMs,
         onEvent: (e) => {
@@ -399,7 +405,7 @@ class MainStep {
     const report = await runEnvironment(definition, plan, {
       backend,
       // The post step removes it; should that never run, gc does once this process is gone.
-      owner: { host: hostname(), pid: process.pid, ephemeral: true },
+      owner: { host: hostname(), pid: process.pid, ephemeral: true, ...this.origin() },
       version: VERSION,
       env: this.childEnv,
       boot: true,
@@ -562,11 +568,28 @@ class MainStep {
     }
   }
 
+  /** The pull request and commit, recorded on the environment (namespace annotations, Docker labels). */
+  private origin(): { pullRequest?: number; commit: string } {
+    const number = this.context.pullRequest?.number;
+    return { ...(number !== undefined ? { pullRequest: number } : {}), commit: this.commit };
+  }
+
+  /** Backends this step made: closed when it ends. */
+  private readonly opened: Backend[] = [];
+
+  async close(): Promise<void> {
+    const closing = this.opened.splice(0);
+    for (const r of await Promise.allSettled(closing.map((b) => b.close()))) {
+      if (r.status === "rejected") core.warning(`prenv: closing the backend's connections failed: ${(r.reason as Error)?.message ?? String(r.reason)}`);
+    }
+  }
+
   private async backend(): Promise<Backend> {
     const kind = backendKind(this.settings.backend, this.context.childEnv);
     let backend: Backend;
     try {
       backend = this.deps.backend(this.settings.backend);
+      this.opened.push(backend);
       await backend.ping();
     } catch (e) {
       if (e instanceof BackendSelectionError) throw new Error(`${e.message} (${e.hint})`, { cause: e });

@@ -27,6 +27,10 @@ export const LABELS = {
   fault: "dev.prenv.fault",
   /** How to undo that fault, as JSON, for gc when the process that applied it is gone. */
   faultUndo: "dev.prenv.fault-undo",
+  /** The pull request an environment was made for (the Action's context), when there is one. */
+  pullRequest: "dev.prenv.pull-request",
+  /** The commit it was booted from. */
+  commit: "dev.prenv.commit",
 } as const;
 
 /** Who created an environment, so gc can tell a crashed run from a live one. */
@@ -38,6 +42,19 @@ export interface Owner {
    * the process is gone, gc collects it even though `up` finished.
    */
   ephemeral?: boolean;
+  /** What the environment was made for, recorded on it (labels, annotations) so that `ls` and people reading the engine can tell. */
+  pullRequest?: number;
+  commit?: string;
+  /** A TTL given at creation (`--ttl`): recorded as the environment's expiry, which `gc --expired` honours. */
+  expires?: Date;
+}
+
+/** The labels or annotations an owner's origin adds: the same keys on every backend. */
+export function originLabels(owner: Owner): Record<string, string> {
+  return {
+    ...(owner.pullRequest !== undefined ? { [LABELS.pullRequest]: String(owner.pullRequest) } : {}),
+    ...(owner.commit ? { [LABELS.commit]: owner.commit } : {}),
+  };
 }
 
 export interface ImageInfo {
@@ -57,10 +74,42 @@ export interface Endpoint {
   hostPort: number;
 }
 
-export type ServiceStatus =
+/**
+ * Why a service is where it is, in the engine's own words where prenv acts on them:
+ * "ImagePullBackOff" and "ErrImagePull" (the image cannot be pulled), "CrashLoopBackOff"
+ * (it keeps exiting and is started again later), "OOMKilled" (killed for its memory
+ * limit), "Unschedulable" (no node can run it; the message is the scheduler's), "Error"
+ * (another reason the engine gave; the message says which).
+ */
+export const STATUS_REASONS = ["ImagePullBackOff", "ErrImagePull", "CrashLoopBackOff", "OOMKilled", "Unschedulable", "Error"] as const;
+export interface StatusReason {
+  code: (typeof STATUS_REASONS)[number];
+  /** The engine's message or reason as it gave it (the scheduler's "0/1 nodes are available: ..."). */
+  message: string;
+}
+
+export type ServiceStatus = (
   | { state: "created" | "running" | "paused" | "restarting" }
   | { state: "exited"; exitCode: number }
-  | { state: "missing" };
+  | { state: "missing" }
+) & {
+  /** How often the engine started the service's container again (Docker's RestartCount, the pod's restartCount). */
+  restarts: number;
+  reason?: StatusReason;
+};
+
+/** "the image cannot be pulled (ImagePullBackOff: ...)": a reason as the boot's messages put it. */
+export function describeReason(reason: StatusReason): string {
+  const what: Record<StatusReason["code"], string> = {
+    ImagePullBackOff: "its image cannot be pulled",
+    ErrImagePull: "its image cannot be pulled",
+    CrashLoopBackOff: "it keeps crashing",
+    OOMKilled: "it was killed for running out of memory (its memory limit)",
+    Unschedulable: "no node can run it",
+    Error: "the engine reports an error",
+  };
+  return `${what[reason.code]} (${reason.code}${reason.message && reason.message !== reason.code ? `: ${reason.message}` : ""})`;
+}
 
 export interface ExecOptions {
   timeoutMs?: number;

@@ -48,20 +48,33 @@ function parsePins(pins: string[] | undefined): Record<string, string> | undefin
 /** `prenv plan --diff`: what `prenv up` would do to the environment that runs. */
 export async function planDiffCommand(opts: DefinitionOptions & { services?: string[]; recreate?: boolean }, io: Io): Promise<number> {
   const p = plan(opts, io, opts.services);
-  const backend = await backendFor();
-  const ops = await planUpdate(p, backend, { recreateAll: opts.recreate ?? false });
-  if (opts.json) io.out.write(`${JSON.stringify({ environment: p.environment, operations: ops }, null, 2)}\n`);
-  else io.out.write(`prenv plan --diff · ${p.environment}\n${formatOperations(ops)}\n`);
-  return EXIT.ok;
+  const backend = await backendFor(opts, io);
+  try {
+    const ops = await planUpdate(p, backend, { recreateAll: opts.recreate ?? false });
+    if (opts.json) io.out.write(`${JSON.stringify({ environment: p.environment, operations: ops }, null, 2)}\n`);
+    else io.out.write(`prenv plan --diff · ${p.environment}\n${formatOperations(ops)}\n`);
+    return EXIT.ok;
+  } finally {
+    await backend.close();
+  }
 }
 
 
-export async function upCommand(opts: DefinitionOptions & { keepOnFailure?: boolean; timeout?: string; services?: string[]; recreate?: boolean }, io: Io): Promise<number> {
+/** `--ttl`: when the environment expires, recorded on it at creation. */
+function expiresAfter(ttl: string | undefined): Date | undefined {
+  if (ttl === undefined) return undefined;
+  const ms = parseAge(ttl);
+  if (ms === undefined) throw new CliError(`prenv: --ttl "${ttl}" is not a duration; write for example 30m, 4h or 2d`, EXIT.badInput);
+  return new Date(Date.now() + ms);
+}
+
+export async function upCommand(opts: DefinitionOptions & { keepOnFailure?: boolean; timeout?: string; services?: string[]; recreate?: boolean; ttl?: string }, io: Io): Promise<number> {
   const environment = load(opts, io);
   const p = planOf(environment, opts, opts.services);
   const redactor = new Redactor(secretValues(environment, io.env));
   const timeoutMs = opts.timeout ? parseAge(opts.timeout) : undefined;
   if (opts.timeout && timeoutMs === undefined) throw new CliError(`prenv: --timeout "${opts.timeout}" is not a duration; write for example 90s, 5m or 1h`, EXIT.badInput);
+  const expires = expiresAfter(opts.ttl);
   const backend = await backendFor(opts, io);
   const progress = opts.json ? undefined : new Progress(io.err, p.services.map((s) => s.name));
   if (!opts.json) io.err.write(`prenv · ${p.environment} (${backend.kind})\n`);
@@ -73,7 +86,7 @@ export async function upCommand(opts: DefinitionOptions & { keepOnFailure?: bool
       onOperations: (ops) => {
         if (!opts.json) io.err.write(`updating in place:\n${formatOperations(ops)}\n`);
       },
-      owner: { host: hostname(), pid: process.pid },
+      owner: { host: hostname(), pid: process.pid, ...(expires ? { expires } : {}) },
       onEvent: (e) => progress?.update(e),
       keepOnFailure: opts.keepOnFailure ?? false,
       signal: io.signal,
@@ -111,6 +124,9 @@ export async function upCommand(opts: DefinitionOptions & { keepOnFailure?: bool
       throw new CliError(redactor.redact(lines.join("\n")), EXIT.environmentFailed);
     }
     throw e;
+  } finally {
+    // Port-forwards and watches end with the command, not with process.exit.
+    await backend.close();
   }
 }
 
@@ -158,91 +174,95 @@ async function runWithReportsDir(opts: RunCommandOptions, io: Io, mode: "run" | 
   const timeoutMs = opts.timeout ? parseAge(opts.timeout) : undefined;
   if (opts.timeout && timeoutMs === undefined) throw new CliError(`prenv: --timeout "${opts.timeout}" is not a duration; write for example 90s, 5m or 1h`, EXIT.badInput);
   const backend = await backendFor(opts, io);
-  if (opts.seed !== undefined && !environment.chaos && !opts.json) io.err.write("prenv: note: --seed has no effect: the definition has no chaos section\n");
   try {
-    // Here too, and not only in the run: a definition this backend cannot run is bad input, and nothing is created.
-    requireCapabilities(backend, chaosNeeds(environment.chaos));
-  } catch (e) {
-    if (e instanceof UnsupportedError) throw new CliError(`prenv: ${e.message}\n  hint: ${e.hint}\nnothing was created`, EXIT.badInput);
-    throw e;
-  }
-  if (mode === "test") {
-    const existing = (await backend.list()).find((e) => e.environment === p.environment);
-    if (!existing || existing.services.length === 0) throw new CliError(`prenv: environment "${p.environment}" is not up; start it with \`prenv up\`, or use \`prenv run\` to boot, test and tear down in one`, EXIT.environmentFailed);
-  }
-  const redactor = new Redactor(secretValues(environment, io.env));
-  const folder = new ResultsFolder(resolve(io.cwd, opts.resultsDir ?? "prenv-results"), redactor);
-  await folder.reset();
-  const progress = mode === "run" && !opts.json ? new Progress(io.err, p.services.map((s) => s.name)) : undefined;
-  if (mode === "run") io.onCleanup?.(`prenv down --env ${p.environment}`);
-  if (!opts.json) io.err.write(`prenv ${mode} · ${p.environment} (${backend.kind})\n`);
-  const report = await runEnvironment(environment, p, {
-    backend,
-    owner: { host: hostname(), pid: process.pid, ephemeral: mode === "run" },
-    version: VERSION,
-    env: { ...io.env, [REPORTS_DIR_VARIABLE]: reportsDir },
-    signal: io.signal,
-    boot: mode === "run",
-    teardown: mode === "run" && !opts.keep,
-    keepOnFailure: opts.keepOnFailure ?? false,
-    forceSetup: opts.setup ?? false,
-    redactor,
-    ...(timeoutMs !== undefined ? { bootTimeoutMs: timeoutMs } : {}),
-    ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
-    onChaosSchedule: (schedule) => {
-      if (!opts.json) io.err.write(formatSchedule(schedule));
-    },
-    onFault: (f, event) => {
-      if (opts.json) return;
-      if (event === "applied") io.err.write(`  ⚡ ${f.name} at ${at(f.actualStartMs ?? 0)}: ${f.how ?? "applied"}\n`);
-      else if (event === "undone") io.err.write(`  ↺ ${f.name} at ${at(f.undoneAtMs ?? 0)}: ${f.undoDetail ?? "undone"}\n`);
-      else io.err.write(`  ! ${f.name}: ${f.applied === "failed" ? `could not be applied: ${f.error ?? ""}` : `could not be undone: ${f.undoDetail ?? ""}`}\n`);
-    },
-    onServiceEvent: (e) => progress?.update(e),
-    onPhase: (phase) => {
-      if (phase !== "boot") progress?.stop();
-      if (!opts.json && phase !== "boot") io.err.write(`· ${phase}\n`);
-    },
-    onStep: (e) => {
-      if (!opts.json && e.phase !== "running") io.err.write(`  ${e.phase === "done" ? "✔" : "✖"} ${e.step.name} (${seconds(e.outcome!.durationMs)})\n`);
-    },
-    onOutput: (chunk) => {
-      if (!opts.json) io.err.write(chunk);
-    },
-    output: folder,
-  });
-  progress?.stop();
-  await folder.writeJson(report);
-  const root = repositoryRoot(io.cwd);
-  const source = origin?.source ?? (root ? localSource(io.cwd) : undefined);
-  let reproduction: Reproduction | undefined;
-  if (source) {
-    const manifest = buildManifest(
-      {
-        prenvVersion: VERSION,
-        createdAt: report.startedAt,
-        source,
-        workingDirectory: origin?.workingDirectory ?? pathInRepository(root!, io.cwd),
-        ...(opts.definition ? { definition: opts.definition } : {}),
-        composeFiles: opts.file ?? [],
-        profiles: opts.profile ?? [],
-        params: report.params,
-        backend: report.backend,
-        ...(opts.testCommand !== undefined || selection ? { test: { ...(opts.testCommand !== undefined ? { commandOverride: opts.testCommand } : {}), ...(selection ? { selection: opts.only!.map((name) => ({ name })) } : {}) } } : {}),
+    if (opts.seed !== undefined && !environment.chaos && !opts.json) io.err.write("prenv: note: --seed has no effect: the definition has no chaos section\n");
+    try {
+      // Here too, and not only in the run: a definition this backend cannot run is bad input, and nothing is created.
+      requireCapabilities(backend, chaosNeeds(environment.chaos));
+    } catch (e) {
+      if (e instanceof UnsupportedError) throw new CliError(`prenv: ${e.message}\n  hint: ${e.hint}\nnothing was created`, EXIT.badInput);
+      throw e;
+    }
+    if (mode === "test") {
+      const existing = (await backend.list()).find((e) => e.environment === p.environment);
+      if (!existing || existing.services.length === 0) throw new CliError(`prenv: environment "${p.environment}" is not up; start it with \`prenv up\`, or use \`prenv run\` to boot, test and tear down in one`, EXIT.environmentFailed);
+    }
+    const redactor = new Redactor(secretValues(environment, io.env));
+    const folder = new ResultsFolder(resolve(io.cwd, opts.resultsDir ?? "prenv-results"), redactor);
+    await folder.reset();
+    const progress = mode === "run" && !opts.json ? new Progress(io.err, p.services.map((s) => s.name)) : undefined;
+    if (mode === "run") io.onCleanup?.(`prenv down --env ${p.environment}`);
+    if (!opts.json) io.err.write(`prenv ${mode} · ${p.environment} (${backend.kind})\n`);
+    const report = await runEnvironment(environment, p, {
+      backend,
+      owner: { host: hostname(), pid: process.pid, ephemeral: mode === "run" },
+      version: VERSION,
+      env: { ...io.env, [REPORTS_DIR_VARIABLE]: reportsDir },
+      signal: io.signal,
+      boot: mode === "run",
+      teardown: mode === "run" && !opts.keep,
+      keepOnFailure: opts.keepOnFailure ?? false,
+      forceSetup: opts.setup ?? false,
+      redactor,
+      ...(timeoutMs !== undefined ? { bootTimeoutMs: timeoutMs } : {}),
+      ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+      onChaosSchedule: (schedule) => {
+        if (!opts.json) io.err.write(formatSchedule(schedule));
       },
-      report,
-    );
-    const file = await folder.writeManifest(manifest);
-    if (origin?.images && !opts.json) for (const difference of imageDifferences(origin.images, manifest.images)) io.err.write(`prenv: note: ${difference}\n`);
-    reproduction = reproductionLine(manifest, { path: relative(io.cwd, file) });
+      onFault: (f, event) => {
+        if (opts.json) return;
+        if (event === "applied") io.err.write(`  ⚡ ${f.name} at ${at(f.actualStartMs ?? 0)}: ${f.how ?? "applied"}\n`);
+        else if (event === "undone") io.err.write(`  ↺ ${f.name} at ${at(f.undoneAtMs ?? 0)}: ${f.undoDetail ?? "undone"}\n`);
+        else io.err.write(`  ! ${f.name}: ${f.applied === "failed" ? `could not be applied: ${f.error ?? ""}` : `could not be undone: ${f.undoDetail ?? ""}`}\n`);
+      },
+      onServiceEvent: (e) => progress?.update(e),
+      onPhase: (phase) => {
+        if (phase !== "boot") progress?.stop();
+        if (!opts.json && phase !== "boot") io.err.write(`· ${phase}\n`);
+      },
+      onStep: (e) => {
+        if (!opts.json && e.phase !== "running") io.err.write(`  ${e.phase === "done" ? "✔" : "✖"} ${e.step.name} (${seconds(e.outcome!.durationMs)})\n`);
+      },
+      onOutput: (chunk) => {
+        if (!opts.json) io.err.write(chunk);
+      },
+      output: folder,
+    });
+    progress?.stop();
+    await folder.writeJson(report);
+    const root = repositoryRoot(io.cwd);
+    const source = origin?.source ?? (root ? localSource(io.cwd) : undefined);
+    let reproduction: Reproduction | undefined;
+    if (source) {
+      const manifest = buildManifest(
+        {
+          prenvVersion: VERSION,
+          createdAt: report.startedAt,
+          source,
+          workingDirectory: origin?.workingDirectory ?? pathInRepository(root!, io.cwd),
+          ...(opts.definition ? { definition: opts.definition } : {}),
+          composeFiles: opts.file ?? [],
+          profiles: opts.profile ?? [],
+          params: report.params,
+          backend: report.backend,
+          ...(opts.testCommand !== undefined || selection ? { test: { ...(opts.testCommand !== undefined ? { commandOverride: opts.testCommand } : {}), ...(selection ? { selection: opts.only!.map((name) => ({ name })) } : {}) } } : {}),
+        },
+        report,
+      );
+      const file = await folder.writeManifest(manifest);
+      if (origin?.images && !opts.json) for (const difference of imageDifferences(origin.images, manifest.images)) io.err.write(`prenv: note: ${difference}\n`);
+      reproduction = reproductionLine(manifest, { path: relative(io.cwd, file) });
+    }
+    if (opts.json) io.out.write(`${JSON.stringify(report, null, 2)}\n`);
+    else io.err.write(renderSummary(report, relative(io.cwd, folder.dir) || ".", folder.files().some((f) => f.startsWith(join(folder.dir, "logs")))));
+    if (!opts.json && report.outcome !== "passed" && reproduction) {
+      io.err.write(`reproduce this run (here or on another machine):\n  ${reproduction.command}\n${reproduction.notes.map((n) => `  note: ${n}\n`).join("")}`);
+    }
+    if (mode === "run" && opts.keep && !opts.json) io.err.write(`the environment is still up: \`prenv down --env ${p.environment}\` removes it\n`);
+    return report.exitCode;
+  } finally {
+    await backend.close();
   }
-  if (opts.json) io.out.write(`${JSON.stringify(report, null, 2)}\n`);
-  else io.err.write(renderSummary(report, relative(io.cwd, folder.dir) || ".", folder.files().some((f) => f.startsWith(join(folder.dir, "logs")))));
-  if (!opts.json && report.outcome !== "passed" && reproduction) {
-    io.err.write(`reproduce this run (here or on another machine):\n  ${reproduction.command}\n${reproduction.notes.map((n) => `  note: ${n}\n`).join("")}`);
-  }
-  if (mode === "run" && opts.keep && !opts.json) io.err.write(`the environment is still up: \`prenv down --env ${p.environment}\` removes it\n`);
-  return report.exitCode;
 }
 
 

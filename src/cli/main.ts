@@ -63,6 +63,7 @@ export async function main(argv: string[]): Promise<number> {
   withDefinition(program.command("up").description("create the environment and wait until every service is ready"))
     .argument("[services...]", "only these services (and what they depend on)")
     .option("--keep-on-failure", "keep what was created when the boot fails, for inspection")
+    .option("--ttl <age>", "record that the environment expires after this long (e.g. 4h): `prenv gc --expired` removes it then")
     .addOption(new Option("--timeout <duration>", "give up when not ready within this time").default("5m"))
     .option("--recreate", "on an environment that is up, replace every service (default: only what changed)")
     .action((services: string[], opts) => run(async () => (await commands()).upCommand({ ...opts, services }, io()))());

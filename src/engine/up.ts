@@ -1,5 +1,5 @@
 import { createServer } from "node:net";
-import { LABELS, ServiceError, type Backend, type Endpoint, type ImageInfo, type Owner } from "../backends/backend.ts";
+import { describeReason, LABELS, ServiceError, type Backend, type Endpoint, type ImageInfo, type Owner, type Runtime } from "../backends/backend.ts";
 import type { Plan, PlannedService } from "../plan/plan.ts";
 import { sleep } from "../util/async.ts";
 import { configHash } from "./diff.ts";
@@ -144,14 +144,19 @@ export async function up(plan: Plan, options: UpOptions): Promise<UpResult> {
     signal.addEventListener("abort", () => {
       const reason: unknown = signal.reason;
       if (reason instanceof ServiceError) return reject(reason);
-      const waiting = [...phases].filter(([, p]) => p !== "ready" && p !== "completed").map(([s, p]) => `${s} (${p})`);
-      const what = reason instanceof Error && reason.message === "timeout" ? `the environment was not ready within ${Math.round(timeoutMs / 1000)} s` : "the boot was interrupted";
-      reject(new ServiceError(waiting[0]?.split(" ")[0] ?? plan.services[0]?.name ?? "", `${what}; still waiting for ${waiting.join(", ") || "nothing"}`, {
-        ...(reason instanceof Error && reason.message === "timeout" ? { hint: "raise --timeout, or check why these services do not become ready", logOf: waiting[0]?.split(" ")[0] ?? "" } : {}),
-      }));
+      const pending = [...phases].filter(([, p]) => p !== "ready" && p !== "completed");
+      const timedOut = reason instanceof Error && reason.message === "timeout";
+      const what = timedOut ? `the environment was not ready within ${Math.round(timeoutMs / 1000)} s` : "the boot was interrupted";
+      const error = new ServiceError(pending[0]?.[0] ?? plan.services[0]?.name ?? "", `${what}; still waiting for ${pending.map(([s, p]) => `${s} (${p})`).join(", ") || "nothing"}`, {
+        ...(timedOut ? { hint: "raise --timeout, or check why these services do not become ready", logOf: pending[0]?.[0] ?? "" } : {}),
+      });
+      if (timedOut) timeout = { error, pending };
+      reject(error);
     }, { once: true }),
   );
   interrupted.catch(() => undefined);
+  // The timeout's failure, and the services it waited for: the catch below adds what the engine says of them.
+  let timeout: { error: ServiceError; pending: [string, string][] } | undefined;
 
   let created = false;
   try {
@@ -197,7 +202,9 @@ export async function up(plan: Plan, options: UpOptions): Promise<UpResult> {
         completed.get(name)!.resolve();
         return;
       }
-      const what = service.runsToCompletion ? `exited with code ${status.exitCode}` : status.exitCode === 0 ? "exited (code 0) although it should keep running" : `exited with code ${status.exitCode}`;
+      const code = service.runsToCompletion ? `exited with code ${status.exitCode}` : status.exitCode === 0 ? "exited (code 0) although it should keep running" : `exited with code ${status.exitCode}`;
+      // Restarts are left out: on Kubernetes the Deployment has usually started it again by now.
+      const what = `${code}${status.reason ? `: ${describeReason(status.reason)}` : ""}`;
       fail(new ServiceError(name, `service "${name}" ${what}`, { logTail: await logTail(backend, plan.environment, name), logOf: name }));
     };
 
@@ -268,7 +275,16 @@ export async function up(plan: Plan, options: UpOptions): Promise<UpResult> {
   } catch (e) {
     if (e instanceof PreflightError) throw e;
     // Interrupted, the step under way fails too (a build says "aborted"): the interruption is the news.
-    const failure = options.signal?.aborted ? await interrupted.catch((r: unknown) => asServiceError("", r)) : await failureOf(e, failed, interrupted);
+    let failure = options.signal?.aborted ? await interrupted.catch((r: unknown) => asServiceError("", r)) : await failureOf(e, failed, interrupted);
+    // After a timeout, what the engine says of each service still waited for (restarts,
+    // CrashLoopBackOff, Unschedulable) is the likeliest answer to "why not ready?".
+    if (timeout && failure === timeout.error) {
+      const notes = await statusNotes(backend, plan.environment, timeout.pending.map(([s]) => s));
+      if (notes.size > 0) {
+        const waiting = timeout.pending.map(([s, p]) => `${s} (${p}${notes.has(s) ? `; ${notes.get(s)}` : ""})`).join(", ");
+        failure = new ServiceError(failure.service, `${failure.message.slice(0, failure.message.indexOf("; still waiting for "))}; still waiting for ${waiting}`, { ...(failure.hint ? { hint: failure.hint } : {}), ...(failure.logOf ? { logOf: failure.logOf } : {}), cause: failure });
+      }
+    }
     setPhase(failure.service, "failed", failure.message);
     abort.abort(failure);
     let removed = false;
@@ -337,4 +353,19 @@ function portFree(host: string, port: number): Promise<boolean> {
     server.once("error", () => resolve(false));
     server.listen({ host: host === "0.0.0.0" ? undefined : host, port, exclusive: true }, () => server.close(() => resolve(true)));
   });
+}
+
+/** "restarted 4 times; it keeps crashing (CrashLoopBackOff: ...)" for each service the engine has something to say about; bounded, as it only adds to a message. */
+async function statusNotes(backend: Pick<Runtime, "status">, environment: string, services: string[]): Promise<Map<string, string>> {
+  const notes = new Map<string, string>();
+  const look = Promise.all(
+    services.map(async (service) => {
+      const status = await backend.status(environment, service).catch(() => undefined);
+      if (!status) return;
+      const parts = [...(status.restarts > 0 ? [`restarted ${status.restarts} time${status.restarts === 1 ? "" : "s"}`] : []), ...(status.reason ? [describeReason(status.reason)] : [])];
+      if (parts.length) notes.set(service, parts.join("; "));
+    }),
+  );
+  await Promise.race([look, new Promise((resolve) => setTimeout(resolve, 3000).unref())]);
+  return notes;
 }

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { hostname } from "node:os";
 import { after, describe, test } from "node:test";
-import { ServiceError } from "../../src/backends/backend.ts";
+import { LABELS, ServiceError } from "../../src/backends/backend.ts";
 import { loadEnvironment } from "../../src/definition/environment.ts";
 import { gc } from "../../src/engine/lifecycle.ts";
 import { runEnvironment } from "../../src/engine/run.ts";
@@ -117,8 +117,8 @@ for (const target of contractBackends()) {
       let log = "";
       for await (const chunk of await backend.logs(environment, "web", { follow: false })) log += String(chunk);
       assert.match(log, /^web listening as hi$/m);
-      assert.deepEqual(await backend.status(environment, "migrate"), { state: "exited", exitCode: 0 });
-      assert.deepEqual(await backend.status(environment, "web"), { state: "running" });
+      assert.deepEqual(await backend.status(environment, "migrate"), { state: "exited", exitCode: 0, restarts: 0 });
+      assert.deepEqual(await backend.status(environment, "web"), { state: "running", restarts: 0 });
       assert.equal((await backend.list()).find((e) => e.environment === environment)?.complete, true);
 
       const removed = await backend.remove(environment, { keepVolumes: false });
@@ -144,6 +144,57 @@ for (const target of contractBackends()) {
         if (outcome === "passed") assert.match(output, /got alpha/);
         await assertGone(environment);
       }
+    });
+
+    test("runEnvironment: a service that dies while the suite runs fails the run, by the engine's record of exits; a one-off with a bind mount and a single file copied", async () => {
+      const environment = named("suitecrash");
+      const dir = project({
+        "compose.yaml": `services:\n  victim:\n    image: ${BUSYBOX}\n    command: ["sh", "-c", "until [ -f /tmp/go ]; do sleep 0.2; done; sleep 2; echo going down; exit 7"]\n  box:\n    image: ${BUSYBOX}\n    command: ["sleep", "86400"]\n`,
+        "prenv.yml": `compose: [compose.yaml]
+setup:
+  - run: { image: ${BUSYBOX}, command: ["cat", "/data/seed.txt"], volumes: ["./data:/data:ro"] }
+  - copy: { service: box, from: data/seed.txt, to: /tmp/copied.txt }
+  - exec: { service: box, command: ["sh", "-c", "test \\"$$(cat /tmp/copied.txt)\\" = 'seed 42'"] }
+  - exec: { service: victim, command: ["touch", "/tmp/go"] }
+test:
+  command: ["sh", "-c", "sleep 8"]
+`,
+        "data/seed.txt": "seed 42",
+      });
+      const env = loadEnvironment({ cwd: dir, env: {} });
+      const plan = planEnvironment(env.definition, { environment });
+      const report = await runEnvironment(env, plan, { backend, owner: { ...owner, ephemeral: true }, version: VERSION, env: process.env, boot: true, teardown: true, bootTimeoutMs: 120_000 });
+      assert.deepEqual(report.setup.map((s) => [s.kind, s.ok]), [["run", true], ["copy", true], ["exec", true], ["exec", true]], JSON.stringify(report.setup));
+      assert.match(report.setup[0]!.output, /seed 42/);
+      // The suite itself passed (sleep 8): only the crash can fail the run.
+      assert.equal(report.suite?.exitCode, 0);
+      assert.equal(report.outcome, "error");
+      assert.match(report.error?.message ?? "", /service "victim" exited with code 7 while the tests ran/);
+      assert.match(report.error?.output ?? "", /going down/);
+      await assertGone(environment);
+    });
+
+    test("down --keep-volumes keeps a named volume's data for the next up, and gc leaves it", async () => {
+      const environment = named("keepvol");
+      const dir = project({ "compose.yaml": `services:\n  db:\n    image: ${BUSYBOX}\n    command: ["sleep", "86400"]\n    volumes: ["data:/data"]\nvolumes:\n  data: {}\n` });
+      const plan = planEnvironment(loadEnvironment({ cwd: dir, env: {} }).definition, { environment });
+      await up(plan, { backend, owner, timeoutMs: 120_000 });
+      assert.equal((await backend.exec(environment, "db", ["sh", "-c", "echo kept > /data/f"])).exitCode, 0);
+      await backend.remove(environment, { keepVolumes: true });
+      if (!(await target.persistentVolumes())) {
+        // Kubernetes without a default StorageClass: volumes are emptyDirs (with a warning), so nothing is kept.
+        await assertGone(environment);
+        return;
+      }
+      const left = (await backend.list()).find((e) => e.environment === environment);
+      assert.ok(left?.volumesKept, JSON.stringify(left));
+      assert.equal(left.services.filter((s) => s.state === "running").length, 0);
+      assert.deepEqual((await gc(backend, { host: owner.host })).filter((s) => s.decision.environment.environment === environment), [], "gc took kept data");
+      await up(plan, { backend, owner, timeoutMs: 120_000 });
+      const read = await backend.exec(environment, "db", ["cat", "/data/f"]);
+      assert.equal(read.output.trim(), "kept");
+      await backend.remove(environment, { keepVolumes: false });
+      await assertGone(environment);
     });
 
     test("a service that exits fails the boot at once, with its exit code and log", async () => {
@@ -175,6 +226,21 @@ services:
       await assertGone(environment);
     });
 
+    test("a service that exits during a port check fails the boot with its exit, not with the lost address", async () => {
+      const dir = project({ "compose.yaml": `services:\n  dies:\n    image: ${BUSYBOX}\n    command: ["sh", "-c", "sleep 1; exit 3"]\n    x-prenv:\n      ready:\n        - port: 8080\n` });
+      // Several at once: the probe and the exit watch race, and the probe used to win with "no IP address".
+      const errors = await Promise.all(
+        [1, 2, 3].map((i) => {
+          const plan = planEnvironment(loadEnvironment({ cwd: dir, env: {} }).definition, { environment: named(`portexit${i}`) });
+          return up(plan, { backend, owner, timeoutMs: 120_000 }).then(() => undefined, (e: unknown) => e);
+        }),
+      );
+      for (const error of errors) {
+        assert.ok(error instanceof BootError, String(error));
+        assert.match(error.message, /exited with code 3/);
+      }
+    });
+
     test("an image that cannot be pulled fails the boot at once, saying so", async () => {
       const environment = named("pull");
       const dir = project({ "compose.yaml": `services:\n  ghost:\n    image: localhost:5000/prenv-test/no-such-image:1\n` });
@@ -188,13 +254,69 @@ services:
       await assertGone(environment);
     });
 
+    test("a service killed for its memory limit fails the boot saying OOMKilled", async () => {
+      const environment = named("oom");
+      // tail keeps what it read since the last newline, and /dev/zero has none: it grows until the limit kills it.
+      const dir = project({ "compose.yaml": `services:\n  hog:\n    image: ${BUSYBOX}\n    mem_limit: 32m\n    command: ["sh", "-c", "echo eating; head -c 400m /dev/zero | tail > /dev/null; echo survived"]\n    x-prenv:\n      ready:\n        - command: ["false"]\n` });
+      const plan = planEnvironment(loadEnvironment({ cwd: dir, env: {} }).definition, { environment });
+      const error = await up(plan, { backend, owner, timeoutMs: 120_000 }).then(() => undefined, (e: unknown) => e);
+      assert.ok(error instanceof BootError, String(error));
+      assert.equal(error.failure.service, "hog");
+      assert.match(error.message, /killed for running out of memory .*OOMKilled/);
+      await assertGone(environment);
+    });
+
+    test("a boot that times out on a service that keeps crashing says how often it restarted, and why", async () => {
+      const environment = named("flap");
+      const dir = project({
+        "compose.yaml": `services:\n  flappy:\n    image: ${BUSYBOX}\n    restart: always\n    command: ["sh", "-c", "echo starting; sleep 1; exit 1"]\n    x-prenv:\n      ready:\n        - port: 8080\n`,
+      });
+      const plan = planEnvironment(loadEnvironment({ cwd: dir, env: {} }).definition, { environment });
+      const error = await up(plan, { backend, owner, timeoutMs: 30_000, keepOnFailure: true }).then(() => undefined, (e: unknown) => e);
+      assert.ok(error instanceof BootError, String(error));
+      assert.match(error.message, /not ready within 30 s; still waiting for flappy \(checking; restarted \d+ times?/);
+      // Kubernetes backs off between restarts (10 s, 20 s, ...) and says so while it waits;
+      // the moment of the timeout may fall on a run, so the status is watched for it.
+      if (target.name === "kubernetes") {
+        let status = await backend.status(environment, "flappy");
+        for (const until = Date.now() + 45_000; status.reason?.code !== "CrashLoopBackOff" && Date.now() < until; ) {
+          await new Promise((r) => setTimeout(r, 500));
+          status = await backend.status(environment, "flappy");
+        }
+        assert.equal(status.reason?.code, "CrashLoopBackOff", JSON.stringify(status));
+        assert.equal(status.state, "restarting");
+        assert.ok(status.restarts >= 1, JSON.stringify(status));
+      }
+      await backend.remove(environment, { keepVolumes: false });
+      await assertGone(environment);
+    });
+
+    test("a service that asks for more CPUs than there are fails the boot at once (Kubernetes: Unschedulable, with the scheduler's reason and events)", async () => {
+      const environment = named("huge");
+      const dir = project({ "compose.yaml": `services:\n  huge:\n    image: ${BUSYBOX}\n    cpus: 500\n    command: ["sleep", "86400"]\n` });
+      const plan = planEnvironment(loadEnvironment({ cwd: dir, env: {} }).definition, { environment });
+      const started = Date.now();
+      const error = await up(plan, { backend, owner, timeoutMs: 120_000 }).then(() => undefined, (e: unknown) => e);
+      assert.ok(error instanceof BootError, String(error));
+      assert.equal(error.failure.service, "huge");
+      if (target.name === "kubernetes") {
+        assert.match(error.message, /cannot be scheduled \(Unschedulable: 0\/\d+ nodes are available: .*Insufficient cpu/);
+        assert.match(error.failure.logTail ?? "", /FailedScheduling/);
+      } else {
+        // Docker refuses the limit itself when it creates the container.
+        assert.match(error.message, /CPUs/);
+      }
+      assert.ok(Date.now() - started < 30_000, `took ${Date.now() - started} ms`);
+      await assertGone(environment);
+    });
+
     test("a second up of the same environment is refused and leaves the first alone", async () => {
       const environment = named("twice");
       const dir = project({ "compose.yaml": `services:\n  one:\n    image: ${BUSYBOX}\n    command: ["sleep", "86400"]\n` });
       const plan = planEnvironment(loadEnvironment({ cwd: dir, env: {} }).definition, { environment });
       await up(plan, { backend, owner, timeoutMs: 120_000 });
       await assert.rejects(up(plan, { backend, owner }), (e: unknown) => e instanceof PreflightError && /already exists/.test(e.message));
-      assert.deepEqual(await backend.status(environment, "one"), { state: "running" });
+      assert.deepEqual(await backend.status(environment, "one"), { state: "running", restarts: 0 });
       await backend.remove(environment, { keepVolumes: false });
       await assertGone(environment);
     });
@@ -247,6 +369,25 @@ services:
       assert.ok((await backend.list()).some((e) => e.environment === live));
       await backend.remove(live, { keepVolumes: false });
       await assertGone(live);
+    });
+
+    test("the pull request, commit and TTL are recorded on the environment; gc --expired removes it once the TTL ran out", async () => {
+      const environment = named("ttl");
+      const dir = project({ "compose.yaml": `services:\n  one:\n    image: ${BUSYBOX}\n    command: ["sleep", "86400"]\n` });
+      const plan = planEnvironment(loadEnvironment({ cwd: dir, env: {} }).definition, { environment });
+      const expires = new Date(Date.now() + 3_600_000);
+      // A complete environment of a live owner: only its TTL makes it collectable.
+      await up(plan, { backend, owner: { ...owner, pullRequest: 42, commit: "0123abcd", expires }, timeoutMs: 120_000 });
+      const recorded = await target.origin(environment);
+      assert.equal(recorded[LABELS.pullRequest], "42");
+      assert.equal(recorded[LABELS.commit], "0123abcd");
+      assert.equal((await backend.expiries()).get(environment)?.toISOString(), expires.toISOString());
+      // gc's clock, moved to either side of the expiry.
+      const before = await gc(backend, { host: owner.host, expiries: await backend.expiries(), now: new Date(expires.getTime() - 1000) });
+      assert.deepEqual(before.filter((s) => s.decision.environment.environment === environment), [], "collected before its TTL ran out");
+      const swept = await gc(backend, { host: owner.host, expiries: await backend.expiries(), now: new Date(expires.getTime() + 1000) });
+      assert.match(swept.find((s) => s.decision.environment.environment === environment)?.decision.reason ?? "not collected", /expired/);
+      await assertGone(environment);
     });
   });
 }

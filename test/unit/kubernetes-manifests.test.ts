@@ -133,3 +133,34 @@ describe("Kubernetes exec and pod states", () => {
     assert.deepEqual(parseReference("localhost:5000/a/b:1"), { host: "localhost:5000", path: "a/b", tag: "1" });
   });
 });
+
+describe("Kubernetes typed statuses", () => {
+  const container = (state: object, extra: object = {}) => ({ name: "x", image: "i", imageID: "", ready: false, restartCount: 0, state, ...extra });
+  const pod = (status: object, restart = "no") => ({ metadata: { annotations: { "dev.prenv.restart": restart } }, spec: { containers: [], restartPolicy: "Always" }, status });
+  test("image pulls, crash loops, OOM kills and unschedulable pods carry their reason", () => {
+    assert.deepEqual(statusOfPod(pod({ containerStatuses: [container({ waiting: { reason: "ImagePullBackOff", message: "Back-off pulling image" } })] })), { state: "created", restarts: 0, reason: { code: "ImagePullBackOff", message: "Back-off pulling image" } });
+    const looping = container({ waiting: { reason: "CrashLoopBackOff", message: "back-off 10s" } }, { restartCount: 2, lastState: { terminated: { exitCode: 1, reason: "Error" } } });
+    assert.deepEqual(statusOfPod(pod({ containerStatuses: [looping] }, "always")), { state: "restarting", restarts: 2, reason: { code: "CrashLoopBackOff", message: "back-off 10s" } });
+    const oom = container({ waiting: { reason: "CrashLoopBackOff" } }, { restartCount: 1, lastState: { terminated: { exitCode: 137, reason: "OOMKilled" } } });
+    assert.deepEqual(statusOfPod(pod({ containerStatuses: [oom] }, "always")).reason, { code: "OOMKilled", message: "" });
+    assert.deepEqual(statusOfPod(pod({ containerStatuses: [oom] })), { state: "exited", exitCode: 137, restarts: 1, reason: { code: "OOMKilled", message: "" } });
+    const unschedulable = { phase: "Pending", conditions: [{ type: "PodScheduled", status: "False", reason: "Unschedulable", message: "0/1 nodes are available: 1 Insufficient cpu." }] };
+    assert.deepEqual(statusOfPod(pod(unschedulable)), { state: "created", restarts: 0, reason: { code: "Unschedulable", message: "0/1 nodes are available: 1 Insufficient cpu." } });
+  });
+
+  test("an exit of a service with a restart policy is a restart, not its end", () => {
+    const exited = container({ terminated: { exitCode: 1, reason: "Error" } }, { restartCount: 1 });
+    assert.equal(statusOfPod(pod({ containerStatuses: [exited] }, "always")).state, "restarting");
+    assert.equal(statusOfPod(pod({ containerStatuses: [exited] }, "no")).state, "exited");
+  });
+
+  test("limits and reservations become resources; a limit alone is the request too (Kubernetes' default)", () => {
+    const container = (compose: string) => {
+      const workload = manifests(planOf(compose), "a").workload.body;
+      return workload.spec!.template.spec!.containers[0]!;
+    };
+    assert.equal(container("services:\n  a:\n    image: x\n").resources, undefined);
+    const limited = container("services:\n  a:\n    image: x\n    mem_limit: 32m\n    cpus: 500\n    deploy:\n      resources:\n        reservations:\n          memory: 1m\n");
+    assert.deepEqual(limited.resources, { limits: { memory: "33554432", cpu: "500000m" }, requests: { memory: "1048576" } });
+  });
+});

@@ -15,6 +15,7 @@ import type { FileMount, MountSpec } from "../../definition/model.ts";
 import { networksOf, repositoryOf, type Plan, type PlannedService } from "../../plan/plan.ts";
 import {
   LABELS,
+  originLabels,
   RuntimeUnavailableError,
   ServiceError,
   type AttachedStreams,
@@ -34,6 +35,7 @@ import {
   type ProbeAddress,
   type RemovalReport,
   type ServiceStatus,
+  type StatusReason,
 } from "../backend.ts";
 
 
@@ -220,6 +222,7 @@ export class DockerBackend implements Backend, Updates {
       [LABELS.owner]: `${owner.host}:${owner.pid}`,
       [LABELS.workingDir]: plan.workingDir,
       [LABELS.lifetime]: owner.ephemeral ? "run" : "until-down",
+      ...originLabels(owner),
       ...extra,
     };
   }
@@ -237,6 +240,8 @@ export class DockerBackend implements Backend, Updates {
   }
 
   async createEnvironment(plan: Plan, owner: Owner): Promise<void> {
+    // Docker keeps an expiry as a marker volume (labels cannot change): the same as a preview's.
+    if (owner.expires) await this.setExpiry(plan, owner, owner.expires);
     await Promise.all([
       ...plan.networks.filter((n) => !n.external).map((n) =>
         this.docker.createNetwork({ Name: engineName(plan, n), Driver: "bridge", Internal: n.internal, CheckDuplicate: true, Labels: this.labels(plan, owner) }),
@@ -340,13 +345,17 @@ export class DockerBackend implements Backend, Updates {
     try {
       const info = await this.docker.getContainer(containerName(environment, service)).inspect();
       const s = info.State;
-      if (s.Restarting) return { state: "restarting" };
-      if (s.Paused) return { state: "paused" };
-      if (s.Running) return { state: "running" };
-      if (s.Status === "created") return { state: "created" };
-      return { state: "exited", exitCode: s.ExitCode };
+      const restarts = info.RestartCount ?? 0;
+      // Docker's reasons are flags and a message: OOMKilled, and Error (why it could not start).
+      const reason: StatusReason | undefined = s.OOMKilled ? { code: "OOMKilled", message: `exit code ${s.ExitCode}` } : s.Error ? { code: "Error", message: s.Error } : undefined;
+      const detail = { restarts, ...(reason ? { reason } : {}) };
+      if (s.Restarting) return { state: "restarting", ...detail };
+      if (s.Paused) return { state: "paused", ...detail };
+      if (s.Running) return { state: "running", ...detail };
+      if (s.Status === "created") return { state: "created", ...detail };
+      return { state: "exited", exitCode: s.ExitCode, ...detail };
     } catch (e) {
-      if (statusOf(e) === 404) return { state: "missing" };
+      if (statusOf(e) === 404) return { state: "missing", restarts: 0 };
       throw e;
     }
   }
@@ -412,6 +421,9 @@ export class DockerBackend implements Backend, Updates {
     const info = await this.docker.getContainer(containerName(environment, service)).inspect();
     if (this.containerNetworkReachable) {
       const ip = Object.values(info.NetworkSettings.Networks).map((n) => n.IPAddress).find(Boolean);
+      // A container that exited (or is between restarts) has lost its address: not a
+      // verdict, so that its exit, which the exit watch reports with its code, wins the race.
+      if (!ip && (!info.State.Running || info.State.Restarting)) throw new Error(`service "${service}" is not running (${info.State.Status}), so it has no address to probe`);
       if (!ip) throw new ServiceError(service, "the container has no IP address on its networks");
       return { host: ip, port };
     }

@@ -13,6 +13,7 @@ import { Utf8Chunker } from "../../util/text-streams.ts";
 import type { Plan, PlannedService } from "../../plan/plan.ts";
 import {
   LABELS,
+  originLabels,
   RuntimeUnavailableError,
   ServiceError,
   type AttachedStreams,
@@ -143,6 +144,9 @@ export class KubernetesBackend implements Backend {
       [LABELS.owner]: `${owner.host}:${owner.pid}`,
       [LABELS.workingDir]: plan.workingDir,
       [LABELS.lifetime]: owner.ephemeral ? "run" : "until-down",
+      ...originLabels(owner),
+      // Written with the namespace, so that an environment whose run dies right after is already collectable.
+      ...(owner.expires ? { [EXPIRES]: owner.expires.toISOString() } : {}),
     };
   }
 
@@ -175,6 +179,8 @@ export class KubernetesBackend implements Backend {
 
   async createEnvironment(plan: Plan, owner: Owner): Promise<void> {
     const namespace = this.namespace(plan.environment);
+    // A namespace kept by `down --keep-volumes` has the old annotations: the new TTL replaces its expiry.
+    if (owner.expires) await this.setExpiry(plan, owner, owner.expires);
     if (await this.hasDefaultStorageClass()) {
       for (const claim of volumeClaims(plan, namespace, this.labels(plan))) {
         claim.metadata!.annotations = { ...claim.metadata!.annotations, ...this.annotations(plan, owner) };
@@ -307,13 +313,10 @@ export class KubernetesBackend implements Backend {
   async status(environment: string, service: string): Promise<ServiceStatus> {
     const namespace = this.namespace(environment);
     const pod = await unlessMissing(currentPod(this.clients, namespace, service));
-    if (pod) {
-      const { restarts: _restarts, reason: _reason, ...status } = statusOfPod(pod);
-      return status;
-    }
+    if (pod) return statusOfPod(pod);
     const name = objectName(service);
     const exists = (await unlessMissing(this.clients.apps.readNamespacedDeployment({ namespace, name }))) ?? (await unlessMissing(this.clients.batch.readNamespacedJob({ namespace, name })));
-    return exists ? { state: "created" } : { state: "missing" };
+    return exists ? { state: "created", restarts: 0 } : { state: "missing", restarts: 0 };
   }
 
   /** The pod a command runs in: the service's current one, which must be running. */
@@ -403,11 +406,14 @@ export class KubernetesBackend implements Backend {
       out.end();
       return out;
     }
-    return this.podLog(namespace, pod.metadata!.name!, pod.spec!.containers[0]!.name, { follow: options.follow, ...(options.tail !== undefined ? { tail: options.tail } : {}), ...(options.signal ? { signal: options.signal } : {}) });
+    // A service without a restart policy ended at its first exit (see statusOfPod), though
+    // the Deployment has started it again: its log is that of the container that exited, as on Docker.
+    const ended = statusOfPod(pod).state === "exited" && !containerStatus(pod)?.state?.terminated;
+    return this.podLog(namespace, pod.metadata!.name!, pod.spec!.containers[0]!.name, { follow: options.follow, previous: ended && !options.follow, ...(options.tail !== undefined ? { tail: options.tail } : {}), ...(options.signal ? { signal: options.signal } : {}) });
   }
 
   /** A container's log as text in whole UTF-8 characters (Kubernetes keeps stdout and stderr as one). */
-  private async podLog(namespace: string, pod: string, container: string, options: { follow: boolean; tail?: number; signal?: AbortSignal }): Promise<Readable> {
+  private async podLog(namespace: string, pod: string, container: string, options: { follow: boolean; previous?: boolean; tail?: number; signal?: AbortSignal }): Promise<Readable> {
     const chunker = new Utf8Chunker();
     const text = new Transform({
       transform(chunk: Buffer, _encoding, callback) {
@@ -425,7 +431,7 @@ export class KubernetesBackend implements Backend {
         if (!stopped) text.destroy(new Error(`the log of pod ${pod} broke off: ${error.message}`, { cause: error }));
       }),
     );
-    const controller = await new k8s.Log(this.clients.config).log(namespace, pod, container, text, { follow: options.follow, ...(options.tail !== undefined ? { tailLines: options.tail } : {}) });
+    const controller = await new k8s.Log(this.clients.config).log(namespace, pod, container, text, { follow: options.follow, ...(options.previous ? { previous: true } : {}), ...(options.tail !== undefined ? { tailLines: options.tail } : {}) });
     // Stopping to follow is the normal end of a followed log.
     options.signal?.addEventListener(
       "abort",

@@ -11,6 +11,7 @@ import type {
   V1PodTemplateSpec,
   V1Probe,
   V1Secret,
+  V1ResourceRequirements,
   V1SecurityContext,
   V1Service,
   V1Volume,
@@ -170,6 +171,8 @@ export function serviceManifests(input: ManifestInput): ServiceManifests {
     ...(containerPorts.length > 0 ? { ports: containerPorts.map((p) => ({ containerPort: p.target, protocol: p.protocol === "udp" ? "UDP" : "TCP" })) } : {}),
     ...(mounts.length > 0 ? { volumeMounts: mounts } : {}),
   };
+  const resources = resourcesOf(spec);
+  if (resources) container.resources = resources;
   const probe = readinessProbe(spec);
   if (probe) container.readinessProbe = probe;
   const security = securityContext(spec, warn);
@@ -449,4 +452,20 @@ export function oneOffPod(input: { namespace: string; name: string; image: strin
       ],
     },
   };
+}
+
+/**
+ * mem_limit / cpus (and deploy.resources) as the container's limits, the memory
+ * reservation as its request. Kubernetes makes a limit without a request the request too,
+ * so the scheduler places the pod only where the limit fits: a service asking for more
+ * than any node has stays Pending, which the boot reports at once (Unschedulable).
+ */
+export function resourcesOf(spec: ServiceSpec): V1ResourceRequirements | undefined {
+  const limits: Record<string, string> = {
+    ...(spec.memoryBytes !== undefined ? { memory: String(spec.memoryBytes) } : {}),
+    ...(spec.nanoCpus !== undefined ? { cpu: `${Math.max(1, Math.ceil(spec.nanoCpus / 1_000_000))}m` } : {}),
+  };
+  const requests: Record<string, string> = spec.memoryReservationBytes !== undefined ? { memory: String(spec.memoryReservationBytes) } : {};
+  if (Object.keys(limits).length === 0 && Object.keys(requests).length === 0) return undefined;
+  return { ...(Object.keys(limits).length ? { limits } : {}), ...(Object.keys(requests).length ? { requests } : {}) };
 }

@@ -1,5 +1,5 @@
 import type { CoreV1Event, V1ContainerStatus, V1Pod } from "@kubernetes/client-node";
-import type { ServiceStatus } from "../backend.ts";
+import type { ServiceStatus, StatusReason } from "../backend.ts";
 import { LABELS } from "../backend.ts";
 import { K8S, objectName } from "./manifests.ts";
 import type { Clients } from "./kube.ts";
@@ -31,18 +31,33 @@ export function serviceOf(pod: V1Pod): string | undefined {
  * default) the first exit is the service's end, as on Docker, even once Kubernetes has
  * started it again; with one, a container waiting to be started again is "restarting".
  */
-export function statusOfPod(pod: V1Pod): ServiceStatus & { restarts: number; reason?: string } {
+export function statusOfPod(pod: V1Pod): ServiceStatus {
   const status = containerStatus(pod);
   const restarts = status?.restartCount ?? 0;
   const restartsOnItsOwn = !["no", undefined].includes(pod.metadata?.annotations?.[K8S.restart]);
   const terminated = status?.state?.terminated;
-  if (terminated) return { state: "exited", exitCode: terminated.exitCode, restarts, ...(terminated.reason ? { reason: terminated.reason } : {}) };
+  // With a restart policy an exit is not the end: the kubelet starts it again, as Docker's "restarting".
+  if (terminated && restartsOnItsOwn && pod.spec?.restartPolicy !== "Never") return { state: "restarting", restarts, ...terminationReason(terminated.reason, terminated.message) };
+  if (terminated) return { state: "exited", exitCode: terminated.exitCode, restarts, ...terminationReason(terminated.reason, terminated.message) };
   const last = status?.lastState?.terminated;
-  if (last && restarts > 0 && !restartsOnItsOwn) return { state: "exited", exitCode: last.exitCode, restarts, ...(last.reason ? { reason: last.reason } : {}) };
+  if (last && restarts > 0 && !restartsOnItsOwn) return { state: "exited", exitCode: last.exitCode, restarts, ...terminationReason(last.reason, last.message) };
   if (status?.state?.running) return { state: "running", restarts };
-  const waiting = status?.state?.waiting?.reason;
-  if (waiting === "CrashLoopBackOff") return { state: "restarting", restarts, reason: waiting };
-  return { state: "created", restarts, ...(waiting ? { reason: waiting } : {}) };
+  const waiting = status?.state?.waiting;
+  if (waiting?.reason === "CrashLoopBackOff") {
+    // The reason it crashed (OOMKilled, say) tells more than that it keeps crashing.
+    const crashed = terminationReason(last?.reason, last?.message);
+    return { state: "restarting", restarts, reason: crashed.reason?.code === "OOMKilled" ? crashed.reason : { code: "CrashLoopBackOff", message: waiting.message ?? "" } };
+  }
+  if (waiting?.reason === "ImagePullBackOff" || waiting?.reason === "ErrImagePull") return { state: "created", restarts, reason: { code: waiting.reason, message: waiting.message ?? "" } };
+  if (waiting?.reason && HOPELESS.has(waiting.reason)) return { state: "created", restarts, reason: { code: "Error", message: `${waiting.reason}${waiting.message ? `: ${waiting.message}` : ""}` } };
+  const scheduled = pod.status?.conditions?.find((c) => c.type === "PodScheduled");
+  if (scheduled?.status === "False" && scheduled.reason === "Unschedulable") return { state: "created", restarts, reason: { code: "Unschedulable", message: scheduled.message ?? "" } };
+  return { state: "created", restarts };
+}
+
+/** A container's termination: only OOMKilled is more than its exit code says (Error and Completed are not). */
+function terminationReason(reason: string | undefined, message: string | undefined): { reason?: StatusReason } {
+  return reason === "OOMKilled" ? { reason: { code: "OOMKilled", message: message ?? "" } } : {};
 }
 
 /** Waiting reasons that mean the container will not start without a change: the boot fails at once. */

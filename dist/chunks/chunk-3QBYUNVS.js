@@ -7,7 +7,7 @@ var __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
 import {
   hostAndPort,
   reachableHost
-} from "./chunk-K3GAFYTF.js";
+} from "./chunk-CR5EPEQD.js";
 
 // src/cli/format.ts
 function seconds(ms) {

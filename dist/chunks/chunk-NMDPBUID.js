@@ -13,20 +13,22 @@ import {
   saveState
 } from "./chunk-RUU7HI7P.js";
 import {
+  parseAge
+} from "./chunk-UHC222H2.js";
+import {
   chaosProblems,
   faultsLine
 } from "./chunk-RS5NC4LF.js";
 import {
-  parseAge
-} from "./chunk-UHC222H2.js";
+  external_exports,
+  require_dist
+} from "./chunk-GVE7JOYI.js";
 import {
   BACKEND_KINDS,
   definedFields,
-  external_exports,
   hostAndPort,
-  reachableHost,
-  require_dist
-} from "./chunk-K3GAFYTF.js";
+  reachableHost
+} from "./chunk-CR5EPEQD.js";
 import {
   __toESM
 } from "./chunk-RCFCKQT6.js";

@@ -38,7 +38,7 @@ import {
   storageRetryPolicy,
   storageSharedKeyCredentialPolicy,
   stringifyXML
-} from "./chunk-22ZOPFOU.js";
+} from "./chunk-NOG2QO27.js";
 import {
   BearerCredentialHandler,
   HttpClient,
@@ -55,8 +55,8 @@ import {
   warning,
   which
 } from "./chunk-RUU7HI7P.js";
-import "./chunk-2NQ2TY7A.js";
 import "./chunk-GBOO6XMD.js";
+import "./chunk-2NQ2TY7A.js";
 import {
   __commonJS,
   __export,

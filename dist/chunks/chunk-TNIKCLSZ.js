@@ -5,21 +5,18 @@ const require = __prenvCreateRequire(import.meta.url);
 var __filename = __prenvFileURLToPath(import.meta.url);
 var __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
 import {
-  BackendSelectionError,
-  PreflightError,
-  backendKind,
-  selectBackend
-} from "./chunk-4KSUVC4P.js";
+  PreflightError
+} from "./chunk-BLNGPHK7.js";
+import {
+  VERSION
+} from "./chunk-VDOGPAC4.js";
 import {
   DefinitionError,
   PlanError,
   RuntimeUnavailableError,
   ServiceError,
   UnsupportedError
-} from "./chunk-K3GAFYTF.js";
-import {
-  VERSION
-} from "./chunk-VDOGPAC4.js";
+} from "./chunk-CR5EPEQD.js";
 
 // src/cli/common.ts
 var EXIT = { ok: 0, testsFailed: 1, environmentFailed: 2, badInput: 3 };
@@ -33,6 +30,7 @@ var CliError = class extends Error {
 };
 var INSTALL_HINT = "no Docker engine answers: start one (on Debian or Ubuntu: sudo scripts/install-docker.sh from the prenv repository), or set DOCKER_HOST";
 async function backendFor(selection = {}, io) {
+  const { backendKind, BackendSelectionError, selectBackend } = await import("./select-5GNH6XTI.js");
   const env = io?.env ?? process.env;
   let backend;
   try {

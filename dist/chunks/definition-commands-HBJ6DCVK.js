@@ -5,21 +5,29 @@ const require = __prenvCreateRequire(import.meta.url);
 var __filename = __prenvFileURLToPath(import.meta.url);
 var __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
 import {
-  CliError,
-  EXIT,
-  backendFor,
-  explain
-} from "./chunk-PIQVZFFE.js";
-import "./chunk-4KSUVC4P.js";
-import "./chunk-K3GAFYTF.js";
-import "./chunk-DNIQM2FX.js";
-import "./chunk-GBOO6XMD.js";
+  describeCommand,
+  load,
+  plan,
+  planCommand,
+  planOf,
+  validateCommand
+} from "./chunk-JFGDCXII.js";
+import "./chunk-3QBYUNVS.js";
+import "./chunk-PVRM7DH2.js";
+import "./chunk-RS5NC4LF.js";
+import "./chunk-YVBTURMF.js";
+import "./chunk-GVE7JOYI.js";
+import "./chunk-TNIKCLSZ.js";
+import "./chunk-BLNGPHK7.js";
 import "./chunk-VDOGPAC4.js";
+import "./chunk-CR5EPEQD.js";
 import "./chunk-OJWCZQZI.js";
 import "./chunk-RCFCKQT6.js";
 export {
-  CliError,
-  EXIT,
-  backendFor,
-  explain
+  describeCommand,
+  load,
+  plan,
+  planCommand,
+  planOf,
+  validateCommand
 };

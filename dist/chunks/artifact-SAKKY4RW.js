@@ -42,7 +42,7 @@ import {
   structuredMessageDecodingBrowser,
   structuredMessageDecodingStream,
   structuredMessageEncoding
-} from "./chunk-22ZOPFOU.js";
+} from "./chunk-NOG2QO27.js";
 import {
   RequestError,
   defaults,
@@ -58,7 +58,6 @@ import {
   setSecret,
   warning
 } from "./chunk-RUU7HI7P.js";
-import "./chunk-2NQ2TY7A.js";
 import {
   require_inherits,
   require_node,
@@ -66,6 +65,7 @@ import {
   require_tar_stream
 } from "./chunk-DNIQM2FX.js";
 import "./chunk-GBOO6XMD.js";
+import "./chunk-2NQ2TY7A.js";
 import {
   __commonJS,
   __export,

@@ -5,27 +5,25 @@ const require = __prenvCreateRequire(import.meta.url);
 var __filename = __prenvFileURLToPath(import.meta.url);
 var __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
 import {
-  seconds,
-  table
-} from "./chunk-757RTUWR.js";
-import {
   gc,
   gcCandidates,
   parseAge,
   undoAbandonedFaults
 } from "./chunk-UHC222H2.js";
 import {
+  seconds,
+  table
+} from "./chunk-3QBYUNVS.js";
+import {
   CliError,
   EXIT,
   backendFor
-} from "./chunk-PIQVZFFE.js";
-import "./chunk-4KSUVC4P.js";
+} from "./chunk-TNIKCLSZ.js";
+import "./chunk-BLNGPHK7.js";
+import "./chunk-VDOGPAC4.js";
 import {
   DefinitionError
-} from "./chunk-K3GAFYTF.js";
-import "./chunk-DNIQM2FX.js";
-import "./chunk-GBOO6XMD.js";
-import "./chunk-VDOGPAC4.js";
+} from "./chunk-CR5EPEQD.js";
 import "./chunk-OJWCZQZI.js";
 import "./chunk-RCFCKQT6.js";
 
@@ -34,7 +32,7 @@ import { hostname } from "node:os";
 async function environmentName(opts, io) {
   if (opts.env) return opts.env;
   try {
-    const { plan } = await import("./commands-6EURGXKC.js");
+    const { plan } = await import("./definition-commands-HBJ6DCVK.js");
     return plan(opts, io).environment;
   } catch (e) {
     if (e instanceof DefinitionError) throw new CliError(`${e.message}

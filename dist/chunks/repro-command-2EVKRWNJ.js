@@ -6,32 +6,35 @@ var __filename = __prenvFileURLToPath(import.meta.url);
 var __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
 import {
   runCommand
-} from "./chunk-5SV5HLNE.js";
+} from "./chunk-U3FHFE5D.js";
 import {
   ManifestError,
   ReproError,
-  SECRET_ENV_PREFIX,
   checkoutTree,
-  envName,
   parseManifest,
   repositoryRoot,
   shellQuote
-} from "./chunk-LYIUSFA2.js";
+} from "./chunk-EHLTTD25.js";
 import "./chunk-2NQ2TY7A.js";
-import "./chunk-RS5NC4LF.js";
-import "./chunk-757RTUWR.js";
 import "./chunk-UHC222H2.js";
+import "./chunk-JFGDCXII.js";
+import "./chunk-3QBYUNVS.js";
+import {
+  SECRET_ENV_PREFIX,
+  envName
+} from "./chunk-PVRM7DH2.js";
+import "./chunk-RS5NC4LF.js";
+import "./chunk-YVBTURMF.js";
+import "./chunk-GVE7JOYI.js";
 import {
   CliError,
   EXIT
-} from "./chunk-PIQVZFFE.js";
-import "./chunk-4KSUVC4P.js";
-import "./chunk-K3GAFYTF.js";
-import "./chunk-DNIQM2FX.js";
-import "./chunk-GBOO6XMD.js";
+} from "./chunk-TNIKCLSZ.js";
+import "./chunk-BLNGPHK7.js";
 import {
   VERSION
 } from "./chunk-VDOGPAC4.js";
+import "./chunk-CR5EPEQD.js";
 import "./chunk-OJWCZQZI.js";
 import "./chunk-RCFCKQT6.js";
 
