@@ -18,5 +18,5 @@ function compileCache() {
   }
 }
 compileCache();
-var { main } = await import("./chunks/main-VDYQSLJB.js");
+var { main } = await import("./chunks/main-VKERQKB3.js");
 main(process.argv.slice(2)).then((code) => process.exit(code));

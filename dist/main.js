@@ -27,7 +27,7 @@ import {
   restDeploymentApi,
   saveComment,
   summarize
-} from "./chunks/chunk-NMDPBUID.js";
+} from "./chunks/chunk-OEAHWWFO.js";
 import "./chunks/chunk-J2LH6GG5.js";
 import {
   debug,
@@ -44,8 +44,8 @@ import {
   BackendSelectionError,
   backendKind,
   selectBackend
-} from "./chunks/chunk-YXRTPGRC.js";
-import "./chunks/chunk-I47BT6BW.js";
+} from "./chunks/chunk-FCNW362O.js";
+import "./chunks/chunk-LMQV4HCI.js";
 import "./chunks/chunk-DNIQM2FX.js";
 import "./chunks/chunk-GBOO6XMD.js";
 import {
@@ -62,7 +62,7 @@ import {
   seal,
   secretValues,
   upOrUpdate
-} from "./chunks/chunk-EHLTTD25.js";
+} from "./chunks/chunk-2UGLBLAN.js";
 import "./chunks/chunk-2NQ2TY7A.js";
 import "./chunks/chunk-UHC222H2.js";
 import {
@@ -70,18 +70,18 @@ import {
   REPORTS_DIR_VARIABLE,
   createReportsDir,
   loadEnvironment
-} from "./chunks/chunk-PVRM7DH2.js";
+} from "./chunks/chunk-EGTVETU2.js";
 import "./chunks/chunk-RS5NC4LF.js";
 import {
   Redactor
 } from "./chunks/chunk-YVBTURMF.js";
-import "./chunks/chunk-GVE7JOYI.js";
+import "./chunks/chunk-OXAS34T4.js";
 import {
   BootError,
   PreflightError,
   summarizeOperations,
   up
-} from "./chunks/chunk-BLNGPHK7.js";
+} from "./chunks/chunk-44VAKYV5.js";
 import {
   VERSION
 } from "./chunks/chunk-VDOGPAC4.js";
@@ -94,7 +94,7 @@ import {
   hostAndPort,
   planEnvironment,
   reachableHost
-} from "./chunks/chunk-CR5EPEQD.js";
+} from "./chunks/chunk-CXQJPUS5.js";
 import "./chunks/chunk-OJWCZQZI.js";
 import "./chunks/chunk-RCFCKQT6.js";
 
@@ -631,7 +631,12 @@ async function runMain(deps) {
   const channel = openChannel(settings, context, key, deps, viewFile, links, redactor);
   const step = new MainStep(settings, context, deps, channel, { key, environment, links }, redactor);
   const closing = context.pullRequest?.action === "closed";
-  const code = settings.command === "preview" && closing ? await step.removePreview() : settings.command === "down" || closing ? await step.remove(closing ? "pull request closed" : "down") : await step.boot();
+  let code;
+  try {
+    code = settings.command === "preview" && closing ? await step.removePreview() : settings.command === "down" || closing ? await step.remove(closing ? "pull request closed" : "down") : await step.boot();
+  } finally {
+    await step.close();
+  }
   deps.state.save(STATE.phase, "finished");
   setOutput(OUTPUT.commentStatus, channel.status);
   setOutput(OUTPUT.commentUrl, channel.url ?? "");
@@ -835,7 +840,7 @@ var MainStep = class {
     try {
       const result = await up(plan, {
         backend,
-        owner: { host: hostname2(), pid: process.pid },
+        owner: { host: hostname2(), pid: process.pid, ...this.origin() },
         keepOnFailure: this.settings.keepOnFailure,
         timeoutMs: this.settings.bootTimeoutMs,
         onEvent: (e) => {
@@ -890,7 +895,7 @@ var MainStep = class {
     const report = await runEnvironment(definition, plan, {
       backend,
       // The post step removes it; should that never run, gc does once this process is gone.
-      owner: { host: hostname2(), pid: process.pid, ephemeral: true },
+      owner: { host: hostname2(), pid: process.pid, ephemeral: true, ...this.origin() },
       version: VERSION,
       env: this.childEnv,
       boot: true,
@@ -1044,11 +1049,25 @@ var MainStep = class {
       warning(`prenv: the job summary could not be written: ${e.message}`);
     }
   }
+  /** The pull request and commit, recorded on the environment (namespace annotations, Docker labels). */
+  origin() {
+    const number = this.context.pullRequest?.number;
+    return { ...number !== void 0 ? { pullRequest: number } : {}, commit: this.commit };
+  }
+  /** Backends this step made: closed when it ends. */
+  opened = [];
+  async close() {
+    const closing = this.opened.splice(0);
+    for (const r of await Promise.allSettled(closing.map((b) => b.close()))) {
+      if (r.status === "rejected") warning(`prenv: closing the backend's connections failed: ${r.reason?.message ?? String(r.reason)}`);
+    }
+  }
   async backend() {
     const kind = backendKind(this.settings.backend, this.context.childEnv);
     let backend;
     try {
       backend = this.deps.backend(this.settings.backend);
+      this.opened.push(backend);
       await backend.ping();
     } catch (e) {
       if (e instanceof BackendSelectionError) throw new Error(`${e.message} (${e.hint})`, { cause: e });

@@ -14,7 +14,7 @@ import {
   readSettings,
   renderReport,
   restCommentApi
-} from "./chunks/chunk-NMDPBUID.js";
+} from "./chunks/chunk-OEAHWWFO.js";
 import "./chunks/chunk-J2LH6GG5.js";
 import {
   info,
@@ -23,18 +23,18 @@ import {
 } from "./chunks/chunk-RUU7HI7P.js";
 import {
   DockerBackend
-} from "./chunks/chunk-I47BT6BW.js";
+} from "./chunks/chunk-LMQV4HCI.js";
 import "./chunks/chunk-DNIQM2FX.js";
 import "./chunks/chunk-GBOO6XMD.js";
 import {
   gc
 } from "./chunks/chunk-UHC222H2.js";
 import "./chunks/chunk-RS5NC4LF.js";
-import "./chunks/chunk-GVE7JOYI.js";
+import "./chunks/chunk-OXAS34T4.js";
 import {
   VERSION
 } from "./chunks/chunk-VDOGPAC4.js";
-import "./chunks/chunk-CR5EPEQD.js";
+import "./chunks/chunk-CXQJPUS5.js";
 import "./chunks/chunk-OJWCZQZI.js";
 import "./chunks/chunk-RCFCKQT6.js";
 

@@ -321,7 +321,7 @@ export interface Faults {
    */
   injectFault(plan: Plan, fault: FaultAction, owner: Owner, options: { id: string; helperImage?: string; signal?: AbortSignal }): Promise<AppliedFault>;
   /** Undoes the faults whose owner `isGone` says has ended (a kill -9 during a fault), and removes their helpers. */
-  undoAbandonedFaults(isGone: (owner: string) => boolean): Promise<AbandonedFault[]>;
+  undoAbandonedFaults(isGone: (owner: string, environment: string) => boolean): Promise<AbandonedFault[]>;
 }
 
 /** A fault that could not be applied or undone; `fault` names it, `hint` says what to do. */

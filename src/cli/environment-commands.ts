@@ -124,12 +124,12 @@ async function requireService(backend: Backend, environment: string, service: st
   }
 }
 
-export async function gcCommand(opts: BackendSelection & { olderThan?: string; expired?: boolean; json?: boolean; dryRun?: boolean }, io: Io): Promise<number> {
+export async function gcCommand(environments: string[], opts: BackendSelection & { olderThan?: string; expired?: boolean; json?: boolean; dryRun?: boolean }, io: Io): Promise<number> {
   const olderThanMs = opts.olderThan ? parseAge(opts.olderThan) : undefined;
   if (opts.olderThan && olderThanMs === undefined) throw new CliError(`prenv: --older-than "${opts.olderThan}" is not an age; write for example 30m, 2h or 1d`, EXIT.badInput);
   const backend = await backendFor(opts, io);
   try {
-    const options = { host: hostname(), ...(olderThanMs !== undefined ? { olderThanMs } : {}), ...(opts.expired ? { expiries: await backend.expiries() } : {}) };
+    const options = { host: hostname(), ...(olderThanMs !== undefined ? { olderThanMs } : {}), ...(opts.expired ? { expiries: await backend.expiries() } : {}), ...(environments.length ? { only: new Set(environments) } : {}) };
     // Faults first: what gc keeps must not stay partitioned or stopped, and what it removes goes cleanly.
     const faults = opts.dryRun ? [] : await undoAbandonedFaults(backend, options);
     const results = opts.dryRun

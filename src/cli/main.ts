@@ -158,11 +158,12 @@ export async function main(argv: string[]): Promise<number> {
 
   withBackend(program.command("gc"))
     .description("remove what crashed or killed runs left behind (and, with --older-than, old environments)")
+    .argument("[environments...]", "only these environments (default: every environment on the engine)")
     .option("--older-than <age>", "also remove environments older than this (e.g. 2h)")
     .option("--expired", "also remove previews past their TTL (`command: preview` of the Action)")
     .option("--dry-run", "only say what would be removed")
     .option("--json", "machine-readable output on stdout")
-    .action((opts) => run(async () => (await environmentCommands()).gcCommand(opts, io()))());
+    .action((environments: string[], opts) => run(async () => (await environmentCommands()).gcCommand(environments, opts, io()))());
 
   try {
     await program.parseAsync(argv, { from: "user" });

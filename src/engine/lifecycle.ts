@@ -9,6 +9,8 @@ export interface GcOptions {
   now?: Date;
   /** Whether a process of this host is still alive. */
   isAlive?: (pid: number) => boolean;
+  /** Only these environments (`prenv gc <env>...`): a shared engine's other environments are not this call's business. */
+  only?: Set<string>;
 }
 
 export interface GcDecision {
@@ -28,6 +30,7 @@ export function gcCandidates(environments: EnvironmentSummary[], options: GcOpti
   const alive = options.isAlive ?? processAlive;
   const out: GcDecision[] = [];
   for (const env of environments) {
+    if (options.only && !options.only.has(env.environment)) continue;
     if (onlyKeptData(env)) continue;
     const ageMs = now.getTime() - env.created.getTime();
     const expires = options.expiries?.get(env.environment);
@@ -81,9 +84,10 @@ export async function gc(backend: Inventory, options: GcOptions): Promise<{ deci
  * killed `prenv test` faulted) comes back whole, and the helpers go. Only owners of this
  * host whose process has ended count as gone; another host's run cannot be judged from here.
  */
-export async function undoAbandonedFaults(backend: Faults, options: Pick<GcOptions, "host" | "isAlive">): Promise<AbandonedFault[]> {
+export async function undoAbandonedFaults(backend: Faults, options: Pick<GcOptions, "host" | "isAlive" | "only">): Promise<AbandonedFault[]> {
   const alive = options.isAlive ?? processAlive;
-  return backend.undoAbandonedFaults((owner) => {
+  return backend.undoAbandonedFaults((owner, environment) => {
+    if (options.only && !options.only.has(environment)) return false;
     const [host, pid] = splitOwner(owner);
     return host === options.host && pid !== undefined && !alive(pid);
   });

@@ -189,7 +189,7 @@ test:
       const left = (await backend.list()).find((e) => e.environment === environment);
       assert.ok(left?.volumesKept, JSON.stringify(left));
       assert.equal(left.services.filter((s) => s.state === "running").length, 0);
-      assert.deepEqual((await gc(backend, { host: owner.host })).filter((s) => s.decision.environment.environment === environment), [], "gc took kept data");
+      assert.deepEqual((await gc(backend, { host: owner.host, only: new Set([environment]) })).filter((s) => s.decision.environment.environment === environment), [], "gc took kept data");
       await up(plan, { backend, owner, timeoutMs: 120_000 });
       const read = await backend.exec(environment, "db", ["cat", "/data/f"]);
       assert.equal(read.output.trim(), "kept");
@@ -363,7 +363,8 @@ services:
         await backend.createService(plan, service, o);
         await backend.startService(plan, service);
       }
-      const swept = await gc(backend, { host: owner.host });
+      // Only these two: other test files' environments on this engine are theirs to collect.
+      const swept = await gc(backend, { host: owner.host, only: new Set([dead, live]) });
       assert.deepEqual(swept.map((s) => s.decision.environment.environment).filter((e) => e === dead || e === live), [dead]);
       await assertGone(dead);
       assert.ok((await backend.list()).some((e) => e.environment === live));
@@ -383,9 +384,9 @@ services:
       assert.equal(recorded[LABELS.commit], "0123abcd");
       assert.equal((await backend.expiries()).get(environment)?.toISOString(), expires.toISOString());
       // gc's clock, moved to either side of the expiry.
-      const before = await gc(backend, { host: owner.host, expiries: await backend.expiries(), now: new Date(expires.getTime() - 1000) });
+      const before = await gc(backend, { host: owner.host, expiries: await backend.expiries(), now: new Date(expires.getTime() - 1000), only: new Set([environment]) });
       assert.deepEqual(before.filter((s) => s.decision.environment.environment === environment), [], "collected before its TTL ran out");
-      const swept = await gc(backend, { host: owner.host, expiries: await backend.expiries(), now: new Date(expires.getTime() + 1000) });
+      const swept = await gc(backend, { host: owner.host, expiries: await backend.expiries(), now: new Date(expires.getTime() + 1000), only: new Set([environment]) });
       assert.match(swept.find((s) => s.decision.environment.environment === environment)?.decision.reason ?? "not collected", /expired/);
       await assertGone(environment);
     });

@@ -131,7 +131,7 @@ describe("prenv run with chaos (real engine)", { timeout: 300_000 }, () => {
     assert.equal((await srv.inspect()).State.Running, false, "the fault is in place after the kill");
     const traces = () => docker.listContainers({ all: true, filters: { label: [`dev.prenv.environment=${env}`, "dev.prenv.fault"] } });
     assert.equal((await traces()).length, 1, "the stop left its labelled record");
-    const gc = await cli(["gc"], { cwd: stopDir });
+    const gc = await cli(["gc", env], { cwd: stopDir });
     assert.equal(gc.code, 0, gc.stderr);
     assert.match(gc.stderr, /undid fault 1\.1 stop srv of /);
     assert.equal((await traces()).length, 0, "gc removed the record");

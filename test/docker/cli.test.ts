@@ -172,7 +172,7 @@ describe("the prenv command", () => {
       await delay(ms);
       child.kill("SIGKILL");
       await new Promise((resolve) => child.once("exit", resolve));
-      const gc = await cli(["gc"], { cwd: dir });
+      const gc = await cli(["gc", env], { cwd: dir });
       assert.equal(gc.code, 0, gc.stderr);
       assert.deepEqual(await leftovers(env), { containers: 0, networks: 0, volumes: 0 }, `killed after ${ms} ms`);
     }
@@ -182,9 +182,9 @@ describe("the prenv command", () => {
     const dir = project({ "compose.yaml": WEB });
     const env = named("keepme");
     assert.equal((await cli(["up", "--env", env], { cwd: dir })).code, 0);
-    await cli(["gc"], { cwd: dir });
+    await cli(["gc", env], { cwd: dir });
     assert.equal((await leftovers(env)).containers, 1 + CLAIM, "a finished environment survives plain gc");
-    const dry = await cli(["gc", "--older-than", "0s", "--dry-run"], { cwd: dir });
+    const dry = await cli(["gc", env, "--older-than", "0s", "--dry-run"], { cwd: dir });
     assert.match(dry.stderr, new RegExp(`would remove ${env}`));
     assert.equal((await leftovers(env)).containers, 1 + CLAIM, "--dry-run removes nothing");
     const labelled = await docker.listContainers({ all: true, filters: { label: [`${LABELS.environment}=${env}`] } });

@@ -16,7 +16,7 @@ test("gc with the expiries removes the preview past its TTL and leaves the one s
   await backend.setExpiry(planFor(dir, fresh), owner, new Date(Date.now() + 3_600_000));
   const expiries = await backend.expiries();
   assert.ok(expiries.get(old)!.getTime() < Date.now());
-  const removed = await gc(backend, { host: "elsewhere", expiries });
+  const removed = await gc(backend, { host: "elsewhere", expiries, only: new Set([old, fresh]) });
   assert.deepEqual(removed.map((r) => r.decision.environment.environment).filter((e) => e === old || e === fresh), [old]);
   assert.match(removed.find((r) => r.decision.environment.environment === old)!.decision.reason, /preview expired/);
   assert.deepEqual(await leftovers(old), { containers: 0, networks: 0, volumes: 0 });

@@ -45,7 +45,8 @@ describe("interrupted runs", () => {
     await killRunDuringSuite(dir, env);
     const ls = JSON.parse((await cli(["ls", "--json"], { cwd: dir })).stdout) as { environment: string; complete: boolean }[];
     assert.equal(ls.find((e) => e.environment === env)?.complete, true, "up had finished when the run was killed");
-    const gc = await cli(["gc", "--json"], { cwd: dir });
+    // Named: a gc of the whole engine would take other test files' environments, which run beside this one.
+    const gc = await cli(["gc", env, "--json"], { cwd: dir });
     assert.equal(gc.code, 0, gc.stderr);
     const removed = JSON.parse(gc.stdout) as { environment: string; reason: string }[];
     assert.match(removed.find((r) => r.environment === env)?.reason ?? "", /prenv run .*process \d+ is gone/);
@@ -58,7 +59,7 @@ describe("interrupted runs", () => {
     const plain = named("up-plain");
     assert.equal((await cli(["run", "--keep", "--env", kept], { cwd: dir })).code, 0);
     assert.equal((await cli(["up", "--env", plain], { cwd: dir })).code, 0);
-    const gc = await cli(["gc", "--json"], { cwd: dir });
+    const gc = await cli(["gc", kept, plain, "--json"], { cwd: dir });
     const removed = (JSON.parse(gc.stdout) as { environment: string }[]).map((r) => r.environment);
     assert.ok(!removed.includes(kept) && !removed.includes(plain), gc.stdout);
     assert.equal((await leftovers(kept)).containers, 1 + CLAIM);
@@ -103,13 +104,13 @@ describe("kept volumes", () => {
     assert.equal((await cli(["down", "--keep-volumes", "--env", env], { cwd: dir })).code, 0);
     const volumes = (await leftovers(env)).volumes;
     assert.ok(volumes >= 1, "the data volume is kept");
-    for (const args of [["gc"], ["gc", "--older-than", "0s"]]) {
+    for (const args of [["gc", env], ["gc", env, "--older-than", "0s"]]) {
       assert.equal((await cli(args, { cwd: dir })).code, 0);
       assert.equal((await leftovers(env)).volumes, volumes, `${args.join(" ")} leaves kept volumes alone`);
     }
     // Booting on the kept data and being killed: gc takes the run's objects, not the data.
     await killRunDuringSuite(dir, env);
-    await cli(["gc"], { cwd: dir });
+    await cli(["gc", env], { cwd: dir });
     const after = await leftovers(env);
     assert.deepEqual({ containers: after.containers, networks: after.networks }, { containers: 0, networks: 0 });
     assert.ok(after.volumes >= 1, "the kept data survives gc of a killed run");

@@ -204,3 +204,12 @@ describe("parseAge", () => {
     for (const text of ["", "2", "h", "2w", "-1h", "2 h", "1h30m", "2H", "two hours"]) assert.equal(parseAge(text), undefined, JSON.stringify(text));
   });
 });
+
+describe("gc of named environments", () => {
+  test("prenv gc <env>... considers only those: the engine's other environments are left alone", () => {
+    const now = new Date("2026-12-01T12:00:00Z");
+    const dead = (environment: string) => ({ environment, project: "p", created: new Date(now.getTime() - 60_000), owner: "h:4242", complete: false, ephemeral: false, volumesKept: false, workingDir: "/", services: [], networks: 1, volumes: 0 });
+    const decisions = gcCandidates([dead("mine"), dead("theirs")], { host: "h", now, isAlive: () => false, only: new Set(["mine"]) });
+    assert.deepEqual(decisions.map((d) => d.environment.environment), ["mine"]);
+  });
+});

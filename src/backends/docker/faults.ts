@@ -317,15 +317,15 @@ export class DockerFaults implements Faults {
     }
   }
 
-  async undoAbandonedFaults(isGone: (owner: string) => boolean): Promise<AbandonedFault[]> {
+  async undoAbandonedFaults(isGone: (owner: string, environment: string) => boolean): Promise<AbandonedFault[]> {
     const { docker } = this.deps;
     const traces = await docker.listContainers({ all: true, filters: { label: [LABELS.fault] } });
     const out: AbandonedFault[] = [];
     for (const t of traces) {
       const owner = t.Labels[LABELS.owner] ?? "";
-      if (!isGone(owner)) continue;
-      const fault = t.Labels[LABELS.fault] ?? "";
       const environment = t.Labels[LABELS.environment] ?? "";
+      if (!isGone(owner, environment)) continue;
+      const fault = t.Labels[LABELS.fault] ?? "";
       let record: UndoRecord | undefined;
       try {
         record = JSON.parse(t.Labels[LABELS.faultUndo] ?? "") as UndoRecord;

@@ -50,7 +50,7 @@ async function scaleBack(clients: Clients, namespace: string, name: string, reco
 }
 
 /** Scales back what a stop fault of a process that is gone left at zero. */
-export async function undoAbandonedKubernetesFaults(clients: Clients, isGone: (owner: string) => boolean): Promise<AbandonedFault[]> {
+export async function undoAbandonedKubernetesFaults(clients: Clients, isGone: (owner: string, environment: string) => boolean): Promise<AbandonedFault[]> {
   const deployments = await clients.apps.listDeploymentForAllNamespaces({ labelSelector: `${K8S.managed}=true` });
   const out: AbandonedFault[] = [];
   for (const d of deployments.items) {
@@ -64,8 +64,8 @@ export async function undoAbandonedKubernetesFaults(clients: Clients, isGone: (o
     } catch {
       continue;
     }
-    if (!isGone(record.owner)) continue;
-    const environment = d.metadata?.annotations?.[LABELS.environment] ?? namespace;
+    const environment = d.metadata?.annotations?.[LABELS.environment] ?? d.metadata?.labels?.[LABELS.environment] ?? namespace;
+    if (!isGone(record.owner, environment)) continue;
     try {
       out.push({ environment, fault: record.fault, owner: record.owner, undone: true, detail: await scaleBack(clients, namespace, name, record) });
     } catch (e) {

@@ -566,7 +566,7 @@ export class KubernetesBackend implements Backend {
     return injectKubernetesFault(this.clients, this.namespace(plan.environment), fault, owner, options.id);
   }
 
-  undoAbandonedFaults(isGone: (owner: string) => boolean): Promise<AbandonedFault[]> {
+  undoAbandonedFaults(isGone: (owner: string, environment: string) => boolean): Promise<AbandonedFault[]> {
     return undoAbandonedKubernetesFaults(this.clients, isGone);
   }
 

@@ -7,7 +7,7 @@ var __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
 import {
   hostAndPort,
   reachableHost
-} from "./chunk-CR5EPEQD.js";
+} from "./chunk-CXQJPUS5.js";
 
 // src/cli/format.ts
 function seconds(ms) {

@@ -22,13 +22,13 @@ import {
 import {
   external_exports,
   require_dist
-} from "./chunk-GVE7JOYI.js";
+} from "./chunk-OXAS34T4.js";
 import {
   BACKEND_KINDS,
   definedFields,
   hostAndPort,
   reachableHost
-} from "./chunk-CR5EPEQD.js";
+} from "./chunk-CXQJPUS5.js";
 import {
   __toESM
 } from "./chunk-RCFCKQT6.js";

@@ -5,29 +5,23 @@ const require = __prenvCreateRequire(import.meta.url);
 var __filename = __prenvFileURLToPath(import.meta.url);
 var __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
 import {
-  describeCommand,
-  load,
-  plan,
-  planCommand,
-  planOf,
-  validateCommand
-} from "./chunk-JFGDCXII.js";
-import "./chunk-3QBYUNVS.js";
-import "./chunk-PVRM7DH2.js";
-import "./chunk-RS5NC4LF.js";
+  BackendSelectionError,
+  backendKind,
+  selectBackend
+} from "./chunk-FCNW362O.js";
+import "./chunk-LMQV4HCI.js";
+import "./chunk-DNIQM2FX.js";
+import "./chunk-GBOO6XMD.js";
 import "./chunk-YVBTURMF.js";
-import "./chunk-GVE7JOYI.js";
-import "./chunk-TNIKCLSZ.js";
-import "./chunk-BLNGPHK7.js";
-import "./chunk-VDOGPAC4.js";
-import "./chunk-CR5EPEQD.js";
+import "./chunk-OXAS34T4.js";
+import {
+  RuntimeUnavailableError
+} from "./chunk-CXQJPUS5.js";
 import "./chunk-OJWCZQZI.js";
 import "./chunk-RCFCKQT6.js";
 export {
-  describeCommand,
-  load,
-  plan,
-  planCommand,
-  planOf,
-  validateCommand
+  BackendSelectionError,
+  RuntimeUnavailableError,
+  backendKind,
+  selectBackend
 };

@@ -7,12 +7,12 @@ var __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
 import {
   seconds,
   table
-} from "./chunk-3QBYUNVS.js";
+} from "./chunk-B2BVDGRS.js";
 import {
   REPORTS_DIR_PLACEHOLDER,
   REPORTS_DIR_VARIABLE,
   loadEnvironment
-} from "./chunk-PVRM7DH2.js";
+} from "./chunk-EGTVETU2.js";
 import {
   chaosProblems,
   timelineRows
@@ -22,13 +22,13 @@ import {
 } from "./chunk-YVBTURMF.js";
 import {
   EXIT
-} from "./chunk-TNIKCLSZ.js";
+} from "./chunk-HVIJQWHR.js";
 import {
   DefinitionError,
   describeCheck,
   formatDiagnostic,
   planEnvironment
-} from "./chunk-CR5EPEQD.js";
+} from "./chunk-CXQJPUS5.js";
 
 // src/cli/summary.ts
 var MAX_FAILED_SHOWN = 20;

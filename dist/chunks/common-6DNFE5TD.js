@@ -9,10 +9,10 @@ import {
   EXIT,
   backendFor,
   explain
-} from "./chunk-TNIKCLSZ.js";
-import "./chunk-BLNGPHK7.js";
+} from "./chunk-HVIJQWHR.js";
+import "./chunk-44VAKYV5.js";
 import "./chunk-VDOGPAC4.js";
-import "./chunk-CR5EPEQD.js";
+import "./chunk-CXQJPUS5.js";
 import "./chunk-OJWCZQZI.js";
 import "./chunk-RCFCKQT6.js";
 export {

@@ -11,7 +11,7 @@ import {
   stableJson,
   throwIfErrors,
   warning
-} from "./chunk-CR5EPEQD.js";
+} from "./chunk-CXQJPUS5.js";
 import {
   __commonJS,
   __export,

@@ -15,16 +15,17 @@ import {
 } from "./chunk-GBOO6XMD.js";
 import {
   fileContent
-} from "./chunk-GVE7JOYI.js";
+} from "./chunk-OXAS34T4.js";
 import {
   FaultError,
   LABELS,
   RuntimeUnavailableError,
   ServiceError,
   networksOf,
+  originLabels,
   repositoryOf,
   withTimeout
-} from "./chunk-CR5EPEQD.js";
+} from "./chunk-CXQJPUS5.js";
 import {
   TextTail,
   Utf8Chunker,
@@ -16714,6 +16715,7 @@ var DockerBackend = class {
       [LABELS.owner]: `${owner.host}:${owner.pid}`,
       [LABELS.workingDir]: plan.workingDir,
       [LABELS.lifetime]: owner.ephemeral ? "run" : "until-down",
+      ...originLabels(owner),
       ...extra
     };
   }
@@ -16727,6 +16729,7 @@ var DockerBackend = class {
     }
   }
   async createEnvironment(plan, owner) {
+    if (owner.expires) await this.setExpiry(plan, owner, owner.expires);
     await Promise.all([
       ...plan.networks.filter((n) => !n.external).map(
         (n) => this.docker.createNetwork({ Name: engineName(plan, n), Driver: "bridge", Internal: n.internal, CheckDuplicate: true, Labels: this.labels(plan, owner) })
@@ -16816,13 +16819,16 @@ var DockerBackend = class {
     try {
       const info = await this.docker.getContainer(containerName(environment, service)).inspect();
       const s = info.State;
-      if (s.Restarting) return { state: "restarting" };
-      if (s.Paused) return { state: "paused" };
-      if (s.Running) return { state: "running" };
-      if (s.Status === "created") return { state: "created" };
-      return { state: "exited", exitCode: s.ExitCode };
+      const restarts = info.RestartCount ?? 0;
+      const reason = s.OOMKilled ? { code: "OOMKilled", message: `exit code ${s.ExitCode}` } : s.Error ? { code: "Error", message: s.Error } : void 0;
+      const detail = { restarts, ...reason ? { reason } : {} };
+      if (s.Restarting) return { state: "restarting", ...detail };
+      if (s.Paused) return { state: "paused", ...detail };
+      if (s.Running) return { state: "running", ...detail };
+      if (s.Status === "created") return { state: "created", ...detail };
+      return { state: "exited", exitCode: s.ExitCode, ...detail };
     } catch (e) {
-      if (statusOf(e) === 404) return { state: "missing" };
+      if (statusOf(e) === 404) return { state: "missing", restarts: 0 };
       throw e;
     }
   }
@@ -16887,6 +16893,7 @@ var DockerBackend = class {
     const info = await this.docker.getContainer(containerName(environment, service)).inspect();
     if (this.containerNetworkReachable) {
       const ip = Object.values(info.NetworkSettings.Networks).map((n) => n.IPAddress).find(Boolean);
+      if (!ip && (!info.State.Running || info.State.Restarting)) throw new Error(`service "${service}" is not running (${info.State.Status}), so it has no address to probe`);
       if (!ip) throw new ServiceError(service, "the container has no IP address on its networks");
       return { host: ip, port };
     }

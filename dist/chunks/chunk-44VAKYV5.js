@@ -7,9 +7,10 @@ var __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
 import {
   LABELS,
   ServiceError,
+  describeReason,
   sleep,
   stableJson
-} from "./chunk-CR5EPEQD.js";
+} from "./chunk-CXQJPUS5.js";
 import {
   REPORT_TAIL,
   TextTail,
@@ -302,14 +303,18 @@ async function up(plan, options) {
     (_, reject) => signal.addEventListener("abort", () => {
       const reason = signal.reason;
       if (reason instanceof ServiceError) return reject(reason);
-      const waiting = [...phases].filter(([, p]) => p !== "ready" && p !== "completed").map(([s, p]) => `${s} (${p})`);
-      const what = reason instanceof Error && reason.message === "timeout" ? `the environment was not ready within ${Math.round(timeoutMs / 1e3)} s` : "the boot was interrupted";
-      reject(new ServiceError(waiting[0]?.split(" ")[0] ?? plan.services[0]?.name ?? "", `${what}; still waiting for ${waiting.join(", ") || "nothing"}`, {
-        ...reason instanceof Error && reason.message === "timeout" ? { hint: "raise --timeout, or check why these services do not become ready", logOf: waiting[0]?.split(" ")[0] ?? "" } : {}
-      }));
+      const pending = [...phases].filter(([, p]) => p !== "ready" && p !== "completed");
+      const timedOut = reason instanceof Error && reason.message === "timeout";
+      const what = timedOut ? `the environment was not ready within ${Math.round(timeoutMs / 1e3)} s` : "the boot was interrupted";
+      const error = new ServiceError(pending[0]?.[0] ?? plan.services[0]?.name ?? "", `${what}; still waiting for ${pending.map(([s, p]) => `${s} (${p})`).join(", ") || "nothing"}`, {
+        ...timedOut ? { hint: "raise --timeout, or check why these services do not become ready", logOf: pending[0]?.[0] ?? "" } : {}
+      });
+      if (timedOut) timeout = { error, pending };
+      reject(error);
     }, { once: true })
   );
   interrupted.catch(() => void 0);
+  let timeout;
   let created = false;
   try {
     const images = /* @__PURE__ */ new Map();
@@ -347,7 +352,8 @@ async function up(plan, options) {
         completed.get(name).resolve();
         return;
       }
-      const what = service.runsToCompletion ? `exited with code ${status.exitCode}` : status.exitCode === 0 ? "exited (code 0) although it should keep running" : `exited with code ${status.exitCode}`;
+      const code = service.runsToCompletion ? `exited with code ${status.exitCode}` : status.exitCode === 0 ? "exited (code 0) although it should keep running" : `exited with code ${status.exitCode}`;
+      const what = `${code}${status.reason ? `: ${describeReason(status.reason)}` : ""}`;
       fail(new ServiceError(name, `service "${name}" ${what}`, { logTail: await logTail(backend, plan.environment, name), logOf: name }));
     };
     const confirmRunning = async (name) => {
@@ -409,7 +415,14 @@ async function up(plan, options) {
     return { environment: plan.environment, services: outcomes, endpoints, durationMs: Date.now() - t0 };
   } catch (e) {
     if (e instanceof PreflightError) throw e;
-    const failure = options.signal?.aborted ? await interrupted.catch((r) => asServiceError("", r)) : await failureOf(e, failed, interrupted);
+    let failure = options.signal?.aborted ? await interrupted.catch((r) => asServiceError("", r)) : await failureOf(e, failed, interrupted);
+    if (timeout && failure === timeout.error) {
+      const notes = await statusNotes(backend, plan.environment, timeout.pending.map(([s]) => s));
+      if (notes.size > 0) {
+        const waiting = timeout.pending.map(([s, p]) => `${s} (${p}${notes.has(s) ? `; ${notes.get(s)}` : ""})`).join(", ");
+        failure = new ServiceError(failure.service, `${failure.message.slice(0, failure.message.indexOf("; still waiting for "))}; still waiting for ${waiting}`, { ...failure.hint ? { hint: failure.hint } : {}, ...failure.logOf ? { logOf: failure.logOf } : {}, cause: failure });
+      }
+    }
     setPhase(failure.service, "failed", failure.message);
     abort.abort(failure);
     let removed = false;
@@ -469,6 +482,19 @@ function portFree(host, port) {
     server.once("error", () => resolve(false));
     server.listen({ host: host === "0.0.0.0" ? void 0 : host, port, exclusive: true }, () => server.close(() => resolve(true)));
   });
+}
+async function statusNotes(backend, environment, services) {
+  const notes = /* @__PURE__ */ new Map();
+  const look = Promise.all(
+    services.map(async (service) => {
+      const status = await backend.status(environment, service).catch(() => void 0);
+      if (!status) return;
+      const parts = [...status.restarts > 0 ? [`restarted ${status.restarts} time${status.restarts === 1 ? "" : "s"}`] : [], ...status.reason ? [describeReason(status.reason)] : []];
+      if (parts.length) notes.set(service, parts.join("; "));
+    })
+  );
+  await Promise.race([look, new Promise((resolve) => setTimeout(resolve, 3e3).unref())]);
+  return notes;
 }
 
 export {

@@ -26,13 +26,13 @@ import {
   resolveFiles,
   toArgv,
   valueAt
-} from "./chunk-GVE7JOYI.js";
+} from "./chunk-OXAS34T4.js";
 import {
   DefinitionError,
   error,
   throwIfErrors,
   warning
-} from "./chunk-CR5EPEQD.js";
+} from "./chunk-CXQJPUS5.js";
 
 // src/results/reports-dir.ts
 import { mkdtemp, rm } from "node:fs/promises";

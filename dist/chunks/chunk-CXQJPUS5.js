@@ -28,8 +28,29 @@ var LABELS = {
   /** On what a fault left (a helper, a proxy, a record of a paused service): the fault's id in its run. */
   fault: "dev.prenv.fault",
   /** How to undo that fault, as JSON, for gc when the process that applied it is gone. */
-  faultUndo: "dev.prenv.fault-undo"
+  faultUndo: "dev.prenv.fault-undo",
+  /** The pull request an environment was made for (the Action's context), when there is one. */
+  pullRequest: "dev.prenv.pull-request",
+  /** The commit it was booted from. */
+  commit: "dev.prenv.commit"
 };
+function originLabels(owner) {
+  return {
+    ...owner.pullRequest !== void 0 ? { [LABELS.pullRequest]: String(owner.pullRequest) } : {},
+    ...owner.commit ? { [LABELS.commit]: owner.commit } : {}
+  };
+}
+function describeReason(reason) {
+  const what = {
+    ImagePullBackOff: "its image cannot be pulled",
+    ErrImagePull: "its image cannot be pulled",
+    CrashLoopBackOff: "it keeps crashing",
+    OOMKilled: "it was killed for running out of memory (its memory limit)",
+    Unschedulable: "no node can run it",
+    Error: "the engine reports an error"
+  };
+  return `${what[reason.code]} (${reason.code}${reason.message && reason.message !== reason.code ? `: ${reason.message}` : ""})`;
+}
 function canUpdate(backend) {
   return backend.capabilities.updateInPlace;
 }
@@ -367,6 +388,8 @@ function stableJson(value, omit = () => false) {
 
 export {
   LABELS,
+  originLabels,
+  describeReason,
   canUpdate,
   FaultError,
   BACKEND_KINDS,

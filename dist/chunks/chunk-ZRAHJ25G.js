@@ -20,7 +20,7 @@ import {
   secretValues,
   shellQuote,
   upOrUpdate
-} from "./chunk-EHLTTD25.js";
+} from "./chunk-2UGLBLAN.js";
 import {
   parseAge
 } from "./chunk-UHC222H2.js";
@@ -29,16 +29,16 @@ import {
   plan,
   planOf,
   renderSummary
-} from "./chunk-JFGDCXII.js";
+} from "./chunk-MCQVPDD2.js";
 import {
   endpointText,
   seconds,
   table
-} from "./chunk-3QBYUNVS.js";
+} from "./chunk-B2BVDGRS.js";
 import {
   REPORTS_DIR_VARIABLE,
   createReportsDir
-} from "./chunk-PVRM7DH2.js";
+} from "./chunk-EGTVETU2.js";
 import {
   at,
   chaosNeeds
@@ -51,18 +51,18 @@ import {
   CliError,
   EXIT,
   backendFor
-} from "./chunk-TNIKCLSZ.js";
+} from "./chunk-HVIJQWHR.js";
 import {
   BootError,
   formatOperations
-} from "./chunk-BLNGPHK7.js";
+} from "./chunk-44VAKYV5.js";
 import {
   VERSION
 } from "./chunk-VDOGPAC4.js";
 import {
   UnsupportedError,
   requireCapabilities
-} from "./chunk-CR5EPEQD.js";
+} from "./chunk-CXQJPUS5.js";
 
 // src/cli/commands.ts
 import { hostname } from "node:os";
@@ -238,14 +238,24 @@ function parsePins(pins) {
 }
 async function planDiffCommand(opts, io) {
   const p = plan(opts, io, opts.services);
-  const backend = await backendFor();
-  const ops = await planUpdate(p, backend, { recreateAll: opts.recreate ?? false });
-  if (opts.json) io.out.write(`${JSON.stringify({ environment: p.environment, operations: ops }, null, 2)}
+  const backend = await backendFor(opts, io);
+  try {
+    const ops = await planUpdate(p, backend, { recreateAll: opts.recreate ?? false });
+    if (opts.json) io.out.write(`${JSON.stringify({ environment: p.environment, operations: ops }, null, 2)}
 `);
-  else io.out.write(`prenv plan --diff \xB7 ${p.environment}
+    else io.out.write(`prenv plan --diff \xB7 ${p.environment}
 ${formatOperations(ops)}
 `);
-  return EXIT.ok;
+    return EXIT.ok;
+  } finally {
+    await backend.close();
+  }
+}
+function expiresAfter(ttl) {
+  if (ttl === void 0) return void 0;
+  const ms = parseAge(ttl);
+  if (ms === void 0) throw new CliError(`prenv: --ttl "${ttl}" is not a duration; write for example 30m, 4h or 2d`, EXIT.badInput);
+  return new Date(Date.now() + ms);
 }
 async function upCommand(opts, io) {
   const environment = load(opts, io);
@@ -253,6 +263,7 @@ async function upCommand(opts, io) {
   const redactor = new Redactor(secretValues(environment, io.env));
   const timeoutMs = opts.timeout ? parseAge(opts.timeout) : void 0;
   if (opts.timeout && timeoutMs === void 0) throw new CliError(`prenv: --timeout "${opts.timeout}" is not a duration; write for example 90s, 5m or 1h`, EXIT.badInput);
+  const expires = expiresAfter(opts.ttl);
   const backend = await backendFor(opts, io);
   const progress = opts.json ? void 0 : new Progress(io.err, p.services.map((s) => s.name));
   if (!opts.json) io.err.write(`prenv \xB7 ${p.environment} (${backend.kind})
@@ -267,7 +278,7 @@ async function upCommand(opts, io) {
 ${formatOperations(ops)}
 `);
       },
-      owner: { host: hostname(), pid: process.pid },
+      owner: { host: hostname(), pid: process.pid, ...expires ? { expires } : {} },
       onEvent: (e) => progress?.update(e),
       keepOnFailure: opts.keepOnFailure ?? false,
       signal: io.signal,
@@ -310,6 +321,8 @@ ${formatOperations(ops)}
       throw new CliError(redactor.redact(lines.join("\n")), EXIT.environmentFailed);
     }
     throw e;
+  } finally {
+    await backend.close();
   }
 }
 async function runCommand(opts, io, mode, origin) {
@@ -330,104 +343,108 @@ async function runWithReportsDir(opts, io, mode, reportsDir, origin) {
   const timeoutMs = opts.timeout ? parseAge(opts.timeout) : void 0;
   if (opts.timeout && timeoutMs === void 0) throw new CliError(`prenv: --timeout "${opts.timeout}" is not a duration; write for example 90s, 5m or 1h`, EXIT.badInput);
   const backend = await backendFor(opts, io);
-  if (opts.seed !== void 0 && !environment.chaos && !opts.json) io.err.write("prenv: note: --seed has no effect: the definition has no chaos section\n");
   try {
-    requireCapabilities(backend, chaosNeeds(environment.chaos));
-  } catch (e) {
-    if (e instanceof UnsupportedError) throw new CliError(`prenv: ${e.message}
+    if (opts.seed !== void 0 && !environment.chaos && !opts.json) io.err.write("prenv: note: --seed has no effect: the definition has no chaos section\n");
+    try {
+      requireCapabilities(backend, chaosNeeds(environment.chaos));
+    } catch (e) {
+      if (e instanceof UnsupportedError) throw new CliError(`prenv: ${e.message}
   hint: ${e.hint}
 nothing was created`, EXIT.badInput);
-    throw e;
-  }
-  if (mode === "test") {
-    const existing = (await backend.list()).find((e) => e.environment === p.environment);
-    if (!existing || existing.services.length === 0) throw new CliError(`prenv: environment "${p.environment}" is not up; start it with \`prenv up\`, or use \`prenv run\` to boot, test and tear down in one`, EXIT.environmentFailed);
-  }
-  const redactor = new Redactor(secretValues(environment, io.env));
-  const folder = new ResultsFolder(resolve(io.cwd, opts.resultsDir ?? "prenv-results"), redactor);
-  await folder.reset();
-  const progress = mode === "run" && !opts.json ? new Progress(io.err, p.services.map((s) => s.name)) : void 0;
-  if (mode === "run") io.onCleanup?.(`prenv down --env ${p.environment}`);
-  if (!opts.json) io.err.write(`prenv ${mode} \xB7 ${p.environment} (${backend.kind})
+      throw e;
+    }
+    if (mode === "test") {
+      const existing = (await backend.list()).find((e) => e.environment === p.environment);
+      if (!existing || existing.services.length === 0) throw new CliError(`prenv: environment "${p.environment}" is not up; start it with \`prenv up\`, or use \`prenv run\` to boot, test and tear down in one`, EXIT.environmentFailed);
+    }
+    const redactor = new Redactor(secretValues(environment, io.env));
+    const folder = new ResultsFolder(resolve(io.cwd, opts.resultsDir ?? "prenv-results"), redactor);
+    await folder.reset();
+    const progress = mode === "run" && !opts.json ? new Progress(io.err, p.services.map((s) => s.name)) : void 0;
+    if (mode === "run") io.onCleanup?.(`prenv down --env ${p.environment}`);
+    if (!opts.json) io.err.write(`prenv ${mode} \xB7 ${p.environment} (${backend.kind})
 `);
-  const report = await runEnvironment(environment, p, {
-    backend,
-    owner: { host: hostname(), pid: process.pid, ephemeral: mode === "run" },
-    version: VERSION,
-    env: { ...io.env, [REPORTS_DIR_VARIABLE]: reportsDir },
-    signal: io.signal,
-    boot: mode === "run",
-    teardown: mode === "run" && !opts.keep,
-    keepOnFailure: opts.keepOnFailure ?? false,
-    forceSetup: opts.setup ?? false,
-    redactor,
-    ...timeoutMs !== void 0 ? { bootTimeoutMs: timeoutMs } : {},
-    ...opts.seed !== void 0 ? { seed: opts.seed } : {},
-    onChaosSchedule: (schedule) => {
-      if (!opts.json) io.err.write(formatSchedule(schedule));
-    },
-    onFault: (f, event) => {
-      if (opts.json) return;
-      if (event === "applied") io.err.write(`  \u26A1 ${f.name} at ${at(f.actualStartMs ?? 0)}: ${f.how ?? "applied"}
-`);
-      else if (event === "undone") io.err.write(`  \u21BA ${f.name} at ${at(f.undoneAtMs ?? 0)}: ${f.undoDetail ?? "undone"}
-`);
-      else io.err.write(`  ! ${f.name}: ${f.applied === "failed" ? `could not be applied: ${f.error ?? ""}` : `could not be undone: ${f.undoDetail ?? ""}`}
-`);
-    },
-    onServiceEvent: (e) => progress?.update(e),
-    onPhase: (phase) => {
-      if (phase !== "boot") progress?.stop();
-      if (!opts.json && phase !== "boot") io.err.write(`\xB7 ${phase}
-`);
-    },
-    onStep: (e) => {
-      if (!opts.json && e.phase !== "running") io.err.write(`  ${e.phase === "done" ? "\u2714" : "\u2716"} ${e.step.name} (${seconds(e.outcome.durationMs)})
-`);
-    },
-    onOutput: (chunk) => {
-      if (!opts.json) io.err.write(chunk);
-    },
-    output: folder
-  });
-  progress?.stop();
-  await folder.writeJson(report);
-  const root = repositoryRoot(io.cwd);
-  const source = origin?.source ?? (root ? localSource(io.cwd) : void 0);
-  let reproduction;
-  if (source) {
-    const manifest = buildManifest(
-      {
-        prenvVersion: VERSION,
-        createdAt: report.startedAt,
-        source,
-        workingDirectory: origin?.workingDirectory ?? pathInRepository(root, io.cwd),
-        ...opts.definition ? { definition: opts.definition } : {},
-        composeFiles: opts.file ?? [],
-        profiles: opts.profile ?? [],
-        params: report.params,
-        backend: report.backend,
-        ...opts.testCommand !== void 0 || selection ? { test: { ...opts.testCommand !== void 0 ? { commandOverride: opts.testCommand } : {}, ...selection ? { selection: opts.only.map((name) => ({ name })) } : {} } } : {}
+    const report = await runEnvironment(environment, p, {
+      backend,
+      owner: { host: hostname(), pid: process.pid, ephemeral: mode === "run" },
+      version: VERSION,
+      env: { ...io.env, [REPORTS_DIR_VARIABLE]: reportsDir },
+      signal: io.signal,
+      boot: mode === "run",
+      teardown: mode === "run" && !opts.keep,
+      keepOnFailure: opts.keepOnFailure ?? false,
+      forceSetup: opts.setup ?? false,
+      redactor,
+      ...timeoutMs !== void 0 ? { bootTimeoutMs: timeoutMs } : {},
+      ...opts.seed !== void 0 ? { seed: opts.seed } : {},
+      onChaosSchedule: (schedule) => {
+        if (!opts.json) io.err.write(formatSchedule(schedule));
       },
-      report
-    );
-    const file = await folder.writeManifest(manifest);
-    if (origin?.images && !opts.json) for (const difference of imageDifferences(origin.images, manifest.images)) io.err.write(`prenv: note: ${difference}
+      onFault: (f, event) => {
+        if (opts.json) return;
+        if (event === "applied") io.err.write(`  \u26A1 ${f.name} at ${at(f.actualStartMs ?? 0)}: ${f.how ?? "applied"}
 `);
-    reproduction = reproductionLine(manifest, { path: relative(io.cwd, file) });
-  }
-  if (opts.json) io.out.write(`${JSON.stringify(report, null, 2)}
+        else if (event === "undone") io.err.write(`  \u21BA ${f.name} at ${at(f.undoneAtMs ?? 0)}: ${f.undoDetail ?? "undone"}
 `);
-  else io.err.write(renderSummary(report, relative(io.cwd, folder.dir) || ".", folder.files().some((f) => f.startsWith(join(folder.dir, "logs")))));
-  if (!opts.json && report.outcome !== "passed" && reproduction) {
-    io.err.write(`reproduce this run (here or on another machine):
+        else io.err.write(`  ! ${f.name}: ${f.applied === "failed" ? `could not be applied: ${f.error ?? ""}` : `could not be undone: ${f.undoDetail ?? ""}`}
+`);
+      },
+      onServiceEvent: (e) => progress?.update(e),
+      onPhase: (phase) => {
+        if (phase !== "boot") progress?.stop();
+        if (!opts.json && phase !== "boot") io.err.write(`\xB7 ${phase}
+`);
+      },
+      onStep: (e) => {
+        if (!opts.json && e.phase !== "running") io.err.write(`  ${e.phase === "done" ? "\u2714" : "\u2716"} ${e.step.name} (${seconds(e.outcome.durationMs)})
+`);
+      },
+      onOutput: (chunk) => {
+        if (!opts.json) io.err.write(chunk);
+      },
+      output: folder
+    });
+    progress?.stop();
+    await folder.writeJson(report);
+    const root = repositoryRoot(io.cwd);
+    const source = origin?.source ?? (root ? localSource(io.cwd) : void 0);
+    let reproduction;
+    if (source) {
+      const manifest = buildManifest(
+        {
+          prenvVersion: VERSION,
+          createdAt: report.startedAt,
+          source,
+          workingDirectory: origin?.workingDirectory ?? pathInRepository(root, io.cwd),
+          ...opts.definition ? { definition: opts.definition } : {},
+          composeFiles: opts.file ?? [],
+          profiles: opts.profile ?? [],
+          params: report.params,
+          backend: report.backend,
+          ...opts.testCommand !== void 0 || selection ? { test: { ...opts.testCommand !== void 0 ? { commandOverride: opts.testCommand } : {}, ...selection ? { selection: opts.only.map((name) => ({ name })) } : {} } } : {}
+        },
+        report
+      );
+      const file = await folder.writeManifest(manifest);
+      if (origin?.images && !opts.json) for (const difference of imageDifferences(origin.images, manifest.images)) io.err.write(`prenv: note: ${difference}
+`);
+      reproduction = reproductionLine(manifest, { path: relative(io.cwd, file) });
+    }
+    if (opts.json) io.out.write(`${JSON.stringify(report, null, 2)}
+`);
+    else io.err.write(renderSummary(report, relative(io.cwd, folder.dir) || ".", folder.files().some((f) => f.startsWith(join(folder.dir, "logs")))));
+    if (!opts.json && report.outcome !== "passed" && reproduction) {
+      io.err.write(`reproduce this run (here or on another machine):
   ${reproduction.command}
 ${reproduction.notes.map((n) => `  note: ${n}
 `).join("")}`);
-  }
-  if (mode === "run" && opts.keep && !opts.json) io.err.write(`the environment is still up: \`prenv down --env ${p.environment}\` removes it
+    }
+    if (mode === "run" && opts.keep && !opts.json) io.err.write(`the environment is still up: \`prenv down --env ${p.environment}\` removes it
 `);
-  return report.exitCode;
+    return report.exitCode;
+  } finally {
+    await backend.close();
+  }
 }
 function applySelection(environment, names, io) {
   const test = environment.test;

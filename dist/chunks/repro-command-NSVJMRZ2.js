@@ -6,7 +6,7 @@ var __filename = __prenvFileURLToPath(import.meta.url);
 var __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
 import {
   runCommand
-} from "./chunk-U3FHFE5D.js";
+} from "./chunk-ZRAHJ25G.js";
 import {
   ManifestError,
   ReproError,
@@ -14,27 +14,27 @@ import {
   parseManifest,
   repositoryRoot,
   shellQuote
-} from "./chunk-EHLTTD25.js";
+} from "./chunk-2UGLBLAN.js";
 import "./chunk-2NQ2TY7A.js";
 import "./chunk-UHC222H2.js";
-import "./chunk-JFGDCXII.js";
-import "./chunk-3QBYUNVS.js";
+import "./chunk-MCQVPDD2.js";
+import "./chunk-B2BVDGRS.js";
 import {
   SECRET_ENV_PREFIX,
   envName
-} from "./chunk-PVRM7DH2.js";
+} from "./chunk-EGTVETU2.js";
 import "./chunk-RS5NC4LF.js";
 import "./chunk-YVBTURMF.js";
-import "./chunk-GVE7JOYI.js";
+import "./chunk-OXAS34T4.js";
 import {
   CliError,
   EXIT
-} from "./chunk-TNIKCLSZ.js";
-import "./chunk-BLNGPHK7.js";
+} from "./chunk-HVIJQWHR.js";
+import "./chunk-44VAKYV5.js";
 import {
   VERSION
 } from "./chunk-VDOGPAC4.js";
-import "./chunk-CR5EPEQD.js";
+import "./chunk-CXQJPUS5.js";
 import "./chunk-OJWCZQZI.js";
 import "./chunk-RCFCKQT6.js";
 

@@ -14,7 +14,7 @@ import {
   SECRET_ENV_PREFIX,
   envName,
   renderParam
-} from "./chunk-PVRM7DH2.js";
+} from "./chunk-EGTVETU2.js";
 import {
   chaosNeeds,
   chaosProblems,
@@ -27,7 +27,7 @@ import {
 import {
   external_exports,
   fileContent
-} from "./chunk-GVE7JOYI.js";
+} from "./chunk-OXAS34T4.js";
 import {
   BootError,
   Output,
@@ -40,7 +40,7 @@ import {
   serviceLogFile,
   stepLogFile,
   up
-} from "./chunk-BLNGPHK7.js";
+} from "./chunk-44VAKYV5.js";
 import {
   ConflictError,
   FaultError,
@@ -53,7 +53,7 @@ import {
   sleep,
   stableJson,
   withTimeout
-} from "./chunk-CR5EPEQD.js";
+} from "./chunk-CXQJPUS5.js";
 import {
   mergeInto,
   writeText

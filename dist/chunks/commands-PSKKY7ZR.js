@@ -1,0 +1,40 @@
+#!/usr/bin/env node
+import { createRequire as __prenvCreateRequire } from 'node:module';
+import { fileURLToPath as __prenvFileURLToPath } from 'node:url';
+const require = __prenvCreateRequire(import.meta.url);
+var __filename = __prenvFileURLToPath(import.meta.url);
+var __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
+import {
+  planDiffCommand,
+  runCommand,
+  upCommand
+} from "./chunk-ZRAHJ25G.js";
+import "./chunk-2UGLBLAN.js";
+import "./chunk-2NQ2TY7A.js";
+import "./chunk-UHC222H2.js";
+import {
+  describeCommand,
+  plan,
+  planCommand,
+  validateCommand
+} from "./chunk-MCQVPDD2.js";
+import "./chunk-B2BVDGRS.js";
+import "./chunk-EGTVETU2.js";
+import "./chunk-RS5NC4LF.js";
+import "./chunk-YVBTURMF.js";
+import "./chunk-OXAS34T4.js";
+import "./chunk-HVIJQWHR.js";
+import "./chunk-44VAKYV5.js";
+import "./chunk-VDOGPAC4.js";
+import "./chunk-CXQJPUS5.js";
+import "./chunk-OJWCZQZI.js";
+import "./chunk-RCFCKQT6.js";
+export {
+  describeCommand,
+  plan,
+  planCommand,
+  planDiffCommand,
+  runCommand,
+  upCommand,
+  validateCommand
+};
