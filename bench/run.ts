@@ -16,6 +16,7 @@ import { plan } from "./suites/plan.ts";
 import { repro } from "./suites/repro.ts";
 import { update } from "./suites/update.ts";
 import { version } from "./suites/version.ts";
+import { kubernetesSuite } from "./suites/k8s.ts";
 
 const HELP = `Usage: npm run bench [-- [SUITE...] [--option=value...]]
 
@@ -38,6 +39,9 @@ Suites (default: all, in this order):
             0.5-4 MB single mappings (time linear in size); GNU time; no Docker needed
   update    examples/shop: update in place after a change to one service vs --recreate (≤ 0.3x),
             and an update with no change (< 1 s)
+  k8s       the Kubernetes backend beside Docker (needs PRENV_KUBECONFIG): env10 boot-to-ready and
+            teardown on each, readiness latency on the cluster (< 500 ms), bench/env50 (50 services)
+            through a run with a trivial suite on each, nothing left
 
 Options:
   --prenv-runs=N       prenv up/down cycles for boot and teardown (default ${DEFAULTS.prenvRuns})
@@ -153,6 +157,7 @@ function notes(suites: SuiteName[], o: Options): string[] {
     ...(has("output") ? ["- Output: GNU time's maximum resident set size of `prenv run` on a definition whose one service writes 1 GB of logs (1000-byte lines); its whole log is streamed to logs/<service>.log, whose size is checked."] : []),
     ...(has("hostile") ? ["- Hostile input: `/usr/bin/time -f \"%M %U %S\" node dist/cli.js validate -f FILE`, one run each: wall time from spawn to exit, peak RSS, CPU time (user + system); the per-MB figures are CPU time above that of validating a tiny file (start-up), so that they do not depend on the machine's load."] : []),
     ...(has("crash") ? [`- Crash safety: \`prenv up\` on env10 is killed with SIGKILL after a seeded random delay (0-${o.crashMaxDelayMs} ms, seed ${o.seed}), then \`prenv gc\` runs; no container, network or volume labelled with the environment may remain, right after gc nor 2 s later.`] : []),
+    ...(has("k8s") ? [`- Kubernetes (k8s): the test cluster (test/k8s/cluster.sh: one node on this machine) and Docker, both through the engine in the bench's own process; env10 ${Math.min(o.prenvRuns, 5)} up/remove cycles on each after a warm-up; readiness latency as the latency suite, with the file's mtime read in the pod through exec; bench/env50 once on each through runEnvironment (boot, \`true\` as the suite, teardown), then the engine's own API is asked for anything left.`] : []),
     ...(has("crash-run") ? [`- Crash safety of runs: \`prenv run\` on env10 with a 3 s suite (bench/crash-run/prenv.yml) is killed with SIGKILL after a seeded random delay (0-${o.crashRunMaxDelayMs} ms, seed ${o.seed}), landing in its boot, suite or teardown (its last phase line says which); then \`prenv gc\`, checked as for crash.`] : []),
   ];
 }
@@ -234,6 +239,7 @@ async function main(): Promise<number> {
     if (suites.includes("hostile")) await attempt(["hostile"], () => hostile(ctx));
     if (suites.includes("repro")) await attempt(["repro"], () => repro(ctx));
     if (suites.includes("update")) await attempt(["update"], () => update(ctx));
+    if (suites.includes("k8s")) await attempt(["k8s"], () => kubernetesSuite(ctx));
   } finally {
     notes = await cleanOnce();
     for (const n of notes) log(n);

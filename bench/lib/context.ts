@@ -15,7 +15,7 @@ export const RESULTS = join(ROOT, "bench/results");
 export const PRENV_LABEL = "dev.prenv.environment";
 export const COMPOSE_PROJECT_LABEL = "com.docker.compose.project";
 
-export const SUITES = ["plan", "boot", "teardown", "latency", "version", "memory", "output", "crash", "crash-run", "hostile", "repro", "update"] as const;
+export const SUITES = ["plan", "boot", "teardown", "latency", "version", "memory", "output", "crash", "crash-run", "hostile", "repro", "update", "k8s"] as const;
 export type SuiteName = (typeof SUITES)[number];
 
 export interface Options {
