@@ -27,7 +27,7 @@ import {
   restDeploymentApi,
   saveComment,
   summarize
-} from "./chunks/chunk-OEAHWWFO.js";
+} from "./chunks/chunk-IHNWNTWT.js";
 import "./chunks/chunk-J2LH6GG5.js";
 import {
   debug,
@@ -44,8 +44,8 @@ import {
   BackendSelectionError,
   backendKind,
   selectBackend
-} from "./chunks/chunk-FCNW362O.js";
-import "./chunks/chunk-LMQV4HCI.js";
+} from "./chunks/chunk-P2WICOM2.js";
+import "./chunks/chunk-FTKFWCNR.js";
 import "./chunks/chunk-DNIQM2FX.js";
 import "./chunks/chunk-GBOO6XMD.js";
 import {
@@ -62,20 +62,20 @@ import {
   seal,
   secretValues,
   upOrUpdate
-} from "./chunks/chunk-2UGLBLAN.js";
+} from "./chunks/chunk-CBYNDAT2.js";
 import "./chunks/chunk-2NQ2TY7A.js";
-import "./chunks/chunk-UHC222H2.js";
+import "./chunks/chunk-EPXBT6ZG.js";
 import {
   REPORTS_DIR_PLACEHOLDER,
   REPORTS_DIR_VARIABLE,
   createReportsDir,
   loadEnvironment
-} from "./chunks/chunk-EGTVETU2.js";
+} from "./chunks/chunk-GHCTJ7W7.js";
 import "./chunks/chunk-RS5NC4LF.js";
 import {
   Redactor
 } from "./chunks/chunk-YVBTURMF.js";
-import "./chunks/chunk-OXAS34T4.js";
+import "./chunks/chunk-RFFR2CHF.js";
 import {
   BootError,
   PreflightError,

@@ -15,7 +15,7 @@ import {
 } from "./chunk-GBOO6XMD.js";
 import {
   fileContent
-} from "./chunk-OXAS34T4.js";
+} from "./chunk-RFFR2CHF.js";
 import {
   FaultError,
   LABELS,
@@ -16504,9 +16504,9 @@ var DockerFaults = class {
     const out = [];
     for (const t of traces) {
       const owner = t.Labels[LABELS.owner] ?? "";
-      if (!isGone(owner)) continue;
-      const fault = t.Labels[LABELS.fault] ?? "";
       const environment = t.Labels[LABELS.environment] ?? "";
+      if (!isGone(owner, environment)) continue;
+      const fault = t.Labels[LABELS.fault] ?? "";
       let record;
       try {
         record = JSON.parse(t.Labels[LABELS.faultUndo] ?? "");

@@ -6,7 +6,7 @@ var __filename = __prenvFileURLToPath(import.meta.url);
 var __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
 import {
   runCommand
-} from "./chunk-ZRAHJ25G.js";
+} from "./chunk-L7BTZRP6.js";
 import {
   ManifestError,
   ReproError,
@@ -14,22 +14,22 @@ import {
   parseManifest,
   repositoryRoot,
   shellQuote
-} from "./chunk-2UGLBLAN.js";
+} from "./chunk-CBYNDAT2.js";
 import "./chunk-2NQ2TY7A.js";
-import "./chunk-UHC222H2.js";
-import "./chunk-MCQVPDD2.js";
+import "./chunk-EPXBT6ZG.js";
+import "./chunk-DGSILT2V.js";
 import "./chunk-B2BVDGRS.js";
 import {
   SECRET_ENV_PREFIX,
   envName
-} from "./chunk-EGTVETU2.js";
+} from "./chunk-GHCTJ7W7.js";
 import "./chunk-RS5NC4LF.js";
 import "./chunk-YVBTURMF.js";
-import "./chunk-OXAS34T4.js";
+import "./chunk-RFFR2CHF.js";
 import {
   CliError,
   EXIT
-} from "./chunk-HVIJQWHR.js";
+} from "./chunk-HYBEHI4O.js";
 import "./chunk-44VAKYV5.js";
 import {
   VERSION

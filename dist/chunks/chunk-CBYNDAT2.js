@@ -14,7 +14,7 @@ import {
   SECRET_ENV_PREFIX,
   envName,
   renderParam
-} from "./chunk-EGTVETU2.js";
+} from "./chunk-GHCTJ7W7.js";
 import {
   chaosNeeds,
   chaosProblems,
@@ -27,7 +27,7 @@ import {
 import {
   external_exports,
   fileContent
-} from "./chunk-OXAS34T4.js";
+} from "./chunk-RFFR2CHF.js";
 import {
   BootError,
   Output,

@@ -11,6 +11,7 @@ function gcCandidates(environments, options) {
   const alive = options.isAlive ?? processAlive;
   const out = [];
   for (const env of environments) {
+    if (options.only && !options.only.has(env.environment)) continue;
     if (onlyKeptData(env)) continue;
     const ageMs = now.getTime() - env.created.getTime();
     const expires = options.expiries?.get(env.environment);
@@ -52,7 +53,8 @@ async function gc(backend, options) {
 }
 async function undoAbandonedFaults(backend, options) {
   const alive = options.isAlive ?? processAlive;
-  return backend.undoAbandonedFaults((owner) => {
+  return backend.undoAbandonedFaults((owner, environment) => {
+    if (options.only && !options.only.has(environment)) return false;
     const [host, pid] = splitOwner(owner);
     return host === options.host && pid !== void 0 && !alive(pid);
   });

@@ -5,23 +5,19 @@ const require = __prenvCreateRequire(import.meta.url);
 var __filename = __prenvFileURLToPath(import.meta.url);
 var __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
 import {
-  BackendSelectionError,
-  backendKind,
-  selectBackend
-} from "./chunk-FCNW362O.js";
-import "./chunk-LMQV4HCI.js";
-import "./chunk-DNIQM2FX.js";
-import "./chunk-GBOO6XMD.js";
-import "./chunk-YVBTURMF.js";
-import "./chunk-OXAS34T4.js";
-import {
-  RuntimeUnavailableError
-} from "./chunk-CXQJPUS5.js";
+  CliError,
+  EXIT,
+  backendFor,
+  explain
+} from "./chunk-HYBEHI4O.js";
+import "./chunk-44VAKYV5.js";
+import "./chunk-VDOGPAC4.js";
+import "./chunk-CXQJPUS5.js";
 import "./chunk-OJWCZQZI.js";
 import "./chunk-RCFCKQT6.js";
 export {
-  BackendSelectionError,
-  RuntimeUnavailableError,
-  backendKind,
-  selectBackend
+  CliError,
+  EXIT,
+  backendFor,
+  explain
 };

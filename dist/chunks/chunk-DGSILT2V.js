@@ -12,7 +12,7 @@ import {
   REPORTS_DIR_PLACEHOLDER,
   REPORTS_DIR_VARIABLE,
   loadEnvironment
-} from "./chunk-EGTVETU2.js";
+} from "./chunk-GHCTJ7W7.js";
 import {
   chaosProblems,
   timelineRows
@@ -22,7 +22,7 @@ import {
 } from "./chunk-YVBTURMF.js";
 import {
   EXIT
-} from "./chunk-HVIJQWHR.js";
+} from "./chunk-HYBEHI4O.js";
 import {
   DefinitionError,
   describeCheck,

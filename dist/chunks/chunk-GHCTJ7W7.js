@@ -26,7 +26,7 @@ import {
   resolveFiles,
   toArgv,
   valueAt
-} from "./chunk-OXAS34T4.js";
+} from "./chunk-RFFR2CHF.js";
 import {
   DefinitionError,
   error,

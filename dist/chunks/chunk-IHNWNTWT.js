@@ -14,7 +14,7 @@ import {
 } from "./chunk-RUU7HI7P.js";
 import {
   parseAge
-} from "./chunk-UHC222H2.js";
+} from "./chunk-EPXBT6ZG.js";
 import {
   chaosProblems,
   faultsLine
@@ -22,7 +22,7 @@ import {
 import {
   external_exports,
   require_dist
-} from "./chunk-OXAS34T4.js";
+} from "./chunk-RFFR2CHF.js";
 import {
   BACKEND_KINDS,
   definedFields,

@@ -20,16 +20,16 @@ import {
   secretValues,
   shellQuote,
   upOrUpdate
-} from "./chunk-2UGLBLAN.js";
+} from "./chunk-CBYNDAT2.js";
 import {
   parseAge
-} from "./chunk-UHC222H2.js";
+} from "./chunk-EPXBT6ZG.js";
 import {
   load,
   plan,
   planOf,
   renderSummary
-} from "./chunk-MCQVPDD2.js";
+} from "./chunk-DGSILT2V.js";
 import {
   endpointText,
   seconds,
@@ -38,7 +38,7 @@ import {
 import {
   REPORTS_DIR_VARIABLE,
   createReportsDir
-} from "./chunk-EGTVETU2.js";
+} from "./chunk-GHCTJ7W7.js";
 import {
   at,
   chaosNeeds
@@ -51,7 +51,7 @@ import {
   CliError,
   EXIT,
   backendFor
-} from "./chunk-HVIJQWHR.js";
+} from "./chunk-HYBEHI4O.js";
 import {
   BootError,
   formatOperations

@@ -9,7 +9,7 @@ import {
   gcCandidates,
   parseAge,
   undoAbandonedFaults
-} from "./chunk-UHC222H2.js";
+} from "./chunk-EPXBT6ZG.js";
 import {
   seconds,
   table
@@ -18,7 +18,7 @@ import {
   CliError,
   EXIT,
   backendFor
-} from "./chunk-HVIJQWHR.js";
+} from "./chunk-HYBEHI4O.js";
 import "./chunk-44VAKYV5.js";
 import "./chunk-VDOGPAC4.js";
 import {
@@ -32,7 +32,7 @@ import { hostname } from "node:os";
 async function environmentName(opts, io) {
   if (opts.env) return opts.env;
   try {
-    const { plan } = await import("./definition-commands-BHDDREFM.js");
+    const { plan } = await import("./definition-commands-JYFFUJQS.js");
     return plan(opts, io).environment;
   } catch (e) {
     if (e instanceof DefinitionError) throw new CliError(`${e.message}
@@ -131,12 +131,12 @@ async function requireService(backend, environment, service) {
     throw new CliError(`prenv: environment "${environment}" has no service "${service}"; it has ${env.services.map((s) => s.name).join(", ")}`, EXIT.badInput);
   }
 }
-async function gcCommand(opts, io) {
+async function gcCommand(environments, opts, io) {
   const olderThanMs = opts.olderThan ? parseAge(opts.olderThan) : void 0;
   if (opts.olderThan && olderThanMs === void 0) throw new CliError(`prenv: --older-than "${opts.olderThan}" is not an age; write for example 30m, 2h or 1d`, EXIT.badInput);
   const backend = await backendFor(opts, io);
   try {
-    const options = { host: hostname(), ...olderThanMs !== void 0 ? { olderThanMs } : {}, ...opts.expired ? { expiries: await backend.expiries() } : {} };
+    const options = { host: hostname(), ...olderThanMs !== void 0 ? { olderThanMs } : {}, ...opts.expired ? { expiries: await backend.expiries() } : {}, ...environments.length ? { only: new Set(environments) } : {} };
     const faults = opts.dryRun ? [] : await undoAbandonedFaults(backend, options);
     const results = opts.dryRun ? gcCandidates(await backend.list(), options).map((decision) => ({ decision, removed: void 0 })) : await gc(backend, options);
     for (const f of faults) io.err.write(`${f.undone ? "undid" : "could not undo"} fault ${f.fault} of ${f.environment} (process ${f.owner} is gone): ${f.detail}
