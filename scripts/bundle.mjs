@@ -51,9 +51,10 @@ const englishOnly = {
   setup(build) {
     build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) => {
       if (!/\/node_modules\/zod\/v4\/(classic\/external|core\/index)\.js$/.test(args.importer)) return undefined;
-      return { path: join(dirname(args.importer), "../locales/en.js"), namespace: "zod-locales" };
+      // A fixed name: esbuild writes a module's path into the bundle, which must not depend on where the checkout is.
+      return { path: "en-only", namespace: "zod-locales", pluginData: { dir: join(dirname(args.importer), "../locales") } };
     });
-    build.onLoad({ filter: /.*/, namespace: "zod-locales" }, (args) => ({ contents: `export { default as en } from ${JSON.stringify(args.path)};`, loader: "js", resolveDir: dirname(args.path) }));
+    build.onLoad({ filter: /.*/, namespace: "zod-locales" }, (args) => ({ contents: `export { default as en } from "./en.js";`, loader: "js", resolveDir: args.pluginData.dir }));
   },
 };
 
