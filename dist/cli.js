@@ -18,5 +18,5 @@ function compileCache() {
   }
 }
 compileCache();
-var { main } = await import("./chunks/main-FUQCBSFV.js");
+var { main } = await import("./chunks/main-OXJU7UQI.js");
 main(process.argv.slice(2)).then((code) => process.exit(code));

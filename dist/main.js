@@ -27,7 +27,7 @@ import {
   restDeploymentApi,
   saveComment,
   summarize
-} from "./chunks/chunk-IHNWNTWT.js";
+} from "./chunks/chunk-EUC5WOPO.js";
 import "./chunks/chunk-J2LH6GG5.js";
 import {
   debug,
@@ -44,8 +44,8 @@ import {
   BackendSelectionError,
   backendKind,
   selectBackend
-} from "./chunks/chunk-P2WICOM2.js";
-import "./chunks/chunk-FTKFWCNR.js";
+} from "./chunks/chunk-MOHINFHF.js";
+import "./chunks/chunk-I47BGAOZ.js";
 import "./chunks/chunk-DNIQM2FX.js";
 import "./chunks/chunk-GBOO6XMD.js";
 import {
@@ -62,7 +62,7 @@ import {
   seal,
   secretValues,
   upOrUpdate
-} from "./chunks/chunk-CBYNDAT2.js";
+} from "./chunks/chunk-ASKR7ARB.js";
 import "./chunks/chunk-2NQ2TY7A.js";
 import "./chunks/chunk-EPXBT6ZG.js";
 import {
@@ -70,12 +70,12 @@ import {
   REPORTS_DIR_VARIABLE,
   createReportsDir,
   loadEnvironment
-} from "./chunks/chunk-GHCTJ7W7.js";
+} from "./chunks/chunk-EC6JDUAO.js";
 import "./chunks/chunk-RS5NC4LF.js";
 import {
   Redactor
 } from "./chunks/chunk-YVBTURMF.js";
-import "./chunks/chunk-RFFR2CHF.js";
+import "./chunks/chunk-Z2UJLG36.js";
 import {
   BootError,
   PreflightError,

@@ -14,7 +14,7 @@ import {
   readSettings,
   renderReport,
   restCommentApi
-} from "./chunks/chunk-IHNWNTWT.js";
+} from "./chunks/chunk-EUC5WOPO.js";
 import "./chunks/chunk-J2LH6GG5.js";
 import {
   info,
@@ -23,14 +23,14 @@ import {
 } from "./chunks/chunk-RUU7HI7P.js";
 import {
   DockerBackend
-} from "./chunks/chunk-FTKFWCNR.js";
+} from "./chunks/chunk-I47BGAOZ.js";
 import "./chunks/chunk-DNIQM2FX.js";
 import "./chunks/chunk-GBOO6XMD.js";
 import {
   gc
 } from "./chunks/chunk-EPXBT6ZG.js";
 import "./chunks/chunk-RS5NC4LF.js";
-import "./chunks/chunk-RFFR2CHF.js";
+import "./chunks/chunk-Z2UJLG36.js";
 import {
   VERSION
 } from "./chunks/chunk-VDOGPAC4.js";

@@ -12,7 +12,7 @@ import {
   REPORTS_DIR_PLACEHOLDER,
   REPORTS_DIR_VARIABLE,
   loadEnvironment
-} from "./chunk-GHCTJ7W7.js";
+} from "./chunk-EC6JDUAO.js";
 import {
   chaosProblems,
   timelineRows
@@ -22,7 +22,7 @@ import {
 } from "./chunk-YVBTURMF.js";
 import {
   EXIT
-} from "./chunk-HYBEHI4O.js";
+} from "./chunk-PLA5FJ75.js";
 import {
   DefinitionError,
   describeCheck,

@@ -15,7 +15,7 @@ import {
 } from "./chunk-GBOO6XMD.js";
 import {
   fileContent
-} from "./chunk-RFFR2CHF.js";
+} from "./chunk-Z2UJLG36.js";
 import {
   FaultError,
   LABELS,

@@ -22,7 +22,7 @@ import {
 import {
   external_exports,
   require_dist
-} from "./chunk-RFFR2CHF.js";
+} from "./chunk-Z2UJLG36.js";
 import {
   BACKEND_KINDS,
   definedFields,

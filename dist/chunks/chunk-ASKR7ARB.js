@@ -14,7 +14,7 @@ import {
   SECRET_ENV_PREFIX,
   envName,
   renderParam
-} from "./chunk-GHCTJ7W7.js";
+} from "./chunk-EC6JDUAO.js";
 import {
   chaosNeeds,
   chaosProblems,
@@ -27,7 +27,7 @@ import {
 import {
   external_exports,
   fileContent
-} from "./chunk-RFFR2CHF.js";
+} from "./chunk-Z2UJLG36.js";
 import {
   BootError,
   Output,

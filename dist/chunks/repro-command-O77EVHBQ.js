@@ -6,7 +6,7 @@ var __filename = __prenvFileURLToPath(import.meta.url);
 var __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
 import {
   runCommand
-} from "./chunk-L7BTZRP6.js";
+} from "./chunk-LIZJ4BE3.js";
 import {
   ManifestError,
   ReproError,
@@ -14,22 +14,22 @@ import {
   parseManifest,
   repositoryRoot,
   shellQuote
-} from "./chunk-CBYNDAT2.js";
+} from "./chunk-ASKR7ARB.js";
 import "./chunk-2NQ2TY7A.js";
 import "./chunk-EPXBT6ZG.js";
-import "./chunk-DGSILT2V.js";
+import "./chunk-3NW4NRHV.js";
 import "./chunk-B2BVDGRS.js";
 import {
   SECRET_ENV_PREFIX,
   envName
-} from "./chunk-GHCTJ7W7.js";
+} from "./chunk-EC6JDUAO.js";
 import "./chunk-RS5NC4LF.js";
 import "./chunk-YVBTURMF.js";
-import "./chunk-RFFR2CHF.js";
+import "./chunk-Z2UJLG36.js";
 import {
   CliError,
   EXIT
-} from "./chunk-HYBEHI4O.js";
+} from "./chunk-PLA5FJ75.js";
 import "./chunk-44VAKYV5.js";
 import {
   VERSION

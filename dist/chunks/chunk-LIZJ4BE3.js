@@ -20,7 +20,7 @@ import {
   secretValues,
   shellQuote,
   upOrUpdate
-} from "./chunk-CBYNDAT2.js";
+} from "./chunk-ASKR7ARB.js";
 import {
   parseAge
 } from "./chunk-EPXBT6ZG.js";
@@ -29,7 +29,7 @@ import {
   plan,
   planOf,
   renderSummary
-} from "./chunk-DGSILT2V.js";
+} from "./chunk-3NW4NRHV.js";
 import {
   endpointText,
   seconds,
@@ -38,7 +38,7 @@ import {
 import {
   REPORTS_DIR_VARIABLE,
   createReportsDir
-} from "./chunk-GHCTJ7W7.js";
+} from "./chunk-EC6JDUAO.js";
 import {
   at,
   chaosNeeds
@@ -51,7 +51,7 @@ import {
   CliError,
   EXIT,
   backendFor
-} from "./chunk-HYBEHI4O.js";
+} from "./chunk-PLA5FJ75.js";
 import {
   BootError,
   formatOperations

@@ -8,8 +8,8 @@ import {
   planDiffCommand,
   runCommand,
   upCommand
-} from "./chunk-L7BTZRP6.js";
-import "./chunk-CBYNDAT2.js";
+} from "./chunk-LIZJ4BE3.js";
+import "./chunk-ASKR7ARB.js";
 import "./chunk-2NQ2TY7A.js";
 import "./chunk-EPXBT6ZG.js";
 import {
@@ -17,13 +17,13 @@ import {
   plan,
   planCommand,
   validateCommand
-} from "./chunk-DGSILT2V.js";
+} from "./chunk-3NW4NRHV.js";
 import "./chunk-B2BVDGRS.js";
-import "./chunk-GHCTJ7W7.js";
+import "./chunk-EC6JDUAO.js";
 import "./chunk-RS5NC4LF.js";
 import "./chunk-YVBTURMF.js";
-import "./chunk-RFFR2CHF.js";
-import "./chunk-HYBEHI4O.js";
+import "./chunk-Z2UJLG36.js";
+import "./chunk-PLA5FJ75.js";
 import "./chunk-44VAKYV5.js";
 import "./chunk-VDOGPAC4.js";
 import "./chunk-CXQJPUS5.js";

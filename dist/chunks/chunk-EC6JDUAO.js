@@ -26,7 +26,7 @@ import {
   resolveFiles,
   toArgv,
   valueAt
-} from "./chunk-RFFR2CHF.js";
+} from "./chunk-Z2UJLG36.js";
 import {
   DefinitionError,
   error,

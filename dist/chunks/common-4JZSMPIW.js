@@ -5,29 +5,19 @@ const require = __prenvCreateRequire(import.meta.url);
 var __filename = __prenvFileURLToPath(import.meta.url);
 var __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
 import {
-  describeCommand,
-  load,
-  plan,
-  planCommand,
-  planOf,
-  validateCommand
-} from "./chunk-DGSILT2V.js";
-import "./chunk-B2BVDGRS.js";
-import "./chunk-GHCTJ7W7.js";
-import "./chunk-RS5NC4LF.js";
-import "./chunk-YVBTURMF.js";
-import "./chunk-RFFR2CHF.js";
-import "./chunk-HYBEHI4O.js";
+  CliError,
+  EXIT,
+  backendFor,
+  explain
+} from "./chunk-PLA5FJ75.js";
 import "./chunk-44VAKYV5.js";
 import "./chunk-VDOGPAC4.js";
 import "./chunk-CXQJPUS5.js";
 import "./chunk-OJWCZQZI.js";
 import "./chunk-RCFCKQT6.js";
 export {
-  describeCommand,
-  load,
-  plan,
-  planCommand,
-  planOf,
-  validateCommand
+  CliError,
+  EXIT,
+  backendFor,
+  explain
 };

@@ -7863,7 +7863,7 @@ __export(external_exports, {
   lazy: () => lazy,
   length: () => _length,
   literal: () => literal,
-  locales: () => en_exports,
+  locales: () => en_only_exports,
   looseObject: () => looseObject,
   looseRecord: () => looseRecord,
   lowercase: () => _lowercase,
@@ -8244,7 +8244,7 @@ __export(core_exports2, {
   isValidIBAN: () => isValidIBAN,
   isValidIPv6: () => isValidIPv6,
   isValidJWT: () => isValidJWT,
-  locales: () => en_exports,
+  locales: () => en_only_exports,
   memoizer: () => memoizer,
   mergeValues: () => mergeValues,
   meta: () => meta,
@@ -13023,9 +13023,9 @@ function isBackEdge(ctx, value) {
   return backEdges !== void 0 && isRef(value) && backEdges.has(value);
 }
 
-// zod-locales:/tmp/distbuild/node_modules/zod/v4/locales/en.js
-var en_exports = {};
-__export(en_exports, {
+// zod-locales:en-only
+var en_only_exports = {};
+__export(en_only_exports, {
   en: () => en_default
 });
 

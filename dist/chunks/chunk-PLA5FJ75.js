@@ -30,7 +30,7 @@ var CliError = class extends Error {
 };
 var INSTALL_HINT = "no Docker engine answers: start one (on Debian or Ubuntu: sudo scripts/install-docker.sh from the prenv repository), or set DOCKER_HOST";
 async function backendFor(selection = {}, io) {
-  const { backendKind, BackendSelectionError, selectBackend } = await import("./select-IETE7AGK.js");
+  const { backendKind, BackendSelectionError, selectBackend } = await import("./select-K5MOTW77.js");
   const env = io?.env ?? process.env;
   let backend;
   try {

@@ -5,23 +5,29 @@ const require = __prenvCreateRequire(import.meta.url);
 var __filename = __prenvFileURLToPath(import.meta.url);
 var __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
 import {
-  BackendSelectionError,
-  backendKind,
-  selectBackend
-} from "./chunk-P2WICOM2.js";
-import "./chunk-FTKFWCNR.js";
-import "./chunk-DNIQM2FX.js";
-import "./chunk-GBOO6XMD.js";
+  describeCommand,
+  load,
+  plan,
+  planCommand,
+  planOf,
+  validateCommand
+} from "./chunk-3NW4NRHV.js";
+import "./chunk-B2BVDGRS.js";
+import "./chunk-EC6JDUAO.js";
+import "./chunk-RS5NC4LF.js";
 import "./chunk-YVBTURMF.js";
-import "./chunk-RFFR2CHF.js";
-import {
-  RuntimeUnavailableError
-} from "./chunk-CXQJPUS5.js";
+import "./chunk-Z2UJLG36.js";
+import "./chunk-PLA5FJ75.js";
+import "./chunk-44VAKYV5.js";
+import "./chunk-VDOGPAC4.js";
+import "./chunk-CXQJPUS5.js";
 import "./chunk-OJWCZQZI.js";
 import "./chunk-RCFCKQT6.js";
 export {
-  BackendSelectionError,
-  RuntimeUnavailableError,
-  backendKind,
-  selectBackend
+  describeCommand,
+  load,
+  plan,
+  planCommand,
+  planOf,
+  validateCommand
 };

@@ -18,7 +18,7 @@ import {
   CliError,
   EXIT,
   backendFor
-} from "./chunk-HYBEHI4O.js";
+} from "./chunk-PLA5FJ75.js";
 import "./chunk-44VAKYV5.js";
 import "./chunk-VDOGPAC4.js";
 import {
@@ -32,7 +32,7 @@ import { hostname } from "node:os";
 async function environmentName(opts, io) {
   if (opts.env) return opts.env;
   try {
-    const { plan } = await import("./definition-commands-JYFFUJQS.js");
+    const { plan } = await import("./definition-commands-IZUZFZUV.js");
     return plan(opts, io).environment;
   } catch (e) {
     if (e instanceof DefinitionError) throw new CliError(`${e.message}
