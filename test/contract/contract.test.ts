@@ -149,7 +149,7 @@ for (const target of contractBackends()) {
     test("runEnvironment: a service that dies while the suite runs fails the run, by the engine's record of exits; a one-off with a bind mount and a single file copied", async () => {
       const environment = named("suitecrash");
       const dir = project({
-        "compose.yaml": `services:\n  victim:\n    image: ${BUSYBOX}\n    command: ["sh", "-c", "until [ -f /tmp/go ]; do sleep 0.2; done; sleep 2; echo going down; exit 7"]\n  box:\n    image: ${BUSYBOX}\n    command: ["sleep", "86400"]\n`,
+        "compose.yaml": `services:\n  victim:\n    image: ${BUSYBOX}\n    command: ["sh", "-c", "until [ -f /tmp/go ]; do sleep 0.2; done; sleep 4; echo going down; exit 7"]\n  box:\n    image: ${BUSYBOX}\n    command: ["sleep", "86400"]\n`,
         "prenv.yml": `compose: [compose.yaml]
 setup:
   - run: { image: ${BUSYBOX}, command: ["cat", "/data/seed.txt"], volumes: ["./data:/data:ro"] }
@@ -157,7 +157,7 @@ setup:
   - exec: { service: box, command: ["sh", "-c", "test \\"$$(cat /tmp/copied.txt)\\" = 'seed 42'"] }
   - exec: { service: victim, command: ["touch", "/tmp/go"] }
 test:
-  command: ["sh", "-c", "sleep 8"]
+  command: ["sh", "-c", "sleep 12"]
 `,
         "data/seed.txt": "seed 42",
       });
@@ -166,7 +166,8 @@ test:
       const report = await runEnvironment(env, plan, { backend, owner: { ...owner, ephemeral: true }, version: VERSION, env: process.env, boot: true, teardown: true, bootTimeoutMs: 120_000 });
       assert.deepEqual(report.setup.map((s) => [s.kind, s.ok]), [["run", true], ["copy", true], ["exec", true], ["exec", true]], JSON.stringify(report.setup));
       assert.match(report.setup[0]!.output, /seed 42/);
-      // The suite itself passed (sleep 8): only the crash can fail the run.
+      // The suite itself passed (sleep 12): only the crash can fail the run. The victim dies 4 s after
+      // the last setup step: margin for a loaded machine, where the gap before the suite grows.
       assert.equal(report.suite?.exitCode, 0);
       assert.equal(report.outcome, "error");
       assert.match(report.error?.message ?? "", /service "victim" exited with code 7 while the tests ran/);
