@@ -50,6 +50,21 @@ export interface Owner {
 }
 
 /** The labels or annotations an owner's origin adds: the same keys on every backend. */
+/** What every environment records about itself, on either backend (labels on Docker, namespace annotations on Kubernetes). */
+export function environmentRecord(plan: Plan, owner: Owner, version: string): Record<string, string> {
+  return {
+    [LABELS.environment]: plan.environment,
+    [LABELS.project]: plan.project,
+    [LABELS.definitionHash]: plan.definitionHash,
+    [LABELS.version]: version,
+    [LABELS.created]: new Date().toISOString(),
+    [LABELS.owner]: `${owner.host}:${owner.pid}`,
+    [LABELS.workingDir]: plan.workingDir,
+    [LABELS.lifetime]: owner.ephemeral ? "run" : "until-down",
+    ...originLabels(owner),
+  };
+}
+
 export function originLabels(owner: Owner): Record<string, string> {
   return {
     ...(owner.pullRequest !== undefined ? { [LABELS.pullRequest]: String(owner.pullRequest) } : {}),

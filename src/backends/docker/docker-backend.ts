@@ -15,7 +15,7 @@ import type { FileMount, MountSpec } from "../../definition/model.ts";
 import { networksOf, repositoryOf, type Plan, type PlannedService } from "../../plan/plan.ts";
 import {
   LABELS,
-  originLabels,
+  environmentRecord,
   RuntimeUnavailableError,
   ServiceError,
   type AttachedStreams,
@@ -213,18 +213,7 @@ export class DockerBackend implements Backend, Updates {
   }
 
   private labels(plan: Plan, owner: Owner, extra: Record<string, string> = {}): Record<string, string> {
-    return {
-      [LABELS.environment]: plan.environment,
-      [LABELS.project]: plan.project,
-      [LABELS.definitionHash]: plan.definitionHash,
-      [LABELS.version]: this.version,
-      [LABELS.created]: new Date().toISOString(),
-      [LABELS.owner]: `${owner.host}:${owner.pid}`,
-      [LABELS.workingDir]: plan.workingDir,
-      [LABELS.lifetime]: owner.ephemeral ? "run" : "until-down",
-      ...originLabels(owner),
-      ...extra,
-    };
+    return { ...environmentRecord(plan, owner, this.version), ...extra };
   }
 
   async claimEnvironment(plan: Plan, owner: Owner, image: string): Promise<boolean> {

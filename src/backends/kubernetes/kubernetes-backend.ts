@@ -13,7 +13,7 @@ import { Utf8Chunker } from "../../util/text-streams.ts";
 import type { Plan, PlannedService } from "../../plan/plan.ts";
 import {
   LABELS,
-  originLabels,
+  environmentRecord,
   RuntimeUnavailableError,
   ServiceError,
   type AttachedStreams,
@@ -137,14 +137,7 @@ export class KubernetesBackend implements Backend {
 
   private annotations(plan: Plan, owner: Owner): Record<string, string> {
     return {
-      [LABELS.environment]: plan.environment,
-      [LABELS.project]: plan.project,
-      [LABELS.definitionHash]: plan.definitionHash,
-      [LABELS.created]: new Date().toISOString(),
-      [LABELS.owner]: `${owner.host}:${owner.pid}`,
-      [LABELS.workingDir]: plan.workingDir,
-      [LABELS.lifetime]: owner.ephemeral ? "run" : "until-down",
-      ...originLabels(owner),
+      ...environmentRecord(plan, owner, this.version),
       // Written with the namespace, so that an environment whose run dies right after is already collectable.
       ...(owner.expires ? { [EXPIRES]: owner.expires.toISOString() } : {}),
     };
