@@ -27,7 +27,7 @@ import {
   restDeploymentApi,
   saveComment,
   summarize
-} from "./chunks/chunk-EUC5WOPO.js";
+} from "./chunks/chunk-7FTJGFON.js";
 import "./chunks/chunk-J2LH6GG5.js";
 import {
   debug,
@@ -44,8 +44,8 @@ import {
   BackendSelectionError,
   backendKind,
   selectBackend
-} from "./chunks/chunk-MOHINFHF.js";
-import "./chunks/chunk-I47BGAOZ.js";
+} from "./chunks/chunk-JSFRRZRC.js";
+import "./chunks/chunk-5JZFNWRI.js";
 import "./chunks/chunk-DNIQM2FX.js";
 import "./chunks/chunk-GBOO6XMD.js";
 import {
@@ -62,7 +62,7 @@ import {
   seal,
   secretValues,
   upOrUpdate
-} from "./chunks/chunk-ASKR7ARB.js";
+} from "./chunks/chunk-6IVI7FA2.js";
 import "./chunks/chunk-2NQ2TY7A.js";
 import "./chunks/chunk-EPXBT6ZG.js";
 import {
@@ -70,18 +70,18 @@ import {
   REPORTS_DIR_VARIABLE,
   createReportsDir,
   loadEnvironment
-} from "./chunks/chunk-EC6JDUAO.js";
+} from "./chunks/chunk-EFY2DSGS.js";
 import "./chunks/chunk-RS5NC4LF.js";
 import {
   Redactor
 } from "./chunks/chunk-YVBTURMF.js";
-import "./chunks/chunk-Z2UJLG36.js";
+import "./chunks/chunk-6W22FEC6.js";
 import {
   BootError,
   PreflightError,
   summarizeOperations,
   up
-} from "./chunks/chunk-44VAKYV5.js";
+} from "./chunks/chunk-FWIITCNI.js";
 import {
   VERSION
 } from "./chunks/chunk-VDOGPAC4.js";
@@ -94,7 +94,7 @@ import {
   hostAndPort,
   planEnvironment,
   reachableHost
-} from "./chunks/chunk-CXQJPUS5.js";
+} from "./chunks/chunk-F64T6ZCA.js";
 import "./chunks/chunk-OJWCZQZI.js";
 import "./chunks/chunk-RCFCKQT6.js";
 

@@ -14,7 +14,7 @@ import {
   readSettings,
   renderReport,
   restCommentApi
-} from "./chunks/chunk-EUC5WOPO.js";
+} from "./chunks/chunk-7FTJGFON.js";
 import "./chunks/chunk-J2LH6GG5.js";
 import {
   info,
@@ -23,18 +23,18 @@ import {
 } from "./chunks/chunk-RUU7HI7P.js";
 import {
   DockerBackend
-} from "./chunks/chunk-I47BGAOZ.js";
+} from "./chunks/chunk-5JZFNWRI.js";
 import "./chunks/chunk-DNIQM2FX.js";
 import "./chunks/chunk-GBOO6XMD.js";
 import {
   gc
 } from "./chunks/chunk-EPXBT6ZG.js";
 import "./chunks/chunk-RS5NC4LF.js";
-import "./chunks/chunk-Z2UJLG36.js";
+import "./chunks/chunk-6W22FEC6.js";
 import {
   VERSION
 } from "./chunks/chunk-VDOGPAC4.js";
-import "./chunks/chunk-CXQJPUS5.js";
+import "./chunks/chunk-F64T6ZCA.js";
 import "./chunks/chunk-OJWCZQZI.js";
 import "./chunks/chunk-RCFCKQT6.js";
 

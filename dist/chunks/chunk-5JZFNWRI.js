@@ -15,17 +15,17 @@ import {
 } from "./chunk-GBOO6XMD.js";
 import {
   fileContent
-} from "./chunk-Z2UJLG36.js";
+} from "./chunk-6W22FEC6.js";
 import {
   FaultError,
   LABELS,
   RuntimeUnavailableError,
   ServiceError,
+  environmentRecord,
   networksOf,
-  originLabels,
   repositoryOf,
   withTimeout
-} from "./chunk-CXQJPUS5.js";
+} from "./chunk-F64T6ZCA.js";
 import {
   TextTail,
   Utf8Chunker,
@@ -16706,18 +16706,7 @@ var DockerBackend = class {
     });
   }
   labels(plan, owner, extra = {}) {
-    return {
-      [LABELS.environment]: plan.environment,
-      [LABELS.project]: plan.project,
-      [LABELS.definitionHash]: plan.definitionHash,
-      [LABELS.version]: this.version,
-      [LABELS.created]: (/* @__PURE__ */ new Date()).toISOString(),
-      [LABELS.owner]: `${owner.host}:${owner.pid}`,
-      [LABELS.workingDir]: plan.workingDir,
-      [LABELS.lifetime]: owner.ephemeral ? "run" : "until-down",
-      ...originLabels(owner),
-      ...extra
-    };
+    return { ...environmentRecord(plan, owner, this.version), ...extra };
   }
   async claimEnvironment(plan, owner, image) {
     try {

@@ -7,12 +7,12 @@ var __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
 import {
   seconds,
   table
-} from "./chunk-B2BVDGRS.js";
+} from "./chunk-ZGLWUU64.js";
 import {
   REPORTS_DIR_PLACEHOLDER,
   REPORTS_DIR_VARIABLE,
   loadEnvironment
-} from "./chunk-EC6JDUAO.js";
+} from "./chunk-EFY2DSGS.js";
 import {
   chaosProblems,
   timelineRows
@@ -22,13 +22,13 @@ import {
 } from "./chunk-YVBTURMF.js";
 import {
   EXIT
-} from "./chunk-PLA5FJ75.js";
+} from "./chunk-55DAUDNF.js";
 import {
   DefinitionError,
   describeCheck,
   formatDiagnostic,
   planEnvironment
-} from "./chunk-CXQJPUS5.js";
+} from "./chunk-F64T6ZCA.js";
 
 // src/cli/summary.ts
 var MAX_FAILED_SHOWN = 20;

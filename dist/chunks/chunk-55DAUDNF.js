@@ -6,7 +6,7 @@ var __filename = __prenvFileURLToPath(import.meta.url);
 var __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
 import {
   PreflightError
-} from "./chunk-44VAKYV5.js";
+} from "./chunk-FWIITCNI.js";
 import {
   VERSION
 } from "./chunk-VDOGPAC4.js";
@@ -16,7 +16,7 @@ import {
   RuntimeUnavailableError,
   ServiceError,
   UnsupportedError
-} from "./chunk-CXQJPUS5.js";
+} from "./chunk-F64T6ZCA.js";
 
 // src/cli/common.ts
 var EXIT = { ok: 0, testsFailed: 1, environmentFailed: 2, badInput: 3 };
@@ -30,7 +30,7 @@ var CliError = class extends Error {
 };
 var INSTALL_HINT = "no Docker engine answers: start one (on Debian or Ubuntu: sudo scripts/install-docker.sh from the prenv repository), or set DOCKER_HOST";
 async function backendFor(selection = {}, io) {
-  const { backendKind, BackendSelectionError, selectBackend } = await import("./select-K5MOTW77.js");
+  const { backendKind, BackendSelectionError, selectBackend } = await import("./select-FMSJIAB7.js");
   const env = io?.env ?? process.env;
   let backend;
   try {

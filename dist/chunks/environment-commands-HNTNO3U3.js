@@ -13,17 +13,17 @@ import {
 import {
   seconds,
   table
-} from "./chunk-B2BVDGRS.js";
+} from "./chunk-ZGLWUU64.js";
 import {
   CliError,
   EXIT,
   backendFor
-} from "./chunk-PLA5FJ75.js";
-import "./chunk-44VAKYV5.js";
+} from "./chunk-55DAUDNF.js";
+import "./chunk-FWIITCNI.js";
 import "./chunk-VDOGPAC4.js";
 import {
   DefinitionError
-} from "./chunk-CXQJPUS5.js";
+} from "./chunk-F64T6ZCA.js";
 import "./chunk-OJWCZQZI.js";
 import "./chunk-RCFCKQT6.js";
 
@@ -32,7 +32,7 @@ import { hostname } from "node:os";
 async function environmentName(opts, io) {
   if (opts.env) return opts.env;
   try {
-    const { plan } = await import("./definition-commands-IZUZFZUV.js");
+    const { plan } = await import("./definition-commands-NDJH7Q2F.js");
     return plan(opts, io).environment;
   } catch (e) {
     if (e instanceof DefinitionError) throw new CliError(`${e.message}

@@ -11,7 +11,7 @@ import {
   stableJson,
   throwIfErrors,
   warning
-} from "./chunk-CXQJPUS5.js";
+} from "./chunk-F64T6ZCA.js";
 import {
   __commonJS,
   __export,

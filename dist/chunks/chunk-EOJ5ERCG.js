@@ -20,7 +20,7 @@ import {
   secretValues,
   shellQuote,
   upOrUpdate
-} from "./chunk-ASKR7ARB.js";
+} from "./chunk-6IVI7FA2.js";
 import {
   parseAge
 } from "./chunk-EPXBT6ZG.js";
@@ -29,16 +29,16 @@ import {
   plan,
   planOf,
   renderSummary
-} from "./chunk-3NW4NRHV.js";
+} from "./chunk-WHCUAZMM.js";
 import {
   endpointText,
   seconds,
   table
-} from "./chunk-B2BVDGRS.js";
+} from "./chunk-ZGLWUU64.js";
 import {
   REPORTS_DIR_VARIABLE,
   createReportsDir
-} from "./chunk-EC6JDUAO.js";
+} from "./chunk-EFY2DSGS.js";
 import {
   at,
   chaosNeeds
@@ -51,18 +51,18 @@ import {
   CliError,
   EXIT,
   backendFor
-} from "./chunk-PLA5FJ75.js";
+} from "./chunk-55DAUDNF.js";
 import {
   BootError,
   formatOperations
-} from "./chunk-44VAKYV5.js";
+} from "./chunk-FWIITCNI.js";
 import {
   VERSION
 } from "./chunk-VDOGPAC4.js";
 import {
   UnsupportedError,
   requireCapabilities
-} from "./chunk-CXQJPUS5.js";
+} from "./chunk-F64T6ZCA.js";
 
 // src/cli/commands.ts
 import { hostname } from "node:os";

@@ -34,6 +34,19 @@ var LABELS = {
   /** The commit it was booted from. */
   commit: "dev.prenv.commit"
 };
+function environmentRecord(plan, owner, version) {
+  return {
+    [LABELS.environment]: plan.environment,
+    [LABELS.project]: plan.project,
+    [LABELS.definitionHash]: plan.definitionHash,
+    [LABELS.version]: version,
+    [LABELS.created]: (/* @__PURE__ */ new Date()).toISOString(),
+    [LABELS.owner]: `${owner.host}:${owner.pid}`,
+    [LABELS.workingDir]: plan.workingDir,
+    [LABELS.lifetime]: owner.ephemeral ? "run" : "until-down",
+    ...originLabels(owner)
+  };
+}
 function originLabels(owner) {
   return {
     ...owner.pullRequest !== void 0 ? { [LABELS.pullRequest]: String(owner.pullRequest) } : {},
@@ -388,7 +401,7 @@ function stableJson(value, omit = () => false) {
 
 export {
   LABELS,
-  originLabels,
+  environmentRecord,
   describeReason,
   canUpdate,
   FaultError,

@@ -14,7 +14,7 @@ import {
   SECRET_ENV_PREFIX,
   envName,
   renderParam
-} from "./chunk-EC6JDUAO.js";
+} from "./chunk-EFY2DSGS.js";
 import {
   chaosNeeds,
   chaosProblems,
@@ -27,7 +27,7 @@ import {
 import {
   external_exports,
   fileContent
-} from "./chunk-Z2UJLG36.js";
+} from "./chunk-6W22FEC6.js";
 import {
   BootError,
   Output,
@@ -40,7 +40,7 @@ import {
   serviceLogFile,
   stepLogFile,
   up
-} from "./chunk-44VAKYV5.js";
+} from "./chunk-FWIITCNI.js";
 import {
   ConflictError,
   FaultError,
@@ -53,7 +53,7 @@ import {
   sleep,
   stableJson,
   withTimeout
-} from "./chunk-CXQJPUS5.js";
+} from "./chunk-F64T6ZCA.js";
 import {
   mergeInto,
   writeText

@@ -10,7 +10,7 @@ import {
   describeReason,
   sleep,
   stableJson
-} from "./chunk-CXQJPUS5.js";
+} from "./chunk-F64T6ZCA.js";
 import {
   REPORT_TAIL,
   TextTail,

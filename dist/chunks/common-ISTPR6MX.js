@@ -5,23 +5,19 @@ const require = __prenvCreateRequire(import.meta.url);
 var __filename = __prenvFileURLToPath(import.meta.url);
 var __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
 import {
-  BackendSelectionError,
-  backendKind,
-  selectBackend
-} from "./chunk-MOHINFHF.js";
-import "./chunk-I47BGAOZ.js";
-import "./chunk-DNIQM2FX.js";
-import "./chunk-GBOO6XMD.js";
-import "./chunk-YVBTURMF.js";
-import "./chunk-Z2UJLG36.js";
-import {
-  RuntimeUnavailableError
-} from "./chunk-CXQJPUS5.js";
+  CliError,
+  EXIT,
+  backendFor,
+  explain
+} from "./chunk-55DAUDNF.js";
+import "./chunk-FWIITCNI.js";
+import "./chunk-VDOGPAC4.js";
+import "./chunk-F64T6ZCA.js";
 import "./chunk-OJWCZQZI.js";
 import "./chunk-RCFCKQT6.js";
 export {
-  BackendSelectionError,
-  RuntimeUnavailableError,
-  backendKind,
-  selectBackend
+  CliError,
+  EXIT,
+  backendFor,
+  explain
 };

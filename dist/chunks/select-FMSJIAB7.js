@@ -5,19 +5,23 @@ const require = __prenvCreateRequire(import.meta.url);
 var __filename = __prenvFileURLToPath(import.meta.url);
 var __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
 import {
-  CliError,
-  EXIT,
-  backendFor,
-  explain
-} from "./chunk-PLA5FJ75.js";
-import "./chunk-44VAKYV5.js";
-import "./chunk-VDOGPAC4.js";
-import "./chunk-CXQJPUS5.js";
+  BackendSelectionError,
+  backendKind,
+  selectBackend
+} from "./chunk-JSFRRZRC.js";
+import "./chunk-5JZFNWRI.js";
+import "./chunk-DNIQM2FX.js";
+import "./chunk-GBOO6XMD.js";
+import "./chunk-YVBTURMF.js";
+import "./chunk-6W22FEC6.js";
+import {
+  RuntimeUnavailableError
+} from "./chunk-F64T6ZCA.js";
 import "./chunk-OJWCZQZI.js";
 import "./chunk-RCFCKQT6.js";
 export {
-  CliError,
-  EXIT,
-  backendFor,
-  explain
+  BackendSelectionError,
+  RuntimeUnavailableError,
+  backendKind,
+  selectBackend
 };

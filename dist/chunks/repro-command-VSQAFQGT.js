@@ -6,7 +6,7 @@ var __filename = __prenvFileURLToPath(import.meta.url);
 var __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
 import {
   runCommand
-} from "./chunk-LIZJ4BE3.js";
+} from "./chunk-EOJ5ERCG.js";
 import {
   ManifestError,
   ReproError,
@@ -14,27 +14,27 @@ import {
   parseManifest,
   repositoryRoot,
   shellQuote
-} from "./chunk-ASKR7ARB.js";
+} from "./chunk-6IVI7FA2.js";
 import "./chunk-2NQ2TY7A.js";
 import "./chunk-EPXBT6ZG.js";
-import "./chunk-3NW4NRHV.js";
-import "./chunk-B2BVDGRS.js";
+import "./chunk-WHCUAZMM.js";
+import "./chunk-ZGLWUU64.js";
 import {
   SECRET_ENV_PREFIX,
   envName
-} from "./chunk-EC6JDUAO.js";
+} from "./chunk-EFY2DSGS.js";
 import "./chunk-RS5NC4LF.js";
 import "./chunk-YVBTURMF.js";
-import "./chunk-Z2UJLG36.js";
+import "./chunk-6W22FEC6.js";
 import {
   CliError,
   EXIT
-} from "./chunk-PLA5FJ75.js";
-import "./chunk-44VAKYV5.js";
+} from "./chunk-55DAUDNF.js";
+import "./chunk-FWIITCNI.js";
 import {
   VERSION
 } from "./chunk-VDOGPAC4.js";
-import "./chunk-CXQJPUS5.js";
+import "./chunk-F64T6ZCA.js";
 import "./chunk-OJWCZQZI.js";
 import "./chunk-RCFCKQT6.js";
 

@@ -26,13 +26,13 @@ import {
   resolveFiles,
   toArgv,
   valueAt
-} from "./chunk-Z2UJLG36.js";
+} from "./chunk-6W22FEC6.js";
 import {
   DefinitionError,
   error,
   throwIfErrors,
   warning
-} from "./chunk-CXQJPUS5.js";
+} from "./chunk-F64T6ZCA.js";
 
 // src/results/reports-dir.ts
 import { mkdtemp, rm } from "node:fs/promises";

@@ -11,16 +11,16 @@ import {
   planCommand,
   planOf,
   validateCommand
-} from "./chunk-3NW4NRHV.js";
-import "./chunk-B2BVDGRS.js";
-import "./chunk-EC6JDUAO.js";
+} from "./chunk-WHCUAZMM.js";
+import "./chunk-ZGLWUU64.js";
+import "./chunk-EFY2DSGS.js";
 import "./chunk-RS5NC4LF.js";
 import "./chunk-YVBTURMF.js";
-import "./chunk-Z2UJLG36.js";
-import "./chunk-PLA5FJ75.js";
-import "./chunk-44VAKYV5.js";
+import "./chunk-6W22FEC6.js";
+import "./chunk-55DAUDNF.js";
+import "./chunk-FWIITCNI.js";
 import "./chunk-VDOGPAC4.js";
-import "./chunk-CXQJPUS5.js";
+import "./chunk-F64T6ZCA.js";
 import "./chunk-OJWCZQZI.js";
 import "./chunk-RCFCKQT6.js";
 export {

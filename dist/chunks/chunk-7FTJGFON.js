@@ -22,13 +22,13 @@ import {
 import {
   external_exports,
   require_dist
-} from "./chunk-Z2UJLG36.js";
+} from "./chunk-6W22FEC6.js";
 import {
   BACKEND_KINDS,
   definedFields,
   hostAndPort,
   reachableHost
-} from "./chunk-CXQJPUS5.js";
+} from "./chunk-F64T6ZCA.js";
 import {
   __toESM
 } from "./chunk-RCFCKQT6.js";
