@@ -3,6 +3,7 @@ import type { Backend, Owner } from "../backends/backend.ts";
 import type { SetupStep } from "../definition/environment.ts";
 import type { Plan } from "../plan/plan.ts";
 import { withTimeout } from "../util/async.ts";
+import { shellQuote } from "../util/shell.ts";
 import { writeText } from "../util/text-streams.ts";
 import { Output, stepLogFile, type OutputSink } from "./logs.ts";
 
@@ -129,7 +130,3 @@ async function streamBody(response: Response, output: Writable, expected: string
   return found;
 }
 
-/** A word as /bin/sh reads it back unchanged. */
-export function shellQuote(word: string): string {
-  return /^[A-Za-z0-9_./=:@%+,-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
-}

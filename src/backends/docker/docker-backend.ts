@@ -1,5 +1,7 @@
-import { readFileSync } from "node:fs";
-import { isAbsolute, join } from "node:path";
+import { createHash } from "node:crypto";
+import { createReadStream, readFileSync, statSync } from "node:fs";
+import { lstat, readdir, readlink } from "node:fs/promises";
+import { basename, dirname, isAbsolute, join } from "node:path";
 import { Readable, Transform, Writable, type TransformCallback } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { StringDecoder } from "node:string_decoder";
@@ -148,7 +150,6 @@ export class DockerBackend implements Backend, Updates {
     progress("building");
     const ignore = dockerignore.default();
     try {
-      const { readFileSync } = await import("node:fs");
       const lines = readFileSync(`${build.context}/.dockerignore`, "utf8").split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("#"));
       ignore.add(lines);
     } catch {
@@ -561,8 +562,6 @@ export class DockerBackend implements Backend, Updates {
   }
 
   async copyInto(environment: string, service: string, hostPath: string, containerPath: string): Promise<void> {
-    const { statSync } = await import("node:fs");
-    const { basename, dirname } = await import("node:path");
     const container = this.docker.getContainer(containerName(environment, service));
     const isDir = statSync(hostPath).isDirectory();
     // A directory's contents go into the target directory; a file keeps its name unless the target names a file.
@@ -794,9 +793,6 @@ export function baseImagesOf(build: NonNullable<PlannedService["spec"]["build"]>
 }
 
 async function contextHash(build: NonNullable<PlannedService["spec"]["build"]>, ignored: (rel: string) => boolean): Promise<string> {
-  const { createHash } = await import("node:crypto");
-  const { readdir, readlink, lstat } = await import("node:fs/promises");
-  const { createReadStream } = await import("node:fs");
   const hash = createHash("sha256");
   hash.update(JSON.stringify({ dockerfile: build.dockerfile, args: Object.entries(build.args).sort(([a], [b]) => a.localeCompare(b)), target: build.target ?? null }));
   const walk = async (rel: string): Promise<void> => {
