@@ -44,8 +44,8 @@ import {
   BackendSelectionError,
   backendKind,
   selectBackend
-} from "./chunks/chunk-JSFRRZRC.js";
-import "./chunks/chunk-5JZFNWRI.js";
+} from "./chunks/chunk-RKABY2HP.js";
+import "./chunks/chunk-XKYKRIHK.js";
 import "./chunks/chunk-DNIQM2FX.js";
 import "./chunks/chunk-GBOO6XMD.js";
 import {
@@ -62,7 +62,7 @@ import {
   seal,
   secretValues,
   upOrUpdate
-} from "./chunks/chunk-6IVI7FA2.js";
+} from "./chunks/chunk-USJ3VLQW.js";
 import "./chunks/chunk-2NQ2TY7A.js";
 import "./chunks/chunk-EPXBT6ZG.js";
 import {

@@ -23,7 +23,7 @@ import {
 } from "./chunks/chunk-RUU7HI7P.js";
 import {
   DockerBackend
-} from "./chunks/chunk-5JZFNWRI.js";
+} from "./chunks/chunk-XKYKRIHK.js";
 import "./chunks/chunk-DNIQM2FX.js";
 import "./chunks/chunk-GBOO6XMD.js";
 import {

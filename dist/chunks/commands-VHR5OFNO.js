@@ -8,8 +8,8 @@ import {
   planDiffCommand,
   runCommand,
   upCommand
-} from "./chunk-EOJ5ERCG.js";
-import "./chunk-6IVI7FA2.js";
+} from "./chunk-FVQ2ZJDF.js";
+import "./chunk-USJ3VLQW.js";
 import "./chunk-2NQ2TY7A.js";
 import "./chunk-EPXBT6ZG.js";
 import {
@@ -17,13 +17,13 @@ import {
   plan,
   planCommand,
   validateCommand
-} from "./chunk-WHCUAZMM.js";
+} from "./chunk-W7TDVQYY.js";
 import "./chunk-ZGLWUU64.js";
 import "./chunk-EFY2DSGS.js";
 import "./chunk-RS5NC4LF.js";
 import "./chunk-YVBTURMF.js";
 import "./chunk-6W22FEC6.js";
-import "./chunk-55DAUDNF.js";
+import "./chunk-UFMZWYTD.js";
 import "./chunk-FWIITCNI.js";
 import "./chunk-VDOGPAC4.js";
 import "./chunk-F64T6ZCA.js";

@@ -3389,10 +3389,10 @@ var require_chownr = __commonJS({
       }
     } : (path2, uid, gid) => lchownSync(path2, uid, gid);
     var nodeVersion = process.version;
-    var readdir = (path2, options, cb) => fs.readdir(path2, options, cb);
+    var readdir2 = (path2, options, cb) => fs.readdir(path2, options, cb);
     var readdirSync = (path2, options) => fs.readdirSync(path2, options);
     if (/^v4\./.test(nodeVersion))
-      readdir = (path2, options, cb) => fs.readdir(path2, cb);
+      readdir2 = (path2, options, cb) => fs.readdir(path2, cb);
     var chown = (cpath, uid, gid, cb) => {
       fs[LCHOWN](cpath, uid, gid, handleEISDIR(cpath, uid, gid, (er) => {
         cb(er && er.code !== "ENOENT" ? er : null);
@@ -3419,7 +3419,7 @@ var require_chownr = __commonJS({
       }
     };
     var chownr = (p, uid, gid, cb) => {
-      readdir(p, { withFileTypes: true }, (er, children) => {
+      readdir2(p, { withFileTypes: true }, (er, children) => {
         if (er) {
           if (er.code === "ENOENT")
             return cb();
@@ -16168,8 +16168,10 @@ var import_dockerignore = __toESM(require_ignore(), 1);
 var import_dockerode = __toESM(require_docker(), 1);
 var import_tar_fs = __toESM(require_tar_fs2(), 1);
 var tarStream = __toESM(require_tar_stream(), 1);
-import { readFileSync } from "node:fs";
-import { isAbsolute, join } from "node:path";
+import { createHash } from "node:crypto";
+import { createReadStream, readFileSync, statSync } from "node:fs";
+import { lstat, readdir, readlink } from "node:fs/promises";
+import { basename, dirname, isAbsolute, join } from "node:path";
 import { Readable, Transform, Writable as Writable2 } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { StringDecoder } from "node:string_decoder";
@@ -16648,8 +16650,7 @@ var DockerBackend = class {
     progress("building");
     const ignore = import_dockerignore.default.default();
     try {
-      const { readFileSync: readFileSync2 } = await import("node:fs");
-      const lines = readFileSync2(`${build.context}/.dockerignore`, "utf8").split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("#"));
+      const lines = readFileSync(`${build.context}/.dockerignore`, "utf8").split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("#"));
       ignore.add(lines);
     } catch {
     }
@@ -17013,8 +17014,6 @@ var DockerBackend = class {
     }
   }
   async copyInto(environment, service, hostPath, containerPath) {
-    const { statSync } = await import("node:fs");
-    const { basename, dirname } = await import("node:path");
     const container = this.docker.getContainer(containerName(environment, service));
     const isDir = statSync(hostPath).isDirectory();
     const targetDir = isDir || containerPath.endsWith("/") ? containerPath : dirname(containerPath);
@@ -17204,9 +17203,6 @@ function baseImagesOf(build) {
   return images;
 }
 async function contextHash(build, ignored) {
-  const { createHash } = await import("node:crypto");
-  const { readdir, readlink, lstat } = await import("node:fs/promises");
-  const { createReadStream } = await import("node:fs");
   const hash = createHash("sha256");
   hash.update(JSON.stringify({ dockerfile: build.dockerfile, args: Object.entries(build.args).sort(([a], [b]) => a.localeCompare(b)), target: build.target ?? null }));
   const walk = async (rel) => {

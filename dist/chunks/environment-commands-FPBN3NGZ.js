@@ -18,7 +18,7 @@ import {
   CliError,
   EXIT,
   backendFor
-} from "./chunk-55DAUDNF.js";
+} from "./chunk-UFMZWYTD.js";
 import "./chunk-FWIITCNI.js";
 import "./chunk-VDOGPAC4.js";
 import {
@@ -32,7 +32,7 @@ import { hostname } from "node:os";
 async function environmentName(opts, io) {
   if (opts.env) return opts.env;
   try {
-    const { plan } = await import("./definition-commands-NDJH7Q2F.js");
+    const { plan } = await import("./definition-commands-Y6XBZGXH.js");
     return plan(opts, io).environment;
   } catch (e) {
     if (e instanceof DefinitionError) throw new CliError(`${e.message}

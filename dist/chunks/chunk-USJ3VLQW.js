@@ -392,6 +392,24 @@ function seconds(ms) {
   return `${(ms / 1e3).toFixed(ms % 1e3 === 0 ? 0 : ms % 100 === 0 ? 1 : 3)}s`;
 }
 
+// src/util/shell.ts
+function shellQuote(word) {
+  if (word !== "" && /^[A-Za-z0-9_@%+=:,./-]+$/.test(word)) return word;
+  if (/[\u0000-\u001f\u007f]/.test(word)) {
+    const escaped = [...word].map((c) => {
+      if (c === "\\") return "\\\\";
+      if (c === "'") return "\\'";
+      if (c === "\n") return "\\n";
+      if (c === "	") return "\\t";
+      if (c === "\r") return "\\r";
+      const code = c.codePointAt(0);
+      return code < 32 || code === 127 ? `\\x${code.toString(16).padStart(2, "0")}` : c;
+    }).join("");
+    return `$'${escaped}'`;
+  }
+  return `'${word.replace(/'/g, "'\\''")}'`;
+}
+
 // src/chaos/inject.ts
 function startChaos(schedule, options) {
   const t0 = Date.now();
@@ -1192,9 +1210,6 @@ async function streamBody(response, output, expected) {
   await take(decoder.decode());
   return found;
 }
-function shellQuote(word) {
-  return /^[A-Za-z0-9_./=:@%+,-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
-}
 
 // src/engine/suite.ts
 import { spawn } from "node:child_process";
@@ -1645,24 +1660,6 @@ function remoteFor(root, repository) {
   return names.includes("origin") ? "origin" : names.length === 1 ? names[0] : void 0;
 }
 
-// src/util/shell.ts
-function shellQuote2(word) {
-  if (word !== "" && /^[A-Za-z0-9_@%+=:,./-]+$/.test(word)) return word;
-  if (/[\u0000-\u001f\u007f]/.test(word)) {
-    const escaped = [...word].map((c) => {
-      if (c === "\\") return "\\\\";
-      if (c === "'") return "\\'";
-      if (c === "\n") return "\\n";
-      if (c === "	") return "\\t";
-      if (c === "\r") return "\\r";
-      const code = c.codePointAt(0);
-      return code < 32 || code === 127 ? `\\x${code.toString(16).padStart(2, "0")}` : c;
-    }).join("");
-    return `$'${escaped}'`;
-  }
-  return `'${word.replace(/'/g, "'\\''")}'`;
-}
-
 // src/repro/line.ts
 var LINE_LIMIT = 400;
 function reproductionLine(manifest, where = {}) {
@@ -1697,17 +1694,17 @@ function reproductionLine(manifest, where = {}) {
   if (manifest.chaos) args.push("--seed", manifest.chaos.seed);
   const only = [...new Set(manifest.failedTests.map((t) => t.name))].flatMap((name) => ["--only", name]);
   if (source.dirty) notes.push("the run had changes that were in no commit: the command brings back the commit, not those changes");
-  const inline = [...head, ...target, ...made, ...args, ...only].map(shellQuote2).join(" ");
+  const inline = [...head, ...target, ...made, ...args, ...only].map(shellQuote).join(" ");
   if (inline.length <= LINE_LIMIT) return { command: inline, notes };
   const byManifest = [...head, "--manifest"];
   const failed = manifest.failedTests.length > 0 ? ["--only-failed"] : [];
   if (where.runId && where.artifact && source.repository) {
     const dir = `prenv-run-${where.runId}`;
-    const download = ["gh", "run", "download", where.runId, "-R", source.repository, "-n", where.artifact, "-D", dir].map(shellQuote2).join(" ");
+    const download = ["gh", "run", "download", where.runId, "-R", source.repository, "-n", where.artifact, "-D", dir].map(shellQuote).join(" ");
     notes.push(`the run is too large for one inline command: this one downloads its manifest (the artifact ${where.artifact}) with the GitHub CLI; with the file at hand, \`prenv repro --manifest <file>\` works offline`);
-    return { command: `${download} && ${[...byManifest, `${dir}/manifest.json`, ...failed].map(shellQuote2).join(" ")}`, notes };
+    return { command: `${download} && ${[...byManifest, `${dir}/manifest.json`, ...failed].map(shellQuote).join(" ")}`, notes };
   }
-  return { command: [...byManifest, where.path ?? "prenv-results/manifest.json", ...failed].map(shellQuote2).join(" "), notes };
+  return { command: [...byManifest, where.path ?? "prenv-results/manifest.json", ...failed].map(shellQuote).join(" "), notes };
 }
 
 // src/secrets/collect.ts
@@ -1752,6 +1749,7 @@ export {
   parseManifest,
   ResultsFolder,
   formatSchedule,
+  shellQuote,
   runEnvironment,
   reportParams,
   overrideTest,
@@ -1760,7 +1758,6 @@ export {
   localSource,
   pathInRepository,
   checkoutTree,
-  shellQuote2 as shellQuote,
   reproductionLine,
   secretValues
 };

@@ -22,7 +22,7 @@ import {
 } from "./chunk-YVBTURMF.js";
 import {
   EXIT
-} from "./chunk-55DAUDNF.js";
+} from "./chunk-UFMZWYTD.js";
 import {
   DefinitionError,
   describeCheck,

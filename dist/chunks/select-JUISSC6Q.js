@@ -8,8 +8,8 @@ import {
   BackendSelectionError,
   backendKind,
   selectBackend
-} from "./chunk-JSFRRZRC.js";
-import "./chunk-5JZFNWRI.js";
+} from "./chunk-RKABY2HP.js";
+import "./chunk-XKYKRIHK.js";
 import "./chunk-DNIQM2FX.js";
 import "./chunk-GBOO6XMD.js";
 import "./chunk-YVBTURMF.js";

@@ -5,29 +5,19 @@ const require = __prenvCreateRequire(import.meta.url);
 var __filename = __prenvFileURLToPath(import.meta.url);
 var __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
 import {
-  describeCommand,
-  load,
-  plan,
-  planCommand,
-  planOf,
-  validateCommand
-} from "./chunk-WHCUAZMM.js";
-import "./chunk-ZGLWUU64.js";
-import "./chunk-EFY2DSGS.js";
-import "./chunk-RS5NC4LF.js";
-import "./chunk-YVBTURMF.js";
-import "./chunk-6W22FEC6.js";
-import "./chunk-55DAUDNF.js";
+  CliError,
+  EXIT,
+  backendFor,
+  explain
+} from "./chunk-UFMZWYTD.js";
 import "./chunk-FWIITCNI.js";
 import "./chunk-VDOGPAC4.js";
 import "./chunk-F64T6ZCA.js";
 import "./chunk-OJWCZQZI.js";
 import "./chunk-RCFCKQT6.js";
 export {
-  describeCommand,
-  load,
-  plan,
-  planCommand,
-  planOf,
-  validateCommand
+  CliError,
+  EXIT,
+  backendFor,
+  explain
 };

@@ -6,7 +6,7 @@ var __filename = __prenvFileURLToPath(import.meta.url);
 var __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
 import {
   runCommand
-} from "./chunk-EOJ5ERCG.js";
+} from "./chunk-FVQ2ZJDF.js";
 import {
   ManifestError,
   ReproError,
@@ -14,10 +14,10 @@ import {
   parseManifest,
   repositoryRoot,
   shellQuote
-} from "./chunk-6IVI7FA2.js";
+} from "./chunk-USJ3VLQW.js";
 import "./chunk-2NQ2TY7A.js";
 import "./chunk-EPXBT6ZG.js";
-import "./chunk-WHCUAZMM.js";
+import "./chunk-W7TDVQYY.js";
 import "./chunk-ZGLWUU64.js";
 import {
   SECRET_ENV_PREFIX,
@@ -29,7 +29,7 @@ import "./chunk-6W22FEC6.js";
 import {
   CliError,
   EXIT
-} from "./chunk-55DAUDNF.js";
+} from "./chunk-UFMZWYTD.js";
 import "./chunk-FWIITCNI.js";
 import {
   VERSION

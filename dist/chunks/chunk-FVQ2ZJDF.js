@@ -20,7 +20,7 @@ import {
   secretValues,
   shellQuote,
   upOrUpdate
-} from "./chunk-6IVI7FA2.js";
+} from "./chunk-USJ3VLQW.js";
 import {
   parseAge
 } from "./chunk-EPXBT6ZG.js";
@@ -29,7 +29,7 @@ import {
   plan,
   planOf,
   renderSummary
-} from "./chunk-WHCUAZMM.js";
+} from "./chunk-W7TDVQYY.js";
 import {
   endpointText,
   seconds,
@@ -51,7 +51,7 @@ import {
   CliError,
   EXIT,
   backendFor
-} from "./chunk-55DAUDNF.js";
+} from "./chunk-UFMZWYTD.js";
 import {
   BootError,
   formatOperations
