@@ -91,6 +91,48 @@ describe("images: pull from a registry, build, and failures that create nothing"
     assert.equal(await cat(second.reference), "two\n");
   });
 
+  test("an image built from the same sources is used as it is; a moved base image or an edited Dockerfile builds anew", async () => {
+    const base = `prenv-test/base-${process.pid}:1`;
+    await docker.getImage(BUSYBOX).tag({ repo: base.split(":")[0]!, tag: "1" });
+    try {
+      const dir = project({
+        "compose.yaml": `services:\n  app:\n    build: .\n    command: ["sleep", "600"]\n`,
+        Dockerfile: `FROM ${base}\nCOPY data.txt /data.txt\n`,
+        "data.txt": "one\n",
+      });
+      const plan = planFor(dir, named("reuse"));
+      // The engine tags an image when a build ends: no tag event, no build.
+      const tagsDuring = async (work: () => Promise<unknown>): Promise<string[]> => {
+        // The engine takes fractional seconds: nothing from before `work` counts.
+        const since = Date.now() / 1000;
+        await work();
+        const until = Date.now() / 1000 + 0.5;
+        const events = await docker.getEvents({ since, until, filters: { type: ["image"], event: ["tag"] } });
+        let text = "";
+        for await (const chunk of events) text += chunk.toString();
+        return text.split("\n").filter(Boolean).map((l) => (JSON.parse(l) as { Actor: { Attributes: { name: string } } }).Actor.Attributes.name);
+      };
+      const prepare = () => backend.prepareImage(plan, plan.services[0]!, () => undefined, new AbortController().signal);
+      let first = await prepare();
+      assert.ok((await tagsDuring(async () => (first = await prepare()))).every((n) => n !== first.reference), "the second prepare of unchanged sources does not build");
+      const again = await prepare();
+      assert.equal(again.id, first.id);
+      // The base image's tag moves: what a build would make differs, so it builds.
+      const other = "prenv-test/debian:1";
+      await docker.getImage(other).tag({ repo: base.split(":")[0]!, tag: "1" });
+      let moved = first;
+      assert.ok((await tagsDuring(async () => (moved = await prepare()))).includes(moved.reference), "a moved base image is built from");
+      assert.notEqual(moved.reference, first.reference);
+      assert.notEqual(moved.id, first.id);
+      // The Dockerfile changes (not the context's other files).
+      writeFileSync(join(dir, "Dockerfile"), `FROM ${base}\nCOPY data.txt /data2.txt\n`);
+      const edited = await prepare();
+      assert.notEqual(edited.reference, moved.reference);
+    } finally {
+      await docker.getImage(base).remove({ noprune: true }).catch(() => undefined);
+    }
+  });
+
   test("a failing build names the service, shows the build output, and creates nothing", async () => {
     const marker = `${process.pid}-${Date.now()}`;
     const dir = project({

@@ -158,8 +158,16 @@ export class DockerBackend implements Backend, Updates {
     // As the Docker CLI does: the Dockerfile and .dockerignore are sent whatever it says.
     const ignored = (rel: string) => rel !== build.dockerfile && rel !== ".dockerignore" && ignore.ignores(rel);
     // A tag shared by different contents (the definition's hash, say) could hand one run
-    // the image another run built a moment later.
-    const tag = `${repositoryOf(service.image)}:${await contextHash(build, ignored)}`;
+    // the image another run built a moment later. The tag names everything the build reads
+    // (the context, the Dockerfile wherever it is, args, target, the base images as they are
+    // here), so an image under it is what a build would make: it is used as it is.
+    const bases = await Promise.all(baseImagesOf(build).map(async (ref) => [ref, (await this.imageExists(ref)) ? (await this.docker.getImage(ref).inspect()).Id : null] as const));
+    const tag = `${repositoryOf(service.image)}:${await contextHash(build, ignored, bases)}`;
+    if (await this.imageExists(tag)) {
+      progress("building", "up to date: an image built from the same sources exists");
+      this.built.set(`${plan.environment}/${service.name}`, tag);
+      return tag;
+    }
     const tar = Readable.from(pack(build.context, { ignore: (name) => ignored(name.slice(build.context.length + 1)) }));
     const output: string[] = [];
     try {
@@ -773,10 +781,14 @@ export function containerNetworkReachable(platform: string, dockerHost: string |
  * The images a Dockerfile builds FROM (not its own stages, not scratch, not references
  * made of build arguments, which only the builder resolves); none when it cannot be read.
  */
+function dockerfilePath(build: NonNullable<PlannedService["spec"]["build"]>): string {
+  return isAbsolute(build.dockerfile) ? build.dockerfile : join(build.context, build.dockerfile);
+}
+
 export function baseImagesOf(build: NonNullable<PlannedService["spec"]["build"]>): string[] {
   let text: string;
   try {
-    text = readFileSync(isAbsolute(build.dockerfile) ? build.dockerfile : join(build.context, build.dockerfile), "utf8");
+    text = readFileSync(dockerfilePath(build), "utf8");
   } catch {
     return [];
   }
@@ -792,9 +804,20 @@ export function baseImagesOf(build: NonNullable<PlannedService["spec"]["build"]>
   return images;
 }
 
-async function contextHash(build: NonNullable<PlannedService["spec"]["build"]>, ignored: (rel: string) => boolean): Promise<string> {
+/**
+ * What names a built image: the Dockerfile's text (it may live outside the context), args,
+ * target, the base images' IDs (null when not here: the build would pull them) and every
+ * file of the context the build is sent.
+ */
+async function contextHash(build: NonNullable<PlannedService["spec"]["build"]>, ignored: (rel: string) => boolean, bases: readonly (readonly [string, string | null])[]): Promise<string> {
   const hash = createHash("sha256");
-  hash.update(JSON.stringify({ dockerfile: build.dockerfile, args: Object.entries(build.args).sort(([a], [b]) => a.localeCompare(b)), target: build.target ?? null }));
+  let dockerfileText: string | null = null;
+  try {
+    dockerfileText = readFileSync(dockerfilePath(build), "utf8");
+  } catch {
+    // the build reports the missing Dockerfile
+  }
+  hash.update(JSON.stringify({ dockerfile: build.dockerfile, dockerfileText, args: Object.entries(build.args).sort(([a], [b]) => a.localeCompare(b)), target: build.target ?? null, bases }));
   const walk = async (rel: string): Promise<void> => {
     const entries = await readdir(rel ? `${build.context}/${rel}` : build.context, { withFileTypes: true });
     for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
