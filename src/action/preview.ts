@@ -1,7 +1,7 @@
 import * as core from "@actions/core";
 import { hostname } from "node:os";
-import { UnsupportedError, type Backend, type Owner } from "../backends/backend.ts";
-import { summarizeOperations } from "../engine/diff.ts";
+import { canUpdate, UnsupportedError, type Backend, type Owner } from "../backends/backend.ts";
+import { summarizeOperations, type Operation } from "../engine/diff.ts";
 import { dockerRouter, type PreviewRouter } from "../engine/preview-urls.ts";
 import { BootError, PreflightError } from "../engine/up.ts";
 import { upOrUpdate, UpdateError } from "../engine/update.ts";
@@ -61,6 +61,7 @@ export async function createOrUpdatePreview(step: PreviewStep, plan: Plan, backe
   const owner: Owner = { host: hostname(), pid: process.pid };
   const board = new ServiceBoard(routed.services);
   const environment = deploymentEnvironment(pr.number);
+  let attempted: Operation[] = [];
   try {
     const result = await upOrUpdate(routed, {
       backend,
@@ -68,7 +69,10 @@ export async function createOrUpdatePreview(step: PreviewStep, plan: Plan, backe
       keepOnFailure: false,
       timeoutMs: step.settings.bootTimeoutMs,
       onEvent: (e) => board.update(e),
-      onOperations: (ops) => core.info(`prenv: updating ${step.environment}: ${summarizeOperations(ops)}`),
+      onOperations: (ops) => {
+        attempted = ops;
+        core.info(`prenv: updating ${step.environment}: ${summarizeOperations(ops)}`);
+      },
     });
     const expires = new Date(Date.now() + step.settings.preview.ttlMs);
     await backend.setExpiry(routed, owner, expires);
@@ -81,11 +85,11 @@ export async function createOrUpdatePreview(step: PreviewStep, plan: Plan, backe
     await step.finish(step.view("preview", { services: board.snapshot(), endpoints: result.endpoints, fate: { state: "up" }, preview }));
     return 0;
   } catch (e) {
-    if (!(e instanceof UpdateError || e instanceof BootError || e instanceof PreflightError)) throw e;
-    const failure = e instanceof UpdateError || e instanceof BootError ? e.failure : { message: e.message, hint: e.hint, service: e.service, logTail: undefined };
-    // An update that failed put the previous services back: the preview still serves them.
-    const message = e instanceof UpdateError ? e.message : `the preview did not boot: ${failure.message}`;
-    await recordDeployment(step, environment, "failure", undefined, e instanceof UpdateError ? "the update failed; the previous version still serves" : "the preview did not boot");
+    if (e instanceof UpdateError) return updateFailed(step, e, { plan: routed, backend, router, owner, attempted, environment });
+    if (!(e instanceof BootError || e instanceof PreflightError)) throw e;
+    const failure = e instanceof BootError ? e.failure : { message: e.message, hint: e.hint, service: e.service, logTail: undefined };
+    const message = `the preview did not boot: ${failure.message}`;
+    await recordDeployment(step, environment, "failure", undefined, "the preview did not boot");
     core.setOutput(OUTPUT.result, "error");
     await step.finish(
       step.view("finished", {
@@ -97,12 +101,49 @@ export async function createOrUpdatePreview(step: PreviewStep, plan: Plan, backe
           setup: [],
           timings: { totalMs: 0 },
         },
-        fate: e instanceof UpdateError ? { state: "up" } : { state: "torn-down", by: "run" },
+        fate: { state: "torn-down", by: "run" },
       }),
     );
     core.setFailed(`prenv: ${message}`);
     return 1;
   }
+}
+
+/**
+ * A push whose update failed: the engine put the previous services back, so the preview
+ * serves what it served before. The comment says which service failed and why, what the
+ * push tried, and where the previous version is still reached; the push's deployment is
+ * a failure, the one that serves stays active; the expiry is renewed (the pull request
+ * is alive).
+ */
+async function updateFailed(step: PreviewStep, e: UpdateError, at: { plan: Plan; backend: Backend; router: PreviewRouter; owner: Owner; attempted: Operation[]; environment: string }): Promise<number> {
+  const { plan, backend, router } = at;
+  const expires = new Date(Date.now() + step.settings.preview.ttlMs);
+  await backend.setExpiry(plan, at.owner, expires);
+  const endpoints = await backend.endpoints(plan.environment);
+  const urls = router.urls(endpoints);
+  const running = new Map((canUpdate(backend) ? await backend.observe(plan.environment) : []).map((o) => [o.name, o.state]));
+  const restored = new Set(e.restored);
+  const services = plan.services.map((s) => ({
+    name: s.name,
+    image: s.image,
+    state: restored.has(s.name) ? "previous version" : running.has(s.name) ? (running.get(s.name) === "running" ? "unchanged" : running.get(s.name)!) : "not created",
+  }));
+  const recorded = await recordDeployment(step, at.environment, "failure", undefined, `the update failed at ${e.service}; the previous version still serves`);
+  const preview: PreviewInfo = { urls, operations: at.attempted, updated: true, expires: expires.toISOString(), failed: { service: e.service, restored: e.restored }, ...(recorded ? { deployment: at.environment } : {}) };
+  core.setOutput(OUTPUT.previewUrls, JSON.stringify(urls));
+  core.setOutput(OUTPUT.result, "error");
+  await step.finish(
+    step.view("preview", {
+      services,
+      endpoints,
+      fate: { state: "up" },
+      preview,
+      problem: { heading: "Update failed", service: e.service, message: e.message, ...(e.failure.logTail ? { detail: e.failure.logTail } : {}), ...(e.failure.hint ? { hint: e.failure.hint } : {}) },
+    }),
+  );
+  core.setFailed(`prenv: ${e.message}`);
+  return 1;
 }
 
 /** closed: the environment goes, its deployment is marked inactive, and the comment says so. */
@@ -140,15 +181,26 @@ async function recordDeployment(step: PreviewStep, environment: string, state: D
   }
 }
 
-/** The newest deployment goes inactive; GitHub already made the older ones inactive when each newer one succeeded. */
+/**
+ * Every deployment still active goes inactive. GitHub made each one inactive that a newer
+ * success replaced, so the walk, newest first, ends at the newest that succeeded: the ones
+ * after it failed (a failed update), and it is the one that served until now. A preview
+ * closed twice finds the newest inactive already and changes nothing.
+ */
 async function markInactive(step: PreviewStep, environment: string): Promise<boolean> {
   const api = step.deployments;
   if (!api) return false;
   try {
-    const [newest] = await api.listDeployments(environment);
-    if (!newest) return false;
+    const deployments = await api.listDeployments(environment);
+    if (deployments.length === 0) return false;
     const log = runUrl(step.context);
-    await api.createDeploymentStatus(newest.id, { state: "inactive", ...(log ? { logUrl: log } : {}), description: "the pull request was closed; the preview was removed" });
+    for (const d of deployments) {
+      const state = await api.latestState(d.id);
+      // An inactive one was replaced by a newer success (met already) or closed before, as were all older.
+      if (state === "inactive") break;
+      await api.createDeploymentStatus(d.id, { state: "inactive", ...(log ? { logUrl: log } : {}), description: "the pull request was closed; the preview was removed" });
+      if (state === "success") break;
+    }
     return true;
   } catch (e) {
     deploymentProblem(e, environment);

@@ -52,6 +52,8 @@ export interface DeploymentApi {
   createDeploymentStatus(id: number, input: { state: DeploymentState; environmentUrl?: string; logUrl?: string; description: string }): Promise<void>;
   /** The deployments to `environment`, newest first (the first page: 100). */
   listDeployments(environment: string): Promise<{ id: number; ref: string }[]>;
+  /** The state of the deployment's newest status; undefined when it has none. */
+  latestState(id: number): Promise<string | undefined>;
 }
 
 /** The REST client for deployments: Octokit (from @actions/github) against `apiUrl`. */
@@ -83,6 +85,14 @@ export function restDeploymentApi(options: { token: string; apiUrl: string; repo
         return data.map((d) => ({ id: d.id, ref: d.ref }));
       } catch (e) {
         throw apiError(e, `listing the deployments to ${environment}`);
+      }
+    },
+    async latestState(id) {
+      try {
+        const { data } = await octokit.rest.repos.listDeploymentStatuses({ owner, repo, deployment_id: id, per_page: 1 });
+        return data[0]?.state;
+      } catch (e) {
+        throw apiError(e, `reading the statuses of deployment ${id}`);
       }
     },
   };

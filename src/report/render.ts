@@ -153,6 +153,7 @@ function title(view: ReportView): string {
     case "up":
       return `### 🟢 ${name} — environment up`;
     case "preview":
+      if (view.preview?.failed) return `### ⚠️ ${name} — preview update failed; the previous version still serves`;
       return `### 🔎 ${name} — preview ${view.preview?.updated ? "updated" : "up"}`;
     case "not-started":
       return `### ⚠️ ${name} — not started`;
@@ -196,7 +197,12 @@ function problemSection(view: ReportView): Section | undefined {
   const p = view.problem ?? (view.run?.error ? { message: view.run.error.message, detail: view.run.error.output, hint: view.run.error.hint, service: view.run.error.service, phase: view.run.error.phase } : undefined);
   if (!p) return undefined;
   const service = "service" in p && p.service ? ` in service ${code(p.service)}` : "";
-  const phase = "phase" in p && p.phase ? `**${p.phase === "test" ? "During the tests" : `${p.phase[0]!.toUpperCase()}${p.phase.slice(1)} failed`}**${service}:` : "**Problem:**";
+  const phase =
+    "heading" in p && p.heading
+      ? `**${text(p.heading)}**${service}:`
+      : "phase" in p && p.phase
+        ? `**${p.phase === "test" ? "During the tests" : `${p.phase[0]!.toUpperCase()}${p.phase.slice(1)} failed`}**${service}:`
+        : "**Problem:**";
   const lines = [phase, fenced(p.message)];
   const detail = p.detail ? lastLines(p.detail, MAX_ERROR_LINES, MAX_ERROR_CHARS) : undefined;
   if (detail) lines.push(["<details><summary>Output</summary>", "", fenced(detail), "", "</details>"].join("\n"));
@@ -212,7 +218,8 @@ function previewSection(view: ReportView): Section | undefined {
   if (view.status === "removed") {
     return { full: `**Preview removed**: the environment ${code(view.environment)} is gone${p.deployment ? ` and deployment ${code(p.deployment)} is marked inactive` : ""}.` };
   }
-  const head = `**Preview** ${p.updated ? "updated by this push" : "created"}${p.expires ? ` · expires ${text(p.expires.replace(/\.\d+Z$/, "Z"))} unless a push renews it` : ""}${deployment}`;
+  const state = p.failed ? `not updated: ${code(p.failed.service)} of this push did not come up, so the previous version still serves` : p.updated ? "updated by this push" : "created";
+  const head = `**Preview** ${state}${p.expires ? ` · expires ${text(p.expires.replace(/\.\d+Z$/, "Z"))} unless a push renews it` : ""}${deployment}`;
   const urls =
     p.urls.length > 0
       ? ["| service | URL | direct (engine host) |", "|---|---|---|", ...p.urls.map((u) => `| ${code(u.service, { cell: true })} | ${link(text(u.url.replace(/^https?:\/\//, "")), u.url)} | ${code(u.direct, { cell: true })} |`)].join("\n")
@@ -224,7 +231,12 @@ function previewSection(view: ReportView): Section | undefined {
     ...changed.map((o) => `- ${code(o.service)} ${verb[o.kind]}${o.kind === "recreate" ? `: ${text(o.reason)}` : ""}`),
     ...(kept.length > 0 ? [`- unchanged, same containers and data: ${kept.map((o) => code(o.service)).join(", ")}`] : []),
   ];
-  const what = p.updated ? `**This push changed**${changed.length === 0 ? " nothing: no container was replaced" : ""}\n${ops.join("\n")}` : "";
+  const restored = p.failed && p.failed.restored.length > 0 ? [`- running again as before the push: ${p.failed.restored.map((s) => code(s)).join(", ")}`] : [];
+  const what = p.failed
+    ? `**This push tried**\n${[...ops, ...restored].join("\n")}`
+    : p.updated
+      ? `**This push changed**${changed.length === 0 ? " nothing: no container was replaced" : ""}\n${ops.join("\n")}`
+      : "";
   return { full: [head, urls, what].filter((x) => x !== "").join("\n\n"), short: [head, urls].join("\n\n") };
 }
 

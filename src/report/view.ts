@@ -81,7 +81,7 @@ export interface ReportView {
   /** The run compared with the base branch's latest run and an earlier attempt of its commit. */
   comparison?: Comparison;
   /** Why nothing was started, or what interrupted the run. */
-  problem?: { message: string; detail?: string; hint?: string };
+  problem?: { message: string; detail?: string; hint?: string; service?: string; heading?: string };
   fate: EnvironmentFate;
   links: Links;
   reproduction?: Reproduction;
@@ -102,4 +102,6 @@ export interface PreviewInfo {
   expires?: string;
   /** The GitHub deployment environment (`pr-<n>`), when one was recorded. */
   deployment?: string;
+  /** This push's update failed at `service`; `restored` run again as before it. */
+  failed?: { service: string; restored: string[] };
 }

@@ -32,7 +32,7 @@ after(async () => {
 });
 
 /** web serves its VERSION; cache is Redis with its data in the container (no volume): a replaced container loses it. */
-const definition = (version: string) => `name: hello
+const definition = (version: string, broken = false) => `name: hello
 services:
   cache:
     image: prenv-test/debian:1
@@ -41,7 +41,7 @@ services:
       ready: [{ port: 6379 }]
   web:
     image: ${BUSYBOX}
-    command: ["sh", "-c", "mkdir -p /www && echo $$VERSION > /www/index.html && exec httpd -f -p 80 -h /www"]
+    command: ["sh", "-c", "${broken ? "echo web cannot start: version $$VERSION is broken >&2; exit 3" : "mkdir -p /www && echo $$VERSION > /www/index.html && exec httpd -f -p 80 -h /www"}"]
     environment:
       VERSION: "${version}"
     ports: ["80"]
@@ -86,8 +86,8 @@ describe("command: preview", { concurrency: false }, () => {
     assert.equal(mine.length, 1, "one comment, edited on every push");
     return mine[0]!.body;
   };
-  const push = (version: string) => {
-    writeFileSync(join(ws.dir, "prenv.yml"), definition(version));
+  const push = (version: string, broken = false) => {
+    writeFileSync(join(ws.dir, "prenv.yml"), definition(version, broken));
     execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@prenv.invalid", "commit", "-qam", `version ${version}`], { cwd: ws.dir });
   };
   let first: Record<string, string> = {};
@@ -156,6 +156,36 @@ describe("command: preview", { concurrency: false }, () => {
     assert.equal(main.code, 0, main.stdout + main.stderr);
     assert.deepEqual(await ids(environment), first);
     assert.match(comment(), /\*\*This push changed\*\* nothing: no container was replaced\n- unchanged, same containers and data: `cache`, `web`/);
+  });
+
+  test("a push whose web cannot start fails the job, names web, and leaves the previous version serving with its data", async () => {
+    const before = (await backend.endpoints(environment)).find((e) => e.service === "web")!;
+    push("3", true);
+    const { main, post } = await runJob(job("synchronize"));
+    assert.equal(main.code, 1, main.stdout + main.stderr);
+    assert.equal(post.code, 0);
+    assert.match(main.stdout + main.stderr, /the update failed at service "web"/);
+    // The same containers as before the push, running; web still serves version 2, cache its key.
+    assert.deepEqual(await ids(environment), first);
+    for (const o of await backend.observe(environment)) assert.equal(o.state, "running", `${o.name} runs`);
+    const url = `http://web-pr-${number}.preview.example.com`;
+    const now = (await backend.endpoints(environment)).find((e) => e.service === "web")!;
+    assert.equal(await fetchVia(url, `127.0.0.1:${now.hostPort}`), "2");
+    assert.equal((await backend.exec(environment, "cache", ["redis-cli", "GET", "cart"])).output.trim(), "kept");
+    assert.ok(before.hostPort > 0);
+
+    const body = comment();
+    assert.match(body, /update failed/i);
+    assert.match(body, /`web`/);
+    assert.match(body, /version 3 is broken/, "the failing service's output");
+    assert.match(body, /previous version still serves/i);
+    assert.ok(body.includes(`web-pr-${number}.preview.example.com:${now.hostPort}`), `the URL of what still serves:\n${body}`);
+    const deployments = github.deploymentsTo(`pr-${number}`);
+    // opened, the push of web, the push without change (serving), this push.
+    assert.deepEqual(deployments.map((d) => d.statuses.at(-1)!.state), ["inactive", "inactive", "success", "failure"], "the serving deployment stays active");
+    assert.equal(github.violations.length, 0, github.violations.join("\n"));
+    // Back to a good version for what follows.
+    push("2");
   });
 
   test("closed: the environment is gone, the deployment inactive, the comment says it was removed", async () => {

@@ -13,7 +13,7 @@
  * like GITHUB_TOKEN (GET /user is refused; comments are by github-actions[bot]), and
  * whether the token is read-only (fork pull requests): then writes get GitHub's 403.
  *
- * It keeps deployments and their statuses too (create, list by environment, add a status).
+ * It keeps deployments and their statuses too (create, list by environment, add a status, list statuses).
  * As GitHub does, a `success` status of a deployment makes the earlier deployments of the
  * same environment inactive (`auto_inactive`, true unless the request says false).
  */
@@ -307,6 +307,13 @@ export class GitHubStandIn {
         const perPage = Math.min(100, Number(query.per_page ?? 30));
         const found = this.deployments.filter((d) => (query.environment === undefined || d.environment === query.environment) && (query.ref === undefined || d.ref === query.ref)).reverse();
         return reply(200, found.slice(0, perPage).map((d) => this.deploymentJson(d)), {}, operation);
+      }
+      case "repos/list-deployment-statuses": {
+        const d = this.deployments.find((x) => x.id === Number(pathValues.deployment_id));
+        if (!d) return reply(404, { message: "Not Found", documentation_url: "https://docs.github.com/rest/deployments/statuses#list-deployment-statuses", status: "404" }, {}, operation);
+        const perPage = Math.min(100, Number(query.per_page ?? 30));
+        // Newest first, as GitHub lists them.
+        return reply(200, [...d.statuses].reverse().slice(0, perPage).map((st) => this.deploymentStatusJson(d, st)), {}, operation);
       }
       case "repos/create-deployment-status": {
         if (identity.readOnly) return forbidden("https://docs.github.com/rest/deployments/statuses#create-a-deployment-status");
