@@ -1,9 +1,11 @@
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { join } from "node:path";
 import { before, describe, test } from "node:test";
 import type { AppliedFault } from "../../src/backends/backend.ts";
 import { up } from "../../src/engine/up.ts";
 import type { Plan } from "../../src/plan/plan.ts";
-import { BUSYBOX, backend, docker, environmentNames, owner, planFor, project } from "../helpers/docker.ts";
+import { BUSYBOX, ROOT, backend, cli, docker, environmentNames, owner, planFor, project } from "../helpers/docker.ts";
 
 const DEBIAN = "prenv-test/debian:1";
 const named = environmentNames();
@@ -27,19 +29,19 @@ services:
 let plan: Plan;
 const env = named("faults");
 
-async function inCli(script: string, timeoutMs = 60_000): Promise<{ exitCode: number; output: string }> {
-  return backend.exec(plan.environment, "cli", ["sh", "-c", script], { timeoutMs });
+async function inCli(script: string, environment = plan.environment): Promise<{ exitCode: number; output: string }> {
+  return backend.exec(environment, "cli", ["sh", "-c", script], { timeoutMs: 60_000 });
 }
 
 /** Seconds of each of `n` sequential small requests from cli to srv, by curl. */
-async function requestTimes(n: number): Promise<number[]> {
-  const r = await inCli(`for i in $(seq ${n}); do curl -s -o /dev/null -w '%{time_total}\\n' --max-time 5 http://srv/small; done`);
+async function requestTimes(n: number, environment = plan.environment): Promise<number[]> {
+  const r = await inCli(`for i in $(seq ${n}); do curl -s -o /dev/null -w '%{time_total}\\n' --max-time 5 http://srv/small; done`, environment);
   assert.equal(r.exitCode, 0, r.output);
   return r.output.trim().split("\n").map(Number);
 }
 
-async function address(service: string): Promise<string> {
-  const info = await docker.getContainer(`${plan.environment}-${service}`).inspect();
+async function address(service: string, environment = plan.environment): Promise<string> {
+  const info = await docker.getContainer(`${environment}-${service}`).inspect();
   return Object.values(info.NetworkSettings.Networks)[0]!.IPAddress;
 }
 
@@ -69,12 +71,12 @@ async function publishedPort(service: string, port: string): Promise<string> {
 }
 
 /** The IPv4 addresses cli gets for a name. */
-async function resolved(name: string): Promise<string[]> {
-  const r = await inCli(`getent ahostsv4 ${name} | cut -d' ' -f1 | sort -u`);
+async function resolved(name: string, environment = plan.environment): Promise<string[]> {
+  const r = await inCli(`getent ahostsv4 ${name} | cut -d' ' -f1 | sort -u`, environment);
   return r.output.trim().split("\n").filter((l) => l);
 }
 
-const faultTraces = () => docker.listContainers({ all: true, filters: { label: [`dev.prenv.environment=${env}`, "dev.prenv.fault"] } });
+const faultTraces = (environment = env) => docker.listContainers({ all: true, filters: { label: [`dev.prenv.environment=${environment}`, "dev.prenv.fault"] } });
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
@@ -205,5 +207,38 @@ describe("faults on Docker (real engine)", { timeout: 240_000 }, () => {
     assert.equal(await pause.undo(), "docker unpause");
     assert.equal((await backend.status(env, "srv")).state, "running");
     assert.equal((await requestTimes(1)).length, 1);
+  });
+});
+
+describe("latency without netem, and kill -9 of prenv (real engine, the CLI)", { timeout: 240_000 }, () => {
+  test("kill -9 of prenv test during a latency fault: prenv gc removes the rules and the proxy, and srv answers at once again, by its name alone", async () => {
+    const gcEnv = named("faults-gc");
+    const dir = project({
+      "compose.yaml": STACK,
+      "prenv.yml": `compose: [compose.yaml]\ntest:\n  command: sleep 120\nchaos:\n  helper-image: ${DEBIAN}\n  faults:\n    - { fault: latency, target: srv, start: 500ms, duration: until-end, delay: 200ms }\n`,
+    });
+    const booted = await cli(["up", "--env", gcEnv], { cwd: dir, timeoutMs: 120_000 });
+    assert.equal(booted.code, 0, booted.stderr);
+    const base = median(await requestTimes(5, gcEnv));
+    const child = spawn(process.execPath, [join(ROOT, "src/cli/index.ts"), "test", "--env", gcEnv], { cwd: dir, env: { ...process.env, NODE_TEST_CONTEXT: undefined }, stdio: ["ignore", "pipe", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
+    const exited = new Promise((resolve) => child.on("close", resolve));
+    // Bounded: the fault's line, or give up after 90 s.
+    for (let i = 0; i < 360 && !/⚡ latency/.test(stderr); i++) await new Promise((r) => setTimeout(r, 250));
+    assert.match(stderr, /⚡ latency/);
+    child.kill("SIGKILL");
+    await exited;
+    const during = median(await requestTimes(5, gcEnv));
+    assert.ok(during - base > 0.15, `the fault is in place after the kill (${during} s against ${base} s)`);
+    assert.equal((await faultTraces(gcEnv)).length, 1, "the proxy carries the fault's labels");
+    const gc = await cli(["gc", gcEnv], { cwd: dir });
+    assert.equal(gc.code, 0, gc.stderr);
+    assert.match(gc.stderr, /undid fault 1\.1 latency srv of .*: rules removed by the helper/);
+    assert.equal((await faultTraces(gcEnv)).length, 0, "gc removed the proxy");
+    const after = median(await requestTimes(10, gcEnv));
+    console.log(`kill -9: base ${(base * 1000).toFixed(1)} ms, after the kill ${(during * 1000).toFixed(1)} ms, after gc ${(after * 1000).toFixed(1)} ms`);
+    assert.ok(after - base < 0.03, `the latency is gone after gc (${after} s against ${base} s)`);
+    assert.deepEqual(await resolved("srv", gcEnv), [await address("srv", gcEnv)], "srv leads to srv alone");
   });
 });
