@@ -26,8 +26,9 @@ const HELPER_TIMEOUT_MS = 30_000;
  * Faults on Docker: lifecycle faults through the engine; network faults from a helper
  * container that shares the target's network namespace with NET_ADMIN (iptables, tc),
  * or, for latency on a kernel without netem, a TCP proxy in that namespace that iptables
- * sends the target's incoming connections to. Everything left while a fault is in place carries LABELS.fault and the way
- * to undo it, so that `down` removes it with the environment and gc undoes it.
+ * sends the target's incoming connections to. Everything left while a fault is in place
+ * carries LABELS.fault and the way to undo it, so that `down` removes it with the
+ * environment and gc undoes it.
  */
 export class DockerFaults implements Faults {
   private readonly deps: DockerFaultsDeps;
