@@ -308,7 +308,7 @@ export interface Inventory {
 
 /** A fault in place: how it was applied, and the way back. */
 export interface AppliedFault {
-  /** How it was applied, in words for the timeline ("docker pause (cgroup freezer)", "TCP proxy: this kernel has no netem"). */
+  /** How it was applied, in words for the timeline ("docker pause (cgroup freezer)", "TCP proxy ... (this kernel has no netem)"). */
   how: string;
   /** Undoes it, once; resolves with what was done, throws FaultError when it could not be undone. */
   undo(): Promise<string>;

@@ -68,7 +68,7 @@ export interface ChaosSchedule {
 export interface FaultOutcome extends ScheduledFault {
   /** From the start of the suite; absent when it never started. */
   actualStartMs?: number;
-  /** How it was applied ("docker pause", "iptables DROP via helper", "TCP proxy (no netem)"), or why not. */
+  /** How it was applied ("docker pause", "iptables DROP via helper", "TCP proxy ... iptables REDIRECT (this kernel has no netem)"), or why not. */
   how?: string;
   applied: "applied" | "failed" | "not reached";
   error?: string;

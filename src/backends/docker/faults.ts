@@ -10,9 +10,7 @@ type UndoRecord =
   | { op: "unpause"; container: string }
   | { op: "start"; container: string }
   /** Run `script` in the helper that carries the label (it shares the target's network namespace). */
-  | { op: "exec"; script: string }
-  /** Remove the proxy that carries the label, and give the target its DNS names back. */
-  | { op: "proxy"; container: string; networks: { name: string; aliases: string[] }[] };
+  | { op: "exec"; script: string };
 
 export interface DockerFaultsDeps {
   docker: Dockerode;
@@ -27,9 +25,10 @@ const HELPER_TIMEOUT_MS = 30_000;
 /**
  * Faults on Docker: lifecycle faults through the engine; network faults from a helper
  * container that shares the target's network namespace with NET_ADMIN (iptables, tc),
- * or, for latency on a kernel without netem, a TCP proxy that takes over the target's
- * DNS names. Everything left while a fault is in place carries LABELS.fault and the way
- * to undo it, so that `down` removes it with the environment and gc undoes it.
+ * or, for latency on a kernel without netem, a TCP proxy in that namespace that iptables
+ * sends the target's incoming connections to. Everything left while a fault is in place
+ * carries LABELS.fault and the way to undo it, so that `down` removes it with the
+ * environment and gc undoes it.
  */
 export class DockerFaults implements Faults {
   private readonly deps: DockerFaultsDeps;
@@ -123,11 +122,6 @@ export class DockerFaults implements Faults {
           detail = "rules removed by the helper";
           break;
         }
-        case "proxy":
-          await allowed(holder.remove({ force: true }), [404]);
-          await this.restoreNames(record.container, record.networks);
-          detail = `proxy removed; ${record.networks.map((n) => n.aliases.join(", ")).join("; ")} point at the service again`;
-          break;
       }
     } catch (cause) {
       throw new FaultError(fault, `undoing it failed: ${(cause as Error).message}`, { cause, hint: "run `prenv gc`, which retries it; `prenv down` removes the environment and every fault with it" });
@@ -178,7 +172,7 @@ export class DockerFaults implements Faults {
     const info = await docker.getContainer(targetName).inspect().catch((cause: unknown) => {
       throw new FaultError(label, `${fault.target} has no container: ${(cause as Error).message}`, { cause });
     });
-    const tag = `prenv-${plan.environment}-${owner.pid}-${options.id}`.slice(0, 255);
+    const tag = faultTag(plan, owner, options.id);
     let apply: string;
     let undo: string;
     let how: string;
@@ -243,78 +237,45 @@ export class DockerFaults implements Faults {
   }
 
   /**
-   * Latency without netem: a proxy container takes the target's DNS names on its
-   * networks and forwards the given ports to the target by its container name, holding
-   * back what the target sends by the delay. Only new connections made through those
-   * names are delayed; the target's own reconnection resets the connections it had.
+   * Latency without netem: a helper in the target's network namespace runs the TCP proxy,
+   * and iptables REDIRECTs the new TCP connections that come in to the target (on the
+   * fault's ports, else on every port) to it; the proxy connects on to where each one was
+   * going and holds back what the target sends. Nothing about the target's networks,
+   * names or addresses changes (Docker 20.10 would not let a running container give up
+   * its name: see docs/chaos.md), so its clients, by name or address or through a
+   * published port, all go through the proxy, and what it calls is not touched.
    */
   private async proxy(plan: Plan, fault: Extract<FaultAction, { kind: "latency" }>, owner: Owner, options: { id: string }, label: string, image: string, info: Dockerode.ContainerInspectInfo, why: string): Promise<AppliedFault> {
     const { docker, containerName } = this.deps;
-    const targetName = containerName(plan.environment, fault.target);
-    const ports = fault.ports.length > 0 ? fault.ports : Object.keys(info.Config.ExposedPorts ?? {}).filter((p) => p.endsWith("/tcp")).map((p) => Number.parseInt(p, 10));
-    if (ports.length === 0) throw new FaultError(label, `this kernel has no netem (${why}), and ${fault.target} exposes no TCP port for a proxy to stand in front of`, { hint: "give the fault ports: [ ... ], the ports its clients use" });
-    const shortId = info.Id.slice(0, 12);
-    const networks = Object.entries(info.NetworkSettings.Networks ?? {}).map(([name, n]) => ({ name, aliases: (n.Aliases ?? []).filter((a: string) => a !== shortId && a !== info.Id) })).filter((n) => n.aliases.length > 0);
-    if (networks.length === 0) throw new FaultError(label, `this kernel has no netem, and ${fault.target} has no DNS name to move to a proxy`);
+    const tag = faultTag(plan, owner, options.id);
+    const { apply, undo } = redirect(tag, fault.ports, PROXY_PORT_FILE);
+    const record: UndoRecord = { op: "exec", script: undo };
     const name = containerName(plan.environment, helperName(owner, options.id));
-    const record: UndoRecord = { op: "proxy", container: targetName, networks };
     const proxy = await docker.createContainer({
       name,
       Image: image,
-      Entrypoint: ["perl", "-e", PROXY_SCRIPT, String(fault.delayMs), String(fault.jitterMs), ...ports.map((p) => `${p}:${targetName}:${p}`)],
+      Entrypoint: ["perl", "-e", PROXY_SCRIPT, String(fault.delayMs), String(fault.jitterMs), PROXY_PORT_FILE],
       Labels: this.deps.labels(plan, owner, traceLabels(options.id, fault, record)),
-      HostConfig: { NetworkMode: networks[0]!.name },
-      NetworkingConfig: { EndpointsConfig: { [networks[0]!.name]: {} } },
+      HostConfig: { NetworkMode: `container:${info.Id}`, CapAdd: ["NET_ADMIN"] },
+    }).catch((cause: unknown) => {
+      throw new FaultError(label, `the proxy container could not be created: ${(cause as Error).message}`, { cause });
     });
     try {
       await proxy.start();
-      for (const n of networks.slice(1)) await docker.getNetwork(n.name).connect({ Container: proxy.id });
-      await this.waitListening(name, ports);
-      // The names move: the target first gives them up, then the proxy takes them.
-      for (const n of networks) {
-        await docker.getNetwork(n.name).disconnect({ Container: info.Id });
-        await docker.getNetwork(n.name).connect({ Container: info.Id, EndpointConfig: {} });
-        await docker.getNetwork(n.name).disconnect({ Container: proxy.id });
-        await docker.getNetwork(n.name).connect({ Container: proxy.id, EndpointConfig: { Aliases: n.aliases } });
-      }
-      // In place only once every name leads to the proxy alone: a name the engine keeps for
-      // the target would send some clients around the proxy, a fault that only half applies.
-      const address = (await proxy.inspect()).NetworkSettings.Networks[networks[0]!.name]?.IPAddress;
-      for (const alias of networks[0]!.aliases) if (address) await this.waitResolvesOnly(name, alias, address);
+      const result = await this.execIn(name, apply);
+      if (result.exitCode !== 0) throw new Error(`exit ${result.exitCode}: ${result.output.trim().slice(-500)}`);
     } catch (cause) {
       await this.undoRecord(proxy, record, label).catch(() => undefined);
-      throw new FaultError(label, `the latency proxy could not be put in place: ${(cause as Error).message}`, { cause, hint: `chaos.helper-image (${image}) needs perl for the proxy` });
+      throw new FaultError(label, `the latency proxy could not be put in place: ${(cause as Error).message}`, { cause, hint: `chaos.helper-image (${image}) needs perl and iptables for the proxy, and the kernel the iptables nat REDIRECT target` });
     }
+    const udp = Object.keys(info.Config.ExposedPorts ?? {}).filter((p) => p.endsWith("/udp"));
     return {
-      how: `TCP proxy ${name} in place of ${networks.flatMap((n) => n.aliases).filter((a, i, all) => all.indexOf(a) === i).join(", ")} on port ${ports.join(", ")}, delaying what ${fault.target} sends by ${fault.delayMs}ms${fault.jitterMs ? ` ±${fault.jitterMs}ms` : ""} (this kernel has no netem: ${why})`,
+      how:
+        `TCP proxy ${name} in ${fault.target}'s network namespace: iptables REDIRECT of new TCP connections to ${fault.ports.length > 0 ? `port ${fault.ports.join(", ")}` : "any port"}, ` +
+        `what ${fault.target} sends held back by ${fault.delayMs}ms${fault.jitterMs ? ` ±${fault.jitterMs}ms` : ""} (this kernel has no netem: ${why})` +
+        (udp.length > 0 ? `; UDP is not delayed (${udp.join(", ")})` : ""),
       undo: () => this.undoRecord(proxy, record, label),
     };
-  }
-
-  private async waitResolvesOnly(name: string, alias: string, address: string): Promise<void> {
-    const check = `perl -MSocket -e 'my @a = (gethostbyname($ARGV[0]))[4 .. 99]; exit((@a == 1 && inet_ntoa($a[0]) eq $ARGV[1]) ? 0 : 1)' ${alias} ${address}`;
-    for (let i = 0; i < 50; i++) {
-      if ((await this.execIn(name, check)).exitCode === 0) return;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(`${alias} does not lead to the proxy (${address}) alone within 5 s: the engine still gives the target that name (Docker 20.10 keeps a reconnected container's aliases), so some clients would go around the proxy`);
-  }
-
-  private async waitListening(name: string, ports: number[]): Promise<void> {
-    const check = `perl -MIO::Socket::INET -e 'for (@ARGV) { IO::Socket::INET->new(PeerAddr => "127.0.0.1", PeerPort => $_) or exit 1 }' ${ports.join(" ")}`;
-    for (let i = 0; i < 50; i++) {
-      if ((await this.execIn(name, check)).exitCode === 0) return;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(`the proxy did not listen on ${ports.join(", ")} within 5 s`);
-  }
-
-  private async restoreNames(container: string, networks: { name: string; aliases: string[] }[]): Promise<void> {
-    const { docker } = this.deps;
-    for (const n of networks) {
-      await allowed(docker.getNetwork(n.name).disconnect({ Container: container }), [404]);
-      await docker.getNetwork(n.name).connect({ Container: container, EndpointConfig: { Aliases: n.aliases } });
-    }
   }
 
   async undoAbandonedFaults(isGone: (owner: string, environment: string) => boolean): Promise<AbandonedFault[]> {
@@ -328,7 +289,9 @@ export class DockerFaults implements Faults {
       const fault = t.Labels[LABELS.fault] ?? "";
       let record: UndoRecord | undefined;
       try {
-        record = JSON.parse(t.Labels[LABELS.faultUndo] ?? "") as UndoRecord;
+        const parsed = JSON.parse(t.Labels[LABELS.faultUndo] ?? "") as UndoRecord;
+        // A record of a way this prenv no longer has (an older one's) is not guessed at.
+        record = ["unpause", "start", "exec"].includes(parsed.op) ? parsed : undefined;
       } catch {
         record = undefined;
       }
@@ -349,6 +312,40 @@ export class DockerFaults implements Faults {
 
 function helperName(owner: Owner, id: string): string {
   return `prenv-fault-${owner.pid}-${id.replace(/\./g, "-")}`;
+}
+
+/** What marks the iptables rules of one fault, so that its undo finds them (and only them). */
+function faultTag(plan: Plan, owner: Owner, id: string): string {
+  return `prenv-${plan.environment}-${owner.pid}-${id}`.slice(0, 255);
+}
+
+/** Where the latency proxy writes the port it listens on, in its own filesystem. */
+const PROXY_PORT_FILE = "/tmp/prenv-proxy-port";
+
+/**
+ * The nat rules that send new TCP connections coming in to the target to the proxy (not
+ * those to the proxy's own port, which would loop). The port is the proxy's to choose, so
+ * apply waits for it to say; undo deletes the rules by their comment, whatever port a
+ * proxy restarted by gc has since taken. multiport takes 15 ports a rule.
+ */
+function redirect(tag: string, ports: number[], portFile: string): { apply: string; undo: string } {
+  const groups: string[] = [];
+  for (let i = 0; i < ports.length; i += 15) groups.push(`-m multiport --dports ${ports.slice(i, i + 15).join(",")} `);
+  if (groups.length === 0) groups.push("");
+  // iptables -S quotes a comment with a dot in it.
+  const mine = `*"--comment ${tag} "*|*"--comment \\"${tag}\\" "*`;
+  return {
+    apply: [
+      "set -e",
+      `i=0; until [ -s ${portFile} ]; do i=$((i+1)); [ $i -gt 100 ] && { echo "the proxy did not listen within 10 s" >&2; exit 1; }; sleep 0.1; done`,
+      `P=$(cat ${portFile})`,
+      ...groups.map((g) => `iptables -w -t nat -A PREROUTING -p tcp ! --dport "$P" ${g}-m comment --comment ${tag} -j REDIRECT --to-ports "$P"`),
+    ].join("\n"),
+    undo: [
+      `iptables -w -t nat -S PREROUTING | while read -r rule; do case "$rule" in ${mine}) eval "iptables -w -t nat -D \${rule#-A }" || exit 1;; esac; done || exit 1`,
+      `iptables -w -t nat -S PREROUTING | while read -r rule; do case "$rule" in ${mine}) echo "a rule is left: $rule" >&2; exit 1;; esac; done`,
+    ].join("\n"),
+  };
 }
 
 function traceLabels(id: string, fault: FaultAction, undo: UndoRecord): Record<string, string> {
