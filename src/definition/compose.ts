@@ -395,6 +395,9 @@ export function mergeServices(base: ServiceSpec, over: ServiceSpec): ServiceSpec
   for (const key of ["capDrop", "securityOpt", "dns"] as const) if (base[key] && over[key]) merged[key] = [...new Set([...base[key], ...over[key]])];
   if (base.ulimits && over.ulimits) merged.ulimits = { ...base.ulimits, ...over.ulimits };
   if (base.sysctls && over.sysctls) merged.sysctls = { ...base.sysctls, ...over.sysctls };
+  // Options merge while the driver stays the same (or one side names none); another driver replaces them.
+  if (base.logging && over.logging && (!base.logging.driver || !over.logging.driver || base.logging.driver === over.logging.driver))
+    merged.logging = { ...base.logging, ...over.logging, options: { ...base.logging.options, ...over.logging.options } };
   if (base.build && over.build) {
     // A field the overriding file leaves out (so it holds a default) keeps the base's value.
     const defaulted = defaultedBuildKeys.get(over.build) ?? [];

@@ -150,6 +150,8 @@ export interface ServiceSpec {
   pidsLimit?: number;
   /** `secrets:` and `configs:`, resolved against the top-level ones: files placed in the container, read-only. */
   files?: FileMount[];
+  /** `logging`: the engine's log driver (its default when unset) and the driver's options. */
+  logging?: { driver?: string; options: Record<string, string> };
   /** `provider.type`: the service is set up by a Compose provider plugin, which prenv refuses. */
   provider?: string;
   /** Extra readiness checks from `x-prenv.ready`, all of which must pass. */

@@ -210,7 +210,17 @@ export function normalizeService(raw: RawService, ctx: ServiceContext): ServiceS
       (spec.files ??= []).push(file);
     });
   spec.ready = readinessFrom(raw["x-prenv"], fail);
+  const unreadable = spec.logging && logsUnreadable(spec.logging);
+  if (unreadable && spec.ready.some((c) => c.kind === "log"))
+    fail(`${unreadable.why}, so the x-prenv.ready log check can never pass`, unreadable.at, "keep the engine's default log driver, or check readiness with a port, http or command check");
   return spec;
+}
+
+/** Why the engine keeps no log a client can read for this logging setting, and where that is said; undefined when it keeps one. */
+function logsUnreadable(logging: NonNullable<ServiceSpec["logging"]>): { why: string; at: Path } | undefined {
+  if (logging.driver === "none") return { why: 'logging driver "none" keeps no log', at: ["logging", "driver"] };
+  if (logging.options["cache-disabled"] === "true") return { why: `logging option cache-disabled turns off the copy the engine keeps of what the ${logging.driver ?? "default"} driver ships`, at: ["logging", "options", "cache-disabled"] };
+  return undefined;
 }
 
 /** The diagnostics lists that have had container_name explained: it is said once per load. */
@@ -234,6 +244,18 @@ function runtimeOptions(raw: RawService, spec: ServiceSpec, ctx: ServiceContext,
   if (raw.cap_drop !== undefined) spec.capDrop = raw.cap_drop;
   if (raw.dns !== undefined) spec.dns = typeof raw.dns === "string" ? [raw.dns] : raw.dns;
   if (raw.sysctls !== undefined) spec.sysctls = toRecord(raw.sysctls);
+  if (raw.logging !== undefined) {
+    const { driver } = raw.logging;
+    spec.logging = { ...(driver ? { driver } : {}), options: toRecord(raw.logging.options) };
+    // Docker 20.10+ keeps a local copy of what other drivers ship ("dual logging"), which is how prenv reads logs back; not these.
+    const unreadable = logsUnreadable(spec.logging);
+    if (unreadable)
+      warn(
+        `${unreadable.why}: prenv cannot read this service's output back (a failure shows no log tail, \`prenv logs\` shows nothing)`,
+        unreadable.at,
+        'keep the engine\'s default driver for test environments, or drop "cache-disabled" so that the engine keeps a local copy',
+      );
+  }
   if (raw.ulimits !== undefined) {
     spec.ulimits = {};
     for (const [name, limit] of Object.entries(raw.ulimits)) {

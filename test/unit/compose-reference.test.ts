@@ -6,7 +6,7 @@
  * builds, commands, entrypoints, environment, ports, dependencies (also the ones Compose
  * derives from links, network_mode, volumes_from and ipc), networks and volumes with their
  * names, mounts, profiles, and the keys that set how a container runs (limits, stop signal,
- * security options, DNS, ulimits, sysctls, deploy resources).
+ * security options, DNS, ulimits, sysctls, deploy resources, logging).
  *
  * Both sides are reduced to the same plain shape (`Model` below) and compared with
  * deepStrictEqual, so a failure prints the one field that differs. Where prenv differs on
@@ -43,7 +43,7 @@ interface ServiceModel {
   runtime: Pick<ServiceSpec, (typeof RUNTIME)[number]>;
 }
 
-const RUNTIME = ["readOnly", "stopSignal", "securityOpt", "capDrop", "dns", "ulimits", "sysctls", "memoryBytes", "memoryReservationBytes", "nanoCpus", "pidsLimit"] as const;
+const RUNTIME = ["readOnly", "stopSignal", "securityOpt", "capDrop", "dns", "ulimits", "sysctls", "memoryBytes", "memoryReservationBytes", "nanoCpus", "pidsLimit", "logging"] as const;
 
 /** Only the fields that are set, so that an absent key and an undefined one compare equal. */
 const defined = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
@@ -136,6 +136,7 @@ function composeRuntime(s: ComposeService): ServiceModel["runtime"] {
     memoryReservationBytes: reserved === undefined ? undefined : Number(reserved),
     nanoCpus: cpus === undefined ? undefined : Math.round(cpus * 1e9),
     pidsLimit: s.pids_limit ?? limits?.pids,
+    logging: s.logging && { ...(s.logging.driver ? { driver: s.logging.driver } : {}), options: s.logging.options ?? {} },
   });
 }
 

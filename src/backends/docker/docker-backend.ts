@@ -136,8 +136,7 @@ export class DockerBackend implements Backend, Updates {
         if (event.status && event.id) progress("pulling", `${event.id}: ${event.status}`);
       });
     } catch (cause) {
-      const message = firstLine((cause as Error).message).replace(/^\(HTTP code \d+\) [a-z ]+ - /, "");
-      throw new ServiceError(service.name, `image "${service.image}" cannot be pulled: ${message}`, {
+      throw new ServiceError(service.name, `image "${service.image}" cannot be pulled: ${engineMessage(cause)}`, {
         hint: "check the image name and tag; for a private registry run `docker login <registry>` first",
         cause,
       });
@@ -301,6 +300,12 @@ export class DockerBackend implements Backend, Updates {
         NetworkMode: sharedStack ?? first!.name,
       },
       ...(sharedStack ? {} : { NetworkingConfig: { EndpointsConfig: { [first!.name]: { Aliases: first!.aliases, Links: links } } } }),
+    }).catch((cause: unknown) => {
+      // The engine checks the settings here, the log driver's options among them.
+      throw new ServiceError(service.name, `the container could not be created: ${engineMessage(cause)}`, {
+        hint: spec.logging ? "check the service's logging.driver and its options (the engine validates them now), and its other settings" : "check the service's settings against the engine's message",
+        cause,
+      });
     });
     // Secrets and configs from variables or inline content: written into the container before it starts.
     const written = (spec.files ?? []).flatMap((f) => {
@@ -316,12 +321,15 @@ export class DockerBackend implements Backend, Updates {
     try {
       await this.docker.getContainer(containerName(plan.environment, service.name)).start();
     } catch (cause) {
-      const message = (cause as Error).message;
+      const message = engineMessage(cause);
       const portTaken = /port is already allocated|address already in use/i.test(message);
-      throw new ServiceError(service.name, `the container could not start: ${firstLine(message).replace(/^\(HTTP code \d+\) [a-z ]+ - /, "")}`, {
+      const logging = /logging driver/i.test(message);
+      throw new ServiceError(service.name, `the container could not start: ${message}`, {
         hint: portTaken
           ? "a published host port is already in use: free it, or publish the container port alone (\"8080\") so that a free host port is chosen"
-          : "check the image's entrypoint and command, and the service's volumes and user",
+          : logging
+            ? "the service's logging driver could not start on this engine: check logging.driver and its options (an address the driver can reach), or remove logging to use the engine's default"
+            : "check the image's entrypoint and command, and the service's volumes and user",
         cause,
       });
     }
@@ -871,9 +879,11 @@ function mountOf(m: MountSpec, plan: Plan): Dockerode.MountSettings {
   }
 }
 
-/** read_only, security_opt, cap_drop, dns, ulimits, sysctls and the resource limits, as HostConfig fields. */
+/** read_only, security_opt, cap_drop, dns, ulimits, sysctls, logging and the resource limits, as HostConfig fields. */
 function limitsOf(spec: PlannedService["spec"]): Dockerode.HostConfig {
   return {
+    // An empty Type is the engine's default driver (which the options then configure).
+    ...(spec.logging ? { LogConfig: { Type: spec.logging.driver ?? "", Config: spec.logging.options } } : {}),
     ...(spec.readOnly !== undefined ? { ReadonlyRootfs: spec.readOnly } : {}),
     ...(spec.securityOpt ? { SecurityOpt: spec.securityOpt } : {}),
     ...(spec.capDrop ? { CapDrop: spec.capDrop } : {}),
@@ -913,6 +923,11 @@ function rejectAfter(ms: number, message: string): Promise<never> {
 
 function firstLine(text: string): string {
   return text.split("\n")[0]!.trim();
+}
+
+/** What the engine said, without the client's "(HTTP code 400) bad parameter - " in front. */
+function engineMessage(cause: unknown): string {
+  return firstLine(cause instanceof Error ? cause.message : String(cause)).replace(/^\(HTTP code \d+\) [a-z ]+ - /, "");
 }
 
 /** The engine's output streams could not be read. */

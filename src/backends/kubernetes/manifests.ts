@@ -201,6 +201,7 @@ export function serviceManifests(input: ManifestInput): ServiceManifests {
     if (isQualifiedName(key)) podAnnotations[key] = value;
     else warn("labels", `"${key}" is not a Kubernetes annotation key ([prefix/]name), so the pod does not carry it`);
   }
+  if (spec.logging) warn("logging", `the cluster's own log handling applies; the ${spec.logging.driver ?? "default"} driver and its options are not used (prenv reads pod logs through the API)`);
   if (spec.init !== undefined) warn("init", "Kubernetes has no init process for containers; the command runs as PID 1");
   if (spec.restart && !service.runsToCompletion && !["no", "always", "unless-stopped"].includes(spec.restart.split(":")[0]!)) {
     warn("restart", `"${spec.restart}": a Deployment restarts its pod after every exit`);
