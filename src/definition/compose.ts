@@ -518,6 +518,8 @@ function checkReferences(project: Project, services: Record<string, ServiceSpec>
     if (!spec.image && !spec.build && spec.provider === undefined) {
       diagnostics.push(error(`service "${name}" has neither an image nor a build section`, { location: spec.location, service: name, hint: "add `image: <name>` or `build: <directory>`" }));
     }
+    if (spec.pullPolicy?.policy === "build" && !spec.build)
+      diagnostics.push(error(`service "${name}" has pull_policy: build but no build section to build its image from`, { location: spec.pullPolicy.location, service: name, hint: "add `build: <directory>`, or use another pull_policy (missing, always, never)" }));
     for (const [dep, d] of Object.entries(spec.dependsOn)) {
       if (services[dep]) continue;
       const other = project.services.get(dep);

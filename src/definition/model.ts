@@ -94,6 +94,15 @@ export type ReadinessCheck =
   | { kind: "command"; command: string[] }
   | { kind: "completed" };
 
+/**
+ * `pull_policy`, as Compose reads it: "missing" (also `if_not_present`, and the default) pulls
+ * an image the engine does not have; "refresh" (`daily`, `weekly`, `every_<duration>`) also
+ * pulls one tagged longer ago than `afterMs`.
+ */
+export type PullPolicy =
+  | { policy: "always" | "never" | "missing" | "build"; location?: SourceLocation }
+  | { policy: "refresh"; afterMs: number; location?: SourceLocation };
+
 export interface ServiceNetwork {
   aliases: string[];
 }
@@ -150,6 +159,7 @@ export interface ServiceSpec {
   pidsLimit?: number;
   /** `secrets:` and `configs:`, resolved against the top-level ones: files placed in the container, read-only. */
   files?: FileMount[];
+  pullPolicy?: PullPolicy;
   /** `logging`: the engine's log driver (its default when unset) and the driver's options. */
   logging?: { driver?: string; options: Record<string, string> };
   /** `provider.type`: the service is set up by a Compose provider plugin, which prenv refuses. */

@@ -7,7 +7,7 @@ import { error, warning } from "./errors.ts";
 import { imageProblem } from "./image-ref.ts";
 import type { Lookup } from "./interpolate.ts";
 import { readDefinitionText } from "./read-file.ts";
-import type { BuildSpec, Diagnostic, FileMount, HealthcheckSpec, MountSpec, PortSpec, ReadinessCheck, ServiceSpec, SourceLocation } from "./model.ts";
+import type { BuildSpec, Diagnostic, FileMount, HealthcheckSpec, MountSpec, PortSpec, PullPolicy, ReadinessCheck, ServiceSpec, SourceLocation } from "./model.ts";
 import type { Path, YamlSource } from "./yaml-source.ts";
 
 /** What normalising one service of one file needs to know. */
@@ -82,6 +82,11 @@ export function normalizeService(raw: RawService, ctx: ServiceContext): ServiceS
     const ms = parseDuration(raw.stop_grace_period);
     if (ms === undefined) fail(`stop_grace_period "${raw.stop_grace_period}" is not a duration`, ["stop_grace_period"], DURATION_HINT);
     else spec.stopGracePeriodMs = ms;
+  }
+  if (raw.pull_policy !== undefined) {
+    const policy = pullPolicyOf(raw.pull_policy);
+    if (policy) spec.pullPolicy = { ...policy, location: ctx.source.locate([...ctx.path, "pull_policy"]) };
+    else fail(`pull_policy "${raw.pull_policy}" is not a pull policy`, ["pull_policy"], 'use "always", "never", "missing" (or "if_not_present"), "build", "refresh", "daily", "weekly" or "every_<duration>" such as "every_12h"');
   }
   if (raw.build !== undefined) {
     const b = typeof raw.build === "string" ? { context: raw.build } : raw.build;
@@ -384,6 +389,23 @@ function deriveDependencies(raw: RawService, spec: ServiceSpec, ctx: ServiceCont
     } else if (/^(shareable|private|host|none)$/.test(raw.ipc)) spec.ipc = raw.ipc;
     else fail(`ipc "${raw.ipc}" is not an IPC mode`, ["ipc"], 'use "shareable", "private", "host", "none" or "service:NAME"');
   }
+}
+
+const REFRESH_UNITS: Record<string, number> = { w: 7 * 86_400_000, d: 86_400_000, h: 3_600_000, m: 60_000, s: 1000 };
+
+/** Compose's pull policies: the ones its schema's pattern accepts, read as its GetPullPolicy reads them. */
+export function pullPolicyOf(text: string): PullPolicy | undefined {
+  if (text === "always" || text === "never" || text === "missing" || text === "build") return { policy: text };
+  if (text === "if_not_present") return { policy: "missing" };
+  // Without pull_refresh_after, Compose's "refresh" waits no time: every `up` pulls.
+  if (text === "refresh") return { policy: "refresh", afterMs: 0 };
+  if (text === "daily") return { policy: "refresh", afterMs: REFRESH_UNITS.d! };
+  if (text === "weekly") return { policy: "refresh", afterMs: REFRESH_UNITS.w! };
+  const every = /^every_((?:\d+[wdhms])+)$/.exec(text)?.[1];
+  if (!every) return undefined;
+  let afterMs = 0;
+  for (const [, n, unit] of every.matchAll(/(\d+)([wdhms])/g)) afterMs += Number(n) * REFRESH_UNITS[unit!]!;
+  return { policy: "refresh", afterMs };
 }
 
 const DURATION_HINT = 'write a duration such as "500ms", "10s", "1m30s" or "1h"';

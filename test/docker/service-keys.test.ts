@@ -10,7 +10,7 @@ import { loadDefinition } from "../../src/definition/compose.ts";
 import { DefinitionError, formatDiagnostic } from "../../src/definition/errors.ts";
 import { containerName } from "../../src/backends/docker/docker-backend.ts";
 import { logTail } from "../../src/engine/logs.ts";
-import { BUSYBOX, backend, docker, environmentNames, owner, planFor, project } from "../helpers/docker.ts";
+import { BUSYBOX, REGISTRY_BUSYBOX, backend, docker, environmentNames, leftovers, owner, planFor, project } from "../helpers/docker.ts";
 
 const named = environmentNames();
 
@@ -108,5 +108,57 @@ describe("logging", () => {
     assert.equal(failure.failure.service, "app");
     assert.match(failure.message, /the container could not be created: .*nonexistent\/prenv\.sock/);
     assert.match(failure.failure.hint ?? "", /logging\.driver and its options/);
+  });
+});
+
+describe("pull_policy", () => {
+  /** Which services went through the pulling and building phases in a boot of `dir`. */
+  async function imageSteps(dir: string, env: string): Promise<{ pulled: string[]; built: string[] }> {
+    const pulled = new Set<string>();
+    const built = new Set<string>();
+    await up(planFor(dir, env), {
+      backend,
+      owner,
+      onEvent: (e) => {
+        if (e.phase === "pulling") pulled.add(e.service);
+        if (e.phase === "building") built.add(e.service);
+      },
+    });
+    return { pulled: [...pulled].sort(), built: [...built].sort() };
+  }
+
+  test("always pulls an image that is present, missing and if_not_present do not, refresh policies pull when the tag is old enough", async () => {
+    const present = await docker.getImage(REGISTRY_BUSYBOX).inspect().catch(() => undefined);
+    if (!present) await new Promise<void>((resolve, reject) => docker.pull(REGISTRY_BUSYBOX, (e: Error | null, s: NodeJS.ReadableStream) => (e ? reject(e) : docker.modem.followProgress(s, (err) => (err ? reject(err) : resolve())))));
+    const tagged = Date.parse((await docker.getImage(REGISTRY_BUSYBOX).inspect() as { Metadata?: { LastTagTime?: string } }).Metadata?.LastTagTime ?? "");
+    const service = (name: string, policy: string) => `  ${name}:\n    image: ${REGISTRY_BUSYBOX}\n    command: ["sleep", "600"]\n    pull_policy: ${policy}\n`;
+    const dir = project({
+      "compose.yaml": `services:\n${service("always", "always")}${service("missing", "missing")}${service("present", "if_not_present")}${service("often", "every_1s")}${service("weekly", "weekly")}`,
+    });
+    const steps = await imageSteps(dir, named("pull"));
+    const weeklyDue = !(tagged > 0) || Date.now() > tagged + 7 * 86_400_000;
+    assert.deepEqual(steps.pulled, ["always", "often", ...(weeklyDue ? ["weekly"] : [])]);
+  });
+
+  test("never refuses a missing image at its position before anything is created", async () => {
+    const dir = project({ "compose.yaml": `services:\n  app:\n    image: prenv-test/not-here-h10k:1\n    pull_policy: never\n` });
+    const env = named("never");
+    const failure = await up(planFor(dir, env), { backend, owner }).then(() => assert.fail("the boot succeeded"), (e: unknown) => e);
+    assert.ok(failure instanceof BootError, String(failure));
+    assert.match(failure.message, /compose\.yaml:4:18: image "prenv-test\/not-here-h10k:1" of service "app" is not on this engine, and its pull_policy is never/);
+    assert.equal(failure.failure.service, "app");
+    assert.deepEqual(await leftovers(env), { containers: 0, networks: 0, volumes: 0 });
+  });
+
+  test("build builds although the image exists; without a build section, or with a value Compose refuses, it is an error at its position", async () => {
+    const dir = project({
+      "compose.yaml": `services:\n  app:\n    image: ${BUSYBOX}\n    build: .\n    pull_policy: build\n    command: ["sleep", "600"]\n`,
+      Dockerfile: `FROM ${BUSYBOX}\n`,
+    });
+    const steps = await imageSteps(dir, named("build"));
+    assert.deepEqual(steps, { pulled: [], built: ["app"] });
+
+    assert.match(refusal(project({ "compose.yaml": `services:\n  app:\n    image: ${BUSYBOX}\n    pull_policy: build\n` })), /compose\.yaml:4:18: .*pull_policy: build but no build section/);
+    assert.match(refusal(project({ "compose.yaml": `services:\n  app:\n    image: ${BUSYBOX}\n    pull_policy: every_1x\n` })), /compose\.yaml:4:18: .*pull_policy "every_1x" is not a pull policy/);
   });
 });

@@ -93,6 +93,7 @@ export interface ComposeService {
   mem_limit?: string;
   cpus?: number;
   pids_limit?: number;
+  pull_policy?: string;
   logging?: { driver?: string; options?: Record<string, string> };
   deploy?: { resources?: { limits?: { cpus?: number; memory?: string; pids?: number }; reservations?: { memory?: string } } };
 }

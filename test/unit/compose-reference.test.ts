@@ -20,7 +20,8 @@ import { join } from "node:path";
 import { after, describe, test } from "node:test";
 import { loadDefinition } from "../../src/definition/compose.ts";
 import { DefinitionError } from "../../src/definition/errors.ts";
-import type { Definition, ServiceSpec } from "../../src/definition/model.ts";
+import type { Definition, PullPolicy, ServiceSpec } from "../../src/definition/model.ts";
+import { pullPolicyOf } from "../../src/definition/normalize.ts";
 import { planEnvironment } from "../../src/plan/plan.ts";
 import { ROOT } from "../helpers/docker.ts";
 import { composeCli, composeConfig, type ComposeModel, type ComposeService } from "../helpers/compose-reference.ts";
@@ -39,6 +40,8 @@ interface ServiceModel {
   networks: Record<string, string[]>;
   mounts: string[];
   profiles: string[];
+  /** pull_policy as prenv reads it: "missing", "refresh after 86400000 ms"... */
+  pullPolicy?: string;
   /** How the container runs: limits, signal, security, DNS, from the service's keys or deploy.resources. */
   runtime: Pick<ServiceSpec, (typeof RUNTIME)[number]>;
 }
@@ -63,6 +66,8 @@ const port = (p: { target: number; published?: number | string; publishedEnd?: n
   `${p.hostIp ?? ""}:${p.published ?? ""}${p.publishedEnd ? `-${p.publishedEnd}` : ""}:${p.target}/${p.protocol}`;
 const dependency = (d: { condition: string; required: boolean; restart?: boolean }): string => `${d.condition} required=${d.required} restart=${d.restart ?? false}`;
 
+const pullPolicyText = (p: PullPolicy | undefined): string => (p === undefined ? "invalid" : p.policy === "refresh" ? `refresh after ${p.afterMs} ms` : p.policy);
+
 function prenvModel(definition: Definition): Model {
   const plan = planEnvironment(definition);
   const services: Record<string, ServiceModel> = {};
@@ -79,6 +84,7 @@ function prenvModel(definition: Definition): Model {
       networks: byKey(Object.fromEntries(Object.entries(Object.keys(spec.networks).length > 0 ? spec.networks : { default: { aliases: [] } }).map(([k, n]) => [k, sorted(n.aliases)]))),
       mounts: sorted(spec.mounts.map((m) => (m.type === "tmpfs" ? `tmpfs::${m.target}` : `${m.type}:${m.source ?? ""}:${m.target}${m.readOnly ? ":ro" : ""}`))),
       profiles: sorted(spec.profiles),
+      ...(spec.pullPolicy ? { pullPolicy: pullPolicyText(spec.pullPolicy) } : {}),
       runtime: defined(Object.fromEntries(RUNTIME.map((k) => [k, spec[k]]))),
     };
   }
@@ -111,6 +117,7 @@ function composeModel(config: ComposeModel): Model {
       networks: byKey(Object.fromEntries(Object.entries(networks).map(([k, n]) => [k, sorted(n?.aliases ?? [])]))),
       mounts: sorted(composeMounts(s)),
       profiles: sorted(s.profiles ?? []),
+      ...(s.pull_policy ? { pullPolicy: pullPolicyText(pullPolicyOf(s.pull_policy)) } : {}),
       runtime: composeRuntime(s),
     };
   }

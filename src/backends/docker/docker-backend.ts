@@ -13,6 +13,7 @@ import { withTimeout } from "../../util/async.ts";
 import { DockerFaults } from "./faults.ts";
 import { TextTail, Utf8Chunker, writeText } from "../../util/text-streams.ts";
 import { fileContent } from "../../definition/compose.ts";
+import { formatLocation } from "../../definition/errors.ts";
 import type { FileMount, MountSpec } from "../../definition/model.ts";
 import { networksOf, repositoryOf, type Plan, type PlannedService } from "../../plan/plan.ts";
 import {
@@ -93,8 +94,9 @@ export class DockerBackend implements Backend, Updates {
 
   async prepareImage(plan: Plan, service: PlannedService, progress: ImageProgress, signal: AbortSignal): Promise<ImageInfo> {
     let reference = service.image;
+    // A service with a build is built whatever its pull_policy: the tag is the hash of what it is built from.
     if (service.build) reference = await this.build(plan, service, progress, signal);
-    else if (!(await this.imageExists(service.image))) await this.pull(service, progress, signal);
+    else if (await this.mustPull(service)) await this.pull(service, progress, signal);
     const image = await this.imageInfo(reference);
     if (!service.build) return image;
     const baseImages = await Promise.all(baseImagesOf(service.spec.build!).map((ref) => this.imageInfo(ref).catch(() => undefined)));
@@ -116,6 +118,30 @@ export class DockerBackend implements Backend, Updates {
   private async imageOf(plan: Plan, service: PlannedService): Promise<string> {
     if (!service.build) return service.image;
     return this.built.get(`${plan.environment}/${service.name}`) ?? (await this.prepareImage(plan, service, () => undefined, new AbortController().signal)).reference;
+  }
+
+  /** Whether the service's pull_policy asks for a pull now, as Compose decides it; `never` with no image is refused. */
+  private async mustPull(service: PlannedService): Promise<boolean> {
+    const policy = service.spec.pullPolicy ?? { policy: "missing" };
+    if (policy.policy === "always") return true;
+    // The engine reports LastTagTime; the client's types leave Metadata out.
+    const local: (Dockerode.ImageInspectInfo & { Metadata?: { LastTagTime?: string } }) | undefined = await this.docker.getImage(service.image).inspect().catch((e: unknown) => {
+      if (statusOf(e) === 404) return undefined;
+      throw e;
+    });
+    if (local) {
+      if (policy.policy !== "refresh") return false;
+      // Compose's measure: when the image was last tagged here (never, for many pulled images: then it is due).
+      const tagged = Date.parse(local.Metadata?.LastTagTime ?? "");
+      return !(tagged > 0) || Date.now() > tagged + policy.afterMs;
+    }
+    if (policy.policy === "never") {
+      const at = policy.location ? `${formatLocation(policy.location)}: ` : "";
+      throw new ServiceError(service.name, `${at}image "${service.image}" of service "${service.name}" is not on this engine, and its pull_policy is never`, {
+        hint: `pull or build it first (docker pull ${service.image}), or use pull_policy: missing`,
+      });
+    }
+    return true;
   }
 
   private async imageExists(reference: string): Promise<boolean> {

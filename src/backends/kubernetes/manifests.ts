@@ -162,7 +162,7 @@ export function serviceManifests(input: ManifestInput): ServiceManifests {
   const container: V1Container = {
     name,
     image: input.image,
-    imagePullPolicy: "IfNotPresent",
+    imagePullPolicy: spec.pullPolicy?.policy === "always" ? "Always" : spec.pullPolicy?.policy === "never" ? "Never" : "IfNotPresent",
     // Compose's entrypoint replaces the image's ENTRYPOINT (Kubernetes' command), its command the CMD (args).
     ...(spec.entrypoint ? { command: spec.entrypoint } : {}),
     ...(spec.command ? { args: spec.command } : {}),
@@ -201,6 +201,7 @@ export function serviceManifests(input: ManifestInput): ServiceManifests {
     if (isQualifiedName(key)) podAnnotations[key] = value;
     else warn("labels", `"${key}" is not a Kubernetes annotation key ([prefix/]name), so the pod does not carry it`);
   }
+  if (spec.pullPolicy?.policy === "refresh") warn("pull_policy", "a kubelet has no refresh window: the image is pulled when the node does not have it (IfNotPresent)");
   if (spec.logging) warn("logging", `the cluster's own log handling applies; the ${spec.logging.driver ?? "default"} driver and its options are not used (prenv reads pod logs through the API)`);
   if (spec.init !== undefined) warn("init", "Kubernetes has no init process for containers; the command runs as PID 1");
   if (spec.restart && !service.runsToCompletion && !["no", "always", "unless-stopped"].includes(spec.restart.split(":")[0]!)) {
