@@ -158,6 +158,7 @@ export const serviceSchema = z.looseObject({
   secrets: z.array(fileReference).optional(),
   configs: z.array(fileReference).optional(),
   pull_policy: z.string().optional(),
+  platform: z.string().optional(),
   logging: z.looseObject({ driver: z.string().optional(), options: z.record(z.string(), z.union([z.string(), z.number(), z.null()])).optional() }).optional(),
 });
 
@@ -216,7 +217,7 @@ export const UNSUPPORTED = {
     "cpu_percent", "cpu_shares", "cpu_quota", "cpu_period", "cpu_rt_period", "cpu_rt_runtime", "cpuset",
     "credential_spec", "device_cgroup_rules", "devices", "dns_opt", "dns_search", "domainname", "label_file",
     "external_links", "gpus", "group_add", "isolation", "mac_address", "mem_reservation", "mem_swappiness",
-    "memswap_limit", "models", "oom_kill_disable", "oom_score_adj", "pid", "platform", "pre_start", "post_start",
+    "memswap_limit", "models", "oom_kill_disable", "oom_score_adj", "pid", "pre_start", "post_start",
     "pre_stop", "privileged", "pull_refresh_after", "runtime", "scale", "shm_size",
     "stdin_open", "storage_opt", "tty", "use_api_socket", "uts", "userns_mode",
   ],

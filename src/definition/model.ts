@@ -160,6 +160,8 @@ export interface ServiceSpec {
   /** `secrets:` and `configs:`, resolved against the top-level ones: files placed in the container, read-only. */
   files?: FileMount[];
   pullPolicy?: PullPolicy;
+  /** `platform` ("linux/arm64"): what the image is pulled and built for, and the container created as. */
+  platform?: string;
   /** `logging`: the engine's log driver (its default when unset) and the driver's options. */
   logging?: { driver?: string; options: Record<string, string> };
   /** `provider.type`: the service is set up by a Compose provider plugin, which prenv refuses. */

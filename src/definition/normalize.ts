@@ -88,6 +88,10 @@ export function normalizeService(raw: RawService, ctx: ServiceContext): ServiceS
     if (policy) spec.pullPolicy = { ...policy, location: ctx.source.locate([...ctx.path, "pull_policy"]) };
     else fail(`pull_policy "${raw.pull_policy}" is not a pull policy`, ["pull_policy"], 'use "always", "never", "missing" (or "if_not_present"), "build", "refresh", "daily", "weekly" or "every_<duration>" such as "every_12h"');
   }
+  if (raw.platform !== undefined) {
+    if (/^[a-z0-9_-]+(\/[a-z0-9_-]+){0,2}$/i.test(raw.platform)) spec.platform = raw.platform;
+    else fail(`platform "${raw.platform}" is not os[/arch[/variant]]`, ["platform"], 'write e.g. "linux/amd64" or "linux/arm64/v8"');
+  }
   if (raw.build !== undefined) {
     const b = typeof raw.build === "string" ? { context: raw.build } : raw.build;
     const context = resolve(ctx.workingDir, b.context ?? ".");

@@ -162,3 +162,30 @@ describe("pull_policy", () => {
     assert.match(refusal(project({ "compose.yaml": `services:\n  app:\n    image: ${BUSYBOX}\n    pull_policy: every_1x\n` })), /compose\.yaml:4:18: .*pull_policy "every_1x" is not a pull policy/);
   });
 });
+
+describe("platform", () => {
+  test("the engine's own platform boots; another one is refused naming the service, before anything is created, in each image step", async () => {
+    const ok = project({ "compose.yaml": `services:\n  app:\n    image: ${BUSYBOX}\n    command: ["sleep", "600"]\n    platform: linux/amd64\n` });
+    const env = named("platform");
+    await up(planFor(ok, env), { backend, owner });
+    assert.equal((await docker.getContainer(containerName(env, "app")).inspect()).State.Running, true);
+
+    const cases: [string, string, RegExp][] = [
+      ["present", `    image: ${BUSYBOX}\n`, /service "app" has platform linux\/arm64, but its image "prenv-test\/busybox:1" is linux\/amd64 \(this engine runs linux\/amd64\)/],
+      // The local registry holds an amd64 image, not a multi-platform index: the engine pulls it for any platform asked.
+      ["pulled", `    image: ${REGISTRY_BUSYBOX}\n    pull_policy: always\n`, /service "app" has platform linux\/arm64, but its image "localhost:5000\/prenv-test\/busybox:1" is linux\/amd64/],
+      // The classic builder builds for the engine's platform (from the local amd64 base image).
+      ["built", `    image: prenv-test/platform-h10k\n    build: .\n`, /service "app" has platform linux\/arm64, but its image "prenv-test\/platform-h10k:[0-9a-f]+" is linux\/amd64/],
+    ];
+    for (const [what, lines, expected] of cases) {
+      const dir = project({ "compose.yaml": `services:\n  app:\n${lines}    command: ["sleep", "600"]\n    platform: linux/arm64\n`, Dockerfile: `FROM ${BUSYBOX}\nRUN true\n` });
+      const other = named(`platform-${what}`);
+      const failure = await up(planFor(dir, other), { backend, owner }).then(() => assert.fail(`${what}: the boot succeeded`), (e: unknown) => e);
+      assert.ok(failure instanceof BootError, String(failure));
+      assert.equal(failure.failure.service, "app", what);
+      assert.match(failure.message, expected, what);
+      assert.deepEqual(await leftovers(other), { containers: 0, networks: 0, volumes: 0 }, what);
+    }
+    assert.match(refusal(project({ "compose.yaml": `services:\n  app:\n    image: ${BUSYBOX}\n    platform: "linux amd64"\n` })), /compose\.yaml:4:15: .*platform "linux amd64" is not os\[\/arch\[\/variant\]\]/);
+  });
+});

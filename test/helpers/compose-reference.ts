@@ -94,6 +94,7 @@ export interface ComposeService {
   cpus?: number;
   pids_limit?: number;
   pull_policy?: string;
+  platform?: string;
   logging?: { driver?: string; options?: Record<string, string> };
   deploy?: { resources?: { limits?: { cpus?: number; memory?: string; pids?: number }; reservations?: { memory?: string } } };
 }

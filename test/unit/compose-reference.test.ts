@@ -42,6 +42,7 @@ interface ServiceModel {
   profiles: string[];
   /** pull_policy as prenv reads it: "missing", "refresh after 86400000 ms"... */
   pullPolicy?: string;
+  platform?: string;
   /** How the container runs: limits, signal, security, DNS, from the service's keys or deploy.resources. */
   runtime: Pick<ServiceSpec, (typeof RUNTIME)[number]>;
 }
@@ -85,6 +86,7 @@ function prenvModel(definition: Definition): Model {
       mounts: sorted(spec.mounts.map((m) => (m.type === "tmpfs" ? `tmpfs::${m.target}` : `${m.type}:${m.source ?? ""}:${m.target}${m.readOnly ? ":ro" : ""}`))),
       profiles: sorted(spec.profiles),
       ...(spec.pullPolicy ? { pullPolicy: pullPolicyText(spec.pullPolicy) } : {}),
+      ...(spec.platform ? { platform: spec.platform } : {}),
       runtime: defined(Object.fromEntries(RUNTIME.map((k) => [k, spec[k]]))),
     };
   }
@@ -118,6 +120,7 @@ function composeModel(config: ComposeModel): Model {
       mounts: sorted(composeMounts(s)),
       profiles: sorted(s.profiles ?? []),
       ...(s.pull_policy ? { pullPolicy: pullPolicyText(pullPolicyOf(s.pull_policy)) } : {}),
+      ...(s.platform ? { platform: s.platform } : {}),
       runtime: composeRuntime(s),
     };
   }

@@ -14,6 +14,7 @@ import { DockerFaults } from "./faults.ts";
 import { TextTail, Utf8Chunker, writeText } from "../../util/text-streams.ts";
 import { fileContent } from "../../definition/compose.ts";
 import { formatLocation } from "../../definition/errors.ts";
+import { platformOf } from "../../definition/image-ref.ts";
 import type { FileMount, MountSpec } from "../../definition/model.ts";
 import { networksOf, repositoryOf, type Plan, type PlannedService } from "../../plan/plan.ts";
 import {
@@ -96,8 +97,9 @@ export class DockerBackend implements Backend, Updates {
     let reference = service.image;
     // A service with a build is built whatever its pull_policy: the tag is the hash of what it is built from.
     if (service.build) reference = await this.build(plan, service, progress, signal);
-    else if (await this.mustPull(service)) await this.pull(service, progress, signal);
+    else if (await this.mustPull(service)) await this.pull({ name: service.name, image: service.image, ...(service.spec.platform ? { platform: service.spec.platform } : {}) }, progress, signal);
     const image = await this.imageInfo(reference);
+    if (service.spec.platform) await this.checkPlatform(service, reference);
     if (!service.build) return image;
     const baseImages = await Promise.all(baseImagesOf(service.spec.build!).map((ref) => this.imageInfo(ref).catch(() => undefined)));
     return { ...image, baseImages: baseImages.filter((b) => b !== undefined) };
@@ -118,6 +120,21 @@ export class DockerBackend implements Backend, Updates {
   private async imageOf(plan: Plan, service: PlannedService): Promise<string> {
     if (!service.build) return service.image;
     return this.built.get(`${plan.environment}/${service.name}`) ?? (await this.prepareImage(plan, service, () => undefined, new AbortController().signal)).reference;
+  }
+
+  /** An image of another platform than the service's (pulled earlier, or all its registry has) is refused before anything is created. */
+  private async checkPlatform(service: PlannedService, reference: string): Promise<void> {
+    const wanted = platformOf(service.spec.platform!);
+    const info = (await this.docker.getImage(reference).inspect()) as Dockerode.ImageInspectInfo & { Variant?: string };
+    const actual = platformOf(`${info.Os}/${info.Architecture}${info.Variant ? `/${info.Variant}` : ""}`);
+    const differs = wanted.os !== actual.os || (wanted.arch !== undefined && wanted.arch !== actual.arch) || (wanted.variant !== undefined && actual.variant !== undefined && wanted.variant !== actual.variant);
+    if (!differs) return;
+    const engine = await this.docker.info().then((i: { OSType?: string; Architecture?: string }) => platformOf(`${i.OSType ?? ""}/${i.Architecture ?? ""}`)).catch(() => undefined);
+    throw new ServiceError(service.name, `service "${service.name}" has platform ${service.spec.platform}, but its image "${reference}" is ${actual.text}${engine ? ` (this engine runs ${engine.text})` : ""}`, {
+      hint: service.build
+        ? "the engine's classic builder builds for the engine's own platform: remove platform, or build on a machine of that platform"
+        : `the registry has no ${service.spec.platform} image of this tag, or the engine cannot pull it: remove platform, use a multi-platform tag, or run on a ${service.spec.platform} engine`,
+    });
   }
 
   /** Whether the service's pull_policy asks for a pull now, as Compose decides it; `never` with no image is refused. */
@@ -154,10 +171,10 @@ export class DockerBackend implements Backend, Updates {
     }
   }
 
-  private async pull(service: { name: string; image: string }, progress: ImageProgress, signal: AbortSignal): Promise<void> {
+  private async pull(service: { name: string; image: string; platform?: string }, progress: ImageProgress, signal: AbortSignal): Promise<void> {
     progress("pulling");
     try {
-      const stream = await this.docker.pull(service.image, { abortSignal: signal });
+      const stream = await this.docker.pull(service.image, { abortSignal: signal, ...(service.platform ? { platform: service.platform } : {}) });
       await this.follow(stream, (event) => {
         if (event.status && event.id) progress("pulling", `${event.id}: ${event.status}`);
       });
@@ -195,6 +212,7 @@ export class DockerBackend implements Backend, Updates {
         dockerfile: build.dockerfile,
         buildargs: build.args,
         ...(build.target ? { target: build.target } : {}),
+        ...(service.spec.platform ? { platform: service.spec.platform } : {}),
         labels: { [LABELS.project]: plan.project, [LABELS.version]: this.version },
         abortSignal: signal,
       });
@@ -288,6 +306,7 @@ export class DockerBackend implements Backend, Updates {
     const links = spec.links.map((l) => `${containerName(plan.environment, l.service)}:${l.alias}`);
     const container = await this.docker.createContainer({
       name: containerName(plan.environment, service.name),
+      ...(spec.platform ? { platform: spec.platform } : {}),
       Image: await this.imageOf(plan, service),
       ...(spec.command ? { Cmd: spec.command } : {}),
       ...(spec.entrypoint ? { Entrypoint: spec.entrypoint } : {}),

@@ -20,6 +20,7 @@ import type {
 import { relative } from "node:path";
 import type { MountSpec, ServiceSpec } from "../../definition/model.ts";
 import { formatLocation } from "../../definition/errors.ts";
+import { platformOf } from "../../definition/image-ref.ts";
 import { networksOf, type Plan, type PlannedService } from "../../plan/plan.ts";
 import { looksSecret } from "../../secrets/redact.ts";
 import { LABELS } from "../backend.ts";
@@ -188,6 +189,11 @@ export function serviceManifests(input: ManifestInput): ServiceManifests {
     restartPolicy: service.runsToCompletion ? "Never" : "Always",
     ...(volumes.length > 0 ? { volumes } : {}),
   };
+  if (spec.platform) {
+    // The well-known node labels; a variant (arm/v7) has none, so only os and arch select.
+    const { os, arch } = platformOf(spec.platform);
+    podSpec.nodeSelector = { "kubernetes.io/os": os, ...(arch ? { "kubernetes.io/arch": arch } : {}) };
+  }
   if (spec.hostname) {
     if (isDnsName(spec.hostname)) podSpec.hostname = spec.hostname;
     else warn("hostname", `"${spec.hostname}" is not a DNS label, which Kubernetes requires; the pod keeps its own name`);
