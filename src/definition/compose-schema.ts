@@ -19,6 +19,7 @@ const numberish = z.union([z.number(), z.string()]);
 export const buildSchema = z.looseObject({
   context: z.string().optional(),
   dockerfile: z.string().optional(),
+  dockerfile_inline: z.string().optional(),
   args: listOrDict.optional(),
   target: z.string().optional(),
 });
@@ -222,7 +223,7 @@ export const UNSUPPORTED = {
     "stdin_open", "storage_opt", "tty", "use_api_socket", "uts", "userns_mode",
   ],
   build: [
-    "dockerfile_inline", "entitlements", "ssh", "labels", "cache_from", "cache_to", "no_cache", "no_cache_filter",
+    "entitlements", "ssh", "labels", "cache_from", "cache_to", "no_cache", "no_cache_filter",
     "additional_contexts", "network", "provenance", "sbom", "pull", "shm_size", "extra_hosts", "isolation",
     "privileged", "secrets", "tags", "ulimits", "platforms",
   ],

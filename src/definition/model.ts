@@ -29,8 +29,10 @@ export interface Dependency {
 export interface BuildSpec {
   /** Absolute path of the build context. */
   context: string;
-  /** Dockerfile path relative to the context. */
+  /** Dockerfile path relative to the context (with `dockerfileInline`, the name the text is sent under). */
   dockerfile: string;
+  /** `dockerfile_inline`: the Dockerfile's text, sent with the context under a name no file of it has. */
+  dockerfileInline?: string;
   args: Record<string, string>;
   target?: string;
 }

@@ -97,8 +97,13 @@ export function normalizeService(raw: RawService, ctx: ServiceContext): ServiceS
     const context = resolve(ctx.workingDir, b.context ?? ".");
     if (/^[a-z]+:\/\//.test(b.context ?? "")) fail("remote build contexts (URLs) are not supported yet", ["build"], "check the sources out and use a local path");
     spec.build = { context, dockerfile: b.dockerfile ?? "Dockerfile", args: stringValues(b.args, ctx.lookup) };
-    defaultedBuildKeys.set(spec.build, [...(b.context === undefined ? ["context" as const] : []), ...(b.dockerfile === undefined ? ["dockerfile" as const] : [])]);
+    defaultedBuildKeys.set(spec.build, [...(b.context === undefined ? ["context" as const] : []), ...(b.dockerfile === undefined && b.dockerfile_inline === undefined ? ["dockerfile" as const] : [])]);
     if (b.target !== undefined) spec.build.target = b.target;
+    if (b.dockerfile_inline !== undefined) {
+      if (b.dockerfile !== undefined) fail("build has both dockerfile and dockerfile_inline", ["build", "dockerfile_inline"], "keep one of them (Compose refuses both too)");
+      spec.build.dockerfile = INLINE_DOCKERFILE;
+      spec.build.dockerfileInline = b.dockerfile_inline;
+    }
   }
   for (const key of ["command", "entrypoint"] as const) {
     const argv = toArgv(raw[key]);
@@ -394,6 +399,9 @@ function deriveDependencies(raw: RawService, spec: ServiceSpec, ctx: ServiceCont
     else fail(`ipc "${raw.ipc}" is not an IPC mode`, ["ipc"], 'use "shareable", "private", "host", "none" or "service:NAME"');
   }
 }
+
+/** The name an inline Dockerfile is sent under; the build renames it if the context has such a file. */
+export const INLINE_DOCKERFILE = ".prenv-dockerfile-inline";
 
 const REFRESH_UNITS: Record<string, number> = { w: 7 * 86_400_000, d: 86_400_000, h: 3_600_000, m: 60_000, s: 1000 };
 

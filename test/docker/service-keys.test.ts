@@ -189,3 +189,23 @@ describe("platform", () => {
     assert.match(refusal(project({ "compose.yaml": `services:\n  app:\n    image: ${BUSYBOX}\n    platform: "linux amd64"\n` })), /compose\.yaml:4:15: .*platform "linux amd64" is not os\[\/arch\[\/variant\]\]/);
   });
 });
+
+describe("build.dockerfile_inline", () => {
+  test("the inline text is built, beside a context file of the same name; the image's tag changes with the text", async () => {
+    const inline = (word: string) => `services:\n  app:\n    image: prenv-test/inline-h10k\n    build:\n      context: .\n      dockerfile_inline: |\n        FROM ${BUSYBOX}\n        COPY .prenv-dockerfile-inline /from-context\n        RUN echo ${word} > /word\n    command: ["sleep", "600"]\n`;
+    const files = { ".prenv-dockerfile-inline": "a file of the context\n" };
+    const first = project({ "compose.yaml": inline("one"), ...files });
+    const env = named("inline");
+    const booted = await up(planFor(first, env), { backend, owner });
+    assert.equal((await backend.exec(env, "app", ["cat", "/word"])).output, "one\n");
+    assert.equal((await backend.exec(env, "app", ["cat", "/from-context"])).output, "a file of the context\n");
+    const second = project({ "compose.yaml": inline("two"), ...files });
+    const other = named("inline2");
+    const rebooted = await up(planFor(second, other), { backend, owner });
+    assert.equal((await backend.exec(other, "app", ["cat", "/word"])).output, "two\n");
+    assert.notEqual(rebooted.services[0]!.image.reference, booted.services[0]!.image.reference, "the text is part of the tag");
+
+    const both = project({ "compose.yaml": `services:\n  app:\n    build:\n      context: .\n      dockerfile: Dockerfile\n      dockerfile_inline: "FROM ${BUSYBOX}"\n` });
+    assert.match(refusal(both), /compose\.yaml:6:26: .*build has both dockerfile and dockerfile_inline/);
+  });
+});

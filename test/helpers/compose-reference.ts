@@ -73,7 +73,7 @@ export interface ComposeModel {
 
 export interface ComposeService {
   image?: string;
-  build?: { context: string; dockerfile?: string };
+  build?: { context: string; dockerfile?: string; dockerfile_inline?: string };
   command?: string[] | null;
   entrypoint?: string[] | null;
   environment?: Record<string, string | null>;

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { createReadStream, readFileSync, statSync } from "node:fs";
+import { createReadStream, existsSync, readFileSync, statSync } from "node:fs";
 import { lstat, readdir, readlink } from "node:fs/promises";
 import { basename, dirname, isAbsolute, join } from "node:path";
 import { Readable, Transform, Writable, type TransformCallback } from "node:stream";
@@ -197,19 +197,36 @@ export class DockerBackend implements Backend, Updates {
     } catch {
       // no .dockerignore: send the whole context
     }
+    // An inline Dockerfile goes into the tar under a name no file of the context has.
+    let dockerfile = build.dockerfile;
+    if (build.dockerfileInline !== undefined) for (let n = 1; existsSync(join(build.context, dockerfile)); n++) dockerfile = `${build.dockerfile}-${n}`;
     // As the Docker CLI does: the Dockerfile and .dockerignore are sent whatever it says.
-    const ignored = (rel: string) => rel !== build.dockerfile && rel !== ".dockerignore" && ignore.ignores(rel);
+    const ignored = (rel: string) => rel !== dockerfile && rel !== ".dockerignore" && ignore.ignores(rel);
     // A tag shared by different contents (the definition's hash, say) could hand one run
     // the image another run built a moment later.
-    const tag = `${repositoryOf(service.image)}:${await contextHash(build, ignored)}`;
-    const tar = Readable.from(pack(build.context, { ignore: (name) => ignored(name.slice(build.context.length + 1)) }));
+    const tag = `${repositoryOf(service.image)}:${await contextHash(build, service.spec.platform, ignored)}`;
+    const inline = build.dockerfileInline;
+    const tar = Readable.from(
+      pack(build.context, {
+        ignore: (name) => ignored(name.slice(build.context.length + 1)),
+        ...(inline !== undefined
+          ? {
+              finalize: false,
+              finish: (archive: tarStream.Pack) => {
+                archive.entry({ name: dockerfile, mode: 0o644 }, inline);
+                archive.finalize();
+              },
+            }
+          : {}),
+      }),
+    );
     const output: string[] = [];
     try {
       const stream: NodeJS.ReadableStream = await this.docker.buildImage(tar, {
         t: tag,
         // The classic builder leaves a failed step's container behind, unlabelled, unless told.
         forcerm: true,
-        dockerfile: build.dockerfile,
+        dockerfile,
         buildargs: build.args,
         ...(build.target ? { target: build.target } : {}),
         ...(service.spec.platform ? { platform: service.spec.platform } : {}),
@@ -226,7 +243,7 @@ export class DockerBackend implements Backend, Updates {
       });
     } catch (cause) {
       throw new ServiceError(service.name, `building the image failed: ${firstLine((cause as Error).message)}`, {
-        hint: `fix the Dockerfile (${build.dockerfile}) or the build context ${build.context}`,
+        hint: `fix the Dockerfile (${build.dockerfileInline !== undefined ? "build.dockerfile_inline" : build.dockerfile}) or the build context ${build.context}`,
         logTail: output.slice(-15).join("\n"),
         cause,
       });
@@ -818,18 +835,13 @@ export function containerNetworkReachable(platform: string, dockerHost: string |
 }
 
 /**
- * What an image is built from, as a short hash: every file of the context that is sent
- * (path, mode and content, in a fixed order), the Dockerfile's name, the build args and
- * the target.
- */
-/**
  * The images a Dockerfile builds FROM (not its own stages, not scratch, not references
  * made of build arguments, which only the builder resolves); none when it cannot be read.
  */
 export function baseImagesOf(build: NonNullable<PlannedService["spec"]["build"]>): string[] {
   let text: string;
   try {
-    text = readFileSync(isAbsolute(build.dockerfile) ? build.dockerfile : join(build.context, build.dockerfile), "utf8");
+    text = build.dockerfileInline ?? readFileSync(isAbsolute(build.dockerfile) ? build.dockerfile : join(build.context, build.dockerfile), "utf8");
   } catch {
     return [];
   }
@@ -845,9 +857,14 @@ export function baseImagesOf(build: NonNullable<PlannedService["spec"]["build"]>
   return images;
 }
 
-async function contextHash(build: NonNullable<PlannedService["spec"]["build"]>, ignored: (rel: string) => boolean): Promise<string> {
+/**
+ * What an image is built from, as a short hash: every file of the context that is sent
+ * (path, mode and content, in a fixed order), the Dockerfile's name, an inline Dockerfile's
+ * text, the platform, the build args and the target.
+ */
+async function contextHash(build: NonNullable<PlannedService["spec"]["build"]>, platform: string | undefined, ignored: (rel: string) => boolean): Promise<string> {
   const hash = createHash("sha256");
-  hash.update(JSON.stringify({ dockerfile: build.dockerfile, args: Object.entries(build.args).sort(([a], [b]) => a.localeCompare(b)), target: build.target ?? null }));
+  hash.update(JSON.stringify({ dockerfile: build.dockerfile, inline: build.dockerfileInline ?? null, platform: platform ?? null, args: Object.entries(build.args).sort(([a], [b]) => a.localeCompare(b)), target: build.target ?? null }));
   const walk = async (rel: string): Promise<void> => {
     const entries = await readdir(rel ? `${build.context}/${rel}` : build.context, { withFileTypes: true });
     for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
