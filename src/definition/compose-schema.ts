@@ -19,6 +19,7 @@ const numberish = z.union([z.number(), z.string()]);
 export const buildSchema = z.looseObject({
   context: z.string().optional(),
   dockerfile: z.string().optional(),
+  dockerfile_inline: z.string().optional(),
   args: listOrDict.optional(),
   target: z.string().optional(),
 });
@@ -157,6 +158,9 @@ export const serviceSchema = z.looseObject({
   pids_limit: intish.optional(),
   secrets: z.array(fileReference).optional(),
   configs: z.array(fileReference).optional(),
+  pull_policy: z.string().optional(),
+  platform: z.string().optional(),
+  logging: z.looseObject({ driver: z.string().optional(), options: z.record(z.string(), z.union([z.string(), z.number(), z.null()])).optional() }).optional(),
 });
 
 export const networkSchema = z.union([
@@ -213,13 +217,13 @@ export const UNSUPPORTED = {
     "develop", "annotations", "attach", "blkio_config", "cgroup", "cgroup_parent", "cpu_count",
     "cpu_percent", "cpu_shares", "cpu_quota", "cpu_period", "cpu_rt_period", "cpu_rt_runtime", "cpuset",
     "credential_spec", "device_cgroup_rules", "devices", "dns_opt", "dns_search", "domainname", "label_file",
-    "external_links", "gpus", "group_add", "isolation", "logging", "mac_address", "mem_reservation", "mem_swappiness",
-    "memswap_limit", "models", "oom_kill_disable", "oom_score_adj", "pid", "platform", "pre_start", "post_start",
-    "pre_stop", "privileged", "pull_policy", "pull_refresh_after", "runtime", "scale", "shm_size",
+    "external_links", "gpus", "group_add", "isolation", "mac_address", "mem_reservation", "mem_swappiness",
+    "memswap_limit", "models", "oom_kill_disable", "oom_score_adj", "pid", "pre_start", "post_start",
+    "pre_stop", "privileged", "pull_refresh_after", "runtime", "scale", "shm_size",
     "stdin_open", "storage_opt", "tty", "use_api_socket", "uts", "userns_mode",
   ],
   build: [
-    "dockerfile_inline", "entitlements", "ssh", "labels", "cache_from", "cache_to", "no_cache", "no_cache_filter",
+    "entitlements", "ssh", "labels", "cache_from", "cache_to", "no_cache", "no_cache_filter",
     "additional_contexts", "network", "provenance", "sbom", "pull", "shm_size", "extra_hosts", "isolation",
     "privileged", "secrets", "tags", "ulimits", "platforms",
   ],

@@ -395,6 +395,9 @@ export function mergeServices(base: ServiceSpec, over: ServiceSpec): ServiceSpec
   for (const key of ["capDrop", "securityOpt", "dns"] as const) if (base[key] && over[key]) merged[key] = [...new Set([...base[key], ...over[key]])];
   if (base.ulimits && over.ulimits) merged.ulimits = { ...base.ulimits, ...over.ulimits };
   if (base.sysctls && over.sysctls) merged.sysctls = { ...base.sysctls, ...over.sysctls };
+  // Options merge while the driver stays the same (or one side names none); another driver replaces them.
+  if (base.logging && over.logging && (!base.logging.driver || !over.logging.driver || base.logging.driver === over.logging.driver))
+    merged.logging = { ...base.logging, ...over.logging, options: { ...base.logging.options, ...over.logging.options } };
   if (base.build && over.build) {
     // A field the overriding file leaves out (so it holds a default) keeps the base's value.
     const defaulted = defaultedBuildKeys.get(over.build) ?? [];
@@ -515,6 +518,8 @@ function checkReferences(project: Project, services: Record<string, ServiceSpec>
     if (!spec.image && !spec.build && spec.provider === undefined) {
       diagnostics.push(error(`service "${name}" has neither an image nor a build section`, { location: spec.location, service: name, hint: "add `image: <name>` or `build: <directory>`" }));
     }
+    if (spec.pullPolicy?.policy === "build" && !spec.build)
+      diagnostics.push(error(`service "${name}" has pull_policy: build but no build section to build its image from`, { location: spec.pullPolicy.location, service: name, hint: "add `build: <directory>`, or use another pull_policy (missing, always, never)" }));
     for (const [dep, d] of Object.entries(spec.dependsOn)) {
       if (services[dep]) continue;
       const other = project.services.get(dep);

@@ -61,3 +61,12 @@ const TAG = /^\w[\w.-]{0,127}$/;
 const DIGEST = /^[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}$/;
 /** host[:port]; host := domain-name | IPv4 | [IPv6]; domain-component := [a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])? */
 const DOMAIN = /^(?:(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?))*|\[[0-9a-fA-F:.]+\])(?::[0-9]+)?$/;
+
+const ARCH_ALIASES: Record<string, string> = { x86_64: "amd64", "x86-64": "amd64", aarch64: "arm64", armhf: "arm", armel: "arm", i386: "386" };
+
+/** "linux/x86_64" as the engine compares platforms: lower case, its names for architectures. */
+export function platformOf(text: string): { os: string; arch?: string; variant?: string; text: string } {
+  const [os = "", arch, variant] = text.toLowerCase().split("/");
+  const normal = arch === undefined ? undefined : (ARCH_ALIASES[arch] ?? arch);
+  return { os, ...(normal ? { arch: normal } : {}), ...(variant ? { variant } : {}), text: [os, normal, variant].filter(Boolean).join("/") };
+}

@@ -29,8 +29,10 @@ export interface Dependency {
 export interface BuildSpec {
   /** Absolute path of the build context. */
   context: string;
-  /** Dockerfile path relative to the context. */
+  /** Dockerfile path relative to the context (with `dockerfileInline`, the name the text is sent under). */
   dockerfile: string;
+  /** `dockerfile_inline`: the Dockerfile's text, sent with the context under a name no file of it has. */
+  dockerfileInline?: string;
   args: Record<string, string>;
   target?: string;
 }
@@ -94,6 +96,15 @@ export type ReadinessCheck =
   | { kind: "command"; command: string[] }
   | { kind: "completed" };
 
+/**
+ * `pull_policy`, as Compose reads it: "missing" (also `if_not_present`, and the default) pulls
+ * an image the engine does not have; "refresh" (`daily`, `weekly`, `every_<duration>`) also
+ * pulls one tagged longer ago than `afterMs`.
+ */
+export type PullPolicy =
+  | { policy: "always" | "never" | "missing" | "build"; location?: SourceLocation }
+  | { policy: "refresh"; afterMs: number; location?: SourceLocation };
+
 export interface ServiceNetwork {
   aliases: string[];
 }
@@ -150,6 +161,11 @@ export interface ServiceSpec {
   pidsLimit?: number;
   /** `secrets:` and `configs:`, resolved against the top-level ones: files placed in the container, read-only. */
   files?: FileMount[];
+  pullPolicy?: PullPolicy;
+  /** `platform` ("linux/arm64"): what the image is pulled and built for, and the container created as. */
+  platform?: string;
+  /** `logging`: the engine's log driver (its default when unset) and the driver's options. */
+  logging?: { driver?: string; options: Record<string, string> };
   /** `provider.type`: the service is set up by a Compose provider plugin, which prenv refuses. */
   provider?: string;
   /** Extra readiness checks from `x-prenv.ready`, all of which must pass. */

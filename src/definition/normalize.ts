@@ -7,7 +7,7 @@ import { error, warning } from "./errors.ts";
 import { imageProblem } from "./image-ref.ts";
 import type { Lookup } from "./interpolate.ts";
 import { readDefinitionText } from "./read-file.ts";
-import type { BuildSpec, Diagnostic, FileMount, HealthcheckSpec, MountSpec, PortSpec, ReadinessCheck, ServiceSpec, SourceLocation } from "./model.ts";
+import type { BuildSpec, Diagnostic, FileMount, HealthcheckSpec, MountSpec, PortSpec, PullPolicy, ReadinessCheck, ServiceSpec, SourceLocation } from "./model.ts";
 import type { Path, YamlSource } from "./yaml-source.ts";
 
 /** What normalising one service of one file needs to know. */
@@ -83,13 +83,27 @@ export function normalizeService(raw: RawService, ctx: ServiceContext): ServiceS
     if (ms === undefined) fail(`stop_grace_period "${raw.stop_grace_period}" is not a duration`, ["stop_grace_period"], DURATION_HINT);
     else spec.stopGracePeriodMs = ms;
   }
+  if (raw.pull_policy !== undefined) {
+    const policy = pullPolicyOf(raw.pull_policy);
+    if (policy) spec.pullPolicy = { ...policy, location: ctx.source.locate([...ctx.path, "pull_policy"]) };
+    else fail(`pull_policy "${raw.pull_policy}" is not a pull policy`, ["pull_policy"], 'use "always", "never", "missing" (or "if_not_present"), "build", "refresh", "daily", "weekly" or "every_<duration>" such as "every_12h"');
+  }
+  if (raw.platform !== undefined) {
+    if (/^[a-z0-9_-]+(\/[a-z0-9_-]+){0,2}$/i.test(raw.platform)) spec.platform = raw.platform;
+    else fail(`platform "${raw.platform}" is not os[/arch[/variant]]`, ["platform"], 'write e.g. "linux/amd64" or "linux/arm64/v8"');
+  }
   if (raw.build !== undefined) {
     const b = typeof raw.build === "string" ? { context: raw.build } : raw.build;
     const context = resolve(ctx.workingDir, b.context ?? ".");
     if (/^[a-z]+:\/\//.test(b.context ?? "")) fail("remote build contexts (URLs) are not supported yet", ["build"], "check the sources out and use a local path");
     spec.build = { context, dockerfile: b.dockerfile ?? "Dockerfile", args: stringValues(b.args, ctx.lookup) };
-    defaultedBuildKeys.set(spec.build, [...(b.context === undefined ? ["context" as const] : []), ...(b.dockerfile === undefined ? ["dockerfile" as const] : [])]);
+    defaultedBuildKeys.set(spec.build, [...(b.context === undefined ? ["context" as const] : []), ...(b.dockerfile === undefined && b.dockerfile_inline === undefined ? ["dockerfile" as const] : [])]);
     if (b.target !== undefined) spec.build.target = b.target;
+    if (b.dockerfile_inline !== undefined) {
+      if (b.dockerfile !== undefined) fail("build has both dockerfile and dockerfile_inline", ["build", "dockerfile_inline"], "keep one of them (Compose refuses both too)");
+      spec.build.dockerfile = INLINE_DOCKERFILE;
+      spec.build.dockerfileInline = b.dockerfile_inline;
+    }
   }
   for (const key of ["command", "entrypoint"] as const) {
     const argv = toArgv(raw[key]);
@@ -210,7 +224,17 @@ export function normalizeService(raw: RawService, ctx: ServiceContext): ServiceS
       (spec.files ??= []).push(file);
     });
   spec.ready = readinessFrom(raw["x-prenv"], fail);
+  const unreadable = spec.logging && logsUnreadable(spec.logging);
+  if (unreadable && spec.ready.some((c) => c.kind === "log"))
+    fail(`${unreadable.why}, so the x-prenv.ready log check can never pass`, unreadable.at, "keep the engine's default log driver, or check readiness with a port, http or command check");
   return spec;
+}
+
+/** Why the engine keeps no log a client can read for this logging setting, and where that is said; undefined when it keeps one. */
+function logsUnreadable(logging: NonNullable<ServiceSpec["logging"]>): { why: string; at: Path } | undefined {
+  if (logging.driver === "none") return { why: 'logging driver "none" keeps no log', at: ["logging", "driver"] };
+  if (logging.options["cache-disabled"] === "true") return { why: `logging option cache-disabled turns off the copy the engine keeps of what the ${logging.driver ?? "default"} driver ships`, at: ["logging", "options", "cache-disabled"] };
+  return undefined;
 }
 
 /** The diagnostics lists that have had container_name explained: it is said once per load. */
@@ -234,6 +258,18 @@ function runtimeOptions(raw: RawService, spec: ServiceSpec, ctx: ServiceContext,
   if (raw.cap_drop !== undefined) spec.capDrop = raw.cap_drop;
   if (raw.dns !== undefined) spec.dns = typeof raw.dns === "string" ? [raw.dns] : raw.dns;
   if (raw.sysctls !== undefined) spec.sysctls = toRecord(raw.sysctls);
+  if (raw.logging !== undefined) {
+    const { driver } = raw.logging;
+    spec.logging = { ...(driver ? { driver } : {}), options: toRecord(raw.logging.options) };
+    // Docker 20.10+ keeps a local copy of what other drivers ship ("dual logging"), which is how prenv reads logs back; not these.
+    const unreadable = logsUnreadable(spec.logging);
+    if (unreadable)
+      warn(
+        `${unreadable.why}: prenv cannot read this service's output back (a failure shows no log tail, \`prenv logs\` shows nothing)`,
+        unreadable.at,
+        'keep the engine\'s default driver for test environments, or drop "cache-disabled" so that the engine keeps a local copy',
+      );
+  }
   if (raw.ulimits !== undefined) {
     spec.ulimits = {};
     for (const [name, limit] of Object.entries(raw.ulimits)) {
@@ -362,6 +398,26 @@ function deriveDependencies(raw: RawService, spec: ServiceSpec, ctx: ServiceCont
     } else if (/^(shareable|private|host|none)$/.test(raw.ipc)) spec.ipc = raw.ipc;
     else fail(`ipc "${raw.ipc}" is not an IPC mode`, ["ipc"], 'use "shareable", "private", "host", "none" or "service:NAME"');
   }
+}
+
+/** The name an inline Dockerfile is sent under; the build renames it if the context has such a file. */
+export const INLINE_DOCKERFILE = ".prenv-dockerfile-inline";
+
+const REFRESH_UNITS: Record<string, number> = { w: 7 * 86_400_000, d: 86_400_000, h: 3_600_000, m: 60_000, s: 1000 };
+
+/** Compose's pull policies: the ones its schema's pattern accepts, read as its GetPullPolicy reads them. */
+export function pullPolicyOf(text: string): PullPolicy | undefined {
+  if (text === "always" || text === "never" || text === "missing" || text === "build") return { policy: text };
+  if (text === "if_not_present") return { policy: "missing" };
+  // Without pull_refresh_after, Compose's "refresh" waits no time: every `up` pulls.
+  if (text === "refresh") return { policy: "refresh", afterMs: 0 };
+  if (text === "daily") return { policy: "refresh", afterMs: REFRESH_UNITS.d! };
+  if (text === "weekly") return { policy: "refresh", afterMs: REFRESH_UNITS.w! };
+  const every = /^every_((?:\d+[wdhms])+)$/.exec(text)?.[1];
+  if (!every) return undefined;
+  let afterMs = 0;
+  for (const [, n, unit] of every.matchAll(/(\d+)([wdhms])/g)) afterMs += Number(n) * REFRESH_UNITS[unit!]!;
+  return { policy: "refresh", afterMs };
 }
 
 const DURATION_HINT = 'write a duration such as "500ms", "10s", "1m30s" or "1h"';

@@ -73,7 +73,7 @@ export interface ComposeModel {
 
 export interface ComposeService {
   image?: string;
-  build?: { context: string; dockerfile?: string };
+  build?: { context: string; dockerfile?: string; dockerfile_inline?: string };
   command?: string[] | null;
   entrypoint?: string[] | null;
   environment?: Record<string, string | null>;
@@ -93,6 +93,9 @@ export interface ComposeService {
   mem_limit?: string;
   cpus?: number;
   pids_limit?: number;
+  pull_policy?: string;
+  platform?: string;
+  logging?: { driver?: string; options?: Record<string, string> };
   deploy?: { resources?: { limits?: { cpus?: number; memory?: string; pids?: number }; reservations?: { memory?: string } } };
 }
 

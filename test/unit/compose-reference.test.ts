@@ -6,7 +6,7 @@
  * builds, commands, entrypoints, environment, ports, dependencies (also the ones Compose
  * derives from links, network_mode, volumes_from and ipc), networks and volumes with their
  * names, mounts, profiles, and the keys that set how a container runs (limits, stop signal,
- * security options, DNS, ulimits, sysctls, deploy resources).
+ * security options, DNS, ulimits, sysctls, deploy resources, logging).
  *
  * Both sides are reduced to the same plain shape (`Model` below) and compared with
  * deepStrictEqual, so a failure prints the one field that differs. Where prenv differs on
@@ -20,7 +20,8 @@ import { join } from "node:path";
 import { after, describe, test } from "node:test";
 import { loadDefinition } from "../../src/definition/compose.ts";
 import { DefinitionError } from "../../src/definition/errors.ts";
-import type { Definition, ServiceSpec } from "../../src/definition/model.ts";
+import type { Definition, PullPolicy, ServiceSpec } from "../../src/definition/model.ts";
+import { pullPolicyOf } from "../../src/definition/normalize.ts";
 import { planEnvironment } from "../../src/plan/plan.ts";
 import { ROOT } from "../helpers/docker.ts";
 import { composeCli, composeConfig, type ComposeModel, type ComposeService } from "../helpers/compose-reference.ts";
@@ -30,7 +31,8 @@ import { project } from "./compose-fixture.ts";
 /** What both tools must agree on, for one service. */
 interface ServiceModel {
   image?: string;
-  build?: { context: string; dockerfile: string };
+  /** `inline`: the text of a dockerfile_inline, instead of the Dockerfile's name. */
+  build?: { context: string; dockerfile: string } | { context: string; inline: string };
   command?: string[];
   entrypoint?: string[];
   environment: Record<string, string>;
@@ -39,11 +41,14 @@ interface ServiceModel {
   networks: Record<string, string[]>;
   mounts: string[];
   profiles: string[];
+  /** pull_policy as prenv reads it: "missing", "refresh after 86400000 ms"... */
+  pullPolicy?: string;
+  platform?: string;
   /** How the container runs: limits, signal, security, DNS, from the service's keys or deploy.resources. */
   runtime: Pick<ServiceSpec, (typeof RUNTIME)[number]>;
 }
 
-const RUNTIME = ["readOnly", "stopSignal", "securityOpt", "capDrop", "dns", "ulimits", "sysctls", "memoryBytes", "memoryReservationBytes", "nanoCpus", "pidsLimit"] as const;
+const RUNTIME = ["readOnly", "stopSignal", "securityOpt", "capDrop", "dns", "ulimits", "sysctls", "memoryBytes", "memoryReservationBytes", "nanoCpus", "pidsLimit", "logging"] as const;
 
 /** Only the fields that are set, so that an absent key and an undefined one compare equal. */
 const defined = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
@@ -63,6 +68,8 @@ const port = (p: { target: number; published?: number | string; publishedEnd?: n
   `${p.hostIp ?? ""}:${p.published ?? ""}${p.publishedEnd ? `-${p.publishedEnd}` : ""}:${p.target}/${p.protocol}`;
 const dependency = (d: { condition: string; required: boolean; restart?: boolean }): string => `${d.condition} required=${d.required} restart=${d.restart ?? false}`;
 
+const pullPolicyText = (p: PullPolicy | undefined): string => (p === undefined ? "invalid" : p.policy === "refresh" ? `refresh after ${p.afterMs} ms` : p.policy);
+
 function prenvModel(definition: Definition): Model {
   const plan = planEnvironment(definition);
   const services: Record<string, ServiceModel> = {};
@@ -70,7 +77,7 @@ function prenvModel(definition: Definition): Model {
     const spec = s.spec;
     services[s.name] = {
       ...(spec.image ? { image: spec.image } : {}),
-      ...(spec.build ? { build: { context: spec.build.context, dockerfile: spec.build.dockerfile } } : {}),
+      ...(spec.build ? { build: { context: spec.build.context, ...(spec.build.dockerfileInline !== undefined ? { inline: spec.build.dockerfileInline } : { dockerfile: spec.build.dockerfile }) } } : {}),
       ...(spec.command ? { command: spec.command } : {}),
       ...(spec.entrypoint ? { entrypoint: spec.entrypoint } : {}),
       environment: byKey(spec.environment),
@@ -79,6 +86,8 @@ function prenvModel(definition: Definition): Model {
       networks: byKey(Object.fromEntries(Object.entries(Object.keys(spec.networks).length > 0 ? spec.networks : { default: { aliases: [] } }).map(([k, n]) => [k, sorted(n.aliases)]))),
       mounts: sorted(spec.mounts.map((m) => (m.type === "tmpfs" ? `tmpfs::${m.target}` : `${m.type}:${m.source ?? ""}:${m.target}${m.readOnly ? ":ro" : ""}`))),
       profiles: sorted(spec.profiles),
+      ...(spec.pullPolicy ? { pullPolicy: pullPolicyText(spec.pullPolicy) } : {}),
+      ...(spec.platform ? { platform: spec.platform } : {}),
       runtime: defined(Object.fromEntries(RUNTIME.map((k) => [k, spec[k]]))),
     };
   }
@@ -101,7 +110,7 @@ function composeModel(config: ComposeModel): Model {
     for (const v of s.volumes ?? []) if (v.type === "volume" && v.source) volumeKeys.add(v.source);
     services[name] = {
       ...(s.image ? { image: s.image } : {}),
-      ...(s.build ? { build: { context: s.build.context, dockerfile: s.build.dockerfile ?? "Dockerfile" } } : {}),
+      ...(s.build ? { build: { context: s.build.context, ...(s.build.dockerfile_inline !== undefined ? { inline: s.build.dockerfile_inline } : { dockerfile: s.build.dockerfile ?? "Dockerfile" }) } } : {}),
       ...(s.command ? { command: s.command } : {}),
       ...(s.entrypoint ? { entrypoint: s.entrypoint } : {}),
       // A bare KEY whose variable is unset is null in Compose's model and absent from the container.
@@ -111,6 +120,8 @@ function composeModel(config: ComposeModel): Model {
       networks: byKey(Object.fromEntries(Object.entries(networks).map(([k, n]) => [k, sorted(n?.aliases ?? [])]))),
       mounts: sorted(composeMounts(s)),
       profiles: sorted(s.profiles ?? []),
+      ...(s.pull_policy ? { pullPolicy: pullPolicyText(pullPolicyOf(s.pull_policy)) } : {}),
+      ...(s.platform ? { platform: s.platform } : {}),
       runtime: composeRuntime(s),
     };
   }
@@ -136,6 +147,7 @@ function composeRuntime(s: ComposeService): ServiceModel["runtime"] {
     memoryReservationBytes: reserved === undefined ? undefined : Number(reserved),
     nanoCpus: cpus === undefined ? undefined : Math.round(cpus * 1e9),
     pidsLimit: s.pids_limit ?? limits?.pids,
+    logging: s.logging && { ...(s.logging.driver ? { driver: s.logging.driver } : {}), options: s.logging.options ?? {} },
   });
 }
 

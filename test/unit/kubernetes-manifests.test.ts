@@ -164,3 +164,31 @@ describe("Kubernetes typed statuses", () => {
     assert.deepEqual(limited.resources, { limits: { memory: "33554432", cpu: "500000m" }, requests: { memory: "1048576" } });
   });
 });
+
+describe("Kubernetes manifests of logging, pull_policy and platform", () => {
+  test("platform selects nodes, pull_policy is the image pull policy, logging and refresh policies are warnings at the service", () => {
+    const plan = planOf(`
+services:
+  arm:
+    image: busybox
+    platform: linux/aarch64
+    pull_policy: always
+    logging: { driver: syslog }
+  local:
+    image: busybox
+    pull_policy: never
+  daily:
+    image: busybox
+    pull_policy: daily
+`);
+    const arm = manifests(plan, "arm");
+    const pod = arm.workload.body.spec!.template.spec!;
+    assert.deepEqual(pod.nodeSelector, { "kubernetes.io/os": "linux", "kubernetes.io/arch": "arm64" });
+    assert.equal(pod.containers[0]!.imagePullPolicy, "Always");
+    assert.ok(arm.warnings.some((w) => /compose\.yaml:3:3: service "arm": logging: .*syslog driver/.test(w)), arm.warnings.join("\n"));
+    assert.equal(manifests(plan, "local").workload.body.spec!.template.spec!.containers[0]!.imagePullPolicy, "Never");
+    const daily = manifests(plan, "daily");
+    assert.equal(daily.workload.body.spec!.template.spec!.containers[0]!.imagePullPolicy, "IfNotPresent");
+    assert.ok(daily.warnings.some((w) => /service "daily": pull_policy: a kubelet has no refresh window/.test(w)), daily.warnings.join("\n"));
+  });
+});

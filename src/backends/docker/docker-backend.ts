@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { createReadStream, readFileSync, statSync } from "node:fs";
+import { createReadStream, existsSync, readFileSync, statSync } from "node:fs";
 import { lstat, readdir, readlink } from "node:fs/promises";
 import { basename, dirname, isAbsolute, join } from "node:path";
 import { Readable, Transform, Writable, type TransformCallback } from "node:stream";
@@ -13,6 +13,8 @@ import { withTimeout } from "../../util/async.ts";
 import { DockerFaults } from "./faults.ts";
 import { TextTail, Utf8Chunker, writeText } from "../../util/text-streams.ts";
 import { fileContent } from "../../definition/compose.ts";
+import { formatLocation } from "../../definition/errors.ts";
+import { platformOf } from "../../definition/image-ref.ts";
 import type { FileMount, MountSpec } from "../../definition/model.ts";
 import { networksOf, repositoryOf, type Plan, type PlannedService } from "../../plan/plan.ts";
 import {
@@ -93,9 +95,11 @@ export class DockerBackend implements Backend, Updates {
 
   async prepareImage(plan: Plan, service: PlannedService, progress: ImageProgress, signal: AbortSignal): Promise<ImageInfo> {
     let reference = service.image;
+    // A service with a build is built whatever its pull_policy: the tag is the hash of what it is built from.
     if (service.build) reference = await this.build(plan, service, progress, signal);
-    else if (!(await this.imageExists(service.image))) await this.pull(service, progress, signal);
+    else if (await this.mustPull(service)) await this.pull({ name: service.name, image: service.image, ...(service.spec.platform ? { platform: service.spec.platform } : {}) }, progress, signal);
     const image = await this.imageInfo(reference);
+    if (service.spec.platform) await this.checkPlatform(service, reference);
     if (!service.build) return image;
     const baseImages = await Promise.all(baseImagesOf(service.spec.build!).map((ref) => this.imageInfo(ref).catch(() => undefined)));
     return { ...image, baseImages: baseImages.filter((b) => b !== undefined) };
@@ -118,6 +122,45 @@ export class DockerBackend implements Backend, Updates {
     return this.built.get(`${plan.environment}/${service.name}`) ?? (await this.prepareImage(plan, service, () => undefined, new AbortController().signal)).reference;
   }
 
+  /** An image of another platform than the service's (pulled earlier, or all its registry has) is refused before anything is created. */
+  private async checkPlatform(service: PlannedService, reference: string): Promise<void> {
+    const wanted = platformOf(service.spec.platform!);
+    const info = (await this.docker.getImage(reference).inspect()) as Dockerode.ImageInspectInfo & { Variant?: string };
+    const actual = platformOf(`${info.Os}/${info.Architecture}${info.Variant ? `/${info.Variant}` : ""}`);
+    const differs = wanted.os !== actual.os || (wanted.arch !== undefined && wanted.arch !== actual.arch) || (wanted.variant !== undefined && actual.variant !== undefined && wanted.variant !== actual.variant);
+    if (!differs) return;
+    const engine = await this.docker.info().then((i: { OSType?: string; Architecture?: string }) => platformOf(`${i.OSType ?? ""}/${i.Architecture ?? ""}`)).catch(() => undefined);
+    throw new ServiceError(service.name, `service "${service.name}" has platform ${service.spec.platform}, but its image "${reference}" is ${actual.text}${engine ? ` (this engine runs ${engine.text})` : ""}`, {
+      hint: service.build
+        ? "the engine's classic builder builds for the engine's own platform: remove platform, or build on a machine of that platform"
+        : `the registry has no ${service.spec.platform} image of this tag, or the engine cannot pull it: remove platform, use a multi-platform tag, or run on a ${service.spec.platform} engine`,
+    });
+  }
+
+  /** Whether the service's pull_policy asks for a pull now, as Compose decides it; `never` with no image is refused. */
+  private async mustPull(service: PlannedService): Promise<boolean> {
+    const policy = service.spec.pullPolicy ?? { policy: "missing" };
+    if (policy.policy === "always") return true;
+    // The engine reports LastTagTime; the client's types leave Metadata out.
+    const local: (Dockerode.ImageInspectInfo & { Metadata?: { LastTagTime?: string } }) | undefined = await this.docker.getImage(service.image).inspect().catch((e: unknown) => {
+      if (statusOf(e) === 404) return undefined;
+      throw e;
+    });
+    if (local) {
+      if (policy.policy !== "refresh") return false;
+      // Compose's measure: when the image was last tagged here (never, for many pulled images: then it is due).
+      const tagged = Date.parse(local.Metadata?.LastTagTime ?? "");
+      return !(tagged > 0) || Date.now() > tagged + policy.afterMs;
+    }
+    if (policy.policy === "never") {
+      const at = policy.location ? `${formatLocation(policy.location)}: ` : "";
+      throw new ServiceError(service.name, `${at}image "${service.image}" of service "${service.name}" is not on this engine, and its pull_policy is never`, {
+        hint: `pull or build it first (docker pull ${service.image}), or use pull_policy: missing`,
+      });
+    }
+    return true;
+  }
+
   private async imageExists(reference: string): Promise<boolean> {
     try {
       await this.docker.getImage(reference).inspect();
@@ -128,16 +171,15 @@ export class DockerBackend implements Backend, Updates {
     }
   }
 
-  private async pull(service: { name: string; image: string }, progress: ImageProgress, signal: AbortSignal): Promise<void> {
+  private async pull(service: { name: string; image: string; platform?: string }, progress: ImageProgress, signal: AbortSignal): Promise<void> {
     progress("pulling");
     try {
-      const stream = await this.docker.pull(service.image, { abortSignal: signal });
+      const stream = await this.docker.pull(service.image, { abortSignal: signal, ...(service.platform ? { platform: service.platform } : {}) });
       await this.follow(stream, (event) => {
         if (event.status && event.id) progress("pulling", `${event.id}: ${event.status}`);
       });
     } catch (cause) {
-      const message = firstLine((cause as Error).message).replace(/^\(HTTP code \d+\) [a-z ]+ - /, "");
-      throw new ServiceError(service.name, `image "${service.image}" cannot be pulled: ${message}`, {
+      throw new ServiceError(service.name, `image "${service.image}" cannot be pulled: ${engineMessage(cause)}`, {
         hint: "check the image name and tag; for a private registry run `docker login <registry>` first",
         cause,
       });
@@ -155,29 +197,48 @@ export class DockerBackend implements Backend, Updates {
     } catch {
       // no .dockerignore: send the whole context
     }
+    // An inline Dockerfile goes into the tar under a name no file of the context has.
+    let dockerfile = build.dockerfile;
+    if (build.dockerfileInline !== undefined) for (let n = 1; existsSync(join(build.context, dockerfile)); n++) dockerfile = `${build.dockerfile}-${n}`;
     // As the Docker CLI does: the Dockerfile and .dockerignore are sent whatever it says.
-    const ignored = (rel: string) => rel !== build.dockerfile && rel !== ".dockerignore" && ignore.ignores(rel);
+    const ignored = (rel: string) => rel !== dockerfile && rel !== ".dockerignore" && ignore.ignores(rel);
     // A tag shared by different contents (the definition's hash, say) could hand one run
     // the image another run built a moment later. The tag names everything the build reads
-    // (the context, the Dockerfile wherever it is, args, target, the base images as they are
-    // here), so an image under it is what a build would make: it is used as it is.
+    // (the context, the Dockerfile wherever it is or its inline text, the platform, args,
+    // target, the base images as they are here), so an image under it is what a build would
+    // make: it is used as it is, unless pull_policy is build.
     const bases = await Promise.all(baseImagesOf(build).map(async (ref) => [ref, (await this.imageExists(ref)) ? (await this.docker.getImage(ref).inspect()).Id : null] as const));
-    const tag = `${repositoryOf(service.image)}:${await contextHash(build, ignored, bases)}`;
-    if (await this.imageExists(tag)) {
+    const tag = `${repositoryOf(service.image)}:${await contextHash(build, service.spec.platform, ignored, bases)}`;
+    if (service.spec.pullPolicy?.policy !== "build" && (await this.imageExists(tag))) {
       progress("building", "up to date: an image built from the same sources exists");
       this.built.set(`${plan.environment}/${service.name}`, tag);
       return tag;
     }
-    const tar = Readable.from(pack(build.context, { ignore: (name) => ignored(name.slice(build.context.length + 1)) }));
+    const inline = build.dockerfileInline;
+    const tar = Readable.from(
+      pack(build.context, {
+        ignore: (name) => ignored(name.slice(build.context.length + 1)),
+        ...(inline !== undefined
+          ? {
+              finalize: false,
+              finish: (archive: tarStream.Pack) => {
+                archive.entry({ name: dockerfile, mode: 0o644 }, inline);
+                archive.finalize();
+              },
+            }
+          : {}),
+      }),
+    );
     const output: string[] = [];
     try {
       const stream: NodeJS.ReadableStream = await this.docker.buildImage(tar, {
         t: tag,
         // The classic builder leaves a failed step's container behind, unlabelled, unless told.
         forcerm: true,
-        dockerfile: build.dockerfile,
+        dockerfile,
         buildargs: build.args,
         ...(build.target ? { target: build.target } : {}),
+        ...(service.spec.platform ? { platform: service.spec.platform } : {}),
         labels: { [LABELS.project]: plan.project, [LABELS.version]: this.version },
         abortSignal: signal,
       });
@@ -191,7 +252,7 @@ export class DockerBackend implements Backend, Updates {
       });
     } catch (cause) {
       throw new ServiceError(service.name, `building the image failed: ${firstLine((cause as Error).message)}`, {
-        hint: `fix the Dockerfile (${build.dockerfile}) or the build context ${build.context}`,
+        hint: `fix the Dockerfile (${build.dockerfileInline !== undefined ? "build.dockerfile_inline" : build.dockerfile}) or the build context ${build.context}`,
         logTail: output.slice(-15).join("\n"),
         cause,
       });
@@ -271,6 +332,7 @@ export class DockerBackend implements Backend, Updates {
     const links = spec.links.map((l) => `${containerName(plan.environment, l.service)}:${l.alias}`);
     const container = await this.docker.createContainer({
       name: containerName(plan.environment, service.name),
+      ...(spec.platform ? { platform: spec.platform } : {}),
       Image: await this.imageOf(plan, service),
       ...(spec.command ? { Cmd: spec.command } : {}),
       ...(spec.entrypoint ? { Entrypoint: spec.entrypoint } : {}),
@@ -309,6 +371,12 @@ export class DockerBackend implements Backend, Updates {
         NetworkMode: sharedStack ?? first!.name,
       },
       ...(sharedStack ? {} : { NetworkingConfig: { EndpointsConfig: { [first!.name]: { Aliases: first!.aliases, Links: links } } } }),
+    }).catch((cause: unknown) => {
+      // The engine checks the settings here, the log driver's options among them.
+      throw new ServiceError(service.name, `the container could not be created: ${engineMessage(cause)}`, {
+        hint: spec.logging ? "check the service's logging.driver and its options (the engine validates them now), and its other settings" : "check the service's settings against the engine's message",
+        cause,
+      });
     });
     // Secrets and configs from variables or inline content: written into the container before it starts.
     const written = (spec.files ?? []).flatMap((f) => {
@@ -324,12 +392,15 @@ export class DockerBackend implements Backend, Updates {
     try {
       await this.docker.getContainer(containerName(plan.environment, service.name)).start();
     } catch (cause) {
-      const message = (cause as Error).message;
+      const message = engineMessage(cause);
       const portTaken = /port is already allocated|address already in use/i.test(message);
-      throw new ServiceError(service.name, `the container could not start: ${firstLine(message).replace(/^\(HTTP code \d+\) [a-z ]+ - /, "")}`, {
+      const logging = /logging driver/i.test(message);
+      throw new ServiceError(service.name, `the container could not start: ${message}`, {
         hint: portTaken
           ? "a published host port is already in use: free it, or publish the container port alone (\"8080\") so that a free host port is chosen"
-          : "check the image's entrypoint and command, and the service's volumes and user",
+          : logging
+            ? "the service's logging driver could not start on this engine: check logging.driver and its options (an address the driver can reach), or remove logging to use the engine's default"
+            : "check the image's entrypoint and command, and the service's volumes and user",
         cause,
       });
     }
@@ -773,11 +844,6 @@ export function containerNetworkReachable(platform: string, dockerHost: string |
 }
 
 /**
- * What an image is built from, as a short hash: every file of the context that is sent
- * (path, mode and content, in a fixed order), the Dockerfile's name, the build args and
- * the target.
- */
-/**
  * The images a Dockerfile builds FROM (not its own stages, not scratch, not references
  * made of build arguments, which only the builder resolves); none when it cannot be read.
  */
@@ -788,7 +854,7 @@ function dockerfilePath(build: NonNullable<PlannedService["spec"]["build"]>): st
 export function baseImagesOf(build: NonNullable<PlannedService["spec"]["build"]>): string[] {
   let text: string;
   try {
-    text = readFileSync(dockerfilePath(build), "utf8");
+    text = build.dockerfileInline ?? readFileSync(dockerfilePath(build), "utf8");
   } catch {
     return [];
   }
@@ -805,19 +871,22 @@ export function baseImagesOf(build: NonNullable<PlannedService["spec"]["build"]>
 }
 
 /**
- * What names a built image: the Dockerfile's text (it may live outside the context), args,
- * target, the base images' IDs (null when not here: the build would pull them) and every
- * file of the context the build is sent.
+ * What names a built image: the Dockerfile's text (inline, or read wherever it lives), its
+ * name, the platform, args, target, the base images' IDs (null when not here: the build
+ * would pull them) and every file of the context that is sent (path, mode and content, in
+ * a fixed order).
  */
-async function contextHash(build: NonNullable<PlannedService["spec"]["build"]>, ignored: (rel: string) => boolean, bases: readonly (readonly [string, string | null])[]): Promise<string> {
+async function contextHash(build: NonNullable<PlannedService["spec"]["build"]>, platform: string | undefined, ignored: (rel: string) => boolean, bases: readonly (readonly [string, string | null])[]): Promise<string> {
   const hash = createHash("sha256");
-  let dockerfileText: string | null = null;
-  try {
-    dockerfileText = readFileSync(dockerfilePath(build), "utf8");
-  } catch {
-    // the build reports the missing Dockerfile
+  let dockerfileText: string | null = build.dockerfileInline ?? null;
+  if (dockerfileText === null) {
+    try {
+      dockerfileText = readFileSync(dockerfilePath(build), "utf8");
+    } catch {
+      // the build reports the missing Dockerfile
+    }
   }
-  hash.update(JSON.stringify({ dockerfile: build.dockerfile, dockerfileText, args: Object.entries(build.args).sort(([a], [b]) => a.localeCompare(b)), target: build.target ?? null, bases }));
+  hash.update(JSON.stringify({ dockerfile: build.dockerfile, dockerfileText, platform: platform ?? null, args: Object.entries(build.args).sort(([a], [b]) => a.localeCompare(b)), target: build.target ?? null, bases }));
   const walk = async (rel: string): Promise<void> => {
     const entries = await readdir(rel ? `${build.context}/${rel}` : build.context, { withFileTypes: true });
     for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
@@ -894,9 +963,11 @@ function mountOf(m: MountSpec, plan: Plan): Dockerode.MountSettings {
   }
 }
 
-/** read_only, security_opt, cap_drop, dns, ulimits, sysctls and the resource limits, as HostConfig fields. */
+/** read_only, security_opt, cap_drop, dns, ulimits, sysctls, logging and the resource limits, as HostConfig fields. */
 function limitsOf(spec: PlannedService["spec"]): Dockerode.HostConfig {
   return {
+    // An empty Type is the engine's default driver (which the options then configure).
+    ...(spec.logging ? { LogConfig: { Type: spec.logging.driver ?? "", Config: spec.logging.options } } : {}),
     ...(spec.readOnly !== undefined ? { ReadonlyRootfs: spec.readOnly } : {}),
     ...(spec.securityOpt ? { SecurityOpt: spec.securityOpt } : {}),
     ...(spec.capDrop ? { CapDrop: spec.capDrop } : {}),
@@ -936,6 +1007,11 @@ function rejectAfter(ms: number, message: string): Promise<never> {
 
 function firstLine(text: string): string {
   return text.split("\n")[0]!.trim();
+}
+
+/** What the engine said, without the client's "(HTTP code 400) bad parameter - " in front. */
+function engineMessage(cause: unknown): string {
+  return firstLine(cause instanceof Error ? cause.message : String(cause)).replace(/^\(HTTP code \d+\) [a-z ]+ - /, "");
 }
 
 /** The engine's output streams could not be read. */

@@ -20,6 +20,7 @@ import type {
 import { relative } from "node:path";
 import type { MountSpec, ServiceSpec } from "../../definition/model.ts";
 import { formatLocation } from "../../definition/errors.ts";
+import { platformOf } from "../../definition/image-ref.ts";
 import { networksOf, type Plan, type PlannedService } from "../../plan/plan.ts";
 import { looksSecret } from "../../secrets/redact.ts";
 import { LABELS } from "../backend.ts";
@@ -162,7 +163,7 @@ export function serviceManifests(input: ManifestInput): ServiceManifests {
   const container: V1Container = {
     name,
     image: input.image,
-    imagePullPolicy: "IfNotPresent",
+    imagePullPolicy: spec.pullPolicy?.policy === "always" ? "Always" : spec.pullPolicy?.policy === "never" ? "Never" : "IfNotPresent",
     // Compose's entrypoint replaces the image's ENTRYPOINT (Kubernetes' command), its command the CMD (args).
     ...(spec.entrypoint ? { command: spec.entrypoint } : {}),
     ...(spec.command ? { args: spec.command } : {}),
@@ -188,6 +189,11 @@ export function serviceManifests(input: ManifestInput): ServiceManifests {
     restartPolicy: service.runsToCompletion ? "Never" : "Always",
     ...(volumes.length > 0 ? { volumes } : {}),
   };
+  if (spec.platform) {
+    // The well-known node labels; a variant (arm/v7) has none, so only os and arch select.
+    const { os, arch } = platformOf(spec.platform);
+    podSpec.nodeSelector = { "kubernetes.io/os": os, ...(arch ? { "kubernetes.io/arch": arch } : {}) };
+  }
   if (spec.hostname) {
     if (isDnsName(spec.hostname)) podSpec.hostname = spec.hostname;
     else warn("hostname", `"${spec.hostname}" is not a DNS label, which Kubernetes requires; the pod keeps its own name`);
@@ -201,6 +207,8 @@ export function serviceManifests(input: ManifestInput): ServiceManifests {
     if (isQualifiedName(key)) podAnnotations[key] = value;
     else warn("labels", `"${key}" is not a Kubernetes annotation key ([prefix/]name), so the pod does not carry it`);
   }
+  if (spec.pullPolicy?.policy === "refresh") warn("pull_policy", "a kubelet has no refresh window: the image is pulled when the node does not have it (IfNotPresent)");
+  if (spec.logging) warn("logging", `the cluster's own log handling applies; the ${spec.logging.driver ?? "default"} driver and its options are not used (prenv reads pod logs through the API)`);
   if (spec.init !== undefined) warn("init", "Kubernetes has no init process for containers; the command runs as PID 1");
   if (spec.restart && !service.runsToCompletion && !["no", "always", "unless-stopped"].includes(spec.restart.split(":")[0]!)) {
     warn("restart", `"${spec.restart}": a Deployment restarts its pod after every exit`);

@@ -1,0 +1,211 @@
+/**
+ * Compose keys about a service's logs, images and lifecycle (logging, pull_policy, platform,
+ * build.dockerfile_inline, post_start / pre_stop, build.additional_contexts), on a real
+ * engine: each reaches the container, the image step or the boot as Compose has it.
+ */
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { up, BootError } from "../../src/engine/up.ts";
+import { loadDefinition } from "../../src/definition/compose.ts";
+import { DefinitionError, formatDiagnostic } from "../../src/definition/errors.ts";
+import { containerName } from "../../src/backends/docker/docker-backend.ts";
+import { logTail } from "../../src/engine/logs.ts";
+import { BUSYBOX, REGISTRY_BUSYBOX, backend, docker, environmentNames, leftovers, owner, planFor, project } from "../helpers/docker.ts";
+
+const named = environmentNames();
+
+/** The error a definition is refused with, as the CLI prints it. */
+function refusal(dir: string): string {
+  try {
+    loadDefinition({ cwd: dir, env: {} });
+  } catch (e) {
+    if (e instanceof DefinitionError) return e.message;
+    throw e;
+  }
+  assert.fail("the definition was accepted");
+}
+
+describe("logging", () => {
+  test("the driver and its options reach the container, and prenv still reads the logs back", async () => {
+    const dir = project({
+      "compose.yaml": `services:
+  rotated:
+    image: ${BUSYBOX}
+    command: ["sh", "-c", "echo from-rotated; exec sleep 600"]
+    logging:
+      driver: json-file
+      options: { max-size: 1m, max-file: 2 }
+  shipped:
+    image: ${BUSYBOX}
+    command: ["sh", "-c", "echo from-shipped; exec sleep 600"]
+    logging:
+      driver: syslog
+      options:
+        syslog-address: udp://127.0.0.1:5514
+`,
+    });
+    const env = named("logging");
+    const definition = loadDefinition({ cwd: dir, env: {} });
+    assert.deepEqual(definition.warnings.map(formatDiagnostic), [], "drivers the engine keeps a copy of are no warning");
+    await up(planFor(dir, env), { backend, owner });
+    const rotated = await docker.getContainer(containerName(env, "rotated")).inspect();
+    assert.deepEqual(rotated.HostConfig.LogConfig, { Type: "json-file", Config: { "max-size": "1m", "max-file": "2" } });
+    const shipped = await docker.getContainer(containerName(env, "shipped")).inspect();
+    assert.equal(shipped.HostConfig.LogConfig?.Type, "syslog");
+    // Docker 20.10+ keeps a local copy of what syslog ships (dual logging): prenv reads it.
+    assert.match(await logTail(backend, env, "shipped"), /from-shipped/);
+    assert.match(await logTail(backend, env, "rotated"), /from-rotated/);
+  });
+
+  test("a driver whose logs cannot be read back is a warning at its position; with a log readiness check, an error", () => {
+    const dir = project({
+      "compose.yaml": `services:
+  quiet:
+    image: ${BUSYBOX}
+    logging:
+      driver: none
+  uncached:
+    image: ${BUSYBOX}
+    logging:
+      driver: syslog
+      options: { cache-disabled: "true" }
+`,
+    });
+    const warnings = loadDefinition({ cwd: dir, env: {} }).warnings.map(formatDiagnostic);
+    assert.equal(warnings.length, 2, warnings.join("\n"));
+    assert.match(warnings[0]!, /compose\.yaml:5:7: .*logging driver "none" keeps no log: prenv cannot read this service's output back/);
+    assert.match(warnings[1]!, /compose\.yaml:10:18: .*cache-disabled/);
+
+    const waiting = project({
+      "compose.yaml": `services:
+  quiet:
+    image: ${BUSYBOX}
+    logging: { driver: none }
+    x-prenv:
+      ready: [{ log: "started" }]
+`,
+    });
+    assert.match(refusal(waiting), /compose\.yaml:4:24: .*"none" keeps no log, so the x-prenv\.ready log check can never pass/);
+  });
+
+  test("a driver the engine cannot start fails the boot naming the service and the logging key", async () => {
+    const dir = project({
+      "compose.yaml": `services:
+  app:
+    image: ${BUSYBOX}
+    command: ["sleep", "600"]
+    logging:
+      driver: syslog
+      options: { syslog-address: "unix:///nonexistent/prenv.sock" }
+`,
+    });
+    const env = named("logfail");
+    const failure = await up(planFor(dir, env), { backend, owner }).then(
+      () => assert.fail("the boot succeeded"),
+      (e: unknown) => e,
+    );
+    assert.ok(failure instanceof BootError, String(failure));
+    assert.equal(failure.failure.service, "app");
+    assert.match(failure.message, /the container could not be created: .*nonexistent\/prenv\.sock/);
+    assert.match(failure.failure.hint ?? "", /logging\.driver and its options/);
+  });
+});
+
+describe("pull_policy", () => {
+  /** Which services went through the pulling and building phases in a boot of `dir`. */
+  async function imageSteps(dir: string, env: string): Promise<{ pulled: string[]; built: string[] }> {
+    const pulled = new Set<string>();
+    const built = new Set<string>();
+    await up(planFor(dir, env), {
+      backend,
+      owner,
+      onEvent: (e) => {
+        if (e.phase === "pulling") pulled.add(e.service);
+        if (e.phase === "building") built.add(e.service);
+      },
+    });
+    return { pulled: [...pulled].sort(), built: [...built].sort() };
+  }
+
+  test("always pulls an image that is present, missing and if_not_present do not, refresh policies pull when the tag is old enough", async () => {
+    const present = await docker.getImage(REGISTRY_BUSYBOX).inspect().catch(() => undefined);
+    if (!present) await new Promise<void>((resolve, reject) => docker.pull(REGISTRY_BUSYBOX, (e: Error | null, s: NodeJS.ReadableStream) => (e ? reject(e) : docker.modem.followProgress(s, (err) => (err ? reject(err) : resolve())))));
+    const tagged = Date.parse((await docker.getImage(REGISTRY_BUSYBOX).inspect() as { Metadata?: { LastTagTime?: string } }).Metadata?.LastTagTime ?? "");
+    const service = (name: string, policy: string) => `  ${name}:\n    image: ${REGISTRY_BUSYBOX}\n    command: ["sleep", "600"]\n    pull_policy: ${policy}\n`;
+    const dir = project({
+      "compose.yaml": `services:\n${service("always", "always")}${service("missing", "missing")}${service("present", "if_not_present")}${service("often", "every_1s")}${service("weekly", "weekly")}`,
+    });
+    const steps = await imageSteps(dir, named("pull"));
+    const weeklyDue = !(tagged > 0) || Date.now() > tagged + 7 * 86_400_000;
+    assert.deepEqual(steps.pulled, ["always", "often", ...(weeklyDue ? ["weekly"] : [])]);
+  });
+
+  test("never refuses a missing image at its position before anything is created", async () => {
+    const dir = project({ "compose.yaml": `services:\n  app:\n    image: prenv-test/not-here-h10k:1\n    pull_policy: never\n` });
+    const env = named("never");
+    const failure = await up(planFor(dir, env), { backend, owner }).then(() => assert.fail("the boot succeeded"), (e: unknown) => e);
+    assert.ok(failure instanceof BootError, String(failure));
+    assert.match(failure.message, /compose\.yaml:4:18: image "prenv-test\/not-here-h10k:1" of service "app" is not on this engine, and its pull_policy is never/);
+    assert.equal(failure.failure.service, "app");
+    assert.deepEqual(await leftovers(env), { containers: 0, networks: 0, volumes: 0 });
+  });
+
+  test("build builds although the image exists; without a build section, or with a value Compose refuses, it is an error at its position", async () => {
+    const dir = project({
+      "compose.yaml": `services:\n  app:\n    image: ${BUSYBOX}\n    build: .\n    pull_policy: build\n    command: ["sleep", "600"]\n`,
+      Dockerfile: `FROM ${BUSYBOX}\n`,
+    });
+    const steps = await imageSteps(dir, named("build"));
+    assert.deepEqual(steps, { pulled: [], built: ["app"] });
+
+    assert.match(refusal(project({ "compose.yaml": `services:\n  app:\n    image: ${BUSYBOX}\n    pull_policy: build\n` })), /compose\.yaml:4:18: .*pull_policy: build but no build section/);
+    assert.match(refusal(project({ "compose.yaml": `services:\n  app:\n    image: ${BUSYBOX}\n    pull_policy: every_1x\n` })), /compose\.yaml:4:18: .*pull_policy "every_1x" is not a pull policy/);
+  });
+});
+
+describe("platform", () => {
+  test("the engine's own platform boots; another one is refused naming the service, before anything is created, in each image step", async () => {
+    const ok = project({ "compose.yaml": `services:\n  app:\n    image: ${BUSYBOX}\n    command: ["sleep", "600"]\n    platform: linux/amd64\n` });
+    const env = named("platform");
+    await up(planFor(ok, env), { backend, owner });
+    assert.equal((await docker.getContainer(containerName(env, "app")).inspect()).State.Running, true);
+
+    const cases: [string, string, RegExp][] = [
+      ["present", `    image: ${BUSYBOX}\n`, /service "app" has platform linux\/arm64, but its image "prenv-test\/busybox:1" is linux\/amd64 \(this engine runs linux\/amd64\)/],
+      // The local registry holds an amd64 image, not a multi-platform index: the engine pulls it for any platform asked.
+      ["pulled", `    image: ${REGISTRY_BUSYBOX}\n    pull_policy: always\n`, /service "app" has platform linux\/arm64, but its image "localhost:5000\/prenv-test\/busybox:1" is linux\/amd64/],
+      // The classic builder builds for the engine's platform (from the local amd64 base image).
+      ["built", `    image: prenv-test/platform-h10k\n    build: .\n`, /service "app" has platform linux\/arm64, but its image "prenv-test\/platform-h10k:[0-9a-f]+" is linux\/amd64/],
+    ];
+    for (const [what, lines, expected] of cases) {
+      const dir = project({ "compose.yaml": `services:\n  app:\n${lines}    command: ["sleep", "600"]\n    platform: linux/arm64\n`, Dockerfile: `FROM ${BUSYBOX}\nRUN true\n` });
+      const other = named(`platform-${what}`);
+      const failure = await up(planFor(dir, other), { backend, owner }).then(() => assert.fail(`${what}: the boot succeeded`), (e: unknown) => e);
+      assert.ok(failure instanceof BootError, String(failure));
+      assert.equal(failure.failure.service, "app", what);
+      assert.match(failure.message, expected, what);
+      assert.deepEqual(await leftovers(other), { containers: 0, networks: 0, volumes: 0 }, what);
+    }
+    assert.match(refusal(project({ "compose.yaml": `services:\n  app:\n    image: ${BUSYBOX}\n    platform: "linux amd64"\n` })), /compose\.yaml:4:15: .*platform "linux amd64" is not os\[\/arch\[\/variant\]\]/);
+  });
+});
+
+describe("build.dockerfile_inline", () => {
+  test("the inline text is built, beside a context file of the same name; the image's tag changes with the text", async () => {
+    const inline = (word: string) => `services:\n  app:\n    image: prenv-test/inline-h10k\n    build:\n      context: .\n      dockerfile_inline: |\n        FROM ${BUSYBOX}\n        COPY .prenv-dockerfile-inline /from-context\n        RUN echo ${word} > /word\n    command: ["sleep", "600"]\n`;
+    const files = { ".prenv-dockerfile-inline": "a file of the context\n" };
+    const first = project({ "compose.yaml": inline("one"), ...files });
+    const env = named("inline");
+    const booted = await up(planFor(first, env), { backend, owner });
+    assert.equal((await backend.exec(env, "app", ["cat", "/word"])).output, "one\n");
+    assert.equal((await backend.exec(env, "app", ["cat", "/from-context"])).output, "a file of the context\n");
+    const second = project({ "compose.yaml": inline("two"), ...files });
+    const other = named("inline2");
+    const rebooted = await up(planFor(second, other), { backend, owner });
+    assert.equal((await backend.exec(other, "app", ["cat", "/word"])).output, "two\n");
+    assert.notEqual(rebooted.services[0]!.image.reference, booted.services[0]!.image.reference, "the text is part of the tag");
+
+    const both = project({ "compose.yaml": `services:\n  app:\n    build:\n      context: .\n      dockerfile: Dockerfile\n      dockerfile_inline: "FROM ${BUSYBOX}"\n` });
+    assert.match(refusal(both), /compose\.yaml:6:26: .*build has both dockerfile and dockerfile_inline/);
+  });
+});
