@@ -30,9 +30,14 @@ interface FileResult {
   planMs: number;
   validateMs: number;
   composeMs: number;
+  /** `node -e 0` and `prenv --version` in the same hyperfine run: Node's start-up, then the CLI's own (commander). */
+  nodeMs: number;
+  cliMs: number;
   planRatio: number;
   validateRatio: number;
 }
+
+const share = (part: number, whole: number) => `${Math.round((100 * part) / whole)}%`;
 
 interface HyperfineResult {
   command: string;
@@ -48,6 +53,8 @@ interface HyperfineResult {
  * --format json` (Compose v5) on every compose fixture of the repository: for each file one
  * hyperfine run of the three commands side by side, then the median over the files. Only
  * files that both tools accept are timed (a refusal can stop early); the others are listed.
+ * The same run times `node -e 0` and `prenv --version`, so that plan's time splits into
+ * Node's start-up, the CLI's start-up, and what reading and planning the file adds.
  */
 export async function plan(_ctx: Context): Promise<{ rows: Row[]; data: unknown }> {
   const files = composeFixtures();
@@ -64,6 +71,8 @@ export async function plan(_ctx: Context): Promise<{ rows: Row[]; data: unknown 
       plan: `${NODE} ${CLI} plan --json -f ${file}`,
       validate: `${NODE} ${CLI} validate -f ${file}`,
       compose: `docker compose -f ${file} config --format json`,
+      node: `${NODE} -e 0`,
+      cli: `${NODE} ${CLI} --version`,
     };
     const exported = join(RESULTS, "hyperfine-plan.json");
     await check("hyperfine", ["-N", "--warmup", String(WARMUP), "--runs", String(RUNS), "--style", "none", "--export-json", exported, ...Object.values(commands)], { cwd: ROOT, timeoutMs: 300_000 });
@@ -73,17 +82,19 @@ export async function plan(_ctx: Context): Promise<{ rows: Row[]; data: unknown 
       if (!r) throw new Error(`hyperfine has no result for ${command}`);
       return r.median * 1000;
     };
-    const r = { file, planMs: ms(commands.plan), validateMs: ms(commands.validate), composeMs: ms(commands.compose), planRatio: Number.NaN, validateRatio: Number.NaN };
+    const r = { file, planMs: ms(commands.plan), validateMs: ms(commands.validate), composeMs: ms(commands.compose), nodeMs: ms(commands.node), cliMs: ms(commands.cli), planRatio: Number.NaN, validateRatio: Number.NaN };
     r.planRatio = r.planMs / r.composeMs;
     r.validateRatio = r.validateMs / r.composeMs;
     measured.push(r);
-    log(`plan: ${file}: plan ${fmtMs(r.planMs)}, validate ${fmtMs(r.validateMs)}, docker compose config ${fmtMs(r.composeMs)} (ratios ${r.planRatio.toFixed(2)}, ${r.validateRatio.toFixed(2)})`);
+    log(`plan: ${file}: plan ${fmtMs(r.planMs)}, validate ${fmtMs(r.validateMs)}, docker compose config ${fmtMs(r.composeMs)} (ratios ${r.planRatio.toFixed(2)}, ${r.validateRatio.toFixed(2)}); node -e 0 ${fmtMs(r.nodeMs)}, prenv --version ${fmtMs(r.cliMs)}`);
   }
   // Most of the fixtures must be timed for the median to speak for them.
   if (measured.length < Math.ceil(files.length / 2)) throw new Error(`only ${measured.length} of ${files.length} fixtures are accepted by both prenv and docker compose: ${skipped.map((s) => s.file).join(", ")}`);
   const planMs = median(measured.map((m) => m.planMs));
   const validateMs = median(measured.map((m) => m.validateMs));
   const composeMs = median(measured.map((m) => m.composeMs));
+  const nodeMs = median(measured.map((m) => m.nodeMs));
+  const cliMs = median(measured.map((m) => m.cliMs));
   const planRatio = median(measured.map((m) => m.planRatio));
   const validateRatio = median(measured.map((m) => m.validateRatio));
   const of = `median over ${measured.length} files, ${RUNS} runs each`;
@@ -107,6 +118,30 @@ export async function plan(_ctx: Context): Promise<{ rows: Row[]; data: unknown 
       target: "ratio <= 1.0",
       pass: gate(validateRatio, "<=", 1.0),
     },
+    {
+      suite: "plan",
+      what: "where `prenv plan` spends its time: Node's start-up alone (`node -e 0`), the same runs",
+      prenv: `${fmtMs(nodeMs)} (${of})`,
+      baseline: `Compose v5 ${fmtMs(composeMs)}`,
+      figure: `${fmtMs(nodeMs)}, ${share(nodeMs, planMs)} of plan`,
+      target: "",
+    },
+    {
+      suite: "plan",
+      what: "where `prenv plan` spends its time: the CLI's start-up (`prenv --version` minus `node -e 0`: cli.js, commander)",
+      prenv: `${fmtMs(cliMs - nodeMs)}`,
+      baseline: `prenv --version ${fmtMs(cliMs)}`,
+      figure: `${fmtMs(cliMs - nodeMs)}, ${share(cliMs - nodeMs, planMs)} of plan`,
+      target: "",
+    },
+    {
+      suite: "plan",
+      what: "where `prenv plan` spends its time: the definition (`plan` minus `prenv --version`: loading yaml, zod and prenv's definition code, reading, validating and planning the file)",
+      prenv: `${fmtMs(planMs - cliMs)}`,
+      baseline: `prenv plan ${fmtMs(planMs)}`,
+      figure: `${fmtMs(planMs - cliMs)}, ${share(planMs - cliMs, planMs)} of plan`,
+      target: "",
+    },
   ];
-  return { rows, data: { method: `per file: hyperfine -N --warmup ${WARMUP} --runs ${RUNS}, the three commands side by side; figures are medians over the files`, files: measured, skipped, medians: { planMs, validateMs, composeMs, planRatio, validateRatio } } };
+  return { rows, data: { method: `per file: hyperfine -N --warmup ${WARMUP} --runs ${RUNS}, the five commands (plan, validate, docker compose config, node -e 0, prenv --version) side by side; figures are medians over the files`, files: measured, skipped, medians: { planMs, validateMs, composeMs, nodeMs, cliMs, planRatio, validateRatio } } };
 }

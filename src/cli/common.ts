@@ -1,7 +1,7 @@
 import { RuntimeUnavailableError, ServiceError, UnsupportedError, type Backend } from "../backends/backend.ts";
 import type { BackendSelection } from "../backends/select.ts";
 import { DefinitionError } from "../definition/errors.ts";
-import { BootError, PreflightError } from "../engine/up.ts";
+import { BootError, PreflightError } from "../engine/errors.ts";
 import { PlanError } from "../plan/plan.ts";
 import { VERSION } from "../version.ts";
 

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "../util/zod.ts";
 
 /**
  * The parts of the Compose Specification prenv understands, as zod schemas over the

@@ -31,6 +31,8 @@ export interface LoadOptions {
   variables?: Record<string, string>;
   /** A file among `files` that is a prenv.yml: its prenv keys are not compose keys. */
   embedded?: { file: string; keys: readonly string[] };
+  /** Files the caller has already read and parsed, by absolute path: they are not read again. */
+  parsed?: ReadonlyMap<string, YamlSource>;
 }
 
 export const DEFAULT_FILES = ["compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"];
@@ -72,7 +74,7 @@ export function loadDefinition(options: LoadOptions): Definition {
     return value;
   };
 
-  const loader = new Loader(lookup, (name) => variables[name] ?? env[name] ?? dotenv[name], diagnostics, options.embedded);
+  const loader = new Loader(lookup, (name) => variables[name] ?? env[name] ?? dotenv[name], diagnostics, options.embedded, options.parsed);
   const project = loader.loadProject(files, workingDir);
   throwIfErrors(diagnostics);
 
@@ -170,12 +172,14 @@ class Loader {
 
   /** Reads a variable without recording it in variablesUsed (for secrets' content). */
   private readonly quiet: Lookup;
+  private readonly parsed: ReadonlyMap<string, YamlSource>;
 
-  constructor(lookup: Lookup, quiet: Lookup, diagnostics: Diagnostic[], embedded?: { file: string; keys: readonly string[] }) {
+  constructor(lookup: Lookup, quiet: Lookup, diagnostics: Diagnostic[], embedded?: { file: string; keys: readonly string[] }, parsed: ReadonlyMap<string, YamlSource> = new Map()) {
     this.lookup = lookup;
     this.quiet = quiet;
     this.diagnostics = diagnostics;
     this.embedded = embedded;
+    this.parsed = parsed;
   }
 
   /** `at`: where the including file names these files, for findings about reading them. */
@@ -278,7 +282,7 @@ class Loader {
   private loadFile(file: string, workingDir: string, at?: SourceLocation) {
     if (this.files.has(file)) return this.files.get(file);
     this.files.set(file, undefined);
-    const source = readYaml(file, this.diagnostics, "compose file", at);
+    const source = this.parsed.get(file) ?? readYaml(file, this.diagnostics, "compose file", at);
     if (!source) return undefined;
     if (!isMapping(source.value)) {
       this.diagnostics.push(error("a compose file must be a mapping at the top level", { location: source.locate([]), hint: "start with `services:`" }));

@@ -78,9 +78,12 @@ export function loadEnvironment(options: EnvironmentLoadOptions): EnvironmentDef
   // Where prenv's keys live: the prenv.yml, or `x-prenv` of the first compose file that has one.
   let section: { source: YamlSource; base: Path } | undefined;
   let composeFiles = options.files;
+  // The files read here (the prenv.yml, or compose files searched for `x-prenv`): loadDefinition takes them as they are instead of parsing them again.
+  const parsed = new Map<string, YamlSource>();
   if (prenvFile) {
     const source = readYaml(prenvFile, diagnostics);
     throwIfErrors(diagnostics);
+    parsed.set(prenvFile, source!);
     section = { source: source!, base: [] };
     checkTopKeys(source!, diagnostics);
     if (!composeFiles?.length) composeFiles = composeListOf(source!, diagnostics);
@@ -89,6 +92,7 @@ export function loadEnvironment(options: EnvironmentLoadOptions): EnvironmentDef
     throwIfErrors(diagnostics);
     for (const file of files) {
       const source = readYaml(file, diagnostics, "compose file");
+      if (source) parsed.set(file, source);
       if (source && isMapping(source.value) && source.value["x-prenv"] !== undefined) {
         section = { source, base: ["x-prenv"] };
         break;
@@ -122,6 +126,7 @@ export function loadEnvironment(options: EnvironmentLoadOptions): EnvironmentDef
       files,
       env,
       variables,
+      parsed,
       ...(prenvFile ? { embedded: { file: prenvFile, keys: PRENV_KEYS } } : {}),
     });
     diagnostics.push(...definition.warnings);

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "../util/zod.ts";
 
 /** The shapes of prenv's own keys (prenv.yml, or `x-prenv` in a compose file), after interpolation. */
 

@@ -5,6 +5,9 @@ import { sleep } from "../util/async.ts";
 import { configHash } from "./diff.ts";
 import { logTail } from "./logs.ts";
 import { waitFor } from "./readiness.ts";
+import { BootError, PreflightError } from "./errors.ts";
+
+export { BootError, PreflightError };
 
 export type ServicePhase = "pending" | "pulling" | "building" | "waiting" | "starting" | "checking" | "ready" | "completed" | "failed";
 
@@ -48,30 +51,6 @@ export interface UpResult {
   services: ServiceOutcome[];
   endpoints: Endpoint[];
   durationMs: number;
-}
-
-/** The environment could not be booted; what was created has been removed unless kept. */
-export class BootError extends Error {
-  readonly failure: ServiceError;
-  readonly removed: boolean;
-  constructor(failure: ServiceError, removed: boolean) {
-    super(failure.message, { cause: failure });
-    this.name = "BootError";
-    this.failure = failure;
-    this.removed = removed;
-  }
-}
-
-/** Something stops the boot before anything is created (name clash, taken port). */
-export class PreflightError extends Error {
-  readonly hint: string;
-  readonly service: string | undefined;
-  constructor(message: string, hint: string, service?: string) {
-    super(message);
-    this.name = "PreflightError";
-    this.hint = hint;
-    this.service = service;
-  }
 }
 
 interface Deferred<T> {

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "../util/zod.ts";
 import type { RunReport } from "../engine/run.ts";
 import type { ImageRecord, RunManifest } from "../manifest/manifest.ts";
 import type { TestCaseResult, TestStatus } from "../results/model.ts";

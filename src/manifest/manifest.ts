@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { z } from "zod";
+import { z } from "../util/zod.ts";
 import type { RunReport } from "../engine/run.ts";
 import type { ChaosRecord } from "../chaos/model.ts";
 import { stableJson } from "../util/objects.ts";

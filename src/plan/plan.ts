@@ -2,6 +2,7 @@ import type { Definition, Dependency, PortSpec, ReadinessCheck, ServiceSpec } fr
 import { relative } from "node:path";
 import { formatLocation } from "../definition/errors.ts";
 import { variablePart } from "../engine/endpoints.ts";
+import { compareText } from "../util/text.ts";
 
 /** One service as it will be run: what to start, after what, and how to know it is ready. */
 export interface PlannedService {
@@ -123,7 +124,7 @@ export function planEnvironment(definition: Definition, options: PlanOptions = {
   };
   endpointNamesApart(definition, [...selected]);
   const services = [...selected].map((name) => planned(name, completionAwaited.has(name)));
-  services.sort((a, b) => a.level - b.level || a.name.localeCompare(b.name));
+  services.sort((a, b) => a.level - b.level || compareText(a.name, b.name));
   const test = testService ? planned(testService, true) : undefined;
   const networkKeys = new Set<string>();
   for (const s of [...services, ...(test ? [test] : [])]) for (const n of Object.keys(networksOf(s.spec))) networkKeys.add(n);
