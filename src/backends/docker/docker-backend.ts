@@ -843,13 +843,14 @@ export function containerNetworkReachable(platform: string, dockerHost: string |
   return !dockerHost || dockerHost.startsWith("unix://");
 }
 
+function dockerfilePath(build: NonNullable<PlannedService["spec"]["build"]>): string {
+  return isAbsolute(build.dockerfile) ? build.dockerfile : join(build.context, build.dockerfile);
+}
+
 /**
  * The images a Dockerfile builds FROM (not its own stages, not scratch, not references
  * made of build arguments, which only the builder resolves); none when it cannot be read.
  */
-function dockerfilePath(build: NonNullable<PlannedService["spec"]["build"]>): string {
-  return isAbsolute(build.dockerfile) ? build.dockerfile : join(build.context, build.dockerfile);
-}
 
 export function baseImagesOf(build: NonNullable<PlannedService["spec"]["build"]>): string[] {
   let text: string;
