@@ -406,6 +406,8 @@ export function mergeServices(base: ServiceSpec, over: ServiceSpec): ServiceSpec
     const baseDefaulted = defaultedBuildKeys.get(base.build) ?? [];
     defaultedBuildKeys.set(merged.build, defaulted.filter((k) => baseDefaulted.includes(k)));
   }
+  // Hooks of later files run after the earlier files' ones.
+  for (const key of ["postStart", "preStop"] as const) if (base[key] && over[key]) merged[key] = [...base[key], ...over[key]];
   if (base.healthcheck && over.healthcheck) merged.healthcheck = { ...base.healthcheck, ...definedFields(over.healthcheck), test: over.healthcheck.test.length > 0 ? over.healthcheck.test : base.healthcheck.test };
   return merged;
 }
