@@ -22,6 +22,7 @@ export const buildSchema = z.looseObject({
   dockerfile_inline: z.string().optional(),
   args: listOrDict.optional(),
   target: z.string().optional(),
+  additional_contexts: listOrDict.optional(),
 });
 
 /** A `post_start` / `pre_stop` entry: a command run in the service's container. */
@@ -234,7 +235,7 @@ export const UNSUPPORTED = {
   ],
   build: [
     "entitlements", "ssh", "labels", "cache_from", "cache_to", "no_cache", "no_cache_filter",
-    "additional_contexts", "network", "provenance", "sbom", "pull", "shm_size", "extra_hosts", "isolation",
+    "network", "provenance", "sbom", "pull", "shm_size", "extra_hosts", "isolation",
     "privileged", "secrets", "tags", "ulimits", "platforms",
   ],
   healthcheck: [],

@@ -403,6 +403,7 @@ export function mergeServices(base: ServiceSpec, over: ServiceSpec): ServiceSpec
     const defaulted = defaultedBuildKeys.get(over.build) ?? [];
     const given = Object.fromEntries(Object.entries(over.build).filter(([k]) => !defaulted.includes(k as "context" | "dockerfile")));
     merged.build = { ...base.build, ...given, args: { ...base.build.args, ...over.build.args } };
+    if (base.build.additionalContexts && over.build.additionalContexts) merged.build.additionalContexts = { ...base.build.additionalContexts, ...over.build.additionalContexts };
     const baseDefaulted = defaultedBuildKeys.get(base.build) ?? [];
     defaultedBuildKeys.set(merged.build, defaulted.filter((k) => baseDefaulted.includes(k)));
   }

@@ -35,6 +35,8 @@ export interface BuildSpec {
   dockerfileInline?: string;
   args: Record<string, string>;
   target?: string;
+  /** `additional_contexts` the build can use: name -> an absolute directory, or "docker-image://REF". */
+  additionalContexts?: Record<string, string>;
 }
 
 export interface PortSpec {

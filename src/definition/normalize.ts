@@ -99,6 +99,18 @@ export function normalizeService(raw: RawService, ctx: ServiceContext): ServiceS
     spec.build = { context, dockerfile: b.dockerfile ?? "Dockerfile", args: stringValues(b.args, ctx.lookup) };
     defaultedBuildKeys.set(spec.build, [...(b.context === undefined ? ["context" as const] : []), ...(b.dockerfile === undefined && b.dockerfile_inline === undefined ? ["dockerfile" as const] : [])]);
     if (b.target !== undefined) spec.build.target = b.target;
+    for (const [name, value] of Object.entries(toRecord(b.additional_contexts))) {
+      if (/^docker-image:\/\/./.test(value)) (spec.build.additionalContexts ??= {})[name] = value;
+      else if (!/^[a-z][a-z0-9+.-]*:/i.test(value)) (spec.build.additionalContexts ??= {})[name] = resolve(ctx.workingDir, value);
+      else
+        ctx.diagnostics.push(
+          warning(`build context "${name}" (${value}) is not supported by prenv yet: the build has no context of that name, so FROM ${name} or COPY --from=${name} names an image "${name}"`, {
+            location: ctx.source.locate([...ctx.path, "build", "additional_contexts", ...(Array.isArray(b.additional_contexts) ? [b.additional_contexts.findIndex((e) => e.startsWith(`${name}=`))] : [name])]),
+            service: ctx.name,
+            hint: "use a local directory or docker-image://REF (which prenv maps); for service:NAME, tag that service's image and use docker-image://TAG",
+          }),
+        );
+    }
     if (b.dockerfile_inline !== undefined) {
       if (b.dockerfile !== undefined) fail("build has both dockerfile and dockerfile_inline", ["build", "dockerfile_inline"], "keep one of them (Compose refuses both too)");
       spec.build.dockerfile = INLINE_DOCKERFILE;

@@ -305,3 +305,26 @@ describe("post_start and pre_stop", () => {
     assert.match(refusal(dir), /compose\.yaml:6:9: .*unknown key "workdir" in service "app" \(post_start\.0\)/);
   });
 });
+
+describe("build.additional_contexts", () => {
+  test("COPY --from a directory context and FROM a docker-image:// context build; the context's content is part of the image's tag", async () => {
+    const files = (word: string) => ({
+      "compose.yaml": `services:\n  app:\n    image: prenv-test/contexts-h10h\n    build:\n      context: .\n      additional_contexts:\n        extra: ./other\n        base: docker-image://${BUSYBOX}\n    command: ["sleep", "600"]\n`,
+      Dockerfile: "FROM base\nCOPY --from=extra /file /file\nCOPY --from=extra / /all/\n",
+      "other/file": `${word}\n`,
+    });
+    const env = named("contexts");
+    const booted = await up(planFor(project(files("one")), env), { backend, owner });
+    assert.equal((await backend.exec(env, "app", ["cat", "/file"])).output, "one\n");
+    // Only the context's own files: nothing prenv sends with it.
+    assert.equal((await backend.exec(env, "app", ["ls", "-A", "/all"])).output, "file\n");
+    const other = named("contexts2");
+    const rebooted = await up(planFor(project(files("two")), other), { backend, owner });
+    assert.equal((await backend.exec(other, "app", ["cat", "/file"])).output, "two\n");
+    assert.notEqual(rebooted.services[0]!.image.reference, booted.services[0]!.image.reference, "the context's content is part of the tag");
+
+    const unsupported = project({ "compose.yaml": `services:\n  base:\n    build: .\n  app:\n    build:\n      context: .\n      additional_contexts:\n        svc: service:base\n`, Dockerfile: `FROM ${BUSYBOX}\n` });
+    const warnings = loadDefinition({ cwd: unsupported, env: {} }).warnings.map(formatDiagnostic);
+    assert.ok(warnings.some((w) => /compose\.yaml:8:14: warning: build context "svc" \(service:base\) is not supported by prenv yet/.test(w)), warnings.join("\n"));
+  });
+});

@@ -81,7 +81,7 @@ export interface ComposeHook {
 
 export interface ComposeService {
   image?: string;
-  build?: { context: string; dockerfile?: string; dockerfile_inline?: string };
+  build?: { context: string; dockerfile?: string; dockerfile_inline?: string; additional_contexts?: Record<string, string> };
   command?: string[] | null;
   entrypoint?: string[] | null;
   environment?: Record<string, string | null>;

@@ -33,7 +33,8 @@ import { project } from "./compose-fixture.ts";
 interface ServiceModel {
   image?: string;
   /** `inline`: the text of a dockerfile_inline, instead of the Dockerfile's name. */
-  build?: { context: string; dockerfile: string } | { context: string; inline: string };
+  /** `contexts`: additional_contexts, name -> absolute directory or docker-image://REF. */
+  build?: ({ context: string; dockerfile: string } | { context: string; inline: string }) & { contexts?: Record<string, string> };
   command?: string[];
   entrypoint?: string[];
   environment: Record<string, string>;
@@ -88,7 +89,7 @@ function prenvModel(definition: Definition): Model {
     const spec = s.spec;
     services[s.name] = {
       ...(spec.image ? { image: spec.image } : {}),
-      ...(spec.build ? { build: { context: spec.build.context, ...(spec.build.dockerfileInline !== undefined ? { inline: spec.build.dockerfileInline } : { dockerfile: spec.build.dockerfile }) } } : {}),
+      ...(spec.build ? { build: { context: spec.build.context, ...(spec.build.dockerfileInline !== undefined ? { inline: spec.build.dockerfileInline } : { dockerfile: spec.build.dockerfile }), ...(spec.build.additionalContexts ? { contexts: byKey(spec.build.additionalContexts) } : {}) } } : {}),
       ...(spec.command ? { command: spec.command } : {}),
       ...(spec.entrypoint ? { entrypoint: spec.entrypoint } : {}),
       environment: byKey(spec.environment),
@@ -124,7 +125,7 @@ function composeModel(config: ComposeModel): Model {
     for (const v of s.volumes ?? []) if (v.type === "volume" && v.source) volumeKeys.add(v.source);
     services[name] = {
       ...(s.image ? { image: s.image } : {}),
-      ...(s.build ? { build: { context: s.build.context, ...(s.build.dockerfile_inline !== undefined ? { inline: s.build.dockerfile_inline } : { dockerfile: s.build.dockerfile ?? "Dockerfile" }) } } : {}),
+      ...(s.build ? { build: { context: s.build.context, ...(s.build.dockerfile_inline !== undefined ? { inline: s.build.dockerfile_inline } : { dockerfile: s.build.dockerfile ?? "Dockerfile" }), ...(s.build.additional_contexts ? { contexts: byKey(s.build.additional_contexts) } : {}) } } : {}),
       ...(s.command ? { command: s.command } : {}),
       ...(s.entrypoint ? { entrypoint: s.entrypoint } : {}),
       // A bare KEY whose variable is unset is null in Compose's model and absent from the container.

@@ -15,7 +15,8 @@ import { TextTail, Utf8Chunker, writeText } from "../../util/text-streams.ts";
 import { fileContent } from "../../definition/compose.ts";
 import { formatLocation } from "../../definition/errors.ts";
 import { platformOf } from "../../definition/image-ref.ts";
-import type { FileMount, LifecycleHook, MountSpec } from "../../definition/model.ts";
+import type { BuildSpec, FileMount, LifecycleHook, MountSpec } from "../../definition/model.ts";
+import { INLINE_DOCKERFILE } from "../../definition/normalize.ts";
 import { networksOf, repositoryOf, type Plan, type PlannedService } from "../../plan/plan.ts";
 import {
   LABELS,
@@ -191,9 +192,9 @@ export class DockerBackend implements Backend, Updates {
   }
 
   /** Builds the service's image, tagged by what it is built from; returns the tag. */
-  private async build(plan: Plan, service: PlannedService, progress: ImageProgress, signal: AbortSignal): Promise<string> {
-    const build = service.spec.build!;
+  private async build(plan: Plan, service: PlannedService, progress: ImageProgress, signal: AbortSignal, under?: string): Promise<string> {
     progress("building");
+    const build = await this.withContexts(plan, service, progress, signal);
     const ignore = dockerignore.default();
     try {
       const lines = readFileSync(`${build.context}/.dockerignore`, "utf8").split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("#"));
@@ -222,6 +223,7 @@ export class DockerBackend implements Backend, Updates {
     const tar = Readable.from(
       pack(build.context, {
         ignore: (name) => ignored(name.slice(build.context.length + 1)),
+        ...(under ? { map: (header) => ({ ...header, name: `${under}/${header.name}` }) } : {}),
         ...(inline !== undefined
           ? {
               finalize: false,
@@ -263,6 +265,38 @@ export class DockerBackend implements Backend, Updates {
     }
     this.built.set(`${plan.environment}/${service.name}`, tag);
     return tag;
+  }
+
+  /**
+   * The classic builder has no named contexts: each directory of `additional_contexts` is
+   * built into an image of its own (FROM scratch, its files at /, tagged by their content
+   * hash), and the Dockerfile is sent with `FROM NAME` and `--from=NAME` naming that image
+   * (or the REF of docker-image://REF). The rewritten text, with those tags, is part of the
+   * service image's content hash, so a changed context builds a new image.
+   */
+  private async withContexts(plan: Plan, service: PlannedService, progress: ImageProgress, signal: AbortSignal): Promise<BuildSpec> {
+    const build = service.spec.build!;
+    const named = Object.entries(build.additionalContexts ?? {});
+    if (named.length === 0) return build;
+    let text: string;
+    try {
+      text = build.dockerfileInline ?? readFileSync(dockerfilePath(build), "utf8");
+    } catch {
+      return build; // the build reports the missing Dockerfile
+    }
+    const images = new Map<string, string>();
+    for (const [name, value] of named) {
+      if (value.startsWith("docker-image://")) {
+        images.set(name, value.slice("docker-image://".length));
+        continue;
+      }
+      if (!existsSync(value) || !statSync(value).isDirectory())
+        throw new ServiceError(service.name, `build context "${name}" of service "${service.name}" is not a directory: ${value}`, { hint: "fix the path in build.additional_contexts (relative to the compose file)" });
+      const context: BuildSpec = { context: value, dockerfile: INLINE_DOCKERFILE, dockerfileInline: `FROM scratch\nCOPY ${CONTEXT_DIR}/ /\n`, args: {} };
+      const synthetic = { ...service, name: `${service.name} (context ${name})`, image: `prenv-context/${name.toLowerCase().replace(/[^a-z0-9._-]+/g, "-")}`, spec: { ...service.spec, build: context } };
+      images.set(name, await this.build(plan, synthetic, progress, signal, CONTEXT_DIR));
+    }
+    return { ...build, dockerfile: INLINE_DOCKERFILE, dockerfileInline: rewriteContexts(text, images) };
   }
 
   private follow(stream: NodeJS.ReadableStream, onEvent: (e: { status?: string; id?: string; stream?: string; error?: string }) => void): Promise<void> {
@@ -962,6 +996,23 @@ async function contextHash(build: NonNullable<PlannedService["spec"]["build"]>, 
 }
 
 /** "host:5000/a/b:tag" -> "host:5000/a/b"; "a@sha256:..." -> "a". */
+/** Where a named context's files go in its own build's tar, so that its Dockerfile is not among them. */
+const CONTEXT_DIR = "context";
+
+/** `FROM NAME` and `--from=NAME` (COPY, RUN --mount) naming one of `images`' keys, as that image instead. */
+export function rewriteContexts(dockerfile: string, images: Map<string, string>): string {
+  const swap = (name: string) => images.get(name) ?? name;
+  return dockerfile
+    .split("\n")
+    .map((line) =>
+      line
+        .replace(/^(\s*FROM\s+(?:--\S+\s+)*)(\S+)/i, (_, head: string, ref: string) => head + swap(ref))
+        .replace(/(--from=)([^\s,]+)/gi, (_, head: string, ref: string) => head + swap(ref))
+        .replace(/(--mount=\S*\bfrom=)([^\s,]+)/gi, (_, head: string, ref: string) => head + swap(ref)),
+    )
+    .join("\n");
+}
+
 type HookResult = ExecResult | { exitCode: -1; output: string; failed: string };
 
 /** "compose.yaml:7:9: post_start hook 2 of service "app" (sh -c ...) exited with code 3". */
