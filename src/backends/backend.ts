@@ -19,6 +19,8 @@ export const LABELS = {
   marker: "dev.prenv.marker",
   /** On a service's container: the hash of its resolved spec and image (see engine/diff.ts); an update compares it with the plan. */
   configHash: "dev.prenv.config-hash",
+  /** On a service's container: its post_start and pre_stop hooks (JSON), so that down and gc, which have no definition, run pre_stop, and a restored container its post_start. */
+  hooks: "dev.prenv.hooks",
   /** On the lock object: until when its holder's lease runs (ISO time); a later run may break it after that. */
   leaseUntil: "dev.prenv.lease-until",
   /** On the "expires" marker: when a preview's TTL runs out (ISO time); `gc --expired` removes it after that. */
@@ -131,7 +133,10 @@ export interface ExecOptions {
   signal?: AbortSignal;
   user?: string;
   workdir?: string;
-  env?: Record<string, string>;
+  /** null: the command runs without that variable (a hook's bare KEY, as Compose passes it). */
+  env?: Record<string, string | null>;
+  /** Extended privileges for the command (a hook's `privileged: true`). */
+  privileged?: boolean;
   /**
    * Receives the whole output in whole UTF-8 characters, with backpressure (the result's
    * `output` is then empty); it is not ended.

@@ -40,7 +40,7 @@ export function backendKind(selection: BackendSelection, env: Record<string, str
 
 /** Makes the backend; throws RuntimeUnavailableError when its configuration cannot be read (ping says whether it answers). */
 export function selectBackend(selection: BackendSelection, env: Record<string, string | undefined>, options: { version: string; onWarning?: (message: string) => void }): Backend {
-  if (backendKind(selection, env) === "docker") return new DockerBackend({ version: options.version });
+  if (backendKind(selection, env) === "docker") return new DockerBackend({ version: options.version, ...(options.onWarning ? { onWarning: options.onWarning } : {}) });
   const { config } = loadKubeConfig(
     {
       ...(selection.kubeconfig ? { file: selection.kubeconfig } : {}),

@@ -22,6 +22,16 @@ export const buildSchema = z.looseObject({
   dockerfile_inline: z.string().optional(),
   args: listOrDict.optional(),
   target: z.string().optional(),
+  additional_contexts: listOrDict.optional(),
+});
+
+/** A `post_start` / `pre_stop` entry: a command run in the service's container. */
+export const hookSchema = z.looseObject({
+  command: z.union([z.string(), stringList]),
+  user: z.string().optional(),
+  privileged: z.union([z.boolean(), z.string()]).optional(),
+  working_dir: z.string().optional(),
+  environment: listOrDict.optional(),
 });
 
 export const healthcheckSchema = z.looseObject({
@@ -160,6 +170,8 @@ export const serviceSchema = z.looseObject({
   configs: z.array(fileReference).optional(),
   pull_policy: z.string().optional(),
   platform: z.string().optional(),
+  post_start: z.array(hookSchema).optional(),
+  pre_stop: z.array(hookSchema).optional(),
   logging: z.looseObject({ driver: z.string().optional(), options: z.record(z.string(), z.union([z.string(), z.number(), z.null()])).optional() }).optional(),
 });
 
@@ -218,16 +230,16 @@ export const UNSUPPORTED = {
     "cpu_percent", "cpu_shares", "cpu_quota", "cpu_period", "cpu_rt_period", "cpu_rt_runtime", "cpuset",
     "credential_spec", "device_cgroup_rules", "devices", "dns_opt", "dns_search", "domainname", "label_file",
     "external_links", "gpus", "group_add", "isolation", "mac_address", "mem_reservation", "mem_swappiness",
-    "memswap_limit", "models", "oom_kill_disable", "oom_score_adj", "pid", "pre_start", "post_start",
-    "pre_stop", "privileged", "pull_refresh_after", "runtime", "scale", "shm_size",
+    "memswap_limit", "models", "oom_kill_disable", "oom_score_adj", "pid", "pre_start", "privileged", "pull_refresh_after", "runtime", "scale", "shm_size",
     "stdin_open", "storage_opt", "tty", "use_api_socket", "uts", "userns_mode",
   ],
   build: [
     "entitlements", "ssh", "labels", "cache_from", "cache_to", "no_cache", "no_cache_filter",
-    "additional_contexts", "network", "provenance", "sbom", "pull", "shm_size", "extra_hosts", "isolation",
+    "network", "provenance", "sbom", "pull", "shm_size", "extra_hosts", "isolation",
     "privileged", "secrets", "tags", "ulimits", "platforms",
   ],
   healthcheck: [],
+  hook: [],
   dependency: [],
   port: [],
   mount: ["consistency"],
@@ -245,6 +257,7 @@ export const SUPPORTED: Record<Section, readonly string[]> = {
   service: Object.keys(serviceSchema.shape),
   build: Object.keys(buildSchema.shape),
   healthcheck: Object.keys(healthcheckSchema.shape),
+  hook: Object.keys(hookSchema.shape),
   dependency: Object.keys(dependencySchema.shape),
   port: Object.keys(portSchema.shape),
   mount: Object.keys(mountSchema.shape),

@@ -407,9 +407,12 @@ export function mergeServices(base: ServiceSpec, over: ServiceSpec): ServiceSpec
     const defaulted = defaultedBuildKeys.get(over.build) ?? [];
     const given = Object.fromEntries(Object.entries(over.build).filter(([k]) => !defaulted.includes(k as "context" | "dockerfile")));
     merged.build = { ...base.build, ...given, args: { ...base.build.args, ...over.build.args } };
+    if (base.build.additionalContexts && over.build.additionalContexts) merged.build.additionalContexts = { ...base.build.additionalContexts, ...over.build.additionalContexts };
     const baseDefaulted = defaultedBuildKeys.get(base.build) ?? [];
     defaultedBuildKeys.set(merged.build, defaulted.filter((k) => baseDefaulted.includes(k)));
   }
+  // Hooks of later files run after the earlier files' ones.
+  for (const key of ["postStart", "preStop"] as const) if (base[key] && over[key]) merged[key] = [...base[key], ...over[key]];
   if (base.healthcheck && over.healthcheck) merged.healthcheck = { ...base.healthcheck, ...definedFields(over.healthcheck), test: over.healthcheck.test.length > 0 ? over.healthcheck.test : base.healthcheck.test };
   return merged;
 }

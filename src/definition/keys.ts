@@ -73,6 +73,7 @@ export function checkKeys(doc: unknown, source: YamlSource, diagnostics: Diagnos
     if (!isMapping(svc)) return;
     visit(svc.build, [...base, "build"], "build");
     visit(svc.healthcheck, [...base, "healthcheck"], "healthcheck");
+    for (const hook of ["post_start", "pre_stop"]) if (Array.isArray(svc[hook])) svc[hook].forEach((h, i) => visit(h, [...base, hook, i], "hook"));
     each(svc.depends_on, (dep, d) => visit(d, [...base, "depends_on", dep], "dependency"));
     each(svc.networks, (net, n) => visit(n, [...base, "networks", net], "serviceNetwork"));
     if (Array.isArray(svc.ports)) svc.ports.forEach((p, i) => visit(p, [...base, "ports", i], "port"));

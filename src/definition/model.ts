@@ -35,6 +35,8 @@ export interface BuildSpec {
   dockerfileInline?: string;
   args: Record<string, string>;
   target?: string;
+  /** `additional_contexts` the build can use: name -> an absolute directory, or "docker-image://REF". */
+  additionalContexts?: Record<string, string>;
 }
 
 export interface PortSpec {
@@ -105,6 +107,17 @@ export type PullPolicy =
   | { policy: "always" | "never" | "missing" | "build"; location?: SourceLocation }
   | { policy: "refresh"; afterMs: number; location?: SourceLocation };
 
+/** A `post_start` or `pre_stop` entry: a command run in the service's running container. */
+export interface LifecycleHook {
+  command: string[];
+  user?: string;
+  privileged: boolean;
+  workingDir?: string;
+  /** null: a bare KEY, which Compose passes as such, so the command runs without that variable. */
+  environment: Record<string, string | null>;
+  location?: SourceLocation;
+}
+
 export interface ServiceNetwork {
   aliases: string[];
 }
@@ -166,6 +179,10 @@ export interface ServiceSpec {
   platform?: string;
   /** `logging`: the engine's log driver (its default when unset) and the driver's options. */
   logging?: { driver?: string; options: Record<string, string> };
+  /** `post_start`: run in order right after the container starts, before readiness is waited for; one failing fails the boot. */
+  postStart?: LifecycleHook[];
+  /** `pre_stop`: run in order before the container is stopped (down, teardown, an update's replacement); a failure is a warning. */
+  preStop?: LifecycleHook[];
   /** `provider.type`: the service is set up by a Compose provider plugin, which prenv refuses. */
   provider?: string;
   /** Extra readiness checks from `x-prenv.ready`, all of which must pass. */

@@ -7,7 +7,7 @@ import { error, warning } from "./errors.ts";
 import { imageProblem } from "./image-ref.ts";
 import type { Lookup } from "./interpolate.ts";
 import { readDefinitionText } from "./read-file.ts";
-import type { BuildSpec, Diagnostic, FileMount, HealthcheckSpec, MountSpec, PortSpec, PullPolicy, ReadinessCheck, ServiceSpec, SourceLocation } from "./model.ts";
+import type { BuildSpec, Diagnostic, FileMount, HealthcheckSpec, LifecycleHook, MountSpec, PortSpec, PullPolicy, ReadinessCheck, ServiceSpec, SourceLocation } from "./model.ts";
 import type { Path, YamlSource } from "./yaml-source.ts";
 
 /** What normalising one service of one file needs to know. */
@@ -99,6 +99,18 @@ export function normalizeService(raw: RawService, ctx: ServiceContext): ServiceS
     spec.build = { context, dockerfile: b.dockerfile ?? "Dockerfile", args: stringValues(b.args, ctx.lookup) };
     defaultedBuildKeys.set(spec.build, [...(b.context === undefined ? ["context" as const] : []), ...(b.dockerfile === undefined && b.dockerfile_inline === undefined ? ["dockerfile" as const] : [])]);
     if (b.target !== undefined) spec.build.target = b.target;
+    for (const [name, value] of Object.entries(toRecord(b.additional_contexts))) {
+      if (/^docker-image:\/\/./.test(value)) (spec.build.additionalContexts ??= {})[name] = value;
+      else if (!/^[a-z][a-z0-9+.-]*:/i.test(value)) (spec.build.additionalContexts ??= {})[name] = resolve(ctx.workingDir, value);
+      else
+        ctx.diagnostics.push(
+          warning(`build context "${name}" (${value}) is not supported by prenv yet: the build has no context of that name, so FROM ${name} or COPY --from=${name} names an image "${name}"`, {
+            location: ctx.source.locate([...ctx.path, "build", "additional_contexts", ...(Array.isArray(b.additional_contexts) ? [b.additional_contexts.findIndex((e) => e.startsWith(`${name}=`))] : [name])]),
+            service: ctx.name,
+            hint: "use a local directory or docker-image://REF (which prenv maps); for service:NAME, tag that service's image and use docker-image://TAG",
+          }),
+        );
+    }
     if (b.dockerfile_inline !== undefined) {
       if (b.dockerfile !== undefined) fail("build has both dockerfile and dockerfile_inline", ["build", "dockerfile_inline"], "keep one of them (Compose refuses both too)");
       spec.build.dockerfile = INLINE_DOCKERFILE;
@@ -213,6 +225,21 @@ export function normalizeService(raw: RawService, ctx: ServiceContext): ServiceS
     for (const [host, ips] of Object.entries(raw.extra_hosts)) for (const ip of typeof ips === "string" ? [ips] : ips) spec.extraHosts.push(`${host}:${ip}`);
 
   runtimeOptions(raw, spec, ctx, fail);
+  for (const [key, field] of [["post_start", "postStart"], ["pre_stop", "preStop"]] as const) {
+    const hooks = raw[key]?.flatMap((h, i): LifecycleHook[] => {
+      const argv = toArgv(h.command);
+      if (typeof argv === "string" || !argv || argv.length === 0) {
+        if (typeof argv === "string") fail(argv.replace("the command", `${key} command`), [key, i, "command"], QUOTE_HINT);
+        else fail(`${key} entry ${i + 1} has an empty command`, [key, i, "command"], "give the command to run in the container");
+        return [];
+      }
+      const hook: LifecycleHook = { command: argv, privileged: h.privileged === undefined ? false : toBool(h.privileged, [key, i, "privileged"], fail), environment: hookEnvironment(h.environment), location: ctx.source.locate([...ctx.path, key, i]) };
+      if (h.user !== undefined) hook.user = h.user;
+      if (h.working_dir !== undefined) hook.workingDir = h.working_dir;
+      return [hook];
+    });
+    if (hooks && hooks.length > 0) spec[field] = hooks;
+  }
   for (const kind of ["secrets", "configs"] as const)
     (raw[kind] ?? []).forEach((entry, i) => {
       const name = typeof entry === "string" ? entry : entry.source;
@@ -496,6 +523,13 @@ function toRecord(v: z.infer<typeof listOrDict> | undefined): Record<string, str
   const out: Record<string, string> = {};
   for (const [k, val] of Object.entries(v)) out[k] = val === null ? "" : String(val);
   return out;
+}
+
+/** A hook's environment as Compose keeps it: a bare KEY stays null (it is not looked up on the host). */
+function hookEnvironment(v: z.infer<typeof listOrDict> | undefined): Record<string, string | null> {
+  if (v === undefined) return {};
+  if (!Array.isArray(v)) return Object.fromEntries(Object.entries(v).map(([k, val]) => [k, val === null ? null : String(val)]));
+  return Object.fromEntries(v.map((item) => (item.includes("=") ? [item.slice(0, item.indexOf("=")), item.slice(item.indexOf("=") + 1)] : [item, null])));
 }
 
 /** Environment-style values: a bare `KEY` (or `KEY:` with no value) takes the value from the host, if set. */

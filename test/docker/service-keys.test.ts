@@ -4,11 +4,14 @@
  * engine: each reaches the container, the image step or the boot as Compose has it.
  */
 import assert from "node:assert/strict";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, test } from "node:test";
 import { up, BootError } from "../../src/engine/up.ts";
 import { loadDefinition } from "../../src/definition/compose.ts";
 import { DefinitionError, formatDiagnostic } from "../../src/definition/errors.ts";
-import { containerName } from "../../src/backends/docker/docker-backend.ts";
+import { containerName, DockerBackend } from "../../src/backends/docker/docker-backend.ts";
+import { VERSION } from "../../src/version.ts";
 import { logTail } from "../../src/engine/logs.ts";
 import { BUSYBOX, REGISTRY_BUSYBOX, backend, docker, environmentNames, leftovers, owner, planFor, project } from "../helpers/docker.ts";
 
@@ -207,5 +210,121 @@ describe("build.dockerfile_inline", () => {
 
     const both = project({ "compose.yaml": `services:\n  app:\n    build:\n      context: .\n      dockerfile: Dockerfile\n      dockerfile_inline: "FROM ${BUSYBOX}"\n` });
     assert.match(refusal(both), /compose\.yaml:6:26: .*build has both dockerfile and dockerfile_inline/);
+  });
+});
+
+describe("post_start and pre_stop", () => {
+  test("post_start hooks run in order right after the start and before readiness, with their user, directory and variables; override files add theirs after", async () => {
+    const dir = project({
+      "compose.yaml": `services:
+  app:
+    image: ${BUSYBOX}
+    command: ["sleep", "600"]
+    environment: { B: from-service }
+    # Ready only once the first hook has run: the boot waits for readiness after the hooks.
+    healthcheck: { test: ["CMD", "test", "-f", "/tmp/post"], interval: 1s, retries: 30 }
+    post_start:
+      - command: ["sh", "-c", "echo $$(id -u) $$(pwd) $$FOO \${B-unset} > /tmp/post; echo base >> /tmp/order"]
+        user: "1000"
+        working_dir: /tmp
+        environment: [FOO=bar, B]
+`,
+      "compose.override.yaml": `services:\n  app:\n    post_start:\n      - command: sh -c "echo override >> /tmp/order"\n`,
+    });
+    assert.deepEqual(loadDefinition({ cwd: dir, env: {} }).warnings.map(formatDiagnostic), []);
+    const env = named("hooks");
+    await up(planFor(dir, env), { backend, owner });
+    // The bare B is passed as Compose passes it: the hook runs without the service's B.
+    assert.equal((await backend.exec(env, "app", ["cat", "/tmp/post"])).output, "1000 /tmp bar unset\n");
+    assert.equal((await backend.exec(env, "app", ["cat", "/tmp/order"])).output, "base\noverride\n");
+  });
+
+  test("a privileged hook is run with extended privileges", async () => {
+    const hooked = (privileged: boolean) =>
+      project({ "compose.yaml": `services:\n  app:\n    image: ${BUSYBOX}\n    command: ["sleep", "600"]\n    post_start:\n      - command: ["sh", "-c", "grep CapEff /proc/self/status > /tmp/caps"]\n        privileged: ${privileged}\n` });
+    const plain = named("unprivileged");
+    await up(planFor(hooked(false), plain), { backend, owner });
+    const without = (await backend.exec(plain, "app", ["cat", "/tmp/caps"])).output;
+    const env = named("privileged");
+    const outcome = await up(planFor(hooked(true), env), { backend, owner }).then(
+      async () => ({ caps: (await backend.exec(env, "app", ["cat", "/tmp/caps"])).output }),
+      (e: unknown) => ({ failure: e }),
+    );
+    if ("caps" in outcome) assert.notEqual(outcome.caps, without, "the privileged hook has more capabilities than the plain one");
+    else {
+      // An engine that may grant no capabilities (a sandboxed one, as here) refuses only the privileged exec.
+      const e = outcome.failure;
+      assert.ok(e instanceof BootError, String(e));
+      assert.match(`${e.message}\n${e.failure.logTail ?? ""}`, /post_start hook 1 of service "app"[\s\S]*unable to apply caps/);
+    }
+  });
+
+  test("a failing post_start fails the boot with the hook's output, its position and the service, and nothing is left", async () => {
+    const dir = project({
+      "compose.yaml": `services:\n  app:\n    image: ${BUSYBOX}\n    command: ["sleep", "600"]\n    post_start:\n      - command: ["true"]\n      - command: ["sh", "-c", "echo the migration failed >&2; exit 3"]\n`,
+    });
+    const env = named("hookfail");
+    const failure = await up(planFor(dir, env), { backend, owner }).then(() => assert.fail("the boot succeeded"), (e: unknown) => e);
+    assert.ok(failure instanceof BootError, String(failure));
+    assert.equal(failure.failure.service, "app");
+    assert.match(failure.message, /compose\.yaml:7:9: post_start hook 2 of service "app" \(sh -c echo the migration failed >&2; exit 3\) exited with code 3/);
+    assert.match(failure.failure.logTail ?? "", /the migration failed/);
+    assert.deepEqual(await leftovers(env), { containers: 0, networks: 0, volumes: 0 });
+  });
+
+  test("pre_stop hooks run before down stops the container; a failing one is a warning with its position and the removal goes on", async () => {
+    const out = project({});
+    const dir = project({
+      "compose.yaml": `services:
+  app:
+    image: ${BUSYBOX}
+    command: ["sleep", "600"]
+    volumes: ["${out}:/out"]
+    pre_stop:
+      - command: ["sh", "-c", "echo flushed $$HOOK > /out/stopped"]
+        environment: { HOOK: pre }
+      - command: ["sh", "-c", "echo cannot deregister; exit 4"]
+`,
+    });
+    const env = named("prestop");
+    const warnings: string[] = [];
+    const warned = new DockerBackend({ docker, version: VERSION, onWarning: (m) => warnings.push(m) });
+    await up(planFor(dir, env), { backend: warned, owner });
+    assert.equal(existsSync(join(out, "stopped")), false, "pre_stop does not run at the start");
+    // down has no definition: the hooks come from the container itself.
+    const removed = await warned.remove(env, { keepVolumes: false });
+    assert.equal(removed.containers, 1);
+    assert.equal(readFileSync(join(out, "stopped"), "utf8"), "flushed pre\n");
+    assert.equal(warnings.length, 1, warnings.join("\n"));
+    assert.match(warnings[0]!, /compose\.yaml:9:9: pre_stop hook 2 of service "app" \(sh -c echo cannot deregister; exit 4\) exited with code 4: cannot deregister; the container is stopped all the same/);
+    assert.deepEqual(await leftovers(env), { containers: 0, networks: 0, volumes: 0 });
+  });
+
+  test("hook keys are checked like the others: a typo is an error at its position", () => {
+    const dir = project({ "compose.yaml": `services:\n  app:\n    image: ${BUSYBOX}\n    post_start:\n      - command: ["true"]\n        workdir: /tmp\n` });
+    assert.match(refusal(dir), /compose\.yaml:6:9: .*unknown key "workdir" in service "app" \(post_start\.0\)/);
+  });
+});
+
+describe("build.additional_contexts", () => {
+  test("COPY --from a directory context and FROM a docker-image:// context build; the context's content is part of the image's tag", async () => {
+    const files = (word: string) => ({
+      "compose.yaml": `services:\n  app:\n    image: prenv-test/contexts-h10h\n    build:\n      context: .\n      additional_contexts:\n        extra: ./other\n        base: docker-image://${BUSYBOX}\n    command: ["sleep", "600"]\n`,
+      Dockerfile: "FROM base\nCOPY --from=extra /file /file\nCOPY --from=extra / /all/\n",
+      "other/file": `${word}\n`,
+    });
+    const env = named("contexts");
+    const booted = await up(planFor(project(files("one")), env), { backend, owner });
+    assert.equal((await backend.exec(env, "app", ["cat", "/file"])).output, "one\n");
+    // Only the context's own files: nothing prenv sends with it.
+    assert.equal((await backend.exec(env, "app", ["ls", "-A", "/all"])).output, "file\n");
+    const other = named("contexts2");
+    const rebooted = await up(planFor(project(files("two")), other), { backend, owner });
+    assert.equal((await backend.exec(other, "app", ["cat", "/file"])).output, "two\n");
+    assert.notEqual(rebooted.services[0]!.image.reference, booted.services[0]!.image.reference, "the context's content is part of the tag");
+
+    const unsupported = project({ "compose.yaml": `services:\n  base:\n    build: .\n  app:\n    build:\n      context: .\n      additional_contexts:\n        svc: service:base\n`, Dockerfile: `FROM ${BUSYBOX}\n` });
+    const warnings = loadDefinition({ cwd: unsupported, env: {} }).warnings.map(formatDiagnostic);
+    assert.ok(warnings.some((w) => /compose\.yaml:8:14: warning: build context "svc" \(service:base\) is not supported by prenv yet/.test(w)), warnings.join("\n"));
   });
 });

@@ -71,9 +71,17 @@ export interface ComposeModel {
   volumes?: Record<string, { name?: string; external?: boolean }>;
 }
 
+export interface ComposeHook {
+  command: string[];
+  user?: string;
+  privileged?: boolean;
+  working_dir?: string;
+  environment?: Record<string, string | null>;
+}
+
 export interface ComposeService {
   image?: string;
-  build?: { context: string; dockerfile?: string; dockerfile_inline?: string };
+  build?: { context: string; dockerfile?: string; dockerfile_inline?: string; additional_contexts?: Record<string, string> };
   command?: string[] | null;
   entrypoint?: string[] | null;
   environment?: Record<string, string | null>;
@@ -96,6 +104,8 @@ export interface ComposeService {
   pull_policy?: string;
   platform?: string;
   logging?: { driver?: string; options?: Record<string, string> };
+  post_start?: ComposeHook[];
+  pre_stop?: ComposeHook[];
   deploy?: { resources?: { limits?: { cpus?: number; memory?: string; pids?: number }; reservations?: { memory?: string } } };
 }
 

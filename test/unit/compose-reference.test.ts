@@ -6,7 +6,8 @@
  * builds, commands, entrypoints, environment, ports, dependencies (also the ones Compose
  * derives from links, network_mode, volumes_from and ipc), networks and volumes with their
  * names, mounts, profiles, and the keys that set how a container runs (limits, stop signal,
- * security options, DNS, ulimits, sysctls, deploy resources, logging).
+ * security options, DNS, ulimits, sysctls, deploy resources, logging), and the post_start and
+ * pre_stop hooks.
  *
  * Both sides are reduced to the same plain shape (`Model` below) and compared with
  * deepStrictEqual, so a failure prints the one field that differs. Where prenv differs on
@@ -20,11 +21,11 @@ import { join } from "node:path";
 import { after, describe, test } from "node:test";
 import { loadDefinition } from "../../src/definition/compose.ts";
 import { DefinitionError } from "../../src/definition/errors.ts";
-import type { Definition, PullPolicy, ServiceSpec } from "../../src/definition/model.ts";
+import type { Definition, LifecycleHook, PullPolicy, ServiceSpec } from "../../src/definition/model.ts";
 import { pullPolicyOf } from "../../src/definition/normalize.ts";
 import { planEnvironment } from "../../src/plan/plan.ts";
 import { ROOT } from "../helpers/docker.ts";
-import { composeCli, composeConfig, type ComposeModel, type ComposeService } from "../helpers/compose-reference.ts";
+import { composeCli, composeConfig, type ComposeHook, type ComposeModel, type ComposeService } from "../helpers/compose-reference.ts";
 import { invalid, valid } from "./compose-documents.ts";
 import { project } from "./compose-fixture.ts";
 
@@ -32,7 +33,8 @@ import { project } from "./compose-fixture.ts";
 interface ServiceModel {
   image?: string;
   /** `inline`: the text of a dockerfile_inline, instead of the Dockerfile's name. */
-  build?: { context: string; dockerfile: string } | { context: string; inline: string };
+  /** `contexts`: additional_contexts, name -> absolute directory or docker-image://REF. */
+  build?: ({ context: string; dockerfile: string } | { context: string; inline: string }) & { contexts?: Record<string, string> };
   command?: string[];
   entrypoint?: string[];
   environment: Record<string, string>;
@@ -44,8 +46,18 @@ interface ServiceModel {
   /** pull_policy as prenv reads it: "missing", "refresh after 86400000 ms"... */
   pullPolicy?: string;
   platform?: string;
+  /** post_start and pre_stop, in the order they run; a bare KEY of a hook's environment is null on both sides. */
+  hooks?: { postStart?: HookModel[]; preStop?: HookModel[] };
   /** How the container runs: limits, signal, security, DNS, from the service's keys or deploy.resources. */
   runtime: Pick<ServiceSpec, (typeof RUNTIME)[number]>;
+}
+
+interface HookModel {
+  command: string[];
+  user?: string;
+  privileged: boolean;
+  workingDir?: string;
+  environment: Record<string, string | null>;
 }
 
 const RUNTIME = ["readOnly", "stopSignal", "securityOpt", "capDrop", "dns", "ulimits", "sysctls", "memoryBytes", "memoryReservationBytes", "nanoCpus", "pidsLimit", "logging"] as const;
@@ -77,7 +89,7 @@ function prenvModel(definition: Definition): Model {
     const spec = s.spec;
     services[s.name] = {
       ...(spec.image ? { image: spec.image } : {}),
-      ...(spec.build ? { build: { context: spec.build.context, ...(spec.build.dockerfileInline !== undefined ? { inline: spec.build.dockerfileInline } : { dockerfile: spec.build.dockerfile }) } } : {}),
+      ...(spec.build ? { build: { context: spec.build.context, ...(spec.build.dockerfileInline !== undefined ? { inline: spec.build.dockerfileInline } : { dockerfile: spec.build.dockerfile }), ...(spec.build.additionalContexts ? { contexts: byKey(spec.build.additionalContexts) } : {}) } } : {}),
       ...(spec.command ? { command: spec.command } : {}),
       ...(spec.entrypoint ? { entrypoint: spec.entrypoint } : {}),
       environment: byKey(spec.environment),
@@ -89,6 +101,9 @@ function prenvModel(definition: Definition): Model {
       ...(spec.pullPolicy ? { pullPolicy: pullPolicyText(spec.pullPolicy) } : {}),
       ...(spec.platform ? { platform: spec.platform } : {}),
       runtime: defined(Object.fromEntries(RUNTIME.map((k) => [k, spec[k]]))),
+      ...(spec.postStart || spec.preStop
+        ? { hooks: defined({ postStart: spec.postStart?.map(prenvHook), preStop: spec.preStop?.map(prenvHook) }) }
+        : {}),
     };
   }
   return {
@@ -110,7 +125,7 @@ function composeModel(config: ComposeModel): Model {
     for (const v of s.volumes ?? []) if (v.type === "volume" && v.source) volumeKeys.add(v.source);
     services[name] = {
       ...(s.image ? { image: s.image } : {}),
-      ...(s.build ? { build: { context: s.build.context, ...(s.build.dockerfile_inline !== undefined ? { inline: s.build.dockerfile_inline } : { dockerfile: s.build.dockerfile ?? "Dockerfile" }) } } : {}),
+      ...(s.build ? { build: { context: s.build.context, ...(s.build.dockerfile_inline !== undefined ? { inline: s.build.dockerfile_inline } : { dockerfile: s.build.dockerfile ?? "Dockerfile" }), ...(s.build.additional_contexts ? { contexts: byKey(s.build.additional_contexts) } : {}) } } : {}),
       ...(s.command ? { command: s.command } : {}),
       ...(s.entrypoint ? { entrypoint: s.entrypoint } : {}),
       // A bare KEY whose variable is unset is null in Compose's model and absent from the container.
@@ -123,6 +138,7 @@ function composeModel(config: ComposeModel): Model {
       ...(s.pull_policy ? { pullPolicy: pullPolicyText(pullPolicyOf(s.pull_policy)) } : {}),
       ...(s.platform ? { platform: s.platform } : {}),
       runtime: composeRuntime(s),
+      ...(s.post_start || s.pre_stop ? { hooks: defined({ postStart: s.post_start?.map(composeHook), preStop: s.pre_stop?.map(composeHook) }) } : {}),
     };
   }
   const objects = (declared: ComposeModel["networks"], keys: Set<string>) =>
@@ -149,6 +165,15 @@ function composeRuntime(s: ComposeService): ServiceModel["runtime"] {
     pidsLimit: s.pids_limit ?? limits?.pids,
     logging: s.logging && { ...(s.logging.driver ? { driver: s.logging.driver } : {}), options: s.logging.options ?? {} },
   });
+}
+
+function prenvHook(h: LifecycleHook): HookModel {
+  return defined({ command: h.command, user: h.user, privileged: h.privileged, workingDir: h.workingDir, environment: byKey(h.environment) });
+}
+
+/** `config` writes a literal $ as $$ again (its output is valid input); the command the hook runs has one. */
+function composeHook(h: ComposeHook): HookModel {
+  return defined({ command: h.command.map((w) => w.replaceAll("$$", "$")), user: h.user, privileged: h.privileged ?? false, workingDir: h.working_dir, environment: byKey(h.environment ?? {}) });
 }
 
 function composeMounts(s: ComposeService): string[] {

@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { describe, test } from "node:test";
 import { loadDefinition } from "../../src/definition/compose.ts";
 import { planEnvironment, type Plan } from "../../src/plan/plan.ts";
@@ -190,5 +192,41 @@ services:
     const daily = manifests(plan, "daily");
     assert.equal(daily.workload.body.spec!.template.spec!.containers[0]!.imagePullPolicy, "IfNotPresent");
     assert.ok(daily.warnings.some((w) => /service "daily": pull_policy: a kubelet has no refresh window/.test(w)), daily.warnings.join("\n"));
+  });
+});
+
+describe("Kubernetes manifests of post_start and pre_stop", () => {
+  test("one hook is the exec handler itself; several run in order in the shell, stopping at the first failure; user and privileged are warnings at the hook", () => {
+    const plan = planOf(`
+services:
+  one:
+    image: busybox
+    pre_stop:
+      - command: ["nginx", "-s", "quit"]
+  several:
+    image: busybox
+    post_start:
+      - command: ["sh", "-c", "echo \\"first it's\\" $$A >> order"]
+        environment: { A: "a b" }
+      - command: ["sh", "-c", "pwd >> $$OUT; exit 3"]
+        working_dir: /
+      - command: ["sh", "-c", "echo never >> order"]
+        user: postgres
+        privileged: true
+`);
+    const one = manifests(plan, "one").workload.body.spec!.template.spec!.containers[0]!;
+    assert.deepEqual(one.lifecycle, { preStop: { exec: { command: ["nginx", "-s", "quit"] } } });
+
+    const several = manifests(plan, "several");
+    const command = several.workload.body.spec!.template.spec!.containers[0]!.lifecycle!.postStart!.exec!.command!;
+    assert.equal(several.workload.body.spec!.template.spec!.containers[0]!.lifecycle!.preStop, undefined);
+    // The handler's command is run here by a real shell, as the kubelet runs it in the container.
+    const dir = project({});
+    const run = spawnSync(command[0]!, command.slice(1), { cwd: dir, encoding: "utf8", env: { PATH: process.env.PATH ?? "/usr/bin:/bin", OUT: `${dir}/order` } });
+    assert.equal(run.status, 3, run.stderr);
+    assert.equal(readFileSync(`${dir}/order`, "utf8"), "first it's a b\n/\n");
+    assert.ok(several.warnings.some((w) => /service "several": post_start: hook 3 \(.*compose\.yaml:14:9\) runs as the container's user, not "postgres"/.test(w)), several.warnings.join("\n"));
+    assert.ok(several.warnings.some((w) => /post_start: hook 3 .* runs without extended privileges/.test(w)), several.warnings.join("\n"));
+    assert.equal(several.warnings.filter((w) => /hook [12] /.test(w)).length, 0);
   });
 });

@@ -15,7 +15,8 @@ import { TextTail, Utf8Chunker, writeText } from "../../util/text-streams.ts";
 import { fileContent } from "../../definition/compose.ts";
 import { formatLocation } from "../../definition/errors.ts";
 import { platformOf } from "../../definition/image-ref.ts";
-import type { FileMount, MountSpec } from "../../definition/model.ts";
+import type { BuildSpec, FileMount, LifecycleHook, MountSpec } from "../../definition/model.ts";
+import { INLINE_DOCKERFILE } from "../../definition/normalize.ts";
 import { networksOf, repositoryOf, type Plan, type PlannedService } from "../../plan/plan.ts";
 import {
   LABELS,
@@ -48,6 +49,8 @@ export interface DockerBackendOptions {
   version: string;
   /** Whether containers' own addresses are reachable from here; detected when not given. */
   containerNetworkReachable?: boolean;
+  /** Hears what goes wrong without failing the call (a failing pre_stop hook). */
+  onWarning?: (message: string) => void;
 }
 
 
@@ -57,6 +60,7 @@ export class DockerBackend implements Backend, Updates {
   readonly capabilities = { pause: true, networkFaults: true, localBuilds: true, lastingEndpoints: true, updateInPlace: true };
   private readonly docker: Dockerode;
   private readonly version: string;
+  private readonly onWarning: (message: string) => void;
 
   /** Whether this process can reach containers by their own addresses (Linux, local engine). */
   private readonly containerNetworkReachable: boolean;
@@ -64,6 +68,7 @@ export class DockerBackend implements Backend, Updates {
   constructor(options: DockerBackendOptions) {
     this.docker = options.docker ?? new Dockerode();
     this.version = options.version;
+    this.onWarning = options.onWarning ?? (() => undefined);
     this.containerNetworkReachable = options.containerNetworkReachable ?? containerNetworkReachable(process.platform, process.env.DOCKER_HOST);
     this.faults = new DockerFaults({ docker: this.docker, labels: (plan, owner, extra) => this.labels(plan, owner, extra), containerName });
   }
@@ -187,9 +192,9 @@ export class DockerBackend implements Backend, Updates {
   }
 
   /** Builds the service's image, tagged by what it is built from; returns the tag. */
-  private async build(plan: Plan, service: PlannedService, progress: ImageProgress, signal: AbortSignal): Promise<string> {
-    const build = service.spec.build!;
+  private async build(plan: Plan, service: PlannedService, progress: ImageProgress, signal: AbortSignal, under?: string): Promise<string> {
     progress("building");
+    const build = await this.withContexts(plan, service, progress, signal);
     const ignore = dockerignore.default();
     try {
       const lines = readFileSync(`${build.context}/.dockerignore`, "utf8").split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("#"));
@@ -218,6 +223,7 @@ export class DockerBackend implements Backend, Updates {
     const tar = Readable.from(
       pack(build.context, {
         ignore: (name) => ignored(name.slice(build.context.length + 1)),
+        ...(under ? { map: (header) => ({ ...header, name: `${under}/${header.name}` }) } : {}),
         ...(inline !== undefined
           ? {
               finalize: false,
@@ -259,6 +265,38 @@ export class DockerBackend implements Backend, Updates {
     }
     this.built.set(`${plan.environment}/${service.name}`, tag);
     return tag;
+  }
+
+  /**
+   * The classic builder has no named contexts: each directory of `additional_contexts` is
+   * built into an image of its own (FROM scratch, its files at /, tagged by their content
+   * hash), and the Dockerfile is sent with `FROM NAME` and `--from=NAME` naming that image
+   * (or the REF of docker-image://REF). The rewritten text, with those tags, is part of the
+   * service image's content hash, so a changed context builds a new image.
+   */
+  private async withContexts(plan: Plan, service: PlannedService, progress: ImageProgress, signal: AbortSignal): Promise<BuildSpec> {
+    const build = service.spec.build!;
+    const named = Object.entries(build.additionalContexts ?? {});
+    if (named.length === 0) return build;
+    let text: string;
+    try {
+      text = build.dockerfileInline ?? readFileSync(dockerfilePath(build), "utf8");
+    } catch {
+      return build; // the build reports the missing Dockerfile
+    }
+    const images = new Map<string, string>();
+    for (const [name, value] of named) {
+      if (value.startsWith("docker-image://")) {
+        images.set(name, value.slice("docker-image://".length));
+        continue;
+      }
+      if (!existsSync(value) || !statSync(value).isDirectory())
+        throw new ServiceError(service.name, `build context "${name}" of service "${service.name}" is not a directory: ${value}`, { hint: "fix the path in build.additional_contexts (relative to the compose file)" });
+      const context: BuildSpec = { context: value, dockerfile: INLINE_DOCKERFILE, dockerfileInline: `FROM scratch\nCOPY ${CONTEXT_DIR}/ /\n`, args: {} };
+      const synthetic = { ...service, name: `${service.name} (context ${name})`, image: `prenv-context/${name.toLowerCase().replace(/[^a-z0-9._-]+/g, "-")}`, spec: { ...service.spec, build: context } };
+      images.set(name, await this.build(plan, synthetic, progress, signal, CONTEXT_DIR));
+    }
+    return { ...build, dockerfile: INLINE_DOCKERFILE, dockerfileInline: rewriteContexts(text, images) };
   }
 
   private follow(stream: NodeJS.ReadableStream, onEvent: (e: { status?: string; id?: string; stream?: string; error?: string }) => void): Promise<void> {
@@ -340,7 +378,7 @@ export class DockerBackend implements Backend, Updates {
       ...(spec.workingDir ? { WorkingDir: spec.workingDir } : {}),
       ...(spec.user ? { User: spec.user } : {}),
       ...(sharedStack ? {} : { Hostname: spec.hostname ?? service.name }),
-      Labels: { ...spec.labels, ...this.labels(plan, owner, { ...labels, [LABELS.service]: service.name }) },
+      Labels: { ...spec.labels, ...this.labels(plan, owner, { ...labels, [LABELS.service]: service.name, ...hooksLabel(spec) }) },
       ExposedPorts: exposed,
       ...(spec.stopGracePeriodMs !== undefined ? { StopTimeout: Math.ceil(spec.stopGracePeriodMs / 1000) } : {}),
       ...(spec.stopSignal !== undefined ? { StopSignal: spec.stopSignal } : {}),
@@ -389,8 +427,9 @@ export class DockerBackend implements Backend, Updates {
   }
 
   async startService(plan: Plan, service: PlannedService): Promise<void> {
+    const container = this.docker.getContainer(containerName(plan.environment, service.name));
     try {
-      await this.docker.getContainer(containerName(plan.environment, service.name)).start();
+      await container.start();
     } catch (cause) {
       const message = engineMessage(cause);
       const portTaken = /port is already allocated|address already in use/i.test(message);
@@ -403,6 +442,44 @@ export class DockerBackend implements Backend, Updates {
             : "check the image's entrypoint and command, and the service's volumes and user",
         cause,
       });
+    }
+    await this.postStart(container, service.name, service.spec.postStart ?? []);
+  }
+
+  /** Runs post_start hooks in order, as Compose does right after the start; the first that fails fails the start. */
+  private async postStart(container: Dockerode.Container, service: string, hooks: LifecycleHook[]): Promise<void> {
+    for (const [i, hook] of hooks.entries()) {
+      const result = await this.runHook(container, hook);
+      if (result.exitCode === 0) continue;
+      throw new ServiceError(service, hookFailure("post_start", i, service, hook, result), {
+        hint: "fix the hook's command (it runs in the container right after it starts, before readiness is checked), or remove it",
+        ...(result.output.trim() ? { logTail: result.output.trimEnd() } : {}),
+      });
+    }
+  }
+
+  /**
+   * Runs a container's pre_stop hooks (from its label: down has no definition) before it is
+   * stopped. A failure is a warning: unlike Compose, which then leaves the container
+   * running, prenv's teardown goes on so that nothing is left behind.
+   */
+  private async preStop(container: Dockerode.Container, info: { Labels: Record<string, string>; State: string }): Promise<void> {
+    const hooks = hooksOf(info.Labels).preStop;
+    if (hooks.length === 0 || info.State !== "running") return;
+    const service = info.Labels[LABELS.service] ?? container.id;
+    for (const [i, hook] of hooks.entries()) {
+      const result = await this.runHook(container, hook);
+      if (result.exitCode === 0) continue;
+      const output = result.output.trim() ? `: ${result.output.trim().split("\n").slice(-5).join(" | ")}` : "";
+      this.onWarning(`${hookFailure("pre_stop", i, service, hook, result)}${output}; the container is stopped all the same`);
+    }
+  }
+
+  private async runHook(container: Dockerode.Container, hook: LifecycleHook): Promise<HookResult> {
+    try {
+      return await this.execIn(container, hook.command, { ...(hook.user ? { user: hook.user } : {}), ...(hook.workingDir ? { workdir: hook.workingDir } : {}), env: hook.environment, privileged: hook.privileged });
+    } catch (cause) {
+      return { exitCode: -1, output: "", failed: engineMessage(cause) };
     }
   }
 
@@ -430,10 +507,15 @@ export class DockerBackend implements Backend, Updates {
   }
 
   async exec(environment: string, service: string, argv: string[], options: ExecOptions = {}): Promise<ExecResult> {
-    const container = this.docker.getContainer(containerName(environment, service));
+    return this.execIn(this.docker.getContainer(containerName(environment, service)), argv, options);
+  }
+
+  private async execIn(container: Dockerode.Container, argv: string[], options: ExecOptions): Promise<ExecResult> {
     const exec = await container.exec({ Cmd: argv, AttachStdout: true, AttachStderr: true, ...(options.user ? { User: options.user } : {}),
       ...(options.workdir ? { WorkingDir: options.workdir } : {}),
-      ...(options.env ? { Env: Object.entries(options.env).map(([k, v]) => `${k}=${v}`) } : {}),
+      // A bare KEY (null) goes as it is: the engine then runs the command without that variable.
+      ...(options.env ? { Env: Object.entries(options.env).map(([k, v]) => (v === null ? k : `${k}=${v}`)) } : {}),
+      ...(options.privileged ? { Privileged: true } : {}),
     });
     const stream = await exec.start({ hijack: true, stdin: false });
     let timedOut = false;
@@ -672,6 +754,11 @@ export class DockerBackend implements Backend, Updates {
 
   async setAside(environment: string, service: string): Promise<void> {
     const container = this.docker.getContainer(containerName(environment, service));
+    const info = await container.inspect().catch((e: unknown) => {
+      if (statusOf(e) === 404) return undefined;
+      throw e;
+    });
+    if (info) await this.preStop(container, { Labels: info.Config.Labels ?? {}, State: info.State.Running ? "running" : info.State.Status });
     await ignoreMissing(container.stop());
     // A leftover of an update that died before it finished would block the name.
     await this.discardSetAside(environment, service);
@@ -682,7 +769,10 @@ export class DockerBackend implements Backend, Updates {
     await this.removeService(environment, service);
     const aside = this.docker.getContainer(setAsideName(environment, service));
     await aside.rename({ name: containerName(environment, service) });
-    await this.docker.getContainer(containerName(environment, service)).start();
+    const container = this.docker.getContainer(containerName(environment, service));
+    await container.start();
+    const info = await container.inspect();
+    await this.postStart(container, service, hooksOf(info.Config.Labels ?? {}).postStart);
   }
 
   async discardSetAside(environment: string, service: string): Promise<void> {
@@ -806,6 +896,7 @@ export class DockerBackend implements Backend, Updates {
     await Promise.all(
       containers.map(async (c) => {
         const container = this.docker.getContainer(c.Id);
+        await this.preStop(container, c);
         if (options.keepVolumes && c.State === "running") await ignoreMissing(container.stop());
         await ignoreMissing(container.remove({ force: true, v: !options.keepVolumes }));
       }),
@@ -906,6 +997,48 @@ async function contextHash(build: NonNullable<PlannedService["spec"]["build"]>, 
 }
 
 /** "host:5000/a/b:tag" -> "host:5000/a/b"; "a@sha256:..." -> "a". */
+/** Where a named context's files go in its own build's tar, so that its Dockerfile is not among them. */
+const CONTEXT_DIR = "context";
+
+/** `FROM NAME` and `--from=NAME` (COPY, RUN --mount) naming one of `images`' keys, as that image instead. */
+export function rewriteContexts(dockerfile: string, images: Map<string, string>): string {
+  const swap = (name: string) => images.get(name) ?? name;
+  return dockerfile
+    .split("\n")
+    .map((line) =>
+      line
+        .replace(/^(\s*FROM\s+(?:--\S+\s+)*)(\S+)/i, (_, head: string, ref: string) => head + swap(ref))
+        .replace(/(--from=)([^\s,]+)/gi, (_, head: string, ref: string) => head + swap(ref))
+        .replace(/(--mount=\S*\bfrom=)([^\s,]+)/gi, (_, head: string, ref: string) => head + swap(ref)),
+    )
+    .join("\n");
+}
+
+type HookResult = ExecResult | { exitCode: -1; output: string; failed: string };
+
+/** "compose.yaml:7:9: post_start hook 2 of service "app" (sh -c ...) exited with code 3". */
+function hookFailure(key: "post_start" | "pre_stop", index: number, service: string, hook: LifecycleHook, result: HookResult): string {
+  const at = hook.location ? `${formatLocation(hook.location)}: ` : "";
+  return `${at}${key} hook ${index + 1} of service "${service}" (${hook.command.join(" ")}) ${"failed" in result ? `could not run: ${result.failed}` : `exited with code ${result.exitCode}`}`;
+}
+
+function hooksLabel(spec: PlannedService["spec"]): Record<string, string> {
+  if (!spec.postStart && !spec.preStop) return {};
+  return { [LABELS.hooks]: JSON.stringify({ postStart: spec.postStart ?? [], preStop: spec.preStop ?? [] }) };
+}
+
+/** The hooks a container was created with (none when it has no label, or one prenv cannot read). */
+function hooksOf(labels: Record<string, string>): { postStart: LifecycleHook[]; preStop: LifecycleHook[] } {
+  const text = labels[LABELS.hooks];
+  if (!text) return { postStart: [], preStop: [] };
+  try {
+    const parsed = JSON.parse(text) as { postStart?: LifecycleHook[]; preStop?: LifecycleHook[] };
+    return { postStart: parsed.postStart ?? [], preStop: parsed.preStop ?? [] };
+  } catch {
+    return { postStart: [], preStop: [] };
+  }
+}
+
 function markerName(environment: string, marker: Marker): string {
   return `${environment}_prenv-${marker}`;
 }

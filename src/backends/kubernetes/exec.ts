@@ -13,8 +13,10 @@ import { UnsupportedError, type AttachedStreams, type ExecOptions, type ExecResu
  */
 
 /** The command with `workdir` and `env` applied by the container's own shell and env. */
-export function wrapCommand(argv: string[], options: { workdir?: string; env?: Record<string, string> }): string[] {
-  const vars = Object.entries(options.env ?? {}).map(([k, v]) => `${k}=${v}`);
+export function wrapCommand(argv: string[], options: { workdir?: string; env?: Record<string, string | null> }): string[] {
+  const env = Object.entries(options.env ?? {});
+  // Options before assignments: env stops reading options at the first NAME=VALUE.
+  const vars = [...env.flatMap(([k, v]) => (v === null ? ["-u", k] : [])), ...env.flatMap(([k, v]) => (v === null ? [] : [`${k}=${v}`]))];
   const withEnv = vars.length > 0 ? ["env", ...vars, ...argv] : argv;
   if (!options.workdir) return withEnv;
   return ["/bin/sh", "-c", 'cd -- "$1" || exit 126; shift; exec "$@"', "sh", options.workdir, ...withEnv];
@@ -54,6 +56,7 @@ class TextSink extends Writable {
 }
 
 export async function execInPod(config: k8s.KubeConfig, namespace: string, pod: string, container: string, argv: string[], options: ExecOptions = {}, stdin?: NodeJS.ReadableStream): Promise<ExecResult> {
+  if (options.privileged) throw new UnsupportedError("running a command with extended privileges is not possible on Kubernetes: its exec API has none", "drop `privileged:`, or give the container the capabilities it needs (cap_add)");
   if (options.user) throw new UnsupportedError(`running a command as user "${options.user}" is not possible on Kubernetes: its exec API has no user`, "drop `user:` from the step, or run the command through su/sudo inside the container");
   options.signal?.throwIfAborted();
   const sink = new TextSink(options.output);

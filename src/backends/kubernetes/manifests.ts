@@ -4,6 +4,7 @@ import type {
   V1Deployment,
   V1EnvVar,
   V1HostAlias,
+  V1Lifecycle,
   V1Job,
   V1PersistentVolumeClaim,
   V1Pod,
@@ -18,12 +19,14 @@ import type {
   V1VolumeMount,
 } from "@kubernetes/client-node";
 import { relative } from "node:path";
-import type { MountSpec, ServiceSpec } from "../../definition/model.ts";
+import { shellQuote } from "../../util/shell.ts";
+import type { LifecycleHook, MountSpec, ServiceSpec } from "../../definition/model.ts";
 import { formatLocation } from "../../definition/errors.ts";
 import { platformOf } from "../../definition/image-ref.ts";
 import { networksOf, type Plan, type PlannedService } from "../../plan/plan.ts";
 import { looksSecret } from "../../secrets/redact.ts";
 import { LABELS } from "../backend.ts";
+import { wrapCommand } from "./exec.ts";
 import { derivedName, dnsName, isDnsName, isQualifiedName } from "./names.ts";
 
 /**
@@ -178,6 +181,8 @@ export function serviceManifests(input: ManifestInput): ServiceManifests {
   if (probe) container.readinessProbe = probe;
   const security = securityContext(spec, warn);
   if (security) container.securityContext = security;
+  const lifecycle = lifecycleOf(spec, warn);
+  if (lifecycle) container.lifecycle = lifecycle;
 
   const podSpec: V1PodSpec = {
     containers: [container],
@@ -476,4 +481,29 @@ export function resourcesOf(spec: ServiceSpec): V1ResourceRequirements | undefin
   const requests: Record<string, string> = spec.memoryReservationBytes !== undefined ? { memory: String(spec.memoryReservationBytes) } : {};
   if (Object.keys(limits).length === 0 && Object.keys(requests).length === 0) return undefined;
   return { ...(Object.keys(limits).length ? { limits } : {}), ...(Object.keys(requests).length ? { requests } : {}) };
+}
+
+/**
+ * post_start and pre_stop as the container's postStart and preStop exec handlers. Kubernetes
+ * has one handler of each: several hooks run one after the other in the container's shell,
+ * stopping at the first that fails. A working directory and variables are applied as exec
+ * applies them (the image's /bin/sh and env); a user or extended privileges cannot be, and
+ * are warned about. A failing postStart kills the container, which then never gets ready.
+ */
+function lifecycleOf(spec: ServiceSpec, warn: (key: string, text: string) => void): V1Lifecycle | undefined {
+  const handler = (key: "post_start" | "pre_stop", hooks: LifecycleHook[] | undefined) => {
+    if (!hooks || hooks.length === 0) return undefined;
+    hooks.forEach((h, i) => {
+      const at = h.location ? ` (${formatLocation(h.location)})` : "";
+      if (h.user) warn(key, `hook ${i + 1}${at} runs as the container's user, not "${h.user}": a Kubernetes exec handler has no user`);
+      if (h.privileged) warn(key, `hook ${i + 1}${at} runs without extended privileges: a Kubernetes exec handler has none (give the container the capabilities it needs)`);
+    });
+    const argvs = hooks.map((h) => wrapCommand(h.command, { ...(h.workingDir ? { workdir: h.workingDir } : {}), env: h.environment }));
+    const command = argvs.length === 1 ? argvs[0]! : ["/bin/sh", "-c", argvs.map((argv) => argv.map(shellQuote).join(" ")).join(" && ")];
+    return { exec: { command } };
+  };
+  const postStart = handler("post_start", spec.postStart);
+  const preStop = handler("pre_stop", spec.preStop);
+  if (!postStart && !preStop) return undefined;
+  return { ...(postStart ? { postStart } : {}), ...(preStop ? { preStop } : {}) };
 }
