@@ -46,7 +46,7 @@ export interface MainDependencies {
   commentApi: (token: string, context: RunContext) => CommentApi;
   /** GitHub deployments, for command: preview. */
   deploymentApi: (token: string, context: RunContext) => DeploymentApi;
-  backend: (selection: BackendSelection) => Backend;
+  backend: (selection: BackendSelection) => Promise<Backend>;
   /** Where run summaries are kept; the Actions cache on a runner. */
   historyCache?: (context: RunContext) => SummaryCache;
 }
@@ -588,7 +588,7 @@ class MainStep {
     const kind = backendKind(this.settings.backend, this.context.childEnv);
     let backend: Backend;
     try {
-      backend = this.deps.backend(this.settings.backend);
+      backend = await this.deps.backend(this.settings.backend);
       this.opened.push(backend);
       await backend.ping();
     } catch (e) {

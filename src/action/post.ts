@@ -1,8 +1,8 @@
 import * as core from "@actions/core";
 import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
-import { DockerBackend } from "../backends/docker/docker-backend.ts";
 import type { Backend, RemovalReport } from "../backends/backend.ts";
+import { selectBackend, type BackendSelection } from "../backends/select.ts";
 import { gc } from "../engine/lifecycle.ts";
 import { restCommentApi, type CommentApi } from "../github/client.ts";
 import { StickyComment } from "../github/sticky-comment.ts";
@@ -18,7 +18,8 @@ export interface PostDependencies {
   env: Record<string, string | undefined>;
   state: StateStore;
   commentApi: (token: string, context: RunContext) => CommentApi;
-  backend: () => Backend;
+  /** The backend the main step used: the same inputs select it. */
+  backend: (selection: BackendSelection) => Promise<Backend>;
 }
 
 /** The post step: always runs, never fails the job, and exits. */
@@ -28,7 +29,7 @@ export async function run(): Promise<void> {
       env: process.env,
       state: actionsState,
       commentApi: (token, context) => restCommentApi({ token, apiUrl: context.apiUrl, repository: context.repository }),
-      backend: () => new DockerBackend({ version: VERSION }),
+      backend: (selection) => selectBackend(selection, process.env, { version: VERSION, onWarning: (message) => core.warning(`prenv post step: ${message}`) }),
     });
   } catch (e) {
     core.warning(`prenv post step: ${(e as Error)?.stack ?? String(e)}`);
@@ -44,12 +45,20 @@ export async function run(): Promise<void> {
  */
 export async function runPost(deps: PostDependencies): Promise<void> {
   const saved = loadRun(deps.state);
+  // The main step's environment lives where its inputs put it (Docker, or a cluster).
+  let selection: BackendSelection = {};
+  try {
+    selection = readSettings(deps.readInput).backend;
+  } catch {
+    // Inputs the main step refused: it created nothing; the sweep looks at the default backend.
+  }
   let backend: Backend;
   try {
-    backend = deps.backend();
+    backend = await deps.backend(selection);
     await backend.ping();
   } catch (e) {
-    if (saved.environment) core.warning(`prenv post step: no Docker engine answers, so ${saved.environment} could not be checked or removed: ${(e as Error).message}`);
+    const where = selection.backend === "kubernetes" ? "no Kubernetes cluster answers" : "no Docker engine answers";
+    if (saved.environment) core.warning(`prenv post step: ${where}, so ${saved.environment} could not be checked or removed: ${(e as Error).message}`);
     return;
   }
 

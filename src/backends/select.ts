@@ -1,6 +1,4 @@
 import { DockerBackend } from "./docker/docker-backend.ts";
-import { KubernetesBackend } from "./kubernetes/kubernetes-backend.ts";
-import { loadKubeConfig } from "./kubernetes/kube.ts";
 import { BACKEND_KINDS, RuntimeUnavailableError, type Backend, type BackendKind } from "./backend.ts";
 
 /**
@@ -38,9 +36,14 @@ export function backendKind(selection: BackendSelection, env: Record<string, str
   throw new BackendSelectionError(`${from} "${raw}" is not a backend prenv has`, `use ${BACKEND_KINDS.join(" or ")}`);
 }
 
-/** Makes the backend; throws RuntimeUnavailableError when its configuration cannot be read (ping says whether it answers). */
-export function selectBackend(selection: BackendSelection, env: Record<string, string | undefined>, options: { version: string; onWarning?: (message: string) => void }): Backend {
+/**
+ * Makes the backend; throws RuntimeUnavailableError when its configuration cannot be read
+ * (ping says whether it answers). The Kubernetes client is most of the bundle: it is loaded
+ * only for the Kubernetes backend, so that Docker commands do not parse it.
+ */
+export async function selectBackend(selection: BackendSelection, env: Record<string, string | undefined>, options: { version: string; onWarning?: (message: string) => void }): Promise<Backend> {
   if (backendKind(selection, env) === "docker") return new DockerBackend({ version: options.version, ...(options.onWarning ? { onWarning: options.onWarning } : {}) });
+  const [{ loadKubeConfig }, { KubernetesBackend }] = await Promise.all([import("./kubernetes/kube.ts"), import("./kubernetes/kubernetes-backend.ts")]);
   const { config } = loadKubeConfig(
     {
       ...(selection.kubeconfig ? { file: selection.kubeconfig } : {}),

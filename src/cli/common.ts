@@ -52,7 +52,7 @@ export async function backendFor(selection: BackendSelection = {}, io?: Pick<Io,
   const env = io?.env ?? process.env;
   let backend: Backend;
   try {
-    backend = selectBackend(selection, env, { version: VERSION, ...(io ? { onWarning: (message: string) => io.err.write(`prenv: warning: ${message}\n`) } : {}) });
+    backend = await selectBackend(selection, env, { version: VERSION, ...(io ? { onWarning: (message: string) => io.err.write(`prenv: warning: ${message}\n`) } : {}) });
     await backend.ping();
   } catch (e) {
     if (e instanceof BackendSelectionError) throw new CliError(`prenv: ${e.message}\n  hint: ${e.hint}`, EXIT.badInput);
