@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import type { FaultOutcome } from "../../src/chaos/model.ts";
+import { at } from "../../src/chaos/timeline.ts";
 import type { RunReport } from "../../src/engine/run.ts";
 import { BUSYBOX, cli, committedProject, environmentNames } from "../helpers/docker.ts";
 import { contractBackends } from "./backends.ts";
@@ -92,6 +93,10 @@ for (const target of contractBackends()) {
         assert.ok(Math.abs(f.actualStartMs! - f.plannedStartMs) < 1000, `${f.name} applied at ${f.actualStartMs} ms, planned ${f.plannedStartMs}`);
         assert.ok((f.how ?? "").length > 0, `${f.name} says how it was applied`);
       }
+      // The terminal says when each fault came out, as the timeline does (an instant one's too).
+      for (const f of chaos.timeline) {
+        assert.ok(r.stderr.includes(`↺ ${f.name} at ${at(f.undoneAtMs!)}:`), `${f.name} undone at ${f.undoneAtMs} ms, and the terminal says ${/↺ .*/.exec(r.stderr.slice(r.stderr.indexOf(`↺ ${f.name}`)))?.[0]}`);
+      }
       // The stop is undone after its 4 s (scaling back or starting may take a moment).
       assert.ok(outage.undoneAtMs! - outage.actualStartMs! >= 4000 && outage.undoneAtMs! - outage.plannedStartMs < 7000, JSON.stringify(outage));
       assert.ok((outage.undoDetail ?? "").length > 0);
@@ -102,11 +107,11 @@ for (const target of contractBackends()) {
       const beforeCrash = probes(r.stderr.slice(0, r.stderr.indexOf("⚡ crash at"))).slice(0, -4);
       assert.ok(beforeCrash.every((ok) => ok), `srv answered before the kill: ${beforeCrash.join(" ")}`);
       const afterCrash = between(r.stderr, "⚡ crash at", "⚡ outage at");
-      assert.ok(afterCrash.at(-1), `srv (restart: always) answered again after the kill: ${afterCrash.join(" ")}`);
+      assert.ok(afterCrash.slice(0, -4).includes(true), `srv (restart: always) answered again after the kill: ${afterCrash.join(" ")}`);
       const stopped = between(r.stderr, "⚡ outage at", "↺ outage at").slice(4);
       assert.ok(stopped.length >= 5 && stopped.every((ok) => !ok), `srv did not answer while stopped: ${stopped.join(" ")}`);
       const restarted = between(r.stderr, "↺ outage at", "⚡ bounce at");
-      assert.ok(restarted.at(-1), `srv answered again once the stop was undone: ${restarted.join(" ")}`);
+      assert.ok(restarted.slice(0, -4).includes(true), `srv answered again once the stop was undone: ${restarted.join(" ")}`);
       const bounced = between(r.stderr, "⚡ bounce at");
       assert.ok(bounced.length >= 10 && bounced.at(-1), `srv answered again after the restart: ${bounced.join(" ")}`);
 
