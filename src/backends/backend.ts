@@ -364,6 +364,8 @@ export class FaultError extends Error {
 export interface Backend extends ImageStore, Runtime, Tunnels, Inventory, Faults {
   readonly kind: BackendKind;
   readonly capabilities: Capabilities;
+  /** For an ability it lacks, why, in a sentence: the refusal says it, so that nobody takes the gap for a passing failure. */
+  readonly capabilityLimits?: Partial<Record<keyof Capabilities, string>>;
   /** Throws RuntimeUnavailableError when no engine answers. */
   ping(): Promise<void>;
   /** Releases connections (sockets, tunnels), so that the process can end on its own. */
@@ -442,13 +444,14 @@ export class UnsupportedError extends Error {
  * ability, each with the place in the definition that asked for it (file:line:col) when
  * there is one, so that the refusal points at the line to change.
  */
-export function requireCapabilities(backend: Pick<Backend, "kind" | "capabilities">, needed: { capability: keyof Capabilities; because: string; location?: SourceLocation }[]): void {
+export function requireCapabilities(backend: Pick<Backend, "kind" | "capabilities" | "capabilityLimits">, needed: { capability: keyof Capabilities; because: string; location?: SourceLocation }[]): void {
   const missing = needed.filter((n) => !backend.capabilities[n.capability]);
   if (missing.length === 0) return;
   const where = (l: SourceLocation) => `${l.file}:${l.line}:${l.column}`;
   const first = missing[0]!.location;
   const reasons = missing.map((m, i) => (m.location && i > 0 ? `${m.because} (${where(m.location)})` : m.because));
-  throw new UnsupportedError(`${first ? `${where(first)}: ` : ""}the ${backend.kind} backend cannot ${reasons.join(", nor ")}`, "run it on a backend that can (--backend docker), or leave those out of the definition", { capability: missing[0]!.capability });
+  const limits = [...new Set(missing.map((m) => backend.capabilityLimits?.[m.capability]).filter((l) => l !== undefined))];
+  throw new UnsupportedError(`${first ? `${where(first)}: ` : ""}the ${backend.kind} backend cannot ${reasons.join(", nor ")}${limits.map((l) => `\n  ${l}`).join("")}`, "run it on a backend that can (--backend docker), or leave those out of the definition", { capability: missing[0]!.capability });
 }
 
 /** A step of `up` failed for a reason outside the definition (pull, build, start, readiness). */

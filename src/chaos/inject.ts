@@ -86,14 +86,15 @@ export function startChaos(schedule: ChaosSchedule, options: ChaosOptions): Runn
     try {
       outcome.undoDetail = await fn();
       outcome.undo = "nothing to undo";
+      outcome.undoneAtMs = since();
       options.onEvent?.(outcome, "undone");
     } catch (e) {
       // A kill whose service should have come back and did not: as loud as a failed undo.
       outcome.undo = "failed";
       outcome.undoDetail = message(e);
+      outcome.undoneAtMs = since();
       options.onEvent?.(outcome, "failed");
     }
-    outcome.undoneAtMs = since();
   };
 
   schedule.faults.forEach((fault, i) => later(fault.plannedStartMs, () => void apply(outcomes[i]!, fault)));

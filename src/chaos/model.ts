@@ -88,6 +88,11 @@ export function targetsOf(action: FaultAction): string[] {
   return action.kind === "partition" ? [action.target, action.peer] : [action.target];
 }
 
+/** How a fault's trace names it, for gc's lines: "1.1 stop srv". */
+export function traceName(id: string, action: FaultAction): string {
+  return `${id} ${action.kind} ${action.target}`;
+}
+
 export function describeAction(action: FaultAction): string {
   switch (action.kind) {
     case "kill":

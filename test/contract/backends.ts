@@ -23,6 +23,8 @@ export interface ContractBackend {
   persistentVolumes(): Promise<boolean>;
   /** Messages the backend warned with. */
   warnings: string[];
+  /** The `prenv` options that select this same backend from the CLI. */
+  cliArgs: string[];
 }
 
 function docker(): ContractBackend {
@@ -31,6 +33,7 @@ function docker(): ContractBackend {
     name: "docker",
     backend: new DockerBackend({ docker: engine, version: VERSION }),
     warnings: [],
+    cliArgs: ["--backend", "docker"],
     persistentVolumes: async () => true,
     async origin(environment) {
       const claims = await engine.listContainers({ all: true, filters: { label: [`${LABELS.environment}=${environment}`, `${LABELS.marker}=claim`] } });
@@ -49,11 +52,14 @@ function kubernetes(kubeconfig: string): ContractBackend {
   config.loadFromFile(kubeconfig);
   const core = config.makeApiClient(k8s.CoreV1Api);
   const warnings: string[] = [];
-  const backend = new KubernetesBackend({ config, version: VERSION, namespacePrefix: "prenv-contract-", registry: "localhost:5000", onWarning: (w) => warnings.push(w) });
+  const namespacePrefix = "prenv-contract-";
+  const registry = "localhost:5000";
+  const backend = new KubernetesBackend({ config, version: VERSION, namespacePrefix, registry, onWarning: (w) => warnings.push(w) });
   return {
     name: "kubernetes",
     backend,
     warnings,
+    cliArgs: ["--backend", "kubernetes", "--kubeconfig", kubeconfig, "--namespace-prefix", namespacePrefix, "--registry", registry],
     async persistentVolumes() {
       const classes = await config.makeApiClient(k8s.StorageV1Api).listStorageClass();
       return classes.items.some((c) => c.metadata?.annotations?.["storageclass.kubernetes.io/is-default-class"] === "true");

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { hostname } from "node:os";
-import { after, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import { LABELS, ServiceError } from "../../src/backends/backend.ts";
 import { loadEnvironment } from "../../src/definition/environment.ts";
 import { gc } from "../../src/engine/lifecycle.ts";
@@ -9,7 +9,7 @@ import { runEnvironment } from "../../src/engine/run.ts";
 import { BootError, PreflightError, up } from "../../src/engine/up.ts";
 import { planEnvironment } from "../../src/plan/plan.ts";
 import { VERSION } from "../../src/version.ts";
-import { BUSYBOX, project, uniqueName } from "../helpers/docker.ts";
+import { BUSYBOX, environmentNames, project } from "../helpers/docker.ts";
 import { contractBackends } from "./backends.ts";
 
 /**
@@ -72,16 +72,7 @@ function contractProject(testCommand: string[] = FETCH_ALPHA): string {
 for (const target of contractBackends()) {
   const { backend } = target;
   describe(`backend contract: ${target.name}`, { timeout: 600_000 }, () => {
-    const created: string[] = [];
-    const named = (prefix: string) => {
-      // Short: namespaces carry a prefix and Kubernetes names stop at 63 characters.
-      const name = uniqueName(prefix).slice(0, 40).replace(/[-_]+$/, "");
-      created.push(name);
-      return name;
-    };
-    after(async () => {
-      for (const environment of created) await backend.remove(environment, { keepVolumes: false });
-    });
+    const named = environmentNames(backend);
 
     /** Nothing of the environment is left, by the backend's inventory and by the engine's own API. */
     const assertGone = async (environment: string) => {

@@ -8,7 +8,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
-import { BUSYBOX, cli, environmentNames, leftovers, project } from "../helpers/docker.ts";
+import { BUSYBOX, cli, committedProject, environmentNames, leftovers } from "../helpers/docker.ts";
 
 const names = environmentNames();
 
@@ -18,15 +18,6 @@ function pythonWithPytest(): string {
     if (spawnSync(python, ["-m", "pytest", "--version"], { stdio: "ignore" }).status === 0) return python;
   }
   throw new Error("no Python with pytest: install python3-pytest (.ci/run does)");
-}
-
-function repo(files: Record<string, string>): string {
-  const dir = project(files);
-  const git = (...args: string[]) => execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@prenv.invalid", ...args], { cwd: dir, stdio: "ignore" });
-  git("init", "-q", "-b", "main");
-  git("add", "-A");
-  git("commit", "-q", "-m", "suite");
-  return dir;
 }
 
 const definition = (command: string) => `name: sel
@@ -70,7 +61,7 @@ const suites = {
 describe("running only some tests", { concurrency: false }, () => {
   for (const [runner, suite] of Object.entries(suites)) {
     test(`${runner}: --only runs the named test; repro --manifest --only-failed runs just the failed ones`, async () => {
-      const dir = repo({ "prenv.yml": definition(suite.command), ".gitignore": "reports/\nprenv-results/\n__pycache__/\n", ...suite.files });
+      const dir = committedProject({ "prenv.yml": definition(suite.command), ".gitignore": "reports/\nprenv-results/\n__pycache__/\n", ...suite.files });
       const env = names(`sel-${runner}`);
       const full = await cli(["run", "--env", env], { cwd: dir });
       assert.equal(full.code, 1, full.stderr);
@@ -90,7 +81,7 @@ describe("running only some tests", { concurrency: false }, () => {
   }
 
   test("--print says what repro would do and does nothing", async () => {
-    const dir = repo({ "prenv.yml": definition("true"), ".gitignore": "prenv-results/\n" });
+    const dir = committedProject({ "prenv.yml": definition("true"), ".gitignore": "prenv-results/\n" });
     const head = execFileSync("git", ["rev-parse", "HEAD"], { cwd: dir, encoding: "utf8" }).trim();
     const tree = execFileSync("git", ["rev-parse", "HEAD^{tree}"], { cwd: dir, encoding: "utf8" }).trim();
     const env = names("sel-print");

@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { after } from "node:test";
 import Dockerode from "dockerode";
 import { DockerBackend } from "../../src/backends/docker/docker-backend.ts";
-import { LABELS, type Owner } from "../../src/backends/backend.ts";
+import { LABELS, type Inventory, type Owner } from "../../src/backends/backend.ts";
 import { loadDefinition } from "../../src/definition/compose.ts";
 import { planEnvironment, type Plan } from "../../src/plan/plan.ts";
 import { VERSION } from "../../src/version.ts";
@@ -29,6 +29,16 @@ export function project(files: Record<string, string>): string {
   return dir;
 }
 
+/** project(), committed to a fresh git repository: a run there writes a manifest that names the commit. */
+export function committedProject(files: Record<string, string>): string {
+  const dir = project(files);
+  const git = (...args: string[]) => execFileSync("git", ["-c", "user.name=prenv test", "-c", "user.email=test@prenv.invalid", ...args], { cwd: dir, stdio: "ignore" });
+  git("init", "-q", "-b", "main");
+  git("add", "-A");
+  git("commit", "-q", "-m", "fixture");
+  return dir;
+}
+
 let counter = 0;
 /** An environment name no other test uses. */
 export function uniqueName(prefix: string): string {
@@ -36,16 +46,17 @@ export function uniqueName(prefix: string): string {
 }
 
 /**
- * Gives names for this test file's environments; every one of them is removed when the
- * file's tests end, whatever happened to them.
+ * Gives names for this test file's environments on a backend (Docker unless told);
+ * every one of them is removed when the file's tests end, whatever happened to them.
+ * Short: namespaces carry a prefix and Kubernetes names stop at 63 characters.
  */
-export function environmentNames(): (prefix: string) => string {
+export function environmentNames(on: Pick<Inventory, "remove"> = backend): (prefix: string) => string {
   const created: string[] = [];
   after(async () => {
-    for (const env of created) await backend.remove(env, { keepVolumes: false });
+    for (const env of created) await on.remove(env, { keepVolumes: false });
   });
   return (prefix) => {
-    const name = uniqueName(prefix);
+    const name = uniqueName(prefix).slice(0, 40).replace(/[-_]+$/, "");
     created.push(name);
     return name;
   };

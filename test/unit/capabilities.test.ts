@@ -15,6 +15,14 @@ describe("backend capabilities", () => {
     );
   });
 
+  test("the backend's reason for a missing ability is said once, under the refusal", () => {
+    const backend = { kind: "kubernetes" as const, capabilities: none, capabilityLimits: { networkFaults: "a NetworkPolicy might not be enforced" } };
+    assert.throws(
+      () => requireCapabilities(backend, [{ capability: "networkFaults", because: "partition api from db" }, { capability: "networkFaults", because: "loss at db" }, { capability: "pause", because: "pause worker" }]),
+      (e: unknown) => e instanceof UnsupportedError && e.message === "the kubernetes backend cannot partition api from db, nor loss at db, nor pause worker\n  a NetworkPolicy might not be enforced",
+    );
+  });
+
   test("the Docker backend can do all of them", () => {
     assert.deepEqual(new DockerBackend({ version: "test" }).capabilities, { pause: true, networkFaults: true, localBuilds: true, lastingEndpoints: true, updateInPlace: true });
   });

@@ -1,6 +1,6 @@
 import { Writable } from "node:stream";
 import type Dockerode from "dockerode";
-import type { FaultAction } from "../../chaos/model.ts";
+import { traceName, type FaultAction } from "../../chaos/model.ts";
 import type { Plan } from "../../plan/plan.ts";
 import { FaultError, LABELS, type AbandonedFault, type AppliedFault, type ExecResult, type Faults, type Owner } from "../backend.ts";
 import { PROXY_SCRIPT } from "./proxy-script.ts";
@@ -350,7 +350,7 @@ function redirect(tag: string, ports: number[], portFile: string): { apply: stri
 
 function traceLabels(id: string, fault: FaultAction, undo: UndoRecord): Record<string, string> {
   // A marker, so that listings do not count it as a service of the environment.
-  return { [LABELS.fault]: `${id} ${fault.kind} ${fault.target}`, [LABELS.faultUndo]: JSON.stringify(undo), [LABELS.marker]: "fault" };
+  return { [LABELS.fault]: traceName(id, fault), [LABELS.faultUndo]: JSON.stringify(undo), [LABELS.marker]: "fault" };
 }
 
 function iptables(rules: string[]): { apply: string; undo: string } {

@@ -1,16 +1,28 @@
 import * as k8s from "@kubernetes/client-node";
-import type { FaultAction } from "../../chaos/model.ts";
+import { traceName, type FaultAction } from "../../chaos/model.ts";
 import { FaultError, LABELS, UnsupportedError, type AbandonedFault, type AppliedFault, type Owner } from "../backend.ts";
 import type { Clients } from "./kube.ts";
 import { K8S, objectName } from "./manifests.ts";
 import { currentPod } from "./pods.ts";
 
-/** On a Deployment a `stop` fault scaled to zero: the replicas to scale back to, who did it, which fault. */
+/** On a Deployment a `stop` fault scaled to zero: the replicas to scale back to, who did it, which fault ("1.1 stop srv"). */
 interface StopRecord {
   replicas: number;
   owner: string;
   fault: string;
 }
+
+/**
+ * Why the faults Kubernetes has no API for are refused. A NetworkPolicy is only a request:
+ * the cluster's network plugin enforces it or silently does not (the plain bridge plugin
+ * accepts a deny-all policy and lets every packet through, measured on the test cluster),
+ * and a partition prenv cannot see enforced would be a pretend one.
+ */
+export const KUBERNETES_FAULT_LIMITS = {
+  pause: "pause: Kubernetes has no freezer in its API; stop (scale to zero and back) or kill instead",
+  networkFaults:
+    "partition, loss, bandwidth and latency: prenv does not apply them on Kubernetes. A partition would be a NetworkPolicy, and whether one is enforced depends on the cluster's network plugin (the plain bridge plugin accepts it and lets every packet through), so it cannot be promised; loss, bandwidth and latency would need a privileged sidecar in the pod",
+} as const;
 
 const merge = k8s.setHeaderOptions("Content-Type", k8s.PatchStrategy.MergePatch);
 
@@ -33,14 +45,14 @@ export async function injectKubernetesFault(clients: Clients, namespace: string,
     }
     case "stop": {
       const deployment = await clients.apps.readNamespacedDeployment({ namespace, name });
-      const record: StopRecord = { replicas: deployment.spec?.replicas ?? 1, owner: `${owner.host}:${owner.pid}`, fault: id };
+      const record: StopRecord = { replicas: deployment.spec?.replicas ?? 1, owner: `${owner.host}:${owner.pid}`, fault: traceName(id, fault) };
       await clients.apps.patchNamespacedDeployment({ namespace, name, body: { metadata: { annotations: { [LABELS.faultUndo]: JSON.stringify(record) } }, spec: { replicas: 0 } } }, merge);
       return { how: `Deployment ${name} scaled to 0`, undo: () => scaleBack(clients, namespace, name, record) };
     }
     case "pause":
-      throw new UnsupportedError(`the kubernetes backend cannot pause service "${fault.target}": the API has no freezer`, "use stop (scale to zero and back) or kill on Kubernetes, or run the faults on Docker", { capability: "pause" });
+      throw new UnsupportedError(`the kubernetes backend cannot pause service "${fault.target}": ${KUBERNETES_FAULT_LIMITS.pause}`, "run the faults on Docker", { capability: "pause" });
     default:
-      throw new UnsupportedError(`the kubernetes backend cannot apply a ${fault.kind} fault: it would need a NetworkPolicy controller or a sidecar prenv does not assume`, "run network faults on Docker", { capability: "networkFaults" });
+      throw new UnsupportedError(`the kubernetes backend cannot apply a ${fault.kind} fault: ${KUBERNETES_FAULT_LIMITS.networkFaults}`, "run network faults on Docker", { capability: "networkFaults" });
   }
 }
 

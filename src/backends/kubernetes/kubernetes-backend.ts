@@ -1,7 +1,7 @@
 import { statSync } from "node:fs";
 import type { FaultAction } from "../../chaos/model.ts";
 import type { AbandonedFault, AppliedFault } from "../backend.ts";
-import { injectKubernetesFault, undoAbandonedKubernetesFaults } from "./faults.ts";
+import { injectKubernetesFault, KUBERNETES_FAULT_LIMITS, undoAbandonedKubernetesFaults } from "./faults.ts";
 import { basename, dirname } from "node:path";
 import { PassThrough, Readable, Transform, type Writable } from "node:stream";
 import type Dockerode from "dockerode";
@@ -71,11 +71,12 @@ const EXPIRES = "dev.prenv.expires";
 export class KubernetesBackend implements Backend {
   readonly kind = "kubernetes";
   /**
-   * No freezer through the API; network faults need an enforcing NetworkPolicy controller
-   * (not assumed); builds need a registry the cluster pulls from; port-forwards belong to
-   * the process that opened them.
+   * No freezer through the API; network faults cannot be promised (KUBERNETES_FAULT_LIMITS);
+   * builds need a registry the cluster pulls from; port-forwards belong to the process
+   * that opened them.
    */
   readonly capabilities = { pause: false, networkFaults: false, localBuilds: false, lastingEndpoints: false, updateInPlace: false };
+  readonly capabilityLimits = KUBERNETES_FAULT_LIMITS;
   readonly clients: Clients;
   private readonly prefix: string;
   private readonly version: string;
