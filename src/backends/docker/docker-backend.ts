@@ -1,6 +1,8 @@
 import { createHash } from "node:crypto";
+import { createSocket } from "node:dgram";
 import { createReadStream, existsSync, readFileSync, statSync } from "node:fs";
 import { lstat, readdir, readlink } from "node:fs/promises";
+import { createServer } from "node:net";
 import { basename, dirname, isAbsolute, join } from "node:path";
 import { Readable, Transform, Writable, type TransformCallback } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -348,6 +350,33 @@ export class DockerBackend implements Backend, Updates {
   }
 
   async createService(plan: Plan, service: PlannedService, owner: Owner, labels: Record<string, string> = {}): Promise<void> {
+    await this.createContainerOf(plan, service, owner, labels, { fresh: false });
+    this.created.set(`${plan.environment}/${service.name}`, { owner, labels });
+  }
+
+  /**
+   * A free host port, when the engine's ports are this machine's (a local socket): a remote
+   * engine's host is not this one, so there the engine picks ("") as before.
+   */
+  private async choosePort(hostIp: string, protocol: "tcp" | "udp"): Promise<string> {
+    const dockerHost = process.env.DOCKER_HOST;
+    if (dockerHost && !dockerHost.startsWith("unix://")) return "";
+    return String(await freePort(hostIp, protocol).catch(() => ""));
+  }
+
+  /** What createService was given, for a start that must create the container again (a host port taken meanwhile). */
+  private readonly created = new Map<string, { owner: Owner; labels: Record<string, string> }>();
+
+  /** The port bindings of the service's container set aside by an update, if there is one. */
+  private async previousBindings(environment: string, service: string): Promise<Record<string, { HostIp?: string; HostPort?: string }[]> | undefined> {
+    const aside = await this.docker
+      .getContainer(setAsideName(environment, service))
+      .inspect()
+      .catch(() => undefined);
+    return (aside?.HostConfig.PortBindings as Record<string, { HostIp?: string; HostPort?: string }[]> | undefined) ?? undefined;
+  }
+
+  private async createContainerOf(plan: Plan, service: PlannedService, owner: Owner, labels: Record<string, string>, options: { fresh: boolean }): Promise<void> {
     const spec = service.spec;
     const networks = Object.entries(networksOf(spec)).map(([key, n]) => ({
       name: engineName(plan, plan.networks.find((p) => p.key === key)!),
@@ -355,11 +384,20 @@ export class DockerBackend implements Backend, Updates {
     }));
     const exposed: Record<string, object> = {};
     const bindings: Record<string, { HostIp: string; HostPort: string }[]> = {};
+    // A container-only port ("8080") gets its host port chosen here, not at each start: a
+    // restart (a fault, the restart policy, the engine's own) would otherwise move it, and
+    // the tests were given this address. A replaced container (an update) keeps the one its
+    // predecessor had, so that a preview's URL stays the same from push to push.
+    const before = await this.previousBindings(plan.environment, service.name);
     for (const p of service.ports) {
       const key = `${p.target}/${p.protocol}`;
       exposed[key] = {};
-      const hostPort = p.published ? `${p.published}${p.publishedEnd ? `-${p.publishedEnd}` : ""}` : "";
-      (bindings[key] ??= []).push({ HostIp: p.hostIp ?? "127.0.0.1", HostPort: hostPort });
+      const hostIp = p.hostIp ?? "127.0.0.1";
+      const taken = (bindings[key] ?? []).length;
+      const hostPort = p.published
+        ? `${p.published}${p.publishedEnd ? `-${p.publishedEnd}` : ""}`
+        : (options.fresh ? undefined : before?.[key]?.[taken]?.HostPort) || (await this.choosePort(hostIp, p.protocol));
+      (bindings[key] ??= []).push({ HostIp: hostIp, HostPort: hostPort });
     }
     for (const port of spec.expose) exposed[`${port}/tcp`] ??= {};
     const hc = spec.healthcheck;
@@ -428,11 +466,23 @@ export class DockerBackend implements Backend, Updates {
 
   async startService(plan: Plan, service: PlannedService): Promise<void> {
     const container = this.docker.getContainer(containerName(plan.environment, service.name));
+    const chosen = service.ports.some((p) => !p.published);
     try {
-      await container.start();
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await container.start();
+          break;
+        } catch (e) {
+          // A host port prenv chose was taken between its choice and the start: choose again.
+          const made = this.created.get(`${plan.environment}/${service.name}`);
+          if (!(chosen && made && attempt < 4 && PORT_TAKEN.test(engineMessage(e)))) throw e;
+          await container.remove({ force: true });
+          await this.createContainerOf(plan, service, made.owner, made.labels, { fresh: true });
+        }
+      }
     } catch (cause) {
       const message = engineMessage(cause);
-      const portTaken = /port is already allocated|address already in use/i.test(message);
+      const portTaken = PORT_TAKEN.test(message);
       const logging = /logging driver/i.test(message);
       throw new ServiceError(service.name, `the container could not start: ${message}`, {
         hint: portTaken
@@ -932,6 +982,30 @@ export class DockerBackend implements Backend, Updates {
 export function containerNetworkReachable(platform: string, dockerHost: string | undefined): boolean {
   if (platform !== "linux") return false;
   return !dockerHost || dockerHost.startsWith("unix://");
+}
+
+const PORT_TAKEN = /port is already allocated|address already in use/i;
+
+/** A port of `host` that nothing listens on now, as the kernel picks one. */
+function freePort(host: string, protocol: "tcp" | "udp"): Promise<number> {
+  return new Promise((resolve, reject) => {
+    if (protocol === "udp") {
+      const socket = createSocket(host.includes(":") ? "udp6" : "udp4");
+      socket.on("error", reject);
+      socket.bind(0, host, () => {
+        const { port } = socket.address();
+        socket.close(() => resolve(port));
+      });
+      return;
+    }
+    const server = createServer();
+    server.on("error", reject);
+    server.listen(0, host, () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
 }
 
 function dockerfilePath(build: NonNullable<PlannedService["spec"]["build"]>): string {
