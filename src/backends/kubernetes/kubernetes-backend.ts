@@ -226,6 +226,7 @@ export class KubernetesBackend implements Backend, Updates {
       if (m.secret) await core.createNamespacedSecret({ namespace, body: m.secret });
       for (const body of m.configMaps) await core.createNamespacedConfigMap({ namespace, body });
       for (const body of m.services) await core.createNamespacedService({ namespace, body });
+      if (m.ingress) await this.clients.networking.createNamespacedIngress({ namespace, body: m.ingress });
     } catch (cause) {
       throw new ServiceError(service.name, `service "${service.name}" could not be created on the cluster: ${apiMessage(cause)}`, { cause });
     }
@@ -289,12 +290,14 @@ export class KubernetesBackend implements Backend, Updates {
       unlessMissing(apps.deleteNamespacedDeployment({ namespace, name, body: background })),
       unlessMissing(batch.deleteNamespacedJob({ namespace, name, body: background })),
     ]);
-    const [services, configMaps, secrets] = await Promise.all([
+    const [services, configMaps, secrets, ingresses] = await Promise.all([
       unlessMissing(core.listNamespacedService({ namespace, labelSelector: selector })),
       unlessMissing(core.listNamespacedConfigMap({ namespace, labelSelector: selector })),
       unlessMissing(core.listNamespacedSecret({ namespace, labelSelector: selector })),
+      unlessMissing(this.clients.networking.listNamespacedIngress({ namespace, labelSelector: selector })),
     ]);
     await Promise.all([
+      ...(ingresses?.items ?? []).map((i) => unlessMissing(this.clients.networking.deleteNamespacedIngress({ namespace, name: i.metadata!.name! }))),
       ...(services?.items ?? []).map((s) => unlessMissing(core.deleteNamespacedService({ namespace, name: s.metadata!.name! }))),
       ...(configMaps?.items ?? []).map((c) => unlessMissing(core.deleteNamespacedConfigMap({ namespace, name: c.metadata!.name! }))),
       ...(secrets?.items ?? []).map((c) => unlessMissing(core.deleteNamespacedSecret({ namespace, name: c.metadata!.name! }))),
@@ -695,6 +698,7 @@ export class KubernetesBackend implements Backend, Updates {
       core.deleteCollectionNamespacedService({ namespace }),
       core.deleteCollectionNamespacedConfigMap({ namespace, labelSelector: `${K8S.managed}=true` }),
       core.deleteCollectionNamespacedSecret({ namespace, labelSelector: `${K8S.managed}=true` }),
+      this.clients.networking.deleteCollectionNamespacedIngress({ namespace, labelSelector: `${K8S.managed}=true` }),
     ]);
     // Gracefully: a database on a kept volume shuts down cleanly.
     await core.deleteCollectionNamespacedPod({ namespace });

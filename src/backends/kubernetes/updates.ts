@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import * as k8s from "@kubernetes/client-node";
-import type { V1ConfigMap, V1Deployment, V1Job, V1ObjectMeta, V1Pod, V1Secret, V1Service } from "@kubernetes/client-node";
+import type { V1ConfigMap, V1Deployment, V1Ingress, V1Job, V1ObjectMeta, V1Pod, V1Secret, V1Service } from "@kubernetes/client-node";
 import { sleep } from "../../util/async.ts";
 import { LABELS, type LockAttempt, type ObservedService, type Owner } from "../backend.ts";
 import { isConflict, isNotFound, unlessMissing, type Clients } from "./kube.ts";
@@ -30,6 +30,7 @@ export interface SetAsideService {
   services: V1Service[];
   configMaps: V1ConfigMap[];
   secrets: V1Secret[];
+  ingresses: V1Ingress[];
   /** The pod kept running (relabelled), when there was one to keep. */
   pod: string | undefined;
 }
@@ -52,21 +53,22 @@ export async function observeServices(clients: Clients, namespace: string): Prom
 }
 
 /**
- * Takes the service's objects away so that its new version can be made under the same
+ * Takes the service's objects (workload, Services, ConfigMaps, Secret, Ingress) away so that its new version can be made under the same
  * names, and keeps its pod (running) out of their way. Returns what is needed to put it back.
  */
 export async function setAsideService(clients: Clients, namespace: string, service: string): Promise<SetAsideService> {
   const name = objectName(service);
   const selector = `${LABELS.service}=${name}`;
-  const { core, apps, batch } = clients;
+  const { core, apps, batch, networking } = clients;
   // A leftover of an update that died before it finished.
   await discardSetAsideService(clients, namespace, service);
-  const [deployment, job, services, configMaps, secrets] = await Promise.all([
+  const [deployment, job, services, configMaps, secrets, ingresses] = await Promise.all([
     unlessMissing(apps.readNamespacedDeployment({ namespace, name })),
     unlessMissing(batch.readNamespacedJob({ namespace, name })),
     core.listNamespacedService({ namespace, labelSelector: selector }),
     core.listNamespacedConfigMap({ namespace, labelSelector: selector }),
     core.listNamespacedSecret({ namespace, labelSelector: selector }),
+    networking.listNamespacedIngress({ namespace, labelSelector: selector }),
   ]);
   let pod: string | undefined;
   let workload: SetAsideService["workload"];
@@ -88,12 +90,14 @@ export async function setAsideService(clients: Clients, namespace: string, servi
     ...services.items.map((s) => unlessMissing(core.deleteNamespacedService({ namespace, name: s.metadata!.name! }))),
     ...configMaps.items.map((c) => unlessMissing(core.deleteNamespacedConfigMap({ namespace, name: c.metadata!.name! }))),
     ...secrets.items.map((c) => unlessMissing(core.deleteNamespacedSecret({ namespace, name: c.metadata!.name! }))),
+    ...ingresses.items.map((i) => unlessMissing(networking.deleteNamespacedIngress({ namespace, name: i.metadata!.name! }))),
   ]);
   return {
     workload,
     services: services.items.map((s) => ({ apiVersion: "v1", kind: "Service", metadata: freshMeta(s.metadata), spec: { ...s.spec, clusterIP: s.spec?.clusterIP ?? "None", clusterIPs: undefined } })),
     configMaps: configMaps.items.map((c) => ({ apiVersion: "v1", kind: "ConfigMap", metadata: freshMeta(c.metadata), ...(c.data ? { data: c.data } : {}), ...(c.binaryData ? { binaryData: c.binaryData } : {}) })),
     secrets: secrets.items.map((c) => ({ apiVersion: "v1", kind: "Secret", metadata: freshMeta(c.metadata), ...(c.type ? { type: c.type } : {}), ...(c.data ? { data: c.data } : {}) })),
+    ingresses: ingresses.items.map((i) => ({ apiVersion: "networking.k8s.io/v1", kind: "Ingress", metadata: freshMeta(i.metadata), spec: i.spec! })),
     pod,
   };
 }
@@ -132,6 +136,7 @@ export async function restoreService(clients: Clients, namespace: string, kept: 
   for (const body of kept.secrets) await core.createNamespacedSecret({ namespace, body });
   for (const body of kept.configMaps) await core.createNamespacedConfigMap({ namespace, body });
   for (const body of kept.services) await core.createNamespacedService({ namespace, body });
+  for (const body of kept.ingresses) await clients.networking.createNamespacedIngress({ namespace, body });
   const name = kept.workload.body.metadata!.name!;
   if (kept.pod) {
     await core.patchNamespacedPod({ namespace, name: kept.pod, body: { metadata: { labels: { [LABELS.service]: name, [SET_ASIDE]: null } } } }, k8s.setHeaderOptions("Content-Type", k8s.PatchStrategy.MergePatch));
