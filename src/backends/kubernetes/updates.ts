@@ -162,7 +162,10 @@ export async function restoreService(clients: Clients, namespace: string, kept: 
 
 /** The update went through: the pod kept aside goes (gracefully: it is stopped only now). */
 export async function discardSetAsideService(clients: Clients, namespace: string, service: string): Promise<void> {
-  await unlessMissing(clients.core.deleteCollectionNamespacedPod({ namespace, labelSelector: `${SET_ASIDE}=${objectName(service)}` }));
+  const labelSelector = `${SET_ASIDE}=${objectName(service)}`;
+  await unlessMissing(clients.core.deleteCollectionNamespacedPod({ namespace, labelSelector }));
+  // Gone when the update returns, as Docker's removed container is.
+  await gone(async () => ((await unlessMissing(clients.core.listNamespacedPod({ namespace, labelSelector })))?.items.length ? true : undefined), `the set-aside pod of ${service}`);
 }
 
 /**
