@@ -81,7 +81,9 @@ export async function createOrUpdatePreview(step: PreviewStep, plan: Plan, backe
     const preview: PreviewInfo = { urls, operations: result.operations, updated: result.updated, expires: expires.toISOString(), ...(recorded ? { deployment: environment } : {}) };
     core.setOutput(OUTPUT.previewUrls, JSON.stringify(urls));
     core.setOutput(OUTPUT.result, "passed");
-    await step.finish(step.view("preview", { services: board.snapshot(), endpoints: result.endpoints, fate: { state: "up" }, preview }));
+    // Port-forwards (Kubernetes) end with this run: the comment shows only addresses that last.
+    const endpoints = backend.capabilities.lastingEndpoints ? result.endpoints : [];
+    await step.finish(step.view("preview", { services: board.snapshot(), endpoints, fate: { state: "up" }, preview }));
     return 0;
   } catch (e) {
     if (!(e instanceof UpdateError || e instanceof BootError || e instanceof PreflightError)) throw e;

@@ -24,10 +24,10 @@ export interface PreviewUrl {
   containerPort: number;
   /**
    * Where the service is reached without a proxy or DNS: the published port on the
-   * engine's host (Docker); on Kubernetes the port-forward of the run that made the
-   * preview, which ends with it.
+   * engine's host. Missing on Kubernetes, where the only such address is a port-forward
+   * of the run that made the preview, which ends with it.
    */
-  direct: string;
+  direct?: string;
 }
 
 export type ProxyLabels = "none" | "traefik";
@@ -149,7 +149,7 @@ export function kubernetesRouter(addressing: PreviewAddressing): PreviewRouter {
       };
     },
     urls(endpoints) {
-      return exposed(endpoints).map((e) => ({ service: e.service, url: `${scheme}://${hostFor(addressing, e.service)}`, containerPort: e.containerPort, direct: hostAndPort(reachableHost(e.hostIp), e.hostPort) }));
+      return exposed(endpoints).map((e) => ({ service: e.service, url: `${scheme}://${hostFor(addressing, e.service)}`, containerPort: e.containerPort }));
     },
   };
 }

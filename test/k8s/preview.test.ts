@@ -96,8 +96,9 @@ test("preview URLs: an Ingress per exposed service (host, class, backend Service
 
   const urls = router.urls(result.endpoints);
   assert.deepEqual(urls.map((u) => [u.service, u.url, u.containerPort]), [["web_front", "https://web-front-pr-7.preview.example.com", 8080]]);
-  // No ingress controller here: the URL's service through the port-forward, with the URL's host.
-  const served = await fetch(`http://${urls[0]!.direct}/index.html`, { headers: { Host: "web-front-pr-7.preview.example.com" } });
+  // No ingress controller here: the URL's service through a port-forward, with the URL's host.
+  const forward = result.endpoints.find((e) => e.service === "web_front")!;
+  const served = await fetch(`http://${forward.hostIp}:${forward.hostPort}/index.html`, { headers: { Host: "web-front-pr-7.preview.example.com" } });
   assert.equal((await served.text()).trim(), "hello");
 
   // Another host template: the exposed service is recreated with a new Ingress; the worker keeps its pod.

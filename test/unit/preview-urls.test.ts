@@ -76,6 +76,7 @@ describe("preview URLs", () => {
     assert.equal(serviceManifests({ plan, service: plan.services[1]!, namespace: "ns", image: "busybox", persistentVolumes: false, binds: new Map(), labels: {}, annotations: {} }).ingress, undefined);
 
     const forwarded: Endpoint[] = [{ service: "web_front", containerPort: 8080, protocol: "tcp", hostIp: "127.0.0.1", hostPort: 40001 }];
-    assert.deepEqual(router.urls(forwarded), [{ service: "web_front", url: "https://web-front-pr-12.preview.example.com", containerPort: 8080, direct: "127.0.0.1:40001" }]);
+    // No direct address: the run's port-forward ends with it.
+    assert.deepEqual(router.urls(forwarded), [{ service: "web_front", url: "https://web-front-pr-12.preview.example.com", containerPort: 8080 }]);
   });
 });
