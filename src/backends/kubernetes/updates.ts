@@ -176,8 +176,10 @@ export async function discardSetAsideService(clients: Clients, namespace: string
 export async function tryLease(clients: Clients, namespace: string, owner: Owner, leaseUntil: Date): Promise<LockAttempt> {
   const { coordination } = clients;
   const id = `${owner.host}:${owner.pid}:${randomBytes(4).toString("hex")}`;
-  const now = new k8s.V1MicroTime();
-  const spec = { holderIdentity: id, acquireTime: now, renewTime: now, leaseDurationSeconds: Math.max(1, Math.ceil((leaseUntil.getTime() - now.getTime()) / 1000)) };
+  // Whole seconds of duration: the renew time is put so that the lease ends at leaseUntil exactly.
+  const seconds = Math.max(1, Math.ceil((leaseUntil.getTime() - Date.now()) / 1000));
+  const renewed = new k8s.V1MicroTime(leaseUntil.getTime() - seconds * 1000);
+  const spec = { holderIdentity: id, acquireTime: renewed, renewTime: renewed, leaseDurationSeconds: seconds };
   const metadata = { name: LOCK, labels: { [K8S.managed]: "true" } };
   try {
     await coordination.createNamespacedLease({ namespace, body: { metadata, spec } });
