@@ -55,7 +55,7 @@ export interface ActionSettings {
   /** Pass the step when every failed test was already failing on the base branch. */
   passOnKnownFailures: boolean;
   /** command: preview — how long it lives after the last push, and how its URLs are formed. */
-  preview: { ttlMs: number; hostTemplate: string; proxy: ProxyLabels };
+  preview: { ttlMs: number; hostTemplate: string; proxy: ProxyLabels; ingressClass: string };
 }
 
 /** An input the user must fix; the message names the input and says how. */
@@ -134,7 +134,11 @@ function previewSettings(get: (name: InputName) => string): ActionSettings["prev
   const proxy = get(INPUT.previewProxy) || "none";
   if (!(PROXIES as readonly string[]).includes(proxy)) throw new InputError(INPUT.previewProxy, `"${proxy}" is not a proxy prenv labels containers for; use ${PROXIES.join(" or ")}`);
   if (proxy !== "none" && hostTemplate === "") throw new InputError(INPUT.previewProxy, `is ${proxy}, but ${INPUT.previewHost} is empty: the proxy routes by host name; set ${INPUT.previewHost}`);
-  return { ttlMs: duration(INPUT.previewTtl, get(INPUT.previewTtl) || "72h"), hostTemplate, proxy: proxy as ProxyLabels };
+  const ingressClass = get(INPUT.previewIngressClass);
+  if (ingressClass && (ingressClass.length > 253 || !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(ingressClass))) {
+    throw new InputError(INPUT.previewIngressClass, `"${ingressClass}" is not an IngressClass name (lower-case letters, digits, '-' and '.'); kubectl get ingressclass lists the cluster's`);
+  }
+  return { ttlMs: duration(INPUT.previewTtl, get(INPUT.previewTtl) || "72h"), hostTemplate, proxy: proxy as ProxyLabels, ingressClass };
 }
 
 function backendSelection(optional: (name: InputName) => string | undefined): BackendSelection {

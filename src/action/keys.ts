@@ -33,6 +33,7 @@ export const INPUT = {
   previewTtl: "preview-ttl",
   previewHost: "preview-host",
   previewProxy: "preview-proxy",
+  previewIngressClass: "preview-ingress-class",
 } as const;
 
 export const OUTPUT = {

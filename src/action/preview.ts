@@ -2,7 +2,7 @@ import * as core from "@actions/core";
 import { hostname } from "node:os";
 import { canUpdate, UnsupportedError, type Backend, type Owner } from "../backends/backend.ts";
 import { summarizeOperations, type Operation } from "../engine/diff.ts";
-import { dockerRouter, type PreviewRouter } from "../engine/preview-urls.ts";
+import { dockerRouter, kubernetesRouter, type PreviewRouter } from "../engine/preview-urls.ts";
 import { BootError, PreflightError } from "../engine/up.ts";
 import { upOrUpdate, UpdateError } from "../engine/update.ts";
 import { ReadOnlyTokenError, type DeploymentApi, type DeploymentState } from "../github/client.ts";
@@ -32,13 +32,16 @@ export function deploymentEnvironment(number: number): string {
 }
 
 /**
- * How URLs are formed on this backend. Docker answers with published ports or proxy
- * labels; a backend without an answer (Kubernetes, until it makes Ingress objects) refuses.
+ * How URLs are formed on this backend: Docker answers with published ports or proxy
+ * labels, Kubernetes with an Ingress per exposed service, which needs a host.
  */
 function routerFor(backend: Backend, settings: ActionSettings, context: RunContext, number: number): PreviewRouter {
   const addressing = { ...settings.preview, number, repo: context.repository.repo };
   if (backend.kind === "docker") return dockerRouter(addressing);
-  throw new UnsupportedError(`the ${backend.kind} backend cannot form preview URLs yet (it would make Ingress objects)`, "run previews on the docker backend for now (a persistent engine: a self-hosted runner or DOCKER_HOST=ssh://…)");
+  if (addressing.hostTemplate === "") {
+    throw new UnsupportedError(`on Kubernetes a preview's URLs are the hosts of its Ingresses, and ${INPUT.previewHost} is empty`, `set ${INPUT.previewHost}, e.g. "{service}-pr-{number}.preview.example.com", with a wildcard DNS record pointing at the cluster's ingress controller`);
+  }
+  return kubernetesRouter(addressing);
 }
 
 /**
@@ -82,7 +85,9 @@ export async function createOrUpdatePreview(step: PreviewStep, plan: Plan, backe
     const preview: PreviewInfo = { urls, operations: result.operations, updated: result.updated, expires: expires.toISOString(), ...(recorded ? { deployment: environment } : {}) };
     core.setOutput(OUTPUT.previewUrls, JSON.stringify(urls));
     core.setOutput(OUTPUT.result, "passed");
-    await step.finish(step.view("preview", { services: board.snapshot(), endpoints: result.endpoints, fate: { state: "up" }, preview }));
+    // Port-forwards (Kubernetes) end with this run: the comment shows only addresses that last.
+    const endpoints = backend.capabilities.lastingEndpoints ? result.endpoints : [];
+    await step.finish(step.view("preview", { services: board.snapshot(), endpoints, fate: { state: "up" }, preview }));
     return 0;
   } catch (e) {
     if (e instanceof UpdateError) return updateFailed(step, e, { plan: routed, backend, router, owner, attempted, environment });

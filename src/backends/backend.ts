@@ -261,13 +261,17 @@ export interface ObservedService {
 export type LockAttempt = { acquired: true; id: string } | { acquired: false; holder: string; leaseUntil: Date };
 
 /**
- * Updating an environment in place. A replaced service is first set aside (stopped, kept
- * with its data) so that a failed update can put it back; the lock is an object of the
+ * Updating an environment in place. A replaced service is first set aside (kept with its
+ * data) so that a failed update can put it back; the lock is an object of the
  * environment itself, so that every machine that can reach the engine sees it.
  */
 export interface Updates {
   observe(environment: string): Promise<ObservedService[]>;
-  /** Stops the service and keeps it aside under another name; its volumes stay. */
+  /**
+   * Takes the service out of the way of its new version and keeps it to put back; its
+   * volumes stay. Docker stops and renames its container; Kubernetes keeps its pod running
+   * outside the service's selector.
+   */
   setAside(environment: string, service: string): Promise<void>;
   /** Removes the service's new container (if any) and starts the one set aside again. */
   restore(environment: string, service: string): Promise<void>;

@@ -11,7 +11,8 @@ import { stableJson } from "../util/objects.ts";
  */
 export function configHash(service: PlannedService, image: Pick<ImageInfo, "id" | "digest">): string {
   const text = stableJson(
-    { spec: service.spec, dependsOn: service.dependsOn, ports: service.ports, image: image.digest ?? image.id },
+    // The route only when there is one, so that a service without keeps the hash it had.
+    { spec: service.spec, dependsOn: service.dependsOn, ports: service.ports, ...(service.ingress ? { ingress: service.ingress } : {}), image: image.digest ?? image.id },
     (key) => key === "location",
   );
   return createHash("sha256").update(text).digest("hex").slice(0, 16);

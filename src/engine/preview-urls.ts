@@ -6,8 +6,8 @@ import { hostAndPort, reachableHost } from "./endpoints.ts";
  * How a preview's URLs are formed: one URL per exposed service (a service with a
  * published TCP port; its first one) from a host template. This is the seam between
  * the Action and a backend: `route` adds to the plan what sends requests for a host to
- * its service — on Docker labels for the user's reverse proxy; on Kubernetes it would
- * add Ingress objects — and `urls` says where each service is then reached.
+ * its service — on Docker labels for the user's reverse proxy, on Kubernetes an Ingress
+ * per exposed service — and `urls` says where each service is then reached.
  */
 export interface PreviewRouter {
   /** The plan with what routes each URL's host to its service; the same plan when nothing is needed. */
@@ -22,8 +22,12 @@ export interface PreviewUrl {
   url: string;
   /** The container port the URL leads to. */
   containerPort: number;
-  /** Where the service is reached without a proxy or DNS: the published port on the engine's host. */
-  direct: string;
+  /**
+   * Where the service is reached without a proxy or DNS: the published port on the
+   * engine's host. Missing on Kubernetes, where the only such address is a port-forward
+   * of the run that made the preview, which ends with it.
+   */
+  direct?: string;
 }
 
 export type ProxyLabels = "none" | "traefik";
@@ -35,6 +39,8 @@ export interface PreviewAddressing {
   /** The repository's name, for `{repo}`. */
   repo: string;
   proxy: ProxyLabels;
+  /** Kubernetes: the Ingresses' `ingressClassName`; "" for the cluster's default class. */
+  ingressClass: string;
 }
 
 const PLACEHOLDERS = ["service", "number", "repo"] as const;
@@ -120,5 +126,30 @@ export function traefikLabels(name: string, host: string, port: number): Record<
     [`traefik.http.routers.${router}.rule`]: `Host(\`${host}\`)`,
     [`traefik.http.routers.${router}.service`]: router,
     [`traefik.http.services.${router}.loadbalancer.server.port`]: String(port),
+  };
+}
+
+/**
+ * Kubernetes: each exposed service gets an Ingress for its host (ingress class from the
+ * addressing) to its first published TCP port, and the URL is the bare host, served by
+ * the cluster's ingress controller. The route is part of the service's configuration
+ * hash, so a new host template or class recreates the exposed services.
+ */
+export function kubernetesRouter(addressing: PreviewAddressing): PreviewRouter {
+  const { scheme } = splitScheme(addressing.hostTemplate);
+  return {
+    route(plan) {
+      return {
+        ...plan,
+        services: plan.services.map((s) => {
+          const port = s.ports.find((p) => p.protocol === "tcp");
+          if (!port) return s;
+          return { ...s, ingress: { host: hostFor(addressing, s.name), port: port.target, ...(addressing.ingressClass ? { className: addressing.ingressClass } : {}) } };
+        }),
+      };
+    },
+    urls(endpoints) {
+      return exposed(endpoints).map((e) => ({ service: e.service, url: `${scheme}://${hostFor(addressing, e.service)}`, containerPort: e.containerPort }));
+    },
   };
 }

@@ -19,6 +19,16 @@ export interface PlannedService {
   /** 0 for services without dependencies, then one more than the deepest dependency. */
   level: number;
   ports: PortSpec[];
+  /** Where a preview's URL routes to this service (engine/preview-urls.ts): an Ingress on Kubernetes. */
+  ingress?: IngressRoute;
+}
+
+export interface IngressRoute {
+  host: string;
+  /** The container port requests for the host go to. */
+  port: number;
+  /** The Ingress's `ingressClassName`; the cluster's default class when missing. */
+  className?: string;
 }
 
 export interface Plan {

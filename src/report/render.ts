@@ -220,9 +220,15 @@ function previewSection(view: ReportView): Section | undefined {
   }
   const state = p.failed ? `not updated: ${code(p.failed.service)} of this push did not come up, so the previous version still serves` : p.updated ? "updated by this push" : "created";
   const head = `**Preview** ${state}${p.expires ? ` · expires ${text(p.expires.replace(/\.\d+Z$/, "Z"))} unless a push renews it` : ""}${deployment}`;
+  // Kubernetes has no lasting direct address (see PreviewUrl.direct): no such column then.
+  const direct = p.urls.some((u) => u.direct !== undefined);
   const urls =
     p.urls.length > 0
-      ? ["| service | URL | direct (engine host) |", "|---|---|---|", ...p.urls.map((u) => `| ${code(u.service, { cell: true })} | ${link(text(u.url.replace(/^https?:\/\//, "")), u.url)} | ${code(u.direct, { cell: true })} |`)].join("\n")
+      ? [
+          `| service | URL |${direct ? " direct (engine host) |" : ""}`,
+          `|---|---|${direct ? "---|" : ""}`,
+          ...p.urls.map((u) => `| ${code(u.service, { cell: true })} | ${link(text(u.url.replace(/^https?:\/\//, "")), u.url)} |${direct ? ` ${code(u.direct ?? "", { cell: true })} |` : ""}`),
+        ].join("\n")
       : "No service publishes a TCP port, so the preview has no URL.";
   const verb = { create: "created", recreate: "recreated", remove: "removed", unchanged: "unchanged" } as const;
   const changed = p.operations.filter((o) => o.kind !== "unchanged");

@@ -6,15 +6,23 @@
  *
  * The URLs' hosts resolve nowhere here (no DNS, no proxy runs on these machines): each
  * service is reached at its URL's published port on 127.0.0.1, with the URL's host in
- * the Host header, as a wildcard DNS record pointing at the engine would make it.
+ * the Host header, as a wildcard DNS record pointing at the engine would make it. On
+ * Kubernetes (when PRENV_KUBECONFIG names the test cluster) no ingress controller runs:
+ * the Ingress is read back from the API and the service is reached through a port-forward
+ * this test opens, with the URL's host in the Host header.
  */
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { backend, BUSYBOX, leftovers } from "../helpers/docker.ts";
+import * as k8s from "@kubernetes/client-node";
+import type { Backend, Updates } from "../../src/backends/backend.ts";
+import { KubernetesBackend } from "../../src/backends/kubernetes/kubernetes-backend.ts";
+import { VERSION } from "../../src/version.ts";
+import { backend as dockerBackend, BUSYBOX, leftovers } from "../helpers/docker.ts";
+import { testCluster } from "../k8s/kubeconfig.ts";
 import { GitHubStandIn } from "../github/stand-in.ts";
 import { examplePayload, runJob, workspace, type Job } from "./harness.ts";
 
@@ -72,15 +80,68 @@ function fetchVia(url: string, direct: string): Promise<string> {
   });
 }
 
-async function ids(environment: string): Promise<Record<string, string>> {
-  return Object.fromEntries((await backend.observe(environment)).map((o) => [o.name, o.id]));
+interface Target {
+  name: string;
+  backend: Backend & Updates;
+  /** Inputs that select the backend. */
+  inputs: Record<string, string>;
+  /** Where this test reaches a URL's service (the published port; a port-forward of its own on Kubernetes). */
+  direct(environment: string, url: { direct?: string }): Promise<string>;
+  /** The link text of a URL in the comment. */
+  linkText(url: { url: string; direct?: string }): string;
+  /** Nothing of the environment is left, by the engine's own API. */
+  gone(environment: string): Promise<void>;
+  /** Kubernetes: the Ingress hosts of the environment. */
+  ingressHosts?(environment: string): Promise<string[]>;
 }
 
-describe("command: preview", { concurrency: false }, () => {
-  const number = 7000 + (process.pid % 1000);
+function targets(): Target[] {
+  const docker: Target = {
+    name: "docker",
+    backend: dockerBackend,
+    inputs: {},
+    direct: async (_environment, url) => url.direct!,
+    linkText: (url) => `${new URL(url.url).hostname}:${url.direct!.split(":")[1]}`,
+    gone: async (environment) => assert.deepEqual(await leftovers(environment), { containers: 0, networks: 0, volumes: 0 }),
+  };
+  const cluster = testCluster();
+  if (!cluster.kubeconfig) return [docker];
+  const config = new k8s.KubeConfig();
+  config.loadFromFile(cluster.kubeconfig);
+  const prefix = "prenv-action-";
+  const backend = new KubernetesBackend({ config, version: VERSION, namespacePrefix: prefix });
+  after(() => backend.close());
+  const kubernetes: Target = {
+    name: "kubernetes",
+    backend,
+    inputs: { backend: "kubernetes", kubeconfig: readFileSync(cluster.kubeconfig, "utf8"), "namespace-prefix": prefix, "preview-ingress-class": "prenv-test" },
+    async direct(environment) {
+      const e = (await backend.endpoints(environment)).find((p) => p.service === "web")!;
+      return `${e.hostIp}:${e.hostPort}`;
+    },
+    linkText: (url) => new URL(url.url).hostname,
+    async gone(environment) {
+      const found = await config.makeApiClient(k8s.CoreV1Api).readNamespace({ name: backend.namespace(environment) }).then(
+        () => true,
+        (e: unknown) => !(e instanceof k8s.ApiException && e.code === 404),
+      );
+      assert.equal(found, false, "the namespace is gone");
+    },
+    async ingressHosts(environment) {
+      const list = await config.makeApiClient(k8s.NetworkingV1Api).listNamespacedIngress({ namespace: backend.namespace(environment) });
+      return list.items.map((i) => `${i.spec?.ingressClassName} ${i.spec?.rules?.[0]?.host} ${i.spec?.rules?.[0]?.http?.paths[0]?.backend.service?.name}:${i.spec?.rules?.[0]?.http?.paths[0]?.backend.service?.port?.number}`);
+    },
+  };
+  return [docker, kubernetes];
+}
+
+for (const [index, target] of targets().entries()) describe(`command: preview on ${target.name}`, { concurrency: false }, () => {
+  const { backend } = target;
+  const ids = async (environment: string): Promise<Record<string, string>> => Object.fromEntries((await backend.observe(environment)).map((o) => [o.name, o.id]));
+  const number = 7000 + (process.pid % 1000) + index * 1000;
   const ws = workspace({ "prenv.yml": definition("1") });
   const environment = `hello-world-pr-${number}-integration`;
-  const job = (action: string): Job => ({ workspace: ws.dir, runnerTemp: ws.runnerTemp, eventName: "pull_request", payload: event(action, number), apiUrl: github.url, token: TOKEN, repository: REPOSITORY, sha: ws.sha, inputs: { command: "preview", "preview-host": HOST, "preview-ttl": "2h" } });
+  const job = (action: string): Job => ({ workspace: ws.dir, runnerTemp: ws.runnerTemp, eventName: "pull_request", payload: event(action, number), apiUrl: github.url, token: TOKEN, repository: REPOSITORY, sha: ws.sha, inputs: { command: "preview", "preview-host": HOST, "preview-ttl": "2h", ...target.inputs } });
   const comment = () => {
     const mine = github.commentsOn(number).filter((c) => c.login === BOT);
     assert.equal(mine.length, 1, "one comment, edited on every push");
@@ -101,13 +162,20 @@ describe("command: preview", { concurrency: false }, () => {
     const { main, post } = await runJob(job("opened"));
     assert.equal(main.code, 0, main.stdout + main.stderr);
     assert.equal(post.code, 0);
-    const urls = JSON.parse(main.outputs["preview-urls"]!) as { service: string; url: string; direct: string }[];
+    const urls = JSON.parse(main.outputs["preview-urls"]!) as { service: string; url: string; direct?: string }[];
     assert.deepEqual(urls.map((u) => u.service), ["web"]);
     const url = urls[0]!;
-    assert.match(url.url, new RegExp(`^http://web-pr-${number}\\.preview\\.example\\.com:\\d+$`));
-    assert.equal(url.url.split(":").pop(), url.direct.split(":").pop(), "the URL's port is the published one");
-    // Still up after the post step: reachable through the URL's port.
-    assert.equal(await fetchVia(url.url, url.direct), "1");
+    if (target.name === "docker") {
+      assert.match(url.url, new RegExp(`^http://web-pr-${number}\\.preview\\.example\\.com:\\d+$`));
+      assert.equal(url.url.split(":").pop(), url.direct!.split(":").pop(), "the URL's port is the published one");
+    } else {
+      // The Ingress's bare host; its class, Service and port as the inputs and the definition say.
+      assert.equal(url.url, `http://web-pr-${number}.preview.example.com`);
+      assert.equal(url.direct, undefined);
+      assert.deepEqual(await target.ingressHosts!(environment), [`prenv-test web-pr-${number}.preview.example.com web:80`]);
+    }
+    // Still up after the post step: reachable through the URL's port (Docker) or a port-forward (Kubernetes).
+    assert.equal(await fetchVia(url.url, await target.direct(environment, url)), "1");
     first = await ids(environment);
     assert.deepEqual(Object.keys(first).sort(), ["cache", "web"]);
     const expiry = (await backend.expiries()).get(environment);
@@ -115,7 +183,7 @@ describe("command: preview", { concurrency: false }, () => {
 
     const body = comment();
     assert.match(body, /### 🔎 prenv · integration — preview up/);
-    assert.ok(body.includes(`[web-pr-${number}.preview.example.com:${url.direct.split(":")[1]}](${url.url})`), body);
+    assert.ok(body.includes(`[${target.linkText(url)}](${url.url})`), body);
     assert.match(body, /expires \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ unless a push renews it · deployment `pr-\d+`/);
 
     const deployments = github.deploymentsTo(`pr-${number}`);
@@ -137,8 +205,8 @@ describe("command: preview", { concurrency: false }, () => {
     assert.equal(now.cache, first.cache, "cache kept its container");
     assert.notEqual(now.web, first.web, "web was replaced");
     assert.equal((await backend.exec(environment, "cache", ["redis-cli", "GET", "cart"])).output.trim(), "kept");
-    const url = (JSON.parse(main.outputs["preview-urls"]!) as { url: string; direct: string }[])[0]!;
-    assert.equal(await fetchVia(url.url, url.direct), "2");
+    const url = (JSON.parse(main.outputs["preview-urls"]!) as { url: string; direct?: string }[])[0]!;
+    assert.equal(await fetchVia(url.url, await target.direct(environment, url)), "2");
 
     const body = comment();
     assert.match(body, /— preview updated/);
@@ -192,7 +260,7 @@ describe("command: preview", { concurrency: false }, () => {
     const { main, post } = await runJob(job("closed"));
     assert.equal(main.code, 0, main.stdout + main.stderr);
     assert.equal(post.code, 0);
-    assert.deepEqual(await leftovers(environment), { containers: 0, networks: 0, volumes: 0 });
+    await target.gone(environment);
     const deployments = github.deploymentsTo(`pr-${number}`);
     assert.equal(deployments.at(-1)!.statuses.at(-1)!.state, "inactive");
     assert.ok(deployments.every((d) => d.statuses.at(-1)!.state === "inactive"));

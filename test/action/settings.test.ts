@@ -46,7 +46,7 @@ describe("inputs", () => {
       history: true,
       passOnKnownFailures: false,
       backend: {},
-      preview: { ttlMs: 72 * 3_600_000, hostTemplate: "", proxy: "none" },
+      preview: { ttlMs: 72 * 3_600_000, hostTemplate: "", proxy: "none", ingressClass: "" },
     });
   });
 
@@ -63,6 +63,7 @@ describe("inputs", () => {
       [{ "preview-host": "pr-{number}.example.com" }, /^input "preview-host": "pr-\{number\}\.example\.com": it has no \{service\}/],
       [{ "preview-host": "{service}.example.com", "preview-proxy": "nginx" }, /^input "preview-proxy": "nginx" is not a proxy .*; use none or traefik$/],
       [{ "preview-proxy": "traefik" }, /^input "preview-proxy": is traefik, but preview-host is empty/],
+      [{ "preview-ingress-class": "Nginx Public" }, /^input "preview-ingress-class": "Nginx Public" is not an IngressClass name/],
       [{ "preview-ttl": "3 days" }, /^input "preview-ttl": "3 days" is not a duration/],
       [{ params: "db_version 16" }, /^input "params": line 1 \("db_version 16"\) is not name=value/],
       [{ params: "nested: { a: 1 }" }, /^input "params": parameter "nested" must be text, a number, true\/false or a list of those, not a mapping/],

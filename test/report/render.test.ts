@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { describe, test } from "node:test";
 import { appendRemoval, COMMENT_LIMIT, duration, renderReport } from "../../src/report/render.ts";
 import type { ReportView } from "../../src/report/view.ts";
-import { bootErrorView, bootingView, chaosView, comparedView, hostileView, manyFailures, noBaselineView, notStartedView, passedView, previewCreatedView, previewNoChangeView, previewRemovedView, previewUpdatedView } from "./views.ts";
+import { bootErrorView, bootingView, chaosView, comparedView, hostileView, manyFailures, noBaselineView, notStartedView, passedView, previewCreatedView, previewKubernetesView, previewNoChangeView, previewRemovedView, previewUpdatedView } from "./views.ts";
 
 const GOLDEN = join(dirname(fileURLToPath(import.meta.url)), "golden");
 const OVERFLOW = { label: "the job summary", url: "https://github.com/acme/shop/actions/runs/9001/attempts/1" };
@@ -113,6 +113,13 @@ describe("a preview's comment (golden files)", () => {
     assert.match(markdown, /\| `web` \| \[web-pr-512\.preview\.example\.com:32768\]\(http:\/\/web-pr-512\.preview\.example\.com:32768\) \| `127\.0\.0\.1:32768` \|/);
     assert.match(markdown, /expires 2026-12-02T10:00:00Z unless a push renews it/);
     assert.doesNotMatch(markdown, /This push changed/, "a first push changes nothing that was there");
+  });
+
+  test("on Kubernetes: the Ingress host, and no direct column", () => {
+    const markdown = render(previewKubernetesView);
+    golden("preview-kubernetes.md", markdown);
+    assert.match(markdown, /\| service \| URL \|\n\|---\|---\|\n\| `web` \| \[web-pr-512\.preview\.example\.com\]\(https:\/\/web-pr-512\.preview\.example\.com\) \|\n/);
+    assert.doesNotMatch(markdown, /direct \(engine host\)|127\.0\.0\.1/);
   });
 
   test("updated: what the push changed, and what kept its containers", () => {

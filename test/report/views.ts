@@ -217,6 +217,13 @@ export const previewNoChangeView: ReportView = {
   preview: { ...previewCreatedView.preview!, updated: true, operations: [{ kind: "unchanged", service: "cache" }, { kind: "unchanged", service: "web" }] },
 };
 
+/** On Kubernetes: Ingress hosts, and no direct address (a port-forward ends with its run). */
+export const previewKubernetesView: ReportView = {
+  ...previewCreatedView,
+  endpoints: [],
+  preview: { ...previewCreatedView.preview!, urls: [{ service: "web", url: "https://web-pr-512.preview.example.com", containerPort: 80 }] },
+};
+
 /** The pull request was closed. */
 export const previewRemovedView: ReportView = {
   ...previewCreatedView,

@@ -96,8 +96,18 @@ export interface Clients {
   apps: k8s.AppsV1Api;
   batch: k8s.BatchV1Api;
   storage: k8s.StorageV1Api;
+  coordination: k8s.CoordinationV1Api;
+  networking: k8s.NetworkingV1Api;
 }
 
 export function clientsOf(config: k8s.KubeConfig): Clients {
-  return { config, core: config.makeApiClient(k8s.CoreV1Api), apps: config.makeApiClient(k8s.AppsV1Api), batch: config.makeApiClient(k8s.BatchV1Api), storage: config.makeApiClient(k8s.StorageV1Api) };
+  return {
+    config,
+    core: config.makeApiClient(k8s.CoreV1Api),
+    apps: config.makeApiClient(k8s.AppsV1Api),
+    batch: config.makeApiClient(k8s.BatchV1Api),
+    storage: config.makeApiClient(k8s.StorageV1Api),
+    coordination: config.makeApiClient(k8s.CoordinationV1Api),
+    networking: config.makeApiClient(k8s.NetworkingV1Api),
+  };
 }

@@ -24,12 +24,15 @@ import {
   type ExecResult,
   type ImageInfo,
   type ImageProgress,
+  type LockAttempt,
   type Marker,
+  type ObservedService,
   type OneOffSpec,
   type Owner,
   type ProbeAddress,
   type RemovalReport,
   type ServiceStatus,
+  type Updates,
 } from "../backend.ts";
 import { readBinds } from "./binds.ts";
 import { execAttachedInPod, execInPod } from "./exec.ts";
@@ -39,6 +42,7 @@ import { K8S, ManifestError, objectName, oneOffPod, serviceManifests, volumeClai
 import { dnsName, labelValue, namespaceName } from "./names.ts";
 import { containerStatus, currentPod, hasStarted, podEvents, serviceOf, startFailure, statusOfPod } from "./pods.ts";
 import { Tunnels } from "./tunnels.ts";
+import { discardSetAsideService, observeServices, releaseLease, restoreService, setAsideService, tryLease, type SetAsideService } from "./updates.ts";
 
 export interface KubernetesBackendOptions {
   config: k8s.KubeConfig;
@@ -65,17 +69,14 @@ const REMOVE_TIMEOUT_MS = 5 * 60_000;
  * endpoints are port-forwards through the API, alive as long as this backend (see
  * docs/kubernetes.md for what differs from Docker).
  */
-/** The namespace annotation that says when a preview expires (gc --expired). */
-const EXPIRES = "dev.prenv.expires";
-
-export class KubernetesBackend implements Backend {
+export class KubernetesBackend implements Backend, Updates {
   readonly kind = "kubernetes";
   /**
    * No freezer through the API; network faults cannot be promised (KUBERNETES_FAULT_LIMITS);
    * builds need a registry the cluster pulls from; port-forwards belong to the process
    * that opened them.
    */
-  readonly capabilities = { pause: false, networkFaults: false, localBuilds: false, lastingEndpoints: false, updateInPlace: false };
+  readonly capabilities = { pause: false, networkFaults: false, localBuilds: false, lastingEndpoints: false, updateInPlace: true };
   readonly capabilityLimits = KUBERNETES_FAULT_LIMITS;
   readonly clients: Clients;
   private readonly prefix: string;
@@ -90,6 +91,8 @@ export class KubernetesBackend implements Backend {
   /** Workloads created by createService, started by startService. */
   private readonly workloads = new Map<string, ServiceManifests["workload"]>();
   private defaultStorageClass: Promise<boolean> | undefined;
+  /** What an update of this process set aside, by namespace/service, until it is restored or discarded. */
+  private readonly setAsideServices = new Map<string, SetAsideService>();
 
   constructor(options: KubernetesBackendOptions) {
     this.clients = clientsOf(options.config);
@@ -140,7 +143,7 @@ export class KubernetesBackend implements Backend {
     return {
       ...environmentRecord(plan, owner, this.version),
       // Written with the namespace, so that an environment whose run dies right after is already collectable.
-      ...(owner.expires ? { [EXPIRES]: owner.expires.toISOString() } : {}),
+      ...(owner.expires ? { [LABELS.expires]: owner.expires.toISOString() } : {}),
     };
   }
 
@@ -214,14 +217,17 @@ export class KubernetesBackend implements Backend {
     }
   }
 
-  async createService(plan: Plan, service: PlannedService, owner: Owner): Promise<void> {
+  async createService(plan: Plan, service: PlannedService, owner: Owner, labels: Record<string, string> = {}): Promise<void> {
     const namespace = this.namespace(plan.environment);
     const m = await this.manifests(plan, service, owner);
+    // On the workload, not its pod template: a change of them alone would otherwise roll the pod.
+    m.workload.body.metadata = { ...m.workload.body.metadata, annotations: { ...m.workload.body.metadata?.annotations, ...labels } };
     const { core } = this.clients;
     try {
       if (m.secret) await core.createNamespacedSecret({ namespace, body: m.secret });
       for (const body of m.configMaps) await core.createNamespacedConfigMap({ namespace, body });
       for (const body of m.services) await core.createNamespacedService({ namespace, body });
+      if (m.ingress) await this.clients.networking.createNamespacedIngress({ namespace, body: m.ingress });
     } catch (cause) {
       throw new ServiceError(service.name, `service "${service.name}" could not be created on the cluster: ${apiMessage(cause)}`, { cause });
     }
@@ -285,12 +291,14 @@ export class KubernetesBackend implements Backend {
       unlessMissing(apps.deleteNamespacedDeployment({ namespace, name, body: background })),
       unlessMissing(batch.deleteNamespacedJob({ namespace, name, body: background })),
     ]);
-    const [services, configMaps, secrets] = await Promise.all([
+    const [services, configMaps, secrets, ingresses] = await Promise.all([
       unlessMissing(core.listNamespacedService({ namespace, labelSelector: selector })),
       unlessMissing(core.listNamespacedConfigMap({ namespace, labelSelector: selector })),
       unlessMissing(core.listNamespacedSecret({ namespace, labelSelector: selector })),
+      unlessMissing(this.clients.networking.listNamespacedIngress({ namespace, labelSelector: selector })),
     ]);
     await Promise.all([
+      ...(ingresses?.items ?? []).map((i) => unlessMissing(this.clients.networking.deleteNamespacedIngress({ namespace, name: i.metadata!.name! }))),
       ...(services?.items ?? []).map((s) => unlessMissing(core.deleteNamespacedService({ namespace, name: s.metadata!.name! }))),
       ...(configMaps?.items ?? []).map((c) => unlessMissing(core.deleteNamespacedConfigMap({ namespace, name: c.metadata!.name! }))),
       ...(secrets?.items ?? []).map((c) => unlessMissing(core.deleteNamespacedSecret({ namespace, name: c.metadata!.name! }))),
@@ -564,8 +572,41 @@ export class KubernetesBackend implements Backend {
     return undoAbandonedKubernetesFaults(this.clients, isGone);
   }
 
+  observe(environment: string): Promise<ObservedService[]> {
+    return observeServices(this.clients, this.namespace(environment));
+  }
+
+  async setAside(environment: string, service: string): Promise<void> {
+    const namespace = this.namespace(environment);
+    this.setAsideServices.set(`${namespace}/${service}`, await setAsideService(this.clients, namespace, service));
+  }
+
+  async restore(environment: string, service: string): Promise<void> {
+    const namespace = this.namespace(environment);
+    const kept = this.setAsideServices.get(`${namespace}/${service}`);
+    if (!kept) throw new Error(`service "${service}" of environment "${environment}" was not set aside by this process, so it cannot be put back`);
+    await this.removeService(environment, service);
+    await restoreService(this.clients, namespace, kept);
+    this.setAsideServices.delete(`${namespace}/${service}`);
+    await this.waitForStart(namespace, service);
+  }
+
+  async discardSetAside(environment: string, service: string): Promise<void> {
+    const namespace = this.namespace(environment);
+    await discardSetAsideService(this.clients, namespace, service);
+    this.setAsideServices.delete(`${namespace}/${service}`);
+  }
+
+  tryLock(plan: Plan, owner: Owner, _image: string, leaseUntil: Date): Promise<LockAttempt> {
+    return tryLease(this.clients, this.namespace(plan.environment), owner, leaseUntil);
+  }
+
+  unlock(environment: string, id: string): Promise<void> {
+    return releaseLease(this.clients, this.namespace(environment), id);
+  }
+
   async setExpiry(plan: Plan, _owner: Owner, expires: Date): Promise<void> {
-    await this.patchNamespace(this.namespace(plan.environment), { [EXPIRES]: expires.toISOString() });
+    await this.patchNamespace(this.namespace(plan.environment), { [LABELS.expires]: expires.toISOString() });
   }
 
   async expiries(): Promise<Map<string, Date>> {
@@ -574,7 +615,8 @@ export class KubernetesBackend implements Backend {
     for (const ns of namespaces.items) {
       const a = ns.metadata?.annotations ?? {};
       const environment = a[LABELS.environment];
-      const expires = a[EXPIRES] ? new Date(a[EXPIRES]) : undefined;
+      const raw = a[LABELS.expires];
+      const expires = raw ? new Date(raw) : undefined;
       if (environment && expires && !Number.isNaN(expires.getTime())) out.set(environment, expires);
     }
     return out;
@@ -657,6 +699,7 @@ export class KubernetesBackend implements Backend {
       core.deleteCollectionNamespacedService({ namespace }),
       core.deleteCollectionNamespacedConfigMap({ namespace, labelSelector: `${K8S.managed}=true` }),
       core.deleteCollectionNamespacedSecret({ namespace, labelSelector: `${K8S.managed}=true` }),
+      this.clients.networking.deleteCollectionNamespacedIngress({ namespace, labelSelector: `${K8S.managed}=true` }),
     ]);
     // Gracefully: a database on a kept volume shuts down cleanly.
     await core.deleteCollectionNamespacedPod({ namespace });

@@ -4,6 +4,7 @@ import type {
   V1Deployment,
   V1EnvVar,
   V1HostAlias,
+  V1Ingress,
   V1Lifecycle,
   V1Job,
   V1PersistentVolumeClaim,
@@ -88,6 +89,8 @@ export interface ServiceManifests {
   services: V1Service[];
   configMaps: V1ConfigMap[];
   secret?: V1Secret;
+  /** The preview's route to it (PlannedService.ingress), to its Service's port. */
+  ingress?: V1Ingress;
   warnings: string[];
 }
 
@@ -274,7 +277,19 @@ export function serviceManifests(input: ManifestInput): ServiceManifests {
   }
 
   const secret: V1Secret | undefined = Object.keys(secretData).length > 0 ? { apiVersion: "v1", kind: "Secret", metadata: meta(secretName), type: "Opaque", stringData: secretData } : undefined;
-  return { workload, services, configMaps: configMaps.map((c) => ({ ...c, metadata: { ...meta(c.metadata!.name!), ...c.metadata } })), ...(secret ? { secret } : {}), warnings };
+  const route = service.ingress;
+  const ingress: V1Ingress | undefined = route
+    ? {
+        apiVersion: "networking.k8s.io/v1",
+        kind: "Ingress",
+        metadata: meta(name),
+        spec: {
+          ...(route.className ? { ingressClassName: route.className } : {}),
+          rules: [{ host: route.host, http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name, port: { number: route.port } } } }] } }],
+        },
+      }
+    : undefined;
+  return { workload, services, configMaps: configMaps.map((c) => ({ ...c, metadata: { ...meta(c.metadata!.name!), ...c.metadata } })), ...(secret ? { secret } : {}), ...(ingress ? { ingress } : {}), warnings };
 }
 
 /** Compose's healthcheck as the pod's readiness probe; prenv probes faster itself (engine/readiness.ts). */

@@ -5,9 +5,10 @@ import * as k8s from "@kubernetes/client-node";
 /**
  * Port-forwards from this machine to pods, through the API server (no kubectl process):
  * a local TCP server per service port, each accepted connection its own web socket to the
- * pod the service runs in now. A dropped forward is a dropped connection; the next one
- * looks the pod up again (a restarted or replaced pod is found), which is how forwards
- * reconnect. Servers do not keep the process alive (unref), and close() ends them all:
+ * pod the service runs in now. A pod that went away (replaced by an update, say) is
+ * looked up again for the connection that found it gone, before any of its data went
+ * through; a forward dropped later is a dropped connection, and the next one looks up the
+ * pod again. Servers do not keep the process alive (unref), and close() ends them all:
  * nothing outlives the process that opened them.
  */
 
@@ -54,19 +55,30 @@ export class Tunnels {
       // Data may come before the web socket is up: hold it in a buffer that keeps order.
       const input = new PassThrough();
       socket.pipe(input);
-      void (async () => {
-        const target = pod ?? (await resolve(false));
-        if (!target) return socket.destroy();
-        pod = target;
+      const through = async (target: string) => {
         const errors = new ErrorText();
         const ws = await this.forward.portForward(namespace, target, [port], socket, errors, input);
         if (typeof ws === "function") throw new Error("port-forward returned a retrying handle");
+        pod = target;
         ws.on("close", () => {
           // The pod's side refused or went away: find the pod again for the next connection.
           if (errors.text) pod = undefined;
           socket.end();
         });
         socket.on("close", () => ws.close());
+      };
+      void (async () => {
+        const known = pod;
+        if (known) {
+          // A pod replaced since (an update, a restart) refuses the web socket before any
+          // data went through: this connection goes to the pod found now instead.
+          const ok = await through(known).then(() => true, () => false);
+          if (ok) return;
+          pod = undefined;
+        }
+        const target = await resolve(known !== undefined);
+        if (!target) return socket.destroy();
+        await through(target);
       })().catch(() => {
         pod = undefined;
         socket.destroy();
