@@ -141,7 +141,8 @@ async function updateFailed(step: PreviewStep, e: UpdateError, at: { plan: Plan;
   await step.finish(
     step.view("preview", {
       services,
-      endpoints,
+      // Port-forwards (Kubernetes) end with this run: the comment shows only addresses that last.
+      endpoints: backend.capabilities.lastingEndpoints ? endpoints : [],
       fate: { state: "up" },
       preview,
       problem: { heading: "Update failed", service: e.service, message: e.message, ...(e.failure.logTail ? { detail: e.failure.logTail } : {}), ...(e.failure.hint ? { hint: e.failure.hint } : {}) },

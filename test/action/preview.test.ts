@@ -227,7 +227,6 @@ for (const [index, target] of targets().entries()) describe(`command: preview on
   });
 
   test("a push whose web cannot start fails the job, names web, and leaves the previous version serving with its data", async () => {
-    const before = (await backend.endpoints(environment)).find((e) => e.service === "web")!;
     push("3", true);
     const { main, post } = await runJob(job("synchronize"));
     assert.equal(main.code, 1, main.stdout + main.stderr);
@@ -236,18 +235,16 @@ for (const [index, target] of targets().entries()) describe(`command: preview on
     // The same containers as before the push, running; web still serves version 2, cache its key.
     assert.deepEqual(await ids(environment), first);
     for (const o of await backend.observe(environment)) assert.equal(o.state, "running", `${o.name} runs`);
-    const url = `http://web-pr-${number}.preview.example.com`;
-    const now = (await backend.endpoints(environment)).find((e) => e.service === "web")!;
-    assert.equal(await fetchVia(url, `127.0.0.1:${now.hostPort}`), "2");
+    const url = (JSON.parse(main.outputs["preview-urls"]!) as { url: string; direct?: string }[])[0]!;
+    assert.equal(await fetchVia(url.url, await target.direct(environment, url)), "2");
     assert.equal((await backend.exec(environment, "cache", ["redis-cli", "GET", "cart"])).output.trim(), "kept");
-    assert.ok(before.hostPort > 0);
 
     const body = comment();
     assert.match(body, /update failed/i);
     assert.match(body, /`web`/);
     assert.match(body, /version 3 is broken/, "the failing service's output");
     assert.match(body, /previous version still serves/i);
-    assert.ok(body.includes(`web-pr-${number}.preview.example.com:${now.hostPort}`), `the URL of what still serves:\n${body}`);
+    assert.ok(body.includes(`[${target.linkText(url)}](${url.url})`), `the URL of what still serves:\n${body}`);
     const deployments = github.deploymentsTo(`pr-${number}`);
     // opened, the push of web, the push without change (serving), this push.
     assert.deepEqual(deployments.map((d) => d.statuses.at(-1)!.state), ["inactive", "inactive", "success", "failure"], "the serving deployment stays active");
