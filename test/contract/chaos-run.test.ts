@@ -29,6 +29,7 @@ services:
   srv:
     image: ${BUSYBOX}
     restart: always
+    expose: ["8080"]
     command: ["sh", "-c", "mkdir -p /www && echo ok > /www/ok && httpd -f -p 8080 -h /www & pid=$$!; trap 'kill $$pid; exit 0' TERM; wait $$pid"]
   suite:
     image: ${DEBIAN}

@@ -86,6 +86,28 @@ volumes:
     for (const key of ["init", "extra_hosts", "labels", "volumes"]) assert.ok(m.warnings.some((w) => w.includes(`service "db": ${key}:`)), `${key}: ${m.warnings.join("\n")}`);
   });
 
+  test("a service that declares its ports gets a cluster IP for them (a stable address over pod replacements); one that declares none stays headless", () => {
+    const p = planOf(`
+services:
+  api:
+    image: busybox
+    ports: ["8080"]
+    expose: ["9090"]
+    networks: { default: { aliases: [backend] } }
+  worker:
+    image: busybox
+`);
+    const api = manifests(p, "api");
+    assert.deepEqual(
+      api.services.map((s) => [s.metadata!.name, s.spec!.clusterIP ?? "(assigned)", s.spec!.publishNotReadyAddresses, s.spec!.ports!.map((port) => port.port).sort()]),
+      [
+        ["api", "(assigned)", true, [8080, 9090]],
+        ["backend", "(assigned)", true, [8080, 9090]],
+      ],
+    );
+    assert.deepEqual(manifests(p, "worker").services.map((s) => [s.metadata!.name, s.spec!.clusterIP]), [["worker", "None"]]);
+  });
+
   test("named volumes: a claim with a default StorageClass, else an emptyDir with a warning", () => {
     const withClass = manifests(plan, "db", new Map(), true).workload.body.spec!.template.spec!.volumes!;
     assert.ok(withClass.some((v) => v.persistentVolumeClaim?.claimName));

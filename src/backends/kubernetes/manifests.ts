@@ -246,22 +246,26 @@ export function serviceManifests(input: ManifestInput): ServiceManifests {
         },
       };
 
-  // Headless Services: the name resolves to the pod's own address, so every port answers as
-  // on Docker (not only the declared ones), and as soon as the pod runs, before it is ready
-  // (publishNotReadyAddresses), as Docker's DNS does.
+  // A service that declares its ports (ports, expose) gets a Service with a cluster IP for
+  // them: one address in front of whatever pod runs, so a replaced pod (a kill, a restart, an
+  // update) is reached again as soon as it runs. Clusters' DNS caches answers (CoreDNS `ttl 30`
+  // with kubeadm's defaults), and a name that led to the pod itself would lead to the old,
+  // gone address that long. One that declares none gets a headless Service: the name leads to
+  // the pod, so every port answers as on Docker. Both answer as soon as the pod runs, before it
+  // is ready (publishNotReadyAddresses), as Docker's DNS does.
   const published: PublishedPort[] = service.ports.map((p) => ({ target: p.target, protocol: p.protocol, ...(p.published !== undefined ? { published: p.published } : {}), ...(p.hostIp ? { hostIp: p.hostIp } : {}) }));
-  const headless = (svcName: string, extraAnnotations: Record<string, string> = {}): V1Service => ({
+  const nameService = (svcName: string, extraAnnotations: Record<string, string> = {}): V1Service => ({
     apiVersion: "v1",
     kind: "Service",
     metadata: { ...meta(svcName), annotations: { ...meta(svcName).annotations, ...extraAnnotations } },
     spec: {
-      clusterIP: "None",
+      ...(containerPorts.length > 0 ? {} : { clusterIP: "None" }),
       publishNotReadyAddresses: true,
       selector: podSelector(service.name),
       ...(containerPorts.length > 0 ? { ports: containerPorts.map((p) => ({ name: `${p.protocol}-${p.target}`, port: p.target, targetPort: p.target, protocol: p.protocol === "udp" ? "UDP" : "TCP" })) } : {}),
     },
   });
-  const services = [headless(name, { [K8S.published]: JSON.stringify(published) })];
+  const services = [nameService(name, { [K8S.published]: JSON.stringify(published) })];
   const extraNames = new Set<string>();
   for (const [, n] of networks) for (const alias of n.aliases) extraNames.add(alias);
   if (spec.hostname) extraNames.add(spec.hostname);
@@ -273,7 +277,7 @@ export function serviceManifests(input: ManifestInput): ServiceManifests {
     }
     const clash = plan.services.find((s) => s.name !== service.name && (objectName(s.name) === alias));
     if (clash) throw new ManifestError(service.name, `service "${service.name}" has the alias "${alias}", which is the name of service "${clash.name}"`, "on Kubernetes one name reaches one service: rename the alias");
-    services.push(headless(alias));
+    services.push(nameService(alias));
   }
 
   const secret: V1Secret | undefined = Object.keys(secretData).length > 0 ? { apiVersion: "v1", kind: "Secret", metadata: meta(secretName), type: "Opaque", stringData: secretData } : undefined;
