@@ -346,6 +346,36 @@ export interface Faults {
   injectFault(plan: Plan, fault: FaultAction, owner: Owner, options: { id: string; helperImage?: string; signal?: AbortSignal }): Promise<AppliedFault>;
   /** Undoes the faults whose owner `isGone` says has ended (a kill -9 during a fault), and removes their helpers. */
   undoAbandonedFaults(isGone: (owner: string, environment: string) => boolean): Promise<AbandonedFault[]>;
+  /**
+   * Which of the definition's faults this backend cannot apply, and why, before anything
+   * is created. Docker answers from its capabilities; Kubernetes also asks the cluster
+   * whether it enforces NetworkPolicy (a probe) when a partition is asked for.
+   */
+  faultSupport(needs: FaultNeed[], options: { owner: Owner; helperImage?: string }): Promise<FaultRefusal[]>;
+}
+
+/** What a fault of the definition needs of a backend, and where it was asked for. */
+export interface FaultNeed {
+  capability: keyof Capabilities;
+  /** The kind of fault: a backend that can do some network faults and not others tells them apart by it. */
+  kind?: FaultAction["kind"];
+  because: string;
+  location?: SourceLocation;
+}
+
+/** A need the backend cannot meet: why (said once under the refusal) and what to do instead. */
+export interface FaultRefusal {
+  need: FaultNeed;
+  reason?: string;
+  hint?: string;
+}
+
+/** The refusals a backend's static capabilities give: every need whose ability it lacks, with its limit. */
+export function capabilityRefusals(backend: Pick<Backend, "capabilities" | "capabilityLimits">, needs: FaultNeed[]): FaultRefusal[] {
+  return needs.filter((n) => !backend.capabilities[n.capability]).map((need) => {
+    const reason = backend.capabilityLimits?.[need.capability];
+    return reason === undefined ? { need } : { need, reason };
+  });
 }
 
 /** A fault that could not be applied or undone; `fault` names it, `hint` says what to do. */
@@ -444,18 +474,20 @@ export class UnsupportedError extends Error {
 }
 
 /**
- * Refuses, before a run, what the backend cannot do: one message naming every missing
- * ability, each with the place in the definition that asked for it (file:line:col) when
- * there is one, so that the refusal points at the line to change.
+ * Refuses, before a run, what the backend cannot do (Faults.faultSupport): one message
+ * naming every fault refused, each with the place in the definition that asked for it
+ * (file:line:col) when there is one, so that the refusal points at the line to change.
  */
-export function requireCapabilities(backend: Pick<Backend, "kind" | "capabilities" | "capabilityLimits">, needed: { capability: keyof Capabilities; because: string; location?: SourceLocation }[]): void {
-  const missing = needed.filter((n) => !backend.capabilities[n.capability]);
-  if (missing.length === 0) return;
+export async function requireFaultSupport(backend: Pick<Backend, "kind" | "faultSupport">, needs: FaultNeed[], options: { owner: Owner; helperImage?: string }): Promise<void> {
+  if (needs.length === 0) return;
+  const refused = await backend.faultSupport(needs, options);
+  if (refused.length === 0) return;
   const where = (l: SourceLocation) => `${l.file}:${l.line}:${l.column}`;
-  const first = missing[0]!.location;
-  const reasons = missing.map((m, i) => (m.location && i > 0 ? `${m.because} (${where(m.location)})` : m.because));
-  const limits = [...new Set(missing.map((m) => backend.capabilityLimits?.[m.capability]).filter((l) => l !== undefined))];
-  throw new UnsupportedError(`${first ? `${where(first)}: ` : ""}the ${backend.kind} backend cannot ${reasons.join(", nor ")}${limits.map((l) => `\n  ${l}`).join("")}`, "run it on a backend that can (--backend docker), or leave those out of the definition", { capability: missing[0]!.capability });
+  const first = refused[0]!.need.location;
+  const reasons = refused.map(({ need: m }, i) => (m.location && i > 0 ? `${m.because} (${where(m.location)})` : m.because));
+  const limits = [...new Set(refused.map((r) => r.reason).filter((l) => l !== undefined))];
+  const hints = [...new Set(refused.map((r) => r.hint ?? "run it on a backend that can (--backend docker), or leave those out of the definition"))];
+  throw new UnsupportedError(`${first ? `${where(first)}: ` : ""}the ${backend.kind} backend cannot ${reasons.join(", nor ")}${limits.map((l) => `\n  ${l}`).join("")}`, hints.join("\n  hint: "), { capability: refused[0]!.need.capability });
 }
 
 /** A step of `up` failed for a reason outside the definition (pull, build, start, readiness). */

@@ -1,15 +1,13 @@
-import type { SourceLocation } from "../definition/model.ts";
-import type { Capabilities } from "../backends/backend.ts";
-import { describeAction, formatRate, type ChaosDefinition, type ChaosRecord, type FaultOutcome, type ScheduledFault } from "./model.ts";
+import type { FaultNeed } from "../backends/backend.ts";
+import { describeAction, NETWORK_FAULTS, formatRate, type ChaosDefinition, type ChaosRecord, type FaultOutcome, type ScheduledFault } from "./model.ts";
 
 /** What the definition's faults need of a backend, each with where it was asked for: checked before anything starts. */
-export function chaosNeeds(chaos: ChaosDefinition | undefined): { capability: keyof Capabilities; because: string; location: SourceLocation }[] {
-  const needs: { capability: keyof Capabilities; because: string; location: SourceLocation }[] = [];
+export function chaosNeeds(chaos: ChaosDefinition | undefined): FaultNeed[] {
+  const needs: FaultNeed[] = [];
   for (const f of chaos?.faults ?? []) {
-    if (f.action.kind === "pause") needs.push({ capability: "pause", because: `pause ${f.action.target} (fault "${f.name}")`, location: f.location });
-    else if (f.action.kind === "partition" || f.action.kind === "loss" || f.action.kind === "bandwidth" || f.action.kind === "latency") {
-      needs.push({ capability: "networkFaults", because: `${describeAction(f.action)} (fault "${f.name}"; a network fault)`, location: f.location });
-    }
+    const { kind } = f.action;
+    if (kind === "pause") needs.push({ capability: "pause", kind, because: `pause ${f.action.target} (fault "${f.name}")`, location: f.location });
+    else if ((NETWORK_FAULTS as readonly string[]).includes(kind)) needs.push({ capability: "networkFaults", kind, because: `${describeAction(f.action)} (fault "${f.name}"; a network fault)`, location: f.location });
   }
   return needs;
 }

@@ -24,7 +24,8 @@ import type { Reproduction } from "../report/view.ts";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { secretValues } from "../secrets/collect.ts";
-import { requireCapabilities, UnsupportedError } from "../backends/backend.ts";
+import { requireFaultSupport, UnsupportedError, type Owner } from "../backends/backend.ts";
+import { definedFields } from "../util/objects.ts";
 import { formatSchedule } from "../chaos/schedule.ts";
 import { at, chaosNeeds } from "../chaos/timeline.ts";
 import { Redactor } from "../secrets/redact.ts";
@@ -176,9 +177,10 @@ async function runWithReportsDir(opts: RunCommandOptions, io: Io, mode: "run" | 
   const backend = await backendFor(opts, io);
   try {
     if (opts.seed !== undefined && !environment.chaos && !opts.json) io.err.write("prenv: note: --seed has no effect: the definition has no chaos section\n");
+    const owner: Owner = { host: hostname(), pid: process.pid, ephemeral: mode === "run" };
     try {
       // Here too, and not only in the run: a definition this backend cannot run is bad input, and nothing is created.
-      requireCapabilities(backend, chaosNeeds(environment.chaos));
+      await requireFaultSupport(backend, chaosNeeds(environment.chaos), { owner, ...definedFields({ helperImage: environment.chaos?.helperImage }) });
     } catch (e) {
       if (e instanceof UnsupportedError) throw new CliError(`prenv: ${e.message}\n  hint: ${e.hint}\nnothing was created`, EXIT.badInput);
       throw e;
@@ -195,7 +197,7 @@ async function runWithReportsDir(opts: RunCommandOptions, io: Io, mode: "run" | 
     if (!opts.json) io.err.write(`prenv ${mode} · ${p.environment} (${backend.kind})\n`);
     const report = await runEnvironment(environment, p, {
       backend,
-      owner: { host: hostname(), pid: process.pid, ephemeral: mode === "run" },
+      owner,
       version: VERSION,
       env: { ...io.env, [REPORTS_DIR_VARIABLE]: reportsDir },
       signal: io.signal,

@@ -1,5 +1,5 @@
 import type { Backend, Endpoint, ImageInfo, Owner } from "../backends/backend.ts";
-import { requireCapabilities, ServiceError, UnsupportedError } from "../backends/backend.ts";
+import { requireFaultSupport, ServiceError, UnsupportedError } from "../backends/backend.ts";
 import { startChaos, type RunningChaos } from "../chaos/inject.ts";
 import type { ChaosRecord, ChaosSchedule, FaultOutcome } from "../chaos/model.ts";
 import { drawSeed, resolveSchedule } from "../chaos/schedule.ts";
@@ -152,7 +152,7 @@ async function runUnredacted(env: EnvironmentDefinition, plan: Plan, options: Ru
   try {
     // 0. What the faults need of the backend, before anything is created.
     try {
-      requireCapabilities(backend, chaosNeeds(env.chaos));
+      await requireFaultSupport(backend, chaosNeeds(env.chaos), { owner, ...definedFields({ helperImage: env.chaos?.helperImage }) });
     } catch (e) {
       if (!(e instanceof UnsupportedError)) throw e;
       booted = false;

@@ -22,6 +22,7 @@ import { INLINE_DOCKERFILE } from "../../definition/normalize.ts";
 import { networksOf, repositoryOf, type Plan, type PlannedService } from "../../plan/plan.ts";
 import {
   LABELS,
+  capabilityRefusals,
   environmentRecord,
   RuntimeUnavailableError,
   ServiceError,
@@ -31,6 +32,8 @@ import {
   type Endpoint,
   type EnvironmentSummary,
   type ExecOptions,
+  type FaultNeed,
+  type FaultRefusal,
   type ExecResult,
   type ImageInfo,
   type ImageProgress,
@@ -82,6 +85,10 @@ export class DockerBackend implements Backend, Updates {
   }
   undoAbandonedFaults(...args: Parameters<DockerFaults["undoAbandonedFaults"]>): ReturnType<DockerFaults["undoAbandonedFaults"]> {
     return this.faults.undoAbandonedFaults(...args);
+  }
+  /** Docker can apply every fault (a helper in the target's network namespace): its capabilities say so. */
+  async faultSupport(needs: FaultNeed[]): Promise<FaultRefusal[]> {
+    return capabilityRefusals(this, needs);
   }
 
   /**

@@ -30,7 +30,7 @@ const HELPER_TIMEOUT_MS = 30_000;
  * carries LABELS.fault and the way to undo it, so that `down` removes it with the
  * environment and gc undoes it.
  */
-export class DockerFaults implements Faults {
+export class DockerFaults implements Omit<Faults, "faultSupport"> {
   private readonly deps: DockerFaultsDeps;
   constructor(deps: DockerFaultsDeps) {
     this.deps = deps;

@@ -2,7 +2,8 @@ import { existsSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import * as k8s from "@kubernetes/client-node";
-import { RuntimeUnavailableError } from "../backend.ts";
+import { sleep } from "../../util/async.ts";
+import { RuntimeUnavailableError, ServiceError } from "../backend.ts";
 
 /** Where the cluster's credentials come from, in the order prenv looks. */
 export interface KubeConfigSource {
@@ -110,4 +111,13 @@ export function clientsOf(config: k8s.KubeConfig): Clients {
     coordination: config.makeApiClient(k8s.CoordinationV1Api),
     networking: config.makeApiClient(k8s.NetworkingV1Api),
   };
+}
+
+/** Pods are refused until a namespace's default service account exists: waits for it (the controller-manager makes it). */
+export async function waitForServiceAccount(clients: Clients, namespace: string, pollMs = 100): Promise<void> {
+  for (let i = 0; ; i++) {
+    if (await unlessMissing(clients.core.readNamespacedServiceAccount({ namespace, name: "default" }))) return;
+    if (i * pollMs > 60_000) throw new ServiceError("", `namespace ${namespace} has no default service account after 60 s`, { hint: "check the cluster's controller-manager (it creates service accounts)" });
+    await sleep(pollMs);
+  }
 }

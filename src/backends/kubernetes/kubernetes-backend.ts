@@ -1,7 +1,8 @@
 import { statSync } from "node:fs";
 import type { FaultAction } from "../../chaos/model.ts";
 import type { AbandonedFault, AppliedFault } from "../backend.ts";
-import { injectKubernetesFault, KUBERNETES_FAULT_LIMITS, undoAbandonedKubernetesFaults } from "./faults.ts";
+import { enforcement, type Enforcement } from "./enforcement.ts";
+import { injectKubernetesFault, KUBERNETES_FAULT_LIMITS, partitionRefusal, undoAbandonedKubernetesFaults } from "./faults.ts";
 import { basename, dirname } from "node:path";
 import { PassThrough, Readable, Transform, type Writable } from "node:stream";
 import type Dockerode from "dockerode";
@@ -13,6 +14,7 @@ import { Utf8Chunker } from "../../util/text-streams.ts";
 import type { Plan, PlannedService } from "../../plan/plan.ts";
 import {
   LABELS,
+  capabilityRefusals,
   environmentRecord,
   RuntimeUnavailableError,
   ServiceError,
@@ -22,6 +24,8 @@ import {
   type EnvironmentSummary,
   type ExecOptions,
   type ExecResult,
+  type FaultNeed,
+  type FaultRefusal,
   type ImageInfo,
   type ImageProgress,
   type LockAttempt,
@@ -37,7 +41,7 @@ import {
 import { readBinds } from "./binds.ts";
 import { execAttachedInPod, execInPod } from "./exec.ts";
 import { Images } from "./images.ts";
-import { apiMessage, clientsOf, isConflict, isNotFound, unlessMissing, type Clients } from "./kube.ts";
+import { apiMessage, clientsOf, isConflict, isNotFound, unlessMissing, waitForServiceAccount, type Clients } from "./kube.ts";
 import { K8S, ManifestError, objectName, oneOffPod, serviceManifests, volumeClaims, volumesOf, type PublishedPort, type ServiceManifests } from "./manifests.ts";
 import { dnsName, labelValue, namespaceName } from "./names.ts";
 import { containerStatus, currentPod, hasStarted, podEvents, serviceOf, startFailure, statusOfPod } from "./pods.ts";
@@ -72,7 +76,8 @@ const REMOVE_TIMEOUT_MS = 5 * 60_000;
 export class KubernetesBackend implements Backend, Updates {
   readonly kind = "kubernetes";
   /**
-   * No freezer through the API; network faults cannot be promised (KUBERNETES_FAULT_LIMITS);
+   * No freezer through the API; of the network faults only a partition, and only where the
+   * cluster enforces NetworkPolicy (faultSupport, KUBERNETES_FAULT_LIMITS);
    * builds need a registry the cluster pulls from; port-forwards belong to the process
    * that opened them.
    */
@@ -187,12 +192,7 @@ export class KubernetesBackend implements Backend, Updates {
         });
       }
     }
-    // Pods are refused until the namespace's default service account exists.
-    for (let i = 0; ; i++) {
-      if (await unlessMissing(this.clients.core.readNamespacedServiceAccount({ namespace, name: "default" }))) return;
-      if (i * POLL_MS > 60_000) throw new ServiceError("", `namespace ${namespace} has no default service account after 60 s`, { hint: "check the cluster's controller-manager (it creates service accounts)" });
-      await sleep(POLL_MS);
-    }
+    await waitForServiceAccount(this.clients, namespace, POLL_MS);
   }
 
   private async manifests(plan: Plan, service: PlannedService, owner: Owner): Promise<ServiceManifests> {
@@ -564,8 +564,21 @@ export class KubernetesBackend implements Backend, Updates {
     await this.clients.core.patchNamespace({ name, body: { metadata: { annotations } } }, k8s.setHeaderOptions("Content-Type", k8s.PatchStrategy.MergePatch));
   }
 
-  injectFault(plan: Plan, fault: FaultAction, owner: Owner, options: { id: string }): Promise<AppliedFault> {
-    return injectKubernetesFault(this.clients, this.namespace(plan.environment), fault, owner, options.id);
+  injectFault(plan: Plan, fault: FaultAction, owner: Owner, options: { id: string; helperImage?: string }): Promise<AppliedFault> {
+    const place = { namespace: this.namespace(plan.environment), environment: plan.environment, enforcement: () => this.enforcement(owner, options.helperImage) };
+    return injectKubernetesFault(this.clients, place, fault, owner, options.id);
+  }
+
+  /** Pause, loss, bandwidth and latency never; a partition where the cluster enforces NetworkPolicy (asked once per process). */
+  async faultSupport(needs: FaultNeed[], options: { owner: Owner; helperImage?: string }): Promise<FaultRefusal[]> {
+    const partitions = needs.some((n) => n.kind === "partition") ? partitionRefusal(await this.enforcement(options.owner, options.helperImage)) : undefined;
+    return needs.flatMap((need) => (need.kind === "partition" ? (partitions ? [{ need, ...partitions }] : []) : capabilityRefusals(this, [need])));
+  }
+
+  /** Whether the cluster enforces NetworkPolicy (the probe runs the helper image); undefined without one. */
+  private async enforcement(owner: Owner, image: string | undefined): Promise<Enforcement | undefined> {
+    if (!image) return undefined;
+    return enforcement({ clients: this.clients, namespace: (e) => this.namespace(e), remove: (e) => this.remove(e, { keepVolumes: false }), version: this.version }, owner, image);
   }
 
   undoAbandonedFaults(isGone: (owner: string, environment: string) => boolean): Promise<AbandonedFault[]> {
