@@ -11,7 +11,8 @@ import { testCluster } from "./kubeconfig.ts";
 
 /**
  * Chaos on the test cluster where Kubernetes differs from Docker: the faults it cannot
- * apply are refused before anything is created, and a kill -9 of prenv during a stop
+ * apply are refused before anything is created (a partition because this cluster's
+ * network plugin does not enforce NetworkPolicy, as the probe finds), and a kill -9 of prenv during a stop
  * (the Deployment at zero) is undone by `prenv gc`. The faults both backends do alike,
  * through a whole run, are test/contract/chaos-run.test.ts.
  */
@@ -37,7 +38,7 @@ describe("chaos on Kubernetes", { skip: cluster.skip, timeout: 600_000 }, () => 
       },
     );
 
-  test("a partition and a pause are refused before anything is created: exit 3, the fault's file:line:col, and why partitions cannot be promised", async () => {
+  test("on a cluster that does not enforce NetworkPolicy (the test cluster's bridge plugin) the probe says so and the partition is refused before anything is created; pause and loss with their own reasons", async (t) => {
     const dir = project({
       "compose.yaml": `services:\n  srv:\n    image: ${BUSYBOX}\n    command: ["sleep", "3600"]\n  other:\n    image: ${BUSYBOX}\n    command: ["sleep", "3600"]\n`,
       "prenv.yml": [
@@ -50,19 +51,27 @@ describe("chaos on Kubernetes", { skip: cluster.skip, timeout: 600_000 }, () => 
         "    - { fault: kill, target: srv, start: 1s }",
         "    - { name: cut, fault: partition, target: [srv, other], start: 2s, duration: 1s }",
         "    - { fault: pause, target: other, start: 5s, duration: 1s }",
+        "    - { fault: loss, target: srv, start: 10s, duration: 1s, percent: 10 }",
         "",
       ].join("\n"),
     });
     const environment = named("chaos-refused");
+    const started = Date.now();
     const r = await cli(["run", "--env", environment, ...args], { cwd: dir, timeoutMs: 120_000 });
+    t.diagnostic(`prenv run refused in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     assert.equal(r.code, 3, r.stderr);
-    assert.match(r.stderr, /prenv\.yml:8:7: the kubernetes backend cannot partition srv ↔ other \(fault "cut"; a network fault\), nor pause other \(fault "pause other"\) \(.*prenv\.yml:9:7\)/);
-    // Said plainly: the cluster would take a NetworkPolicy and might not enforce it.
-    assert.match(r.stderr, /A partition would be a NetworkPolicy, and whether one is enforced depends on the cluster's network plugin/);
+    assert.match(r.stderr, /prenv\.yml:8:7: the kubernetes backend cannot partition srv ↔ other \(fault "cut"; a network fault\), nor pause other \(fault "pause other"\) \(.*prenv\.yml:9:7\), nor loss 10% at srv \(fault "loss srv"; a network fault\) \(.*prenv\.yml:10:7\)/);
+    // Said plainly, from what the probe saw on this cluster.
+    const probe = /partition: this cluster does not enforce NetworkPolicy \(probe: a pod still reached another 4\.0 s after a deny-all ingress policy selected it; (\d+\.\d) s\)/.exec(r.stderr);
+    assert.ok(probe, r.stderr);
+    t.diagnostic(`the probe took ${probe[1]} s`);
     assert.match(r.stderr, /pause: Kubernetes has no freezer/);
-    assert.match(r.stderr, /hint: run it on a backend that can \(--backend docker\)/);
+    assert.match(r.stderr, /loss, bandwidth and latency: prenv does not apply them on Kubernetes: they would need a privileged container/);
+    assert.match(r.stderr, /hint: run it on a cluster whose network plugin enforces NetworkPolicy \(Calico, Cilium, .*\), or run the network faults on the Docker backend \(--backend docker\)/);
     assert.match(r.stderr, /nothing was created/);
     assert.equal(await namespaceExists(environment), false, "the namespace was created");
+    const left = (await core.listNamespace()).items.map((n) => n.metadata?.name ?? "").filter((n) => n.startsWith(`${prefix}netpol-probe-`));
+    assert.deepEqual(left, [], "the probe's namespace is gone");
   });
 
   test("kill -9 of prenv run during a stop fault (the Deployment at 0 replicas): prenv gc scales it back and removes the namespace", async () => {
