@@ -18,5 +18,5 @@ function compileCache() {
   }
 }
 compileCache();
-var { main } = await import("./chunks/main-FDMDGFRN.js");
+var { main } = await import("./chunks/main-LP3GGNDG.js");
 main(process.argv.slice(2)).then((code) => process.exit(code));

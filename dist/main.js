@@ -27,7 +27,7 @@ import {
   restDeploymentApi,
   saveComment,
   summarize
-} from "./chunks/chunk-MERZSOIB.js";
+} from "./chunks/chunk-7FTJGFON.js";
 import "./chunks/chunk-J2LH6GG5.js";
 import {
   debug,
@@ -44,8 +44,8 @@ import {
   BackendSelectionError,
   backendKind,
   selectBackend
-} from "./chunks/chunk-KLJIT724.js";
-import "./chunks/chunk-IAEMDHJX.js";
+} from "./chunks/chunk-RKABY2HP.js";
+import "./chunks/chunk-XKYKRIHK.js";
 import "./chunks/chunk-DNIQM2FX.js";
 import "./chunks/chunk-GBOO6XMD.js";
 import {
@@ -62,7 +62,7 @@ import {
   seal,
   secretValues,
   upOrUpdate
-} from "./chunks/chunk-KV2NIYJT.js";
+} from "./chunks/chunk-USJ3VLQW.js";
 import "./chunks/chunk-2NQ2TY7A.js";
 import "./chunks/chunk-EPXBT6ZG.js";
 import {
@@ -70,12 +70,12 @@ import {
   REPORTS_DIR_VARIABLE,
   createReportsDir,
   loadEnvironment
-} from "./chunks/chunk-EUTD36OK.js";
+} from "./chunks/chunk-EFY2DSGS.js";
 import "./chunks/chunk-RS5NC4LF.js";
 import {
   Redactor
 } from "./chunks/chunk-YVBTURMF.js";
-import "./chunks/chunk-Q23KSI5A.js";
+import "./chunks/chunk-6W22FEC6.js";
 import {
   BootError,
   PreflightError,
@@ -90,7 +90,6 @@ import {
   PlanError,
   RuntimeUnavailableError,
   UnsupportedError,
-  canUpdate,
   formatDiagnostic,
   hostAndPort,
   planEnvironment,
@@ -489,7 +488,6 @@ async function createOrUpdatePreview(step, plan, backend) {
   const owner = { host: hostname(), pid: process.pid };
   const board = new ServiceBoard(routed.services);
   const environment = deploymentEnvironment(pr.number);
-  let attempted = [];
   try {
     const result = await upOrUpdate(routed, {
       backend,
@@ -497,10 +495,7 @@ async function createOrUpdatePreview(step, plan, backend) {
       keepOnFailure: false,
       timeoutMs: step.settings.bootTimeoutMs,
       onEvent: (e) => board.update(e),
-      onOperations: (ops) => {
-        attempted = ops;
-        info(`prenv: updating ${step.environment}: ${summarizeOperations(ops)}`);
-      }
+      onOperations: (ops) => info(`prenv: updating ${step.environment}: ${summarizeOperations(ops)}`)
     });
     const expires = new Date(Date.now() + step.settings.preview.ttlMs);
     await backend.setExpiry(routed, owner, expires);
@@ -513,11 +508,10 @@ async function createOrUpdatePreview(step, plan, backend) {
     await step.finish(step.view("preview", { services: board.snapshot(), endpoints: result.endpoints, fate: { state: "up" }, preview }));
     return 0;
   } catch (e) {
-    if (e instanceof UpdateError) return updateFailed(step, e, { plan: routed, backend, router, owner, attempted, environment });
-    if (!(e instanceof BootError || e instanceof PreflightError)) throw e;
-    const failure = e instanceof BootError ? e.failure : { message: e.message, hint: e.hint, service: e.service, logTail: void 0 };
-    const message = `the preview did not boot: ${failure.message}`;
-    await recordDeployment(step, environment, "failure", void 0, "the preview did not boot");
+    if (!(e instanceof UpdateError || e instanceof BootError || e instanceof PreflightError)) throw e;
+    const failure = e instanceof UpdateError || e instanceof BootError ? e.failure : { message: e.message, hint: e.hint, service: e.service, logTail: void 0 };
+    const message = e instanceof UpdateError ? e.message : `the preview did not boot: ${failure.message}`;
+    await recordDeployment(step, environment, "failure", void 0, e instanceof UpdateError ? "the update failed; the previous version still serves" : "the preview did not boot");
     setOutput(OUTPUT.result, "error");
     await step.finish(
       step.view("finished", {
@@ -529,41 +523,12 @@ async function createOrUpdatePreview(step, plan, backend) {
           setup: [],
           timings: { totalMs: 0 }
         },
-        fate: { state: "torn-down", by: "run" }
+        fate: e instanceof UpdateError ? { state: "up" } : { state: "torn-down", by: "run" }
       })
     );
     setFailed(`prenv: ${message}`);
     return 1;
   }
-}
-async function updateFailed(step, e, at) {
-  const { plan, backend, router } = at;
-  const expires = new Date(Date.now() + step.settings.preview.ttlMs);
-  await backend.setExpiry(plan, at.owner, expires);
-  const endpoints = await backend.endpoints(plan.environment);
-  const urls = router.urls(endpoints);
-  const running = new Map((canUpdate(backend) ? await backend.observe(plan.environment) : []).map((o) => [o.name, o.state]));
-  const restored = new Set(e.restored);
-  const services = plan.services.map((s) => ({
-    name: s.name,
-    image: s.image,
-    state: restored.has(s.name) ? "previous version" : running.has(s.name) ? running.get(s.name) === "running" ? "unchanged" : running.get(s.name) : "not created"
-  }));
-  const recorded = await recordDeployment(step, at.environment, "failure", void 0, `the update failed at ${e.service}; the previous version still serves`);
-  const preview = { urls, operations: at.attempted, updated: true, expires: expires.toISOString(), failed: { service: e.service, restored: e.restored }, ...recorded ? { deployment: at.environment } : {} };
-  setOutput(OUTPUT.previewUrls, JSON.stringify(urls));
-  setOutput(OUTPUT.result, "error");
-  await step.finish(
-    step.view("preview", {
-      services,
-      endpoints,
-      fate: { state: "up" },
-      preview,
-      problem: { heading: "Update failed", service: e.service, message: e.message, ...e.failure.logTail ? { detail: e.failure.logTail } : {}, ...e.failure.hint ? { hint: e.failure.hint } : {} }
-    })
-  );
-  setFailed(`prenv: ${e.message}`);
-  return 1;
 }
 async function removePreview(step, backend) {
   const pr = step.context.pullRequest;
@@ -600,15 +565,10 @@ async function markInactive(step, environment) {
   const api = step.deployments;
   if (!api) return false;
   try {
-    const deployments = await api.listDeployments(environment);
-    if (deployments.length === 0) return false;
+    const [newest] = await api.listDeployments(environment);
+    if (!newest) return false;
     const log = runUrl(step.context);
-    for (const d of deployments) {
-      const state = await api.latestState(d.id);
-      if (state === "inactive") break;
-      await api.createDeploymentStatus(d.id, { state: "inactive", ...log ? { logUrl: log } : {}, description: "the pull request was closed; the preview was removed" });
-      if (state === "success") break;
-    }
+    await api.createDeploymentStatus(newest.id, { state: "inactive", ...log ? { logUrl: log } : {}, description: "the pull request was closed; the preview was removed" });
     return true;
   } catch (e) {
     deploymentProblem(e, environment);

@@ -14,7 +14,7 @@ import {
   readSettings,
   renderReport,
   restCommentApi
-} from "./chunks/chunk-MERZSOIB.js";
+} from "./chunks/chunk-7FTJGFON.js";
 import "./chunks/chunk-J2LH6GG5.js";
 import {
   info,
@@ -23,14 +23,14 @@ import {
 } from "./chunks/chunk-RUU7HI7P.js";
 import {
   DockerBackend
-} from "./chunks/chunk-IAEMDHJX.js";
+} from "./chunks/chunk-XKYKRIHK.js";
 import "./chunks/chunk-DNIQM2FX.js";
 import "./chunks/chunk-GBOO6XMD.js";
 import {
   gc
 } from "./chunks/chunk-EPXBT6ZG.js";
 import "./chunks/chunk-RS5NC4LF.js";
-import "./chunks/chunk-Q23KSI5A.js";
+import "./chunks/chunk-6W22FEC6.js";
 import {
   VERSION
 } from "./chunks/chunk-VDOGPAC4.js";
