@@ -2,14 +2,15 @@
 # Usage: scripts/traefik.sh [--print-path]
 #
 # Traefik, the reverse proxy the preview tests send their requests through
-# (test/action/preview-proxy.test.ts: the Docker provider; test/k8s/preview-proxy.test.ts: the
-# kubernetesIngress provider), built from the Go module proxy, since release binaries are not
-# downloaded here:
+# (test/action/preview.test.ts: the Docker provider; test/k8s/preview.test.ts: the
+# kubernetesIngress provider; both through test/helpers/traefik.ts), built from the Go module
+# proxy, since release binaries are not downloaded here:
 #   go mod download github.com/traefik/traefik/v3@$TRAEFIK_VERSION
-#   go build ./cmd/traefik inside the downloaded module
+#   go build ./cmd/traefik in a copy of the downloaded module (patch_source says why a copy)
 # (the module's webui/static holds only a placeholder: the dashboard is empty, the proxy is whole.)
 # Test infrastructure only: prenv itself never runs it.
-# The binary is cached in $TRAEFIK_CACHE/<version>/bin/traefik (built once, minutes on 2 cores;
+# The binary is cached in $TRAEFIK_CACHE/<version>/bin/traefik (built once: ~9 min on 2 shared cores
+# with a cold Go build cache, 13 s with a warm one;
 # the .complete stamp marks a finished build); a later call only prints its path.
 # Build output goes to /var/log/prenv-traefik-build.log. Prints the binary's path on stdout
 # (progress goes to stderr).
