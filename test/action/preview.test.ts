@@ -4,12 +4,13 @@
  * Payloads: @octokit/webhooks-examples pull_request opened / synchronize / closed, with
  * the number changed so that environment names never collide.
  *
- * The URLs' hosts resolve nowhere here (no DNS, no proxy runs on these machines): each
- * service is reached at its URL's published port on 127.0.0.1, with the URL's host in
- * the Host header, as a wildcard DNS record pointing at the engine would make it. On
- * Kubernetes (when PRENV_KUBECONFIG names the test cluster) no ingress controller runs:
- * the Ingress is read back from the API and the service is reached through a port-forward
- * this test opens, with the URL's host in the Host header.
+ * The URLs' hosts resolve nowhere here (no DNS): without a proxy each service is reached at
+ * its URL's published port on 127.0.0.1, with the URL's host in the Host header, as a
+ * wildcard DNS record pointing at the engine would make it. On Kubernetes (when
+ * PRENV_KUBECONFIG names the test cluster) the Ingress is read back from the API and the
+ * service is reached through a port-forward this test opens, with the URL's host in the Host
+ * header (test/k8s/preview.test.ts sends requests through a real ingress controller).
+ * `preview-proxy: traefik` on Docker goes through a real Traefik: the last describe below.
  */
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -18,10 +19,11 @@ import { request } from "node:http";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import * as k8s from "@kubernetes/client-node";
-import type { Backend, Updates } from "../../src/backends/backend.ts";
+import { LABELS, type Backend, type Updates } from "../../src/backends/backend.ts";
 import { KubernetesBackend } from "../../src/backends/kubernetes/kubernetes-backend.ts";
 import { VERSION } from "../../src/version.ts";
 import { backend as dockerBackend, BUSYBOX, leftovers } from "../helpers/docker.ts";
+import { startTraefik, traefikBinary, type Traefik } from "../helpers/traefik.ts";
 import { testCluster } from "../k8s/kubeconfig.ts";
 import { GitHubStandIn } from "../github/stand-in.ts";
 import { examplePayload, runJob, workspace, type Job } from "./harness.ts";
@@ -63,6 +65,12 @@ function event(action: string, number: number): Record<string, unknown> {
   payload.number = number;
   (payload.pull_request as Record<string, unknown>).number = number;
   return payload;
+}
+
+/** A push: the workspace's definition at `version`, committed. */
+function commitVersion(dir: string, version: string, broken = false): void {
+  writeFileSync(join(dir, "prenv.yml"), definition(version, broken));
+  execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@prenv.invalid", "commit", "-qam", `version ${version}`], { cwd: dir });
 }
 
 /** GET through the published port, with the URL's host as the Host header. */
@@ -147,10 +155,7 @@ for (const [index, target] of targets().entries()) describe(`command: preview on
     assert.equal(mine.length, 1, "one comment, edited on every push");
     return mine[0]!.body;
   };
-  const push = (version: string, broken = false) => {
-    writeFileSync(join(ws.dir, "prenv.yml"), definition(version, broken));
-    execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@prenv.invalid", "commit", "-qam", `version ${version}`], { cwd: ws.dir });
-  };
+  const push = (version: string, broken = false) => commitVersion(ws.dir, version, broken);
   let first: Record<string, string> = {};
 
   after(async () => {
@@ -266,5 +271,67 @@ for (const [index, target] of targets().entries()) describe(`command: preview on
     assert.ok(body.includes(`**Preview removed**: the environment \`${environment}\` is gone and deployment \`pr-${number}\` is marked inactive.`), body);
     assert.doesNotMatch(body, /preview\.example\.com/);
     assert.equal(github.violations.length, 0, github.violations.join("\n"));
+  });
+});
+
+/**
+ * `preview-proxy: traefik` through a real Traefik (scripts/traefik.sh) that this test starts
+ * on the host with the Docker provider, as a user's Traefik on the engine's machine would
+ * run: exposedByDefault=false, so only containers with `traefik.enable` are served, and a
+ * constraint on this environment's label, so that other runs' containers on the shared
+ * engine stay out of it. Requests go to its entrypoint with the URL's host.
+ */
+const traefik = traefikBinary();
+describe("command: preview with preview-proxy: traefik, through Traefik's Docker provider", { concurrency: false, skip: traefik.ok ? false : traefik.why }, () => {
+  const number = 9000 + (process.pid % 1000);
+  const ws = workspace({ "prenv.yml": definition("1") });
+  const environment = `hello-world-pr-${number}-integration`;
+  const host = `web-pr-${number}.preview.example.com`;
+  const job = (action: string): Job => ({ workspace: ws.dir, runnerTemp: ws.runnerTemp, eventName: "pull_request", payload: event(action, number), apiUrl: github.url, token: TOKEN, repository: REPOSITORY, sha: ws.sha, inputs: { command: "preview", "preview-host": HOST, "preview-proxy": "traefik", "preview-ttl": "2h" } });
+  let proxy: Traefik;
+  let web = "";
+
+  before(async () => {
+    const endpoint = process.env.DOCKER_HOST ?? "unix:///var/run/docker.sock";
+    proxy = await startTraefik(traefik.ok ? traefik.value : "", [
+      "--providers.docker=true",
+      `--providers.docker.endpoint=${endpoint}`,
+      "--providers.docker.exposedByDefault=false",
+      `--providers.docker.constraints=Label(\`${LABELS.environment}\`,\`${environment}\`)`,
+    ]);
+  });
+  after(async () => {
+    await proxy?.stop();
+    await dockerBackend.remove(environment, { keepVolumes: false });
+  });
+  const webId = async () => (await dockerBackend.observe(environment)).find((o) => o.name === "web")!.id;
+
+  test("opened: the URL is the bare host, and Traefik serves web's page for it", async () => {
+    assert.equal((await proxy.get(host)).status, 404, "no router for the host before the preview");
+    const { main } = await runJob(job("opened"));
+    assert.equal(main.code, 0, main.stdout + main.stderr);
+    const urls = JSON.parse(main.outputs["preview-urls"]!) as { service: string; url: string }[];
+    assert.deepEqual(urls.map((u) => [u.service, u.url]), [["web", `http://${host}`]]);
+    const served = await proxy.until(host, (a) => a.status === 200, "web's page");
+    assert.equal(served.body, "1");
+    // Another host (here: the cache's, which publishes nothing) has no router.
+    assert.equal((await proxy.get(`cache-pr-${number}.preview.example.com`)).status, 404);
+    web = await webId();
+  });
+
+  test("a push that changes web: the same host serves the new version, from the replaced container", async () => {
+    commitVersion(ws.dir, "2");
+    const { main } = await runJob(job("synchronize"));
+    assert.equal(main.code, 0, main.stdout + main.stderr);
+    assert.notEqual(await webId(), web, "web was replaced");
+    const served = await proxy.until(host, (a) => a.status === 200 && a.body !== "1", "the new version");
+    assert.equal(served.body, "2");
+  });
+
+  test("closed: the host answers 404", async () => {
+    const { main } = await runJob(job("closed"));
+    assert.equal(main.code, 0, main.stdout + main.stderr);
+    assert.deepEqual(await leftovers(environment), { containers: 0, networks: 0, volumes: 0 });
+    await proxy.until(host, (a) => a.status === 404, "Traefik's 404 once the preview is removed");
   });
 });

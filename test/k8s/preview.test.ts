@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
+import { writeFileSync } from "node:fs";
 import { hostname } from "node:os";
+import { join } from "node:path";
 import { after, test } from "node:test";
 import * as k8s from "@kubernetes/client-node";
 import { KubernetesBackend } from "../../src/backends/kubernetes/kubernetes-backend.ts";
@@ -10,13 +12,14 @@ import { upOrUpdate } from "../../src/engine/update.ts";
 import { planEnvironment } from "../../src/plan/plan.ts";
 import { VERSION } from "../../src/version.ts";
 import { BUSYBOX, project, uniqueName } from "../helpers/docker.ts";
+import { startTraefik, traefikBinary } from "../helpers/traefik.ts";
 import { testCluster } from "./kubeconfig.ts";
 
 /**
  * What only Kubernetes does for previews, on the test cluster: the lock is a Lease, and
- * preview URLs are Ingress objects. No ingress controller runs on the test cluster, so
- * the Ingresses are read back from the API and the service is reached through a
- * port-forward to its pod, not through the Ingress (docs/previews.md says so).
+ * preview URLs are Ingress objects: read back from the API and reached through a
+ * port-forward to the pod, and (last test) served by a real ingress controller, Traefik
+ * on the host (docs/previews.md says what runs for real).
  */
 
 const cluster = testCluster();
@@ -110,4 +113,53 @@ test("preview URLs: an Ingress per exposed service (host, class, backend Service
   assert.equal(after.get("worker"), before.get("worker"));
   assert.notEqual(after.get("web_front"), before.get("web_front"));
   assert.deepEqual((await ingresses()).map((i) => i.spec?.rules?.[0]?.host), ["web-front.pr-7.example.org"]);
+});
+
+/**
+ * The Ingress through a real controller: Traefik's kubernetesIngress provider (scripts/traefik.sh),
+ * run by this test on the host with the cluster's kubeconfig. It routes to the pods' own
+ * addresses (EndpointSlices), which this host reaches: the pod network 10.244.0.0/24 is the
+ * bridge prenv-cni0 on this machine (test/k8s/README.md). The IngressClass is this run's own
+ * (controller traefik.io/ingress-controller), so that concurrent runs' Traefiks and Ingresses
+ * stay apart; Traefik watches only this environment's namespace.
+ */
+const traefik = traefikBinary();
+test("preview URLs through Traefik's kubernetesIngress provider: the host serves the page, follows a replaced pod, 404 once removed", { skip: cluster.skip || (traefik.ok ? false : traefik.why), timeout: 300_000 }, async () => {
+  const environment = named("traefik");
+  const namespace = backend!.namespace(environment);
+  const ingressClass = `prenv-test-traefik-${process.pid}`;
+  const classes = config.makeApiClient(k8s.NetworkingV1Api);
+  await classes.createIngressClass({ body: { metadata: { name: ingressClass }, spec: { controller: "traefik.io/ingress-controller" } } });
+  const proxy = await startTraefik(traefik.ok ? traefik.value : "", ["--providers.kubernetesingress=true", `--providers.kubernetesingress.ingressClass=${ingressClass}`, `--providers.kubernetesingress.namespaces=${namespace}`], { KUBECONFIG: cluster.kubeconfig! }).catch(async (e: unknown) => {
+    await classes.deleteIngressClass({ name: ingressClass });
+    throw e;
+  });
+  try {
+    const host = "web-front-pr-8.preview.example.com";
+    const router = kubernetesRouter({ hostTemplate: "{service}-pr-{number}.preview.example.com", number: 8, repo: "shop", proxy: "none", ingressClass });
+    const dir = project({ "compose.yaml": web("hello") });
+    const plan = () => router.route(planEnvironment(loadEnvironment({ cwd: dir, env: {} }).definition, { environment }));
+    assert.equal((await proxy.get(host)).status, 404, "no router for the host before the Ingress");
+    await upOrUpdate(plan(), { backend: backend!, owner, timeoutMs: 180_000 });
+    const podIp = async () => {
+      const pods = await config.makeApiClient(k8s.CoreV1Api).listNamespacedPod({ namespace });
+      return pods.items.filter((p) => p.metadata?.deletionTimestamp === undefined && p.metadata?.name?.startsWith("web-front")).map((p) => p.status?.podIP);
+    };
+    const first = await podIp();
+    assert.equal((await proxy.until(host, (a) => a.status === 200, "the page through the Ingress")).body, "hello");
+    assert.equal((await proxy.get("worker-pr-8.preview.example.com")).status, 404, "no Ingress for the worker");
+
+    // A change to the service: a new pod at another address; the same host serves it.
+    writeFileSync(join(dir, "compose.yaml"), web("again"));
+    const updated = await upOrUpdate(plan(), { backend: backend!, owner, timeoutMs: 180_000 });
+    assert.deepEqual(updated.operations.map((o) => [o.service, o.kind]), [["web_front", "recreate"], ["worker", "unchanged"]]);
+    assert.notDeepEqual(await podIp(), first, "web_front runs in a new pod");
+    assert.equal((await proxy.until(host, (a) => a.status === 200 && a.body !== "hello", "the new version through the Ingress")).body, "again");
+
+    await backend!.remove(environment, { keepVolumes: false });
+    await proxy.until(host, (a) => a.status === 404, "Traefik's 404 once the environment is removed", 120_000);
+  } finally {
+    await proxy.stop();
+    await classes.deleteIngressClass({ name: ingressClass });
+  }
 });

@@ -1,8 +1,6 @@
 import { createHash } from "node:crypto";
-import { createSocket } from "node:dgram";
 import { createReadStream, existsSync, readFileSync, statSync } from "node:fs";
 import { lstat, readdir, readlink } from "node:fs/promises";
-import { createServer } from "node:net";
 import { basename, dirname, isAbsolute, join } from "node:path";
 import { Readable, Transform, Writable, type TransformCallback } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -12,6 +10,7 @@ import Dockerode from "dockerode";
 import { pack } from "tar-fs";
 import * as tarStream from "tar-stream";
 import { withTimeout } from "../../util/async.ts";
+import { freePort } from "../../util/net.ts";
 import { DockerFaults } from "./faults.ts";
 import { TextTail, Utf8Chunker, writeText } from "../../util/text-streams.ts";
 import { fileContent } from "../../definition/compose.ts";
@@ -993,27 +992,6 @@ export function containerNetworkReachable(platform: string, dockerHost: string |
 
 const PORT_TAKEN = /port is already allocated|address already in use/i;
 
-/** A port of `host` that nothing listens on now, as the kernel picks one. */
-function freePort(host: string, protocol: "tcp" | "udp"): Promise<number> {
-  return new Promise((resolve, reject) => {
-    if (protocol === "udp") {
-      const socket = createSocket(host.includes(":") ? "udp6" : "udp4");
-      socket.on("error", reject);
-      socket.bind(0, host, () => {
-        const { port } = socket.address();
-        socket.close(() => resolve(port));
-      });
-      return;
-    }
-    const server = createServer();
-    server.on("error", reject);
-    server.listen(0, host, () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function dockerfilePath(build: NonNullable<PlannedService["spec"]["build"]>): string {
   return isAbsolute(build.dockerfile) ? build.dockerfile : join(build.context, build.dockerfile);
