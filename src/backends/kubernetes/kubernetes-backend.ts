@@ -217,6 +217,26 @@ export class KubernetesBackend implements Backend, Updates {
     }
   }
 
+  /**
+   * A Service; when an update set aside the service's previous version, with the cluster IP
+   * its Service had: clients (and the cluster's DNS, which caches answers) keep the address
+   * they know, and it leads to the new pod. Should the address not be free again yet, the
+   * cluster chooses one.
+   */
+  private async createServiceObject(namespace: string, service: string, body: k8s.V1Service): Promise<void> {
+    const before = this.setAsideServices.get(`${namespace}/${service}`)?.services.find((s) => s.metadata?.name === body.metadata?.name)?.spec?.clusterIP;
+    const core = this.clients.core;
+    if (before && before !== "None" && body.spec && body.spec.clusterIP !== "None") {
+      try {
+        await core.createNamespacedService({ namespace, body: { ...body, spec: { ...body.spec, clusterIP: before } } });
+        return;
+      } catch (e) {
+        if (!(e instanceof k8s.ApiException && (e.code === 422 || e.code === 409))) throw e;
+      }
+    }
+    await core.createNamespacedService({ namespace, body });
+  }
+
   async createService(plan: Plan, service: PlannedService, owner: Owner, labels: Record<string, string> = {}): Promise<void> {
     const namespace = this.namespace(plan.environment);
     const m = await this.manifests(plan, service, owner);
@@ -226,7 +246,7 @@ export class KubernetesBackend implements Backend, Updates {
     try {
       if (m.secret) await core.createNamespacedSecret({ namespace, body: m.secret });
       for (const body of m.configMaps) await core.createNamespacedConfigMap({ namespace, body });
-      for (const body of m.services) await core.createNamespacedService({ namespace, body });
+      for (const body of m.services) await this.createServiceObject(namespace, service.name, body);
       if (m.ingress) await this.clients.networking.createNamespacedIngress({ namespace, body: m.ingress });
     } catch (cause) {
       throw new ServiceError(service.name, `service "${service.name}" could not be created on the cluster: ${apiMessage(cause)}`, { cause });
