@@ -10,13 +10,15 @@ import { dirname, join } from "node:path";
  * over 100 ms at every start, just to compile them. They stay out of the bundle, and the
  * requires become proxies that load the real module from node_modules on first use, as
  * an npm installation of prenv has it. Where it is absent (the Action's dist/ alone),
- * using an ssh:// host says so instead of failing at start-up.
+ * using an ssh:// host says so instead of failing at start-up. commander requires
+ * node:child_process at load for executable subcommands, which prenv has none of: it
+ * loads net and dgram with it, 3-4 ms of every start; deferred the same way.
  */
-const LAZY = { "@grpc/grpc-js": "dockerode", "@grpc/proto-loader": "dockerode", ssh2: "docker-modem" };
+const LAZY = { "@grpc/grpc-js": "dockerode", "@grpc/proto-loader": "dockerode", ssh2: "docker-modem", "node:child_process": "commander" };
 const lazyRequires = {
   name: "lazy-requires",
   setup(build) {
-    build.onResolve({ filter: /^(@grpc\/grpc-js|@grpc\/proto-loader|ssh2)$/ }, (args) => {
+    build.onResolve({ filter: /^(@grpc\/grpc-js|@grpc\/proto-loader|ssh2|node:child_process)$/ }, (args) => {
       if (args.namespace === "lazy") return { path: args.path, external: true };
       if (!args.importer.includes(`/node_modules/${LAZY[args.path]}/`)) return undefined;
       return { path: args.path, namespace: "lazy" };

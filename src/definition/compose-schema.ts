@@ -6,82 +6,96 @@ import { z } from "../util/zod.ts";
  * reported by `checkKeys` (with positions and did-you-mean), not here.
  */
 
-const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
-const stringList = z.array(z.string());
-export const listOrDict = z.union([z.record(z.string(), scalar), stringList]);
-const stringOrList = z.union([z.string(), stringList]);
-const command = z.union([z.null(), z.string(), stringList]);
-const duration = z.string();
-const intish = z.union([z.number().int(), z.string()]);
+// Zod schemas are immutable, so one instance serves every key of its kind: each construction
+// costs (classic zod attaches its methods to every instance), and this module is built at
+// every start of every command that reads a definition.
+const text = z.string();
+const optionalText = text.optional();
+/** true/false, or a string of one (from a variable). */
+const flag = z.union([z.boolean(), text]);
+const optionalFlag = flag.optional();
+const scalar = z.union([text, z.number(), z.boolean(), z.null()]);
+const stringList = z.array(text);
+export const listOrDict = z.union([z.record(text, scalar), stringList]);
+const stringOrList = z.union([text, stringList]);
+const command = z.union([z.null(), text, stringList]);
+const duration = text;
+const intish = z.union([z.number().int(), text]);
 /** A number, or a string of one (from a variable, or with a unit: "512m"). */
-const numberish = z.union([z.number(), z.string()]);
+const numberish = z.union([z.number(), text]);
+const optionalListOrDict = listOrDict.optional();
+const optionalStringList = stringList.optional();
+const optionalIntish = intish.optional();
+const optionalNumberish = numberish.optional();
+const optionalDuration = duration.optional();
+const optionalStringOrList = stringOrList.optional();
 
 export const buildSchema = z.looseObject({
-  context: z.string().optional(),
-  dockerfile: z.string().optional(),
-  dockerfile_inline: z.string().optional(),
-  args: listOrDict.optional(),
-  target: z.string().optional(),
-  additional_contexts: listOrDict.optional(),
+  context: optionalText,
+  dockerfile: optionalText,
+  dockerfile_inline: optionalText,
+  args: optionalListOrDict,
+  target: optionalText,
+  additional_contexts: optionalListOrDict,
 });
 
 /** A `post_start` / `pre_stop` entry: a command run in the service's container. */
 export const hookSchema = z.looseObject({
-  command: z.union([z.string(), stringList]),
-  user: z.string().optional(),
-  privileged: z.union([z.boolean(), z.string()]).optional(),
-  working_dir: z.string().optional(),
-  environment: listOrDict.optional(),
+  command: z.union([text, stringList]),
+  user: optionalText,
+  privileged: optionalFlag,
+  working_dir: optionalText,
+  environment: optionalListOrDict,
 });
 
 export const healthcheckSchema = z.looseObject({
-  test: z.union([z.string(), stringList]).optional(),
-  interval: duration.optional(),
-  timeout: duration.optional(),
-  retries: intish.optional(),
-  start_period: duration.optional(),
-  start_interval: duration.optional(),
-  disable: z.union([z.boolean(), z.string()]).optional(),
+  test: z.union([text, stringList]).optional(),
+  interval: optionalDuration,
+  timeout: optionalDuration,
+  retries: optionalIntish,
+  start_period: optionalDuration,
+  start_interval: optionalDuration,
+  disable: optionalFlag,
 });
 
 export const dependencySchema = z.looseObject({
   condition: z.enum(["service_started", "service_healthy", "service_completed_successfully"]),
-  restart: z.union([z.boolean(), z.string()]).optional(),
+  restart: optionalFlag,
   required: z.boolean().optional(),
 });
 
 export const portSchema = z.looseObject({
   target: intish,
-  published: intish.optional(),
-  host_ip: z.string().optional(),
-  protocol: z.string().optional(),
-  mode: z.string().optional(),
-  name: z.string().optional(),
-  app_protocol: z.string().optional(),
+  published: optionalIntish,
+  host_ip: optionalText,
+  protocol: optionalText,
+  mode: optionalText,
+  name: optionalText,
+  app_protocol: optionalText,
 });
 
 export const mountSchema = z.looseObject({
   type: z.enum(["bind", "volume", "tmpfs", "cluster", "npipe", "image"]),
-  source: z.string().optional(),
-  target: z.string().optional(),
-  read_only: z.union([z.boolean(), z.string()]).optional(),
-  bind: z.looseObject({ create_host_path: z.union([z.boolean(), z.string()]).optional() }).optional(),
-  volume: z.looseObject({ nocopy: z.union([z.boolean(), z.string()]).optional() }).optional(),
-  tmpfs: z.looseObject({ size: intish.optional(), mode: z.union([z.number(), z.string()]).optional() }).optional(),
+  source: optionalText,
+  target: optionalText,
+  read_only: optionalFlag,
+  bind: z.looseObject({ create_host_path: optionalFlag }).optional(),
+  volume: z.looseObject({ nocopy: optionalFlag }).optional(),
+  tmpfs: z.looseObject({ size: optionalIntish, mode: z.union([z.number(), text]).optional() }).optional(),
   // Known, so that it is not an "unknown key"; prenv warns that it cannot mount it (normalize.ts).
-  image: z.looseObject({ subpath: z.string().optional() }).optional(),
+  image: z.looseObject({ subpath: optionalText }).optional(),
 });
 
 export const serviceNetworkSchema = z.union([
   z.null(),
   z.looseObject({
-    aliases: stringList.optional(),
+    aliases: optionalStringList,
   }),
 ]);
 
 const envFileEntry = z.union([
-  z.string(),
-  z.looseObject({ path: z.string(), required: z.union([z.boolean(), z.string()]).optional(), format: z.string().optional() }),
+  text,
+  z.looseObject({ path: text, required: optionalFlag, format: optionalText }),
 ]);
 
 /** The `x-prenv` extension of a service: extra readiness checks. */
@@ -90,9 +104,9 @@ export const prenvServiceSchema = z.looseObject({
     .array(
       z.union([
         z.strictObject({ port: intish }),
-        z.strictObject({ http: z.strictObject({ port: intish, path: z.string().optional(), status: z.number().int().optional() }) }),
-        z.strictObject({ log: z.string() }),
-        z.strictObject({ command: z.union([z.string(), stringList]) }),
+        z.strictObject({ http: z.strictObject({ port: intish, path: optionalText, status: z.number().int().optional() }) }),
+        z.strictObject({ log: text }),
+        z.strictObject({ command: z.union([text, stringList]) }),
       ]),
     )
     .optional(),
@@ -100,120 +114,120 @@ export const prenvServiceSchema = z.looseObject({
 
 /** A service's `secrets:` / `configs:` entry: the short name, or the long form. */
 const fileReference = z.union([
-  z.string(),
-  z.looseObject({ source: z.string(), target: z.string().optional(), uid: z.string().optional(), gid: z.string().optional(), mode: z.union([z.number(), z.string()]).optional() }),
+  text,
+  z.looseObject({ source: text, target: optionalText, uid: optionalText, gid: optionalText, mode: z.union([z.number(), text]).optional() }),
 ]);
 
 /** A top-level secret or config: where its content comes from. */
 export const fileSourceSchema = z.looseObject({
-  file: z.string().optional(),
-  environment: z.string().optional(),
-  content: z.string().optional(),
-  external: z.union([z.boolean(), z.string()]).optional(),
-  name: z.string().optional(),
+  file: optionalText,
+  environment: optionalText,
+  content: optionalText,
+  external: optionalFlag,
+  name: optionalText,
 });
 
 export const serviceSchema = z.looseObject({
-  image: z.string().optional(),
-  build: z.union([z.string(), buildSchema]).optional(),
+  image: optionalText,
+  build: z.union([text, buildSchema]).optional(),
   command: command.optional(),
   entrypoint: command.optional(),
-  environment: listOrDict.optional(),
-  env_file: z.union([z.string(), z.array(envFileEntry)]).optional(),
-  ports: z.array(z.union([z.number(), z.string(), portSchema])).optional(),
-  expose: z.array(z.union([z.string(), z.number()])).optional(),
-  volumes: z.array(z.union([z.string(), mountSchema])).optional(),
-  depends_on: z.union([stringList, z.record(z.string(), dependencySchema)]).optional(),
+  environment: optionalListOrDict,
+  env_file: z.union([text, z.array(envFileEntry)]).optional(),
+  ports: z.array(z.union([z.number(), text, portSchema])).optional(),
+  expose: z.array(z.union([text, z.number()])).optional(),
+  volumes: z.array(z.union([text, mountSchema])).optional(),
+  depends_on: z.union([stringList, z.record(text, dependencySchema)]).optional(),
   healthcheck: healthcheckSchema.optional(),
-  restart: z.string().optional(),
-  profiles: stringList.optional(),
-  networks: z.union([stringList, z.record(z.string(), serviceNetworkSchema)]).optional(),
-  working_dir: z.string().optional(),
-  user: z.string().optional(),
-  labels: listOrDict.optional(),
-  extra_hosts: z.union([stringList, z.record(z.string(), z.union([z.string(), stringList]))]).optional(),
-  init: z.union([z.boolean(), z.string()]).optional(),
-  cap_add: stringList.optional(),
-  tmpfs: stringOrList.optional(),
-  stop_grace_period: duration.optional(),
-  extends: z.union([z.string(), z.looseObject({ service: z.string(), file: z.string().optional() })]).optional(),
-  hostname: z.string().optional(),
-  links: stringList.optional(),
-  volumes_from: stringList.optional(),
-  network_mode: z.string().optional(),
-  ipc: z.string().optional(),
+  restart: optionalText,
+  profiles: optionalStringList,
+  networks: z.union([stringList, z.record(text, serviceNetworkSchema)]).optional(),
+  working_dir: optionalText,
+  user: optionalText,
+  labels: optionalListOrDict,
+  extra_hosts: z.union([stringList, z.record(text, z.union([text, stringList]))]).optional(),
+  init: optionalFlag,
+  cap_add: optionalStringList,
+  tmpfs: optionalStringOrList,
+  stop_grace_period: optionalDuration,
+  extends: z.union([text, z.looseObject({ service: text, file: optionalText })]).optional(),
+  hostname: optionalText,
+  links: optionalStringList,
+  volumes_from: optionalStringList,
+  network_mode: optionalText,
+  ipc: optionalText,
   // Known, so that a provider service gets one accurate refusal (normalize.ts).
-  provider: z.looseObject({ type: z.string().optional() }).optional(),
-  container_name: z.string().optional(),
+  provider: z.looseObject({ type: optionalText }).optional(),
+  container_name: optionalText,
   deploy: z
     .looseObject({
-      replicas: intish.optional(),
+      replicas: optionalIntish,
       resources: z
         .looseObject({
-          limits: z.looseObject({ cpus: numberish.optional(), memory: numberish.optional(), pids: intish.optional() }).optional(),
-          reservations: z.looseObject({ cpus: numberish.optional(), memory: numberish.optional() }).optional(),
+          limits: z.looseObject({ cpus: optionalNumberish, memory: optionalNumberish, pids: optionalIntish }).optional(),
+          reservations: z.looseObject({ cpus: optionalNumberish, memory: optionalNumberish }).optional(),
         })
         .optional(),
     })
     .optional(),
-  stop_signal: z.string().optional(),
-  read_only: z.union([z.boolean(), z.string()]).optional(),
-  security_opt: stringList.optional(),
-  cap_drop: stringList.optional(),
-  dns: stringOrList.optional(),
-  ulimits: z.record(z.string(), z.union([intish, z.looseObject({ soft: intish, hard: intish })])).optional(),
-  sysctls: listOrDict.optional(),
-  mem_limit: numberish.optional(),
-  cpus: numberish.optional(),
-  pids_limit: intish.optional(),
+  stop_signal: optionalText,
+  read_only: optionalFlag,
+  security_opt: optionalStringList,
+  cap_drop: optionalStringList,
+  dns: optionalStringOrList,
+  ulimits: z.record(text, z.union([intish, z.looseObject({ soft: intish, hard: intish })])).optional(),
+  sysctls: optionalListOrDict,
+  mem_limit: optionalNumberish,
+  cpus: optionalNumberish,
+  pids_limit: optionalIntish,
   secrets: z.array(fileReference).optional(),
   configs: z.array(fileReference).optional(),
-  pull_policy: z.string().optional(),
-  platform: z.string().optional(),
+  pull_policy: optionalText,
+  platform: optionalText,
   post_start: z.array(hookSchema).optional(),
   pre_stop: z.array(hookSchema).optional(),
-  logging: z.looseObject({ driver: z.string().optional(), options: z.record(z.string(), z.union([z.string(), z.number(), z.null()])).optional() }).optional(),
+  logging: z.looseObject({ driver: optionalText, options: z.record(text, z.union([text, z.number(), z.null()])).optional() }).optional(),
 });
 
 export const networkSchema = z.union([
   z.null(),
   z.looseObject({
-    name: z.string().optional(),
-    driver: z.string().optional(),
-    external: z.union([z.boolean(), z.string(), z.looseObject({ name: z.string().optional() })]).optional(),
-    internal: z.union([z.boolean(), z.string()]).optional(),
-    labels: listOrDict.optional(),
+    name: optionalText,
+    driver: optionalText,
+    external: z.union([z.boolean(), text, z.looseObject({ name: optionalText })]).optional(),
+    internal: optionalFlag,
+    labels: optionalListOrDict,
   }),
 ]);
 
 export const volumeSchema = z.union([
   z.null(),
   z.looseObject({
-    name: z.string().optional(),
-    driver: z.string().optional(),
-    external: z.union([z.boolean(), z.string(), z.looseObject({ name: z.string().optional() })]).optional(),
-    labels: listOrDict.optional(),
+    name: optionalText,
+    driver: optionalText,
+    external: z.union([z.boolean(), text, z.looseObject({ name: optionalText })]).optional(),
+    labels: optionalListOrDict,
   }),
 ]);
 
 const includeEntry = z.union([
-  z.string(),
+  text,
   z.looseObject({
     path: stringOrList,
-    project_directory: z.string().optional(),
-    env_file: stringOrList.optional(),
+    project_directory: optionalText,
+    env_file: optionalStringOrList,
   }),
 ]);
 
 export const composeFileSchema = z.looseObject({
-  version: z.string().optional(),
-  name: z.string().optional(),
+  version: optionalText,
+  name: optionalText,
   include: z.array(includeEntry).optional(),
-  services: z.record(z.string(), z.union([z.null(), serviceSchema])).optional(),
-  networks: z.record(z.string(), networkSchema).optional(),
-  volumes: z.record(z.string(), volumeSchema).optional(),
-  secrets: z.record(z.string(), fileSourceSchema).optional(),
-  configs: z.record(z.string(), fileSourceSchema).optional(),
+  services: z.record(text, z.union([z.null(), serviceSchema])).optional(),
+  networks: z.record(text, networkSchema).optional(),
+  volumes: z.record(text, volumeSchema).optional(),
+  secrets: z.record(text, fileSourceSchema).optional(),
+  configs: z.record(text, fileSourceSchema).optional(),
 });
 
 export type RawComposeFile = z.infer<typeof composeFileSchema>;

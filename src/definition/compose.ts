@@ -1,10 +1,10 @@
-import { createHash } from "node:crypto";
 import { existsSync, realpathSync, statSync } from "node:fs";
 import { basename, dirname, relative, resolve } from "node:path";
 import { parse as parseDotenv } from "dotenv";
 import type { z } from "zod";
 import { composeFileSchema, type fileSourceSchema, type RawComposeFile, type RawService } from "./compose-schema.ts";
 import { describeIssue, type IssueWords } from "./issues.ts";
+import { sha256Hex } from "../util/hash.ts";
 import { definedFields, stableJson } from "../util/objects.ts";
 import { DefinitionError, error, throwIfErrors, warning } from "./errors.ts";
 import { interpolate, InterpolationError, type Lookup } from "./interpolate.ts";
@@ -92,8 +92,10 @@ export function loadDefinition(options: LoadOptions): Definition {
   throwIfErrors(diagnostics);
 
   const hashed = { services, networks: project.networks, volumes: project.volumes };
-  // Source positions say where, not what: they stay out of the hash.
-  const hash = createHash("sha256").update(stableJson(hashed, (key) => key === "location")).digest("hex").slice(0, 16);
+  // Source positions say where, not what: they stay out of the hash. The text is taken now (what is
+  // hashed is the definition as loaded), the digest on first use: validate never asks for it.
+  const hashedText = stableJson(hashed, (key) => key === "location");
+  let hash: string | undefined;
   return {
     name,
     workingDir,
@@ -103,7 +105,9 @@ export function loadDefinition(options: LoadOptions): Definition {
     volumes: project.volumes,
     extensions: project.extensions,
     ...(loader.embeddedValues ? { embedded: loader.embeddedValues } : {}),
-    hash,
+    get hash() {
+      return (hash ??= sha256Hex(hashedText).slice(0, 16));
+    },
     variablesUsed: used,
     warnings: diagnostics.filter((d) => d.severity === "warning"),
   };

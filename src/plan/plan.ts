@@ -152,7 +152,10 @@ export function planEnvironment(definition: Definition, options: PlanOptions = {
   return {
     environment,
     project: definition.name,
-    definitionHash: definition.hash,
+    // A getter: validate plans too, and never reads the hash (src/util/hash.ts).
+    get definitionHash() {
+      return definition.hash;
+    },
     workingDir: definition.workingDir,
     files: definition.files,
     services,

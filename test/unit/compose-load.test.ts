@@ -491,6 +491,16 @@ describe("top level", () => {
     assert.equal(a.hash, b.hash);
     assert.notEqual(a.hash, c.hash);
   });
+
+  test("the hash is of the definition as loaded, read first after a change or not: the same as before it was computed lazily", () => {
+    const a = load({ "compose.yaml": "services:\n  web:\n    image: nginx\n    ports: ['80']\n" });
+    const b = load({ "compose.yaml": "services:\n  web:\n    image: nginx\n    ports: ['80']\n" });
+    const before = a.hash;
+    b.services.web!.image = "nginx:changed";
+    assert.equal(b.hash, before);
+    // bench/env10's hash, labelled on environments that run: a change here makes `up` recreate them all.
+    assert.equal(loadDefinition({ cwd: process.cwd(), files: [join(import.meta.dirname, "../../bench/env10/compose.yaml")], env: {} }).hash, "117aaf004f6775a5");
+  });
 });
 
 describe("YAML anchors and merge keys", () => {
