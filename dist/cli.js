@@ -18,5 +18,5 @@ function compileCache() {
   }
 }
 compileCache();
-var { main } = await import("./chunks/main-LP3GGNDG.js");
+var { main } = await import("./chunks/main-OZJO7EM4.js");
 main(process.argv.slice(2)).then((code) => process.exit(code));

@@ -5,6 +5,30 @@ const require = __prenvCreateRequire(import.meta.url);
 var __filename = __prenvFileURLToPath(import.meta.url);
 var __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
 import {
+  ResultsFolder,
+  UpdateError,
+  buildManifest,
+  localSource,
+  overrideTest,
+  pathInRepository,
+  reportParams,
+  repositoryRoot,
+  reproductionLine,
+  runEnvironment,
+  seal,
+  secretValues,
+  summarizeOperations,
+  up,
+  upOrUpdate
+} from "./chunks/chunk-YQBUKQCN.js";
+import {
+  REPORTS_DIR_PLACEHOLDER,
+  REPORTS_DIR_VARIABLE,
+  createReportsDir,
+  loadEnvironment
+} from "./chunks/chunk-BUFHHKZP.js";
+import "./chunks/chunk-2NQ2TY7A.js";
+import {
   COMMENT_LIMIT,
   ContextError,
   INPUT,
@@ -19,6 +43,7 @@ import {
   appendRemoval,
   commentMarker,
   dockerRouter,
+  kubernetesRouter,
   parseSummary,
   readRunContext,
   readSettings,
@@ -27,7 +52,9 @@ import {
   restDeploymentApi,
   saveComment,
   summarize
-} from "./chunks/chunk-7FTJGFON.js";
+} from "./chunks/chunk-WSJJHPQV.js";
+import "./chunks/chunk-AF45ALV4.js";
+import "./chunks/chunk-EPXBT6ZG.js";
 import "./chunks/chunk-J2LH6GG5.js";
 import {
   debug,
@@ -40,62 +67,43 @@ import {
   summary,
   warning
 } from "./chunks/chunk-RUU7HI7P.js";
+import "./chunks/chunk-GMD6ZPTA.js";
+import {
+  Redactor
+} from "./chunks/chunk-6CJPBSLS.js";
 import {
   BackendSelectionError,
   backendKind,
   selectBackend
-} from "./chunks/chunk-RKABY2HP.js";
-import "./chunks/chunk-XKYKRIHK.js";
-import "./chunks/chunk-DNIQM2FX.js";
+} from "./chunks/chunk-KXUCNMWU.js";
+import "./chunks/chunk-3DLQWQ3X.js";
+import "./chunks/chunk-MWVYT2RV.js";
+import "./chunks/chunk-L4U7CVWH.js";
+import "./chunks/chunk-OJWCZQZI.js";
+import "./chunks/chunk-QU57RLHN.js";
+import "./chunks/chunk-JKQNFZNE.js";
+import "./chunks/chunk-ZBLBRRGQ.js";
 import "./chunks/chunk-GBOO6XMD.js";
 import {
-  ResultsFolder,
-  UpdateError,
-  buildManifest,
-  localSource,
-  overrideTest,
-  pathInRepository,
-  reportParams,
-  repositoryRoot,
-  reproductionLine,
-  runEnvironment,
-  seal,
-  secretValues,
-  upOrUpdate
-} from "./chunks/chunk-USJ3VLQW.js";
-import "./chunks/chunk-2NQ2TY7A.js";
-import "./chunks/chunk-EPXBT6ZG.js";
-import {
-  REPORTS_DIR_PLACEHOLDER,
-  REPORTS_DIR_VARIABLE,
-  createReportsDir,
-  loadEnvironment
-} from "./chunks/chunk-EFY2DSGS.js";
-import "./chunks/chunk-RS5NC4LF.js";
-import {
-  Redactor
-} from "./chunks/chunk-YVBTURMF.js";
-import "./chunks/chunk-6W22FEC6.js";
-import {
   BootError,
-  PreflightError,
-  summarizeOperations,
-  up
-} from "./chunks/chunk-FWIITCNI.js";
+  PreflightError
+} from "./chunks/chunk-47MIETJC.js";
 import {
   VERSION
 } from "./chunks/chunk-VDOGPAC4.js";
 import {
   DefinitionError,
   PlanError,
-  RuntimeUnavailableError,
-  UnsupportedError,
   formatDiagnostic,
   hostAndPort,
   planEnvironment,
   reachableHost
-} from "./chunks/chunk-F64T6ZCA.js";
-import "./chunks/chunk-OJWCZQZI.js";
+} from "./chunks/chunk-YMOYOOXC.js";
+import {
+  RuntimeUnavailableError,
+  UnsupportedError,
+  canUpdate
+} from "./chunks/chunk-MABPSUXQ.js";
 import "./chunks/chunk-RCFCKQT6.js";
 
 // src/action/main.ts
@@ -157,7 +165,7 @@ function actionsArtifactUploader(options) {
   return {
     async upload(name, files, rootDirectory) {
       if (!options.available) throw new Error("the artifact service is not available (ACTIONS_RUNTIME_TOKEN and ACTIONS_RESULTS_URL are not set: not inside a GitHub Actions job)");
-      const { DefaultArtifactClient } = await import("./chunks/artifact-SAKKY4RW.js");
+      const { DefaultArtifactClient } = await import("./chunks/artifact-2Y5P5KHK.js");
       const response = await new DefaultArtifactClient().uploadArtifact(name, files, rootDirectory, options.retentionDays ? { retentionDays: options.retentionDays } : {});
       return response.id !== void 0 ? { id: response.id } : {};
     }
@@ -360,7 +368,7 @@ function actionsSummaryCache(workspace) {
   const clean = () => rm(dirname(file), { recursive: true, force: true });
   return {
     async restore(prefixes) {
-      const cache = await import("./chunks/cache-G7OHHDAE.js");
+      const cache = await import("./chunks/cache-WCTH6PQA.js");
       await clean();
       try {
         const hit = await cache.restoreCache([file], `${prefixes[0]}latest`, prefixes);
@@ -373,7 +381,7 @@ function actionsSummaryCache(workspace) {
       }
     },
     async save(key, text) {
-      const cache = await import("./chunks/cache-G7OHHDAE.js");
+      const cache = await import("./chunks/cache-WCTH6PQA.js");
       await mkdir(dirname(file), { recursive: true });
       try {
         await writeFile(file, text);
@@ -472,7 +480,10 @@ function deploymentEnvironment(number) {
 function routerFor(backend, settings, context, number) {
   const addressing = { ...settings.preview, number, repo: context.repository.repo };
   if (backend.kind === "docker") return dockerRouter(addressing);
-  throw new UnsupportedError(`the ${backend.kind} backend cannot form preview URLs yet (it would make Ingress objects)`, "run previews on the docker backend for now (a persistent engine: a self-hosted runner or DOCKER_HOST=ssh://\u2026)");
+  if (addressing.hostTemplate === "") {
+    throw new UnsupportedError(`on Kubernetes a preview's URLs are the hosts of its Ingresses, and ${INPUT.previewHost} is empty`, `set ${INPUT.previewHost}, e.g. "{service}-pr-{number}.preview.example.com", with a wildcard DNS record pointing at the cluster's ingress controller`);
+  }
+  return kubernetesRouter(addressing);
 }
 async function createOrUpdatePreview(step, plan, backend) {
   const pr = step.context.pullRequest;
@@ -488,6 +499,7 @@ async function createOrUpdatePreview(step, plan, backend) {
   const owner = { host: hostname(), pid: process.pid };
   const board = new ServiceBoard(routed.services);
   const environment = deploymentEnvironment(pr.number);
+  let attempted = [];
   try {
     const result = await upOrUpdate(routed, {
       backend,
@@ -495,7 +507,10 @@ async function createOrUpdatePreview(step, plan, backend) {
       keepOnFailure: false,
       timeoutMs: step.settings.bootTimeoutMs,
       onEvent: (e) => board.update(e),
-      onOperations: (ops) => info(`prenv: updating ${step.environment}: ${summarizeOperations(ops)}`)
+      onOperations: (ops) => {
+        attempted = ops;
+        info(`prenv: updating ${step.environment}: ${summarizeOperations(ops)}`);
+      }
     });
     const expires = new Date(Date.now() + step.settings.preview.ttlMs);
     await backend.setExpiry(routed, owner, expires);
@@ -505,13 +520,15 @@ async function createOrUpdatePreview(step, plan, backend) {
     const preview = { urls, operations: result.operations, updated: result.updated, expires: expires.toISOString(), ...recorded ? { deployment: environment } : {} };
     setOutput(OUTPUT.previewUrls, JSON.stringify(urls));
     setOutput(OUTPUT.result, "passed");
-    await step.finish(step.view("preview", { services: board.snapshot(), endpoints: result.endpoints, fate: { state: "up" }, preview }));
+    const endpoints = backend.capabilities.lastingEndpoints ? result.endpoints : [];
+    await step.finish(step.view("preview", { services: board.snapshot(), endpoints, fate: { state: "up" }, preview }));
     return 0;
   } catch (e) {
-    if (!(e instanceof UpdateError || e instanceof BootError || e instanceof PreflightError)) throw e;
-    const failure = e instanceof UpdateError || e instanceof BootError ? e.failure : { message: e.message, hint: e.hint, service: e.service, logTail: void 0 };
-    const message = e instanceof UpdateError ? e.message : `the preview did not boot: ${failure.message}`;
-    await recordDeployment(step, environment, "failure", void 0, e instanceof UpdateError ? "the update failed; the previous version still serves" : "the preview did not boot");
+    if (e instanceof UpdateError) return updateFailed(step, e, { plan: routed, backend, router, owner, attempted, environment });
+    if (!(e instanceof BootError || e instanceof PreflightError)) throw e;
+    const failure = e instanceof BootError ? e.failure : { message: e.message, hint: e.hint, service: e.service, logTail: void 0 };
+    const message = `the preview did not boot: ${failure.message}`;
+    await recordDeployment(step, environment, "failure", void 0, "the preview did not boot");
     setOutput(OUTPUT.result, "error");
     await step.finish(
       step.view("finished", {
@@ -523,12 +540,42 @@ async function createOrUpdatePreview(step, plan, backend) {
           setup: [],
           timings: { totalMs: 0 }
         },
-        fate: e instanceof UpdateError ? { state: "up" } : { state: "torn-down", by: "run" }
+        fate: { state: "torn-down", by: "run" }
       })
     );
     setFailed(`prenv: ${message}`);
     return 1;
   }
+}
+async function updateFailed(step, e, at) {
+  const { plan, backend, router } = at;
+  const expires = new Date(Date.now() + step.settings.preview.ttlMs);
+  await backend.setExpiry(plan, at.owner, expires);
+  const endpoints = await backend.endpoints(plan.environment);
+  const urls = router.urls(endpoints);
+  const running = new Map((canUpdate(backend) ? await backend.observe(plan.environment) : []).map((o) => [o.name, o.state]));
+  const restored = new Set(e.restored);
+  const services = plan.services.map((s) => ({
+    name: s.name,
+    image: s.image,
+    state: restored.has(s.name) ? "previous version" : running.has(s.name) ? running.get(s.name) === "running" ? "unchanged" : running.get(s.name) : "not created"
+  }));
+  const recorded = await recordDeployment(step, at.environment, "failure", void 0, `the update failed at ${e.service}; the previous version still serves`);
+  const preview = { urls, operations: at.attempted, updated: true, expires: expires.toISOString(), failed: { service: e.service, restored: e.restored }, ...recorded ? { deployment: at.environment } : {} };
+  setOutput(OUTPUT.previewUrls, JSON.stringify(urls));
+  setOutput(OUTPUT.result, "error");
+  await step.finish(
+    step.view("preview", {
+      services,
+      // Port-forwards (Kubernetes) end with this run: the comment shows only addresses that last.
+      endpoints: backend.capabilities.lastingEndpoints ? endpoints : [],
+      fate: { state: "up" },
+      preview,
+      problem: { heading: "Update failed", service: e.service, message: e.message, ...e.failure.logTail ? { detail: e.failure.logTail } : {}, ...e.failure.hint ? { hint: e.failure.hint } : {} }
+    })
+  );
+  setFailed(`prenv: ${e.message}`);
+  return 1;
 }
 async function removePreview(step, backend) {
   const pr = step.context.pullRequest;
@@ -565,10 +612,15 @@ async function markInactive(step, environment) {
   const api = step.deployments;
   if (!api) return false;
   try {
-    const [newest] = await api.listDeployments(environment);
-    if (!newest) return false;
+    const deployments = await api.listDeployments(environment);
+    if (deployments.length === 0) return false;
     const log = runUrl(step.context);
-    await api.createDeploymentStatus(newest.id, { state: "inactive", ...log ? { logUrl: log } : {}, description: "the pull request was closed; the preview was removed" });
+    for (const d of deployments) {
+      const state = await api.latestState(d.id);
+      if (state === "inactive") break;
+      await api.createDeploymentStatus(d.id, { state: "inactive", ...log ? { logUrl: log } : {}, description: "the pull request was closed; the preview was removed" });
+      if (state === "success") break;
+    }
     return true;
   } catch (e) {
     deploymentProblem(e, environment);
@@ -1066,7 +1118,7 @@ var MainStep = class {
     const kind = backendKind(this.settings.backend, this.context.childEnv);
     let backend;
     try {
-      backend = this.deps.backend(this.settings.backend);
+      backend = await this.deps.backend(this.settings.backend);
       this.opened.push(backend);
       await backend.ping();
     } catch (e) {

@@ -14,7 +14,11 @@ import {
   readSettings,
   renderReport,
   restCommentApi
-} from "./chunks/chunk-7FTJGFON.js";
+} from "./chunks/chunk-WSJJHPQV.js";
+import "./chunks/chunk-AF45ALV4.js";
+import {
+  gc
+} from "./chunks/chunk-EPXBT6ZG.js";
 import "./chunks/chunk-J2LH6GG5.js";
 import {
   info,
@@ -22,20 +26,21 @@ import {
   warning
 } from "./chunks/chunk-RUU7HI7P.js";
 import {
-  DockerBackend
-} from "./chunks/chunk-XKYKRIHK.js";
-import "./chunks/chunk-DNIQM2FX.js";
+  selectBackend
+} from "./chunks/chunk-KXUCNMWU.js";
+import "./chunks/chunk-3DLQWQ3X.js";
+import "./chunks/chunk-MWVYT2RV.js";
+import "./chunks/chunk-L4U7CVWH.js";
+import "./chunks/chunk-OJWCZQZI.js";
+import "./chunks/chunk-QU57RLHN.js";
+import "./chunks/chunk-JKQNFZNE.js";
+import "./chunks/chunk-ZBLBRRGQ.js";
 import "./chunks/chunk-GBOO6XMD.js";
-import {
-  gc
-} from "./chunks/chunk-EPXBT6ZG.js";
-import "./chunks/chunk-RS5NC4LF.js";
-import "./chunks/chunk-6W22FEC6.js";
 import {
   VERSION
 } from "./chunks/chunk-VDOGPAC4.js";
-import "./chunks/chunk-F64T6ZCA.js";
-import "./chunks/chunk-OJWCZQZI.js";
+import "./chunks/chunk-YMOYOOXC.js";
+import "./chunks/chunk-MABPSUXQ.js";
 import "./chunks/chunk-RCFCKQT6.js";
 
 // src/action/post.ts
@@ -47,7 +52,7 @@ async function run() {
       env: process.env,
       state: actionsState,
       commentApi: (token, context) => restCommentApi({ token, apiUrl: context.apiUrl, repository: context.repository }),
-      backend: () => new DockerBackend({ version: VERSION })
+      backend: (selection) => selectBackend(selection, process.env, { version: VERSION, onWarning: (message) => warning(`prenv post step: ${message}`) })
     });
   } catch (e) {
     warning(`prenv post step: ${e?.stack ?? String(e)}`);
@@ -56,12 +61,18 @@ async function run() {
 }
 async function runPost(deps) {
   const saved = loadRun(deps.state);
+  let selection = {};
+  try {
+    selection = readSettings(deps.readInput).backend;
+  } catch {
+  }
   let backend;
   try {
-    backend = deps.backend();
+    backend = await deps.backend(selection);
     await backend.ping();
   } catch (e) {
-    if (saved.environment) warning(`prenv post step: no Docker engine answers, so ${saved.environment} could not be checked or removed: ${e.message}`);
+    const where = selection.backend === "kubernetes" ? "no Kubernetes cluster answers" : "no Docker engine answers";
+    if (saved.environment) warning(`prenv post step: ${where}, so ${saved.environment} could not be checked or removed: ${e.message}`);
     return;
   }
   let removed;

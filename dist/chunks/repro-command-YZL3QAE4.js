@@ -6,36 +6,40 @@ var __filename = __prenvFileURLToPath(import.meta.url);
 var __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
 import {
   runCommand
-} from "./chunk-FVQ2ZJDF.js";
+} from "./chunk-L6IGLDY7.js";
+import "./chunk-M7VW46EA.js";
+import "./chunk-K4SPQIM2.js";
 import {
   ManifestError,
   ReproError,
   checkoutTree,
   parseManifest,
-  repositoryRoot,
-  shellQuote
-} from "./chunk-USJ3VLQW.js";
-import "./chunk-2NQ2TY7A.js";
-import "./chunk-EPXBT6ZG.js";
-import "./chunk-W7TDVQYY.js";
-import "./chunk-ZGLWUU64.js";
+  repositoryRoot
+} from "./chunk-YQBUKQCN.js";
 import {
   SECRET_ENV_PREFIX,
   envName
-} from "./chunk-EFY2DSGS.js";
-import "./chunk-RS5NC4LF.js";
-import "./chunk-YVBTURMF.js";
-import "./chunk-6W22FEC6.js";
+} from "./chunk-BUFHHKZP.js";
+import "./chunk-2NQ2TY7A.js";
+import "./chunk-AF45ALV4.js";
+import "./chunk-EPXBT6ZG.js";
+import {
+  shellQuote
+} from "./chunk-GMD6ZPTA.js";
+import "./chunk-6CJPBSLS.js";
+import "./chunk-MWVYT2RV.js";
+import "./chunk-OJWCZQZI.js";
+import "./chunk-JKQNFZNE.js";
 import {
   CliError,
   EXIT
-} from "./chunk-UFMZWYTD.js";
-import "./chunk-FWIITCNI.js";
+} from "./chunk-Q35YXTSX.js";
+import "./chunk-47MIETJC.js";
 import {
   VERSION
 } from "./chunk-VDOGPAC4.js";
-import "./chunk-F64T6ZCA.js";
-import "./chunk-OJWCZQZI.js";
+import "./chunk-YMOYOOXC.js";
+import "./chunk-MABPSUXQ.js";
 import "./chunk-RCFCKQT6.js";
 
 // src/cli/repro-command.ts

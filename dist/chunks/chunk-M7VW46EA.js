@@ -7,28 +7,28 @@ var __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
 import {
   seconds,
   table
-} from "./chunk-ZGLWUU64.js";
+} from "./chunk-K4SPQIM2.js";
 import {
   REPORTS_DIR_PLACEHOLDER,
   REPORTS_DIR_VARIABLE,
   loadEnvironment
-} from "./chunk-EFY2DSGS.js";
+} from "./chunk-BUFHHKZP.js";
 import {
   chaosProblems,
   timelineRows
-} from "./chunk-RS5NC4LF.js";
+} from "./chunk-AF45ALV4.js";
 import {
   MASK
-} from "./chunk-YVBTURMF.js";
+} from "./chunk-6CJPBSLS.js";
 import {
   EXIT
-} from "./chunk-UFMZWYTD.js";
+} from "./chunk-Q35YXTSX.js";
 import {
   DefinitionError,
   describeCheck,
   formatDiagnostic,
   planEnvironment
-} from "./chunk-F64T6ZCA.js";
+} from "./chunk-YMOYOOXC.js";
 
 // src/cli/summary.ts
 var MAX_FAILED_SHOWN = 20;

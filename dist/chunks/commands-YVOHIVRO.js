@@ -8,26 +8,29 @@ import {
   planDiffCommand,
   runCommand,
   upCommand
-} from "./chunk-FVQ2ZJDF.js";
-import "./chunk-USJ3VLQW.js";
-import "./chunk-2NQ2TY7A.js";
-import "./chunk-EPXBT6ZG.js";
+} from "./chunk-L6IGLDY7.js";
 import {
   describeCommand,
   plan,
   planCommand,
   validateCommand
-} from "./chunk-W7TDVQYY.js";
-import "./chunk-ZGLWUU64.js";
-import "./chunk-EFY2DSGS.js";
-import "./chunk-RS5NC4LF.js";
-import "./chunk-YVBTURMF.js";
-import "./chunk-6W22FEC6.js";
-import "./chunk-UFMZWYTD.js";
-import "./chunk-FWIITCNI.js";
-import "./chunk-VDOGPAC4.js";
-import "./chunk-F64T6ZCA.js";
+} from "./chunk-M7VW46EA.js";
+import "./chunk-K4SPQIM2.js";
+import "./chunk-YQBUKQCN.js";
+import "./chunk-BUFHHKZP.js";
+import "./chunk-2NQ2TY7A.js";
+import "./chunk-AF45ALV4.js";
+import "./chunk-EPXBT6ZG.js";
+import "./chunk-GMD6ZPTA.js";
+import "./chunk-6CJPBSLS.js";
+import "./chunk-MWVYT2RV.js";
 import "./chunk-OJWCZQZI.js";
+import "./chunk-JKQNFZNE.js";
+import "./chunk-Q35YXTSX.js";
+import "./chunk-47MIETJC.js";
+import "./chunk-VDOGPAC4.js";
+import "./chunk-YMOYOOXC.js";
+import "./chunk-MABPSUXQ.js";
 import "./chunk-RCFCKQT6.js";
 export {
   describeCommand,

@@ -7,7 +7,7 @@ var __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
 import {
   hostAndPort,
   reachableHost
-} from "./chunk-F64T6ZCA.js";
+} from "./chunk-YMOYOOXC.js";
 
 // src/cli/format.ts
 function seconds(ms) {

@@ -11,17 +11,17 @@ import {
   planCommand,
   planOf,
   validateCommand
-} from "./chunk-W7TDVQYY.js";
-import "./chunk-ZGLWUU64.js";
-import "./chunk-EFY2DSGS.js";
-import "./chunk-RS5NC4LF.js";
-import "./chunk-YVBTURMF.js";
-import "./chunk-6W22FEC6.js";
-import "./chunk-UFMZWYTD.js";
-import "./chunk-FWIITCNI.js";
+} from "./chunk-M7VW46EA.js";
+import "./chunk-K4SPQIM2.js";
+import "./chunk-BUFHHKZP.js";
+import "./chunk-AF45ALV4.js";
+import "./chunk-6CJPBSLS.js";
+import "./chunk-MWVYT2RV.js";
+import "./chunk-Q35YXTSX.js";
+import "./chunk-47MIETJC.js";
 import "./chunk-VDOGPAC4.js";
-import "./chunk-F64T6ZCA.js";
-import "./chunk-OJWCZQZI.js";
+import "./chunk-YMOYOOXC.js";
+import "./chunk-MABPSUXQ.js";
 import "./chunk-RCFCKQT6.js";
 export {
   describeCommand,

@@ -4,11 +4,9 @@ import { fileURLToPath as __prenvFileURLToPath } from 'node:url';
 const require = __prenvCreateRequire(import.meta.url);
 var __filename = __prenvFileURLToPath(import.meta.url);
 var __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
-
-// src/util/text.ts
-function escapeRegExp(text) {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
+import {
+  escapeRegExp
+} from "./chunk-YMOYOOXC.js";
 
 // src/secrets/redact.ts
 import { Transform } from "node:stream";
@@ -157,7 +155,6 @@ function looksSecret(name) {
 }
 
 export {
-  escapeRegExp,
   MASK,
   Redactor,
   looksSecret

@@ -6,17 +6,19 @@ var __filename = __prenvFileURLToPath(import.meta.url);
 var __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
 import {
   PreflightError
-} from "./chunk-FWIITCNI.js";
+} from "./chunk-47MIETJC.js";
 import {
   VERSION
 } from "./chunk-VDOGPAC4.js";
 import {
   DefinitionError,
-  PlanError,
+  PlanError
+} from "./chunk-YMOYOOXC.js";
+import {
   RuntimeUnavailableError,
   ServiceError,
   UnsupportedError
-} from "./chunk-F64T6ZCA.js";
+} from "./chunk-MABPSUXQ.js";
 
 // src/cli/common.ts
 var EXIT = { ok: 0, testsFailed: 1, environmentFailed: 2, badInput: 3 };
@@ -30,11 +32,11 @@ var CliError = class extends Error {
 };
 var INSTALL_HINT = "no Docker engine answers: start one (on Debian or Ubuntu: sudo scripts/install-docker.sh from the prenv repository), or set DOCKER_HOST";
 async function backendFor(selection = {}, io) {
-  const { backendKind, BackendSelectionError, selectBackend } = await import("./select-JUISSC6Q.js");
+  const { backendKind, BackendSelectionError, selectBackend } = await import("./select-3FULTX6V.js");
   const env = io?.env ?? process.env;
   let backend;
   try {
-    backend = selectBackend(selection, env, { version: VERSION, ...io ? { onWarning: (message) => io.err.write(`prenv: warning: ${message}
+    backend = await selectBackend(selection, env, { version: VERSION, ...io ? { onWarning: (message) => io.err.write(`prenv: warning: ${message}
 `) } : {} });
     await backend.ping();
   } catch (e) {

@@ -9,11 +9,11 @@ import {
   EXIT,
   backendFor,
   explain
-} from "./chunk-UFMZWYTD.js";
-import "./chunk-FWIITCNI.js";
+} from "./chunk-Q35YXTSX.js";
+import "./chunk-47MIETJC.js";
 import "./chunk-VDOGPAC4.js";
-import "./chunk-F64T6ZCA.js";
-import "./chunk-OJWCZQZI.js";
+import "./chunk-YMOYOOXC.js";
+import "./chunk-MABPSUXQ.js";
 import "./chunk-RCFCKQT6.js";
 export {
   CliError,

@@ -5,9 +5,21 @@ const require = __prenvCreateRequire(import.meta.url);
 var __filename = __prenvFileURLToPath(import.meta.url);
 var __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
 import {
+  load,
+  plan,
+  planOf,
+  renderSummary
+} from "./chunk-M7VW46EA.js";
+import {
+  endpointText,
+  seconds,
+  table
+} from "./chunk-K4SPQIM2.js";
+import {
   ResultsFolder,
   UpdateError,
   buildManifest,
+  formatOperations,
   formatSchedule,
   imageDifferences,
   localSource,
@@ -18,51 +30,46 @@ import {
   reproductionLine,
   runEnvironment,
   secretValues,
-  shellQuote,
   upOrUpdate
-} from "./chunk-USJ3VLQW.js";
+} from "./chunk-YQBUKQCN.js";
+import {
+  REPORTS_DIR_VARIABLE,
+  createReportsDir
+} from "./chunk-BUFHHKZP.js";
+import {
+  at,
+  chaosNeeds
+} from "./chunk-AF45ALV4.js";
 import {
   parseAge
 } from "./chunk-EPXBT6ZG.js";
 import {
-  load,
-  plan,
-  planOf,
-  renderSummary
-} from "./chunk-W7TDVQYY.js";
+  shellQuote
+} from "./chunk-GMD6ZPTA.js";
 import {
-  endpointText,
-  seconds,
-  table
-} from "./chunk-ZGLWUU64.js";
+  Redactor
+} from "./chunk-6CJPBSLS.js";
 import {
-  REPORTS_DIR_VARIABLE,
-  createReportsDir
-} from "./chunk-EFY2DSGS.js";
-import {
-  at,
-  chaosNeeds
-} from "./chunk-RS5NC4LF.js";
-import {
-  Redactor,
-  escapeRegExp
-} from "./chunk-YVBTURMF.js";
+  definedFields
+} from "./chunk-MWVYT2RV.js";
 import {
   CliError,
   EXIT,
   backendFor
-} from "./chunk-UFMZWYTD.js";
+} from "./chunk-Q35YXTSX.js";
 import {
-  BootError,
-  formatOperations
-} from "./chunk-FWIITCNI.js";
+  BootError
+} from "./chunk-47MIETJC.js";
 import {
   VERSION
 } from "./chunk-VDOGPAC4.js";
 import {
+  escapeRegExp
+} from "./chunk-YMOYOOXC.js";
+import {
   UnsupportedError,
-  requireCapabilities
-} from "./chunk-F64T6ZCA.js";
+  requireFaultSupport
+} from "./chunk-MABPSUXQ.js";
 
 // src/cli/commands.ts
 import { hostname } from "node:os";
@@ -345,8 +352,9 @@ async function runWithReportsDir(opts, io, mode, reportsDir, origin) {
   const backend = await backendFor(opts, io);
   try {
     if (opts.seed !== void 0 && !environment.chaos && !opts.json) io.err.write("prenv: note: --seed has no effect: the definition has no chaos section\n");
+    const owner = { host: hostname(), pid: process.pid, ephemeral: mode === "run" };
     try {
-      requireCapabilities(backend, chaosNeeds(environment.chaos));
+      await requireFaultSupport(backend, chaosNeeds(environment.chaos), { owner, ...definedFields({ helperImage: environment.chaos?.helperImage }) });
     } catch (e) {
       if (e instanceof UnsupportedError) throw new CliError(`prenv: ${e.message}
   hint: ${e.hint}
@@ -366,7 +374,7 @@ nothing was created`, EXIT.badInput);
 `);
     const report = await runEnvironment(environment, p, {
       backend,
-      owner: { host: hostname(), pid: process.pid, ephemeral: mode === "run" },
+      owner,
       version: VERSION,
       env: { ...io.env, [REPORTS_DIR_VARIABLE]: reportsDir },
       signal: io.signal,

@@ -4,46 +4,19 @@ import { fileURLToPath as __prenvFileURLToPath } from 'node:url';
 const require = __prenvCreateRequire(import.meta.url);
 var __filename = __prenvFileURLToPath(import.meta.url);
 var __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
-
-// src/chaos/model.ts
-var LIFECYCLE_FAULTS = ["kill", "stop", "restart", "pause"];
-var NETWORK_FAULTS = ["partition", "loss", "bandwidth", "latency"];
-var FAULT_KINDS = [...LIFECYCLE_FAULTS, ...NETWORK_FAULTS];
-var INSTANT_FAULTS = ["kill", "restart"];
-function targetsOf(action) {
-  return action.kind === "partition" ? [action.target, action.peer] : [action.target];
-}
-function describeAction(action) {
-  switch (action.kind) {
-    case "kill":
-      return `kill ${action.target} (${action.signal})`;
-    case "partition":
-      return `partition ${action.target} \u2194 ${action.peer}`;
-    case "loss":
-      return `loss ${action.percent}% at ${action.target}`;
-    case "bandwidth":
-      return `bandwidth ${formatRate(action.bitsPerSecond)} from ${action.target}`;
-    case "latency":
-      return `latency +${action.delayMs}ms${action.jitterMs ? ` \xB1${action.jitterMs}ms` : ""} at ${action.target}`;
-    default:
-      return `${action.kind} ${action.target}`;
-  }
-}
-function formatRate(bits) {
-  if (bits >= 1e9 && bits % 1e9 === 0) return `${bits / 1e9}gbit`;
-  if (bits >= 1e6 && bits % 1e6 === 0) return `${bits / 1e6}mbit`;
-  if (bits >= 1e3 && bits % 1e3 === 0) return `${bits / 1e3}kbit`;
-  return `${bits}bit`;
-}
+import {
+  NETWORK_FAULTS,
+  describeAction,
+  formatRate
+} from "./chunk-MWVYT2RV.js";
 
 // src/chaos/timeline.ts
 function chaosNeeds(chaos) {
   const needs = [];
   for (const f of chaos?.faults ?? []) {
-    if (f.action.kind === "pause") needs.push({ capability: "pause", because: `pause ${f.action.target} (fault "${f.name}")`, location: f.location });
-    else if (f.action.kind === "partition" || f.action.kind === "loss" || f.action.kind === "bandwidth" || f.action.kind === "latency") {
-      needs.push({ capability: "networkFaults", because: `${describeAction(f.action)} (fault "${f.name}"; a network fault)`, location: f.location });
-    }
+    const { kind } = f.action;
+    if (kind === "pause") needs.push({ capability: "pause", kind, because: `pause ${f.action.target} (fault "${f.name}")`, location: f.location });
+    else if (NETWORK_FAULTS.includes(kind)) needs.push({ capability: "networkFaults", kind, because: `${describeAction(f.action)} (fault "${f.name}"; a network fault)`, location: f.location });
   }
   return needs;
 }
@@ -112,10 +85,6 @@ function timelineRows(record) {
 }
 
 export {
-  NETWORK_FAULTS,
-  FAULT_KINDS,
-  INSTANT_FAULTS,
-  targetsOf,
   chaosNeeds,
   plannedTimeline,
   chaosProblems,

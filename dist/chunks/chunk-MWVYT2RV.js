@@ -6,12 +6,11 @@ var __filename = __prenvFileURLToPath(import.meta.url);
 var __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
 import {
   DefinitionError,
-  definedFields,
+  compareText,
   error,
-  stableJson,
   throwIfErrors,
   warning
-} from "./chunk-F64T6ZCA.js";
+} from "./chunk-YMOYOOXC.js";
 import {
   __commonJS,
   __export,
@@ -986,14 +985,14 @@ var require_foldFlowLines = __commonJS({
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
     var FOLD_QUOTED = "quoted";
-    function foldFlowLines(text, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
+    function foldFlowLines(text2, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
       if (!lineWidth || lineWidth < 0)
-        return text;
+        return text2;
       if (lineWidth < minContentWidth)
         minContentWidth = 0;
       const endStep = Math.max(1 + minContentWidth, 1 + lineWidth - indent.length);
-      if (text.length <= endStep)
-        return text;
+      if (text2.length <= endStep)
+        return text2;
       const folds = [];
       const escapedFolds = {};
       let end = lineWidth - indent.length;
@@ -1010,14 +1009,14 @@ var require_foldFlowLines = __commonJS({
       let escStart = -1;
       let escEnd = -1;
       if (mode === FOLD_BLOCK) {
-        i = consumeMoreIndentedLines(text, i, indent.length);
+        i = consumeMoreIndentedLines(text2, i, indent.length);
         if (i !== -1)
           end = i + endStep;
       }
-      for (let ch; ch = text[i += 1]; ) {
+      for (let ch; ch = text2[i += 1]; ) {
         if (mode === FOLD_QUOTED && ch === "\\") {
           escStart = i;
-          switch (text[i + 1]) {
+          switch (text2[i + 1]) {
             case "x":
               i += 3;
               break;
@@ -1034,12 +1033,12 @@ var require_foldFlowLines = __commonJS({
         }
         if (ch === "\n") {
           if (mode === FOLD_BLOCK)
-            i = consumeMoreIndentedLines(text, i, indent.length);
+            i = consumeMoreIndentedLines(text2, i, indent.length);
           end = i + indent.length + endStep;
           split = void 0;
         } else {
           if (ch === " " && prev && prev !== " " && prev !== "\n" && prev !== "	") {
-            const next = text[i + 1];
+            const next = text2[i + 1];
             if (next && next !== " " && next !== "\n" && next !== "	")
               split = i;
           }
@@ -1051,12 +1050,12 @@ var require_foldFlowLines = __commonJS({
             } else if (mode === FOLD_QUOTED) {
               while (prev === " " || prev === "	") {
                 prev = ch;
-                ch = text[i += 1];
+                ch = text2[i += 1];
                 overflow = true;
               }
               const j = i > escEnd + 1 ? i - 2 : escStart - 1;
               if (escapedFolds[j])
-                return text;
+                return text2;
               folds.push(j);
               escapedFolds[j] = true;
               end = j + endStep;
@@ -1071,39 +1070,39 @@ var require_foldFlowLines = __commonJS({
       if (overflow && onOverflow)
         onOverflow();
       if (folds.length === 0)
-        return text;
+        return text2;
       if (onFold)
         onFold();
-      let res = text.slice(0, folds[0]);
+      let res = text2.slice(0, folds[0]);
       for (let i2 = 0; i2 < folds.length; ++i2) {
         const fold = folds[i2];
-        const end2 = folds[i2 + 1] || text.length;
+        const end2 = folds[i2 + 1] || text2.length;
         if (fold === 0)
           res = `
-${indent}${text.slice(0, end2)}`;
+${indent}${text2.slice(0, end2)}`;
         else {
           if (mode === FOLD_QUOTED && escapedFolds[fold])
-            res += `${text[fold]}\\`;
+            res += `${text2[fold]}\\`;
           res += `
-${indent}${text.slice(fold + 1, end2)}`;
+${indent}${text2.slice(fold + 1, end2)}`;
         }
       }
       return res;
     }
-    function consumeMoreIndentedLines(text, i, indent) {
+    function consumeMoreIndentedLines(text2, i, indent) {
       let end = i;
       let start = i + 1;
-      let ch = text[start];
+      let ch = text2[start];
       while (ch === " " || ch === "	") {
         if (i < start + indent) {
-          ch = text[++i];
+          ch = text2[++i];
         } else {
           do {
-            ch = text[++i];
+            ch = text2[++i];
           } while (ch && ch !== "\n");
           end = i;
           start = i + 1;
-          ch = text[start];
+          ch = text2[start];
         }
       }
       return end;
@@ -7697,6 +7696,51 @@ var require_dist2 = __commonJS({
     module.exports.populate = m.populate;
   }
 });
+
+// src/util/objects.ts
+function definedFields(value) {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== void 0));
+}
+function stableJson(value, omit2 = () => false) {
+  return JSON.stringify(
+    value,
+    (k, v) => omit2(k) ? void 0 : v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => compareText(a, b))) : v
+  );
+}
+
+// src/chaos/model.ts
+var LIFECYCLE_FAULTS = ["kill", "stop", "restart", "pause"];
+var NETWORK_FAULTS = ["partition", "loss", "bandwidth", "latency"];
+var FAULT_KINDS = [...LIFECYCLE_FAULTS, ...NETWORK_FAULTS];
+var INSTANT_FAULTS = ["kill", "restart"];
+function targetsOf(action) {
+  return action.kind === "partition" ? [action.target, action.peer] : [action.target];
+}
+function traceName(id, action) {
+  return `${id} ${action.kind} ${action.target}`;
+}
+function describeAction(action) {
+  switch (action.kind) {
+    case "kill":
+      return `kill ${action.target} (${action.signal})`;
+    case "partition":
+      return `partition ${action.target} \u2194 ${action.peer}`;
+    case "loss":
+      return `loss ${action.percent}% at ${action.target}`;
+    case "bandwidth":
+      return `bandwidth ${formatRate(action.bitsPerSecond)} from ${action.target}`;
+    case "latency":
+      return `latency +${action.delayMs}ms${action.jitterMs ? ` \xB1${action.jitterMs}ms` : ""} at ${action.target}`;
+    default:
+      return `${action.kind} ${action.target}`;
+  }
+}
+function formatRate(bits) {
+  if (bits >= 1e9 && bits % 1e9 === 0) return `${bits / 1e9}gbit`;
+  if (bits >= 1e6 && bits % 1e6 === 0) return `${bits / 1e6}mbit`;
+  if (bits >= 1e3 && bits % 1e3 === 0) return `${bits / 1e3}kbit`;
+  return `${bits}bit`;
+}
 
 // node_modules/zod/v4/classic/external.js
 var external_exports = {};
@@ -19979,6 +20023,9 @@ function date4(params) {
   return _coercedDate(ZodDate, params);
 }
 
+// src/util/zod.ts
+external_exports.config({ jitless: true });
+
 // src/definition/yaml-source.ts
 var import_yaml = __toESM(require_dist(), 1);
 
@@ -19986,10 +20033,10 @@ var import_yaml = __toESM(require_dist(), 1);
 import { closeSync, fstatSync, openSync, readSync, statSync } from "node:fs";
 var MAX_FILE_BYTES = 4 * 1024 * 1024;
 var MIB = 1024 * 1024;
-function positionIn(file2, text, offset) {
+function positionIn(file2, text2, offset) {
   let line = 1;
   let lineStart = 0;
-  for (let i = text.indexOf("\n"); i !== -1 && i < offset; i = text.indexOf("\n", i + 1)) {
+  for (let i = text2.indexOf("\n"); i !== -1 && i < offset; i = text2.indexOf("\n", i + 1)) {
     line++;
     lineStart = i + 1;
   }
@@ -20016,18 +20063,18 @@ function readDefinitionText(file2, what, diagnostics, at) {
     return fail(`cannot read ${what} ${file2}: ${e.message}`, "check the path and its permissions", at, e);
   }
   if (bytes.length > MAX_FILE_BYTES) return fail(tooLarge(what, file2, bytes.length), TOO_LARGE_HINT, at);
-  let text;
+  let text2;
   try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    text2 = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch (e) {
     const bad = firstInvalidByte(bytes);
     const before = new TextDecoder("utf-8").decode(bytes.subarray(0, bad));
     const byte = bytes[bad].toString(16).toUpperCase().padStart(2, "0");
     return fail(`${what} is not valid UTF-8: byte 0x${byte} here does not belong to a UTF-8 character`, "save the file as UTF-8 (editors offer this under the file's encoding)", positionIn(file2, before, before.length), e);
   }
-  const nul = text.indexOf("\0");
-  if (nul !== -1) return fail(`${what} contains a NUL byte (is it a binary file?)`, "a definition is text: remove the NUL byte, or name the right file", positionIn(file2, text, nul));
-  return text;
+  const nul = text2.indexOf("\0");
+  if (nul !== -1) return fail(`${what} contains a NUL byte (is it a binary file?)`, "a definition is text: remove the NUL byte, or name the right file", positionIn(file2, text2, nul));
+  return text2;
 }
 var TOO_LARGE_HINT = `definition files are read whole before anything starts, and prenv refuses files over ${MAX_FILE_BYTES / MIB} MiB; generate a smaller file, or split it with \`include\``;
 function tooLarge(what, file2, bytes) {
@@ -20085,33 +20132,33 @@ var MAX_NESTING = 100;
 var MAX_ALIAS_VALUES = 1e5;
 var CORE_TAGS = new Set(["str", "int", "float", "bool", "null", "map", "seq"].map((t) => `tag:yaml.org,2002:${t}`));
 var CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
-function parseYaml(file2, text) {
-  const control = CONTROL.exec(text);
+function parseYaml(file2, text2) {
+  const control = CONTROL.exec(text2);
   if (control) {
     const code = control[0].charCodeAt(0);
     const what = code === 0 ? "a NUL byte (is it a binary file?)" : `the control character U+${code.toString(16).toUpperCase().padStart(4, "0")}`;
-    return { diagnostics: [error(`invalid YAML: the file contains ${what}`, { location: positionIn(file2, text, control.index), hint: "YAML is text: remove the character, or name the right file" })] };
+    return { diagnostics: [error(`invalid YAML: the file contains ${what}`, { location: positionIn(file2, text2, control.index), hint: "YAML is text: remove the character, or name the right file" })] };
   }
   const lineCounter = new import_yaml.LineCounter();
   const at = (offset) => {
     const pos = lineCounter.linePos(offset);
     return { file: file2, line: pos.line, column: pos.col };
   };
-  const tokens = [...new import_yaml.Parser(lineCounter.addNewLine).parse(text)];
+  const tokens = [...new import_yaml.Parser(lineCounter.addNewLine).parse(text2)];
   const tooDeep = deepestCollection(tokens);
   if (tooDeep !== void 0) {
     return {
       diagnostics: [error(`invalid YAML: mappings and lists are nested too deeply (more than ${MAX_NESTING} levels)`, { location: at(tooDeep), hint: "a definition nests a few levels; check for unclosed [ or { brackets, or generate flatter data" })]
     };
   }
-  const [doc, second] = new import_yaml.Composer({ merge: false, uniqueKeys: false, prettyErrors: false, version: "1.2" }).compose(tokens, true, text.length);
+  const [doc, second] = new import_yaml.Composer({ merge: false, uniqueKeys: false, prettyErrors: false, version: "1.2" }).compose(tokens, true, text2.length);
   if (!doc) return { diagnostics: [] };
   const errors = second ? [...doc.errors, new import_yaml.YAMLParseError([second.range[0], second.range[0]], "MULTIPLE_DOCS", "Source contains multiple documents")] : doc.errors;
   if (errors.length > 0) {
     return {
       diagnostics: errors.map(
         (e) => error(`invalid YAML: ${firstLine(e.message)}`, {
-          location: at(errorOffset(text, e.code, e.message, e.pos[0])),
+          location: at(errorOffset(text2, e.code, e.message, e.pos[0])),
           hint: yamlHint(e.code, e.message)
         })
       )
@@ -20120,7 +20167,7 @@ function parseYaml(file2, text) {
   const values = /* @__PURE__ */ new Map();
   const keys = /* @__PURE__ */ new Map();
   const diagnostics = [];
-  const tables = { text, values, keys, at, diagnostics, aliasValues: 0 };
+  const tables = { text: text2, values, keys, at, diagnostics, aliasValues: 0 };
   let value;
   try {
     value = convert(doc, doc.contents, [], 0, void 0, tables);
@@ -20253,33 +20300,33 @@ function convert(doc, node2, path, depth, expanding, t) {
   }
   return null;
 }
-function tagStart(text, offset) {
+function tagStart(text2, offset) {
   let i = offset;
-  while (i > 0 && /[ \t]/.test(text[i - 1])) i--;
-  while (i > 0 && !/\s/.test(text[i - 1])) i--;
-  return text[i] === "!" ? i : offset;
+  while (i > 0 && /[ \t]/.test(text2[i - 1])) i--;
+  while (i > 0 && !/\s/.test(text2[i - 1])) i--;
+  return text2[i] === "!" ? i : offset;
 }
-function shorten(text, max = 80) {
-  return text.length > max ? `${text.slice(0, max)}\u2026 (${text.length} characters)` : text;
+function shorten(text2, max = 80) {
+  return text2.length > max ? `${text2.slice(0, max)}\u2026 (${text2.length} characters)` : text2;
 }
 function firstLine(message) {
   return message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
 }
-function errorOffset(text, code, message, offset) {
+function errorOffset(text2, code, message, offset) {
   if (code === "MISSING_CHAR" && /closing "quote/.test(message)) {
-    for (let i = Math.min(offset, text.length) - 1; i >= 0; i--) if (text[i] === '"' && text[i - 1] !== "\\") return i;
+    for (let i = Math.min(offset, text2.length) - 1; i >= 0; i--) if (text2[i] === '"' && text2[i - 1] !== "\\") return i;
   }
   if (code === "MISSING_CHAR" && /closing 'quote/.test(message)) {
-    for (let i = Math.min(offset, text.length) - 1; i >= 0; i--) {
-      if (text[i] !== "'") continue;
-      if (text[i - 1] === "'") i--;
+    for (let i = Math.min(offset, text2.length) - 1; i >= 0; i--) {
+      if (text2[i] !== "'") continue;
+      if (text2[i - 1] === "'") i--;
       else return i;
     }
   }
   if (code === "BAD_INDENT") {
     let i = offset;
-    while (text[i] === " ") i++;
-    if (i < text.length && text[i] !== "\n" && (offset === 0 || text[offset - 1] === "\n")) return i;
+    while (text2[i] === " ") i++;
+    if (i < text2.length && text2[i] !== "\n" && (offset === 0 || text2[offset - 1] === "\n")) return i;
   }
   return offset;
 }
@@ -20302,9 +20349,9 @@ function yamlHint(code, message) {
   }
 }
 function readYaml(file2, diagnostics, what = "definition file", at) {
-  const text = readDefinitionText(file2, what, diagnostics, at);
-  if (text === void 0) return void 0;
-  const parsed = parseYaml(file2, text);
+  const text2 = readDefinitionText(file2, what, diagnostics, at);
+  if (text2 === void 0) return void 0;
+  const parsed = parseYaml(file2, text2);
   diagnostics.push(...parsed.diagnostics);
   return parsed.source;
 }
@@ -20324,173 +20371,197 @@ function valueAt(value, path) {
 var import_fastest_levenshtein = __toESM(require_mod(), 1);
 
 // src/definition/compose-schema.ts
-var scalar = external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean(), external_exports.null()]);
-var stringList = external_exports.array(external_exports.string());
-var listOrDict = external_exports.union([external_exports.record(external_exports.string(), scalar), stringList]);
-var stringOrList = external_exports.union([external_exports.string(), stringList]);
-var command = external_exports.union([external_exports.null(), external_exports.string(), stringList]);
-var duration3 = external_exports.string();
-var intish = external_exports.union([external_exports.number().int(), external_exports.string()]);
-var numberish = external_exports.union([external_exports.number(), external_exports.string()]);
+var text = external_exports.string();
+var optionalText = text.optional();
+var flag = external_exports.union([external_exports.boolean(), text]);
+var optionalFlag = flag.optional();
+var scalar = external_exports.union([text, external_exports.number(), external_exports.boolean(), external_exports.null()]);
+var stringList = external_exports.array(text);
+var listOrDict = external_exports.union([external_exports.record(text, scalar), stringList]);
+var stringOrList = external_exports.union([text, stringList]);
+var command = external_exports.union([external_exports.null(), text, stringList]);
+var duration3 = text;
+var intish = external_exports.union([external_exports.number().int(), text]);
+var numberish = external_exports.union([external_exports.number(), text]);
+var optionalListOrDict = listOrDict.optional();
+var optionalStringList = stringList.optional();
+var optionalIntish = intish.optional();
+var optionalNumberish = numberish.optional();
+var optionalDuration = duration3.optional();
+var optionalStringOrList = stringOrList.optional();
 var buildSchema = external_exports.looseObject({
-  context: external_exports.string().optional(),
-  dockerfile: external_exports.string().optional(),
-  args: listOrDict.optional(),
-  target: external_exports.string().optional()
+  context: optionalText,
+  dockerfile: optionalText,
+  dockerfile_inline: optionalText,
+  args: optionalListOrDict,
+  target: optionalText,
+  additional_contexts: optionalListOrDict
+});
+var hookSchema = external_exports.looseObject({
+  command: external_exports.union([text, stringList]),
+  user: optionalText,
+  privileged: optionalFlag,
+  working_dir: optionalText,
+  environment: optionalListOrDict
 });
 var healthcheckSchema = external_exports.looseObject({
-  test: external_exports.union([external_exports.string(), stringList]).optional(),
-  interval: duration3.optional(),
-  timeout: duration3.optional(),
-  retries: intish.optional(),
-  start_period: duration3.optional(),
-  start_interval: duration3.optional(),
-  disable: external_exports.union([external_exports.boolean(), external_exports.string()]).optional()
+  test: external_exports.union([text, stringList]).optional(),
+  interval: optionalDuration,
+  timeout: optionalDuration,
+  retries: optionalIntish,
+  start_period: optionalDuration,
+  start_interval: optionalDuration,
+  disable: optionalFlag
 });
 var dependencySchema = external_exports.looseObject({
   condition: external_exports.enum(["service_started", "service_healthy", "service_completed_successfully"]),
-  restart: external_exports.union([external_exports.boolean(), external_exports.string()]).optional(),
+  restart: optionalFlag,
   required: external_exports.boolean().optional()
 });
 var portSchema = external_exports.looseObject({
   target: intish,
-  published: intish.optional(),
-  host_ip: external_exports.string().optional(),
-  protocol: external_exports.string().optional(),
-  mode: external_exports.string().optional(),
-  name: external_exports.string().optional(),
-  app_protocol: external_exports.string().optional()
+  published: optionalIntish,
+  host_ip: optionalText,
+  protocol: optionalText,
+  mode: optionalText,
+  name: optionalText,
+  app_protocol: optionalText
 });
 var mountSchema = external_exports.looseObject({
   type: external_exports.enum(["bind", "volume", "tmpfs", "cluster", "npipe", "image"]),
-  source: external_exports.string().optional(),
-  target: external_exports.string().optional(),
-  read_only: external_exports.union([external_exports.boolean(), external_exports.string()]).optional(),
-  bind: external_exports.looseObject({ create_host_path: external_exports.union([external_exports.boolean(), external_exports.string()]).optional() }).optional(),
-  volume: external_exports.looseObject({ nocopy: external_exports.union([external_exports.boolean(), external_exports.string()]).optional() }).optional(),
-  tmpfs: external_exports.looseObject({ size: intish.optional(), mode: external_exports.union([external_exports.number(), external_exports.string()]).optional() }).optional(),
+  source: optionalText,
+  target: optionalText,
+  read_only: optionalFlag,
+  bind: external_exports.looseObject({ create_host_path: optionalFlag }).optional(),
+  volume: external_exports.looseObject({ nocopy: optionalFlag }).optional(),
+  tmpfs: external_exports.looseObject({ size: optionalIntish, mode: external_exports.union([external_exports.number(), text]).optional() }).optional(),
   // Known, so that it is not an "unknown key"; prenv warns that it cannot mount it (normalize.ts).
-  image: external_exports.looseObject({ subpath: external_exports.string().optional() }).optional()
+  image: external_exports.looseObject({ subpath: optionalText }).optional()
 });
 var serviceNetworkSchema = external_exports.union([
   external_exports.null(),
   external_exports.looseObject({
-    aliases: stringList.optional()
+    aliases: optionalStringList
   })
 ]);
 var envFileEntry = external_exports.union([
-  external_exports.string(),
-  external_exports.looseObject({ path: external_exports.string(), required: external_exports.union([external_exports.boolean(), external_exports.string()]).optional(), format: external_exports.string().optional() })
+  text,
+  external_exports.looseObject({ path: text, required: optionalFlag, format: optionalText })
 ]);
 var prenvServiceSchema = external_exports.looseObject({
   ready: external_exports.array(
     external_exports.union([
       external_exports.strictObject({ port: intish }),
-      external_exports.strictObject({ http: external_exports.strictObject({ port: intish, path: external_exports.string().optional(), status: external_exports.number().int().optional() }) }),
-      external_exports.strictObject({ log: external_exports.string() }),
-      external_exports.strictObject({ command: external_exports.union([external_exports.string(), stringList]) })
+      external_exports.strictObject({ http: external_exports.strictObject({ port: intish, path: optionalText, status: external_exports.number().int().optional() }) }),
+      external_exports.strictObject({ log: text }),
+      external_exports.strictObject({ command: external_exports.union([text, stringList]) })
     ])
   ).optional()
 });
 var fileReference = external_exports.union([
-  external_exports.string(),
-  external_exports.looseObject({ source: external_exports.string(), target: external_exports.string().optional(), uid: external_exports.string().optional(), gid: external_exports.string().optional(), mode: external_exports.union([external_exports.number(), external_exports.string()]).optional() })
+  text,
+  external_exports.looseObject({ source: text, target: optionalText, uid: optionalText, gid: optionalText, mode: external_exports.union([external_exports.number(), text]).optional() })
 ]);
 var fileSourceSchema = external_exports.looseObject({
-  file: external_exports.string().optional(),
-  environment: external_exports.string().optional(),
-  content: external_exports.string().optional(),
-  external: external_exports.union([external_exports.boolean(), external_exports.string()]).optional(),
-  name: external_exports.string().optional()
+  file: optionalText,
+  environment: optionalText,
+  content: optionalText,
+  external: optionalFlag,
+  name: optionalText
 });
 var serviceSchema = external_exports.looseObject({
-  image: external_exports.string().optional(),
-  build: external_exports.union([external_exports.string(), buildSchema]).optional(),
+  image: optionalText,
+  build: external_exports.union([text, buildSchema]).optional(),
   command: command.optional(),
   entrypoint: command.optional(),
-  environment: listOrDict.optional(),
-  env_file: external_exports.union([external_exports.string(), external_exports.array(envFileEntry)]).optional(),
-  ports: external_exports.array(external_exports.union([external_exports.number(), external_exports.string(), portSchema])).optional(),
-  expose: external_exports.array(external_exports.union([external_exports.string(), external_exports.number()])).optional(),
-  volumes: external_exports.array(external_exports.union([external_exports.string(), mountSchema])).optional(),
-  depends_on: external_exports.union([stringList, external_exports.record(external_exports.string(), dependencySchema)]).optional(),
+  environment: optionalListOrDict,
+  env_file: external_exports.union([text, external_exports.array(envFileEntry)]).optional(),
+  ports: external_exports.array(external_exports.union([external_exports.number(), text, portSchema])).optional(),
+  expose: external_exports.array(external_exports.union([text, external_exports.number()])).optional(),
+  volumes: external_exports.array(external_exports.union([text, mountSchema])).optional(),
+  depends_on: external_exports.union([stringList, external_exports.record(text, dependencySchema)]).optional(),
   healthcheck: healthcheckSchema.optional(),
-  restart: external_exports.string().optional(),
-  profiles: stringList.optional(),
-  networks: external_exports.union([stringList, external_exports.record(external_exports.string(), serviceNetworkSchema)]).optional(),
-  working_dir: external_exports.string().optional(),
-  user: external_exports.string().optional(),
-  labels: listOrDict.optional(),
-  extra_hosts: external_exports.union([stringList, external_exports.record(external_exports.string(), external_exports.union([external_exports.string(), stringList]))]).optional(),
-  init: external_exports.union([external_exports.boolean(), external_exports.string()]).optional(),
-  cap_add: stringList.optional(),
-  tmpfs: stringOrList.optional(),
-  stop_grace_period: duration3.optional(),
-  extends: external_exports.union([external_exports.string(), external_exports.looseObject({ service: external_exports.string(), file: external_exports.string().optional() })]).optional(),
-  hostname: external_exports.string().optional(),
-  links: stringList.optional(),
-  volumes_from: stringList.optional(),
-  network_mode: external_exports.string().optional(),
-  ipc: external_exports.string().optional(),
+  restart: optionalText,
+  profiles: optionalStringList,
+  networks: external_exports.union([stringList, external_exports.record(text, serviceNetworkSchema)]).optional(),
+  working_dir: optionalText,
+  user: optionalText,
+  labels: optionalListOrDict,
+  extra_hosts: external_exports.union([stringList, external_exports.record(text, external_exports.union([text, stringList]))]).optional(),
+  init: optionalFlag,
+  cap_add: optionalStringList,
+  tmpfs: optionalStringOrList,
+  stop_grace_period: optionalDuration,
+  extends: external_exports.union([text, external_exports.looseObject({ service: text, file: optionalText })]).optional(),
+  hostname: optionalText,
+  links: optionalStringList,
+  volumes_from: optionalStringList,
+  network_mode: optionalText,
+  ipc: optionalText,
   // Known, so that a provider service gets one accurate refusal (normalize.ts).
-  provider: external_exports.looseObject({ type: external_exports.string().optional() }).optional(),
-  container_name: external_exports.string().optional(),
+  provider: external_exports.looseObject({ type: optionalText }).optional(),
+  container_name: optionalText,
   deploy: external_exports.looseObject({
-    replicas: intish.optional(),
+    replicas: optionalIntish,
     resources: external_exports.looseObject({
-      limits: external_exports.looseObject({ cpus: numberish.optional(), memory: numberish.optional(), pids: intish.optional() }).optional(),
-      reservations: external_exports.looseObject({ cpus: numberish.optional(), memory: numberish.optional() }).optional()
+      limits: external_exports.looseObject({ cpus: optionalNumberish, memory: optionalNumberish, pids: optionalIntish }).optional(),
+      reservations: external_exports.looseObject({ cpus: optionalNumberish, memory: optionalNumberish }).optional()
     }).optional()
   }).optional(),
-  stop_signal: external_exports.string().optional(),
-  read_only: external_exports.union([external_exports.boolean(), external_exports.string()]).optional(),
-  security_opt: stringList.optional(),
-  cap_drop: stringList.optional(),
-  dns: stringOrList.optional(),
-  ulimits: external_exports.record(external_exports.string(), external_exports.union([intish, external_exports.looseObject({ soft: intish, hard: intish })])).optional(),
-  sysctls: listOrDict.optional(),
-  mem_limit: numberish.optional(),
-  cpus: numberish.optional(),
-  pids_limit: intish.optional(),
+  stop_signal: optionalText,
+  read_only: optionalFlag,
+  security_opt: optionalStringList,
+  cap_drop: optionalStringList,
+  dns: optionalStringOrList,
+  ulimits: external_exports.record(text, external_exports.union([intish, external_exports.looseObject({ soft: intish, hard: intish })])).optional(),
+  sysctls: optionalListOrDict,
+  mem_limit: optionalNumberish,
+  cpus: optionalNumberish,
+  pids_limit: optionalIntish,
   secrets: external_exports.array(fileReference).optional(),
-  configs: external_exports.array(fileReference).optional()
+  configs: external_exports.array(fileReference).optional(),
+  pull_policy: optionalText,
+  platform: optionalText,
+  post_start: external_exports.array(hookSchema).optional(),
+  pre_stop: external_exports.array(hookSchema).optional(),
+  logging: external_exports.looseObject({ driver: optionalText, options: external_exports.record(text, external_exports.union([text, external_exports.number(), external_exports.null()])).optional() }).optional()
 });
 var networkSchema = external_exports.union([
   external_exports.null(),
   external_exports.looseObject({
-    name: external_exports.string().optional(),
-    driver: external_exports.string().optional(),
-    external: external_exports.union([external_exports.boolean(), external_exports.string(), external_exports.looseObject({ name: external_exports.string().optional() })]).optional(),
-    internal: external_exports.union([external_exports.boolean(), external_exports.string()]).optional(),
-    labels: listOrDict.optional()
+    name: optionalText,
+    driver: optionalText,
+    external: external_exports.union([external_exports.boolean(), text, external_exports.looseObject({ name: optionalText })]).optional(),
+    internal: optionalFlag,
+    labels: optionalListOrDict
   })
 ]);
 var volumeSchema = external_exports.union([
   external_exports.null(),
   external_exports.looseObject({
-    name: external_exports.string().optional(),
-    driver: external_exports.string().optional(),
-    external: external_exports.union([external_exports.boolean(), external_exports.string(), external_exports.looseObject({ name: external_exports.string().optional() })]).optional(),
-    labels: listOrDict.optional()
+    name: optionalText,
+    driver: optionalText,
+    external: external_exports.union([external_exports.boolean(), text, external_exports.looseObject({ name: optionalText })]).optional(),
+    labels: optionalListOrDict
   })
 ]);
 var includeEntry = external_exports.union([
-  external_exports.string(),
+  text,
   external_exports.looseObject({
     path: stringOrList,
-    project_directory: external_exports.string().optional(),
-    env_file: stringOrList.optional()
+    project_directory: optionalText,
+    env_file: optionalStringOrList
   })
 ]);
 var composeFileSchema = external_exports.looseObject({
-  version: external_exports.string().optional(),
-  name: external_exports.string().optional(),
+  version: optionalText,
+  name: optionalText,
   include: external_exports.array(includeEntry).optional(),
-  services: external_exports.record(external_exports.string(), external_exports.union([external_exports.null(), serviceSchema])).optional(),
-  networks: external_exports.record(external_exports.string(), networkSchema).optional(),
-  volumes: external_exports.record(external_exports.string(), volumeSchema).optional(),
-  secrets: external_exports.record(external_exports.string(), fileSourceSchema).optional(),
-  configs: external_exports.record(external_exports.string(), fileSourceSchema).optional()
+  services: external_exports.record(text, external_exports.union([external_exports.null(), serviceSchema])).optional(),
+  networks: external_exports.record(text, networkSchema).optional(),
+  volumes: external_exports.record(text, volumeSchema).optional(),
+  secrets: external_exports.record(text, fileSourceSchema).optional(),
+  configs: external_exports.record(text, fileSourceSchema).optional()
 });
 var UNSUPPORTED = {
   top: ["models"],
@@ -20520,7 +20591,6 @@ var UNSUPPORTED = {
     "gpus",
     "group_add",
     "isolation",
-    "logging",
     "mac_address",
     "mem_reservation",
     "mem_swappiness",
@@ -20529,12 +20599,8 @@ var UNSUPPORTED = {
     "oom_kill_disable",
     "oom_score_adj",
     "pid",
-    "platform",
     "pre_start",
-    "post_start",
-    "pre_stop",
     "privileged",
-    "pull_policy",
     "pull_refresh_after",
     "runtime",
     "scale",
@@ -20547,7 +20613,6 @@ var UNSUPPORTED = {
     "userns_mode"
   ],
   build: [
-    "dockerfile_inline",
     "entitlements",
     "ssh",
     "labels",
@@ -20555,7 +20620,6 @@ var UNSUPPORTED = {
     "cache_to",
     "no_cache",
     "no_cache_filter",
-    "additional_contexts",
     "network",
     "provenance",
     "sbom",
@@ -20570,6 +20634,7 @@ var UNSUPPORTED = {
     "platforms"
   ],
   healthcheck: [],
+  hook: [],
   dependency: [],
   port: [],
   mount: ["consistency"],
@@ -20583,6 +20648,7 @@ var SUPPORTED = {
   service: Object.keys(serviceSchema.shape),
   build: Object.keys(buildSchema.shape),
   healthcheck: Object.keys(healthcheckSchema.shape),
+  hook: Object.keys(hookSchema.shape),
   dependency: Object.keys(dependencySchema.shape),
   port: Object.keys(portSchema.shape),
   mount: Object.keys(mountSchema.shape),
@@ -20651,6 +20717,7 @@ function checkKeys(doc, source, diagnostics) {
     if (!isMapping(svc)) return;
     visit2(svc.build, [...base, "build"], "build");
     visit2(svc.healthcheck, [...base, "healthcheck"], "healthcheck");
+    for (const hook of ["post_start", "pre_stop"]) if (Array.isArray(svc[hook])) svc[hook].forEach((h, i) => visit2(h, [...base, hook, i], "hook"));
     each(svc.depends_on, (dep, d) => visit2(d, [...base, "depends_on", dep], "dependency"));
     each(svc.networks, (net, n) => visit2(n, [...base, "networks", net], "serviceNetwork"));
     if (Array.isArray(svc.ports)) svc.ports.forEach((p, i) => visit2(p, [...base, "ports", i], "port"));
@@ -20760,6 +20827,12 @@ var COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 var TAG = /^\w[\w.-]{0,127}$/;
 var DIGEST = /^[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}$/;
 var DOMAIN = /^(?:(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?))*|\[[0-9a-fA-F:.]+\])(?::[0-9]+)?$/;
+var ARCH_ALIASES = { x86_64: "amd64", "x86-64": "amd64", aarch64: "arm64", armhf: "arm", armel: "arm", i386: "386" };
+function platformOf(text2) {
+  const [os = "", arch, variant] = text2.toLowerCase().split("/");
+  const normal = arch === void 0 ? void 0 : ARCH_ALIASES[arch] ?? arch;
+  return { os, ...normal ? { arch: normal } : {}, ...variant ? { variant } : {}, text: [os, normal, variant].filter(Boolean).join("/") };
+}
 
 // src/definition/normalize.ts
 var import_dotenv = __toESM(require_dist2(), 1);
@@ -20816,13 +20889,39 @@ function normalizeService(raw, ctx) {
     if (ms === void 0) fail(`stop_grace_period "${raw.stop_grace_period}" is not a duration`, ["stop_grace_period"], DURATION_HINT);
     else spec.stopGracePeriodMs = ms;
   }
+  if (raw.pull_policy !== void 0) {
+    const policy = pullPolicyOf(raw.pull_policy);
+    if (policy) spec.pullPolicy = { ...policy, location: ctx.source.locate([...ctx.path, "pull_policy"]) };
+    else fail(`pull_policy "${raw.pull_policy}" is not a pull policy`, ["pull_policy"], 'use "always", "never", "missing" (or "if_not_present"), "build", "refresh", "daily", "weekly" or "every_<duration>" such as "every_12h"');
+  }
+  if (raw.platform !== void 0) {
+    if (/^[a-z0-9_-]+(\/[a-z0-9_-]+){0,2}$/i.test(raw.platform)) spec.platform = raw.platform;
+    else fail(`platform "${raw.platform}" is not os[/arch[/variant]]`, ["platform"], 'write e.g. "linux/amd64" or "linux/arm64/v8"');
+  }
   if (raw.build !== void 0) {
     const b = typeof raw.build === "string" ? { context: raw.build } : raw.build;
     const context = resolve(ctx.workingDir, b.context ?? ".");
     if (/^[a-z]+:\/\//.test(b.context ?? "")) fail("remote build contexts (URLs) are not supported yet", ["build"], "check the sources out and use a local path");
     spec.build = { context, dockerfile: b.dockerfile ?? "Dockerfile", args: stringValues(b.args, ctx.lookup) };
-    defaultedBuildKeys.set(spec.build, [...b.context === void 0 ? ["context"] : [], ...b.dockerfile === void 0 ? ["dockerfile"] : []]);
+    defaultedBuildKeys.set(spec.build, [...b.context === void 0 ? ["context"] : [], ...b.dockerfile === void 0 && b.dockerfile_inline === void 0 ? ["dockerfile"] : []]);
     if (b.target !== void 0) spec.build.target = b.target;
+    for (const [name, value] of Object.entries(toRecord(b.additional_contexts))) {
+      if (/^docker-image:\/\/./.test(value)) (spec.build.additionalContexts ??= {})[name] = value;
+      else if (!/^[a-z][a-z0-9+.-]*:/i.test(value)) (spec.build.additionalContexts ??= {})[name] = resolve(ctx.workingDir, value);
+      else
+        ctx.diagnostics.push(
+          warning(`build context "${name}" (${value}) is not supported by prenv yet: the build has no context of that name, so FROM ${name} or COPY --from=${name} names an image "${name}"`, {
+            location: ctx.source.locate([...ctx.path, "build", "additional_contexts", ...Array.isArray(b.additional_contexts) ? [b.additional_contexts.findIndex((e) => e.startsWith(`${name}=`))] : [name]]),
+            service: ctx.name,
+            hint: "use a local directory or docker-image://REF (which prenv maps); for service:NAME, tag that service's image and use docker-image://TAG"
+          })
+        );
+    }
+    if (b.dockerfile_inline !== void 0) {
+      if (b.dockerfile !== void 0) fail("build has both dockerfile and dockerfile_inline", ["build", "dockerfile_inline"], "keep one of them (Compose refuses both too)");
+      spec.build.dockerfile = INLINE_DOCKERFILE;
+      spec.build.dockerfileInline = b.dockerfile_inline;
+    }
   }
   for (const key of ["command", "entrypoint"]) {
     const argv = toArgv(raw[key]);
@@ -20840,8 +20939,8 @@ function normalizeService(raw, ctx) {
       return;
     }
     const at = ctx.source.locate([...ctx.path, ...typeof raw.env_file === "string" ? ["env_file"] : ["env_file", i]]);
-    const text = readDefinitionText(full, "env_file", ctx.diagnostics, at);
-    if (text !== void 0) Object.assign(spec.environment, (0, import_dotenv.parse)(text));
+    const text2 = readDefinitionText(full, "env_file", ctx.diagnostics, at);
+    if (text2 !== void 0) Object.assign(spec.environment, (0, import_dotenv.parse)(text2));
   });
   Object.assign(spec.environment, stringValues(raw.environment, ctx.lookup));
   (raw.ports ?? []).forEach((p, i) => {
@@ -20893,10 +20992,10 @@ function normalizeService(raw, ctx) {
     if (hc.test.length > 0 && !["CMD", "CMD-SHELL", "NONE"].includes(hc.test[0]))
       fail(`healthcheck test must start with "CMD", "CMD-SHELL" or "NONE", not "${hc.test[0]}"`, ["healthcheck", "test"], 'write ["CMD", "pg_isready"] or a plain string, which runs in a shell');
     for (const [key, field] of [["interval", "intervalMs"], ["timeout", "timeoutMs"], ["start_period", "startPeriodMs"]]) {
-      const text = h[key];
-      if (text === void 0) continue;
-      const ms = parseDuration(text);
-      if (ms === void 0) fail(`healthcheck ${key} "${text}" is not a duration`, ["healthcheck", key], DURATION_HINT);
+      const text2 = h[key];
+      if (text2 === void 0) continue;
+      const ms = parseDuration(text2);
+      if (ms === void 0) fail(`healthcheck ${key} "${text2}" is not a duration`, ["healthcheck", key], DURATION_HINT);
       else hc[field] = ms;
     }
     if (h.retries !== void 0) {
@@ -20921,6 +21020,21 @@ function normalizeService(raw, ctx) {
   else if (raw.extra_hosts)
     for (const [host, ips] of Object.entries(raw.extra_hosts)) for (const ip of typeof ips === "string" ? [ips] : ips) spec.extraHosts.push(`${host}:${ip}`);
   runtimeOptions(raw, spec, ctx, fail);
+  for (const [key, field] of [["post_start", "postStart"], ["pre_stop", "preStop"]]) {
+    const hooks = raw[key]?.flatMap((h, i) => {
+      const argv = toArgv(h.command);
+      if (typeof argv === "string" || !argv || argv.length === 0) {
+        if (typeof argv === "string") fail(argv.replace("the command", `${key} command`), [key, i, "command"], QUOTE_HINT);
+        else fail(`${key} entry ${i + 1} has an empty command`, [key, i, "command"], "give the command to run in the container");
+        return [];
+      }
+      const hook = { command: argv, privileged: h.privileged === void 0 ? false : toBool(h.privileged, [key, i, "privileged"], fail), environment: hookEnvironment(h.environment), location: ctx.source.locate([...ctx.path, key, i]) };
+      if (h.user !== void 0) hook.user = h.user;
+      if (h.working_dir !== void 0) hook.workingDir = h.working_dir;
+      return [hook];
+    });
+    if (hooks && hooks.length > 0) spec[field] = hooks;
+  }
   for (const kind of ["secrets", "configs"])
     (raw[kind] ?? []).forEach((entry, i) => {
       const name = typeof entry === "string" ? entry : entry.source;
@@ -20931,7 +21045,15 @@ function normalizeService(raw, ctx) {
       (spec.files ??= []).push(file2);
     });
   spec.ready = readinessFrom(raw["x-prenv"], fail);
+  const unreadable = spec.logging && logsUnreadable(spec.logging);
+  if (unreadable && spec.ready.some((c) => c.kind === "log"))
+    fail(`${unreadable.why}, so the x-prenv.ready log check can never pass`, unreadable.at, "keep the engine's default log driver, or check readiness with a port, http or command check");
   return spec;
+}
+function logsUnreadable(logging) {
+  if (logging.driver === "none") return { why: 'logging driver "none" keeps no log', at: ["logging", "driver"] };
+  if (logging.options["cache-disabled"] === "true") return { why: `logging option cache-disabled turns off the copy the engine keeps of what the ${logging.driver ?? "default"} driver ships`, at: ["logging", "options", "cache-disabled"] };
+  return void 0;
 }
 var containerNameExplained = /* @__PURE__ */ new WeakSet();
 function runtimeOptions(raw, spec, ctx, fail) {
@@ -20950,6 +21072,17 @@ function runtimeOptions(raw, spec, ctx, fail) {
   if (raw.cap_drop !== void 0) spec.capDrop = raw.cap_drop;
   if (raw.dns !== void 0) spec.dns = typeof raw.dns === "string" ? [raw.dns] : raw.dns;
   if (raw.sysctls !== void 0) spec.sysctls = toRecord(raw.sysctls);
+  if (raw.logging !== void 0) {
+    const { driver } = raw.logging;
+    spec.logging = { ...driver ? { driver } : {}, options: toRecord(raw.logging.options) };
+    const unreadable = logsUnreadable(spec.logging);
+    if (unreadable)
+      warn(
+        `${unreadable.why}: prenv cannot read this service's output back (a failure shows no log tail, \`prenv logs\` shows nothing)`,
+        unreadable.at,
+        `keep the engine's default driver for test environments, or drop "cache-disabled" so that the engine keeps a local copy`
+      );
+  }
   if (raw.ulimits !== void 0) {
     spec.ulimits = {};
     for (const [name, limit] of Object.entries(raw.ulimits)) {
@@ -21065,6 +21198,20 @@ function deriveDependencies(raw, spec, ctx, fail) {
     else fail(`ipc "${raw.ipc}" is not an IPC mode`, ["ipc"], 'use "shareable", "private", "host", "none" or "service:NAME"');
   }
 }
+var INLINE_DOCKERFILE = ".prenv-dockerfile-inline";
+var REFRESH_UNITS = { w: 7 * 864e5, d: 864e5, h: 36e5, m: 6e4, s: 1e3 };
+function pullPolicyOf(text2) {
+  if (text2 === "always" || text2 === "never" || text2 === "missing" || text2 === "build") return { policy: text2 };
+  if (text2 === "if_not_present") return { policy: "missing" };
+  if (text2 === "refresh") return { policy: "refresh", afterMs: 0 };
+  if (text2 === "daily") return { policy: "refresh", afterMs: REFRESH_UNITS.d };
+  if (text2 === "weekly") return { policy: "refresh", afterMs: REFRESH_UNITS.w };
+  const every = /^every_((?:\d+[wdhms])+)$/.exec(text2)?.[1];
+  if (!every) return void 0;
+  let afterMs = 0;
+  for (const [, n, unit] of every.matchAll(/(\d+)([wdhms])/g)) afterMs += Number(n) * REFRESH_UNITS[unit];
+  return { policy: "refresh", afterMs };
+}
 var DURATION_HINT = 'write a duration such as "500ms", "10s", "1m30s" or "1h"';
 function readinessFrom(ext, fail) {
   if (ext === void 0 || ext === null) return [];
@@ -21138,6 +21285,11 @@ function toRecord(v) {
   for (const [k, val] of Object.entries(v)) out[k] = val === null ? "" : String(val);
   return out;
 }
+function hookEnvironment(v) {
+  if (v === void 0) return {};
+  if (!Array.isArray(v)) return Object.fromEntries(Object.entries(v).map(([k, val]) => [k, val === null ? null : String(val)]));
+  return Object.fromEntries(v.map((item) => item.includes("=") ? [item.slice(0, item.indexOf("=")), item.slice(item.indexOf("=") + 1)] : [item, null]));
+}
 function stringValues(v, lookup) {
   if (v === void 0) return {};
   const out = {};
@@ -21157,12 +21309,12 @@ function toArgv(v) {
   return splitWords(v);
 }
 var QUOTE_HINT = "close the quote, or write the command as a list of words";
-function splitWords(text) {
+function splitWords(text2) {
   const words = [];
   let word = "";
   let inWord = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
+  for (let i = 0; i < text2.length; i++) {
+    const c = text2[i];
     if (c === " " || c === "	" || c === "\n" || c === "\r") {
       if (inWord) words.push(word);
       word = "";
@@ -21171,13 +21323,13 @@ function splitWords(text) {
     }
     inWord = true;
     if (c === "\\") {
-      if (i + 1 < text.length) word += text[++i];
+      if (i + 1 < text2.length) word += text2[++i];
       continue;
     }
     if (c === "'" || c === '"') {
-      const close = c === "'" ? text.indexOf("'", i + 1) : closingDoubleQuote(text, i + 1);
-      if (close < 0) return `the command has an unclosed ${c === "'" ? "single" : "double"} quote: ${text}`;
-      const body = text.slice(i + 1, close);
+      const close = c === "'" ? text2.indexOf("'", i + 1) : closingDoubleQuote(text2, i + 1);
+      if (close < 0) return `the command has an unclosed ${c === "'" ? "single" : "double"} quote: ${text2}`;
+      const body = text2.slice(i + 1, close);
       word += c === "'" ? body : body.replace(/\\([\\"$`])/g, "$1");
       i = close;
       continue;
@@ -21187,16 +21339,16 @@ function splitWords(text) {
   if (inWord) words.push(word);
   return words;
 }
-function closingDoubleQuote(text, from) {
-  for (let j = from; j < text.length; j++) {
-    if (text[j] === "\\") j++;
-    else if (text[j] === '"') return j;
+function closingDoubleQuote(text2, from) {
+  for (let j = from; j < text2.length; j++) {
+    if (text2[j] === "\\") j++;
+    else if (text2[j] === '"') return j;
   }
   return -1;
 }
 var UNITS = { h: 36e5, m: 6e4, s: 1e3, ms: 1, us: 1e-3, \u00B5s: 1e-3, ns: 1e-6 };
-function parseDuration(text) {
-  const trimmed = text.trim();
+function parseDuration(text2) {
+  const trimmed = text2.trim();
   if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1e3;
   const re = /(\d+(?:\.\d+)?)(ms|us|µs|ns|h|m|s)/gy;
   let total = 0;
@@ -21211,8 +21363,8 @@ function toPort(v) {
   const n = typeof v === "number" ? v : typeof v === "string" && /^\d+$/.test(v) ? Number(v) : NaN;
   return Number.isInteger(n) && n > 0 && n < 65536 ? n : void 0;
 }
-function parseRange(text) {
-  const m = /^(\d+)(?:-(\d+))?$/.exec(text);
+function parseRange(text2) {
+  const m = /^(\d+)(?:-(\d+))?$/.exec(text2);
   if (!m) return void 0;
   const from = toPort(m[1]);
   const to = toPort(m[2] ?? m[1]);
@@ -21233,24 +21385,24 @@ function parsePort(p) {
     if (p.host_ip) spec.hostIp = p.host_ip;
     return [spec];
   }
-  const text = String(p);
-  const [body, proto = "tcp", extra] = text.split("/");
-  if (extra !== void 0 || proto !== "tcp" && proto !== "udp") return `port "${text}" has an unknown protocol`;
+  const text2 = String(p);
+  const [body, proto = "tcp", extra] = text2.split("/");
+  if (extra !== void 0 || proto !== "tcp" && proto !== "udp") return `port "${text2}" has an unknown protocol`;
   const v6 = /^\[([^\]]+)\]:(.*)$/.exec(body);
   const parts = v6 ? [v6[1], ...v6[2].split(":")] : body.split(":");
-  if (parts.length > 3 || parts.length === 0) return `port "${text}" is not a port mapping`;
+  if (parts.length > 3 || parts.length === 0) return `port "${text2}" is not a port mapping`;
   const containerPart = parts[parts.length - 1];
   const hostPart = parts.length >= 2 ? parts[parts.length - 2] : "";
   const hostIp = parts.length === 3 ? parts[0] : void 0;
   const targets = parseRange(containerPart);
-  if (!targets) return `port "${text}": "${containerPart}" is not a container port or range`;
+  if (!targets) return `port "${text2}": "${containerPart}" is not a container port or range`;
   let published;
   if (hostPart !== "") {
     published = parseRange(hostPart);
-    if (!published) return `port "${text}": "${hostPart}" is not a host port or range`;
+    if (!published) return `port "${text2}": "${hostPart}" is not a host port or range`;
     const count = targets[1] - targets[0];
     if (count === 0 && published[1] > published[0]) return [{ target: targets[0], protocol: proto, published: published[0], publishedEnd: published[1], ...hostIp ? { hostIp } : {} }];
-    if (published[1] - published[0] !== count && published[0] !== published[1]) return `port "${text}": host and container ranges differ in size`;
+    if (published[1] - published[0] !== count && published[0] !== published[1]) return `port "${text2}": host and container ranges differ in size`;
   }
   const out = [];
   for (let i = 0; i <= targets[1] - targets[0]; i++) {
@@ -21302,9 +21454,13 @@ function hostPath(source, workingDir) {
 
 // src/definition/compose.ts
 var import_dotenv2 = __toESM(require_dist2(), 1);
-import { createHash } from "node:crypto";
 import { existsSync as existsSync2, realpathSync, statSync as statSync2 } from "node:fs";
 import { basename, dirname, relative, resolve as resolve2 } from "node:path";
+
+// src/util/hash.ts
+function sha256Hex(data) {
+  return process.getBuiltinModule("node:crypto").createHash("sha256").update(data).digest("hex");
+}
 
 // src/definition/interpolate.ts
 var InterpolationError = class extends Error {
@@ -21457,7 +21613,7 @@ function loadDefinition(options) {
     if (value !== void 0) used[name2] = value;
     return value;
   };
-  const loader = new Loader(lookup, (name2) => variables[name2] ?? env[name2] ?? dotenv[name2], diagnostics, options.embedded);
+  const loader = new Loader(lookup, (name2) => variables[name2] ?? env[name2] ?? dotenv[name2], diagnostics, options.embedded, options.parsed);
   const project = loader.loadProject(files, workingDir);
   throwIfErrors(diagnostics);
   const profiles = /* @__PURE__ */ new Set([...options.profiles ?? [], ...(lookup("COMPOSE_PROFILES") ?? "").split(",").filter(Boolean)]);
@@ -21473,7 +21629,8 @@ function loadDefinition(options) {
   attachFiles(project, services, diagnostics);
   throwIfErrors(diagnostics);
   const hashed = { services, networks: project.networks, volumes: project.volumes };
-  const hash2 = createHash("sha256").update(stableJson(hashed, (key) => key === "location")).digest("hex").slice(0, 16);
+  const hashedText = stableJson(hashed, (key) => key === "location");
+  let hash2;
   return {
     name,
     workingDir,
@@ -21483,7 +21640,9 @@ function loadDefinition(options) {
     volumes: project.volumes,
     extensions: project.extensions,
     ...loader.embeddedValues ? { embedded: loader.embeddedValues } : {},
-    hash: hash2,
+    get hash() {
+      return hash2 ??= sha256Hex(hashedText).slice(0, 16);
+    },
     variablesUsed: used,
     warnings: diagnostics.filter((d) => d.severity === "warning")
   };
@@ -21513,22 +21672,22 @@ function readEnvFiles(paths, explicit, env, diagnostics) {
       if (explicit) diagnostics.push(error(`env file ${path} does not exist`, { hint: "check the path given with --env-file" }));
       continue;
     }
-    const text = readDefinitionText(path, "env file", diagnostics);
-    if (text === void 0) continue;
-    const parsed = (0, import_dotenv2.parse)(text);
+    const text2 = readDefinitionText(path, "env file", diagnostics);
+    if (text2 === void 0) continue;
+    const parsed = (0, import_dotenv2.parse)(text2);
     for (const [k, v] of Object.entries(parsed)) {
       try {
         out[k] = interpolate(v, (n) => env[n] ?? out[n]);
       } catch (e) {
         if (!(e instanceof InterpolationError)) throw e;
-        diagnostics.push(error(`${e.message} (in ${k})`, { location: { file: path, line: lineOf(text, k), column: 1 }, hint: e.hint }));
+        diagnostics.push(error(`${e.message} (in ${k})`, { location: { file: path, line: lineOf(text2, k), column: 1 }, hint: e.hint }));
       }
     }
   }
   return out;
 }
-function lineOf(text, key) {
-  const index = text.split("\n").findIndex((line) => new RegExp(`^\\s*(export\\s+)?${key}\\s*=`).test(line));
+function lineOf(text2, key) {
+  const index = text2.split("\n").findIndex((line) => new RegExp(`^\\s*(export\\s+)?${key}\\s*=`).test(line));
   return index < 0 ? 1 : index + 1;
 }
 var Loader = class {
@@ -21544,11 +21703,13 @@ var Loader = class {
   embeddedValues;
   /** Reads a variable without recording it in variablesUsed (for secrets' content). */
   quiet;
-  constructor(lookup, quiet, diagnostics, embedded) {
+  parsed;
+  constructor(lookup, quiet, diagnostics, embedded, parsed = /* @__PURE__ */ new Map()) {
     this.lookup = lookup;
     this.quiet = quiet;
     this.diagnostics = diagnostics;
     this.embedded = embedded;
+    this.parsed = parsed;
   }
   /** `at`: where the including file names these files, for findings about reading them. */
   loadProject(files, workingDir, at) {
@@ -21647,7 +21808,7 @@ var Loader = class {
   loadFile(file2, workingDir, at) {
     if (this.files.has(file2)) return this.files.get(file2);
     this.files.set(file2, void 0);
-    const source = readYaml(file2, this.diagnostics, "compose file", at);
+    const source = this.parsed.get(file2) ?? readYaml(file2, this.diagnostics, "compose file", at);
     if (!source) return void 0;
     if (!isMapping(source.value)) {
       this.diagnostics.push(error("a compose file must be a mapping at the top level", { location: source.locate([]), hint: "start with `services:`" }));
@@ -21754,13 +21915,17 @@ function mergeServices(base, over) {
   for (const key of ["capDrop", "securityOpt", "dns"]) if (base[key] && over[key]) merged[key] = [.../* @__PURE__ */ new Set([...base[key], ...over[key]])];
   if (base.ulimits && over.ulimits) merged.ulimits = { ...base.ulimits, ...over.ulimits };
   if (base.sysctls && over.sysctls) merged.sysctls = { ...base.sysctls, ...over.sysctls };
+  if (base.logging && over.logging && (!base.logging.driver || !over.logging.driver || base.logging.driver === over.logging.driver))
+    merged.logging = { ...base.logging, ...over.logging, options: { ...base.logging.options, ...over.logging.options } };
   if (base.build && over.build) {
     const defaulted = defaultedBuildKeys.get(over.build) ?? [];
     const given = Object.fromEntries(Object.entries(over.build).filter(([k]) => !defaulted.includes(k)));
     merged.build = { ...base.build, ...given, args: { ...base.build.args, ...over.build.args } };
+    if (base.build.additionalContexts && over.build.additionalContexts) merged.build.additionalContexts = { ...base.build.additionalContexts, ...over.build.additionalContexts };
     const baseDefaulted = defaultedBuildKeys.get(base.build) ?? [];
     defaultedBuildKeys.set(merged.build, defaulted.filter((k) => baseDefaulted.includes(k)));
   }
+  for (const key of ["postStart", "preStop"]) if (base[key] && over[key]) merged[key] = [...base[key], ...over[key]];
   if (base.healthcheck && over.healthcheck) merged.healthcheck = { ...base.healthcheck, ...definedFields(over.healthcheck), test: over.healthcheck.test.length > 0 ? over.healthcheck.test : base.healthcheck.test };
   return merged;
 }
@@ -21849,6 +22014,8 @@ function checkReferences(project, services, diagnostics) {
     if (!spec.image && !spec.build && spec.provider === void 0) {
       diagnostics.push(error(`service "${name}" has neither an image nor a build section`, { location: spec.location, service: name, hint: "add `image: <name>` or `build: <directory>`" }));
     }
+    if (spec.pullPolicy?.policy === "build" && !spec.build)
+      diagnostics.push(error(`service "${name}" has pull_policy: build but no build section to build its image from`, { location: spec.pullPolicy.location, service: name, hint: "add `build: <directory>`, or use another pull_policy (missing, always, never)" }));
     for (const [dep, d] of Object.entries(spec.dependsOn)) {
       if (services[dep]) continue;
       const other = project.services.get(dep);
@@ -21959,6 +22126,15 @@ function describePath(path) {
 }
 
 export {
+  definedFields,
+  stableJson,
+  NETWORK_FAULTS,
+  FAULT_KINDS,
+  INSTANT_FAULTS,
+  targetsOf,
+  traceName,
+  describeAction,
+  formatRate,
   external_exports,
   require_dist,
   readYaml,
@@ -21967,6 +22143,8 @@ export {
   didYouMean,
   describeIssue,
   imageProblem,
+  platformOf,
+  INLINE_DOCKERFILE,
   toArgv,
   parseDuration,
   parseMount,

@@ -5,129 +5,6 @@ const require = __prenvCreateRequire(import.meta.url);
 var __filename = __prenvFileURLToPath(import.meta.url);
 var __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
 
-// src/backends/backend.ts
-var LABELS = {
-  environment: "dev.prenv.environment",
-  project: "dev.prenv.project",
-  service: "dev.prenv.service",
-  definitionHash: "dev.prenv.definition-hash",
-  version: "dev.prenv.version",
-  created: "dev.prenv.created",
-  owner: "dev.prenv.owner",
-  workingDir: "dev.prenv.working-dir",
-  /** "run": the environment lives only as long as the run that made it; "until-down" otherwise. */
-  lifetime: "dev.prenv.lifetime",
-  /** Names a marker object: "complete" says `up` finished and the environment is wanted. */
-  marker: "dev.prenv.marker",
-  /** On a service's container: the hash of its resolved spec and image (see engine/diff.ts); an update compares it with the plan. */
-  configHash: "dev.prenv.config-hash",
-  /** On the lock object: until when its holder's lease runs (ISO time); a later run may break it after that. */
-  leaseUntil: "dev.prenv.lease-until",
-  /** On the "expires" marker: when a preview's TTL runs out (ISO time); `gc --expired` removes it after that. */
-  expires: "dev.prenv.expires",
-  /** On what a fault left (a helper, a proxy, a record of a paused service): the fault's id in its run. */
-  fault: "dev.prenv.fault",
-  /** How to undo that fault, as JSON, for gc when the process that applied it is gone. */
-  faultUndo: "dev.prenv.fault-undo",
-  /** The pull request an environment was made for (the Action's context), when there is one. */
-  pullRequest: "dev.prenv.pull-request",
-  /** The commit it was booted from. */
-  commit: "dev.prenv.commit"
-};
-function environmentRecord(plan, owner, version) {
-  return {
-    [LABELS.environment]: plan.environment,
-    [LABELS.project]: plan.project,
-    [LABELS.definitionHash]: plan.definitionHash,
-    [LABELS.version]: version,
-    [LABELS.created]: (/* @__PURE__ */ new Date()).toISOString(),
-    [LABELS.owner]: `${owner.host}:${owner.pid}`,
-    [LABELS.workingDir]: plan.workingDir,
-    [LABELS.lifetime]: owner.ephemeral ? "run" : "until-down",
-    ...originLabels(owner)
-  };
-}
-function originLabels(owner) {
-  return {
-    ...owner.pullRequest !== void 0 ? { [LABELS.pullRequest]: String(owner.pullRequest) } : {},
-    ...owner.commit ? { [LABELS.commit]: owner.commit } : {}
-  };
-}
-function describeReason(reason) {
-  const what = {
-    ImagePullBackOff: "its image cannot be pulled",
-    ErrImagePull: "its image cannot be pulled",
-    CrashLoopBackOff: "it keeps crashing",
-    OOMKilled: "it was killed for running out of memory (its memory limit)",
-    Unschedulable: "no node can run it",
-    Error: "the engine reports an error"
-  };
-  return `${what[reason.code]} (${reason.code}${reason.message && reason.message !== reason.code ? `: ${reason.message}` : ""})`;
-}
-function canUpdate(backend) {
-  return backend.capabilities.updateInPlace;
-}
-var FaultError = class extends Error {
-  fault;
-  hint;
-  constructor(fault, message, options = {}) {
-    super(message, { cause: options.cause });
-    this.name = "FaultError";
-    this.fault = fault;
-    this.hint = options.hint;
-  }
-};
-var BACKEND_KINDS = ["docker", "kubernetes"];
-var RuntimeUnavailableError = class extends Error {
-  constructor(message, options) {
-    super(message, options);
-    this.name = "RuntimeUnavailableError";
-  }
-};
-var ConflictError = class extends Error {
-  constructor(message, options) {
-    super(message, options);
-    this.name = "ConflictError";
-  }
-};
-var UnsupportedError = class extends Error {
-  hint;
-  capability;
-  constructor(message, hint, options = {}) {
-    super(message, { cause: options.cause });
-    this.name = "UnsupportedError";
-    this.hint = hint;
-    this.capability = options.capability;
-  }
-};
-function requireCapabilities(backend, needed) {
-  const missing = needed.filter((n) => !backend.capabilities[n.capability]);
-  if (missing.length === 0) return;
-  const where = (l) => `${l.file}:${l.line}:${l.column}`;
-  const first = missing[0].location;
-  const reasons = missing.map((m, i) => m.location && i > 0 ? `${m.because} (${where(m.location)})` : m.because);
-  throw new UnsupportedError(`${first ? `${where(first)}: ` : ""}the ${backend.kind} backend cannot ${reasons.join(", nor ")}`, "run it on a backend that can (--backend docker), or leave those out of the definition", { capability: missing[0].capability });
-}
-var ServiceError = class extends Error {
-  service;
-  hint;
-  logTail;
-  /**
-   * The service whose whole log tells more. Where to read it (`prenv logs`, the results
-   * folder, nowhere) depends on whether the environment is still there, so the one who
-   * reports the error says it.
-   */
-  logOf;
-  constructor(service, message, options = {}) {
-    super(message, { cause: options.cause });
-    this.name = "ServiceError";
-    this.service = service;
-    this.hint = options.hint;
-    this.logTail = options.logTail;
-    this.logOf = options.logOf;
-  }
-};
-
 // src/definition/errors.ts
 var DefinitionError = class extends Error {
   diagnostics;
@@ -198,6 +75,14 @@ function hostAndPort(host, port) {
   return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
+// src/util/text.ts
+function escapeRegExp(text) {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+function compareText(a, b) {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 // src/plan/plan.ts
 var PlanError = class extends Error {
   hint;
@@ -266,7 +151,7 @@ function planEnvironment(definition, options = {}) {
   };
   endpointNamesApart(definition, [...selected]);
   const services = [...selected].map((name) => planned(name, completionAwaited.has(name)));
-  services.sort((a, b) => a.level - b.level || a.name.localeCompare(b.name));
+  services.sort((a, b) => a.level - b.level || compareText(a.name, b.name));
   const test = testService ? planned(testService, true) : void 0;
   const networkKeys = /* @__PURE__ */ new Set();
   for (const s of [...services, ...test ? [test] : []]) for (const n of Object.keys(networksOf(s.spec))) networkKeys.add(n);
@@ -284,7 +169,10 @@ function planEnvironment(definition, options = {}) {
   return {
     environment,
     project: definition.name,
-    definitionHash: definition.hash,
+    // A getter: validate plans too, and never reads the hash (src/util/hash.ts).
+    get definitionHash() {
+      return definition.hash;
+    },
     workingDir: definition.workingDir,
     files: definition.files,
     services,
@@ -360,61 +248,9 @@ function describeCheck(check) {
   }
 }
 
-// src/util/async.ts
-function withTimeout(work, timeoutMs, signal) {
-  return new Promise((resolve, reject) => {
-    const timer = timeoutMs !== void 0 ? setTimeout(() => reject(new Error(`timed out after ${Math.round(timeoutMs / 1e3)} s`)), timeoutMs) : void 0;
-    const onAbort = () => reject(signal.reason instanceof Error ? signal.reason : new Error("interrupted"));
-    if (signal?.aborted) return onAbort();
-    signal?.addEventListener("abort", onAbort, { once: true });
-    work.then(resolve, reject).finally(() => {
-      if (timer) clearTimeout(timer);
-      signal?.removeEventListener("abort", onAbort);
-    });
-  });
-}
-function sleep(ms, signal) {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
-}
-
-// src/util/objects.ts
-function definedFields(value) {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== void 0));
-}
-function stableJson(value, omit = () => false) {
-  return JSON.stringify(
-    value,
-    (k, v) => omit(k) ? void 0 : v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v
-  );
-}
-
 export {
-  LABELS,
-  environmentRecord,
-  describeReason,
-  canUpdate,
-  FaultError,
-  BACKEND_KINDS,
-  RuntimeUnavailableError,
-  ConflictError,
-  UnsupportedError,
-  requireCapabilities,
-  ServiceError,
-  withTimeout,
-  sleep,
-  definedFields,
-  stableJson,
+  escapeRegExp,
+  compareText,
   DefinitionError,
   throwIfErrors,
   formatLocation,

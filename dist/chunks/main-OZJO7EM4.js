@@ -176,6 +176,25 @@ var require_argument = __commonJS({
   }
 });
 
+// lazy:node:child_process
+var require_node_child_process = __commonJS({
+  "lazy:node:child_process"(exports, module) {
+    var real;
+    var load = () => {
+      if (real) return real;
+      try {
+        real = __require("node:child_process");
+      } catch (cause) {
+        throw new Error("prenv: the module node:child_process is needed for this (ssh:// Docker hosts or BuildKit sessions) but is not installed; install prenv from npm", { cause });
+      }
+      return real;
+    };
+    var member = (key) => new Proxy(function() {
+    }, { apply: (_, self, args) => load()[key].apply(self, args), construct: (_, args) => new (load())[key](...args), get: (_, k) => load()[key][k] });
+    module.exports = new Proxy({}, { get: (_, key) => real ? real[key] : member(key), has: (_, key) => key in load() });
+  }
+});
+
 // node_modules/commander/lib/help.js
 var require_help = __commonJS({
   "node_modules/commander/lib/help.js"(exports) {
@@ -1175,7 +1194,7 @@ var require_suggestSimilar = __commonJS({
 var require_command = __commonJS({
   "node_modules/commander/lib/command.js"(exports) {
     var EventEmitter = __require("node:events").EventEmitter;
-    var childProcess = __require("node:child_process");
+    var childProcess = require_node_child_process();
     var path = __require("node:path");
     var fs = __require("node:fs");
     var process2 = __require("node:process");
@@ -3476,10 +3495,20 @@ prenv: stopped before the teardown finished: \`${cleanup}\` removes what is left
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
   let exitCode = 0;
-  const io = () => ({ stdin: process.stdin, out: process.stdout, err: process.stderr, cwd: process.cwd(), env: process.env, signal: abort.signal, onCleanup: (command) => cleanup = command });
-  const commands = () => import("./commands-VHR5OFNO.js");
-  const definitionCommands = () => import("./definition-commands-Y6XBZGXH.js");
-  const environmentCommands = () => import("./environment-commands-FPBN3NGZ.js");
+  const io = () => ({
+    get stdin() {
+      return process.stdin;
+    },
+    out: process.stdout,
+    err: process.stderr,
+    cwd: process.cwd(),
+    env: process.env,
+    signal: abort.signal,
+    onCleanup: (command) => cleanup = command
+  });
+  const commands = () => import("./commands-YVOHIVRO.js");
+  const definitionCommands = () => import("./definition-commands-RPU4MFEB.js");
+  const environmentCommands = () => import("./environment-commands-5WDPMMDW.js");
   const run = (action) => async () => {
     exitCode = await action();
   };
@@ -3501,7 +3530,7 @@ prenv: stopped before the teardown finished: \`${cleanup}\` removes what is left
   const withRun = (cmd) => withDefinition(cmd).option("--results-dir <path>", "where results.json, the JUnit reports and service logs go", "prenv-results").option("--setup", "run the setup steps even if they already ran on this environment").option("--seed <seed>", "the chaos seed: replaces chaos.seed, so that the run injects the faults of that schedule (docs/chaos.md)", seedValue);
   withRun(program2.command("run").description("boot the environment, run setup and the test suite, collect results, tear down")).option("--keep", "leave the environment up afterwards").option("--pin <service=digest>", "run this service's image by digest, whatever its tag points to now (repeatable)", collect).option("--only <test>", "run only the test with this name (repeatable); see docs/cli.md for the runners prenv knows", collect).option("--test-command <command>", "replace the definition's test command").option("--keep-on-failure", "leave it up only when something failed").addOption(new Option("--timeout <duration>", "give up booting after this time").default("5m")).action((opts) => run(async () => (await commands()).runCommand(opts, io(), "run"))());
   withRun(program2.command("test").description("run setup (once) and the test suite against the environment that is up")).action((opts) => run(async () => (await commands()).runCommand(opts, io(), "test"))());
-  program2.command("repro").description("run a recorded run again exactly: the same tree (in a temporary git worktree), parameters, image digests and tests").argument("[repository]", "owner/repo or owner/repo#<pull request>, as the run printed it").option("--head <sha>", "the pull request's head commit (merged into --base, as the run did)").option("--base <sha>", "the base commit").option("--commit <sha>", "the commit that was tested (no merge)").option("--tree <sha>", "the tree the run tested: the rebuilt tree must be this one").option("--prenv <version>", "the prenv version that made the line").option("--dir <path>", "where prenv ran, relative to the repository's root", ".").option("-d, --definition <path>", "prenv.yml, relative to --dir").option("-f, --file <path>", "compose file, relative to --dir (repeatable)", collect).option("--profile <name>", "compose profile (repeatable)", collect).option("--set <name=value>", "parameter (repeatable)", collect).option("--secret <name>", "a secret parameter the run had: its value comes from PRENV_SECRET_<NAME> (repeatable)", collect).option("--pin <service=digest>", "run this service's image by digest (repeatable)", collect).option("--only <test>", "run only the test with this name (repeatable)", collect).option("--only-failed", "with --manifest: run only the tests that failed in the run").option("--seed <seed>", "the chaos seed the run had (with --manifest: the manifest's, unless given)", seedValue).option("--test-command <command>", "the test command the run used instead of the definition's").option("--manifest <file>", "reproduce from a run's manifest.json (from its results folder or artifact) instead of flags").option("--print", "say what would be done, and do nothing").option("--keep", "leave the environment (and the worktree) up afterwards, for prenv logs / exec").option("--results-dir <path>", "where the results go (default: a folder in the temporary directory)").option("-e, --env <name>", "environment name (default: repro-<tree>)").option("--json", "machine-readable output on stdout").action((repository, opts) => run(async () => (await import("./repro-command-RXKKCJ45.js")).reproCommand(repository, opts, io()))());
+  program2.command("repro").description("run a recorded run again exactly: the same tree (in a temporary git worktree), parameters, image digests and tests").argument("[repository]", "owner/repo or owner/repo#<pull request>, as the run printed it").option("--head <sha>", "the pull request's head commit (merged into --base, as the run did)").option("--base <sha>", "the base commit").option("--commit <sha>", "the commit that was tested (no merge)").option("--tree <sha>", "the tree the run tested: the rebuilt tree must be this one").option("--prenv <version>", "the prenv version that made the line").option("--dir <path>", "where prenv ran, relative to the repository's root", ".").option("-d, --definition <path>", "prenv.yml, relative to --dir").option("-f, --file <path>", "compose file, relative to --dir (repeatable)", collect).option("--profile <name>", "compose profile (repeatable)", collect).option("--set <name=value>", "parameter (repeatable)", collect).option("--secret <name>", "a secret parameter the run had: its value comes from PRENV_SECRET_<NAME> (repeatable)", collect).option("--pin <service=digest>", "run this service's image by digest (repeatable)", collect).option("--only <test>", "run only the test with this name (repeatable)", collect).option("--only-failed", "with --manifest: run only the tests that failed in the run").option("--seed <seed>", "the chaos seed the run had (with --manifest: the manifest's, unless given)", seedValue).option("--test-command <command>", "the test command the run used instead of the definition's").option("--manifest <file>", "reproduce from a run's manifest.json (from its results folder or artifact) instead of flags").option("--print", "say what would be done, and do nothing").option("--keep", "leave the environment (and the worktree) up afterwards, for prenv logs / exec").option("--results-dir <path>", "where the results go (default: a folder in the temporary directory)").option("-e, --env <name>", "environment name (default: repro-<tree>)").option("--json", "machine-readable output on stdout").action((repository, opts) => run(async () => (await import("./repro-command-YZL3QAE4.js")).reproCommand(repository, opts, io()))());
   withDefinition(program2.command("describe").description("the definition's parameters: name, type, default, description")).option("--markdown", "as a Markdown table, for a README").action((opts) => run(async () => (await definitionCommands()).describeCommand(opts, io()))());
   withBackend(program2.command("gc")).description("remove what crashed or killed runs left behind (and, with --older-than, old environments)").argument("[environments...]", "only these environments (default: every environment on the engine)").option("--older-than <age>", "also remove environments older than this (e.g. 2h)").option("--expired", "also remove previews past their TTL (`command: preview` of the Action)").option("--dry-run", "only say what would be removed").option("--json", "machine-readable output on stdout").action((environments, opts) => run(async () => (await environmentCommands()).gcCommand(environments, opts, io()))());
   try {
@@ -3510,7 +3539,7 @@ prenv: stopped before the teardown finished: \`${cleanup}\` removes what is left
     const code = e.code;
     if (code === "commander.helpDisplayed" || code === "commander.version" || code === "commander.help") return 0;
     if (code?.startsWith("commander.")) return 3;
-    const { explain } = await import("./common-STCXDBP6.js");
+    const { explain } = await import("./common-CLPS5C6W.js");
     const { message, exitCode: failure } = explain(e);
     process.stderr.write(`${message}
 `);

@@ -38,7 +38,8 @@ import {
   storageRetryPolicy,
   storageSharedKeyCredentialPolicy,
   stringifyXML
-} from "./chunk-NOG2QO27.js";
+} from "./chunk-22ZOPFOU.js";
+import "./chunk-2NQ2TY7A.js";
 import {
   BearerCredentialHandler,
   HttpClient,
@@ -56,7 +57,6 @@ import {
   which
 } from "./chunk-RUU7HI7P.js";
 import "./chunk-GBOO6XMD.js";
-import "./chunk-2NQ2TY7A.js";
 import {
   __commonJS,
   __export,

@@ -5,32 +5,48 @@ const require = __prenvCreateRequire(import.meta.url);
 var __filename = __prenvFileURLToPath(import.meta.url);
 var __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
 import {
+  INLINE_DOCKERFILE,
+  fileContent,
+  platformOf,
+  traceName
+} from "./chunk-MWVYT2RV.js";
+import {
   require_inherits,
   require_node,
-  require_string_decoder,
-  require_tar_stream
-} from "./chunk-DNIQM2FX.js";
-import {
-  require_src
-} from "./chunk-GBOO6XMD.js";
-import {
-  fileContent
-} from "./chunk-6W22FEC6.js";
-import {
-  FaultError,
-  LABELS,
-  RuntimeUnavailableError,
-  ServiceError,
-  environmentRecord,
-  networksOf,
-  repositoryOf,
-  withTimeout
-} from "./chunk-F64T6ZCA.js";
+  require_string_decoder
+} from "./chunk-L4U7CVWH.js";
 import {
   TextTail,
   Utf8Chunker,
   writeText
 } from "./chunk-OJWCZQZI.js";
+import {
+  require_end_of_stream,
+  require_pump,
+  require_tar_fs
+} from "./chunk-QU57RLHN.js";
+import {
+  withTimeout
+} from "./chunk-JKQNFZNE.js";
+import {
+  require_tar_stream
+} from "./chunk-ZBLBRRGQ.js";
+import {
+  require_src
+} from "./chunk-GBOO6XMD.js";
+import {
+  formatLocation,
+  networksOf,
+  repositoryOf
+} from "./chunk-YMOYOOXC.js";
+import {
+  FaultError,
+  LABELS,
+  RuntimeUnavailableError,
+  ServiceError,
+  capabilityRefusals,
+  environmentRecord
+} from "./chunk-MABPSUXQ.js";
 import {
   __commonJS,
   __require,
@@ -298,18 +314,18 @@ var require_http = __commonJS({
         return function(options, callback, redirectOptions) {
           redirectOptions = redirectOptions || {};
           var max = typeof options === "object" && "maxRedirects" in options ? options.maxRedirects : exports.maxRedirects;
-          var redirect = utils.extend({
+          var redirect2 = utils.extend({
             count: 0,
             max,
             clientRequest: null,
             userCallback: callback
           }, redirectOptions);
-          if (redirect.count > redirect.max) {
+          if (redirect2.count > redirect2.max) {
             var err = new Error("Max redirects exceeded. To allow more redirects, pass options.maxRedirects property.");
-            redirect.clientRequest.emit("error", err);
-            return redirect.clientRequest;
+            redirect2.clientRequest.emit("error", err);
+            return redirect2.clientRequest;
           }
-          redirect.count++;
+          redirect2.count++;
           var reqUrl;
           if (typeof options === "string") {
             reqUrl = options;
@@ -318,20 +334,20 @@ var require_http = __commonJS({
               protocol
             }, options));
           }
-          var clientRequest = Object.getPrototypeOf(h2).request(options, redirectCallback(reqUrl, redirect));
-          if (!redirect.clientRequest) redirect.clientRequest = clientRequest;
-          function redirectCallback(reqUrl2, redirect2) {
+          var clientRequest = Object.getPrototypeOf(h2).request(options, redirectCallback(reqUrl, redirect2));
+          if (!redirect2.clientRequest) redirect2.clientRequest = clientRequest;
+          function redirectCallback(reqUrl2, redirect3) {
             return function(res) {
               if (res.statusCode < 300 || res.statusCode > 399) {
-                return redirect2.userCallback(res);
+                return redirect3.userCallback(res);
               }
               if (!("location" in res.headers)) {
-                return redirect2.userCallback(res);
+                return redirect3.userCallback(res);
               }
               var redirectUrl = url.resolve(reqUrl2, res.headers.location);
               var proto = url.parse(redirectUrl).protocol;
               proto = proto.substr(0, proto.length - 1);
-              return module.exports[proto].get(redirectUrl, redirectCallback(reqUrl2, redirect2), redirect2);
+              return module.exports[proto].get(redirectUrl, redirectCallback(reqUrl2, redirect3), redirect3);
             };
           }
           return clientRequest;
@@ -1444,7 +1460,7 @@ var require_stream_duplex = __commonJS({
 });
 
 // node_modules/readable-stream/lib/internal/streams/end-of-stream.js
-var require_end_of_stream = __commonJS({
+var require_end_of_stream2 = __commonJS({
   "node_modules/readable-stream/lib/internal/streams/end-of-stream.js"(exports, module) {
     "use strict";
     var ERR_STREAM_PREMATURE_CLOSE = require_errors().codes.ERR_STREAM_PREMATURE_CLOSE;
@@ -1560,7 +1576,7 @@ var require_async_iterator = __commonJS({
       }
       return (hint === "string" ? String : Number)(input);
     }
-    var finished = require_end_of_stream();
+    var finished = require_end_of_stream2();
     var kLastResolve = /* @__PURE__ */ Symbol("lastResolve");
     var kLastReject = /* @__PURE__ */ Symbol("lastReject");
     var kError = /* @__PURE__ */ Symbol("error");
@@ -2715,7 +2731,7 @@ var require_pipeline = __commonJS({
       stream.on("close", function() {
         closed = true;
       });
-      if (eos === void 0) eos = require_end_of_stream();
+      if (eos === void 0) eos = require_end_of_stream2();
       eos(stream, {
         readable: reading,
         writable: writing
@@ -2788,7 +2804,7 @@ var require_readable = __commonJS({
       exports.Duplex = require_stream_duplex();
       exports.Transform = require_stream_transform();
       exports.PassThrough = require_stream_passthrough();
-      exports.finished = require_end_of_stream();
+      exports.finished = require_end_of_stream2();
       exports.pipeline = require_pipeline();
     }
   }
@@ -4314,168 +4330,11 @@ var require_fs_constants = __commonJS({
   }
 });
 
-// node_modules/wrappy/wrappy.js
-var require_wrappy = __commonJS({
-  "node_modules/wrappy/wrappy.js"(exports, module) {
-    module.exports = wrappy;
-    function wrappy(fn, cb) {
-      if (fn && cb) return wrappy(fn)(cb);
-      if (typeof fn !== "function")
-        throw new TypeError("need wrapper function");
-      Object.keys(fn).forEach(function(k) {
-        wrapper[k] = fn[k];
-      });
-      return wrapper;
-      function wrapper() {
-        var args = new Array(arguments.length);
-        for (var i = 0; i < args.length; i++) {
-          args[i] = arguments[i];
-        }
-        var ret = fn.apply(this, args);
-        var cb2 = args[args.length - 1];
-        if (typeof ret === "function" && ret !== cb2) {
-          Object.keys(cb2).forEach(function(k) {
-            ret[k] = cb2[k];
-          });
-        }
-        return ret;
-      }
-    }
-  }
-});
-
-// node_modules/once/once.js
-var require_once = __commonJS({
-  "node_modules/once/once.js"(exports, module) {
-    var wrappy = require_wrappy();
-    module.exports = wrappy(once);
-    module.exports.strict = wrappy(onceStrict);
-    once.proto = once(function() {
-      Object.defineProperty(Function.prototype, "once", {
-        value: function() {
-          return once(this);
-        },
-        configurable: true
-      });
-      Object.defineProperty(Function.prototype, "onceStrict", {
-        value: function() {
-          return onceStrict(this);
-        },
-        configurable: true
-      });
-    });
-    function once(fn) {
-      var f = function() {
-        if (f.called) return f.value;
-        f.called = true;
-        return f.value = fn.apply(this, arguments);
-      };
-      f.called = false;
-      return f;
-    }
-    function onceStrict(fn) {
-      var f = function() {
-        if (f.called)
-          throw new Error(f.onceError);
-        f.called = true;
-        return f.value = fn.apply(this, arguments);
-      };
-      var name = fn.name || "Function wrapped with `once`";
-      f.onceError = name + " shouldn't be called more than once";
-      f.called = false;
-      return f;
-    }
-  }
-});
-
-// node_modules/end-of-stream/index.js
-var require_end_of_stream2 = __commonJS({
-  "node_modules/end-of-stream/index.js"(exports, module) {
-    var once = require_once();
-    var noop = function() {
-    };
-    var qnt = global.Bare ? queueMicrotask : process.nextTick.bind(process);
-    var isRequest = function(stream) {
-      return stream.setHeader && typeof stream.abort === "function";
-    };
-    var isChildProcess = function(stream) {
-      return stream.stdio && Array.isArray(stream.stdio) && stream.stdio.length === 3;
-    };
-    var eos = function(stream, opts, callback) {
-      if (typeof opts === "function") return eos(stream, null, opts);
-      if (!opts) opts = {};
-      callback = once(callback || noop);
-      var ws = stream._writableState;
-      var rs = stream._readableState;
-      var readable = opts.readable || opts.readable !== false && stream.readable;
-      var writable = opts.writable || opts.writable !== false && stream.writable;
-      var cancelled = false;
-      var onlegacyfinish = function() {
-        if (!stream.writable) onfinish();
-      };
-      var onfinish = function() {
-        writable = false;
-        if (!readable) callback.call(stream);
-      };
-      var onend = function() {
-        readable = false;
-        if (!writable) callback.call(stream);
-      };
-      var onexit = function(exitCode) {
-        callback.call(stream, exitCode ? new Error("exited with error code: " + exitCode) : null);
-      };
-      var onerror = function(err) {
-        callback.call(stream, err);
-      };
-      var onclose = function() {
-        qnt(onclosenexttick);
-      };
-      var onclosenexttick = function() {
-        if (cancelled) return;
-        if (readable && !(rs && (rs.ended && !rs.destroyed))) return callback.call(stream, new Error("premature close"));
-        if (writable && !(ws && (ws.ended && !ws.destroyed))) return callback.call(stream, new Error("premature close"));
-      };
-      var onrequest = function() {
-        stream.req.on("finish", onfinish);
-      };
-      if (isRequest(stream)) {
-        stream.on("complete", onfinish);
-        stream.on("abort", onclose);
-        if (stream.req) onrequest();
-        else stream.on("request", onrequest);
-      } else if (writable && !ws) {
-        stream.on("end", onlegacyfinish);
-        stream.on("close", onlegacyfinish);
-      }
-      if (isChildProcess(stream)) stream.on("exit", onexit);
-      stream.on("end", onend);
-      stream.on("finish", onfinish);
-      if (opts.error !== false) stream.on("error", onerror);
-      stream.on("close", onclose);
-      return function() {
-        cancelled = true;
-        stream.removeListener("complete", onfinish);
-        stream.removeListener("abort", onclose);
-        stream.removeListener("request", onrequest);
-        if (stream.req) stream.req.removeListener("finish", onfinish);
-        stream.removeListener("end", onlegacyfinish);
-        stream.removeListener("close", onlegacyfinish);
-        stream.removeListener("finish", onfinish);
-        stream.removeListener("exit", onexit);
-        stream.removeListener("end", onend);
-        stream.removeListener("error", onerror);
-        stream.removeListener("close", onclose);
-      };
-    };
-    module.exports = eos;
-  }
-});
-
 // node_modules/dockerode/node_modules/tar-stream/pack.js
 var require_pack = __commonJS({
   "node_modules/dockerode/node_modules/tar-stream/pack.js"(exports, module) {
     var constants = require_fs_constants();
-    var eos = require_end_of_stream2();
+    var eos = require_end_of_stream();
     var inherits = require_inherits();
     var alloc = Buffer.alloc;
     var Readable2 = require_readable().Readable;
@@ -4694,81 +4553,6 @@ var require_tar_stream2 = __commonJS({
   }
 });
 
-// node_modules/pump/index.js
-var require_pump = __commonJS({
-  "node_modules/pump/index.js"(exports, module) {
-    var once = require_once();
-    var eos = require_end_of_stream2();
-    var fs;
-    try {
-      fs = __require("fs");
-    } catch (e) {
-    }
-    var noop = function() {
-    };
-    var ancient = typeof process === "undefined" ? false : /^v?\.0/.test(process.version);
-    var isFn = function(fn) {
-      return typeof fn === "function";
-    };
-    var isFS = function(stream) {
-      if (!ancient) return false;
-      if (!fs) return false;
-      return (stream instanceof (fs.ReadStream || noop) || stream instanceof (fs.WriteStream || noop)) && isFn(stream.close);
-    };
-    var isRequest = function(stream) {
-      return stream.setHeader && isFn(stream.abort);
-    };
-    var destroyer = function(stream, reading, writing, callback) {
-      callback = once(callback);
-      var closed = false;
-      stream.on("close", function() {
-        closed = true;
-      });
-      eos(stream, { readable: reading, writable: writing }, function(err) {
-        if (err) return callback(err);
-        closed = true;
-        callback();
-      });
-      var destroyed = false;
-      return function(err) {
-        if (closed) return;
-        if (destroyed) return;
-        destroyed = true;
-        if (isFS(stream)) return stream.close(noop);
-        if (isRequest(stream)) return stream.abort();
-        if (isFn(stream.destroy)) return stream.destroy();
-        callback(err || new Error("stream was destroyed"));
-      };
-    };
-    var call = function(fn) {
-      fn();
-    };
-    var pipe = function(from, to) {
-      return from.pipe(to);
-    };
-    var pump = function() {
-      var streams = Array.prototype.slice.call(arguments);
-      var callback = isFn(streams[streams.length - 1] || noop) && streams.pop() || noop;
-      if (Array.isArray(streams[0])) streams = streams[0];
-      if (streams.length < 2) throw new Error("pump requires two streams per minimum");
-      var error;
-      var destroys = streams.map(function(stream, i) {
-        var reading = i < streams.length - 1;
-        var writing = i > 0;
-        return destroyer(stream, reading, writing, function(err) {
-          if (!error) error = err;
-          if (err) destroys.forEach(call);
-          if (reading) return;
-          destroys.forEach(call);
-          callback(error);
-        });
-      });
-      return streams.reduce(pipe);
-    };
-    module.exports = pump;
-  }
-});
-
 // node_modules/mkdirp-classic/index.js
 var require_mkdirp_classic = __commonJS({
   "node_modules/mkdirp-classic/index.js"(exports, module) {
@@ -4856,7 +4640,7 @@ var require_mkdirp_classic = __commonJS({
 });
 
 // node_modules/dockerode/node_modules/tar-fs/index.js
-var require_tar_fs = __commonJS({
+var require_tar_fs2 = __commonJS({
   "node_modules/dockerode/node_modules/tar-fs/index.js"(exports) {
     var chownr = require_chownr();
     var tar = require_tar_stream2();
@@ -5224,7 +5008,7 @@ var require_util = __commonJS({
     var DockerIgnore = require_ignore();
     var fs = __require("fs");
     var path = __require("path");
-    var tar = require_tar_fs();
+    var tar = require_tar_fs2();
     var zlib = __require("zlib");
     var arr = [];
     var each = arr.forEach;
@@ -15830,381 +15614,68 @@ var require_docker = __commonJS({
   }
 });
 
-// node_modules/tar-fs/index.js
-var require_tar_fs2 = __commonJS({
-  "node_modules/tar-fs/index.js"(exports) {
-    var tar = require_tar_stream();
-    var pump = require_pump();
-    var fs = __require("fs");
-    var path = __require("path");
-    var win32 = (global.Bare ? global.Bare.platform : process.platform) === "win32";
-    exports.pack = function pack3(cwd, opts) {
-      if (!cwd) cwd = ".";
-      if (!opts) opts = {};
-      const xfs = opts.fs || fs;
-      const ignore = opts.ignore || opts.filter || noop;
-      const mapStream = opts.mapStream || echo;
-      const statNext = statAll(xfs, opts.dereference ? xfs.stat : xfs.lstat, cwd, ignore, opts.entries, opts.sort);
-      const strict = opts.strict !== false;
-      const umask = typeof opts.umask === "number" ? ~opts.umask : ~processUmask();
-      const pack4 = opts.pack || tar.pack();
-      const finish = opts.finish || noop;
-      let map = opts.map || noop;
-      let dmode = typeof opts.dmode === "number" ? opts.dmode : 0;
-      let fmode = typeof opts.fmode === "number" ? opts.fmode : 0;
-      if (opts.strip) map = strip(map, opts.strip);
-      if (opts.readable) {
-        dmode |= parseInt(555, 8);
-        fmode |= parseInt(444, 8);
-      }
-      if (opts.writable) {
-        dmode |= parseInt(333, 8);
-        fmode |= parseInt(222, 8);
-      }
-      onnextentry();
-      function onsymlink(filename, header) {
-        xfs.readlink(path.join(cwd, filename), function(err, linkname) {
-          if (err) return pack4.destroy(err);
-          header.linkname = normalize(linkname);
-          pack4.entry(header, onnextentry);
-        });
-      }
-      function onstat(err, filename, stat) {
-        if (pack4.destroyed) return;
-        if (err) return pack4.destroy(err);
-        if (!filename) {
-          if (opts.finalize !== false) pack4.finalize();
-          return finish(pack4);
-        }
-        if (stat.isSocket()) return onnextentry();
-        let header = {
-          name: normalize(filename),
-          mode: (stat.mode | (stat.isDirectory() ? dmode : fmode)) & umask,
-          mtime: stat.mtime,
-          size: stat.size,
-          type: "file",
-          uid: stat.uid,
-          gid: stat.gid
-        };
-        if (stat.isDirectory()) {
-          header.size = 0;
-          header.type = "directory";
-          header = map(header) || header;
-          return pack4.entry(header, onnextentry);
-        }
-        if (stat.isSymbolicLink()) {
-          header.size = 0;
-          header.type = "symlink";
-          header = map(header) || header;
-          return onsymlink(filename, header);
-        }
-        header = map(header) || header;
-        if (!stat.isFile()) {
-          if (strict) return pack4.destroy(new Error("unsupported type for " + filename));
-          return onnextentry();
-        }
-        const entry = pack4.entry(header, onnextentry);
-        const rs = mapStream(xfs.createReadStream(path.join(cwd, filename), { start: 0, end: header.size > 0 ? header.size - 1 : header.size }), header);
-        rs.on("error", function(err2) {
-          entry.destroy(err2);
-        });
-        pump(rs, entry);
-      }
-      function onnextentry(err) {
-        if (err) return pack4.destroy(err);
-        statNext(onstat);
-      }
-      return pack4;
-    };
-    function head(list) {
-      return list.length ? list[list.length - 1] : null;
-    }
-    function processGetuid() {
-      return !global.Bare && process.getuid ? process.getuid() : -1;
-    }
-    function processUmask() {
-      return !global.Bare && process.umask ? process.umask() : 0;
-    }
-    exports.extract = function extract(cwd, opts) {
-      if (!cwd) cwd = ".";
-      if (!opts) opts = {};
-      cwd = path.resolve(cwd);
-      const xfs = opts.fs || fs;
-      const ignore = opts.ignore || opts.filter || noop;
-      const mapStream = opts.mapStream || echo;
-      const own = opts.chown !== false && !win32 && processGetuid() === 0;
-      const extract2 = opts.extract || tar.extract();
-      const stack = [];
-      const now = /* @__PURE__ */ new Date();
-      const umask = typeof opts.umask === "number" ? ~opts.umask : ~processUmask();
-      const strict = opts.strict !== false;
-      const validateSymLinks = opts.validateSymlinks !== false;
-      let map = opts.map || noop;
-      let dmode = typeof opts.dmode === "number" ? opts.dmode : 0;
-      let fmode = typeof opts.fmode === "number" ? opts.fmode : 0;
-      if (opts.strip) map = strip(map, opts.strip);
-      if (opts.readable) {
-        dmode |= parseInt(555, 8);
-        fmode |= parseInt(444, 8);
-      }
-      if (opts.writable) {
-        dmode |= parseInt(333, 8);
-        fmode |= parseInt(222, 8);
-      }
-      extract2.on("entry", onentry);
-      if (opts.finish) extract2.on("finish", opts.finish);
-      return extract2;
-      function onentry(header, stream, next) {
-        header = map(header) || header;
-        header.name = normalize(header.name);
-        const name = path.join(cwd, path.join("/", header.name));
-        if (ignore(name, header)) {
-          stream.resume();
-          return next();
-        }
-        const dir = path.join(name, ".") === path.join(cwd, ".") ? cwd : path.dirname(name);
-        validate(xfs, dir, path.join(cwd, "."), function(err, valid) {
-          if (err) return next(err);
-          if (!valid) return next(new Error(dir + " is not a valid path"));
-          if (header.type === "directory") {
-            stack.push([name, header.mtime]);
-            return mkdirfix(name, {
-              fs: xfs,
-              own,
-              uid: header.uid,
-              gid: header.gid,
-              mode: header.mode
-            }, stat);
-          }
-          mkdirfix(dir, {
-            fs: xfs,
-            own,
-            uid: header.uid,
-            gid: header.gid,
-            // normally, the folders with rights and owner should be part of the TAR file
-            // if this is not the case, create folder for same user as file and with
-            // standard permissions of 0o755 (rwxr-xr-x)
-            mode: 493
-          }, function(err2) {
-            if (err2) return next(err2);
-            switch (header.type) {
-              case "file":
-                return onfile();
-              case "link":
-                return onlink();
-              case "symlink":
-                return onsymlink();
-            }
-            if (strict) return next(new Error("unsupported type for " + name + " (" + header.type + ")"));
-            stream.resume();
-            next();
-          });
-        });
-        function stat(err) {
-          if (err) return next(err);
-          if (path.join(name, ".") === path.join(cwd, ".")) return next();
-          utimes(name, header, function(err2) {
-            if (err2) return next(err2);
-            if (win32) return next();
-            chperm(name, header, next);
-          });
-        }
-        function onsymlink() {
-          if (win32) return next();
-          xfs.unlink(name, function() {
-            const dst = path.resolve(path.dirname(name), header.linkname);
-            if (!inCwd(dst) && (validateSymLinks || opts.strip)) return next(new Error(name + " is not a valid symlink"));
-            validateNotSymlink(xfs, dst, path.join(cwd, "."), function(err, valid) {
-              if (err) return next(err);
-              if (!valid && validateSymLinks) return next(new Error(name + " is not a valid symlink"));
-              xfs.symlink(header.linkname, name, stat);
-            });
-          });
-        }
-        function onlink() {
-          if (win32) return next();
-          xfs.unlink(name, function() {
-            const link = path.join(cwd, path.join("/", header.linkname));
-            xfs.realpath(link, function(err, dst) {
-              if (err || !inCwd(dst)) return next(new Error(name + " is not a valid hardlink"));
-              xfs.link(dst, name, function(err2) {
-                if (err2 && err2.code === "EPERM" && opts.hardlinkAsFilesFallback) {
-                  stream = xfs.createReadStream(dst);
-                  return onfile();
-                }
-                stat(err2);
-              });
-            });
-          });
-        }
-        function inCwd(dst) {
-          return dst === cwd || dst.startsWith(cwd + path.sep);
-        }
-        function onfile() {
-          xfs.lstat(name, function(err, st) {
-            if (!err && st.isSymbolicLink()) return xfs.unlink(name, onwrite);
-            onwrite();
-          });
-          function onwrite(err) {
-            if (err) return next(err);
-            const ws = xfs.createWriteStream(name);
-            const rs = mapStream(stream, header);
-            ws.on("error", function(err2) {
-              rs.destroy(err2);
-            });
-            pump(rs, ws, function(err2) {
-              if (err2) return next(err2);
-              ws.on("close", stat);
-            });
-          }
-        }
-      }
-      function utimesParent(name, cb) {
-        let top;
-        while ((top = head(stack)) && name.slice(0, top[0].length) !== top[0]) stack.pop();
-        if (!top) return cb();
-        xfs.utimes(top[0], now, top[1], cb);
-      }
-      function utimes(name, header, cb) {
-        if (opts.utimes === false) return cb();
-        if (header.type === "directory") return xfs.utimes(name, now, header.mtime, cb);
-        if (header.type === "symlink") return utimesParent(name, cb);
-        xfs.utimes(name, now, header.mtime, function(err) {
-          if (err) return cb(err);
-          utimesParent(name, cb);
-        });
-      }
-      function chperm(name, header, cb) {
-        const link = header.type === "symlink";
-        const chmod = link ? xfs.lchmod : xfs.chmod;
-        const chown = link ? xfs.lchown : xfs.chown;
-        if (!chmod) return cb();
-        const mode = (header.mode | (header.type === "directory" ? dmode : fmode)) & umask & 511;
-        if (chown && own) chown.call(xfs, name, header.uid, header.gid, onchown);
-        else onchown(null);
-        function onchown(err) {
-          if (err) return cb(err);
-          if (!chmod) return cb();
-          chmod.call(xfs, name, mode, cb);
-        }
-      }
-      function mkdirfix(name, opts2, cb) {
-        xfs.stat(name, function(err) {
-          if (!err) return cb(null);
-          if (err.code !== "ENOENT") return cb(err);
-          xfs.mkdir(name, { mode: opts2.mode, recursive: true }, function(err2, made) {
-            if (err2) return cb(err2);
-            chperm(name, opts2, cb);
-          });
-        });
-      }
-    };
-    function validateNotSymlink(fs2, name, root, cb) {
-      if (name === root) return cb(null, true);
-      if (!name.startsWith(root + path.sep)) return cb(null, false);
-      fs2.lstat(name, function(err, st) {
-        if (err && err.code !== "ENOENT" && err.code !== "EPERM") return cb(err);
-        if (err || !st.isSymbolicLink()) return validateNotSymlink(fs2, path.join(name, ".."), root, cb);
-        cb(null, false);
-      });
-    }
-    function validate(fs2, name, root, cb) {
-      if (name === root) return cb(null, true);
-      fs2.lstat(name, function(err, st) {
-        if (err && err.code !== "ENOENT" && err.code !== "EPERM") return cb(err);
-        if (err || st.isDirectory()) return validate(fs2, path.join(name, ".."), root, cb);
-        cb(null, false);
-      });
-    }
-    function inside(root, name) {
-      return name === root || name.startsWith(root + path.sep);
-    }
-    function noop() {
-    }
-    function echo(name) {
-      return name;
-    }
-    function normalize(name) {
-      return win32 ? name.replace(/\\/g, "/").replace(/[:?<>|]/g, "_") : name;
-    }
-    function statAll(fs2, stat, cwd, ignore, entries, sort) {
-      if (!entries) entries = ["."];
-      const queue = entries.slice(0);
-      const root = path.resolve(cwd);
-      return function loop(callback) {
-        if (!queue.length) return callback(null);
-        const next = queue.shift();
-        const nextAbs = path.join(cwd, next);
-        if (!inside(root, path.resolve(cwd, next))) return callback(new Error(next + " is not a valid path"));
-        stat.call(fs2, nextAbs, function(err, stat2) {
-          if (err) return callback(entries.indexOf(next) === -1 && err.code === "ENOENT" ? null : err);
-          if (!stat2.isDirectory()) return callback(null, next, stat2);
-          fs2.readdir(nextAbs, function(err2, files) {
-            if (err2) return callback(err2);
-            if (sort) files.sort();
-            for (let i = 0; i < files.length; i++) {
-              if (!ignore(path.join(cwd, next, files[i]))) queue.push(path.join(next, files[i]));
-            }
-            callback(null, next, stat2);
-          });
-        });
-      };
-    }
-    function strip(map, level) {
-      return function(header) {
-        header.name = header.name.split("/").slice(level).join("/");
-        const linkname = header.linkname;
-        if (linkname && (header.type === "link" || path.isAbsolute(linkname))) {
-          header.linkname = linkname.split("/").slice(level).join("/");
-        }
-        return map(header);
-      };
-    }
-  }
-});
-
 // src/backends/docker/docker-backend.ts
 var import_dockerignore = __toESM(require_ignore(), 1);
 var import_dockerode = __toESM(require_docker(), 1);
-var import_tar_fs = __toESM(require_tar_fs2(), 1);
+var import_tar_fs = __toESM(require_tar_fs(), 1);
 var tarStream = __toESM(require_tar_stream(), 1);
 import { createHash } from "node:crypto";
-import { createReadStream, readFileSync, statSync } from "node:fs";
+import { createReadStream, existsSync, readFileSync, statSync } from "node:fs";
 import { lstat, readdir, readlink } from "node:fs/promises";
 import { basename, dirname, isAbsolute, join } from "node:path";
 import { Readable, Transform, Writable as Writable2 } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { StringDecoder } from "node:string_decoder";
 
+// src/util/net.ts
+import { createSocket } from "node:dgram";
+import { createServer } from "node:net";
+function freePort(host, protocol) {
+  return new Promise((resolve, reject) => {
+    if (protocol === "udp") {
+      const socket = createSocket(host.includes(":") ? "udp6" : "udp4");
+      socket.on("error", reject);
+      socket.bind(0, host, () => {
+        const { port } = socket.address();
+        socket.close(() => resolve(port));
+      });
+      return;
+    }
+    const server = createServer();
+    server.on("error", reject);
+    server.listen(0, host, () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
 // src/backends/docker/faults.ts
 import { Writable } from "node:stream";
 
 // src/backends/docker/proxy-script.ts
 var PROXY_SCRIPT = String.raw`
-use strict; use warnings; use IO::Socket::INET; use Time::HiRes qw(time sleep);
-my ($delay, $jitter, @maps) = @ARGV; $delay /= 1000; $jitter /= 1000;
+use strict; use warnings; use IO::Socket::INET; use Socket; use Time::HiRes qw(time sleep);
+my ($delay, $jitter, $portfile) = @ARGV; $delay /= 1000; $jitter /= 1000;
 $SIG{CHLD} = 'IGNORE'; $SIG{PIPE} = 'IGNORE';
-my @kids;
-for my $m (@maps) {
-  my ($lp, $host, $port) = split /:/, $m;
-  my $l = IO::Socket::INET->new(LocalPort => $lp, Listen => 128, ReuseAddr => 1, Proto => 'tcp') or die "prenv proxy: cannot listen on $lp: $!\n";
-  my $pid = fork; die "prenv proxy: fork: $!\n" unless defined $pid;
-  if (!$pid) { serve($l, $host, $port); exit 0 }
-  close $l; push @kids, $pid;
-}
-$SIG{TERM} = sub { kill 'TERM', @kids; exit 0 };
-sleep 3600 while 1;
-sub serve {
-  my ($l, $host, $port) = @_;
-  while (1) {
-    my $c = $l->accept or next;
-    my $pid = fork;
-    if (!defined $pid || $pid) { close $c; next }
-    close $l;
-    my $u = IO::Socket::INET->new(PeerAddr => $host, PeerPort => $port, Proto => 'tcp') or exit 1;
-    if (!fork) { plain($c, $u); exit 0 }
-    delayed($u, $c); exit 0;
-  }
+my $l = IO::Socket::INET->new(LocalAddr => '0.0.0.0', LocalPort => 0, Listen => 128, ReuseAddr => 1, Proto => 'tcp') or die "prenv proxy: cannot listen: $!\n";
+open(my $pf, '>', "$portfile.tmp") or die "prenv proxy: $portfile: $!\n"; print {$pf} $l->sockport, "\n"; close $pf; rename("$portfile.tmp", $portfile);
+$SIG{TERM} = sub { exit 0 };
+while (1) {
+  my $c = $l->accept or next;
+  my $pid = fork;
+  if (!defined $pid || $pid) { close $c; next }
+  close $l;
+  # SO_ORIGINAL_DST (80) at SOL_IP (0): the address and port before the REDIRECT, a
+  # sockaddr_in (16 bytes) in a larger buffer; copied out, as unpack_sockaddr_in does not
+  # read a substr() passed to it.
+  my $orig = getsockopt($c, 0, 80) or exit 1;
+  my $sin = substr($orig, 0, 16);
+  my ($port, $addr) = unpack_sockaddr_in($sin);
+  my $u = IO::Socket::INET->new(PeerAddr => inet_ntoa($addr), PeerPort => $port, Proto => 'tcp') or exit 1;
+  if (!fork) { plain($c, $u); exit 0 }
+  delayed($u, $c); exit 0;
 }
 sub plain { my ($from, $to) = @_; my $buf; while (sysread($from, $buf, 65536)) { defined(syswrite($to, $buf)) or last } shutdown($to, 1) }
 sub delayed {
@@ -16220,9 +15691,13 @@ sub delayed {
     }
     shutdown($to, 1); exit 0;
   }
-  close $r; my $buf; my $last = 0;
+  close $r; my $buf; my $last = 0; my $off = 0;
   while (sysread($from, $buf, 65536)) {
-    my $due = time + $delay + ($jitter ? (rand(2) - 1) * $jitter : 0);
+    my $now = time;
+    # A chunk that comes while the one ahead still waits is the same answer: it keeps that
+    # answer's jitter, so that an answer in several writes is not delayed by the largest draw.
+    $off = $jitter ? (rand(2) - 1) * $jitter : 0 if $now >= $last;
+    my $due = $now + $delay + $off;
     $due = $last if $due < $last; $last = $due;
     print {$w} pack('dN', $due, length $buf), $buf; $w->flush;
   }
@@ -16319,11 +15794,6 @@ var DockerFaults = class {
           detail = "rules removed by the helper";
           break;
         }
-        case "proxy":
-          await allowed(holder.remove({ force: true }), [404]);
-          await this.restoreNames(record.container, record.networks);
-          detail = `proxy removed; ${record.networks.map((n) => n.aliases.join(", ")).join("; ")} point at the service again`;
-          break;
       }
     } catch (cause) {
       throw new FaultError(fault, `undoing it failed: ${cause.message}`, { cause, hint: "run `prenv gc`, which retries it; `prenv down` removes the environment and every fault with it" });
@@ -16371,7 +15841,7 @@ var DockerFaults = class {
     const info = await docker.getContainer(targetName).inspect().catch((cause) => {
       throw new FaultError(label, `${fault.target} has no container: ${cause.message}`, { cause });
     });
-    const tag = `prenv-${plan.environment}-${owner.pid}-${options.id}`.slice(0, 255);
+    const tag = faultTag(plan, owner, options.id);
     let apply;
     let undo;
     let how;
@@ -16433,72 +15903,42 @@ var DockerFaults = class {
     return { how: `${how} (helper ${helperFull})`, undo: () => this.undoRecord(helper, { op: "exec", script: undo }, label) };
   }
   /**
-   * Latency without netem: a proxy container takes the target's DNS names on its
-   * networks and forwards the given ports to the target by its container name, holding
-   * back what the target sends by the delay. Only new connections made through those
-   * names are delayed; the target's own reconnection resets the connections it had.
+   * Latency without netem: a helper in the target's network namespace runs the TCP proxy,
+   * and iptables REDIRECTs the new TCP connections that come in to the target (on the
+   * fault's ports, else on every port) to it; the proxy connects on to where each one was
+   * going and holds back what the target sends. Nothing about the target's networks,
+   * names or addresses changes (Docker 20.10 would not let a running container give up
+   * its name: see docs/chaos.md), so its clients, by name or address or through a
+   * published port, all go through the proxy, and what it calls is not touched.
    */
   async proxy(plan, fault, owner, options, label, image, info, why) {
     const { docker, containerName: containerName2 } = this.deps;
-    const targetName = containerName2(plan.environment, fault.target);
-    const ports = fault.ports.length > 0 ? fault.ports : Object.keys(info.Config.ExposedPorts ?? {}).filter((p) => p.endsWith("/tcp")).map((p) => Number.parseInt(p, 10));
-    if (ports.length === 0) throw new FaultError(label, `this kernel has no netem (${why}), and ${fault.target} exposes no TCP port for a proxy to stand in front of`, { hint: "give the fault ports: [ ... ], the ports its clients use" });
-    const shortId = info.Id.slice(0, 12);
-    const networks = Object.entries(info.NetworkSettings.Networks ?? {}).map(([name2, n]) => ({ name: name2, aliases: (n.Aliases ?? []).filter((a) => a !== shortId && a !== info.Id) })).filter((n) => n.aliases.length > 0);
-    if (networks.length === 0) throw new FaultError(label, `this kernel has no netem, and ${fault.target} has no DNS name to move to a proxy`);
+    const tag = faultTag(plan, owner, options.id);
+    const { apply, undo } = redirect(tag, fault.ports, PROXY_PORT_FILE);
+    const record = { op: "exec", script: undo };
     const name = containerName2(plan.environment, helperName(owner, options.id));
-    const record = { op: "proxy", container: targetName, networks };
     const proxy = await docker.createContainer({
       name,
       Image: image,
-      Entrypoint: ["perl", "-e", PROXY_SCRIPT, String(fault.delayMs), String(fault.jitterMs), ...ports.map((p) => `${p}:${targetName}:${p}`)],
+      Entrypoint: ["perl", "-e", PROXY_SCRIPT, String(fault.delayMs), String(fault.jitterMs), PROXY_PORT_FILE],
       Labels: this.deps.labels(plan, owner, traceLabels(options.id, fault, record)),
-      HostConfig: { NetworkMode: networks[0].name },
-      NetworkingConfig: { EndpointsConfig: { [networks[0].name]: {} } }
+      HostConfig: { NetworkMode: `container:${info.Id}`, CapAdd: ["NET_ADMIN"] }
+    }).catch((cause) => {
+      throw new FaultError(label, `the proxy container could not be created: ${cause.message}`, { cause });
     });
     try {
       await proxy.start();
-      for (const n of networks.slice(1)) await docker.getNetwork(n.name).connect({ Container: proxy.id });
-      await this.waitListening(name, ports);
-      for (const n of networks) {
-        await docker.getNetwork(n.name).disconnect({ Container: info.Id });
-        await docker.getNetwork(n.name).connect({ Container: info.Id, EndpointConfig: {} });
-        await docker.getNetwork(n.name).disconnect({ Container: proxy.id });
-        await docker.getNetwork(n.name).connect({ Container: proxy.id, EndpointConfig: { Aliases: n.aliases } });
-      }
-      const address = (await proxy.inspect()).NetworkSettings.Networks[networks[0].name]?.IPAddress;
-      for (const alias of networks[0].aliases) if (address) await this.waitResolvesOnly(name, alias, address);
+      const result = await this.execIn(name, apply);
+      if (result.exitCode !== 0) throw new Error(`exit ${result.exitCode}: ${result.output.trim().slice(-500)}`);
     } catch (cause) {
       await this.undoRecord(proxy, record, label).catch(() => void 0);
-      throw new FaultError(label, `the latency proxy could not be put in place: ${cause.message}`, { cause, hint: `chaos.helper-image (${image}) needs perl for the proxy` });
+      throw new FaultError(label, `the latency proxy could not be put in place: ${cause.message}`, { cause, hint: `chaos.helper-image (${image}) needs perl and iptables for the proxy, and the kernel the iptables nat REDIRECT target` });
     }
+    const udp = Object.keys(info.Config.ExposedPorts ?? {}).filter((p) => p.endsWith("/udp"));
     return {
-      how: `TCP proxy ${name} in place of ${networks.flatMap((n) => n.aliases).filter((a, i, all) => all.indexOf(a) === i).join(", ")} on port ${ports.join(", ")}, delaying what ${fault.target} sends by ${fault.delayMs}ms${fault.jitterMs ? ` \xB1${fault.jitterMs}ms` : ""} (this kernel has no netem: ${why})`,
+      how: `TCP proxy ${name} in ${fault.target}'s network namespace: iptables REDIRECT of new TCP connections to ${fault.ports.length > 0 ? `port ${fault.ports.join(", ")}` : "any port"}, what ${fault.target} sends held back by ${fault.delayMs}ms${fault.jitterMs ? ` \xB1${fault.jitterMs}ms` : ""} (this kernel has no netem: ${why})` + (udp.length > 0 ? `; UDP is not delayed (${udp.join(", ")})` : ""),
       undo: () => this.undoRecord(proxy, record, label)
     };
-  }
-  async waitResolvesOnly(name, alias, address) {
-    const check = `perl -MSocket -e 'my @a = (gethostbyname($ARGV[0]))[4 .. 99]; exit((@a == 1 && inet_ntoa($a[0]) eq $ARGV[1]) ? 0 : 1)' ${alias} ${address}`;
-    for (let i = 0; i < 50; i++) {
-      if ((await this.execIn(name, check)).exitCode === 0) return;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(`${alias} does not lead to the proxy (${address}) alone within 5 s: the engine still gives the target that name (Docker 20.10 keeps a reconnected container's aliases), so some clients would go around the proxy`);
-  }
-  async waitListening(name, ports) {
-    const check = `perl -MIO::Socket::INET -e 'for (@ARGV) { IO::Socket::INET->new(PeerAddr => "127.0.0.1", PeerPort => $_) or exit 1 }' ${ports.join(" ")}`;
-    for (let i = 0; i < 50; i++) {
-      if ((await this.execIn(name, check)).exitCode === 0) return;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(`the proxy did not listen on ${ports.join(", ")} within 5 s`);
-  }
-  async restoreNames(container, networks) {
-    const { docker } = this.deps;
-    for (const n of networks) {
-      await allowed(docker.getNetwork(n.name).disconnect({ Container: container }), [404]);
-      await docker.getNetwork(n.name).connect({ Container: container, EndpointConfig: { Aliases: n.aliases } });
-    }
   }
   async undoAbandonedFaults(isGone) {
     const { docker } = this.deps;
@@ -16511,7 +15951,8 @@ var DockerFaults = class {
       const fault = t.Labels[LABELS.fault] ?? "";
       let record;
       try {
-        record = JSON.parse(t.Labels[LABELS.faultUndo] ?? "");
+        const parsed = JSON.parse(t.Labels[LABELS.faultUndo] ?? "");
+        record = ["unpause", "start", "exec"].includes(parsed.op) ? parsed : void 0;
       } catch {
         record = void 0;
       }
@@ -16532,8 +15973,30 @@ var DockerFaults = class {
 function helperName(owner, id) {
   return `prenv-fault-${owner.pid}-${id.replace(/\./g, "-")}`;
 }
+function faultTag(plan, owner, id) {
+  return `prenv-${plan.environment}-${owner.pid}-${id}`.slice(0, 255);
+}
+var PROXY_PORT_FILE = "/tmp/prenv-proxy-port";
+function redirect(tag, ports, portFile) {
+  const groups = [];
+  for (let i = 0; i < ports.length; i += 15) groups.push(`-m multiport --dports ${ports.slice(i, i + 15).join(",")} `);
+  if (groups.length === 0) groups.push("");
+  const mine = `*"--comment ${tag} "*|*"--comment \\"${tag}\\" "*`;
+  return {
+    apply: [
+      "set -e",
+      `i=0; until [ -s ${portFile} ]; do i=$((i+1)); [ $i -gt 100 ] && { echo "the proxy did not listen within 10 s" >&2; exit 1; }; sleep 0.1; done`,
+      `P=$(cat ${portFile})`,
+      ...groups.map((g) => `iptables -w -t nat -A PREROUTING -p tcp ! --dport "$P" ${g}-m comment --comment ${tag} -j REDIRECT --to-ports "$P"`)
+    ].join("\n"),
+    undo: [
+      `iptables -w -t nat -S PREROUTING | while read -r rule; do case "$rule" in ${mine}) eval "iptables -w -t nat -D \${rule#-A }" || exit 1;; esac; done || exit 1`,
+      `iptables -w -t nat -S PREROUTING | while read -r rule; do case "$rule" in ${mine}) echo "a rule is left: $rule" >&2; exit 1;; esac; done`
+    ].join("\n")
+  };
+}
 function traceLabels(id, fault, undo) {
-  return { [LABELS.fault]: `${id} ${fault.kind} ${fault.target}`, [LABELS.faultUndo]: JSON.stringify(undo), [LABELS.marker]: "fault" };
+  return { [LABELS.fault]: traceName(id, fault), [LABELS.faultUndo]: JSON.stringify(undo), [LABELS.marker]: "fault" };
 }
 function iptables(rules) {
   return {
@@ -16567,11 +16030,13 @@ var DockerBackend = class {
   capabilities = { pause: true, networkFaults: true, localBuilds: true, lastingEndpoints: true, updateInPlace: true };
   docker;
   version;
+  onWarning;
   /** Whether this process can reach containers by their own addresses (Linux, local engine). */
   containerNetworkReachable;
   constructor(options) {
     this.docker = options.docker ?? new import_dockerode.default();
     this.version = options.version;
+    this.onWarning = options.onWarning ?? (() => void 0);
     this.containerNetworkReachable = options.containerNetworkReachable ?? containerNetworkReachable(process.platform, process.env.DOCKER_HOST);
     this.faults = new DockerFaults({ docker: this.docker, labels: (plan, owner, extra) => this.labels(plan, owner, extra), containerName });
   }
@@ -16582,6 +16047,10 @@ var DockerBackend = class {
   }
   undoAbandonedFaults(...args) {
     return this.faults.undoAbandonedFaults(...args);
+  }
+  /** Docker can apply every fault (a helper in the target's network namespace): its capabilities say so. */
+  async faultSupport(needs) {
+    return capabilityRefusals(this, needs);
   }
   /**
    * Nothing outlives a call here: dockerode opens a connection per request and the
@@ -16601,8 +16070,9 @@ var DockerBackend = class {
   async prepareImage(plan, service, progress, signal) {
     let reference = service.image;
     if (service.build) reference = await this.build(plan, service, progress, signal);
-    else if (!await this.imageExists(service.image)) await this.pull(service, progress, signal);
+    else if (await this.mustPull(service)) await this.pull({ name: service.name, image: service.image, ...service.spec.platform ? { platform: service.spec.platform } : {} }, progress, signal);
     const image = await this.imageInfo(reference);
+    if (service.spec.platform) await this.checkPlatform(service, reference);
     if (!service.build) return image;
     const baseImages = await Promise.all(baseImagesOf(service.spec.build).map((ref) => this.imageInfo(ref).catch(() => void 0)));
     return { ...image, baseImages: baseImages.filter((b) => b !== void 0) };
@@ -16620,6 +16090,39 @@ var DockerBackend = class {
     if (!service.build) return service.image;
     return this.built.get(`${plan.environment}/${service.name}`) ?? (await this.prepareImage(plan, service, () => void 0, new AbortController().signal)).reference;
   }
+  /** An image of another platform than the service's (pulled earlier, or all its registry has) is refused before anything is created. */
+  async checkPlatform(service, reference) {
+    const wanted = platformOf(service.spec.platform);
+    const info = await this.docker.getImage(reference).inspect();
+    const actual = platformOf(`${info.Os}/${info.Architecture}${info.Variant ? `/${info.Variant}` : ""}`);
+    const differs = wanted.os !== actual.os || wanted.arch !== void 0 && wanted.arch !== actual.arch || wanted.variant !== void 0 && actual.variant !== void 0 && wanted.variant !== actual.variant;
+    if (!differs) return;
+    const engine = await this.docker.info().then((i) => platformOf(`${i.OSType ?? ""}/${i.Architecture ?? ""}`)).catch(() => void 0);
+    throw new ServiceError(service.name, `service "${service.name}" has platform ${service.spec.platform}, but its image "${reference}" is ${actual.text}${engine ? ` (this engine runs ${engine.text})` : ""}`, {
+      hint: service.build ? "the engine's classic builder builds for the engine's own platform: remove platform, or build on a machine of that platform" : `the registry has no ${service.spec.platform} image of this tag, or the engine cannot pull it: remove platform, use a multi-platform tag, or run on a ${service.spec.platform} engine`
+    });
+  }
+  /** Whether the service's pull_policy asks for a pull now, as Compose decides it; `never` with no image is refused. */
+  async mustPull(service) {
+    const policy = service.spec.pullPolicy ?? { policy: "missing" };
+    if (policy.policy === "always") return true;
+    const local = await this.docker.getImage(service.image).inspect().catch((e) => {
+      if (statusOf(e) === 404) return void 0;
+      throw e;
+    });
+    if (local) {
+      if (policy.policy !== "refresh") return false;
+      const tagged = Date.parse(local.Metadata?.LastTagTime ?? "");
+      return !(tagged > 0) || Date.now() > tagged + policy.afterMs;
+    }
+    if (policy.policy === "never") {
+      const at = policy.location ? `${formatLocation(policy.location)}: ` : "";
+      throw new ServiceError(service.name, `${at}image "${service.image}" of service "${service.name}" is not on this engine, and its pull_policy is never`, {
+        hint: `pull or build it first (docker pull ${service.image}), or use pull_policy: missing`
+      });
+    }
+    return true;
+  }
   async imageExists(reference) {
     try {
       await this.docker.getImage(reference).inspect();
@@ -16632,40 +16135,61 @@ var DockerBackend = class {
   async pull(service, progress, signal) {
     progress("pulling");
     try {
-      const stream = await this.docker.pull(service.image, { abortSignal: signal });
+      const stream = await this.docker.pull(service.image, { abortSignal: signal, ...service.platform ? { platform: service.platform } : {} });
       await this.follow(stream, (event) => {
         if (event.status && event.id) progress("pulling", `${event.id}: ${event.status}`);
       });
     } catch (cause) {
-      const message = firstLine(cause.message).replace(/^\(HTTP code \d+\) [a-z ]+ - /, "");
-      throw new ServiceError(service.name, `image "${service.image}" cannot be pulled: ${message}`, {
+      throw new ServiceError(service.name, `image "${service.image}" cannot be pulled: ${engineMessage(cause)}`, {
         hint: "check the image name and tag; for a private registry run `docker login <registry>` first",
         cause
       });
     }
   }
   /** Builds the service's image, tagged by what it is built from; returns the tag. */
-  async build(plan, service, progress, signal) {
-    const build = service.spec.build;
+  async build(plan, service, progress, signal, under) {
     progress("building");
+    const build = await this.withContexts(plan, service, progress, signal);
     const ignore = import_dockerignore.default.default();
     try {
       const lines = readFileSync(`${build.context}/.dockerignore`, "utf8").split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("#"));
       ignore.add(lines);
     } catch {
     }
-    const ignored = (rel) => rel !== build.dockerfile && rel !== ".dockerignore" && ignore.ignores(rel);
-    const tag = `${repositoryOf(service.image)}:${await contextHash(build, ignored)}`;
-    const tar = Readable.from((0, import_tar_fs.pack)(build.context, { ignore: (name) => ignored(name.slice(build.context.length + 1)) }));
+    let dockerfile = build.dockerfile;
+    if (build.dockerfileInline !== void 0) for (let n = 1; existsSync(join(build.context, dockerfile)); n++) dockerfile = `${build.dockerfile}-${n}`;
+    const ignored = (rel) => rel !== dockerfile && rel !== ".dockerignore" && ignore.ignores(rel);
+    const bases = await Promise.all(baseImagesOf(build).map(async (ref) => [ref, await this.imageExists(ref) ? (await this.docker.getImage(ref).inspect()).Id : null]));
+    const tag = `${repositoryOf(service.image)}:${await contextHash(build, service.spec.platform, ignored, bases)}`;
+    if (service.spec.pullPolicy?.policy !== "build" && await this.imageExists(tag)) {
+      progress("building", "up to date: an image built from the same sources exists");
+      this.built.set(`${plan.environment}/${service.name}`, tag);
+      return tag;
+    }
+    const inline = build.dockerfileInline;
+    const tar = Readable.from(
+      (0, import_tar_fs.pack)(build.context, {
+        ignore: (name) => ignored(name.slice(build.context.length + 1)),
+        ...under ? { map: (header) => ({ ...header, name: `${under}/${header.name}` }) } : {},
+        ...inline !== void 0 ? {
+          finalize: false,
+          finish: (archive) => {
+            archive.entry({ name: dockerfile, mode: 420 }, inline);
+            archive.finalize();
+          }
+        } : {}
+      })
+    );
     const output = [];
     try {
       const stream = await this.docker.buildImage(tar, {
         t: tag,
         // The classic builder leaves a failed step's container behind, unlabelled, unless told.
         forcerm: true,
-        dockerfile: build.dockerfile,
+        dockerfile,
         buildargs: build.args,
         ...build.target ? { target: build.target } : {},
+        ...service.spec.platform ? { platform: service.spec.platform } : {},
         labels: { [LABELS.project]: plan.project, [LABELS.version]: this.version },
         abortSignal: signal
       });
@@ -16679,13 +16203,46 @@ var DockerBackend = class {
       });
     } catch (cause) {
       throw new ServiceError(service.name, `building the image failed: ${firstLine(cause.message)}`, {
-        hint: `fix the Dockerfile (${build.dockerfile}) or the build context ${build.context}`,
+        hint: `fix the Dockerfile (${build.dockerfileInline !== void 0 ? "build.dockerfile_inline" : build.dockerfile}) or the build context ${build.context}`,
         logTail: output.slice(-15).join("\n"),
         cause
       });
     }
     this.built.set(`${plan.environment}/${service.name}`, tag);
     return tag;
+  }
+  /**
+   * The classic builder has no named contexts: each directory of `additional_contexts` is
+   * built into an image of its own (FROM scratch, its files at /, tagged by their content
+   * hash), and the Dockerfile is sent with `FROM NAME` and `--from=NAME` naming that image
+   * (or the REF of docker-image://REF). The rewritten text, with those tags, is part of the
+   * service image's content hash, so a changed context builds a new image.
+   */
+  async withContexts(plan, service, progress, signal) {
+    const build = service.spec.build;
+    const named = Object.entries(build.additionalContexts ?? {});
+    if (named.length === 0) return build;
+    let text;
+    try {
+      text = build.dockerfileInline ?? readFileSync(dockerfilePath(build), "utf8");
+    } catch {
+      return build;
+    }
+    const images = /* @__PURE__ */ new Map();
+    for (const [name, value] of named) {
+      if (value.startsWith("docker-image://")) {
+        images.set(name, value.slice("docker-image://".length));
+        continue;
+      }
+      if (!existsSync(value) || !statSync(value).isDirectory())
+        throw new ServiceError(service.name, `build context "${name}" of service "${service.name}" is not a directory: ${value}`, { hint: "fix the path in build.additional_contexts (relative to the compose file)" });
+      const context = { context: value, dockerfile: INLINE_DOCKERFILE, dockerfileInline: `FROM scratch
+COPY ${CONTEXT_DIR}/ /
+`, args: {} };
+      const synthetic = { ...service, name: `${service.name} (context ${name})`, image: `prenv-context/${name.toLowerCase().replace(/[^a-z0-9._-]+/g, "-")}`, spec: { ...service.spec, build: context } };
+      images.set(name, await this.build(plan, synthetic, progress, signal, CONTEXT_DIR));
+    }
+    return { ...build, dockerfile: INLINE_DOCKERFILE, dockerfileInline: rewriteContexts(text, images) };
   }
   follow(stream, onEvent) {
     return new Promise((resolve, reject) => {
@@ -16728,6 +16285,26 @@ var DockerBackend = class {
     ]);
   }
   async createService(plan, service, owner, labels = {}) {
+    await this.createContainerOf(plan, service, owner, labels, { fresh: false });
+    this.created.set(`${plan.environment}/${service.name}`, { owner, labels });
+  }
+  /**
+   * A free host port, when the engine's ports are this machine's (a local socket): a remote
+   * engine's host is not this one, so there the engine picks ("") as before.
+   */
+  async choosePort(hostIp, protocol) {
+    const dockerHost = process.env.DOCKER_HOST;
+    if (dockerHost && !dockerHost.startsWith("unix://")) return "";
+    return String(await freePort(hostIp, protocol).catch(() => ""));
+  }
+  /** What createService was given, for a start that must create the container again (a host port taken meanwhile). */
+  created = /* @__PURE__ */ new Map();
+  /** The port bindings of the service's container set aside by an update, if there is one. */
+  async previousBindings(environment, service) {
+    const aside = await this.docker.getContainer(setAsideName(environment, service)).inspect().catch(() => void 0);
+    return aside?.HostConfig.PortBindings ?? void 0;
+  }
+  async createContainerOf(plan, service, owner, labels, options) {
     const spec = service.spec;
     const networks = Object.entries(networksOf(spec)).map(([key, n]) => ({
       name: engineName(plan, plan.networks.find((p) => p.key === key)),
@@ -16735,11 +16312,14 @@ var DockerBackend = class {
     }));
     const exposed = {};
     const bindings = {};
+    const before = await this.previousBindings(plan.environment, service.name);
     for (const p of service.ports) {
       const key = `${p.target}/${p.protocol}`;
       exposed[key] = {};
-      const hostPort = p.published ? `${p.published}${p.publishedEnd ? `-${p.publishedEnd}` : ""}` : "";
-      (bindings[key] ??= []).push({ HostIp: p.hostIp ?? "127.0.0.1", HostPort: hostPort });
+      const hostIp = p.hostIp ?? "127.0.0.1";
+      const taken = (bindings[key] ?? []).length;
+      const hostPort = p.published ? `${p.published}${p.publishedEnd ? `-${p.publishedEnd}` : ""}` : (options.fresh ? void 0 : before?.[key]?.[taken]?.HostPort) || await this.choosePort(hostIp, p.protocol);
+      (bindings[key] ??= []).push({ HostIp: hostIp, HostPort: hostPort });
     }
     for (const port of spec.expose) exposed[`${port}/tcp`] ??= {};
     const hc = spec.healthcheck;
@@ -16748,6 +16328,7 @@ var DockerBackend = class {
     const links = spec.links.map((l) => `${containerName(plan.environment, l.service)}:${l.alias}`);
     const container = await this.docker.createContainer({
       name: containerName(plan.environment, service.name),
+      ...spec.platform ? { platform: spec.platform } : {},
       Image: await this.imageOf(plan, service),
       ...spec.command ? { Cmd: spec.command } : {},
       ...spec.entrypoint ? { Entrypoint: spec.entrypoint } : {},
@@ -16755,7 +16336,7 @@ var DockerBackend = class {
       ...spec.workingDir ? { WorkingDir: spec.workingDir } : {},
       ...spec.user ? { User: spec.user } : {},
       ...sharedStack ? {} : { Hostname: spec.hostname ?? service.name },
-      Labels: { ...spec.labels, ...this.labels(plan, owner, { ...labels, [LABELS.service]: service.name }) },
+      Labels: { ...spec.labels, ...this.labels(plan, owner, { ...labels, [LABELS.service]: service.name, ...hooksLabel(spec) }) },
       ExposedPorts: exposed,
       ...spec.stopGracePeriodMs !== void 0 ? { StopTimeout: Math.ceil(spec.stopGracePeriodMs / 1e3) } : {},
       ...spec.stopSignal !== void 0 ? { StopSignal: spec.stopSignal } : {},
@@ -16782,6 +16363,11 @@ var DockerBackend = class {
         NetworkMode: sharedStack ?? first.name
       },
       ...sharedStack ? {} : { NetworkingConfig: { EndpointsConfig: { [first.name]: { Aliases: first.aliases, Links: links } } } }
+    }).catch((cause) => {
+      throw new ServiceError(service.name, `the container could not be created: ${engineMessage(cause)}`, {
+        hint: spec.logging ? "check the service's logging.driver and its options (the engine validates them now), and its other settings" : "check the service's settings against the engine's message",
+        cause
+      });
     });
     const written = (spec.files ?? []).flatMap((f) => {
       const content = f.source && !("file" in f.source) ? fileContent(f.source) : void 0;
@@ -16791,15 +16377,63 @@ var DockerBackend = class {
     if (!sharedStack) for (const n of rest) await this.docker.getNetwork(n.name).connect({ Container: container.id, EndpointConfig: { Aliases: n.aliases, Links: links } });
   }
   async startService(plan, service) {
+    const container = this.docker.getContainer(containerName(plan.environment, service.name));
+    const chosen = service.ports.some((p) => !p.published);
     try {
-      await this.docker.getContainer(containerName(plan.environment, service.name)).start();
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await container.start();
+          break;
+        } catch (e) {
+          const made = this.created.get(`${plan.environment}/${service.name}`);
+          if (!(chosen && made && attempt < 4 && PORT_TAKEN.test(engineMessage(e)))) throw e;
+          await container.remove({ force: true });
+          await this.createContainerOf(plan, service, made.owner, made.labels, { fresh: true });
+        }
+      }
     } catch (cause) {
-      const message = cause.message;
-      const portTaken = /port is already allocated|address already in use/i.test(message);
-      throw new ServiceError(service.name, `the container could not start: ${firstLine(message).replace(/^\(HTTP code \d+\) [a-z ]+ - /, "")}`, {
-        hint: portTaken ? 'a published host port is already in use: free it, or publish the container port alone ("8080") so that a free host port is chosen' : "check the image's entrypoint and command, and the service's volumes and user",
+      const message = engineMessage(cause);
+      const portTaken = PORT_TAKEN.test(message);
+      const logging = /logging driver/i.test(message);
+      throw new ServiceError(service.name, `the container could not start: ${message}`, {
+        hint: portTaken ? 'a published host port is already in use: free it, or publish the container port alone ("8080") so that a free host port is chosen' : logging ? "the service's logging driver could not start on this engine: check logging.driver and its options (an address the driver can reach), or remove logging to use the engine's default" : "check the image's entrypoint and command, and the service's volumes and user",
         cause
       });
+    }
+    await this.postStart(container, service.name, service.spec.postStart ?? []);
+  }
+  /** Runs post_start hooks in order, as Compose does right after the start; the first that fails fails the start. */
+  async postStart(container, service, hooks) {
+    for (const [i, hook] of hooks.entries()) {
+      const result = await this.runHook(container, hook);
+      if (result.exitCode === 0) continue;
+      throw new ServiceError(service, hookFailure("post_start", i, service, hook, result), {
+        hint: "fix the hook's command (it runs in the container right after it starts, before readiness is checked), or remove it",
+        ...result.output.trim() ? { logTail: result.output.trimEnd() } : {}
+      });
+    }
+  }
+  /**
+   * Runs a container's pre_stop hooks (from its label: down has no definition) before it is
+   * stopped. A failure is a warning: unlike Compose, which then leaves the container
+   * running, prenv's teardown goes on so that nothing is left behind.
+   */
+  async preStop(container, info) {
+    const hooks = hooksOf(info.Labels).preStop;
+    if (hooks.length === 0 || info.State !== "running") return;
+    const service = info.Labels[LABELS.service] ?? container.id;
+    for (const [i, hook] of hooks.entries()) {
+      const result = await this.runHook(container, hook);
+      if (result.exitCode === 0) continue;
+      const output = result.output.trim() ? `: ${result.output.trim().split("\n").slice(-5).join(" | ")}` : "";
+      this.onWarning(`${hookFailure("pre_stop", i, service, hook, result)}${output}; the container is stopped all the same`);
+    }
+  }
+  async runHook(container, hook) {
+    try {
+      return await this.execIn(container, hook.command, { ...hook.user ? { user: hook.user } : {}, ...hook.workingDir ? { workdir: hook.workingDir } : {}, env: hook.environment, privileged: hook.privileged });
+    } catch (cause) {
+      return { exitCode: -1, output: "", failed: engineMessage(cause) };
     }
   }
   async removeService(environment, service) {
@@ -16823,14 +16457,18 @@ var DockerBackend = class {
     }
   }
   async exec(environment, service, argv, options = {}) {
-    const container = this.docker.getContainer(containerName(environment, service));
+    return this.execIn(this.docker.getContainer(containerName(environment, service)), argv, options);
+  }
+  async execIn(container, argv, options) {
     const exec = await container.exec({
       Cmd: argv,
       AttachStdout: true,
       AttachStderr: true,
       ...options.user ? { User: options.user } : {},
       ...options.workdir ? { WorkingDir: options.workdir } : {},
-      ...options.env ? { Env: Object.entries(options.env).map(([k, v]) => `${k}=${v}`) } : {}
+      // A bare KEY (null) goes as it is: the engine then runs the command without that variable.
+      ...options.env ? { Env: Object.entries(options.env).map(([k, v]) => v === null ? k : `${k}=${v}`) } : {},
+      ...options.privileged ? { Privileged: true } : {}
     });
     const stream = await exec.start({ hijack: true, stdin: false });
     let timedOut = false;
@@ -17038,6 +16676,11 @@ var DockerBackend = class {
   }
   async setAside(environment, service) {
     const container = this.docker.getContainer(containerName(environment, service));
+    const info = await container.inspect().catch((e) => {
+      if (statusOf(e) === 404) return void 0;
+      throw e;
+    });
+    if (info) await this.preStop(container, { Labels: info.Config.Labels ?? {}, State: info.State.Running ? "running" : info.State.Status });
     await ignoreMissing(container.stop());
     await this.discardSetAside(environment, service);
     await container.rename({ name: setAsideName(environment, service) });
@@ -17046,7 +16689,10 @@ var DockerBackend = class {
     await this.removeService(environment, service);
     const aside = this.docker.getContainer(setAsideName(environment, service));
     await aside.rename({ name: containerName(environment, service) });
-    await this.docker.getContainer(containerName(environment, service)).start();
+    const container = this.docker.getContainer(containerName(environment, service));
+    await container.start();
+    const info = await container.inspect();
+    await this.postStart(container, service, hooksOf(info.Config.Labels ?? {}).postStart);
   }
   async discardSetAside(environment, service) {
     await ignoreMissing(this.docker.getContainer(setAsideName(environment, service)).remove({ force: true, v: true }));
@@ -17156,6 +16802,7 @@ var DockerBackend = class {
     await Promise.all(
       containers.map(async (c) => {
         const container = this.docker.getContainer(c.Id);
+        await this.preStop(container, c);
         if (options.keepVolumes && c.State === "running") await ignoreMissing(container.stop());
         await ignoreMissing(container.remove({ force: true, v: !options.keepVolumes }));
       })
@@ -17184,10 +16831,14 @@ function containerNetworkReachable(platform, dockerHost) {
   if (platform !== "linux") return false;
   return !dockerHost || dockerHost.startsWith("unix://");
 }
+var PORT_TAKEN = /port is already allocated|address already in use/i;
+function dockerfilePath(build) {
+  return isAbsolute(build.dockerfile) ? build.dockerfile : join(build.context, build.dockerfile);
+}
 function baseImagesOf(build) {
   let text;
   try {
-    text = readFileSync(isAbsolute(build.dockerfile) ? build.dockerfile : join(build.context, build.dockerfile), "utf8");
+    text = build.dockerfileInline ?? readFileSync(dockerfilePath(build), "utf8");
   } catch {
     return [];
   }
@@ -17202,9 +16853,16 @@ function baseImagesOf(build) {
   }
   return images;
 }
-async function contextHash(build, ignored) {
+async function contextHash(build, platform, ignored, bases) {
   const hash = createHash("sha256");
-  hash.update(JSON.stringify({ dockerfile: build.dockerfile, args: Object.entries(build.args).sort(([a], [b]) => a.localeCompare(b)), target: build.target ?? null }));
+  let dockerfileText = build.dockerfileInline ?? null;
+  if (dockerfileText === null) {
+    try {
+      dockerfileText = readFileSync(dockerfilePath(build), "utf8");
+    } catch {
+    }
+  }
+  hash.update(JSON.stringify({ dockerfile: build.dockerfile, dockerfileText, platform: platform ?? null, args: Object.entries(build.args).sort(([a], [b]) => a.localeCompare(b)), target: build.target ?? null, bases }));
   const walk = async (rel) => {
     const entries = await readdir(rel ? `${build.context}/${rel}` : build.context, { withFileTypes: true });
     for (const entry of entries.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0)) {
@@ -17220,6 +16878,31 @@ async function contextHash(build, ignored) {
   };
   await walk("");
   return hash.digest("hex").slice(0, 16);
+}
+var CONTEXT_DIR = "context";
+function rewriteContexts(dockerfile, images) {
+  const swap = (name) => images.get(name) ?? name;
+  return dockerfile.split("\n").map(
+    (line) => line.replace(/^(\s*FROM\s+(?:--\S+\s+)*)(\S+)/i, (_, head, ref) => head + swap(ref)).replace(/(--from=)([^\s,]+)/gi, (_, head, ref) => head + swap(ref)).replace(/(--mount=\S*\bfrom=)([^\s,]+)/gi, (_, head, ref) => head + swap(ref))
+  ).join("\n");
+}
+function hookFailure(key, index, service, hook, result) {
+  const at = hook.location ? `${formatLocation(hook.location)}: ` : "";
+  return `${at}${key} hook ${index + 1} of service "${service}" (${hook.command.join(" ")}) ${"failed" in result ? `could not run: ${result.failed}` : `exited with code ${result.exitCode}`}`;
+}
+function hooksLabel(spec) {
+  if (!spec.postStart && !spec.preStop) return {};
+  return { [LABELS.hooks]: JSON.stringify({ postStart: spec.postStart ?? [], preStop: spec.preStop ?? [] }) };
+}
+function hooksOf(labels) {
+  const text = labels[LABELS.hooks];
+  if (!text) return { postStart: [], preStop: [] };
+  try {
+    const parsed = JSON.parse(text);
+    return { postStart: parsed.postStart ?? [], preStop: parsed.preStop ?? [] };
+  } catch {
+    return { postStart: [], preStop: [] };
+  }
 }
 function markerName(environment, marker) {
   return `${environment}_prenv-${marker}`;
@@ -17261,6 +16944,8 @@ function mountOf(m, plan) {
 }
 function limitsOf(spec) {
   return {
+    // An empty Type is the engine's default driver (which the options then configure).
+    ...spec.logging ? { LogConfig: { Type: spec.logging.driver ?? "", Config: spec.logging.options } } : {},
     ...spec.readOnly !== void 0 ? { ReadonlyRootfs: spec.readOnly } : {},
     ...spec.securityOpt ? { SecurityOpt: spec.securityOpt } : {},
     ...spec.capDrop ? { CapDrop: spec.capDrop } : {},
@@ -17294,6 +16979,9 @@ function rejectAfter(ms, message) {
 }
 function firstLine(text) {
   return text.split("\n")[0].trim();
+}
+function engineMessage(cause) {
+  return firstLine(cause instanceof Error ? cause.message : String(cause)).replace(/^\(HTTP code \d+\) [a-z ]+ - /, "");
 }
 var EngineStreamError = class extends Error {
   constructor(message, options) {
@@ -17365,6 +17053,5 @@ async function drainOutput(stream, into) {
 
 export {
   require_docker,
-  require_tar_fs2 as require_tar_fs,
   DockerBackend
 };

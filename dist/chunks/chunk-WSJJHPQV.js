@@ -5,6 +5,13 @@ const require = __prenvCreateRequire(import.meta.url);
 var __filename = __prenvFileURLToPath(import.meta.url);
 var __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
 import {
+  chaosProblems,
+  faultsLine
+} from "./chunk-AF45ALV4.js";
+import {
+  parseAge
+} from "./chunk-EPXBT6ZG.js";
+import {
   getOctokit
 } from "./chunk-J2LH6GG5.js";
 import {
@@ -13,22 +20,17 @@ import {
   saveState
 } from "./chunk-RUU7HI7P.js";
 import {
-  parseAge
-} from "./chunk-EPXBT6ZG.js";
-import {
-  chaosProblems,
-  faultsLine
-} from "./chunk-RS5NC4LF.js";
-import {
+  definedFields,
   external_exports,
   require_dist
-} from "./chunk-6W22FEC6.js";
+} from "./chunk-MWVYT2RV.js";
 import {
-  BACKEND_KINDS,
-  definedFields,
   hostAndPort,
   reachableHost
-} from "./chunk-F64T6ZCA.js";
+} from "./chunk-YMOYOOXC.js";
+import {
+  BACKEND_KINDS
+} from "./chunk-MABPSUXQ.js";
 import {
   __toESM
 } from "./chunk-RCFCKQT6.js";
@@ -75,6 +77,14 @@ function restDeploymentApi(options) {
         return data.map((d) => ({ id: d.id, ref: d.ref }));
       } catch (e) {
         throw apiError(e, `listing the deployments to ${environment}`);
+      }
+    },
+    async latestState(id) {
+      try {
+        const { data } = await octokit.rest.repos.listDeploymentStatuses({ owner, repo, deployment_id: id, per_page: 1 });
+        return data[0]?.state;
+      } catch (e) {
+        throw apiError(e, `reading the statuses of deployment ${id}`);
       }
     }
   };
@@ -432,6 +442,7 @@ function title(view) {
     case "up":
       return `### \u{1F7E2} ${name} \u2014 environment up`;
     case "preview":
+      if (view.preview?.failed) return `### \u26A0\uFE0F ${name} \u2014 preview update failed; the previous version still serves`;
       return `### \u{1F50E} ${name} \u2014 preview ${view.preview?.updated ? "updated" : "up"}`;
     case "not-started":
       return `### \u26A0\uFE0F ${name} \u2014 not started`;
@@ -472,7 +483,7 @@ function problemSection(view) {
   const p = view.problem ?? (view.run?.error ? { message: view.run.error.message, detail: view.run.error.output, hint: view.run.error.hint, service: view.run.error.service, phase: view.run.error.phase } : void 0);
   if (!p) return void 0;
   const service = "service" in p && p.service ? ` in service ${code(p.service)}` : "";
-  const phase = "phase" in p && p.phase ? `**${p.phase === "test" ? "During the tests" : `${p.phase[0].toUpperCase()}${p.phase.slice(1)} failed`}**${service}:` : "**Problem:**";
+  const phase = "heading" in p && p.heading ? `**${text(p.heading)}**${service}:` : "phase" in p && p.phase ? `**${p.phase === "test" ? "During the tests" : `${p.phase[0].toUpperCase()}${p.phase.slice(1)} failed`}**${service}:` : "**Problem:**";
   const lines2 = [phase, fenced(p.message)];
   const detail = p.detail ? lastLines(p.detail, MAX_ERROR_LINES, MAX_ERROR_CHARS) : void 0;
   if (detail) lines2.push(["<details><summary>Output</summary>", "", fenced(detail), "", "</details>"].join("\n"));
@@ -486,8 +497,14 @@ function previewSection(view) {
   if (view.status === "removed") {
     return { full: `**Preview removed**: the environment ${code(view.environment)} is gone${p.deployment ? ` and deployment ${code(p.deployment)} is marked inactive` : ""}.` };
   }
-  const head = `**Preview** ${p.updated ? "updated by this push" : "created"}${p.expires ? ` \xB7 expires ${text(p.expires.replace(/\.\d+Z$/, "Z"))} unless a push renews it` : ""}${deployment}`;
-  const urls = p.urls.length > 0 ? ["| service | URL | direct (engine host) |", "|---|---|---|", ...p.urls.map((u) => `| ${code(u.service, { cell: true })} | ${link(text(u.url.replace(/^https?:\/\//, "")), u.url)} | ${code(u.direct, { cell: true })} |`)].join("\n") : "No service publishes a TCP port, so the preview has no URL.";
+  const state = p.failed ? `not updated: ${code(p.failed.service)} of this push did not come up, so the previous version still serves` : p.updated ? "updated by this push" : "created";
+  const head = `**Preview** ${state}${p.expires ? ` \xB7 expires ${text(p.expires.replace(/\.\d+Z$/, "Z"))} unless a push renews it` : ""}${deployment}`;
+  const direct = p.urls.some((u) => u.direct !== void 0);
+  const urls = p.urls.length > 0 ? [
+    `| service | URL |${direct ? " direct (engine host) |" : ""}`,
+    `|---|---|${direct ? "---|" : ""}`,
+    ...p.urls.map((u) => `| ${code(u.service, { cell: true })} | ${link(text(u.url.replace(/^https?:\/\//, "")), u.url)} |${direct ? ` ${code(u.direct ?? "", { cell: true })} |` : ""}`)
+  ].join("\n") : "No service publishes a TCP port, so the preview has no URL.";
   const verb = { create: "created", recreate: "recreated", remove: "removed", unchanged: "unchanged" };
   const changed = p.operations.filter((o) => o.kind !== "unchanged");
   const kept = p.operations.filter((o) => o.kind === "unchanged");
@@ -495,7 +512,9 @@ function previewSection(view) {
     ...changed.map((o) => `- ${code(o.service)} ${verb[o.kind]}${o.kind === "recreate" ? `: ${text(o.reason)}` : ""}`),
     ...kept.length > 0 ? [`- unchanged, same containers and data: ${kept.map((o) => code(o.service)).join(", ")}`] : []
   ];
-  const what = p.updated ? `**This push changed**${changed.length === 0 ? " nothing: no container was replaced" : ""}
+  const restored = p.failed && p.failed.restored.length > 0 ? [`- running again as before the push: ${p.failed.restored.map((s) => code(s)).join(", ")}`] : [];
+  const what = p.failed ? `**This push tried**
+${[...ops, ...restored].join("\n")}` : p.updated ? `**This push changed**${changed.length === 0 ? " nothing: no container was replaced" : ""}
 ${ops.join("\n")}` : "";
   return { full: [head, urls, what].filter((x) => x !== "").join("\n\n"), short: [head, urls].join("\n\n") };
 }
@@ -765,7 +784,8 @@ var INPUT = {
   passOnKnownFailures: "pass-on-known-failures",
   previewTtl: "preview-ttl",
   previewHost: "preview-host",
-  previewProxy: "preview-proxy"
+  previewProxy: "preview-proxy",
+  previewIngressClass: "preview-ingress-class"
 };
 var OUTPUT = {
   result: "result",
@@ -980,6 +1000,24 @@ function traefikLabels(name, host, port) {
     [`traefik.http.services.${router}.loadbalancer.server.port`]: String(port)
   };
 }
+function kubernetesRouter(addressing) {
+  const { scheme } = splitScheme(addressing.hostTemplate);
+  return {
+    route(plan) {
+      return {
+        ...plan,
+        services: plan.services.map((s) => {
+          const port = s.ports.find((p) => p.protocol === "tcp");
+          if (!port) return s;
+          return { ...s, ingress: { host: hostFor(addressing, s.name), port: port.target, ...addressing.ingressClass ? { className: addressing.ingressClass } : {} } };
+        })
+      };
+    },
+    urls(endpoints) {
+      return exposed(endpoints).map((e) => ({ service: e.service, url: `${scheme}://${hostFor(addressing, e.service)}`, containerPort: e.containerPort }));
+    }
+  };
+}
 
 // src/action/inputs.ts
 var InputError = class extends Error {
@@ -1049,7 +1087,11 @@ function previewSettings(get) {
   const proxy = get(INPUT.previewProxy) || "none";
   if (!PROXIES.includes(proxy)) throw new InputError(INPUT.previewProxy, `"${proxy}" is not a proxy prenv labels containers for; use ${PROXIES.join(" or ")}`);
   if (proxy !== "none" && hostTemplate === "") throw new InputError(INPUT.previewProxy, `is ${proxy}, but ${INPUT.previewHost} is empty: the proxy routes by host name; set ${INPUT.previewHost}`);
-  return { ttlMs: duration2(INPUT.previewTtl, get(INPUT.previewTtl) || "72h"), hostTemplate, proxy };
+  const ingressClass = get(INPUT.previewIngressClass);
+  if (ingressClass && (ingressClass.length > 253 || !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(ingressClass))) {
+    throw new InputError(INPUT.previewIngressClass, `"${ingressClass}" is not an IngressClass name (lower-case letters, digits, '-' and '.'); kubectl get ingressclass lists the cluster's`);
+  }
+  return { ttlMs: duration2(INPUT.previewTtl, get(INPUT.previewTtl) || "72h"), hostTemplate, proxy, ingressClass };
 }
 function backendSelection(optional) {
   const backend = optional(INPUT.backend);
@@ -1133,6 +1175,7 @@ export {
   ContextError,
   readRunContext,
   dockerRouter,
+  kubernetesRouter,
   InputError,
   readSettings
 };

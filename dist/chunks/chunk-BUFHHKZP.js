@@ -5,15 +5,12 @@ const require = __prenvCreateRequire(import.meta.url);
 var __filename = __prenvFileURLToPath(import.meta.url);
 var __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
 import {
+  looksSecret
+} from "./chunk-6CJPBSLS.js";
+import {
   FAULT_KINDS,
   INSTANT_FAULTS,
   NETWORK_FAULTS,
-  targetsOf
-} from "./chunk-RS5NC4LF.js";
-import {
-  looksSecret
-} from "./chunk-YVBTURMF.js";
-import {
   describeIssue,
   didYouMean,
   external_exports,
@@ -24,23 +21,24 @@ import {
   parseMount,
   readYaml,
   resolveFiles,
+  targetsOf,
   toArgv,
   valueAt
-} from "./chunk-6W22FEC6.js";
+} from "./chunk-MWVYT2RV.js";
 import {
   DefinitionError,
   error,
   throwIfErrors,
   warning
-} from "./chunk-F64T6ZCA.js";
+} from "./chunk-YMOYOOXC.js";
 
 // src/results/reports-dir.ts
-import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 var REPORTS_DIR_VARIABLE = "PRENV_REPORTS_DIR";
 var REPORTS_DIR_PLACEHOLDER = join(tmpdir(), "prenv-reports");
 async function createReportsDir() {
+  const { mkdtemp, rm } = await import("node:fs/promises");
   const path = await mkdtemp(join(tmpdir(), "prenv-reports-"));
   return { path, remove: () => rm(path, { recursive: true, force: true }) };
 }
@@ -553,9 +551,11 @@ function loadEnvironment(options) {
   throwIfErrors(diagnostics);
   let section;
   let composeFiles = options.files;
+  const parsed = /* @__PURE__ */ new Map();
   if (prenvFile) {
     const source = readYaml(prenvFile, diagnostics);
     throwIfErrors(diagnostics);
+    parsed.set(prenvFile, source);
     section = { source, base: [] };
     checkTopKeys(source, diagnostics);
     if (!composeFiles?.length) composeFiles = composeListOf(source, diagnostics);
@@ -564,6 +564,7 @@ function loadEnvironment(options) {
     throwIfErrors(diagnostics);
     for (const file of files) {
       const source = readYaml(file, diagnostics, "compose file");
+      if (source) parsed.set(file, source);
       if (source && isMapping(source.value) && source.value["x-prenv"] !== void 0) {
         section = { source, base: ["x-prenv"] };
         break;
@@ -594,6 +595,7 @@ function loadEnvironment(options) {
       files,
       env,
       variables,
+      parsed,
       ...prenvFile ? { embedded: { file: prenvFile, keys: PRENV_KEYS } } : {}
     });
     diagnostics.push(...definition.warnings);

@@ -5,26 +5,26 @@ const require = __prenvCreateRequire(import.meta.url);
 var __filename = __prenvFileURLToPath(import.meta.url);
 var __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
 import {
+  seconds,
+  table
+} from "./chunk-K4SPQIM2.js";
+import {
   gc,
   gcCandidates,
   parseAge,
   undoAbandonedFaults
 } from "./chunk-EPXBT6ZG.js";
 import {
-  seconds,
-  table
-} from "./chunk-ZGLWUU64.js";
-import {
   CliError,
   EXIT,
   backendFor
-} from "./chunk-UFMZWYTD.js";
-import "./chunk-FWIITCNI.js";
+} from "./chunk-Q35YXTSX.js";
+import "./chunk-47MIETJC.js";
 import "./chunk-VDOGPAC4.js";
 import {
   DefinitionError
-} from "./chunk-F64T6ZCA.js";
-import "./chunk-OJWCZQZI.js";
+} from "./chunk-YMOYOOXC.js";
+import "./chunk-MABPSUXQ.js";
 import "./chunk-RCFCKQT6.js";
 
 // src/cli/environment-commands.ts
@@ -32,7 +32,7 @@ import { hostname } from "node:os";
 async function environmentName(opts, io) {
   if (opts.env) return opts.env;
   try {
-    const { plan } = await import("./definition-commands-Y6XBZGXH.js");
+    const { plan } = await import("./definition-commands-RPU4MFEB.js");
     return plan(opts, io).environment;
   } catch (e) {
     if (e instanceof DefinitionError) throw new CliError(`${e.message}

@@ -5,13 +5,13 @@ const require = __prenvCreateRequire(import.meta.url);
 var __filename = __prenvFileURLToPath(import.meta.url);
 var __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
 import {
-  require_src
-} from "./chunk-GBOO6XMD.js";
-import {
   XMLParser,
   XMLValidator,
   json2xml_default
 } from "./chunk-2NQ2TY7A.js";
+import {
+  require_src
+} from "./chunk-GBOO6XMD.js";
 import {
   __commonJS,
   __require,

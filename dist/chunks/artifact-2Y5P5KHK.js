@@ -42,7 +42,8 @@ import {
   structuredMessageDecodingBrowser,
   structuredMessageDecodingStream,
   structuredMessageEncoding
-} from "./chunk-NOG2QO27.js";
+} from "./chunk-22ZOPFOU.js";
+import "./chunk-2NQ2TY7A.js";
 import {
   RequestError,
   defaults,
@@ -61,11 +62,12 @@ import {
 import {
   require_inherits,
   require_node,
-  require_string_decoder,
+  require_string_decoder
+} from "./chunk-L4U7CVWH.js";
+import {
   require_tar_stream
-} from "./chunk-DNIQM2FX.js";
+} from "./chunk-ZBLBRRGQ.js";
 import "./chunk-GBOO6XMD.js";
-import "./chunk-2NQ2TY7A.js";
 import {
   __commonJS,
   __export,
