@@ -1,6 +1,16 @@
-import { enableCompileCache } from "node:module";
+// A namespace import: a named one of an export an older Node lacks fails before any line
+// here runs (a SyntaxError about enableCompileCache), instead of the message below.
+import * as nodeModule from "node:module";
 import { homedir } from "node:os";
 import { join } from "node:path";
+
+/** The oldest Node prenv runs on (package.json's engines). */
+const NODE_MAJOR = 24;
+const major = Number(process.versions.node.split(".")[0]);
+if (!(major >= NODE_MAJOR)) {
+  process.stderr.write(`prenv: needs Node ${NODE_MAJOR} or newer; this is Node ${process.versions.node} (${process.execPath})\n  hint: install Node ${NODE_MAJOR} (nodejs.org, or your version manager: nvm install ${NODE_MAJOR}) and run prenv with it\n`);
+  process.exit(3);
+}
 
 /**
  * Node's module compile cache: V8's compiled code of prenv's chunks is kept on disk, so
@@ -15,7 +25,7 @@ function compileCache(): void {
     if (process.env.NODE_COMPILE_CACHE) return;
     const base = process.env.XDG_CACHE_HOME?.startsWith("/") ? process.env.XDG_CACHE_HOME : join(homedir(), ".cache");
     // FAILED (say, a read-only home) is reported in the result, not thrown: nothing to do then.
-    enableCompileCache(join(base, "prenv", "node-compile-cache"));
+    nodeModule.enableCompileCache?.(join(base, "prenv", "node-compile-cache"));
   } catch {
     // Not available on this Node, or homedir() failed: start without the cache.
   }
