@@ -4,7 +4,7 @@
  * older Node this machine has, if it has one (Debian's `node` here is 20).
  */
 import assert from "node:assert/strict";
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync, spawnSync, type SpawnSyncReturns } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -28,7 +28,7 @@ test("on an older Node the CLI names the Node it needs and exits 3", (t) => {
   const cli = join(ROOT, "dist/cli.js");
   assert.ok(existsSync(cli), "dist/cli.js is built (npm run bundle)");
   for (const args of [["--version"], ["plan", "-f", join(ROOT, "examples/shop/compose.yaml")]]) {
-    const r = spawnSync(node, [cli, ...args], { encoding: "utf8", env: { ...process.env, NODE_COMPILE_CACHE: "" } });
+    const r: SpawnSyncReturns<string> = spawnSync(node, [cli, ...args], { encoding: "utf8", env: { ...process.env, NODE_COMPILE_CACHE: "" } });
     assert.equal(r.status, 3, r.stderr);
     assert.match(r.stderr, /^prenv: needs Node 24 or newer; this is Node 2\d\.\d+\.\d+ \(/);
     assert.match(r.stderr, /hint: install Node 24/);
