@@ -86,7 +86,7 @@ volumes:
     for (const key of ["init", "extra_hosts", "labels", "volumes"]) assert.ok(m.warnings.some((w) => w.includes(`service "db": ${key}:`)), `${key}: ${m.warnings.join("\n")}`);
   });
 
-  test("a service that declares its ports gets a cluster IP for them (a stable address over pod replacements); one that declares none stays headless", () => {
+  test("a service that declares expose gets a cluster IP for its ports (a stable address over pod replacements); one with ports alone, or none, stays headless", () => {
     const p = planOf(`
 services:
   api:
@@ -96,6 +96,9 @@ services:
     networks: { default: { aliases: [backend] } }
   worker:
     image: busybox
+  web:
+    image: busybox
+    ports: ["8080"]
 `);
     const api = manifests(p, "api");
     assert.deepEqual(
@@ -106,6 +109,7 @@ services:
       ],
     );
     assert.deepEqual(manifests(p, "worker").services.map((s) => [s.metadata!.name, s.spec!.clusterIP]), [["worker", "None"]]);
+    assert.deepEqual(manifests(p, "web").services.map((s) => [s.metadata!.name, s.spec!.clusterIP]), [["web", "None"]]);
   });
 
   test("named volumes: a claim with a default StorageClass, else an emptyDir with a warning", () => {

@@ -246,11 +246,12 @@ export function serviceManifests(input: ManifestInput): ServiceManifests {
         },
       };
 
-  // A service that declares its ports (ports, expose) gets a Service with a cluster IP for
-  // them: one address in front of whatever pod runs, so a replaced pod (a kill, a restart, an
+  // A service that declares the ports other services use (expose) gets a Service with a
+  // cluster IP for its ports: one address in front of whatever pod runs, so a replaced pod (a kill, a restart, an
   // update) is reached again as soon as it runs. Clusters' DNS caches answers (CoreDNS `ttl 30`
   // with kubeadm's defaults), and a name that led to the pod itself would lead to the old,
-  // gone address that long. One that declares none gets a headless Service: the name leads to
+  // gone address that long. One that declares none (ports alone are about this machine's
+  // access, which port-forwards give) gets a headless Service: the name leads to
   // the pod, so every port answers as on Docker. Both answer as soon as the pod runs, before it
   // is ready (publishNotReadyAddresses), as Docker's DNS does.
   const published: PublishedPort[] = service.ports.map((p) => ({ target: p.target, protocol: p.protocol, ...(p.published !== undefined ? { published: p.published } : {}), ...(p.hostIp ? { hostIp: p.hostIp } : {}) }));
@@ -259,7 +260,7 @@ export function serviceManifests(input: ManifestInput): ServiceManifests {
     kind: "Service",
     metadata: { ...meta(svcName), annotations: { ...meta(svcName).annotations, ...extraAnnotations } },
     spec: {
-      ...(containerPorts.length > 0 ? {} : { clusterIP: "None" }),
+      ...(spec.expose.length > 0 ? {} : { clusterIP: "None" }),
       publishNotReadyAddresses: true,
       selector: podSelector(service.name),
       ...(containerPorts.length > 0 ? { ports: containerPorts.map((p) => ({ name: `${p.protocol}-${p.target}`, port: p.target, targetPort: p.target, protocol: p.protocol === "udp" ? "UDP" : "TCP" })) } : {}),
