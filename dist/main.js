@@ -75,7 +75,7 @@ import {
   BackendSelectionError,
   backendKind,
   selectBackend
-} from "./chunks/chunk-KXUCNMWU.js";
+} from "./chunks/chunk-XDLB577O.js";
 import "./chunks/chunk-3DLQWQ3X.js";
 import "./chunks/chunk-MWVYT2RV.js";
 import "./chunks/chunk-L4U7CVWH.js";

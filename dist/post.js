@@ -27,7 +27,7 @@ import {
 } from "./chunks/chunk-RUU7HI7P.js";
 import {
   selectBackend
-} from "./chunks/chunk-KXUCNMWU.js";
+} from "./chunks/chunk-XDLB577O.js";
 import "./chunks/chunk-3DLQWQ3X.js";
 import "./chunks/chunk-MWVYT2RV.js";
 import "./chunks/chunk-L4U7CVWH.js";

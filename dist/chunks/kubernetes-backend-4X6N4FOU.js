@@ -384,7 +384,7 @@ function serviceManifests(input) {
     kind: "Service",
     metadata: { ...meta(svcName), annotations: { ...meta(svcName).annotations, ...extraAnnotations } },
     spec: {
-      ...containerPorts.length > 0 ? {} : { clusterIP: "None" },
+      ...spec.expose.length > 0 ? {} : { clusterIP: "None" },
       publishNotReadyAddresses: true,
       selector: podSelector(service.name),
       ...containerPorts.length > 0 ? { ports: containerPorts.map((p) => ({ name: `${p.protocol}-${p.target}`, port: p.target, targetPort: p.target, protocol: p.protocol === "udp" ? "UDP" : "TCP" })) } : {}

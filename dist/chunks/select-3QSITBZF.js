@@ -5,29 +5,26 @@ const require = __prenvCreateRequire(import.meta.url);
 var __filename = __prenvFileURLToPath(import.meta.url);
 var __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
 import {
-  describeCommand,
-  load,
-  plan,
-  planCommand,
-  planOf,
-  validateCommand
-} from "./chunk-M7VW46EA.js";
-import "./chunk-K4SPQIM2.js";
-import "./chunk-BUFHHKZP.js";
-import "./chunk-AF45ALV4.js";
-import "./chunk-6CJPBSLS.js";
+  BackendSelectionError,
+  backendKind,
+  selectBackend
+} from "./chunk-XDLB577O.js";
+import "./chunk-3DLQWQ3X.js";
 import "./chunk-MWVYT2RV.js";
-import "./chunk-Q35YXTSX.js";
-import "./chunk-47MIETJC.js";
-import "./chunk-VDOGPAC4.js";
+import "./chunk-L4U7CVWH.js";
+import "./chunk-OJWCZQZI.js";
+import "./chunk-QU57RLHN.js";
+import "./chunk-JKQNFZNE.js";
+import "./chunk-ZBLBRRGQ.js";
+import "./chunk-GBOO6XMD.js";
 import "./chunk-YMOYOOXC.js";
-import "./chunk-MABPSUXQ.js";
+import {
+  RuntimeUnavailableError
+} from "./chunk-MABPSUXQ.js";
 import "./chunk-RCFCKQT6.js";
 export {
-  describeCommand,
-  load,
-  plan,
-  planCommand,
-  planOf,
-  validateCommand
+  BackendSelectionError,
+  RuntimeUnavailableError,
+  backendKind,
+  selectBackend
 };

@@ -22,7 +22,7 @@ import {
 } from "./chunk-6CJPBSLS.js";
 import {
   EXIT
-} from "./chunk-Q35YXTSX.js";
+} from "./chunk-2NQ7UFFW.js";
 import {
   DefinitionError,
   describeCheck,

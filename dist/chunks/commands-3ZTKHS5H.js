@@ -8,13 +8,13 @@ import {
   planDiffCommand,
   runCommand,
   upCommand
-} from "./chunk-L6IGLDY7.js";
+} from "./chunk-TX5WWXZZ.js";
 import {
   describeCommand,
   plan,
   planCommand,
   validateCommand
-} from "./chunk-M7VW46EA.js";
+} from "./chunk-QWIHOR2O.js";
 import "./chunk-K4SPQIM2.js";
 import "./chunk-YQBUKQCN.js";
 import "./chunk-BUFHHKZP.js";
@@ -26,7 +26,7 @@ import "./chunk-6CJPBSLS.js";
 import "./chunk-MWVYT2RV.js";
 import "./chunk-OJWCZQZI.js";
 import "./chunk-JKQNFZNE.js";
-import "./chunk-Q35YXTSX.js";
+import "./chunk-2NQ7UFFW.js";
 import "./chunk-47MIETJC.js";
 import "./chunk-VDOGPAC4.js";
 import "./chunk-YMOYOOXC.js";

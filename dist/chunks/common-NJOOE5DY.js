@@ -9,7 +9,7 @@ import {
   EXIT,
   backendFor,
   explain
-} from "./chunk-Q35YXTSX.js";
+} from "./chunk-2NQ7UFFW.js";
 import "./chunk-47MIETJC.js";
 import "./chunk-VDOGPAC4.js";
 import "./chunk-YMOYOOXC.js";

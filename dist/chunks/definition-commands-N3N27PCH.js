@@ -5,26 +5,29 @@ const require = __prenvCreateRequire(import.meta.url);
 var __filename = __prenvFileURLToPath(import.meta.url);
 var __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
 import {
-  BackendSelectionError,
-  backendKind,
-  selectBackend
-} from "./chunk-KXUCNMWU.js";
-import "./chunk-3DLQWQ3X.js";
+  describeCommand,
+  load,
+  plan,
+  planCommand,
+  planOf,
+  validateCommand
+} from "./chunk-QWIHOR2O.js";
+import "./chunk-K4SPQIM2.js";
+import "./chunk-BUFHHKZP.js";
+import "./chunk-AF45ALV4.js";
+import "./chunk-6CJPBSLS.js";
 import "./chunk-MWVYT2RV.js";
-import "./chunk-L4U7CVWH.js";
-import "./chunk-OJWCZQZI.js";
-import "./chunk-QU57RLHN.js";
-import "./chunk-JKQNFZNE.js";
-import "./chunk-ZBLBRRGQ.js";
-import "./chunk-GBOO6XMD.js";
+import "./chunk-2NQ7UFFW.js";
+import "./chunk-47MIETJC.js";
+import "./chunk-VDOGPAC4.js";
 import "./chunk-YMOYOOXC.js";
-import {
-  RuntimeUnavailableError
-} from "./chunk-MABPSUXQ.js";
+import "./chunk-MABPSUXQ.js";
 import "./chunk-RCFCKQT6.js";
 export {
-  BackendSelectionError,
-  RuntimeUnavailableError,
-  backendKind,
-  selectBackend
+  describeCommand,
+  load,
+  plan,
+  planCommand,
+  planOf,
+  validateCommand
 };

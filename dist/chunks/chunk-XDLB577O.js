@@ -29,7 +29,7 @@ function backendKind(selection, env) {
 }
 async function selectBackend(selection, env, options) {
   if (backendKind(selection, env) === "docker") return new DockerBackend({ version: options.version, ...options.onWarning ? { onWarning: options.onWarning } : {} });
-  const [{ loadKubeConfig }, { KubernetesBackend }] = await Promise.all([import("./kube-WLY73C7L.js"), import("./kubernetes-backend-3A3UXT4P.js")]);
+  const [{ loadKubeConfig }, { KubernetesBackend }] = await Promise.all([import("./kube-WLY73C7L.js"), import("./kubernetes-backend-4X6N4FOU.js")]);
   const { config } = loadKubeConfig(
     {
       ...selection.kubeconfig ? { file: selection.kubeconfig } : {},

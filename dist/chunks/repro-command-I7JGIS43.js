@@ -6,8 +6,8 @@ var __filename = __prenvFileURLToPath(import.meta.url);
 var __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
 import {
   runCommand
-} from "./chunk-L6IGLDY7.js";
-import "./chunk-M7VW46EA.js";
+} from "./chunk-TX5WWXZZ.js";
+import "./chunk-QWIHOR2O.js";
 import "./chunk-K4SPQIM2.js";
 import {
   ManifestError,
@@ -33,7 +33,7 @@ import "./chunk-JKQNFZNE.js";
 import {
   CliError,
   EXIT
-} from "./chunk-Q35YXTSX.js";
+} from "./chunk-2NQ7UFFW.js";
 import "./chunk-47MIETJC.js";
 import {
   VERSION

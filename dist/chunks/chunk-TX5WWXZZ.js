@@ -9,7 +9,7 @@ import {
   plan,
   planOf,
   renderSummary
-} from "./chunk-M7VW46EA.js";
+} from "./chunk-QWIHOR2O.js";
 import {
   endpointText,
   seconds,
@@ -56,7 +56,7 @@ import {
   CliError,
   EXIT,
   backendFor
-} from "./chunk-Q35YXTSX.js";
+} from "./chunk-2NQ7UFFW.js";
 import {
   BootError
 } from "./chunk-47MIETJC.js";
