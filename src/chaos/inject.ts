@@ -42,23 +42,28 @@ export function startChaos(schedule: ChaosSchedule, options: ChaosOptions): Runn
   // Each step records its own failure, so a chain never rejects and `finish` always gets the whole timeline.
   const chain = (id: string, step: () => Promise<void>) => work.set(id, (work.get(id) ?? Promise.resolve()).then(step));
 
-  const undo = (outcome: FaultOutcome) =>
-    chain(outcome.id, async () => {
-      const fn = undos.get(outcome.id);
-      if (!fn) return;
-      undos.delete(outcome.id);
-      try {
-        outcome.undoDetail = await fn();
-        outcome.undo = outcome.undoDetail === "nothing to undo" ? "nothing to undo" : "undone";
-        outcome.undoneAtMs = since();
-        options.onEvent?.(outcome, "undone");
-      } catch (e) {
-        outcome.undo = "failed";
-        outcome.undoDetail = message(e);
-        outcome.undoneAtMs = since();
-        options.onEvent?.(outcome, "failed");
-      }
-    });
+  /**
+   * Runs the fault's undo once and records how it went. An instant fault has nothing to wait
+   * for: its "undo" says what followed, at once, and a failure of it (a kill whose service
+   * should have come back and did not) is as loud as a failed undo.
+   */
+  const settle = async (outcome: FaultOutcome, instant: boolean) => {
+    const fn = undos.get(outcome.id);
+    if (!fn) return;
+    undos.delete(outcome.id);
+    try {
+      outcome.undoDetail = await fn();
+      outcome.undo = instant || outcome.undoDetail === "nothing to undo" ? "nothing to undo" : "undone";
+      outcome.undoneAtMs = since();
+      options.onEvent?.(outcome, "undone");
+    } catch (e) {
+      outcome.undo = "failed";
+      outcome.undoDetail = message(e);
+      outcome.undoneAtMs = since();
+      options.onEvent?.(outcome, "failed");
+    }
+  };
+  const undo = (outcome: FaultOutcome) => chain(outcome.id, () => settle(outcome, false));
 
   const apply = (outcome: FaultOutcome, fault: ScheduledFault) =>
     chain(outcome.id, async () => {
@@ -76,26 +81,9 @@ export function startChaos(schedule: ChaosSchedule, options: ChaosOptions): Runn
         options.onEvent?.(outcome, "failed");
         return;
       }
-      if (fault.durationMs === 0) await undoNow(outcome);
+      if (fault.durationMs === 0) await settle(outcome, true);
       else if (fault.durationMs !== null && !finished) later(fault.plannedStartMs + fault.durationMs - since(), () => void undo(outcome));
     });
-  // An instant fault has nothing to wait for: its "undo" says what followed, at once.
-  const undoNow = async (outcome: FaultOutcome) => {
-    const fn = undos.get(outcome.id)!;
-    undos.delete(outcome.id);
-    try {
-      outcome.undoDetail = await fn();
-      outcome.undo = "nothing to undo";
-      outcome.undoneAtMs = since();
-      options.onEvent?.(outcome, "undone");
-    } catch (e) {
-      // A kill whose service should have come back and did not: as loud as a failed undo.
-      outcome.undo = "failed";
-      outcome.undoDetail = message(e);
-      outcome.undoneAtMs = since();
-      options.onEvent?.(outcome, "failed");
-    }
-  };
 
   schedule.faults.forEach((fault, i) => later(fault.plannedStartMs, () => void apply(outcomes[i]!, fault)));
 

@@ -9,7 +9,7 @@ import { loadEnvironment } from "../../src/definition/environment.ts";
 import { runEnvironment } from "../../src/engine/run.ts";
 import { planEnvironment } from "../../src/plan/plan.ts";
 import { VERSION } from "../../src/version.ts";
-import { BUSYBOX, cli, project, ROOT, uniqueName } from "../helpers/docker.ts";
+import { BUSYBOX, cli, project, ROOT, uniqueName, environmentNames } from "../helpers/docker.ts";
 import { testCluster } from "./kubeconfig.ts";
 
 /** What only Kubernetes does, on the test cluster; what both backends owe is test/contract. */
@@ -19,16 +19,11 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const config = new k8s.KubeConfig();
 if (cluster.kubeconfig) config.loadFromFile(cluster.kubeconfig);
 const backend = cluster.kubeconfig ? new KubernetesBackend({ config, version: VERSION, namespacePrefix: "prenv-k8s-", registry: "localhost:5000" }) : undefined;
-const created: string[] = [];
+// Every environment named here is removed when the file ends (none without a cluster: the tests fail then).
+const named = environmentNames(backend ?? { remove: () => Promise.reject(new Error("no test cluster")) });
 after(async () => {
-  for (const environment of created) await backend?.remove(environment, { keepVolumes: false });
   await backend?.close();
 });
-const named = (prefix: string) => {
-  const name = uniqueName(prefix).slice(0, 40).replace(/[-_]+$/, "");
-  created.push(name);
-  return name;
-};
 
 test("the test service runs as a Job in the namespace; its exit code is the suite's", { skip: cluster.skip, timeout: 300_000 }, async () => {
   const environment = named("job");

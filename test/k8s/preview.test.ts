@@ -11,7 +11,7 @@ import { kubernetesRouter } from "../../src/engine/preview-urls.ts";
 import { upOrUpdate } from "../../src/engine/update.ts";
 import { planEnvironment } from "../../src/plan/plan.ts";
 import { VERSION } from "../../src/version.ts";
-import { BUSYBOX, project, uniqueName } from "../helpers/docker.ts";
+import { BUSYBOX, project, environmentNames } from "../helpers/docker.ts";
 import { startTraefik, traefikBinary } from "../helpers/traefik.ts";
 import { testCluster } from "./kubeconfig.ts";
 
@@ -27,16 +27,11 @@ const config = new k8s.KubeConfig();
 if (cluster.kubeconfig) config.loadFromFile(cluster.kubeconfig);
 const backend = cluster.kubeconfig ? new KubernetesBackend({ config, version: VERSION, namespacePrefix: "prenv-k8s-", registry: "localhost:5000" }) : undefined;
 const owner = { host: hostname(), pid: process.pid };
-const created: string[] = [];
+// Every environment named here is removed when the file ends (none without a cluster: the tests fail then).
+const named = environmentNames(backend ?? { remove: () => Promise.reject(new Error("no test cluster")) });
 after(async () => {
-  for (const environment of created) await backend?.remove(environment, { keepVolumes: false });
   await backend?.close();
 });
-const named = (prefix: string) => {
-  const name = uniqueName(prefix).slice(0, 40).replace(/[-_]+$/, "");
-  created.push(name);
-  return name;
-};
 
 const web = (text: string) => `
 services:

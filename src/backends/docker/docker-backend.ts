@@ -155,10 +155,7 @@ export class DockerBackend implements Backend, Updates {
     const policy = service.spec.pullPolicy ?? { policy: "missing" };
     if (policy.policy === "always") return true;
     // The engine reports LastTagTime; the client's types leave Metadata out.
-    const local: (Dockerode.ImageInspectInfo & { Metadata?: { LastTagTime?: string } }) | undefined = await this.docker.getImage(service.image).inspect().catch((e: unknown) => {
-      if (statusOf(e) === 404) return undefined;
-      throw e;
-    });
+    const local: (Dockerode.ImageInspectInfo & { Metadata?: { LastTagTime?: string } }) | undefined = await this.localImage(service.image);
     if (local) {
       if (policy.policy !== "refresh") return false;
       // Compose's measure: when the image was last tagged here (never, for many pulled images: then it is due).
@@ -174,14 +171,19 @@ export class DockerBackend implements Backend, Updates {
     return true;
   }
 
+  /** The image as this engine has it; undefined when it has none of that name. */
+  private localImage(reference: string): Promise<Dockerode.ImageInspectInfo | undefined> {
+    return this.docker
+      .getImage(reference)
+      .inspect()
+      .catch((e: unknown) => {
+        if (statusOf(e) === 404) return undefined;
+        throw e;
+      });
+  }
+
   private async imageExists(reference: string): Promise<boolean> {
-    try {
-      await this.docker.getImage(reference).inspect();
-      return true;
-    } catch (e) {
-      if (statusOf(e) === 404) return false;
-      throw e;
-    }
+    return (await this.localImage(reference)) !== undefined;
   }
 
   private async pull(service: { name: string; image: string; platform?: string }, progress: ImageProgress, signal: AbortSignal): Promise<void> {
@@ -220,7 +222,7 @@ export class DockerBackend implements Backend, Updates {
     // (the context, the Dockerfile wherever it is or its inline text, the platform, args,
     // target, the base images as they are here), so an image under it is what a build would
     // make: it is used as it is, unless pull_policy is build.
-    const bases = await Promise.all(baseImagesOf(build).map(async (ref) => [ref, (await this.imageExists(ref)) ? (await this.docker.getImage(ref).inspect()).Id : null] as const));
+    const bases = await Promise.all(baseImagesOf(build).map(async (ref) => [ref, (await this.localImage(ref))?.Id ?? null] as const));
     const tag = `${repositoryOf(service.image)}:${await contextHash(build, service.spec.platform, ignored, bases)}`;
     if (service.spec.pullPolicy?.policy !== "build" && (await this.imageExists(tag))) {
       progress("building", "up to date: an image built from the same sources exists");
@@ -365,10 +367,12 @@ export class DockerBackend implements Backend, Updates {
    * engine's host is not this one, so there the engine picks ("") as before.
    */
   private async choosePort(hostIp: string, protocol: "tcp" | "udp"): Promise<string> {
-    const dockerHost = process.env.DOCKER_HOST;
-    if (dockerHost && !dockerHost.startsWith("unix://")) return "";
+    if (!this.portsAreLocal) return "";
     return String(await freePort(hostIp, protocol).catch(() => ""));
   }
+
+  /** Whether the engine publishes ports on this machine (a local socket), read once. */
+  private readonly portsAreLocal = !process.env.DOCKER_HOST || process.env.DOCKER_HOST.startsWith("unix://");
 
   /** What createService was given, for a start that must create the container again (a host port taken meanwhile). */
   private readonly created = new Map<string, { owner: Owner; labels: Record<string, string> }>();
@@ -394,7 +398,7 @@ export class DockerBackend implements Backend, Updates {
     // restart (a fault, the restart policy, the engine's own) would otherwise move it, and
     // the tests were given this address. A replaced container (an update) keeps the one its
     // predecessor had, so that a preview's URL stays the same from push to push.
-    const before = await this.previousBindings(plan.environment, service.name);
+    const before = !options.fresh && service.ports.some((p) => !p.published) ? await this.previousBindings(plan.environment, service.name) : undefined;
     for (const p of service.ports) {
       const key = `${p.target}/${p.protocol}`;
       exposed[key] = {};
@@ -402,7 +406,7 @@ export class DockerBackend implements Backend, Updates {
       const taken = (bindings[key] ?? []).length;
       const hostPort = p.published
         ? `${p.published}${p.publishedEnd ? `-${p.publishedEnd}` : ""}`
-        : (options.fresh ? undefined : before?.[key]?.[taken]?.HostPort) || (await this.choosePort(hostIp, p.protocol));
+        : before?.[key]?.[taken]?.HostPort || (await this.choosePort(hostIp, p.protocol));
       (bindings[key] ??= []).push({ HostIp: hostIp, HostPort: hostPort });
     }
     for (const port of spec.expose) exposed[`${port}/tcp`] ??= {};
