@@ -26,5 +26,5 @@ function compileCache() {
   }
 }
 compileCache();
-var { main } = await import("./chunks/main-VMUZEKSI.js");
+var { main } = await import("./chunks/main-IQCRL7PB.js");
 main(process.argv.slice(2)).then((code) => process.exit(code));

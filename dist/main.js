@@ -20,7 +20,7 @@ import {
   summarizeOperations,
   up,
   upOrUpdate
-} from "./chunks/chunk-YQBUKQCN.js";
+} from "./chunks/chunk-XVOVKOVD.js";
 import {
   REPORTS_DIR_PLACEHOLDER,
   REPORTS_DIR_VARIABLE,
@@ -75,8 +75,8 @@ import {
   BackendSelectionError,
   backendKind,
   selectBackend
-} from "./chunks/chunk-XDLB577O.js";
-import "./chunks/chunk-3DLQWQ3X.js";
+} from "./chunks/chunk-DG2R6HLO.js";
+import "./chunks/chunk-FSKEUYUO.js";
 import "./chunks/chunk-MWVYT2RV.js";
 import "./chunks/chunk-L4U7CVWH.js";
 import "./chunks/chunk-OJWCZQZI.js";

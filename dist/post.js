@@ -27,8 +27,8 @@ import {
 } from "./chunks/chunk-RUU7HI7P.js";
 import {
   selectBackend
-} from "./chunks/chunk-XDLB577O.js";
-import "./chunks/chunk-3DLQWQ3X.js";
+} from "./chunks/chunk-DG2R6HLO.js";
+import "./chunks/chunk-FSKEUYUO.js";
 import "./chunks/chunk-MWVYT2RV.js";
 import "./chunks/chunk-L4U7CVWH.js";
 import "./chunks/chunk-OJWCZQZI.js";

@@ -872,13 +872,13 @@ function startChaos(schedule, options) {
     timers.add(timer);
   };
   const chain = (id, step) => work.set(id, (work.get(id) ?? Promise.resolve()).then(step));
-  const undo = (outcome) => chain(outcome.id, async () => {
+  const settle = async (outcome, instant) => {
     const fn = undos.get(outcome.id);
     if (!fn) return;
     undos.delete(outcome.id);
     try {
       outcome.undoDetail = await fn();
-      outcome.undo = outcome.undoDetail === "nothing to undo" ? "nothing to undo" : "undone";
+      outcome.undo = instant || outcome.undoDetail === "nothing to undo" ? "nothing to undo" : "undone";
       outcome.undoneAtMs = since();
       options.onEvent?.(outcome, "undone");
     } catch (e) {
@@ -887,7 +887,8 @@ function startChaos(schedule, options) {
       outcome.undoneAtMs = since();
       options.onEvent?.(outcome, "failed");
     }
-  });
+  };
+  const undo = (outcome) => chain(outcome.id, () => settle(outcome, false));
   const apply = (outcome, fault) => chain(outcome.id, async () => {
     if (finished) return;
     outcome.actualStartMs = since();
@@ -903,24 +904,9 @@ function startChaos(schedule, options) {
       options.onEvent?.(outcome, "failed");
       return;
     }
-    if (fault.durationMs === 0) await undoNow(outcome);
+    if (fault.durationMs === 0) await settle(outcome, true);
     else if (fault.durationMs !== null && !finished) later(fault.plannedStartMs + fault.durationMs - since(), () => void undo(outcome));
   });
-  const undoNow = async (outcome) => {
-    const fn = undos.get(outcome.id);
-    undos.delete(outcome.id);
-    try {
-      outcome.undoDetail = await fn();
-      outcome.undo = "nothing to undo";
-      outcome.undoneAtMs = since();
-      options.onEvent?.(outcome, "undone");
-    } catch (e) {
-      outcome.undo = "failed";
-      outcome.undoDetail = message(e);
-      outcome.undoneAtMs = since();
-      options.onEvent?.(outcome, "failed");
-    }
-  };
   schedule.faults.forEach((fault, i) => later(fault.plannedStartMs, () => void apply(outcomes[i], fault)));
   return {
     async finish() {

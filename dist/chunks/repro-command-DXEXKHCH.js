@@ -6,8 +6,8 @@ var __filename = __prenvFileURLToPath(import.meta.url);
 var __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
 import {
   runCommand
-} from "./chunk-TX5WWXZZ.js";
-import "./chunk-QWIHOR2O.js";
+} from "./chunk-QYDBB3RC.js";
+import "./chunk-LHTIS2SN.js";
 import "./chunk-K4SPQIM2.js";
 import {
   ManifestError,
@@ -15,7 +15,7 @@ import {
   checkoutTree,
   parseManifest,
   repositoryRoot
-} from "./chunk-YQBUKQCN.js";
+} from "./chunk-XVOVKOVD.js";
 import {
   SECRET_ENV_PREFIX,
   envName
@@ -33,7 +33,7 @@ import "./chunk-JKQNFZNE.js";
 import {
   CliError,
   EXIT
-} from "./chunk-2NQ7UFFW.js";
+} from "./chunk-DWDKV2LS.js";
 import "./chunk-47MIETJC.js";
 import {
   VERSION

@@ -29,7 +29,7 @@ import {
 import {
   DockerBackend,
   require_docker
-} from "./chunk-3DLQWQ3X.js";
+} from "./chunk-FSKEUYUO.js";
 import {
   describeAction,
   platformOf,

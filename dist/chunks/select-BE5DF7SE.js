@@ -8,8 +8,8 @@ import {
   BackendSelectionError,
   backendKind,
   selectBackend
-} from "./chunk-XDLB577O.js";
-import "./chunk-3DLQWQ3X.js";
+} from "./chunk-DG2R6HLO.js";
+import "./chunk-FSKEUYUO.js";
 import "./chunk-MWVYT2RV.js";
 import "./chunk-L4U7CVWH.js";
 import "./chunk-OJWCZQZI.js";

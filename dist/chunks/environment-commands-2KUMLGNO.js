@@ -18,7 +18,7 @@ import {
   CliError,
   EXIT,
   backendFor
-} from "./chunk-2NQ7UFFW.js";
+} from "./chunk-DWDKV2LS.js";
 import "./chunk-47MIETJC.js";
 import "./chunk-VDOGPAC4.js";
 import {
@@ -32,7 +32,7 @@ import { hostname } from "node:os";
 async function environmentName(opts, io) {
   if (opts.env) return opts.env;
   try {
-    const { plan } = await import("./definition-commands-N3N27PCH.js");
+    const { plan } = await import("./definition-commands-SKY22JCS.js");
     return plan(opts, io).environment;
   } catch (e) {
     if (e instanceof DefinitionError) throw new CliError(`${e.message}

@@ -8,15 +8,15 @@ import {
   planDiffCommand,
   runCommand,
   upCommand
-} from "./chunk-TX5WWXZZ.js";
+} from "./chunk-QYDBB3RC.js";
 import {
   describeCommand,
   plan,
   planCommand,
   validateCommand
-} from "./chunk-QWIHOR2O.js";
+} from "./chunk-LHTIS2SN.js";
 import "./chunk-K4SPQIM2.js";
-import "./chunk-YQBUKQCN.js";
+import "./chunk-XVOVKOVD.js";
 import "./chunk-BUFHHKZP.js";
 import "./chunk-2NQ2TY7A.js";
 import "./chunk-AF45ALV4.js";
@@ -26,7 +26,7 @@ import "./chunk-6CJPBSLS.js";
 import "./chunk-MWVYT2RV.js";
 import "./chunk-OJWCZQZI.js";
 import "./chunk-JKQNFZNE.js";
-import "./chunk-2NQ7UFFW.js";
+import "./chunk-DWDKV2LS.js";
 import "./chunk-47MIETJC.js";
 import "./chunk-VDOGPAC4.js";
 import "./chunk-YMOYOOXC.js";

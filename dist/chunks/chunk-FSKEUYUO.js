@@ -16106,10 +16106,7 @@ var DockerBackend = class {
   async mustPull(service) {
     const policy = service.spec.pullPolicy ?? { policy: "missing" };
     if (policy.policy === "always") return true;
-    const local = await this.docker.getImage(service.image).inspect().catch((e) => {
-      if (statusOf(e) === 404) return void 0;
-      throw e;
-    });
+    const local = await this.localImage(service.image);
     if (local) {
       if (policy.policy !== "refresh") return false;
       const tagged = Date.parse(local.Metadata?.LastTagTime ?? "");
@@ -16123,14 +16120,15 @@ var DockerBackend = class {
     }
     return true;
   }
-  async imageExists(reference) {
-    try {
-      await this.docker.getImage(reference).inspect();
-      return true;
-    } catch (e) {
-      if (statusOf(e) === 404) return false;
+  /** The image as this engine has it; undefined when it has none of that name. */
+  localImage(reference) {
+    return this.docker.getImage(reference).inspect().catch((e) => {
+      if (statusOf(e) === 404) return void 0;
       throw e;
-    }
+    });
+  }
+  async imageExists(reference) {
+    return await this.localImage(reference) !== void 0;
   }
   async pull(service, progress, signal) {
     progress("pulling");
@@ -16159,7 +16157,7 @@ var DockerBackend = class {
     let dockerfile = build.dockerfile;
     if (build.dockerfileInline !== void 0) for (let n = 1; existsSync(join(build.context, dockerfile)); n++) dockerfile = `${build.dockerfile}-${n}`;
     const ignored = (rel) => rel !== dockerfile && rel !== ".dockerignore" && ignore.ignores(rel);
-    const bases = await Promise.all(baseImagesOf(build).map(async (ref) => [ref, await this.imageExists(ref) ? (await this.docker.getImage(ref).inspect()).Id : null]));
+    const bases = await Promise.all(baseImagesOf(build).map(async (ref) => [ref, (await this.localImage(ref))?.Id ?? null]));
     const tag = `${repositoryOf(service.image)}:${await contextHash(build, service.spec.platform, ignored, bases)}`;
     if (service.spec.pullPolicy?.policy !== "build" && await this.imageExists(tag)) {
       progress("building", "up to date: an image built from the same sources exists");
@@ -16293,10 +16291,11 @@ COPY ${CONTEXT_DIR}/ /
    * engine's host is not this one, so there the engine picks ("") as before.
    */
   async choosePort(hostIp, protocol) {
-    const dockerHost = process.env.DOCKER_HOST;
-    if (dockerHost && !dockerHost.startsWith("unix://")) return "";
+    if (!this.portsAreLocal) return "";
     return String(await freePort(hostIp, protocol).catch(() => ""));
   }
+  /** Whether the engine publishes ports on this machine (a local socket), read once. */
+  portsAreLocal = !process.env.DOCKER_HOST || process.env.DOCKER_HOST.startsWith("unix://");
   /** What createService was given, for a start that must create the container again (a host port taken meanwhile). */
   created = /* @__PURE__ */ new Map();
   /** The port bindings of the service's container set aside by an update, if there is one. */
@@ -16312,13 +16311,13 @@ COPY ${CONTEXT_DIR}/ /
     }));
     const exposed = {};
     const bindings = {};
-    const before = await this.previousBindings(plan.environment, service.name);
+    const before = !options.fresh && service.ports.some((p) => !p.published) ? await this.previousBindings(plan.environment, service.name) : void 0;
     for (const p of service.ports) {
       const key = `${p.target}/${p.protocol}`;
       exposed[key] = {};
       const hostIp = p.hostIp ?? "127.0.0.1";
       const taken = (bindings[key] ?? []).length;
-      const hostPort = p.published ? `${p.published}${p.publishedEnd ? `-${p.publishedEnd}` : ""}` : (options.fresh ? void 0 : before?.[key]?.[taken]?.HostPort) || await this.choosePort(hostIp, p.protocol);
+      const hostPort = p.published ? `${p.published}${p.publishedEnd ? `-${p.publishedEnd}` : ""}` : before?.[key]?.[taken]?.HostPort || await this.choosePort(hostIp, p.protocol);
       (bindings[key] ??= []).push({ HostIp: hostIp, HostPort: hostPort });
     }
     for (const port of spec.expose) exposed[`${port}/tcp`] ??= {};

@@ -9,7 +9,7 @@ import {
   plan,
   planOf,
   renderSummary
-} from "./chunk-QWIHOR2O.js";
+} from "./chunk-LHTIS2SN.js";
 import {
   endpointText,
   seconds,
@@ -31,7 +31,7 @@ import {
   runEnvironment,
   secretValues,
   upOrUpdate
-} from "./chunk-YQBUKQCN.js";
+} from "./chunk-XVOVKOVD.js";
 import {
   REPORTS_DIR_VARIABLE,
   createReportsDir
@@ -56,7 +56,7 @@ import {
   CliError,
   EXIT,
   backendFor
-} from "./chunk-2NQ7UFFW.js";
+} from "./chunk-DWDKV2LS.js";
 import {
   BootError
 } from "./chunk-47MIETJC.js";

@@ -6,7 +6,7 @@ var __filename = __prenvFileURLToPath(import.meta.url);
 var __dirname = __prenvFileURLToPath(new URL('.', import.meta.url));
 import {
   DockerBackend
-} from "./chunk-3DLQWQ3X.js";
+} from "./chunk-FSKEUYUO.js";
 import {
   BACKEND_KINDS
 } from "./chunk-MABPSUXQ.js";
@@ -29,7 +29,7 @@ function backendKind(selection, env) {
 }
 async function selectBackend(selection, env, options) {
   if (backendKind(selection, env) === "docker") return new DockerBackend({ version: options.version, ...options.onWarning ? { onWarning: options.onWarning } : {} });
-  const [{ loadKubeConfig }, { KubernetesBackend }] = await Promise.all([import("./kube-WLY73C7L.js"), import("./kubernetes-backend-4X6N4FOU.js")]);
+  const [{ loadKubeConfig }, { KubernetesBackend }] = await Promise.all([import("./kube-WLY73C7L.js"), import("./kubernetes-backend-3QWDE7VA.js")]);
   const { config } = loadKubeConfig(
     {
       ...selection.kubeconfig ? { file: selection.kubeconfig } : {},

@@ -32,7 +32,7 @@ var CliError = class extends Error {
 };
 var INSTALL_HINT = "no Docker engine answers: start one (on Debian or Ubuntu: sudo scripts/install-docker.sh from the prenv repository), or set DOCKER_HOST";
 async function backendFor(selection = {}, io) {
-  const { backendKind, BackendSelectionError, selectBackend } = await import("./select-3QSITBZF.js");
+  const { backendKind, BackendSelectionError, selectBackend } = await import("./select-BE5DF7SE.js");
   const env = io?.env ?? process.env;
   let backend;
   try {

@@ -22,7 +22,7 @@ import {
 } from "./chunk-6CJPBSLS.js";
 import {
   EXIT
-} from "./chunk-2NQ7UFFW.js";
+} from "./chunk-DWDKV2LS.js";
 import {
   DefinitionError,
   describeCheck,
